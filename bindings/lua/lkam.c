@@ -1,0 +1,198 @@
+/* lkam.c - the Lua 5.4 module "kam": entry point, errors, shared helpers. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lkam.h"
+
+static const char *status_code(int status) {
+  switch (status) {
+  case KAM_EINVAL: return "EINVAL";
+  case KAM_ENOMEM: return "ENOMEM";
+  case KAM_EOVERFLOW: return "EOVERFLOW";
+  case KAM_EPARSE: return "EPARSE";
+  case KAM_ENOSOLUTION: return "ENOSOLUTION";
+  case KAM_ENOCONV: return "ENOCONV";
+  case KAM_ESTATE: return "ESTATE";
+  case KAM_ENOTFOUND: return "ENOTFOUND";
+  case KAM_EEXIST: return "EEXIST";
+  case KAM_ELIMIT: return "ELIMIT";
+  default: return "ECALLBACK";
+  }
+}
+
+static int error_tostring(lua_State *L) {
+  lua_getfield(L, 1, "code");
+  lua_getfield(L, 1, "message");
+  lua_pushfstring(L, "kam %s: %s", lua_tostring(L, -2), lua_tostring(L, -1));
+  return 1;
+}
+
+void kam__lua_push_error(lua_State *L, int status, const char *message) {
+  lua_createtable(L, 0, 3);
+  lua_pushinteger(L, status);
+  lua_setfield(L, -2, "status");
+  lua_pushstring(L, status_code(status));
+  lua_setfield(L, -2, "code");
+  lua_pushstring(L, message && *message ? message : kam_strerror(status));
+  lua_setfield(L, -2, "message");
+  if (luaL_newmetatable(L, "kam.Error")) {
+    lua_pushcfunction(L, error_tostring);
+    lua_setfield(L, -2, "__tostring");
+  }
+  lua_setmetatable(L, -2);
+}
+
+int kam__lua_error(lua_State *L, int status, const kam_ctx *ctx) {
+  kam__lua_push_error(L, status, ctx ? kam_ctx_errmsg(ctx) : NULL);
+  return lua_error(L);
+}
+
+int kam__lua_check(lua_State *L, int status, const kam_ctx *ctx) {
+  if (status != KAM_OK) kam__lua_error(L, status, ctx);
+  return 0;
+}
+
+kam_ctx *kam__lua_newctx(lua_State *L) {
+  kam_ctx *ctx;
+  int rc = kam_ctx_new(&ctx, NULL, NULL);
+  if (rc) kam__lua_error(L, rc, NULL);
+  return ctx;
+}
+
+double *kam__lua_checknumbers(lua_State *L, int idx, size_t *n) {
+  lua_Integer len, i;
+  double *v;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  len = luaL_len(L, idx);
+  v = (double *)lua_newuserdatauv(L, (size_t)(len > 0 ? len : 1) * sizeof(double), 0);
+  for (i = 1; i <= len; i++) {
+    int isnum;
+    lua_geti(L, idx, i);
+    v[i - 1] = lua_tonumberx(L, -1, &isnum);
+    if (!isnum) luaL_error(L, "bad argument #%d: item %d is not a number", idx, (int)i);
+    lua_pop(L, 1);
+  }
+  *n = (size_t)len;
+  return v;
+}
+
+kam_date *kam__lua_checkdates(lua_State *L, int idx, size_t *n) {
+  lua_Integer len, i;
+  kam_date *d;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  len = luaL_len(L, idx);
+  d = (kam_date *)lua_newuserdatauv(L, (size_t)(len > 0 ? len : 1) * sizeof(kam_date), 0);
+  for (i = 1; i <= len; i++) {
+    lua_geti(L, idx, i);
+    if (lua_type(L, -1) == LUA_TSTRING) {
+      size_t sl;
+      const char *s = lua_tolstring(L, -1, &sl);
+      if (kam_date_parse(&d[i - 1], s, sl) != KAM_OK)
+        luaL_error(L, "bad argument #%d: item %d ('%s') is not a date YYYY-MM-DD", idx, (int)i, s);
+    } else if (lua_isinteger(L, -1)) {
+      lua_Integer days = lua_tointeger(L, -1);
+      if (days < INT32_MIN || days > INT32_MAX) luaL_error(L, "bad argument #%d: item %d is out of range", idx, (int)i);
+      d[i - 1] = (kam_date)days;
+    } else {
+      luaL_error(L, "bad argument #%d: item %d is not a date", idx, (int)i);
+    }
+    lua_pop(L, 1);
+  }
+  *n = (size_t)len;
+  return d;
+}
+
+int kam__lua_sink_write(void *ud, const void *buf, size_t len) {
+  kam__lua_sink *s = (kam__lua_sink *)ud;
+  if (s->len + len > s->cap) {
+    size_t cap = s->cap ? s->cap : 1024;
+    char *p;
+    while (cap < s->len + len) cap *= 2;
+    p = (char *)realloc(s->data, cap);
+    if (!p) return KAM_ENOMEM;
+    s->data = p;
+    s->cap = cap;
+  }
+  if (len) memcpy(s->data + s->len, buf, len);
+  s->len += len;
+  return 0;
+}
+
+void kam__lua_sink_free(kam__lua_sink *s) {
+  free(s->data);
+  s->data = NULL;
+  s->len = s->cap = 0;
+}
+
+void kam__lua_sink_push(lua_State *L, kam__lua_sink *s) {
+  lua_pushlstring(L, s->data ? s->data : "", s->len);
+  kam__lua_sink_free(s);
+}
+
+static int l_version(lua_State *L) {
+  lua_pushstring(L, kam_version());
+  return 1;
+}
+
+static int l_strerror(lua_State *L) {
+  lua_pushstring(L, kam_strerror((int)luaL_checkinteger(L, 1)));
+  return 1;
+}
+
+static int l_date(lua_State *L) { /* kam.date("2026-11-27") -> days; kam.date(y, m, d) -> days */
+  kam_date d;
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    size_t len;
+    const char *s = lua_tolstring(L, 1, &len);
+    if (kam_date_parse(&d, s, len) != KAM_OK) {
+      kam__lua_push_error(L, KAM_EPARSE, "not a date YYYY-MM-DD");
+      return lua_error(L);
+    }
+  } else {
+    int rc = kam_date_from_ymd(&d, (int)luaL_checkinteger(L, 1), (int)luaL_checkinteger(L, 2),
+                               (int)luaL_checkinteger(L, 3));
+    if (rc) {
+      kam__lua_push_error(L, rc, "no such day");
+      return lua_error(L);
+    }
+  }
+  lua_pushinteger(L, d);
+  return 1;
+}
+
+static int l_date_format(lua_State *L) {
+  char buf[16];
+  lua_Integer days = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, days >= INT32_MIN && days <= INT32_MAX, 1, "out of range");
+  kam_date_format(buf, sizeof buf, (kam_date)days);
+  lua_pushstring(L, buf);
+  return 1;
+}
+
+static int l_add_months(lua_State *L) {
+  kam_date d;
+  lua_Integer days = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, days >= INT32_MIN && days <= INT32_MAX, 1, "out of range");
+  if (kam_date_add_months(&d, (kam_date)days, (int)luaL_checkinteger(L, 2)) != KAM_OK) {
+    kam__lua_push_error(L, KAM_EINVAL, "date out of range");
+    return lua_error(L);
+  }
+  lua_pushinteger(L, d);
+  return 1;
+}
+
+__attribute__((visibility("default"))) int luaopen_kam(lua_State *L);
+int luaopen_kam(lua_State *L) {
+  static const luaL_Reg core[] = {{"version", l_version},         {"strerror", l_strerror},
+                                  {"date", l_date},               {"date_format", l_date_format},
+                                  {"add_months", l_add_months},   {NULL, NULL}};
+  luaL_newlib(L, core);
+  lua_pushstring(L, KAM_VERSION_STRING);
+  lua_setfield(L, -2, "VERSION");
+  kam__lua_open_finance(L);
+  kam__lua_open_portfolio(L);
+  kam__lua_open_dmu(L);
+  kam__lua_open_template(L);
+  kam__lua_open_proposal(L);
+  return 1;
+}

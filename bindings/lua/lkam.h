@@ -1,0 +1,50 @@
+/* lkam.h - what the Lua module's files share. Each lkam_<module>.c defines
+ * kam__lua_open_<module>(L), which adds its functions to the module table on top of the stack.
+ *
+ * Conventions:
+ * - Errors are raised as a table {status = -4, code = "EPARSE", message = "..."} whose
+ *   metatable has __tostring (so plain `error` handling prints the message).
+ * - Every object (portfolio, dmu, template, proposal, ...) is a full userdata holding its own
+ *   kam_ctx, freed in __gc / __close after the object.
+ * - Output bytes are collected with kam__lua_sink (malloc-based, never touches the Lua stack,
+ *   so callbacks into Lua may run while it is active), then pushed as one string.
+ */
+#ifndef LKAM_H
+#define LKAM_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "kam.h"
+
+/* Raises the Lua error object for status, with ctx's message (ctx may be NULL). */
+int kam__lua_error(lua_State *L, int status, const kam_ctx *ctx);
+/* Raises unless status == KAM_OK; returns 0. */
+int kam__lua_check(lua_State *L, int status, const kam_ctx *ctx);
+/* Pushes the error object without raising (for pcall-style returns). */
+void kam__lua_push_error(lua_State *L, int status, const char *message);
+/* A new ctx with the default allocator; raises on failure. */
+kam_ctx *kam__lua_newctx(lua_State *L);
+
+/* Reads a sequence of numbers (table 1..n) at idx into a userdata array left on the stack;
+ * raises a Lua error naming the argument if an item is not a number. */
+double *kam__lua_checknumbers(lua_State *L, int idx, size_t *n);
+/* Reads dates (ISO strings "YYYY-MM-DD" or days since 1970 as integers) likewise. */
+kam_date *kam__lua_checkdates(lua_State *L, int idx, size_t *n);
+
+typedef struct kam__lua_sink {
+  char *data;
+  size_t len, cap;
+} kam__lua_sink;
+int kam__lua_sink_write(void *ud, const void *buf, size_t len); /* kam_write_fn */
+void kam__lua_sink_push(lua_State *L, kam__lua_sink *s);        /* push string, free buffer */
+void kam__lua_sink_free(kam__lua_sink *s);
+
+/* Module parts. */
+void kam__lua_open_finance(lua_State *L);
+void kam__lua_open_portfolio(lua_State *L);
+void kam__lua_open_dmu(lua_State *L);
+void kam__lua_open_template(lua_State *L);
+void kam__lua_open_proposal(lua_State *L);
+
+#endif

@@ -1,0 +1,168 @@
+"""Loading libkam and what the binding's modules share: errors, the ctx, callbacks."""
+import ctypes
+import ctypes.util
+import os
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def _load():
+    candidates = []
+    env = os.environ.get("KAM_LIBRARY")
+    if env:
+        candidates.append(env)
+    candidates += [os.path.join(_HERE, "libkam.so.0"), os.path.join(_HERE, "libkam.so")]
+    found = ctypes.util.find_library("kam")
+    if found:
+        candidates.append(found)
+    candidates += ["libkam.so.0", "libkam.so"]
+    errors = []
+    for c in candidates:
+        try:
+            return ctypes.CDLL(c)
+        except OSError as e:
+            errors.append("%s: %s" % (c, e))
+    raise ImportError("cannot load libkam (set KAM_LIBRARY to its path): " + "; ".join(errors))
+
+
+lib = _load()
+
+c_int, c_int32, c_uint32, c_int64 = ctypes.c_int, ctypes.c_int32, ctypes.c_uint32, ctypes.c_int64
+c_double, c_size_t, c_char_p, c_void_p = ctypes.c_double, ctypes.c_size_t, ctypes.c_char_p, ctypes.c_void_p
+POINTER, byref = ctypes.POINTER, ctypes.byref
+
+
+def fn(name, restype, *argtypes):
+    """Declares lib.name with its C signature and returns it."""
+    f = getattr(lib, name)
+    f.restype = restype
+    f.argtypes = list(argtypes)
+    return f
+
+
+# Status codes (kam/common.h).
+KAM_OK, KAM_EINVAL, KAM_ENOMEM, KAM_EOVERFLOW, KAM_EPARSE = 0, -1, -2, -3, -4
+KAM_ENOSOLUTION, KAM_ENOCONV, KAM_ESTATE, KAM_ENOTFOUND, KAM_EEXIST, KAM_ELIMIT = -5, -6, -7, -8, -9, -10
+
+
+class KamError(Exception):
+    """A libkam error: .status is the KAM_E* code, .message the ctx message (or strerror)."""
+
+    def __init__(self, status, message=""):
+        self.status = status
+        self.message = message or _strerror(status).decode()
+        super().__init__(self.message)
+
+
+class InvalidArgument(KamError, ValueError): pass
+class OutOfMemory(KamError, MemoryError): pass
+class Overflow(KamError, OverflowError): pass
+class ParseError(KamError, ValueError): pass
+class NoSolution(KamError, ArithmeticError): pass
+class NoConvergence(KamError, ArithmeticError): pass
+class IncompleteState(KamError): pass
+class NotFound(KamError, LookupError): pass
+class AlreadyExists(KamError): pass
+class LimitReached(KamError): pass
+class CallbackError(KamError): pass
+
+
+_ERRORS = {KAM_EINVAL: InvalidArgument, KAM_ENOMEM: OutOfMemory, KAM_EOVERFLOW: Overflow,
+           KAM_EPARSE: ParseError, KAM_ENOSOLUTION: NoSolution, KAM_ENOCONV: NoConvergence,
+           KAM_ESTATE: IncompleteState, KAM_ENOTFOUND: NotFound, KAM_EEXIST: AlreadyExists,
+           KAM_ELIMIT: LimitReached}
+
+_strerror = fn("kam_strerror", c_char_p, c_int)
+version_string = fn("kam_version", c_char_p)
+_ctx_new = fn("kam_ctx_new", c_int, POINTER(c_void_p), c_void_p, c_void_p)
+_ctx_free = fn("kam_ctx_free", None, c_void_p)
+_ctx_errmsg = fn("kam_ctx_errmsg", c_char_p, c_void_p)
+
+
+def error(status, message=""):
+    """The KamError subclass instance for a status."""
+    return _ERRORS.get(status, CallbackError)(status, message)
+
+
+def check(status, ctx=None, message=""):
+    """Raises the KamError for status unless it is KAM_OK."""
+    if status != KAM_OK:
+        if ctx is not None and not message:
+            message = ctx.errmsg()
+        raise error(status, message)
+    return status
+
+
+class Ctx:
+    """Owns a kam_ctx (libc allocator). Objects keep a reference to their Ctx so it outlives them."""
+
+    def __init__(self):
+        self.ptr = c_void_p()
+        check(_ctx_new(byref(self.ptr), None, None))
+
+    def errmsg(self):
+        return _ctx_errmsg(self.ptr).decode("utf-8", "replace")
+
+    def __del__(self):
+        if getattr(self, "ptr", None) and self.ptr.value:
+            _ctx_free(self.ptr)
+            self.ptr = c_void_p()
+
+
+WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
+READ_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t, POINTER(c_size_t))
+
+
+class Collector:
+    """A kam_write_fn that collects bytes: pass .cb and None as (write, ud); then .bytes()."""
+
+    def __init__(self):
+        self.parts = []
+        self.cb = WRITE_FN(self._write)
+
+    def _write(self, ud, buf, n):
+        self.parts.append(ctypes.string_at(buf, n))
+        return 0
+
+    def bytes(self):
+        return b"".join(self.parts)
+
+    def text(self):
+        return self.bytes().decode("utf-8")
+
+
+class Reader:
+    """A kam_read_fn over a binary file object or bytes; exceptions become status 1 and are
+    re-raised by .reraise() after the call."""
+
+    def __init__(self, source):
+        if isinstance(source, (bytes, bytearray, memoryview)):
+            import io
+            source = io.BytesIO(bytes(source))
+        self.f = source
+        self.exc = None
+        self.cb = READ_FN(self._read)
+
+    def _read(self, ud, buf, cap, nread):
+        try:
+            data = self.f.read(cap)
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            ctypes.memmove(buf, data, len(data))
+            nread[0] = len(data)
+            return 0
+        except BaseException as e:  # must not unwind through C
+            self.exc = e
+            return 1
+
+    def reraise(self):
+        if self.exc is not None:
+            e, self.exc = self.exc, None
+            raise e
+
+
+def text_arg(s):
+    """str or bytes -> (bytes, length) for const char *, size_t pairs."""
+    if isinstance(s, str):
+        s = s.encode("utf-8")
+    return s, len(s)

@@ -1,0 +1,2 @@
+"""The dmu part of the binding (written with the dmu module)."""
+__all__ = []

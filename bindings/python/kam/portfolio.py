@@ -1,0 +1,2 @@
+"""The portfolio part of the binding (written with the portfolio module)."""
+__all__ = []

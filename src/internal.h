@@ -1,0 +1,120 @@
+/*
+ * internal.h - what libkam's modules share: the ctx layout, allocation through the ctx hook,
+ * error messages, a growable byte buffer, overflow-checked money arithmetic, UTF-8 checks and
+ * locale-independent number text. Nothing here is exported (kam__ names, hidden visibility).
+ */
+#ifndef KAM_INTERNAL_H
+#define KAM_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kam.h"
+
+#define KAM__ERRMSG_CAP 512
+
+struct kam_ctx {
+  kam_alloc_fn alloc;
+  void *alloc_ud;
+  char errmsg[KAM__ERRMSG_CAP]; /* fixed: setting an error never allocates */
+};
+
+/* Allocation through the ctx hook. Sizes must be given back exactly on free/realloc
+ * (lua_Alloc semantics). kam__alloc(ctx, 0) returns NULL. Neither sets an error message:
+ * callers report KAM_ENOMEM with kam__nomem(ctx). */
+void *kam__alloc(kam_ctx *ctx, size_t size);
+void *kam__realloc(kam_ctx *ctx, void *ptr, size_t old_size, size_t new_size);
+void kam__free(kam_ctx *ctx, void *ptr, size_t size);
+/* Allocates n * size bytes, NULL on overflow or failure. */
+void *kam__alloc_array(kam_ctx *ctx, size_t n, size_t size);
+/* NUL-terminated copy of s[0..len); the block is len + 1 bytes. */
+char *kam__strndup(kam_ctx *ctx, const char *s, size_t len);
+/* Frees a string made by kam__strndup (NULL ok). */
+void kam__free_str(kam_ctx *ctx, char *s);
+
+/* Sets the ctx message (printf-style, truncated to fit) and returns status. ctx may be NULL. */
+int kam__error(kam_ctx *ctx, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+int kam__verror(kam_ctx *ctx, int status, const char *fmt, va_list ap);
+/* KAM_ENOMEM with a standard message. */
+int kam__nomem(kam_ctx *ctx);
+
+/* A growable byte buffer whose memory comes from ctx. Always NUL-terminated when data != NULL.
+ * kam__buf_put* return KAM_OK or KAM_ENOMEM (or KAM_ELIMIT past SIZE_MAX/2). */
+typedef struct kam__buf {
+  kam_ctx *ctx;
+  char *data;
+  size_t len, cap;
+} kam__buf;
+void kam__buf_init(kam__buf *b, kam_ctx *ctx);
+int kam__buf_reserve(kam__buf *b, size_t extra);
+int kam__buf_put(kam__buf *b, const void *data, size_t len);
+int kam__buf_puts(kam__buf *b, const char *s);
+int kam__buf_putc(kam__buf *b, char c);
+int kam__buf_printf(kam__buf *b, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+void kam__buf_free(kam__buf *b);
+/* Hands the data over (caller frees with kam__free(ctx, p, *cap)); the buffer becomes empty. */
+char *kam__buf_detach(kam__buf *b, size_t *len, size_t *cap);
+
+/* Overflow-checked int64 arithmetic: KAM_OK or KAM_EOVERFLOW; *out untouched on overflow. */
+static inline int kam__add_i64(int64_t *out, int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_add_overflow(a, b, &r)) return KAM_EOVERFLOW;
+  *out = r;
+  return KAM_OK;
+}
+static inline int kam__sub_i64(int64_t *out, int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_sub_overflow(a, b, &r)) return KAM_EOVERFLOW;
+  *out = r;
+  return KAM_OK;
+}
+static inline int kam__mul_i64(int64_t *out, int64_t a, int64_t b) {
+  int64_t r;
+  if (__builtin_mul_overflow(a, b, &r)) return KAM_EOVERFLOW;
+  *out = r;
+  return KAM_OK;
+}
+
+/* UTF-8: true when s[0..len) is well-formed UTF-8 (no overlongs, surrogates or > U+10FFFF).
+ * On false, *bad (if not NULL) is the byte offset of the first bad sequence. */
+bool kam__utf8_valid(const char *s, size_t len, size_t *bad);
+/* Decodes one code point at s[0..len); returns its byte length (0 on invalid or len == 0). */
+size_t kam__utf8_decode(const char *s, size_t len, uint32_t *cp);
+/* Encodes cp (<= 0x10FFFF) into out (4 bytes room); returns the length. */
+size_t kam__utf8_encode(uint32_t cp, char *out);
+
+/* Exact decimal text to minor units: optional sign, digits, optional decimal_mark ('.' or ',')
+ * followed by at most `digits` fraction digits; thousands separators (space, NBSP U+00A0,
+ * narrow NBSP U+202F, apostrophe) between digit groups when allow_groups. No exponent.
+ * Returns KAM_OK, KAM_EPARSE (not a number, too many decimals: *why says which), KAM_EOVERFLOW. */
+int kam__decimal_to_minor(int64_t *out, const char *s, size_t len, char decimal_mark, int digits,
+                          bool allow_groups, const char **why);
+
+/* Locale-independent double <-> text. kam__fmt_double writes the shortest text that reads
+ * back as the same double ("1.1", "100", "1e+300", "-0.5"); buf needs 32 bytes; returns length.
+ * NaN and infinities print as "NaN", "Infinity", "-Infinity". kam__parse_double reads a plain
+ * decimal number (JSON number grammar, no surrounding space); false if not one. */
+size_t kam__fmt_double(char *buf, double v);
+bool kam__parse_double(double *out, const char *s, size_t len);
+
+/* ASCII helpers that ignore the C locale. */
+static inline bool kam__is_digit(int c) { return c >= '0' && c <= '9'; }
+static inline int kam__ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+bool kam__ascii_ieq(const char *a, size_t alen, const char *b);
+
+/* Pass the whole buffer to a write callback; returns its status unchanged. */
+static inline int kam__write(kam_write_fn write, void *ud, const void *buf, size_t len) {
+  return len ? write(ud, buf, len) : 0;
+}
+
+#endif /* KAM_INTERNAL_H */

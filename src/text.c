@@ -1,0 +1,256 @@
+/* text.c - UTF-8 checks, exact decimal amounts, locale-independent double text. */
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+size_t kam__utf8_decode(const char *str, size_t len, uint32_t *cp) {
+  const unsigned char *s = (const unsigned char *)str;
+  uint32_t c;
+  size_t n, i;
+  if (len == 0) return 0;
+  if (s[0] < 0x80) {
+    *cp = s[0];
+    return 1;
+  } else if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+    n = 2;
+    c = s[0] & 0x1Fu;
+  } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+    n = 3;
+    c = s[0] & 0x0Fu;
+  } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+    n = 4;
+    c = s[0] & 0x07u;
+  } else {
+    return 0;
+  }
+  if (len < n) return 0;
+  for (i = 1; i < n; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    c = (c << 6) | (s[i] & 0x3Fu);
+  }
+  if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+      (c >= 0xD800 && c <= 0xDFFF))
+    return 0;
+  *cp = c;
+  return n;
+}
+
+bool kam__utf8_valid(const char *s, size_t len, size_t *bad) {
+  size_t i = 0;
+  while (i < len) {
+    uint32_t cp;
+    size_t n;
+    if ((unsigned char)s[i] < 0x80) {
+      i++;
+      continue;
+    }
+    n = kam__utf8_decode(s + i, len - i, &cp);
+    if (n == 0) {
+      if (bad) *bad = i;
+      return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+size_t kam__utf8_encode(uint32_t cp, char *out) {
+  unsigned char *o = (unsigned char *)out;
+  if (cp < 0x80) {
+    o[0] = (unsigned char)cp;
+    return 1;
+  } else if (cp < 0x800) {
+    o[0] = (unsigned char)(0xC0 | (cp >> 6));
+    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 2;
+  } else if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | (cp >> 12));
+    o[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0 | (cp >> 18));
+  o[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
+  o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* Length of a thousands separator at s (space, NBSP, narrow NBSP, apostrophe), else 0. */
+static size_t group_sep(const char *s, size_t len) {
+  if (len >= 1 && (s[0] == ' ' || s[0] == '\'')) return 1;
+  if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
+  if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+      (unsigned char)s[2] == 0xAF)
+    return 3;
+  return 0;
+}
+
+int kam__decimal_to_minor(int64_t *out, const char *s, size_t len, char decimal_mark, int digits,
+                          bool allow_groups, const char **why) {
+  size_t i = 0, int_digits = 0, frac_digits = 0, group_len = 0;
+  bool neg = false, grouped = false;
+  uint64_t mag = 0, limit;
+  int k;
+  static const char *dummy;
+  if (!why) why = &dummy;
+  *why = "is not an amount";
+  if (digits < 0 || digits > 18) return KAM_EPARSE;
+  if (i < len && (s[i] == '-' || s[i] == '+')) {
+    neg = s[i] == '-';
+    i++;
+  }
+  while (i < len) {
+    size_t sep;
+    if (kam__is_digit(s[i])) {
+      if (mag > (UINT64_MAX - 9) / 10) {
+        *why = "is too large";
+        return KAM_EOVERFLOW;
+      }
+      mag = mag * 10 + (uint64_t)(s[i] - '0');
+      int_digits++;
+      group_len++;
+      i++;
+      continue;
+    }
+    sep = allow_groups ? group_sep(s + i, len - i) : 0;
+    if (sep && int_digits > 0 && i + sep < len && kam__is_digit(s[i + sep])) {
+      if ((grouped && group_len != 3) || (!grouped && group_len > 3)) return KAM_EPARSE;
+      grouped = true;
+      group_len = 0;
+      i += sep;
+      continue;
+    }
+    break;
+  }
+  if (grouped && group_len != 3) return KAM_EPARSE;
+  if (i < len && s[i] == decimal_mark) {
+    i++;
+    while (i < len && kam__is_digit(s[i])) {
+      if ((int)frac_digits >= digits) {
+        if (s[i] != '0') {
+          *why = "has more decimals than the currency allows";
+          return KAM_EPARSE;
+        }
+      } else {
+        if (mag > (UINT64_MAX - 9) / 10) {
+          *why = "is too large";
+          return KAM_EOVERFLOW;
+        }
+        mag = mag * 10 + (uint64_t)(s[i] - '0');
+      }
+      frac_digits++;
+      i++;
+    }
+    if (frac_digits == 0 && int_digits == 0) return KAM_EPARSE;
+  }
+  if (i != len || (int_digits == 0 && frac_digits == 0)) return KAM_EPARSE;
+  for (k = (int)(frac_digits < (size_t)digits ? frac_digits : (size_t)digits); k < digits; k++) {
+    if (mag > UINT64_MAX / 10) {
+      *why = "is too large";
+      return KAM_EOVERFLOW;
+    }
+    mag *= 10;
+  }
+  limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+  if (mag > limit) {
+    *why = "is too large";
+    return KAM_EOVERFLOW;
+  }
+  *out = neg ? (mag == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)mag) : (int64_t)mag;
+  return KAM_OK;
+}
+
+/* The decimal point of the C locale in force ('.' unless the host called setlocale). */
+static char locale_point(void) {
+  const struct lconv *lc = localeconv();
+  return (lc && lc->decimal_point && lc->decimal_point[0]) ? lc->decimal_point[0] : '.';
+}
+
+size_t kam__fmt_double(char *buf, double v) {
+  int prec;
+  char point = locale_point();
+  size_t i, n = 0;
+  if (isnan(v)) return (size_t)snprintf(buf, 32, "NaN");
+  if (isinf(v)) return (size_t)snprintf(buf, 32, v < 0 ? "-Infinity" : "Infinity");
+  if (v == 0) return (size_t)snprintf(buf, 32, signbit(v) ? "-0" : "0");
+  for (prec = 1; prec <= 17; prec++) {
+    double back;
+    n = (size_t)snprintf(buf, 32, "%.*g", prec, v);
+    back = strtod(buf, NULL); /* same locale as snprintf: reads its own point */
+    if (back == v) break;
+  }
+  for (i = 0; i < n; i++)
+    if (buf[i] == point) buf[i] = '.';
+  return n;
+}
+
+bool kam__parse_double(double *out, const char *s, size_t len) {
+  /* Validate the JSON number grammar, then rewrite it as "[-]0.DDDDe<exp>" with at most
+   * MAX_SIG significant digits (a nonzero sticky digit stands for any dropped ones, which keeps
+   * strtod's rounding correct) and the locale's decimal point, so no allocation is needed. */
+  enum { MAX_SIG = 780 };
+  char tmp[MAX_SIG + 48], point = locale_point();
+  size_t i = 0, nsig = 0, o = 0;
+  long exp10 = 0, e = 0;
+  bool neg = false, sticky = false, esign = false, seen_nonzero = false;
+  if (i < len && s[i] == '-') {
+    neg = true;
+    i++;
+  }
+  if (i >= len) return false;
+  if (s[i] == '0') {
+    i++;
+  } else if (s[i] >= '1' && s[i] <= '9') {
+    while (i < len && kam__is_digit(s[i])) {
+      seen_nonzero = true;
+      if (nsig < MAX_SIG) tmp[(neg ? 3u : 2u) + nsig++] = s[i];
+      else if (s[i] != '0') sticky = true;
+      exp10++;
+      i++;
+    }
+  } else {
+    return false;
+  }
+  if (i < len && s[i] == '.') {
+    i++;
+    if (i >= len || !kam__is_digit(s[i])) return false;
+    while (i < len && kam__is_digit(s[i])) {
+      if (!seen_nonzero && s[i] == '0') {
+        exp10--;
+      } else {
+        seen_nonzero = true;
+        if (nsig < MAX_SIG) tmp[(neg ? 3u : 2u) + nsig++] = s[i];
+        else if (s[i] != '0') sticky = true;
+      }
+      i++;
+    }
+  }
+  if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+    i++;
+    if (i < len && (s[i] == '+' || s[i] == '-')) esign = s[i++] == '-';
+    if (i >= len || !kam__is_digit(s[i])) return false;
+    while (i < len && kam__is_digit(s[i])) {
+      if (e < 100000000L) e = e * 10 + (s[i] - '0');
+      i++;
+    }
+  }
+  if (i != len) return false;
+  if (!seen_nonzero) {
+    *out = neg ? -0.0 : 0.0;
+    return true;
+  }
+  if (sticky) tmp[(neg ? 3u : 2u) + nsig++] = '1';
+  exp10 += esign ? -e : e;
+  if (neg) tmp[o++] = '-';
+  tmp[o++] = '0';
+  tmp[o++] = point;
+  o += nsig;
+  o += (size_t)snprintf(tmp + o, sizeof tmp - o, "e%ld", exp10);
+  *out = strtod(tmp, NULL);
+  return true;
+}
