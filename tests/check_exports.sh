@@ -12,7 +12,7 @@ status=0
 bad=$(grep -v '^kam_' "$tmp.lib" || true)
 if [ -n "$bad" ]; then echo "exported symbols without the kam_ prefix:"; echo "$bad"; status=1; fi
 if ! diff -u "$tmp.map" "$tmp.lib" > "$tmp.diff"; then
-  echo "exports differ from src/libkam.map (- only in the map, + only in the library):"; cat "$tmp.diff"; status=1
+  echo "exports differ from src/exports/*.sym (- only in the map, + only in the library):"; cat "$tmp.diff"; status=1
 fi
 if ! diff -u "$tmp.hdr" "$tmp.lib" > "$tmp.diff2"; then
   echo "exports differ from the KAM_API declarations in include/ (- only in headers, + only in the library):"; cat "$tmp.diff2"; status=1

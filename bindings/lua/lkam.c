@@ -190,6 +190,8 @@ int luaopen_kam(lua_State *L) {
   lua_pushstring(L, KAM_VERSION_STRING);
   lua_setfield(L, -2, "VERSION");
   kam__lua_open_finance(L);
+  kam__lua_open_value(L);
+  kam__lua_open_money(L);
   kam__lua_open_portfolio(L);
   kam__lua_open_dmu(L);
   kam__lua_open_template(L);

@@ -17,6 +17,11 @@
 
 #include "kam.h"
 
+/* Fix the argument count at the top of a function that pushes scratch values (such as
+ * kam__lua_checknumbers), so a scratch value never stands where an absent optional argument
+ * is looked for. */
+#define LKAM_ARGS(L, n) lua_settop((L), (n))
+
 /* Raises the Lua error object for status, with ctx's message (ctx may be NULL). */
 int kam__lua_error(lua_State *L, int status, const kam_ctx *ctx);
 /* Raises unless status == KAM_OK; returns 0. */
@@ -42,9 +47,17 @@ void kam__lua_sink_free(kam__lua_sink *s);
 
 /* Module parts. */
 void kam__lua_open_finance(lua_State *L);
+void kam__lua_open_value(lua_State *L);
+void kam__lua_open_money(lua_State *L);
 void kam__lua_open_portfolio(lua_State *L);
 void kam__lua_open_dmu(lua_State *L);
 void kam__lua_open_template(lua_State *L);
 void kam__lua_open_proposal(lua_State *L);
+
+/* Values (lkam_value.c): Lua <-> kam_value. Tables with only 1..n keys (or empty, or with
+ * the kam.array marker) become arrays, other tables objects; functions become lambdas
+ * (lkam_value.c says how they are kept alive). Errors are raised. */
+int kam__lua_tovalue(lua_State *L, int idx, kam_ctx *ctx, kam_value **out);
+void kam__lua_pushvalue(lua_State *L, const kam_value *v);
 
 #endif

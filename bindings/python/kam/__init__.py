@@ -9,9 +9,11 @@ from ._native import (KamError, InvalidArgument, OutOfMemory, Overflow, ParseErr
                       NoConvergence, IncompleteState, NotFound, AlreadyExists, LimitReached,
                       CallbackError)
 from .finance import *  # noqa: F401,F403
+from .value import *  # noqa: F401,F403
 from .portfolio import *  # noqa: F401,F403
 from .dmu import *  # noqa: F401,F403
 from .template import *  # noqa: F401,F403
+from .money import *  # noqa: F401,F403
 from .proposal import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
