@@ -79,6 +79,18 @@ size_t kam__money_plain(char *buf, int64_t amount, int digits);
  * No message (no ctx). */
 int kam__money_parse(int64_t *out, const char *s, size_t len, const char *currency);
 
+/* Grammatical gender of the counted noun (Russian: "один рубль", "одна тысяча", "одно
+ * место"); English ignores it. */
+enum { KAM__GENDER_M = 0, KAM__GENDER_F = 1, KAM__GENDER_N = 2 };
+
+/* n in words, lower case, no noun: ru "двадцать одна тысяча сто два" (gender applies to the
+ * last group's 1 and 2), en "twenty-one thousand one hundred two"; 0 is "ноль" / "zero".
+ * lang "ru" or "en" (as kam_money_words). Same buffer rules as kam_money_format: KAM_OK;
+ * KAM_ELIMIT with *len = the needed length (buf "" when cap > 0); KAM_EINVAL for a bad lang,
+ * gender or buf. len may be NULL. */
+int kam__number_words(char *buf, size_t cap, size_t *len, uint64_t n, const char *lang,
+                      int gender);
+
 /* ---- totals (DESIGN.md section 9) ---------------------------------------------------- */
 
 enum {
