@@ -223,24 +223,6 @@ int kam__decimal_canon(char out[KAM__DEC_CAP], const char *s, size_t len, const 
   return KAM_OK;
 }
 
-size_t kam__minor_to_text(char *buf, int64_t minor, int digits) {
-  char tmp[32];
-  size_t n = 0, o = 0;
-  uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-  do {
-    tmp[n++] = (char)('0' + (int)(mag % 10));
-    mag /= 10;
-  } while (mag);
-  while ((int)n <= digits) tmp[n++] = '0';
-  if (minor < 0) buf[o++] = '-';
-  while (n > 0) {
-    if ((int)n == digits) buf[o++] = '.';
-    buf[o++] = tmp[--n];
-  }
-  buf[o] = '\0';
-  return o;
-}
-
 /* Fraction digits of a canonical decimal. */
 static size_t canon_decimals(const char *c) {
   const char *dot = strchr(c, '.');
@@ -261,16 +243,6 @@ static int canon_cmp_int(const char *c, unsigned bound) {
     if (r) return r;
   }
   return dot ? 1 : 0;
-}
-
-int kam__proposal_currency_digits(const char *code) {
-  /* ISO 4217 minor units for the currencies that do not use 2. */
-  static const char zero[] = "BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF";
-  static const char three[] = "BHD IQD JOD KWD LYD OMR TND";
-  const char *hit;
-  if ((hit = strstr(zero, code)) && (hit - zero) % 4 == 0) return 0;
-  if ((hit = strstr(three, code)) && (hit - three) % 4 == 0) return 3;
-  return 2;
 }
 
 /* ---- text fields ------------------------------------------------------------------------- */
@@ -497,7 +469,7 @@ int kam_proposal_set_currency(kam_proposal *p, const char *currency) {
     return kam__proposal_error(p, KAM_EINVAL, "currency",
                                "'%.40s' is not an ISO 4217 code (three letters)", currency);
   code[3] = '\0';
-  digits = kam__proposal_currency_digits(code);
+  digits = kam_currency_digits(code);
   if (digits == p->digits || p->items.len == 0) {
     memcpy(p->currency, code, 4);
     p->digits = digits;
@@ -519,8 +491,8 @@ int kam_proposal_set_currency(kam_proposal *p, const char *currency) {
     }
     for (d = p->digits; d > digits; d--) {
       if (scaled % 10) {
-        char text[32];
-        kam__minor_to_text(text, price, p->digits);
+        char text[KAM__DECIMAL_TEXT_CAP];
+        kam__money_plain(text, price, p->digits);
         kam__free(p->ctx, prices, p->items.len * sizeof *prices);
         return kam__proposal_error(p, KAM_EINVAL, path,
                                    "%s cannot be expressed in %s (%d decimals)", text, code, digits);
@@ -797,11 +769,15 @@ int kam_proposal_add_figure(kam_proposal *p, const kam_figure *f) {
 }
 
 /* Canonical decimal in [0, max] with at most max_decimals; errors name path. */
-static int check_decimal(kam_proposal *p, char out[KAM__DEC_CAP], const char *text,
-                         const char *path, unsigned max, size_t max_decimals) {
+static int check_decimal(kam_proposal *p, char out[KAM__DEC_CAP], kam__decimal *dec,
+                         const char *text, const char *path, unsigned max, size_t max_decimals) {
   const char *why;
+  int rc;
   if (kam__decimal_canon(out, text, strlen(text), &why))
     return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' %s", text, why);
+  if ((rc = kam__decimal_parse(dec, out, strlen(out))))
+    return kam__proposal_error(p, rc == KAM_EOVERFLOW ? KAM_EOVERFLOW : KAM_EINVAL, path,
+                               "'%.40s' has too many digits", text);
   if (out[0] == '-') return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' must not be negative", text);
   if (canon_decimals(out) > max_decimals)
     return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' has more than %zu decimals", text,
@@ -829,36 +805,39 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
     return kam__proposal_error(p, KAM_EINVAL, field, "is required");
   }
   snprintf(field, sizeof field, "%s.quantity", path);
-  if ((rc = check_decimal(p, rec.quantity, in.quantity ? in.quantity : "1", field, 0, 9))) return rc;
-  if (strlen(rec.quantity) - (strchr(rec.quantity, '.') != NULL) > 18)
-    return kam__proposal_error(p, KAM_EINVAL, field, "'%.40s' has more than 18 digits",
-                               in.quantity ? in.quantity : "1");
+  if ((rc = check_decimal(p, rec.quantity, &rec.quantity_dec, in.quantity ? in.quantity : "1",
+                          field, 0, 9)))
+    return rc;
   snprintf(field, sizeof field, "%s.unit_price", path);
   if (in.unit_price_text) {
     const char *why;
+    kam__decimal price;
     if (kam__decimal_canon(canon, in.unit_price_text, strlen(in.unit_price_text), &why))
       return kam__proposal_error(p, KAM_EINVAL, field, "'%.40s' %s", in.unit_price_text, why);
     if (canon[0] == '-')
       return kam__proposal_error(p, KAM_EINVAL, field, "'%.40s' must not be negative",
                                  in.unit_price_text);
-    rc = kam__decimal_to_minor(&rec.unit_price, canon, strlen(canon), '.', p->digits, false, &why);
+    if ((rc = kam__decimal_parse(&price, canon, strlen(canon))) == KAM_OK)
+      rc = kam__decimal_to_minor_exact(&rec.unit_price, price, p->digits);
     if (rc == KAM_EPARSE && canon_decimals(canon) > (size_t)p->digits)
-      return kam__proposal_error(p, KAM_EINVAL, field, "'%.40s' has more decimals than %s allows (%d)",
+      return kam__proposal_error(p, KAM_EINVAL, field,
+                                 "'%.40s' has more decimals than %s allows (%d)",
                                  in.unit_price_text, p->currency, p->digits);
     if (rc)
       return kam__proposal_error(p, rc == KAM_EOVERFLOW ? KAM_EOVERFLOW : KAM_EINVAL, field,
-                                 "'%.40s' %s", in.unit_price_text, why);
+                                 "'%.40s' is too large", in.unit_price_text);
   } else {
     if (in.unit_price < 0)
       return kam__proposal_error(p, KAM_EINVAL, field, "must not be negative");
     rec.unit_price = in.unit_price;
   }
   snprintf(field, sizeof field, "%s.discount_percent", path);
-  if ((rc = check_decimal(p, rec.discount_percent, in.discount_percent ? in.discount_percent : "0",
-                          field, 100, 6)))
+  if ((rc = check_decimal(p, rec.discount_percent, &rec.discount_dec,
+                          in.discount_percent ? in.discount_percent : "0", field, 100, 6)))
     return rc;
   snprintf(field, sizeof field, "%s.vat_percent", path);
-  if ((rc = check_decimal(p, rec.vat_percent, in.vat_percent ? in.vat_percent : "0", field, 100, 6)))
+  if ((rc = check_decimal(p, rec.vat_percent, &rec.vat_dec, in.vat_percent ? in.vat_percent : "0",
+                          field, 100, 6)))
     return rc;
   {
     char **out[] = {&rec.sku, &rec.description, &rec.unit, &rec.section};

@@ -10,6 +10,7 @@
 #define KAM_PROPOSAL_INTERNAL_H
 
 #include "internal.h"
+#include "money_internal.h"
 
 /* Canonical decimal text: "-"? digits ("0" or no leading zero) ("." digits, no trailing zero)?
  * "-0" is "0". Long enough for every value we accept (the integer part of an amount fits
@@ -36,6 +37,7 @@ struct kam__item {
   int64_t unit_price;                  /* minor units of the proposal's currency, >= 0 */
   char discount_percent[KAM__DEC_CAP]; /* canonical, 0..100 */
   char vat_percent[KAM__DEC_CAP];      /* canonical, 0..100 */
+  kam__decimal quantity_dec, discount_dec, vat_dec; /* the same, exact, for the totals */
 };
 struct kam__person {
   char *name, *position, *phone, *email;
@@ -93,10 +95,6 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
 /* Decimal text (optional sign, digits, '.' or ',' fraction, optional exponent) to canonical
  * form in out[KAM__DEC_CAP]. Returns KAM_OK, or KAM_EPARSE with *why set. */
 int kam__decimal_canon(char out[KAM__DEC_CAP], const char *s, size_t len, const char **why);
-/* Minor units to "1234.56" with `digits` fraction digits (digits 0: "1234"). buf >= 32. */
-size_t kam__minor_to_text(char *buf, int64_t minor, int digits);
-/* Minor unit digits of an ISO 4217 code (upper case). */
-int kam__proposal_currency_digits(const char *code);
 
 /* Names used in the JSON document and the model. */
 const char *kam__proposal_style_name(int32_t style);     /* "authority", ... or NULL */

@@ -10,47 +10,55 @@
 
 /* ---- value builder ----------------------------------------------------------------------- */
 
-static kam_value *vb_done(kam__vb *b, int rc, kam_value *v) {
+/* rc is the builder's status; *v was set by it (the call is complete before this runs). */
+static kam_value *vb_done(kam__vb *b, int rc, kam_value **v) {
   if (rc) {
     b->rc = rc;
     return NULL;
   }
-  return v;
+  return *v;
 }
 
 kam_value *kam__vb_obj(kam__vb *b) {
   kam_value *v = NULL;
-  return b->rc ? NULL : vb_done(b, kam_value_new_object(&v, b->ctx), v);
+  if (b->rc) return NULL;
+  return vb_done(b, kam_value_new_object(&v, b->ctx), &v);
 }
 kam_value *kam__vb_arr(kam__vb *b) {
   kam_value *v = NULL;
-  return b->rc ? NULL : vb_done(b, kam_value_new_array(&v, b->ctx), v);
+  if (b->rc) return NULL;
+  return vb_done(b, kam_value_new_array(&v, b->ctx), &v);
 }
 kam_value *kam__vb_null(kam__vb *b) {
   kam_value *v = NULL;
-  return b->rc ? NULL : vb_done(b, kam_value_new_null(&v, b->ctx), v);
+  if (b->rc) return NULL;
+  return vb_done(b, kam_value_new_null(&v, b->ctx), &v);
 }
 kam_value *kam__vb_str(kam__vb *b, const char *s) {
   kam_value *v = NULL;
   if (b->rc) return NULL;
   if (!s) return kam__vb_null(b);
-  return vb_done(b, kam_value_new_string(&v, b->ctx, s, strlen(s)), v);
+  return vb_done(b, kam_value_new_string(&v, b->ctx, s, strlen(s)), &v);
 }
 kam_value *kam__vb_num_text(kam__vb *b, const char *text) {
   kam_value *v = NULL;
-  return b->rc ? NULL : vb_done(b, kam_value_new_number_text(&v, b->ctx, text, strlen(text)), v);
+  if (b->rc) return NULL;
+  return vb_done(b, kam_value_new_number_text(&v, b->ctx, text, strlen(text)), &v);
 }
 kam_value *kam__vb_int(kam__vb *b, int64_t i) {
   kam_value *v = NULL;
-  return b->rc ? NULL : vb_done(b, kam_value_new_int(&v, b->ctx, i), v);
+  if (b->rc) return NULL;
+  return vb_done(b, kam_value_new_int(&v, b->ctx, i), &v);
 }
 kam_value *kam__vb_double(kam__vb *b, double d) {
   kam_value *v = NULL;
-  return b->rc ? NULL : vb_done(b, kam_value_new_number(&v, b->ctx, d), v);
+  if (b->rc) return NULL;
+  return vb_done(b, kam_value_new_number(&v, b->ctx, d), &v);
 }
 kam_value *kam__vb_bool(kam__vb *b, bool t) {
   kam_value *v = NULL;
-  return b->rc ? NULL : vb_done(b, kam_value_new_bool(&v, b->ctx, t), v);
+  if (b->rc) return NULL;
+  return vb_done(b, kam_value_new_bool(&v, b->ctx, t), &v);
 }
 kam_value *kam__vb_set(kam__vb *b, kam_value *obj, const char *key, kam_value *v) {
   int rc;
@@ -661,7 +669,7 @@ static kam_value *person_value(kam__vb *b, const char *name, const char *positio
 static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
   kam_value *root = kam__vb_obj(b), *o, *a;
   size_t i;
-  char text[40];
+  char text[KAM__DECIMAL_TEXT_CAP];
   set_str(b, root, "lang", p->lang);
   set_str(b, root, "currency", p->currency);
   set_str(b, root, "title", p->title);
@@ -732,7 +740,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
       set_str(b, o, "description", it->description);
       set_str(b, o, "unit", it->unit);
       set_str(b, o, "quantity", it->quantity);
-      kam__minor_to_text(text, it->unit_price, p->digits);
+      kam__money_plain(text, it->unit_price, p->digits);
       set_str(b, o, "unit_price", text);
       if (strcmp(it->discount_percent, "0")) set_str(b, o, "discount_percent", it->discount_percent);
       set_str(b, o, "vat_percent", it->vat_percent);
