@@ -21,8 +21,8 @@ static void fmt_is(int64_t amount, const char *cur, const char *lang, const char
   size_t len = 0;
   int rc = kam_money_format(buf, sizeof buf, &len, amount, cur, lang);
   if (rc != KAM_OK || strcmp(buf, want) != 0 || len != strlen(want))
-    fail_msg("format(%lld, %s, %s): rc %d, \"%s\" (%zu), want \"%s\"", (long long)amount, cur,
-             lang, rc, buf, len, want);
+    fail_msg("format(%lld, %s, %s): rc %d, \"%s\" (%zu), want \"%s\"", (long long)amount, cur, lang,
+             rc, buf, len, want);
 }
 
 static void words_is(int64_t amount, const char *cur, const char *lang, const char *want) {
@@ -60,10 +60,8 @@ static void test_format_ru(void **state) {
   fmt_is(100000, "RUB", "ru", "1" NB "000,00" NB RUBLE);
   fmt_is(-123456, "RUB", "ru", "-1" NB "234,56" NB RUBLE);
   fmt_is(-1, "RUB", "ru", "-0,01" NB RUBLE);
-  fmt_is(INT64_MIN, "RUB", "ru",
-         "-92" NB "233" NB "720" NB "368" NB "547" NB "758,08" NB RUBLE);
-  fmt_is(INT64_MAX, "RUB", "RU-ru",
-         "92" NB "233" NB "720" NB "368" NB "547" NB "758,07" NB RUBLE);
+  fmt_is(INT64_MIN, "RUB", "ru", "-92" NB "233" NB "720" NB "368" NB "547" NB "758,08" NB RUBLE);
+  fmt_is(INT64_MAX, "RUB", "RU-ru", "92" NB "233" NB "720" NB "368" NB "547" NB "758,07" NB RUBLE);
 }
 
 static void test_format_en(void **state) {
@@ -71,19 +69,29 @@ static void test_format_en(void **state) {
   fmt_is(123456789, "RUB", "en", "RUB 1,234,567.89");
   fmt_is(123456789, "USD", "en", "$1,234,567.89");
   fmt_is(123456, "EUR", "en", EURO "1,234.56");
-  fmt_is(123456, "GBP", "en", "\xC2\xA3" "1,234.56");
-  fmt_is(1235, "JPY", "en", "\xC2\xA5" "1,235");
+  fmt_is(123456, "GBP", "en",
+         "\xC2\xA3"
+         "1,234.56");
+  fmt_is(1235, "JPY", "en",
+         "\xC2\xA5"
+         "1,235");
   fmt_is(1234567, "KWD", "en", "KWD 1,234.567");
   fmt_is(12345, "CLF", "en", "CLF 1.2345");
   fmt_is(123456, "CHF", "en-GB", "CHF 1,234.56");
   fmt_is(0, "USD", "en", "$0.00");
-  fmt_is(0, "JPY", "en", "\xC2\xA5" "0");
+  fmt_is(0, "JPY", "en",
+         "\xC2\xA5"
+         "0");
   fmt_is(999, "USD", "en", "$9.99");
   fmt_is(-123456, "USD", "en", "-$1,234.56");
   fmt_is(-500, "RUB", "EN", "-RUB 5.00");
   fmt_is(INT64_MIN, "USD", "en", "-$92,233,720,368,547,758.08");
-  fmt_is(INT64_MAX, "JPY", "en_US", "\xC2\xA5" "9,223,372,036,854,775,807");
-  fmt_is(INT64_MIN, "JPY", "en", "-\xC2\xA5" "9,223,372,036,854,775,808");
+  fmt_is(INT64_MAX, "JPY", "en_US",
+         "\xC2\xA5"
+         "9,223,372,036,854,775,807");
+  fmt_is(INT64_MIN, "JPY", "en",
+         "-\xC2\xA5"
+         "9,223,372,036,854,775,808");
 }
 
 static void test_format_buffers(void **state) {
@@ -137,9 +145,9 @@ static void test_format_invalid(void **state) {
 /* ---- words --------------------------------------------------------------------------- */
 
 static void test_words_ru_units(void **state) {
-  static const char *const teens[] = {"Одиннадцать", "Двенадцать",  "Тринадцать",
-                                      "Четырнадцать", "Пятнадцать", "Шестнадцать",
-                                      "Семнадцать",  "Восемнадцать", "Девятнадцать"};
+  static const char *const teens[] = {"Одиннадцать",  "Двенадцать",   "Тринадцать",
+                                      "Четырнадцать", "Пятнадцать",   "Шестнадцать",
+                                      "Семнадцать",   "Восемнадцать", "Девятнадцать"};
   char want[128];
   int i;
   (void)state;
@@ -431,11 +439,16 @@ static void test_format_parse_round_trip(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_format_ru),       cmocka_unit_test(test_format_en),
-      cmocka_unit_test(test_format_buffers),  cmocka_unit_test(test_format_invalid),
-      cmocka_unit_test(test_words_ru_units),  cmocka_unit_test(test_words_ru_scales),
-      cmocka_unit_test(test_words_ru_genders), cmocka_unit_test(test_words_en),
-      cmocka_unit_test(test_words_buffers),   cmocka_unit_test(test_parse_and_digits),
+      cmocka_unit_test(test_format_ru),
+      cmocka_unit_test(test_format_en),
+      cmocka_unit_test(test_format_buffers),
+      cmocka_unit_test(test_format_invalid),
+      cmocka_unit_test(test_words_ru_units),
+      cmocka_unit_test(test_words_ru_scales),
+      cmocka_unit_test(test_words_ru_genders),
+      cmocka_unit_test(test_words_en),
+      cmocka_unit_test(test_words_buffers),
+      cmocka_unit_test(test_parse_and_digits),
       cmocka_unit_test(test_format_parse_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
