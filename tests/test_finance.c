@@ -278,6 +278,12 @@ static void test_xirr_excel_example(void **state) {
     assert_int_equal(kam_xirr(&x, pos, d, 2, NAN), KAM_ENOSOLUTION);
   }
   assert_int_equal(kam_xirr(&x, v, NULL, 5, NAN), KAM_EINVAL);
+  {
+    const double same_day[] = {-100, 100};
+    kam_date one[2];
+    one[0] = one[1] = d[0];
+    assert_int_equal(kam_xirr(&x, same_day, one, 2, NAN), KAM_ENOSOLUTION);
+  }
 }
 
 static void test_xirr_large_and_near_minus_one(void **state) {

@@ -100,6 +100,12 @@ def test_mirr_payback_clv_roi():
 
 def test_dates_helpers():
     assert kam.date_to_days("1970-01-02") == 1
+    assert kam.date_to_days(datetime.date(1969, 12, 31)) == -1
+    assert kam.add_months("2024-01-31", 1) == "2024-02-29"
+    assert kam.add_months(datetime.date(2023, 1, 31), -2) == "2022-11-30"
+    assert kam.strerror(-4) == "malformed input"
+    with pytest.raises(kam.InvalidArgument):
+        kam.date_to_days("2023-02-29")
     assert kam.days_to_date(kam.date_to_days(datetime.date(2024, 2, 29))) == datetime.date(2024, 2, 29)
 
 
