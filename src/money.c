@@ -17,16 +17,15 @@ static const struct {
   char code[4];
   unsigned char digits;
 } iso_digits[] = {
-    {"AED", 2}, {"AMD", 2}, {"ARS", 2}, {"AUD", 2}, {"AZN", 2}, {"BGN", 2}, {"BHD", 3},
-    {"BIF", 0}, {"BRL", 2}, {"BYN", 2}, {"CAD", 2}, {"CHF", 2}, {"CLF", 4}, {"CLP", 0},
-    {"CNY", 2}, {"CZK", 2}, {"DJF", 0}, {"DKK", 2}, {"EGP", 2}, {"EUR", 2}, {"GBP", 2},
-    {"GEL", 2}, {"GNF", 0}, {"HKD", 2}, {"HUF", 2}, {"IDR", 2}, {"ILS", 2}, {"INR", 2},
-    {"IQD", 3}, {"ISK", 0}, {"JOD", 3}, {"JPY", 0}, {"KGS", 2}, {"KMF", 0}, {"KRW", 0},
-    {"KWD", 3}, {"KZT", 2}, {"LYD", 3}, {"MDL", 2}, {"MXN", 2}, {"NOK", 2}, {"NZD", 2},
-    {"OMR", 3}, {"PLN", 2}, {"PYG", 0}, {"RON", 2}, {"RSD", 2}, {"RUB", 2}, {"RWF", 0},
-    {"SAR", 2}, {"SEK", 2}, {"SGD", 2}, {"THB", 2}, {"TJS", 2}, {"TMT", 2}, {"TND", 3},
-    {"TRY", 2}, {"UAH", 2}, {"UGX", 0}, {"USD", 2}, {"UYI", 0}, {"UYW", 4}, {"UZS", 2},
-    {"VND", 0}, {"VUV", 0}, {"XAF", 0}, {"XOF", 0}, {"XPF", 0}, {"ZAR", 2},
+    {"AED", 2}, {"AMD", 2}, {"ARS", 2}, {"AUD", 2}, {"AZN", 2}, {"BGN", 2}, {"BHD", 3}, {"BIF", 0},
+    {"BRL", 2}, {"BYN", 2}, {"CAD", 2}, {"CHF", 2}, {"CLF", 4}, {"CLP", 0}, {"CNY", 2}, {"CZK", 2},
+    {"DJF", 0}, {"DKK", 2}, {"EGP", 2}, {"EUR", 2}, {"GBP", 2}, {"GEL", 2}, {"GNF", 0}, {"HKD", 2},
+    {"HUF", 2}, {"IDR", 2}, {"ILS", 2}, {"INR", 2}, {"IQD", 3}, {"ISK", 0}, {"JOD", 3}, {"JPY", 0},
+    {"KGS", 2}, {"KMF", 0}, {"KRW", 0}, {"KWD", 3}, {"KZT", 2}, {"LYD", 3}, {"MDL", 2}, {"MXN", 2},
+    {"NOK", 2}, {"NZD", 2}, {"OMR", 3}, {"PLN", 2}, {"PYG", 0}, {"RON", 2}, {"RSD", 2}, {"RUB", 2},
+    {"RWF", 0}, {"SAR", 2}, {"SEK", 2}, {"SGD", 2}, {"THB", 2}, {"TJS", 2}, {"TMT", 2}, {"TND", 3},
+    {"TRY", 2}, {"UAH", 2}, {"UGX", 0}, {"USD", 2}, {"UYI", 0}, {"UYW", 4}, {"UZS", 2}, {"VND", 0},
+    {"VUV", 0}, {"XAF", 0}, {"XOF", 0}, {"XPF", 0}, {"ZAR", 2},
 };
 
 bool kam__currency_valid(const char *code) {
@@ -174,8 +173,8 @@ static const char *en_symbol(const char *code) {
   return NULL;                                     /* the code and a space */
 }
 
-int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount,
-                     const char *currency, const char *lang) {
+int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount, const char *currency,
+                     const char *lang) {
   text_out o;
   int digits = digits_of(currency), lg = lang_of(lang);
   uint64_t mag = magnitude(amount), unit;
@@ -224,19 +223,17 @@ static int ru_plural(uint64_t n) {
   return 2;
 }
 
-static const char *const ru_hundreds[10] = {"",          "сто",       "двести",
-                                            "триста",    "четыреста", "пятьсот",
-                                            "шестьсот",  "семьсот",   "восемьсот",
-                                            "девятьсот"};
-static const char *const ru_tens[10] = {"",         "десять",     "двадцать",  "тридцать",
-                                        "сорок",    "пятьдесят",  "шестьдесят", "семьдесят",
-                                        "восемьдесят", "девяносто"};
-static const char *const ru_teens[10] = {"десять",       "одиннадцать",  "двенадцать",
-                                         "тринадцать",   "четырнадцать", "пятнадцать",
-                                         "шестнадцать",  "семнадцать",   "восемнадцать",
-                                         "девятнадцать"};
-static const char *const ru_units[10] = {"",     "один",  "два",    "три",    "четыре",
-                                         "пять", "шесть", "семь",   "восемь", "девять"};
+static const char *const ru_hundreds[10] = {"",          "сто",      "двести",   "триста",
+                                            "четыреста", "пятьсот",  "шестьсот", "семьсот",
+                                            "восемьсот", "девятьсот"};
+static const char *const ru_tens[10] = {
+    "",          "десять",     "двадцать",  "тридцать",    "сорок",
+    "пятьдесят", "шестьдесят", "семьдесят", "восемьдесят", "девяносто"};
+static const char *const ru_teens[10] = {"десять",       "одиннадцать", "двенадцать",  "тринадцать",
+                                         "четырнадцать", "пятнадцать",  "шестнадцать", "семнадцать",
+                                         "восемнадцать", "девятнадцать"};
+static const char *const ru_units[10] = {"",     "один",  "два",  "три",    "четыре",
+                                         "пять", "шесть", "семь", "восемь", "девять"};
 static const char *const ru_one[3] = {"один", "одна", "одно"};
 static const char *const ru_two[3] = {"два", "две", "два"};
 
@@ -254,9 +251,12 @@ static void ru_triple(text_out *o, unsigned v, int gender) {
     return;
   }
   if (t) sep_word(o, ru_tens[t]);
-  if (u == 1) sep_word(o, ru_one[gender]);
-  else if (u == 2) sep_word(o, ru_two[gender]);
-  else if (u) sep_word(o, ru_units[u]);
+  if (u == 1)
+    sep_word(o, ru_one[gender]);
+  else if (u == 2)
+    sep_word(o, ru_two[gender]);
+  else if (u)
+    sep_word(o, ru_units[u]);
 }
 
 /* Scale nouns from 10^18 down to 10^3, with their gender and plural forms. */
@@ -291,10 +291,10 @@ static void ru_number(text_out *o, uint64_t n, int gender) {
   if (n % 1000) ru_triple(o, (unsigned)(n % 1000), gender);
 }
 
-static const char *const en_units[20] = {
-    "",        "one",     "two",       "three",    "four",     "five",    "six",
-    "seven",   "eight",   "nine",      "ten",      "eleven",   "twelve",  "thirteen",
-    "fourteen", "fifteen", "sixteen",  "seventeen", "eighteen", "nineteen"};
+static const char *const en_units[20] = {"",        "one",     "two",       "three",    "four",
+                                         "five",    "six",     "seven",     "eight",    "nine",
+                                         "ten",     "eleven",  "twelve",    "thirteen", "fourteen",
+                                         "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"};
 static const char *const en_tens[10] = {"",      "",      "twenty",  "thirty", "forty",
                                         "fifty", "sixty", "seventy", "eighty", "ninety"};
 
@@ -346,8 +346,10 @@ int kam__number_words(char *buf, size_t cap, size_t *len, uint64_t n, const char
   o.len = 0;
   o.over = false;
   o.data[0] = '\0';
-  if (lg == LANG_RU) ru_number(&o, n, gender);
-  else en_number(&o, n);
+  if (lg == LANG_RU)
+    ru_number(&o, n, gender);
+  else
+    en_number(&o, n);
   return deliver(buf, cap, len, &o);
 }
 
@@ -430,8 +432,8 @@ static void capitalise_first(text_out *o) {
   }
 }
 
-int kam_money_words(char *buf, size_t cap, size_t *len, int64_t amount,
-                    const char *currency, const char *lang) {
+int kam_money_words(char *buf, size_t cap, size_t *len, int64_t amount, const char *currency,
+                    const char *lang) {
   text_out o;
   int digits = digits_of(currency), lg = lang_of(lang);
   uint64_t mag = magnitude(amount), unit, major, minor;

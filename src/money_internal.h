@@ -88,8 +88,7 @@ enum { KAM__GENDER_M = 0, KAM__GENDER_F = 1, KAM__GENDER_N = 2 };
  * lang "ru" or "en" (as kam_money_words). Same buffer rules as kam_money_format: KAM_OK;
  * KAM_ELIMIT with *len = the needed length (buf "" when cap > 0); KAM_EINVAL for a bad lang,
  * gender or buf. len may be NULL. */
-int kam__number_words(char *buf, size_t cap, size_t *len, uint64_t n, const char *lang,
-                      int gender);
+int kam__number_words(char *buf, size_t cap, size_t *len, uint64_t n, const char *lang, int gender);
 
 /* ---- totals (DESIGN.md section 9) ---------------------------------------------------- */
 

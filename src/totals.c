@@ -69,7 +69,7 @@ int kam__decimal_parse(kam__decimal *out, const char *s, size_t len) {
   ndigits = (int_end - int_start) + (frac_end - frac_start);
   for (k = ndigits; k > 0; k--) {
     size_t pos = k - 1 < int_end - int_start ? int_start + (k - 1)
-                                               : frac_start + (k - 1 - (int_end - int_start));
+                                             : frac_start + (k - 1 - (int_end - int_start));
     if (s[pos] != '0') {
       all_zero = false;
       break;
@@ -79,7 +79,9 @@ int kam__decimal_parse(kam__decimal *out, const char *s, size_t len) {
   scale = (long)(frac_end - frac_start) - exponent;
   if (all_zero) {
     out->coef = 0;
-    out->scale = scale < 0 ? 0 : scale > KAM__DECIMAL_MAX_SCALE ? KAM__DECIMAL_MAX_SCALE : (int)scale;
+    out->scale = scale < 0                        ? 0
+                 : scale > KAM__DECIMAL_MAX_SCALE ? KAM__DECIMAL_MAX_SCALE
+                                                  : (int)scale;
     return KAM_OK;
   }
   /* Drop trailing zeros only as far as needed to bring the scale into range. */
@@ -191,15 +193,17 @@ static int check_line(const kam__line_in *in, size_t i, kam_ctx *ctx) {
     return kam__error(ctx, KAM_EINVAL, "items[%zu]: quantity has %d decimals (0..18 allowed)", i,
                       in->quantity.scale);
   if (!scale_ok(in->discount_percent.scale))
-    return kam__error(ctx, KAM_EINVAL, "items[%zu]: discount_percent has %d decimals (0..18 allowed)",
-                      i, in->discount_percent.scale);
+    return kam__error(ctx, KAM_EINVAL,
+                      "items[%zu]: discount_percent has %d decimals (0..18 allowed)", i,
+                      in->discount_percent.scale);
   if (!scale_ok(in->vat_percent.scale))
     return kam__error(ctx, KAM_EINVAL, "items[%zu]: vat_percent has %d decimals (0..18 allowed)", i,
                       in->vat_percent.scale);
   if (kam__decimal_cmp(in->discount_percent, zero_pct) < 0 ||
       kam__decimal_cmp(in->discount_percent, hundred_pct) > 0) {
     kam__decimal_format(text, in->discount_percent);
-    return kam__error(ctx, KAM_EINVAL, "items[%zu]: discount_percent %s is outside 0..100", i, text);
+    return kam__error(ctx, KAM_EINVAL, "items[%zu]: discount_percent %s is outside 0..100", i,
+                      text);
   }
   if (kam__decimal_cmp(in->vat_percent, zero_pct) < 0) {
     kam__decimal_format(text, in->vat_percent);
@@ -214,7 +218,8 @@ static int line_base(kam__line_out *lo, const kam__line_in *in, size_t i, kam_ct
   if (rc) return rc;
   if (kam__round_div(&lo->gross, (kam__i128)in->quantity.coef * in->unit_price,
                      pow10_i64[in->quantity.scale]))
-    return kam__error(ctx, KAM_EOVERFLOW, "items[%zu]: quantity * unit_price does not fit int64", i);
+    return kam__error(ctx, KAM_EOVERFLOW, "items[%zu]: quantity * unit_price does not fit int64",
+                      i);
   /* |discount| <= |gross| because discount% <= 100, so neither this nor net can overflow. */
   if (kam__round_div(&lo->discount, (kam__i128)lo->gross * in->discount_percent.coef,
                      (kam__i128)100 * pow10_i64[in->discount_percent.scale]))

@@ -117,8 +117,12 @@ static void test_decimal_parse(void **state) {
   parse_fails("99999999999999999999999", KAM_EOVERFLOW);
   {
     kam__decimal d;
-    assert_int_equal(kam__decimal_parse(&d, "1\0" "5", 3), KAM_EPARSE); /* embedded NUL */
-    assert_int_equal(kam__decimal_parse(&d, "2.5xyz", 3), KAM_OK);     /* len bounds the text */
+    assert_int_equal(kam__decimal_parse(&d,
+                                        "1\0"
+                                        "5",
+                                        3),
+                     KAM_EPARSE);                                  /* embedded NUL */
+    assert_int_equal(kam__decimal_parse(&d, "2.5xyz", 3), KAM_OK); /* len bounds the text */
     assert_int_equal(d.coef, 25);
     assert_int_equal(kam__decimal_parse(NULL, "1", 1), KAM_EPARSE);
     assert_int_equal(kam__decimal_parse(&d, NULL, 0), KAM_EPARSE);
@@ -127,8 +131,13 @@ static void test_decimal_parse(void **state) {
 
 static void test_decimal_cmp_format(void **state) {
   char buf[KAM__DECIMAL_TEXT_CAP];
-  const char *const round_trip[] = {"2.5", "20", "-0.125", "0", "9223372036854775807",
-                                    "-9223372036854775807", "0.000000000000000001",
+  const char *const round_trip[] = {"2.5",
+                                    "20",
+                                    "-0.125",
+                                    "0",
+                                    "9223372036854775807",
+                                    "-9223372036854775807",
+                                    "0.000000000000000001",
                                     "92233720.36854775807"};
   size_t i;
   (void)state;
@@ -247,9 +256,8 @@ static void test_line_rounding_vat_on_top(void **state) {
   kam_totals t;
   (void)state;
   make_mixed();
-  assert_int_equal(kam__totals_compute(&t, lo, g, N(g), &ng, mixed, 4, KAM__ROUND_LINE, false,
-                                       NULL),
-                   KAM_OK);
+  assert_int_equal(
+      kam__totals_compute(&t, lo, g, N(g), &ng, mixed, 4, KAM__ROUND_LINE, false, NULL), KAM_OK);
   expect_line(&lo[0], 250000, 12500, 237500, 47500, 285000);
   expect_line(&lo[1], 3330, 0, 3330, 333, 3663);
   expect_line(&lo[2], 45, 5, 40, 0, 40);
@@ -286,8 +294,7 @@ static void test_total_rounding_differs(void **state) {
   assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 3, KAM__ROUND_LINE, false, NULL),
                    KAM_OK);
   expect_totals(&t, 9999, 0, 9999, 2001, 12000, 0);
-  assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 3, KAM__ROUND_TOTAL, false,
-                                       NULL),
+  assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 3, KAM__ROUND_TOTAL, false, NULL),
                    KAM_OK);
   expect_totals(&t, 9999, 0, 9999, 2000, 11999, 0);
   expect_line(&lo[0], 3333, 0, 3333, 667, 4000);
@@ -295,9 +302,8 @@ static void test_total_rounding_differs(void **state) {
   expect_line(&lo[2], 3333, 0, 3333, 667, 4000);
   /* Without a lines array the totals are the same. */
   memset(&t, 0, sizeof t);
-  assert_int_equal(kam__totals_compute(&t, NULL, NULL, 0, NULL, in, 3, KAM__ROUND_TOTAL, false,
-                                       NULL),
-                   KAM_OK);
+  assert_int_equal(
+      kam__totals_compute(&t, NULL, NULL, 0, NULL, in, 3, KAM__ROUND_TOTAL, false, NULL), KAM_OK);
   expect_totals(&t, 9999, 0, 9999, 2000, 11999, 0);
 }
 
@@ -310,19 +316,17 @@ static void test_total_rounding_mixed_rates(void **state) {
   kam_totals t;
   (void)state;
   make_mixed();
-  assert_int_equal(kam__totals_compute(&t, lo, g, N(g), &ng, mixed, 4, KAM__ROUND_TOTAL, false,
-                                       NULL),
-                   KAM_OK);
+  assert_int_equal(
+      kam__totals_compute(&t, lo, g, N(g), &ng, mixed, 4, KAM__ROUND_TOTAL, false, NULL), KAM_OK);
   expect_totals(&t, 256708, 12505, 244203, 48500, 292703, 0);
-  assert_int_equal(ng, 3); /* counted past the cap */
+  assert_int_equal(ng, 3);        /* counted past the cap */
   assert_int_equal(g[0].net, 40); /* only the first (0 %) written */
   expect_line(&lo[0], 250000, 12500, 237500, 47500, 285000);
   expect_line(&lo[3], 3333, 0, 3333, 667, 4000);
   /* Counting only. */
   ng = 0;
-  assert_int_equal(kam__totals_compute(&t, NULL, NULL, 0, &ng, mixed, 4, KAM__ROUND_TOTAL, false,
-                                       NULL),
-                   KAM_OK);
+  assert_int_equal(
+      kam__totals_compute(&t, NULL, NULL, 0, &ng, mixed, 4, KAM__ROUND_TOTAL, false, NULL), KAM_OK);
   assert_int_equal(ng, 3);
 }
 
@@ -373,14 +377,14 @@ static void test_half_kopeck_boundaries(void **state) {
   kam__line_out lo[8];
   kam_totals t;
   (void)state;
-  in[0] = line("0.5", 1, "0", "0", false);   /* 0.005 -> 0.01 */
-  in[1] = line("1.5", 1, "0", "0", false);   /* 0.015 -> 0.02 */
-  in[2] = line("2.5", 1, "0", "0", false);   /* 0.025 -> 0.03 (not 0.02: no banker's rounding) */
-  in[3] = line("0.49", 1, "0", "0", false);  /* 0.0049 -> 0 */
-  in[4] = line("1", 1, "50", "0", false);    /* discount 0.005 -> 0.01, net 0 */
-  in[5] = line("1", 5, "0", "10", false);    /* VAT 0.005 -> 0.01 */
-  in[6] = line("1", 15, "0", "10", false);   /* VAT 0.015 -> 0.02 */
-  in[7] = line("0.3", 5, "0", "0", false);   /* 0.015 -> 0.02 */
+  in[0] = line("0.5", 1, "0", "0", false);  /* 0.005 -> 0.01 */
+  in[1] = line("1.5", 1, "0", "0", false);  /* 0.015 -> 0.02 */
+  in[2] = line("2.5", 1, "0", "0", false);  /* 0.025 -> 0.03 (not 0.02: no banker's rounding) */
+  in[3] = line("0.49", 1, "0", "0", false); /* 0.0049 -> 0 */
+  in[4] = line("1", 1, "50", "0", false);   /* discount 0.005 -> 0.01, net 0 */
+  in[5] = line("1", 5, "0", "10", false);   /* VAT 0.005 -> 0.01 */
+  in[6] = line("1", 15, "0", "10", false);  /* VAT 0.015 -> 0.02 */
+  in[7] = line("0.3", 5, "0", "0", false);  /* 0.015 -> 0.02 */
   assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 8, KAM__ROUND_LINE, false, NULL),
                    KAM_OK);
   expect_line(&lo[0], 1, 0, 1, 0, 1);
@@ -405,10 +409,11 @@ static void test_credit_lines(void **state) {
   kam__line_out lo[4];
   kam_totals t;
   (void)state;
-  in[0] = line("2.5", 1, "0", "0", false);     /* 0.025 -> 0.03 */
-  in[1] = line("-2.5", 1, "0", "0", false);    /* -0.025 -> -0.03 */
-  in[2] = line("1", 15, "10", "10", false);    /* 0.15, disc 0.015 -> 0.02, net 0.13, VAT 0.013 -> 0.01 */
-  in[3] = line("1", -15, "10", "10", false);   /* the mirror */
+  in[0] = line("2.5", 1, "0", "0", false);  /* 0.025 -> 0.03 */
+  in[1] = line("-2.5", 1, "0", "0", false); /* -0.025 -> -0.03 */
+  in[2] =
+      line("1", 15, "10", "10", false); /* 0.15, disc 0.015 -> 0.02, net 0.13, VAT 0.013 -> 0.01 */
+  in[3] = line("1", -15, "10", "10", false); /* the mirror */
   assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 4, KAM__ROUND_LINE, false, NULL),
                    KAM_OK);
   expect_line(&lo[0], 3, 0, 3, 0, 3);
@@ -417,9 +422,8 @@ static void test_credit_lines(void **state) {
   expect_line(&lo[3], -15, -2, -13, -1, -14);
   expect_totals(&t, 0, 0, 0, 0, 0, 0);
   /* A net credit: only the credit lines. */
-  assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in + 1, 1, KAM__ROUND_TOTAL, false,
-                                       NULL),
-                   KAM_OK);
+  assert_int_equal(
+      kam__totals_compute(&t, lo, NULL, 0, NULL, in + 1, 1, KAM__ROUND_TOTAL, false, NULL), KAM_OK);
   expect_totals(&t, -3, 0, -3, 0, -3, 0);
 }
 
@@ -458,9 +462,8 @@ static void test_optional_lines(void **state) {
   assert_int_equal(g[0].vat, 1333);
   /* Only optional lines: zero totals, no group, optional_total priced on its own. */
   ng = 9;
-  assert_int_equal(kam__totals_compute(&t, lo, g, N(g), &ng, in + 3, 1, KAM__ROUND_TOTAL, false,
-                                       NULL),
-                   KAM_OK);
+  assert_int_equal(
+      kam__totals_compute(&t, lo, g, N(g), &ng, in + 3, 1, KAM__ROUND_TOTAL, false, NULL), KAM_OK);
   expect_totals(&t, 0, 0, 0, 0, 0, 4000);
   assert_int_equal(ng, 0);
 }
@@ -472,9 +475,8 @@ static void test_empty_and_zero(void **state) {
   size_t ng = 9;
   (void)state;
   memset(&t, 0x55, sizeof t);
-  assert_int_equal(kam__totals_compute(&t, NULL, NULL, 0, &ng, NULL, 0, KAM__ROUND_TOTAL, true,
-                                       NULL),
-                   KAM_OK);
+  assert_int_equal(
+      kam__totals_compute(&t, NULL, NULL, 0, &ng, NULL, 0, KAM__ROUND_TOTAL, true, NULL), KAM_OK);
   expect_totals(&t, 0, 0, 0, 0, 0, 0);
   assert_int_equal(t.reserved, 0);
   assert_int_equal(ng, 0);
@@ -585,12 +587,14 @@ static void test_invalid_lines(void **state) {
                    KAM_EINVAL);
   assert_string_equal(kam_ctx_errmsg(ctx), "items[2]: discount_percent 100.01 is outside 0..100");
   in[2] = line("1", 100, "-1", "20", false);
-  assert_int_equal(kam__totals_compute(&t, NULL, NULL, 0, NULL, in, 3, KAM__ROUND_TOTAL, false, ctx),
-                   KAM_EINVAL);
+  assert_int_equal(
+      kam__totals_compute(&t, NULL, NULL, 0, NULL, in, 3, KAM__ROUND_TOTAL, false, ctx),
+      KAM_EINVAL);
   assert_string_equal(kam_ctx_errmsg(ctx), "items[2]: discount_percent -1 is outside 0..100");
   in[2] = line("1", 100, "0", "-0.5", false);
-  assert_int_equal(kam__totals_compute(&t, NULL, NULL, 0, NULL, in, 3, KAM__ROUND_TOTAL, false, ctx),
-                   KAM_EINVAL);
+  assert_int_equal(
+      kam__totals_compute(&t, NULL, NULL, 0, NULL, in, 3, KAM__ROUND_TOTAL, false, ctx),
+      KAM_EINVAL);
   assert_string_equal(kam_ctx_errmsg(ctx), "items[2]: vat_percent -0.5 is negative");
   /* Optional lines are checked too. */
   in[2].optional = true;
@@ -615,8 +619,10 @@ static void test_invalid_lines(void **state) {
   in[1].discount_percent.scale = 0;
   assert_int_equal(kam__totals_compute(&t, NULL, NULL, 0, NULL, in, 3, 2, false, ctx), KAM_EINVAL);
   assert_non_null(strstr(kam_ctx_errmsg(ctx), "rounding"));
-  assert_int_equal(kam__totals_compute(NULL, NULL, NULL, 0, NULL, in, 3, 0, false, ctx), KAM_EINVAL);
-  assert_int_equal(kam__totals_compute(&t, NULL, NULL, 0, NULL, NULL, 3, 0, false, NULL), KAM_EINVAL);
+  assert_int_equal(kam__totals_compute(NULL, NULL, NULL, 0, NULL, in, 3, 0, false, ctx),
+                   KAM_EINVAL);
+  assert_int_equal(kam__totals_compute(&t, NULL, NULL, 0, NULL, NULL, 3, 0, false, NULL),
+                   KAM_EINVAL);
   assert_memory_equal(&t, &before, sizeof t);
   /* The valid lines now go through. */
   assert_int_equal(kam__totals_compute(&t, NULL, NULL, 0, NULL, in, 3, KAM__ROUND_LINE, false, ctx),
@@ -640,13 +646,12 @@ static void test_never_allocates(void **state) {
   a.fail_at = calls + 1;
   a.fail_all_after = 1;
   make_mixed();
-  assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, mixed, 4, KAM__ROUND_TOTAL, false,
-                                       ctx),
-                   KAM_OK);
+  assert_int_equal(
+      kam__totals_compute(&t, lo, NULL, 0, NULL, mixed, 4, KAM__ROUND_TOTAL, false, ctx), KAM_OK);
   mixed[1].discount_percent = dec("101");
-  assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, mixed, 4, KAM__ROUND_TOTAL, false,
-                                       ctx),
-                   KAM_EINVAL);
+  assert_int_equal(
+      kam__totals_compute(&t, lo, NULL, 0, NULL, mixed, 4, KAM__ROUND_TOTAL, false, ctx),
+      KAM_EINVAL);
   assert_int_equal(a.calls, calls);
   kam_ctx_free(ctx);
   assert_int_equal(a.blocks, 0);
