@@ -328,12 +328,15 @@ static int end_field(csv_reader *r) {
   if (r->nfields >= CSV_MAX_COLUMNS)
     return kam__error(r->ctx, KAM_ELIMIT, "line %zu: more than %u fields", r->field_line,
                       CSV_MAX_COLUMNS);
-  if (len && memchr(text, '\0', len)) {
+  /* One pass over plain ASCII; the detailed checks only when a NUL or a high byte shows up. */
+  for (bad = 0; bad < len && (unsigned char)text[bad] - 1u < 0x7Fu; bad++) {
+  }
+  if (bad < len && memchr(text + bad, '\0', len - bad)) {
     char where[160];
     return kam__error(r->ctx, KAM_EPARSE, "%s: contains a NUL byte",
                       place(r, r->field_line, r->nfields, where, sizeof where));
   }
-  if (!kam__utf8_valid(text, len, &bad)) {
+  if (bad < len && !kam__utf8_valid(text, len, &bad)) {
     char where[160];
     return kam__error(r->ctx, KAM_EPARSE,
                       "%s: invalid UTF-8 at byte %zu of the field (save the file as \"CSV UTF-8\")",
@@ -740,12 +743,16 @@ static char *cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
  * The decimal mark is the caller's, or the first mark seen in the file. */
 static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t line, size_t col,
                         int digits) {
-  const char *why = NULL, *comma = memchr(s, ',', len), *dot = memchr(s, '.', len);
+  const char *why = NULL, *comma = NULL, *dot = NULL;
   char mark = r->opts.decimal_mark ? r->opts.decimal_mark : r->mark;
   int st;
-  if (!mark && (comma != NULL) != (dot != NULL)) {
-    r->mark = mark = comma ? ',' : '.';
-    r->mark_line = line;
+  if (!mark) {
+    comma = memchr(s, ',', len);
+    dot = memchr(s, '.', len);
+    if ((comma != NULL) != (dot != NULL)) {
+      r->mark = mark = comma ? ',' : '.';
+      r->mark_line = line;
+    }
   }
   /* A typographic minus (U+2212), as some spreadsheets print it. */
   if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x88 &&
@@ -756,7 +763,7 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
   }
   st = kam__decimal_to_minor(out, s, len, mark ? mark : '.', digits, true, &why);
   if (st == KAM_OK) return KAM_OK;
-  if (st == KAM_EPARSE && mark && ((mark == ',' && dot) || (mark == '.' && comma))) {
+  if (st == KAM_EPARSE && mark && memchr(s, mark == ',' ? '.' : ',', len)) {
     char hint[96];
     if (r->opts.decimal_mark)
       snprintf(hint, sizeof hint, "is not an amount (the decimal mark is '%c')", mark);
