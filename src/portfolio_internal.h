@@ -53,7 +53,6 @@ struct kam_portfolio {
   size_t numeric_len, numeric_cap;
   kam__detail *details;
   size_t detail_len, detail_cap;
-  uint64_t generation;          /* bumped by every change; segmentations check it */
 };
 
 /* Preallocates the columns and the id index so that `extra` more accounts fit without growing
@@ -87,11 +86,12 @@ const char *kam__portfolio_group(const kam_portfolio *p, size_t i);
 
 struct kam_segmentation {
   kam_ctx *ctx;
-  const kam_portfolio *p;       /* borrowed: must outlive the segmentation, unchanged */
-  uint64_t generation;          /* p->generation at kam_segment */
+  const kam_portfolio *p;       /* borrowed: must outlive the segmentation; covers its first n */
   size_t n;                     /* accounts */
+  size_t nd;                    /* p->details[0..nd) belong to them */
   kam_segment_options opts;     /* complete copy, defaults filled */
   int64_t total;                /* total revenue */
+  uint64_t key_min;             /* smallest revenue passing the key_share test */
   uint8_t *cls;                 /* [n] class | key reasons << KAM__SEG_KEY_SHIFT */
   kam_summary summary;          /* computed by kam_segment */
   /* Lazily computed caches (the segmentation is const in the API; see portfolio.h). */
@@ -99,7 +99,7 @@ struct kam_segmentation {
   size_t *rank_of;              /* [n] 0-based rank per account, or NULL */
   int64_t *cum;                 /* [n] cumulative revenue in rank order, or NULL */
   double *score;                /* [n] composite score, or NULL */
-  /* Per-detail-account derived values (cv, trend, npv), parallel to p->details. */
+  /* Per-detail values (cv, trend, npv), parallel to p->details[0..nd). */
   double *cv, *trend, *npv;
   char idbuf[KAM__ID_BUF];      /* generated id text handed out by kam_segmentation_get */
 };
