@@ -6,8 +6,10 @@
  * kam_segmentation_foreach, output handed to the host in blocks of KAM__OUT_BLOCK bytes. The
  * JSON never holds more than one account's text; the chart holds at most SVG_MAX_BINS bins.
  */
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -46,6 +48,23 @@ int kam__out_put(kam__out *o, const char *s, size_t len) {
 int kam__out_puts(kam__out *o, const char *s) { return kam__out_put(o, s, strlen(s)); }
 
 void kam__out_free(kam__out *o) { kam__buf_free(&o->buf); }
+
+size_t kam__io_fmt_double(char *buf, double v) {
+  const struct lconv *lc;
+  char point;
+  size_t n = 0, i;
+  int prec;
+  if (!isfinite(v) || v == 0) return kam__fmt_double(buf, v);
+  lc = localeconv(); /* snprintf and strtod below both use the locale's point */
+  point = (lc && lc->decimal_point && lc->decimal_point[0]) ? lc->decimal_point[0] : '.';
+  for (prec = 15; prec <= 17; prec++) {
+    n = (size_t)snprintf(buf, 32, "%.*g", prec, v);
+    if (prec == 17 || strtod(buf, NULL) == v) break;
+  }
+  for (i = 0; i < n; i++)
+    if (buf[i] == point) buf[i] = '.';
+  return n;
+}
 
 size_t kam__fmt_amount(char *buf, int64_t minor, int digits, char mark) {
   char tmp[32];
@@ -131,7 +150,7 @@ static int json_string(kam__out *o, const char *s) {
 static int json_double(kam__out *o, double v) {
   char b[32];
   if (!isfinite(v)) return kam__out_put(o, "null", 4);
-  return kam__out_put(o, b, kam__fmt_double(b, v));
+  return kam__out_put(o, b, kam__io_fmt_double(b, v));
 }
 
 static int json_int(kam__out *o, int64_t v) {
@@ -281,7 +300,6 @@ int kam_segmentation_write_json(const kam_segmentation *s, kam_write_fn write, v
 #define PX0 90.0
 #define PX1 870.0
 #define PY0 84.0
-#define PY1 440.0
 
 typedef struct svg_bin {
   size_t first, count;     /* ranks (0-based) covered */
@@ -295,6 +313,7 @@ typedef struct svg_writer {
   kam__out out;
   svg_bin *bins;
   size_t nbins, n;
+  double py1; /* bottom of the plot area: lower when no id labels need the room */
 } svg_writer;
 
 /* Fixed-point text of v with `decimals` (0..3) decimals, no locale, "-0" avoided. */
@@ -310,6 +329,18 @@ static size_t fmt_fixed(char *buf, double v, int decimals) {
   n = (size_t)snprintf(buf, 32, "%s%lld.%0*lld", m < 0 ? "-" : "", (m < 0 ? -m : m) / (long long)scale[decimals],
                        decimals, (m < 0 ? -m : m) % (long long)scale[decimals]);
   return n;
+}
+
+/* A count with ',' between groups of three digits ("10,000,000"), as the chart's English text. */
+static const char *fmt_count(char *buf, size_t v) {
+  char tmp[32];
+  int n = snprintf(tmp, sizeof tmp, "%zu", v), i, o = 0;
+  for (i = 0; i < n; i++) {
+    if (i && (n - i) % 3 == 0) buf[o++] = ',';
+    buf[o++] = tmp[i];
+  }
+  buf[o] = '\0';
+  return buf;
 }
 
 static int svg_num(kam__out *o, double v) {
@@ -408,16 +439,27 @@ static int decimals_for(double step) {
     if ((rc = (call)) != 0) return rc;                                                             \
   } while (0)
 
+/* The height of a bar as a share of revenue. With aggregation, bins hold floor(n/nbins) or one
+ * more accounts; the bar is scaled to the nominal n/nbins accounts so that the bars are a
+ * smooth density ("share of revenue per 0.5 % of accounts"), not a saw-tooth of 2s and 3s. */
+static double bar_share(const svg_writer *w, const svg_bin *bin, int64_t total) {
+  double sh;
+  if (total <= 0 || bin->count == 0) return 0;
+  sh = (double)bin->revenue / (double)total;
+  if (w->n > w->nbins) sh *= (double)w->n / (double)w->nbins / (double)bin->count;
+  return sh;
+}
+
 static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_options *so) {
   static const char *const fill[3] = {"#1f5fa8", "#6b9fd6", "#c3d4e6"};
   kam__out *o = &w->out;
-  double pw = PX1 - PX0, ph = PY1 - PY0, max_share = 0, step, top, t;
+  double pw = PX1 - PX0, ph = w->py1 - PY0, max_share = 0, step, top, t;
   char b[96];
   size_t i, bound[2];
   int rc, k, dec;
   bool labelled = w->n > 0 && w->n <= SVG_LABELS;
   for (i = 0; i < w->nbins; i++) {
-    double sh = sm->total_revenue ? (double)w->bins[i].revenue / (double)sm->total_revenue : 0;
+    double sh = bar_share(w, &w->bins[i], sm->total_revenue);
     if (sh > max_share) max_share = sh;
   }
   step = nice_step(max_share * 100);
@@ -437,7 +479,8 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   if (w->n == 0) {
     P("no accounts");
   } else {
-    snprintf(b, sizeof b, "%zu account%s", w->n, w->n == 1 ? "" : "s");
+    char cnt[40];
+    snprintf(b, sizeof b, "%s account%s", fmt_count(cnt, w->n), w->n == 1 ? "" : "s");
     P(b);
     if (sm->total_revenue == 0) {
       P(", total revenue 0");
@@ -447,12 +490,14 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
       snprintf(b, sizeof b, "; the top 20 %% bring %s %% of revenue", pct);
       P(b);
     }
-    if (!labelled && w->n > w->nbins) {
+    if (w->n > w->nbins) {
       size_t per = w->n / w->nbins;
+      char c1[40], c2[40];
       if (w->n % w->nbins)
-        snprintf(b, sizeof b, "; each bar: %zu-%zu accounts", per, per + 1);
+        snprintf(b, sizeof b, "; each bar: %s-%s accounts", fmt_count(c1, per),
+                 fmt_count(c2, per + 1));
       else
-        snprintf(b, sizeof b, "; each bar: %zu accounts", per);
+        snprintf(b, sizeof b, "; each bar: %s accounts", fmt_count(c1, per));
       P(b);
     }
   }
@@ -460,7 +505,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   /* Grid and left axis (share per bar). */
   P("<g stroke=\"#e3e3e3\" stroke-width=\"1\">\n");
   for (t = 0; t <= top + step * 1e-6; t += step) {
-    double y = PY1 - ph * t / top;
+    double y = w->py1 - ph * t / top;
     P("<line x1=\"");
     N(PX0);
     P("\" x2=\"");
@@ -479,7 +524,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     P("<text x=\"");
     N(PX0 - 8);
     P("\" y=\"");
-    N(PY1 - ph * t / top + 4);
+    N(w->py1 - ph * t / top + 4);
     P("\">");
     P(b);
     P("</text>\n");
@@ -489,7 +534,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     P("<text x=\"");
     N(PX1 + 8);
     P("\" y=\"");
-    N(PY1 - ph * k / 100.0 + 4);
+    N(w->py1 - ph * k / 100.0 + 4);
     snprintf(b, sizeof b, "\">%d %%</text>\n", k);
     P(b);
   }
@@ -498,7 +543,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   P("<g stroke=\"none\">\n");
   for (i = 0; i < w->nbins; i++) {
     const svg_bin *bin = &w->bins[i];
-    double sh = sm->total_revenue ? (double)bin->revenue / (double)sm->total_revenue : 0;
+    double sh = bar_share(w, bin, sm->total_revenue);
     double x = PX0 + pw * (double)bin->first / (double)w->n;
     double bw = pw * (double)bin->count / (double)w->n;
     double h = ph * sh * 100 / top, gap = bw > 4 ? bw * 0.15 : 0;
@@ -507,7 +552,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     P("<rect x=\"");
     N(x + gap / 2);
     P("\" y=\"");
-    N(PY1 - h);
+    N(w->py1 - h);
     P("\" width=\"");
     N(bw - gap);
     P("\" height=\"");
@@ -544,7 +589,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
         P("\" y1=\"");
         N(PY0 - 4);
         P("\" y2=\"");
-        N(PY1);
+        N(w->py1);
         P("\" stroke=\"#555\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n");
       }
       from = to;
@@ -555,7 +600,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     double sh = k == 0 ? so->a_share : so->b_share, y;
     char v[32];
     if (!(sh > 0 && sh <= 1)) continue;
-    y = PY1 - ph * sh;
+    y = w->py1 - ph * sh;
     P("<line x1=\"");
     N(PX0);
     P("\" x2=\"");
@@ -579,14 +624,14 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
       "points=\"");
     N(PX0);
     P(",");
-    N(PY1);
+    N(w->py1);
     for (i = 0; i < w->nbins; i++) {
       const svg_bin *bin = &w->bins[i];
       if (bin->count == 0) continue;
       P(" ");
       N(PX0 + pw * (double)(bin->first + bin->count) / (double)w->n);
       P(",");
-      N(PY1 - ph * bin->cum_share);
+      N(w->py1 - ph * bin->cum_share);
     }
     P("\"/>\n");
     if (labelled) {
@@ -595,7 +640,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
         P("<circle r=\"2.5\" fill=\"#b03a2e\" cx=\"");
         N(PX0 + pw * (double)(bin->first + bin->count) / (double)w->n);
         P("\" cy=\"");
-        N(PY1 - ph * bin->cum_share);
+        N(w->py1 - ph * bin->cum_share);
         P("\"/>\n");
       }
     }
@@ -608,7 +653,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   P("\" y1=\"");
   N(PY0);
   P("\" y2=\"");
-  N(PY1);
+  N(w->py1);
   P("\"/>\n<line x1=\"");
   N(PX1);
   P("\" x2=\"");
@@ -616,15 +661,15 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   P("\" y1=\"");
   N(PY0);
   P("\" y2=\"");
-  N(PY1);
+  N(w->py1);
   P("\"/>\n<line x1=\"");
   N(PX0);
   P("\" x2=\"");
   N(PX1);
   P("\" y1=\"");
-  N(PY1);
+  N(w->py1);
   P("\" y2=\"");
-  N(PY1);
+  N(w->py1);
   P("\"/>\n</g>\n");
   /* X labels: ids under each bar, or ticks at 0 %, 10 %, ... of the accounts. */
   if (labelled) {
@@ -635,7 +680,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
       P("<text transform=\"translate(");
       N(x + 3);
       P(",");
-      N(PY1 + 10);
+      N(w->py1 + 10);
       P(") rotate(-45)\">");
       J(svg_text(o, bin->label, strlen(bin->label)));
       P("</text>\n");
@@ -650,13 +695,13 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
       P("\" x2=\"");
       N(x);
       P("\" y1=\"");
-      N(PY1);
+      N(w->py1);
       P("\" y2=\"");
-      N(PY1 + 5);
+      N(w->py1 + 5);
       P("\"/>\n<text x=\"");
       N(x);
       P("\" y=\"");
-      N(PY1 + 18);
+      N(w->py1 + 18);
       snprintf(b, sizeof b, "\">%d %%</text>\n", k);
       P(b);
     }
@@ -664,29 +709,45 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   }
   /* Axis titles. */
   P("<text x=\"480\" y=\"");
-  N(labelled ? PY1 + 82 : PY1 + 40);
+  N(labelled ? w->py1 + 82 : w->py1 + 40);
   P(labelled ? "\" text-anchor=\"middle\" font-size=\"12\">Accounts by revenue rank</text>\n"
              : "\" text-anchor=\"middle\" font-size=\"12\">Accounts by revenue rank (share of "
                "accounts)</text>\n");
   P("<text transform=\"translate(28,");
-  N((PY0 + PY1) / 2);
-  P(labelled ? ") rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">Share of revenue per "
-               "account</text>\n"
-             : ") rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">Share of revenue per "
-               "bar</text>\n");
+  N((PY0 + w->py1) / 2);
+  if (w->n > w->nbins) {
+    char pct[32];
+    fmt_fixed(pct, 100.0 / (double)w->nbins, 1);
+    snprintf(b, sizeof b, "Share of revenue per %s %% of accounts", pct);
+  } else {
+    snprintf(b, sizeof b, "Share of revenue per account");
+  }
+  P(") rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">");
+  P(b);
+  P("</text>\n");
   P("<text transform=\"translate(935,");
-  N((PY0 + PY1) / 2);
+  N((PY0 + w->py1) / 2);
   P(") rotate(90)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#b03a2e\">Cumulative share of "
     "revenue</text>\n");
   /* Legend, one row under the chart. */
   {
     static const char *const what[3] = {"A", "B", "C"};
-    double x = 150, y = SVG_H - 26;
-    P("<g font-size=\"12\" fill=\"#222\">\n");
+    char text[3][96];
+    double x, y = labelled ? SVG_H - 26 : w->py1 + 78, width = 0, adv[3];
+    /* Entries are spaced by their text (about 7 px a character at 12 px), centred as a row. */
     for (k = 0; k < 3; k++) {
-      char pct[32];
+      char pct[32], cnt[40];
       double sh = sm->total_revenue ? (double)sm->revenue[k] / (double)sm->total_revenue : 0;
       fmt_fixed(pct, sh * 100, 1);
+      snprintf(text[k], sizeof text[k], "%s: %s (%s %%)", what[k], fmt_count(cnt, sm->count[k]),
+               pct);
+      adv[k] = 17 + 7.0 * (double)strlen(text[k]) + 24;
+      width += adv[k];
+    }
+    width += 150 + 130;
+    x = (SVG_W - width) / 2;
+    P("<g font-size=\"12\" fill=\"#222\">\n");
+    for (k = 0; k < 3; k++) {
       P("<rect width=\"12\" height=\"12\" x=\"");
       N(x);
       P("\" y=\"");
@@ -697,9 +758,10 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
       N(x + 17);
       P("\" y=\"");
       N(y);
-      snprintf(b, sizeof b, "\">%s: %zu (%s %%)</text>\n", what[k], sm->count[k], pct);
-      P(b);
-      x += 150;
+      P("\">");
+      P(text[k]);
+      P("</text>\n");
+      x += adv[k];
     }
     P("<line stroke=\"#b03a2e\" stroke-width=\"2\" x1=\"");
     N(x);
@@ -755,6 +817,7 @@ int kam_segmentation_write_svg(const kam_segmentation *s, kam_write_fn write, vo
     memset(w.bins, 0, nbins * sizeof *w.bins);
   }
   w.nbins = nbins;
+  w.py1 = w.n <= SVG_LABELS ? 440.0 : 470.0;
   kam__out_init(&w.out, ctx, write, ud);
   if (nbins) rc = kam_segmentation_foreach(s, KAM_ORDER_RANK, svg_bin_account, &w);
   if (rc == KAM_OK) rc = svg_emit(&w, &sm, kam__segmentation_options(s));
