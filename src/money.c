@@ -124,7 +124,8 @@ static uint64_t magnitude(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v 
 
 static uint64_t pow10_u64(int digits) {
   uint64_t p = 1;
-  while (digits-- > 0) p *= 10;
+  while (digits-- > 0)
+    p *= 10;
   return p;
 }
 
@@ -136,8 +137,10 @@ static void put_uint(text_out *o, uint64_t v, int width) {
     tmp[n++] = (char)('0' + v % 10);
     v /= 10;
   } while (v);
-  while ((int)n < width) tmp[n++] = '0';
-  while (n) put_bytes(o, &tmp[--n], 1);
+  while ((int)n < width)
+    tmp[n++] = '0';
+  while (n)
+    put_bytes(o, &tmp[--n], 1);
 }
 
 /* ---- kam_money_format ---------------------------------------------------------------- */

@@ -17,6 +17,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "template_internal.h"
 #include "value_internal.h"
@@ -468,6 +471,7 @@ static void build(kam_template *t) {
     if (k.kind == KAM__N_TEXT) {
       if (k.len == 0) continue;
       if (t->src[k.off + k.len - 1] == '\n') k.flags |= KAM__F_ENDS_NL;
+      if (k.len > 1 && memchr(t->src + k.off, '\n', k.len - 1)) k.flags |= KAM__F_MULTILINE;
       if (at_bol(t, k.off)) k.flags |= KAM__F_BOL;
     } else if (at_bol(t, k.pos)) {
       k.flags |= KAM__F_BOL;
@@ -519,6 +523,14 @@ static int compile(kam_template **out, kam_ctx *ctx, const char *src, size_t len
   }
   standalone(t);
   build(t);
+  if (t->nparts) {
+    t->hints = (uint32_t *)kam__alloc_array(ctx, t->nparts, sizeof *t->hints);
+    if (!t->hints) {
+      template_destroy(t);
+      return kam__nomem(ctx);
+    }
+    memset(t->hints, 0, t->nparts * sizeof *t->hints);
+  }
   *out = t;
   return KAM_OK;
 }
@@ -557,6 +569,7 @@ static void template_destroy(kam_template *t) {
   }
   kam__free(t->ctx, t->nodes, t->cap * sizeof *t->nodes);
   kam__free(t->ctx, t->parts, t->parts_cap * sizeof *t->parts);
+  kam__free(t->ctx, t->hints, t->nparts * sizeof *t->hints);
   if (t->src_cap) kam__free(t->ctx, (void *)(uintptr_t)t->src, t->src_cap);
   kam__free(t->ctx, t, sizeof *t);
 }
@@ -620,7 +633,29 @@ static int out_put_slow(rstate *rs, const char *p, size_t n) {
 
 static inline int out_put(rstate *rs, const char *p, size_t n) {
   if (n <= OUTBUF - rs->out_len) {
-    memcpy(rs->out + rs->out_len, p, n);
+    char *d = rs->out + rs->out_len;
+    /* Short pieces (names, numbers, tags' surroundings) without a call to memcpy. */
+    if (n >= 8 && n <= 16) {
+      uint64_t a, b;
+      memcpy(&a, p, 8);
+      memcpy(&b, p + n - 8, 8);
+      memcpy(d, &a, 8);
+      memcpy(d + n - 8, &b, 8);
+    } else if (n >= 4 && n < 8) {
+      uint32_t a, b;
+      memcpy(&a, p, 4);
+      memcpy(&b, p + n - 4, 4);
+      memcpy(d, &a, 4);
+      memcpy(d + n - 4, &b, 4);
+    } else if (n < 4) {
+      if (n) {
+        d[0] = p[0];
+        d[n / 2] = p[n / 2];
+        d[n - 1] = p[n - 1];
+      }
+    } else {
+      memcpy(d, p, n);
+    }
     rs->out_len += n;
     return 0;
   }
@@ -633,20 +668,54 @@ static const unsigned char esc_class[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['
 static const char *const esc_text[6] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
 static const unsigned char esc_len[6] = {0, 5, 4, 4, 6, 5};
 
+/* Index of the first byte of p[i..n) that needs escaping, or n. Most text has none, so this
+ * scans 16 bytes at a time with SSE2 where available (8 with portable SWAR otherwise). */
+static inline size_t scan_escape(const char *p, size_t i, size_t n) {
+#if defined(__SSE2__)
+  const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
+                quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
+  while (i + 16 <= n) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+    __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot))),
+        _mm_cmpeq_epi8(v, apos));
+    int mask = _mm_movemask_epi8(hit);
+    if (mask) return i + (size_t)__builtin_ctz((unsigned)mask);
+    i += 16;
+  }
+#endif
+  {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    while (i + 8 <= n) {
+      uint64_t w, x1, x3;
+      memcpy(&w, p + i, 8);
+      /* w|1 maps & ' to 0x27 and " to 0x23; w|3 maps < > to 0x3F (# = ? are false hits, sorted
+       * out by the table below). */
+      x1 = w | ones;
+      x3 = w | (ones * 3u);
+#define KAM__ZERO(x) ((((x) - ones) & ~(x) & highs) != 0)
+      if (KAM__ZERO(x1 ^ (ones * 0x27u)) || KAM__ZERO(x1 ^ (ones * 0x23u)) ||
+          KAM__ZERO(x3 ^ (ones * 0x3Fu)))
+        break;
+#undef KAM__ZERO
+      i += 8;
+    }
+  }
+  while (i < n && !esc_class[(unsigned char)p[i]]) i++;
+  return i;
+}
+
 static int out_escaped(rstate *rs, const char *p, size_t n) {
   size_t i = 0, start = 0;
   int rc;
-  while (i < n) {
+  while ((i = scan_escape(p, i, n)) < n) {
     unsigned char c = esc_class[(unsigned char)p[i]];
-    if (!c) {
-      i++;
-      continue;
-    }
     if (i > start && (rc = out_put(rs, p + start, i - start)) != 0) return rc;
     if ((rc = out_put(rs, esc_text[c], esc_len[c])) != 0) return rc;
     start = ++i;
   }
-  return i > start ? out_put(rs, p + start, i - start) : 0;
+  return n > start ? out_put(rs, p + start, n - start) : 0;
 }
 
 static int put_indent(rstate *rs) {
@@ -693,25 +762,60 @@ static int steps_error(rstate *rs, const rscope *sc, const kam__tnode *nd) {
                     (unsigned long long)rs->max_steps);
 }
 
-/* Member of an object by key; NULL if v is not an object or has no such key. */
-static inline const kam_value *member(const kam_value *v, const char *k, size_t n) {
+/* Short keys compared with two overlapping loads instead of a call to memcmp. */
+static inline bool key_is(const kam__member *m, const char *k, size_t n) {
+  const char *a = m->key;
+  if (m->key_len != n) return false;
+  if (n >= 8 && n <= 16) {
+    uint64_t x0, x1, y0, y1;
+    memcpy(&x0, a, 8);
+    memcpy(&y0, k, 8);
+    memcpy(&x1, a + n - 8, 8);
+    memcpy(&y1, k + n - 8, 8);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n >= 4 && n < 8) {
+    uint32_t x0, x1, y0, y1;
+    memcpy(&x0, a, 4);
+    memcpy(&y0, k, 4);
+    memcpy(&x1, a + n - 4, 4);
+    memcpy(&y1, k + n - 4, 4);
+    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+  }
+  if (n < 4) return n == 0 || (a[0] == k[0] && a[n / 2] == k[n / 2] && a[n - 1] == k[n - 1]);
+  return memcmp(a, k, n) == 0;
+}
+
+/* Member of an object by key; NULL if v is not an object or has no such key. *hint is the
+ * index to try first and is updated to where the key was found. Objects of up to 32 members
+ * are scanned (cheaper than hashing the key); bigger ones use their hash index. */
+static inline const kam_value *member(const kam_value *v, const char *k, size_t n,
+                                      uint32_t *hint) {
+  const kam__member *m;
   size_t i;
   if (!v || v->type != KAM_VALUE_OBJECT) return NULL;
-  if (!v->u.obj.index) {
-    const kam__member *m = v->u.obj.m;
-    for (i = 0; i < v->len; i++)
-      if (m[i].key_len == n && memcmp(m[i].key, k, n) == 0) return m[i].val;
+  m = v->u.obj.m;
+  if (*hint < v->len && key_is(&m[*hint], k, n)) return m[*hint].val;
+  if (!v->u.obj.index || v->len <= 32) {
+    for (i = 0; i < v->len; i++) {
+      if (key_is(&m[i], k, n)) {
+        *hint = (uint32_t)i;
+        return m[i].val;
+      }
+    }
     return NULL;
   }
   i = kam__object_find(v, k, n);
-  return i == SIZE_MAX ? NULL : v->u.obj.m[i].val;
+  if (i == SIZE_MAX) return NULL;
+  if (i < UINT32_MAX) *hint = (uint32_t)i;
+  return m[i].val;
 }
 
 /* A later part of a dotted name: a member, or an item of an array by decimal index. */
-static const kam_value *child(const kam_value *v, const char *k, size_t n) {
+static const kam_value *child(const kam_value *v, const char *k, size_t n, uint32_t *hint) {
   size_t i, idx = 0;
   if (!v) return NULL;
-  if (v->type == KAM_VALUE_OBJECT) return member(v, k, n);
+  if (v->type == KAM_VALUE_OBJECT) return member(v, k, n, hint);
   if (v->type != KAM_VALUE_ARRAY || n == 0 || n > 9) return NULL;
   for (i = 0; i < n; i++) {
     if (!kam__is_digit(k[i])) return NULL;
@@ -725,6 +829,7 @@ static const kam_value *child(const kam_value *v, const char *k, size_t n) {
  * *found is false when the name does not resolve (a context miss). */
 static const kam_value *resolve(const rscope *sc, const kam__tnode *nd, bool *found) {
   const kam__tpart *part;
+  uint32_t *hint;
   const char *src = sc->t->src;
   const kam_value *v = NULL;
   const rframe *f;
@@ -734,10 +839,11 @@ static const kam_value *resolve(const rscope *sc, const kam__tnode *nd, bool *fo
     return sc->stack->v;
   }
   part = &sc->t->parts[nd->part];
+  hint = &sc->t->hints[nd->part];
   for (f = sc->stack; f; f = f->up) {
-    if ((v = member(f->v, src + part->off, part->len)) != NULL) break;
+    if ((v = member(f->v, src + part->off, part->len, hint)) != NULL) break;
   }
-  for (i = 1; v && i < nd->nparts; i++) v = child(v, src + part[i].off, part[i].len);
+  for (i = 1; v && i < nd->nparts; i++) v = child(v, src + part[i].off, part[i].len, &hint[i]);
   *found = v != NULL;
   return v;
 }
@@ -910,7 +1016,10 @@ static int text_indented(rstate *rs, const rscope *sc, const kam__tnode *nd) {
       }
       if (p == e) break;
     }
-    nl = (const char *)memchr(p, '\n', (size_t)(e - p));
+    if (nd->flags & KAM__F_MULTILINE)
+      nl = (const char *)memchr(p, '\n', (size_t)(e - p));
+    else
+      nl = (nd->flags & KAM__F_ENDS_NL) ? e - 1 : NULL;
     seg_end = nl ? nl + 1 : e;
     if (rs->pending && rs->ind_end > rs->ind_start && *p != '\n' &&
         !(*p == '\r' && p + 1 < seg_end && p[1] == '\n')) {

@@ -34,7 +34,7 @@ enum {
   KAM__F_ENDS_NL = 1u << 4,    /* text ending with '\n' */
   KAM__F_ARG = 1u << 5,        /* a block directly inside a parent tag */
   KAM__F_WS_BEFORE = 1u << 6,  /* only whitespace precedes the tag on its line */
-  KAM__F_NUMERIC = 1u << 7     /* name part (in parts) is all digits (array index) */
+  KAM__F_MULTILINE = 1u << 7   /* text with a '\n' before its last byte */
 };
 
 typedef struct kam__tpart {
@@ -65,6 +65,8 @@ struct kam_template {
   uint32_t n, cap;
   kam__tpart *parts;
   uint32_t nparts, parts_cap;
+  uint32_t *hints;     /* per name part: the member index it was last found at (a lookup
+                        * cache written while rendering; rows of one shape hit every time) */
   kam__pcache *cache;  /* compiled partials, reused across renders (root templates only) */
   uint64_t max_steps;  /* render step budget; 0: no limit */
   char what[96];       /* "" for the caller's template; "partial \"x\"" and so on */

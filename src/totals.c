@@ -40,12 +40,14 @@ int kam__decimal_parse(kam__decimal *out, const char *s, size_t len) {
   if (!out || (!s && len)) return KAM_EPARSE;
   if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
   int_start = i;
-  while (i < len && kam__is_digit(s[i])) i++;
+  while (i < len && kam__is_digit(s[i]))
+    i++;
   int_end = i;
   if (int_end == int_start) return KAM_EPARSE;
   if (i < len && s[i] == '.') {
     frac_start = ++i;
-    while (i < len && kam__is_digit(s[i])) i++;
+    while (i < len && kam__is_digit(s[i]))
+      i++;
     frac_end = i;
     if (frac_end == frac_start) return KAM_EPARSE;
   }
@@ -126,7 +128,8 @@ static size_t put_scaled(char *buf, bool neg, uint64_t mag, int scale, bool keep
     digits[nd++] = (char)('0' + mag % 10);
     mag /= 10;
   } while (mag);
-  while (nd <= (size_t)scale) digits[nd++] = '0'; /* at least one integer digit */
+  while (nd <= (size_t)scale)
+    digits[nd++] = '0'; /* at least one integer digit */
   if (!keep_zeros) {
     while (scale > 0 && digits[0] == '0') {
       memmove(digits, digits + 1, --nd);
@@ -300,7 +303,7 @@ int kam__totals_compute(kam_totals *out, kam__line_out *lines, kam__vat_group *g
 
   /* Pass 1: validate every line, gross/discount/net, and with line rounding VAT and totals. */
   for (i = 0; i < n; i++) {
-    kam__line_out lo;
+    kam__line_out lo = {0, 0, 0, 0, 0};
     if ((rc = line_base(&lo, &in[i], i, ctx))) return rc;
     lo.vat = 0;
     if (rounding == KAM__ROUND_LINE) {
@@ -338,7 +341,7 @@ int kam__totals_compute(kam_totals *out, kam__line_out *lines, kam__vat_group *g
       g.rate = rate;
       for (pass = 0; pass < 2; pass++) { /* non-optional lines, then optional ones */
         for (i = 0; i < n; i++) {
-          kam__line_out lo;
+          kam__line_out lo = {0, 0, 0, 0, 0};
           if (in[i].optional != (pass == 1) || kam__decimal_cmp(in[i].vat_percent, rate) != 0)
             continue;
           if (rounding == KAM__ROUND_TOTAL) {

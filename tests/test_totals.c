@@ -290,7 +290,8 @@ static void test_total_rounding_differs(void **state) {
   kam_totals t;
   size_t i;
   (void)state;
-  for (i = 0; i < 3; i++) in[i] = line("1", 3333, "0", "20", false);
+  for (i = 0; i < 3; i++)
+    in[i] = line("1", 3333, "0", "20", false);
   assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 3, KAM__ROUND_LINE, false, NULL),
                    KAM_OK);
   expect_totals(&t, 9999, 0, 9999, 2001, 12000, 0);
@@ -358,7 +359,8 @@ static void test_prices_include_vat(void **state) {
 
   /* Three times 33.33 with 20 % inside: per line 5.555 -> 5.56 (16.68); per total
    * 99.99 / 6 = 16.665 -> 16.67: the half goes away from zero. */
-  for (i = 0; i < 3; i++) in[i] = line("1", 3333, "0", "20", false);
+  for (i = 0; i < 3; i++)
+    in[i] = line("1", 3333, "0", "20", false);
   assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 3, KAM__ROUND_LINE, true, NULL),
                    KAM_OK);
   expect_totals(&t, 9999, 0, 9999, 1668, 9999, 0);
