@@ -1,0 +1,1189 @@
+/*
+ * segment.c - ABC/XYZ segmentation, the 10 % key-customer test, scores and the concentration
+ * summary (DESIGN section 5), without sorting.
+ *
+ * The revenue axis is cut into NB log-scale buckets: values below 256 get a bucket each, every
+ * octave above is split into 128 buckets of equal width, so bucket order is value order and a
+ * bucket spans less than 1/128 of its values. Two passes over the revenue column do the work:
+ *
+ *   pass 1  count and sum per bucket, exact 128-bit total;
+ *   plan    from the bucket sums, the buckets where the cumulative share crosses a_share and
+ *           b_share (walking from the top); every other bucket is wholly A, B or C;
+ *   pass 2  class byte and key bits per account, and the values of every bucket that can hold
+ *           two distinct values scattered into one list per bucket (a radix partition: the
+ *           writes go to a few hundred sequential streams, so they stay in cache);
+ *   sort    each list in cache: a counting sort when the bucket's width is at most twice its
+ *           population, else an LSD radix sort on the bits that vary inside the bucket.
+ *
+ * The sorted buckets then give, exactly and in O(n) time: the crossing values and how many of
+ * their ties (in insertion order) are in the class, the sum of pairwise differences for Gini
+ * (an exact integer), the sum of squares for HHI and the top-20 % sum. Only the accounts of the
+ * (at most two) crossing buckets need a second look. This is a radix sort of the revenues by
+ * value, which Gini needs; it never sorts the accounts themselves.
+ *
+ * The rank order (revenue descending, ties by insertion order), cumulative sums and scores are
+ * computed lazily the first time kam_segmentation_get / _foreach need them, by a counting sort
+ * on the same buckets followed by a radix sort inside each bucket: O(n) as well.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portfolio_internal.h"
+
+#ifdef KAM_SEG_PROFILE
+#include <stdio.h>
+#include <time.h>
+static double prof_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+#define PROF(label) do { double t_ = prof_now(); fprintf(stderr, "  %-10s %7.1f ms\n", label, (t_ - prof_t) * 1e3); prof_t = t_; } while (0)
+#define PROF_START double prof_t = prof_now()
+#else
+#define PROF(label) ((void)0)
+#define PROF_START ((void)0)
+#endif
+
+__extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
+
+#define NB 7296u /* buckets: 256 of width 1, then 55 octaves of 128 */
+#define MAX_STRUCT_SIZE 65536u
+#define FIELD_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+
+enum { CLS_A = 0, CLS_B = 1, CLS_C = 2, CLS_PENDING = 3 };
+enum { KIND_TRIVIAL = 0, KIND_LIST = 1 };
+/* Largest bucket width sorted by counting (its counts stay in the L2 cache). */
+#define COUNTING_MAX 65536u
+
+static inline unsigned bucket_shift(uint64_t v) {
+  unsigned e = 63u - (unsigned)__builtin_clzll(v | 1u);
+  return e > 7u ? e - 7u : 0u;
+}
+static inline unsigned bucket_of(uint64_t v) {
+  unsigned s = bucket_shift(v);
+  return s * 128u + (unsigned)(v >> s);
+}
+static inline unsigned bucket_width_shift(unsigned b) { return b < 256u ? 0u : b / 128u - 1u; }
+static inline uint64_t bucket_lo(unsigned b) {
+  unsigned s = bucket_width_shift(b);
+  return (uint64_t)(b - s * 128u) << s;
+}
+
+/* ---- options ---- */
+
+static void default_options(kam_segment_options *o) {
+  memset(o, 0, sizeof *o);
+  o->struct_size = (uint32_t)sizeof *o;
+  o->a_share = 0.80;
+  o->b_share = 0.95;
+  o->key_share = 0.10;
+  o->xyz_x = 0.10;
+  o->xyz_y = 0.25;
+  o->discount_rate = 0.10;
+  o->w_share = 0.40;
+  o->w_npv = 0.25;
+  o->w_trend = 0.15;
+  o->w_potential = 0.10;
+  o->w_strategic = 0.10;
+  o->key_top_n = 0;
+}
+
+void kam_segment_options_init(kam_segment_options *o, size_t struct_size) {
+  kam_segment_options d;
+  if (!o || struct_size < sizeof(uint32_t)) return;
+  default_options(&d);
+  memcpy(o, &d, struct_size < sizeof d ? struct_size : sizeof d);
+  o->struct_size = (uint32_t)(struct_size > UINT32_MAX ? UINT32_MAX : struct_size);
+}
+
+static int check_options(kam_ctx *ctx, kam_segment_options *out, const kam_segment_options *o) {
+  default_options(out);
+  if (o) {
+    size_t sz = o->struct_size;
+    if (sz < FIELD_END(kam_segment_options, flags) || sz > MAX_STRUCT_SIZE)
+      return kam__error(ctx, KAM_EINVAL,
+                        "kam_segment: options struct_size %zu is not the size of a "
+                        "kam_segment_options (use kam_segment_options_init)",
+                        sz);
+    memcpy(out, o, sz < sizeof *out ? sz : sizeof *out);
+    out->struct_size = (uint32_t)sizeof *out;
+  }
+  if (out->flags)
+    return kam__error(ctx, KAM_EINVAL, "kam_segment: options flags must be 0 (got 0x%x)",
+                      (unsigned)out->flags);
+  if (!(out->a_share >= 0.0 && out->a_share <= 1.0))
+    return kam__error(ctx, KAM_EINVAL, "kam_segment: a_share %g is outside 0..1", out->a_share);
+  if (!(out->b_share >= out->a_share && out->b_share <= 1.0))
+    return kam__error(ctx, KAM_EINVAL, "kam_segment: b_share %g is outside a_share..1 (a_share %g)",
+                      out->b_share, out->a_share);
+  if (!(out->key_share > 0.0) || !isfinite(out->key_share))
+    return kam__error(ctx, KAM_EINVAL, "kam_segment: key_share %g must be a finite number > 0",
+                      out->key_share);
+  if (!(out->xyz_x >= 0.0 && out->xyz_y >= out->xyz_x && isfinite(out->xyz_y)))
+    return kam__error(ctx, KAM_EINVAL,
+                      "kam_segment: xyz thresholds must satisfy 0 <= xyz_x <= xyz_y (got %g, %g)",
+                      out->xyz_x, out->xyz_y);
+  if (!(out->discount_rate > -1.0) || !isfinite(out->discount_rate))
+    return kam__error(ctx, KAM_EINVAL, "kam_segment: discount_rate %g must be finite and > -1",
+                      out->discount_rate);
+  {
+    const double w[5] = {out->w_share, out->w_npv, out->w_trend, out->w_potential,
+                         out->w_strategic};
+    static const char *const names[5] = {"w_share", "w_npv", "w_trend", "w_potential",
+                                         "w_strategic"};
+    double sum = 0.0;
+    int i;
+    for (i = 0; i < 5; i++) {
+      if (!(w[i] >= 0.0) || !isfinite(w[i]))
+        return kam__error(ctx, KAM_EINVAL, "kam_segment: weight %s = %g must be finite and >= 0",
+                          names[i], w[i]);
+      sum += w[i];
+    }
+    if (!(sum > 0.0))
+      return kam__error(ctx, KAM_EINVAL, "kam_segment: the score weights are all 0");
+  }
+  return KAM_OK;
+}
+
+/* ---- sorting helpers (radix, stable) ---- */
+
+/* Sorts a[0..n) ascending; every value is below 2^bits; tmp has room for n. */
+static void sort_u64(uint64_t *a, size_t n, uint64_t *tmp, unsigned bits) {
+  enum { DIGIT = 11, RADIX = 1 << DIGIT };
+  size_t count[RADIX];
+  uint64_t *src = a, *dst = tmp;
+  unsigned shift;
+  size_t i;
+  if (n < 48) {
+    for (i = 1; i < n; i++) {
+      uint64_t x = a[i];
+      size_t j = i;
+      while (j > 0 && a[j - 1] > x) {
+        a[j] = a[j - 1];
+        j--;
+      }
+      a[j] = x;
+    }
+    return;
+  }
+  for (shift = 0; shift < bits; shift += DIGIT) {
+    size_t pos = 0;
+    memset(count, 0, sizeof count);
+    for (i = 0; i < n; i++) count[(src[i] >> shift) & (RADIX - 1)]++;
+    if (count[(src[0] >> shift) & (RADIX - 1)] == n) continue; /* one digit: nothing to do */
+    for (i = 0; i < RADIX; i++) {
+      size_t c = count[i];
+      count[i] = pos;
+      pos += c;
+    }
+    for (i = 0; i < n; i++) dst[count[(src[i] >> shift) & (RADIX - 1)]++] = src[i];
+    {
+      uint64_t *t = src;
+      src = dst;
+      dst = t;
+    }
+  }
+  if (src != a) memcpy(a, src, n * sizeof *a);
+}
+
+typedef struct keyed {
+  uint64_t key;
+  size_t idx;
+} keyed;
+
+/* Stable sort of a[0..n) by key ascending (keys below 2^bits); tmp has room for n. */
+static void sort_keyed(keyed *a, size_t n, keyed *tmp, unsigned bits) {
+  enum { DIGIT = 11, RADIX = 1 << DIGIT };
+  size_t count[RADIX];
+  keyed *src = a, *dst = tmp;
+  unsigned shift;
+  size_t i;
+  if (n < 32) {
+    for (i = 1; i < n; i++) {
+      keyed x = a[i];
+      size_t j = i;
+      while (j > 0 && a[j - 1].key > x.key) {
+        a[j] = a[j - 1];
+        j--;
+      }
+      a[j] = x;
+    }
+    return;
+  }
+  for (shift = 0; shift < bits; shift += DIGIT) {
+    size_t pos = 0;
+    memset(count, 0, sizeof count);
+    for (i = 0; i < n; i++) count[(src[i].key >> shift) & (RADIX - 1)]++;
+    if (count[(src[0].key >> shift) & (RADIX - 1)] == n) continue;
+    for (i = 0; i < RADIX; i++) {
+      size_t c = count[i];
+      count[i] = pos;
+      pos += c;
+    }
+    for (i = 0; i < n; i++) dst[count[(src[i].key >> shift) & (RADIX - 1)]++] = src[i];
+    {
+      keyed *t = src;
+      src = dst;
+      dst = t;
+    }
+  }
+  if (src != a) memcpy(a, src, n * sizeof *a);
+}
+
+/* ---- the bucket plan ---- */
+
+typedef struct plan {
+  kam_ctx *ctx;
+  size_t *count;     /* [NB] accounts per bucket */
+  uint64_t *sum;     /* [NB] revenue per bucket */
+  uint8_t *kind;     /* [NB] KIND_* */
+  size_t *start;     /* [NB] list buckets: first position in values */
+  size_t *fill;      /* [NB] list buckets: next free position */
+  uint64_t *values;  /* the lists, bucket by bucket, each sorted ascending after pass 2 */
+  size_t values_len;
+  uint64_t *scratch; /* radix scratch for the largest list */
+  size_t scratch_len;
+  uint32_t *counts;  /* counting-sort scratch, COUNTING_MAX entries */
+} plan;
+
+static void plan_free(plan *pl) {
+  kam_ctx *ctx = pl->ctx;
+  kam__free(ctx, pl->count, NB * sizeof *pl->count);
+  kam__free(ctx, pl->sum, NB * sizeof *pl->sum);
+  kam__free(ctx, pl->kind, NB);
+  kam__free(ctx, pl->start, NB * sizeof *pl->start);
+  kam__free(ctx, pl->fill, NB * sizeof *pl->fill);
+  kam__free(ctx, pl->counts, pl->counts ? COUNTING_MAX * sizeof *pl->counts : 0);
+  kam__free(ctx, pl->values, pl->values_len * sizeof *pl->values);
+  kam__free(ctx, pl->scratch, pl->scratch_len * sizeof *pl->scratch);
+}
+
+/* Distinct values of a bucket from the top down: (value, multiplicity) pairs. */
+typedef struct bucket_walk {
+  const plan *pl;
+  unsigned b;
+  size_t pos; /* dense: next y + 1; sparse: next end position (exclusive) */
+  bool done;
+} bucket_walk;
+
+static void walk_init(bucket_walk *w, const plan *pl, unsigned b) {
+  w->pl = pl;
+  w->b = b;
+  w->done = pl->count[b] == 0;
+  w->pos = pl->kind[b] == KIND_LIST ? pl->fill[b] : 0;
+}
+
+static bool walk_next(bucket_walk *w, uint64_t *value, size_t *mult) {
+  const plan *pl = w->pl;
+  unsigned b = w->b;
+  if (w->done) return false;
+  if (pl->kind[b] == KIND_LIST) {
+    size_t start = pl->start[b], end = w->pos, j = end;
+    if (end == start) {
+      w->done = true;
+      return false;
+    }
+    while (j > start && pl->values[j - 1] == pl->values[end - 1]) j--;
+    *value = pl->values[end - 1];
+    *mult = end - j;
+    w->pos = j;
+    return true;
+  }
+  /* One account, or a bucket of width 1: a single value. */
+  *value = pl->count[b] == 1 ? pl->sum[b] : bucket_lo(b);
+  *mult = pl->count[b];
+  w->done = true;
+  return true;
+}
+
+static bool share_reached(uint64_t cum, double total, double share) {
+  return (double)cum / total >= share;
+}
+
+/* A class boundary: the accounts with revenue > value, and the first `ties` accounts (in
+ * insertion order) with revenue == value, are inside. bucket NB: nothing is inside. */
+typedef struct cut {
+  unsigned bucket;
+  uint64_t value;
+  size_t ties;
+  size_t count;      /* accounts inside */
+  uint64_t revenue;  /* their revenue */
+} cut;
+
+/* The shortest rank prefix whose cumulative share reaches `share` (DESIGN section 5). With
+ * bucket_only, only c->bucket is found (the buckets' contents are not known yet). */
+static void find_cut(cut *c, const plan *pl, uint64_t total, double share, bool bucket_only) {
+  double t = (double)total;
+  uint64_t cum = 0;
+  size_t count = 0;
+  unsigned b;
+  memset(c, 0, sizeof *c);
+  c->bucket = NB;
+  if (total == 0 || share_reached(0, t, share)) return; /* the empty prefix already does */
+  for (b = NB; b-- > 0;) {
+    if (!pl->count[b]) continue;
+    if (share_reached(cum + pl->sum[b], t, share)) break;
+    cum += pl->sum[b];
+    count += pl->count[b];
+  }
+  /* b exists: the whole portfolio reaches share 1 >= share. */
+  if (bucket_only) {
+    c->bucket = b;
+    return;
+  }
+  {
+    bucket_walk w;
+    uint64_t v;
+    size_t m;
+    walk_init(&w, pl, b);
+    while (walk_next(&w, &v, &m)) {
+      if (share_reached(cum + (uint64_t)m * v, t, share)) {
+        size_t lo = 1, hi = m; /* smallest k in [1, m] that reaches share */
+        while (lo < hi) {
+          size_t mid = lo + (hi - lo) / 2;
+          if (share_reached(cum + (uint64_t)mid * v, t, share))
+            hi = mid;
+          else
+            lo = mid + 1;
+        }
+        c->bucket = b;
+        c->value = v;
+        c->ties = lo;
+        c->count = count + lo;
+        c->revenue = cum + (uint64_t)lo * v;
+        return;
+      }
+      cum += (uint64_t)m * v;
+      count += m;
+    }
+  }
+}
+
+/* Sum of the `k` largest revenues. */
+static uint64_t top_sum(const plan *pl, size_t k) {
+  uint64_t sum = 0;
+  unsigned b;
+  for (b = NB; b-- > 0 && k > 0;) {
+    if (!pl->count[b]) continue;
+    if (pl->count[b] <= k) {
+      sum += pl->sum[b];
+      k -= pl->count[b];
+    } else {
+      bucket_walk w;
+      uint64_t v;
+      size_t m;
+      walk_init(&w, pl, b);
+      while (k > 0 && walk_next(&w, &v, &m)) {
+        size_t take = m < k ? m : k;
+        sum += (uint64_t)take * v;
+        k -= take;
+      }
+    }
+  }
+  return sum;
+}
+
+/* Gini (DESIGN: G = 2*sum(i*x_(i)) / (n*sum x) - (n+1)/n, x ascending) is D / (n * T) with D
+ * the sum over pairs of |x_i - x_j|, computed exactly: across buckets from counts and sums,
+ * inside a bucket from its values in order. Also the sum of squares for HHI. */
+static void concentration(double *gini, double *sumsq, const plan *pl, size_t n, uint64_t total) {
+  i128 d = 0;
+  u128 below_count = 0, below_sum = 0;
+  double sq = 0.0;
+  unsigned b;
+  for (b = 0; b < NB; b++) {
+    size_t c = pl->count[b];
+    uint64_t s = pl->sum[b], lo = bucket_lo(b);
+    if (!c) continue;
+    /* Every value here exceeds every value below. */
+    d += (i128)((u128)s * below_count) - (i128)((u128)c * below_sum);
+    if (pl->kind[b] == KIND_TRIVIAL) {
+      double v = pl->count[b] == 1 ? (double)s : (double)lo;
+      sq += v * v * (double)c;
+    } else {
+      /* Within the bucket, ascending: sum of (2i - c - 1) * y_(i), with y = x - lo. */
+      bucket_walk w;
+      uint64_t v;
+      size_t m, above = 0; /* walking from the top: `above` values are larger */
+      walk_init(&w, pl, b);
+      while (walk_next(&w, &v, &m)) {
+        /* ascending positions L+1..L+m with L = c - above - m: sum(2i - c - 1) = m(2L + m - c) */
+        int64_t l2 = 2 * (int64_t)(c - above - m) + (int64_t)m - (int64_t)c;
+        d += (i128)(v - lo) * (i128)m * (i128)l2;
+        sq += (double)v * (double)v * (double)m;
+        above += m;
+      }
+    }
+    below_count += c;
+    below_sum += s;
+  }
+  *gini = (n == 0 || total == 0) ? 0.0 : (double)d / ((double)n * (double)total);
+  *sumsq = sq;
+}
+
+/* ---- kam_segment ---- */
+
+kam_ctx *kam__segmentation_ctx(const kam_segmentation *s) { return s ? s->ctx : NULL; }
+const kam_portfolio *kam__segmentation_portfolio(const kam_segmentation *s) {
+  return s ? s->p : NULL;
+}
+const kam_segment_options *kam__segmentation_options(const kam_segmentation *s) {
+  return s ? &s->opts : NULL;
+}
+
+static void free_caches(kam_segmentation *s) {
+  kam_ctx *ctx = s->ctx;
+  kam__free(ctx, s->order, s->n * sizeof *s->order);
+  kam__free(ctx, s->rank_of, s->n * sizeof *s->rank_of);
+  kam__free(ctx, s->cum, s->n * sizeof *s->cum);
+  kam__free(ctx, s->score, s->n * sizeof *s->score);
+  s->order = s->rank_of = NULL;
+  s->cum = NULL;
+  s->score = NULL;
+}
+
+void kam_segmentation_free(kam_segmentation *s) {
+  kam_ctx *ctx;
+  if (!s) return;
+  ctx = s->ctx;
+  free_caches(s);
+  kam__free(ctx, s->cls, s->n);
+  kam__free(ctx, s->cv, s->nd * sizeof *s->cv);
+  kam__free(ctx, s->trend, s->nd * sizeof *s->trend);
+  kam__free(ctx, s->npv, s->nd * sizeof *s->npv);
+  kam__free(ctx, s, sizeof *s);
+}
+
+/* Population statistics of a history: coefficient of variation and OLS trend / mean. */
+static void history_stats(double *cv, double *trend, const int64_t *h, size_t m) {
+  double mean = 0.0, var = 0.0, sxy = 0.0, sxx = 0.0, tbar;
+  i128 sum = 0;
+  size_t t;
+  *cv = *trend = NAN;
+  if (m < 2) return;
+  for (t = 0; t < m; t++) sum += h[t];
+  mean = (double)sum / (double)m;
+  if (mean == 0.0) return;
+  tbar = (double)(m - 1) / 2.0;
+  for (t = 0; t < m; t++) {
+    double dy = (double)h[t] - mean, dt = (double)t - tbar;
+    var += dy * dy;
+    sxy += dt * dy;
+    sxx += dt * dt;
+  }
+  *cv = sqrt(var / (double)m) / mean;
+  *trend = sxy / sxx / mean;
+}
+
+/* Groups under common control: the 10 % test on each group's revenue (ASC 280 / IFRS 8 treat
+ * such a group as one customer). */
+typedef struct group_slot {
+  const char *name;
+  size_t len;
+  uint64_t revenue;
+} group_slot;
+
+static uint64_t hash_text(const char *s, size_t len) {
+  uint64_t h = UINT64_C(0xcbf29ce484222325);
+  size_t i;
+  for (i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
+  return h ^ (h >> 32);
+}
+
+static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
+  const kam_portfolio *p = s->p;
+  size_t cap = 16, i, groups = 0;
+  group_slot *tab;
+  for (i = 0; i < s->nd; i++)
+    if (p->details[i].group) groups++;
+  if (groups == 0) return KAM_OK;
+  while (cap < groups * 2) cap *= 2;
+  tab = (group_slot *)kam__alloc_array(s->ctx, cap, sizeof *tab);
+  if (!tab) return kam__nomem(s->ctx);
+  memset(tab, 0, cap * sizeof *tab);
+  for (i = 0; i < s->nd; i++) {
+    const kam__detail *d = &p->details[i];
+    size_t slot;
+    if (!d->group) continue;
+    slot = (size_t)hash_text(d->group, d->group_len) & (cap - 1);
+    while (tab[slot].name &&
+           !(tab[slot].len == d->group_len && memcmp(tab[slot].name, d->group, d->group_len) == 0))
+      slot = (slot + 1) & (cap - 1);
+    tab[slot].name = d->group;
+    tab[slot].len = d->group_len;
+    tab[slot].revenue += (uint64_t)p->revenue[d->index];
+  }
+  for (i = 0; i < s->nd; i++) {
+    const kam__detail *d = &p->details[i];
+    size_t slot;
+    if (!d->group) continue;
+    slot = (size_t)hash_text(d->group, d->group_len) & (cap - 1);
+    while (!(tab[slot].len == d->group_len && memcmp(tab[slot].name, d->group, d->group_len) == 0))
+      slot = (slot + 1) & (cap - 1);
+    if (tab[slot].revenue >= key_min) {
+      uint8_t *c = &s->cls[d->index];
+      if (!(*c >> KAM__SEG_KEY_SHIFT)) (*new_keys)++;
+      *c = (uint8_t)(*c | (KAM_KEY_GROUP_SHARE << KAM__SEG_KEY_SHIFT));
+    }
+  }
+  kam__free(s->ctx, tab, cap * sizeof *tab);
+  return KAM_OK;
+}
+
+static int ensure_scores(kam_segmentation *s);
+static int ensure_order(kam_segmentation *s);
+
+/* Ranks the accounts by score (descending, ties by revenue rank) and marks the top N. */
+static int top_scores(kam_segmentation *s, size_t *new_keys);
+
+/* Smallest revenue r with (double)r / (double)total >= share; UINT64_MAX if none. */
+static uint64_t min_revenue_for(uint64_t total, double share) {
+  uint64_t lo = 0, hi = total;
+  double t = (double)total;
+  if (total == 0 || !share_reached(total, t, share)) return UINT64_MAX;
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (share_reached(mid, t, share))
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return lo;
+}
+
+/* Pass 1: per-bucket count and sum; total in 128 bits. */
+static u128 histogram(plan *pl, const int64_t *rev, size_t n) {
+  size_t *count = pl->count;
+  uint64_t *sum = pl->sum;
+  u128 total = 0;
+  size_t i;
+  for (i = 0; i < n; i++) {
+    uint64_t v = (uint64_t)rev[i];
+    unsigned b = bucket_of(v);
+    count[b]++;
+    sum[b] += v;
+    total += v;
+  }
+  return total;
+}
+
+/* Lays out one list per bucket that can hold two distinct values, and allocates. */
+static int plan_buckets(plan *pl) {
+  size_t listed = 0, largest = 0;
+  bool counting = false;
+  unsigned b;
+  for (b = 0; b < NB; b++) {
+    size_t c = pl->count[b], width = (size_t)1 << bucket_width_shift(b);
+    pl->kind[b] = KIND_TRIVIAL;
+    if (c < 2 || width == 1) continue;
+    pl->kind[b] = KIND_LIST;
+    pl->start[b] = pl->fill[b] = listed;
+    listed += c;
+    if (width <= 2 * c && width <= COUNTING_MAX)
+      counting = true;
+    else if (c > largest)
+      largest = c;
+  }
+  if (listed) {
+    pl->values = (uint64_t *)kam__alloc_array(pl->ctx, listed, sizeof *pl->values);
+    if (!pl->values) return KAM_ENOMEM;
+    pl->values_len = listed;
+  }
+  if (largest >= 48) {
+    pl->scratch = (uint64_t *)kam__alloc_array(pl->ctx, largest, sizeof *pl->scratch);
+    if (!pl->scratch) return KAM_ENOMEM;
+    pl->scratch_len = largest;
+  }
+  if (counting) {
+    pl->counts = (uint32_t *)kam__alloc_array(pl->ctx, COUNTING_MAX, sizeof *pl->counts);
+    if (!pl->counts) return KAM_ENOMEM;
+  }
+  return KAM_OK;
+}
+
+/* Sorts every list: counting sort for the dense ones, radix for the rest. */
+static void sort_lists(plan *pl) {
+  unsigned b;
+  for (b = 0; b < NB; b++) {
+    size_t c = pl->count[b], width, i, pos;
+    uint64_t *v, lo;
+    if (pl->kind[b] != KIND_LIST) continue;
+    v = pl->values + pl->start[b];
+    width = (size_t)1 << bucket_width_shift(b);
+    if (width <= 2 * c && width <= COUNTING_MAX) {
+      uint32_t *cnt = pl->counts;
+      size_t y;
+      lo = bucket_lo(b);
+      memset(cnt, 0, width * sizeof *cnt);
+      for (i = 0; i < c; i++) cnt[v[i] - lo]++;
+      for (y = 0, pos = 0; y < width; y++) {
+        uint32_t m = cnt[y];
+        while (m--) v[pos++] = lo + y;
+      }
+    } else {
+      sort_u64(v, c, pl->scratch, bucket_width_shift(b));
+    }
+  }
+}
+
+/* Pass 2: class byte (or PENDING in the crossing buckets) and key bits per account, and the
+ * values of every bucket into its structure. Returns the number of accounts with a key bit;
+ * *first / *last bound the pending accounts. */
+static size_t classify(kam_segmentation *s, plan *pl, const uint8_t *bclass, uint64_t key_min,
+                       size_t *first, size_t *last) {
+  const int64_t *rev = s->p->revenue;
+  const uint8_t *flags = s->p->flags;
+  uint8_t *cls = s->cls;
+  const uint8_t *kind = pl->kind;
+  size_t *fill = pl->fill;
+  uint64_t *values = pl->values;
+  size_t i, n = s->n, keys = 0, lo = SIZE_MAX, hi = 0;
+  for (i = 0; i < n; i++) {
+    uint64_t v = (uint64_t)rev[i];
+    unsigned b = bucket_of(v);
+    unsigned c = bclass[b];
+    unsigned key = (v >= key_min ? (unsigned)KAM_KEY_SHARE : 0u) |
+                   ((flags[i] & KAM_ACCOUNT_STRATEGIC) ? (unsigned)KAM_KEY_STRATEGIC : 0u);
+    cls[i] = (uint8_t)(c | key << KAM__SEG_KEY_SHIFT);
+    keys += key != 0;
+    if (c == CLS_PENDING) {
+      if (i < lo) lo = i;
+      hi = i;
+    }
+    if (kind[b] == KIND_LIST) values[fill[b]++] = v;
+  }
+  *first = lo;
+  *last = hi;
+  return keys;
+}
+
+/* Settles the accounts of the crossing buckets, in insertion order (ties by insertion order). */
+static void settle(kam_segmentation *s, const cut *a, const cut *ab, size_t first, size_t last) {
+  const int64_t *rev = s->p->revenue;
+  uint8_t *cls = s->cls;
+  size_t i, ta = 0, tab = 0;
+  for (i = first; i <= last && first != SIZE_MAX; i++) {
+    uint64_t v;
+    bool in_a, in_ab;
+    if ((cls[i] & KAM__SEG_CLASS_MASK) != CLS_PENDING) continue;
+    v = (uint64_t)rev[i];
+    in_a = a->bucket != NB && (v > a->value || (v == a->value && ta++ < a->ties));
+    in_ab = ab->bucket != NB && (v > ab->value || (v == ab->value && tab++ < ab->ties));
+    cls[i] = (uint8_t)((cls[i] & ~KAM__SEG_CLASS_MASK) |
+                       (in_a ? CLS_A : in_ab ? CLS_B : CLS_C));
+  }
+}
+
+static int segment_revenue(kam_segmentation *s, size_t *keys) {
+  plan pl;
+  uint8_t bclass[NB];
+  cut a, ab;
+  u128 total128;
+  uint64_t total, key_min;
+  size_t first, last, n = s->n;
+  unsigned b;
+  double gini, sumsq;
+  int rc = KAM_ENOMEM;
+  PROF_START;
+  memset(&pl, 0, sizeof pl);
+  pl.ctx = s->ctx;
+  pl.count = (size_t *)kam__alloc_array(s->ctx, NB, sizeof *pl.count);
+  pl.sum = (uint64_t *)kam__alloc_array(s->ctx, NB, sizeof *pl.sum);
+  pl.kind = (uint8_t *)kam__alloc(s->ctx, NB);
+  pl.start = (size_t *)kam__alloc_array(s->ctx, NB, sizeof *pl.start);
+  pl.fill = (size_t *)kam__alloc_array(s->ctx, NB, sizeof *pl.fill);
+  if (!pl.count || !pl.sum || !pl.kind || !pl.start || !pl.fill) goto done;
+  memset(pl.count, 0, NB * sizeof *pl.count);
+  memset(pl.sum, 0, NB * sizeof *pl.sum);
+  memset(pl.fill, 0, NB * sizeof *pl.fill);
+  total128 = histogram(&pl, s->p->revenue, n);
+  PROF("histogram");
+  if (total128 > (u128)INT64_MAX) {
+    rc = kam__error(s->ctx, KAM_EOVERFLOW,
+                    "kam_segment: the total revenue of the %zu accounts exceeds INT64_MAX", n);
+    goto done;
+  }
+  total = (uint64_t)total128;
+  s->total = (int64_t)total;
+  if (plan_buckets(&pl)) goto done;
+  PROF("plan");
+
+  find_cut(&a, &pl, total, s->opts.a_share, true);
+  find_cut(&ab, &pl, total, s->opts.b_share, true);
+  for (b = 0; b < NB; b++) {
+    bclass[b] = (uint8_t)(total == 0 ? CLS_C
+                          : b == a.bucket || b == ab.bucket ? CLS_PENDING
+                          : a.bucket != NB && b > a.bucket ? CLS_A
+                          : ab.bucket != NB && b > ab.bucket ? CLS_B
+                                                              : CLS_C);
+  }
+  key_min = min_revenue_for(total, s->opts.key_share);
+  *keys = classify(s, &pl, bclass, key_min, &first, &last);
+  PROF("classify");
+  /* Now the structures are filled: resolve the cuts exactly and settle the crossing buckets. */
+  sort_lists(&pl);
+  find_cut(&a, &pl, total, s->opts.a_share, false);
+  find_cut(&ab, &pl, total, s->opts.b_share, false);
+  PROF("sort");
+  settle(s, &a, &ab, first, last);
+  PROF("settle");
+
+  concentration(&gini, &sumsq, &pl, n, total);
+  PROF("gini");
+  {
+    kam_summary *sm = &s->summary;
+    size_t top = n / 5 + (n % 5 != 0); /* ceil(0.2 n), in integers */
+    memset(sm, 0, sizeof *sm);
+    sm->struct_size = (uint32_t)sizeof *sm;
+    sm->accounts = n;
+    sm->count[0] = a.count;
+    sm->count[1] = ab.count - a.count;
+    sm->count[2] = n - ab.count;
+    sm->revenue[0] = (int64_t)a.revenue;
+    sm->revenue[1] = (int64_t)(ab.revenue - a.revenue);
+    sm->revenue[2] = (int64_t)(total - ab.revenue);
+    sm->total_revenue = (int64_t)total;
+    if (total > 0) {
+      double t = (double)total;
+      sm->hhi = sumsq / (t * t);
+      sm->effective_accounts = 1.0 / sm->hhi;
+      sm->gini = gini;
+      sm->top20_share = (double)top_sum(&pl, top) / t;
+    }
+  }
+  s->key_min = key_min;
+  rc = KAM_OK;
+done:
+  plan_free(&pl);
+  if (rc == KAM_ENOMEM) kam__nomem(s->ctx);
+  return rc;
+}
+
+int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segment_options *o) {
+  kam_segmentation *s;
+  kam_segment_options opts;
+  kam_ctx *ctx;
+  size_t keys = 0, i;
+  int rc;
+  if (out) *out = NULL;
+  if (!p) return KAM_EINVAL;
+  ctx = p->ctx;
+  if (!out) return kam__error(ctx, KAM_EINVAL, "kam_segment: out is NULL");
+  rc = check_options(ctx, &opts, o);
+  if (rc) return rc;
+  s = (kam_segmentation *)kam__alloc(ctx, sizeof *s);
+  if (!s) return kam__nomem(ctx);
+  memset(s, 0, sizeof *s);
+  s->ctx = ctx;
+  s->p = p;
+  s->n = p->count;
+  s->nd = p->detail_len;
+  s->opts = opts;
+  if (s->n) {
+    s->cls = (uint8_t *)kam__alloc(ctx, s->n);
+    if (!s->cls) goto nomem;
+  }
+  if (s->nd) {
+    s->cv = (double *)kam__alloc_array(ctx, s->nd, sizeof *s->cv);
+    s->trend = (double *)kam__alloc_array(ctx, s->nd, sizeof *s->trend);
+    s->npv = (double *)kam__alloc_array(ctx, s->nd, sizeof *s->npv);
+    if (!s->cv || !s->trend || !s->npv) goto nomem;
+  }
+  rc = segment_revenue(s, &keys);
+  if (rc) goto fail;
+  for (i = 0; i < s->nd; i++) {
+    const kam__detail *d = &p->details[i];
+    history_stats(&s->cv[i], &s->trend[i], d->history, d->history_len);
+    s->npv[i] = NAN;
+    if (d->forecast_len &&
+        kam_npv(&s->npv[i], opts.discount_rate, d->forecast, d->forecast_len, KAM_NPV_EXCEL))
+      s->npv[i] = NAN;
+  }
+  if (s->total > 0 && s->nd) {
+    rc = group_keys(s, s->key_min, &keys);
+    if (rc) goto fail;
+  }
+  if (opts.key_top_n > 0 && s->n > 0) {
+    rc = top_scores(s, &keys);
+    if (rc) goto fail;
+  }
+  s->summary.key_accounts = keys;
+  *out = s;
+  return KAM_OK;
+nomem:
+  rc = kam__nomem(ctx);
+fail:
+  kam_segmentation_free(s);
+  return rc;
+}
+
+/* ---- lazy rank order ---- */
+
+static int ensure_order(kam_segmentation *s) {
+  const int64_t *rev = s->p->revenue;
+  size_t n = s->n, i, *start = NULL, largest = 0;
+  size_t *order = NULL, *rank_of = NULL;
+  int64_t *cum = NULL;
+  keyed *pairs = NULL, *tmp = NULL;
+  unsigned b;
+  if (s->order || n == 0) return KAM_OK;
+  order = (size_t *)kam__alloc_array(s->ctx, n, sizeof *order);
+  rank_of = (size_t *)kam__alloc_array(s->ctx, n, sizeof *rank_of);
+  cum = (int64_t *)kam__alloc_array(s->ctx, n, sizeof *cum);
+  start = (size_t *)kam__alloc_array(s->ctx, NB, sizeof *start);
+  if (!order || !rank_of || !cum || !start) goto nomem;
+  /* Counting sort by bucket, largest bucket first; stable, so insertion order within. */
+  memset(start, 0, NB * sizeof *start);
+  for (i = 0; i < n; i++) start[bucket_of((uint64_t)rev[i])]++;
+  {
+    size_t pos = 0;
+    for (b = NB; b-- > 0;) {
+      size_t c = start[b];
+      start[b] = pos;
+      pos += c;
+      if (c > largest && bucket_width_shift(b) > 0) largest = c;
+    }
+  }
+  if (largest >= 32) {
+    pairs = (keyed *)kam__alloc_array(s->ctx, largest, sizeof *pairs);
+    tmp = (keyed *)kam__alloc_array(s->ctx, largest, sizeof *tmp);
+    if (!pairs || !tmp) goto nomem;
+  } else if (largest > 0) {
+    pairs = (keyed *)kam__alloc_array(s->ctx, largest, sizeof *pairs);
+    if (!pairs) goto nomem;
+  }
+  for (i = 0; i < n; i++) order[start[bucket_of((uint64_t)rev[i])]++] = i;
+  /* start[b] is now the end of bucket b; buckets are laid out from NB-1 down. */
+  {
+    size_t begin = 0;
+    for (b = NB; b-- > 0;) {
+      size_t end = start[b], c = end - begin, j;
+      unsigned shift = bucket_width_shift(b);
+      if (c >= 2 && shift > 0) {
+        uint64_t top = bucket_lo(b) + (((uint64_t)1 << shift) - 1);
+        for (j = 0; j < c; j++) {
+          pairs[j].idx = order[begin + j];
+          pairs[j].key = top - (uint64_t)rev[pairs[j].idx]; /* ascending key = descending value */
+        }
+        sort_keyed(pairs, c, tmp, shift);
+        for (j = 0; j < c; j++) order[begin + j] = pairs[j].idx;
+      }
+      begin = end;
+    }
+  }
+  {
+    int64_t run = 0;
+    for (i = 0; i < n; i++) {
+      rank_of[order[i]] = i;
+      run += rev[order[i]];
+      cum[i] = run;
+    }
+  }
+  kam__free(s->ctx, pairs, largest * sizeof *pairs);
+  kam__free(s->ctx, tmp, largest * sizeof *tmp);
+  kam__free(s->ctx, start, NB * sizeof *start);
+  s->order = order;
+  s->rank_of = rank_of;
+  s->cum = cum;
+  return KAM_OK;
+nomem:
+  kam__free(s->ctx, pairs, largest * sizeof *pairs);
+  kam__free(s->ctx, tmp, largest * sizeof *tmp);
+  kam__free(s->ctx, start, NB * sizeof *start);
+  kam__free(s->ctx, order, n * sizeof *order);
+  kam__free(s->ctx, rank_of, n * sizeof *rank_of);
+  kam__free(s->ctx, cum, n * sizeof *cum);
+  return kam__nomem(s->ctx);
+}
+
+/* ---- scores ---- */
+
+typedef struct valued {
+  double value;
+  size_t pos;
+} valued;
+
+static int cmp_valued(const void *x, const void *y) {
+  const valued *a = (const valued *)x, *b = (const valued *)y;
+  if (a->value < b->value) return -1;
+  if (a->value > b->value) return 1;
+  return a->pos < b->pos ? -1 : a->pos > b->pos;
+}
+
+/* Percentile rank of m known values: (r - 1) / (m - 1) with r the 1-based ascending rank, ties
+ * sharing their mean rank; 0.5 when m == 1. */
+static double percentile(double mean_rank, size_t m) {
+  return m == 1 ? 0.5 : (mean_rank - 1.0) / (double)(m - 1);
+}
+
+/* Fills pct[detail] for the details whose value (from get) is known; NaN otherwise. */
+static int detail_percentiles(kam_segmentation *s, double *pct, const double *vals) {
+  size_t i, m = 0, j;
+  valued *v;
+  for (i = 0; i < s->nd; i++) pct[i] = NAN;
+  for (i = 0; i < s->nd; i++)
+    if (!isnan(vals[i])) m++;
+  if (m == 0) return KAM_OK;
+  v = (valued *)kam__alloc_array(s->ctx, m, sizeof *v);
+  if (!v) return KAM_ENOMEM;
+  for (i = 0, j = 0; i < s->nd; i++)
+    if (!isnan(vals[i])) {
+      v[j].value = vals[i];
+      v[j].pos = i;
+      j++;
+    }
+  qsort(v, m, sizeof *v, cmp_valued);
+  for (i = 0; i < m; i = j) {
+    double mean;
+    size_t k;
+    for (j = i + 1; j < m && v[j].value == v[i].value; j++) {
+    }
+    mean = ((double)(i + 1) + (double)j) / 2.0;
+    for (k = i; k < j; k++) pct[v[k].pos] = percentile(mean, m);
+  }
+  kam__free(s->ctx, v, m * sizeof *v);
+  return KAM_OK;
+}
+
+static int ensure_scores(kam_segmentation *s) {
+  const kam_portfolio *p = s->p;
+  const kam_segment_options *o = &s->opts;
+  size_t n = s->n, nd = s->nd, i, j, strategic = 0;
+  double *score = NULL, *pot = NULL, p_strat[2];
+  double *pct[3] = {NULL, NULL, NULL}; /* npv, trend, potential */
+  int rc;
+  if (s->score || n == 0) return KAM_OK;
+  rc = ensure_order(s);
+  if (rc) return rc;
+  score = (double *)kam__alloc_array(s->ctx, n, sizeof *score);
+  if (!score) goto nomem;
+  if (nd) {
+    for (j = 0; j < 3; j++)
+      if (!(pct[j] = (double *)kam__alloc_array(s->ctx, nd, sizeof *pct[j]))) goto nomem;
+    if (!(pot = (double *)kam__alloc_array(s->ctx, nd, sizeof *pot))) goto nomem;
+    for (i = 0; i < nd; i++) pot[i] = p->details[i].potential;
+    if (detail_percentiles(s, pct[0], s->npv) || detail_percentiles(s, pct[1], s->trend) ||
+        detail_percentiles(s, pct[2], pot))
+      goto nomem;
+  }
+  /* share: in rank order (descending) a tie group at positions [g, e) has the ascending mean
+   * rank n - (g + e - 1) / 2. Stored in score[] first, combined below. */
+  for (i = 0; i < n; i = j) {
+    double mean;
+    size_t k;
+    int64_t v = p->revenue[s->order[i]];
+    for (j = i + 1; j < n && p->revenue[s->order[j]] == v; j++) {
+    }
+    mean = (double)n - ((double)i + (double)(j - 1)) / 2.0;
+    for (k = i; k < j; k++) score[s->order[k]] = percentile(mean, n);
+  }
+  for (i = 0; i < n; i++) strategic += p->flags[i] & KAM_ACCOUNT_STRATEGIC;
+  /* strategic as 0/1: the n - k zeros share mean rank (n - k + 1) / 2, the k ones
+   * (2n - k + 1) / 2. */
+  p_strat[0] = percentile(((double)(n - strategic) + 1.0) / 2.0, n);
+  p_strat[1] = percentile((2.0 * (double)n - (double)strategic + 1.0) / 2.0, n);
+  {
+    size_t d = 0;
+    for (i = 0; i < n; i++) {
+      double num = o->w_share * score[i], den = o->w_share;
+      bool is_strategic = (p->flags[i] & KAM_ACCOUNT_STRATEGIC) != 0;
+      num += o->w_strategic * p_strat[is_strategic];
+      den += o->w_strategic;
+      if (p->flags[i] & KAM__ACC_DETAIL) {
+        while (p->details[d].index < i) d++;
+        if (!isnan(pct[0][d])) num += o->w_npv * pct[0][d], den += o->w_npv;
+        if (!isnan(pct[1][d])) num += o->w_trend * pct[1][d], den += o->w_trend;
+        if (!isnan(pct[2][d])) num += o->w_potential * pct[2][d], den += o->w_potential;
+      }
+      score[i] = den > 0.0 ? num / den : 0.0;
+    }
+  }
+  for (j = 0; j < 3; j++) kam__free(s->ctx, pct[j], nd * sizeof *pct[j]);
+  kam__free(s->ctx, pot, nd * sizeof *pot);
+  s->score = score;
+  return KAM_OK;
+nomem:
+  for (j = 0; j < 3; j++) kam__free(s->ctx, pct[j], nd * sizeof *pct[j]);
+  kam__free(s->ctx, pot, nd * sizeof *pot);
+  kam__free(s->ctx, score, n * sizeof *score);
+  return kam__nomem(s->ctx);
+}
+
+/* Is account x before account y in score order (score descending, then rank)? */
+static bool score_before(const kam_segmentation *s, size_t x, size_t y) {
+  if (s->score[x] != s->score[y]) return s->score[x] > s->score[y];
+  return s->rank_of[x] < s->rank_of[y];
+}
+
+static void heap_down(const kam_segmentation *s, size_t *heap, size_t m, size_t i) {
+  /* A heap whose root is the account that comes LAST in score order among the kept ones. */
+  for (;;) {
+    size_t l = 2 * i + 1, r = l + 1, worst = i;
+    if (l < m && score_before(s, heap[worst], heap[l])) worst = l;
+    if (r < m && score_before(s, heap[worst], heap[r])) worst = r;
+    if (worst == i) return;
+    {
+      size_t t = heap[i];
+      heap[i] = heap[worst];
+      heap[worst] = t;
+    }
+    i = worst;
+  }
+}
+
+static int top_scores(kam_segmentation *s, size_t *new_keys) {
+  size_t n = s->n, m = s->opts.key_top_n < n ? s->opts.key_top_n : n, i;
+  size_t *heap;
+  int rc = ensure_scores(s);
+  if (rc) return rc;
+  heap = (size_t *)kam__alloc_array(s->ctx, m, sizeof *heap);
+  if (!heap) return kam__nomem(s->ctx);
+  for (i = 0; i < m; i++) heap[i] = i;
+  for (i = m / 2; i-- > 0;) heap_down(s, heap, m, i);
+  for (i = m; i < n; i++) {
+    if (score_before(s, i, heap[0])) {
+      heap[0] = i;
+      heap_down(s, heap, m, 0);
+    }
+  }
+  for (i = 0; i < m; i++) {
+    uint8_t *c = &s->cls[heap[i]];
+    if (!(*c >> KAM__SEG_KEY_SHIFT)) (*new_keys)++;
+    *c = (uint8_t)(*c | (KAM_KEY_TOP_SCORE << KAM__SEG_KEY_SHIFT));
+  }
+  kam__free(s->ctx, heap, m * sizeof *heap);
+  return KAM_OK;
+}
+
+/* ---- queries ---- */
+
+int kam_segmentation_summary(kam_summary *out, const kam_segmentation *s) {
+  size_t sz;
+  if (!s) return KAM_EINVAL;
+  if (!out) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_summary: out is NULL");
+  sz = out->struct_size;
+  if (sz < FIELD_END(kam_summary, reserved) || sz > MAX_STRUCT_SIZE)
+    return kam__error(s->ctx, KAM_EINVAL,
+                      "kam_segmentation_summary: struct_size %zu is not the size of a kam_summary",
+                      sz);
+  memcpy((char *)out + sizeof out->struct_size, (const char *)&s->summary + sizeof out->struct_size,
+         (sz < sizeof *out ? sz : sizeof *out) - sizeof out->struct_size);
+  return KAM_OK;
+}
+
+int kam_segmentation_classes(char *abc, size_t n, const kam_segmentation *s) {
+  size_t i;
+  if (!s) return KAM_EINVAL;
+  if (n != s->n)
+    return kam__error(s->ctx, KAM_EINVAL,
+                      "kam_segmentation_classes: n is %zu but the segmentation has %zu accounts", n,
+                      s->n);
+  if (n && !abc) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_classes: abc is NULL");
+  for (i = 0; i < n; i++) abc[i] = (char)('A' + (s->cls[i] & KAM__SEG_CLASS_MASK));
+  return KAM_OK;
+}
+
+static int check_live(const kam_segmentation *s, const char *fn) {
+  if (s->p->count < s->n)
+    return kam__error(s->ctx, KAM_ESTATE, "%s: the portfolio lost accounts after kam_segment", fn);
+  return KAM_OK;
+}
+
+/* Everything a score needs, lazily. */
+static int ensure_all(const kam_segmentation *cs) {
+  kam_segmentation *s = (kam_segmentation *)(uintptr_t)cs; /* lazy caches: see portfolio.h */
+  int rc = ensure_order(s);
+  if (rc == KAM_OK) rc = ensure_scores(s);
+  return rc;
+}
+
+static void fill_score(kam_account_score *sc, const kam_segmentation *s, size_t i,
+                       const kam__detail *d, char *idbuf) {
+  const kam_portfolio *p = s->p;
+  uint8_t c = s->cls[i];
+  double t = (double)s->total;
+  memset(sc, 0, sizeof *sc);
+  sc->struct_size = (uint32_t)sizeof *sc;
+  sc->key_reasons = (uint32_t)(c >> KAM__SEG_KEY_SHIFT);
+  sc->abc = (char)('A' + (c & KAM__SEG_CLASS_MASK));
+  sc->index = i;
+  sc->rank = s->rank_of[i] + 1;
+  sc->id = kam__portfolio_id(p, i, idbuf, NULL);
+  sc->revenue = p->revenue[i];
+  sc->share = s->total > 0 ? (double)sc->revenue / t : 0.0;
+  sc->cum_share = s->total > 0 ? (double)s->cum[s->rank_of[i]] / t : 0.0;
+  sc->cv = sc->trend = sc->npv = NAN;
+  if (d) {
+    size_t k = (size_t)(d - p->details);
+    sc->cv = s->cv[k];
+    sc->trend = s->trend[k];
+    sc->npv = s->npv[k];
+  }
+  sc->xyz = isnan(sc->cv)                  ? '-'
+            : sc->cv <= s->opts.xyz_x ? 'X'
+            : sc->cv <= s->opts.xyz_y ? 'Y'
+                                      : 'Z';
+  sc->score = s->score[i];
+}
+
+static void copy_out(kam_account_score *out, const kam_account_score *sc, size_t sz) {
+  memcpy((char *)out + sizeof out->struct_size, (const char *)sc + sizeof out->struct_size,
+         (sz < sizeof *sc ? sz : sizeof *sc) - sizeof out->struct_size);
+}
+
+int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s, size_t index) {
+  kam_account_score sc;
+  size_t sz;
+  int rc;
+  if (!s) return KAM_EINVAL;
+  if (!out) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_get: out is NULL");
+  sz = out->struct_size;
+  if (sz < FIELD_END(kam_account_score, key_reasons) || sz > MAX_STRUCT_SIZE)
+    return kam__error(s->ctx, KAM_EINVAL,
+                      "kam_segmentation_get: struct_size %zu is not the size of a "
+                      "kam_account_score",
+                      sz);
+  if (index >= s->n)
+    return kam__error(s->ctx, KAM_ENOTFOUND,
+                      "kam_segmentation_get: index %zu is out of range (%zu accounts)", index,
+                      s->n);
+  if ((rc = check_live(s, "kam_segmentation_get")) || (rc = ensure_all(s))) return rc;
+  fill_score(&sc, s, index, kam__portfolio_detail(s->p, index),
+             ((kam_segmentation *)(uintptr_t)s)->idbuf);
+  copy_out(out, &sc, sz);
+  return KAM_OK;
+}
+
+int kam_segmentation_foreach(const kam_segmentation *s, int order, kam_score_fn fn, void *ud) {
+  kam_account_score sc;
+  char idbuf[KAM__ID_BUF];
+  size_t i, d = 0;
+  int rc;
+  if (!s) return KAM_EINVAL;
+  if (!fn) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_foreach: fn is NULL");
+  if (order != KAM_ORDER_INSERTION && order != KAM_ORDER_RANK)
+    return kam__error(s->ctx, KAM_EINVAL,
+                      "kam_segmentation_foreach: order %d is neither KAM_ORDER_INSERTION nor "
+                      "KAM_ORDER_RANK",
+                      order);
+  if ((rc = check_live(s, "kam_segmentation_foreach")) || (rc = ensure_all(s))) return rc;
+  for (i = 0; i < s->n; i++) {
+    size_t idx = order == KAM_ORDER_RANK ? s->order[i] : i;
+    const kam__detail *det = NULL;
+    if (s->p->flags[idx] & KAM__ACC_DETAIL) {
+      if (order == KAM_ORDER_RANK) {
+        det = kam__portfolio_detail(s->p, idx);
+      } else {
+        while (s->p->details[d].index < idx) d++;
+        det = &s->p->details[d];
+      }
+    }
+    fill_score(&sc, s, idx, det, idbuf);
+    rc = fn(ud, &sc);
+    if (rc) return rc;
+  }
+  return KAM_OK;
+}
