@@ -206,10 +206,10 @@ static int tokenize(kam_template *t, delims d) {
     }
     if (close == SIZE_MAX) {
       char want[80];
-      size_t wl = d.clen < 70 ? d.clen : 70;
-      want[0] = c == '{' ? '}' : c == '=' ? '=' : '\0';
-      memcpy(want + (want[0] ? 1 : 0), d.ctag, wl);
-      want[wl + (want[0] ? 1 : 0)] = '\0';
+      size_t wl = d.clen < 70 ? d.clen : 70, lead = (c == '{' || c == '=') ? 1 : 0;
+      want[0] = c == '{' ? '}' : '=';
+      memcpy(want + lead, d.ctag, wl);
+      want[wl + lead] = '\0';
       return error_at(t->ctx, KAM_EPARSE, t, at, "unclosed tag: no closing \"", want,
                       strlen(want));
     }
