@@ -28,17 +28,17 @@ from ._native import (fn, check, error, Ctx, Collector, WRITE_FN, text_arg, c_in
                       KAM_EINVAL, KAM_EOVERFLOW)
 from .finance import date_to_days
 
-__all__ = ["Proposal", "FORMATS", "STYLES", "ROLES", "BUYING_ROLES", "PARTS"]
+__all__ = ["Proposal", "PROPOSAL_FORMATS", "PROPOSAL_PARTS"]
 
-FORMATS = {"markdown": 1, "md": 1, "html": 2, "text": 3, "txt": 3, "json": 4}
-STYLES = {"authority": 0, "relational": 1, "analytical": 2}
-ROLES = {"unknown": 0, "executive": 1, "finance": 2, "technical": 3, "hr": 4, "procurement": 5,
+PROPOSAL_FORMATS = {"markdown": 1, "md": 1, "html": 2, "text": 3, "txt": 3, "json": 4}
+_STYLES = {"authority": 0, "relational": 1, "analytical": 2}
+_ROLES = {"unknown": 0, "executive": 1, "finance": 2, "technical": 3, "hr": 4, "procurement": 5,
          "legal": 6, "operations": 7, "marketing": 8}
-BUYING_ROLES = {"economic": 1, "user": 2, "technical": 4, "coach": 8}
-PERIODS = {"year": 0, "quarter": 1, "month": 2}
-ROUNDING = {"line": 0, "total": 1}
+_BUYING_ROLES = {"economic": 1, "user": 2, "technical": 4, "coach": 8}
+_PERIODS = {"year": 0, "quarter": 1, "month": 2}
+_ROUNDING = {"line": 0, "total": 1}
 #: Part names for Proposal.clear() and Proposal.count() (KAM_PROPOSAL_*).
-PARTS = {name: i + 1 for i, name in enumerate(
+PROPOSAL_PARTS = {name: i + 1 for i, name in enumerate(
     ["lang", "currency", "title", "seller", "client", "summary", "exclusive", "issued",
      "valid_days", "arguments", "references", "figures", "cash_flows", "items",
      "prices_include_vat", "rounding", "team", "stakeholders", "terms", "dmu"])}
@@ -294,18 +294,18 @@ class Proposal:
 
     def set_rounding(self, rounding):
         """'line' or 'total'."""
-        if rounding not in ROUNDING:
+        if rounding not in _ROUNDING:
             raise error(KAM_EINVAL, "rounding must be 'line' or 'total', not %r" % (rounding,))
-        return self._check(_set_rounding(self._ptr, ROUNDING[rounding]))
+        return self._check(_set_rounding(self._ptr, _ROUNDING[rounding]))
 
     # ---- records ---------------------------------------------------------------------------
 
     def add_argument(self, style, text, title=None):
         """style: 'authority', 'relational' or 'analytical'."""
-        if style not in STYLES:
+        if style not in _STYLES:
             raise error(KAM_EINVAL, "style must be authority, relational or analytical, not %r"
                         % (style,))
-        a = _Argument(ctypes.sizeof(_Argument), STYLES[style], _text(title, "title"),
+        a = _Argument(ctypes.sizeof(_Argument), _STYLES[style], _text(title, "title"),
                       _text(text, "text"))
         return self._check(_add_argument(self._ptr, byref(a)))
 
@@ -339,11 +339,11 @@ class Proposal:
         period; None values clears them. period: 'year', 'quarter' or 'month'."""
         if values is None:
             return self._check(_set_cash_flows(self._ptr, None))
-        if period not in PERIODS:
+        if period not in _PERIODS:
             raise error(KAM_EINVAL, "period must be year, quarter or month, not %r" % (period,))
         vals = [float(v) for v in values]
         arr = (c_double * max(len(vals), 1))(*vals)
-        cf = _CashFlows(ctypes.sizeof(_CashFlows), PERIODS[period], float(rate),
+        cf = _CashFlows(ctypes.sizeof(_CashFlows), _PERIODS[period], float(rate),
                         ctypes.cast(arr, POINTER(c_double)), len(vals))
         return self._check(_set_cash_flows(self._ptr, byref(cf)))
 
@@ -377,23 +377,25 @@ class Proposal:
 
     def add_stakeholder(self, name, title=None, role=None, email=None, phone=None,
                         influence=None, attitude=0, buying_roles=(), traits=None):
-        """role: a name of ROLES (None: inferred from the title); buying_roles: names of
-        BUYING_ROLES; traits: dict with dominance, people, detail (0..1)."""
-        if role is not None and role not in ROLES:
-            raise error(KAM_EINVAL, "role %r is not one of %s" % (role, ", ".join(ROLES)))
+        """role: 'executive', 'finance', 'technical', 'hr', 'procurement', 'legal',
+        'operations', 'marketing' or 'unknown' (None: inferred from the title); buying_roles:
+        names among 'economic', 'user', 'technical', 'coach'; traits: dict with dominance,
+        people, detail (0..1); influence 0..1 (None: unknown); attitude -5..+5."""
+        if role is not None and role not in _ROLES:
+            raise error(KAM_EINVAL, "role %r is not one of %s" % (role, ", ".join(_ROLES)))
         bits = 0
         for b in buying_roles or ():
-            if b not in BUYING_ROLES:
+            if b not in _BUYING_ROLES:
                 raise error(KAM_EINVAL, "buying role %r is not one of %s"
-                            % (b, ", ".join(BUYING_ROLES)))
-            bits |= BUYING_ROLES[b]
+                            % (b, ", ".join(_BUYING_ROLES)))
+            bits |= _BUYING_ROLES[b]
         t = traits or {}
         unknown = set(t) - {"dominance", "people", "detail"}
         if unknown:
             raise error(KAM_EINVAL, "unknown traits: %s" % ", ".join(sorted(unknown)))
         s = _Stakeholder()
         s.struct_size = ctypes.sizeof(_Stakeholder)
-        s.role = ROLES[role] if role else 0
+        s.role = _ROLES[role] if role else 0
         s.name = _text(name, "name")
         s.title = _text(title, "title")
         s.email = _text(email, "email")
@@ -419,19 +421,19 @@ class Proposal:
         return self
 
     def clear(self, part):
-        """Resets a part (a name of PARTS) to its state in a new proposal."""
-        if part not in PARTS:
+        """Resets a part (a key of kam.PROPOSAL_PARTS) to its state in a new proposal."""
+        if part not in PROPOSAL_PARTS:
             raise error(KAM_EINVAL, "unknown part %r" % (part,))
-        self._check(_clear(self._ptr, PARTS[part]))
+        self._check(_clear(self._ptr, PROPOSAL_PARTS[part]))
         if part == "dmu":
             self._dmu = None
         return self
 
     def count(self, part):
         """Entries in a list part; 1 or 0 for the others (set or not)."""
-        if part not in PARTS:
+        if part not in PROPOSAL_PARTS:
             raise error(KAM_EINVAL, "unknown part %r" % (part,))
-        return _count(self._ptr, PARTS[part])
+        return _count(self._ptr, PROPOSAL_PARTS[part])
 
     def check(self):
         """Raises kam.IncompleteState naming every missing part, unless complete."""
@@ -467,11 +469,11 @@ class Proposal:
     def render(self, fmt="html"):
         """The proposal rendered with the built-in template: 'html', 'markdown' (or 'md'),
         'text' (or 'txt') or 'json' (the model). Returns str."""
-        if fmt not in FORMATS:
+        if fmt not in PROPOSAL_FORMATS:
             raise error(KAM_EINVAL, "format must be one of html, markdown, text, json, not %r"
                         % (fmt,))
         out = Collector()
-        self._check(_render(self._ptr, FORMATS[fmt], out.cb, None))
+        self._check(_render(self._ptr, PROPOSAL_FORMATS[fmt], out.cb, None))
         return out.text()
 
     def render_template(self, template):
