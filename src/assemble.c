@@ -126,6 +126,7 @@ static const char *const labels[][3] = {
     {"total_due", "Всего к оплате", "Total due"},
     {"vat_included", "в том числе НДС", "including VAT"},
     {"no_vat", "Без НДС", "VAT not applicable"},
+    {"vat_exempt", "Без НДС", "Exempt"},
     {"section_total", "Итого по разделу", "Section total"},
     {"optional", "Дополнительные опции", "Optional items"},
     {"optional_note", "не входят в итоговую сумму", "not included in the total"},
