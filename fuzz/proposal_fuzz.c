@@ -3,8 +3,9 @@
  * model and every built-in render. Every result must be KAM_OK or a KAM_E* code (an
  * incomplete draft is KAM_ESTATE, huge amounts KAM_EOVERFLOW), never a crash, leak or hang.
  *
- * libFuzzer: clang -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/proposal_fuzz.c libkam.a
- * Replay: proposal_replay fuzz/corpus/proposal (built by fuzz/CMakeLists.txt, run by ctest). */
+ * libFuzzer: clang -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/proposal_fuzz.c
+ * libkam.a Replay: proposal_replay fuzz/corpus/proposal (built by fuzz/CMakeLists.txt, run by
+ * ctest). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,8 @@ static int collect(void *ud, const void *buf, size_t len) {
   if (s->len + len > s->cap) {
     size_t cap = s->cap ? s->cap : 4096;
     char *p;
-    while (cap < s->len + len) cap *= 2;
+    while (cap < s->len + len)
+      cap *= 2;
     p = (char *)realloc(s->data, cap);
     if (!p) return 1;
     s->data = p;

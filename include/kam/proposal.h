@@ -23,7 +23,8 @@
  *     "issued": "2026-11-27", "valid_days": 30,
  *     "arguments": [{"style": "authority|relational|analytical", "title": "...", "text": "..."}],
  *     "references": [{"company": "...", "project": "...", "result": "...",
- *                     "contact": {"name": "...", "position": "...", "phone": "...", "email": "..."}}],
+ *                     "contact": {"name": "...", "position": "...", "phone": "...",
+ *                                 "email": "..."}}],
  *     "figures": [{"label": "...", "value": 12.5 | "text", "unit": "%"}],
  *     "cash_flows": {"rate": 0.12, "values": [-1000000, 400000, ...],
  *                    "period": "year" | "quarter" | "month"},          period: default "year"
