@@ -29,6 +29,12 @@ typedef struct parser {
   size_t scratch_len, scratch_cap;
   kam_value *lit[3]; /* shared null, false, true nodes (arena nodes are never changed) */
   int status;        /* the error of a helper that returned NULL */
+  /* Recently seen keys (direct-mapped by a hash of their bytes): objects of one shape repeat
+   * their keys, which then share one arena copy. */
+  struct {
+    const char *key;
+    size_t len;
+  } keys[256];
   frame stack[KAM__JSON_MAX_DEPTH];
 } parser;
 
@@ -288,6 +294,36 @@ static const unsigned char *parse_string(parser *P, const unsigned char *p, kam_
   char *dst;
   kam_value *v = NULL;
   if (!q) return NULL;
+  if (!node && !escaped && raw <= 32) {
+    /* a short plain key: reuse the copy of an equal key seen before */
+    uint64_t h = raw;
+    size_t slot;
+    if (raw >= 8) {
+      uint64_t w1, w2;
+      memcpy(&w1, p + 1, 8);
+      memcpy(&w2, q - 8, 8);
+      h ^= w1 ^ (w2 * 31u);
+    } else {
+      size_t i;
+      for (i = 0; i < raw; i++) h = h * 131u + p[1 + i];
+    }
+    h *= 0x9E3779B97F4A7C15u;
+    slot = (size_t)(h >> 56);
+    if (P->keys[slot].len == raw && P->keys[slot].key && memcmp(P->keys[slot].key, p + 1, raw) == 0) {
+      *key = P->keys[slot].key;
+      *key_len = raw;
+      return q + 1;
+    }
+    dst = (char *)kam__arena_alloc(&P->arena, raw + 1);
+    if (!dst) goto nomem;
+    memcpy(dst, p + 1, raw);
+    dst[raw] = '\0';
+    P->keys[slot].key = dst;
+    P->keys[slot].len = raw;
+    *key = dst;
+    *key_len = raw;
+    return q + 1;
+  }
   if (node) {
     v = arena_node(P, KAM_VALUE_STRING, raw + 1);
     if (!v) goto nomem;
@@ -587,6 +623,7 @@ int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) 
   P->scratch = NULL;
   P->scratch_len = P->scratch_cap = 0;
   P->lit[0] = P->lit[1] = P->lit[2] = NULL;
+  memset(P->keys, 0, sizeof P->keys);
   P->status = KAM_OK;
   /* A tree takes two to four times its text. Chunks of at most 4 MB (the first one sized from
    * the text) measured best: big ones cost more in page faults than they save in calls. */
