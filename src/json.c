@@ -473,7 +473,11 @@ static kam_value *close_container(parser *P, const frame *f) {
       v->u.obj.cap = n;
       if (n > KAM__INDEX_MIN) {
         size_t slots;
-        if (n >= UINT32_MAX / 4) return NULL;
+        if (n >= UINT32_MAX / 4) {
+          P->status = kam__error(P->ctx, KAM_ELIMIT, "an object has more than %u members",
+                                 (unsigned)(UINT32_MAX / 4));
+          return NULL;
+        }
         v->index_bits = kam__index_bits_for(n);
         slots = (size_t)1 << v->index_bits;
         v->u.obj.index = (uint32_t *)kam__arena_alloc(&P->arena, slots * sizeof(uint32_t));
@@ -580,8 +584,9 @@ have_value:
                  describe(P, p, buf, sizeof buf), f->is_object ? '}' : ']');
 
 close:
+  P->status = KAM_ENOMEM;
   val = close_container(P, &P->stack[depth - 1]);
-  if (!val) return kam__nomem(P->ctx);
+  if (!val) return P->status == KAM_ENOMEM ? kam__nomem(P->ctx) : P->status;
   depth--;
   goto have_value;
 
