@@ -30,7 +30,7 @@
 #define KAM__V_ROOT 2u  /* a kam__vroot: owns the arena holding itself */
 
 #define KAM__INDEX_MIN 8 /* objects with more members than this get a hash index */
-#define KAM__JSON_MAX_DEPTH 512
+#define KAM__JSON_MAX_DEPTH KAM_JSON_MAX_DEPTH
 
 typedef struct kam__member {
   const char *key; /* NUL-terminated copy (may hold NULs: use key_len) */
