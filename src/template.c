@@ -943,7 +943,8 @@ static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, con
   col.failed = 0;
   rc = section ? fn(ud, sc->t->src + nd->raw_off, nd->raw_len, collect_write, &col)
                : fn(ud, NULL, 0, collect_write, &col);
-  if (rc == 0 && col.failed) rc = kam__nomem(rs->ctx);
+  /* The collector ran out of memory: whether the lambda passed that on or not, say so. */
+  if (col.failed && (rc == 0 || rc == col.failed)) rc = kam__nomem(rs->ctx);
   if (rc) goto done;
   {
     unsigned long line, col_no;
