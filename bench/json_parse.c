@@ -4,7 +4,6 @@
  * Parses FILE ROUNDS times (default 10) and prints the best and median MB/s (MB = 10^6 bytes
  * of input text), then the same for compact kam_json_write into a counting sink.
  * bench/json_parse.sh generates a realistic 20 MB file and compares with Python's json. */
-#define _POSIX_C_SOURCE 199309L /* clock_gettime */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
