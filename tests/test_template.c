@@ -159,7 +159,7 @@ static void test_values(void **state) {
   kam_template *t;
   kam_value *obj, *v;
   kam_test_sink sink;
-  const char *tpl = "{{a}}|{{b}}|{{c}}|{{d}}|{{e}}|{{f}}";
+  const char *tpl = "{{a}}|{{b}}|{{c}}|{{d}}|{{e}}|{{f}}|{{g}}";
   (void)state;
   /* Numbers print as their exact text. */
   expect("{{a}} {{b}} {{c}} {{d}} {{e}}", "{\"a\":1.10,\"b\":-0,\"c\":1e3,\"d\":85,\"e\":0.1}",
@@ -184,17 +184,19 @@ static void test_values(void **state) {
   assert_int_equal(kam_value_object_set(obj, "e", 1, v), KAM_OK);
   assert_int_equal(kam_value_new_number(&v, ctx, -0.5), KAM_OK);
   assert_int_equal(kam_value_object_set(obj, "f", 1, v), KAM_OK);
+  assert_int_equal(kam_value_new_number(&v, ctx, 100.0), KAM_OK);
+  assert_int_equal(kam_value_object_set(obj, "g", 1, v), KAM_OK);
   assert_int_equal(kam_template_compile(&t, ctx, tpl, strlen(tpl)), KAM_OK);
   memset(&sink, 0, sizeof sink);
   assert_int_equal(kam_template_render(t, obj, NULL, NULL, kam_test_sink_write, &sink), KAM_OK);
   assert_int_equal(sink.len, strlen("0.30000000000000004|1.1|1e+300|-9223372036854775808|") + 3 +
-                                 strlen("|-0.5"));
-  assert_memory_equal(sink.data, "0.30000000000000004|1.1|1e+300|-9223372036854775808|a\0b|-0.5",
+                                 strlen("|-0.5|100"));
+  assert_memory_equal(sink.data, "0.30000000000000004|1.1|1e+300|-9223372036854775808|a\0b|-0.5|100",
                       sink.len);
   kam_test_sink_free(&sink);
   /* NULL data renders as null. */
   assert_int_equal(kam_template_render(t, NULL, NULL, NULL, kam_test_sink_write, &sink), KAM_OK);
-  assert_string_equal(sink.data, "|||||");
+  assert_string_equal(sink.data, "||||||");
   kam_test_sink_free(&sink);
   kam_template_free(t);
   kam_value_free(obj);
