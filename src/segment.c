@@ -727,10 +727,10 @@ static size_t classify(kam_segmentation *s, plan *pl, const uint8_t *bclass, uin
   uint8_t table[NB];
   size_t *fill = pl->fill, *pending = pl->pending, np = 0;
   size_t i, n = s->n, keys = 0, lo = SIZE_MAX, hi = 0;
-  unsigned b;
+  unsigned k;
   /* KAM_ACCOUNT_STRATEGIC << 2 is KAM_KEY_STRATEGIC. */
   _Static_assert(KAM_ACCOUNT_STRATEGIC << 2 == KAM_KEY_STRATEGIC, "flag layout");
-  for (b = 0; b < NB; b++) table[b] = (uint8_t)(bclass[b] | (pl->kind[b] == KIND_LIST ? 4u : 0u));
+  for (k = 0; k < NB; k++) table[k] = (uint8_t)(bclass[k] | (pl->kind[k] == KIND_LIST ? 4u : 0u));
   if (pl->wide) {
     uint64_t *y64 = pl->y64;
     CLASSIFY_LOOP(y64[fill[b]++] = v)
