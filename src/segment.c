@@ -8,16 +8,18 @@
  *
  *   pass 1  count and sum per bucket, exact 128-bit total;
  *   plan    from the bucket sums, the buckets where the cumulative share crosses a_share and
- *           b_share (walking from the top); every other bucket is wholly A, B or C. For the
- *           Gini coefficient, each bucket that holds two or more distinct values gets either a
- *           dense count per value (when its width is at most twice its population) or a list
- *           of its values to sort;
- *   pass 2  class byte and key bits per account, and the per-bucket counts / value lists.
+ *           b_share (walking from the top); every other bucket is wholly A, B or C;
+ *   pass 2  class byte and key bits per account, and the values of every bucket that can hold
+ *           two distinct values scattered into one list per bucket (a radix partition: the
+ *           writes go to a few hundred sequential streams, so they stay in cache);
+ *   sort    each list in cache: a counting sort when the bucket's width is at most twice its
+ *           population, else an LSD radix sort on the bits that vary inside the bucket.
  *
- * The per-bucket structures then give, exactly and in O(n + buckets' widths) time: the crossing
- * values and how many of their ties (in insertion order) are in the class, the sum of pairwise
- * differences for Gini (an exact integer), the sum of squares for HHI and the top-20 % sum.
- * Only the accounts of the (at most two) crossing buckets need a second look.
+ * The sorted buckets then give, exactly and in O(n) time: the crossing values and how many of
+ * their ties (in insertion order) are in the class, the sum of pairwise differences for Gini
+ * (an exact integer), the sum of squares for HHI and the top-20 % sum. Only the accounts of the
+ * (at most two) crossing buckets need a second look. This is a radix sort of the revenues by
+ * value, which Gini needs; it never sorts the accounts themselves.
  *
  * The rank order (revenue descending, ties by insertion order), cumulative sums and scores are
  * computed lazily the first time kam_segmentation_get / _foreach need them, by a counting sort
@@ -29,6 +31,21 @@
 
 #include "portfolio_internal.h"
 
+#ifdef KAM_SEG_PROFILE
+#include <stdio.h>
+#include <time.h>
+static double prof_now(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+#define PROF(label) do { double t_ = prof_now(); fprintf(stderr, "  %-10s %7.1f ms\n", label, (t_ - prof_t) * 1e3); prof_t = t_; } while (0)
+#define PROF_START double prof_t = prof_now()
+#else
+#define PROF(label) ((void)0)
+#define PROF_START ((void)0)
+#endif
+
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
 
@@ -37,7 +54,9 @@ __extension__ typedef unsigned __int128 u128;
 #define FIELD_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
 
 enum { CLS_A = 0, CLS_B = 1, CLS_C = 2, CLS_PENDING = 3 };
-enum { KIND_TRIVIAL = 0, KIND_DENSE = 1, KIND_SPARSE = 2 };
+enum { KIND_TRIVIAL = 0, KIND_LIST = 1 };
+/* Largest bucket width sorted by counting (its counts stay in the L2 cache). */
+#define COUNTING_MAX 65536u
 
 static inline unsigned bucket_shift(uint64_t v) {
   unsigned e = 63u - (unsigned)__builtin_clzll(v | 1u);
@@ -221,14 +240,13 @@ typedef struct plan {
   size_t *count;     /* [NB] accounts per bucket */
   uint64_t *sum;     /* [NB] revenue per bucket */
   uint8_t *kind;     /* [NB] KIND_* */
-  int64_t *slot;     /* [NB] dense: index base (counts[v + slot]); sparse: start in values */
-  size_t *fill;      /* [NB] sparse: next free position */
-  uint32_t *counts;  /* dense counts */
-  size_t counts_len;
-  uint64_t *values;  /* sparse value lists, bucket by bucket */
+  size_t *start;     /* [NB] list buckets: first position in values */
+  size_t *fill;      /* [NB] list buckets: next free position */
+  uint64_t *values;  /* the lists, bucket by bucket, each sorted ascending after pass 2 */
   size_t values_len;
-  uint64_t *scratch; /* radix scratch for the largest sparse bucket */
+  uint64_t *scratch; /* radix scratch for the largest list */
   size_t scratch_len;
+  uint32_t *counts;  /* counting-sort scratch, COUNTING_MAX entries */
 } plan;
 
 static void plan_free(plan *pl) {
@@ -236,9 +254,9 @@ static void plan_free(plan *pl) {
   kam__free(ctx, pl->count, NB * sizeof *pl->count);
   kam__free(ctx, pl->sum, NB * sizeof *pl->sum);
   kam__free(ctx, pl->kind, NB);
-  kam__free(ctx, pl->slot, NB * sizeof *pl->slot);
+  kam__free(ctx, pl->start, NB * sizeof *pl->start);
   kam__free(ctx, pl->fill, NB * sizeof *pl->fill);
-  kam__free(ctx, pl->counts, pl->counts_len * sizeof *pl->counts);
+  kam__free(ctx, pl->counts, pl->counts ? COUNTING_MAX * sizeof *pl->counts : 0);
   kam__free(ctx, pl->values, pl->values_len * sizeof *pl->values);
   kam__free(ctx, pl->scratch, pl->scratch_len * sizeof *pl->scratch);
 }
@@ -255,35 +273,15 @@ static void walk_init(bucket_walk *w, const plan *pl, unsigned b) {
   w->pl = pl;
   w->b = b;
   w->done = pl->count[b] == 0;
-  if (pl->kind[b] == KIND_DENSE)
-    w->pos = (size_t)1 << bucket_width_shift(b);
-  else if (pl->kind[b] == KIND_SPARSE)
-    w->pos = pl->fill[b];
-  else
-    w->pos = 0;
+  w->pos = pl->kind[b] == KIND_LIST ? pl->fill[b] : 0;
 }
 
 static bool walk_next(bucket_walk *w, uint64_t *value, size_t *mult) {
   const plan *pl = w->pl;
   unsigned b = w->b;
   if (w->done) return false;
-  switch (pl->kind[b]) {
-  case KIND_DENSE: {
-    uint64_t lo = bucket_lo(b);
-    const uint32_t *c = pl->counts + (size_t)((int64_t)lo + pl->slot[b]);
-    while (w->pos > 0) {
-      size_t y = --w->pos;
-      if (c[y]) {
-        *value = lo + y;
-        *mult = c[y];
-        return true;
-      }
-    }
-    w->done = true;
-    return false;
-  }
-  case KIND_SPARSE: {
-    size_t start = (size_t)pl->slot[b], end = w->pos, j = end;
+  if (pl->kind[b] == KIND_LIST) {
+    size_t start = pl->start[b], end = w->pos, j = end;
     if (end == start) {
       w->done = true;
       return false;
@@ -294,13 +292,11 @@ static bool walk_next(bucket_walk *w, uint64_t *value, size_t *mult) {
     w->pos = j;
     return true;
   }
-  default:
-    /* One account, or a bucket of width 1: a single value. */
-    *value = pl->count[b] == 1 ? pl->sum[b] : bucket_lo(b);
-    *mult = pl->count[b];
-    w->done = true;
-    return true;
-  }
+  /* One account, or a bucket of width 1: a single value. */
+  *value = pl->count[b] == 1 ? pl->sum[b] : bucket_lo(b);
+  *mult = pl->count[b];
+  w->done = true;
+  return true;
 }
 
 static bool share_reached(uint64_t cum, double total, double share) {
@@ -506,7 +502,7 @@ static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
   if (groups == 0) return KAM_OK;
   while (cap < groups * 2) cap *= 2;
   tab = (group_slot *)kam__alloc_array(s->ctx, cap, sizeof *tab);
-  if (!tab) return KAM_ENOMEM;
+  if (!tab) return kam__nomem(s->ctx);
   memset(tab, 0, cap * sizeof *tab);
   for (i = 0; i < s->nd; i++) {
     const kam__detail *d = &p->details[i];
@@ -574,43 +570,63 @@ static u128 histogram(plan *pl, const int64_t *rev, size_t n) {
   return total;
 }
 
-/* Decides per bucket how its values are kept for the exact within-bucket work, and allocates. */
-static int plan_buckets(plan *pl, size_t n) {
-  size_t dense = 0, sparse = 0, largest = 0;
+/* Lays out one list per bucket that can hold two distinct values, and allocates. */
+static int plan_buckets(plan *pl) {
+  size_t listed = 0, largest = 0;
+  bool counting = false;
   unsigned b;
   for (b = 0; b < NB; b++) {
     size_t c = pl->count[b], width = (size_t)1 << bucket_width_shift(b);
     pl->kind[b] = KIND_TRIVIAL;
     if (c < 2 || width == 1) continue;
-    if (width <= 2 * c && n <= UINT32_MAX) {
-      pl->kind[b] = KIND_DENSE;
-      pl->slot[b] = (int64_t)dense - (int64_t)bucket_lo(b);
-      dense += width;
-    } else {
-      pl->kind[b] = KIND_SPARSE;
-      pl->slot[b] = (int64_t)sparse;
-      pl->fill[b] = sparse;
-      sparse += c;
-      if (c > largest) largest = c;
-    }
+    pl->kind[b] = KIND_LIST;
+    pl->start[b] = pl->fill[b] = listed;
+    listed += c;
+    if (width <= 2 * c && width <= COUNTING_MAX)
+      counting = true;
+    else if (c > largest)
+      largest = c;
   }
-  if (dense) {
-    pl->counts = (uint32_t *)kam__alloc_array(pl->ctx, dense, sizeof *pl->counts);
-    if (!pl->counts) return KAM_ENOMEM;
-    pl->counts_len = dense;
-    memset(pl->counts, 0, dense * sizeof *pl->counts);
-  }
-  if (sparse) {
-    pl->values = (uint64_t *)kam__alloc_array(pl->ctx, sparse, sizeof *pl->values);
+  if (listed) {
+    pl->values = (uint64_t *)kam__alloc_array(pl->ctx, listed, sizeof *pl->values);
     if (!pl->values) return KAM_ENOMEM;
-    pl->values_len = sparse;
+    pl->values_len = listed;
   }
   if (largest >= 48) {
     pl->scratch = (uint64_t *)kam__alloc_array(pl->ctx, largest, sizeof *pl->scratch);
     if (!pl->scratch) return KAM_ENOMEM;
     pl->scratch_len = largest;
   }
+  if (counting) {
+    pl->counts = (uint32_t *)kam__alloc_array(pl->ctx, COUNTING_MAX, sizeof *pl->counts);
+    if (!pl->counts) return KAM_ENOMEM;
+  }
   return KAM_OK;
+}
+
+/* Sorts every list: counting sort for the dense ones, radix for the rest. */
+static void sort_lists(plan *pl) {
+  unsigned b;
+  for (b = 0; b < NB; b++) {
+    size_t c = pl->count[b], width, i, pos;
+    uint64_t *v, lo;
+    if (pl->kind[b] != KIND_LIST) continue;
+    v = pl->values + pl->start[b];
+    width = (size_t)1 << bucket_width_shift(b);
+    if (width <= 2 * c && width <= COUNTING_MAX) {
+      uint32_t *cnt = pl->counts;
+      size_t y;
+      lo = bucket_lo(b);
+      memset(cnt, 0, width * sizeof *cnt);
+      for (i = 0; i < c; i++) cnt[v[i] - lo]++;
+      for (y = 0, pos = 0; y < width; y++) {
+        uint32_t m = cnt[y];
+        while (m--) v[pos++] = lo + y;
+      }
+    } else {
+      sort_u64(v, c, pl->scratch, bucket_width_shift(b));
+    }
+  }
 }
 
 /* Pass 2: class byte (or PENDING in the crossing buckets) and key bits per account, and the
@@ -622,9 +638,7 @@ static size_t classify(kam_segmentation *s, plan *pl, const uint8_t *bclass, uin
   const uint8_t *flags = s->p->flags;
   uint8_t *cls = s->cls;
   const uint8_t *kind = pl->kind;
-  const int64_t *slot = pl->slot;
   size_t *fill = pl->fill;
-  uint32_t *counts = pl->counts;
   uint64_t *values = pl->values;
   size_t i, n = s->n, keys = 0, lo = SIZE_MAX, hi = 0;
   for (i = 0; i < n; i++) {
@@ -639,10 +653,7 @@ static size_t classify(kam_segmentation *s, plan *pl, const uint8_t *bclass, uin
       if (i < lo) lo = i;
       hi = i;
     }
-    if (kind[b] == KIND_DENSE)
-      counts[(size_t)((int64_t)v + slot[b])]++;
-    else if (kind[b] == KIND_SPARSE)
-      values[fill[b]++] = v;
+    if (kind[b] == KIND_LIST) values[fill[b]++] = v;
   }
   *first = lo;
   *last = hi;
@@ -676,18 +687,20 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   unsigned b;
   double gini, sumsq;
   int rc = KAM_ENOMEM;
+  PROF_START;
   memset(&pl, 0, sizeof pl);
   pl.ctx = s->ctx;
   pl.count = (size_t *)kam__alloc_array(s->ctx, NB, sizeof *pl.count);
   pl.sum = (uint64_t *)kam__alloc_array(s->ctx, NB, sizeof *pl.sum);
   pl.kind = (uint8_t *)kam__alloc(s->ctx, NB);
-  pl.slot = (int64_t *)kam__alloc_array(s->ctx, NB, sizeof *pl.slot);
+  pl.start = (size_t *)kam__alloc_array(s->ctx, NB, sizeof *pl.start);
   pl.fill = (size_t *)kam__alloc_array(s->ctx, NB, sizeof *pl.fill);
-  if (!pl.count || !pl.sum || !pl.kind || !pl.slot || !pl.fill) goto done;
+  if (!pl.count || !pl.sum || !pl.kind || !pl.start || !pl.fill) goto done;
   memset(pl.count, 0, NB * sizeof *pl.count);
   memset(pl.sum, 0, NB * sizeof *pl.sum);
   memset(pl.fill, 0, NB * sizeof *pl.fill);
   total128 = histogram(&pl, s->p->revenue, n);
+  PROF("histogram");
   if (total128 > (u128)INT64_MAX) {
     rc = kam__error(s->ctx, KAM_EOVERFLOW,
                     "kam_segment: the total revenue of the %zu accounts exceeds INT64_MAX", n);
@@ -695,7 +708,8 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   }
   total = (uint64_t)total128;
   s->total = (int64_t)total;
-  if (plan_buckets(&pl, n)) goto done;
+  if (plan_buckets(&pl)) goto done;
+  PROF("plan");
 
   find_cut(&a, &pl, total, s->opts.a_share, true);
   find_cut(&ab, &pl, total, s->opts.b_share, true);
@@ -708,18 +722,17 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   }
   key_min = min_revenue_for(total, s->opts.key_share);
   *keys = classify(s, &pl, bclass, key_min, &first, &last);
+  PROF("classify");
   /* Now the structures are filled: resolve the cuts exactly and settle the crossing buckets. */
-  for (b = 0; b < NB; b++) {
-    if (pl.kind[b] == KIND_SPARSE) {
-      size_t start = (size_t)pl.slot[b], c = pl.count[b];
-      sort_u64(pl.values + start, c, pl.scratch, bucket_width_shift(b));
-    }
-  }
+  sort_lists(&pl);
   find_cut(&a, &pl, total, s->opts.a_share, false);
   find_cut(&ab, &pl, total, s->opts.b_share, false);
+  PROF("sort");
   settle(s, &a, &ab, first, last);
+  PROF("settle");
 
   concentration(&gini, &sumsq, &pl, n, total);
+  PROF("gini");
   {
     kam_summary *sm = &s->summary;
     size_t top = n / 5 + (n % 5 != 0); /* ceil(0.2 n), in integers */
