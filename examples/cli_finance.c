@@ -1,4 +1,5 @@
 /* cli_finance.c - `kam npv`, `kam irr`, `kam xirr`. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +30,10 @@ static int parse_options(const char *cmd, int argc, char **argv, double *rate, d
   int i;
   for (i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if (!strcmp(a, "--")) return i + 1;
+    if (!strcmp(a, "--")) {
+      i++;
+      break;
+    }
     if (!strcmp(a, "--rate") || !strcmp(a, "--guess")) {
       double *dst = !strcmp(a, "--rate") ? rate : guess;
       if (i + 1 >= argc) return -cli_fail(cmd, "%s needs a value", a);
@@ -42,12 +46,12 @@ static int parse_options(const char *cmd, int argc, char **argv, double *rate, d
       break;
     }
   }
-  if (need_rate && *rate != *rate) return -cli_fail(cmd, "--rate is required");
+  if (need_rate && isnan(*rate)) return -cli_fail(cmd, "--rate is required");
   return i;
 }
 
 int kam_cli_npv(int argc, char **argv) {
-  double rate = 0.0 / 0.0, guess = 0, result, *v;
+  double rate = NAN, guess = 0, result, *v;
   int convention = KAM_NPV_EXCEL, first, rc;
   size_t n;
   if (cli_wants_help(argc, argv)) {
@@ -69,7 +73,7 @@ int kam_cli_npv(int argc, char **argv) {
 }
 
 int kam_cli_irr(int argc, char **argv) {
-  double rate = 0, guess = 0.0 / 0.0, result, *v;
+  double rate = 0, guess = NAN, result, *v;
   int convention = 0, first, rc;
   size_t n;
   if (cli_wants_help(argc, argv)) {
@@ -92,7 +96,7 @@ int kam_cli_irr(int argc, char **argv) {
 }
 
 int kam_cli_xirr(int argc, char **argv) {
-  double rate = 0, guess = 0.0 / 0.0, result, *v;
+  double rate = 0, guess = NAN, result, *v;
   kam_date *d;
   int convention = 0, first, rc, i;
   size_t n;

@@ -295,6 +295,11 @@ int kam_xirr(double *out, const double *values, const kam_date *dates, size_t n,
   f.dates = dates;
   f.n = n;
   f.t_max = (double)(d_max - f.d0) / 365.0;
+  if (d_max == f.d0) { /* one date: the value does not depend on the rate at all */
+    if (!all_finite(values, n) || (!isnan(guess) && !(isfinite(guess) && guess > -1.0)))
+      return KAM_EINVAL;
+    return KAM_ENOSOLUTION;
+  }
   return solve_rate(out, &f, guess);
 }
 

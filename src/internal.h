@@ -101,7 +101,8 @@ int kam__decimal_to_minor(int64_t *out, const char *s, size_t len, char decimal_
                           bool allow_groups, const char **why);
 
 /* Locale-independent double <-> text. kam__fmt_double writes the shortest text that reads
- * back as the same double ("1.1", "100", "1e+300", "-0.5"); buf needs 32 bytes; returns length.
+ * back as the same double, laid out as JavaScript prints numbers ("1.1", "100", "0.000001",
+ * "1e-7", "1e+21", "-0.5"; -0 prints "0"); buf needs 32 bytes; returns the length.
  * NaN and infinities print as "NaN", "Infinity", "-Infinity". kam__parse_double reads a plain
  * decimal number (JSON number grammar, no surrounding space); false if not one. */
 size_t kam__fmt_double(char *buf, double v);

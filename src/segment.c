@@ -1216,6 +1216,8 @@ static void fill_score(kam_account_score *sc, const kam_segmentation *s, size_t 
     sc->cv = s->cv[k];
     sc->trend = s->trend[k];
     sc->npv = s->npv[k];
+    sc->name = d->name;
+    sc->group = d->group;
   }
   sc->xyz = isnan(sc->cv)                  ? '-'
             : sc->cv <= s->opts.xyz_x ? 'X'

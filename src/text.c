@@ -172,21 +172,52 @@ static char locale_point(void) {
 }
 
 size_t kam__fmt_double(char *buf, double v) {
-  int prec;
-  char point = locale_point();
-  size_t i, n = 0;
+  /* The shortest digits that read back as v (from "%.*e" with growing precision), laid out as
+   * ECMAScript's Number.prototype.toString does: 100, 0.000001, 1e-7, 1.5e+21. */
+  char tmp[40], digits[20], point = locale_point();
+  int prec, k = 0, n, i, o = 0;
+  long e10;
+  const char *p;
   if (isnan(v)) return (size_t)snprintf(buf, 32, "NaN");
   if (isinf(v)) return (size_t)snprintf(buf, 32, v < 0 ? "-Infinity" : "Infinity");
-  if (v == 0) return (size_t)snprintf(buf, 32, signbit(v) ? "-0" : "0");
+  if (v == 0) return (size_t)snprintf(buf, 32, "0");
   for (prec = 1; prec <= 17; prec++) {
-    double back;
-    n = (size_t)snprintf(buf, 32, "%.*g", prec, v);
-    back = strtod(buf, NULL); /* same locale as snprintf: reads its own point */
-    if (back == v) break;
+    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
+    if (strtod(tmp, NULL) == v) break; /* same locale as snprintf: reads its own point */
   }
-  for (i = 0; i < n; i++)
-    if (buf[i] == point) buf[i] = '.';
-  return n;
+  p = tmp;
+  if (*p == '-') {
+    buf[o++] = '-';
+    p++;
+  }
+  for (; *p && *p != 'e'; p++)
+    if (kam__is_digit(*p)) digits[k++] = *p;
+    else if (*p != point) break;
+  while (k > 1 && digits[k - 1] == '0') k--;
+  e10 = strtol(p + 1, NULL, 10);
+  n = (int)e10 + 1; /* the decimal point sits after n digits */
+  if (k <= n && n <= 21) {
+    for (i = 0; i < k; i++) buf[o++] = digits[i];
+    for (; i < n; i++) buf[o++] = '0';
+  } else if (0 < n && n <= 21) {
+    for (i = 0; i < n; i++) buf[o++] = digits[i];
+    buf[o++] = '.';
+    for (; i < k; i++) buf[o++] = digits[i];
+  } else if (-6 < n && n <= 0) {
+    buf[o++] = '0';
+    buf[o++] = '.';
+    for (i = n; i < 0; i++) buf[o++] = '0';
+    for (i = 0; i < k; i++) buf[o++] = digits[i];
+  } else {
+    buf[o++] = digits[0];
+    if (k > 1) {
+      buf[o++] = '.';
+      for (i = 1; i < k; i++) buf[o++] = digits[i];
+    }
+    o += snprintf(buf + o, 8, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
+  }
+  buf[o] = '\0';
+  return (size_t)o;
 }
 
 bool kam__parse_double(double *out, const char *s, size_t len) {

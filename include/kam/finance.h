@@ -57,7 +57,7 @@ KAM_API int kam_irr(double *out, const double *values, size_t n, double guess);
 
 /** Excel XIRR: the rate r with sum values[i] / (1+r)^((dates[i] - d0) / 365) = 0. The dates may
  *  be in any order (the root does not depend on the base date d0). Same method, rules and
- *  errors as kam_irr. */
+ *  errors as kam_irr; all dates equal is KAM_ENOSOLUTION (the value does not depend on r). */
 KAM_API int kam_xirr(double *out, const double *values, const kam_date *dates, size_t n,
                      double guess);
 

@@ -62,6 +62,8 @@ typedef struct kam_account_score {
   double trend;
   double npv;
   double score;
+  const char *name;  /* NULL when absent; borrowed like id (appended for the report writers) */
+  const char *group; /* NULL when absent */
 } kam_account_score;
 
 typedef struct kam_summary {

@@ -11,7 +11,7 @@ from ._native import (fn, check, error, c_int, c_int32, c_double, c_size_t, POIN
                       KAM_EINVAL, KAM_ENOSOLUTION)
 
 __all__ = ["npv", "npv_many", "xnpv", "irr", "xirr", "mirr", "payback", "clv", "clv_finite",
-           "roi", "date_to_days", "days_to_date"]
+           "roi", "date_to_days", "days_to_date", "add_months", "strerror"]
 
 _D = POINTER(c_double)
 _npv = fn("kam_npv", c_int, _D, c_double, _D, c_size_t, c_int)
@@ -25,6 +25,11 @@ _clv = fn("kam_clv", c_int, _D, c_double, c_double, c_double, c_double, c_int)
 _clv_finite = fn("kam_clv_finite", c_int, _D, _D, c_size_t, c_double, c_double, c_double)
 _roi = fn("kam_roi", c_int, _D, c_double, c_double)
 _date_from_ymd = fn("kam_date_from_ymd", c_int, POINTER(c_int32), c_int, c_int, c_int)
+_date_to_ymd = fn("kam_date_to_ymd", None, c_int32, POINTER(c_int), POINTER(c_int), POINTER(c_int))
+_date_parse = fn("kam_date_parse", c_int, POINTER(c_int32), ctypes.c_char_p, c_size_t)
+_date_format = fn("kam_date_format", c_int, ctypes.c_char_p, c_size_t, c_int32)
+_date_add_months = fn("kam_date_add_months", c_int, POINTER(c_int32), c_int32, c_int)
+_strerror = fn("kam_strerror", ctypes.c_char_p, c_int)
 
 _CONVENTIONS = {"excel": 0, "t0": 1}
 _EPOCH = datetime.date(1970, 1, 1)
@@ -49,24 +54,44 @@ def _doubles(values, what="values"):
 
 
 def date_to_days(d):
-    """datetime.date, ISO string or int (days since 1970-01-01) -> days since 1970-01-01."""
+    """datetime.date, ISO string "YYYY-MM-DD" or int (days since 1970-01-01) -> days since
+    1970-01-01 (kam_date_from_ymd / kam_date_parse)."""
+    out = c_int32()
     if isinstance(d, datetime.datetime):
         d = d.date()
     if isinstance(d, datetime.date):
-        return (d - _EPOCH).days
+        check(_date_from_ymd(byref(out), d.year, d.month, d.day))
+        return out.value
     if isinstance(d, str):
-        try:
-            return (datetime.date.fromisoformat(d) - _EPOCH).days
-        except ValueError:
-            raise error(KAM_EINVAL, "'%s' is not a date YYYY-MM-DD" % d) from None
-    if isinstance(d, int):
+        b = d.encode("utf-8")
+        if _date_parse(byref(out), b, len(b)) != 0:
+            raise error(KAM_EINVAL, "'%s' is not a date YYYY-MM-DD" % d)
+        return out.value
+    if isinstance(d, int) and not isinstance(d, bool):
         return d
     raise error(KAM_EINVAL, "%r is not a date" % (d,))
 
 
 def days_to_date(days):
-    """Days since 1970-01-01 -> datetime.date."""
-    return _EPOCH + datetime.timedelta(days=int(days))
+    """Days since 1970-01-01 -> datetime.date (kam_date_to_ymd)."""
+    y, m, dd = c_int(), c_int(), c_int()
+    _date_to_ymd(int(days), byref(y), byref(m), byref(dd))
+    return datetime.date(y.value, m.value, dd.value)
+
+
+def add_months(d, months):
+    """Adds calendar months, clamping the day (Jan 31 + 1 month = Feb 28/29); returns an ISO
+    string "YYYY-MM-DD" (kam_date_add_months, kam_date_format)."""
+    out = c_int32()
+    check(_date_add_months(byref(out), date_to_days(d), int(months)), message="date out of range")
+    buf = ctypes.create_string_buffer(32)
+    check(_date_format(buf, 32, out.value))
+    return buf.value.decode()
+
+
+def strerror(status):
+    """kam_strerror: a short English description of a status code."""
+    return _strerror(int(status)).decode()
 
 
 def _dates(dates):

@@ -1,0 +1,59 @@
+#!/bin/sh
+# scripts/test.sh - installs what is missing, builds, and runs every test: the C suites (gcc,
+# -Werror), Python and Lua, the consumer builds against the installed library, and the same C
+# suites under ASan+UBSan with gcc and with clang, and under valgrind memcheck; then the
+# hardening gates (fuzz corpus replay, ABI check, static analysis, coverage) when their
+# tools are present. Exits non-zero on the first failure.
+#   KAM_TEST_QUICK=1 scripts/test.sh   only the gcc build, its tests and the consumer check
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+sh scripts/deps.sh test
+jobs=$(nproc 2>/dev/null || echo 2)
+start=$(date +%s)
+step() { printf '\n== %s (%ss)\n' "$1" "$(( $(date +%s) - start ))"; }
+
+build() { # build DIR [cmake args...]
+  dir=$1; shift
+  cmake -S . -B "$dir" -DKAM_WERROR=ON "$@" > "$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
+  cmake --build "$dir" -j "$jobs" > "$dir.build.log" 2>&1 || { cat "$dir.build.log"; exit 1; }
+}
+mkdir -p build
+
+step "gcc build and tests"
+build build/gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
+(cd build/gcc && ctest --output-on-failure -j "$jobs")
+
+step "consumer builds against the installed library (pkg-config, find_package)"
+sh tests/consumer/run.sh . build/gcc
+
+[ "${KAM_TEST_QUICK:-0}" = 1 ] && { step "quick run done"; exit 0; }
+
+step "gcc ASan+UBSan"
+build build/asan -DCMAKE_BUILD_TYPE=Debug -DKAM_SANITIZE=ON
+(cd build/asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --output-on-failure -j "$jobs" -E '^(python|headers|exports)$')
+
+step "clang ASan+UBSan"
+CC=clang build build/clang-asan -DCMAKE_BUILD_TYPE=Debug -DKAM_SANITIZE=ON
+(cd build/clang-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --output-on-failure -j "$jobs" -E '^(python|headers|exports|lua_.*)$')
+
+step "valgrind memcheck (C test suites)"
+n=0
+for t in build/gcc/tests/test_* build/gcc/tests/conformance_*; do
+  [ -x "$t" ] || continue
+  n=$((n + 1))
+  valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+    "$t" "$root/../shared/conformance" > "build/valgrind.$(basename "$t").log" 2>&1 || {
+    cat "build/valgrind.$(basename "$t").log"; echo "valgrind: $t failed"; exit 1; }
+done
+echo "valgrind: $n passed, 0 failed"
+
+for gate in scripts/gates/*.sh; do
+  [ -f "$gate" ] || continue
+  step "gate $(basename "$gate" .sh)"
+  sh "$gate" "$root"
+done
+
+step "all tests passed"

@@ -1,0 +1,1127 @@
+/*
+ * csv.c - CSV in (kam_portfolio_read_csv) and out (kam_segmentation_write_csv).
+ *
+ * Reading is a push tokenizer over whatever chunks the read callback hands out (1 byte works):
+ *   bytes -> [BOM check] -> [header-line buffering: `sep=` line, delimiter detection]
+ *         -> tokenizer (RFC 4180 states, physical line counting) -> record -> header map / row
+ * Rows are added to the portfolio as they come; on any error the portfolio is rolled back to
+ * its count before the call (kam__portfolio_truncate), so a failed read adds nothing without
+ * holding the whole file in memory.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "io_internal.h"
+#include "portfolio_internal.h"
+
+/* Limits (documented in kam/io.h). */
+#define CSV_CHUNK 65536u
+#define CSV_MAX_FIELD 65536u     /* bytes of one field */
+#define CSV_MAX_RECORD 1048576u  /* bytes of one record (all its fields) */
+#define CSV_MAX_COLUMNS 4096u    /* fields per record */
+#define CSV_MAX_PERIODS 1024u    /* history or forecast columns */
+
+void kam_csv_options_init(kam_csv_options *o, size_t struct_size) {
+  kam_csv_options d;
+  if (!o) return;
+  memset(&d, 0, sizeof d);
+  d.struct_size = (uint32_t)(struct_size < sizeof d ? struct_size : sizeof d);
+  d.flags = 0;
+  d.delimiter = 0;
+  d.decimal_mark = 0;
+  d.currency_digits = 2;
+  if (struct_size > sizeof d) memset(o, 0, struct_size);
+  memcpy(o, &d, struct_size < sizeof d ? struct_size : sizeof d);
+  o->struct_size = (uint32_t)struct_size;
+}
+
+/* Reads the options a caller passed (only the fields inside struct_size), defaults otherwise. */
+static int csv_options_get(kam_csv_options *out, const kam_csv_options *o, kam_ctx *ctx,
+                           const char *fn) {
+  kam_csv_options_init(out, sizeof *out);
+  if (!o) return KAM_OK;
+  if (o->struct_size < offsetof(kam_csv_options, flags) + sizeof o->flags)
+    return kam__error(ctx, KAM_EINVAL, "%s: options struct_size %u is too small", fn,
+                      (unsigned)o->struct_size);
+  out->flags = o->flags;
+#define CSV_HAS(field) (o->struct_size >= offsetof(kam_csv_options, field) + sizeof o->field)
+  if (CSV_HAS(delimiter)) out->delimiter = o->delimiter;
+  if (CSV_HAS(decimal_mark)) out->decimal_mark = o->decimal_mark;
+  if (CSV_HAS(currency_digits)) out->currency_digits = o->currency_digits;
+#undef CSV_HAS
+  if (out->delimiter == '"' || out->delimiter == '\r' || out->delimiter == '\n' ||
+      (unsigned char)out->delimiter >= 0x80)
+    return kam__error(ctx, KAM_EINVAL, "%s: the delimiter cannot be a quote, a line end or a "
+                      "non-ASCII byte", fn);
+  if (out->decimal_mark != 0 && out->decimal_mark != '.' && out->decimal_mark != ',')
+    return kam__error(ctx, KAM_EINVAL, "%s: decimal_mark must be 0 (detect), '.' or ','", fn);
+  if (out->currency_digits > 18)
+    return kam__error(ctx, KAM_EINVAL, "%s: currency_digits %u is above 18", fn,
+                      (unsigned)out->currency_digits);
+  return KAM_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Text helpers                                                                                */
+
+/* Length of a space-like character at s: ASCII space or tab, NBSP, narrow NBSP; else 0. */
+static size_t space_len(const char *s, size_t len) {
+  if (len >= 1 && (s[0] == ' ' || s[0] == '\t')) return 1;
+  if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
+  if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+      (unsigned char)s[2] == 0xAF)
+    return 3;
+  return 0;
+}
+
+/* Length of a space-like character ending at s[len-1], else 0. */
+static size_t space_len_back(const char *s, size_t len) {
+  if (len >= 1 && (s[len - 1] == ' ' || s[len - 1] == '\t')) return 1;
+  if (len >= 2 && (unsigned char)s[len - 2] == 0xC2 && (unsigned char)s[len - 1] == 0xA0) return 2;
+  if (len >= 3 && (unsigned char)s[len - 3] == 0xE2 && (unsigned char)s[len - 2] == 0x80 &&
+      (unsigned char)s[len - 1] == 0xAF)
+    return 3;
+  return 0;
+}
+
+static void trim(const char **s, size_t *len) {
+  size_t n;
+  while ((n = space_len(*s, *len)) != 0) {
+    *s += n;
+    *len -= n;
+  }
+  while ((n = space_len_back(*s, *len)) != 0) *len -= n;
+}
+
+/* Folds text for matching header names and yes/no words, without the C locale: ASCII and
+ * Cyrillic А-Я/Ё to lower case, ё to е, '_' '-' '.' and space-likes to one space, trimmed, and
+ * cut before the first ',' or '(' so "Выручка, руб." and "Revenue (RUB)" match their names.
+ * Writes at most cap-1 bytes and a NUL; returns the length (text that does not fit is cut). */
+static size_t fold(char *out, size_t cap, const char *s, size_t len) {
+  size_t i = 0, o = 0;
+  bool pending_space = false;
+  trim(&s, &len);
+  while (i < len && o + 5 < cap) {
+    unsigned char c = (unsigned char)s[i];
+    size_t n = space_len(s + i, len - i);
+    uint32_t cp;
+    if (c == ',' || c == '(') break;
+    if (n || c == '_' || c == '-' || c == '.') {
+      pending_space = o > 0;
+      i += n ? n : 1;
+      continue;
+    }
+    if (pending_space) out[o++] = ' ';
+    pending_space = false;
+    if (c < 0x80) {
+      out[o++] = (char)kam__ascii_lower(c);
+      i++;
+      continue;
+    }
+    n = kam__utf8_decode(s + i, len - i, &cp);
+    if (n == 0) { /* invalid byte: keep it, it will match nothing */
+      out[o++] = (char)c;
+      i++;
+      continue;
+    }
+    if (cp >= 0x0410 && cp <= 0x042F) cp += 0x20;        /* А-Я -> а-я */
+    else if (cp == 0x0401 || cp == 0x0451) cp = 0x0435;  /* Ё, ё -> е */
+    o += kam__utf8_encode(cp, out + o);
+    i += n;
+  }
+  out[o] = '\0';
+  return o;
+}
+
+/* Copies a value for an error message: at most 40 bytes (cut on a UTF-8 boundary, "..." added),
+ * control characters shown as spaces. out needs 48 bytes. */
+static const char *shown(char *out, const char *s, size_t len) {
+  size_t o = 0, i = 0;
+  while (i < len) {
+    uint32_t cp;
+    size_t n = (unsigned char)s[i] < 0x80 ? 1 : kam__utf8_decode(s + i, len - i, &cp);
+    if (n == 0) n = 1;
+    if (o + n > 40) {
+      memcpy(out + o, "...", 3);
+      o += 3;
+      break;
+    }
+    if (n == 1) {
+      unsigned char c = (unsigned char)s[i];
+      out[o++] = (c < 0x20 || c == 0x7F || c >= 0x80) ? ' ' : (char)c;
+    } else {
+      memcpy(out + o, s + i, n);
+      o += n;
+    }
+    i += n;
+  }
+  out[o] = '\0';
+  return out;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Column roles and their names                                                                */
+
+enum role { R_NONE, R_ID, R_NAME, R_GROUP, R_REVENUE, R_POTENTIAL, R_STRATEGIC, R_NEW,
+            R_HISTORY, R_FORECAST, R_COUNT };
+
+static const char *const role_name[R_COUNT] = {"", "id", "name", "group", "revenue", "potential",
+                                               "strategic", "new", "history", "forecast"};
+
+/* Header aliases, after fold(). A lower rank wins when several columns match one role (a file
+ * with both "код" and "инн" takes "код" as the id and ignores "инн"). */
+static const struct alias {
+  const char *text;
+  unsigned char role, rank;
+} aliases[] = {
+    {"id", R_ID, 0}, {"account id", R_ID, 1}, {"client id", R_ID, 1}, {"customer id", R_ID, 1},
+    {"код клиента", R_ID, 1}, {"id клиента", R_ID, 1}, {"код", R_ID, 2}, {"ид", R_ID, 2},
+    {"идентификатор", R_ID, 2}, {"account", R_ID, 3}, {"code", R_ID, 3}, {"инн", R_ID, 4},
+    {"inn", R_ID, 4}, {"tax id", R_ID, 4},
+    {"name", R_NAME, 0}, {"наименование", R_NAME, 0}, {"account name", R_NAME, 1},
+    {"client name", R_NAME, 1}, {"customer name", R_NAME, 1}, {"company", R_NAME, 1},
+    {"название", R_NAME, 1}, {"наименование клиента", R_NAME, 1}, {"название клиента", R_NAME, 1},
+    {"компания", R_NAME, 1}, {"контрагент", R_NAME, 1}, {"клиент", R_NAME, 2},
+    {"client", R_NAME, 2}, {"customer", R_NAME, 2},
+    {"group", R_GROUP, 0}, {"группа", R_GROUP, 0}, {"холдинг", R_GROUP, 0},
+    {"holding", R_GROUP, 1}, {"группа компаний", R_GROUP, 1}, {"parent", R_GROUP, 2},
+    {"revenue", R_REVENUE, 0}, {"выручка", R_REVENUE, 0}, {"sales", R_REVENUE, 1},
+    {"оборот", R_REVENUE, 1}, {"продажи", R_REVENUE, 1}, {"turnover", R_REVENUE, 1},
+    {"amount", R_REVENUE, 2}, {"сумма", R_REVENUE, 2},
+    {"potential", R_POTENTIAL, 0}, {"потенциал", R_POTENTIAL, 0},
+    {"growth potential", R_POTENTIAL, 1}, {"потенциал роста", R_POTENTIAL, 1},
+    {"strategic", R_STRATEGIC, 0}, {"стратегический", R_STRATEGIC, 0},
+    {"strategic account", R_STRATEGIC, 1}, {"стратегический клиент", R_STRATEGIC, 1},
+    {"стратегия", R_STRATEGIC, 2},
+    {"new", R_NEW, 0}, {"новый", R_NEW, 0}, {"new account", R_NEW, 1},
+    {"new client", R_NEW, 1}, {"новый клиент", R_NEW, 1},
+};
+
+/* Prefixes of numbered period columns ("h1", "m 12", "history_3", "прогноз 2"). */
+static const struct {
+  const char *text;
+  unsigned char role;
+} period_prefixes[] = {
+    {"h", R_HISTORY}, {"m", R_HISTORY}, {"hist", R_HISTORY}, {"history", R_HISTORY},
+    {"month", R_HISTORY}, {"м", R_HISTORY}, {"мес", R_HISTORY}, {"месяц", R_HISTORY},
+    {"история", R_HISTORY}, {"f", R_FORECAST}, {"fc", R_FORECAST}, {"forecast", R_FORECAST},
+    {"прогноз", R_FORECAST},
+};
+
+/* Classifies a folded header name: role, alias rank, and the period number (1-based). */
+static int classify(const char *name, size_t len, unsigned *rank, size_t *period) {
+  size_t i, k;
+  for (i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+    if (strcmp(name, aliases[i].text) == 0) {
+      *rank = aliases[i].rank;
+      return aliases[i].role;
+    }
+  }
+  /* Numbered: prefix, optional space, 1-4 digits without a leading zero. */
+  k = len;
+  while (k > 0 && kam__is_digit(name[k - 1])) k--;
+  if (k == len || len - k > 4 || name[k] == '0') return R_NONE;
+  {
+    size_t plen = (k > 0 && name[k - 1] == ' ') ? k - 1 : k, num = 0;
+    for (i = k; i < len; i++) num = num * 10 + (size_t)(name[i] - '0');
+    for (i = 0; i < sizeof period_prefixes / sizeof period_prefixes[0]; i++) {
+      if (strlen(period_prefixes[i].text) == plen &&
+          memcmp(period_prefixes[i].text, name, plen) == 0) {
+        *rank = 0;
+        *period = num;
+        return period_prefixes[i].role;
+      }
+    }
+  }
+  return R_NONE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The reader                                                                                  */
+
+typedef struct csv_field {
+  size_t off, len; /* in rec; the text is NUL-terminated at off + len */
+  size_t line;     /* physical line where the field starts */
+} csv_field;
+
+enum { ST_START, ST_UNQUOTED, ST_QUOTED, ST_QUOTE, ST_AFTER_QUOTE };
+enum { STAGE_BOM, STAGE_HEADLINE, STAGE_BODY };
+
+typedef struct csv_reader {
+  kam_ctx *ctx;
+  kam_portfolio *p;
+  kam_csv_options opts;
+  char delim;
+  char mark;            /* decimal mark: 0 until the first number with a mark decides */
+  size_t mark_line;     /* where it was decided (for messages) */
+  int stage;
+  unsigned char head[3];/* first bytes, for the BOM check */
+  size_t head_len;
+  kam__buf pre;         /* bytes held back until the header line is complete */
+  bool pre_quoted;      /* quote state while scanning pre */
+  size_t pre_scan;      /* bytes of pre already scanned */
+  size_t pre_line_start;/* start of the current line in pre */
+  size_t sep_lines;     /* lines consumed by a "sep=" line */
+  /* tokenizer */
+  int state;
+  bool prev_cr;         /* the last byte was a CR line end (a following LF belongs to it) */
+  size_t line;          /* current physical line, 1-based */
+  size_t field_line, quote_line;
+  size_t field_off;     /* start of the current field in rec */
+  unsigned char special[256]; /* delimiter, CR, LF */
+  kam__buf rec;
+  csv_field *fields;
+  size_t nfields, fields_cap;
+  /* header */
+  bool have_header;
+  char *hdr;            /* copy of the header record's text */
+  size_t hdr_cap;
+  csv_field *hdr_fields;
+  size_t ncols;
+  size_t col[R_COUNT];  /* column index per single-valued role, SIZE_MAX if absent */
+  size_t *hist_col, *fc_col; /* column per period */
+  size_t nhist, nfc;
+  int64_t *hist;        /* row scratch */
+  double *fc;
+} csv_reader;
+
+#define NO_COL ((size_t)-1)
+
+/* "line 17, column \"revenue\"" into out (cap >= 160). */
+static const char *place(const csv_reader *r, size_t line, size_t col, char *out, size_t cap) {
+  char name[48];
+  if (r->have_header && col < r->ncols && r->hdr_fields[col].len > 0) {
+    const csv_field *h = &r->hdr_fields[col];
+    snprintf(out, cap, "line %zu, column \"%s\"", line, shown(name, r->hdr + h->off, h->len));
+  } else {
+    snprintf(out, cap, "line %zu, column %zu", line, col + 1);
+  }
+  return out;
+}
+
+static int cell_error(const csv_reader *r, int status, size_t line, size_t col, const char *value,
+                      size_t len, const char *why) {
+  char where[160], v[48];
+  return kam__error(r->ctx, status, "%s: '%s' %s", place(r, line, col, where, sizeof where),
+                    shown(v, value, len), why);
+}
+
+static int append(csv_reader *r, const char *s, size_t n) {
+  if (r->rec.len - r->field_off + n > CSV_MAX_FIELD) {
+    char where[160];
+    return kam__error(r->ctx, KAM_ELIMIT, "%s: field longer than %u bytes",
+                      place(r, r->field_line, r->nfields, where, sizeof where), CSV_MAX_FIELD);
+  }
+  if (r->rec.len + n > CSV_MAX_RECORD)
+    return kam__error(r->ctx, KAM_ELIMIT, "line %zu: record longer than %u bytes", r->field_line,
+                      CSV_MAX_RECORD);
+  if (kam__buf_put(&r->rec, s, n)) return kam__nomem(r->ctx);
+  return KAM_OK;
+}
+
+static int end_field(csv_reader *r) {
+  csv_field *f;
+  const char *text = r->rec.data ? r->rec.data + r->field_off : "";
+  size_t len = r->rec.len - r->field_off, bad;
+  if (r->nfields >= CSV_MAX_COLUMNS)
+    return kam__error(r->ctx, KAM_ELIMIT, "line %zu: more than %u fields", r->field_line,
+                      CSV_MAX_COLUMNS);
+  /* One pass over plain ASCII; the detailed checks only when a NUL or a high byte shows up. */
+  for (bad = 0; bad < len && (unsigned char)text[bad] - 1u < 0x7Fu; bad++) {
+  }
+  if (bad < len && memchr(text + bad, '\0', len - bad)) {
+    char where[160];
+    return kam__error(r->ctx, KAM_EPARSE, "%s: contains a NUL byte",
+                      place(r, r->field_line, r->nfields, where, sizeof where));
+  }
+  if (bad < len && !kam__utf8_valid(text, len, &bad)) {
+    char where[160];
+    return kam__error(r->ctx, KAM_EPARSE,
+                      "%s: invalid UTF-8 at byte %zu of the field (save the file as \"CSV UTF-8\")",
+                      place(r, r->field_line, r->nfields, where, sizeof where), bad + 1);
+  }
+  if (r->nfields == r->fields_cap) {
+    size_t cap = r->fields_cap ? r->fields_cap * 2 : 32;
+    csv_field *nf = (csv_field *)kam__realloc(r->ctx, r->fields, r->fields_cap * sizeof *nf,
+                                              cap * sizeof *nf);
+    if (!nf) return kam__nomem(r->ctx);
+    r->fields = nf;
+    r->fields_cap = cap;
+  }
+  if (kam__buf_putc(&r->rec, '\0')) return kam__nomem(r->ctx);
+  f = &r->fields[r->nfields++];
+  f->off = r->field_off;
+  f->len = len;
+  f->line = r->field_line;
+  r->field_off = r->rec.len;
+  return KAM_OK;
+}
+
+static int handle_header(csv_reader *r);
+static int handle_row(csv_reader *r);
+
+static int end_record(csv_reader *r) {
+  size_t i;
+  int rc = KAM_OK;
+  bool empty = true;
+  for (i = 0; i < r->nfields && empty; i++) {
+    const char *s = r->rec.data + r->fields[i].off;
+    size_t len = r->fields[i].len;
+    trim(&s, &len);
+    if (len) empty = false;
+  }
+  if (!empty) rc = r->have_header ? handle_row(r) : handle_header(r);
+  r->nfields = 0;
+  r->rec.len = 0;
+  r->field_off = 0;
+  return rc;
+}
+
+/* The tokenizer proper: RFC 4180 with CR, LF or CRLF line ends, counting physical lines. */
+static int tokenize(csv_reader *r, const char *s, size_t n) {
+  size_t i = 0;
+  int rc;
+  while (i < n) {
+    unsigned char c = (unsigned char)s[i];
+    bool after_cr = r->prev_cr;
+    size_t j;
+    r->prev_cr = false;
+    switch (r->state) {
+    case ST_START:
+      if (c == '\n' && after_cr) {
+        i++;
+        break;
+      }
+      r->field_line = r->line;
+      if (c == '"') {
+        r->state = ST_QUOTED;
+        r->quote_line = r->line;
+        i++;
+        break;
+      }
+      r->state = ST_UNQUOTED;
+      /* fall through */
+    case ST_UNQUOTED:
+      for (j = i; j < n && !r->special[(unsigned char)s[j]]; j++) {
+      }
+      if (j > i) {
+        if ((rc = append(r, s + i, j - i)) != 0) return rc;
+        i = j;
+        break;
+      }
+      goto field_end;
+    case ST_QUOTED:
+      for (j = i; j < n && s[j] != '"' && s[j] != '\r' && s[j] != '\n'; j++) {
+      }
+      if (j > i) {
+        if ((rc = append(r, s + i, j - i)) != 0) return rc;
+        i = j;
+        break;
+      }
+      if (c == '"') {
+        r->state = ST_QUOTE;
+      } else {
+        if ((rc = append(r, s + i, 1)) != 0) return rc;
+        if (c == '\r') {
+          r->line++;
+          r->prev_cr = true;
+        } else if (!after_cr) {
+          r->line++;
+        }
+      }
+      i++;
+      break;
+    case ST_QUOTE:
+      if (c == '"') {
+        if ((rc = append(r, "\"", 1)) != 0) return rc;
+        r->state = ST_QUOTED;
+        i++;
+        break;
+      }
+      /* fall through */
+    case ST_AFTER_QUOTE:
+      if (c != (unsigned char)r->delim && (c == ' ' || c == '\t')) {
+        r->state = ST_AFTER_QUOTE;
+        i++;
+        break;
+      }
+      if (c != (unsigned char)r->delim && c != '\r' && c != '\n') {
+        char where[160];
+        return kam__error(r->ctx, KAM_EPARSE,
+                          "%s: text after the closing quote (a quote inside a quoted field "
+                          "is written as two quotes \"\")",
+                          place(r, r->line, r->nfields, where, sizeof where));
+      }
+    field_end:
+      if ((rc = end_field(r)) != 0) return rc;
+      r->state = ST_START;
+      i++;
+      if (c == '\r' || c == '\n') {
+        r->line++;
+        r->prev_cr = c == '\r';
+        if ((rc = end_record(r)) != 0) return rc;
+      }
+      break;
+    }
+  }
+  return KAM_OK;
+}
+
+static int tokenize_end(csv_reader *r) {
+  int rc;
+  switch (r->state) {
+  case ST_QUOTED: {
+    char where[160];
+    return kam__error(r->ctx, KAM_EPARSE, "%s: unterminated quoted field (the quote opens here)",
+                      place(r, r->quote_line, r->nfields, where, sizeof where));
+  }
+  case ST_START:
+    if (r->nfields == 0) return KAM_OK;
+    r->field_line = r->line;
+    break;
+  default:
+    break;
+  }
+  if ((rc = end_field(r)) != 0) return rc;
+  r->state = ST_START;
+  return end_record(r);
+}
+
+static void set_delimiter(csv_reader *r, char d) {
+  r->delim = d;
+  memset(r->special, 0, sizeof r->special);
+  r->special[(unsigned char)d] = 1;
+  r->special['\r'] = 1;
+  r->special['\n'] = 1;
+}
+
+/* Decides the delimiter from the header line pre[line_start, line_end): the most frequent of
+ * ';', TAB and ',' outside quotes (ties in that order), ',' when there is none. */
+static char detect_delimiter(const char *s, size_t len) {
+  size_t i, semi = 0, tab = 0, comma = 0;
+  bool q = false;
+  for (i = 0; i < len; i++) {
+    if (s[i] == '"') q = !q;
+    else if (!q && s[i] == ';') semi++;
+    else if (!q && s[i] == '\t') tab++;
+    else if (!q && s[i] == ',') comma++;
+  }
+  if (semi && semi >= tab && semi >= comma) return ';';
+  if (tab && tab >= comma) return '\t';
+  return ',';
+}
+
+/* Holds bytes back until the first non-empty line outside quotes is complete, so that a
+ * "sep=X" line (Excel's delimiter hint) can be dropped and the delimiter detected. */
+static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
+  int rc;
+  if (n && kam__buf_put(&r->pre, s, n)) return kam__nomem(r->ctx);
+  for (;;) {
+    size_t end = r->pre_scan, k;
+    bool blank = true;
+    const char *line;
+    size_t line_len, next;
+    while (end < r->pre.len) {
+      char c = r->pre.data[end];
+      if (c == '"') r->pre_quoted = !r->pre_quoted;
+      else if (!r->pre_quoted && (c == '\r' || c == '\n')) break;
+      end++;
+    }
+    if (end == r->pre.len && !eof) {
+      r->pre_scan = end;
+      if (r->pre.len > CSV_MAX_RECORD)
+        return kam__error(r->ctx, KAM_ELIMIT, "line %zu: header line longer than %u bytes",
+                          r->sep_lines + 1, CSV_MAX_RECORD);
+      return KAM_OK;
+    }
+    line = r->pre.data ? r->pre.data + r->pre_line_start : "";
+    line_len = end - r->pre_line_start;
+    for (k = 0; k < line_len; k++)
+      if (line[k] != ' ' && line[k] != '\t') blank = false;
+    next = end;
+    if (next < r->pre.len) next++; /* the CR or LF */
+    if (blank && end < r->pre.len) {
+      r->pre_scan = r->pre_line_start = next;
+      continue; /* leading blank line: keep it for the tokenizer, which counts it */
+    }
+    if (!blank && r->sep_lines == 0 && r->pre_line_start == 0 && line_len == 5 &&
+        kam__ascii_ieq(line, 4, "sep=") && line[4] != '"') {
+      /* Excel's "sep=;" first line: use it (unless the caller fixed the delimiter), drop it. */
+      if (!r->opts.delimiter) r->opts.delimiter = line[4];
+      r->sep_lines = 1;
+      if (next > end && r->pre.data[end] == '\r') r->prev_cr = true;
+      memmove(r->pre.data, r->pre.data + next, r->pre.len - next);
+      r->pre.len -= next;
+      r->pre_scan = r->pre_line_start = 0;
+      r->pre_quoted = false;
+      if (eof && r->pre.len == 0) break;
+      continue;
+    }
+    break;
+  }
+  /* The header line is complete (or the input ended): fix the delimiter and tokenize. */
+  if (r->opts.delimiter) {
+    set_delimiter(r, r->opts.delimiter);
+  } else {
+    size_t end = r->pre_line_start;
+    bool q = false;
+    while (end < r->pre.len) {
+      char c = r->pre.data[end];
+      if (c == '"') q = !q;
+      else if (!q && (c == '\r' || c == '\n')) break;
+      end++;
+    }
+    set_delimiter(r, detect_delimiter(r->pre.data ? r->pre.data + r->pre_line_start : "",
+                                      end - r->pre_line_start));
+  }
+  r->line = 1 + r->sep_lines;
+  r->stage = STAGE_BODY;
+  rc = tokenize(r, r->pre.data ? r->pre.data : "", r->pre.len);
+  kam__buf_free(&r->pre);
+  return rc;
+}
+
+static int feed_body(csv_reader *r, const char *s, size_t n, bool eof) {
+  if (r->stage == STAGE_HEADLINE) return headline(r, s, n, eof);
+  return tokenize(r, s, n);
+}
+
+static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
+  if (r->stage == STAGE_BOM) {
+    size_t take = 3 - r->head_len;
+    int rc;
+    if (take > n) take = n;
+    memcpy(r->head + r->head_len, s, take);
+    r->head_len += take;
+    s += take;
+    n -= take;
+    if (r->head_len < 3 && !eof) return KAM_OK;
+    r->stage = STAGE_HEADLINE;
+    if (r->head_len >= 2 && ((r->head[0] == 0xFF && r->head[1] == 0xFE) ||
+                             (r->head[0] == 0xFE && r->head[1] == 0xFF)))
+      return kam__error(r->ctx, KAM_EPARSE,
+                        "line 1: the file is UTF-16; save it as UTF-8 (\"CSV UTF-8\")");
+    if (!(r->head_len == 3 && r->head[0] == 0xEF && r->head[1] == 0xBB && r->head[2] == 0xBF)) {
+      if ((rc = feed_body(r, (const char *)r->head, r->head_len, false)) != 0) return rc;
+    }
+  }
+  return feed_body(r, s, n, eof);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Header and rows                                                                             */
+
+static int handle_header(csv_reader *r) {
+  size_t k, i;
+  unsigned best_rank[R_COUNT];
+  size_t max_hist = 0, max_fc = 0;
+  char folded[256];
+  /* Keep the header text for column names in messages. */
+  r->hdr_cap = r->rec.len + 1;
+  r->ncols = r->nfields;
+  r->hdr = (char *)kam__alloc(r->ctx, r->hdr_cap);
+  r->hdr_fields = (csv_field *)kam__alloc_array(r->ctx, r->nfields, sizeof *r->hdr_fields);
+  if (!r->hdr || !r->hdr_fields) return kam__nomem(r->ctx);
+  memcpy(r->hdr, r->rec.data, r->rec.len);
+  r->hdr[r->rec.len] = '\0';
+  for (k = 0; k < r->ncols; k++) { /* trimmed names */
+    const char *s = r->hdr + r->fields[k].off;
+    size_t len = r->fields[k].len;
+    trim(&s, &len);
+    r->hdr_fields[k].off = (size_t)(s - r->hdr);
+    r->hdr_fields[k].len = len;
+    r->hdr_fields[k].line = r->fields[k].line;
+  }
+  r->have_header = true;
+  for (i = 0; i < R_COUNT; i++) {
+    r->col[i] = NO_COL;
+    best_rank[i] = 255;
+  }
+  /* First pass: single-valued roles and the number of periods. */
+  for (k = 0; k < r->ncols; k++) {
+    unsigned rank = 0;
+    size_t period = 0, flen;
+    int role;
+    flen = fold(folded, sizeof folded, r->hdr + r->hdr_fields[k].off, r->hdr_fields[k].len);
+    role = classify(folded, flen, &rank, &period);
+    if (role == R_NONE) continue;
+    if (role == R_HISTORY || role == R_FORECAST) {
+      if (period > CSV_MAX_PERIODS)
+        return kam__error(r->ctx, KAM_ELIMIT, "line %zu, column %zu: more than %u %s columns",
+                          r->hdr_fields[k].line, k + 1, CSV_MAX_PERIODS, role_name[role]);
+      if (role == R_HISTORY && period > max_hist) max_hist = period;
+      if (role == R_FORECAST && period > max_fc) max_fc = period;
+      continue;
+    }
+    if (rank < best_rank[role]) {
+      best_rank[role] = rank;
+      r->col[role] = k;
+    } else if (rank == best_rank[role]) {
+      char a[48], b[48];
+      const csv_field *h = &r->hdr_fields[r->col[role]];
+      return kam__error(r->ctx, KAM_EPARSE,
+                        "line %zu: columns %zu (\"%s\") and %zu (\"%s\") are both the %s column",
+                        r->hdr_fields[k].line, r->col[role] + 1, shown(a, r->hdr + h->off, h->len),
+                        k + 1, shown(b, r->hdr + r->hdr_fields[k].off, r->hdr_fields[k].len),
+                        role_name[role]);
+    }
+  }
+  if (r->col[R_ID] == NO_COL || r->col[R_REVENUE] == NO_COL) {
+    bool id = r->col[R_ID] == NO_COL;
+    return kam__error(r->ctx, KAM_EPARSE,
+                      "line %zu: no \"%s\" column in the header (accepted names: %s)",
+                      r->fields[0].line, id ? "id" : "revenue",
+                      id ? "id, account id, client id, код, код клиента, ид, идентификатор, инн"
+                         : "revenue, выручка, sales, оборот, продажи, turnover, amount, сумма");
+  }
+  /* Second pass: periods, which must be numbered 1..N without gaps or repeats. */
+  if (max_hist) {
+    r->nhist = max_hist;
+    r->hist_col = (size_t *)kam__alloc_array(r->ctx, max_hist, sizeof(size_t));
+    r->hist = (int64_t *)kam__alloc_array(r->ctx, max_hist, sizeof(int64_t));
+    if (!r->hist_col || !r->hist) return kam__nomem(r->ctx);
+    for (i = 0; i < max_hist; i++) r->hist_col[i] = NO_COL;
+  }
+  if (max_fc) {
+    r->nfc = max_fc;
+    r->fc_col = (size_t *)kam__alloc_array(r->ctx, max_fc, sizeof(size_t));
+    r->fc = (double *)kam__alloc_array(r->ctx, max_fc, sizeof(double));
+    if (!r->fc_col || !r->fc) return kam__nomem(r->ctx);
+    for (i = 0; i < max_fc; i++) r->fc_col[i] = NO_COL;
+  }
+  for (k = 0; k < r->ncols; k++) {
+    unsigned rank = 0;
+    size_t period = 0, flen, *slot;
+    int role;
+    flen = fold(folded, sizeof folded, r->hdr + r->hdr_fields[k].off, r->hdr_fields[k].len);
+    role = classify(folded, flen, &rank, &period);
+    if (role != R_HISTORY && role != R_FORECAST) continue;
+    slot = role == R_HISTORY ? &r->hist_col[period - 1] : &r->fc_col[period - 1];
+    if (*slot != NO_COL)
+      return kam__error(r->ctx, KAM_EPARSE, "line %zu: columns %zu and %zu are both %s period %zu",
+                        r->hdr_fields[k].line, *slot + 1, k + 1, role_name[role], period);
+    *slot = k;
+  }
+  for (i = 0; i < r->nhist; i++)
+    if (r->hist_col[i] == NO_COL)
+      return kam__error(r->ctx, KAM_EPARSE,
+                        "line %zu: history columns go up to %zu but period %zu is missing",
+                        r->fields[0].line, r->nhist, i + 1);
+  for (i = 0; i < r->nfc; i++)
+    if (r->fc_col[i] == NO_COL)
+      return kam__error(r->ctx, KAM_EPARSE,
+                        "line %zu: forecast columns go up to %zu but period %zu is missing",
+                        r->fields[0].line, r->nfc, i + 1);
+  return KAM_OK;
+}
+
+/* The trimmed, NUL-terminated text of column col in the current record ("" if absent). */
+static char *cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
+  char *s;
+  size_t n;
+  if (col == NO_COL || col >= r->nfields) {
+    *len = 0;
+    *line = r->nfields ? r->fields[0].line : r->line;
+    return (char *)"";
+  }
+  s = r->rec.data + r->fields[col].off;
+  n = r->fields[col].len;
+  *line = r->fields[col].line;
+  {
+    const char *t = s;
+    trim(&t, &n);
+    s = (char *)t;
+  }
+  s[n] = '\0'; /* the trimmed end: the record buffer is ours */
+  *len = n;
+  return s;
+}
+
+/* Parses an amount (revenue, history, forecast) into minor units with `digits` decimals.
+ * The decimal mark is the caller's, or the first mark seen in the file. */
+static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t line, size_t col,
+                        int digits) {
+  const char *why = NULL, *comma = NULL, *dot = NULL;
+  char mark = r->opts.decimal_mark ? r->opts.decimal_mark : r->mark;
+  int st;
+  if (!mark) {
+    comma = memchr(s, ',', len);
+    dot = memchr(s, '.', len);
+    if ((comma != NULL) != (dot != NULL)) {
+      r->mark = mark = comma ? ',' : '.';
+      r->mark_line = line;
+    }
+  }
+  /* A typographic minus (U+2212), as some spreadsheets print it. */
+  if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x88 &&
+      (unsigned char)s[2] == 0x92) {
+    s += 2;
+    len -= 2;
+    s[0] = '-';
+  }
+  st = kam__decimal_to_minor(out, s, len, mark ? mark : '.', digits, true, &why);
+  if (st == KAM_OK) return KAM_OK;
+  if (st == KAM_EPARSE && mark && memchr(s, mark == ',' ? '.' : ',', len)) {
+    char hint[96];
+    if (r->opts.decimal_mark)
+      snprintf(hint, sizeof hint, "is not an amount (the decimal mark is '%c')", mark);
+    else
+      snprintf(hint, sizeof hint,
+               "is not an amount (this file uses '%c' as the decimal mark, first on line %zu)",
+               mark, r->mark_line);
+    return cell_error(r, st, line, col, s, len, hint);
+  }
+  return cell_error(r, st, line, col, s, len, why ? why : "is not an amount");
+}
+
+static int parse_bool(csv_reader *r, bool *out, const char *s, size_t len, size_t line,
+                      size_t col) {
+  static const char *const yes[] = {"1", "true", "yes", "y", "x", "+", "да", "д", "х", "истина",
+                                    "v", "\xE2\x9C\x93", "\xE2\x9C\x94"};
+  static const char *const no[] = {"0", "false", "no", "n", "-", "нет", "н", "ложь"};
+  char f[32];
+  size_t i;
+  if (len == 0) {
+    *out = false;
+    return KAM_OK;
+  }
+  if (len < sizeof f - 6) {
+    fold(f, sizeof f, s, len);
+    if (f[0] == '\0') f[0] = '-', f[1] = '\0'; /* a lone '-' or '.' folds to nothing */
+    for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+      if (!strcmp(f, yes[i])) {
+        *out = true;
+        return KAM_OK;
+      }
+    for (i = 0; i < sizeof no / sizeof no[0]; i++)
+      if (!strcmp(f, no[i])) {
+        *out = false;
+        return KAM_OK;
+      }
+  }
+  return cell_error(r, KAM_EPARSE, line, col, s, len,
+                    "is not a yes/no value (use 1/0, yes/no, true/false, да/нет or x)");
+}
+
+static int parse_potential(csv_reader *r, double *out, char *s, size_t len, size_t line,
+                           size_t col) {
+  int64_t v;
+  bool percent = false;
+  size_t n = len;
+  int st;
+  if (len == 0) {
+    *out = NAN;
+    return KAM_OK;
+  }
+  if (s[n - 1] == '%') {
+    const char *t = s;
+    percent = true;
+    n--;
+    trim(&t, &n);
+  }
+  st = parse_number(r, &v, s, n, line, col, 12);
+  if (st) return st;
+  *out = (double)v / 1e12 / (percent ? 100.0 : 1.0);
+  if (!(*out >= 0.0 && *out <= 1.0))
+    return cell_error(r, KAM_EPARSE, line, col, s, len,
+                      "is not a potential between 0 and 1 (or 0 % and 100 %)");
+  return KAM_OK;
+}
+
+static int handle_row(csv_reader *r) {
+  kam_account a;
+  size_t len, line, k, first_hist = NO_COL, last_fc = 0;
+  char *s;
+  int st;
+  bool yes;
+  int digits = r->opts.currency_digits;
+  for (k = r->ncols; k < r->nfields; k++) {
+    const char *t = r->rec.data + r->fields[k].off;
+    size_t n = r->fields[k].len;
+    trim(&t, &n);
+    if (n)
+      return kam__error(r->ctx, KAM_EPARSE,
+                        "line %zu, column %zu: more fields than the header has columns (%zu)",
+                        r->fields[k].line, k + 1, r->ncols);
+  }
+  memset(&a, 0, sizeof a);
+  a.struct_size = sizeof a;
+  a.potential = NAN;
+  s = cell(r, r->col[R_ID], &len, &line);
+  if (len == 0)
+    return kam__error(r->ctx, KAM_EPARSE, "%s: the id is empty",
+                      place(r, line, r->col[R_ID], (char[160]){0}, 160));
+  a.id = s;
+  s = cell(r, r->col[R_REVENUE], &len, &line);
+  if (len == 0)
+    return kam__error(r->ctx, KAM_EPARSE, "%s: the revenue is empty (write 0 for none)",
+                      place(r, line, r->col[R_REVENUE], (char[160]){0}, 160));
+  if ((st = parse_number(r, &a.revenue, s, len, line, r->col[R_REVENUE], digits)) != 0) return st;
+  if (a.revenue < 0)
+    return cell_error(r, KAM_EPARSE, line, r->col[R_REVENUE], s, len,
+                      "is negative (revenue must be 0 or more)");
+  s = cell(r, r->col[R_NAME], &len, &line);
+  if (len) a.name = s;
+  s = cell(r, r->col[R_GROUP], &len, &line);
+  if (len) a.group = s;
+  s = cell(r, r->col[R_POTENTIAL], &len, &line);
+  if ((st = parse_potential(r, &a.potential, s, len, line, r->col[R_POTENTIAL])) != 0) return st;
+  s = cell(r, r->col[R_STRATEGIC], &len, &line);
+  if ((st = parse_bool(r, &yes, s, len, line, r->col[R_STRATEGIC])) != 0) return st;
+  if (yes) a.flags |= KAM_ACCOUNT_STRATEGIC;
+  s = cell(r, r->col[R_NEW], &len, &line);
+  if ((st = parse_bool(r, &yes, s, len, line, r->col[R_NEW])) != 0) return st;
+  if (yes) a.flags |= KAM_ACCOUNT_NEW;
+  /* History: leading empty cells are periods before the account existed and are dropped; an
+   * empty cell after the first filled one is 0. */
+  for (k = 0; k < r->nhist; k++) {
+    int64_t v = 0;
+    s = cell(r, r->hist_col[k], &len, &line);
+    if (len == 0 && first_hist == NO_COL) continue;
+    if (first_hist == NO_COL) first_hist = k;
+    if (len && (st = parse_number(r, &v, s, len, line, r->hist_col[k], digits)) != 0) return st;
+    if (v < 0)
+      return cell_error(r, KAM_EPARSE, line, r->hist_col[k], s, len,
+                        "is negative (revenue must be 0 or more)");
+    r->hist[k] = v;
+  }
+  if (first_hist != NO_COL) {
+    a.history = r->hist + first_hist;
+    a.history_len = r->nhist - first_hist;
+  }
+  /* Forecast: trailing empty cells are beyond the horizon; an empty cell before the last filled
+   * one is 0. Values are read exactly as amounts and passed in minor units. */
+  for (k = 0; k < r->nfc; k++) {
+    int64_t v = 0;
+    s = cell(r, r->fc_col[k], &len, &line);
+    if (len && (st = parse_number(r, &v, s, len, line, r->fc_col[k], digits)) != 0) return st;
+    if (len) last_fc = k + 1;
+    r->fc[k] = (double)v;
+  }
+  if (last_fc) {
+    a.forecast = r->fc;
+    a.forecast_len = last_fc;
+  }
+  st = kam_portfolio_add(r->p, &a);
+  if (st == KAM_EEXIST) {
+    char where[160], v[48];
+    s = cell(r, r->col[R_ID], &len, &line);
+    return kam__error(r->ctx, KAM_EEXIST, "%s: duplicate id '%s'",
+                      place(r, line, r->col[R_ID], where, sizeof where), shown(v, s, len));
+  }
+  if (st == KAM_ENOMEM) return kam__nomem(r->ctx);
+  if (st) {
+    char msg[KAM__ERRMSG_CAP];
+    snprintf(msg, sizeof msg, "%s", kam_ctx_errmsg(r->ctx));
+    return kam__error(r->ctx, st, "line %zu: %s", r->fields[0].line, msg);
+  }
+  return KAM_OK;
+}
+
+static void reader_free(csv_reader *r) {
+  kam__buf_free(&r->pre);
+  kam__buf_free(&r->rec);
+  kam__free(r->ctx, r->fields, r->fields_cap * sizeof *r->fields);
+  kam__free(r->ctx, r->hdr, r->hdr_cap);
+  kam__free(r->ctx, r->hdr_fields, r->ncols * sizeof *r->hdr_fields);
+  kam__free(r->ctx, r->hist_col, r->nhist * sizeof(size_t));
+  kam__free(r->ctx, r->hist, r->nhist * sizeof(int64_t));
+  kam__free(r->ctx, r->fc_col, r->nfc * sizeof(size_t));
+  kam__free(r->ctx, r->fc, r->nfc * sizeof(double));
+}
+
+int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud,
+                           const kam_csv_options *o) {
+  csv_reader r;
+  kam_ctx *ctx;
+  char *chunk;
+  size_t start, total = 0;
+  int rc;
+  if (!p) return KAM_EINVAL;
+  ctx = kam__portfolio_ctx(p);
+  if (!read) return kam__error(ctx, KAM_EINVAL, "kam_portfolio_read_csv: read is NULL");
+  memset(&r, 0, sizeof r);
+  r.ctx = ctx;
+  r.p = p;
+  if ((rc = csv_options_get(&r.opts, o, ctx, "kam_portfolio_read_csv")) != 0) return rc;
+  kam__buf_init(&r.pre, ctx);
+  kam__buf_init(&r.rec, ctx);
+  r.stage = STAGE_BOM;
+  r.line = 1;
+  start = kam_portfolio_count(p);
+  chunk = (char *)kam__alloc(ctx, CSV_CHUNK);
+  if (!chunk) return kam__nomem(ctx);
+  for (;;) {
+    size_t n = 0;
+    rc = read(ud, chunk, CSV_CHUNK, &n);
+    if (rc) {
+      kam__error(ctx, rc, "kam_portfolio_read_csv: the read callback returned %d after %zu bytes",
+                 rc, total);
+      break;
+    }
+    if (n > CSV_CHUNK) {
+      rc = kam__error(ctx, KAM_EINVAL,
+                      "kam_portfolio_read_csv: the read callback returned more than it was asked");
+      break;
+    }
+    total += n;
+    if ((rc = feed(&r, chunk, n, n == 0)) != 0) break;
+    if (n == 0) {
+      rc = tokenize_end(&r);
+      break;
+    }
+  }
+  kam__free(ctx, chunk, CSV_CHUNK);
+  if (rc == KAM_OK && !r.have_header)
+    rc = kam__error(ctx, KAM_EPARSE, "line 1: the input is empty (no header line)");
+  reader_free(&r);
+  if (rc) kam__portfolio_truncate(p, start);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* CSV out                                                                                     */
+
+typedef struct csv_writer {
+  kam__out out;
+  const kam_portfolio *p;
+  char delim, mark;
+  int digits;
+  bool guard;
+} csv_writer;
+
+/* True when a text cell would start a formula in a spreadsheet (OWASP "CSV Injection"):
+ * = + - @ TAB CR, and their full-width forms, which some spreadsheets also accept. */
+static bool formula_like(const char *s, size_t len) {
+  unsigned char c = len ? (unsigned char)s[0] : 0;
+  if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') return true;
+  return len >= 3 && c == 0xEF && (unsigned char)s[1] == 0xBC &&
+         ((unsigned char)s[2] == 0x9D || (unsigned char)s[2] == 0x8B ||
+          (unsigned char)s[2] == 0x8D || (unsigned char)s[2] == 0xA0);
+}
+
+/* One cell: quoted when it holds the delimiter, a quote, a line end, or leading/trailing
+ * space; text cells (guard true) that look like formulas get a leading apostrophe. */
+static int put_cell(csv_writer *w, const char *s, size_t len, bool text, bool last) {
+  bool guard = text && w->guard && formula_like(s, len);
+  bool quote = guard || (len && (s[0] == ' ' || s[len - 1] == ' '));
+  size_t i, start;
+  int rc;
+  for (i = 0; i < len && !quote; i++)
+    if (s[i] == w->delim || s[i] == '"' || s[i] == '\r' || s[i] == '\n') quote = true;
+  if (quote && (rc = kam__out_put(&w->out, "\"", 1)) != 0) return rc;
+  if (guard && (rc = kam__out_put(&w->out, "'", 1)) != 0) return rc;
+  if (!quote) {
+    if ((rc = kam__out_put(&w->out, s, len)) != 0) return rc;
+  } else {
+    for (start = i = 0; i < len; i++) {
+      if (s[i] != '"') continue;
+      if ((rc = kam__out_put(&w->out, s + start, i + 1 - start)) != 0) return rc;
+      start = i; /* the quote is written again: doubled */
+    }
+    if ((rc = kam__out_put(&w->out, s + start, len - start)) != 0) return rc;
+    if ((rc = kam__out_put(&w->out, "\"", 1)) != 0) return rc;
+  }
+  return last ? kam__out_put(&w->out, "\r\n", 2) : kam__out_put(&w->out, &w->delim, 1);
+}
+
+static int put_text(csv_writer *w, const char *s, bool last) {
+  return put_cell(w, s ? s : "", s ? strlen(s) : 0, true, last);
+}
+
+static int put_num(csv_writer *w, const char *s, size_t len) {
+  return put_cell(w, s, len, false, false);
+}
+
+/* A double with the output decimal mark, shortest round-trip text; NaN as an empty cell. */
+static int put_double(csv_writer *w, double v) {
+  char b[32];
+  size_t n, i;
+  if (!isfinite(v)) return put_num(w, "", 0);
+  n = kam__io_fmt_double(b, v);
+  for (i = 0; i < n; i++)
+    if (b[i] == '.') b[i] = w->mark;
+  return put_num(w, b, n);
+}
+
+static int put_size(csv_writer *w, size_t v) {
+  char b[32];
+  int n = snprintf(b, sizeof b, "%zu", v);
+  return put_num(w, b, (size_t)n);
+}
+
+static int write_score_row(void *ud, const kam_account_score *sc) {
+  csv_writer *w = (csv_writer *)ud;
+  char b[64], cls[2] = {0, 0};
+  size_t n = 0;
+  int rc;
+  static const char *const reason[] = {"share", "group_share", "strategic", "top_score"};
+  unsigned k;
+  if ((rc = put_size(w, sc->rank)) != 0) return rc;
+  if ((rc = put_text(w, sc->id, false)) != 0) return rc;
+  if ((rc = put_text(w, kam__portfolio_name(w->p, sc->index), false)) != 0) return rc;
+  if ((rc = put_text(w, kam__portfolio_group(w->p, sc->index), false)) != 0) return rc;
+  n = kam__fmt_amount(b, sc->revenue, w->digits, w->mark);
+  if ((rc = put_num(w, b, n)) != 0) return rc;
+  if ((rc = put_double(w, sc->share)) != 0) return rc;
+  if ((rc = put_double(w, sc->cum_share)) != 0) return rc;
+  cls[0] = sc->abc;
+  if ((rc = put_num(w, cls, 1)) != 0) return rc;
+  cls[0] = sc->xyz;
+  if ((rc = put_num(w, cls, sc->xyz == 'X' || sc->xyz == 'Y' || sc->xyz == 'Z' ? 1 : 0)) != 0)
+    return rc;
+  if ((rc = put_double(w, sc->cv)) != 0) return rc;
+  if ((rc = put_double(w, sc->trend)) != 0) return rc;
+  /* NPV is money: forecasts are in minor units (as the CSV reader stores them), so it is
+   * written like revenue, rounded to the minor unit. */
+  if (isfinite(sc->npv) && fabs(sc->npv) < 9.0e18) {
+    n = kam__fmt_amount(b, (int64_t)llround(sc->npv), w->digits, w->mark);
+    rc = put_num(w, b, n);
+  } else {
+    rc = put_double(w, sc->npv);
+  }
+  if (rc) return rc;
+  if ((rc = put_double(w, sc->score)) != 0) return rc;
+  if ((rc = put_num(w, sc->key_reasons ? "1" : "0", 1)) != 0) return rc;
+  n = 0;
+  for (k = 0; k < 4; k++) {
+    if (!(sc->key_reasons & (1u << k))) continue;
+    if (n) b[n++] = ' ';
+    memcpy(b + n, reason[k], strlen(reason[k]));
+    n += strlen(reason[k]);
+  }
+  return put_cell(w, b, n, false, true);
+}
+
+int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, void *ud,
+                               const kam_csv_options *o) {
+  static const char *const header[] = {"rank", "id", "name", "group", "revenue", "share",
+                                       "cum_share", "abc", "xyz", "cv", "trend", "npv",
+                                       "score", "key", "key_reasons"};
+  csv_writer w;
+  kam_csv_options opts;
+  kam_ctx *ctx;
+  size_t i;
+  int rc;
+  if (!s) return KAM_EINVAL;
+  ctx = kam__segmentation_ctx(s);
+  if (!write) return kam__error(ctx, KAM_EINVAL, "kam_segmentation_write_csv: write is NULL");
+  if ((rc = csv_options_get(&opts, o, ctx, "kam_segmentation_write_csv")) != 0) return rc;
+  memset(&w, 0, sizeof w);
+  w.p = kam__segmentation_portfolio(s);
+  w.delim = opts.delimiter ? opts.delimiter : ',';
+  w.mark = opts.decimal_mark ? opts.decimal_mark : (w.delim == ';' ? ',' : '.');
+  w.digits = opts.currency_digits;
+  w.guard = !(opts.flags & KAM_CSV_NO_FORMULA_GUARD);
+  kam__out_init(&w.out, ctx, write, ud);
+  /* The UTF-8 BOM makes Excel read the file as UTF-8 (without it, it uses the ANSI code page). */
+  rc = kam__out_put(&w.out, "\xEF\xBB\xBF", 3);
+  for (i = 0; rc == KAM_OK && i < sizeof header / sizeof header[0]; i++)
+    rc = put_cell(&w, header[i], strlen(header[i]), false, i + 1 == sizeof header / sizeof header[0]);
+  if (rc == KAM_OK) rc = kam_segmentation_foreach(s, KAM_ORDER_RANK, write_score_row, &w);
+  if (rc == KAM_OK) rc = kam__out_flush(&w.out);
+  kam__out_free(&w.out);
+  return rc;
+}

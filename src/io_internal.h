@@ -1,0 +1,40 @@
+/*
+ * io_internal.h - what csv.c and report.c share: a buffered writer over a kam_write_fn and
+ * exact, locale-independent number text for amounts and fixed-point values.
+ */
+#ifndef KAM_IO_INTERNAL_H
+#define KAM_IO_INTERNAL_H
+
+#include "internal.h"
+
+/* Output is collected into a buffer and handed to the write callback in blocks of about this
+ * size, so a 10-million-row report costs a few thousand callback calls and little memory. */
+#define KAM__OUT_BLOCK 16384u
+
+typedef struct kam__out {
+  kam__buf buf;
+  kam_write_fn write;
+  void *ud;
+} kam__out;
+
+void kam__out_init(kam__out *o, kam_ctx *ctx, kam_write_fn write, void *ud);
+/* Appends; flushes when the buffer holds a block. Returns KAM_OK, KAM_ENOMEM (message set) or
+ * the write callback's status unchanged. */
+int kam__out_put(kam__out *o, const char *s, size_t len);
+int kam__out_puts(kam__out *o, const char *s);
+/* Hands everything buffered to the write callback. */
+int kam__out_flush(kam__out *o);
+void kam__out_free(kam__out *o);
+
+/* kam__fmt_double's text ("0.1", "1e-7", "1.5e+21"; NaN as "NaN"), found faster: any decimal of
+ * at most 15 significant digits survives the trip through a double (DBL_DIG), so the 15-digit
+ * rounding with trailing zeros dropped is already the shortest form whenever it reads back;
+ * else 16, else 17 digits (17 always reads back). At most two strtod calls instead of up to
+ * seventeen, which matters for reports with five doubles per account. buf needs 32 bytes. */
+size_t kam__io_fmt_double(char *buf, double v);
+
+/* Minor units as exact decimal text: 123456 with 2 digits and '.' -> "1234.56", -5 -> "-0.05".
+ * buf needs 32 bytes; returns the length. */
+size_t kam__fmt_amount(char *buf, int64_t minor, int digits, char mark);
+
+#endif /* KAM_IO_INTERNAL_H */

@@ -1,0 +1,73 @@
+-- The finance functions through the Lua module: published examples and errors.
+local kam = require "kam"
+local passed, failed = 0, 0
+
+local function check(name, fn)
+  local ok, err = pcall(fn)
+  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
+end
+local function near(got, want, tol)
+  if math.abs(got - want) > tol then error(string.format("got %.15g, want %.15g", got, want), 2) end
+end
+local function raises(code, fn, ...)
+  local ok, err = pcall(fn, ...)
+  if ok then error("expected an error " .. code, 2) end
+  if type(err) ~= "table" or err.code ~= code then error("expected " .. code .. ", got " .. tostring(err), 2) end
+  return err
+end
+
+check("version", function() assert(kam.version() == "0.1.0" and kam.VERSION == "0.1.0") end)
+check("npv", function()
+  near(kam.npv(0.1, {-10000, 3000, 4200, 6800}), 1188.4434123352, 1e-9)
+  near(kam.npv(0.05, {-15000, 1500, 2500, 3500, 4500, 6000}, "t0"), 122.894854950942692, 1e-9)
+  raises("EINVAL", kam.npv, -1, {1, 2})
+  raises("EINVAL", kam.npv, 0.1, {})
+  assert(not pcall(kam.npv, 0.1, {1, "x"}))
+end)
+check("npv_many", function()
+  local out = kam.npv_many(0.0, {{1, 2}, {3, 4}}, "t0")
+  assert(#out == 2 and out[1] == 3 and out[2] == 7)
+  near(kam.npv_many(0.1, {{-10000, 3000, 4200, 6800}})[1], 1188.4434123352, 1e-9)
+end)
+check("xnpv/xirr", function()
+  local v = {-10000, 2750, 4250, 3250, 2750}
+  local d = {"2008-01-01", "2008-03-01", "2008-10-30", "2009-02-15", "2009-04-01"}
+  near(kam.xnpv(0.09, v, d), 2086.6476020315, 1e-6)
+  near(kam.xirr(v, d), 0.373362535, 1e-8)
+  local days = {}
+  for i, s in ipairs(d) do days[i] = kam.date(s) end
+  near(kam.xirr(v, days), 0.373362535, 1e-8)
+  assert(not pcall(kam.xirr, v, {"2008-01-01"}))
+end)
+check("irr", function()
+  local v = {-70000, 12000, 15000, 18000, 21000, 26000}
+  near(kam.irr(v), 0.0866309480365316, 1e-12)
+  near(kam.irr({-70000, 12000, 15000}, -0.1), -0.4435069413, 1e-9)
+  near(kam.irr({-1, 3, -2}, 0.9), 1.0, 1e-12)
+  local e = raises("ENOSOLUTION", kam.irr, {1, 2, 3})
+  assert(e.status == -5 and tostring(e):find("no solution"))
+end)
+check("mirr/payback/clv/roi", function()
+  near(kam.mirr({-120000, 39000, 30000, 21000, 37000, 46000}, 0.10, 0.12), 0.126094130365905, 1e-12)
+  raises("ENOSOLUTION", kam.mirr, {1, 2}, 0.1, 0.1)
+  near(kam.payback({-100, 50, 50, 50}), 2.0, 1e-12)
+  assert(kam.payback({-100, 50, 50, 50}, 0.1, true) == 3)
+  raises("ENOSOLUTION", kam.payback, {-100, 10})
+  near(kam.clv(100, 0.8, 0.1), 100 * 0.8 / 0.3, 1e-9)
+  near(kam.clv(100, 0.8, 0.1, 50, "begin"), 100 * 1.1 / 0.3 - 50, 1e-9)
+  raises("EINVAL", kam.clv, 100, 2, 0.1)
+  near(kam.clv_finite({100, 100}, 0.8, 0.1, 10), 100 * (0.8 / 1.1 + (0.8 / 1.1) ^ 2) - 10, 1e-9)
+  near(kam.roi(1500, 1000), 0.5, 1e-15)
+  raises("EINVAL", kam.roi, 1, 0)
+end)
+check("dates", function()
+  assert(kam.date("1970-01-02") == 1 and kam.date(1970, 1, 2) == 1)
+  assert(kam.date_format(kam.date(2024, 2, 29)) == "2024-02-29")
+  assert(kam.date_format(kam.add_months(kam.date("2024-01-31"), 1)) == "2024-02-29")
+  raises("EPARSE", kam.date, "2024-02-30")
+  raises("EINVAL", kam.date, 2023, 2, 29)
+  assert(kam.strerror(-4) == "malformed input")
+end)
+
+print(string.format("lua test_finance: %d passed, %d failed", passed, failed))
+if failed > 0 then os.exit(1) end

@@ -1,0 +1,658 @@
+/* test_csv.c - kam_portfolio_read_csv: RFC 4180 and what real exports contain (BOM, CRLF, CR,
+ * quotes, embedded newlines and delimiters, NBSP thousands, decimal comma, delimiter and decimal
+ * detection, Russian headers), every error path with its code and its line/column message,
+ * nothing added on error, any chunking down to 1-byte reads, read-callback failure at every
+ * call, and an out-of-memory loop. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "portfolio_internal.h"
+#include "testutil.h"
+
+#define BOM "\xEF\xBB\xBF"
+#define NB "\xC2\xA0"        /* U+00A0 NO-BREAK SPACE */
+#define NNB "\xE2\x80\xAF"   /* U+202F NARROW NO-BREAK SPACE */
+
+typedef struct fixture {
+  kam_ctx *ctx;
+  kam_portfolio *p;
+} fixture;
+
+static void open_fx(fixture *f) {
+  assert_int_equal(kam_ctx_new(&f->ctx, kam_test_cmocka_alloc, NULL), KAM_OK);
+  assert_int_equal(kam_portfolio_new(&f->p, f->ctx), KAM_OK);
+}
+
+static void close_fx(fixture *f) {
+  kam_portfolio_free(f->p);
+  kam_ctx_free(f->ctx);
+}
+
+/* Reads text in chunks of `chunk` bytes (0: as much as asked). */
+static int read_text(kam_portfolio *p, const char *text, size_t len, size_t chunk,
+                     const kam_csv_options *o) {
+  kam_test_source src;
+  memset(&src, 0, sizeof src);
+  src.data = text;
+  src.len = len;
+  src.chunk = chunk;
+  return kam_portfolio_read_csv(p, kam_test_source_read, &src, o);
+}
+
+static int read_str(kam_portfolio *p, const char *text) {
+  return read_text(p, text, strlen(text), 0, NULL);
+}
+
+static const char *id_of(const kam_portfolio *p, size_t i) {
+  static char buf[KAM__ID_BUF];
+  return kam__portfolio_id(p, i, buf, NULL);
+}
+
+static const char *name_of(const kam_portfolio *p, size_t i) {
+  const char *s = kam__portfolio_name(p, i);
+  return s ? s : "(null)";
+}
+
+static const char *group_of(const kam_portfolio *p, size_t i) {
+  const char *s = kam__portfolio_group(p, i);
+  return s ? s : "(null)";
+}
+
+/* The read fails with `status` and the message is exactly `msg`; nothing was added. */
+static void expect_error(const char *text, int status, const char *msg) {
+  fixture f;
+  int rc;
+  open_fx(&f);
+  rc = read_str(f.p, text);
+  if (rc != status || strcmp(kam_ctx_errmsg(f.ctx), msg) != 0)
+    fail_msg("input:\n%s\nstatus %d, message:\n  %s\nwant %d:\n  %s", text, rc,
+             kam_ctx_errmsg(f.ctx), status, msg);
+  assert_int_equal(kam_portfolio_count(f.p), 0);
+  close_fx(&f);
+}
+
+/* ---- what is read ---- */
+
+static void test_basic(void **state) {
+  fixture f;
+  (void)state;
+  open_fx(&f);
+  assert_int_equal(read_str(f.p, "id,name,revenue\nA1,Acme,100\nB2,Beta Corp,2.5\nC3,,0\n"),
+                   KAM_OK);
+  assert_int_equal(kam_portfolio_count(f.p), 3);
+  assert_string_equal(id_of(f.p, 0), "A1");
+  assert_string_equal(name_of(f.p, 0), "Acme");
+  assert_int_equal(f.p->revenue[0], 10000);
+  assert_string_equal(id_of(f.p, 1), "B2");
+  assert_string_equal(name_of(f.p, 1), "Beta Corp");
+  assert_int_equal(f.p->revenue[1], 250);
+  assert_string_equal(id_of(f.p, 2), "C3");
+  assert_string_equal(name_of(f.p, 2), "(null)");
+  assert_int_equal(f.p->revenue[2], 0);
+  /* A second read appends. */
+  assert_int_equal(read_str(f.p, "id,revenue\nD4,1\n"), KAM_OK);
+  assert_int_equal(kam_portfolio_count(f.p), 4);
+  close_fx(&f);
+}
+
+static void test_russian_excel(void **state) {
+  fixture f;
+  static const char text[] =
+      BOM "Код;Наименование;Холдинг;Выручка, руб.;Стратегический;НОВЫЙ\r\n"
+          "00-1;\"ООО \"\"Ромашка\"\"\";ГК «Север»;1" NB "234" NB "567,89;да;нет\r\n"
+          "00-2;\"Альфа; филиал\";;12 345,5;;Да\r\n"
+          "00-3;ИП Иванов;ГК «Север»;7" NNB "000;x;\r\n"
+          ";;;;;\r\n"
+          "\r\n";
+  (void)state;
+  open_fx(&f);
+  assert_int_equal(read_str(f.p, text), KAM_OK);
+  assert_int_equal(kam_portfolio_count(f.p), 3);
+  assert_string_equal(id_of(f.p, 0), "00-1");
+  assert_string_equal(name_of(f.p, 0), "ООО \"Ромашка\"");
+  assert_string_equal(group_of(f.p, 0), "ГК «Север»");
+  assert_int_equal(f.p->revenue[0], 123456789);
+  assert_int_equal(f.p->flags[0] & KAM__ACC_PUBLIC, KAM_ACCOUNT_STRATEGIC);
+  assert_string_equal(name_of(f.p, 1), "Альфа; филиал");
+  assert_string_equal(group_of(f.p, 1), "(null)");
+  assert_int_equal(f.p->revenue[1], 1234550);
+  assert_int_equal(f.p->flags[1] & KAM__ACC_PUBLIC, KAM_ACCOUNT_NEW);
+  assert_int_equal(f.p->revenue[2], 700000);
+  assert_int_equal(f.p->flags[2] & KAM__ACC_PUBLIC, KAM_ACCOUNT_STRATEGIC);
+  close_fx(&f);
+}
+
+static void test_line_ends(void **state) {
+  static const char *const texts[] = {
+      "id,revenue\nA,1\nB,2\n", "id,revenue\r\nA,1\r\nB,2\r\n", "id,revenue\rA,1\rB,2\r",
+      "id,revenue\nA,1\r\nB,2", "id,revenue\r\rA,1\n\nB,2\r\n\r\n"};
+  size_t t;
+  (void)state;
+  for (t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+    fixture f;
+    open_fx(&f);
+    assert_int_equal(read_str(f.p, texts[t]), KAM_OK);
+    assert_int_equal(kam_portfolio_count(f.p), 2);
+    assert_int_equal(f.p->revenue[0], 100);
+    assert_int_equal(f.p->revenue[1], 200);
+    close_fx(&f);
+  }
+}
+
+static void test_quotes(void **state) {
+  fixture f;
+  static const char text[] = "\"id\",\"name\",\"revenue\"\n"
+                             "\"A\",\"x, y\",\"1\"\n"
+                             "B,\"line one\r\nline two\nline three\",2\n"
+                             "C,\"say \"\"hi\"\"\" ,3\n"
+                             "D,\"\",4\n"
+                             "E,a\"b,5\n";
+  (void)state;
+  open_fx(&f);
+  assert_int_equal(read_str(f.p, text), KAM_OK);
+  assert_int_equal(kam_portfolio_count(f.p), 5);
+  assert_string_equal(name_of(f.p, 0), "x, y");
+  assert_string_equal(name_of(f.p, 1), "line one\r\nline two\nline three");
+  assert_string_equal(name_of(f.p, 2), "say \"hi\"");
+  assert_string_equal(name_of(f.p, 3), "(null)");
+  assert_string_equal(name_of(f.p, 4), "a\"b"); /* a quote inside an unquoted field is text */
+  assert_int_equal(f.p->revenue[4], 500);
+  close_fx(&f);
+  /* Physical lines: the quoted newlines above count, so the bad row is on line 7. */
+  expect_error("id,name,revenue\n"
+               "A,\"1\n2\n3\",1\n"
+               "B,\"x\r\ny\",2\n"
+               "C,z,oops\n",
+               KAM_EPARSE, "line 7, column \"revenue\": 'oops' is not an amount");
+  expect_error("id,name,revenue\rA,\"1\r2\r3\",1\rB,x,-1\r", KAM_EPARSE,
+               "line 5, column \"revenue\": '-1' is negative (revenue must be 0 or more)");
+}
+
+static void test_delimiter_detection(void **state) {
+  fixture f;
+  kam_csv_options o;
+  (void)state;
+  open_fx(&f);
+  /* TAB */
+  assert_int_equal(read_str(f.p, "id\tname\trevenue\nA\tx, y; z\t1.5\n"), KAM_OK);
+  assert_string_equal(name_of(f.p, 0), "x, y; z");
+  assert_int_equal(f.p->revenue[0], 150);
+  /* ',' although a quoted header name holds more ';' */
+  assert_int_equal(read_str(f.p, "id,revenue,\"note; a; b; c\"\nB,2,q\n"), KAM_OK);
+  assert_int_equal(f.p->revenue[1], 200);
+  /* ';' */
+  assert_int_equal(read_str(f.p, "id;revenue;name\nC;3;a,b\n"), KAM_OK);
+  assert_string_equal(name_of(f.p, 2), "a,b");
+  /* Excel's "sep=" line, with CRLF split from its LF by any chunking */
+  {
+    static const char text[] = "sep=|\r\nid|revenue\r\nD|4\r\nE|x\r\n";
+    size_t chunk;
+    for (chunk = 1; chunk <= 8; chunk++) {
+      int rc = read_text(f.p, text, strlen(text), chunk, NULL);
+      assert_int_equal(rc, KAM_EPARSE);
+      assert_string_equal(kam_ctx_errmsg(f.ctx),
+                          "line 4, column \"revenue\": 'x' is not an amount");
+    }
+  }
+  assert_int_equal(read_str(f.p, "SEP=;\nid;revenue\nD;4\n"), KAM_OK);
+  assert_int_equal(f.p->revenue[3], 400);
+  /* The caller's delimiter wins over detection. */
+  kam_csv_options_init(&o, sizeof o);
+  o.delimiter = ',';
+  assert_int_equal(read_text(f.p, "id,revenue,x;y;z\nE,5,1;2\n", 25, 0, &o), KAM_OK);
+  assert_int_equal(f.p->revenue[4], 500);
+  /* Blank lines before the header */
+  assert_int_equal(read_str(f.p, "\n  \r\n\tid;revenue\nF;6\n"), KAM_OK);
+  assert_int_equal(f.p->revenue[5], 600);
+  /* A one-column file is read with ',' (and here lacks revenue). */
+  expect_error("id\nA\n", KAM_EPARSE,
+               "line 1: no \"revenue\" column in the header (accepted names: revenue, выручка, "
+               "sales, оборот, продажи, turnover, amount, сумма)");
+  close_fx(&f);
+}
+
+static void test_decimal_detection(void **state) {
+  fixture f;
+  kam_csv_options o;
+  (void)state;
+  open_fx(&f);
+  /* Comma file with quoted decimal commas (Google Sheets in a Russian locale) */
+  assert_int_equal(read_str(f.p, "id,revenue\nA,12\nB,\"1,5\"\nC,\"2 000,25\"\n"), KAM_OK);
+  assert_int_equal(f.p->revenue[1], 150);
+  assert_int_equal(f.p->revenue[2], 200025);
+  /* ';' file with a decimal point */
+  assert_int_equal(read_str(f.p, "id;revenue\nD;1.25\nE;1 000.5\n"), KAM_OK);
+  assert_int_equal(f.p->revenue[3], 125);
+  assert_int_equal(f.p->revenue[4], 100050);
+  /* Fixed by the caller */
+  kam_csv_options_init(&o, sizeof o);
+  o.decimal_mark = ',';
+  assert_int_equal(read_text(f.p, "id;revenue\nF;7,5\n", 17, 0, &o), KAM_OK);
+  assert_int_equal(f.p->revenue[5], 750);
+  assert_int_equal(read_text(f.p, "id;revenue\nG;7.5\n", 17, 0, &o), KAM_EPARSE);
+  assert_string_equal(kam_ctx_errmsg(f.ctx),
+                      "line 2, column \"revenue\": '7.5' is not an amount (the decimal mark is ',')");
+  close_fx(&f);
+  /* The first mark decides for the whole file. */
+  expect_error("id;revenue\nA;1,5\nB;2.5\n", KAM_EPARSE,
+               "line 3, column \"revenue\": '2.5' is not an amount (this file uses ',' as the "
+               "decimal mark, first on line 2)");
+  expect_error("id;revenue\nA;12,3.4\n", KAM_EPARSE,
+               "line 2, column \"revenue\": '12,3.4' is not an amount");
+  expect_error("id,revenue\nA,1.234\n", KAM_EPARSE,
+               "line 2, column \"revenue\": '1.234' has more decimals than the currency allows");
+  expect_error("id,revenue\nA,99999999999999999999\n", KAM_EOVERFLOW,
+               "line 2, column \"revenue\": '99999999999999999999' is too large");
+}
+
+static void test_currency_digits(void **state) {
+  fixture f;
+  kam_csv_options o;
+  (void)state;
+  open_fx(&f);
+  kam_csv_options_init(&o, sizeof o);
+  assert_int_equal(o.currency_digits, 2);
+  o.currency_digits = 0;
+  assert_int_equal(read_text(f.p, "id,revenue\nA,1500\nB,7.0\n", 24, 0, &o), KAM_OK);
+  assert_int_equal(f.p->revenue[0], 1500);
+  assert_int_equal(f.p->revenue[1], 7);
+  o.currency_digits = 3;
+  assert_int_equal(read_text(f.p, "id,revenue\nC,1.234\n", 19, 0, &o), KAM_OK);
+  assert_int_equal(f.p->revenue[2], 1234);
+  /* An old caller's struct without currency_digits gets the default 2. */
+  o.struct_size = (uint32_t)offsetof(kam_csv_options, currency_digits);
+  o.currency_digits = 9;
+  assert_int_equal(read_text(f.p, "id,revenue\nD,1.5\n", 17, 0, &o), KAM_OK);
+  assert_int_equal(f.p->revenue[3], 150);
+  /* Bad options */
+  kam_csv_options_init(&o, sizeof o);
+  o.currency_digits = 19;
+  assert_int_equal(read_text(f.p, "id,revenue\n", 11, 0, &o), KAM_EINVAL);
+  kam_csv_options_init(&o, sizeof o);
+  o.decimal_mark = ';';
+  assert_int_equal(read_text(f.p, "id,revenue\n", 11, 0, &o), KAM_EINVAL);
+  kam_csv_options_init(&o, sizeof o);
+  o.delimiter = '"';
+  assert_int_equal(read_text(f.p, "id,revenue\n", 11, 0, &o), KAM_EINVAL);
+  o.struct_size = 4;
+  assert_int_equal(read_text(f.p, "id,revenue\n", 11, 0, &o), KAM_EINVAL);
+  assert_int_equal(kam_portfolio_count(f.p), 4);
+  assert_int_equal(kam_portfolio_read_csv(f.p, NULL, NULL, NULL), KAM_EINVAL);
+  assert_int_equal(kam_portfolio_read_csv(NULL, kam_test_source_read, NULL, NULL), KAM_EINVAL);
+  close_fx(&f);
+}
+
+static void test_headers(void **state) {
+  fixture f;
+  const kam__detail *d;
+  (void)state;
+  open_fx(&f);
+  /* Case-insensitive, trimmed, Russian, units cut off, unknown columns ignored */
+  assert_int_equal(read_str(f.p, " ИД ;Комментарий;ВЫРУЧКА (руб.);Клиент;Группа компаний;"
+                                 "Потенциал;Стратегический клиент;New\n"
+                                 "a;blah;10;Имя;G;0,5;ИСТИНА;ложь\n"),
+                   KAM_OK);
+  assert_string_equal(id_of(f.p, 0), "a");
+  assert_string_equal(name_of(f.p, 0), "Имя");
+  assert_string_equal(group_of(f.p, 0), "G");
+  assert_int_equal(f.p->revenue[0], 1000);
+  assert_int_equal(f.p->flags[0] & KAM__ACC_PUBLIC, KAM_ACCOUNT_STRATEGIC);
+  d = kam__portfolio_detail(f.p, 0);
+  assert_non_null(d);
+  assert_true(d->potential == 0.5);
+  /* Ё folds to е; "Код" beats "ИНН" for the id */
+  assert_int_equal(read_str(f.p, "ИНН,Код,Оборот,Наименование,Новый\n7701,b,1,Ёлка,Y\n"), KAM_OK);
+  assert_string_equal(id_of(f.p, 1), "b");
+  assert_string_equal(name_of(f.p, 1), "Ёлка");
+  assert_int_equal(f.p->flags[1] & KAM__ACC_PUBLIC, KAM_ACCOUNT_NEW);
+  close_fx(&f);
+  expect_error("name;revenue\nx;1\n", KAM_EPARSE,
+               "line 1: no \"id\" column in the header (accepted names: id, account id, client "
+               "id, код, код клиента, ид, идентификатор, инн)");
+  expect_error("\n\nid;Выручка;Revenue\nx;1;1\n", KAM_EPARSE,
+               "line 3: columns 2 (\"Выручка\") and 3 (\"Revenue\") are both the revenue column");
+  expect_error("id;revenue;h1;h3\nx;1;1;1\n", KAM_EPARSE,
+               "line 1: history columns go up to 3 but period 2 is missing");
+  expect_error("id;revenue;f2\nx;1;1\n", KAM_EPARSE,
+               "line 1: forecast columns go up to 2 but period 1 is missing");
+  expect_error("id;revenue;h1;M1\nx;1;1;1\n", KAM_EPARSE,
+               "line 1: columns 3 and 4 are both history period 1");
+  expect_error("id;revenue;h1025\nx;1;1\n", KAM_ELIMIT,
+               "line 1, column 3: more than 1024 history columns");
+  expect_error("", KAM_EPARSE, "line 1: the input is empty (no header line)");
+  expect_error(BOM "\r\n\r\n", KAM_EPARSE, "line 1: the input is empty (no header line)");
+}
+
+static void test_history_forecast(void **state) {
+  fixture f;
+  const kam__detail *d;
+  (void)state;
+  open_fx(&f);
+  assert_int_equal(read_str(f.p, "id;revenue;h1;h2;h3;h4;f1;f2;f3;potential\n"
+                                 "a;10;;;1,5;;100;;-2" NB "000,5;75 %\n"
+                                 "b;10;1;2;3;4;;;;\n"
+                                 "c;10;;;;;5;;;\n"
+                                 "d;10;;;;;;;;\n"),
+                   KAM_OK);
+  d = kam__portfolio_detail(f.p, 0);
+  assert_non_null(d);
+  assert_int_equal(d->history_len, 2); /* h3, h4: the account started in period 3 */
+  assert_int_equal(d->history[0], 150);
+  assert_int_equal(d->history[1], 0);
+  assert_int_equal(d->forecast_len, 3);
+  assert_true(d->forecast[0] == 10000.0); /* forecasts are in minor units */
+  assert_true(d->forecast[1] == 0.0);
+  assert_true(d->forecast[2] == -200050.0);
+  assert_true(d->potential == 0.75);
+  d = kam__portfolio_detail(f.p, 1);
+  assert_non_null(d);
+  assert_int_equal(d->history_len, 4);
+  assert_int_equal(d->history[3], 400);
+  assert_int_equal(d->forecast_len, 0);
+  assert_true(isnan(d->potential));
+  d = kam__portfolio_detail(f.p, 2);
+  assert_non_null(d);
+  assert_int_equal(d->history_len, 0);
+  assert_int_equal(d->forecast_len, 1);
+  assert_null(kam__portfolio_detail(f.p, 3));
+  /* The typographic minus sign */
+  assert_int_equal(read_str(f.p, "id;revenue;f1\ne;1;\xE2\x88\x92" "5\n"), KAM_OK);
+  d = kam__portfolio_detail(f.p, 4);
+  assert_non_null(d);
+  assert_true(d->forecast[0] == -500.0);
+  close_fx(&f);
+  expect_error("id;revenue;h1;h2\nx;1;5;-1\n", KAM_EPARSE,
+               "line 2, column \"h2\": '-1' is negative (revenue must be 0 or more)");
+  expect_error("id;revenue;potential\nx;1;1,5\n", KAM_EPARSE,
+               "line 2, column \"potential\": '1,5' is not a potential between 0 and 1 (or 0 % "
+               "and 100 %)");
+  expect_error("id;revenue;potential\nx;1;120%\n", KAM_EPARSE,
+               "line 2, column \"potential\": '120%' is not a potential between 0 and 1 (or 0 % "
+               "and 100 %)");
+  expect_error("id;revenue;strategic\nx;1;maybe\n", KAM_EPARSE,
+               "line 2, column \"strategic\": 'maybe' is not a yes/no value (use 1/0, yes/no, "
+               "true/false, да/нет or x)");
+}
+
+/* ---- errors ---- */
+
+static void test_errors(void **state) {
+  char big[80000];
+  (void)state;
+  expect_error("id,revenue\nA,1\nA,2\n", KAM_EEXIST, "line 3, column \"id\": duplicate id 'A'");
+  expect_error("id,revenue\n ,1\n", KAM_EPARSE, "line 2, column \"id\": the id is empty");
+  expect_error("revenue,id\n1\n", KAM_EPARSE, "line 2, column \"id\": the id is empty");
+  expect_error("id,revenue\nA,\n", KAM_EPARSE,
+               "line 2, column \"revenue\": the revenue is empty (write 0 for none)");
+  expect_error("id,revenue\nA,1,,x\n", KAM_EPARSE,
+               "line 2, column 4: more fields than the header has columns (2)");
+  expect_error("id,revenue\nA,1\n\"B\nC,2\n", KAM_EPARSE,
+               "line 3, column \"id\": unterminated quoted field (the quote opens here)");
+  expect_error("id,name,revenue\nA,\"x\"y,2\n", KAM_EPARSE,
+               "line 2, column \"name\": text after the closing quote (a quote inside a quoted "
+               "field is written as two quotes \"\")");
+  expect_error("id,name,revenue\nA,\"ООО \"Ромашка\"\",2\n", KAM_EPARSE,
+               "line 2, column \"name\": text after the closing quote (a quote inside a quoted "
+               "field is written as two quotes \"\")");
+  expect_error("id,name,revenue\nA,caf\xE9,2\n", KAM_EPARSE,
+               "line 2, column \"name\": invalid UTF-8 at byte 4 of the field (save the file as "
+               "\"CSV UTF-8\")");
+  expect_error("id,name,revenue\nA,\"a\nb\xFF\",2\n", KAM_EPARSE,
+               "line 2, column \"name\": invalid UTF-8 at byte 4 of the field (save the file as "
+               "\"CSV UTF-8\")");
+  expect_error("\xFF\xFEi\0d\0", KAM_EPARSE,
+               "line 1: the file is UTF-16; save it as UTF-8 (\"CSV UTF-8\")");
+  /* A NUL byte inside a field */
+  {
+    static const char text[] = "id,revenue\nA\0B,1\n";
+    fixture f;
+    open_fx(&f);
+    assert_int_equal(read_text(f.p, text, sizeof text - 1, 0, NULL), KAM_EPARSE);
+    assert_string_equal(kam_ctx_errmsg(f.ctx), "line 2, column \"id\": contains a NUL byte");
+    close_fx(&f);
+  }
+  /* Limits: a field, a record, the columns, a header line */
+  memset(big, 'x', sizeof big);
+  memcpy(big, "id,revenue\nA,1,", 15);
+  memcpy(big + sizeof big - 3, ",1\n", 3);
+  big[sizeof big - 1] = '\0';
+  {
+    fixture f;
+    open_fx(&f);
+    assert_int_equal(read_text(f.p, big, strlen(big), 0, NULL), KAM_ELIMIT);
+    assert_string_equal(kam_ctx_errmsg(f.ctx), "line 2, column 3: field longer than 65536 bytes");
+    assert_int_equal(kam_portfolio_count(f.p), 0);
+    /* 5000 one-byte fields */
+    {
+      size_t i, n = 0;
+      n += (size_t)sprintf(big + n, "id,revenue\nA,1");
+      for (i = 0; i < 5000; i++) n += (size_t)sprintf(big + n, ",");
+      assert_int_equal(read_text(f.p, big, n, 0, NULL), KAM_ELIMIT);
+      assert_string_equal(kam_ctx_errmsg(f.ctx), "line 2: more than 4096 fields");
+    }
+    close_fx(&f);
+  }
+  {
+    /* A record over 1 MiB from many fields below the field limit, and an unending header */
+    size_t n = 0, i, cap = 1100000;
+    char *huge = (char *)malloc(cap);
+    fixture f;
+    assert_non_null(huge);
+    n += (size_t)sprintf(huge + n, "id,revenue");
+    for (i = 0; i < 20; i++) n += (size_t)sprintf(huge + n, ",c%zu", i);
+    huge[n++] = '\n';
+    huge[n++] = 'A';
+    huge[n++] = ',';
+    huge[n++] = '1';
+    for (i = 0; i < 20; i++) {
+      huge[n++] = ',';
+      memset(huge + n, 'y', 53000);
+      n += 53000;
+    }
+    open_fx(&f);
+    assert_int_equal(read_text(f.p, huge, n, 4096, NULL), KAM_ELIMIT);
+    assert_string_equal(kam_ctx_errmsg(f.ctx), "line 2: record longer than 1048576 bytes");
+    memset(huge, 'h', cap);
+    assert_int_equal(read_text(f.p, huge, cap, 4096, NULL), KAM_ELIMIT);
+    assert_string_equal(kam_ctx_errmsg(f.ctx), "line 1: header line longer than 1048576 bytes");
+    close_fx(&f);
+    free(huge);
+  }
+}
+
+/* On any error nothing is added, also accounts read earlier in the same call are taken back,
+ * and accounts that were there before stay. */
+static void test_nothing_added_on_error(void **state) {
+  fixture f;
+  (void)state;
+  open_fx(&f);
+  assert_int_equal(read_str(f.p, "id,name,revenue,h1,h2\nX,keep,1,1,2\n"), KAM_OK);
+  assert_int_equal(read_str(f.p, "id,name,revenue,h1,h2\nA,n,1,1,2\nB,n,2,3,4\nX,dup,3,,\n"),
+                   KAM_EEXIST);
+  assert_string_equal(kam_ctx_errmsg(f.ctx), "line 4, column \"id\": duplicate id 'X'");
+  assert_int_equal(kam_portfolio_count(f.p), 1);
+  assert_int_equal(read_str(f.p, "id,name,revenue\nA,n,1\nB,n,2\nC,n,oops\n"), KAM_EPARSE);
+  assert_int_equal(kam_portfolio_count(f.p), 1);
+  /* The ids of the rolled-back rows are free again. */
+  assert_int_equal(read_str(f.p, "id,name,revenue\nA,n,1\nB,n,2\n"), KAM_OK);
+  assert_int_equal(kam_portfolio_count(f.p), 3);
+  assert_string_equal(name_of(f.p, 0), "keep");
+  assert_string_equal(id_of(f.p, 2), "B");
+  close_fx(&f);
+}
+
+/* ---- streaming ---- */
+
+static const char stream_doc[] =
+    BOM "sep=;\r\n"
+        "Код;Наименование;Холдинг;Выручка;h1;h2;h3;f1;f2;Потенциал;Стратегический\r\n"
+        "1;\"ООО \"\"Ромашка\"\"\r\nфилиал; склад\";ГК;1" NB "234,56;1;2;3;10;20;0,5;да\r\n"
+        "2;Beta;;7" NNB "000;;4,5;6;;;;\r\n"
+        "\r\n"
+        "3;\"Gamma\";ГК;0;0;0;0;;;30%;x\r"
+        "4;Дельта;;99;;;1;;-5;;нет\n";
+
+static void snapshot(const kam_portfolio *p, char *out, size_t cap) {
+  size_t i, n = 0, k;
+  for (i = 0; i < kam_portfolio_count(p); i++) {
+    const kam__detail *d = kam__portfolio_detail(p, i);
+    n += (size_t)snprintf(out + n, cap - n, "%s|%s|%s|%lld|%u", id_of(p, i), name_of(p, i),
+                          group_of(p, i), (long long)p->revenue[i],
+                          (unsigned)(p->flags[i] & KAM__ACC_PUBLIC));
+    if (d) {
+      for (k = 0; k < d->history_len; k++)
+        n += (size_t)snprintf(out + n, cap - n, " h%lld", (long long)d->history[k]);
+      for (k = 0; k < d->forecast_len; k++)
+        n += (size_t)snprintf(out + n, cap - n, " f%g", d->forecast[k]);
+      n += (size_t)snprintf(out + n, cap - n, " p%g", d->potential);
+    }
+    n += (size_t)snprintf(out + n, cap - n, "\n");
+  }
+}
+
+static void test_chunking(void **state) {
+  char want[2048], got[2048];
+  size_t chunk;
+  fixture f;
+  (void)state;
+  open_fx(&f);
+  assert_int_equal(read_text(f.p, stream_doc, sizeof stream_doc - 1, 0, NULL), KAM_OK);
+  snapshot(f.p, want, sizeof want);
+  assert_string_equal(want, "1|ООО \"Ромашка\"\r\nфилиал; склад|ГК|123456|1 h100 h200 h300 "
+                            "f1000 f2000 p0.5\n"
+                            "2|Beta|(null)|700000|0 h450 h600 pnan\n"
+                            "3|Gamma|ГК|0|1 h0 h0 h0 p0.3\n"
+                            "4|Дельта|(null)|9900|0 h100 f0 f-500 pnan\n");
+  close_fx(&f);
+  for (chunk = 1; chunk <= 40; chunk++) {
+    open_fx(&f);
+    assert_int_equal(read_text(f.p, stream_doc, sizeof stream_doc - 1, chunk, NULL), KAM_OK);
+    snapshot(f.p, got, sizeof got);
+    assert_string_equal(got, want);
+    close_fx(&f);
+  }
+}
+
+/* A read callback failing at call k: its status comes back unchanged, nothing is added. */
+static void test_read_failure(void **state) {
+  size_t k, calls;
+  kam_test_source src;
+  fixture f;
+  (void)state;
+  open_fx(&f);
+  memset(&src, 0, sizeof src);
+  src.data = stream_doc;
+  src.len = sizeof stream_doc - 1;
+  src.chunk = 5;
+  assert_int_equal(kam_portfolio_read_csv(f.p, kam_test_source_read, &src, NULL), KAM_OK);
+  calls = src.calls;
+  assert_true(calls > 50);
+  close_fx(&f);
+  for (k = 1; k <= calls; k++) {
+    open_fx(&f);
+    memset(&src, 0, sizeof src);
+    src.data = stream_doc;
+    src.len = sizeof stream_doc - 1;
+    src.chunk = 5;
+    src.fail_at_call = k;
+    src.fail_status = k % 2 ? 4242 : -77;
+    assert_int_equal(kam_portfolio_read_csv(f.p, kam_test_source_read, &src, NULL),
+                     src.fail_status);
+    assert_int_equal(kam_portfolio_count(f.p), 0);
+    close_fx(&f);
+  }
+}
+
+static int lying_read(void *ud, void *buf, size_t cap, size_t *nread) {
+  (void)ud;
+  (void)buf;
+  *nread = cap + 1;
+  return 0;
+}
+
+static void test_bad_callback(void **state) {
+  fixture f;
+  (void)state;
+  open_fx(&f);
+  assert_int_equal(kam_portfolio_read_csv(f.p, lying_read, NULL, NULL), KAM_EINVAL);
+  close_fx(&f);
+}
+
+/* Out of memory at every allocation: KAM_ENOMEM, the portfolio unchanged, no leak. */
+static void test_oom(void **state) {
+  size_t fail_at;
+  (void)state;
+  for (fail_at = 1;; fail_at++) {
+    kam_test_alloc a;
+    kam_ctx *ctx;
+    kam_portfolio *p;
+    int rc;
+    memset(&a, 0, sizeof a);
+    assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &a), KAM_OK);
+    assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+    assert_int_equal(read_str(p, "id,revenue\nX,1\n"), KAM_OK);
+    a.fail_at = a.calls + fail_at;
+    rc = read_text(p, stream_doc, sizeof stream_doc - 1, 7, NULL);
+    if (rc == KAM_OK) {
+      assert_int_equal(kam_portfolio_count(p), 5);
+      kam_portfolio_free(p);
+      kam_ctx_free(ctx);
+      assert_int_equal(a.blocks, 0);
+      assert_true(fail_at > 5);
+      break;
+    }
+    assert_int_equal(rc, KAM_ENOMEM);
+    assert_int_equal(kam_portfolio_count(p), 1);
+    kam_portfolio_free(p);
+    kam_ctx_free(ctx);
+    assert_int_equal(a.blocks, 0);
+    assert_int_equal(a.bytes, 0);
+  }
+}
+
+/* The committed sample portfolio reads in full, in one go and byte by byte. */
+static void test_sample_file(void **state) {
+  size_t len;
+  char *text = kam_test_read_file(KAM_SOURCE_DIR "/examples/data/accounts.csv", &len);
+  fixture f;
+  (void)state;
+  assert_non_null(text);
+  open_fx(&f);
+  assert_int_equal(read_text(f.p, text, len, 0, NULL), KAM_OK);
+  assert_true(kam_portfolio_count(f.p) >= 300 && kam_portfolio_count(f.p) <= 500);
+  close_fx(&f);
+  open_fx(&f);
+  assert_int_equal(read_text(f.p, text, len, 1, NULL), KAM_OK);
+  assert_true(kam_portfolio_count(f.p) >= 300);
+  close_fx(&f);
+  free(text);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_basic),
+      cmocka_unit_test(test_russian_excel),
+      cmocka_unit_test(test_line_ends),
+      cmocka_unit_test(test_quotes),
+      cmocka_unit_test(test_delimiter_detection),
+      cmocka_unit_test(test_decimal_detection),
+      cmocka_unit_test(test_currency_digits),
+      cmocka_unit_test(test_headers),
+      cmocka_unit_test(test_history_forecast),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_nothing_added_on_error),
+      cmocka_unit_test(test_chunking),
+      cmocka_unit_test(test_read_failure),
+      cmocka_unit_test(test_bad_callback),
+      cmocka_unit_test(test_oom),
+      cmocka_unit_test(test_sample_file),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
