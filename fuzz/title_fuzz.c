@@ -48,8 +48,8 @@ static void one_title(const char *s, size_t len) {
 }
 
 static double unit_or_bad(unsigned char b) {
-  if (b < 200) return (double)b / 199.0;    /* 0..1 */
-  if (b < 230) return NAN;                  /* not observed / unknown */
+  if (b < 200) return (double)b / 199.0;          /* 0..1 */
+  if (b < 230) return NAN;                        /* not observed / unknown */
   return b < 250 ? 1.0 + (b - 229) / 10.0 : -0.5; /* out of range */
 }
 
@@ -70,7 +70,7 @@ static void add_line(kam_dmu *d, const char *line, size_t len) {
   s.email = len > 3 ? text + 3 : NULL;
   s.role = len > 0 && u[0] % 5 == 0 ? (int32_t)(u[0] % 11) : KAM_ROLE_UNKNOWN; /* 9, 10: bad */
   s.influence = unit_or_bad(len > 1 ? u[1] : 0);
-  s.attitude = len > 2 ? (int32_t)(u[2] % 13) - 6 : 0; /* -6..+6: the ends are bad */
+  s.attitude = len > 2 ? (int32_t)(u[2] % 13) - 6 : 0;        /* -6..+6: the ends are bad */
   s.buying_roles = len > 0 ? (uint32_t)(u[len - 1] % 20) : 0; /* 16..19: bad bits */
   s.traits[0] = unit_or_bad(len > 4 ? u[4] : 220);
   s.traits[1] = unit_or_bad(len > 5 ? u[5] : 220);
