@@ -605,6 +605,9 @@ static const lex_entry lexicon[] = {
     F("работ* с поставщик*", PROCUREMENT, 0.8),
     F("конкурсн*", PROCUREMENT, 0.7),
     F("ассортимент*", PROCUREMENT, 0.6),
+    /* ВЭД (foreign trade): on the client's side mostly import contracts and customs */
+    F("вэд", PROCUREMENT, 0.5),
+    F("внешнеэкономическ*", PROCUREMENT, 0.5),
 
     /* ---- LEGAL ---- */
     T("general counsel", LEGAL, 0.95),

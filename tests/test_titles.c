@@ -22,7 +22,7 @@ static const struct {
   const char *title;
   int32_t role;
 } real_titles[] = {
-    /* executive (76) */
+    /* executive (83) */
     {"Генеральный директор", KAM_ROLE_EXECUTIVE},
     {"генеральный директор", KAM_ROLE_EXECUTIVE},
     {"ГЕНЕРАЛЬНЫЙ ДИРЕКТОР", KAM_ROLE_EXECUTIVE},
@@ -99,7 +99,14 @@ static const struct {
     {"Chairman", KAM_ROLE_EXECUTIVE},
     {"Board Member", KAM_ROLE_EXECUTIVE},
     {"Partner", KAM_ROLE_EXECUTIVE},
-    /* finance (81) */
+    {"owner/собственник/учредитель", KAM_ROLE_EXECUTIVE},
+    {"Директор ООО «Рога и копыта»", KAM_ROLE_EXECUTIVE},
+    {"Deputy General Director", KAM_ROLE_EXECUTIVE},
+    {"First Deputy CEO", KAM_ROLE_EXECUTIVE},
+    {"Генеральный директор\tООО", KAM_ROLE_EXECUTIVE},
+    {"Исполнительный директор", KAM_ROLE_EXECUTIVE},
+    {"Заместитель директора", KAM_ROLE_EXECUTIVE},
+    /* finance (90) */
     {"Финансовый директор", KAM_ROLE_FINANCE},
     {"финансовый директор", KAM_ROLE_FINANCE},
     {"Фин. директор", KAM_ROLE_FINANCE},
@@ -181,7 +188,16 @@ static const struct {
     {"Старший вице-президент, финансовый директор", KAM_ROLE_FINANCE},
     {"Бухгалтер по расчету заработной платы", KAM_ROLE_FINANCE},
     {"Финансы", KAM_ROLE_FINANCE},
-    /* technical (101) */
+    {"Deputy General Director for Finance", KAM_ROLE_FINANCE},
+    {"EVP & CFO", KAM_ROLE_FINANCE},
+    {"Руководитель финансовой службы", KAM_ROLE_FINANCE},
+    {"Ведущий бухгалтер", KAM_ROLE_FINANCE},
+    {"Главный экономист", KAM_ROLE_FINANCE},
+    {"Финансовый контроллер", KAM_ROLE_FINANCE},
+    {"казначей", KAM_ROLE_FINANCE},
+    {"финансовый контролер", KAM_ROLE_FINANCE},
+    {"экономист", KAM_ROLE_FINANCE},
+    /* technical (108) */
     {"Технический директор", KAM_ROLE_TECHNICAL},
     {"Тех. директор", KAM_ROLE_TECHNICAL},
     {"Техдиректор", KAM_ROLE_TECHNICAL},
@@ -283,7 +299,14 @@ static const struct {
     {"Администратор баз данных", KAM_ROLE_TECHNICAL},
     {"Инженер-электроник", KAM_ROLE_TECHNICAL},
     {"Электрик", KAM_ROLE_TECHNICAL},
-    /* hr (50) */
+    {"IT-Director", KAM_ROLE_TECHNICAL},
+    {"It director", KAM_ROLE_TECHNICAL},
+    {"Начальник отдела информационных технологий", KAM_ROLE_TECHNICAL},
+    {"Инженер-механик", KAM_ROLE_TECHNICAL},
+    {"инженер", KAM_ROLE_TECHNICAL},
+    {"архитектор", KAM_ROLE_TECHNICAL},
+    {"аналитик", KAM_ROLE_TECHNICAL},
+    /* hr (54) */
     {"Директор по персоналу", KAM_ROLE_HR},
     {"HR-директор", KAM_ROLE_HR},
     {"HR директор", KAM_ROLE_HR},
@@ -334,7 +357,11 @@ static const struct {
     {"Директор по организационному развитию", KAM_ROLE_HR},
     {"Менеджер по компенсациям и льготам", KAM_ROLE_HR},
     {"Менеджер по обучению", KAM_ROLE_HR},
-    /* procurement (44) */
+    {"Senior Vice President, Human Resources", KAM_ROLE_HR},
+    {"Chief People Officer", KAM_ROLE_HR},
+    {"Руководитель направления HR", KAM_ROLE_HR},
+    {"Руководитель отдела персонала", KAM_ROLE_HR},
+    /* procurement (48) */
     {"Директор по закупкам", KAM_ROLE_PROCUREMENT},
     {"Начальник отдела закупок", KAM_ROLE_PROCUREMENT},
     {"Руководитель отдела закупок", KAM_ROLE_PROCUREMENT},
@@ -379,7 +406,11 @@ static const struct {
     {"Руководитель отдела закупок (Москва)", KAM_ROLE_PROCUREMENT},
     {"Заместитель генерального директора по МТО", KAM_ROLE_PROCUREMENT},
     {"Закупки", KAM_ROLE_PROCUREMENT},
-    /* legal (34) */
+    {"HEAD OF PROCUREMENT", KAM_ROLE_PROCUREMENT},
+    {"Директор по IT-закупкам", KAM_ROLE_PROCUREMENT},
+    {"Менеджер по закупкам и логистике", KAM_ROLE_PROCUREMENT},
+    {"Специалист по ВЭД", KAM_ROLE_PROCUREMENT},
+    /* legal (35) */
     {"Юрист", KAM_ROLE_LEGAL},
     {"Юрисконсульт", KAM_ROLE_LEGAL},
     {"Ведущий юрисконсульт", KAM_ROLE_LEGAL},
@@ -414,7 +445,8 @@ static const struct {
     {"Patent Attorney", KAM_ROLE_LEGAL},
     {"Специалист по корпоративному праву", KAM_ROLE_LEGAL},
     {"Юрист-консультант", KAM_ROLE_LEGAL},
-    /* operations (76) */
+    {"Head of Legal Department", KAM_ROLE_LEGAL},
+    /* operations (79) */
     {"Операционный директор", KAM_ROLE_OPERATIONS},
     {"COO", KAM_ROLE_OPERATIONS},
     {"Chief Operating Officer", KAM_ROLE_OPERATIONS},
@@ -491,7 +523,10 @@ static const struct {
     {"Contact Center Manager", KAM_ROLE_OPERATIONS},
     {"Заместитель директора по капитальному строительству", KAM_ROLE_OPERATIONS},
     {"Логистика", KAM_ROLE_OPERATIONS},
-    /* marketing (87) */
+    {"Директор по логистике и складу", KAM_ROLE_OPERATIONS},
+    {"Начальник транспортного цеха", KAM_ROLE_OPERATIONS},
+    {"логистика", KAM_ROLE_OPERATIONS},
+    /* marketing (91) */
     {"Коммерческий директор", KAM_ROLE_MARKETING},
     {"коммерческий директор", KAM_ROLE_MARKETING},
     {"Директор по маркетингу", KAM_ROLE_MARKETING},
@@ -579,6 +614,10 @@ static const struct {
     {"Art Director", KAM_ROLE_MARKETING},
     {"Заместитель генерального директора по коммерческой работе", KAM_ROLE_MARKETING},
     {"Директор по клиентскому опыту", KAM_ROLE_MARKETING},
+    {"SVP Sales", KAM_ROLE_MARKETING},
+    {"Заместитель коммерческого директора", KAM_ROLE_MARKETING},
+    {"Директор по маркетингу и рекламе", KAM_ROLE_MARKETING},
+    {"маркетолог", KAM_ROLE_MARKETING},
     /* unknown (14) */
     {"Менеджер", KAM_ROLE_UNKNOWN},
     {"Специалист", KAM_ROLE_UNKNOWN},
