@@ -206,10 +206,10 @@ static int tokenize(kam_template *t, delims d) {
     }
     if (close == SIZE_MAX) {
       char want[80];
-      size_t wl = d.clen < 70 ? d.clen : 70;
-      want[0] = c == '{' ? '}' : c == '=' ? '=' : '\0';
-      memcpy(want + (want[0] ? 1 : 0), d.ctag, wl);
-      want[wl + (want[0] ? 1 : 0)] = '\0';
+      size_t wl = d.clen < 70 ? d.clen : 70, lead = (c == '{' || c == '=') ? 1 : 0;
+      want[0] = c == '{' ? '}' : '=';
+      memcpy(want + lead, d.ctag, wl);
+      want[wl + lead] = '\0';
       return error_at(t->ctx, KAM_EPARSE, t, at, "unclosed tag: no closing \"", want,
                       strlen(want));
     }
@@ -943,7 +943,8 @@ static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, con
   col.failed = 0;
   rc = section ? fn(ud, sc->t->src + nd->raw_off, nd->raw_len, collect_write, &col)
                : fn(ud, NULL, 0, collect_write, &col);
-  if (rc == 0 && col.failed) rc = kam__nomem(rs->ctx);
+  /* The collector ran out of memory: whether the lambda passed that on or not, say so. */
+  if (col.failed && (rc == 0 || rc == col.failed)) rc = kam__nomem(rs->ctx);
   if (rc) goto done;
   {
     unsigned long line, col_no;
