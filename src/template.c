@@ -25,7 +25,7 @@
 #include "value_internal.h"
 
 #define MAX_DEPTH KAM_TEMPLATE_MAX_DEPTH
-#define PCACHE_MAX 256   /* partials cached per root template; more are compiled per use */
+#define PCACHE_MAX 256 /* partials cached per root template; more are compiled per use */
 #define OUTBUF 16384
 
 /* ---------------------------------------------------------------------------------------- */
@@ -65,8 +65,10 @@ static int error_at(kam_ctx *ctx, int status, const kam_template *t, size_t pos,
 static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 static void trim(const char *src, size_t *b, size_t *e) {
-  while (*b < *e && is_ws(src[*b])) (*b)++;
-  while (*e > *b && is_ws(src[*e - 1])) (*e)--;
+  while (*b < *e && is_ws(src[*b]))
+    (*b)++;
+  while (*e > *b && is_ws(src[*e - 1]))
+    (*e)--;
 }
 
 /* Offset of the first occurrence of (lead, needle) at or after from, or SIZE_MAX. lead is an
@@ -80,8 +82,7 @@ static size_t find_tag_end(const char *s, size_t from, size_t len, char lead, co
     size_t at;
     if (!p) return SIZE_MAX;
     at = (size_t)(p - s);
-    if (lead ? memcmp(s + at + 1, needle, nlen) == 0 : memcmp(s + at, needle, nlen) == 0)
-      return at;
+    if (lead ? memcmp(s + at + 1, needle, nlen) == 0 : memcmp(s + at, needle, nlen) == 0) return at;
     from = at + 1;
   }
   return SIZE_MAX;
@@ -131,8 +132,8 @@ static int split_name(kam_template *t, kam__tnode *nd, size_t b, size_t e) {
         return error_at(t->ctx, KAM_EPARSE, t, nd->pos, "empty part in the dotted name \"",
                         t->src + b, e - b);
       if (nd->nparts == UINT16_MAX)
-        return error_at(t->ctx, KAM_ELIMIT, t, nd->pos, "too many parts in the name \"",
-                        t->src + b, e - b);
+        return error_at(t->ctx, KAM_ELIMIT, t, nd->pos, "too many parts in the name \"", t->src + b,
+                        e - b);
       if ((rc = push_part(t, (uint32_t)start, (uint32_t)(i - start))) != KAM_OK) return rc;
       nd->nparts++;
       start = i + 1;
@@ -194,7 +195,10 @@ static int tokenize(kam_template *t, delims d) {
     case '>': kind = KAM__N_PARTIAL; break;
     case '<': kind = KAM__N_PARENT; break;
     case '$': kind = KAM__N_BLOCK; break;
-    default: kind = KAM__N_VAR; flags = KAM__F_ESCAPE; break;
+    default:
+      kind = KAM__N_VAR;
+      flags = KAM__F_ESCAPE;
+      break;
     }
     if (kind != KAM__N_VAR || c == '{' || c == '&') p++;
     if (c == '{' || c == '=') {
@@ -210,8 +214,7 @@ static int tokenize(kam_template *t, delims d) {
       want[0] = c == '{' ? '}' : '=';
       memcpy(want + lead, d.ctag, wl);
       want[wl + lead] = '\0';
-      return error_at(t->ctx, KAM_EPARSE, t, at, "unclosed tag: no closing \"", want,
-                      strlen(want));
+      return error_at(t->ctx, KAM_EPARSE, t, at, "unclosed tag: no closing \"", want, strlen(want));
     }
     if ((rc = push_node(t, &nd)) != KAM_OK) return rc;
     nd->kind = (uint8_t)kind;
@@ -229,11 +232,14 @@ static int tokenize(kam_template *t, delims d) {
       /* Two non-empty delimiters without whitespace or '=', split by whitespace. */
       size_t a = nb, ae, b2, be;
       ae = a;
-      while (ae < ne && !is_ws(s[ae])) ae++;
+      while (ae < ne && !is_ws(s[ae]))
+        ae++;
       b2 = ae;
-      while (b2 < ne && is_ws(s[b2])) b2++;
+      while (b2 < ne && is_ws(s[b2]))
+        b2++;
       be = b2;
-      while (be < ne && !is_ws(s[be])) be++;
+      while (be < ne && !is_ws(s[be]))
+        be++;
       if (ae == a || b2 == be || be != ne || memchr(s + a, '=', ae - a) ||
           memchr(s + b2, '=', be - b2))
         return error_at(t->ctx, KAM_EPARSE, t, at,
@@ -271,8 +277,10 @@ static int tokenize(kam_template *t, delims d) {
     }
     if (is_opener(kind)) {
       if (sp == MAX_DEPTH)
-        return error_at(t->ctx, KAM_ELIMIT, t, at, "sections nested too deeply (the limit is "
-                        "KAM_TEMPLATE_MAX_DEPTH) at \"", s + nb, ne - nb);
+        return error_at(t->ctx, KAM_ELIMIT, t, at,
+                        "sections nested too deeply (the limit is "
+                        "KAM_TEMPLATE_MAX_DEPTH) at \"",
+                        s + nb, ne - nb);
       if (kind == KAM__N_BLOCK && sp > 0 && t->nodes[stack[sp - 1]].kind == KAM__N_PARENT)
         nd->flags |= KAM__F_ARG;
       nd->raw_off = (uint32_t)tag_end;
@@ -284,8 +292,8 @@ static int tokenize(kam_template *t, delims d) {
     } else if (kind == KAM__T_CLOSE) {
       kam__tnode *op;
       if (sp == 0)
-        return error_at(t->ctx, KAM_EPARSE, t, at, "close tag without an open section: \"",
-                        s + nb, ne - nb);
+        return error_at(t->ctx, KAM_EPARSE, t, at, "close tag without an open section: \"", s + nb,
+                        ne - nb);
       op = &t->nodes[stack[sp - 1]];
       if (op->len != nd->len || memcmp(s + op->off, s + nd->off, nd->len) != 0 ||
           ((nd->flags & KAM__F_DYNAMIC) && !(op->flags & KAM__F_DYNAMIC))) {
@@ -323,8 +331,8 @@ static bool renders_inline(const kam__tnode *k) {
 }
 
 typedef struct line_state {
-  uint32_t first_tok;  /* token holding the line start */
-  size_t start;        /* offset of the line start */
+  uint32_t first_tok; /* token holding the line start */
+  size_t start;       /* offset of the line start */
   uint32_t ntags;
   uint32_t first_tag, last_tag;
   bool ws_only, ok;
@@ -419,7 +427,8 @@ static bool at_bol(const kam_template *t, uint32_t pos) {
 
 static uint32_t leading_ws(const kam_template *t, const kam__tnode *k) {
   uint32_t i = 0;
-  while (i < k->len && (t->src[k->off + i] == ' ' || t->src[k->off + i] == '\t')) i++;
+  while (i < k->len && (t->src[k->off + i] == ' ' || t->src[k->off + i] == '\t'))
+    i++;
   return i;
 }
 
@@ -606,8 +615,8 @@ typedef struct rstate {
   uint64_t steps_left;                 /* UINT64_MAX: no limit */
   uint64_t max_steps;
   int depth;
-  bool pending;         /* at a line start that owes the indentation */
-  char *ind;            /* the indentation stack: ind[ind_start..ind_end) is current */
+  bool pending; /* at a line start that owes the indentation */
+  char *ind;    /* the indentation stack: ind[ind_start..ind_end) is current */
   size_t ind_start, ind_end, ind_cap;
   size_t out_len;
   char ind_small[256];
@@ -663,8 +672,8 @@ static inline int out_put(rstate *rs, const char *p, size_t n) {
 }
 
 /* HTML escaping: & < > " ' (the set mustache.js and the spec's reference escape). */
-static const unsigned char esc_class[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4,
-                                             ['\''] = 5};
+static const unsigned char esc_class[256] = {
+    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
 static const char *const esc_text[6] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
 static const unsigned char esc_len[6] = {0, 5, 4, 4, 6, 5};
 
@@ -676,10 +685,10 @@ static inline size_t scan_escape(const char *p, size_t i, size_t n) {
                 quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
   while (i + 16 <= n) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-    __m128i hit = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot))),
-        _mm_cmpeq_epi8(v, apos));
+    __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot))),
+                     _mm_cmpeq_epi8(v, apos));
     int mask = _mm_movemask_epi8(hit);
     if (mask) return i + (size_t)__builtin_ctz((unsigned)mask);
     i += 16;
@@ -694,7 +703,7 @@ static inline size_t scan_escape(const char *p, size_t i, size_t n) {
        * out by the table below). */
       x1 = w | ones;
       x3 = w | (ones * 3u);
-#define KAM__ZERO(x) ((((x) - ones) & ~(x) & highs) != 0)
+#define KAM__ZERO(x) ((((x)-ones) & ~(x)&highs) != 0)
       if (KAM__ZERO(x1 ^ (ones * 0x27u)) || KAM__ZERO(x1 ^ (ones * 0x23u)) ||
           KAM__ZERO(x3 ^ (ones * 0x3Fu)))
         break;
@@ -702,7 +711,8 @@ static inline size_t scan_escape(const char *p, size_t i, size_t n) {
       i += 8;
     }
   }
-  while (i < n && !esc_class[(unsigned char)p[i]]) i++;
+  while (i < n && !esc_class[(unsigned char)p[i]])
+    i++;
   return i;
 }
 
@@ -720,9 +730,9 @@ static int out_escaped(rstate *rs, const char *p, size_t n) {
 
 static int put_indent(rstate *rs) {
   rs->pending = false;
-  return rs->ind_end > rs->ind_start ? out_put(rs, rs->ind + rs->ind_start,
-                                               rs->ind_end - rs->ind_start)
-                                     : 0;
+  return rs->ind_end > rs->ind_start
+             ? out_put(rs, rs->ind + rs->ind_start, rs->ind_end - rs->ind_start)
+             : 0;
 }
 
 /* Appends s[0..n) to the current indentation (the caller restores ind_end afterwards). */
@@ -730,7 +740,8 @@ static int indent_push(rstate *rs, const char *s, size_t n) {
   if (rs->ind_end + n > rs->ind_cap) {
     size_t cap = rs->ind_cap * 2;
     char *p;
-    while (cap < rs->ind_end + n) cap *= 2;
+    while (cap < rs->ind_end + n)
+      cap *= 2;
     if (rs->ind == rs->ind_small) {
       p = (char *)kam__alloc(rs->ctx, cap);
       if (p) memcpy(p, rs->ind, rs->ind_end);
@@ -789,8 +800,7 @@ static inline bool key_is(const kam__member *m, const char *k, size_t n) {
 /* Member of an object by key; NULL if v is not an object or has no such key. *hint is the
  * index to try first and is updated to where the key was found. Objects of up to 32 members
  * are scanned (cheaper than hashing the key); bigger ones use their hash index. */
-static inline const kam_value *member(const kam_value *v, const char *k, size_t n,
-                                      uint32_t *hint) {
+static inline const kam_value *member(const kam_value *v, const char *k, size_t n, uint32_t *hint) {
   const kam__member *m;
   size_t i;
   if (!v || v->type != KAM_VALUE_OBJECT) return NULL;
@@ -843,7 +853,8 @@ static const kam_value *resolve(const rscope *sc, const kam__tnode *nd, bool *fo
   for (f = sc->stack; f; f = f->up) {
     if ((v = member(f->v, src + part->off, part->len, hint)) != NULL) break;
   }
-  for (i = 1; v && i < nd->nparts; i++) v = child(v, src + part[i].off, part[i].len, &hint[i]);
+  for (i = 1; v && i < nd->nparts; i++)
+    v = child(v, src + part[i].off, part[i].len, &hint[i]);
   *found = v != NULL;
   return v;
 }
@@ -881,8 +892,7 @@ typedef struct json_pipe {
 
 static int json_pipe_write(void *ud, const void *p, size_t n) {
   json_pipe *jp = (json_pipe *)ud;
-  return jp->escape ? out_escaped(jp->rs, (const char *)p, n)
-                    : out_put(jp->rs, (const char *)p, n);
+  return jp->escape ? out_escaped(jp->rs, (const char *)p, n) : out_put(jp->rs, (const char *)p, n);
 }
 
 static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, const kam_value *v,
@@ -899,9 +909,7 @@ static int put_value(rstate *rs, const rscope *sc, const kam__tnode *nd, const k
     if (!v->len) return 0;
     rs->pending = false;
     return esc ? out_escaped(rs, v->u.str.p, v->len) : out_put(rs, v->u.str.p, v->len);
-  case KAM_VALUE_NUMBER:
-    rs->pending = false;
-    return out_put(rs, v->u.num.text, v->len);
+  case KAM_VALUE_NUMBER: rs->pending = false; return out_put(rs, v->u.num.text, v->len);
   case KAM_VALUE_BOOL:
     rs->pending = false;
     return v->u.b ? out_put(rs, "true", 4) : out_put(rs, "false", 5);
@@ -983,8 +991,10 @@ static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, con
       rs->write = collect_write;
       rs->wud = &res;
       rc = render_nodes(rs, &ls, 0, lt->n);
-      if (rc == 0) rc = out_flush(rs);
-      else rs->out_len = 0;
+      if (rc == 0)
+        rc = out_flush(rs);
+      else
+        rs->out_len = 0;
       rs->write = w;
       rs->wud = wud;
       if (rc == KAM_ENOMEM && res.failed) kam__nomem(rs->ctx);
@@ -1084,8 +1094,7 @@ static int render_section(rstate *rs, const rscope *sc, uint32_t i) {
 /* The compiled partial `name` (NULL: there is none). Each name is asked of the callback once
  * per render; its text is compiled once and kept in the root template's cache for as long as
  * the callback keeps returning the same text. *temp: not cached, destroy after use. */
-static int partial_get(rstate *rs, const char *name, size_t nlen, kam_template **out,
-                       bool *temp) {
+static int partial_get(rstate *rs, const char *name, size_t nlen, kam_template **out, bool *temp) {
   kam__pcache *c = rs->cache;
   pentry *e = NULL;
   const char *src = NULL;
@@ -1365,8 +1374,7 @@ int kam_template_render(const kam_template *t, const kam_value *data, kam_partia
   rs.pud = partial_ud;
   memset(rs.validated, 0, sizeof rs.validated);
   rs.max_steps = t->max_steps;
-  rs.steps_left = (t->max_steps == 0 || t->max_steps == UINT64_MAX) ? UINT64_MAX
-                                                                     : t->max_steps + 1;
+  rs.steps_left = (t->max_steps == 0 || t->max_steps == UINT64_MAX) ? UINT64_MAX : t->max_steps + 1;
   rs.depth = 0;
   rs.pending = true;
   rs.ind = rs.ind_small;
