@@ -54,9 +54,20 @@ static int error_at(kam_ctx *ctx, int status, const kam_template *t, size_t pos,
   unsigned long line, col;
   locate(t->src, pos, &line, &col);
   if (arg_len > 60) arg_len = 60;
-  return kam__error(ctx, status, "%s%sline %lu, column %lu: %s%.*s%s", t->what,
-                    t->what[0] ? ": " : "", line, col, msg, (int)arg_len, arg ? arg : "",
-                    arg ? "\"" : "");
+  kam__error(ctx, status, "%s%sline %lu, column %lu: %s%.*s%s", t->what, t->what[0] ? ": " : "",
+             line, col, msg, (int)arg_len, arg ? arg : "", arg ? "\"" : "");
+  return status;
+}
+
+/* kam__nomem and kam__error, returning their status where the static analyzer can see it. */
+static int nomem(kam_ctx *ctx) {
+  kam__nomem(ctx);
+  return KAM_ENOMEM;
+}
+
+static int too_large(kam_ctx *ctx) {
+  kam__error(ctx, KAM_ELIMIT, "template too large");
+  return KAM_ELIMIT;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -92,9 +103,9 @@ static int push_node(kam_template *t, kam__tnode **out) {
   if (t->n == t->cap) {
     uint32_t cap = t->cap ? t->cap * 2 : 16;
     kam__tnode *p;
-    if (t->cap >= UINT32_MAX / 4) return kam__error(t->ctx, KAM_ELIMIT, "template too large");
+    if (t->cap >= UINT32_MAX / 4) return too_large(t->ctx);
     p = (kam__tnode *)kam__realloc(t->ctx, t->nodes, t->cap * sizeof *p, cap * sizeof *p);
-    if (!p) return kam__nomem(t->ctx);
+    if (!p) return nomem(t->ctx);
     t->nodes = p;
     t->cap = cap;
   }
@@ -107,9 +118,9 @@ static int push_part(kam_template *t, uint32_t off, uint32_t len) {
   if (t->nparts == t->parts_cap) {
     uint32_t cap = t->parts_cap ? t->parts_cap * 2 : 16;
     kam__tpart *p;
-    if (t->parts_cap >= UINT32_MAX / 4) return kam__error(t->ctx, KAM_ELIMIT, "template too large");
+    if (t->parts_cap >= UINT32_MAX / 4) return too_large(t->ctx);
     p = (kam__tpart *)kam__realloc(t->ctx, t->parts, t->parts_cap * sizeof *p, cap * sizeof *p);
-    if (!p) return kam__nomem(t->ctx);
+    if (!p) return nomem(t->ctx);
     t->parts = p;
     t->parts_cap = cap;
   }
@@ -302,11 +313,12 @@ static int tokenize(kam_template *t, delims d) {
         int ow = op->len > 40 ? 40 : (int)op->len, cw = nd->len > 40 ? 40 : (int)nd->len;
         locate(s, op->pos, &ol, &oc);
         locate(s, at, &cl, &cc);
-        return kam__error(t->ctx, KAM_EPARSE,
-                          "%s%sline %lu, column %lu: \"%.*s\" does not close \"%s%.*s\" "
-                          "(opened at line %lu, column %lu)",
-                          t->what, t->what[0] ? ": " : "", cl, cc, cw, s + nd->off,
-                          sigil_of(op->kind), ow, s + op->off, ol, oc);
+        kam__error(t->ctx, KAM_EPARSE,
+                   "%s%sline %lu, column %lu: \"%.*s\" does not close \"%s%.*s\" "
+                   "(opened at line %lu, column %lu)",
+                   t->what, t->what[0] ? ": " : "", cl, cc, cw, s + nd->off, sigil_of(op->kind), ow,
+                   s + op->off, ol, oc);
+        return KAM_EPARSE;
       }
       op->end = t->n - 1;
       op->raw_len = (uint32_t)(at - op->raw_off);
@@ -467,7 +479,9 @@ static void build(kam_template *t) {
     kam__tnode k = t->nodes[i];
     bool in_parent = sp > 0 && t->nodes[stack[sp - 1]].kind == KAM__N_PARENT;
     if (k.kind == KAM__T_CLOSE) {
-      uint32_t o = stack[--sp];
+      uint32_t o;
+      if (sp == 0) continue; /* cannot happen: tokenize matched every close tag */
+      o = stack[--sp];
       t->nodes[o].end = w;
       if (t->nodes[o].kind == KAM__N_BLOCK) block_indent(t, &t->nodes[o], o + 1, w);
       continue;
@@ -500,10 +514,12 @@ static int compile(kam_template **out, kam_ctx *ctx, const char *src, size_t len
   int rc;
   delims dd = {"{{", "}}", 2, 2};
   *out = NULL;
-  if (len >= UINT32_MAX - 1)
-    return kam__error(ctx, KAM_ELIMIT, "%s%stemplate larger than 4 GiB", what, what[0] ? ": " : "");
+  if (len >= UINT32_MAX - 1) {
+    kam__error(ctx, KAM_ELIMIT, "%s%stemplate larger than 4 GiB", what, what[0] ? ": " : "");
+    return KAM_ELIMIT;
+  }
   t = (kam_template *)kam__alloc(ctx, sizeof *t);
-  if (!t) return kam__nomem(ctx);
+  if (!t) return nomem(ctx);
   memset(t, 0, sizeof *t);
   t->ctx = ctx;
   t->max_steps = KAM_TEMPLATE_DEFAULT_MAX_STEPS;
@@ -517,10 +533,10 @@ static int compile(kam_template **out, kam_ctx *ctx, const char *src, size_t len
     char *p = (char *)kam__alloc(ctx, len);
     if (!p) {
       kam__free(ctx, t, sizeof *t);
-      return kam__nomem(ctx);
+      return nomem(ctx);
     }
     memcpy(p, src, len);
-    t->src = p;
+    t->src = t->src_owned = p;
     t->src_cap = len;
   } else {
     t->src = len ? src : "";
@@ -536,7 +552,7 @@ static int compile(kam_template **out, kam_ctx *ctx, const char *src, size_t len
     t->hints = (uint32_t *)kam__alloc_array(ctx, t->nparts, sizeof *t->hints);
     if (!t->hints) {
       template_destroy(t);
-      return kam__nomem(ctx);
+      return nomem(ctx);
     }
     memset(t->hints, 0, t->nparts * sizeof *t->hints);
   }
@@ -579,7 +595,7 @@ static void template_destroy(kam_template *t) {
   kam__free(t->ctx, t->nodes, t->cap * sizeof *t->nodes);
   kam__free(t->ctx, t->parts, t->parts_cap * sizeof *t->parts);
   kam__free(t->ctx, t->hints, t->nparts * sizeof *t->hints);
-  if (t->src_cap) kam__free(t->ctx, (void *)(uintptr_t)t->src, t->src_cap);
+  kam__free(t->ctx, t->src_owned, t->src_cap);
   kam__free(t->ctx, t, sizeof *t);
 }
 
@@ -748,7 +764,7 @@ static int indent_push(rstate *rs, const char *s, size_t n) {
     } else {
       p = (char *)kam__realloc(rs->ctx, rs->ind, rs->ind_cap, cap);
     }
-    if (!p) return kam__nomem(rs->ctx);
+    if (!p) return nomem(rs->ctx);
     rs->ind = p;
     rs->ind_cap = cap;
   }
@@ -766,11 +782,11 @@ static int depth_error(rstate *rs, const rscope *sc, const kam__tnode *nd) {
 static int steps_error(rstate *rs, const rscope *sc, const kam__tnode *nd) {
   unsigned long line, col;
   locate(sc->t->src, nd->pos, &line, &col);
-  return kam__error(rs->ctx, KAM_ELIMIT,
-                    "%s%sline %lu, column %lu: render stopped after %llu steps "
-                    "(the limit set by kam_template_set_max_steps)",
-                    sc->t->what, sc->t->what[0] ? ": " : "", line, col,
-                    (unsigned long long)rs->max_steps);
+  kam__error(rs->ctx, KAM_ELIMIT,
+             "%s%sline %lu, column %lu: render stopped after %llu steps "
+             "(the limit set by kam_template_set_max_steps)",
+             sc->t->what, sc->t->what[0] ? ": " : "", line, col, (unsigned long long)rs->max_steps);
+  return KAM_ELIMIT;
 }
 
 /* Short keys compared with two overlapping loads instead of a call to memcmp. */
@@ -952,7 +968,7 @@ static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, con
   rc = section ? fn(ud, sc->t->src + nd->raw_off, nd->raw_len, collect_write, &col)
                : fn(ud, NULL, 0, collect_write, &col);
   /* The collector ran out of memory: whether the lambda passed that on or not, say so. */
-  if (col.failed && (rc == 0 || rc == col.failed)) rc = kam__nomem(rs->ctx);
+  if (col.failed && (rc == 0 || rc == col.failed)) rc = nomem(rs->ctx);
   if (rc) goto done;
   {
     unsigned long line, col_no;
@@ -1137,14 +1153,14 @@ static int partial_get(rstate *rs, const char *name, size_t nlen, kam_template *
       pentry *ne = (pentry *)kam__realloc(rs->ctx, c->e, c->cap * sizeof *ne, cap * sizeof *ne);
       if (!ne) {
         template_destroy(pt);
-        return kam__nomem(rs->ctx);
+        return nomem(rs->ctx);
       }
       c->e = ne;
       c->cap = cap;
     }
     if (!(copy = kam__strndup(rs->ctx, name, nlen))) {
       template_destroy(pt);
-      return kam__nomem(rs->ctx);
+      return nomem(rs->ctx);
     }
     i = c->n++;
     c->e[i].name = copy;
@@ -1188,11 +1204,12 @@ static int render_partial(rstate *rs, const rscope *sc, uint32_t i) {
   if (rs->depth >= MAX_DEPTH) {
     unsigned long line, col;
     locate(sc->t->src, nd->pos, &line, &col);
-    return kam__error(rs->ctx, KAM_ELIMIT,
-                      "%s%sline %lu, column %lu: partial \"%.*s\" nested deeper than %d levels "
-                      "(recursive partial?)",
-                      sc->t->what, sc->t->what[0] ? ": " : "", line, col,
-                      (int)(nlen > 60 ? 60 : nlen), name, MAX_DEPTH);
+    kam__error(rs->ctx, KAM_ELIMIT,
+               "%s%sline %lu, column %lu: partial \"%.*s\" nested deeper than %d levels "
+               "(recursive partial?)",
+               sc->t->what, sc->t->what[0] ? ": " : "", line, col, (int)(nlen > 60 ? 60 : nlen),
+               name, MAX_DEPTH);
+    return KAM_ELIMIT;
   }
   if ((rc = partial_get(rs, name, nlen, &pt, &temp)) != 0) return rc;
   if (!pt) return 0; /* spec: a missing partial renders as nothing */
@@ -1341,7 +1358,7 @@ int kam_template_compile(kam_template **out, kam_ctx *ctx, const char *src, size
   t->cache = (kam__pcache *)kam__alloc(ctx, sizeof *t->cache);
   if (!t->cache) {
     template_destroy(t);
-    return kam__nomem(ctx);
+    return nomem(ctx);
   }
   memset(t->cache, 0, sizeof *t->cache);
   *out = t;

@@ -59,7 +59,8 @@ typedef struct kam__pcache kam__pcache;
 
 struct kam_template {
   kam_ctx *ctx;
-  const char *src; /* the source: owned (src_cap > 0) or borrowed for the template's lifetime */
+  const char *src; /* the source: owned, or borrowed for the template's lifetime */
+  char *src_owned; /* src when owned (src_cap bytes), else NULL */
   size_t src_len, src_cap;
   kam__tnode *nodes;
   uint32_t n, cap;
