@@ -175,49 +175,58 @@ static int check_options(kam_ctx *ctx, kam_segment_options *out, const kam_segme
 
 /* ---- sorting helpers (radix, stable) ---- */
 
-typedef struct keyed {
-  uint64_t key;
-  size_t idx;
-} keyed;
-
-/* Stable sort of a[0..n) by key ascending (keys below 2^bits); tmp has room for n. */
-static void sort_keyed(keyed *a, size_t n, keyed *tmp, unsigned bits) {
+/* Stable LSD radix sort of keys[0..n) ascending (keys below 2^bits), carrying idx[] along;
+ * tk / ti are scratch for n entries each. */
+static void sort_keyed(uint64_t *keys, size_t *idx, size_t n, uint64_t *tk, size_t *ti,
+                       unsigned bits) {
   enum { DIGIT = 11, RADIX = 1 << DIGIT };
   size_t count[RADIX];
-  keyed *src = a, *dst = tmp;
+  uint64_t *sk = keys, *dk = tk;
+  size_t *si = idx, *di = ti;
   unsigned shift;
   size_t i;
   if (n < 32) {
     for (i = 1; i < n; i++) {
-      keyed x = a[i];
-      size_t j = i;
-      while (j > 0 && a[j - 1].key > x.key) {
-        a[j] = a[j - 1];
+      uint64_t k = keys[i];
+      size_t x = idx[i], j = i;
+      while (j > 0 && keys[j - 1] > k) {
+        keys[j] = keys[j - 1];
+        idx[j] = idx[j - 1];
         j--;
       }
-      a[j] = x;
+      keys[j] = k;
+      idx[j] = x;
     }
     return;
   }
   for (shift = 0; shift < bits; shift += DIGIT) {
     size_t pos = 0;
     memset(count, 0, sizeof count);
-    for (i = 0; i < n; i++) count[(src[i].key >> shift) & (RADIX - 1)]++;
-    if (count[(src[0].key >> shift) & (RADIX - 1)] == n) continue;
+    for (i = 0; i < n; i++) count[(sk[i] >> shift) & (RADIX - 1)]++;
+    if (count[(sk[0] >> shift) & (RADIX - 1)] == n) continue;
     for (i = 0; i < RADIX; i++) {
       size_t c = count[i];
       count[i] = pos;
       pos += c;
     }
-    for (i = 0; i < n; i++) dst[count[(src[i].key >> shift) & (RADIX - 1)]++] = src[i];
+    for (i = 0; i < n; i++) {
+      size_t d = count[(sk[i] >> shift) & (RADIX - 1)]++;
+      dk[d] = sk[i];
+      di[d] = si[i];
+    }
     {
-      keyed *t = src;
-      src = dst;
-      dst = t;
+      uint64_t *t = sk;
+      size_t *u = si;
+      sk = dk, si = di;
+      dk = t, di = u;
     }
   }
-  if (src != a) memcpy(a, src, n * sizeof *a);
+  if (sk != keys) {
+    memcpy(keys, sk, n * sizeof *keys);
+    memcpy(idx, si, n * sizeof *idx);
+  }
 }
+
 
 /* ---- kam_segment ---- */
 
@@ -925,10 +934,9 @@ fail:
 
 static int ensure_order(kam_segmentation *s) {
   const int64_t *rev = s->p->revenue;
-  size_t n = s->n, i, *start = NULL, largest = 0;
-  size_t *order = NULL, *rank_of = NULL;
+  size_t n = s->n, i, *start = NULL, largest = 0, *order = NULL, *rank_of = NULL, *ti = NULL;
   int64_t *cum = NULL;
-  keyed *pairs = NULL, *tmp = NULL;
+  uint64_t *keys, *tk = NULL;
   unsigned b;
   if (s->order || n == 0) return KAM_OK;
   order = (size_t *)kam__alloc_array(s->ctx, n, sizeof *order);
@@ -936,7 +944,10 @@ static int ensure_order(kam_segmentation *s) {
   cum = (int64_t *)kam__alloc_array(s->ctx, n, sizeof *cum);
   start = (size_t *)kam__alloc_array(s->ctx, NB, sizeof *start);
   if (!order || !rank_of || !cum || !start) goto nomem;
-  /* Counting sort by bucket, largest bucket first; stable, so insertion order within. */
+  /* Counting sort by bucket, largest bucket first; stable, so insertion order within. The
+   * sort keys (offset below the bucket's top, so ascending key = descending revenue) live in
+   * cum[] until they are turned into cumulative sums. */
+  keys = (uint64_t *)(void *)cum;
   memset(start, 0, NB * sizeof *start);
   for (i = 0; i < n; i++) start[bucket_of((uint64_t)rev[i])]++;
   {
@@ -949,50 +960,44 @@ static int ensure_order(kam_segmentation *s) {
     }
   }
   if (largest >= 32) {
-    pairs = (keyed *)kam__alloc_array(s->ctx, largest, sizeof *pairs);
-    tmp = (keyed *)kam__alloc_array(s->ctx, largest, sizeof *tmp);
-    if (!pairs || !tmp) goto nomem;
-  } else if (largest > 0) {
-    pairs = (keyed *)kam__alloc_array(s->ctx, largest, sizeof *pairs);
-    if (!pairs) goto nomem;
+    tk = (uint64_t *)kam__alloc_array(s->ctx, largest, sizeof *tk);
+    ti = (size_t *)kam__alloc_array(s->ctx, largest, sizeof *ti);
+    if (!tk || !ti) goto nomem;
   }
-  for (i = 0; i < n; i++) order[start[bucket_of((uint64_t)rev[i])]++] = i;
+  for (i = 0; i < n; i++) {
+    uint64_t v = (uint64_t)rev[i];
+    unsigned sh, k = bucket_and_shift(v, &sh);
+    size_t at = start[k]++;
+    order[at] = i;
+    keys[at] = (((uint64_t)1 << sh) - 1u) - (v & (((uint64_t)1 << sh) - 1u));
+  }
   /* start[b] is now the end of bucket b; buckets are laid out from NB-1 down. */
   {
-    size_t begin = 0;
+    size_t begin = 0, j;
+    int64_t run = 0;
     for (b = NB; b-- > 0;) {
-      size_t end = start[b], c = end - begin, j;
+      size_t end = start[b], c = end - begin;
       unsigned shift = bucket_width_shift(b);
-      if (c >= 2 && shift > 0) {
-        uint64_t top = bucket_lo(b) + (((uint64_t)1 << shift) - 1);
-        for (j = 0; j < c; j++) {
-          pairs[j].idx = order[begin + j];
-          pairs[j].key = top - (uint64_t)rev[pairs[j].idx]; /* ascending key = descending value */
-        }
-        sort_keyed(pairs, c, tmp, shift);
-        for (j = 0; j < c; j++) order[begin + j] = pairs[j].idx;
+      uint64_t top = bucket_lo(b) + (((uint64_t)1 << shift) - 1u);
+      if (c >= 2 && shift > 0) sort_keyed(keys + begin, order + begin, c, tk, ti, shift);
+      for (j = begin; j < end; j++) {
+        run += (int64_t)(top - keys[j]);
+        cum[j] = run;
       }
       begin = end;
     }
   }
-  {
-    int64_t run = 0;
-    for (i = 0; i < n; i++) {
-      rank_of[order[i]] = i;
-      run += rev[order[i]];
-      cum[i] = run;
-    }
-  }
-  kam__free(s->ctx, pairs, largest * sizeof *pairs);
-  kam__free(s->ctx, tmp, largest * sizeof *tmp);
+  for (i = 0; i < n; i++) rank_of[order[i]] = i;
+  kam__free(s->ctx, tk, largest * sizeof *tk);
+  kam__free(s->ctx, ti, largest * sizeof *ti);
   kam__free(s->ctx, start, NB * sizeof *start);
   s->order = order;
   s->rank_of = rank_of;
   s->cum = cum;
   return KAM_OK;
 nomem:
-  kam__free(s->ctx, pairs, largest * sizeof *pairs);
-  kam__free(s->ctx, tmp, largest * sizeof *tmp);
+  kam__free(s->ctx, tk, largest * sizeof *tk);
+  kam__free(s->ctx, ti, largest * sizeof *ti);
   kam__free(s->ctx, start, NB * sizeof *start);
   kam__free(s->ctx, order, n * sizeof *order);
   kam__free(s->ctx, rank_of, n * sizeof *rank_of);
@@ -1075,8 +1080,8 @@ static int ensure_scores(kam_segmentation *s) {
   for (i = 0; i < n; i = j) {
     double mean;
     size_t k;
-    int64_t v = p->revenue[s->order[i]];
-    for (j = i + 1; j < n && p->revenue[s->order[j]] == v; j++) {
+    int64_t v = s->cum[i] - (i ? s->cum[i - 1] : 0); /* revenue at rank i + 1, read in order */
+    for (j = i + 1; j < n && s->cum[j] - s->cum[j - 1] == v; j++) {
     }
     mean = (double)n - ((double)i + (double)(j - 1)) / 2.0;
     for (k = i; k < j; k++) score[s->order[k]] = percentile(mean, n);
