@@ -59,5 +59,13 @@ void kam__lua_open_proposal(lua_State *L);
  * (lkam_value.c says how they are kept alive). Errors are raised. */
 int kam__lua_tovalue(lua_State *L, int idx, kam_ctx *ctx, kam_value **out);
 void kam__lua_pushvalue(lua_State *L, const kam_value *v);
+/* kam__lua_tovalue pushes a holder userdata that owns *out (and its own ctx when ctx is NULL)
+ * and keeps the Lua functions of its lambdas; it returns 1. Keep it on the stack while libkam
+ * uses the value, then release it (idempotent; __gc does it otherwise). A lambda whose Lua
+ * function fails returns KAM__LUA_LAMBDA_FAILED; after the libkam call, rethrow raises the
+ * original Lua error if one was kept (returns 0 when none). */
+#define KAM__LUA_LAMBDA_FAILED 0x4B414D
+void kam__lua_value_release(lua_State *L, int holder_idx);
+int kam__lua_value_rethrow(lua_State *L, int holder_idx);
 
 #endif

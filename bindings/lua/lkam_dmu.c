@@ -1,4 +1,575 @@
-/* lkam_dmu.c - the dmu part of the Lua module (written with the dmu module). */
+/* lkam_dmu.c - stakeholder typing and the decision-making unit (kam/dmu.h) for Lua:
+ *
+ *   local role, conf = kam.role_from_title("Финансовый директор")   --> "finance", 0.95
+ *   kam.explain_title(title), kam.role_name(i), kam.role_from_name(s), kam.style_name(i),
+ *   kam.role_style_prior(role), kam.style_profile(role [, conf [, traits]]),
+ *   kam.buyer_role_name(flag), kam.buyer_roles_parse(s), kam.dmu_warning_name(flag),
+ *   kam.ROLES, kam.STYLES, kam.BUYER_ROLES, kam.WARNINGS (arrays of names)
+ *
+ *   local d = kam.DMU()
+ *   d:add{name = "Ирина", title = "Финансовый директор", influence = 0.8, attitude = 2,
+ *         buying_roles = {"economic"}, traits = {detail = 0.9}, email = "...", phone = "..."}
+ *   #d, d:count(), d:profile(i) (1-based), d:profiles(), d:stakeholder(i), d:emphasis(),
+ *   d:warnings(), d:warning_flags()
+ *
+ * Roles, styles, buying roles and warnings are strings; a role argument may also be a number.
+ * Errors are raised as kam error tables {status, code, message}. */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
 #include "lkam.h"
 
-void kam__lua_open_dmu(lua_State *L) { (void)L; }
+#define DMU_MT "kam.DMU"
+
+typedef struct ldmu {
+  kam_ctx *ctx;
+  kam_dmu *dmu;
+} ldmu;
+
+static const char *const trait_names[3] = {"dominance", "people", "detail"};
+
+static int raise(lua_State *L, int status, const char *msg) {
+  kam__lua_push_error(L, status, msg);
+  return lua_error(L);
+}
+
+static int raisef(lua_State *L, int status, const char *fmt, const char *arg) {
+  lua_pushfstring(L, fmt, arg);
+  return raise(L, status, lua_tostring(L, -1));
+}
+
+/* A string argument without embedded NULs (the library reads NUL-terminated text). */
+static const char *check_text(lua_State *L, int idx, const char *what, size_t *len) {
+  size_t n;
+  const char *s;
+  if (lua_type(L, idx) != LUA_TSTRING) raisef(L, KAM_EINVAL, "%s must be a string", what);
+  s = lua_tolstring(L, idx, &n);
+  if (len) *len = n;
+  return s;
+}
+
+static const char *opt_cstring(lua_State *L, int idx, const char *what) {
+  size_t n;
+  const char *s;
+  if (lua_isnil(L, idx)) return NULL;
+  s = check_text(L, idx, what, &n);
+  if (strlen(s) != n) raisef(L, KAM_EINVAL, "%s contains a NUL character", what);
+  return s;
+}
+
+/* nil/name/number -> KAM_ROLE_* (numbers are checked by the library). */
+static int32_t role_arg(lua_State *L, int idx) {
+  if (lua_isnoneornil(L, idx)) return KAM_ROLE_UNKNOWN;
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t n;
+    const char *s = lua_tolstring(L, idx, &n);
+    int32_t role;
+    if (kam_role_from_name(&role, s, n) != KAM_OK)
+      raisef(L, KAM_EINVAL,
+             "role '%s' is not one of unknown, executive, finance, technical, hr, procurement, "
+             "legal, operations, marketing",
+             s);
+    return role;
+  }
+  if (lua_isinteger(L, idx)) {
+    lua_Integer v = lua_tointeger(L, idx);
+    return v < INT32_MIN || v > INT32_MAX ? INT32_MAX : (int32_t)v;
+  }
+  raise(L, KAM_EINVAL, "role must be a name or an integer");
+  return 0;
+}
+
+/* nil, {dominance=, people=, detail=} or {d, p, x} -> 3 doubles (NaN: not observed). */
+static void traits_arg(lua_State *L, int idx, double out[3]) {
+  int k;
+  for (k = 0; k < 3; k++)
+    out[k] = NAN;
+  if (lua_isnoneornil(L, idx)) return;
+  if (!lua_istable(L, idx)) raise(L, KAM_EINVAL, "traits must be a table");
+  idx = lua_absindex(L, idx);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    int slot = -1;
+    if (lua_type(L, -2) == LUA_TSTRING) {
+      const char *key = lua_tostring(L, -2);
+      for (k = 0; k < 3; k++)
+        if (!strcmp(key, trait_names[k])) slot = k;
+      if (slot < 0)
+        raisef(L, KAM_EINVAL, "unknown trait '%s' (traits are dominance, people, detail)", key);
+    } else if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= 3) {
+      slot = (int)lua_tointeger(L, -2) - 1;
+    } else {
+      raise(L, KAM_EINVAL, "traits: keys are dominance, people, detail (or 1..3)");
+    }
+    if (!lua_isnumber(L, -1)) raisef(L, KAM_EINVAL, "trait %s is not a number", trait_names[slot]);
+    out[slot] = (double)lua_tonumber(L, -1);
+    lua_pop(L, 1);
+  }
+}
+
+static uint32_t buying_roles_arg(lua_State *L, int idx) {
+  uint32_t bits = 0, one;
+  size_t n;
+  const char *s;
+  int t = lua_type(L, idx);
+  if (t == LUA_TNIL || t == LUA_TNONE) return 0;
+  if (t == LUA_TNUMBER) {
+    lua_Integer v;
+    if (!lua_isinteger(L, idx))
+      raise(L, KAM_EINVAL, "buying_roles must be names or KAM_BUYER_* bits");
+    v = lua_tointeger(L, idx);
+    return v < 0 || v > (lua_Integer)UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+  }
+  if (t == LUA_TSTRING) {
+    s = lua_tolstring(L, idx, &n);
+    if (kam_buyer_roles_parse(&bits, s, n) != KAM_OK)
+      raisef(L, KAM_EPARSE, "buying roles '%s': they are economic, user, technical, coach", s);
+    return bits;
+  }
+  if (t == LUA_TTABLE) {
+    lua_Integer i, len = luaL_len(L, idx);
+    for (i = 1; i <= len; i++) {
+      lua_geti(L, idx, i);
+      if (lua_type(L, -1) != LUA_TSTRING) raise(L, KAM_EINVAL, "buying_roles items must be names");
+      s = lua_tolstring(L, -1, &n);
+      if (kam_buyer_roles_parse(&one, s, n) != KAM_OK)
+        raisef(L, KAM_EPARSE, "buying roles '%s': they are economic, user, technical, coach", s);
+      bits |= one;
+      lua_pop(L, 1);
+    }
+    return bits;
+  }
+  raise(L, KAM_EINVAL, "buying_roles must be a string, a list of names or an integer");
+  return 0;
+}
+
+static void push_mix(lua_State *L, const double mix[3]) {
+  int k;
+  lua_createtable(L, 0, 3);
+  for (k = 0; k < 3; k++) {
+    lua_pushnumber(L, mix[k]);
+    lua_setfield(L, -2, kam_style_name(k));
+  }
+}
+
+static void push_names(lua_State *L, uint32_t bits, const char *(*name)(uint32_t)) {
+  uint32_t b;
+  int i = 0;
+  lua_newtable(L);
+  for (b = 1; b <= 8; b <<= 1)
+    if (bits & b) {
+      lua_pushstring(L, name(b));
+      lua_rawseti(L, -2, ++i);
+    }
+}
+
+static void push_profile_fields(lua_State *L, const kam_profile *p) {
+  lua_pushstring(L, kam_role_name(p->role));
+  lua_setfield(L, -2, "role");
+  lua_pushnumber(L, p->role_confidence);
+  lua_setfield(L, -2, "role_confidence");
+  push_mix(L, p->style);
+  lua_setfield(L, -2, "style");
+  lua_pushstring(L, kam_style_name(p->primary_style));
+  lua_setfield(L, -2, "primary_style");
+  lua_pushnumber(L, p->confidence);
+  lua_setfield(L, -2, "confidence");
+}
+
+/* ---- functions without a DMU ---- */
+
+static int l_role_from_title(lua_State *L) {
+  size_t n;
+  const char *s;
+  int32_t role;
+  double c;
+  int rc;
+  if (lua_isnoneornil(L, 1)) return raise(L, KAM_EINVAL, "title is nil");
+  s = check_text(L, 1, "title", &n);
+  rc = kam_role_from_title(&role, &c, s, n);
+  if (rc) return raise(L, rc, rc == KAM_EPARSE ? "title is not valid UTF-8" : NULL);
+  lua_pushstring(L, kam_role_name(role));
+  lua_pushnumber(L, c);
+  return 2;
+}
+
+static int l_explain_title(lua_State *L) {
+  size_t n, need = 0;
+  const char *s;
+  char *buf;
+  int rc;
+  if (lua_isnoneornil(L, 1)) return raise(L, KAM_EINVAL, "title is nil");
+  s = check_text(L, 1, "title", &n);
+  rc = kam_role_explain(NULL, 0, &need, s, n);
+  if (rc) return raise(L, rc, rc == KAM_EPARSE ? "title is not valid UTF-8" : NULL);
+  buf = (char *)lua_newuserdatauv(L, need + 1, 0);
+  kam_role_explain(buf, need + 1, NULL, s, n);
+  lua_pushlstring(L, buf, need);
+  return 1;
+}
+
+static int l_role_name(lua_State *L) {
+  lua_Integer v = luaL_checkinteger(L, 1);
+  const char *name = v < INT32_MIN || v > INT32_MAX ? NULL : kam_role_name((int32_t)v);
+  if (!name) return raise(L, KAM_EINVAL, "not a role number (0..8)");
+  lua_pushstring(L, name);
+  return 1;
+}
+
+static int l_role_from_name(lua_State *L) {
+  size_t n;
+  const char *s = check_text(L, 1, "role name", &n);
+  int32_t role;
+  int rc = kam_role_from_name(&role, s, n);
+  if (rc) return raisef(L, rc, "'%s' is not a role", s);
+  lua_pushinteger(L, role);
+  return 1;
+}
+
+static int l_style_name(lua_State *L) {
+  lua_Integer v = luaL_checkinteger(L, 1);
+  const char *name = v < 0 || v > 2 ? NULL : kam_style_name((int32_t)v);
+  if (!name) return raise(L, KAM_EINVAL, "not a style number (0..2)");
+  lua_pushstring(L, name);
+  return 1;
+}
+
+static int l_role_style_prior(lua_State *L) {
+  double mix[3];
+  if (kam_role_style_prior(mix, role_arg(L, 1)) != KAM_OK)
+    return raise(L, KAM_EINVAL, "not a role");
+  push_mix(L, mix);
+  return 1;
+}
+
+/* kam.style_profile(role [, role_confidence = 1 [, traits]]) */
+static int l_style_profile(lua_State *L) {
+  kam_profile p;
+  double traits[3], c;
+  int32_t role;
+  LKAM_ARGS(L, 3);
+  role = role_arg(L, 1);
+  c = lua_isnil(L, 2) ? 1.0 : (double)luaL_checknumber(L, 2);
+  traits_arg(L, 3, traits);
+  memset(&p, 0, sizeof p);
+  p.struct_size = sizeof p;
+  if (kam_style_profile(&p, role, c, traits) != KAM_OK)
+    return raise(L, KAM_EINVAL,
+                 "bad style profile argument (role, role_confidence 0..1, traits 0..1)");
+  lua_newtable(L);
+  push_profile_fields(L, &p);
+  return 1;
+}
+
+static int l_buyer_role_name(lua_State *L) {
+  lua_Integer v = luaL_checkinteger(L, 1);
+  const char *name = v < 0 || v > 8 ? NULL : kam_buyer_role_name((uint32_t)v);
+  if (!name) return raise(L, KAM_EINVAL, "not a single buying role flag (1, 2, 4, 8)");
+  lua_pushstring(L, name);
+  return 1;
+}
+
+static int l_buyer_roles_parse(lua_State *L) {
+  size_t n;
+  const char *s = check_text(L, 1, "buying roles", &n);
+  uint32_t bits;
+  int rc = kam_buyer_roles_parse(&bits, s, n);
+  if (rc) return raisef(L, rc, "buying roles '%s': they are economic, user, technical, coach", s);
+  lua_pushinteger(L, bits);
+  return 1;
+}
+
+static int l_dmu_warning_name(lua_State *L) {
+  lua_Integer v = luaL_checkinteger(L, 1);
+  const char *name = v < 0 || v > 8 ? NULL : kam_dmu_warning_name((uint32_t)v);
+  if (!name) return raise(L, KAM_EINVAL, "not a single warning flag (1, 2, 4, 8)");
+  lua_pushstring(L, name);
+  return 1;
+}
+
+/* ---- the DMU object ---- */
+
+static ldmu *check_dmu(lua_State *L, int idx) {
+  ldmu *u = (ldmu *)luaL_checkudata(L, idx, DMU_MT);
+  if (!u->dmu) luaL_error(L, "the DMU has been closed");
+  return u;
+}
+
+static int l_dmu_new(lua_State *L) {
+  ldmu *u = (ldmu *)lua_newuserdatauv(L, sizeof *u, 0);
+  int rc;
+  u->ctx = NULL;
+  u->dmu = NULL;
+  luaL_setmetatable(L, DMU_MT);
+  u->ctx = kam__lua_newctx(L);
+  rc = kam_dmu_new(&u->dmu, u->ctx);
+  if (rc) return kam__lua_error(L, rc, u->ctx);
+  return 1;
+}
+
+static int l_dmu_gc(lua_State *L) {
+  ldmu *u = (ldmu *)luaL_checkudata(L, 1, DMU_MT);
+  kam_dmu_free(u->dmu);
+  kam_ctx_free(u->ctx);
+  u->dmu = NULL;
+  u->ctx = NULL;
+  return 0;
+}
+
+static const char *const add_keys[] = {"name",         "title",  "role",  "influence", "attitude",
+                                       "buying_roles", "traits", "email", "phone",     NULL};
+
+/* d:add{name=, title=, role=, influence=, attitude=, buying_roles=, traits=, email=, phone=}
+ * -> the 1-based index of the person */
+static int l_dmu_add(lua_State *L) {
+  ldmu *u;
+  kam_stakeholder s;
+  int rc, k;
+  LKAM_ARGS(L, 2);
+  u = check_dmu(L, 1);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  /* unknown keys are typos: refuse them */
+  lua_pushnil(L);
+  while (lua_next(L, 2)) {
+    int known = 0;
+    if (lua_type(L, -2) == LUA_TSTRING)
+      for (k = 0; add_keys[k]; k++)
+        if (!strcmp(lua_tostring(L, -2), add_keys[k])) known = 1;
+    if (!known) {
+      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "(not a string)";
+      return raisef(L, KAM_EINVAL,
+                    "unknown field '%s' (fields: name, title, role, influence, attitude, "
+                    "buying_roles, traits, email, phone)",
+                    key);
+    }
+    lua_pop(L, 1);
+  }
+  memset(&s, 0, sizeof s);
+  s.struct_size = sizeof s;
+  /* the strings stay on the stack (slots 3..6) until the call returns */
+  lua_getfield(L, 2, "name");
+  s.name = opt_cstring(L, 3, "name");
+  lua_getfield(L, 2, "title");
+  s.title = opt_cstring(L, 4, "title");
+  lua_getfield(L, 2, "email");
+  s.email = opt_cstring(L, 5, "email");
+  lua_getfield(L, 2, "phone");
+  s.phone = opt_cstring(L, 6, "phone");
+  lua_getfield(L, 2, "role");
+  s.role = role_arg(L, 7);
+  lua_getfield(L, 2, "influence");
+  if (lua_isnil(L, 8))
+    s.influence = NAN;
+  else if (lua_isnumber(L, 8))
+    s.influence = (double)lua_tonumber(L, 8);
+  else
+    return raise(L, KAM_EINVAL, "influence must be a number (0..1) or nil");
+  lua_getfield(L, 2, "attitude");
+  if (lua_isnil(L, 9)) {
+    s.attitude = 0;
+  } else {
+    lua_Integer v;
+    if (!lua_isinteger(L, 9) &&
+        !(lua_isnumber(L, 9) && lua_tonumber(L, 9) == floor(lua_tonumber(L, 9))))
+      return raise(L, KAM_EINVAL, "attitude must be a whole number (-5..+5)");
+    if (!lua_isinteger(L, 9)) {
+      lua_Number x = lua_tonumber(L, 9);
+      v = x > 1e9 ? INT32_MAX : x < -1e9 ? INT32_MIN : (lua_Integer)x;
+    } else {
+      v = lua_tointeger(L, 9);
+    }
+    s.attitude = v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : (int32_t)v;
+  }
+  lua_getfield(L, 2, "buying_roles");
+  s.buying_roles = buying_roles_arg(L, 10);
+  lua_getfield(L, 2, "traits");
+  traits_arg(L, 11, s.traits);
+  rc = kam_dmu_add(u->dmu, &s);
+  if (rc) return kam__lua_error(L, rc, u->ctx);
+  lua_pushinteger(L, (lua_Integer)kam_dmu_count(u->dmu));
+  return 1;
+}
+
+static int l_dmu_count(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)kam_dmu_count(check_dmu(L, 1)->dmu));
+  return 1;
+}
+
+/* 1-based Lua index -> 0-based; out of range becomes SIZE_MAX so the library reports it */
+static size_t index_arg(lua_State *L, int idx) {
+  lua_Integer i = luaL_checkinteger(L, idx);
+  return i < 1 ? SIZE_MAX : (size_t)(i - 1);
+}
+
+static void push_stakeholder(lua_State *L, ldmu *u, size_t i) {
+  kam_stakeholder s;
+  int rc, k;
+  memset(&s, 0, sizeof s);
+  s.struct_size = sizeof s;
+  rc = kam_dmu_stakeholder(&s, u->dmu, i);
+  if (rc) kam__lua_error(L, rc, u->ctx);
+  lua_newtable(L);
+  if (s.name) {
+    lua_pushstring(L, s.name);
+    lua_setfield(L, -2, "name");
+  }
+  if (s.title) {
+    lua_pushstring(L, s.title);
+    lua_setfield(L, -2, "title");
+  }
+  if (s.email) {
+    lua_pushstring(L, s.email);
+    lua_setfield(L, -2, "email");
+  }
+  if (s.phone) {
+    lua_pushstring(L, s.phone);
+    lua_setfield(L, -2, "phone");
+  }
+  lua_pushstring(L, kam_role_name(s.role));
+  lua_setfield(L, -2, "role");
+  lua_pushboolean(L, s.role != KAM_ROLE_UNKNOWN);
+  lua_setfield(L, -2, "role_given");
+  if (!isnan(s.influence)) {
+    lua_pushnumber(L, s.influence);
+    lua_setfield(L, -2, "influence");
+  }
+  lua_pushinteger(L, s.attitude);
+  lua_setfield(L, -2, "attitude");
+  push_names(L, s.buying_roles, kam_buyer_role_name);
+  lua_setfield(L, -2, "buying_roles");
+  lua_newtable(L);
+  for (k = 0; k < 3; k++)
+    if (!isnan(s.traits[k])) {
+      lua_pushnumber(L, s.traits[k]);
+      lua_setfield(L, -2, trait_names[k]);
+    }
+  lua_setfield(L, -2, "traits");
+}
+
+static void push_profile(lua_State *L, ldmu *u, size_t i) {
+  kam_profile p;
+  int rc;
+  memset(&p, 0, sizeof p);
+  p.struct_size = sizeof p;
+  rc = kam_dmu_profile(&p, u->dmu, i);
+  if (rc) kam__lua_error(L, rc, u->ctx);
+  push_stakeholder(L, u, i);
+  push_profile_fields(L, &p);
+}
+
+static int l_dmu_stakeholder(lua_State *L) {
+  ldmu *u = check_dmu(L, 1);
+  push_stakeholder(L, u, index_arg(L, 2));
+  return 1;
+}
+
+static int l_dmu_profile(lua_State *L) {
+  ldmu *u = check_dmu(L, 1);
+  push_profile(L, u, index_arg(L, 2));
+  return 1;
+}
+
+static int l_dmu_profiles(lua_State *L) {
+  ldmu *u = check_dmu(L, 1);
+  size_t i, n = kam_dmu_count(u->dmu);
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    push_profile(L, u, i);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+static int l_dmu_emphasis(lua_State *L) {
+  ldmu *u = check_dmu(L, 1);
+  double e[3];
+  int rc = kam_dmu_emphasis(e, u->dmu);
+  if (rc) return kam__lua_error(L, rc, u->ctx);
+  push_mix(L, e);
+  return 1;
+}
+
+static int l_dmu_warning_flags(lua_State *L) {
+  ldmu *u = check_dmu(L, 1);
+  uint32_t w;
+  int rc = kam_dmu_warnings(&w, u->dmu);
+  if (rc) return kam__lua_error(L, rc, u->ctx);
+  lua_pushinteger(L, w);
+  return 1;
+}
+
+static int l_dmu_warnings(lua_State *L) {
+  ldmu *u = check_dmu(L, 1);
+  uint32_t w;
+  int rc = kam_dmu_warnings(&w, u->dmu);
+  if (rc) return kam__lua_error(L, rc, u->ctx);
+  push_names(L, w, kam_dmu_warning_name);
+  return 1;
+}
+
+static int l_dmu_tostring(lua_State *L) {
+  ldmu *u = (ldmu *)luaL_checkudata(L, 1, DMU_MT);
+  if (u->dmu)
+    lua_pushfstring(L, "kam.DMU (%d people)", (int)kam_dmu_count(u->dmu));
+  else
+    lua_pushliteral(L, "kam.DMU (closed)");
+  return 1;
+}
+
+static void set_names(lua_State *L, const char *field, int n, const char *(*name)(int)) {
+  int i;
+  lua_createtable(L, n, 0);
+  for (i = 0; i < n; i++) {
+    lua_pushstring(L, name(i));
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, field);
+}
+
+static const char *role_i(int i) { return kam_role_name(i); }
+static const char *style_i(int i) { return kam_style_name(i); }
+static const char *buyer_i(int i) { return kam_buyer_role_name(1u << i); }
+static const char *warning_i(int i) { return kam_dmu_warning_name(1u << i); }
+
+void kam__lua_open_dmu(lua_State *L) {
+  static const luaL_Reg fns[] = {{"role_from_title", l_role_from_title},
+                                 {"explain_title", l_explain_title},
+                                 {"role_name", l_role_name},
+                                 {"role_from_name", l_role_from_name},
+                                 {"style_name", l_style_name},
+                                 {"role_style_prior", l_role_style_prior},
+                                 {"style_profile", l_style_profile},
+                                 {"buyer_role_name", l_buyer_role_name},
+                                 {"buyer_roles_parse", l_buyer_roles_parse},
+                                 {"dmu_warning_name", l_dmu_warning_name},
+                                 {"DMU", l_dmu_new},
+                                 {NULL, NULL}};
+  static const luaL_Reg methods[] = {{"add", l_dmu_add},
+                                     {"count", l_dmu_count},
+                                     {"stakeholder", l_dmu_stakeholder},
+                                     {"profile", l_dmu_profile},
+                                     {"profiles", l_dmu_profiles},
+                                     {"emphasis", l_dmu_emphasis},
+                                     {"warnings", l_dmu_warnings},
+                                     {"warning_flags", l_dmu_warning_flags},
+                                     {NULL, NULL}};
+  luaL_setfuncs(L, fns, 0);
+  set_names(L, "ROLES", KAM_ROLE_COUNT, role_i);
+  set_names(L, "STYLES", KAM_STYLE_COUNT, style_i);
+  set_names(L, "BUYER_ROLES", 4, buyer_i);
+  set_names(L, "WARNINGS", 4, warning_i);
+  if (luaL_newmetatable(L, DMU_MT)) {
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_dmu_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, l_dmu_gc);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, l_dmu_count);
+    lua_setfield(L, -2, "__len");
+    lua_pushcfunction(L, l_dmu_tostring);
+    lua_setfield(L, -2, "__tostring");
+  }
+  lua_pop(L, 1);
+}

@@ -1,4 +1,725 @@
-/* lkam_proposal.c - the proposal part of the Lua module (written with the proposal module). */
+/* lkam_proposal.c - commercial proposals (kam/proposal.h) for Lua:
+ *
+ *   local p = kam.Proposal.from_json(text)         -- or kam.Proposal.from_table(t), kam.Proposal()
+ *   p:render("html")                               -- "html" (default), "markdown"/"md", "text"/"txt", "json"
+ *   p:render_template("{{client.name}}: {{totals.total.text}}")
+ *   p:totals()   --> {gross = "12088950.00", ..., total = "12206699.00", optional_total = "...",
+ *                     minor = {gross = 1208895000, ...}}     (exact decimal strings, major units)
+ *   p:model()    --> the assembled document model (kam_proposal_to_value) as Lua tables
+ *   p:to_json(), p:to_table(), p:check(), p:is_complete(), p:count(part), p:clear(part)
+ *   p:set_lang(s), p:set_currency(s), p:set_title(s), p:set_summary(s), p:set_exclusive(s),
+ *   p:set_terms(s), p:set_seller(name, details), p:set_client(name, context),
+ *   p:set_issued("2026-11-27" | days), p:set_valid_days(n), p:set_prices_include_vat(bool),
+ *   p:set_rounding("line" | "total"), p:set_cash_flows{rate =, values = {...}, period =} | nil,
+ *   p:add_argument{style =, title =, text =}, p:add_reference{company =, project =, result =,
+ *   contact = {name =, position =, phone =, email =}}, p:add_figure{label =, value =, unit =},
+ *   p:add_item{description =, quantity =, unit_price =, sku =, unit =, discount_percent =,
+ *   vat_percent =, optional =, section =}, p:add_team_member{name =, position =, phone =, email =},
+ *   p:add_stakeholder{name =, title =, role =, email =, phone =, influence =, attitude =,
+ *   buying_roles = {...}, traits = {dominance =, people =, detail =}}, p:set_dmu(kam.DMU() | nil)
+ *
+ * unit_price: a string in major units ("1000.00", exact) or an integer in minor units; floats
+ * are refused (money is never binary floating point). Quantities and percents: strings or
+ * numbers. Every method that changes the proposal returns it (for chaining). Errors are kam
+ * error tables {status, code, message}; messages name the JSON path ("items[3].unit_price"). */
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
 #include "lkam.h"
 
-void kam__lua_open_proposal(lua_State *L) { (void)L; }
+#define PROPOSAL_MT "kam.Proposal"
+#define DMU_MT "kam.DMU"
+
+typedef struct lproposal {
+  kam_ctx *ctx;
+  kam_proposal *p;
+} lproposal;
+
+/* The layout of lkam_dmu.c's userdata (kam.DMU): the ctx, then the DMU. */
+typedef struct ldmu_view {
+  kam_ctx *ctx;
+  kam_dmu *dmu;
+} ldmu_view;
+
+static int raise(lua_State *L, int status, const char *msg) {
+  kam__lua_push_error(L, status, msg);
+  return lua_error(L);
+}
+
+static lproposal *check_proposal(lua_State *L, int idx) {
+  lproposal *u = (lproposal *)luaL_checkudata(L, idx, PROPOSAL_MT);
+  if (!u->p) raise(L, KAM_EINVAL, "the proposal has been closed");
+  return u;
+}
+
+static int check_rc(lua_State *L, lproposal *u, int rc) {
+  if (rc) kam__lua_error(L, rc, u->ctx);
+  return 0;
+}
+
+/* Pushes a new, empty proposal userdata (its ctx and handle filled by the caller). */
+static lproposal *push_new(lua_State *L) {
+  lproposal *u = (lproposal *)lua_newuserdatauv(L, sizeof *u, 1);
+  u->ctx = NULL;
+  u->p = NULL;
+  luaL_setmetatable(L, PROPOSAL_MT);
+  u->ctx = kam__lua_newctx(L);
+  return u;
+}
+
+/* Text field of a table (nil: NULL); must be a string without NULs. */
+static const char *field_text(lua_State *L, int t, const char *key) {
+  const char *s;
+  size_t n;
+  int type = lua_getfield(L, t, key);
+  if (type == LUA_TNIL) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  if (type != LUA_TSTRING) {
+    lua_pushfstring(L, "%s must be a string", key);
+    raise(L, KAM_EINVAL, lua_tostring(L, -1));
+  }
+  s = lua_tolstring(L, -1, &n);
+  if (strlen(s) != n) {
+    lua_pushfstring(L, "%s contains a NUL character", key);
+    raise(L, KAM_EINVAL, lua_tostring(L, -1));
+  }
+  lua_pop(L, 1); /* the string stays alive in the table */
+  return s;
+}
+
+/* A decimal field: a string, or a number converted to its text (kept on the stack until
+ * settop). */
+static const char *field_decimal(lua_State *L, int t, const char *key) {
+  int type = lua_getfield(L, t, key);
+  if (type == LUA_TNIL) {
+    lua_pop(L, 1);
+    return NULL;
+  }
+  if (type == LUA_TNUMBER) return luaL_tolstring(L, -1, NULL); /* leaves both on the stack */
+  if (type == LUA_TSTRING) return lua_tostring(L, -1);
+  lua_pushfstring(L, "%s must be a decimal string or a number", key);
+  raise(L, KAM_EINVAL, lua_tostring(L, -1));
+  return NULL;
+}
+
+static double field_number(lua_State *L, int t, const char *key, double dflt) {
+  double v = dflt;
+  int type = lua_getfield(L, t, key);
+  if (type == LUA_TNUMBER) {
+    v = lua_tonumber(L, -1);
+  } else if (type != LUA_TNIL) {
+    lua_pushfstring(L, "%s must be a number", key);
+    raise(L, KAM_EINVAL, lua_tostring(L, -1));
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+static const char *opt_text(lua_State *L, int idx, const char *what) {
+  size_t n;
+  const char *s;
+  if (lua_isnoneornil(L, idx)) return NULL;
+  if (lua_type(L, idx) != LUA_TSTRING) {
+    lua_pushfstring(L, "%s must be a string", what);
+    raise(L, KAM_EINVAL, lua_tostring(L, -1));
+  }
+  s = lua_tolstring(L, idx, &n);
+  if (strlen(s) != n) {
+    lua_pushfstring(L, "%s contains a NUL character", what);
+    raise(L, KAM_EINVAL, lua_tostring(L, -1));
+  }
+  return s;
+}
+
+static int name_index(const char *s, const char *const names[], int n) {
+  int i;
+  for (i = 0; s && i < n; i++)
+    if (!strcmp(s, names[i])) return i;
+  return -1;
+}
+
+/* ---- construction ------------------------------------------------------------------------ */
+
+static int l_new(lua_State *L) {
+  lproposal *u = push_new(L);
+  check_rc(L, u, kam_proposal_new(&u->p, u->ctx));
+  return 1;
+}
+
+static int from_json_text(lua_State *L, const char *s, size_t len) {
+  lproposal *u = push_new(L);
+  check_rc(L, u, kam_proposal_from_json(&u->p, u->ctx, s, len));
+  return 1;
+}
+
+static int l_from_json(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  return from_json_text(L, s, len);
+}
+
+static int l_from_table(lua_State *L) {
+  kam_value *v = NULL;
+  kam__lua_sink sink = {NULL, 0, 0};
+  int rc;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  kam__lua_tovalue(L, 1, NULL, &v); /* pushes the holder (index 2) */
+  rc = kam_json_write(v, 0, kam__lua_sink_write, &sink);
+  kam__lua_value_release(L, 2);
+  if (rc) {
+    kam__lua_sink_free(&sink);
+    return raise(L, rc, "the table cannot be written as JSON");
+  }
+  kam__lua_sink_push(L, &sink); /* index 3 */
+  {
+    size_t len;
+    const char *s = lua_tolstring(L, 3, &len);
+    return from_json_text(L, s, len);
+  }
+}
+
+/* ---- output ------------------------------------------------------------------------------ */
+
+static int l_to_json(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  kam__lua_sink sink = {NULL, 0, 0};
+  int rc = kam_proposal_write_json(u->p, kam__lua_sink_write, &sink);
+  if (rc) {
+    kam__lua_sink_free(&sink);
+    return kam__lua_error(L, rc, u->ctx);
+  }
+  kam__lua_sink_push(L, &sink);
+  return 1;
+}
+
+static int l_to_table(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  kam__lua_sink sink = {NULL, 0, 0};
+  kam_value *v = NULL;
+  int rc = kam_proposal_write_json(u->p, kam__lua_sink_write, &sink);
+  if (!rc) rc = kam_json_parse(&v, u->ctx, sink.data ? sink.data : "", sink.len);
+  kam__lua_sink_free(&sink);
+  if (rc) return kam__lua_error(L, rc, u->ctx);
+  kam__lua_pushvalue(L, v);
+  kam_value_free(v);
+  return 1;
+}
+
+static int l_model(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  kam_value *v = NULL;
+  check_rc(L, u, kam_proposal_to_value(&v, u->p));
+  kam__lua_pushvalue(L, v);
+  kam_value_free(v);
+  return 1;
+}
+
+static int l_totals(lua_State *L) {
+  static const char *const names[] = {"gross", "discount", "net", "vat", "total", "optional_total"};
+  lproposal *u = check_proposal(L, 1);
+  kam_totals t;
+  int64_t values[6];
+  char text[64], currency[8] = "RUB";
+  kam_value *doc = NULL;
+  kam__lua_sink sink = {NULL, 0, 0};
+  int i, digits, rc;
+  memset(&t, 0, sizeof t);
+  t.struct_size = sizeof t;
+  check_rc(L, u, kam_proposal_totals(&t, u->p));
+  /* The currency (for its digits) from the document. */
+  rc = kam_proposal_write_json(u->p, kam__lua_sink_write, &sink);
+  if (!rc) rc = kam_json_parse(&doc, u->ctx, sink.data ? sink.data : "", sink.len);
+  kam__lua_sink_free(&sink);
+  if (rc) return kam__lua_error(L, rc, u->ctx);
+  {
+    const char *c = kam_value_string(kam_value_get(doc, "currency", 8), NULL);
+    if (c && strlen(c) < sizeof currency) strcpy(currency, c);
+  }
+  kam_value_free(doc);
+  digits = kam_currency_digits(currency);
+  if (digits < 0) digits = 2;
+  values[0] = t.gross;
+  values[1] = t.discount;
+  values[2] = t.net;
+  values[3] = t.vat;
+  values[4] = t.total;
+  values[5] = t.optional_total;
+  lua_createtable(L, 0, 7);
+  for (i = 0; i < 6; i++) {
+    /* Exact major units: the digits of the minor amount with the point put in. */
+    uint64_t mag = values[i] < 0 ? (uint64_t)0 - (uint64_t)values[i] : (uint64_t)values[i];
+    char digits_rev[32];
+    int n = 0, o = 0, k;
+    do {
+      digits_rev[n++] = (char)('0' + (int)(mag % 10));
+      mag /= 10;
+    } while (mag);
+    while (n <= digits) digits_rev[n++] = '0';
+    if (values[i] < 0) text[o++] = '-';
+    for (k = n; k > 0; k--) {
+      if (k == digits) text[o++] = '.';
+      text[o++] = digits_rev[k - 1];
+    }
+    text[o] = '\0';
+    lua_pushstring(L, text);
+    lua_setfield(L, -2, names[i]);
+  }
+  lua_createtable(L, 0, 6);
+  for (i = 0; i < 6; i++) {
+    lua_pushinteger(L, values[i]);
+    lua_setfield(L, -2, names[i]);
+  }
+  lua_setfield(L, -2, "minor");
+  return 1;
+}
+
+static int format_arg(lua_State *L, int idx) {
+  static const char *const names[] = {"markdown", "md", "html", "text", "txt", "json", NULL};
+  static const int formats[] = {KAM_FORMAT_MARKDOWN, KAM_FORMAT_MARKDOWN, KAM_FORMAT_HTML,
+                                KAM_FORMAT_TEXT,     KAM_FORMAT_TEXT,     KAM_FORMAT_JSON};
+  const char *f = luaL_optstring(L, idx, "html");
+  int i = name_index(f, names, 6);
+  if (i < 0) {
+    lua_pushfstring(L, "format '%s' is not html, markdown, text or json", f);
+    raise(L, KAM_EINVAL, lua_tostring(L, -1));
+  }
+  return formats[i];
+}
+
+static int l_render(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  int format = format_arg(L, 2), rc;
+  kam__lua_sink sink = {NULL, 0, 0};
+  rc = kam_proposal_render(u->p, format, kam__lua_sink_write, &sink);
+  if (rc) {
+    kam__lua_sink_free(&sink);
+    return kam__lua_error(L, rc, u->ctx);
+  }
+  kam__lua_sink_push(L, &sink);
+  return 1;
+}
+
+static int l_render_template(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  size_t len;
+  const char *src = luaL_checklstring(L, 2, &len);
+  kam_template *t = NULL;
+  kam__lua_sink sink = {NULL, 0, 0};
+  int rc = kam_template_compile(&t, u->ctx, src, len);
+  if (!rc) rc = kam_proposal_render_template(u->p, t, kam__lua_sink_write, &sink);
+  kam_template_free(t);
+  if (rc) {
+    kam__lua_sink_free(&sink);
+    return kam__lua_error(L, rc, u->ctx);
+  }
+  kam__lua_sink_push(L, &sink);
+  return 1;
+}
+
+/* ---- simple parts ------------------------------------------------------------------------ */
+
+#define TEXT_SETTER(name)                                                        \
+  static int l_set_##name(lua_State *L) {                                        \
+    lproposal *u = check_proposal(L, 1);                                         \
+    check_rc(L, u, kam_proposal_set_##name(u->p, opt_text(L, 2, #name)));        \
+    lua_settop(L, 1);                                                            \
+    return 1;                                                                    \
+  }
+TEXT_SETTER(lang)
+TEXT_SETTER(currency)
+TEXT_SETTER(title)
+TEXT_SETTER(summary)
+TEXT_SETTER(exclusive)
+TEXT_SETTER(terms)
+
+static int l_set_seller(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  check_rc(L, u, kam_proposal_set_seller(u->p, opt_text(L, 2, "seller.name"),
+                                         opt_text(L, 3, "seller.details")));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_set_client(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  check_rc(L, u, kam_proposal_set_client(u->p, opt_text(L, 2, "client.name"),
+                                         opt_text(L, 3, "client.context")));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_set_issued(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  kam_date d;
+  if (lua_type(L, 2) == LUA_TSTRING) {
+    size_t len;
+    const char *s = lua_tolstring(L, 2, &len);
+    if (kam_date_parse(&d, s, len) != KAM_OK) return raise(L, KAM_EINVAL, "issued: not a date YYYY-MM-DD");
+  } else {
+    lua_Integer days = luaL_checkinteger(L, 2);
+    if (days < INT32_MIN || days > INT32_MAX) return raise(L, KAM_EINVAL, "issued: out of range");
+    d = (kam_date)days;
+  }
+  check_rc(L, u, kam_proposal_set_issued(u->p, d));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_set_valid_days(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  if (n < INT32_MIN || n > INT32_MAX) return raise(L, KAM_EINVAL, "valid_days: out of range");
+  check_rc(L, u, kam_proposal_set_valid_days(u->p, (int32_t)n));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_set_prices_include_vat(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  check_rc(L, u, kam_proposal_set_prices_include_vat(u->p, lua_isnone(L, 2) || lua_toboolean(L, 2)));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_set_rounding(lua_State *L) {
+  static const char *const names[] = {"line", "total"};
+  lproposal *u = check_proposal(L, 1);
+  int i = name_index(luaL_checkstring(L, 2), names, 2);
+  if (i < 0) return raise(L, KAM_EINVAL, "rounding must be 'line' or 'total'");
+  check_rc(L, u, kam_proposal_set_rounding(u->p, i == 0 ? KAM_ROUNDING_LINE : KAM_ROUNDING_TOTAL));
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* ---- records ----------------------------------------------------------------------------- */
+
+static int l_add_argument(lua_State *L) {
+  static const char *const styles[] = {"authority", "relational", "analytical"};
+  lproposal *u = check_proposal(L, 1);
+  kam_argument a;
+  const char *style;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  memset(&a, 0, sizeof a);
+  a.struct_size = sizeof a;
+  style = field_text(L, 2, "style");
+  a.style = name_index(style, styles, 3);
+  if (a.style < 0) return raise(L, KAM_EINVAL, "style must be authority, relational or analytical");
+  a.title = field_text(L, 2, "title");
+  a.text = field_text(L, 2, "text");
+  check_rc(L, u, kam_proposal_add_argument(u->p, &a));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_add_reference(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  kam_reference r;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  memset(&r, 0, sizeof r);
+  r.struct_size = sizeof r;
+  r.company = field_text(L, 2, "company");
+  r.project = field_text(L, 2, "project");
+  r.result = field_text(L, 2, "result");
+  if (lua_getfield(L, 2, "contact") == LUA_TTABLE) { /* index 3 */
+    r.contact_name = field_text(L, 3, "name");
+    r.contact_position = field_text(L, 3, "position");
+    r.contact_phone = field_text(L, 3, "phone");
+    r.contact_email = field_text(L, 3, "email");
+  } else if (!lua_isnil(L, 3)) {
+    return raise(L, KAM_EINVAL, "contact must be a table");
+  }
+  check_rc(L, u, kam_proposal_add_reference(u->p, &r));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_add_figure(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  kam_figure f;
+  int type;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  memset(&f, 0, sizeof f);
+  f.struct_size = sizeof f;
+  f.label = field_text(L, 2, "label");
+  f.unit = field_text(L, 2, "unit");
+  type = lua_getfield(L, 2, "value");
+  if (type == LUA_TNUMBER) f.value = lua_tonumber(L, -1);
+  else if (type == LUA_TSTRING) f.value_text = field_text(L, 2, "value");
+  else return raise(L, KAM_EINVAL, "value must be a number or a string");
+  check_rc(L, u, kam_proposal_add_figure(u->p, &f));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_set_cash_flows(lua_State *L) {
+  static const char *const periods[] = {"year", "quarter", "month"};
+  lproposal *u = check_proposal(L, 1);
+  kam_cash_flows cf;
+  const char *period;
+  size_t n;
+  if (lua_isnoneornil(L, 2)) {
+    check_rc(L, u, kam_proposal_set_cash_flows(u->p, NULL));
+    lua_settop(L, 1);
+    return 1;
+  }
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  memset(&cf, 0, sizeof cf);
+  cf.struct_size = sizeof cf;
+  cf.rate = field_number(L, 2, "rate", 0);
+  period = field_text(L, 2, "period");
+  cf.period = period ? name_index(period, periods, 3) : 0;
+  if (cf.period < 0) return raise(L, KAM_EINVAL, "period must be year, quarter or month");
+  if (lua_getfield(L, 2, "values") != LUA_TTABLE) return raise(L, KAM_EINVAL, "values must be a table of numbers");
+  cf.values = kam__lua_checknumbers(L, 3, &n); /* index 4 */
+  cf.count = n;
+  check_rc(L, u, kam_proposal_set_cash_flows(u->p, &cf));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_add_item(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  kam_item it;
+  int type;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  memset(&it, 0, sizeof it);
+  it.struct_size = sizeof it;
+  it.sku = field_text(L, 2, "sku");
+  it.description = field_text(L, 2, "description");
+  it.unit = field_text(L, 2, "unit");
+  it.section = field_text(L, 2, "section");
+  it.quantity = field_decimal(L, 2, "quantity");
+  it.discount_percent = field_decimal(L, 2, "discount_percent");
+  it.vat_percent = field_decimal(L, 2, "vat_percent");
+  type = lua_getfield(L, 2, "unit_price");
+  if (type == LUA_TSTRING) {
+    it.unit_price_text = lua_tostring(L, -1);
+  } else if (type == LUA_TNUMBER) {
+    if (!lua_isinteger(L, -1))
+      return raise(L, KAM_EINVAL, "unit_price: money is never a float here; give a string in "
+                                  "major units or an integer in minor units");
+    it.unit_price = (int64_t)lua_tointeger(L, -1);
+  } else if (type != LUA_TNIL) {
+    return raise(L, KAM_EINVAL, "unit_price must be a string or an integer");
+  }
+  lua_getfield(L, 2, "optional");
+  if (lua_toboolean(L, -1)) it.flags |= KAM_ITEM_OPTIONAL;
+  check_rc(L, u, kam_proposal_add_item(u->p, &it));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_add_team_member(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  kam_person m;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  memset(&m, 0, sizeof m);
+  m.struct_size = sizeof m;
+  m.name = field_text(L, 2, "name");
+  m.position = field_text(L, 2, "position");
+  m.phone = field_text(L, 2, "phone");
+  m.email = field_text(L, 2, "email");
+  check_rc(L, u, kam_proposal_add_team_member(u->p, &m));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_add_stakeholder(lua_State *L) {
+  static const char *const roles[] = {"unknown", "executive", "finance",    "technical", "hr",
+                                      "procurement", "legal", "operations", "marketing"};
+  static const char *const buyers[] = {"economic", "user", "technical", "coach"};
+  static const char *const traits[] = {"dominance", "people", "detail"};
+  lproposal *u = check_proposal(L, 1);
+  kam_stakeholder s;
+  const char *role;
+  int i;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  lua_settop(L, 2);
+  memset(&s, 0, sizeof s);
+  s.struct_size = sizeof s;
+  s.name = field_text(L, 2, "name");
+  s.title = field_text(L, 2, "title");
+  s.email = field_text(L, 2, "email");
+  s.phone = field_text(L, 2, "phone");
+  role = field_text(L, 2, "role");
+  if (role) {
+    s.role = name_index(role, roles, 9);
+    if (s.role < 0) return raise(L, KAM_EINVAL, "role is not one of executive, finance, technical, "
+                                                "hr, procurement, legal, operations, marketing, unknown");
+  }
+  s.influence = field_number(L, 2, "influence", NAN);
+  {
+    double att = field_number(L, 2, "attitude", 0);
+    if (att != floor(att) || att < -100 || att > 100) return raise(L, KAM_EINVAL, "attitude must be an integer");
+    s.attitude = (int32_t)att;
+  }
+  if (lua_getfield(L, 2, "buying_roles") == LUA_TTABLE) { /* index 3 */
+    lua_Integer k, n = luaL_len(L, 3);
+    for (k = 1; k <= n; k++) {
+      int b;
+      lua_geti(L, 3, k);
+      b = name_index(lua_tostring(L, -1), buyers, 4);
+      if (lua_type(L, -1) != LUA_TSTRING || b < 0)
+        return raise(L, KAM_EINVAL, "buying_roles: each is economic, user, technical or coach");
+      s.buying_roles |= 1u << b;
+      lua_pop(L, 1);
+    }
+  } else if (!lua_isnil(L, 3)) {
+    return raise(L, KAM_EINVAL, "buying_roles must be a table of names");
+  }
+  lua_settop(L, 2);
+  for (i = 0; i < 3; i++) s.traits[i] = NAN;
+  if (lua_getfield(L, 2, "traits") == LUA_TTABLE) {
+    for (i = 0; i < 3; i++) s.traits[i] = field_number(L, 3, traits[i], NAN);
+  } else if (!lua_isnil(L, 3)) {
+    return raise(L, KAM_EINVAL, "traits must be a table");
+  }
+  check_rc(L, u, kam_proposal_add_stakeholder(u->p, &s));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_set_dmu(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  const kam_dmu *d = NULL;
+  if (!lua_isnoneornil(L, 2)) d = ((ldmu_view *)luaL_checkudata(L, 2, DMU_MT))->dmu;
+  lua_settop(L, 2);
+  check_rc(L, u, kam_proposal_set_dmu(u->p, d));
+  /* Keep the DMU alive while the proposal reads it. */
+  lua_pushvalue(L, 2);
+  lua_setiuservalue(L, 1, 1);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* ---- parts ------------------------------------------------------------------------------- */
+
+static const char *const part_names[] = {
+    "lang",       "currency", "title",      "seller",       "client",
+    "summary",    "exclusive", "issued",    "valid_days",   "arguments",
+    "references", "figures",  "cash_flows", "items",        "prices_include_vat",
+    "rounding",   "team",     "stakeholders", "terms",      "dmu"};
+
+static int part_arg(lua_State *L, int idx) {
+  int i = name_index(luaL_checkstring(L, idx), part_names, 20);
+  if (i < 0) raise(L, KAM_EINVAL, "unknown part");
+  return i + KAM_PROPOSAL_LANG;
+}
+
+static int l_clear(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  int part = part_arg(L, 2);
+  check_rc(L, u, kam_proposal_clear(u->p, part));
+  if (part == KAM_PROPOSAL_DMU) {
+    lua_pushnil(L);
+    lua_setiuservalue(L, 1, 1);
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_count(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  lua_pushinteger(L, (lua_Integer)kam_proposal_count(u->p, part_arg(L, 2)));
+  return 1;
+}
+
+static int l_check(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  check_rc(L, u, kam_proposal_check(u->p));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_is_complete(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  lua_pushboolean(L, kam_proposal_check(u->p) == KAM_OK);
+  return 1;
+}
+
+static int l_gc(lua_State *L) {
+  lproposal *u = (lproposal *)luaL_checkudata(L, 1, PROPOSAL_MT);
+  kam_proposal_free(u->p);
+  u->p = NULL;
+  if (u->ctx) kam_ctx_free(u->ctx);
+  u->ctx = NULL;
+  return 0;
+}
+
+static int l_tostring(lua_State *L) {
+  lproposal *u = (lproposal *)luaL_checkudata(L, 1, PROPOSAL_MT);
+  if (!u->p) lua_pushstring(L, "kam.Proposal (closed)");
+  else
+    lua_pushfstring(L, "kam.Proposal (%d items%s)", (int)kam_proposal_count(u->p, KAM_PROPOSAL_ITEMS),
+                    kam_proposal_check(u->p) == KAM_OK ? "" : ", incomplete");
+  return 1;
+}
+
+static int l_call_new(lua_State *L) { /* kam.Proposal() */
+  lua_remove(L, 1);
+  return l_new(L);
+}
+
+void kam__lua_open_proposal(lua_State *L) {
+  static const luaL_Reg methods[] = {
+      {"to_json", l_to_json},
+      {"to_table", l_to_table},
+      {"model", l_model},
+      {"totals", l_totals},
+      {"render", l_render},
+      {"render_template", l_render_template},
+      {"set_lang", l_set_lang},
+      {"set_currency", l_set_currency},
+      {"set_title", l_set_title},
+      {"set_summary", l_set_summary},
+      {"set_exclusive", l_set_exclusive},
+      {"set_terms", l_set_terms},
+      {"set_seller", l_set_seller},
+      {"set_client", l_set_client},
+      {"set_issued", l_set_issued},
+      {"set_valid_days", l_set_valid_days},
+      {"set_prices_include_vat", l_set_prices_include_vat},
+      {"set_rounding", l_set_rounding},
+      {"add_argument", l_add_argument},
+      {"add_reference", l_add_reference},
+      {"add_figure", l_add_figure},
+      {"set_cash_flows", l_set_cash_flows},
+      {"add_item", l_add_item},
+      {"add_team_member", l_add_team_member},
+      {"add_stakeholder", l_add_stakeholder},
+      {"set_dmu", l_set_dmu},
+      {"clear", l_clear},
+      {"count", l_count},
+      {"check", l_check},
+      {"is_complete", l_is_complete},
+      {"close", l_gc},
+      {NULL, NULL}};
+  static const luaL_Reg statics[] = {
+      {"new", l_new}, {"from_json", l_from_json}, {"from_table", l_from_table}, {NULL, NULL}};
+  if (luaL_newmetatable(L, PROPOSAL_MT)) {
+    luaL_newlib(L, methods);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, l_gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, l_gc);
+    lua_setfield(L, -2, "__close");
+    lua_pushcfunction(L, l_tostring);
+    lua_setfield(L, -2, "__tostring");
+  }
+  lua_pop(L, 1);
+  /* kam.Proposal: a table of constructors that is also callable. */
+  luaL_newlib(L, statics);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, l_call_new);
+  lua_setfield(L, -2, "__call");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, -2, "Proposal");
+}

@@ -1,6 +1,73 @@
 /*
- * kam/proposal.h - commercial proposals: exact totals, money in words, rendering.
- * (DESIGN.md section 9; the full manual is written by the proposal module.)
+ * kam/proposal.h - commercial proposals for key clients: the document, its exact price table,
+ * the assembled document model and its rendering (Markdown, HTML, text, JSON) in Russian and
+ * English. (DESIGN.md section 9.)
+ *
+ * The document
+ *   A kam_proposal holds what a key account manager writes: language and currency, title,
+ *   seller and client, the client's context, the benefit (summary) and exclusive terms, the
+ *   issue date and how many days the offer stands, arguments for each communication style,
+ *   references with contacts, figures, projected cash flows, the price lines, VAT rules, the
+ *   team that prepared it, the client's decision-making unit (stakeholders) and the terms.
+ *   It is built with the setters below or read from JSON (kam_proposal_from_json), and written
+ *   back to JSON without loss (kam_proposal_write_json).
+ *
+ * The JSON document (every key optional; key order free):
+ *
+ *   { "lang": "ru" | "en",                     default "ru"
+ *     "currency": "RUB",                       ISO 4217 code, default "RUB"
+ *     "title": "...",
+ *     "seller": {"name": "...", "details": "..."},
+ *     "client": {"name": "...", "context": "..."},
+ *     "summary": "...", "exclusive": "...",
+ *     "issued": "2026-11-27", "valid_days": 30,
+ *     "arguments": [{"style": "authority|relational|analytical", "title": "...", "text": "..."}],
+ *     "references": [{"company": "...", "project": "...", "result": "...",
+ *                     "contact": {"name": "...", "position": "...", "phone": "...", "email": "..."}}],
+ *     "figures": [{"label": "...", "value": 12.5 | "text", "unit": "%"}],
+ *     "cash_flows": {"rate": 0.12, "values": [-1000000, 400000, ...],
+ *                    "period": "year" | "quarter" | "month"},          period: default "year"
+ *     "items": [{"sku": "...", "description": "...", "unit": "...", "quantity": "2.5",
+ *                "unit_price": "1000.00", "discount_percent": "5", "vat_percent": "20",
+ *                "optional": false, "section": "..."}],
+ *     "prices_include_vat": false, "rounding": "line" | "total",
+ *     "team": [{"name": "...", "position": "...", "phone": "...", "email": "..."}],
+ *     "stakeholders": [{"name": "...", "title": "...", "role": "finance", "email": "...",
+ *                       "phone": "...", "influence": 0.8, "attitude": 2,
+ *                       "buying_roles": ["economic", "user", "technical", "coach"],
+ *                       "traits": {"dominance": 0.3, "people": 0.2, "detail": 0.9}}],
+ *     "terms": "..." }
+ *
+ *   - Amounts, quantities and percents are decimal strings ("1000.00", "2.5", "1 000,50" is NOT
+ *     accepted: no group separators; a decimal comma "2,5" is) or JSON numbers; both are
+ *     converted exactly from their text (1e3 and 1.5E2 included), never through a double.
+ *     unit_price may not have more decimals than the currency has (RUB 2, JPY 0, BHD 3).
+ *   - Unknown keys are an error (KAM_EPARSE naming the path), so a typo ("valid_day") cannot
+ *     silently drop a part of a document that goes to a client. Keys that begin with "_" are
+ *     comments: they are ignored and not kept.
+ *   - Strings must not contain U+0000.
+ *   - Errors name the JSON path and the place: "items[3].unit_price: '10.005' has more decimals
+ *     than RUB allows (2) (line 41, column 25)".
+ *
+ * Completeness
+ *   A draft may lack anything: it can be built, written to JSON and read back. What goes to a
+ *   client needs `issued`, `valid_days`, a client name and at least one price line;
+ *   kam_proposal_to_value, kam_proposal_render and kam_proposal_render_template return
+ *   KAM_ESTATE without them, naming every missing part ("the proposal is incomplete: missing
+ *   client.name, issued, valid_days, items"). kam_proposal_totals needs only the items.
+ *
+ * Totals (exact, minor units, rounding half away from zero at each step)
+ *   line_gross    = round(quantity * unit_price)
+ *   line_discount = round(line_gross * discount_percent / 100)
+ *   line_net      = line_gross - line_discount
+ *   rounding "line":  line_vat = round(line_net * v / 100), summed;
+ *   rounding "total": VAT is rounded once per VAT rate on the summed nets of that rate.
+ *   prices_include_vat: the VAT is extracted, vat = round(net * v / (100 + v)), total = net;
+ *   otherwise total = net + vat. Optional lines stay out of the totals; optional_total is what
+ *   they would add (their line totals). Any overflow is KAM_EOVERFLOW naming the item.
+ *
+ * Thread rules: as for the owning ctx (one thread at a time). A proposal only reads a kam_dmu
+ * given to kam_proposal_set_dmu.
  */
 #ifndef KAM_PROPOSAL_H
 #define KAM_PROPOSAL_H
@@ -14,28 +81,389 @@
 extern "C" {
 #endif
 
+/** A commercial proposal. Opaque; made by kam_proposal_new or kam_proposal_from_json. */
 typedef struct kam_proposal kam_proposal;
+
+/** Creates an empty draft: lang "ru", currency "RUB", rounding "line", prices without VAT,
+ *  nothing else set.
+ *  @return KAM_OK, KAM_EINVAL (out or ctx NULL), KAM_ENOMEM. On failure *out is NULL. */
 KAM_API int kam_proposal_new(kam_proposal **out, kam_ctx *ctx);
+
+/** Frees a proposal and everything it owns (not a kam_dmu given to kam_proposal_set_dmu).
+ *  NULL is a no-op. */
 KAM_API void kam_proposal_free(kam_proposal *p);
+
+/** Reads a proposal from its JSON document (see the top of this header).
+ *  json[0..len) must be UTF-8 JSON (RFC 8259, strict). The result may be an incomplete draft.
+ *  @return KAM_OK; KAM_EINVAL (out, ctx or json NULL); KAM_EPARSE (not JSON: the message has
+ *  line and column; or a part of the wrong type, an unknown key, a bad amount, date, style,
+ *  role: the message names the JSON path, e.g. "items[3].unit_price", and its line and
+ *  column); KAM_EOVERFLOW (an amount too large for int64 minor units); KAM_ELIMIT (nesting
+ *  deeper than the JSON parser allows); KAM_ENOMEM. On failure *out is NULL. */
 KAM_API int kam_proposal_from_json(kam_proposal **out, kam_ctx *ctx, const char *json, size_t len);
+
+/** Writes the proposal as its JSON document (pretty, two-space indentation, keys in the order
+ *  of the document above, parts that are not set left out). Amounts are decimal strings with
+ *  the currency's digits ("1000.00"), quantities and percents decimal strings in plain form
+ *  ("2.5", "20"). Lossless: kam_proposal_from_json of the output gives an equal proposal, and
+ *  writing that again gives the same bytes.
+ *  @return KAM_OK, KAM_EINVAL (p or write NULL), KAM_ENOMEM, or the write callback's nonzero
+ *  status unchanged. */
 KAM_API int kam_proposal_write_json(const kam_proposal *p, kam_write_fn write, void *ud);
 
+/* --- Simple parts ---------------------------------------------------------------------------
+ * Text setters copy the NUL-terminated UTF-8 string; NULL (or "") clears the part. A failing
+ * setter leaves the proposal unchanged and names the field in the ctx message.
+ * They return KAM_OK, KAM_EINVAL (p NULL, text not valid UTF-8, or a value out of range),
+ * KAM_ENOMEM. */
+
+/** Language of the rendered document: "ru" or "en" (any case). NULL resets to "ru". */
+KAM_API int kam_proposal_set_lang(kam_proposal *p, const char *lang);
+/** ISO 4217 currency code, three letters (any case, stored upper case); NULL resets to "RUB".
+ *  The minor unit digits follow the currency (RUB, USD, EUR 2; JPY, KRW 0; BHD, KWD 3; other
+ *  codes 2). Unit prices already set are rescaled exactly; if a price cannot be expressed in
+ *  the new currency's digits (10.50 in JPY) it is KAM_EINVAL naming the item, and nothing
+ *  changes. Overflow while rescaling is KAM_EOVERFLOW. */
+KAM_API int kam_proposal_set_currency(kam_proposal *p, const char *currency);
+KAM_API int kam_proposal_set_title(kam_proposal *p, const char *title);
+/** The seller: its name and details (address, registration, contacts), each NULL to clear. */
+KAM_API int kam_proposal_set_seller(kam_proposal *p, const char *name, const char *details);
+/** The client: its name (required for a complete proposal) and what we understand of its
+ *  status and business (context), each NULL to clear. */
+KAM_API int kam_proposal_set_client(kam_proposal *p, const char *name, const char *context);
+/** The benefit of working together. */
+KAM_API int kam_proposal_set_summary(kam_proposal *p, const char *summary);
+/** The exclusive terms offered to this client. */
+KAM_API int kam_proposal_set_exclusive(kam_proposal *p, const char *exclusive);
+/** Payment and delivery terms. */
+KAM_API int kam_proposal_set_terms(kam_proposal *p, const char *terms);
+/** The issue date. KAM_EINVAL if the date is outside years 1..9999. */
+KAM_API int kam_proposal_set_issued(kam_proposal *p, kam_date issued);
+/** How many days the offer stands, 0..36500 (0: only on the issue day). The proposal is valid
+ *  until issued + valid_days. */
+KAM_API int kam_proposal_set_valid_days(kam_proposal *p, int32_t valid_days);
+/** Whether unit prices include VAT (nonzero) or not (0, the default). */
+KAM_API int kam_proposal_set_prices_include_vat(kam_proposal *p, int include);
+
+/** VAT rounding (JSON "rounding"). */
+enum {
+  KAM_ROUNDING_LINE = 0, /**< "line": VAT rounded on each line, then summed (default) */
+  KAM_ROUNDING_TOTAL = 1 /**< "total": VAT rounded once per rate on the summed nets */
+};
+/** @return KAM_OK, KAM_EINVAL (unknown mode). */
+KAM_API int kam_proposal_set_rounding(kam_proposal *p, int rounding);
+
+/* --- Records --------------------------------------------------------------------------------
+ * Each record starts with struct_size (set it to sizeof); fields past struct_size read as
+ * zero/NULL. The strings are copied. kam_proposal_add_* append to the list; on failure the
+ * proposal is unchanged and the message names the field as its JSON path
+ * ("items[3].quantity: '-2' must not be negative").
+ * They return KAM_OK, KAM_EINVAL (p or the record NULL, struct_size too small, a required
+ * field missing, a value out of range, text not UTF-8), KAM_EOVERFLOW (an amount too large),
+ * KAM_ENOMEM. */
+
+/** An argument for the readers of one communication style (KAM_STYLE_* from kam/dmu.h).
+ *  text is required; title is optional. */
+typedef struct kam_argument {
+  uint32_t struct_size;
+  int32_t style; /**< KAM_STYLE_AUTHORITY, KAM_STYLE_RELATIONAL or KAM_STYLE_ANALYTICAL */
+  const char *title;
+  const char *text;
+} kam_argument;
+KAM_API int kam_proposal_add_argument(kam_proposal *p, const kam_argument *a);
+
+/** A reference: a company we worked for, what we did, the result, and a contact there who will
+ *  recommend us. company is required; everything else is optional. */
+typedef struct kam_reference {
+  uint32_t struct_size;
+  uint32_t reserved; /**< 0 */
+  const char *company, *project, *result;
+  const char *contact_name, *contact_position, *contact_phone, *contact_email;
+} kam_reference;
+KAM_API int kam_proposal_add_reference(kam_proposal *p, const kam_reference *r);
+
+/** A figure (a statistic): label, value and unit ("Снижение затрат", 12.5, "%").
+ *  The value is the number `value` (finite) unless value_text is set, in which case that text
+ *  is the value and is shown as it is ("24/7"). label is required. Numbers are shown in the
+ *  proposal's language (12,5 in Russian). */
+typedef struct kam_figure {
+  uint32_t struct_size;
+  uint32_t reserved; /**< 0 */
+  const char *label;
+  double value;
+  const char *unit;
+  const char *value_text;
+} kam_figure;
+KAM_API int kam_proposal_add_figure(kam_proposal *p, const kam_figure *f);
+
+/** Periods of the cash flows (JSON "period"). */
+enum { KAM_PERIOD_YEAR = 0, KAM_PERIOD_QUARTER = 1, KAM_PERIOD_MONTH = 2 };
+/** Projected cash flows of the client's investment, in major units of the proposal's currency,
+ *  one per period, values[0] at t = 0 (usually the negative investment). rate is the discount
+ *  rate per period (0.12 = 12 %), finite and > -1; 1 <= count <= 1000; every value finite. */
+typedef struct kam_cash_flows {
+  uint32_t struct_size;
+  int32_t period; /**< KAM_PERIOD_* */
+  double rate;
+  const double *values;
+  size_t count;
+} kam_cash_flows;
+/** Sets the cash flows (copied); NULL clears them. */
+KAM_API int kam_proposal_set_cash_flows(kam_proposal *p, const kam_cash_flows *cf);
+
+/** kam_item.flags */
+enum { KAM_ITEM_OPTIONAL = 1u << 0 /**< offered, but left out of the totals */ };
+/** A price line. description is required. Decimal texts: optional '-' (refused where a value
+ *  must not be negative), digits, '.' or ',' and digits, optional exponent ("2.5", "1e3").
+ *  - quantity: NULL means "1"; must be >= 0; at most 9 decimals.
+ *  - the unit price: unit_price_text (decimal text in major units, "1000.00") when not NULL,
+ *    else unit_price in minor units of the proposal's currency; must be >= 0 and have no more
+ *    decimals than the currency.
+ *  - discount_percent, vat_percent: NULL means 0; 0..100, at most 6 decimals.
+ *  - section: lines with the same section are shown together, sections in order of first use. */
+typedef struct kam_item {
+  uint32_t struct_size;
+  uint32_t flags; /**< KAM_ITEM_OPTIONAL */
+  const char *sku, *description, *unit;
+  const char *quantity;
+  int64_t unit_price;
+  const char *unit_price_text;
+  const char *discount_percent;
+  const char *vat_percent;
+  const char *section;
+} kam_item;
+KAM_API int kam_proposal_add_item(kam_proposal *p, const kam_item *item);
+
+/** A member of the team that prepared the proposal (or a contact). name is required. */
+typedef struct kam_person {
+  uint32_t struct_size;
+  uint32_t reserved; /**< 0 */
+  const char *name, *position, *phone, *email;
+} kam_person;
+KAM_API int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m);
+
+/** A person of the client's decision-making unit (kam/dmu.h's record). name is required;
+ *  role KAM_ROLE_UNKNOWN..KAM_ROLE_MARKETING (unknown: inferred from the title when the DMU is
+ *  built); influence 0..1 or NaN (unknown); attitude -5..+5; buying_roles KAM_BUYER_* bits;
+ *  traits 0..1 or NaN (not observed). Unless kam_proposal_set_dmu gave a DMU, the argument
+ *  blocks are ordered by the emphasis of a DMU built from these stakeholders. */
+KAM_API int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s);
+
+/** Orders the argument blocks by this DMU's emphasis (kam_dmu_emphasis) instead of the
+ *  stakeholders of the document. The DMU is borrowed: it must stay alive and unchanged while
+ *  the proposal uses it (until it is freed or kam_proposal_set_dmu(p, NULL)). It is not part of
+ *  the JSON document. @return KAM_OK, KAM_EINVAL (p NULL). */
+KAM_API int kam_proposal_set_dmu(kam_proposal *p, const kam_dmu *dmu);
+
+/* --- Reading and clearing parts ------------------------------------------------------------ */
+
+/** Parts of a proposal, for kam_proposal_clear and kam_proposal_count. */
+enum {
+  KAM_PROPOSAL_LANG = 1,
+  KAM_PROPOSAL_CURRENCY,
+  KAM_PROPOSAL_TITLE,
+  KAM_PROPOSAL_SELLER,
+  KAM_PROPOSAL_CLIENT,
+  KAM_PROPOSAL_SUMMARY,
+  KAM_PROPOSAL_EXCLUSIVE,
+  KAM_PROPOSAL_ISSUED,
+  KAM_PROPOSAL_VALID_DAYS,
+  KAM_PROPOSAL_ARGUMENTS,
+  KAM_PROPOSAL_REFERENCES,
+  KAM_PROPOSAL_FIGURES,
+  KAM_PROPOSAL_CASH_FLOWS,
+  KAM_PROPOSAL_ITEMS,
+  KAM_PROPOSAL_PRICES_INCLUDE_VAT,
+  KAM_PROPOSAL_ROUNDING,
+  KAM_PROPOSAL_TEAM,
+  KAM_PROPOSAL_STAKEHOLDERS,
+  KAM_PROPOSAL_TERMS,
+  KAM_PROPOSAL_DMU
+};
+/** Resets one part to its state in a new proposal (a list becomes empty, lang "ru", currency
+ *  "RUB", rounding "line", no DMU). Never fails on a valid part.
+ *  @return KAM_OK, KAM_EINVAL (p NULL or unknown part). */
+KAM_API int kam_proposal_clear(kam_proposal *p, int part);
+/** How many entries a list part holds (arguments, references, figures, items, team,
+ *  stakeholders, cash flow values); for the other parts 1 if set and 0 if not (lang, currency
+ *  and rounding are always set). 0 for p NULL or an unknown part. */
+KAM_API size_t kam_proposal_count(const kam_proposal *p, int part);
+/** Checks that the proposal is complete enough to render (see Completeness).
+ *  @return KAM_OK, KAM_EINVAL (p NULL), KAM_ESTATE with a message listing every missing part. */
+KAM_API int kam_proposal_check(const kam_proposal *p);
+
+/* --- Totals, the model and rendering ------------------------------------------------------- */
+
+/** The totals of the price table, in minor units of the proposal's currency. */
 typedef struct kam_totals {
   uint32_t struct_size;
   uint32_t reserved;
-  int64_t gross, discount, net, vat, total;
-  int64_t optional_total;
+  int64_t gross;          /**< sum of line_gross */
+  int64_t discount;       /**< sum of line_discount */
+  int64_t net;            /**< gross - discount (with prices_include_vat: VAT included) */
+  int64_t vat;            /**< VAT added, or included (extracted) with prices_include_vat */
+  int64_t total;          /**< what the client pays: net + vat, or net when VAT is included */
+  int64_t optional_total; /**< what the optional lines would add to total */
 } kam_totals;
+/** Computes the totals (see Totals above). out->struct_size must be set; fields past it are
+ *  not written.
+ *  @return KAM_OK, KAM_EINVAL (NULL pointers, struct_size too small), KAM_ESTATE (no items),
+ *  KAM_EOVERFLOW (a line or sum does not fit in int64: the message names the item). */
 KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
+
+/** Assembles the document model that the templates render: a new kam_value object (owned by the
+ *  caller: kam_value_free) made in the proposal's ctx. Every computed figure is given both
+ *  formatted in the proposal's language and raw: a money object is
+ *  {"minor": 123456, "amount": "1234.56", "text": "1 234,56 ₽"}.
+ *
+ *  Top-level keys, in the assembly order of DESIGN §9:
+ *    lang, currency, is_ru, is_en, labels {..all headings and captions in lang..},
+ *    title, seller {name, details}, client {name, context},
+ *    issued {iso, text, long}, valid_until {iso, text, long}, valid_days,
+ *    summary, exclusive,
+ *    blocks: the three argument blocks, heaviest DMU emphasis first; a block without any content
+ *      is left out. Each: {style, heading, weight, weight_percent, is_authority, is_relational,
+ *      is_analytical, arguments [{title, text}], exclusive (AUTHORITY: the exclusive terms, else
+ *      false), references (RELATIONAL: [{company, project, result, contact {name, position,
+ *      phone, email} | false}], else []), figures (ANALYTICAL: [{label, value, unit, text}],
+ *      else []), finance (ANALYTICAL with cash flows: see below, else false)}. Every block has
+ *      every key, so a template never picks up a key of the document by Mustache's context
+ *      lookup.
+ *    finance: {rate {value, text}, period, npv (money + value), irr {value, text} | false,
+ *      payback {value, text} | false, investment (money), inflows (money), roi {value, text} |
+ *      false, flows [{period, value, text}], convention "t0"} or false.
+ *      NPV uses KAM_NPV_T0: values[0] is at t = 0, undiscounted (the investment is made now).
+ *      Payback is discounted at the rate, interpolated within the period.
+ *    items: every line [{n, sku, description, unit, quantity {value, text}, unit_price (money),
+ *      discount_percent {value, text}, has_discount, vat_percent {value, text}, optional, section,
+ *      gross, discount, net, vat, total (money each)}],
+ *    sections: the non-optional lines grouped [{name, has_name, items [...], subtotal (money)}],
+ *    optional_items: the optional lines [...], has_optional,
+ *    totals {gross, discount, net, vat, total, optional_total (money each), has_discount,
+ *      has_vat, prices_include_vat, vat_rates [{rate {value, text}, vat (money)}], rounding},
+ *    amount_in_words (kam_money_words of the total in lang),
+ *    terms, team [{name, position, phone, email}], has_team,
+ *    dmu {emphasis [{style, weight, weight_percent}], source "stakeholders"|"dmu"|"none"},
+ *    validity ("Предложение действительно до 27.12.2026" / "Valid until 27 December 2026").
+ *  @return KAM_OK, KAM_EINVAL (NULL pointers), KAM_ESTATE (incomplete: the message names every
+ *  missing part), KAM_EOVERFLOW (the totals), KAM_ENOMEM, or a DMU error. *out is NULL on
+ *  failure. */
 KAM_API int kam_proposal_to_value(kam_value **out, const kam_proposal *p);
+
+/** Output formats of kam_proposal_render. */
 enum { KAM_FORMAT_MARKDOWN = 1, KAM_FORMAT_HTML = 2, KAM_FORMAT_TEXT = 3, KAM_FORMAT_JSON = 4 };
+
+/** Renders the proposal with the built-in template for the format and the proposal's language.
+ *  - HTML: one self-contained A4 document (embedded CSS, @page A4, no external resources);
+ *    every piece of user text is HTML-escaped.
+ *  - Markdown: user text is backslash-escaped so it cannot make links, emphasis, headings,
+ *    HTML or break the price table.
+ *  - Text: plain UTF-8; control characters in user text (other than newline and tab) are
+ *    dropped.
+ *  - JSON: the model of kam_proposal_to_value, pretty-printed.
+ *  The validity line is the last section in every format.
+ *  @return KAM_OK, KAM_EINVAL (NULL pointers, unknown format), KAM_ESTATE, KAM_EOVERFLOW,
+ *  KAM_ENOMEM, or the write callback's nonzero status unchanged. */
 KAM_API int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn write, void *ud);
+
+/** Renders a user's compiled template over the model of kam_proposal_to_value (no partials).
+ *  @return as kam_proposal_render, plus the template's render errors (KAM_ELIMIT). */
 KAM_API int kam_proposal_render_template(const kam_proposal *p, const kam_template *t,
                                          kam_write_fn write, void *ud);
+
+/* ==== Money as text (written by the money module; src/money.c) ========================== */
+
+/**
+ * @name Money as text
+ * Amounts are int64_t minor units (kopecks, cents); the currency's ISO 4217 minor digits say
+ * where the major part ends (RUB, USD, EUR, GBP and most codes 2; JPY, KRW, ... 0; KWD, BHD,
+ * OMR, TND, ... 3; a well-formed code the library does not know: 2). A currency is exactly
+ * three ASCII uppercase letters ("RUB"); anything else is KAM_EINVAL. A language is "ru" or
+ * "en", optionally followed by a region ("ru-RU", "en_GB"), ASCII case ignored; anything
+ * else is KAM_EINVAL.
+ *
+ * Buffer rules (kam_money_format, kam_money_words): the text is UTF-8, written to buf with a
+ * terminating NUL when it fits in cap (needs *len + 1 bytes). If cap is too small the result
+ * is KAM_ELIMIT, *len is still set to the needed length (excluding the NUL) and buf holds ""
+ * (when cap > 0): call with (NULL, 0, &len) to size a buffer. len may be NULL. buf may be NULL
+ * only when cap is 0. On KAM_EINVAL buf holds "" (when cap > 0) and *len is not set.
+ * The functions need no ctx, never allocate, keep no state and are safe from any thread.
+ * @{
+ */
+
+/**
+ * Formats an amount the way documents print it.
+ *
+ * "ru": the number, a no-break space (U+00A0) and the currency sign: "1 234 567,89 ₽";
+ * thousands separated by U+00A0, ',' before the minor digits; ₽ for RUB, $ for USD
+ * ("1 234,56 $"), € for EUR, otherwise the ISO code ("1 234,56 GBP").
+ * "en": the sign first: "$1,234,567.89" (USD), "€1,234.56" (EUR), "£1,234.56" (GBP),
+ * "¥1,235" (JPY), otherwise the ISO code and a space: "RUB 1,234,567.89", "KWD 1,234.567".
+ * Negative amounts put '-' first: "-1 234,56 ₽", "-$1,234.56", "-RUB 5.00". Every amount,
+ * INT64_MIN included, is printed exactly; all minor digits are always shown ("0,00 ₽").
+ *
+ * @return KAM_OK; KAM_ELIMIT (buffer too small; *len says how much is needed); KAM_EINVAL
+ *         (malformed currency, unknown lang, NULL buf with cap > 0).
+ */
 KAM_API int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount,
                              const char *currency, const char *lang);
+
+/**
+ * Writes an amount in words, as Russian and English commercial documents state the sum:
+ * the major part in words with the currency noun in the right form, then the minor part as
+ * digits (zero-padded to the currency's minor digits) with its noun. The first letter is
+ * capitalised (the text starts a sentence or a table cell).
+ *
+ * "ru": "Сто двадцать три тысячи четыреста пятьдесят шесть рублей 78 копеек",
+ * "Двадцать одна тысяча рублей 00 копеек", "Два рубля 01 копейка", "Ноль рублей 00 копеек",
+ * "Минус пять рублей 05 копеек". Numerals agree with the gender of what they count (одна
+ * тысяча, две тысячи, один рубль, одна копейка) and nouns take the form the number asks for
+ * (1, 21: рубль; 2-4, 22: рубля; 5-20, 11-14, 111: рублей). Scales up to квинтиллион
+ * (INT64_MAX in JPY); millions and above are written with "один" ("один миллион").
+ * "en": "One thousand two hundred thirty-four dollars and 56 cents", "One dollar and 01
+ * cent", "Zero dollars and 00 cents", "Minus five dollars and 00 cents"; tens and units
+ * are hyphenated ("thirty-four"), no "and" inside the number (US cheque style), short scale
+ * (thousand, million, billion, trillion, quadrillion, quintillion).
+ *
+ * Currency nouns: RUB (рубль/копейка; rubles/kopecks), USD (доллар США/цент; dollars/cents),
+ * EUR (евро, indeclinable and masculine/евроцент; euros/cents), GBP (фунт стерлингов/пенс;
+ * pounds sterling/pence), CNY (юань/фэнь; yuan/fen), JPY (иена, feminine; yen: no minor
+ * part), KZT (тенге/тиын; tenge/tiyn), BYN (белорусский рубль/копейка; Belarusian
+ * rubles/kopecks), CHF (швейцарский франк/сантим; Swiss francs/centimes). Any other
+ * currency: the number in words (masculine), the ISO code and the minor part as a fraction:
+ * "Сто двадцать три KWD 456/1000", "One hundred twenty-three SEK and 45/100".
+ *
+ * @return KAM_OK; KAM_ELIMIT (buffer too small; *len says how much is needed); KAM_EINVAL
+ *         (malformed currency, unknown lang, NULL buf with cap > 0).
+ */
 KAM_API int kam_money_words(char *buf, size_t cap, size_t *len, int64_t amount,
                             const char *currency, const char *lang);
+
+/**
+ * Reads an amount in major units written as exact decimal text into minor units of the
+ * currency: "1234.56" RUB -> 123456, "-0.5" USD -> -50, "1234" JPY -> 1234, "1.5e3" RUB ->
+ * 150000. Grammar: optional '+'/'-', digits, optionally '.' and digits, optionally an exponent
+ * ('e'/'E', optional sign, digits); no spaces, thousands separators or ',' (this is the form of
+ * JSON numbers and of Python's str(Decimal)). Finer digits than the currency has are accepted
+ * only when they are zeros ("1.230" RUB).
+ * @param out   receives the amount; untouched on failure.
+ * @param text  the text, len bytes (need not be NUL-terminated; NULL only when len is 0).
+ * @return KAM_OK; KAM_EPARSE (not such a number, or a nonzero digit finer than the currency
+ *         allows: "1.005" RUB); KAM_EOVERFLOW (beyond +-INT64_MAX minor units: the range is
+ *         symmetric, so INT64_MIN cannot be written); KAM_EINVAL
+ *         (NULL out, malformed currency). Needs no ctx, never allocates, thread-safe.
+ */
+KAM_API int kam_money_parse(int64_t *out, const char *text, size_t len, const char *currency);
+
+/**
+ * The minor digits of a currency: ISO 4217 for the codes the library knows (0 for JPY, 2 for
+ * RUB, 3 for KWD, 4 for CLF), 2 for any other well-formed code (3 ASCII uppercase letters).
+ * @return the digits (0..4), or KAM_EINVAL for NULL or a malformed code. Thread-safe.
+ */
+KAM_API int kam_currency_digits(const char *currency);
+
+/** @} */
+/* ==== end of money as text ============================================================= */
 
 #ifdef __cplusplus
 }

@@ -1,2 +1,489 @@
-"""The proposal part of the binding (written with the proposal module)."""
-__all__ = []
+"""Commercial proposals (kam/proposal.h): the document, exact totals, the assembled model and
+rendering in Russian and English.
+
+    >>> p = kam.Proposal.from_json(open("proposal.json", encoding="utf-8").read())
+    >>> p.totals()["total"]
+    Decimal('12206699.00')
+    >>> html = p.render("html")          # one self-contained A4 document
+    >>> p.render_template("{{client.name}}: {{totals.total.text}}")
+
+A Proposal is built from JSON (``from_json``), from Python data (``from_dict``: the same shape,
+with ``decimal.Decimal`` or ``str`` amounts; floats are written with their shortest repr), or
+step by step with the setters. Amounts read from JSON are converted exactly from their text.
+Money in ``totals()`` is ``decimal.Decimal`` in major units of the proposal's currency.
+
+Errors raise kam.KamError subclasses whose message names the JSON path and, for from_json,
+the line and column ("items[3].unit_price: '10.005' has more decimals than RUB allows (2)
+(line 41, column 25)"); an incomplete proposal (no client name, issue date, validity or items)
+raises kam.IncompleteState from render/totals/model, naming every missing part.
+"""
+import ctypes
+import datetime
+import decimal
+import json
+import math
+
+from ._native import (fn, check, error, Ctx, Collector, WRITE_FN, text_arg, c_int, c_int32,
+                      c_uint32, c_int64, c_double, c_size_t, c_char_p, c_void_p, POINTER, byref,
+                      KAM_EINVAL, KAM_EOVERFLOW)
+from .finance import date_to_days
+
+__all__ = ["Proposal", "PROPOSAL_FORMATS", "PROPOSAL_PARTS"]
+
+PROPOSAL_FORMATS = {"markdown": 1, "md": 1, "html": 2, "text": 3, "txt": 3, "json": 4}
+_STYLES = {"authority": 0, "relational": 1, "analytical": 2}
+_ROLES = {"unknown": 0, "executive": 1, "finance": 2, "technical": 3, "hr": 4, "procurement": 5,
+         "legal": 6, "operations": 7, "marketing": 8}
+_BUYING_ROLES = {"economic": 1, "user": 2, "technical": 4, "coach": 8}
+_PERIODS = {"year": 0, "quarter": 1, "month": 2}
+_ROUNDING = {"line": 0, "total": 1}
+#: Part names for Proposal.clear() and Proposal.count() (KAM_PROPOSAL_*).
+PROPOSAL_PARTS = {name: i + 1 for i, name in enumerate(
+    ["lang", "currency", "title", "seller", "client", "summary", "exclusive", "issued",
+     "valid_days", "arguments", "references", "figures", "cash_flows", "items",
+     "prices_include_vat", "rounding", "team", "stakeholders", "terms", "dmu"])}
+
+
+
+class _Argument(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("style", c_int32), ("title", c_char_p),
+                ("text", c_char_p)]
+
+
+class _Reference(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("company", c_char_p),
+                ("project", c_char_p), ("result", c_char_p), ("contact_name", c_char_p),
+                ("contact_position", c_char_p), ("contact_phone", c_char_p),
+                ("contact_email", c_char_p)]
+
+
+class _Figure(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("label", c_char_p),
+                ("value", c_double), ("unit", c_char_p), ("value_text", c_char_p)]
+
+
+class _CashFlows(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("period", c_int32), ("rate", c_double),
+                ("values", POINTER(c_double)), ("count", c_size_t)]
+
+
+class _Item(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("flags", c_uint32), ("sku", c_char_p),
+                ("description", c_char_p), ("unit", c_char_p), ("quantity", c_char_p),
+                ("unit_price", c_int64), ("unit_price_text", c_char_p),
+                ("discount_percent", c_char_p), ("vat_percent", c_char_p),
+                ("section", c_char_p)]
+
+
+class _Person(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("name", c_char_p),
+                ("position", c_char_p), ("phone", c_char_p), ("email", c_char_p)]
+
+
+class _Stakeholder(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("role", c_int32), ("name", c_char_p),
+                ("title", c_char_p), ("email", c_char_p), ("phone", c_char_p),
+                ("influence", c_double), ("attitude", c_int32), ("buying_roles", c_uint32),
+                ("traits", c_double * 3)]
+
+
+class _Totals(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("gross", c_int64),
+                ("discount", c_int64), ("net", c_int64), ("vat", c_int64), ("total", c_int64),
+                ("optional_total", c_int64)]
+
+
+P = c_void_p
+_new = fn("kam_proposal_new", c_int, POINTER(c_void_p), c_void_p)
+_free = fn("kam_proposal_free", None, P)
+_from_json = fn("kam_proposal_from_json", c_int, POINTER(c_void_p), c_void_p, c_char_p, c_size_t)
+_write_json = fn("kam_proposal_write_json", c_int, P, WRITE_FN, c_void_p)
+_text_setters = {name: fn("kam_proposal_set_" + name, c_int, P, c_char_p)
+                 for name in ("lang", "currency", "title", "summary", "exclusive", "terms")}
+_set_seller = fn("kam_proposal_set_seller", c_int, P, c_char_p, c_char_p)
+_set_client = fn("kam_proposal_set_client", c_int, P, c_char_p, c_char_p)
+_set_issued = fn("kam_proposal_set_issued", c_int, P, c_int32)
+_set_valid_days = fn("kam_proposal_set_valid_days", c_int, P, c_int32)
+_set_prices_include_vat = fn("kam_proposal_set_prices_include_vat", c_int, P, c_int)
+_set_rounding = fn("kam_proposal_set_rounding", c_int, P, c_int)
+_add_argument = fn("kam_proposal_add_argument", c_int, P, POINTER(_Argument))
+_add_reference = fn("kam_proposal_add_reference", c_int, P, POINTER(_Reference))
+_add_figure = fn("kam_proposal_add_figure", c_int, P, POINTER(_Figure))
+_set_cash_flows = fn("kam_proposal_set_cash_flows", c_int, P, POINTER(_CashFlows))
+_add_item = fn("kam_proposal_add_item", c_int, P, POINTER(_Item))
+_add_team_member = fn("kam_proposal_add_team_member", c_int, P, POINTER(_Person))
+_add_stakeholder = fn("kam_proposal_add_stakeholder", c_int, P, POINTER(_Stakeholder))
+_set_dmu = fn("kam_proposal_set_dmu", c_int, P, c_void_p)
+_clear = fn("kam_proposal_clear", c_int, P, c_int)
+_count = fn("kam_proposal_count", c_size_t, P, c_int)
+_check = fn("kam_proposal_check", c_int, P)
+_totals = fn("kam_proposal_totals", c_int, POINTER(_Totals), P)
+_to_value = fn("kam_proposal_to_value", c_int, POINTER(c_void_p), P)
+_render = fn("kam_proposal_render", c_int, P, c_int, WRITE_FN, c_void_p)
+_render_template = fn("kam_proposal_render_template", c_int, P, c_void_p, WRITE_FN, c_void_p)
+_value_free = fn("kam_value_free", None, c_void_p)
+_ctx_free = fn("kam_ctx_free", None, c_void_p)
+_ctx_errmsg = fn("kam_ctx_errmsg", c_char_p, c_void_p)
+_currency_digits = fn("kam_currency_digits", c_int, c_char_p)
+
+
+def _text(s, what):
+    """str (or None) -> UTF-8 bytes for a const char * field."""
+    if s is None:
+        return None
+    if isinstance(s, bytes):
+        return s
+    if not isinstance(s, str):
+        raise TypeError("%s must be a str, not %s" % (what, type(s).__name__))
+    if "\0" in s:
+        raise error(KAM_EINVAL, "%s: contains a NUL character" % what)
+    return s.encode("utf-8", "surrogatepass")
+
+
+def _decimal_text(v, what, allow_float=True):
+    """A decimal amount as exact text: str, int, Decimal; floats by their shortest repr."""
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        raise TypeError("%s must be a number, not bool" % what)
+    if isinstance(v, decimal.Decimal):
+        if not v.is_finite():
+            raise error(KAM_EINVAL, "%s: %s is not a finite number" % (what, v))
+        return str(v).encode("ascii")
+    if isinstance(v, int):
+        return str(v).encode("ascii")
+    if isinstance(v, float):
+        if not allow_float:
+            raise TypeError("%s: money is never a float here; give a Decimal, a str or int "
+                            "minor units" % what)
+        if not math.isfinite(v):
+            raise error(KAM_EINVAL, "%s: %r is not a finite number" % (what, v))
+        return repr(v).encode("ascii")
+    if isinstance(v, str):
+        return v.encode("utf-8")
+    raise TypeError("%s must be a str, int or Decimal, not %s" % (what, type(v).__name__))
+
+
+def _json_default(o):
+    if isinstance(o, decimal.Decimal):
+        return str(o)
+    if isinstance(o, (datetime.date, datetime.datetime)):
+        return o.strftime("%Y-%m-%d")
+    raise TypeError("%s is not JSON data" % type(o).__name__)
+
+
+def _nan(v):
+    return math.nan if v is None else float(v)
+
+
+class _Owner:
+    """Owns a kam_ctx and the proposal made in it, and frees both in that order.
+
+    One finalizer for both on purpose: when a Proposal ends up in a reference cycle (an
+    exception's traceback is enough), Python finalizes every object of the garbage in an
+    arbitrary order (PEP 442), so a separate Ctx object could free the ctx before the proposal
+    that still uses its allocator."""
+
+    def __init__(self):
+        ctx = Ctx()
+        self.ptr = ctx.ptr          # the kam_ctx, now ours
+        ctx.ptr = c_void_p()        # the Ctx object lets go of it
+        self.proposal = c_void_p()
+
+    def errmsg(self):
+        return _ctx_errmsg(self.ptr).decode("utf-8", "replace")
+
+    def __del__(self):
+        if getattr(self, "proposal", None) and self.proposal.value:
+            _free(self.proposal)
+            self.proposal = c_void_p()
+        if getattr(self, "ptr", None) and self.ptr.value:
+            _ctx_free(self.ptr)
+            self.ptr = c_void_p()
+
+
+class Proposal:
+    """A commercial proposal (kam_proposal). Proposal() is an empty draft (lang "ru",
+    currency "RUB"); build it with the setters, or use from_json / from_dict."""
+
+    def __init__(self, _owner=None):
+        self._dmu = None
+        if _owner is None:
+            _owner = _Owner()
+            check(_new(byref(_owner.proposal), _owner.ptr), _owner)
+        self._ctx = _owner          # .ptr is the kam_ctx, .errmsg() its message
+        self._ptr = _owner.proposal
+
+    def _check(self, status):
+        check(status, self._ctx)
+        return self
+
+    # ---- construction --------------------------------------------------------------------
+
+    @classmethod
+    def from_json(cls, text):
+        """Reads the JSON document (str or UTF-8 bytes). Raises kam.ParseError naming the
+        JSON path, line and column of what is wrong."""
+        owner = _Owner()
+        data, n = text_arg(text)
+        check(_from_json(byref(owner.proposal), owner.ptr, data, n), owner)
+        return cls(_owner=owner)
+
+    @classmethod
+    def from_dict(cls, d):
+        """Reads the document from Python data of the JSON document's shape. Decimal amounts
+        are written as their exact text, dates as YYYY-MM-DD, floats as their shortest repr."""
+        if not isinstance(d, dict):
+            raise TypeError("from_dict expects a dict, not %s" % type(d).__name__)
+        return cls.from_json(json.dumps(d, ensure_ascii=False, default=_json_default,
+                                        allow_nan=False))
+
+    def to_json(self):
+        """The JSON document (str): pretty, keys in document order, amounts as decimal strings.
+        from_json(p.to_json()).to_json() == p.to_json()."""
+        out = Collector()
+        self._check(_write_json(self._ptr, out.cb, None))
+        return out.text()
+
+    def to_dict(self):
+        """The document as Python data (amounts as str, exactly as to_json writes them)."""
+        return json.loads(self.to_json())
+
+    # ---- simple parts ----------------------------------------------------------------------
+
+    def set_lang(self, lang):
+        """'ru' or 'en' (None: 'ru')."""
+        return self._check(_text_setters["lang"](self._ptr, _text(lang, "lang")))
+
+    def set_currency(self, currency):
+        """ISO 4217 code; prices already set are rescaled exactly (or it raises and nothing
+        changes)."""
+        return self._check(_text_setters["currency"](self._ptr, _text(currency, "currency")))
+
+    def set_title(self, title):
+        return self._check(_text_setters["title"](self._ptr, _text(title, "title")))
+
+    def set_summary(self, summary):
+        return self._check(_text_setters["summary"](self._ptr, _text(summary, "summary")))
+
+    def set_exclusive(self, exclusive):
+        return self._check(_text_setters["exclusive"](self._ptr, _text(exclusive, "exclusive")))
+
+    def set_terms(self, terms):
+        return self._check(_text_setters["terms"](self._ptr, _text(terms, "terms")))
+
+    def set_seller(self, name, details=None):
+        return self._check(_set_seller(self._ptr, _text(name, "seller.name"),
+                                       _text(details, "seller.details")))
+
+    def set_client(self, name, context=None):
+        return self._check(_set_client(self._ptr, _text(name, "client.name"),
+                                       _text(context, "client.context")))
+
+    def set_issued(self, issued):
+        """datetime.date, "YYYY-MM-DD" or days since 1970-01-01."""
+        return self._check(_set_issued(self._ptr, date_to_days(issued)))
+
+    def set_valid_days(self, days):
+        if not isinstance(days, int) or isinstance(days, bool) or not -2**31 <= days < 2**31:
+            raise error(KAM_EINVAL, "valid_days must be an int, not %r" % (days,))
+        return self._check(_set_valid_days(self._ptr, days))
+
+    def set_prices_include_vat(self, include=True):
+        return self._check(_set_prices_include_vat(self._ptr, 1 if include else 0))
+
+    def set_rounding(self, rounding):
+        """'line' or 'total'."""
+        if rounding not in _ROUNDING:
+            raise error(KAM_EINVAL, "rounding must be 'line' or 'total', not %r" % (rounding,))
+        return self._check(_set_rounding(self._ptr, _ROUNDING[rounding]))
+
+    # ---- records ---------------------------------------------------------------------------
+
+    def add_argument(self, style, text, title=None):
+        """style: 'authority', 'relational' or 'analytical'."""
+        if style not in _STYLES:
+            raise error(KAM_EINVAL, "style must be authority, relational or analytical, not %r"
+                        % (style,))
+        a = _Argument(ctypes.sizeof(_Argument), _STYLES[style], _text(title, "title"),
+                      _text(text, "text"))
+        return self._check(_add_argument(self._ptr, byref(a)))
+
+    def add_reference(self, company, project=None, result=None, contact=None):
+        """contact: None or a dict with name, position, phone, email."""
+        c = contact or {}
+        if not isinstance(c, dict):
+            raise TypeError("contact must be a dict")
+        r = _Reference(ctypes.sizeof(_Reference), 0, _text(company, "company"),
+                       _text(project, "project"), _text(result, "result"),
+                       _text(c.get("name"), "contact.name"),
+                       _text(c.get("position"), "contact.position"),
+                       _text(c.get("phone"), "contact.phone"),
+                       _text(c.get("email"), "contact.email"))
+        return self._check(_add_reference(self._ptr, byref(r)))
+
+    def add_figure(self, label, value, unit=None):
+        """value: a number (shown in the proposal's language) or a str shown as it is."""
+        if isinstance(value, str):
+            f = _Figure(ctypes.sizeof(_Figure), 0, _text(label, "label"), 0.0,
+                        _text(unit, "unit"), _text(value, "value"))
+        elif isinstance(value, (int, float, decimal.Decimal)) and not isinstance(value, bool):
+            f = _Figure(ctypes.sizeof(_Figure), 0, _text(label, "label"), float(value),
+                        _text(unit, "unit"), None)
+        else:
+            raise TypeError("figure value must be a number or a str")
+        return self._check(_add_figure(self._ptr, byref(f)))
+
+    def set_cash_flows(self, rate, values, period="year"):
+        """Projected cash flows (major units, values[0] at t = 0) at the discount rate per
+        period; None values clears them. period: 'year', 'quarter' or 'month'."""
+        if values is None:
+            return self._check(_set_cash_flows(self._ptr, None))
+        if period not in _PERIODS:
+            raise error(KAM_EINVAL, "period must be year, quarter or month, not %r" % (period,))
+        vals = [float(v) for v in values]
+        arr = (c_double * max(len(vals), 1))(*vals)
+        cf = _CashFlows(ctypes.sizeof(_CashFlows), _PERIODS[period], float(rate),
+                        ctypes.cast(arr, POINTER(c_double)), len(vals))
+        return self._check(_set_cash_flows(self._ptr, byref(cf)))
+
+    def add_item(self, description, quantity=None, unit_price=0, sku=None, unit=None,
+                 discount_percent=None, vat_percent=None, optional=False, section=None):
+        """A price line. unit_price: Decimal or str in major units ("1000.00"), or int minor
+        units (100000); floats are refused. quantity and percents: str, int, Decimal or float
+        (by its shortest repr)."""
+        it = _Item()
+        it.struct_size = ctypes.sizeof(_Item)
+        it.flags = 1 if optional else 0
+        it.sku = _text(sku, "sku")
+        it.description = _text(description, "description")
+        it.unit = _text(unit, "unit")
+        it.quantity = _decimal_text(quantity, "quantity")
+        if isinstance(unit_price, int) and not isinstance(unit_price, bool):
+            if not -2**63 <= unit_price < 2**63:
+                raise error(KAM_EOVERFLOW, "unit_price %d does not fit int64 minor units" % unit_price)
+            it.unit_price = unit_price
+        else:
+            it.unit_price_text = _decimal_text(unit_price, "unit_price", allow_float=False)
+        it.discount_percent = _decimal_text(discount_percent, "discount_percent")
+        it.vat_percent = _decimal_text(vat_percent, "vat_percent")
+        it.section = _text(section, "section")
+        return self._check(_add_item(self._ptr, byref(it)))
+
+    def add_team_member(self, name, position=None, phone=None, email=None):
+        m = _Person(ctypes.sizeof(_Person), 0, _text(name, "name"), _text(position, "position"),
+                    _text(phone, "phone"), _text(email, "email"))
+        return self._check(_add_team_member(self._ptr, byref(m)))
+
+    def add_stakeholder(self, name, title=None, role=None, email=None, phone=None,
+                        influence=None, attitude=0, buying_roles=(), traits=None):
+        """role: 'executive', 'finance', 'technical', 'hr', 'procurement', 'legal',
+        'operations', 'marketing' or 'unknown' (None: inferred from the title); buying_roles:
+        names among 'economic', 'user', 'technical', 'coach'; traits: dict with dominance,
+        people, detail (0..1); influence 0..1 (None: unknown); attitude -5..+5."""
+        if role is not None and role not in _ROLES:
+            raise error(KAM_EINVAL, "role %r is not one of %s" % (role, ", ".join(_ROLES)))
+        bits = 0
+        for b in buying_roles or ():
+            if b not in _BUYING_ROLES:
+                raise error(KAM_EINVAL, "buying role %r is not one of %s"
+                            % (b, ", ".join(_BUYING_ROLES)))
+            bits |= _BUYING_ROLES[b]
+        t = traits or {}
+        unknown = set(t) - {"dominance", "people", "detail"}
+        if unknown:
+            raise error(KAM_EINVAL, "unknown traits: %s" % ", ".join(sorted(unknown)))
+        s = _Stakeholder()
+        s.struct_size = ctypes.sizeof(_Stakeholder)
+        s.role = _ROLES[role] if role else 0
+        s.name = _text(name, "name")
+        s.title = _text(title, "title")
+        s.email = _text(email, "email")
+        s.phone = _text(phone, "phone")
+        s.influence = _nan(influence)
+        s.attitude = int(attitude)
+        s.buying_roles = bits
+        s.traits[0] = _nan(t.get("dominance"))
+        s.traits[1] = _nan(t.get("people"))
+        s.traits[2] = _nan(t.get("detail"))
+        return self._check(_add_stakeholder(self._ptr, byref(s)))
+
+    def set_dmu(self, dmu):
+        """Orders the argument blocks by this kam.DMU's emphasis instead of the stakeholders
+        (None: back to the stakeholders). The proposal keeps a reference to it."""
+        ptr = None
+        if dmu is not None:
+            ptr = getattr(dmu, "_ptr", None)
+            if ptr is None:
+                raise TypeError("set_dmu expects a kam.DMU")
+        self._check(_set_dmu(self._ptr, ptr))
+        self._dmu = dmu
+        return self
+
+    def clear(self, part):
+        """Resets a part (a key of kam.PROPOSAL_PARTS) to its state in a new proposal."""
+        if part not in PROPOSAL_PARTS:
+            raise error(KAM_EINVAL, "unknown part %r" % (part,))
+        self._check(_clear(self._ptr, PROPOSAL_PARTS[part]))
+        if part == "dmu":
+            self._dmu = None
+        return self
+
+    def count(self, part):
+        """Entries in a list part; 1 or 0 for the others (set or not)."""
+        if part not in PROPOSAL_PARTS:
+            raise error(KAM_EINVAL, "unknown part %r" % (part,))
+        return _count(self._ptr, PROPOSAL_PARTS[part])
+
+    def check(self):
+        """Raises kam.IncompleteState naming every missing part, unless complete."""
+        return self._check(_check(self._ptr))
+
+    @property
+    def complete(self):
+        return _check(self._ptr) == 0
+
+    # ---- results ---------------------------------------------------------------------------
+
+    def totals(self):
+        """dict of decimal.Decimal in major units: gross, discount, net, vat, total,
+        optional_total."""
+        t = _Totals()
+        t.struct_size = ctypes.sizeof(_Totals)
+        self._check(_totals(byref(t), self._ptr))
+        digits = _currency_digits(self.to_dict()["currency"].encode("ascii"))
+        scale = decimal.Decimal(1).scaleb(-digits)
+        return {name: (decimal.Decimal(getattr(t, name)) * scale).quantize(scale)
+                for name in ("gross", "discount", "net", "vat", "total", "optional_total")}
+
+    def model(self):
+        """The assembled document model (kam_proposal_to_value) as Python data."""
+        from .value import _from_value
+        v = c_void_p()
+        self._check(_to_value(byref(v), self._ptr))
+        try:
+            return _from_value(v.value)
+        finally:
+            _value_free(v)
+
+    def render(self, fmt="html"):
+        """The proposal rendered with the built-in template: 'html', 'markdown' (or 'md'),
+        'text' (or 'txt') or 'json' (the model). Returns str."""
+        if fmt not in PROPOSAL_FORMATS:
+            raise error(KAM_EINVAL, "format must be one of html, markdown, text, json, not %r"
+                        % (fmt,))
+        out = Collector()
+        self._check(_render(self._ptr, PROPOSAL_FORMATS[fmt], out.cb, None))
+        return out.text()
+
+    def render_template(self, template):
+        """Renders a user's Mustache template (str, bytes or kam.Template) over the model."""
+        from .template import Template
+        t = template if isinstance(template, Template) else Template(template)
+        out = Collector()
+        self._check(_render_template(self._ptr, t._ptr, out.cb, None))
+        return out.text()
+
+    def __repr__(self):
+        return "<kam.Proposal %d items%s>" % (self.count("items"),
+                                              "" if self.complete else ", incomplete")

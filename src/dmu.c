@@ -1,0 +1,417 @@
+/*
+ * dmu.c - the decision-making unit: stakeholders, style profiles (role prior + observed traits),
+ * the influence-weighted emphasis and the warnings. The formulas are written out in
+ * include/kam/dmu.h; the title typer is in titles.c.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dmu_internal.h"
+#include "internal.h"
+
+/* The role priors: (authority, relational, analytical), each row sums to 1. The table and the
+ * reasons are in the header. */
+static const double role_prior[KAM_ROLE_COUNT][KAM_STYLE_COUNT] = {
+    {1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0}, /* unknown */
+    {0.70, 0.15, 0.15},                /* executive */
+    {0.15, 0.10, 0.75},                /* finance */
+    {0.10, 0.15, 0.75},                /* technical */
+    {0.15, 0.70, 0.15},                /* hr */
+    {0.20, 0.15, 0.65},                /* procurement */
+    {0.20, 0.10, 0.70},                /* legal */
+    {0.35, 0.20, 0.45},                /* operations */
+    {0.40, 0.45, 0.15},                /* marketing */
+};
+
+static const char *const style_names[KAM_STYLE_COUNT] = {"authority", "relational", "analytical"};
+static const char *const trait_names[3] = {"dominance", "people", "detail"};
+static const char *const buyer_names[4] = {"economic", "user", "technical", "coach"};
+static const char *const warning_names[4] = {"empty", "no_economic_buyer", "no_coach",
+                                             "influential_opponent"};
+
+const char *kam_style_name(int32_t style) {
+  if (style < 0 || style >= KAM_STYLE_COUNT) return NULL;
+  return style_names[style];
+}
+
+int kam_role_style_prior(double out[3], int32_t role) {
+  if (!out || role < 0 || role >= KAM_ROLE_COUNT) return KAM_EINVAL;
+  memcpy(out, role_prior[role], sizeof role_prior[role]);
+  return KAM_OK;
+}
+
+/* Index of the single bit in flag among the first n bits, or -1. */
+static int single_bit(uint32_t flag, int n) {
+  int i;
+  for (i = 0; i < n; i++)
+    if (flag == (1u << i)) return i;
+  return -1;
+}
+
+const char *kam_buyer_role_name(uint32_t flag) {
+  int i = single_bit(flag, 4);
+  return i < 0 ? NULL : buyer_names[i];
+}
+
+const char *kam_dmu_warning_name(uint32_t flag) {
+  int i = single_bit(flag, 4);
+  return i < 0 ? NULL : warning_names[i];
+}
+
+static int is_list_sep(char c) {
+  return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '|' || c == '/' || c == '+' ||
+         c == '\r' || c == '\n';
+}
+
+int kam_buyer_roles_parse(uint32_t *out, const char *text, size_t len) {
+  uint32_t flags = 0;
+  size_t i = 0;
+  if (!out || !text) return KAM_EINVAL;
+  while (i < len) {
+    size_t start, k;
+    int found = 0;
+    while (i < len && is_list_sep(text[i]))
+      i++;
+    start = i;
+    while (i < len && !is_list_sep(text[i]))
+      i++;
+    if (i == start) break;
+    for (k = 0; k < 4; k++) {
+      if (kam__ascii_ieq(text + start, i - start, buyer_names[k])) {
+        flags |= 1u << k;
+        found = 1;
+      }
+    }
+    if (!found) return KAM_EPARSE;
+  }
+  *out = flags;
+  return KAM_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The style model                                                                             */
+
+static int in_unit(double v) { return v >= 0.0 && v <= 1.0; } /* false for NaN */
+
+/* The formulas of the header, into a complete profile. Arguments are valid. */
+static void style_profile(kam_profile *p, int32_t role, double c, const double traits[3]) {
+  double prior[3], q[3], tmix[3], qsum = 0.0, w, total = 0.0;
+  int k, observed = 0;
+  for (k = 0; k < 3; k++)
+    prior[k] = c * role_prior[role][k] + (1.0 - c) / 3.0;
+  for (k = 0; k < 3; k++) {
+    if (traits && !isnan(traits[k])) {
+      q[k] = traits[k];
+      observed++;
+    } else {
+      q[k] = prior[k];
+    }
+    qsum += q[k];
+  }
+  for (k = 0; k < 3; k++)
+    tmix[k] = qsum > 0.0 ? q[k] / qsum : 1.0 / 3.0;
+  w = 0.25 * observed;
+  for (k = 0; k < 3; k++) {
+    p->style[k] = (1.0 - w) * prior[k] + w * tmix[k];
+    total += p->style[k];
+  }
+  for (k = 0; k < 3; k++)
+    p->style[k] /= total; /* remove rounding drift */
+  p->primary_style = KAM_STYLE_AUTHORITY;
+  for (k = 1; k < 3; k++)
+    if (p->style[k] > p->style[p->primary_style]) p->primary_style = k;
+  p->role = role;
+  p->role_confidence = c;
+  p->confidence = (1.0 - w) * 0.5 * c + w;
+}
+
+/* Copies the fields of *src that fit in dst->struct_size (keeping dst->struct_size). */
+static void copy_profile_out(kam_profile *dst, const kam_profile *src) {
+  size_t n = dst->struct_size < sizeof *dst ? dst->struct_size : sizeof *dst;
+  if (n > sizeof(uint32_t))
+    memcpy((char *)dst + sizeof(uint32_t), (const char *)src + sizeof(uint32_t),
+           n - sizeof(uint32_t));
+}
+
+int kam_style_profile(kam_profile *out, int32_t role, double role_confidence,
+                      const double traits[3]) {
+  kam_profile p;
+  int k;
+  if (!out || out->struct_size < sizeof(uint32_t)) return KAM_EINVAL;
+  if (role < 0 || role >= KAM_ROLE_COUNT || !in_unit(role_confidence)) return KAM_EINVAL;
+  if (traits)
+    for (k = 0; k < 3; k++)
+      if (!isnan(traits[k]) && !in_unit(traits[k])) return KAM_EINVAL;
+  memset(&p, 0, sizeof p);
+  style_profile(&p, role, role_confidence, traits);
+  copy_profile_out(out, &p);
+  return KAM_OK;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The DMU                                                                                     */
+
+typedef struct person {
+  char *name, *title, *email, *phone; /* NULL when not given */
+  int32_t given_role;
+  double influence;
+  int32_t attitude;
+  uint32_t buying_roles;
+  double traits[3];
+  kam_profile profile; /* computed once, at add */
+} person;
+
+struct kam_dmu {
+  kam_ctx *ctx;
+  person *people;
+  size_t count, cap;
+};
+
+int kam_dmu_new(kam_dmu **out, kam_ctx *ctx) {
+  kam_dmu *d;
+  if (!out) return KAM_EINVAL;
+  *out = NULL;
+  if (!ctx) return KAM_EINVAL;
+  d = (kam_dmu *)kam__alloc(ctx, sizeof *d);
+  if (!d) return kam__nomem(ctx);
+  d->ctx = ctx;
+  d->people = NULL;
+  d->count = d->cap = 0;
+  *out = d;
+  return KAM_OK;
+}
+
+static void free_person_strings(kam_ctx *ctx, person *p) {
+  kam__free_str(ctx, p->name);
+  kam__free_str(ctx, p->title);
+  kam__free_str(ctx, p->email);
+  kam__free_str(ctx, p->phone);
+  p->name = p->title = p->email = p->phone = NULL;
+}
+
+void kam_dmu_free(kam_dmu *d) {
+  size_t i;
+  if (!d) return;
+  for (i = 0; i < d->count; i++)
+    free_person_strings(d->ctx, &d->people[i]);
+  kam__free(d->ctx, d->people, d->cap * sizeof *d->people);
+  kam__free(d->ctx, d, sizeof *d);
+}
+
+size_t kam_dmu_count(const kam_dmu *d) { return d ? d->count : 0; }
+
+/* Does field f of struct *s lie within s->struct_size? */
+#define KAM__FITS(s, f) (offsetof(kam_stakeholder, f) + sizeof((s)->f) <= (s)->struct_size)
+
+/* The message prefix naming the stakeholder being added: its 1-based number, and its name when
+ * readable (cut at a character boundary to keep messages short). */
+static void who(char *buf, size_t cap, size_t index, const char *name) {
+  size_t n = 0, len;
+  if (name && kam__utf8_valid(name, (len = strlen(name)), NULL) && len > 0) {
+    while (n < len && n < 60) {
+      uint32_t cp;
+      size_t k = kam__utf8_decode(name + n, len - n, &cp);
+      if (k == 0 || n + k > 60) break;
+      n += k;
+    }
+    snprintf(buf, cap, "stakeholder %zu (\"%.*s%s\")", index + 1, (int)n, name,
+             n < len ? "..." : "");
+  } else {
+    snprintf(buf, cap, "stakeholder %zu", index + 1);
+  }
+}
+
+static int check_text(kam_ctx *ctx, const char *whom, const char *field, const char *s) {
+  size_t bad;
+  if (s && !kam__utf8_valid(s, strlen(s), &bad))
+    return kam__error(ctx, KAM_EPARSE, "%s: %s is not valid UTF-8 (byte %zu)", whom, field, bad);
+  return KAM_OK;
+}
+
+static int copy_text(kam_ctx *ctx, char **dst, const char *s) {
+  *dst = NULL;
+  if (!s) return KAM_OK;
+  *dst = kam__strndup(ctx, s, strlen(s));
+  return *dst ? KAM_OK : KAM_ENOMEM;
+}
+
+int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s) {
+  person p;
+  char whom[160];
+  double c = 0.0;
+  int32_t role;
+  int k, rc;
+  if (!d) return KAM_EINVAL;
+  if (!s) return kam__error(d->ctx, KAM_EINVAL, "kam_dmu_add: the stakeholder is NULL");
+  if (s->struct_size < sizeof(uint32_t))
+    return kam__error(d->ctx, KAM_EINVAL, "kam_dmu_add: struct_size %u is too small",
+                      (unsigned)s->struct_size);
+  /* read the fields that fit; the rest keep their defaults */
+  memset(&p, 0, sizeof p);
+  p.given_role = KAM_ROLE_UNKNOWN;
+  p.influence = NAN;
+  for (k = 0; k < 3; k++)
+    p.traits[k] = NAN;
+  {
+    const char *name = KAM__FITS(s, name) ? s->name : NULL;
+    const char *title = KAM__FITS(s, title) ? s->title : NULL;
+    const char *email = KAM__FITS(s, email) ? s->email : NULL;
+    const char *phone = KAM__FITS(s, phone) ? s->phone : NULL;
+    if (KAM__FITS(s, role)) p.given_role = s->role;
+    if (KAM__FITS(s, influence)) p.influence = s->influence;
+    if (KAM__FITS(s, attitude)) p.attitude = s->attitude;
+    if (KAM__FITS(s, buying_roles)) p.buying_roles = s->buying_roles;
+    if (KAM__FITS(s, traits))
+      for (k = 0; k < 3; k++)
+        p.traits[k] = s->traits[k];
+    who(whom, sizeof whom, d->count, name);
+
+    if (p.given_role < 0 || p.given_role >= KAM_ROLE_COUNT)
+      return kam__error(d->ctx, KAM_EINVAL, "%s: role %d is not a KAM_ROLE_* value", whom,
+                        (int)p.given_role);
+    if ((rc = check_text(d->ctx, whom, "name", name)) != KAM_OK) return rc;
+    if ((rc = check_text(d->ctx, whom, "title", title)) != KAM_OK) return rc;
+    if ((rc = check_text(d->ctx, whom, "email", email)) != KAM_OK) return rc;
+    if ((rc = check_text(d->ctx, whom, "phone", phone)) != KAM_OK) return rc;
+    if (!isnan(p.influence) && !in_unit(p.influence)) {
+      char num[32];
+      kam__fmt_double(num, p.influence);
+      return kam__error(d->ctx, KAM_EINVAL, "%s: influence %s is not in 0..1", whom, num);
+    }
+    if (p.attitude < -5 || p.attitude > 5)
+      return kam__error(d->ctx, KAM_EINVAL, "%s: attitude %d is not in -5..+5", whom,
+                        (int)p.attitude);
+    if (p.buying_roles & ~(uint32_t)KAM_BUYER_ALL)
+      return kam__error(d->ctx, KAM_EINVAL,
+                        "%s: buying_roles 0x%x has bits that are not KAM_BUYER_* flags", whom,
+                        (unsigned)p.buying_roles);
+    for (k = 0; k < 3; k++) {
+      if (!isnan(p.traits[k]) && !in_unit(p.traits[k])) {
+        char num[32];
+        kam__fmt_double(num, p.traits[k]);
+        return kam__error(d->ctx, KAM_EINVAL, "%s: trait %s (traits[%d]) %s is not in 0..1", whom,
+                          trait_names[k], k, num);
+      }
+    }
+
+    /* the role: given, or read from the title */
+    role = p.given_role;
+    if (role != KAM_ROLE_UNKNOWN) {
+      c = 1.0;
+    } else if (title) {
+      rc = kam_role_from_title(&role, &c, title, strlen(title));
+      if (rc != KAM_OK) return kam__error(d->ctx, rc, "%s: title cannot be read", whom);
+    }
+    style_profile(&p.profile, role, c, p.traits);
+    p.profile.struct_size = (uint32_t)sizeof p.profile;
+
+    /* copy everything, then commit */
+    if (copy_text(d->ctx, &p.name, name) || copy_text(d->ctx, &p.title, title) ||
+        copy_text(d->ctx, &p.email, email) || copy_text(d->ctx, &p.phone, phone)) {
+      free_person_strings(d->ctx, &p);
+      return kam__nomem(d->ctx);
+    }
+  }
+  if (d->count == d->cap) {
+    size_t cap = d->cap ? d->cap * 2 : 4;
+    person *grown;
+    if (cap > SIZE_MAX / sizeof *grown) {
+      free_person_strings(d->ctx, &p);
+      return kam__error(d->ctx, KAM_ELIMIT, "kam_dmu_add: too many stakeholders");
+    }
+    grown = (person *)kam__realloc(d->ctx, d->people, d->cap * sizeof *grown, cap * sizeof *grown);
+    if (!grown) {
+      free_person_strings(d->ctx, &p);
+      return kam__nomem(d->ctx);
+    }
+    d->people = grown;
+    d->cap = cap;
+  }
+  d->people[d->count++] = p;
+  return KAM_OK;
+}
+
+static int index_error(const kam_dmu *d, size_t i) {
+  return kam__error(d->ctx, KAM_ENOTFOUND,
+                    "stakeholder index %zu is out of range (the DMU has %zu stakeholder%s)", i,
+                    d->count, d->count == 1 ? "" : "s");
+}
+
+int kam_dmu_stakeholder(kam_stakeholder *out, const kam_dmu *d, size_t i) {
+  kam_stakeholder s;
+  const person *p;
+  size_t n;
+  int k;
+  if (!out || !d || out->struct_size < sizeof(uint32_t)) return KAM_EINVAL;
+  if (i >= d->count) return index_error(d, i);
+  p = &d->people[i];
+  memset(&s, 0, sizeof s);
+  s.role = p->given_role;
+  s.name = p->name;
+  s.title = p->title;
+  s.email = p->email;
+  s.phone = p->phone;
+  s.influence = p->influence;
+  s.attitude = p->attitude;
+  s.buying_roles = p->buying_roles;
+  for (k = 0; k < 3; k++)
+    s.traits[k] = p->traits[k];
+  n = out->struct_size < sizeof s ? out->struct_size : sizeof s;
+  memcpy((char *)out + sizeof(uint32_t), (const char *)&s + sizeof(uint32_t), n - sizeof(uint32_t));
+  return KAM_OK;
+}
+
+int kam_dmu_profile(kam_profile *out, const kam_dmu *d, size_t i) {
+  if (!out || !d || out->struct_size < sizeof(uint32_t)) return KAM_EINVAL;
+  if (i >= d->count) return index_error(d, i);
+  copy_profile_out(out, &d->people[i].profile);
+  return KAM_OK;
+}
+
+int kam_dmu_emphasis(double out[3], const kam_dmu *d) {
+  double sum[3] = {0, 0, 0}, total = 0.0, wsum = 0.0;
+  size_t i;
+  int k, equal;
+  if (!out || !d) return KAM_EINVAL;
+  if (d->count == 0) {
+    for (k = 0; k < 3; k++)
+      out[k] = 1.0 / 3.0;
+    return kam__error(d->ctx, KAM_ESTATE, "the DMU is empty: add stakeholders first");
+  }
+  for (i = 0; i < d->count; i++)
+    wsum += isnan(d->people[i].influence) ? 0.5 : d->people[i].influence;
+  equal = !(wsum > 0.0);
+  for (i = 0; i < d->count; i++) {
+    const person *p = &d->people[i];
+    double w = equal ? 1.0 : (isnan(p->influence) ? 0.5 : p->influence);
+    for (k = 0; k < 3; k++)
+      sum[k] += w * p->profile.style[k];
+  }
+  for (k = 0; k < 3; k++)
+    total += sum[k];
+  for (k = 0; k < 3; k++)
+    out[k] = sum[k] / total;
+  return KAM_OK;
+}
+
+int kam_dmu_warnings(uint32_t *out, const kam_dmu *d) {
+  uint32_t w = 0, roles = 0;
+  size_t i;
+  if (!out || !d) return KAM_EINVAL;
+  if (d->count == 0) {
+    *out = KAM_DMU_EMPTY;
+    return KAM_OK;
+  }
+  for (i = 0; i < d->count; i++) {
+    const person *p = &d->people[i];
+    roles |= p->buying_roles;
+    if (p->attitude <= -3 && !isnan(p->influence) && p->influence >= 0.6)
+      w |= KAM_DMU_INFLUENTIAL_OPPONENT;
+  }
+  if (!(roles & KAM_BUYER_ECONOMIC)) w |= KAM_DMU_NO_ECONOMIC_BUYER;
+  if (!(roles & KAM_BUYER_COACH)) w |= KAM_DMU_NO_COACH;
+  *out = w;
+  return KAM_OK;
+}

@@ -1,0 +1,748 @@
+/* json.c - strict RFC 8259 JSON: an iterative parser into an arena tree, and a writer.
+ *
+ * The parser never recurses: open arrays/objects sit on a fixed stack of KAM__JSON_MAX_DEPTH
+ * frames and their items on one growable scratch list, so a container is copied into the arena
+ * once, at its exact size, when it closes. Everything the tree needs comes from one arena (a
+ * few big chunks), so parsing does no per-value malloc. Strings are scanned eight bytes at a
+ * time until something other than plain ASCII shows up, then copied with memcpy (or decoded
+ * when they hold escapes). Numbers keep their text; the double beside it comes from an exact
+ * fast path (Clinger: <= 19 digits with a mantissa < 2^53 and |exponent| <= 22) or from
+ * kam__parse_double. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "value_internal.h"
+
+/* ---- parser --------------------------------------------------------------------------- */
+
+typedef struct frame {
+  int is_object;
+  size_t start; /* first scratch entry of this container */
+} frame;
+
+typedef struct parser {
+  kam_ctx *ctx;
+  const unsigned char *text, *end;
+  kam__arena arena;
+  kam__member *scratch;
+  size_t scratch_len, scratch_cap;
+  kam_value *lit[3]; /* shared null, false, true nodes (arena nodes are never changed) */
+  int status;        /* the error of a helper that returned NULL */
+  frame stack[KAM__JSON_MAX_DEPTH];
+} parser;
+
+/* Sets "line L, column C: what" on the ctx. Lines count '\n'; the column counts characters
+ * (UTF-8 lead bytes) from the start of the line, both 1-based. */
+static int fail_at(parser *P, const unsigned char *at, int status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+static int fail_at(parser *P, const unsigned char *at, int status, const char *fmt, ...) {
+  const unsigned char *s = P->text, *line_start = P->text;
+  size_t line = 1, col = 1;
+  char what[200];
+  va_list ap;
+  for (; s < at; s++) {
+    if (*s == '\n') {
+      line++;
+      line_start = s + 1;
+    }
+  }
+  for (s = line_start; s < at; s++)
+    if ((*s & 0xC0) != 0x80) col++;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  P->status = status;
+  return kam__error(P->ctx, status, "line %zu, column %zu: %s", line, col, what);
+}
+
+/* Describes the byte at p for a message. */
+static const char *describe(const parser *P, const unsigned char *p, char *buf, size_t cap) {
+  if (p >= P->end) snprintf(buf, cap, "end of input");
+  else if (*p >= 0x20 && *p < 0x7F) snprintf(buf, cap, "'%c'", *p);
+  else snprintf(buf, cap, "byte 0x%02X", *p);
+  return buf;
+}
+
+static inline const unsigned char *skip_ws(const unsigned char *p, const unsigned char *end) {
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  return p;
+}
+
+static int scratch_push(parser *P, const char *key, size_t key_len, kam_value *val) {
+  kam__member *m;
+  if (P->scratch_len == P->scratch_cap) {
+    size_t cap = P->scratch_cap ? P->scratch_cap * 2 : 256;
+    if (cap > SIZE_MAX / sizeof *m) return kam__nomem(P->ctx);
+    m = (kam__member *)kam__realloc(P->ctx, P->scratch, P->scratch_cap * sizeof *m,
+                                    cap * sizeof *m);
+    if (!m) return kam__nomem(P->ctx);
+    P->scratch = m;
+    P->scratch_cap = cap;
+  }
+  m = &P->scratch[P->scratch_len++];
+  m->key = key;
+  m->key_len = key_len;
+  m->val = val;
+  return KAM_OK;
+}
+
+static kam_value *arena_node(parser *P, int type, size_t extra) {
+  kam_value *v = (kam_value *)kam__arena_alloc(&P->arena, sizeof(kam_value) + extra);
+  if (!v) return NULL;
+  memset(v, 0, sizeof *v);
+  v->ctx = P->ctx;
+  v->type = (uint8_t)type;
+  v->flags = KAM__V_ARENA;
+  return v;
+}
+
+/* Nonzero when one of the 8 bytes is '"', '\\', a control character or not ASCII. */
+static inline uint64_t special_bytes(uint64_t w) {
+  const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+  uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+  return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w) & high;
+}
+
+static inline int hex4(const unsigned char *p, uint32_t *out) {
+  uint32_t v = 0;
+  int i;
+  for (i = 0; i < 4; i++) {
+    unsigned c = p[i];
+    v <<= 4;
+    if (c >= '0' && c <= '9') v |= c - '0';
+    else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
+    else return 0;
+  }
+  *out = v;
+  return 1;
+}
+
+/* p is just after the opening quote. Checks the string (UTF-8, escapes, surrogate pairs) and
+ * returns the closing quote, or NULL after setting the error. *escaped tells whether it holds
+ * escapes. */
+static const unsigned char *scan_string(parser *P, const unsigned char *p, int *escaped) {
+  const unsigned char *end = P->end;
+  char buf[32];
+  for (;;) {
+    unsigned c;
+    while (end - p >= 8) {
+      uint64_t w;
+      memcpy(&w, p, 8);
+      if (special_bytes(w)) break;
+      p += 8;
+    }
+    if (p >= end) {
+      fail_at(P, p, KAM_EPARSE, "unterminated string");
+      return NULL;
+    }
+    c = *p;
+    if (c == '"') return p;
+    if (c >= 0x80) {
+      uint32_t cp;
+      size_t n;
+      if (c >= 0xC2 && c <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+        p += 2;
+        continue;
+      }
+      n = kam__utf8_decode((const char *)p, (size_t)(end - p), &cp);
+      if (!n) {
+        fail_at(P, p, KAM_EPARSE, "invalid UTF-8 in string (byte 0x%02X)", c);
+        return NULL;
+      }
+      p += n;
+      continue;
+    }
+    if (c < 0x20) {
+      fail_at(P, p, KAM_EPARSE, "control character U+%04X in string must be escaped", c);
+      return NULL;
+    }
+    if (c != '\\') {
+      p++;
+      continue;
+    }
+    *escaped = 1;
+    if (end - p < 2) {
+      fail_at(P, p + 1, KAM_EPARSE, "unterminated string");
+      return NULL;
+    }
+    switch (p[1]) {
+    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+      p += 2;
+      break;
+    case 'u': {
+      uint32_t cp, lo;
+      if (end - p < 6 || !hex4(p + 2, &cp)) {
+        fail_at(P, p, KAM_EPARSE, "\\u must be followed by four hex digits");
+        return NULL;
+      }
+      if (cp >= 0xDC00 && cp <= 0xDFFF) {
+        fail_at(P, p, KAM_EPARSE, "lone low surrogate \\u%04X", (unsigned)cp);
+        return NULL;
+      }
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        if (end - p < 12 || p[6] != '\\' || p[7] != 'u' || !hex4(p + 8, &lo) || lo < 0xDC00 ||
+            lo > 0xDFFF) {
+          fail_at(P, p, KAM_EPARSE, "high surrogate \\u%04X is not followed by a low one",
+                  (unsigned)cp);
+          return NULL;
+        }
+        p += 12;
+      } else {
+        p += 6;
+      }
+      break;
+    }
+    default:
+      fail_at(P, p, KAM_EPARSE, "invalid escape \\%s", describe(P, p + 1, buf, sizeof buf));
+      return NULL;
+    }
+  }
+}
+
+/* Decodes the checked string body [p, q) into dst; returns the decoded length. */
+static size_t decode_string(char *dst, const unsigned char *p, const unsigned char *q) {
+  char *o = dst;
+  while (p < q) {
+    const unsigned char *run = p;
+    uint32_t cp = 0, lo = 0;
+    while (p < q && *p != '\\') p++;
+    memcpy(o, run, (size_t)(p - run));
+    o += p - run;
+    if (p >= q) break;
+    switch (p[1]) {
+    case 'b': *o++ = '\b'; p += 2; break;
+    case 'f': *o++ = '\f'; p += 2; break;
+    case 'n': *o++ = '\n'; p += 2; break;
+    case 'r': *o++ = '\r'; p += 2; break;
+    case 't': *o++ = '\t'; p += 2; break;
+    case 'u':
+      hex4(p + 2, &cp);
+      p += 6;
+      if (cp >= 0xD800 && cp <= 0xDBFF) {
+        hex4(p + 2, &lo);
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        p += 6;
+      }
+      o += kam__utf8_encode(cp, o);
+      break;
+    default: *o++ = (char)p[1]; p += 2; break; /* " \ / */
+    }
+  }
+  return (size_t)(o - dst);
+}
+
+/* Parses the string at p (the opening quote) into the arena. With as_node, *node gets a string
+ * node (bytes stored after it); else *key / *key_len get a bare copy. Returns the position
+ * after the closing quote, or NULL on error. */
+static const unsigned char *parse_string(parser *P, const unsigned char *p, kam_value **node,
+                                         const char **key, size_t *key_len) {
+  int escaped = 0;
+  const unsigned char *q = scan_string(P, p + 1, &escaped);
+  size_t raw = q ? (size_t)(q - p - 1) : 0, len;
+  char *dst;
+  kam_value *v = NULL;
+  if (!q) return NULL;
+  if (node) {
+    v = arena_node(P, KAM_VALUE_STRING, raw + 1);
+    if (!v) goto nomem;
+    dst = (char *)(v + 1);
+  } else {
+    dst = (char *)kam__arena_alloc(&P->arena, raw + 1);
+    if (!dst) goto nomem;
+  }
+  if (escaped) {
+    len = decode_string(dst, p + 1, q);
+  } else {
+    memcpy(dst, p + 1, raw);
+    len = raw;
+  }
+  dst[len] = '\0';
+  if (node) {
+    v->u.str.p = dst;
+    v->len = len;
+    *node = v;
+  } else {
+    *key = dst;
+    *key_len = len;
+  }
+  return q + 1;
+nomem:
+  P->status = kam__nomem(P->ctx);
+  return NULL;
+}
+
+static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Parses the number at p into an arena node; returns the position after it or NULL. */
+static const unsigned char *parse_number(parser *P, const unsigned char *p, kam_value **node) {
+  const unsigned char *start = p, *end = P->end;
+  uint64_t mant = 0;
+  int digits = 0, slow = 0, neg = 0;
+  long exp10 = 0;
+  double d;
+  size_t len;
+  kam_value *v;
+  char buf[32];
+  if (*p == '-') {
+    neg = 1;
+    p++;
+  }
+  if (p >= end || !kam__is_digit(*p)) {
+    fail_at(P, p, KAM_EPARSE, "invalid number: expected a digit, found %s",
+            describe(P, p, buf, sizeof buf));
+    return NULL;
+  }
+  if (*p == '0') {
+    p++;
+  } else {
+    while (p < end && kam__is_digit(*p)) {
+      if (digits < 19) {
+        mant = mant * 10 + (uint64_t)(*p - '0');
+        digits++;
+      } else {
+        slow = 1;
+      }
+      p++;
+    }
+  }
+  if (p < end && *p == '.') {
+    p++;
+    if (p >= end || !kam__is_digit(*p)) {
+      fail_at(P, p, KAM_EPARSE, "invalid number: expected a digit after '.', found %s",
+              describe(P, p, buf, sizeof buf));
+      return NULL;
+    }
+    while (p < end && kam__is_digit(*p)) {
+      if (digits < 19) {
+        mant = mant * 10 + (uint64_t)(*p - '0');
+        if (mant) digits++;
+        exp10--;
+      } else {
+        slow = 1;
+      }
+      p++;
+    }
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    long e = 0;
+    int eneg = 0;
+    p++;
+    if (p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+    if (p >= end || !kam__is_digit(*p)) {
+      fail_at(P, p, KAM_EPARSE, "invalid number: expected a digit in the exponent, found %s",
+              describe(P, p, buf, sizeof buf));
+      return NULL;
+    }
+    while (p < end && kam__is_digit(*p)) {
+      if (e < 100000000L) e = e * 10 + (*p - '0');
+      p++;
+    }
+    exp10 += eneg ? -e : e;
+  }
+  len = (size_t)(p - start);
+  if (!slow && mant <= ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
+    d = (double)mant;
+    d = exp10 < 0 ? d / exact_pow10[-exp10] : d * exact_pow10[exp10];
+    if (neg) d = -d;
+  } else if (!kam__parse_double(&d, (const char *)start, len)) {
+    fail_at(P, start, KAM_EPARSE, "invalid number"); /* not reached: the grammar was checked */
+    return NULL;
+  }
+  v = arena_node(P, KAM_VALUE_NUMBER, len + 1);
+  if (!v) {
+    P->status = kam__nomem(P->ctx);
+    return NULL;
+  }
+  v->u.num.text = (char *)(v + 1);
+  memcpy(v->u.num.text, start, len);
+  v->u.num.text[len] = '\0';
+  v->u.num.d = d;
+  v->len = len;
+  *node = v;
+  return p;
+}
+
+/* The shared node for null (0), false (1) or true (2). */
+static kam_value *literal(parser *P, int which) {
+  if (!P->lit[which]) {
+    kam_value *v = arena_node(P, which ? KAM_VALUE_BOOL : KAM_VALUE_NULL, 0);
+    if (!v) return NULL;
+    v->u.b = which == 2;
+    P->lit[which] = v;
+  }
+  return P->lit[which];
+}
+
+/* Closes the container of the top frame: its items move from the scratch list to the arena. */
+static kam_value *close_container(parser *P, const frame *f) {
+  size_t n = P->scratch_len - f->start, i;
+  const kam__member *items = P->scratch + f->start;
+  kam_value *v = arena_node(P, f->is_object ? KAM_VALUE_OBJECT : KAM_VALUE_ARRAY, 0);
+  if (!v) return NULL;
+  v->len = n;
+  if (f->is_object) {
+    if (n) {
+      kam__member *m = (kam__member *)kam__arena_alloc(&P->arena, n * sizeof *m);
+      if (!m) return NULL;
+      memcpy(m, items, n * sizeof *m);
+      v->u.obj.m = m;
+      v->u.obj.cap = n;
+      if (n > KAM__INDEX_MIN) {
+        size_t slots;
+        if (n >= UINT32_MAX / 4) return NULL;
+        v->index_bits = kam__index_bits_for(n);
+        slots = (size_t)1 << v->index_bits;
+        v->u.obj.index = (uint32_t *)kam__arena_alloc(&P->arena, slots * sizeof(uint32_t));
+        if (!v->u.obj.index) return NULL;
+        memset(v->u.obj.index, 0, slots * sizeof(uint32_t));
+      }
+      kam__object_dedupe(v);
+    }
+  } else if (n) {
+    kam_value **a = (kam_value **)kam__arena_alloc(&P->arena, n * sizeof *a);
+    if (!a) return NULL;
+    for (i = 0; i < n; i++) a[i] = items[i].val;
+    v->u.arr.items = a;
+    v->u.arr.cap = n;
+  }
+  P->scratch_len = f->start;
+  return v;
+}
+
+static int parse(parser *P, kam_value **root_out) {
+  const unsigned char *p = P->text, *end = P->end;
+  size_t depth = 0;
+  kam_value *val = NULL;
+  char buf[32];
+  frame *f;
+
+value:
+  p = skip_ws(p, end);
+  if (p >= end)
+    return fail_at(P, p, KAM_EPARSE, depth ? "unexpected end of input, expected a value"
+                                           : "empty input, expected a JSON value");
+  switch (*p) {
+  case '{':
+  case '[':
+    if (depth == KAM__JSON_MAX_DEPTH)
+      return fail_at(P, p, KAM_ELIMIT, "nesting deeper than %d arrays/objects",
+                     KAM__JSON_MAX_DEPTH);
+    f = &P->stack[depth++];
+    f->is_object = *p == '{';
+    f->start = P->scratch_len;
+    p = skip_ws(p + 1, end);
+    if (p < end && *p == (f->is_object ? '}' : ']')) {
+      p++;
+      goto close;
+    }
+    if (f->is_object) goto key;
+    goto value;
+  case '"':
+    p = parse_string(P, p, &val, NULL, NULL);
+    if (!p) return P->status;
+    break;
+  case 't':
+  case 'f':
+  case 'n': {
+    int which = *p == 'n' ? 0 : *p == 'f' ? 1 : 2;
+    static const char *const words[3] = {"null", "false", "true"};
+    size_t wl = which == 1 ? 5 : 4;
+    if ((size_t)(end - p) < wl || memcmp(p, words[which], wl) != 0)
+      return fail_at(P, p, KAM_EPARSE, "invalid literal (expected %s)", words[which]);
+    val = literal(P, which);
+    if (!val) return kam__nomem(P->ctx);
+    p += wl;
+    break;
+  }
+  default:
+    if (*p == '-' || kam__is_digit(*p)) {
+      p = parse_number(P, p, &val);
+      if (!p) return P->status;
+      break;
+    }
+    return fail_at(P, p, KAM_EPARSE, "unexpected %s, expected a value",
+                   describe(P, p, buf, sizeof buf));
+  }
+
+have_value:
+  if (depth == 0) {
+    p = skip_ws(p, end);
+    if (p < end)
+      return fail_at(P, p, KAM_EPARSE, "unexpected %s after the JSON value",
+                     describe(P, p, buf, sizeof buf));
+    *root_out = val;
+    return KAM_OK;
+  }
+  f = &P->stack[depth - 1];
+  if (f->is_object) {
+    P->scratch[P->scratch_len - 1].val = val;
+  } else if (scratch_push(P, NULL, 0, val)) {
+    return KAM_ENOMEM;
+  }
+  p = skip_ws(p, end);
+  if (p < end && *p == ',') {
+    p = skip_ws(p + 1, end);
+    if (f->is_object) goto key;
+    goto value;
+  }
+  if (p < end && *p == (f->is_object ? '}' : ']')) {
+    p++;
+    goto close;
+  }
+  if (p >= end)
+    return fail_at(P, p, KAM_EPARSE, "unexpected end of input in %s",
+                   f->is_object ? "an object" : "an array");
+  return fail_at(P, p, KAM_EPARSE, "unexpected %s, expected ',' or '%c'",
+                 describe(P, p, buf, sizeof buf), f->is_object ? '}' : ']');
+
+close:
+  val = close_container(P, &P->stack[depth - 1]);
+  if (!val) return kam__nomem(P->ctx);
+  depth--;
+  goto have_value;
+
+key:
+  if (p >= end || *p != '"')
+    return fail_at(P, p, KAM_EPARSE, "unexpected %s, expected a string key",
+                   describe(P, p, buf, sizeof buf));
+  {
+    const char *k = NULL;
+    size_t kl = 0;
+    p = parse_string(P, p, NULL, &k, &kl);
+    if (!p) return P->status;
+    if (scratch_push(P, k, kl, NULL)) return KAM_ENOMEM;
+  }
+  p = skip_ws(p, end);
+  if (p >= end || *p != ':')
+    return fail_at(P, p, KAM_EPARSE, "unexpected %s, expected ':' after the key",
+                   describe(P, p, buf, sizeof buf));
+  p++;
+  goto value;
+}
+
+int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) {
+  parser *P;
+  kam__vroot *root;
+  kam_value *val = NULL;
+  kam__arena arena;
+  int rc;
+  if (!out) return KAM_EINVAL;
+  *out = NULL;
+  if (!ctx) return KAM_EINVAL;
+  if (!text && len) return kam__error(ctx, KAM_EINVAL, "JSON: the text is NULL");
+  /* The parser state (with its 512-frame stack) is allocated, not put on the C stack. */
+  P = (parser *)kam__alloc(ctx, sizeof *P);
+  if (!P) return kam__nomem(ctx);
+  P->ctx = ctx;
+  P->text = (const unsigned char *)(text ? text : "");
+  P->end = P->text + len;
+  P->scratch = NULL;
+  P->scratch_len = P->scratch_cap = 0;
+  P->lit[0] = P->lit[1] = P->lit[2] = NULL;
+  P->status = KAM_OK;
+  /* A tree takes about twice its text; the first chunk is sized from that. */
+  kam__arena_init(&P->arena, ctx, len < SIZE_MAX / 4 ? len * 2 : SIZE_MAX / 2);
+  root = (kam__vroot *)kam__arena_alloc(&P->arena, sizeof *root);
+  rc = root ? parse(P, &val) : kam__nomem(ctx);
+  kam__free(ctx, P->scratch, P->scratch_cap * sizeof *P->scratch);
+  arena = P->arena;
+  kam__free(ctx, P, sizeof *P);
+  if (rc != KAM_OK) {
+    kam__arena_free(&arena);
+    return rc;
+  }
+  root->v = *val;
+  root->v.flags = KAM__V_ROOT;
+  root->arena = arena;
+  *out = &root->v;
+  return KAM_OK;
+}
+
+/* ---- writer --------------------------------------------------------------------------- */
+
+typedef struct writer {
+  kam_write_fn write;
+  void *ud;
+  size_t n;
+  char buf[4096];
+} writer;
+
+static int w_flush(writer *w) {
+  int rc = kam__write(w->write, w->ud, w->buf, w->n);
+  w->n = 0;
+  return rc;
+}
+
+static int w_put(writer *w, const char *s, size_t len) {
+  if (len > sizeof w->buf - w->n) {
+    int rc = w_flush(w);
+    if (rc) return rc;
+    if (len > sizeof w->buf) return w->write(w->ud, s, len);
+  }
+  memcpy(w->buf + w->n, s, len);
+  w->n += len;
+  return 0;
+}
+
+static int w_putc(writer *w, char c) {
+  if (w->n == sizeof w->buf) {
+    int rc = w_flush(w);
+    if (rc) return rc;
+  }
+  w->buf[w->n++] = c;
+  return 0;
+}
+
+static int w_indent(writer *w, size_t depth) {
+  int rc = w_putc(w, '\n');
+  static const char spaces[] = "                                ";
+  depth *= 2;
+  while (!rc && depth) {
+    size_t k = depth < sizeof spaces - 1 ? depth : sizeof spaces - 1;
+    rc = w_put(w, spaces, k);
+    depth -= k;
+  }
+  return rc;
+}
+
+/* 0: copy; else the letter after '\\' ('u' for \u00XX). */
+static const char escape_of[32] = {'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n',
+                                   'u', 'f', 'r', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
+                                   'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u'};
+
+static int w_string(writer *w, const char *s, size_t len) {
+  const unsigned char *p = (const unsigned char *)s, *end = p + len;
+  int rc = w_putc(w, '"');
+  while (!rc && p < end) {
+    const unsigned char *run = p;
+    char esc[6];
+    while (p < end && *p >= 0x20 && *p != '"' && *p != '\\') p++;
+    if (p > run && (rc = w_put(w, (const char *)run, (size_t)(p - run))) != 0) return rc;
+    if (p >= end) break;
+    esc[0] = '\\';
+    if (*p == '"' || *p == '\\') {
+      esc[1] = (char)*p;
+      rc = w_put(w, esc, 2);
+    } else if (escape_of[*p] != 'u') {
+      esc[1] = escape_of[*p];
+      rc = w_put(w, esc, 2);
+    } else {
+      static const char hex[] = "0123456789ABCDEF";
+      esc[1] = 'u';
+      esc[2] = '0';
+      esc[3] = '0';
+      esc[4] = hex[*p >> 4];
+      esc[5] = hex[*p & 15];
+      rc = w_put(w, esc, 6);
+    }
+    p++;
+  }
+  return rc ? rc : w_putc(w, '"');
+}
+
+typedef struct wframe {
+  const kam_value *v;
+  size_t i;
+} wframe;
+
+int kam_json_write(const kam_value *v, uint32_t flags, kam_write_fn write, void *ud) {
+  wframe local[64], *stack = local;
+  size_t depth = 0, cap = sizeof local / sizeof local[0];
+  int pretty = (flags & KAM_JSON_PRETTY) != 0, rc = 0;
+  writer *w, wbuf;
+  kam_ctx *ctx;
+  const kam_value *cur = v;
+  if (!v || !write) return KAM_EINVAL;
+  ctx = v->ctx;
+  if (flags & ~(uint32_t)KAM_JSON_PRETTY)
+    return kam__error(ctx, KAM_EINVAL, "JSON write: unknown flags 0x%X", (unsigned)flags);
+  w = &wbuf;
+  w->write = write;
+  w->ud = ud;
+  w->n = 0;
+
+emit:
+  switch (cur->type) {
+  case KAM_VALUE_NULL:
+  case KAM_VALUE_LAMBDA: rc = w_put(w, "null", 4); break;
+  case KAM_VALUE_BOOL: rc = cur->u.b ? w_put(w, "true", 4) : w_put(w, "false", 5); break;
+  case KAM_VALUE_NUMBER: rc = w_put(w, cur->u.num.text, cur->len); break;
+  case KAM_VALUE_STRING: rc = w_string(w, cur->u.str.p, cur->len); break;
+  case KAM_VALUE_ARRAY:
+  case KAM_VALUE_OBJECT: {
+    int is_object = cur->type == KAM_VALUE_OBJECT;
+    if (cur->len == 0) {
+      rc = w_put(w, is_object ? "{}" : "[]", 2);
+      break;
+    }
+    if (depth == cap) {
+      wframe *bigger;
+      if (cap > SIZE_MAX / 2 / sizeof *stack) {
+        rc = kam__nomem(ctx);
+        goto done;
+      }
+      bigger = (wframe *)kam__alloc(ctx, cap * 2 * sizeof *stack);
+      if (!bigger) {
+        rc = kam__nomem(ctx);
+        goto done;
+      }
+      memcpy(bigger, stack, depth * sizeof *stack);
+      if (stack != local) kam__free(ctx, stack, cap * sizeof *stack);
+      stack = bigger;
+      cap *= 2;
+    }
+    stack[depth].v = cur;
+    stack[depth].i = 0;
+    depth++;
+    rc = w_putc(w, is_object ? '{' : '[');
+    if (!rc && pretty) rc = w_indent(w, depth);
+    goto child;
+  }
+  default: rc = kam__error(ctx, KAM_EINVAL, "JSON write: corrupt value"); break;
+  }
+  if (rc) goto done;
+
+next:
+  if (depth == 0) goto done;
+  {
+    wframe *f = &stack[depth - 1];
+    if (++f->i < f->v->len) {
+      rc = w_putc(w, ',');
+      if (!rc && pretty) rc = w_indent(w, depth);
+      goto child;
+    }
+    depth--;
+    if (pretty && (rc = w_indent(w, depth)) != 0) goto done;
+    rc = w_putc(w, f->v->type == KAM_VALUE_OBJECT ? '}' : ']');
+    if (rc) goto done;
+    goto next;
+  }
+
+child:
+  if (rc) goto done;
+  {
+    wframe *f = &stack[depth - 1];
+    if (f->v->type == KAM_VALUE_OBJECT) {
+      const kam__member *m = &f->v->u.obj.m[f->i];
+      rc = w_string(w, m->key, m->key_len);
+      if (!rc) rc = pretty ? w_put(w, ": ", 2) : w_putc(w, ':');
+      if (rc) goto done;
+      cur = m->val;
+    } else {
+      cur = f->v->u.arr.items[f->i];
+    }
+  }
+  goto emit;
+
+done:
+  if (stack != local) kam__free(ctx, stack, cap * sizeof *stack);
+  if (rc) return rc;
+  return w_flush(w);
+}

@@ -1,0 +1,131 @@
+/* conformance/json.c - runs kam_json_parse over the JSONTestSuite files in <dir>/json.
+ *
+ * y_*: must parse; the tree must survive write -> parse (compact and pretty) unchanged.
+ * n_*: must be rejected (KAM_EPARSE or KAM_ELIMIT) with a "line L, column C: " message.
+ * i_*: either is fine; must not crash, leak or misreport (accepted ones round-trip too).
+ * Prints per-prefix counts; exits 1 on any mismatch. POSIX opendir/readdir is used here only. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+#include "value_internal.h"
+
+static int same_tree(const kam_value *a, const kam_value *b) {
+  size_t i, la, lb;
+  const char *sa, *sb;
+  if (kam_value_type(a) != kam_value_type(b)) return 0;
+  switch (kam_value_type(a)) {
+  case KAM_VALUE_BOOL: return kam_value_bool(a) == kam_value_bool(b);
+  case KAM_VALUE_NUMBER:
+    sa = kam_value_number_text(a, &la);
+    sb = kam_value_number_text(b, &lb);
+    return la == lb && memcmp(sa, sb, la) == 0;
+  case KAM_VALUE_STRING:
+    sa = kam_value_string(a, &la);
+    sb = kam_value_string(b, &lb);
+    return la == lb && memcmp(sa, sb, la) == 0;
+  case KAM_VALUE_ARRAY:
+  case KAM_VALUE_OBJECT:
+    if (kam_value_length(a) != kam_value_length(b)) return 0;
+    for (i = 0; i < kam_value_length(a); i++) {
+      if (kam_value_type(a) == KAM_VALUE_OBJECT) {
+        sa = kam_value_key_at(a, i, &la);
+        sb = kam_value_key_at(b, i, &lb);
+        if (la != lb || memcmp(sa, sb, la) != 0) return 0;
+      }
+      if (!same_tree(kam_value_at(a, i), kam_value_at(b, i))) return 0;
+    }
+    return 1;
+  default: return 1;
+  }
+}
+
+/* Writes v (compact or pretty), parses the output and compares. */
+static int round_trip(kam_ctx *ctx, const kam_value *v, uint32_t flags) {
+  kam_test_sink sink = {0};
+  kam_value *back = NULL;
+  int ok;
+  if (kam_json_write(v, flags, kam_test_sink_write, &sink) != KAM_OK) return 0;
+  ok = kam_json_parse(&back, ctx, sink.data ? sink.data : "", sink.len) == KAM_OK &&
+       same_tree(v, back);
+  kam_value_free(back);
+  kam_test_sink_free(&sink);
+  return ok;
+}
+
+int main(int argc, char **argv) {
+  char dirpath[4096], path[8192];
+  DIR *dir;
+  struct dirent *e;
+  int counts[3][2] = {{0, 0}, {0, 0}, {0, 0}}; /* y, n, i x {accepted, rejected} */
+  int failures = 0;
+  kam_test_alloc ta = {0};
+  kam_ctx *ctx;
+  if (argc < 2) {
+    fprintf(stderr, "usage: %s CONFORMANCE_DIR\n", argv[0]);
+    return 2;
+  }
+  snprintf(dirpath, sizeof dirpath, "%s/json", argv[1]);
+  dir = opendir(dirpath);
+  if (!dir) {
+    fprintf(stderr, "cannot open %s\n", dirpath);
+    return 1;
+  }
+  if (kam_ctx_new(&ctx, kam_test_alloc_fn, &ta) != KAM_OK) return 1;
+  while ((e = readdir(dir)) != NULL) {
+    const char *name = e->d_name;
+    size_t nlen = strlen(name), len;
+    int kind, rc;
+    char *text;
+    kam_value *v = NULL;
+    if (nlen < 6 || strcmp(name + nlen - 5, ".json") != 0 || name[1] != '_') continue;
+    kind = name[0] == 'y' ? 0 : name[0] == 'n' ? 1 : name[0] == 'i' ? 2 : -1;
+    if (kind < 0) continue;
+    snprintf(path, sizeof path, "%s/%s", dirpath, name);
+    text = kam_test_read_file(path, &len);
+    if (!text) {
+      fprintf(stderr, "FAIL %s: cannot read\n", name);
+      failures++;
+      continue;
+    }
+    kam_ctx_clear_error(ctx);
+    rc = kam_json_parse(&v, ctx, text, len);
+    counts[kind][rc == KAM_OK ? 0 : 1]++;
+    if (rc == KAM_OK) {
+      if (kind == 1) {
+        fprintf(stderr, "FAIL %s: accepted\n", name);
+        failures++;
+      } else if (!round_trip(ctx, v, 0) || !round_trip(ctx, v, KAM_JSON_PRETTY)) {
+        fprintf(stderr, "FAIL %s: write/parse round trip differs\n", name);
+        failures++;
+      }
+    } else {
+      const char *msg = kam_ctx_errmsg(ctx);
+      if (v != NULL || (rc != KAM_EPARSE && rc != KAM_ELIMIT) || strncmp(msg, "line ", 5) != 0 ||
+          !strstr(msg, ", column ")) {
+        fprintf(stderr, "FAIL %s: bad failure (rc %d, message \"%s\")\n", name, rc, msg);
+        failures++;
+      } else if (kind == 0) {
+        fprintf(stderr, "FAIL %s: rejected: %s\n", name, msg);
+        failures++;
+      } else if (kind == 2) {
+        printf("  %s: rejected (%s)\n", name, msg);
+      }
+    }
+    kam_value_free(v);
+    free(text);
+  }
+  closedir(dir);
+  kam_ctx_free(ctx);
+  if (ta.blocks != 0) {
+    fprintf(stderr, "FAIL: %zu blocks leaked\n", ta.blocks);
+    failures++;
+  }
+  printf("y_: %d accepted, %d rejected\n", counts[0][0], counts[0][1]);
+  printf("n_: %d accepted, %d rejected\n", counts[1][0], counts[1][1]);
+  printf("i_: %d accepted, %d rejected\n", counts[2][0], counts[2][1]);
+  printf("%s: %d failures\n", failures ? "FAILED" : "OK", failures);
+  return failures ? 1 : 0;
+}

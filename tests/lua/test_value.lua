@@ -1,0 +1,147 @@
+-- Values and JSON through the Lua module: json_decode / json_encode, kam.null, kam.array,
+-- the table -> array/object rule, exact numbers, errors with line and column, limits, and the
+-- lambda plumbing (kam._lambda_call) that templates use.
+local kam = require "kam"
+local passed, failed = 0, 0
+
+local function check(name, fn)
+  local ok, err = pcall(fn)
+  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
+end
+local function eq(got, want)
+  if got ~= want then error(string.format("got %q, want %q", tostring(got), tostring(want)), 2) end
+end
+local function raises(code, fn, ...)
+  local ok, err = pcall(fn, ...)
+  if ok then error("expected an error " .. code, 2) end
+  if type(err) ~= "table" or err.code ~= code then error("expected " .. code .. ", got " .. tostring(err), 2) end
+  return err
+end
+
+check("decode types", function()
+  local d = kam.json_decode('{"name": "ООО \\"Ромашка\\"", "n": -12.5, "i": 42, "big": 12345678901234567890,'
+    .. ' "ok": true, "no": false, "nil": null, "list": [1, [2], {}], "e": "\\ud83d\\ude00"}')
+  eq(d.name, 'ООО "Ромашка"')
+  eq(d.n, -12.5)
+  eq(math.type(d.n), "float")
+  eq(d.i, 42)
+  eq(math.type(d.i), "integer")
+  eq(math.type(d.big), "float")
+  eq(d.big, 12345678901234567890.0)
+  eq(d.ok, true)
+  eq(d.no, false)
+  eq(d["nil"], kam.null)
+  eq(tostring(kam.null), "kam.null")
+  eq(#d.list, 3)
+  eq(d.list[2][1], 2)
+  eq(next(d.list[3]), nil)
+  eq(kam.is_array(d.list), true)
+  eq(kam.is_array(d.list[3]), false)
+  eq(d.e, "\u{1F600}")
+  eq(kam.json_decode("-9223372036854775808"), math.mininteger)
+  eq(kam.json_decode("9223372036854775807"), math.maxinteger)
+  eq(math.type(kam.json_decode("9223372036854775808")), "float")
+  eq(kam.json_decode('"a\\u0000b"'), "a\0b")
+  eq(kam.json_decode("[]") ~= nil, true)
+  eq(kam.json_decode(" 1.5e3 "), 1500.0)
+end)
+
+check("decode errors", function()
+  local e = raises("EPARSE", kam.json_decode, "[1,]")
+  assert(e.message:find("line 1, column 4: unexpected ']'", 1, true), e.message)
+  e = raises("EPARSE", kam.json_decode, '{\n  "имя": 1,\n  x}')
+  assert(e.message:find("line 3, column 3: unexpected 'x', expected a string key", 1, true), e.message)
+  e = raises("EPARSE", kam.json_decode, '"\\ud800"')
+  assert(e.message:find("high surrogate", 1, true), e.message)
+  raises("EPARSE", kam.json_decode, '"\255"')
+  raises("EPARSE", kam.json_decode, "")
+  e = raises("ELIMIT", kam.json_decode, string.rep("[", 513) .. string.rep("]", 513))
+  assert(e.message:find("nesting deeper than 512", 1, true), e.message)
+  raises("ELIMIT", kam.json_decode, string.rep("[", 100000))
+  eq(type(kam.json_decode(string.rep("[", 512) .. string.rep("]", 512))), "table")
+  eq(kam.JSON_MAX_DEPTH, 512)
+  assert(not pcall(kam.json_decode, nil))
+end)
+
+check("encode compact and pretty", function()
+  eq(kam.json_encode({1, 2.5, "x", true}), '[1,2.5,"x",true]')
+  eq(kam.json_encode({b = 1, a = {}, c = kam.array()}), '{"a":{},"b":1,"c":[]}')
+  eq(kam.json_encode({a = kam.null}), '{"a":null}')
+  eq(kam.json_encode(kam.null), "null")
+  eq(kam.json_encode(nil), "null")
+  eq(kam.json_encode("Я\n\"q\"\1"), '"Я\\n\\"q\\"\\u0001"')
+  eq(kam.json_encode(0.1), "0.1")
+  eq(kam.json_encode(1e300), "1e+300")
+  eq(kam.json_encode(math.mininteger), "-9223372036854775808")
+  eq(kam.json_encode({[1] = "a", [2] = "b"}), '["a","b"]')
+  eq(kam.json_encode({[1] = "a", [3] = "c"}), '{"1":"a","3":"c"}')
+  eq(kam.json_encode({[1] = "a", x = "y"}), '{"1":"a","x":"y"}')
+  eq(kam.json_encode(kam.array({1, 2, x = 3})), "[1,2]")
+  eq(kam.json_encode({a = {1, {b = false}}}, true), '{\n  "a": [\n    1,\n    {\n      "b": false\n    }\n  ]\n}')
+  eq(kam.json_encode({f = function() end}), '{"f":null}')
+end)
+
+check("encode errors", function()
+  raises("EINVAL", kam.json_encode, 0 / 0)
+  raises("EINVAL", kam.json_encode, {math.huge})
+  raises("EPARSE", kam.json_encode, "\255")
+  raises("EINVAL", kam.json_encode, {[true] = 1})
+  raises("EINVAL", kam.json_encode, {co = coroutine.create(function() end)})
+  local loop = {}
+  loop.self = loop
+  raises("ELIMIT", kam.json_encode, loop)
+  local deep = {}
+  local cur = deep
+  for _ = 1, 600 do cur[1] = {}; cur = cur[1] end
+  raises("ELIMIT", kam.json_encode, deep)
+end)
+
+check("round trip", function()
+  local text = '{"accounts":[{"id":"A-1","revenue":12345678.5,"tags":[],"meta":{}}],"total":1}'
+  local d = kam.json_decode(text)
+  -- objects come back sorted by key; arrays stay arrays, empty ones included
+  eq(kam.json_encode(d), '{"accounts":[{"id":"A-1","meta":{},"revenue":12345678.5,"tags":[]}],"total":1}')
+  eq(kam.json_encode(kam.json_decode(kam.json_encode(d, true))), kam.json_encode(d))
+end)
+
+check("kam.array", function()
+  local t = {}
+  eq(kam.array(t), t)
+  eq(kam.is_array(t), true)
+  eq(kam.is_array({}), false)
+  eq(kam.is_array("x"), false)
+  eq(kam.json_encode(kam.array()), "[]")
+  assert(not pcall(kam.array, 5))
+end)
+
+check("lambdas", function()
+  eq(kam._lambda_call(function(text) return "<" .. text .. ">" end, "тело"), "<тело>")
+  eq(kam._lambda_call(function(...) return select("#", ...) end), "0")
+  eq(kam._lambda_call(function() return nil end), "")
+  eq(kam._lambda_call(function() return 12.5 end), "12.5")
+  eq(kam._lambda_call(function() return setmetatable({}, {__tostring = function() return "obj" end}) end), "obj")
+  -- a Lua error inside the lambda comes back as itself, not through libkam
+  local ok, err = pcall(kam._lambda_call, function() error({mine = true}) end)
+  eq(ok, false)
+  eq(type(err), "table")
+  eq(err.mine, true)
+  ok, err = pcall(kam._lambda_call, function() error("boom") end, "x")
+  eq(ok, false)
+  assert(tostring(err):find("boom", 1, true), tostring(err))
+  -- an error in __tostring is caught too
+  ok, err = pcall(kam._lambda_call, function() return setmetatable({}, {__tostring = function() error("ts") end}) end)
+  eq(ok, false)
+  assert(tostring(err):find("ts", 1, true), tostring(err))
+  assert(not pcall(kam._lambda_call, 5))
+end)
+
+check("many values (collected holders)", function()
+  for i = 1, 2000 do
+    local t = {i = i, s = string.rep("x", i % 50), l = {i, i + 1}}
+    eq(kam.json_decode(kam.json_encode(t)).i, i)
+  end
+  collectgarbage()
+end)
+
+print(string.format("lua test_value: %d passed, %d failed", passed, failed))
+if failed > 0 then os.exit(1) end
