@@ -25,16 +25,14 @@
 
 void kam_csv_options_init(kam_csv_options *o, size_t struct_size) {
   kam_csv_options d;
-  if (!o) return;
+  if (!o || struct_size < sizeof o->struct_size) return;
   memset(&d, 0, sizeof d);
-  d.struct_size = (uint32_t)(struct_size < sizeof d ? struct_size : sizeof d);
-  d.flags = 0;
-  d.delimiter = 0;
-  d.decimal_mark = 0;
   d.currency_digits = 2;
-  if (struct_size > sizeof d) memset(o, 0, struct_size);
+  /* A newer caller's bigger struct: its unknown tail is zeroed; an older caller's smaller one
+   * gets only the fields it has. */
+  if (struct_size > sizeof d) memset((char *)o + sizeof d, 0, struct_size - sizeof d);
   memcpy(o, &d, struct_size < sizeof d ? struct_size : sizeof d);
-  o->struct_size = (uint32_t)struct_size;
+  o->struct_size = (uint32_t)(struct_size > UINT32_MAX ? UINT32_MAX : struct_size);
 }
 
 /* Reads the options a caller passed (only the fields inside struct_size), defaults otherwise. */

@@ -252,6 +252,32 @@ static void test_decimal_detection(void **state) {
                "line 2, column \"revenue\": '99999999999999999999' is too large");
 }
 
+static void test_options_init(void **state) {
+  unsigned char raw[sizeof(kam_csv_options) + 16];
+  kam_csv_options *o = (kam_csv_options *)(void *)raw;
+  size_t k;
+  (void)state;
+  /* An older caller's struct ending before currency_digits: nothing past it is written. */
+  memset(raw, 0xAB, sizeof raw);
+  kam_csv_options_init(o, offsetof(kam_csv_options, currency_digits));
+  assert_int_equal(o->struct_size, offsetof(kam_csv_options, currency_digits));
+  assert_int_equal(o->flags, 0);
+  assert_int_equal(o->delimiter, 0);
+  for (k = offsetof(kam_csv_options, currency_digits); k < sizeof raw; k++)
+    assert_int_equal(raw[k], 0xAB);
+  /* Too small even for struct_size, or NULL: no-ops. */
+  memset(raw, 0xAB, sizeof raw);
+  kam_csv_options_init(o, 2);
+  for (k = 0; k < sizeof raw; k++) assert_int_equal(raw[k], 0xAB);
+  kam_csv_options_init(NULL, sizeof *o);
+  /* A newer caller's bigger struct: the unknown tail is zeroed. */
+  memset(raw, 0xAB, sizeof raw);
+  kam_csv_options_init(o, sizeof raw);
+  assert_int_equal(o->struct_size, sizeof raw);
+  assert_int_equal(o->currency_digits, 2);
+  for (k = sizeof *o; k < sizeof raw; k++) assert_int_equal(raw[k], 0);
+}
+
 static void test_currency_digits(void **state) {
   fixture f;
   kam_csv_options o;
@@ -643,6 +669,7 @@ int main(void) {
       cmocka_unit_test(test_quotes),
       cmocka_unit_test(test_delimiter_detection),
       cmocka_unit_test(test_decimal_detection),
+      cmocka_unit_test(test_options_init),
       cmocka_unit_test(test_currency_digits),
       cmocka_unit_test(test_headers),
       cmocka_unit_test(test_history_forecast),

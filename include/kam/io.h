@@ -44,8 +44,9 @@ typedef struct kam_csv_options {
 } kam_csv_options;
 
 /** Fills *o with the defaults (flags 0, delimiter 0, decimal_mark 0, currency_digits 2) and sets
- *  o->struct_size = struct_size; only the first struct_size bytes are written (pass
- *  sizeof *o). NULL is a no-op. */
+ *  o->struct_size = struct_size (pass sizeof *o). Only the first struct_size bytes are written;
+ *  bytes past the fields this library knows are zeroed. NULL, or a struct_size below 4, is a
+ *  no-op. */
 KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
 
 /** Reads accounts from CSV text and adds them to p, after the accounts it already has.
