@@ -492,7 +492,7 @@ static int64_t random_revenue(int dist, size_t n) {
     return (int64_t)(1000.0 / pow(1.0 - u * 0.999999, 1.0 / 1.2));
   }
   case 3: {                                                  /* around powers of two */
-    unsigned e = (unsigned)rnd_below(50);
+    unsigned e = (unsigned)rnd_below(rnd_below(2) ? 50 : 62);
     return (int64_t)(((uint64_t)1 << e) + rnd_below(3)) - 1;
   }
   case 4: return (int64_t)(INT64_MAX / (int64_t)(n ? n : 1)) - (int64_t)rnd_below(3); /* near the cap */

@@ -20,8 +20,8 @@
  * kam_portfolio_add_columns without ids; an explicit id adds its text plus NUL, 8 bytes of offset and
  * 11 to 21 bytes of hash index; name, group, history, forecast and potential are stored only
  * for the accounts that have them. kam_segment keeps one byte per account (class and key
- * reasons) and needs, while it runs, at most 5 more bytes per account (9 when some revenue
- * reaches 2^40 minor units), so 100 million accounts segment in about 2 GB.
+ * reasons) and needs, while it runs, at most 5 more bytes per account (9 for an account whose
+ * revenue reaches 2^40 minor units): 100 million accounts add and segment in 1.4 GB.
  */
 #ifndef KAM_PORTFOLIO_H
 #define KAM_PORTFOLIO_H
