@@ -6,8 +6,11 @@
  *   (shortest round-trip text; NaN and infinities raise EINVAL); kam.number("12.50") -> number
  *   with exactly that text; strings -> string (must be valid UTF-8, else EPARSE);
  * - a table marked with kam.array(t) -> array of t[1..#t] (other keys ignored);
- * - an unmarked table whose keys are exactly the integers 1..n (n >= 1) -> array;
- * - any other table (the empty one included) -> object. Keys must be strings or integers
+ * - an unmarked table whose keys are exactly the integers 1..n -> array; the empty table is
+ *   an empty array (falsey in a Mustache section, "[]" in JSON), as Lua data means a list far
+ *   more often than an object there; kam.object(t) marks a table as an object (so kam.object()
+ *   is an empty object), and an empty JSON object decodes to such a marked table;
+ * - any other table -> object. Keys must be strings or integers
  *   (integers become their decimal text); members are sorted by key bytes, since Lua tables
  *   have no order, so the output is deterministic;
  * - functions -> lambdas (below); anything else raises EINVAL. Nesting deeper than 512 tables
@@ -172,18 +175,22 @@ static int lua_lambda(void *ud, const char *text, size_t len, kam_write_fn out, 
 
 /* ---- Lua -> kam_value -------------------------------------------------------------------- */
 
-static int is_marked_array(lua_State *L, int idx) {
-  int marked;
+/* The marker set maps a table to true (kam.array: an array even when empty) or false
+ * (kam.object: an object even when empty). Returns 1 array, 2 object, 0 unmarked. */
+static int marker_of(lua_State *L, int idx) {
+  int kind;
   lua_getfield(L, LUA_REGISTRYINDEX, ARRAYS_KEY);
   if (!lua_istable(L, -1)) {
     lua_pop(L, 1);
     return 0;
   }
   lua_pushvalue(L, idx);
-  marked = lua_rawget(L, -2) != LUA_TNIL;
+  kind = lua_rawget(L, -2) == LUA_TNIL ? 0 : lua_toboolean(L, -1) ? 1 : 2;
   lua_pop(L, 2);
-  return marked;
+  return kind;
 }
+
+static int is_marked_array(lua_State *L, int idx) { return marker_of(L, idx) == 1; }
 
 static void push_arrays_set(lua_State *L) {
   if (lua_getfield(L, LUA_REGISTRYINDEX, ARRAYS_KEY) == LUA_TTABLE) return;
@@ -232,13 +239,14 @@ static void raise_status(lua_State *L, int status, holder *h) {
 /* Kinds of table. */
 enum { T_ARRAY, T_MARKED, T_OBJECT };
 
-/* Array (keys exactly 1..n, n >= 1), marked array, or object. *n gets the item count. */
+/* Array (keys exactly 1..n, n >= 0), marked array, or object. *n gets the item count. */
 static int table_kind(lua_State *L, int idx, lua_Integer *n) {
   lua_Integer count = 0, max = 0;
   int all_int = 1;
-  if (is_marked_array(L, idx)) {
-    *n = (lua_Integer)lua_rawlen(L, idx);
-    return T_MARKED;
+  switch (marker_of(L, idx)) {
+  case 1: *n = (lua_Integer)lua_rawlen(L, idx); return T_MARKED;
+  case 2: max = -1; break; /* kam.object: never an array */
+  default: break;
   }
   lua_pushnil(L);
   while (lua_next(L, idx)) {
@@ -253,7 +261,8 @@ static int table_kind(lua_State *L, int idx, lua_Integer *n) {
     }
   }
   *n = count;
-  return count > 0 && all_int && max == count ? T_ARRAY : T_OBJECT;
+  /* The empty table is an empty list: in template data `items = {}` must render no rows. */
+  return all_int && max == count ? T_ARRAY : T_OBJECT;
 }
 
 static kam_value *make_leaf(lua_State *L, int idx, holder *h);
@@ -510,6 +519,13 @@ static void push_rec(lua_State *L, const kam_value *v, int depth, int exact) {
   case KAM_VALUE_OBJECT:
     n = kam_value_length(v);
     lua_createtable(L, 0, n > INT32_MAX ? 0 : (int)n);
+    if (n == 0) { /* mark it, so an empty object converts back as {} and not as [] */
+      push_arrays_set(L);
+      lua_pushvalue(L, -2);
+      lua_pushboolean(L, 0);
+      lua_rawset(L, -3);
+      lua_pop(L, 1);
+    }
     for (i = 0; i < n; i++) {
       s = kam_value_key_at(v, i, &len);
       lua_pushlstring(L, s, len);
@@ -668,6 +684,22 @@ static int l_array(lua_State *L) {
   return 1;
 }
 
+/* kam.object(t) -> t, marked so it converts to an object even when empty. kam.object() -> {}. */
+static int l_object(lua_State *L) {
+  LKAM_ARGS(L, 1);
+  if (lua_isnoneornil(L, 1)) {
+    lua_newtable(L);
+    lua_replace(L, 1);
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  push_arrays_set(L);
+  lua_pushvalue(L, 1);
+  lua_pushboolean(L, 0);
+  lua_rawset(L, -3);
+  lua_settop(L, 1);
+  return 1;
+}
+
 /* kam.is_array(t) -> true when t is marked by kam.array (or came from a JSON array). */
 static int l_is_array(lua_State *L) {
   LKAM_ARGS(L, 1);
@@ -680,6 +712,7 @@ void kam__lua_open_value(lua_State *L) {
                                  {"json_encode", l_json_encode},
                                  {"array", l_array},
                                  {"is_array", l_is_array},
+                                 {"object", l_object},
                                  {"number", l_number},
                                  {"_lambda_call", l_lambda_call},
                                  {NULL, NULL}};
