@@ -1080,7 +1080,7 @@ static int put_double(csv_writer *w, double v) {
   char b[32];
   size_t n, i;
   if (!isfinite(v)) return put_num(w, "", 0);
-  n = kam__io_fmt_double(b, v);
+  n = kam__fmt_double(b, v);
   for (i = 0; i < n; i++)
     if (b[i] == '.') b[i] = w->mark;
   return put_num(w, b, n);

@@ -347,7 +347,7 @@ static void test_csv_basic(void **state) {
   assert_int_equal(kam_segmentation_get(&sc, f.s, 0), KAM_OK);
   {
     char b[64], want[96];
-    kam__io_fmt_double(b, sc.share);
+    kam__fmt_double(b, sc.share);
     snprintf(want, sizeof want, ",1234.56,%s,", b);
     assert_contains(out, want);
   }
@@ -873,9 +873,6 @@ static void test_oom(void **state) {
 
 static void test_fmt_helpers(void **state) {
   char b[32];
-  static const double values[] = {0.1, 0.125, 1.0 / 3, 2.0 / 3, 1e-7, 123456.789, 1e21, 5e-324,
-                                  0.30000000000000004, 1e15 + 0.5, -2.5};
-  size_t i;
   (void)state;
   assert_int_equal(kam__fmt_amount(b, 123456, 2, '.'), 7);
   assert_string_equal(b, "1234.56");
@@ -887,17 +884,6 @@ static void test_fmt_helpers(void **state) {
   assert_string_equal(b, "-92233720368547758.08");
   kam__fmt_amount(b, 0, 3, '.');
   assert_string_equal(b, "0.000");
-  for (i = 0; i < sizeof values / sizeof values[0]; i++) {
-    char ref[32];
-    double back;
-    size_t n = kam__io_fmt_double(b, values[i]);
-    kam__fmt_double(ref, values[i]);
-    assert_true(kam__parse_double(&back, b, n));
-    assert_true(back == values[i]);
-    assert_string_equal(b, ref);
-  }
-  kam__io_fmt_double(b, NAN);
-  assert_string_equal(b, "NaN");
 }
 
 int main(void) {
