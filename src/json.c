@@ -460,7 +460,8 @@ static kam_value *literal(parser *P, int which) {
 /* Closes the container of the top frame: its items move from the scratch list to the arena. */
 static kam_value *close_container(parser *P, const frame *f) {
   size_t n = P->scratch_len - f->start, i;
-  const kam__member *items = P->scratch + f->start;
+  /* no offset on a NULL scratch list (an empty container first): UB even for + 0 */
+  const kam__member *items = n ? P->scratch + f->start : NULL;
   kam_value *v = arena_node(P, f->is_object ? KAM_VALUE_OBJECT : KAM_VALUE_ARRAY, 0);
   if (!v) return NULL;
   v->len = n;
