@@ -44,8 +44,10 @@ static void json_string(const char *s) {
 }
 
 static void json_number(double v) {
-  if (isnan(v)) fputs("null", stdout);
-  else printf("%.6g", v);
+  if (isnan(v))
+    fputs("null", stdout);
+  else
+    printf("%.6g", v);
 }
 
 static void json_mix(const double mix[3]) {
@@ -67,8 +69,8 @@ static int utf8_ok(const char *s, size_t len) {
 
 /* ---- kam title ---- */
 
-static int title_one(const char *cmd, const char *title, size_t len, int explain, int json,
-                     int tsv, int first) {
+static int title_one(const char *cmd, const char *title, size_t len, int explain, int json, int tsv,
+                     int first) {
   int32_t role;
   double c;
   kam_profile p;
@@ -89,9 +91,12 @@ static int title_one(const char *cmd, const char *title, size_t len, int explain
       size_t i;
       for (i = 0; i < len; i++) {
         unsigned char ch = (unsigned char)title[i];
-        if (ch == '"' || ch == '\\') printf("\\%c", ch);
-        else if (ch < 0x20) printf("\\u%04x", ch);
-        else putchar(ch);
+        if (ch == '"' || ch == '\\')
+          printf("\\%c", ch);
+        else if (ch < 0x20)
+          printf("\\u%04x", ch);
+        else
+          putchar(ch);
       }
     }
     printf("\", \"role\": \"%s\", \"confidence\": ", kam_role_name(role));
@@ -125,17 +130,18 @@ int kam_cli_title(int argc, char **argv) {
   const char *cmd = argv[0], *file = NULL;
   int i, explain = 0, json = 0, first = 1, n = 0, rc;
   if (cli_wants_help(argc, argv)) {
-    printf("usage: kam title [--explain] [--json] TITLE...\n"
-           "       kam title --file FILE     (one title a line, '-' for stdin; prints TSV)\n\n"
-           "Reads the role of each job title (Russian or English, as typed into a CRM) and\n"
-           "prints the role, the confidence (0..1) and the style mix the role suggests\n"
-           "(authority, relational, analytical). --explain shows which words decided it.\n"
-           "With --file, prints role<TAB>confidence<TAB>primary style<TAB>title per line.\n\n"
-           "example: kam title \"Зам. ген. директора по финансам\"\n"
-           "  title:      Зам. ген. директора по финансам\n"
-           "  role:       finance\n"
-           "  confidence: 0.90\n"
-           "  style:      authority 0.16, relational 0.11, analytical 0.73 (primary: analytical)\n");
+    printf(
+        "usage: kam title [--explain] [--json] TITLE...\n"
+        "       kam title --file FILE     (one title a line, '-' for stdin; prints TSV)\n\n"
+        "Reads the role of each job title (Russian or English, as typed into a CRM) and\n"
+        "prints the role, the confidence (0..1) and the style mix the role suggests\n"
+        "(authority, relational, analytical). --explain shows which words decided it.\n"
+        "With --file, prints role<TAB>confidence<TAB>primary style<TAB>title per line.\n\n"
+        "example: kam title \"Зам. ген. директора по финансам\"\n"
+        "  title:      Зам. ген. директора по финансам\n"
+        "  role:       finance\n"
+        "  confidence: 0.90\n"
+        "  style:      authority 0.16, relational 0.11, analytical 0.73 (primary: analytical)\n");
     return 0;
   }
   for (i = 1; i < argc; i++) {
@@ -143,8 +149,10 @@ int kam_cli_title(int argc, char **argv) {
       i++;
       break;
     }
-    if (!strcmp(argv[i], "--explain")) explain = 1;
-    else if (!strcmp(argv[i], "--json")) json = 1;
+    if (!strcmp(argv[i], "--explain"))
+      explain = 1;
+    else if (!strcmp(argv[i], "--json"))
+      json = 1;
     else if (!strcmp(argv[i], "--file")) {
       if (i + 1 >= argc) return cli_fail(cmd, "--file needs a file name");
       file = argv[++i];
@@ -163,7 +171,8 @@ int kam_cli_title(int argc, char **argv) {
     if (len >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3)) pos = 3;
     while (pos < len) {
       size_t end = pos, l;
-      while (end < len && text[end] != '\n') end++;
+      while (end < len && text[end] != '\n')
+        end++;
       l = end - pos;
       line++;
       if (l && text[pos + l - 1] == '\r') l--;
@@ -285,8 +294,10 @@ static int csv_record(csv *c, const char *cmd, field *fields, size_t cap, size_t
       return -1;
     }
     buf[blen] = '\0';
-    if (count < cap) fields[count].s = buf;
-    else free(buf);
+    if (count < cap)
+      fields[count].s = buf;
+    else
+      free(buf);
     count++;
     if (end_of_record) break;
   }
@@ -306,26 +317,44 @@ static char detect_sep(const char *text, size_t len) {
   size_t i, commas = 0, semis = 0, tabs = 0;
   int quoted = 0;
   for (i = 0; i < len && (quoted || (text[i] != '\n' && text[i] != '\r')); i++) {
-    if (text[i] == '"') quoted = !quoted;
-    else if (!quoted && text[i] == ',') commas++;
-    else if (!quoted && text[i] == ';') semis++;
-    else if (!quoted && text[i] == '\t') tabs++;
+    if (text[i] == '"')
+      quoted = !quoted;
+    else if (!quoted && text[i] == ',')
+      commas++;
+    else if (!quoted && text[i] == ';')
+      semis++;
+    else if (!quoted && text[i] == '\t')
+      tabs++;
   }
   if (tabs > commas && tabs > semis) return '\t';
   return semis > commas ? ';' : ',';
 }
 
-enum { COL_NAME, COL_TITLE, COL_ROLE, COL_INFLUENCE, COL_ATTITUDE, COL_BUYING, COL_DOMINANCE,
-       COL_PEOPLE, COL_DETAIL, COL_EMAIL, COL_PHONE, COL_COUNT };
-static const char *const col_names[COL_COUNT] = {"name",      "title",    "role",   "influence",
-                                                 "attitude",  "buying_roles", "dominance",
-                                                 "people",    "detail",   "email",  "phone"};
+enum {
+  COL_NAME,
+  COL_TITLE,
+  COL_ROLE,
+  COL_INFLUENCE,
+  COL_ATTITUDE,
+  COL_BUYING,
+  COL_DOMINANCE,
+  COL_PEOPLE,
+  COL_DETAIL,
+  COL_EMAIL,
+  COL_PHONE,
+  COL_COUNT
+};
+static const char *const col_names[COL_COUNT] = {
+    "name",      "title",  "role",   "influence", "attitude", "buying_roles",
+    "dominance", "people", "detail", "email",     "phone"};
 
 static const char *trim(char *s) {
   size_t n;
-  while (*s == ' ' || *s == '\t') s++;
+  while (*s == ' ' || *s == '\t')
+    s++;
   n = strlen(s);
-  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = '\0';
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    s[--n] = '\0';
   return s;
 }
 
@@ -373,14 +402,17 @@ static void print_person(size_t i, const kam_stakeholder *s, const kam_profile *
   putchar('\n');
   printf("   role:      %s (%s, confidence %.2f)\n", kam_role_name(p->role),
          s->role != KAM_ROLE_UNKNOWN ? "given"
-         : (s->title && *s->title) ? "from the title" : "unknown",
+         : (s->title && *s->title)   ? "from the title"
+                                     : "unknown",
          p->role_confidence);
   fputs("   style:     ", stdout);
   print_mix(p->style);
   printf(" (primary: %s, confidence %.2f)\n", kam_style_name(p->primary_style), p->confidence);
   fputs("   influence: ", stdout);
-  if (isnan(s->influence)) fputs("unknown (counted as 0.50)", stdout);
-  else printf("%.2f", s->influence);
+  if (isnan(s->influence))
+    fputs("unknown (counted as 0.50)", stdout);
+  else
+    printf("%.2f", s->influence);
   printf(", attitude %+d, buying roles: ", (int)s->attitude);
   for (b = 1; b <= KAM_BUYER_COACH; b <<= 1) {
     if (s->buying_roles & b) {
@@ -395,9 +427,11 @@ static void print_person(size_t i, const kam_stakeholder *s, const kam_profile *
 static const char *warning_advice(uint32_t w) {
   switch (w) {
   case KAM_DMU_EMPTY: return "nobody is in the DMU";
-  case KAM_DMU_NO_ECONOMIC_BUYER: return "nobody is marked as the economic buyer: who signs off the money?";
+  case KAM_DMU_NO_ECONOMIC_BUYER:
+    return "nobody is marked as the economic buyer: who signs off the money?";
   case KAM_DMU_NO_COACH: return "nobody is marked as coach: who guides us inside the client?";
-  case KAM_DMU_INFLUENTIAL_OPPONENT: return "an influential person (influence >= 0.6) opposes us (attitude <= -3)";
+  case KAM_DMU_INFLUENTIAL_OPPONENT:
+    return "an influential person (influence >= 0.6) opposes us (attitude <= -3)";
   default: return "";
   }
 }
@@ -488,7 +522,8 @@ int kam_cli_dmu(int argc, char **argv) {
     return 0;
   }
   for (i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--json")) json = 1;
+    if (!strcmp(argv[i], "--json"))
+      json = 1;
     else if (argv[i][0] == '-' && argv[i][1] == '-' && argv[i][2])
       return cli_fail(cmd, "unknown option '%s' (run 'kam dmu --help')", argv[i]);
     else if (path)
@@ -506,7 +541,8 @@ int kam_cli_dmu(int argc, char **argv) {
   c.sep = detect_sep(c.text + c.pos, c.len - c.pos);
 
   /* header */
-  for (k = 0; k < COL_COUNT; k++) col_at[k] = (size_t)-1;
+  for (k = 0; k < COL_COUNT; k++)
+    col_at[k] = (size_t)-1;
   rc = csv_record(&c, cmd, f, MAX_FIELDS, &nf);
   if (rc <= 0) {
     free(c.text);
@@ -567,8 +603,8 @@ int kam_cli_dmu(int argc, char **argv) {
       continue;
     }
     if (nf > header_n) {
-      status = cli_fail(cmd, "%s:%zu: %zu fields, but the header has %zu", path, c.line, nf,
-                        header_n);
+      status =
+          cli_fail(cmd, "%s:%zu: %zu fields, but the header has %zu", path, c.line, nf, header_n);
       free_fields(f, nf, MAX_FIELDS);
       break;
     }

@@ -7,8 +7,9 @@
  * exponential templates short. Every result must be KAM_OK or a KAM_E* code, never a crash,
  * leak or hang.
  *
- * libFuzzer: clang -fsanitize=fuzzer,address,undefined -Iinclude fuzz/template_fuzz.c libkam.a
- * Replay without libFuzzer: build with -DKAM_FUZZ_MAIN and pass files as arguments. */
+ * Built by fuzz/CMakeLists.txt: template_replay (ctest fuzz_template replays the seeds in
+ * fuzz/corpus/template: spec templates and a libFuzzer-minimized corpus) and, with clang and
+ * KAM_FUZZ=ON, the libFuzzer binary template_fuzzer. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,8 +43,7 @@ static int echo_lambda(void *ud, const char *text, size_t len, kam_write_fn out,
   return text ? out(out_ud, text, len) : out(out_ud, "{{title}}", 9);
 }
 
-static int failing_lambda(void *ud, const char *text, size_t len, kam_write_fn out,
-                          void *out_ud) {
+static int failing_lambda(void *ud, const char *text, size_t len, kam_write_fn out, void *out_ud) {
   (void)ud, (void)text, (void)len, (void)out, (void)out_ud;
   return 7;
 }
@@ -101,24 +101,3 @@ done:
   kam_ctx_free(ctx);
   return 0;
 }
-
-#ifdef KAM_FUZZ_MAIN
-int main(int argc, char **argv) {
-  int i;
-  for (i = 1; i < argc; i++) {
-    FILE *f = fopen(argv[i], "rb");
-    char *buf;
-    long n;
-    if (!f) continue;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = (char *)malloc(n > 0 ? (size_t)n : 1);
-    if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
-      LLVMFuzzerTestOneInput((const uint8_t *)buf, (size_t)n);
-    free(buf);
-    fclose(f);
-  }
-  return 0;
-}
-#endif

@@ -92,9 +92,9 @@ def main():
         # Pareto-distributed monthly base revenue in rubles (alpha 0.9, at least 40 000).
         base = 40000.0 * rnd.paretovariate(0.9)
         base = min(base, 2.0e7)
-        volatility = rnd.choice([0.04, 0.06, 0.12, 0.18, 0.35, 0.6])
+        volatility = rnd.choice([0.02, 0.03, 0.05, 0.08, 0.15, 0.3])
         growth = rnd.uniform(-0.025, 0.035)
-        season = rnd.uniform(0.0, 0.2)
+        season = rnd.uniform(0.0, 0.12)
         start = 0
         is_new = False
         if rnd.random() < 0.07:

@@ -72,9 +72,11 @@ int kam_buyer_roles_parse(uint32_t *out, const char *text, size_t len) {
   while (i < len) {
     size_t start, k;
     int found = 0;
-    while (i < len && is_list_sep(text[i])) i++;
+    while (i < len && is_list_sep(text[i]))
+      i++;
     start = i;
-    while (i < len && !is_list_sep(text[i])) i++;
+    while (i < len && !is_list_sep(text[i]))
+      i++;
     if (i == start) break;
     for (k = 0; k < 4; k++) {
       if (kam__ascii_ieq(text + start, i - start, buyer_names[k])) {
@@ -97,7 +99,8 @@ static int in_unit(double v) { return v >= 0.0 && v <= 1.0; } /* false for NaN *
 static void style_profile(kam_profile *p, int32_t role, double c, const double traits[3]) {
   double prior[3], q[3], tmix[3], qsum = 0.0, w, total = 0.0;
   int k, observed = 0;
-  for (k = 0; k < 3; k++) prior[k] = c * role_prior[role][k] + (1.0 - c) / 3.0;
+  for (k = 0; k < 3; k++)
+    prior[k] = c * role_prior[role][k] + (1.0 - c) / 3.0;
   for (k = 0; k < 3; k++) {
     if (traits && !isnan(traits[k])) {
       q[k] = traits[k];
@@ -107,13 +110,15 @@ static void style_profile(kam_profile *p, int32_t role, double c, const double t
     }
     qsum += q[k];
   }
-  for (k = 0; k < 3; k++) tmix[k] = qsum > 0.0 ? q[k] / qsum : 1.0 / 3.0;
+  for (k = 0; k < 3; k++)
+    tmix[k] = qsum > 0.0 ? q[k] / qsum : 1.0 / 3.0;
   w = 0.25 * observed;
   for (k = 0; k < 3; k++) {
     p->style[k] = (1.0 - w) * prior[k] + w * tmix[k];
     total += p->style[k];
   }
-  for (k = 0; k < 3; k++) p->style[k] /= total; /* remove rounding drift */
+  for (k = 0; k < 3; k++)
+    p->style[k] /= total; /* remove rounding drift */
   p->primary_style = KAM_STYLE_AUTHORITY;
   for (k = 1; k < 3; k++)
     if (p->style[k] > p->style[p->primary_style]) p->primary_style = k;
@@ -189,7 +194,8 @@ static void free_person_strings(kam_ctx *ctx, person *p) {
 void kam_dmu_free(kam_dmu *d) {
   size_t i;
   if (!d) return;
-  for (i = 0; i < d->count; i++) free_person_strings(d->ctx, &d->people[i]);
+  for (i = 0; i < d->count; i++)
+    free_person_strings(d->ctx, &d->people[i]);
   kam__free(d->ctx, d->people, d->cap * sizeof *d->people);
   kam__free(d->ctx, d, sizeof *d);
 }
@@ -246,7 +252,8 @@ int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s) {
   memset(&p, 0, sizeof p);
   p.given_role = KAM_ROLE_UNKNOWN;
   p.influence = NAN;
-  for (k = 0; k < 3; k++) p.traits[k] = NAN;
+  for (k = 0; k < 3; k++)
+    p.traits[k] = NAN;
   {
     const char *name = KAM__FITS(s, name) ? s->name : NULL;
     const char *title = KAM__FITS(s, title) ? s->title : NULL;
@@ -257,7 +264,8 @@ int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s) {
     if (KAM__FITS(s, attitude)) p.attitude = s->attitude;
     if (KAM__FITS(s, buying_roles)) p.buying_roles = s->buying_roles;
     if (KAM__FITS(s, traits))
-      for (k = 0; k < 3; k++) p.traits[k] = s->traits[k];
+      for (k = 0; k < 3; k++)
+        p.traits[k] = s->traits[k];
     who(whom, sizeof whom, d->count, name);
 
     if (p.given_role < 0 || p.given_role >= KAM_ROLE_COUNT)
@@ -283,8 +291,8 @@ int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s) {
       if (!isnan(p.traits[k]) && !in_unit(p.traits[k])) {
         char num[32];
         kam__fmt_double(num, p.traits[k]);
-        return kam__error(d->ctx, KAM_EINVAL, "%s: trait %s (traits[%d]) %s is not in 0..1",
-                          whom, trait_names[k], k, num);
+        return kam__error(d->ctx, KAM_EINVAL, "%s: trait %s (traits[%d]) %s is not in 0..1", whom,
+                          trait_names[k], k, num);
       }
     }
 
@@ -348,10 +356,10 @@ int kam_dmu_stakeholder(kam_stakeholder *out, const kam_dmu *d, size_t i) {
   s.influence = p->influence;
   s.attitude = p->attitude;
   s.buying_roles = p->buying_roles;
-  for (k = 0; k < 3; k++) s.traits[k] = p->traits[k];
+  for (k = 0; k < 3; k++)
+    s.traits[k] = p->traits[k];
   n = out->struct_size < sizeof s ? out->struct_size : sizeof s;
-  memcpy((char *)out + sizeof(uint32_t), (const char *)&s + sizeof(uint32_t),
-         n - sizeof(uint32_t));
+  memcpy((char *)out + sizeof(uint32_t), (const char *)&s + sizeof(uint32_t), n - sizeof(uint32_t));
   return KAM_OK;
 }
 
@@ -368,7 +376,8 @@ int kam_dmu_emphasis(double out[3], const kam_dmu *d) {
   int k, equal;
   if (!out || !d) return KAM_EINVAL;
   if (d->count == 0) {
-    for (k = 0; k < 3; k++) out[k] = 1.0 / 3.0;
+    for (k = 0; k < 3; k++)
+      out[k] = 1.0 / 3.0;
     return kam__error(d->ctx, KAM_ESTATE, "the DMU is empty: add stakeholders first");
   }
   for (i = 0; i < d->count; i++)
@@ -377,10 +386,13 @@ int kam_dmu_emphasis(double out[3], const kam_dmu *d) {
   for (i = 0; i < d->count; i++) {
     const person *p = &d->people[i];
     double w = equal ? 1.0 : (isnan(p->influence) ? 0.5 : p->influence);
-    for (k = 0; k < 3; k++) sum[k] += w * p->profile.style[k];
+    for (k = 0; k < 3; k++)
+      sum[k] += w * p->profile.style[k];
   }
-  for (k = 0; k < 3; k++) total += sum[k];
-  for (k = 0; k < 3; k++) out[k] = sum[k] / total;
+  for (k = 0; k < 3; k++)
+    total += sum[k];
+  for (k = 0; k < 3; k++)
+    out[k] = sum[k] / total;
   return KAM_OK;
 }
 

@@ -6,6 +6,7 @@
  * kam_segmentation_foreach, output handed to the host in blocks of KAM__OUT_BLOCK bytes. The
  * JSON never holds more than one account's text; the chart holds at most SVG_MAX_BINS bins.
  */
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -48,23 +49,6 @@ int kam__out_put(kam__out *o, const char *s, size_t len) {
 int kam__out_puts(kam__out *o, const char *s) { return kam__out_put(o, s, strlen(s)); }
 
 void kam__out_free(kam__out *o) { kam__buf_free(&o->buf); }
-
-size_t kam__io_fmt_double(char *buf, double v) {
-  const struct lconv *lc;
-  char point;
-  size_t n = 0, i;
-  int prec;
-  if (!isfinite(v) || v == 0) return kam__fmt_double(buf, v);
-  lc = localeconv(); /* snprintf and strtod below both use the locale's point */
-  point = (lc && lc->decimal_point && lc->decimal_point[0]) ? lc->decimal_point[0] : '.';
-  for (prec = 15; prec <= 17; prec++) {
-    n = (size_t)snprintf(buf, 32, "%.*g", prec, v);
-    if (prec == 17 || strtod(buf, NULL) == v) break;
-  }
-  for (i = 0; i < n; i++)
-    if (buf[i] == point) buf[i] = '.';
-  return n;
-}
 
 size_t kam__fmt_amount(char *buf, int64_t minor, int digits, char mark) {
   char tmp[32];
@@ -150,7 +134,7 @@ static int json_string(kam__out *o, const char *s) {
 static int json_double(kam__out *o, double v) {
   char b[32];
   if (!isfinite(v)) return kam__out_put(o, "null", 4);
-  return kam__out_put(o, b, kam__io_fmt_double(b, v));
+  return kam__out_put(o, b, kam__fmt_double(b, v));
 }
 
 static int json_int(kam__out *o, int64_t v) {

@@ -92,14 +92,14 @@ enum {
   LK_RANK,
   LK_DEPUTY,
   LK_WORD,
-  LK_NOISE,       /* drop the word(s) */
-  LK_NOISE_NEXT,  /* drop the word(s) and the next word of the segment */
-  LK_NOISE_REST,  /* drop to the end of the segment */
-  LK_NOISE_LEGAL  /* drop to the end of the segment and the unknown words before it in it */
+  LK_NOISE,      /* drop the word(s) */
+  LK_NOISE_NEXT, /* drop the word(s) and the next word of the segment */
+  LK_NOISE_REST, /* drop to the end of the segment */
+  LK_NOISE_LEGAL /* drop to the end of the segment and the unknown words before it in it */
 };
 
-static const char *const kind_names[] = {"title", "function", "exec",  "rank",       "deputy",
-                                         "word",  "noise",    "noise", "noise",      "noise"};
+static const char *const kind_names[] = {"title", "function", "exec",  "rank",  "deputy",
+                                         "word",  "noise",    "noise", "noise", "noise"};
 
 typedef struct lex_entry {
   const char *pattern;
@@ -108,6 +108,8 @@ typedef struct lex_entry {
   double weight;
 } lex_entry;
 
+/* The tables read best one entry (or one row of words) a line. */
+/* clang-format off */
 #define T(p, r, w) {p, LK_TITLE, KAM_ROLE_##r, w}
 #define F(p, r, w) {p, LK_FUNCTION, KAM_ROLE_##r, w}
 #define X(p, w) {p, LK_EXEC, KAM_ROLE_EXECUTIVE, w}
@@ -603,6 +605,9 @@ static const lex_entry lexicon[] = {
     F("работ* с поставщик*", PROCUREMENT, 0.8),
     F("конкурсн*", PROCUREMENT, 0.7),
     F("ассортимент*", PROCUREMENT, 0.6),
+    /* ВЭД (foreign trade): on the client's side mostly import contracts and customs */
+    F("вэд", PROCUREMENT, 0.5),
+    F("внешнеэкономическ*", PROCUREMENT, 0.5),
 
     /* ---- LEGAL ---- */
     T("general counsel", LEGAL, 0.95),
@@ -996,8 +1001,9 @@ static const lex_entry lexicon[] = {
     W("jr"), W("lead"), W("principal"), W("staff"), W("global"), W("regional"),
     W("national"), W("international"), W("area"), W("district"), W("corporate"),
     W("strategic"), W("key"), W("general"), W("interim"), W("acting"), W("first"),
-    W("и о"), W("врио"), W("ио"), W("generalist"), W("фз"), W("интернет"), W("исполняющ*"), W("обязанност*"), W("временно"), W("emea"),
-    W("apac"), W("cis"), W("latam"), W("dach"), W("снг"), W("рф"), W("россия"),
+    W("и о"), W("врио"), W("ио"), W("generalist"), W("фз"), W("интернет"), W("исполняющ*"),
+    W("обязанност*"), W("временно"), W("emea"), W("apac"), W("cis"), W("latam"), W("dach"),
+    W("снг"), W("рф"), W("россия"),
     W("россии"), W("russia"), W("europe"), W("b2b"), W("b2c"), W("b2g"), W("business"),
     W("business partner"), W("совет*"), W("правлени*"), W("board"), W("member"),
     W("affairs"), W("решени*"), W("solution*"), W("enterprise"), W("head office"),
@@ -1016,6 +1022,8 @@ static const lex_entry lexicon[] = {
     NC("corp"), NC("corporation"), NC("jsc"), NC("pjsc"), NC("ojsc"), NC("cjsc"),
     NC("limited"), NC("company"),
 };
+
+/* clang-format on */
 
 size_t kam__title_lexicon_size(void) { return sizeof lexicon / sizeof lexicon[0]; }
 size_t kam__title_abbrev_size(void) { return sizeof abbrevs / sizeof abbrevs[0]; }
@@ -1040,9 +1048,20 @@ static int char_class(uint32_t c) {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
       return CC_LETTER;
     switch (c) {
-    case ',': case ';': case '|': case '/': case '\\': case '(': case ')': case '[': case ']':
-    case '{': case '}': case ':': case '<': case '>':
-      return CC_BREAK;
+    case ',':
+    case ';':
+    case '|':
+    case '/':
+    case '\\':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+    case ':':
+    case '<':
+    case '>': return CC_BREAK;
     case '-': return CC_HYPHEN;
     case '"': return CC_QUOTE;
     case '@': return CC_AT;
@@ -1051,15 +1070,32 @@ static int char_class(uint32_t c) {
   }
   if (c >= 0x300 && c <= 0x36F) return CC_IGNORE; /* combining marks (stress accents) */
   switch (c) {
-  case 0x00AD: case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF:
-    return CC_IGNORE;
+  case 0x00AD:
+  case 0x200B:
+  case 0x200C:
+  case 0x200D:
+  case 0x2060:
+  case 0xFEFF: return CC_IGNORE;
   case 0x00AB: return CC_OPEN;  /* « */
   case 0x00BB: return CC_CLOSE; /* » */
-  case 0x201C: case 0x201D: case 0x201E: case 0x201F: return CC_QUOTE;
-  case 0x2010: case 0x2011: case 0x2212: return CC_HYPHEN;
-  case 0x2012: case 0x2013: case 0x2014: case 0x2015: case 0x2022: case 0x2023: case 0x25CF:
-  case 0x00A6: case 0xFF0C: case 0xFF1B: case 0x3001:
-    return CC_BREAK;
+  case 0x201C:
+  case 0x201D:
+  case 0x201E:
+  case 0x201F: return CC_QUOTE;
+  case 0x2010:
+  case 0x2011:
+  case 0x2212: return CC_HYPHEN;
+  case 0x2012:
+  case 0x2013:
+  case 0x2014:
+  case 0x2015:
+  case 0x2022:
+  case 0x2023:
+  case 0x25CF:
+  case 0x00A6:
+  case 0xFF0C:
+  case 0xFF1B:
+  case 0x3001: return CC_BREAK;
   default: break;
   }
   if (c < 0xA0 || (c >= 0xA0 && c <= 0xBF) || c == 0xD7 || c == 0xF7) return CC_SPACE;
@@ -1071,9 +1107,9 @@ static int char_class(uint32_t c) {
 /* Case folding by table for the scripts titles are written in; ё/Ё/ѐ -> е. */
 static uint32_t fold(uint32_t c) {
   if (c >= 'A' && c <= 'Z') return c + 32;
-  if (c >= 0x410 && c <= 0x42F) return c + 0x20;         /* А-Я */
-  if (c >= 0x400 && c <= 0x40F) c += 0x50;               /* Ѐ-Џ -> ѐ-џ */
-  if (c == 0x451 || c == 0x450) return 0x435;            /* ё, ѐ -> е */
+  if (c >= 0x410 && c <= 0x42F) return c + 0x20;            /* А-Я */
+  if (c >= 0x400 && c <= 0x40F) c += 0x50;                  /* Ѐ-Џ -> ѐ-џ */
+  if (c == 0x451 || c == 0x450) return 0x435;               /* ё, ѐ -> е */
   if (c >= 0xC0 && c <= 0xDE && c != 0xD7) return c + 0x20; /* Latin-1 capitals */
   return c;
 }
@@ -1084,9 +1120,18 @@ static int is_latin(uint32_t c) { return c >= 'a' && c <= 'z'; }
 /* Latin letters that look like Cyrillic ones (after folding), for mixed-script words. */
 static uint32_t homoglyph(uint32_t c) {
   switch (c) {
-  case 'a': return 0x430; case 'b': return 0x432; case 'c': return 0x441; case 'e': return 0x435;
-  case 'h': return 0x43D; case 'k': return 0x43A; case 'm': return 0x43C; case 'o': return 0x43E;
-  case 'p': return 0x440; case 't': return 0x442; case 'x': return 0x445; case 'y': return 0x443;
+  case 'a': return 0x430;
+  case 'b': return 0x432;
+  case 'c': return 0x441;
+  case 'e': return 0x435;
+  case 'h': return 0x43D;
+  case 'k': return 0x43A;
+  case 'm': return 0x43C;
+  case 'o': return 0x43E;
+  case 'p': return 0x440;
+  case 't': return 0x442;
+  case 'x': return 0x445;
+  case 'y': return 0x443;
   default: return c;
   }
 }
@@ -1338,7 +1383,8 @@ static const lex_entry *best_entry(const tt_state *st, size_t pos, size_t *ntok)
 
 static void drop_range(tt_state *st, size_t from, size_t to) {
   size_t j;
-  for (j = from; j < to && j < st->n; j++) st->tok[j].state = TS_DROPPED;
+  for (j = from; j < to && j < st->n; j++)
+    st->tok[j].state = TS_DROPPED;
 }
 
 static void match_all(tt_state *st) {
@@ -1351,9 +1397,7 @@ static void match_all(tt_state *st) {
       continue;
     }
     switch (e->kind) {
-    case LK_NOISE:
-      drop_range(st, i, i + ntok);
-      break;
+    case LK_NOISE: drop_range(st, i, i + ntok); break;
     case LK_NOISE_NEXT:
       drop_range(st, i, i + ntok);
       if (i + ntok < st->n && st->tok[i + ntok].seg == st->tok[i].seg) {
@@ -1366,7 +1410,8 @@ static void match_all(tt_state *st) {
       if (e->kind == LK_NOISE_LEGAL)
         for (j = i; j-- > 0 && st->tok[j].seg == st->tok[i].seg;)
           if (st->tok[j].state == TS_UNKNOWN) st->tok[j].state = TS_DROPPED;
-      for (j = i; j < st->n && st->tok[j].seg == st->tok[i].seg; j++) st->tok[j].state = TS_DROPPED;
+      for (j = i; j < st->n && st->tok[j].seg == st->tok[i].seg; j++)
+        st->tok[j].state = TS_DROPPED;
       ntok = j - i;
       break;
     default:
@@ -1554,7 +1599,8 @@ int kam_role_explain(char *buf, size_t cap, size_t *needed, const char *title, s
       i += m->ntok;
     } else {
       size_t j = i;
-      while (j < st.n && st.tok[j].state == t->state) j++;
+      while (j < st.n && st.tok[j].state == t->state)
+        j++;
       out_puts(&o, "\"");
       out_words(&o, &st, i, j - i);
       out_puts(&o, t->state == TS_DROPPED ? "\" noise" : "\" unknown");
@@ -1605,9 +1651,9 @@ size_t kam__title_normalize(char *out, size_t cap, const char *title, size_t len
 
 /* Names ------------------------------------------------------------------------------------- */
 
-static const char *const role_names[] = {"unknown",     "executive", "finance",    "technical",
-                                         "hr",          "procurement", "legal",    "operations",
-                                         "marketing"};
+static const char *const role_names[] = {"unknown",   "executive",  "finance",
+                                         "technical", "hr",         "procurement",
+                                         "legal",     "operations", "marketing"};
 
 const char *kam_role_name(int32_t role) {
   if (role < 0 || (size_t)role >= sizeof role_names / sizeof role_names[0]) return NULL;

@@ -197,8 +197,8 @@ static void close_dmu(fixture *f) {
 static void test_lifecycle(void **state) {
   fixture f;
   kam_dmu *d = (kam_dmu *)1;
-  kam_stakeholder s = person("Ирина Соколова", "Финансовый директор", KAM_ROLE_UNKNOWN, 0.8, 2,
-                             KAM_BUYER_ECONOMIC);
+  kam_stakeholder s =
+      person("Ирина Соколова", "Финансовый директор", KAM_ROLE_UNKNOWN, 0.8, 2, KAM_BUYER_ECONOMIC);
   (void)state;
   open_dmu(&f);
   assert_int_equal(kam_dmu_count(f.dmu), 0);
@@ -248,7 +248,8 @@ static void test_add_copies_and_infers(void **state) {
   assert_true(isnan(got.traits[0]) && isnan(got.traits[1]) && isnan(got.traits[2]));
   /* the role was read from the title, with the title's confidence */
   p = profile_of(f.dmu, 0);
-  assert_int_equal(kam_role_from_title(&role, &c, "Финансовый директор", strlen("Финансовый директор")), KAM_OK);
+  assert_int_equal(
+      kam_role_from_title(&role, &c, "Финансовый директор", strlen("Финансовый директор")), KAM_OK);
   assert_int_equal(p.role, KAM_ROLE_FINANCE);
   assert_true(p.role_confidence == c);
   assert_int_equal(p.primary_style, KAM_STYLE_ANALYTICAL);
@@ -290,7 +291,8 @@ static void test_profile_out_of_range(void **state) {
   assert_non_null(strstr(kam_ctx_errmsg(f.ctx), "index 0"));
   assert_int_equal(kam_dmu_add(f.dmu, &s), KAM_OK);
   assert_int_equal(kam_dmu_profile(&p, f.dmu, 1), KAM_ENOTFOUND);
-  assert_non_null(strstr(kam_ctx_errmsg(f.ctx), "index 1 is out of range (the DMU has 1 stakeholder)"));
+  assert_non_null(
+      strstr(kam_ctx_errmsg(f.ctx), "index 1 is out of range (the DMU has 1 stakeholder)"));
   assert_int_equal(kam_dmu_profile(&p, f.dmu, (size_t)-1), KAM_ENOTFOUND);
   assert_int_equal(kam_dmu_profile(NULL, f.dmu, 0), KAM_EINVAL);
   assert_int_equal(kam_dmu_profile(&p, NULL, 0), KAM_EINVAL);
@@ -360,18 +362,18 @@ static void test_add_validation(void **state) {
   open_dmu(&f);
   assert_int_equal(kam_dmu_add(f.dmu, &ok), KAM_OK);
   before = profile_of(f.dmu, 0);
-#define BAD(mutate, status, needle)                                          \
-  do {                                                                       \
-    kam_profile after;                                                       \
-    s = ok;                                                                  \
-    mutate;                                                                  \
-    assert_int_equal(kam_dmu_add(f.dmu, &s), status);                        \
-    if (!strstr(kam_ctx_errmsg(f.ctx), needle))                              \
-      printf("message \"%s\" lacks \"%s\"\n", kam_ctx_errmsg(f.ctx), needle); \
-    assert_non_null(strstr(kam_ctx_errmsg(f.ctx), needle));                  \
-    assert_int_equal(kam_dmu_count(f.dmu), 1);                               \
-    after = profile_of(f.dmu, 0);                                            \
-    assert_memory_equal(&after, &before, sizeof after);                      \
+#define BAD(mutate, status, needle)                                                                \
+  do {                                                                                             \
+    kam_profile after;                                                                             \
+    s = ok;                                                                                        \
+    mutate;                                                                                        \
+    assert_int_equal(kam_dmu_add(f.dmu, &s), status);                                              \
+    if (!strstr(kam_ctx_errmsg(f.ctx), needle))                                                    \
+      printf("message \"%s\" lacks \"%s\"\n", kam_ctx_errmsg(f.ctx), needle);                      \
+    assert_non_null(strstr(kam_ctx_errmsg(f.ctx), needle));                                        \
+    assert_int_equal(kam_dmu_count(f.dmu), 1);                                                     \
+    after = profile_of(f.dmu, 0);                                                                  \
+    assert_memory_equal(&after, &before, sizeof after);                                            \
   } while (0)
   BAD(s.influence = 1.5, KAM_EINVAL, "stakeholder 2 (\"Анна\"): influence 1.5 is not in 0..1");
   BAD(s.influence = -0.01, KAM_EINVAL, "influence");
@@ -408,7 +410,8 @@ static void test_add_validation(void **state) {
   {
     char longname[400];
     size_t i;
-    for (i = 0; i + 2 < sizeof longname; i += 2) memcpy(longname + i, "Я", 2);
+    for (i = 0; i + 2 < sizeof longname; i += 2)
+      memcpy(longname + i, "Я", 2);
     longname[i] = '\0';
     s = ok;
     s.name = longname;
@@ -440,7 +443,8 @@ static void test_emphasis(void **state) {
   b = profile_of(f.dmu, 1);
   assert_int_equal(kam_dmu_emphasis(e, f.dmu), KAM_OK);
   assert_sums_to_one(e);
-  assert_mix(e, (0.9 * a.style[0] + 0.3 * b.style[0]) / 1.2, (0.9 * a.style[1] + 0.3 * b.style[1]) / 1.2,
+  assert_mix(e, (0.9 * a.style[0] + 0.3 * b.style[0]) / 1.2,
+             (0.9 * a.style[1] + 0.3 * b.style[1]) / 1.2,
              (0.9 * a.style[2] + 0.3 * b.style[2]) / 1.2);
   /* NaN influence counts as 0.5 */
   s = person("HR", NULL, KAM_ROLE_HR, NAN, 0, 0);
@@ -491,7 +495,8 @@ static void test_emphasis_sums(void **state) {
     }
     assert_int_equal(kam_dmu_emphasis(e, f.dmu), KAM_OK);
     assert_sums_to_one(e);
-    for (i = 0; i < n; i++) assert_sums_to_one(profile_of(f.dmu, (size_t)i).style);
+    for (i = 0; i < n; i++)
+      assert_sums_to_one(profile_of(f.dmu, (size_t)i).style);
     close_dmu(&f);
   }
 }
@@ -525,7 +530,8 @@ static void test_warnings(void **state) {
       double influence;
       int32_t attitude;
       int flagged;
-    } cases[] = {{0.6, -3, 1}, {1.0, -5, 1}, {0.59, -5, 0}, {0.9, -2, 0}, {NAN, -5, 0}, {0.6, 3, 0}};
+    } cases[] = {{0.6, -3, 1}, {1.0, -5, 1}, {0.59, -5, 0},
+                 {0.9, -2, 0}, {NAN, -5, 0}, {0.6, 3, 0}};
     size_t i;
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
       open_dmu(&f);
@@ -558,7 +564,8 @@ static void test_names_and_buyer_roles(void **state) {
   assert_null(kam_dmu_warning_name(1u << 4));
   assert_int_equal(kam_buyer_roles_parse(&r, "economic;coach", 14), KAM_OK);
   assert_int_equal(r, KAM_BUYER_ECONOMIC | KAM_BUYER_COACH);
-  assert_int_equal(kam_buyer_roles_parse(&r, " Economic, USER | technical/coach+user ", 39), KAM_OK);
+  assert_int_equal(kam_buyer_roles_parse(&r, " Economic, USER | technical/coach+user ", 39),
+                   KAM_OK);
   assert_int_equal(r, KAM_BUYER_ALL);
   assert_int_equal(kam_buyer_roles_parse(&r, "", 0), KAM_OK);
   assert_int_equal(r, 0);
@@ -587,11 +594,16 @@ static void test_example_dmu(void **state) {
     uint32_t roles;
     int32_t want_role, want_style;
   } people[] = {
-      {"Алексей Морозов", "Генеральный директор", 0.9, 1, KAM_BUYER_ECONOMIC, KAM_ROLE_EXECUTIVE, KAM_STYLE_AUTHORITY},
-      {"Ирина Соколова", "Финансовый директор", 0.8, -1, KAM_BUYER_ECONOMIC, KAM_ROLE_FINANCE, KAM_STYLE_ANALYTICAL},
-      {"Дмитрий Ким", "ИТ-директор", 0.6, 2, KAM_BUYER_TECHNICAL, KAM_ROLE_TECHNICAL, KAM_STYLE_ANALYTICAL},
-      {"Елена Волкова", "Директор по персоналу", 0.5, 4, KAM_BUYER_USER | KAM_BUYER_COACH, KAM_ROLE_HR, KAM_STYLE_RELATIONAL},
-      {"Сергей Павлов", "Начальник отдела закупок", 0.4, -3, KAM_BUYER_TECHNICAL, KAM_ROLE_PROCUREMENT, KAM_STYLE_ANALYTICAL},
+      {"Алексей Морозов", "Генеральный директор", 0.9, 1, KAM_BUYER_ECONOMIC, KAM_ROLE_EXECUTIVE,
+       KAM_STYLE_AUTHORITY},
+      {"Ирина Соколова", "Финансовый директор", 0.8, -1, KAM_BUYER_ECONOMIC, KAM_ROLE_FINANCE,
+       KAM_STYLE_ANALYTICAL},
+      {"Дмитрий Ким", "ИТ-директор", 0.6, 2, KAM_BUYER_TECHNICAL, KAM_ROLE_TECHNICAL,
+       KAM_STYLE_ANALYTICAL},
+      {"Елена Волкова", "Директор по персоналу", 0.5, 4, KAM_BUYER_USER | KAM_BUYER_COACH,
+       KAM_ROLE_HR, KAM_STYLE_RELATIONAL},
+      {"Сергей Павлов", "Начальник отдела закупок", 0.4, -3, KAM_BUYER_TECHNICAL,
+       KAM_ROLE_PROCUREMENT, KAM_STYLE_ANALYTICAL},
   };
   (void)state;
   open_dmu(&f);
@@ -666,7 +678,8 @@ static void test_oom(void **state) {
     assert_int_equal(kam_dmu_add(d, &s), KAM_OK);
   }
   for (fail_at = 1;; fail_at++) {
-    kam_stakeholder s = person("Пётр Иванов", "Директор по закупкам", 0, 0.7, -4, KAM_BUYER_ECONOMIC);
+    kam_stakeholder s =
+        person("Пётр Иванов", "Директор по закупкам", 0, 0.7, -4, KAM_BUYER_ECONOMIC);
     kam_profile before = profile_of(d, 3), after;
     size_t blocks = a.blocks, bytes = a.bytes;
     s.email = "p.ivanov@example.ru";

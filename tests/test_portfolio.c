@@ -284,6 +284,8 @@ static void test_add_columns_errors(void **state) {
   assert_int_equal(kam_portfolio_add_columns(NULL, 4, ids, good), KAM_EINVAL);
   assert_int_equal(kam_portfolio_add_columns(p, 0, NULL, NULL), KAM_OK);
   expect_error(ctx, kam_portfolio_add_columns(p, 4, ids, NULL), KAM_EINVAL, "revenue is NULL");
+  expect_error(ctx, kam_portfolio_add_columns(p, SIZE_MAX, NULL, good), KAM_ELIMIT,
+               "a portfolio holds at most");
   expect_error(ctx, kam_portfolio_add_columns(p, 4, ids, rev), KAM_EINVAL,
                "revenue[2] = -3 is negative");
   expect_error(ctx, kam_portfolio_add_columns(p, 4, NULL, rev), KAM_EINVAL,

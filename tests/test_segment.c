@@ -434,6 +434,14 @@ static void check_model(const model *md, size_t bulk) {
     else
       assert_int_equal(sc.xyz, r.cv[i] <= md->o.xyz_x ? 'X' : r.cv[i] <= md->o.xyz_y ? 'Y' : 'Z');
   }
+  for (i = 0; i < md->n; i += 1 + md->n / 17) {
+    kam_account_score sc;
+    memset(&sc, 0, sizeof sc);
+    sc.struct_size = sizeof sc;
+    assert_int_equal(kam_segmentation_by_rank(&sc, s, i + 1), KAM_OK);
+    assert_int_equal(sc.index, r.order[i]);
+    assert_int_equal(sc.rank, i + 1);
+  }
   {
     rank_walk w = {&r, 0};
     assert_int_equal(kam_segmentation_foreach(s, KAM_ORDER_RANK, check_rank_cb, &w), KAM_OK);
@@ -484,7 +492,7 @@ static int64_t random_revenue(int dist, size_t n) {
     return (int64_t)(1000.0 / pow(1.0 - u * 0.999999, 1.0 / 1.2));
   }
   case 3: {                                                  /* around powers of two */
-    unsigned e = (unsigned)rnd_below(50);
+    unsigned e = (unsigned)rnd_below(rnd_below(2) ? 50 : 62);
     return (int64_t)(((uint64_t)1 << e) + rnd_below(3)) - 1;
   }
   case 4: return (int64_t)(INT64_MAX / (int64_t)(n ? n : 1)) - (int64_t)rnd_below(3); /* near the cap */
@@ -786,9 +794,18 @@ static void test_query_errors(void **state) {
   assert_int_equal(kam_segmentation_get(&sc, s, 10), KAM_ENOTFOUND);
   assert_non_null(strstr(kam_ctx_errmsg(ctx), "index 10 is out of range (10 accounts)"));
   assert_int_equal(kam_segmentation_get(NULL, s, 0), KAM_EINVAL);
+  assert_int_equal(kam_segmentation_by_rank(&sc, s, 0), KAM_ENOTFOUND);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "rank 0 is out of range (1..10)"));
+  assert_int_equal(kam_segmentation_by_rank(&sc, s, 11), KAM_ENOTFOUND);
+  assert_int_equal(kam_segmentation_by_rank(NULL, s, 1), KAM_EINVAL);
+  assert_int_equal(kam_segmentation_by_rank(&sc, NULL, 1), KAM_EINVAL);
+  assert_int_equal(kam_segmentation_by_rank(&sc, s, 10), KAM_OK);
+  assert_int_equal(sc.revenue, 0);
   assert_int_equal(kam_segmentation_get(&sc, NULL, 0), KAM_EINVAL);
   sc.struct_size = 2;
   assert_int_equal(kam_segmentation_get(&sc, s, 0), KAM_EINVAL);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "struct_size"));
+  assert_int_equal(kam_segmentation_by_rank(&sc, s, 1), KAM_EINVAL);
   assert_non_null(strstr(kam_ctx_errmsg(ctx), "struct_size"));
   /* A shorter struct is filled up to its size only. */
   {
@@ -888,6 +905,8 @@ static void test_segmentation_survives_adds(void **state) {
   kam__portfolio_truncate(p, 5);
   assert_int_equal(kam_segmentation_get(&sc, s, 0), KAM_ESTATE);
   assert_non_null(strstr(kam_ctx_errmsg(ctx), "lost accounts"));
+  assert_int_equal(kam_segmentation_by_rank(&sc, s, 1), KAM_ESTATE);
+  assert_int_equal(kam_segmentation_foreach(s, KAM_ORDER_RANK, stop_at, NULL), KAM_ESTATE);
   kam_segmentation_free(s);
   kam_portfolio_free(p);
   kam_ctx_free(ctx);

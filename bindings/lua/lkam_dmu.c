@@ -83,7 +83,8 @@ static int32_t role_arg(lua_State *L, int idx) {
 /* nil, {dominance=, people=, detail=} or {d, p, x} -> 3 doubles (NaN: not observed). */
 static void traits_arg(lua_State *L, int idx, double out[3]) {
   int k;
-  for (k = 0; k < 3; k++) out[k] = NAN;
+  for (k = 0; k < 3; k++)
+    out[k] = NAN;
   if (lua_isnoneornil(L, idx)) return;
   if (!lua_istable(L, idx)) raise(L, KAM_EINVAL, "traits must be a table");
   idx = lua_absindex(L, idx);
@@ -94,7 +95,8 @@ static void traits_arg(lua_State *L, int idx, double out[3]) {
       const char *key = lua_tostring(L, -2);
       for (k = 0; k < 3; k++)
         if (!strcmp(key, trait_names[k])) slot = k;
-      if (slot < 0) raisef(L, KAM_EINVAL, "unknown trait '%s' (traits are dominance, people, detail)", key);
+      if (slot < 0)
+        raisef(L, KAM_EINVAL, "unknown trait '%s' (traits are dominance, people, detail)", key);
     } else if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= 3) {
       slot = (int)lua_tointeger(L, -2) - 1;
     } else {
@@ -114,7 +116,8 @@ static uint32_t buying_roles_arg(lua_State *L, int idx) {
   if (t == LUA_TNIL || t == LUA_TNONE) return 0;
   if (t == LUA_TNUMBER) {
     lua_Integer v;
-    if (!lua_isinteger(L, idx)) raise(L, KAM_EINVAL, "buying_roles must be names or KAM_BUYER_* bits");
+    if (!lua_isinteger(L, idx))
+      raise(L, KAM_EINVAL, "buying_roles must be names or KAM_BUYER_* bits");
     v = lua_tointeger(L, idx);
     return v < 0 || v > (lua_Integer)UINT32_MAX ? UINT32_MAX : (uint32_t)v;
   }
@@ -314,8 +317,8 @@ static int l_dmu_gc(lua_State *L) {
   return 0;
 }
 
-static const char *const add_keys[] = {"name",     "title",        "role",   "influence", "attitude",
-                                       "buying_roles", "traits",   "email",  "phone",     NULL};
+static const char *const add_keys[] = {"name",         "title",  "role",  "influence", "attitude",
+                                       "buying_roles", "traits", "email", "phone",     NULL};
 
 /* d:add{name=, title=, role=, influence=, attitude=, buying_roles=, traits=, email=, phone=}
  * -> the 1-based index of the person */
@@ -356,15 +359,19 @@ static int l_dmu_add(lua_State *L) {
   lua_getfield(L, 2, "role");
   s.role = role_arg(L, 7);
   lua_getfield(L, 2, "influence");
-  if (lua_isnil(L, 8)) s.influence = NAN;
-  else if (lua_isnumber(L, 8)) s.influence = (double)lua_tonumber(L, 8);
-  else return raise(L, KAM_EINVAL, "influence must be a number (0..1) or nil");
+  if (lua_isnil(L, 8))
+    s.influence = NAN;
+  else if (lua_isnumber(L, 8))
+    s.influence = (double)lua_tonumber(L, 8);
+  else
+    return raise(L, KAM_EINVAL, "influence must be a number (0..1) or nil");
   lua_getfield(L, 2, "attitude");
   if (lua_isnil(L, 9)) {
     s.attitude = 0;
   } else {
     lua_Integer v;
-    if (!lua_isinteger(L, 9) && !(lua_isnumber(L, 9) && lua_tonumber(L, 9) == floor(lua_tonumber(L, 9))))
+    if (!lua_isinteger(L, 9) &&
+        !(lua_isnumber(L, 9) && lua_tonumber(L, 9) == floor(lua_tonumber(L, 9))))
       return raise(L, KAM_EINVAL, "attitude must be a whole number (-5..+5)");
     if (!lua_isinteger(L, 9)) {
       lua_Number x = lua_tonumber(L, 9);
@@ -503,8 +510,10 @@ static int l_dmu_warnings(lua_State *L) {
 
 static int l_dmu_tostring(lua_State *L) {
   ldmu *u = (ldmu *)luaL_checkudata(L, 1, DMU_MT);
-  if (u->dmu) lua_pushfstring(L, "kam.DMU (%d people)", (int)kam_dmu_count(u->dmu));
-  else lua_pushliteral(L, "kam.DMU (closed)");
+  if (u->dmu)
+    lua_pushfstring(L, "kam.DMU (%d people)", (int)kam_dmu_count(u->dmu));
+  else
+    lua_pushliteral(L, "kam.DMU (closed)");
   return 1;
 }
 

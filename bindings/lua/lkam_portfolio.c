@@ -1,4 +1,730 @@
-/* lkam_portfolio.c - the portfolio part of the Lua module (written with the portfolio module). */
+/* lkam_portfolio.c - kam.Portfolio and its segmentations (kam/portfolio.h, kam/io.h).
+ *
+ *   local p = kam.Portfolio()
+ *   p:add{id = "acme", revenue = "1500000.00", name = "ACME", group = "G", strategic = true,
+ *         history = {100, 120}, forecast = {1000.5}, potential = 0.5, new = false}
+ *   p:add_columns({500, 300, 0} [, {"a", "b", "c"}])   -- ids default to the insertion index
+ *   local q = kam.Portfolio.read_csv(csv_text_or_reader [, opts])  -- or read_csv_file(path)
+ *   local s = p:segment{a_share = 0.8, key_top_n = 5}
+ *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:by_rank(1), #s,
+ *   for sc in s:each("rank") do ... end, s:to_csv{delimiter = ";"}, s:to_json(), s:pareto_svg()
+ *
+ * Money: revenue and history values are integers of minor units (kopecks, cents) or decimal
+ * strings of major units ("1234.56", exactly, 2 digits). Floats are refused.
+ * Indexes are 1-based on this side: s:get(1) is the first account added; a score table's
+ * `index` is 1-based too; generated ids are still the C insertion index ("0", "1", ...).
+ * Reader sources for read_csv: a string (the CSV text), a function returning successive chunks
+ * (nil or "" at the end, like load()), or a file handle (read in 64 KiB blocks).
+ *
+ * Lifetimes: a segmentation keeps its portfolio alive (user value). The portfolio's kam_ctx and
+ * kam_portfolio are freed when the portfolio is closed or collected AND its last segmentation
+ * is gone, whatever order __gc / __close run in.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "lkam.h"
 
-void kam__lua_open_portfolio(lua_State *L) { (void)L; }
+#define PORTFOLIO_MT "kam.Portfolio"
+#define SEGMENTATION_MT "kam.Segmentation"
+
+typedef struct lportfolio {
+  kam_ctx *ctx;
+  kam_portfolio *p;
+  int segmentations; /* live segmentations borrowing p */
+  int closed;        /* closed or collected: free when segmentations reaches 0 */
+} lportfolio;
+
+typedef struct lsegmentation {
+  kam_segmentation *s;
+  lportfolio *owner;
+  size_t n;
+} lsegmentation;
+
+static void portfolio_release(lportfolio *lp) {
+  if (lp->closed && lp->segmentations == 0 && lp->ctx) {
+    kam_portfolio_free(lp->p);
+    kam_ctx_free(lp->ctx);
+    lp->p = NULL;
+    lp->ctx = NULL;
+  }
+}
+
+static lportfolio *check_portfolio(lua_State *L, int idx) {
+  lportfolio *lp = (lportfolio *)luaL_checkudata(L, idx, PORTFOLIO_MT);
+  if (lp->closed) luaL_error(L, "kam.Portfolio: the portfolio is closed");
+  return lp;
+}
+
+static lsegmentation *check_segmentation(lua_State *L, int idx) {
+  lsegmentation *ls = (lsegmentation *)luaL_checkudata(L, idx, SEGMENTATION_MT);
+  if (!ls->s) luaL_error(L, "kam.Segmentation: the segmentation is closed");
+  return ls;
+}
+
+static void raise_status(lua_State *L, int rc, const char *message) {
+  kam__lua_push_error(L, rc, message);
+  lua_error(L);
+}
+
+/* Exact decimal text "[-]digits[.d[d]]" (major units, 2 minor digits) to minor units.
+ * Returns KAM_OK, KAM_EPARSE or KAM_EOVERFLOW. */
+static int decimal_minor(int64_t *out, const char *s, size_t len) {
+  uint64_t v = 0, limit;
+  size_t i = 0, frac = 0;
+  int neg = 0, digits = 0;
+  while (len && s[0] == ' ') s++, len--;
+  while (len && s[len - 1] == ' ') len--;
+  if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
+  limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
+  for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
+    if (v > (limit - (uint64_t)(s[i] - '0')) / 10) return KAM_EOVERFLOW;
+    v = v * 10 + (uint64_t)(s[i] - '0');
+  }
+  if (i < len && s[i] == '.') {
+    for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, frac++, digits++) {
+      if (frac >= 2) return KAM_EPARSE;
+      if (v > (limit - (uint64_t)(s[i] - '0')) / 10) return KAM_EOVERFLOW;
+      v = v * 10 + (uint64_t)(s[i] - '0');
+    }
+  }
+  if (i != len || digits == 0) return KAM_EPARSE;
+  for (; frac < 2; frac++) {
+    if (v > limit / 10) return KAM_EOVERFLOW;
+    v *= 10;
+  }
+  *out = neg ? (int64_t)(0u - v) : (int64_t)v;
+  return KAM_OK;
+}
+
+/* Money from Lua: an integer of minor units or a decimal string of major units (2 digits). */
+static int64_t to_minor(lua_State *L, int idx, const char *what) {
+  if (lua_isinteger(L, idx)) return (int64_t)lua_tointeger(L, idx);
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    int64_t v;
+    int rc = decimal_minor(&v, s, len);
+    if (rc == KAM_OK) return v;
+    lua_pushfstring(L, "%s '%s' %s", what, s,
+                    rc == KAM_EOVERFLOW ? "does not fit int64 minor units"
+                                        : "is not an amount with at most 2 decimals");
+    raise_status(L, rc == KAM_EOVERFLOW ? KAM_EOVERFLOW : KAM_EINVAL, lua_tostring(L, -1));
+  }
+  lua_pushfstring(L, "%s must be an integer of minor units or a decimal string, not %s", what,
+                  luaL_typename(L, idx));
+  raise_status(L, KAM_EINVAL, lua_tostring(L, -1));
+  return 0;
+}
+
+/* ---- Portfolio ---- */
+
+static int l_portfolio_new(lua_State *L) {
+  lportfolio *lp = (lportfolio *)lua_newuserdatauv(L, sizeof *lp, 0);
+  int rc;
+  memset(lp, 0, sizeof *lp);
+  lp->closed = 1; /* until fully made */
+  luaL_setmetatable(L, PORTFOLIO_MT);
+  lp->ctx = kam__lua_newctx(L);
+  rc = kam_portfolio_new(&lp->p, lp->ctx);
+  if (rc) {
+    portfolio_release(lp);
+    raise_status(L, rc, NULL);
+  }
+  lp->closed = 0;
+  return 1;
+}
+
+static int l_portfolio_gc(lua_State *L) {
+  lportfolio *lp = (lportfolio *)luaL_checkudata(L, 1, PORTFOLIO_MT);
+  lp->closed = 1;
+  portfolio_release(lp);
+  return 0;
+}
+
+static int l_portfolio_len(lua_State *L) {
+  lportfolio *lp = check_portfolio(L, 1);
+  lua_pushinteger(L, (lua_Integer)kam_portfolio_count(lp->p));
+  return 1;
+}
+
+static const char *opt_string(lua_State *L, int t, const char *key) {
+  const char *s = NULL;
+  int type = lua_getfield(L, t, key);
+  if (type == LUA_TSTRING)
+    s = lua_tostring(L, -1); /* kept alive by the table */
+  else if (type != LUA_TNIL)
+    luaL_error(L, "kam.Portfolio:add: %s must be a string", key);
+  lua_pop(L, 1);
+  return s;
+}
+
+static int opt_bool(lua_State *L, int t, const char *key) {
+  int v;
+  lua_getfield(L, t, key);
+  v = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* p:add{id =, revenue =, name =, group =, history =, forecast =, potential =, strategic =, new =} */
+static int l_portfolio_add(lua_State *L) {
+  lportfolio *lp = check_portfolio(L, 1);
+  kam_account a;
+  lua_Integer i, len;
+  int rc;
+  LKAM_ARGS(L, 2);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  memset(&a, 0, sizeof a);
+  a.struct_size = sizeof a;
+  a.potential = NAN;
+  if (lua_getfield(L, 2, "id") != LUA_TSTRING) luaL_error(L, "kam.Portfolio:add: id must be a string");
+  a.id = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  a.name = opt_string(L, 2, "name");
+  a.group = opt_string(L, 2, "group");
+  lua_getfield(L, 2, "revenue");
+  a.revenue = to_minor(L, -1, "revenue");
+  lua_pop(L, 1);
+  a.flags = (opt_bool(L, 2, "strategic") ? KAM_ACCOUNT_STRATEGIC : 0u) |
+            (opt_bool(L, 2, "new") ? KAM_ACCOUNT_NEW : 0u);
+  if (lua_getfield(L, 2, "potential") != LUA_TNIL) {
+    int isnum;
+    a.potential = lua_tonumberx(L, -1, &isnum);
+    if (!isnum) luaL_error(L, "kam.Portfolio:add: potential must be a number from 0 to 1");
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 2, "history") != LUA_TNIL) { /* stack 3 */
+    int64_t *h;
+    luaL_argcheck(L, lua_istable(L, 3), 2, "history must be a table");
+    len = luaL_len(L, 3);
+    h = (int64_t *)lua_newuserdatauv(L, (size_t)(len > 0 ? len : 1) * sizeof *h, 0); /* 4 */
+    for (i = 1; i <= len; i++) {
+      lua_geti(L, 3, i);
+      h[i - 1] = to_minor(L, -1, "history value");
+      lua_pop(L, 1);
+    }
+    a.history = h;
+    a.history_len = (size_t)len;
+  } else {
+    lua_pushnil(L); /* keep the stack shape: 4 */
+  }
+  if (lua_getfield(L, 2, "forecast") != LUA_TNIL) { /* 5 */
+    size_t n;
+    luaL_argcheck(L, lua_istable(L, 5), 2, "forecast must be a table of numbers");
+    a.forecast = kam__lua_checknumbers(L, 5, &n); /* 6 */
+    a.forecast_len = n;
+  }
+  rc = kam_portfolio_add(lp->p, &a);
+  return kam__lua_check(L, rc, lp->ctx);
+}
+
+/* p:add_columns(revenues [, ids]) */
+static int l_portfolio_add_columns(lua_State *L) {
+  lportfolio *lp = check_portfolio(L, 1);
+  lua_Integer n, i;
+  int64_t *rev;
+  const char **ids = NULL;
+  int rc;
+  LKAM_ARGS(L, 3);
+  luaL_checktype(L, 2, LUA_TTABLE);
+  n = luaL_len(L, 2);
+  rev = (int64_t *)lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *rev, 0);
+  for (i = 1; i <= n; i++) {
+    lua_geti(L, 2, i);
+    rev[i - 1] = to_minor(L, -1, "revenue");
+    lua_pop(L, 1);
+  }
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    if (luaL_len(L, 3) != n) {
+      lua_pushfstring(L, "kam.Portfolio:add_columns: %d ids for %d revenues", (int)luaL_len(L, 3),
+                      (int)n);
+      raise_status(L, KAM_EINVAL, lua_tostring(L, -1));
+    }
+    ids = (const char **)lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *ids, 0);
+    for (i = 1; i <= n; i++) {
+      if (lua_geti(L, 3, i) != LUA_TSTRING)
+        luaL_error(L, "kam.Portfolio:add_columns: ids[%d] is not a string", (int)i);
+      ids[i - 1] = lua_tostring(L, -1); /* the ids table keeps it alive */
+      lua_pop(L, 1);
+    }
+  }
+  rc = kam_portfolio_add_columns(lp->p, (size_t)n, ids, rev);
+  return kam__lua_check(L, rc, lp->ctx);
+}
+
+/* ---- reading CSV ---- */
+
+static void csv_options(lua_State *L, int idx, kam_csv_options *o) {
+  kam_csv_options_init(o, sizeof *o);
+  if (lua_isnoneornil(L, idx)) return;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  if (lua_getfield(L, idx, "delimiter") != LUA_TNIL) {
+    size_t len;
+    const char *d = lua_tolstring(L, -1, &len);
+    if (!d || len != 1) raise_status(L, KAM_EINVAL, "delimiter must be one character");
+    o->delimiter = d[0];
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, idx, "decimal_mark") != LUA_TNIL) {
+    size_t len;
+    const char *d = lua_tolstring(L, -1, &len);
+    if (!d || len != 1) raise_status(L, KAM_EINVAL, "decimal_mark must be one character");
+    o->decimal_mark = d[0];
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, idx, "currency_digits") != LUA_TNIL) {
+    lua_Integer d = luaL_checkinteger(L, -1);
+    if (d < 0 || d > 255) raise_status(L, KAM_EINVAL, "currency_digits must be 0..18");
+    o->currency_digits = (uint8_t)d;
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, idx, "formula_guard") != LUA_TNIL && !lua_toboolean(L, -1))
+    o->flags |= KAM_CSV_NO_FORMULA_GUARD;
+  lua_pop(L, 1);
+}
+
+/* A kam_read_fn over a Lua source. Calls into Lua run under lua_pcall, so a Lua error never
+ * unwinds through libkam: it is kept (registry ref) and raised after the C call returns. */
+typedef struct lreader {
+  lua_State *L;
+  int source;        /* stack index of the source */
+  int kind;          /* 0 string, 1 function, 2 file handle, 3 C FILE */
+  const char *text;  /* kind 0 */
+  size_t len, pos;
+  FILE *file;        /* kind 3 */
+  int error_ref;     /* LUA_NOREF or the error value */
+  int pending;       /* stack slot holding the current chunk (kind 1, 2) */
+  const char *chunk;
+  size_t chunk_len, chunk_pos;
+} lreader;
+
+static int call_source(lua_State *L) {
+  /* upvalue-free: args are (source, kind) ; returns one chunk or nil */
+  int kind = (int)lua_tointeger(L, 2);
+  if (kind == 1) {
+    lua_pushvalue(L, 1);
+    lua_call(L, 0, 1);
+  } else {
+    lua_getfield(L, 1, "read");
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 65536);
+    lua_call(L, 2, 1);
+  }
+  if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
+    luaL_error(L, "read_csv: the reader returned a %s, not a string", luaL_typename(L, -1));
+  return 1;
+}
+
+static int lreader_read(void *ud, void *buf, size_t cap, size_t *nread) {
+  lreader *r = (lreader *)ud;
+  lua_State *L = r->L;
+  *nread = 0;
+  switch (r->kind) {
+  case 0: {
+    size_t n = r->len - r->pos < cap ? r->len - r->pos : cap;
+    memcpy(buf, r->text + r->pos, n);
+    r->pos += n;
+    *nread = n;
+    return 0;
+  }
+  case 3: {
+    size_t n = fread(buf, 1, cap, r->file);
+    if (n == 0 && ferror(r->file)) return 1;
+    *nread = n;
+    return 0;
+  }
+  default:
+    while (r->chunk_pos == r->chunk_len) {
+      int rc;
+      lua_settop(L, r->pending - 1);
+      lua_pushcfunction(L, call_source);
+      lua_pushvalue(L, r->source);
+      lua_pushinteger(L, r->kind);
+      rc = lua_pcall(L, 2, 1, 0); /* the chunk (or error) lands at r->pending */
+      if (rc != LUA_OK) {
+        r->error_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+        lua_pushnil(L);
+        return 1;
+      }
+      if (lua_isnil(L, -1)) return 0; /* end */
+      r->chunk = lua_tolstring(L, -1, &r->chunk_len);
+      r->chunk_pos = 0;
+      if (r->chunk_len == 0) return 0;
+    }
+    {
+      size_t n = r->chunk_len - r->chunk_pos < cap ? r->chunk_len - r->chunk_pos : cap;
+      memcpy(buf, r->chunk + r->chunk_pos, n);
+      r->chunk_pos += n;
+      *nread = n;
+    }
+    return 0;
+  }
+}
+
+/* Reads CSV from the source at stack index 2 into lp; options at 3. */
+static int read_into(lua_State *L, lportfolio *lp, int kind_hint) {
+  lreader r;
+  kam_csv_options o;
+  int rc;
+  LKAM_ARGS(L, 3);
+  csv_options(L, 3, &o);
+  memset(&r, 0, sizeof r);
+  r.L = L;
+  r.source = 2;
+  r.error_ref = LUA_NOREF;
+  if (kind_hint == 3) {
+    const char *path = luaL_checkstring(L, 2);
+    r.kind = 3;
+    r.file = fopen(path, "rb");
+    if (!r.file) {
+      lua_pushfstring(L, "read_csv_file: cannot open %s: %s", path, strerror(errno));
+      raise_status(L, KAM_EINVAL, lua_tostring(L, -1));
+    }
+  } else if (lua_type(L, 2) == LUA_TSTRING) {
+    r.kind = 0;
+    r.text = lua_tolstring(L, 2, &r.len);
+  } else if (lua_isfunction(L, 2)) {
+    r.kind = 1;
+  } else if (luaL_testudata(L, 2, LUA_FILEHANDLE)) {
+    r.kind = 2;
+  } else {
+    return luaL_argerror(L, 2, "CSV text, a reader function or a file handle expected");
+  }
+  lua_pushnil(L); /* slot 4: the current chunk */
+  r.pending = 4;
+  rc = kam_portfolio_read_csv(lp->p, lreader_read, &r, &o);
+  if (r.file) fclose(r.file);
+  if (r.error_ref != LUA_NOREF) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, r.error_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, r.error_ref);
+    return lua_error(L);
+  }
+  if (rc > 0) raise_status(L, rc, "read_csv: the file could not be read");
+  return kam__lua_check(L, rc, lp->ctx);
+}
+
+/* p:read_csv(source [, opts]): adds the accounts of a CSV source (all or nothing). */
+static int l_portfolio_read_csv_into(lua_State *L) {
+  lportfolio *lp = check_portfolio(L, 1);
+  read_into(L, lp, 0);
+  return 0;
+}
+
+/* kam.Portfolio.read_csv(source [, opts]) / read_csv_file(path [, opts]): a new portfolio. */
+static int read_new(lua_State *L, int kind_hint) {
+  lportfolio *lp;
+  LKAM_ARGS(L, 2);
+  lua_pushnil(L);
+  lua_insert(L, 1); /* shift: (nil, source, opts) so the source sits at 2 */
+  l_portfolio_new(L); /* at 4 */
+  lua_replace(L, 1);
+  lp = (lportfolio *)lua_touserdata(L, 1);
+  read_into(L, lp, kind_hint);
+  lua_settop(L, 1);
+  return 1;
+}
+static int l_read_csv(lua_State *L) { return read_new(L, 0); }
+static int l_read_csv_file(lua_State *L) { return read_new(L, 3); }
+
+/* ---- segmentation ---- */
+
+static const char *const option_names[] = {"a_share",     "b_share",  "key_share", "xyz_x",
+                                           "xyz_y",       "discount_rate", "w_share", "w_npv",
+                                           "w_trend",     "w_potential", "w_strategic", NULL};
+
+static int l_portfolio_segment(lua_State *L) {
+  lportfolio *lp = check_portfolio(L, 1);
+  kam_segment_options o;
+  lsegmentation *ls;
+  double *fields[11];
+  int i, rc;
+  LKAM_ARGS(L, 2);
+  kam_segment_options_init(&o, sizeof o);
+  fields[0] = &o.a_share, fields[1] = &o.b_share, fields[2] = &o.key_share;
+  fields[3] = &o.xyz_x, fields[4] = &o.xyz_y, fields[5] = &o.discount_rate;
+  fields[6] = &o.w_share, fields[7] = &o.w_npv, fields[8] = &o.w_trend;
+  fields[9] = &o.w_potential, fields[10] = &o.w_strategic;
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    lua_pushnil(L);
+    while (lua_next(L, 2)) {
+      const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
+      int found = 0;
+      for (i = 0; option_names[i]; i++) {
+        if (strcmp(key, option_names[i]) == 0) {
+          int isnum;
+          *fields[i] = lua_tonumberx(L, -1, &isnum);
+          if (!isnum) luaL_error(L, "kam.Portfolio:segment: %s must be a number", key);
+          found = 1;
+        }
+      }
+      if (strcmp(key, "key_top_n") == 0) {
+        lua_Integer v;
+        if (!lua_isinteger(L, -1) || (v = lua_tointeger(L, -1)) < 0)
+          luaL_error(L, "kam.Portfolio:segment: key_top_n must be an integer >= 0");
+        o.key_top_n = (size_t)lua_tointeger(L, -1);
+        found = 1;
+      }
+      if (!found) luaL_error(L, "kam.Portfolio:segment: unknown option '%s'", key);
+      lua_pop(L, 1);
+    }
+  }
+  ls = (lsegmentation *)lua_newuserdatauv(L, sizeof *ls, 1);
+  memset(ls, 0, sizeof *ls);
+  luaL_setmetatable(L, SEGMENTATION_MT);
+  lua_pushvalue(L, 1);
+  lua_setiuservalue(L, -2, 1); /* keep the portfolio alive */
+  rc = kam_segment(&ls->s, lp->p, &o);
+  if (rc) kam__lua_error(L, rc, lp->ctx);
+  ls->owner = lp;
+  ls->n = kam_portfolio_count(lp->p);
+  lp->segmentations++;
+  return 1;
+}
+
+static int l_segmentation_gc(lua_State *L) {
+  lsegmentation *ls = (lsegmentation *)luaL_checkudata(L, 1, SEGMENTATION_MT);
+  if (ls->s) {
+    kam_segmentation_free(ls->s);
+    ls->s = NULL;
+    ls->owner->segmentations--;
+    portfolio_release(ls->owner);
+  }
+  return 0;
+}
+
+static int l_segmentation_len(lua_State *L) {
+  lsegmentation *ls = check_segmentation(L, 1);
+  lua_pushinteger(L, (lua_Integer)ls->n);
+  return 1;
+}
+
+static void set_int(lua_State *L, const char *k, lua_Integer v) {
+  lua_pushinteger(L, v);
+  lua_setfield(L, -2, k);
+}
+static void set_num(lua_State *L, const char *k, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, k);
+}
+static void set_str(lua_State *L, const char *k, const char *v) {
+  if (!v) return;
+  lua_pushstring(L, v);
+  lua_setfield(L, -2, k);
+}
+static void set_abc(lua_State *L, const char *k, const void *three, int money) {
+  static const char *const names[3] = {"A", "B", "C"};
+  int i;
+  lua_createtable(L, 0, 3);
+  for (i = 0; i < 3; i++) {
+    lua_pushinteger(L, money ? (lua_Integer)((const int64_t *)three)[i]
+                             : (lua_Integer)((const size_t *)three)[i]);
+    lua_setfield(L, -2, names[i]);
+  }
+  lua_setfield(L, -2, k);
+}
+
+static int l_segmentation_summary(lua_State *L) {
+  lsegmentation *ls = check_segmentation(L, 1);
+  kam_summary sm;
+  memset(&sm, 0, sizeof sm);
+  sm.struct_size = sizeof sm;
+  kam__lua_check(L, kam_segmentation_summary(&sm, ls->s), ls->owner->ctx);
+  lua_createtable(L, 0, 10);
+  set_int(L, "accounts", (lua_Integer)sm.accounts);
+  set_int(L, "key_accounts", (lua_Integer)sm.key_accounts);
+  set_abc(L, "count", sm.count, 0);
+  set_abc(L, "revenue", sm.revenue, 1);
+  set_int(L, "total_revenue", sm.total_revenue);
+  set_num(L, "hhi", sm.hhi);
+  set_num(L, "effective_accounts", sm.effective_accounts);
+  set_num(L, "gini", sm.gini);
+  set_num(L, "top20_share", sm.top20_share);
+  return 1;
+}
+
+static int l_segmentation_classes(lua_State *L) {
+  lsegmentation *ls = check_segmentation(L, 1);
+  luaL_Buffer b;
+  char *out = luaL_buffinitsize(L, &b, ls->n ? ls->n : 1);
+  kam__lua_check(L, kam_segmentation_classes(out, ls->n, ls->s), ls->owner->ctx);
+  luaL_pushresultsize(&b, ls->n);
+  return 1;
+}
+
+static void push_score(lua_State *L, const kam_account_score *sc) {
+  static const char *const reasons[4] = {"share", "group_share", "strategic", "top_score"};
+  char c[2] = {0, 0};
+  int i, k = 0;
+  lua_createtable(L, 0, 18);
+  set_int(L, "index", (lua_Integer)sc->index + 1);
+  set_int(L, "rank", (lua_Integer)sc->rank);
+  set_str(L, "id", sc->id);
+  set_str(L, "name", sc->name);
+  set_str(L, "group", sc->group);
+  set_int(L, "revenue", sc->revenue);
+  c[0] = sc->abc;
+  set_str(L, "abc", c);
+  c[0] = sc->xyz;
+  set_str(L, "xyz", c);
+  set_num(L, "share", sc->share);
+  set_num(L, "cum_share", sc->cum_share);
+  set_num(L, "cv", sc->cv);
+  set_num(L, "trend", sc->trend);
+  set_num(L, "npv", sc->npv);
+  set_num(L, "score", sc->score);
+  lua_pushboolean(L, sc->key_reasons != 0);
+  lua_setfield(L, -2, "key");
+  lua_createtable(L, 4, 0);
+  for (i = 0; i < 4; i++) {
+    if (sc->key_reasons & (1u << i)) {
+      lua_pushstring(L, reasons[i]);
+      lua_rawseti(L, -2, ++k);
+    }
+  }
+  lua_setfield(L, -2, "key_reasons");
+}
+
+static int get_common(lua_State *L, lsegmentation *ls, lua_Integer at, int by_rank) {
+  kam_account_score sc;
+  int rc;
+  memset(&sc, 0, sizeof sc);
+  sc.struct_size = sizeof sc;
+  if (at < 1 || (size_t)at > ls->n) {
+    lua_pushfstring(L, "%s %d is out of range (1..%d)", by_rank ? "rank" : "index", (int)at,
+                    (int)ls->n);
+    raise_status(L, KAM_ENOTFOUND, lua_tostring(L, -1));
+  }
+  rc = by_rank ? kam_segmentation_by_rank(&sc, ls->s, (size_t)at)
+               : kam_segmentation_get(&sc, ls->s, (size_t)(at - 1));
+  kam__lua_check(L, rc, ls->owner->ctx);
+  push_score(L, &sc);
+  return 1;
+}
+
+/* s:get(i): account i (1-based, insertion order) */
+static int l_segmentation_get(lua_State *L) {
+  lsegmentation *ls = check_segmentation(L, 1);
+  return get_common(L, ls, luaL_checkinteger(L, 2), 0);
+}
+
+/* s:by_rank(r): the account at rank r (1: the largest) */
+static int l_segmentation_by_rank(lua_State *L) {
+  lsegmentation *ls = check_segmentation(L, 1);
+  return get_common(L, ls, luaL_checkinteger(L, 2), 1);
+}
+
+static int each_next(lua_State *L) {
+  lsegmentation *ls = check_segmentation(L, lua_upvalueindex(1));
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
+  int by_rank = lua_toboolean(L, lua_upvalueindex(3));
+  if ((size_t)i > ls->n) return 0;
+  lua_pushinteger(L, i);
+  lua_replace(L, lua_upvalueindex(2));
+  return get_common(L, ls, i, by_rank);
+}
+
+/* for sc in s:each("rank" | "insertion") do ... end */
+static int l_segmentation_each(lua_State *L) {
+  static const char *const orders[] = {"rank", "insertion", NULL};
+  int by_rank;
+  check_segmentation(L, 1);
+  by_rank = luaL_checkoption(L, 2, "rank", orders) == 0;
+  lua_pushvalue(L, 1);
+  lua_pushinteger(L, 0);
+  lua_pushboolean(L, by_rank);
+  lua_pushcclosure(L, each_next, 3);
+  return 1;
+}
+
+static int write_common(lua_State *L, int which) {
+  lsegmentation *ls = check_segmentation(L, 1);
+  kam__lua_sink sink = {NULL, 0, 0};
+  kam_csv_options o;
+  int rc;
+  if (which == 0) csv_options(L, 2, &o);
+  rc = which == 0   ? kam_segmentation_write_csv(ls->s, kam__lua_sink_write, &sink, &o)
+       : which == 1 ? kam_segmentation_write_json(ls->s, kam__lua_sink_write, &sink)
+                    : kam_segmentation_write_svg(ls->s, kam__lua_sink_write, &sink);
+  if (rc) {
+    kam__lua_sink_free(&sink);
+    return kam__lua_error(L, rc, ls->owner->ctx);
+  }
+  kam__lua_sink_push(L, &sink);
+  return 1;
+}
+static int l_segmentation_to_csv(lua_State *L) { return write_common(L, 0); }
+static int l_segmentation_to_json(lua_State *L) { return write_common(L, 1); }
+static int l_segmentation_pareto_svg(lua_State *L) { return write_common(L, 2); }
+
+static int l_portfolio_tostring(lua_State *L) {
+  lportfolio *lp = (lportfolio *)luaL_checkudata(L, 1, PORTFOLIO_MT);
+  if (lp->closed)
+    lua_pushliteral(L, "kam.Portfolio (closed)");
+  else
+    lua_pushfstring(L, "kam.Portfolio (%d accounts)", (int)kam_portfolio_count(lp->p));
+  return 1;
+}
+
+static int l_portfolio_call(lua_State *L) {
+  lua_settop(L, 0);
+  return l_portfolio_new(L);
+}
+
+void kam__lua_open_portfolio(lua_State *L) {
+  static const luaL_Reg pmethods[] = {{"add", l_portfolio_add},
+                                      {"add_columns", l_portfolio_add_columns},
+                                      {"read_csv", l_portfolio_read_csv_into},
+                                      {"segment", l_portfolio_segment},
+                                      {"count", l_portfolio_len},
+                                      {NULL, NULL}};
+  static const luaL_Reg smethods[] = {{"summary", l_segmentation_summary},
+                                      {"classes", l_segmentation_classes},
+                                      {"get", l_segmentation_get},
+                                      {"by_rank", l_segmentation_by_rank},
+                                      {"each", l_segmentation_each},
+                                      {"to_csv", l_segmentation_to_csv},
+                                      {"to_json", l_segmentation_to_json},
+                                      {"pareto_svg", l_segmentation_pareto_svg},
+                                      {"count", l_segmentation_len},
+                                      {NULL, NULL}};
+  /* metatables */
+  luaL_newmetatable(L, PORTFOLIO_MT);
+  luaL_newlib(L, pmethods);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, l_portfolio_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, l_portfolio_gc);
+  lua_setfield(L, -2, "__close");
+  lua_pushcfunction(L, l_portfolio_len);
+  lua_setfield(L, -2, "__len");
+  lua_pushcfunction(L, l_portfolio_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, SEGMENTATION_MT);
+  luaL_newlib(L, smethods);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, l_segmentation_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, l_segmentation_gc);
+  lua_setfield(L, -2, "__close");
+  lua_pushcfunction(L, l_segmentation_len);
+  lua_setfield(L, -2, "__len");
+  lua_pop(L, 1);
+  /* kam.Portfolio: callable, with read_csv / read_csv_file */
+  lua_createtable(L, 0, 2);
+  lua_pushcfunction(L, l_read_csv);
+  lua_setfield(L, -2, "read_csv");
+  lua_pushcfunction(L, l_read_csv_file);
+  lua_setfield(L, -2, "read_csv_file");
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, l_portfolio_call);
+  lua_setfield(L, -2, "__call");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, -2, "Portfolio");
+}

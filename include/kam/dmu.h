@@ -75,21 +75,38 @@ extern "C" {
 /** Roles (functions) of the people in a client's DMU. kam_role_name gives the names used by the
  *  bindings, the CLI and JSON: "unknown", "executive", "finance", "technical", "hr",
  *  "procurement", "legal", "operations", "marketing". */
-enum { KAM_ROLE_UNKNOWN = 0, KAM_ROLE_EXECUTIVE, KAM_ROLE_FINANCE, KAM_ROLE_TECHNICAL, KAM_ROLE_HR,
-       KAM_ROLE_PROCUREMENT, KAM_ROLE_LEGAL, KAM_ROLE_OPERATIONS, KAM_ROLE_MARKETING };
+enum {
+  KAM_ROLE_UNKNOWN = 0,
+  KAM_ROLE_EXECUTIVE,
+  KAM_ROLE_FINANCE,
+  KAM_ROLE_TECHNICAL,
+  KAM_ROLE_HR,
+  KAM_ROLE_PROCUREMENT,
+  KAM_ROLE_LEGAL,
+  KAM_ROLE_OPERATIONS,
+  KAM_ROLE_MARKETING
+};
 /** Number of KAM_ROLE_* values (roles are 0 .. KAM_ROLE_COUNT - 1). */
 #define KAM_ROLE_COUNT 9
 
 /** Communication styles; names "authority", "relational", "analytical". A style mix is a
  *  double[KAM_STYLE_COUNT] indexed by these values that sums to 1. */
-enum { KAM_STYLE_AUTHORITY = 0, KAM_STYLE_RELATIONAL = 1, KAM_STYLE_ANALYTICAL = 2,
-       KAM_STYLE_COUNT = 3 };
+enum {
+  KAM_STYLE_AUTHORITY = 0,
+  KAM_STYLE_RELATIONAL = 1,
+  KAM_STYLE_ANALYTICAL = 2,
+  KAM_STYLE_COUNT = 3
+};
 
 /** Buying influences (Miller Heiman), a bit set in kam_stakeholder.buying_roles; names
  *  "economic" (signs off the money), "user" (will use what is bought), "technical" (screens
  *  the offer against specifications), "coach" (guides us through the sale). */
-enum { KAM_BUYER_ECONOMIC = 1u << 0, KAM_BUYER_USER = 1u << 1,
-       KAM_BUYER_TECHNICAL = 1u << 2, KAM_BUYER_COACH = 1u << 3 };
+enum {
+  KAM_BUYER_ECONOMIC = 1u << 0,
+  KAM_BUYER_USER = 1u << 1,
+  KAM_BUYER_TECHNICAL = 1u << 2,
+  KAM_BUYER_COACH = 1u << 3
+};
 /** All KAM_BUYER_* bits. */
 #define KAM_BUYER_ALL 0xFu
 
@@ -262,8 +279,12 @@ KAM_API int kam_dmu_emphasis(double out[3], const kam_dmu *d);
 
 /** Warning flags of kam_dmu_warnings; names "empty", "no_economic_buyer", "no_coach",
  *  "influential_opponent". */
-enum { KAM_DMU_EMPTY = 1u << 0, KAM_DMU_NO_ECONOMIC_BUYER = 1u << 1, KAM_DMU_NO_COACH = 1u << 2,
-       KAM_DMU_INFLUENTIAL_OPPONENT = 1u << 3 };
+enum {
+  KAM_DMU_EMPTY = 1u << 0,
+  KAM_DMU_NO_ECONOMIC_BUYER = 1u << 1,
+  KAM_DMU_NO_COACH = 1u << 2,
+  KAM_DMU_INFLUENTIAL_OPPONENT = 1u << 3
+};
 
 /** What is missing or dangerous in the DMU, as KAM_DMU_* bits in *out:
  *  - KAM_DMU_EMPTY: nobody has been added (then no other bit is set);

@@ -1,6 +1,27 @@
 /*
  * kam/portfolio.h - accounts, ABC/XYZ segmentation, the 10 % key-customer test, scores.
- * (DESIGN.md section 5; the full manual is written by the portfolio module.)
+ *
+ * A kam_portfolio holds the company's customer accounts; kam_segment classifies them:
+ *
+ *   kam_portfolio *p;  kam_segmentation *s;  kam_summary sm = {sizeof sm};
+ *   kam_portfolio_new(&p, ctx);
+ *   kam_portfolio_add_columns(p, n, NULL, revenue);      // or kam_portfolio_add per account
+ *   kam_segment(&s, p, NULL);                            // DESIGN defaults: 80 % / 95 % / 10 %
+ *   kam_segmentation_summary(&sm, s);
+ *   kam_segmentation_classes(abc, n, s);                 // 'A' 'B' 'C' per account
+ *   kam_segmentation_free(s);  kam_portfolio_free(p);
+ *
+ * Threads: a portfolio, its segmentations and their ctx are used by one thread at a time
+ * (kam/common.h). This includes the const query functions: they fill caches inside the
+ * segmentation on first use (see "Lazy work" below), so two threads must not query one
+ * segmentation at the same time, even read-only, without a lock of their own.
+ *
+ * Memory: an account costs 9 bytes (revenue and a flag byte) when added by
+ * kam_portfolio_add_columns without ids; an explicit id adds its text plus NUL, 8 bytes of offset and
+ * 11 to 21 bytes of hash index; name, group, history, forecast and potential are stored only
+ * for the accounts that have them. kam_segment keeps one byte per account (class and key
+ * reasons) and needs, while it runs, at most 5 more bytes per account (9 for an account whose
+ * revenue reaches 2^40 minor units): 100 million accounts add and segment in 1.4 GB.
  */
 #ifndef KAM_PORTFOLIO_H
 #define KAM_PORTFOLIO_H
@@ -11,81 +32,260 @@
 extern "C" {
 #endif
 
+/* ------------------------------------------------------------------------------------------ */
+/** @name Portfolio */
+
+/** An ordered set of accounts (insertion order is kept and is the `index` of each account). */
 typedef struct kam_portfolio kam_portfolio;
+
+/** Creates an empty portfolio owned by ctx.
+ *  @return KAM_OK; KAM_EINVAL (out or ctx NULL; *out is NULL); KAM_ENOMEM. */
 KAM_API int kam_portfolio_new(kam_portfolio **out, kam_ctx *ctx);
+
+/** Frees the portfolio and everything it holds. NULL is a no-op. Free its segmentations first
+ *  (they borrow its data). */
 KAM_API void kam_portfolio_free(kam_portfolio *p);
+
+/** Number of accounts (0 for NULL). */
 KAM_API size_t kam_portfolio_count(const kam_portfolio *p);
 
-enum { KAM_ACCOUNT_STRATEGIC = 1u << 0, KAM_ACCOUNT_NEW = 1u << 1 };
+/** kam_account.flags bits. */
+enum {
+  KAM_ACCOUNT_STRATEGIC = 1u << 0, /**< important for the company's image: always key */
+  KAM_ACCOUNT_NEW = 1u << 1        /**< acquired this period ("hunting", not "farming") */
+};
+
+/** One account, as passed to kam_portfolio_add. Everything is copied; the struct and the
+ *  arrays it points to may be reused as soon as the call returns. Set struct_size to
+ *  sizeof(kam_account): fields past struct_size are not read (an older, shorter struct must
+ *  still reach `revenue`). */
 typedef struct kam_account {
   uint32_t struct_size;
-  uint32_t flags;
-  const char *id;
-  const char *name;
-  const char *group;
-  int64_t revenue;
-  const int64_t *history;
+  uint32_t flags;            /**< KAM_ACCOUNT_* bits; other bits are KAM_EINVAL */
+  const char *id;            /**< required: non-empty UTF-8, unique in the portfolio */
+  const char *name;          /**< optional UTF-8 (NULL or "" = none) */
+  const char *group;         /**< optional UTF-8 (NULL or "" = none): companies under common
+                                  control; the 10 % test also runs on the group's total */
+  int64_t revenue;           /**< current-period revenue in minor units, >= 0 */
+  const int64_t *history;    /**< optional: revenue per past period (minor units, each >= 0),
+                                  oldest first; drives XYZ (cv) and trend */
   size_t history_len;
-  const double *forecast;
+  const double *forecast;    /**< optional: projected net cash flow per future period, period 1
+                                  first; each finite; drives npv */
   size_t forecast_len;
-  double potential;
+  double potential;          /**< the account team's judgement of growth potential, 0..1;
+                                  NaN = unknown. Note: a zero-initialised struct says 0 (known,
+                                  lowest), so set NaN when there is no judgement. */
 } kam_account;
+
+/** Adds one account at index kam_portfolio_count(p).
+ *  A failing add leaves the portfolio exactly as it was. Errors (the ctx message names the
+ *  account and the field):
+ *  - KAM_EINVAL: p NULL (no message), a NULL, struct_size smaller than the fields up to
+ *    `revenue` or above 64 KiB, id NULL/empty/not UTF-8, name or group not UTF-8, unknown flag
+ *    bits, revenue < 0, a history value < 0, a non-finite forecast value, history/forecast
+ *    NULL with a length > 0, potential outside 0..1 and not NaN;
+ *  - KAM_EEXIST: the id is taken, by an explicit id or by a generated one (see
+ *    kam_portfolio_add_columns): "duplicate id "X" (account 17 has it)";
+ *  - KAM_ELIMIT: the portfolio holds 2^40 - 2 accounts already;
+ *  - KAM_ENOMEM.
+ *  Duplicate detection is a hash lookup: O(1) expected, O(length of id). */
 KAM_API int kam_portfolio_add(kam_portfolio *p, const kam_account *a);
+
+/** Adds n accounts in one call: account k gets revenue[k] and the id ids[k], or, when ids is
+ *  NULL, the decimal text of its own insertion index ("0", "1", ...: such generated ids are not
+ *  stored, they cost no memory). No name, group, history, forecast or potential; flags 0.
+ *  All or nothing: the whole batch is checked (every revenue >= 0, every id valid and new, no
+ *  duplicate inside the batch, no generated id equal to an existing explicit id) before the
+ *  portfolio changes; on any error nothing is added. An explicit id equal to the canonical
+ *  decimal of an index that was generated ("7", not "07") is a duplicate of it.
+ *  n == 0 is KAM_OK (revenue may then be NULL).
+ *  @return KAM_OK; KAM_EINVAL (revenue NULL, revenue[k] < 0, ids[k] NULL/empty/not UTF-8: the
+ *  message names k); KAM_EEXIST; KAM_ELIMIT; KAM_ENOMEM. Runs at memory speed (one copy). */
 KAM_API int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids,
                                       const int64_t *revenue);
 
+/* ------------------------------------------------------------------------------------------ */
+/** @name Segmentation options */
+
+/** What kam_segment does. Fill with kam_segment_options_init, then change fields. */
 typedef struct kam_segment_options {
-  uint32_t struct_size;
-  uint32_t flags;
-  double a_share, b_share;
-  double key_share;
-  double xyz_x, xyz_y;
-  double discount_rate;
+  uint32_t struct_size;      /**< sizeof(kam_segment_options); shorter structs get defaults */
+  uint32_t flags;            /**< 0 (other values are KAM_EINVAL) */
+  double a_share;            /**< ABC cut for A, 0 <= a_share <= 1: default 0.80 */
+  double b_share;            /**< cut for A+B, a_share <= b_share <= 1: default 0.95 */
+  double key_share;          /**< the "major customer" test (ASC 280 / IFRS 8), finite > 0:
+                                  default 0.10; above 1 no account passes it */
+  double xyz_x, xyz_y;       /**< XYZ cuts on cv, 0 <= xyz_x <= xyz_y: defaults 0.10, 0.25 */
+  double discount_rate;      /**< per period, for the forecast NPV, finite > -1: default 0.10 */
   double w_share, w_npv, w_trend, w_potential, w_strategic;
-  size_t key_top_n;
+                             /**< score weights, finite >= 0, not all 0:
+                                  defaults 0.40 0.25 0.15 0.10 0.10 */
+  size_t key_top_n;          /**< also key: the N best by score; 0 = off (default) */
 } kam_segment_options;
+
+/** Writes the defaults above into the first struct_size bytes of *o and sets o->struct_size =
+ *  struct_size (pass sizeof *o). Nothing happens when o is NULL or struct_size < 4. */
 KAM_API void kam_segment_options_init(kam_segment_options *o, size_t struct_size);
 
-enum { KAM_KEY_SHARE = 1u << 0, KAM_KEY_GROUP_SHARE = 1u << 1,
-       KAM_KEY_STRATEGIC = 1u << 2, KAM_KEY_TOP_SCORE = 1u << 3 };
+/* ------------------------------------------------------------------------------------------ */
+/** @name Segmentation results */
+
+/** kam_account_score.key_reasons bits: why an account is key (0: it is not). */
+enum {
+  KAM_KEY_SHARE = 1u << 0,       /**< revenue / total >= key_share */
+  KAM_KEY_GROUP_SHARE = 1u << 1, /**< its group's revenue / total >= key_share */
+  KAM_KEY_STRATEGIC = 1u << 2,   /**< flagged KAM_ACCOUNT_STRATEGIC */
+  KAM_KEY_TOP_SCORE = 1u << 3    /**< among the key_top_n best scores */
+};
+
+/** One account's results. Set struct_size before kam_segmentation_get: only that many bytes are
+ *  written. Strings are borrowed (see kam_segmentation_get / _foreach for how long). */
 typedef struct kam_account_score {
   uint32_t struct_size;
-  uint32_t key_reasons;
-  char abc;
-  char xyz;
-  size_t index;
-  size_t rank;
+  uint32_t key_reasons;      /**< KAM_KEY_* bits */
+  char abc;                  /**< 'A' 'B' 'C' */
+  char xyz;                  /**< 'X' 'Y' 'Z', or '-' when cv is NaN */
+  size_t index;              /**< insertion index */
+  size_t rank;               /**< 1-based: revenue descending, ties by insertion order */
   const char *id;
   int64_t revenue;
-  double share, cum_share;
-  double cv;
-  double trend;
-  double npv;
-  double score;
+  double share;              /**< revenue / total (0 when the total is 0) */
+  double cum_share;          /**< cum(rank) / total: cum is the exact int64 sum of the revenue
+                                  of ranks 1..rank (0 when the total is 0) */
+  double cv;                 /**< population standard deviation / mean of history; NaN with
+                                  fewer than 2 periods or a mean of 0 */
+  double trend;              /**< OLS slope of history against period (0, 1, ...) / its mean:
+                                  the relative change per period; NaN when cv is */
+  double npv;                /**< NPV of forecast at discount_rate, Excel convention (the first
+                                  value is discounted one period; kam_npv); NaN: no forecast */
+  double score;              /**< composite, 0..1: see kam_segment */
+  const char *name;          /**< NULL when absent */
+  const char *group;         /**< NULL when absent */
 } kam_account_score;
 
+/** Portfolio-level figures. Set struct_size before kam_segmentation_summary. */
 typedef struct kam_summary {
   uint32_t struct_size;
-  uint32_t reserved;
-  size_t accounts, key_accounts;
-  size_t count[3];
-  int64_t revenue[3];
-  int64_t total_revenue;
-  double hhi;
-  double effective_accounts;
-  double gini;
-  double top20_share;
+  uint32_t reserved;         /**< 0 */
+  size_t accounts;           /**< n */
+  size_t key_accounts;       /**< accounts with key_reasons != 0 */
+  size_t count[3];           /**< accounts in A, B, C */
+  int64_t revenue[3];        /**< their revenue */
+  int64_t total_revenue;     /**< T, exact */
+  double hhi;                /**< Herfindahl-Hirschman index: sum of squared shares, 0..1 */
+  double effective_accounts; /**< 1 / hhi: how many equal accounts would be as concentrated */
+  double gini;               /**< G = 2 sum_{i=1..n} i x_(i) / (n T) - (n + 1) / n, x ascending;
+                                  0 = all equal, -> 1 = one account has everything */
+  double top20_share;        /**< revenue share of the top ceil(n / 5) accounts by rank */
 } kam_summary;
+/* When T == 0 (including n == 0): hhi, effective_accounts, gini and top20_share are 0. */
 
 typedef struct kam_segmentation kam_segmentation;
-KAM_API int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segment_options *o);
+
+/** Segments the portfolio (DESIGN section 5). o NULL means the defaults.
+ *
+ *  ABC. Rank order is revenue descending, ties by insertion order; cum(i) is the exact integer
+ *  revenue of ranks 1..i and the cumulative share is (double)cum(i) / (double)T. A is the
+ *  shortest rank prefix whose cumulative share is >= a_share, A and B together the shortest
+ *  prefix >= b_share, the rest C. An account of zero revenue is always C; a portfolio whose
+ *  total is 0 is all C; a_share 0 makes no A.
+ *
+ *  Key accounts. KAM_KEY_SHARE when (double)revenue / (double)T >= key_share;
+ *  KAM_KEY_GROUP_SHARE on every member of a group whose summed revenue passes the same test;
+ *  KAM_KEY_STRATEGIC for KAM_ACCOUNT_STRATEGIC; KAM_KEY_TOP_SCORE for the key_top_n accounts of
+ *  highest score (ties: the better rank first).
+ *
+ *  XYZ: cv <= xyz_x is X, cv <= xyz_y is Y, else Z; '-' when cv is NaN.
+ *
+ *  Score. Five criteria, each normalised by percentile rank among the accounts for which it is
+ *  known:
+ *    share      revenue (known for every account);
+ *    npv        known when the account has a forecast;
+ *    trend      known when trend is not NaN;
+ *    potential  known when potential is not NaN;
+ *    strategic  1 for KAM_ACCOUNT_STRATEGIC, else 0 (known for every account).
+ *  With m accounts knowing criterion c, sort their values ascending and give them ranks
+ *  1..m, tied values sharing the mean of their ranks r; then p_c = (r - 1) / (m - 1), and
+ *  p_c = 0.5 when m == 1. So the best value gets 1, the worst 0, all-equal values 0.5. The
+ *  score is the weighted mean over the criteria K known for the account:
+ *      score = sum_{c in K} w_c * p_c / sum_{c in K} w_c     (0 when that sum of weights is 0)
+ *  Revenue ties are equal int64 values.
+ *
+ *  Summary: counts and revenues per class, key_accounts, hhi = sum (x_i / T)^2, gini by the
+ *  formula above computed exactly (the sum of pairwise differences is an exact integer, one
+ *  rounding at the end), top20_share.
+ *
+ *  Cost. O(n) time, no sort of the accounts: one pass builds a histogram over log-scale
+ *  buckets (every octave of values split into 128), the buckets where the cumulative share
+ *  crosses a_share and b_share are found from it, and a second pass writes every account's
+ *  class and scatters the revenue values into per-bucket lists (a radix partition), which are
+ *  then counted or radix-sorted in cache; those sorted values settle the crossing accounts,
+ *  Gini, HHI and the top-20 % share exactly. The ascending order Gini needs is therefore a
+ *  radix sort of the values, never a comparison sort. key_top_n > 0 additionally computes the
+ *  scores now (see "Lazy work").
+ *
+ *  Lifetime. The segmentation borrows the portfolio: free it before the portfolio. It covers
+ *  the accounts the portfolio had at this call; adding more accounts afterwards does not change
+ *  it (the new ones are simply not in it).
+ *
+ *  @return KAM_OK and *out; on error *out is NULL and: KAM_EINVAL (p NULL without a message;
+ *  out NULL; options: struct_size, flags, a share or cut outside its range, a weight < 0 or all
+ *  weights 0, discount_rate <= -1, a non-finite value: the message names the field);
+ *  KAM_EOVERFLOW (the total revenue exceeds INT64_MAX); KAM_ENOMEM. */
+KAM_API int kam_segment(kam_segmentation **out, const kam_portfolio *p,
+                        const kam_segment_options *o);
+
+/** Frees a segmentation (NULL is a no-op). */
 KAM_API void kam_segmentation_free(kam_segmentation *s);
+
+/** Copies the summary into the first out->struct_size bytes of *out (struct_size is kept).
+ *  O(1). @return KAM_OK; KAM_EINVAL (s or out NULL, struct_size below 8 or above 64 KiB). */
 KAM_API int kam_segmentation_summary(kam_summary *out, const kam_segmentation *s);
-KAM_API int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s, size_t index);
+
+/** The results of the account with insertion index `index`, into the first out->struct_size
+ *  bytes of *out (struct_size is kept). id, name and group are borrowed: explicit texts live
+ *  in the portfolio (valid until it is freed or grows); a generated id's text lives in the
+ *  segmentation and is valid until the next kam_segmentation_get on it.
+ *  The first call computes the rank order and the scores (see "Lazy work").
+ *  @return KAM_OK; KAM_EINVAL (NULL, bad struct_size); KAM_ENOTFOUND (index >= n);
+ *  KAM_ESTATE (the portfolio has fewer accounts than when segmented); KAM_ENOMEM (lazy work,
+ *  the segmentation stays usable). */
+KAM_API int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s,
+                                 size_t index);
+
+/** Like kam_segmentation_get, for the account at 1-based `rank` (revenue descending, ties by
+ *  insertion order): rank 1 is the largest account. Same borrowing rules and lazy work.
+ *  @return KAM_OK; KAM_EINVAL; KAM_ENOTFOUND (rank 0 or > n); KAM_ESTATE; KAM_ENOMEM. */
+KAM_API int kam_segmentation_by_rank(kam_account_score *out, const kam_segmentation *s,
+                                     size_t rank);
+
+/** Writes the class letter ('A', 'B', 'C') of every account, in insertion order, into abc[0..n).
+ *  n must be the number of accounts segmented. O(n), no lazy work.
+ *  @return KAM_OK; KAM_EINVAL (s NULL, n wrong: the message says the right n, abc NULL). */
 KAM_API int kam_segmentation_classes(char *abc, size_t n, const kam_segmentation *s);
+
+/** kam_segmentation_foreach orders. */
 enum { KAM_ORDER_INSERTION = 0, KAM_ORDER_RANK = 1 };
+
+/** Called once per account; return 0 to go on, anything else to stop (that value is returned
+ *  by kam_segmentation_foreach unchanged). *score and its strings are valid during the call. */
 typedef int (*kam_score_fn)(void *ud, const kam_account_score *score);
-KAM_API int kam_segmentation_foreach(const kam_segmentation *s, int order, kam_score_fn fn, void *ud);
+
+/** Calls fn for every account in insertion order or in rank order (rank 1 first).
+ *  The first call computes the rank order and the scores (see "Lazy work").
+ *  @return KAM_OK; fn's nonzero value; KAM_EINVAL (s or fn NULL, unknown order); KAM_ESTATE
+ *  (the portfolio lost accounts); KAM_ENOMEM (lazy work, nothing was called). */
+KAM_API int kam_segmentation_foreach(const kam_segmentation *s, int order, kam_score_fn fn,
+                                     void *ud);
+
+/* Lazy work. kam_segment computes classes, key reasons (except top-N without key_top_n), XYZ,
+ * trend, NPV and the summary. The rank order, the cumulative sums and the scores are computed
+ * on the first kam_segmentation_get or kam_segmentation_foreach and kept in the segmentation
+ * (though it is const in the API): a counting sort of the accounts by the same buckets and a
+ * radix sort inside each bucket, O(n) time, about 32 bytes per account (order, rank, cum,
+ * score). That first call may fail with KAM_ENOMEM and can be retried. Because these calls
+ * write into the segmentation, they must not run concurrently on one segmentation. */
 
 #ifdef __cplusplus
 }

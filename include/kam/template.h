@@ -62,7 +62,8 @@
  * Limits. Sections, partials, parents, blocks and lambda results nest at most
  * KAM_TEMPLATE_MAX_DEPTH levels (compile fails with KAM_ELIMIT for deeper nesting in the text;
  * render fails with KAM_ELIMIT when partials or lambdas recurse deeper, naming the partial).
- * Nothing in a template or its data can exhaust the C stack. A render also stops with
+ * Nothing in a template or its data can exhaust the C stack: the deepest render needs about
+ * 200 KiB of it (compiling needs under 4 KiB). A render also stops with
  * KAM_ELIMIT after kam_template_set_max_steps steps (default KAM_TEMPLATE_DEFAULT_MAX_STEPS),
  * so a template that loops over its data exponentially cannot run for ever.
  *

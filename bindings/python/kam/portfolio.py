@@ -1,2 +1,483 @@
-"""The portfolio part of the binding (written with the portfolio module)."""
-__all__ = []
+"""Portfolio and segmentation (kam/portfolio.h, kam/io.h): ABC/XYZ, the 10 % key-customer test,
+scores, and CSV/JSON/SVG reports.
+
+Money is exact. ``revenue`` (and ``history``) are given either as an ``int`` of minor units
+(kopecks, cents: ``123456`` is 1 234.56) or as major units in a ``decimal.Decimal`` or ``str``
+(``Decimal("1234.56")``, ``"1234.56"``), converted exactly with 2 minor digits; more than 2
+decimals raises kam.InvalidArgument. Floats are refused (TypeError): money is never binary
+floating point. ``forecast`` values are projections (cash flows in minor units) and may be any
+finite numbers.
+
+    >>> p = kam.Portfolio()
+    >>> p.add("acme", "1500000.00", name="ACME", group="Holding", strategic=True)
+    >>> p.add_columns(numpy_int64_revenues)        # ids "1", "2", ...: their insertion index
+    >>> s = p.segment(a_share=0.8, b_share=0.95)
+    >>> s.summary["count"]["A"], s.classes[:5], s[0]["abc"], next(iter(s))["rank"]
+"""
+import ctypes
+import decimal
+import math
+import numbers
+import os
+
+from ._native import (fn, check, error, Collector, Reader, c_int, c_uint32, c_int64, c_double,
+                      c_size_t, c_char_p, c_void_p, POINTER, byref, KAM_EINVAL)
+from ._native import _ctx_new, _ctx_free, _ctx_errmsg
+
+__all__ = ["Portfolio", "Segmentation", "KEY_REASONS"]
+
+KEY_REASONS = ("share", "group_share", "strategic", "top_score")
+_STRATEGIC, _NEW = 1, 2
+_ORDER_INSERTION, _ORDER_RANK = 0, 1
+
+
+class _Account(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("flags", c_uint32), ("id", c_char_p),
+                ("name", c_char_p), ("group", c_char_p), ("revenue", c_int64),
+                ("history", POINTER(c_int64)), ("history_len", c_size_t),
+                ("forecast", POINTER(c_double)), ("forecast_len", c_size_t),
+                ("potential", c_double)]
+
+
+_OPTION_NAMES = ("a_share", "b_share", "key_share", "xyz_x", "xyz_y", "discount_rate", "w_share",
+                 "w_npv", "w_trend", "w_potential", "w_strategic")
+
+
+class _Options(ctypes.Structure):
+    _fields_ = ([("struct_size", c_uint32), ("flags", c_uint32)] +
+                [(name, c_double) for name in _OPTION_NAMES] + [("key_top_n", c_size_t)])
+
+
+class _Score(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("key_reasons", c_uint32), ("abc", ctypes.c_char),
+                ("xyz", ctypes.c_char), ("index", c_size_t), ("rank", c_size_t),
+                ("id", c_char_p), ("revenue", c_int64), ("share", c_double),
+                ("cum_share", c_double), ("cv", c_double), ("trend", c_double),
+                ("npv", c_double), ("score", c_double), ("name", c_char_p), ("group", c_char_p)]
+
+
+class _Summary(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("accounts", c_size_t),
+                ("key_accounts", c_size_t), ("count", c_size_t * 3), ("revenue", c_int64 * 3),
+                ("total_revenue", c_int64), ("hhi", c_double), ("effective_accounts", c_double),
+                ("gini", c_double), ("top20_share", c_double)]
+
+
+class _CsvOptions(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("flags", c_uint32), ("delimiter", ctypes.c_char),
+                ("decimal_mark", ctypes.c_char), ("currency_digits", ctypes.c_uint8)]
+
+
+_SCORE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(_Score))
+from ._native import READ_FN, WRITE_FN  # noqa: E402
+
+_p_new = fn("kam_portfolio_new", c_int, POINTER(c_void_p), c_void_p)
+_p_free = fn("kam_portfolio_free", None, c_void_p)
+_p_count = fn("kam_portfolio_count", c_size_t, c_void_p)
+_p_add = fn("kam_portfolio_add", c_int, c_void_p, POINTER(_Account))
+_p_add_columns = fn("kam_portfolio_add_columns", c_int, c_void_p, c_size_t, POINTER(c_char_p),
+                    POINTER(c_int64))
+_opts_init = fn("kam_segment_options_init", None, POINTER(_Options), c_size_t)
+_segment = fn("kam_segment", c_int, POINTER(c_void_p), c_void_p, POINTER(_Options))
+_s_free = fn("kam_segmentation_free", None, c_void_p)
+_s_summary = fn("kam_segmentation_summary", c_int, POINTER(_Summary), c_void_p)
+_s_get = fn("kam_segmentation_get", c_int, POINTER(_Score), c_void_p, c_size_t)
+_s_by_rank = fn("kam_segmentation_by_rank", c_int, POINTER(_Score), c_void_p, c_size_t)
+_s_classes = fn("kam_segmentation_classes", c_int, c_void_p, c_size_t, c_void_p)
+_s_foreach = fn("kam_segmentation_foreach", c_int, c_void_p, c_int, _SCORE_FN, c_void_p)
+
+
+def _io(name, *argtypes):
+    """io.h functions are written by the CSV/report module; look them up lazily so that this
+    module still imports against a library built without them."""
+    cache = {}
+
+    def call(*args):
+        if "f" not in cache:
+            cache["f"] = fn(name, c_int, *argtypes)
+        return cache["f"](*args)
+    return call
+
+
+_read_csv = _io("kam_portfolio_read_csv", c_void_p, READ_FN, c_void_p, POINTER(_CsvOptions))
+_write_csv = _io("kam_segmentation_write_csv", c_void_p, WRITE_FN, c_void_p, POINTER(_CsvOptions))
+_write_json = _io("kam_segmentation_write_json", c_void_p, WRITE_FN, c_void_p)
+_write_svg = _io("kam_segmentation_write_svg", c_void_p, WRITE_FN, c_void_p)
+
+_INT64_MIN, _INT64_MAX = -2**63, 2**63 - 1
+
+
+def _minor(amount, what):
+    """int minor units, or Decimal/str major units with 2 digits -> int minor units, exactly."""
+    if isinstance(amount, bool):
+        raise TypeError("%s must be int minor units or Decimal/str major units, not bool" % what)
+    if isinstance(amount, numbers.Integral):
+        value = int(amount)
+    elif isinstance(amount, (decimal.Decimal, str)):
+        try:
+            d = decimal.Decimal(amount.strip() if isinstance(amount, str) else amount)
+        except decimal.InvalidOperation:
+            raise error(KAM_EINVAL, "%s %r is not a decimal amount" % (what, amount)) from None
+        if not d.is_finite():
+            raise error(KAM_EINVAL, "%s %r is not a finite amount" % (what, amount))
+        scaled = d.scaleb(2)
+        if scaled != scaled.to_integral_value():
+            raise error(KAM_EINVAL, "%s %r has more than 2 decimals" % (what, amount))
+        value = int(scaled)
+    else:
+        raise TypeError("%s must be int minor units or Decimal/str major units, not %s"
+                        % (what, type(amount).__name__))
+    if not _INT64_MIN <= value <= _INT64_MAX:
+        raise error(KAM_EINVAL, "%s %r does not fit int64 minor units" % (what, amount))
+    return value
+
+
+def _text(s, what):
+    if s is None:
+        return None
+    if isinstance(s, bytes):
+        return s
+    if not isinstance(s, str):
+        raise TypeError("%s must be a str, not %s" % (what, type(s).__name__))
+    return s.encode("utf-8", "surrogatepass")
+
+
+def _decode(b):
+    return None if b is None else b.decode("utf-8", "replace")
+
+
+def _numpy():
+    try:
+        import numpy
+        return numpy
+    except ImportError:
+        return None
+
+
+def _csv_options(options, allowed=("delimiter", "decimal_mark", "currency_digits")):
+    o = _CsvOptions()
+    o.struct_size = ctypes.sizeof(_CsvOptions)
+    o.currency_digits = 2
+    for key, value in options.items():
+        if key not in allowed:
+            raise TypeError("unknown CSV option %r (known: %s)" % (key, ", ".join(allowed)))
+        if key in ("delimiter", "decimal_mark"):
+            if value is None:
+                continue
+            if not isinstance(value, str) or len(value) != 1 or ord(value) > 127:
+                raise error(KAM_EINVAL, "%s must be one ASCII character, not %r" % (key, value))
+            setattr(o, key, value.encode("ascii"))
+        elif key == "currency_digits":
+            if not isinstance(value, numbers.Integral) or not 0 <= value <= 255:
+                raise error(KAM_EINVAL, "currency_digits must be an int from 0 to 18")
+            o.currency_digits = int(value)
+        elif key == "formula_guard":
+            if not value:
+                o.flags |= 1
+    return o
+
+
+class _Owner:
+    """The kam_ctx and the kam_portfolio of one Portfolio, freed when the last Python object
+    using them (the Portfolio and its Segmentations) is gone. Counting by hand, not by __del__
+    order: when objects die in a garbage cycle, Python finalises them in no particular order,
+    and the ctx must outlive every handle made from it."""
+
+    def __init__(self):
+        self.ptr = c_void_p()
+        check(_ctx_new(byref(self.ptr), None, None))
+        self.portfolio = c_void_p()
+        self.users = 1
+
+    def errmsg(self):
+        return _ctx_errmsg(self.ptr).decode("utf-8", "replace")
+
+    def release(self):
+        self.users -= 1
+        if self.users == 0:
+            if self.portfolio.value:
+                _p_free(self.portfolio)
+            _ctx_free(self.ptr)
+            self.portfolio = self.ptr = c_void_p()
+
+
+class Portfolio:
+    """Customer accounts (kam_portfolio). len(p) is the number of accounts."""
+
+    def __init__(self):
+        owner = _Owner()
+        rc = _p_new(byref(owner.portfolio), owner.ptr)
+        if rc:
+            owner.release()
+            check(rc)
+        self._ctx = owner
+        self._ptr = owner.portfolio
+
+    def __del__(self):
+        owner = getattr(self, "_ctx", None)
+        if owner is not None:
+            self._ctx = None
+            owner.release()
+
+    def __len__(self):
+        return _p_count(self._ptr)
+
+    def __repr__(self):
+        return "<kam.Portfolio of %d accounts>" % len(self)
+
+    def add(self, id, revenue, name=None, group=None, history=None, forecast=None,
+            potential=None, strategic=False, new=False):
+        """Adds one account. revenue and history: int minor units or Decimal/str major units;
+        forecast: projected cash flows (numbers); potential: 0..1 or None (unknown).
+        Raises kam.AlreadyExists for a taken id, kam.InvalidArgument for bad values; the
+        portfolio is unchanged then."""
+        a = _Account()
+        a.struct_size = ctypes.sizeof(_Account)
+        a.flags = (_STRATEGIC if strategic else 0) | (_NEW if new else 0)
+        id_b = _text(id, "id")
+        if id_b is None:
+            raise TypeError("id is required")
+        a.id, a.name, a.group = id_b, _text(name, "name"), _text(group, "group")
+        a.revenue = _minor(revenue, "revenue")
+        keep = []
+        if history is not None:
+            h = [_minor(v, "history value") for v in history]
+            arr = (c_int64 * max(len(h), 1))(*h)
+            keep.append(arr)
+            a.history, a.history_len = ctypes.cast(arr, POINTER(c_int64)), len(h)
+        if forecast is not None:
+            f = []
+            for v in forecast:
+                if isinstance(v, (decimal.Decimal, str)):
+                    v = _minor(v, "forecast value")
+                if isinstance(v, bool) or not isinstance(v, numbers.Real):
+                    raise TypeError("forecast values must be numbers, not %s" % type(v).__name__)
+                f.append(float(v))
+            arr = (c_double * max(len(f), 1))(*f)
+            keep.append(arr)
+            a.forecast, a.forecast_len = ctypes.cast(arr, POINTER(c_double)), len(f)
+        if potential is None:
+            a.potential = math.nan
+        else:
+            if isinstance(potential, bool) or not isinstance(potential, numbers.Real):
+                raise TypeError("potential must be a number from 0 to 1 or None")
+            a.potential = float(potential)
+        check(_p_add(self._ptr, byref(a)), self._ctx)
+
+    def add_columns(self, revenue, ids=None):
+        """Adds many accounts at once: revenue is a numpy int64 array (used without a copy when
+        it is C-contiguous int64) or a sequence of ints (minor units); ids a sequence of str,
+        or None for generated ids (each account's insertion index in decimal). All or nothing."""
+        np = _numpy()
+        keep = None
+        if np is not None and isinstance(revenue, np.ndarray):
+            if revenue.dtype.kind not in "iu":
+                raise TypeError("revenue array must hold integers (minor units), not %s"
+                                % revenue.dtype)
+            arr = np.ascontiguousarray(revenue, dtype=np.int64)
+            if revenue.dtype.kind == "u" and revenue.size and revenue.max() > _INT64_MAX:
+                raise error(KAM_EINVAL, "revenue values must fit int64")
+            keep = arr
+            n = arr.size
+            ptr = arr.ctypes.data_as(POINTER(c_int64))
+        else:
+            vals = [_minor(v, "revenue") for v in revenue]
+            n = len(vals)
+            keep = (c_int64 * max(n, 1))(*vals)
+            ptr = ctypes.cast(keep, POINTER(c_int64))
+        id_arr = None
+        if ids is not None:
+            texts = [_text(i, "id") for i in ids]
+            if len(texts) != n:
+                raise error(KAM_EINVAL, "add_columns: %d ids for %d revenues" % (len(texts), n))
+            id_arr = (c_char_p * max(n, 1))(*texts)
+        check(_p_add_columns(self._ptr, n, id_arr, ptr), self._ctx)
+        del keep
+
+    @classmethod
+    def read_csv(cls, source, **csv_options):
+        """A new Portfolio from CSV (kam_portfolio_read_csv): source is a path, a binary or text
+        file object, or bytes. Options: delimiter, decimal_mark (one character, default:
+        detect), currency_digits (default 2). Errors name the line and column."""
+        p = cls()
+        p.read_csv_into(source, **csv_options)
+        return p
+
+    def read_csv_into(self, source, **csv_options):
+        """Adds the accounts of a CSV source to this portfolio (all or nothing)."""
+        o = _csv_options(csv_options)
+        if isinstance(source, (str, os.PathLike)):
+            with open(source, "rb") as f:
+                return self._read(f, o)
+        return self._read(source, o)
+
+    def _read(self, f, o):
+        reader = Reader(f)
+        rc = _read_csv(self._ptr, reader.cb, None, byref(o))
+        reader.reraise()
+        check(rc, self._ctx)
+
+    def segment(self, **options):
+        """Segments the portfolio (kam_segment). Options: a_share (0.80), b_share (0.95),
+        key_share (0.10), xyz_x (0.10), xyz_y (0.25), discount_rate (0.10), w_share (0.40),
+        w_npv (0.25), w_trend (0.15), w_potential (0.10), w_strategic (0.10), key_top_n (0)."""
+        o = _Options()
+        _opts_init(byref(o), ctypes.sizeof(_Options))
+        for key, value in options.items():
+            if key in _OPTION_NAMES:
+                if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                    raise TypeError("%s must be a number" % key)
+                setattr(o, key, float(value))
+            elif key == "key_top_n":
+                if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+                    raise TypeError("key_top_n must be an int >= 0")
+                o.key_top_n = int(value)
+            else:
+                raise TypeError("unknown segment option %r" % key)
+        ptr = c_void_p()
+        check(_segment(byref(ptr), self._ptr, byref(o)), self._ctx)
+        return Segmentation(self, ptr)
+
+
+def _score_dict(sc):
+    reasons = [name for bit, name in enumerate(KEY_REASONS) if sc.key_reasons & (1 << bit)]
+    return {"index": sc.index, "rank": sc.rank, "id": _decode(sc.id), "name": _decode(sc.name),
+            "group": _decode(sc.group), "revenue": sc.revenue, "abc": sc.abc.decode("ascii"),
+            "xyz": sc.xyz.decode("ascii"), "share": sc.share, "cum_share": sc.cum_share,
+            "cv": sc.cv, "trend": sc.trend, "npv": sc.npv, "score": sc.score,
+            "key": bool(reasons), "key_reasons": reasons}
+
+
+class Segmentation:
+    """The result of Portfolio.segment (kam_segmentation). len(s) accounts; s[i] is account i
+    (insertion order) as a dict; iterating gives the accounts in rank order (largest first)."""
+
+    def __init__(self, portfolio, ptr):
+        self._portfolio = portfolio  # the segmentation borrows the portfolio's data
+        self._ctx = portfolio._ctx
+        self._ctx.users += 1
+        self._ptr = ptr
+        self._n = len(portfolio)
+
+    def __del__(self):
+        owner = getattr(self, "_ctx", None)
+        if owner is not None:
+            self._ctx = None
+            _s_free(self._ptr)
+            owner.release()
+
+    def __len__(self):
+        return self._n
+
+    def __repr__(self):
+        sm = self.summary
+        return "<kam.Segmentation of %d accounts: A %d, B %d, C %d>" % (
+            self._n, sm["count"]["A"], sm["count"]["B"], sm["count"]["C"])
+
+    @property
+    def summary(self):
+        """dict: accounts, key_accounts, count {A, B, C}, revenue {A, B, C} (minor units),
+        total_revenue, hhi, effective_accounts, gini, top20_share."""
+        sm = _Summary()
+        sm.struct_size = ctypes.sizeof(_Summary)
+        check(_s_summary(byref(sm), self._ptr), self._ctx)
+        return {"accounts": sm.accounts, "key_accounts": sm.key_accounts,
+                "count": dict(zip("ABC", sm.count)), "revenue": dict(zip("ABC", sm.revenue)),
+                "total_revenue": sm.total_revenue, "hhi": sm.hhi,
+                "effective_accounts": sm.effective_accounts, "gini": sm.gini,
+                "top20_share": sm.top20_share}
+
+    @property
+    def classes(self):
+        """The class of every account in insertion order: a numpy array of dtype 'S1' when numpy
+        is installed (filled in place, no copy), else bytes (b"ABCA...")."""
+        np = _numpy()
+        if np is not None:
+            out = np.empty(self._n, dtype="S1")
+            check(_s_classes(out.ctypes.data if self._n else None, self._n, self._ptr), self._ctx)
+            return out
+        buf = ctypes.create_string_buffer(max(self._n, 1))
+        check(_s_classes(buf, self._n, self._ptr), self._ctx)
+        return buf.raw[:self._n]
+
+    def __getitem__(self, index):
+        if isinstance(index, bool) or not isinstance(index, numbers.Integral):
+            raise TypeError("segmentation index must be an int")
+        index = int(index)
+        if index < 0:
+            index += self._n
+        if not 0 <= index < self._n:
+            raise IndexError("account index out of range")
+        sc = _Score()
+        sc.struct_size = ctypes.sizeof(_Score)
+        check(_s_get(byref(sc), self._ptr, index), self._ctx)
+        return _score_dict(sc)
+
+    def by_rank(self, rank):
+        """The account at 1-based rank (1: the largest), as a dict."""
+        if not 1 <= rank <= self._n:
+            raise IndexError("rank out of range (1..%d)" % self._n)
+        sc = _Score()
+        sc.struct_size = ctypes.sizeof(_Score)
+        check(_s_by_rank(byref(sc), self._ptr, rank), self._ctx)
+        return _score_dict(sc)
+
+    def __iter__(self):
+        for rank in range(1, self._n + 1):
+            yield self.by_rank(rank)
+
+    def foreach(self, callback, order="rank"):
+        """Calls callback(dict) for every account, in "rank" or "insertion" order; a callback
+        returning True stops the walk. Exceptions propagate."""
+        if order not in ("rank", "insertion"):
+            raise ValueError("order must be 'rank' or 'insertion'")
+        state = {"exc": None}
+
+        def cb(ud, sc):
+            try:
+                return 1 if callback(_score_dict(sc.contents)) else 0
+            except BaseException as e:  # must not unwind through C
+                state["exc"] = e
+                return 2
+        c_cb = _SCORE_FN(cb)
+        rc = _s_foreach(self._ptr, _ORDER_RANK if order == "rank" else _ORDER_INSERTION, c_cb,
+                        None)
+        if state["exc"] is not None:
+            raise state["exc"]
+        if rc in (1, 2):
+            return
+        check(rc, self._ctx)
+
+    def to_csv(self, **csv_options):
+        """The segmentation as CSV text (kam_segmentation_write_csv). Options: delimiter,
+        decimal_mark, currency_digits, formula_guard (default True)."""
+        o = _csv_options(csv_options, ("delimiter", "decimal_mark", "currency_digits",
+                                       "formula_guard"))
+        col = Collector()
+        check(_write_csv(self._ptr, col.cb, None, byref(o)), self._ctx)
+        return col.text()
+
+    def to_json(self):
+        """The segmentation as JSON text (kam_segmentation_write_json)."""
+        col = Collector()
+        check(_write_json(self._ptr, col.cb, None), self._ctx)
+        return col.text()
+
+    def pareto_svg(self):
+        """A standalone SVG Pareto chart (kam_segmentation_write_svg)."""
+        col = Collector()
+        check(_write_svg(self._ptr, col.cb, None), self._ctx)
+        return col.text()
+
+    def to_pandas(self):
+        """A pandas DataFrame, one row per account in insertion order (requires pandas)."""
+        import pandas as pd
+        cols = {k: [] for k in ("id", "name", "group", "revenue", "abc", "xyz", "rank", "share",
+                                "cum_share", "cv", "trend", "npv", "score", "key_reasons")}
+
+        def add(d):
+            for k in cols:
+                v = d[k]
+                cols[k].append(",".join(v) if k == "key_reasons" else v)
+        self.foreach(add, order="insertion")
+        return pd.DataFrame(cols)

@@ -1,0 +1,66 @@
+#!/bin/sh
+# ABC segmentation benchmark: libkam against pandas and numpy on the same 10,000,000 Pareto
+# revenues, in the same run, then libkam alone at 100,000,000 accounts.
+#
+#   bench/segment.sh [BUILD_DIR] [N] [BIG_N]
+#
+# BUILD_DIR defaults to ./build (it must hold bench/bench_segment). Prints each tool's best wall
+# and CPU time, the ratios (goals: pandas / libkam >= 50, numpy / libkam >= 25), libkam's peak
+# allocation against the size of the revenue array (goal: below 3x), and the time at BIG_N.
+# The peers run with /usr/bin/python3 and without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE. Both
+# configurations are run: plain glibc malloc, then both sides with transparent huge pages.
+# Times are the best of 5 (libkam) and 3 (peers) repetitions, wall clock and process CPU time
+# (on a shared, loaded machine the CPU-time ratio is the steadier one).
+set -eu
+BUILD=${1:-build}
+N=${2:-10000000}
+BIG=${3:-100000000}
+HERE=$(cd "$(dirname "$0")" && pwd)
+BENCH=$BUILD/bench/bench_segment
+DATA=${TMPDIR:-/tmp}/kam_bench_segment_$$.bin
+trap 'rm -f "$DATA"' EXIT INT TERM
+
+[ -x "$BENCH" ] || { echo "segment.sh: $BENCH not found (build first)" >&2; exit 2; }
+echo "bench segment: $N accounts, Pareto revenues (alpha 1.16), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
+"$BENCH" --write "$DATA" "$N"
+
+field() { # field NAME LINE
+  echo "$2" | tr ' ' '\n' | sed -n "s/^$1=//p"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+
+# compare LABEL [ENV...]: libkam and both peers under the same environment
+compare() {
+  label=$1
+  shift
+  echo "== $label"
+  KAM=$(env "$@" "$BENCH" --read "$DATA" 5)
+  PEERS=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$@" /usr/bin/python3 "$HERE/segment_peer.py" "$DATA" 3)
+  echo "$KAM"
+  echo "$PEERS"
+  PANDAS=$(echo "$PEERS" | grep '^pandas')
+  NUMPY=$(echo "$PEERS" | grep '^numpy')
+  for kind in wall cpu; do
+    k=$(field ${kind}_ms "$KAM")
+    echo "ratio ($kind time): pandas/libkam $(ratio "$(field ${kind}_ms "$PANDAS")" "$k")x (goal 50x)," \
+         "numpy/libkam $(ratio "$(field ${kind}_ms "$NUMPY")" "$k")x (goal 25x)"
+  done
+  for peer in "$PANDAS" "$NUMPY"; do
+    for c in A B C; do
+      [ "$(field $c "$peer")" = "$(field $c "$KAM")" ] ||
+        { echo "MISMATCH: class $c counts differ: $peer" >&2; exit 1; }
+    done
+  done
+  echo "class counts agree (A $(field A "$KAM"), B $(field B "$KAM"), C $(field C "$KAM"))"
+  echo "peak libkam allocation: $(field peak_bytes "$KAM") bytes = $(ratio "$(field peak_bytes "$KAM")" "$(field revenue_bytes "$KAM")")x the revenue array (goal < 3x)"
+}
+
+# 1. as the machine comes: glibc malloc, 4 KiB pages (page faults on fresh memory count).
+compare "default malloc" KAM_BENCH=1
+# 2. both sides with transparent huge pages for malloc's large blocks (glibc >= 2.35).
+compare "both with GLIBC_TUNABLES=glibc.malloc.hugetlb=1" GLIBC_TUNABLES=glibc.malloc.hugetlb=1
+
+if [ "$BIG" != 0 ]; then
+  echo "== libkam at $BIG accounts (default malloc):"
+  "$BENCH" --n "$BIG" 1
+fi

@@ -1,0 +1,244 @@
+-- kam.Portfolio and its segmentations through the Lua module: adding (exact money), bulk
+-- columns, results against a sorting reference, errors, iteration, CSV in, reports out, lifetimes.
+local kam = require "kam"
+local passed, failed = 0, 0
+
+local function check(name, fn)
+  local ok, err = pcall(fn)
+  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
+end
+local function raises(code, fn, ...)
+  local ok, err = pcall(fn, ...)
+  if ok then error("expected an error " .. code, 2) end
+  if type(err) ~= "table" or err.code ~= code then error("expected " .. code .. ", got " .. tostring(err), 2) end
+  return err
+end
+local function near(got, want, tol)
+  if math.abs(got - want) > (tol or 1e-12) then error(string.format("got %.17g, want %.17g", got, want), 2) end
+end
+
+-- DESIGN section 5 by sorting: shortest rank prefixes reaching a and b
+local function reference(rev, a, b)
+  local n, total, order = #rev, 0, {}
+  for i = 1, n do total = total + rev[i]; order[i] = i end
+  table.sort(order, function(x, y) if rev[x] ~= rev[y] then return rev[x] > rev[y] end return x < y end)
+  local cls = {}
+  for i = 1, n do cls[i] = "C" end
+  if total > 0 then
+    local cum, la = 0, 0
+    while not (cum / total >= a) do la = la + 1; cum = cum + rev[order[la]] end
+    cum = 0
+    local lab = 0
+    while not (cum / total >= b) do lab = lab + 1; cum = cum + rev[order[lab]] end
+    for pos, i in ipairs(order) do
+      if rev[i] > 0 then cls[i] = pos <= la and "A" or pos <= lab and "B" or "C" end
+    end
+  end
+  return table.concat(cls), order
+end
+
+check("hand case", function()
+  local p = kam.Portfolio()
+  p:add{id = "x", revenue = 20}
+  p:add{id = "big", revenue = "0.50", name = "Большой", group = "Холдинг", strategic = true}
+  p:add{id = "zero", revenue = "0"}
+  p:add{id = "mid", revenue = 30, history = {100, "1.00", 150}, forecast = {10, 20.5}, potential = 0.5, new = true}
+  assert(#p == 4 and p:count() == 4)
+  local s = p:segment()
+  assert(#s == 4)
+  assert(s:classes() == "BACA", s:classes())
+  local sm = s:summary()
+  assert(sm.accounts == 4 and sm.total_revenue == 100 and sm.key_accounts == 3)
+  assert(sm.count.A == 2 and sm.count.B == 1 and sm.count.C == 1)
+  assert(sm.revenue.A == 80 and sm.revenue.B == 20 and sm.revenue.C == 0)
+  near(sm.gini, 0.4, 1e-15)
+  near(sm.hhi, 0.38)
+  assert(sm.top20_share == 0.5)
+  local big = s:get(2)
+  assert(big.id == "big" and big.name == "Большой" and big.group == "Холдинг" and big.index == 2)
+  assert(big.rank == 1 and big.abc == "A" and big.key)
+  assert(table.concat(big.key_reasons, ",") == "share,group_share,strategic")
+  local mid = s:get(4)
+  assert(mid.cum_share == 0.8 and mid.abc == "A" and mid.xyz ~= "-")
+  near(mid.npv, 10 / 1.1 + 20.5 / 1.21, 1e-9)
+  assert(s:get(3).xyz == "-" and s:get(3).npv ~= s:get(3).npv) -- NaN
+  assert(s:by_rank(4).id == "zero")
+  local ids = {}
+  for sc in s:each("rank") do ids[#ids + 1] = sc.id end
+  assert(table.concat(ids, " ") == "big mid x zero")
+  ids = {}
+  for sc in s:each("insertion") do ids[#ids + 1] = sc.id end
+  assert(table.concat(ids, " ") == "x big zero mid")
+  raises("ENOTFOUND", s.get, s, 5)
+  raises("ENOTFOUND", s.by_rank, s, 0)
+  assert(tostring(p):find("4 accounts"))
+end)
+
+check("money and add errors", function()
+  local p = kam.Portfolio()
+  p:add{id = "a", revenue = "1234567.89"}
+  assert(p:segment():get(1).revenue == 123456789)
+  raises("EINVAL", p.add, p, {id = "b", revenue = 1.5})
+  raises("EINVAL", p.add, p, {id = "b", revenue = "1.005"})
+  raises("EINVAL", p.add, p, {id = "b", revenue = "12,5"})
+  raises("EOVERFLOW", p.add, p, {id = "b", revenue = "99999999999999999999"})
+  local e = raises("EEXIST", p.add, p, {id = "a", revenue = 1})
+  assert(e.message:find('duplicate id "a"'), e.message)
+  e = raises("EINVAL", p.add, p, {id = "n", revenue = -1})
+  assert(e.message:find("revenue %-1 is negative"), e.message)
+  raises("EINVAL", p.add, p, {id = "", revenue = 1})
+  raises("EINVAL", p.add, p, {id = "p", revenue = 1, potential = 2})
+  raises("EINVAL", p.add, p, {id = "f", revenue = 1, forecast = {1 / 0}})
+  raises("EINVAL", p.add, p, {id = "h", revenue = 1, history = {1, -1}})
+  assert(not pcall(p.add, p, {revenue = 1}))
+  assert(not pcall(p.add, p, {id = "t", revenue = 1, potential = "high"}))
+  assert(not pcall(p.add, p, {id = "t", revenue = 1, forecast = {"x"}}))
+  assert(#p == 1)
+end)
+
+check("add_columns", function()
+  local p = kam.Portfolio()
+  p:add_columns({5, 3, 0, 7})
+  p:add_columns({"1.00", 200}, {"x", "y"})
+  assert(#p == 6)
+  local s = p:segment()
+  assert(s:get(1).id == "0" and s:get(4).id == "3" and s:get(5).id == "x" and s:get(5).revenue == 100)
+  raises("EEXIST", p.add, p, {id = "2", revenue = 1})
+  raises("EEXIST", p.add_columns, p, {1, 2}, {"z", "x"})
+  raises("EINVAL", p.add_columns, p, {1, -2})
+  raises("EINVAL", p.add_columns, p, {1}, {"q", "r"})
+  assert(#p == 6)
+  p:add_columns({})
+  assert(#p == 6)
+end)
+
+check("options and errors", function()
+  local p = kam.Portfolio()
+  for i = 1, 30 do p:add{id = "c" .. i, revenue = 1000 + i, forecast = {i * 10.0}, potential = (i % 5) / 4} end
+  local s = p:segment{key_top_n = 3, key_share = 0.5}
+  local top = 0
+  for sc in s:each() do
+    for _, r in ipairs(sc.key_reasons) do if r == "top_score" then top = top + 1 end end
+  end
+  assert(top == 3 and s:summary().key_accounts == 3)
+  local s2 = p:segment{w_share = 1, w_npv = 0, w_trend = 0, w_potential = 0, w_strategic = 0}
+  assert(s2:get(30).score == 1.0 and s2:get(1).score == 0.0)
+  local e = raises("EINVAL", p.segment, p, {a_share = 1.5})
+  assert(e.message:find("a_share"), e.message)
+  raises("EINVAL", p.segment, p, {w_share = 0, w_npv = 0, w_trend = 0, w_potential = 0, w_strategic = 0})
+  assert(not pcall(p.segment, p, {bogus = 1}))
+  assert(not pcall(p.segment, p, {key_top_n = -1}))
+  local q = kam.Portfolio()
+  q:add_columns({1 << 62, 1 << 62, 1 << 62})
+  e = raises("EOVERFLOW", q.segment, q)
+  assert(e.message:find("exceeds INT64_MAX"))
+end)
+
+check("property against a sorting reference", function()
+  math.randomseed(11)
+  for trial = 1, 60 do
+    local n = math.random(1, 300)
+    local rev = {}
+    for i = 1, n do
+      local k = trial % 3
+      rev[i] = k == 0 and math.random(0, 5) or k == 1 and math.floor(1000 / (math.random() ^ 0.8)) or math.random(0, 1 << 40)
+    end
+    local p = kam.Portfolio()
+    p:add_columns(rev)
+    local a = ({0.8, 0.5, 0.0, 1.0})[trial % 4 + 1]
+    local b = math.max(a, 0.95)
+    local s = p:segment{a_share = a, b_share = b}
+    local want, order = reference(rev, a, b)
+    assert(s:classes() == want, "trial " .. trial)
+    local r = 0
+    for sc in s:each("rank") do
+      r = r + 1
+      assert(sc.index == order[r] and sc.rank == r)
+    end
+  end
+end)
+
+check("lifetimes: close and collect in any order", function()
+  local s
+  do
+    local p <close> = kam.Portfolio()
+    p:add_columns({1, 2, 3})
+    s = p:segment()
+  end
+  -- the portfolio is closed, but its segmentation still works
+  assert(s:summary().total_revenue == 6 and s:get(3).rank == 1)
+  do local s2 <close> = s end
+  assert(not pcall(s.summary, s))
+  local p = kam.Portfolio()
+  p:add_columns({4})
+  local keep = p:segment()
+  p = nil
+  collectgarbage(); collectgarbage()
+  assert(keep:get(1).revenue == 4)
+  for _ = 1, 50 do
+    local q = kam.Portfolio(); q:add_columns({1, 2}); local t = q:segment()
+    local cycle = {q = q, t = t}; cycle.self = cycle
+  end
+  collectgarbage(); collectgarbage()
+  local closed = kam.Portfolio()
+  getmetatable(closed).__close(closed)
+  assert(not pcall(closed.add, closed, {id = "a", revenue = 1}))
+  assert(tostring(closed):find("closed"))
+end)
+
+local CSV = "id;name;group;revenue;potential;strategic;h1;h2;f1\r\n" ..
+            "acme;ACME;G;1 500 000,00;0,5;да;100;120;1000\r\n" ..
+            "\"b;2\";\"Бета \"\"ООО\"\"\";;250,50;;;;;\r\n" ..
+            "c;C;G;0;;;;;\r\n"
+
+check("read_csv from text, reader function, file handle and path; reports", function()
+  local p = kam.Portfolio.read_csv(CSV)
+  assert(#p == 3)
+  local chunks, i = {}, 0
+  for k = 1, #CSV, 7 do chunks[#chunks + 1] = CSV:sub(k, k + 6) end
+  local q = kam.Portfolio.read_csv(function() i = i + 1; return chunks[i] end)
+  assert(#q == 3)
+  local path = os.tmpname()
+  local f = assert(io.open(path, "wb")); f:write(CSV); f:close()
+  f = assert(io.open(path, "rb"))
+  local r = kam.Portfolio.read_csv(f)
+  f:close()
+  assert(#r == 3)
+  assert(#kam.Portfolio.read_csv_file(path) == 3)
+  os.remove(path)
+  local e = raises("EINVAL", kam.Portfolio.read_csv_file, path)
+  assert(e.message:find("cannot open"))
+  local s = p:segment()
+  local acme = s:get(1)
+  assert(acme.revenue == 150000000 and table.concat(acme.key_reasons, ",") == "share,group_share,strategic")
+  assert(s:get(2).id == "b;2" and s:get(2).name == 'Бета "ООО"')
+  local csv = s:to_csv()
+  assert(csv:find("acme") and csv:find("ACME"))
+  assert(select(2, s:to_csv{delimiter = ";"}:gsub(";", "")) > 3)
+  local json = s:to_json()
+  assert(json:sub(1, 1) == "{" or json:sub(1, 1) == "[")
+  local svg = s:pareto_svg()
+  assert(svg:find("<svg") and svg:find("</svg>"))
+end)
+
+check("read_csv errors: atomic, line and column, reader errors", function()
+  local p = kam.Portfolio()
+  p:add{id = "keep", revenue = 1}
+  local e = raises("EPARSE", p.read_csv, p, "id,revenue\nx,1\ny,12.345\n")
+  assert(e.message:find("line 3"), e.message)
+  assert(#p == 1)
+  raises("EEXIST", p.read_csv, p, "id,revenue\nkeep,5\n")
+  assert(#p == 1)
+  p:read_csv("id,revenue\nnew,5\n")
+  assert(#p == 2)
+  local ok, err = pcall(p.read_csv, p, function() error("disk gone") end)
+  assert(not ok and tostring(err):find("disk gone"), tostring(err))
+  ok, err = pcall(p.read_csv, p, function() return 42 end)
+  assert(not ok and tostring(err):find("not a string"), tostring(err))
+  assert(#p == 2)
+  assert(not pcall(p.read_csv, p, 12))
+  raises("EINVAL", p.read_csv, p, "", {delimiter = ";;"})
+end)
+
+print(string.format("lua test_portfolio: %d passed, %d failed", passed, failed))
+if failed > 0 then os.exit(1) end
