@@ -488,7 +488,7 @@ static kam_value *close_container(parser *P, const frame *f) {
       kam__object_dedupe(v);
     }
   } else if (n) {
-    kam_value **a = (kam_value **)kam__arena_alloc(&P->arena, n * sizeof *a);
+    kam_value **a = (kam_value **)kam__arena_alloc(&P->arena, n * sizeof(kam_value *));
     if (!a) return NULL;
     for (i = 0; i < n; i++) a[i] = items[i].val;
     v->u.arr.items = a;
@@ -639,7 +639,9 @@ int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) 
   kam__free(ctx, P->scratch, P->scratch_cap * sizeof *P->scratch);
   arena = P->arena;
   kam__free(ctx, P, sizeof *P);
-  if (rc != KAM_OK) {
+  /* val is set exactly when rc is KAM_OK; testing both lets the analyzer see it (it does not
+   * follow kam__nomem() or the variadic fail_at()). */
+  if (rc != KAM_OK || !val) {
     kam__arena_free(&arena);
     return rc;
   }
