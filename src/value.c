@@ -70,7 +70,10 @@ static int new_simple(kam_value **out, kam_ctx *ctx, int type) {
   *out = NULL;
   if (!ctx) return KAM_EINVAL;
   v = node_new(ctx, type, 0);
-  if (!v) return kam__nomem(ctx);
+  if (!v) {
+    kam__nomem(ctx);
+    return KAM_ENOMEM; /* spelled out: callers use *out when this returns KAM_OK */
+  }
   *out = v;
   return KAM_OK;
 }
@@ -209,9 +212,9 @@ int kam_value_array_push(kam_value *arr, kam_value *item) {
   if (arr->len == arr->u.arr.cap) {
     size_t cap = arr->u.arr.cap ? arr->u.arr.cap * 2 : 4;
     kam_value **items;
-    if (cap > SIZE_MAX / sizeof *items) return kam__nomem(arr->ctx);
-    items = (kam_value **)payload_grow(arr, arr->u.arr.items, arr->u.arr.cap * sizeof *items,
-                                       cap * sizeof *items);
+    if (cap > SIZE_MAX / sizeof(kam_value *)) return kam__nomem(arr->ctx);
+    items = (kam_value **)payload_grow(arr, arr->u.arr.items, arr->u.arr.cap * sizeof(kam_value *),
+                                       cap * sizeof(kam_value *));
     if (!items) return kam__nomem(arr->ctx);
     arr->u.arr.items = items;
     arr->u.arr.cap = cap;
@@ -387,7 +390,7 @@ static void free_tree(kam_value *top) {
           m->val->free_next = list;
           list = m->val;
         }
-        if (!(v->flags & KAM__V_ROOT)) kam__free(ctx, (void *)(uintptr_t)m->key, m->key_len + 1);
+        if (!(v->flags & KAM__V_ROOT)) kam__free(ctx, (char *)m->key, m->key_len + 1);
       }
       if (!(v->flags & KAM__V_ROOT)) {
         kam__free(ctx, v->u.obj.m, v->u.obj.cap * sizeof(kam__member));
