@@ -197,6 +197,7 @@ size_t kam__fmt_double(char *buf, double v) {
   for (; *p && *p != 'e'; p++)
     if (kam__is_digit(*p)) digits[k++] = *p;
     else if (*p != point) break;
+  if (k == 0) digits[k++] = '0'; /* "%e" always gives a digit; keeps digits[0] defined */
   while (k > 1 && digits[k - 1] == '0') k--;
   e10 = strtol(p + 1, NULL, 10);
   n = (int)e10 + 1; /* the decimal point sits after n digits */
@@ -285,7 +286,7 @@ bool kam__parse_double(double *out, const char *s, size_t len) {
   tmp[o++] = '0';
   tmp[o++] = point;
   o += nsig;
-  o += (size_t)snprintf(tmp + o, sizeof tmp - o, "e%ld", exp10);
+  snprintf(tmp + o, sizeof tmp - o, "e%ld", exp10);
   *out = strtod(tmp, NULL);
   return true;
 }
