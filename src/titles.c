@@ -104,7 +104,7 @@ static const char *const kind_names[] = {"title", "function", "exec",  "rank",  
 typedef struct lex_entry {
   const char *pattern;
   unsigned char kind;
-  signed char role;
+  unsigned char role; /* a KAM_ROLE_* value (0 .. KAM_ROLE_COUNT - 1) */
   double weight;
 } lex_entry;
 
