@@ -437,10 +437,10 @@ static double bar_share(const svg_writer *w, const svg_bin *bin, int64_t total) 
 static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_options *so) {
   static const char *const fill[3] = {"#1f5fa8", "#6b9fd6", "#c3d4e6"};
   kam__out *o = &w->out;
-  double pw = PX1 - PX0, ph = w->py1 - PY0, max_share = 0, step, top, t;
+  double pw = PX1 - PX0, ph = w->py1 - PY0, max_share = 0, step, top;
   char b[96];
   size_t i, bound[2];
-  int rc, k, dec;
+  int rc, k, dec, tick, nticks;
   bool labelled = w->n > 0 && w->n <= SVG_LABELS;
   for (i = 0; i < w->nbins; i++) {
     double sh = bar_share(w, &w->bins[i], sm->total_revenue);
@@ -449,6 +449,9 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   step = nice_step(max_share * 100);
   top = step * ceil(max_share * 100 / step - 1e-9);
   if (top <= 0) top = step * 5;
+  /* top is a whole number of steps; count the ticks in integers so that no rounding error
+   * piles up along the axis (and the last tick is never lost or doubled). */
+  nticks = (int)floor(top / step + 1e-6);
   dec = decimals_for(step);
   P("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"600\" "
@@ -488,8 +491,8 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   P("</text>\n");
   /* Grid and left axis (share per bar). */
   P("<g stroke=\"#e3e3e3\" stroke-width=\"1\">\n");
-  for (t = 0; t <= top + step * 1e-6; t += step) {
-    double y = w->py1 - ph * t / top;
+  for (tick = 0; tick <= nticks; tick++) {
+    double y = w->py1 - ph * (step * tick) / top;
     P("<line x1=\"");
     N(PX0);
     P("\" x2=\"");
@@ -501,7 +504,8 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     P("\"/>\n");
   }
   P("</g>\n<g font-size=\"11\" fill=\"#333\" text-anchor=\"end\">\n");
-  for (t = 0; t <= top + step * 1e-6; t += step) {
+  for (tick = 0; tick <= nticks; tick++) {
+    double t = step * tick;
     char v[32];
     fmt_fixed(v, t, dec);
     snprintf(b, sizeof b, "%s %%", v);
