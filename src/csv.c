@@ -563,16 +563,17 @@ static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
   if (r->opts.delimiter) {
     set_delimiter(r, r->opts.delimiter);
   } else {
+    /* data is NULL only while len is 0 (nothing buffered yet). */
+    const char *pre = r->pre.data ? r->pre.data : "";
     size_t end = r->pre_line_start;
     bool q = false;
     while (end < r->pre.len) {
-      char c = r->pre.data[end];
+      char c = pre[end];
       if (c == '"') q = !q;
       else if (!q && (c == '\r' || c == '\n')) break;
       end++;
     }
-    set_delimiter(r, detect_delimiter(r->pre.data ? r->pre.data + r->pre_line_start : "",
-                                      end - r->pre_line_start));
+    set_delimiter(r, detect_delimiter(pre + r->pre_line_start, end - r->pre_line_start));
   }
   r->line = 1 + r->sep_lines;
   r->stage = STAGE_BODY;
@@ -823,10 +824,8 @@ static int parse_bool(csv_reader *r, bool *out, const char *s, size_t len, size_
   static const char *const no[] = {"0", "false", "no", "n", "-", "нет", "н", "ложь"};
   char f[32];
   size_t i;
-  if (len == 0) {
-    *out = false;
-    return KAM_OK;
-  }
+  *out = false; /* also on error, so a caller never branches on an unset flag */
+  if (len == 0) return KAM_OK;
   if (len < sizeof f - 6) {
     fold(f, sizeof f, s, len);
     if (f[0] == '\0') f[0] = '-', f[1] = '\0'; /* a lone '-' or '.' folds to nothing */
