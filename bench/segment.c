@@ -100,7 +100,8 @@ static int run(const int64_t *rev, size_t n, int reps) {
     if (c.peak > peak) peak = c.peak;
     if (r == 0) {
       size_t i;
-      for (i = 0; i < n; i++) counts[abc[i] - 'A']++;
+      for (i = 0; i < n; i++)
+        counts[abc[i] - 'A']++;
       if (counts[0] != sm.count[0] || counts[1] != sm.count[1] || counts[2] != sm.count[2]) {
         fprintf(stderr, "bench_segment: classes disagree with the summary\n");
         return 1;
