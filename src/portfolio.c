@@ -475,7 +475,6 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   d.potential = acc.potential;
   detail = (acc.name && *acc.name) || (acc.group && *acc.group) || acc.history_len ||
            acc.forecast_len || !isnan(acc.potential);
-  rc = KAM_OK;
   if (p->count >= MAX_ACCOUNTS)
     return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
   if (grow_columns(p, p->count + 1) || ensure_id_off(p) || index_reserve(p, 1) ||
@@ -525,7 +524,7 @@ static int check_generated_range(kam_portfolio *p, size_t n) {
     for (i = 0; i < p->numeric_len; i++) {
       size_t v = p->numeric_ids[i];
       if (v >= first && v - first < n) {
-        char buf[KAM__ID_BUF];
+        char buf[KAM__ID_BUF] = {0};
         format_index(buf, v);
         return kam__error(p->ctx, KAM_EEXIST,
                           "kam_portfolio_add_columns: duplicate id \"%s\" (account %zu has it)",
@@ -535,7 +534,7 @@ static int check_generated_range(kam_portfolio *p, size_t n) {
     return KAM_OK;
   }
   for (i = 0; i < n; i++) {
-    char buf[KAM__ID_BUF];
+    char buf[KAM__ID_BUF] = {0};
     size_t len = format_index(buf, first + i),
            other = index_find(p, buf, len, hash_bytes(buf, len));
     if (other != SIZE_MAX)

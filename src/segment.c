@@ -589,6 +589,7 @@ static int plan_buckets(plan *pl, size_t pending) {
   return KAM_OK;
 }
 
+/* NOLINTBEGIN(bugprone-macro-parentheses): `type` is a type name */
 #define DEFINE_RADIX(name, type)                                                                   \
   /* Sorts a[0..n) ascending; every value is below 2^bits; tmp has room for n. */                  \
   static void name(type *a, size_t n, type *tmp, unsigned bits) {                                  \
@@ -632,6 +633,7 @@ static int plan_buckets(plan *pl, size_t pending) {
   }
 DEFINE_RADIX(sort_u32, uint32_t)
 DEFINE_RADIX(sort_u64, uint64_t)
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* Gini and HHI accumulate over the buckets in ascending order. D is the sum over all pairs of
  * |x_i - x_j| (DESIGN: G = 2*sum(i*x_(i)) / (n*sum x) - (n+1)/n = D / (n * sum x)). */
@@ -1119,7 +1121,7 @@ static int ensure_scores(kam_segmentation *s) {
       bool is_strategic = (p->flags[i] & KAM_ACCOUNT_STRATEGIC) != 0;
       num += o->w_strategic * p_strat[is_strategic];
       den += o->w_strategic;
-      if (p->flags[i] & KAM__ACC_DETAIL) {
+      if (nd && (p->flags[i] & KAM__ACC_DETAIL)) {
         while (p->details[d].index < i)
           d++;
         if (!isnan(pct[0][d])) num += o->w_npv * pct[0][d], den += o->w_npv;
@@ -1227,7 +1229,7 @@ static int check_live(const kam_segmentation *s, const char *fn) {
 
 /* Everything a score needs, lazily. */
 static int ensure_all(const kam_segmentation *cs) {
-  kam_segmentation *s = (kam_segmentation *)(uintptr_t)cs; /* lazy caches: see portfolio.h */
+  kam_segmentation *s = (kam_segmentation *)cs; /* lazy caches: see portfolio.h */
   int rc = ensure_order(s);
   if (rc == KAM_OK) rc = ensure_scores(s);
   return rc;
@@ -1286,8 +1288,7 @@ int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s, size
                       "kam_segmentation_get: index %zu is out of range (%zu accounts)", index,
                       s->n);
   if ((rc = check_live(s, "kam_segmentation_get")) || (rc = ensure_all(s))) return rc;
-  fill_score(&sc, s, index, kam__portfolio_detail(s->p, index),
-             ((kam_segmentation *)(uintptr_t)s)->idbuf);
+  fill_score(&sc, s, index, kam__portfolio_detail(s->p, index), ((kam_segmentation *)s)->idbuf);
   copy_out(out, &sc, sz);
   return KAM_OK;
 }
@@ -1310,8 +1311,7 @@ int kam_segmentation_by_rank(kam_account_score *out, const kam_segmentation *s, 
   {
     kam_account_score sc;
     size_t index = s->order[rank - 1];
-    fill_score(&sc, s, index, kam__portfolio_detail(s->p, index),
-               ((kam_segmentation *)(uintptr_t)s)->idbuf);
+    fill_score(&sc, s, index, kam__portfolio_detail(s->p, index), ((kam_segmentation *)s)->idbuf);
     copy_out(out, &sc, sz);
   }
   return KAM_OK;

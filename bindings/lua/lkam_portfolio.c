@@ -270,14 +270,20 @@ static void csv_options(lua_State *L, int idx, kam_csv_options *o) {
   if (lua_getfield(L, idx, "delimiter") != LUA_TNIL) {
     size_t len;
     const char *d = lua_tolstring(L, -1, &len);
-    if (!d || len != 1) raise_status(L, KAM_EINVAL, "delimiter must be one character");
+    if (!d || len != 1) {
+      raise_status(L, KAM_EINVAL, "delimiter must be one character");
+      return;
+    }
     o->delimiter = d[0];
   }
   lua_pop(L, 1);
   if (lua_getfield(L, idx, "decimal_mark") != LUA_TNIL) {
     size_t len;
     const char *d = lua_tolstring(L, -1, &len);
-    if (!d || len != 1) raise_status(L, KAM_EINVAL, "decimal_mark must be one character");
+    if (!d || len != 1) {
+      raise_status(L, KAM_EINVAL, "decimal_mark must be one character");
+      return;
+    }
     o->decimal_mark = d[0];
   }
   lua_pop(L, 1);
@@ -468,9 +474,8 @@ static int l_portfolio_segment(lua_State *L) {
         }
       }
       if (strcmp(key, "key_top_n") == 0) {
-        lua_Integer v;
-        if (!lua_isinteger(L, -1) || (v = lua_tointeger(L, -1)) < 0)
-          luaL_error(L, "kam.Portfolio:segment: key_top_n must be an integer >= 0");
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+          return luaL_error(L, "kam.Portfolio:segment: key_top_n must be an integer >= 0");
         o.key_top_n = (size_t)lua_tointeger(L, -1);
         found = 1;
       }
