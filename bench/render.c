@@ -25,7 +25,8 @@ static int out_write(void *ud, const void *p, size_t n) {
   if (o->len + n > o->cap) {
     size_t cap = o->cap ? o->cap * 2 : 65536;
     char *q;
-    while (cap < o->len + n) cap *= 2;
+    while (cap < o->len + n)
+      cap *= 2;
     q = (char *)realloc(o->data, cap);
     if (!q) return 1;
     o->data = q;
@@ -171,6 +172,7 @@ int main(int argc, char **argv) {
   free(out.data);
   free(tpl_text);
   free(json_text);
-  for (k = 0; k < 3; k++) free(parts.text[k]);
+  for (k = 0; k < 3; k++)
+    free(parts.text[k]);
   return 0;
 }

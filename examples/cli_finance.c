@@ -51,9 +51,9 @@ static int parse_options(const char *cmd, int argc, char **argv, double *rate, d
 }
 
 int kam_cli_npv(int argc, char **argv) {
-  double rate = NAN, guess = 0, result, *v;
+  double rate = NAN, guess = 0, result, *v = NULL;
   int convention = KAM_NPV_EXCEL, first, rc;
-  size_t n;
+  size_t n = 0;
   if (cli_wants_help(argc, argv)) {
     printf("usage: kam npv --rate R [--t0] -- V1 V2 ...\n\n"
            "Net present value of the cash flows V1..Vn at the periodic rate R (0.1 = 10 %%).\n"
@@ -73,9 +73,9 @@ int kam_cli_npv(int argc, char **argv) {
 }
 
 int kam_cli_irr(int argc, char **argv) {
-  double rate = 0, guess = NAN, result, *v;
+  double rate = 0, guess = NAN, result, *v = NULL;
   int convention = 0, first, rc;
-  size_t n;
+  size_t n = 0;
   if (cli_wants_help(argc, argv)) {
     printf("usage: kam irr [--guess G] -- V0 V1 ...\n\n"
            "Internal rate of return of periodic cash flows, V0 at t = 0. Needs at least one\n"
@@ -96,7 +96,7 @@ int kam_cli_irr(int argc, char **argv) {
 }
 
 int kam_cli_xirr(int argc, char **argv) {
-  double rate = 0, guess = NAN, result, *v;
+  double rate = 0, guess = NAN, result, *v = NULL;
   kam_date *d;
   int convention = 0, first, rc, i;
   size_t n;

@@ -7,21 +7,20 @@
 #include "cli.h"
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: kam proposal DOC.json [--format html|markdown|text|json|document]\n"
-          "                             [--template FILE] [-o OUT]\n"
-          "\n"
-          "Assembles a commercial proposal from its JSON document and writes it:\n"
-          "  --format html       one self-contained A4 HTML document (the default)\n"
-          "  --format markdown   Markdown (also: md)\n"
-          "  --format text       plain UTF-8 text (also: txt)\n"
-          "  --format json       the assembled document model that templates render\n"
-          "  --format document   the document itself, normalised (kam_proposal_write_json)\n"
-          "  --template FILE     render FILE (a Mustache template) over the model instead\n"
-          "  -o OUT              write to OUT instead of standard output\n"
-          "DOC.json may be '-' for standard input. The language (ru or en) comes from the\n"
-          "document's \"lang\". Exit status 2 names what is wrong with the document: the JSON\n"
-          "path and line of a bad value, or the parts a complete proposal still needs.\n");
+  fprintf(f, "usage: kam proposal DOC.json [--format html|markdown|text|json|document]\n"
+             "                             [--template FILE] [-o OUT]\n"
+             "\n"
+             "Assembles a commercial proposal from its JSON document and writes it:\n"
+             "  --format html       one self-contained A4 HTML document (the default)\n"
+             "  --format markdown   Markdown (also: md)\n"
+             "  --format text       plain UTF-8 text (also: txt)\n"
+             "  --format json       the assembled document model that templates render\n"
+             "  --format document   the document itself, normalised (kam_proposal_write_json)\n"
+             "  --template FILE     render FILE (a Mustache template) over the model instead\n"
+             "  -o OUT              write to OUT instead of standard output\n"
+             "DOC.json may be '-' for standard input. The language (ru or en) comes from the\n"
+             "document's \"lang\". Exit status 2 names what is wrong with the document: the JSON\n"
+             "path and line of a bad value, or the parts a complete proposal still needs.\n");
 }
 
 int kam_cli_proposal(int argc, char **argv) {
@@ -47,12 +46,18 @@ int kam_cli_proposal(int argc, char **argv) {
     if (!strcmp(a, "--format") || !strcmp(a, "-f")) {
       const char *f = argv[++i];
       document = 0;
-      if (!strcmp(f, "html")) format = KAM_FORMAT_HTML;
-      else if (!strcmp(f, "markdown") || !strcmp(f, "md")) format = KAM_FORMAT_MARKDOWN;
-      else if (!strcmp(f, "text") || !strcmp(f, "txt")) format = KAM_FORMAT_TEXT;
-      else if (!strcmp(f, "json")) format = KAM_FORMAT_JSON;
-      else if (!strcmp(f, "document")) document = 1;
-      else return cli_fail(cmd, "unknown format '%s' (html, markdown, text, json, document)", f);
+      if (!strcmp(f, "html"))
+        format = KAM_FORMAT_HTML;
+      else if (!strcmp(f, "markdown") || !strcmp(f, "md"))
+        format = KAM_FORMAT_MARKDOWN;
+      else if (!strcmp(f, "text") || !strcmp(f, "txt"))
+        format = KAM_FORMAT_TEXT;
+      else if (!strcmp(f, "json"))
+        format = KAM_FORMAT_JSON;
+      else if (!strcmp(f, "document"))
+        document = 1;
+      else
+        return cli_fail(cmd, "unknown format '%s' (html, markdown, text, json, document)", f);
     } else if (!strcmp(a, "--template")) {
       template_path = argv[++i];
     } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
@@ -97,9 +102,12 @@ int kam_cli_proposal(int argc, char **argv) {
     status = cli_fail(cmd, "%s: %s", out_path, strerror(errno));
     goto done;
   }
-  if (document) rc = kam_proposal_write_json(p, cli_write_file, out);
-  else if (t) rc = kam_proposal_render_template(p, t, cli_write_file, out);
-  else rc = kam_proposal_render(p, format, cli_write_file, out);
+  if (document)
+    rc = kam_proposal_write_json(p, cli_write_file, out);
+  else if (t)
+    rc = kam_proposal_render_template(p, t, cli_write_file, out);
+  else
+    rc = kam_proposal_render(p, format, cli_write_file, out);
   if (rc == 1) {
     status = cli_fail(cmd, "%s: write failed", out_path ? out_path : "standard output");
   } else if (rc) {

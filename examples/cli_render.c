@@ -67,13 +67,12 @@ static int read_partial(void *ud, const char *name, size_t name_len, const char 
 }
 
 static void usage(FILE *f) {
-  fprintf(f,
-          "usage: kam render TEMPLATE.mustache DATA.json [--partials DIR] [--output FILE]\n\n"
-          "Renders a Mustache template (spec v1.4.2: sections, partials, inheritance,\n"
-          "dynamic names) with the JSON data and prints the result (or writes FILE).\n"
-          "{{>name}} reads DIR/name.mustache (missing partials render as nothing).\n"
-          "Use - for the data to read it from standard input.\n\n"
-          "example: kam render proposal.mustache proposal.json --partials partials/\n");
+  fprintf(f, "usage: kam render TEMPLATE.mustache DATA.json [--partials DIR] [--output FILE]\n\n"
+             "Renders a Mustache template (spec v1.4.2: sections, partials, inheritance,\n"
+             "dynamic names) with the JSON data and prints the result (or writes FILE).\n"
+             "{{>name}} reads DIR/name.mustache (missing partials render as nothing).\n"
+             "Use - for the data to read it from standard input.\n\n"
+             "example: kam render proposal.mustache proposal.json --partials partials/\n");
 }
 
 int kam_cli_render(int argc, char **argv) {

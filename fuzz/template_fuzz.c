@@ -43,8 +43,7 @@ static int echo_lambda(void *ud, const char *text, size_t len, kam_write_fn out,
   return text ? out(out_ud, text, len) : out(out_ud, "{{title}}", 9);
 }
 
-static int failing_lambda(void *ud, const char *text, size_t len, kam_write_fn out,
-                          void *out_ud) {
+static int failing_lambda(void *ud, const char *text, size_t len, kam_write_fn out, void *out_ud) {
   (void)ud, (void)text, (void)len, (void)out, (void)out_ud;
   return 7;
 }

@@ -44,14 +44,16 @@ static int compute(const kam_proposal *p, kam_totals *totals, kam__line_out *lin
   if (groups) *groups = NULL;
   if (ngroups) *ngroups = 0;
   if (p->items.len == 0)
-    return kam__error(p->ctx, KAM_ESTATE, "the proposal has no items: the totals need a price line");
+    return kam__error(p->ctx, KAM_ESTATE,
+                      "the proposal has no items: the totals need a price line");
   if ((rc = line_inputs(p, &in))) return rc;
   rc = kam__totals_compute(totals, lines, NULL, 0, &n, in, p->items.len, rounding,
                            p->prices_include_vat, p->ctx);
   if (!rc && groups && n) {
     cap = n;
     g = (kam__vat_group *)kam__alloc_array(p->ctx, cap, sizeof *g);
-    if (!g) rc = kam__nomem(p->ctx);
+    if (!g)
+      rc = kam__nomem(p->ctx);
     else
       rc = kam__totals_compute(totals, lines, g, cap, &n, in, p->items.len, rounding,
                                p->prices_include_vat, p->ctx);
@@ -126,6 +128,7 @@ static const char *const labels[][3] = {
     {"total_due", "Всего к оплате", "Total due"},
     {"vat_included", "в том числе НДС", "including VAT"},
     {"no_vat", "Без НДС", "VAT not applicable"},
+    {"vat_exempt", "Без НДС", "Exempt"},
     {"section_total", "Итого по разделу", "Section total"},
     {"optional", "Дополнительные опции", "Optional items"},
     {"optional_note", "не входят в итоговую сумму", "not included in the total"},
@@ -145,12 +148,12 @@ static const char *const style_headings[3][2] = {
     {"Цифры и финансовый результат", "Figures and financial result"},
 };
 
-static const char *const months_ru_gen[12] = {"января", "февраля", "марта",    "апреля",
-                                               "мая",    "июня",    "июля",     "августа",
-                                               "сентября", "октября", "ноября", "декабря"};
-static const char *const months_en[12] = {"January", "February", "March",     "April",
-                                           "May",     "June",     "July",      "August",
-                                           "September", "October", "November", "December"};
+static const char *const months_ru_gen[12] = {"января",   "февраля", "марта",  "апреля",
+                                              "мая",      "июня",    "июля",   "августа",
+                                              "сентября", "октября", "ноября", "декабря"};
+static const char *const months_en[12] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 
 /* Russian plural form index for an integer: 0 "год", 1 "года", 2 "лет". */
 static int ru_plural(uint64_t n) {
@@ -184,7 +187,8 @@ static void localise(char *out, size_t cap, const char *plain, int lang) {
   }
   if (dot) {
     if (o + 1 < cap) out[o++] = lang == L_EN ? '.' : ',';
-    for (i = 1; dot[i] && o + 1 < cap; i++) out[o++] = dot[i];
+    for (i = 1; dot[i] && o + 1 < cap; i++)
+      out[o++] = dot[i];
   }
   out[o] = '\0';
 }
@@ -200,10 +204,11 @@ static bool fixed_plain(char *buf, double v, int decimals) {
   kam__money_plain(buf, minor, decimals);
   if ((dot = strchr(buf, '.'))) {
     end = buf + strlen(buf);
-    while (end > dot + 1 && end[-1] == '0') *--end = '\0';
+    while (end > dot + 1 && end[-1] == '0')
+      *--end = '\0';
     if (end == dot + 1) *dot = '\0';
   }
-  if (!strcmp(buf, "-0")) strcpy(buf, "0");
+  if (!strcmp(buf, "-0")) memcpy(buf, "0", 2);
   return true;
 }
 
@@ -233,7 +238,7 @@ static kam_value *money(asm_state *a, int64_t minor) {
   kam_value *o = kam__vb_obj(&a->b);
   kam__money_plain(plain, minor, a->p->digits);
   if (kam_money_format(text, sizeof text, &len, minor, a->p->currency, a->p->lang) != KAM_OK)
-    strcpy(text, plain);
+    snprintf(text, sizeof text, "%s", plain);
   set(a, o, "minor", kam__vb_int(&a->b, minor));
   set_str(a, o, "amount", plain);
   set_str(a, o, "text", text);
@@ -244,8 +249,10 @@ static kam_value *money(asm_state *a, int64_t minor) {
 static kam_value *decimal(asm_state *a, const char *canon, const char *suffix) {
   char text[96];
   kam_value *o = kam__vb_obj(&a->b);
+  size_t n;
   localise(text, sizeof text - 8, canon, a->lang);
-  if (suffix) strcat(text, suffix);
+  n = strlen(text);
+  if (suffix) snprintf(text + n, sizeof text - n, "%s", suffix);
   set(a, o, "value", kam__vb_num_text(&a->b, canon));
   set_str(a, o, "text", text);
   return o;
@@ -262,8 +269,10 @@ static kam_value *rate_value(asm_state *a, double fraction) {
   kam_value *o = kam__vb_obj(&a->b);
   set(a, o, "value", kam__vb_double(&a->b, fraction));
   if (fixed_plain(plain, fraction * 100, 1)) {
+    size_t n;
     localise(text, sizeof text - 8, plain, a->lang);
-    strcat(text, a->lang == L_RU ? "\xC2\xA0%" : "%");
+    n = strlen(text);
+    snprintf(text + n, sizeof text - n, "%s", a->lang == L_RU ? "\xC2\xA0%" : "%");
     set_str(a, o, "text", text);
   } else {
     set_str(a, o, "text", "—");
@@ -309,11 +318,10 @@ static kam_value *person(asm_state *a, const char *name, const char *position, c
 
 /* Period count with its noun: ru "2,4 года", "3 года", "5 лет"; en "2.4 years", "1 year". */
 static void periods_text(char *out, size_t cap, double periods, int32_t period, int lang) {
-  static const char *const ru[3][3] = {{"год", "года", "лет"},
-                                       {"квартал", "квартала", "кварталов"},
-                                       {"месяц", "месяца", "месяцев"}};
-  static const char *const en[3][2] = {{"year", "years"}, {"quarter", "quarters"},
-                                       {"month", "months"}};
+  static const char *const ru[3][3] = {
+      {"год", "года", "лет"}, {"квартал", "квартала", "кварталов"}, {"месяц", "месяца", "месяцев"}};
+  static const char *const en[3][2] = {
+      {"year", "years"}, {"quarter", "quarters"}, {"month", "months"}};
   char plain[KAM__DECIMAL_TEXT_CAP], num[64];
   bool whole;
   if (!fixed_plain(plain, periods, 1)) {
@@ -376,8 +384,10 @@ static kam_value *finance_value(asm_state *a) {
             a->lang == L_RU ? "не достигается в горизонте прогноза" : "not within the horizon");
   }
   for (i = 0; i < p->flows_len; i++) {
-    if (p->flows[i] < 0) invest -= p->flows[i];
-    else inflow += p->flows[i];
+    if (p->flows[i] < 0)
+      invest -= p->flows[i];
+    else
+      inflow += p->flows[i];
   }
   set(a, o, "investment", projected_money(a, invest));
   set(a, o, "inflows", projected_money(a, inflow));
@@ -511,7 +521,7 @@ static kam_value *blocks_value(asm_state *a, const double w[3]) {
     set_str(a, o, "style", kam__proposal_style_name(style));
     set_str(a, o, "heading", style_headings[style][a->lang]);
     set(a, o, "weight", kam__vb_double(&a->b, w[style]));
-    if (!fixed_plain(plain, w[style] * 100, 0)) strcpy(plain, "0");
+    if (!fixed_plain(plain, w[style] * 100, 0)) memcpy(plain, "0", 2);
     set_str(a, o, "weight_percent", plain);
     set_bool(a, o, "is_authority", style == KAM_STYLE_AUTHORITY);
     set_bool(a, o, "is_relational", style == KAM_STYLE_RELATIONAL);
@@ -604,13 +614,14 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
       noptional++;
     }
     if (it->sku) show_sku = true;
-    if (strcmp(it->discount_percent, "0")) show_discount = true;
-    if (strcmp(it->vat_percent, KAM__LIST_AT(p, items, struct kam__item, 0)->vat_percent))
+    if (strcmp(it->discount_percent, "0") != 0) show_discount = true;
+    if (strcmp(it->vat_percent, KAM__LIST_AT(p, items, struct kam__item, 0)->vat_percent) != 0)
       show_vat = true;
   }
 
   items = set(a, root, "items", kam__vb_arr(&a->b));
-  for (i = 0; i < n_items; i++) kam__vb_push(&a->b, items, line_value(a, i, number[i], &lines[i]));
+  for (i = 0; i < n_items; i++)
+    kam__vb_push(&a->b, items, line_value(a, i, number[i], &lines[i]));
 
   sections = set(a, root, "sections", kam__vb_arr(&a->b));
   for (i = 0; i < n_items; i++) {
@@ -808,7 +819,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
     char plain[KAM__DECIMAL_TEXT_CAP];
     set_str(&a, e, "style", kam__proposal_style_name(order[k]));
     set(&a, e, "weight", kam__vb_double(&a.b, w[order[k]]));
-    if (!fixed_plain(plain, w[order[k]] * 100, 0)) strcpy(plain, "0");
+    if (!fixed_plain(plain, w[order[k]] * 100, 0)) memcpy(plain, "0", 2);
     set_str(&a, e, "weight_percent", plain);
   }
   {

@@ -25,16 +25,14 @@
 
 void kam_csv_options_init(kam_csv_options *o, size_t struct_size) {
   kam_csv_options d;
-  if (!o) return;
+  if (!o || struct_size < sizeof o->struct_size) return;
   memset(&d, 0, sizeof d);
-  d.struct_size = (uint32_t)(struct_size < sizeof d ? struct_size : sizeof d);
-  d.flags = 0;
-  d.delimiter = 0;
-  d.decimal_mark = 0;
   d.currency_digits = 2;
-  if (struct_size > sizeof d) memset(o, 0, struct_size);
+  /* A newer caller's bigger struct: its unknown tail is zeroed; an older caller's smaller one
+   * gets only the fields it has. */
+  if (struct_size > sizeof d) memset((char *)o + sizeof d, 0, struct_size - sizeof d);
   memcpy(o, &d, struct_size < sizeof d ? struct_size : sizeof d);
-  o->struct_size = (uint32_t)struct_size;
+  o->struct_size = (uint32_t)(struct_size > UINT32_MAX ? UINT32_MAX : struct_size);
 }
 
 /* Reads the options a caller passed (only the fields inside struct_size), defaults otherwise. */
@@ -739,6 +737,42 @@ static char *cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
   return s;
 }
 
+/* Drops a currency sign or code at either end of an amount, as Excel writes currency-formatted
+ * cells ("1 234,56 ₽", "$1234.56", "1234 руб.", "-€5"); a sign before a leading symbol stays. */
+static void strip_currency(char **s, size_t *len) {
+  static const char *const suffixes[] = {"\xE2\x82\xBD", "\xE2\x82\xAC", "$", "\xC2\xA3",
+                                         "\xC2\xA5", "руб.", "руб", "р.", "RUB", "RUR", "USD",
+                                         "EUR", "\xD0\xA0\xD0\xA3\xD0\x91"}; /* ₽ € $ £ ¥ ... РУБ */
+  static const char *const prefixes[] = {"$", "\xE2\x82\xAC", "\xC2\xA3", "\xC2\xA5",
+                                         "\xE2\x82\xBD"};
+  size_t i, n;
+  const char *t;
+  for (i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
+    n = strlen(suffixes[i]);
+    if (*len > n && memcmp(*s + *len - n, suffixes[i], n) == 0) {
+      *len -= n;
+      t = *s;
+      trim(&t, len);
+      break;
+    }
+  }
+  for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+    size_t sign = (*len > 0 && ((*s)[0] == '-' || (*s)[0] == '+')) ? 1 : 0;
+    n = strlen(prefixes[i]);
+    if (*len > sign + n && memcmp(*s + sign, prefixes[i], n) == 0) {
+      if (sign) (*s)[n] = (*s)[0]; /* "-$5" -> "-5": the sign moves next to the digits */
+      *s += n;
+      *len -= n;
+      t = *s + (sign ? 1 : 0);
+      if (!sign) {
+        trim(&t, len);
+        *s = (char *)t;
+      }
+      break;
+    }
+  }
+}
+
 /* Parses an amount (revenue, history, forecast) into minor units with `digits` decimals.
  * The decimal mark is the caller's, or the first mark seen in the file. */
 static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t line, size_t col,
@@ -746,6 +780,7 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
   const char *why = NULL, *comma = NULL, *dot = NULL;
   char mark = r->opts.decimal_mark ? r->opts.decimal_mark : r->mark;
   int st;
+  strip_currency(&s, &len);
   if (!mark) {
     comma = memchr(s, ',', len);
     dot = memchr(s, '.', len);
@@ -763,6 +798,11 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
   }
   st = kam__decimal_to_minor(out, s, len, mark ? mark : '.', digits, true, &why);
   if (st == KAM_OK) return KAM_OK;
+  if (st == KAM_EPARSE && len > 2 && (memchr(s, 'E', len) || memchr(s, 'e', len)) &&
+      kam__is_digit(s[len - 1]))
+    return cell_error(r, st, line, col, s, len,
+                      "is in scientific notation, which has lost digits (widen the column or "
+                      "give it a number format before saving the CSV)");
   if (st == KAM_EPARSE && mark && memchr(s, mark == ',' ? '.' : ',', len)) {
     char hint[96];
     if (r->opts.decimal_mark)
@@ -1040,7 +1080,7 @@ static int put_double(csv_writer *w, double v) {
   char b[32];
   size_t n, i;
   if (!isfinite(v)) return put_num(w, "", 0);
-  n = kam__io_fmt_double(b, v);
+  n = kam__fmt_double(b, v);
   for (i = 0; i < n; i++)
     if (b[i] == '.') b[i] = w->mark;
   return put_num(w, b, n);

@@ -26,13 +26,6 @@ int kam__out_puts(kam__out *o, const char *s);
 int kam__out_flush(kam__out *o);
 void kam__out_free(kam__out *o);
 
-/* kam__fmt_double's text ("0.1", "1e-7", "1.5e+21"; NaN as "NaN"), found faster: any decimal of
- * at most 15 significant digits survives the trip through a double (DBL_DIG), so the 15-digit
- * rounding with trailing zeros dropped is already the shortest form whenever it reads back;
- * else 16, else 17 digits (17 always reads back). At most two strtod calls instead of up to
- * seventeen, which matters for reports with five doubles per account. buf needs 32 bytes. */
-size_t kam__io_fmt_double(char *buf, double v);
-
 /* Minor units as exact decimal text: 123456 with 2 digits and '.' -> "1234.56", -5 -> "-0.05".
  * buf needs 32 bytes; returns the length. */
 size_t kam__fmt_amount(char *buf, int64_t minor, int digits, char mark);

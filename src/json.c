@@ -29,6 +29,12 @@ typedef struct parser {
   size_t scratch_len, scratch_cap;
   kam_value *lit[3]; /* shared null, false, true nodes (arena nodes are never changed) */
   int status;        /* the error of a helper that returned NULL */
+  /* Recently seen keys (direct-mapped by a hash of their bytes): objects of one shape repeat
+   * their keys, which then share one arena copy. */
+  struct {
+    const char *key;
+    size_t len;
+  } keys[256];
   frame stack[KAM__JSON_MAX_DEPTH];
 } parser;
 
@@ -100,11 +106,53 @@ static kam_value *arena_node(parser *P, int type, size_t extra) {
   return v;
 }
 
-/* Nonzero when one of the 8 bytes is '"', '\\', a control character or not ASCII. */
+/* Marks (0x80 in that byte) the bytes of w that are '"', '\\' or control characters. Bytes
+ * >= 0x80 are never marked; a false mark can only appear above a true one, so the lowest mark
+ * is exact (this is the classic "has zero byte" test). */
 static inline uint64_t special_bytes(uint64_t w) {
   const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
   uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-  return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w) & high;
+  return (((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & high;
+}
+
+static inline int is_special(unsigned c) { return c == '"' || c == '\\' || c < 0x20; }
+
+/* Checks UTF-8 in [p, end); returns NULL or the first bad byte. Plain ASCII is skipped eight
+ * bytes at a time, and four two-byte sequences (Cyrillic, Greek, ...) are checked at once. */
+static const unsigned char *utf8_check(const unsigned char *p, const unsigned char *end) {
+  const uint64_t high = 0x8080808080808080u;
+  while (p < end) {
+    uint32_t cp;
+    size_t n;
+    if (end - p >= 8) {
+      uint64_t w;
+      memcpy(&w, p, 8);
+      if (!(w & high)) {
+        p += 8;
+        continue;
+      }
+      /* lead 110xxxxx (not C0/C1), then 10xxxxxx, four times (little-endian byte order) */
+      if ((w & 0xC0E0C0E0C0E0C0E0u) == 0x80C080C080C080C0u) {
+        uint64_t lead = w & 0x001E001E001E001Eu;
+        if (!((lead - 0x0001000100010001u) & ~lead & 0x8000800080008000u)) {
+          p += 8;
+          continue;
+        }
+      }
+    }
+    if (*p < 0x80) {
+      p++;
+      continue;
+    }
+    if (*p >= 0xC2 && *p <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
+      p += 2;
+      continue;
+    }
+    n = kam__utf8_decode((const char *)p, (size_t)(end - p), &cp);
+    if (!n) return p;
+    p += n;
+  }
+  return NULL;
 }
 
 static inline int hex4(const unsigned char *p, uint32_t *out) {
@@ -124,46 +172,40 @@ static inline int hex4(const unsigned char *p, uint32_t *out) {
 
 /* p is just after the opening quote. Checks the string (UTF-8, escapes, surrogate pairs) and
  * returns the closing quote, or NULL after setting the error. *escaped tells whether it holds
- * escapes. */
+ * escapes. The end is found first (eight bytes at a time, whatever their script); UTF-8 is
+ * then checked only when a byte >= 0x80 went by. */
 static const unsigned char *scan_string(parser *P, const unsigned char *p, int *escaped) {
-  const unsigned char *end = P->end;
+  const unsigned char *start = p, *end = P->end, *bad;
+  uint64_t seen = 0;
   char buf[32];
   for (;;) {
     unsigned c;
     while (end - p >= 8) {
-      uint64_t w;
+      uint64_t w, m;
       memcpy(&w, p, 8);
-      if (special_bytes(w)) break;
+      m = special_bytes(w);
+      if (m) {
+        unsigned k = (unsigned)__builtin_ctzll(m) / 8u;
+        seen |= w & ((((uint64_t)1) << (8 * k)) - 1); /* the bytes before the mark */
+        p += k;
+        goto special;
+      }
+      seen |= w;
       p += 8;
     }
+    while (p < end && !is_special(*p)) seen |= *p++;
     if (p >= end) {
       fail_at(P, p, KAM_EPARSE, "unterminated string");
       return NULL;
     }
+  special:
     c = *p;
-    if (c == '"') return p;
-    if (c >= 0x80) {
-      uint32_t cp;
-      size_t n;
-      if (c >= 0xC2 && c <= 0xDF && end - p >= 2 && (p[1] & 0xC0) == 0x80) {
-        p += 2;
-        continue;
-      }
-      n = kam__utf8_decode((const char *)p, (size_t)(end - p), &cp);
-      if (!n) {
-        fail_at(P, p, KAM_EPARSE, "invalid UTF-8 in string (byte 0x%02X)", c);
-        return NULL;
-      }
-      p += n;
-      continue;
-    }
+    if (c == '"') break;
     if (c < 0x20) {
+      /* a bad UTF-8 sequence before it is the first error */
+      if ((seen & 0x8080808080808080u) && (bad = utf8_check(start, p)) != NULL) goto bad_utf8;
       fail_at(P, p, KAM_EPARSE, "control character U+%04X in string must be escaped", c);
       return NULL;
-    }
-    if (c != '\\') {
-      p++;
-      continue;
     }
     *escaped = 1;
     if (end - p < 2) {
@@ -202,6 +244,11 @@ static const unsigned char *scan_string(parser *P, const unsigned char *p, int *
       return NULL;
     }
   }
+  if ((seen & 0x8080808080808080u) && (bad = utf8_check(start, p)) != NULL) goto bad_utf8;
+  return p;
+bad_utf8:
+  fail_at(P, bad, KAM_EPARSE, "invalid UTF-8 in string (byte 0x%02X)", *bad);
+  return NULL;
 }
 
 /* Decodes the checked string body [p, q) into dst; returns the decoded length. */
@@ -247,6 +294,36 @@ static const unsigned char *parse_string(parser *P, const unsigned char *p, kam_
   char *dst;
   kam_value *v = NULL;
   if (!q) return NULL;
+  if (!node && !escaped && raw <= 32) {
+    /* a short plain key: reuse the copy of an equal key seen before */
+    uint64_t h = raw;
+    size_t slot;
+    if (raw >= 8) {
+      uint64_t w1, w2;
+      memcpy(&w1, p + 1, 8);
+      memcpy(&w2, q - 8, 8);
+      h ^= w1 ^ (w2 * 31u);
+    } else {
+      size_t i;
+      for (i = 0; i < raw; i++) h = h * 131u + p[1 + i];
+    }
+    h *= 0x9E3779B97F4A7C15u;
+    slot = (size_t)(h >> 56);
+    if (P->keys[slot].len == raw && P->keys[slot].key && memcmp(P->keys[slot].key, p + 1, raw) == 0) {
+      *key = P->keys[slot].key;
+      *key_len = raw;
+      return q + 1;
+    }
+    dst = (char *)kam__arena_alloc(&P->arena, raw + 1);
+    if (!dst) goto nomem;
+    memcpy(dst, p + 1, raw);
+    dst[raw] = '\0';
+    P->keys[slot].key = dst;
+    P->keys[slot].len = raw;
+    *key = dst;
+    *key_len = raw;
+    return q + 1;
+  }
   if (node) {
     v = arena_node(P, KAM_VALUE_STRING, raw + 1);
     if (!v) goto nomem;
@@ -383,7 +460,8 @@ static kam_value *literal(parser *P, int which) {
 /* Closes the container of the top frame: its items move from the scratch list to the arena. */
 static kam_value *close_container(parser *P, const frame *f) {
   size_t n = P->scratch_len - f->start, i;
-  const kam__member *items = P->scratch + f->start;
+  /* no offset on a NULL scratch list (an empty container first): UB even for + 0 */
+  const kam__member *items = n ? P->scratch + f->start : NULL;
   kam_value *v = arena_node(P, f->is_object ? KAM_VALUE_OBJECT : KAM_VALUE_ARRAY, 0);
   if (!v) return NULL;
   v->len = n;
@@ -396,7 +474,11 @@ static kam_value *close_container(parser *P, const frame *f) {
       v->u.obj.cap = n;
       if (n > KAM__INDEX_MIN) {
         size_t slots;
-        if (n >= UINT32_MAX / 4) return NULL;
+        if (n >= UINT32_MAX / 4) {
+          P->status = kam__error(P->ctx, KAM_ELIMIT, "an object has more than %u members",
+                                 (unsigned)(UINT32_MAX / 4));
+          return NULL;
+        }
         v->index_bits = kam__index_bits_for(n);
         slots = (size_t)1 << v->index_bits;
         v->u.obj.index = (uint32_t *)kam__arena_alloc(&P->arena, slots * sizeof(uint32_t));
@@ -503,8 +585,9 @@ have_value:
                  describe(P, p, buf, sizeof buf), f->is_object ? '}' : ']');
 
 close:
+  P->status = KAM_ENOMEM;
   val = close_container(P, &P->stack[depth - 1]);
-  if (!val) return kam__nomem(P->ctx);
+  if (!val) return P->status == KAM_ENOMEM ? kam__nomem(P->ctx) : P->status;
   depth--;
   goto have_value;
 
@@ -546,9 +629,11 @@ int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) 
   P->scratch = NULL;
   P->scratch_len = P->scratch_cap = 0;
   P->lit[0] = P->lit[1] = P->lit[2] = NULL;
+  memset(P->keys, 0, sizeof P->keys);
   P->status = KAM_OK;
-  /* A tree takes about twice its text; the first chunk is sized from that. */
-  kam__arena_init(&P->arena, ctx, len < SIZE_MAX / 4 ? len * 2 : SIZE_MAX / 2);
+  /* A tree takes two to four times its text. Chunks of at most 4 MB (the first one sized from
+   * the text) measured best: big ones cost more in page faults than they save in calls. */
+  kam__arena_init(&P->arena, ctx, len / 2);
   root = (kam__vroot *)kam__arena_alloc(&P->arena, sizeof *root);
   rc = root ? parse(P, &val) : kam__nomem(ctx);
   kam__free(ctx, P->scratch, P->scratch_cap * sizeof *P->scratch);

@@ -12,9 +12,9 @@
 /* ---- names ------------------------------------------------------------------------------- */
 
 static const char *const style_names[] = {"authority", "relational", "analytical"};
-static const char *const role_names[] = {"unknown",     "executive", "finance",
-                                         "technical",   "hr",        "procurement",
-                                         "legal",       "operations", "marketing"};
+static const char *const role_names[] = {"unknown",   "executive",  "finance",
+                                         "technical", "hr",         "procurement",
+                                         "legal",     "operations", "marketing"};
 static const char *const period_names[] = {"year", "quarter", "month"};
 static const char *const buyer_names[] = {"economic", "user", "technical", "coach"};
 const char *const kam__proposal_trait_names[3] = {"dominance", "people", "detail"};
@@ -34,7 +34,8 @@ const char *kam__proposal_buyer_name(unsigned bit) { return bit < 4 ? buyer_name
 
 /* Skips JSON whitespace. */
 static size_t ws(const char *s, size_t n, size_t i) {
-  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
+  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+    i++;
   return i;
 }
 
@@ -86,7 +87,8 @@ static size_t locate(const char *s, size_t n, const char *path) {
   while (*q && at < n) {
     if (*q == '[') {
       size_t index = 0, k;
-      for (q++; *q >= '0' && *q <= '9'; q++) index = index * 10 + (size_t)(*q - '0');
+      for (q++; *q >= '0' && *q <= '9'; q++)
+        index = index * 10 + (size_t)(*q - '0');
       if (*q == ']') q++;
       if (s[at] != '[') break;
       k = ws(s, n, at + 1);
@@ -102,7 +104,8 @@ static size_t locate(const char *s, size_t n, const char *path) {
     } else {
       size_t klen = 0, k, found = n;
       if (*q == '.') q++;
-      while (q[klen] && q[klen] != '.' && q[klen] != '[') klen++;
+      while (q[klen] && q[klen] != '.' && q[klen] != '[')
+        klen++;
       if (s[at] != '{') break;
       k = ws(s, n, at + 1);
       while (k < n && s[k] == '"') {
@@ -154,12 +157,14 @@ int kam__decimal_canon(char out[KAM__DEC_CAP], const char *s, size_t len, const 
   *why = "is not a decimal number";
   if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
   int_start = i;
-  while (i < len && kam__is_digit(s[i])) i++;
+  while (i < len && kam__is_digit(s[i]))
+    i++;
   int_len = i - int_start;
   if (int_len == 0) return KAM_EPARSE;
   if (i < len && (s[i] == '.' || s[i] == ',')) {
     frac_start = ++i;
-    while (i < len && kam__is_digit(s[i])) i++;
+    while (i < len && kam__is_digit(s[i]))
+      i++;
     frac_len = i - frac_start;
     if (frac_len == 0) return KAM_EPARSE;
   }
@@ -186,16 +191,17 @@ int kam__decimal_canon(char out[KAM__DEC_CAP], const char *s, size_t len, const 
     return KAM_EPARSE;
   }
   /* digit k of int||frac, k in [0, total) */
-  total = (long long)(int_len + frac_len);
+  total = (long long)int_len + (long long)frac_len;
   for (k = 0; k < total; k++) {
-    char d = k < (long long)int_len ? s[int_start + (size_t)k] : s[frac_start + (size_t)k - int_len];
+    char d =
+        k < (long long)int_len ? s[int_start + (size_t)k] : s[frac_start + (size_t)k - int_len];
     if (d != '0') {
       if (first < 0) first = k;
       last = k;
     }
   }
   if (first < 0) {
-    strcpy(out, "0");
+    memcpy(out, "0", 2);
     return KAM_OK;
   }
   point = (long long)int_len + exp;
@@ -208,14 +214,14 @@ int kam__decimal_canon(char out[KAM__DEC_CAP], const char *s, size_t len, const 
     out[o++] = '0';
   } else {
     for (k = first; k < point; k++)
-      out[o++] = k >= total ? '0'
+      out[o++] = k >= total               ? '0'
                  : k < (long long)int_len ? s[int_start + (size_t)k]
                                           : s[frac_start + (size_t)k - int_len];
   }
   if (last >= point) {
     out[o++] = '.';
     for (k = point; k <= last; k++)
-      out[o++] = k < 0 ? '0'
+      out[o++] = k < 0                    ? '0'
                  : k < (long long)int_len ? s[int_start + (size_t)k]
                                           : s[frac_start + (size_t)k - int_len];
   }
@@ -243,6 +249,12 @@ static int canon_cmp_int(const char *c, unsigned bound) {
     if (r) return r;
   }
   return dot ? 1 : 0;
+}
+
+/* Appends a field name to a path buffer (truncating, never overflowing). */
+static void path_append(char *path, size_t cap, const char *field) {
+  size_t n = strlen(path);
+  snprintf(path + n, cap - n, "%s", field);
 }
 
 /* ---- text fields ------------------------------------------------------------------------- */
@@ -325,12 +337,13 @@ static void free_stakeholder(kam_ctx *ctx, struct kam__stakeholder *s) {
   kam__free_str(ctx, s->phone);
 }
 
-#define CLEAR_LIST(p, list, type, free_one)                                                     \
-  do {                                                                                          \
-    size_t i_;                                                                                  \
-    for (i_ = 0; i_ < (p)->list.len; i_++) free_one((p)->ctx, KAM__LIST_AT(p, list, type, i_)); \
-    kam__free((p)->ctx, (p)->list.data, (p)->list.cap * sizeof(type));                          \
-    memset(&(p)->list, 0, sizeof(p)->list);                                                     \
+#define CLEAR_LIST(p, list, type, free_one)                                                        \
+  do {                                                                                             \
+    size_t i_;                                                                                     \
+    for (i_ = 0; i_ < (p)->list.len; i_++)                                                         \
+      free_one((p)->ctx, KAM__LIST_AT(p, list, type, i_));                                         \
+    kam__free((p)->ctx, (p)->list.data, (p)->list.cap * sizeof(type));                             \
+    memset(&(p)->list, 0, sizeof(p)->list);                                                        \
   } while (0)
 
 static void clear_flows(kam_proposal *p) {
@@ -351,8 +364,8 @@ int kam_proposal_new(kam_proposal **out, kam_ctx *ctx) {
   if (!p) return kam__nomem(ctx);
   memset(p, 0, sizeof *p);
   p->ctx = ctx;
-  strcpy(p->lang, "ru");
-  strcpy(p->currency, "RUB");
+  memcpy(p->lang, "ru", 3);
+  memcpy(p->currency, "RUB", 4);
   p->digits = 2;
   p->rounding = KAM_ROUNDING_LINE;
   *out = p;
@@ -362,7 +375,7 @@ int kam_proposal_new(kam_proposal **out, kam_ctx *ctx) {
 int kam_proposal_clear(kam_proposal *p, int part) {
   if (!p) return KAM_EINVAL;
   switch (part) {
-  case KAM_PROPOSAL_LANG: strcpy(p->lang, "ru"); break;
+  case KAM_PROPOSAL_LANG: memcpy(p->lang, "ru", 3); break;
   case KAM_PROPOSAL_CURRENCY: {
     /* Back to RUB: prices are rescaled like kam_proposal_set_currency would, which cannot fail
      * when the digits stay 2; otherwise prices are kept as minor units only if representable. */
@@ -379,8 +392,14 @@ int kam_proposal_clear(kam_proposal *p, int part) {
     break;
   case KAM_PROPOSAL_SUMMARY: set_text(p, &p->summary, NULL, NULL); break;
   case KAM_PROPOSAL_EXCLUSIVE: set_text(p, &p->exclusive, NULL, NULL); break;
-  case KAM_PROPOSAL_ISSUED: p->has_issued = false; p->issued = 0; break;
-  case KAM_PROPOSAL_VALID_DAYS: p->has_valid_days = false; p->valid_days = 0; break;
+  case KAM_PROPOSAL_ISSUED:
+    p->has_issued = false;
+    p->issued = 0;
+    break;
+  case KAM_PROPOSAL_VALID_DAYS:
+    p->has_valid_days = false;
+    p->valid_days = 0;
+    break;
   case KAM_PROPOSAL_ARGUMENTS: CLEAR_LIST(p, arguments, struct kam__argument, free_argument); break;
   case KAM_PROPOSAL_REFERENCES:
     CLEAR_LIST(p, references, struct kam__reference, free_reference);
@@ -406,7 +425,8 @@ void kam_proposal_free(kam_proposal *p) {
   int part;
   if (!p) return;
   ctx = p->ctx;
-  for (part = KAM_PROPOSAL_TITLE; part <= KAM_PROPOSAL_DMU; part++) kam_proposal_clear(p, part);
+  for (part = KAM_PROPOSAL_TITLE; part <= KAM_PROPOSAL_DMU; part++)
+    kam_proposal_clear(p, part);
   kam__free(ctx, p, sizeof *p);
 }
 
@@ -443,12 +463,12 @@ int kam_proposal_set_lang(kam_proposal *p, const char *lang) {
   if (!p) return KAM_EINVAL;
   if (!lang) lang = "ru";
   if (kam__ascii_ieq(lang, strlen(lang), "ru")) {
-    strcpy(p->lang, "ru");
+    memcpy(p->lang, "ru", 3);
   } else if (kam__ascii_ieq(lang, strlen(lang), "en")) {
-    strcpy(p->lang, "en");
+    memcpy(p->lang, "en", 3);
   } else {
-    return kam__proposal_error(p, KAM_EINVAL, "lang", "'%.40s' is not a supported language (ru, en)",
-                               lang);
+    return kam__proposal_error(p, KAM_EINVAL, "lang",
+                               "'%.40s' is not a supported language (ru, en)", lang);
   }
   return KAM_OK;
 }
@@ -494,14 +514,15 @@ int kam_proposal_set_currency(kam_proposal *p, const char *currency) {
         char text[KAM__DECIMAL_TEXT_CAP];
         kam__money_plain(text, price, p->digits);
         kam__free(p->ctx, prices, p->items.len * sizeof *prices);
-        return kam__proposal_error(p, KAM_EINVAL, path,
-                                   "%s cannot be expressed in %s (%d decimals)", text, code, digits);
+        return kam__proposal_error(
+            p, KAM_EINVAL, path, "%s cannot be expressed in %s (%d decimals)", text, code, digits);
       }
       scaled /= 10;
     }
     prices[k] = scaled;
   }
-  for (k = 0; k < p->items.len; k++) KAM__LIST_AT(p, items, struct kam__item, k)->unit_price = prices[k];
+  for (k = 0; k < p->items.len; k++)
+    KAM__LIST_AT(p, items, struct kam__item, k)->unit_price = prices[k];
   kam__free(p->ctx, prices, p->items.len * sizeof *prices);
   memcpy(p->currency, code, 4);
   p->digits = digits;
@@ -631,13 +652,13 @@ static int list_reserve(kam_proposal *p, kam__list *l, size_t size) {
 
 /* Copies a caller's record into a zeroed local of the current size (fields past struct_size
  * read as zero). Fails when struct_size does not reach `need` bytes. */
-#define READ_RECORD(p, local, in, need, path)                                                  \
-  do {                                                                                         \
-    if (!(in)) return kam__proposal_error(p, KAM_EINVAL, path, "record is NULL");              \
-    if ((in)->struct_size < (need))                                                            \
-      return kam__proposal_error(p, KAM_EINVAL, path, "struct_size %lu is too small",          \
-                                 (unsigned long)(in)->struct_size);                            \
-    memset(&(local), 0, sizeof(local));                                                        \
+#define READ_RECORD(p, local, in, need, path)                                                      \
+  do {                                                                                             \
+    if (!(in)) return kam__proposal_error(p, KAM_EINVAL, path, "record is NULL");                  \
+    if ((in)->struct_size < (need))                                                                \
+      return kam__proposal_error(p, KAM_EINVAL, path, "struct_size %lu is too small",              \
+                                 (unsigned long)(in)->struct_size);                                \
+    memset(&(local), 0, sizeof(local));                                                            \
     memcpy(&(local), (in), (in)->struct_size < sizeof(local) ? (in)->struct_size : sizeof(local)); \
   } while (0)
 
@@ -673,7 +694,7 @@ int kam_proposal_add_argument(kam_proposal *p, const kam_argument *a) {
     return kam__proposal_error(p, KAM_EINVAL, path, "style %ld is not a KAM_STYLE_*",
                                (long)in.style);
   if (!in.text || !*in.text) {
-    strcat(path, ".text");
+    path_append(path, sizeof path, ".text");
     return kam__proposal_error(p, KAM_EINVAL, path, "is required");
   }
   memset(&rec, 0, sizeof rec);
@@ -696,22 +717,23 @@ int kam_proposal_add_reference(kam_proposal *p, const kam_reference *r) {
   struct kam__reference rec;
   char path[48];
   int rc;
-  static const char *const names[] = {"company",          "project",       "result",
-                                      "contact.name",     "contact.position",
-                                      "contact.phone",    "contact.email"};
+  static const char *const names[] = {"company",      "project",          "result",
+                                      "contact.name", "contact.position", "contact.phone",
+                                      "contact.email"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "references[%zu]", p->references.len);
   READ_RECORD(p, in, r, offsetof(kam_reference, company) + sizeof r->company, path);
   if (!in.company || !*in.company) {
-    strcat(path, ".company");
+    path_append(path, sizeof path, ".company");
     return kam__proposal_error(p, KAM_EINVAL, path, "is required");
   }
   memset(&rec, 0, sizeof rec);
   {
-    char **out[] = {&rec.company,      &rec.project,          &rec.result,       &rec.contact_name,
+    char **out[] = {&rec.company,          &rec.project,       &rec.result,       &rec.contact_name,
                     &rec.contact_position, &rec.contact_phone, &rec.contact_email};
-    const char *const txt[] = {in.company,      in.project,          in.result,     in.contact_name,
-                               in.contact_position, in.contact_phone, in.contact_email};
+    const char *const txt[] = {in.company,      in.project,          in.result,
+                               in.contact_name, in.contact_position, in.contact_phone,
+                               in.contact_email};
     if ((rc = dup_fields(p, out, txt, 7, path, names))) return rc;
   }
   if ((rc = list_reserve(p, &p->references, sizeof rec))) {
@@ -730,11 +752,11 @@ int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *uni
   static const char *const names[] = {"label", "unit", "value"};
   snprintf(path, sizeof path, "figures[%zu]", p->figures.len);
   if (!label || !*label) {
-    strcat(path, ".label");
+    path_append(path, sizeof path, ".label");
     return kam__proposal_error(p, KAM_EINVAL, path, "is required");
   }
   if (!value || !*value) {
-    strcat(path, ".value");
+    path_append(path, sizeof path, ".value");
     return kam__proposal_error(p, KAM_EINVAL, path, "is required");
   }
   memset(&rec, 0, sizeof rec);
@@ -761,7 +783,7 @@ int kam_proposal_add_figure(kam_proposal *p, const kam_figure *f) {
   if (in.value_text && *in.value_text)
     return kam__proposal_add_figure(p, in.label, in.unit, in.value_text, false);
   if (!isfinite(in.value)) {
-    strcat(path, ".value");
+    path_append(path, sizeof path, ".value");
     return kam__proposal_error(p, KAM_EINVAL, path, "is not finite");
   }
   kam__fmt_double(number, in.value);
@@ -778,7 +800,8 @@ static int check_decimal(kam_proposal *p, char out[KAM__DEC_CAP], kam__decimal *
   if ((rc = kam__decimal_parse(dec, out, strlen(out))))
     return kam__proposal_error(p, rc == KAM_EOVERFLOW ? KAM_EOVERFLOW : KAM_EINVAL, path,
                                "'%.40s' has too many digits", text);
-  if (out[0] == '-') return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' must not be negative", text);
+  if (out[0] == '-')
+    return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' must not be negative", text);
   if (canon_decimals(out) > max_decimals)
     return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' has more than %zu decimals", text,
                                max_decimals);
@@ -827,8 +850,7 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
       return kam__proposal_error(p, rc == KAM_EOVERFLOW ? KAM_EOVERFLOW : KAM_EINVAL, field,
                                  "'%.40s' is too large", in.unit_price_text);
   } else {
-    if (in.unit_price < 0)
-      return kam__proposal_error(p, KAM_EINVAL, field, "must not be negative");
+    if (in.unit_price < 0) return kam__proposal_error(p, KAM_EINVAL, field, "must not be negative");
     rec.unit_price = in.unit_price;
   }
   snprintf(field, sizeof field, "%s.discount_percent", path);
@@ -862,7 +884,7 @@ int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m) {
   snprintf(path, sizeof path, "team[%zu]", p->team.len);
   READ_RECORD(p, in, m, offsetof(kam_person, name) + sizeof m->name, path);
   if (!in.name || !*in.name) {
-    strcat(path, ".name");
+    path_append(path, sizeof path, ".name");
     return kam__proposal_error(p, KAM_EINVAL, path, "is required");
   }
   memset(&rec, 0, sizeof rec);
@@ -889,7 +911,8 @@ int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s) {
   snprintf(path, sizeof path, "stakeholders[%zu]", p->stakeholders.len);
   READ_RECORD(p, in, s, offsetof(kam_stakeholder, name) + sizeof s->name, path);
   /* Fields a short (older) record does not carry are unknown, not zero. */
-  if (s->struct_size < offsetof(kam_stakeholder, influence) + sizeof in.influence) in.influence = NAN;
+  if (s->struct_size < offsetof(kam_stakeholder, influence) + sizeof in.influence)
+    in.influence = NAN;
   for (t = 0; t < 3; t++)
     if (s->struct_size < offsetof(kam_stakeholder, traits) + (size_t)(t + 1) * sizeof(double))
       in.traits[t] = NAN;

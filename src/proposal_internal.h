@@ -27,7 +27,7 @@ struct kam__reference {
 };
 struct kam__figure {
   char *label, *unit;
-  char *value;    /* canonical number text (is_number) or the text as given */
+  char *value; /* canonical number text (is_number) or the text as given */
   bool is_number;
 };
 struct kam__item {
@@ -97,11 +97,11 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
 int kam__decimal_canon(char out[KAM__DEC_CAP], const char *s, size_t len, const char **why);
 
 /* Names used in the JSON document and the model. */
-const char *kam__proposal_style_name(int32_t style);     /* "authority", ... or NULL */
-const char *kam__proposal_role_name(int32_t role);       /* "executive", ... or NULL */
-const char *kam__proposal_period_name(int32_t period);   /* "year", ... or NULL */
-const char *kam__proposal_buyer_name(unsigned bit);      /* bit 0..3: "economic", ... */
-extern const char *const kam__proposal_trait_names[3];   /* "dominance", "people", "detail" */
+const char *kam__proposal_style_name(int32_t style);   /* "authority", ... or NULL */
+const char *kam__proposal_role_name(int32_t role);     /* "executive", ... or NULL */
+const char *kam__proposal_period_name(int32_t period); /* "year", ... or NULL */
+const char *kam__proposal_buyer_name(unsigned bit);    /* bit 0..3: "economic", ... */
+extern const char *const kam__proposal_trait_names[3]; /* "dominance", "people", "detail" */
 
 /* Adds a figure whose value is number text kept exactly (is_number) or display text. */
 int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *unit,

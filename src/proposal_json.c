@@ -97,15 +97,19 @@ typedef struct path {
   size_t len;
 } path;
 
-static size_t path_push(path *pt, const char *fmt, const char *key, size_t index) {
+/* Appends ".key" (or "key" at the root) or "[index]"; returns the old length for path_pop. */
+static size_t path_add(path *pt, int n) {
   size_t old = pt->len;
-  int n;
-  if (key)
-    n = snprintf(pt->s + pt->len, sizeof pt->s - pt->len, pt->len ? ".%s" : "%s", key);
-  else
-    n = snprintf(pt->s + pt->len, sizeof pt->s - pt->len, fmt, index);
   if (n > 0) pt->len += (size_t)n < sizeof pt->s - pt->len ? (size_t)n : sizeof pt->s - pt->len - 1;
   return old;
+}
+static size_t path_key(path *pt, const char *key) {
+  size_t room = sizeof pt->s - pt->len;
+  return path_add(pt, snprintf(pt->s + pt->len, room, pt->len ? ".%s" : "%s", key));
+}
+static size_t path_index(path *pt, size_t index) {
+  size_t room = sizeof pt->s - pt->len;
+  return path_add(pt, snprintf(pt->s + pt->len, room, "[%zu]", index));
 }
 static void path_pop(path *pt, size_t old) {
   pt->len = old;
@@ -136,15 +140,15 @@ static int known_keys(reader *r, const kam_value *obj, const char *const keys[])
     size_t klen, k;
     const char *key = kam_value_key_at(obj, i, &klen);
     bool ok = klen > 0 && key[0] == '_';
-    for (k = 0; !ok && keys[k]; k++) ok = strlen(keys[k]) == klen && !memcmp(keys[k], key, klen);
+    for (k = 0; !ok && keys[k]; k++)
+      ok = strlen(keys[k]) == klen && !memcmp(keys[k], key, klen);
     if (!ok) {
       size_t old;
       int rc;
       if (memchr(key, '\0', klen) || strlen(key) > 60) {
-        return kam__proposal_error(r->p, KAM_EPARSE, r->pt.len ? r->pt.s : NULL,
-                                   "unknown key");
+        return kam__proposal_error(r->p, KAM_EPARSE, r->pt.len ? r->pt.s : NULL, "unknown key");
       }
-      old = path_push(&r->pt, NULL, key, 0);
+      old = path_key(&r->pt, key);
       rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "unknown key");
       path_pop(&r->pt, old);
       return rc;
@@ -156,7 +160,7 @@ static int known_keys(reader *r, const kam_value *obj, const char *const keys[])
 /* The member key of obj (NULL if absent or JSON null), with the path extended to it. */
 static const kam_value *member(reader *r, const kam_value *obj, const char *key, size_t *old) {
   const kam_value *v = kam_value_get(obj, key, strlen(key));
-  *old = path_push(&r->pt, NULL, key, 0);
+  *old = path_key(&r->pt, key);
   return kam_value_type(v) == KAM_VALUE_NULL ? NULL : v;
 }
 
@@ -195,7 +199,8 @@ static int get_decimal(reader *r, const kam_value *obj, const char *key, const c
       *out = kam_value_number_text(v, &len);
     } else if (kam_value_type(v) == KAM_VALUE_STRING) {
       *out = kam_value_string(v, &len);
-      if (memchr(*out, '\0', len)) rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "is not a decimal number");
+      if (memchr(*out, '\0', len))
+        rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "is not a decimal number");
     } else {
       rc = wrong_type(r, v, "a decimal string or a number");
     }
@@ -209,6 +214,7 @@ static int number_of(reader *r, const kam_value *v, double *out) {
   const char *text, *why;
   char canon[KAM__DEC_CAP];
   size_t len;
+  if (!out) return kam__nomem(r->p->ctx);
   if (kam_value_type(v) == KAM_VALUE_NUMBER) {
     text = kam_value_number_text(v, &len);
     if (!kam__parse_double(out, text, len) || !isfinite(*out))
@@ -217,8 +223,7 @@ static int number_of(reader *r, const kam_value *v, double *out) {
   }
   if (kam_value_type(v) == KAM_VALUE_STRING) {
     text = kam_value_string(v, &len);
-    if (kam__decimal_canon(canon, text, len, &why) ||
-        !kam__parse_double(out, canon, strlen(canon)))
+    if (kam__decimal_canon(canon, text, len, &why) || !kam__parse_double(out, canon, strlen(canon)))
       return kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "'%.40s' %s", text, why);
     return KAM_OK;
   }
@@ -285,7 +290,7 @@ static int get_list(reader *r, const kam_value *root, const char *key, element_f
   n = v ? kam_value_length(v) : 0;
   for (i = 0; !rc && i < n; i++) {
     const kam_value *e = kam_value_at(v, i);
-    size_t o2 = path_push(&r->pt, "[%zu]", NULL, i);
+    size_t o2 = path_index(&r->pt, i);
     rc = kam_value_type(e) == KAM_VALUE_OBJECT ? fn(r, e) : wrong_type(r, e, "an object");
     path_pop(&r->pt, o2);
   }
@@ -306,7 +311,7 @@ static int read_argument(reader *r, const kam_value *o) {
   for (a.style = 0; a.style < 3; a.style++)
     if (style && !strcmp(style, kam__proposal_style_name(a.style))) break;
   if (a.style == 3) {
-    size_t old = path_push(&r->pt, NULL, "style", 0);
+    size_t old = path_key(&r->pt, "style");
     rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s,
                              style ? "'%.40s' is not authority, relational or analytical"
                                    : "%sis required",
@@ -366,15 +371,14 @@ static int read_figure(reader *r, const kam_value *o) {
   }
   path_pop(&r->pt, old);
   if (rc) return rc;
-  return setter(kam__proposal_add_figure(r->p, label, unit, text,
-                                         kam_value_type(v) == KAM_VALUE_NUMBER));
+  return setter(
+      kam__proposal_add_figure(r->p, label, unit, text, kam_value_type(v) == KAM_VALUE_NUMBER));
 }
 
 static int read_item(reader *r, const kam_value *o) {
-  static const char *const keys[] = {"sku",         "description",      "unit",
-                                     "quantity",    "unit_price",       "discount_percent",
-                                     "vat_percent", "optional",         "section",
-                                     NULL};
+  static const char *const keys[] = {
+      "sku",         "description", "unit",    "quantity", "unit_price", "discount_percent",
+      "vat_percent", "optional",    "section", NULL};
   kam_item it;
   const kam_value *opt;
   size_t old;
@@ -412,7 +416,7 @@ static int read_person(reader *r, const kam_value *o) {
 }
 
 static int read_stakeholder(reader *r, const kam_value *o) {
-  static const char *const keys[] = {"name",      "title",    "role",         "email", "phone",
+  static const char *const keys[] = {"name",      "title",    "role",         "email",  "phone",
                                      "influence", "attitude", "buying_roles", "traits", NULL};
   static const char *const tkeys[] = {"dominance", "people", "detail", NULL};
   kam_stakeholder s;
@@ -435,7 +439,7 @@ static int read_stakeholder(reader *r, const kam_value *o) {
     for (s.role = 0; s.role <= KAM_ROLE_MARKETING; s.role++)
       if (kam__ascii_ieq(role, strlen(role), kam__proposal_role_name(s.role))) break;
     if (s.role > KAM_ROLE_MARKETING) {
-      old = path_push(&r->pt, NULL, "role", 0);
+      old = path_key(&r->pt, "role");
       rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s,
                                "'%.40s' is not a role (executive, finance, technical, hr, "
                                "procurement, legal, operations, marketing, unknown)",
@@ -448,7 +452,7 @@ static int read_stakeholder(reader *r, const kam_value *o) {
   if (v && kam_value_type(v) != KAM_VALUE_ARRAY) rc = wrong_type(r, v, "an array of names");
   for (i = 0; !rc && v && i < kam_value_length(v); i++) {
     const kam_value *e = kam_value_at(v, i);
-    size_t o2 = path_push(&r->pt, "[%zu]", NULL, i), len;
+    size_t o2 = path_index(&r->pt, i), len;
     unsigned bit;
     const char *name = kam_value_string(e, &len);
     if (!name) {
@@ -467,11 +471,13 @@ static int read_stakeholder(reader *r, const kam_value *o) {
   path_pop(&r->pt, old);
   if (rc) return rc;
   v = member(r, o, "traits", &old);
-  for (t = 0; t < 3; t++) s.traits[t] = NAN;
+  for (t = 0; t < 3; t++)
+    s.traits[t] = NAN;
   if (v) {
     if (kam_value_type(v) != KAM_VALUE_OBJECT) rc = wrong_type(r, v, "an object");
     if (!rc) rc = known_keys(r, v, tkeys);
-    for (t = 0; !rc && t < 3; t++) rc = get_number(r, v, kam__proposal_trait_names[t], &s.traits[t]);
+    for (t = 0; !rc && t < 3; t++)
+      rc = get_number(r, v, kam__proposal_trait_names[t], &s.traits[t]);
   }
   path_pop(&r->pt, old);
   if (rc) return rc;
@@ -502,7 +508,7 @@ static int read_cash_flows(reader *r, const kam_value *root) {
     for (cf.period = 0; cf.period < 3; cf.period++)
       if (!strcmp(period, kam__proposal_period_name(cf.period))) break;
     if (cf.period == 3) {
-      o2 = path_push(&r->pt, NULL, "period", 0);
+      o2 = path_key(&r->pt, "period");
       rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "'%.40s' is not year, quarter or month",
                                period);
       path_pop(&r->pt, o2);
@@ -522,7 +528,7 @@ static int read_cash_flows(reader *r, const kam_value *root) {
   flows = (double *)kam__alloc_array(r->p->ctx, n, sizeof *flows);
   if (!flows) rc = kam__nomem(r->p->ctx);
   for (i = 0; !rc && i < n; i++) {
-    size_t o3 = path_push(&r->pt, "[%zu]", NULL, i);
+    size_t o3 = path_index(&r->pt, i);
     rc = number_of(r, kam_value_at(values, i), &flows[i]);
     path_pop(&r->pt, o3);
   }
@@ -540,17 +546,17 @@ done:
 
 static int read_document(reader *r, const kam_value *root) {
   static const char *const keys[] = {
-      "lang",       "currency", "title",        "seller",     "client",
-      "summary",    "exclusive", "issued",      "valid_days", "arguments",
-      "references", "figures",  "cash_flows",   "items",      "prices_include_vat",
-      "rounding",   "team",     "stakeholders", "terms",      NULL};
+      "lang",       "currency",  "title",        "seller",     "client",
+      "summary",    "exclusive", "issued",       "valid_days", "arguments",
+      "references", "figures",   "cash_flows",   "items",      "prices_include_vat",
+      "rounding",   "team",      "stakeholders", "terms",      NULL};
   static const char *const seller_keys[] = {"name", "details", NULL};
   static const char *const client_keys[] = {"name", "context", NULL};
   kam_proposal *p = r->p;
   const char *s1, *s2;
   const kam_value *v;
   size_t old;
-  long days;
+  long days = 0;
   bool present;
   int rc;
   if (kam_value_type(root) != KAM_VALUE_OBJECT)
@@ -567,7 +573,8 @@ static int read_document(reader *r, const kam_value *root) {
 
   v = member(r, root, "seller", &old);
   s1 = s2 = NULL;
-  if (v && kam_value_type(v) != KAM_VALUE_OBJECT) rc = wrong_type(r, v, "an object");
+  if (v && kam_value_type(v) != KAM_VALUE_OBJECT)
+    rc = wrong_type(r, v, "an object");
   else if (v && !(rc = known_keys(r, v, seller_keys)) && !(rc = get_string(r, v, "name", &s1)))
     rc = get_string(r, v, "details", &s2);
   path_pop(&r->pt, old);
@@ -575,13 +582,15 @@ static int read_document(reader *r, const kam_value *root) {
 
   v = member(r, root, "client", &old);
   s1 = s2 = NULL;
-  if (v && kam_value_type(v) != KAM_VALUE_OBJECT) rc = wrong_type(r, v, "an object");
+  if (v && kam_value_type(v) != KAM_VALUE_OBJECT)
+    rc = wrong_type(r, v, "an object");
   else if (v && !(rc = known_keys(r, v, client_keys)) && !(rc = get_string(r, v, "name", &s1)))
     rc = get_string(r, v, "context", &s2);
   path_pop(&r->pt, old);
   if (rc || (rc = setter(kam_proposal_set_client(p, s1, s2)))) return rc;
 
-  if ((rc = get_string(r, root, "summary", &s1)) || (rc = setter(kam_proposal_set_summary(p, s1))) ||
+  if ((rc = get_string(r, root, "summary", &s1)) ||
+      (rc = setter(kam_proposal_set_summary(p, s1))) ||
       (rc = get_string(r, root, "exclusive", &s1)) ||
       (rc = setter(kam_proposal_set_exclusive(p, s1))) ||
       (rc = get_string(r, root, "terms", &s1)) || (rc = setter(kam_proposal_set_terms(p, s1))))
@@ -605,9 +614,12 @@ static int read_document(reader *r, const kam_value *root) {
 
   if ((rc = get_string(r, root, "rounding", &s1))) return rc;
   if (s1) {
-    if (!strcmp(s1, "line")) p->rounding = KAM_ROUNDING_LINE;
-    else if (!strcmp(s1, "total")) p->rounding = KAM_ROUNDING_TOTAL;
-    else return kam__proposal_error(p, KAM_EPARSE, "rounding", "'%.40s' is not line or total", s1);
+    if (!strcmp(s1, "line"))
+      p->rounding = KAM_ROUNDING_LINE;
+    else if (!strcmp(s1, "total"))
+      p->rounding = KAM_ROUNDING_TOTAL;
+    else
+      return kam__proposal_error(p, KAM_EPARSE, "rounding", "'%.40s' is not line or total", s1);
   }
 
   if ((rc = get_list(r, root, "arguments", read_argument)) ||
@@ -720,7 +732,8 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
       const struct kam__figure *f = KAM__LIST_AT(p, figures, struct kam__figure, i);
       o = kam__vb_push(b, a, kam__vb_obj(b));
       set_str(b, o, "label", f->label);
-      kam__vb_set(b, o, "value", f->is_number ? kam__vb_num_text(b, f->value) : kam__vb_str(b, f->value));
+      kam__vb_set(b, o, "value",
+                  f->is_number ? kam__vb_num_text(b, f->value) : kam__vb_str(b, f->value));
       set_str(b, o, "unit", f->unit);
     }
   }
@@ -728,7 +741,8 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
     o = kam__vb_set(b, root, "cash_flows", kam__vb_obj(b));
     kam__vb_set(b, o, "rate", kam__vb_double(b, p->rate));
     a = kam__vb_set(b, o, "values", kam__vb_arr(b));
-    for (i = 0; i < p->flows_len; i++) kam__vb_push(b, a, kam__vb_double(b, p->flows[i]));
+    for (i = 0; i < p->flows_len; i++)
+      kam__vb_push(b, a, kam__vb_double(b, p->flows[i]));
     set_str(b, o, "period", kam__proposal_period_name(p->period));
   }
   if (p->items.len) {
@@ -742,7 +756,8 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
       set_str(b, o, "quantity", it->quantity);
       kam__money_plain(text, it->unit_price, p->digits);
       set_str(b, o, "unit_price", text);
-      if (strcmp(it->discount_percent, "0")) set_str(b, o, "discount_percent", it->discount_percent);
+      if (strcmp(it->discount_percent, "0") != 0)
+        set_str(b, o, "discount_percent", it->discount_percent);
       set_str(b, o, "vat_percent", it->vat_percent);
       if (it->flags & KAM_ITEM_OPTIONAL) kam__vb_set(b, o, "optional", kam__vb_bool(b, true));
       set_str(b, o, "section", it->section);

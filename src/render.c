@@ -7,6 +7,7 @@
  * the model is copied with every string made safe for the format first, and those templates
  * use {{{ }}}: Markdown backslash-escapes the characters that could make links, emphasis,
  * code, HTML, headings, lists or break a table row; text drops control characters. */
+#include <stdio.h>
 #include <string.h>
 
 #include "proposal_internal.h"
@@ -75,7 +76,8 @@ static int escape_string(kam__buf *b, const char *s, size_t len, int mode, bool 
     if (c == '\r') continue;
     if (c == '\n') {
       size_t j = i + 1, breaks = 1;
-      while (j < len && (s[j] == '\n' || s[j] == '\r')) breaks += s[j++] == '\n';
+      while (j < len && (s[j] == '\n' || s[j] == '\r'))
+        breaks += s[j++] == '\n';
       i = j - 1;
       if (!multiline) {
         /* One-line places (headings, table cells): a newline would end them. */
@@ -94,7 +96,8 @@ static int escape_string(kam__buf *b, const char *s, size_t len, int mode, bool 
     } else if (line_start && kam__is_digit(c)) {
       /* "1. " or "1) " at the start of a line would begin an ordered list. */
       size_t j = i;
-      while (j < len && kam__is_digit(s[j])) j++;
+      while (j < len && kam__is_digit(s[j]))
+        j++;
       if (j < len && (s[j] == '.' || s[j] == ')') &&
           (j + 1 == len || s[j + 1] == ' ' || s[j + 1] == '\t' || s[j + 1] == '\n')) {
         if (!(rc = kam__buf_put(b, s + i, j - i))) rc = kam__buf_putc(b, '\\');
@@ -137,12 +140,14 @@ static int escape_tree(kam_ctx *ctx, const kam_value *in, const char *key, kam_v
     for (i = 0; !rc && i < n; i++) {
       kam_value *item;
       const char *member = is_obj ? kam_value_key_at(in, i, &len) : NULL;
-      bool table = in_table || (member && (!strcmp(member, "items") || !strcmp(member, "sections") ||
-                                           !strcmp(member, "optional_items")));
+      bool table =
+          in_table || (member && (!strcmp(member, "items") || !strcmp(member, "sections") ||
+                                  !strcmp(member, "optional_items")));
       if ((rc = escape_tree(ctx, kam_value_at(in, i), member ? member : key, &item, mode, table,
                             depth + 1)))
         break;
-      rc = is_obj ? kam_value_object_set(copy, member, len, item) : kam_value_array_push(copy, item);
+      rc =
+          is_obj ? kam_value_object_set(copy, member, len, item) : kam_value_array_push(copy, item);
       if (rc) kam_value_free(item);
     }
     if (rc) {
@@ -193,10 +198,7 @@ int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn write, v
     if (rc) return rc;
     model = safe;
   }
-  strcpy(name, p->lang);
-  strcat(name, ".");
-  strcat(name, ext);
-  strcat(name, ".mustache");
+  snprintf(name, sizeof name, "%s.%s.mustache", p->lang, ext);
   e = embedded(name, strlen(name));
   if (!e) {
     kam_value_free(model);

@@ -50,58 +50,6 @@ int kam__out_puts(kam__out *o, const char *s) { return kam__out_put(o, s, strlen
 
 void kam__out_free(kam__out *o) { kam__buf_free(&o->buf); }
 
-size_t kam__io_fmt_double(char *buf, double v) {
-  /* The digits from "%.*e" at 15, 16 or 17 significant digits, the first that reads back
-   * (trailing zeros dropped: they are the shorter form), then kam__fmt_double's ECMAScript
-   * layout, so both give the same text. */
-  const struct lconv *lc;
-  char tmp[40], digits[20], point;
-  int prec, k = 0, n, i, o = 0;
-  long e10;
-  const char *p;
-  /* Subnormals have fewer digits of precision than DBL_DIG: the slow search handles them. */
-  if (!isfinite(v) || fabs(v) < DBL_MIN) return kam__fmt_double(buf, v);
-  lc = localeconv(); /* snprintf and strtod below both use the locale's point */
-  point = (lc && lc->decimal_point && lc->decimal_point[0]) ? lc->decimal_point[0] : '.';
-  for (prec = 15; prec <= 17; prec++) {
-    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
-    if (prec == 17 || strtod(tmp, NULL) == v) break;
-  }
-  p = tmp;
-  if (*p == '-') {
-    buf[o++] = '-';
-    p++;
-  }
-  for (; *p && *p != 'e'; p++)
-    if (kam__is_digit(*p)) digits[k++] = *p;
-    else if (*p != point) break;
-  while (k > 1 && digits[k - 1] == '0') k--;
-  e10 = strtol(p + 1, NULL, 10);
-  n = (int)e10 + 1; /* the decimal point sits after n digits */
-  if (k <= n && n <= 21) {
-    for (i = 0; i < k; i++) buf[o++] = digits[i];
-    for (; i < n; i++) buf[o++] = '0';
-  } else if (0 < n && n <= 21) {
-    for (i = 0; i < n; i++) buf[o++] = digits[i];
-    buf[o++] = '.';
-    for (; i < k; i++) buf[o++] = digits[i];
-  } else if (-6 < n && n <= 0) {
-    buf[o++] = '0';
-    buf[o++] = '.';
-    for (i = n; i < 0; i++) buf[o++] = '0';
-    for (i = 0; i < k; i++) buf[o++] = digits[i];
-  } else {
-    buf[o++] = digits[0];
-    if (k > 1) {
-      buf[o++] = '.';
-      for (i = 1; i < k; i++) buf[o++] = digits[i];
-    }
-    o += snprintf(buf + o, 8, "e%c%d", n - 1 < 0 ? '-' : '+', n - 1 < 0 ? 1 - n : n - 1);
-  }
-  buf[o] = '\0';
-  return (size_t)o;
-}
-
 size_t kam__fmt_amount(char *buf, int64_t minor, int digits, char mark) {
   char tmp[32];
   uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
@@ -186,7 +134,7 @@ static int json_string(kam__out *o, const char *s) {
 static int json_double(kam__out *o, double v) {
   char b[32];
   if (!isfinite(v)) return kam__out_put(o, "null", 4);
-  return kam__out_put(o, b, kam__io_fmt_double(b, v));
+  return kam__out_put(o, b, kam__fmt_double(b, v));
 }
 
 static int json_int(kam__out *o, int64_t v) {

@@ -25,7 +25,7 @@
 #include "value_internal.h"
 
 #define MAX_DEPTH KAM_TEMPLATE_MAX_DEPTH
-#define PCACHE_MAX 256   /* partials cached per root template; more are compiled per use */
+#define PCACHE_MAX 256 /* partials cached per root template; more are compiled per use */
 #define OUTBUF 16384
 
 /* ---------------------------------------------------------------------------------------- */
@@ -54,9 +54,20 @@ static int error_at(kam_ctx *ctx, int status, const kam_template *t, size_t pos,
   unsigned long line, col;
   locate(t->src, pos, &line, &col);
   if (arg_len > 60) arg_len = 60;
-  return kam__error(ctx, status, "%s%sline %lu, column %lu: %s%.*s%s", t->what,
-                    t->what[0] ? ": " : "", line, col, msg, (int)arg_len, arg ? arg : "",
-                    arg ? "\"" : "");
+  kam__error(ctx, status, "%s%sline %lu, column %lu: %s%.*s%s", t->what, t->what[0] ? ": " : "",
+             line, col, msg, (int)arg_len, arg ? arg : "", arg ? "\"" : "");
+  return status;
+}
+
+/* kam__nomem and kam__error, returning their status where the static analyzer can see it. */
+static int nomem(kam_ctx *ctx) {
+  kam__nomem(ctx);
+  return KAM_ENOMEM;
+}
+
+static int too_large(kam_ctx *ctx) {
+  kam__error(ctx, KAM_ELIMIT, "template too large");
+  return KAM_ELIMIT;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -65,8 +76,10 @@ static int error_at(kam_ctx *ctx, int status, const kam_template *t, size_t pos,
 static bool is_ws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 static void trim(const char *src, size_t *b, size_t *e) {
-  while (*b < *e && is_ws(src[*b])) (*b)++;
-  while (*e > *b && is_ws(src[*e - 1])) (*e)--;
+  while (*b < *e && is_ws(src[*b]))
+    (*b)++;
+  while (*e > *b && is_ws(src[*e - 1]))
+    (*e)--;
 }
 
 /* Offset of the first occurrence of (lead, needle) at or after from, or SIZE_MAX. lead is an
@@ -80,8 +93,7 @@ static size_t find_tag_end(const char *s, size_t from, size_t len, char lead, co
     size_t at;
     if (!p) return SIZE_MAX;
     at = (size_t)(p - s);
-    if (lead ? memcmp(s + at + 1, needle, nlen) == 0 : memcmp(s + at, needle, nlen) == 0)
-      return at;
+    if (lead ? memcmp(s + at + 1, needle, nlen) == 0 : memcmp(s + at, needle, nlen) == 0) return at;
     from = at + 1;
   }
   return SIZE_MAX;
@@ -91,9 +103,9 @@ static int push_node(kam_template *t, kam__tnode **out) {
   if (t->n == t->cap) {
     uint32_t cap = t->cap ? t->cap * 2 : 16;
     kam__tnode *p;
-    if (t->cap >= UINT32_MAX / 4) return kam__error(t->ctx, KAM_ELIMIT, "template too large");
+    if (t->cap >= UINT32_MAX / 4) return too_large(t->ctx);
     p = (kam__tnode *)kam__realloc(t->ctx, t->nodes, t->cap * sizeof *p, cap * sizeof *p);
-    if (!p) return kam__nomem(t->ctx);
+    if (!p) return nomem(t->ctx);
     t->nodes = p;
     t->cap = cap;
   }
@@ -106,9 +118,9 @@ static int push_part(kam_template *t, uint32_t off, uint32_t len) {
   if (t->nparts == t->parts_cap) {
     uint32_t cap = t->parts_cap ? t->parts_cap * 2 : 16;
     kam__tpart *p;
-    if (t->parts_cap >= UINT32_MAX / 4) return kam__error(t->ctx, KAM_ELIMIT, "template too large");
+    if (t->parts_cap >= UINT32_MAX / 4) return too_large(t->ctx);
     p = (kam__tpart *)kam__realloc(t->ctx, t->parts, t->parts_cap * sizeof *p, cap * sizeof *p);
-    if (!p) return kam__nomem(t->ctx);
+    if (!p) return nomem(t->ctx);
     t->parts = p;
     t->parts_cap = cap;
   }
@@ -131,8 +143,8 @@ static int split_name(kam_template *t, kam__tnode *nd, size_t b, size_t e) {
         return error_at(t->ctx, KAM_EPARSE, t, nd->pos, "empty part in the dotted name \"",
                         t->src + b, e - b);
       if (nd->nparts == UINT16_MAX)
-        return error_at(t->ctx, KAM_ELIMIT, t, nd->pos, "too many parts in the name \"",
-                        t->src + b, e - b);
+        return error_at(t->ctx, KAM_ELIMIT, t, nd->pos, "too many parts in the name \"", t->src + b,
+                        e - b);
       if ((rc = push_part(t, (uint32_t)start, (uint32_t)(i - start))) != KAM_OK) return rc;
       nd->nparts++;
       start = i + 1;
@@ -194,7 +206,10 @@ static int tokenize(kam_template *t, delims d) {
     case '>': kind = KAM__N_PARTIAL; break;
     case '<': kind = KAM__N_PARENT; break;
     case '$': kind = KAM__N_BLOCK; break;
-    default: kind = KAM__N_VAR; flags = KAM__F_ESCAPE; break;
+    default:
+      kind = KAM__N_VAR;
+      flags = KAM__F_ESCAPE;
+      break;
     }
     if (kind != KAM__N_VAR || c == '{' || c == '&') p++;
     if (c == '{' || c == '=') {
@@ -210,8 +225,7 @@ static int tokenize(kam_template *t, delims d) {
       want[0] = c == '{' ? '}' : '=';
       memcpy(want + lead, d.ctag, wl);
       want[wl + lead] = '\0';
-      return error_at(t->ctx, KAM_EPARSE, t, at, "unclosed tag: no closing \"", want,
-                      strlen(want));
+      return error_at(t->ctx, KAM_EPARSE, t, at, "unclosed tag: no closing \"", want, strlen(want));
     }
     if ((rc = push_node(t, &nd)) != KAM_OK) return rc;
     nd->kind = (uint8_t)kind;
@@ -229,11 +243,14 @@ static int tokenize(kam_template *t, delims d) {
       /* Two non-empty delimiters without whitespace or '=', split by whitespace. */
       size_t a = nb, ae, b2, be;
       ae = a;
-      while (ae < ne && !is_ws(s[ae])) ae++;
+      while (ae < ne && !is_ws(s[ae]))
+        ae++;
       b2 = ae;
-      while (b2 < ne && is_ws(s[b2])) b2++;
+      while (b2 < ne && is_ws(s[b2]))
+        b2++;
       be = b2;
-      while (be < ne && !is_ws(s[be])) be++;
+      while (be < ne && !is_ws(s[be]))
+        be++;
       if (ae == a || b2 == be || be != ne || memchr(s + a, '=', ae - a) ||
           memchr(s + b2, '=', be - b2))
         return error_at(t->ctx, KAM_EPARSE, t, at,
@@ -271,8 +288,10 @@ static int tokenize(kam_template *t, delims d) {
     }
     if (is_opener(kind)) {
       if (sp == MAX_DEPTH)
-        return error_at(t->ctx, KAM_ELIMIT, t, at, "sections nested too deeply (the limit is "
-                        "KAM_TEMPLATE_MAX_DEPTH) at \"", s + nb, ne - nb);
+        return error_at(t->ctx, KAM_ELIMIT, t, at,
+                        "sections nested too deeply (the limit is "
+                        "KAM_TEMPLATE_MAX_DEPTH) at \"",
+                        s + nb, ne - nb);
       if (kind == KAM__N_BLOCK && sp > 0 && t->nodes[stack[sp - 1]].kind == KAM__N_PARENT)
         nd->flags |= KAM__F_ARG;
       nd->raw_off = (uint32_t)tag_end;
@@ -284,8 +303,8 @@ static int tokenize(kam_template *t, delims d) {
     } else if (kind == KAM__T_CLOSE) {
       kam__tnode *op;
       if (sp == 0)
-        return error_at(t->ctx, KAM_EPARSE, t, at, "close tag without an open section: \"",
-                        s + nb, ne - nb);
+        return error_at(t->ctx, KAM_EPARSE, t, at, "close tag without an open section: \"", s + nb,
+                        ne - nb);
       op = &t->nodes[stack[sp - 1]];
       if (op->len != nd->len || memcmp(s + op->off, s + nd->off, nd->len) != 0 ||
           ((nd->flags & KAM__F_DYNAMIC) && !(op->flags & KAM__F_DYNAMIC))) {
@@ -294,11 +313,12 @@ static int tokenize(kam_template *t, delims d) {
         int ow = op->len > 40 ? 40 : (int)op->len, cw = nd->len > 40 ? 40 : (int)nd->len;
         locate(s, op->pos, &ol, &oc);
         locate(s, at, &cl, &cc);
-        return kam__error(t->ctx, KAM_EPARSE,
-                          "%s%sline %lu, column %lu: \"%.*s\" does not close \"%s%.*s\" "
-                          "(opened at line %lu, column %lu)",
-                          t->what, t->what[0] ? ": " : "", cl, cc, cw, s + nd->off,
-                          sigil_of(op->kind), ow, s + op->off, ol, oc);
+        kam__error(t->ctx, KAM_EPARSE,
+                   "%s%sline %lu, column %lu: \"%.*s\" does not close \"%s%.*s\" "
+                   "(opened at line %lu, column %lu)",
+                   t->what, t->what[0] ? ": " : "", cl, cc, cw, s + nd->off, sigil_of(op->kind), ow,
+                   s + op->off, ol, oc);
+        return KAM_EPARSE;
       }
       op->end = t->n - 1;
       op->raw_len = (uint32_t)(at - op->raw_off);
@@ -323,8 +343,8 @@ static bool renders_inline(const kam__tnode *k) {
 }
 
 typedef struct line_state {
-  uint32_t first_tok;  /* token holding the line start */
-  size_t start;        /* offset of the line start */
+  uint32_t first_tok; /* token holding the line start */
+  size_t start;       /* offset of the line start */
   uint32_t ntags;
   uint32_t first_tag, last_tag;
   bool ws_only, ok;
@@ -419,7 +439,8 @@ static bool at_bol(const kam_template *t, uint32_t pos) {
 
 static uint32_t leading_ws(const kam_template *t, const kam__tnode *k) {
   uint32_t i = 0;
-  while (i < k->len && (t->src[k->off + i] == ' ' || t->src[k->off + i] == '\t')) i++;
+  while (i < k->len && (t->src[k->off + i] == ' ' || t->src[k->off + i] == '\t'))
+    i++;
   return i;
 }
 
@@ -458,7 +479,9 @@ static void build(kam_template *t) {
     kam__tnode k = t->nodes[i];
     bool in_parent = sp > 0 && t->nodes[stack[sp - 1]].kind == KAM__N_PARENT;
     if (k.kind == KAM__T_CLOSE) {
-      uint32_t o = stack[--sp];
+      uint32_t o;
+      if (sp == 0) continue; /* cannot happen: tokenize matched every close tag */
+      o = stack[--sp];
       t->nodes[o].end = w;
       if (t->nodes[o].kind == KAM__N_BLOCK) block_indent(t, &t->nodes[o], o + 1, w);
       continue;
@@ -491,10 +514,12 @@ static int compile(kam_template **out, kam_ctx *ctx, const char *src, size_t len
   int rc;
   delims dd = {"{{", "}}", 2, 2};
   *out = NULL;
-  if (len >= UINT32_MAX - 1)
-    return kam__error(ctx, KAM_ELIMIT, "%s%stemplate larger than 4 GiB", what, what[0] ? ": " : "");
+  if (len >= UINT32_MAX - 1) {
+    kam__error(ctx, KAM_ELIMIT, "%s%stemplate larger than 4 GiB", what, what[0] ? ": " : "");
+    return KAM_ELIMIT;
+  }
   t = (kam_template *)kam__alloc(ctx, sizeof *t);
-  if (!t) return kam__nomem(ctx);
+  if (!t) return nomem(ctx);
   memset(t, 0, sizeof *t);
   t->ctx = ctx;
   t->max_steps = KAM_TEMPLATE_DEFAULT_MAX_STEPS;
@@ -508,10 +533,10 @@ static int compile(kam_template **out, kam_ctx *ctx, const char *src, size_t len
     char *p = (char *)kam__alloc(ctx, len);
     if (!p) {
       kam__free(ctx, t, sizeof *t);
-      return kam__nomem(ctx);
+      return nomem(ctx);
     }
     memcpy(p, src, len);
-    t->src = p;
+    t->src = t->src_owned = p;
     t->src_cap = len;
   } else {
     t->src = len ? src : "";
@@ -527,7 +552,7 @@ static int compile(kam_template **out, kam_ctx *ctx, const char *src, size_t len
     t->hints = (uint32_t *)kam__alloc_array(ctx, t->nparts, sizeof *t->hints);
     if (!t->hints) {
       template_destroy(t);
-      return kam__nomem(ctx);
+      return nomem(ctx);
     }
     memset(t->hints, 0, t->nparts * sizeof *t->hints);
   }
@@ -570,7 +595,7 @@ static void template_destroy(kam_template *t) {
   kam__free(t->ctx, t->nodes, t->cap * sizeof *t->nodes);
   kam__free(t->ctx, t->parts, t->parts_cap * sizeof *t->parts);
   kam__free(t->ctx, t->hints, t->nparts * sizeof *t->hints);
-  if (t->src_cap) kam__free(t->ctx, (void *)(uintptr_t)t->src, t->src_cap);
+  kam__free(t->ctx, t->src_owned, t->src_cap);
   kam__free(t->ctx, t, sizeof *t);
 }
 
@@ -606,8 +631,8 @@ typedef struct rstate {
   uint64_t steps_left;                 /* UINT64_MAX: no limit */
   uint64_t max_steps;
   int depth;
-  bool pending;         /* at a line start that owes the indentation */
-  char *ind;            /* the indentation stack: ind[ind_start..ind_end) is current */
+  bool pending; /* at a line start that owes the indentation */
+  char *ind;    /* the indentation stack: ind[ind_start..ind_end) is current */
   size_t ind_start, ind_end, ind_cap;
   size_t out_len;
   char ind_small[256];
@@ -663,8 +688,8 @@ static inline int out_put(rstate *rs, const char *p, size_t n) {
 }
 
 /* HTML escaping: & < > " ' (the set mustache.js and the spec's reference escape). */
-static const unsigned char esc_class[256] = {['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4,
-                                             ['\''] = 5};
+static const unsigned char esc_class[256] = {
+    ['&'] = 1, ['<'] = 2, ['>'] = 3, ['"'] = 4, ['\''] = 5};
 static const char *const esc_text[6] = {"", "&amp;", "&lt;", "&gt;", "&quot;", "&#39;"};
 static const unsigned char esc_len[6] = {0, 5, 4, 4, 6, 5};
 
@@ -676,10 +701,10 @@ static inline size_t scan_escape(const char *p, size_t i, size_t n) {
                 quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
   while (i + 16 <= n) {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-    __m128i hit = _mm_or_si128(
-        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-                     _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot))),
-        _mm_cmpeq_epi8(v, apos));
+    __m128i hit =
+        _mm_or_si128(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+                                  _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, quot))),
+                     _mm_cmpeq_epi8(v, apos));
     int mask = _mm_movemask_epi8(hit);
     if (mask) return i + (size_t)__builtin_ctz((unsigned)mask);
     i += 16;
@@ -694,7 +719,7 @@ static inline size_t scan_escape(const char *p, size_t i, size_t n) {
        * out by the table below). */
       x1 = w | ones;
       x3 = w | (ones * 3u);
-#define KAM__ZERO(x) ((((x) - ones) & ~(x) & highs) != 0)
+#define KAM__ZERO(x) ((((x)-ones) & ~(x)&highs) != 0)
       if (KAM__ZERO(x1 ^ (ones * 0x27u)) || KAM__ZERO(x1 ^ (ones * 0x23u)) ||
           KAM__ZERO(x3 ^ (ones * 0x3Fu)))
         break;
@@ -702,7 +727,8 @@ static inline size_t scan_escape(const char *p, size_t i, size_t n) {
       i += 8;
     }
   }
-  while (i < n && !esc_class[(unsigned char)p[i]]) i++;
+  while (i < n && !esc_class[(unsigned char)p[i]])
+    i++;
   return i;
 }
 
@@ -720,9 +746,9 @@ static int out_escaped(rstate *rs, const char *p, size_t n) {
 
 static int put_indent(rstate *rs) {
   rs->pending = false;
-  return rs->ind_end > rs->ind_start ? out_put(rs, rs->ind + rs->ind_start,
-                                               rs->ind_end - rs->ind_start)
-                                     : 0;
+  return rs->ind_end > rs->ind_start
+             ? out_put(rs, rs->ind + rs->ind_start, rs->ind_end - rs->ind_start)
+             : 0;
 }
 
 /* Appends s[0..n) to the current indentation (the caller restores ind_end afterwards). */
@@ -730,14 +756,15 @@ static int indent_push(rstate *rs, const char *s, size_t n) {
   if (rs->ind_end + n > rs->ind_cap) {
     size_t cap = rs->ind_cap * 2;
     char *p;
-    while (cap < rs->ind_end + n) cap *= 2;
+    while (cap < rs->ind_end + n)
+      cap *= 2;
     if (rs->ind == rs->ind_small) {
       p = (char *)kam__alloc(rs->ctx, cap);
       if (p) memcpy(p, rs->ind, rs->ind_end);
     } else {
       p = (char *)kam__realloc(rs->ctx, rs->ind, rs->ind_cap, cap);
     }
-    if (!p) return kam__nomem(rs->ctx);
+    if (!p) return nomem(rs->ctx);
     rs->ind = p;
     rs->ind_cap = cap;
   }
@@ -755,11 +782,11 @@ static int depth_error(rstate *rs, const rscope *sc, const kam__tnode *nd) {
 static int steps_error(rstate *rs, const rscope *sc, const kam__tnode *nd) {
   unsigned long line, col;
   locate(sc->t->src, nd->pos, &line, &col);
-  return kam__error(rs->ctx, KAM_ELIMIT,
-                    "%s%sline %lu, column %lu: render stopped after %llu steps "
-                    "(the limit set by kam_template_set_max_steps)",
-                    sc->t->what, sc->t->what[0] ? ": " : "", line, col,
-                    (unsigned long long)rs->max_steps);
+  kam__error(rs->ctx, KAM_ELIMIT,
+             "%s%sline %lu, column %lu: render stopped after %llu steps "
+             "(the limit set by kam_template_set_max_steps)",
+             sc->t->what, sc->t->what[0] ? ": " : "", line, col, (unsigned long long)rs->max_steps);
+  return KAM_ELIMIT;
 }
 
 /* Short keys compared with two overlapping loads instead of a call to memcmp. */
@@ -789,8 +816,7 @@ static inline bool key_is(const kam__member *m, const char *k, size_t n) {
 /* Member of an object by key; NULL if v is not an object or has no such key. *hint is the
  * index to try first and is updated to where the key was found. Objects of up to 32 members
  * are scanned (cheaper than hashing the key); bigger ones use their hash index. */
-static inline const kam_value *member(const kam_value *v, const char *k, size_t n,
-                                      uint32_t *hint) {
+static inline const kam_value *member(const kam_value *v, const char *k, size_t n, uint32_t *hint) {
   const kam__member *m;
   size_t i;
   if (!v || v->type != KAM_VALUE_OBJECT) return NULL;
@@ -843,7 +869,8 @@ static const kam_value *resolve(const rscope *sc, const kam__tnode *nd, bool *fo
   for (f = sc->stack; f; f = f->up) {
     if ((v = member(f->v, src + part->off, part->len, hint)) != NULL) break;
   }
-  for (i = 1; v && i < nd->nparts; i++) v = child(v, src + part[i].off, part[i].len, &hint[i]);
+  for (i = 1; v && i < nd->nparts; i++)
+    v = child(v, src + part[i].off, part[i].len, &hint[i]);
   *found = v != NULL;
   return v;
 }
@@ -881,8 +908,7 @@ typedef struct json_pipe {
 
 static int json_pipe_write(void *ud, const void *p, size_t n) {
   json_pipe *jp = (json_pipe *)ud;
-  return jp->escape ? out_escaped(jp->rs, (const char *)p, n)
-                    : out_put(jp->rs, (const char *)p, n);
+  return jp->escape ? out_escaped(jp->rs, (const char *)p, n) : out_put(jp->rs, (const char *)p, n);
 }
 
 static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, const kam_value *v,
@@ -899,9 +925,7 @@ static int put_value(rstate *rs, const rscope *sc, const kam__tnode *nd, const k
     if (!v->len) return 0;
     rs->pending = false;
     return esc ? out_escaped(rs, v->u.str.p, v->len) : out_put(rs, v->u.str.p, v->len);
-  case KAM_VALUE_NUMBER:
-    rs->pending = false;
-    return out_put(rs, v->u.num.text, v->len);
+  case KAM_VALUE_NUMBER: rs->pending = false; return out_put(rs, v->u.num.text, v->len);
   case KAM_VALUE_BOOL:
     rs->pending = false;
     return v->u.b ? out_put(rs, "true", 4) : out_put(rs, "false", 5);
@@ -944,7 +968,7 @@ static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, con
   rc = section ? fn(ud, sc->t->src + nd->raw_off, nd->raw_len, collect_write, &col)
                : fn(ud, NULL, 0, collect_write, &col);
   /* The collector ran out of memory: whether the lambda passed that on or not, say so. */
-  if (col.failed && (rc == 0 || rc == col.failed)) rc = kam__nomem(rs->ctx);
+  if (col.failed && (rc == 0 || rc == col.failed)) rc = nomem(rs->ctx);
   if (rc) goto done;
   {
     unsigned long line, col_no;
@@ -983,8 +1007,10 @@ static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, con
       rs->write = collect_write;
       rs->wud = &res;
       rc = render_nodes(rs, &ls, 0, lt->n);
-      if (rc == 0) rc = out_flush(rs);
-      else rs->out_len = 0;
+      if (rc == 0)
+        rc = out_flush(rs);
+      else
+        rs->out_len = 0;
       rs->write = w;
       rs->wud = wud;
       if (rc == KAM_ENOMEM && res.failed) kam__nomem(rs->ctx);
@@ -1084,8 +1110,7 @@ static int render_section(rstate *rs, const rscope *sc, uint32_t i) {
 /* The compiled partial `name` (NULL: there is none). Each name is asked of the callback once
  * per render; its text is compiled once and kept in the root template's cache for as long as
  * the callback keeps returning the same text. *temp: not cached, destroy after use. */
-static int partial_get(rstate *rs, const char *name, size_t nlen, kam_template **out,
-                       bool *temp) {
+static int partial_get(rstate *rs, const char *name, size_t nlen, kam_template **out, bool *temp) {
   kam__pcache *c = rs->cache;
   pentry *e = NULL;
   const char *src = NULL;
@@ -1128,14 +1153,14 @@ static int partial_get(rstate *rs, const char *name, size_t nlen, kam_template *
       pentry *ne = (pentry *)kam__realloc(rs->ctx, c->e, c->cap * sizeof *ne, cap * sizeof *ne);
       if (!ne) {
         template_destroy(pt);
-        return kam__nomem(rs->ctx);
+        return nomem(rs->ctx);
       }
       c->e = ne;
       c->cap = cap;
     }
     if (!(copy = kam__strndup(rs->ctx, name, nlen))) {
       template_destroy(pt);
-      return kam__nomem(rs->ctx);
+      return nomem(rs->ctx);
     }
     i = c->n++;
     c->e[i].name = copy;
@@ -1179,11 +1204,12 @@ static int render_partial(rstate *rs, const rscope *sc, uint32_t i) {
   if (rs->depth >= MAX_DEPTH) {
     unsigned long line, col;
     locate(sc->t->src, nd->pos, &line, &col);
-    return kam__error(rs->ctx, KAM_ELIMIT,
-                      "%s%sline %lu, column %lu: partial \"%.*s\" nested deeper than %d levels "
-                      "(recursive partial?)",
-                      sc->t->what, sc->t->what[0] ? ": " : "", line, col,
-                      (int)(nlen > 60 ? 60 : nlen), name, MAX_DEPTH);
+    kam__error(rs->ctx, KAM_ELIMIT,
+               "%s%sline %lu, column %lu: partial \"%.*s\" nested deeper than %d levels "
+               "(recursive partial?)",
+               sc->t->what, sc->t->what[0] ? ": " : "", line, col, (int)(nlen > 60 ? 60 : nlen),
+               name, MAX_DEPTH);
+    return KAM_ELIMIT;
   }
   if ((rc = partial_get(rs, name, nlen, &pt, &temp)) != 0) return rc;
   if (!pt) return 0; /* spec: a missing partial renders as nothing */
@@ -1332,7 +1358,7 @@ int kam_template_compile(kam_template **out, kam_ctx *ctx, const char *src, size
   t->cache = (kam__pcache *)kam__alloc(ctx, sizeof *t->cache);
   if (!t->cache) {
     template_destroy(t);
-    return kam__nomem(ctx);
+    return nomem(ctx);
   }
   memset(t->cache, 0, sizeof *t->cache);
   *out = t;
@@ -1365,8 +1391,7 @@ int kam_template_render(const kam_template *t, const kam_value *data, kam_partia
   rs.pud = partial_ud;
   memset(rs.validated, 0, sizeof rs.validated);
   rs.max_steps = t->max_steps;
-  rs.steps_left = (t->max_steps == 0 || t->max_steps == UINT64_MAX) ? UINT64_MAX
-                                                                     : t->max_steps + 1;
+  rs.steps_left = (t->max_steps == 0 || t->max_steps == UINT64_MAX) ? UINT64_MAX : t->max_steps + 1;
   rs.depth = 0;
   rs.pending = true;
   rs.ind = rs.ind_small;

@@ -59,17 +59,18 @@ typedef struct kam__pcache kam__pcache;
 
 struct kam_template {
   kam_ctx *ctx;
-  const char *src; /* the source: owned (src_cap > 0) or borrowed for the template's lifetime */
+  const char *src; /* the source: owned, or borrowed for the template's lifetime */
+  char *src_owned; /* src when owned (src_cap bytes), else NULL */
   size_t src_len, src_cap;
   kam__tnode *nodes;
   uint32_t n, cap;
   kam__tpart *parts;
   uint32_t nparts, parts_cap;
-  uint32_t *hints;     /* per name part: the member index it was last found at (a lookup
-                        * cache written while rendering; rows of one shape hit every time) */
-  kam__pcache *cache;  /* compiled partials, reused across renders (root templates only) */
-  uint64_t max_steps;  /* render step budget; 0: no limit */
-  char what[96];       /* "" for the caller's template; "partial \"x\"" and so on */
+  uint32_t *hints;    /* per name part: the member index it was last found at (a lookup
+                       * cache written while rendering; rows of one shape hit every time) */
+  kam__pcache *cache; /* compiled partials, reused across renders (root templates only) */
+  uint64_t max_steps; /* render step budget; 0: no limit */
+  char what[96];      /* "" for the caller's template; "partial \"x\"" and so on */
 };
 
 #endif /* KAM_TEMPLATE_INTERNAL_H */

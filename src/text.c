@@ -1,4 +1,5 @@
 /* text.c - UTF-8 checks, exact decimal amounts, locale-independent double text. */
+#include <float.h>
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
@@ -181,9 +182,12 @@ size_t kam__fmt_double(char *buf, double v) {
   if (isnan(v)) return (size_t)snprintf(buf, 32, "NaN");
   if (isinf(v)) return (size_t)snprintf(buf, 32, v < 0 ? "-Infinity" : "Infinity");
   if (v == 0) return (size_t)snprintf(buf, 32, "0");
-  for (prec = 1; prec <= 17; prec++) {
+  /* Any decimal of at most 15 significant digits survives a trip through a normal double
+   * (DBL_DIG), so when 15 digits read back, the shortest form is them without trailing zeros;
+   * only 16 and 17 need trying after that. Subnormals have fewer digits: try them all. */
+  for (prec = fabs(v) < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
     snprintf(tmp, sizeof tmp, "%.*e", prec - 1, v);
-    if (strtod(tmp, NULL) == v) break; /* same locale as snprintf: reads its own point */
+    if (prec == 17 || strtod(tmp, NULL) == v) break; /* 17 digits always read back */
   }
   p = tmp;
   if (*p == '-') {

@@ -9,7 +9,7 @@
 /* ---- arena ---------------------------------------------------------------------------- */
 
 #define ARENA_MIN_CHUNK ((size_t)4096)
-#define ARENA_MAX_CHUNK ((size_t)64 << 20)
+#define ARENA_MAX_CHUNK ((size_t)4 << 20)
 
 void kam__arena_init(kam__arena *a, kam_ctx *ctx, size_t first_chunk) {
   a->ctx = ctx;

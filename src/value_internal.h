@@ -29,7 +29,7 @@
 #define KAM__V_ARENA 1u /* lives in an arena it does not own */
 #define KAM__V_ROOT 2u  /* a kam__vroot: owns the arena holding itself */
 
-#define KAM__INDEX_MIN 8 /* objects with more members than this get a hash index */
+#define KAM__INDEX_MIN 16 /* objects with more members than this get a hash index */
 #define KAM__JSON_MAX_DEPTH KAM_JSON_MAX_DEPTH
 
 typedef struct kam__member {

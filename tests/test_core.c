@@ -5,6 +5,8 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -317,6 +319,43 @@ static void test_double_text(void **state) {
   assert_true(v == 0.1);
 }
 
+/* The shortest text against a slow reference (try every precision) over many doubles of every
+ * magnitude, subnormals included. */
+static void test_double_text_shortest(void **state) {
+  uint64_t x = 0x9E3779B97F4A7C15u;
+  int i;
+  (void)state;
+  for (i = 0; i < 200000; i++) {
+    double v, back;
+    char fast[32], slow[40];
+    int prec;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    memcpy(&v, &x, sizeof v);
+    if (!isfinite(v)) continue;
+    if (i % 3 == 0) v = (double)(x % 100000 + 1) / 100.0; /* short decimals like prices */
+    if (v == 0) continue;
+    kam__fmt_double(fast, v);
+    for (prec = 1; prec <= 17; prec++) {
+      snprintf(slow, sizeof slow, "%.*e", prec - 1, v);
+      if (strtod(slow, NULL) == v) break;
+    }
+    assert_true(kam__parse_double(&back, fast, strlen(fast)));
+    assert_true(back == v);
+    /* as many significant digits as the slow search needed */
+    {
+      char digits[40];
+      size_t k = 0;
+      const char *p;
+      for (p = fast; *p && *p != 'e'; p++)
+        if (kam__is_digit(*p) && (k > 0 || *p != '0')) digits[k++] = *p;
+      while (k > 0 && digits[k - 1] == '0') k--;
+      assert_int_equal(k, prec);
+    }
+  }
+}
+
 static void test_double_text_ignores_locale(void **state) {
   char buf[32];
   double v = 0;
@@ -345,6 +384,7 @@ int main(void) {
       cmocka_unit_test(test_utf8),
       cmocka_unit_test(test_decimal_to_minor),
       cmocka_unit_test(test_double_text),
+      cmocka_unit_test(test_double_text_shortest),
       cmocka_unit_test(test_double_text_ignores_locale),
   };
   return cmocka_run_group_tests_name("core", tests, NULL, NULL);

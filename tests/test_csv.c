@@ -252,6 +252,61 @@ static void test_decimal_detection(void **state) {
                "line 2, column \"revenue\": '99999999999999999999' is too large");
 }
 
+static void test_options_init(void **state) {
+  unsigned char raw[sizeof(kam_csv_options) + 16];
+  kam_csv_options *o = (kam_csv_options *)(void *)raw;
+  size_t k;
+  (void)state;
+  /* An older caller's struct ending before currency_digits: nothing past it is written. */
+  memset(raw, 0xAB, sizeof raw);
+  kam_csv_options_init(o, offsetof(kam_csv_options, currency_digits));
+  assert_int_equal(o->struct_size, offsetof(kam_csv_options, currency_digits));
+  assert_int_equal(o->flags, 0);
+  assert_int_equal(o->delimiter, 0);
+  for (k = offsetof(kam_csv_options, currency_digits); k < sizeof raw; k++)
+    assert_int_equal(raw[k], 0xAB);
+  /* Too small even for struct_size, or NULL: no-ops. */
+  memset(raw, 0xAB, sizeof raw);
+  kam_csv_options_init(o, 2);
+  for (k = 0; k < sizeof raw; k++) assert_int_equal(raw[k], 0xAB);
+  kam_csv_options_init(NULL, sizeof *o);
+  /* A newer caller's bigger struct: the unknown tail is zeroed. */
+  memset(raw, 0xAB, sizeof raw);
+  kam_csv_options_init(o, sizeof raw);
+  assert_int_equal(o->struct_size, sizeof raw);
+  assert_int_equal(o->currency_digits, 2);
+  for (k = sizeof *o; k < sizeof raw; k++) assert_int_equal(raw[k], 0);
+}
+
+/* Cells as Excel writes currency-formatted amounts, and numbers a narrow column turned into
+ * scientific notation. */
+static void test_currency_text(void **state) {
+  fixture f;
+  const kam__detail *d;
+  (void)state;
+  open_fx(&f);
+  assert_int_equal(read_str(f.p, "id;revenue\nA;1" NB "234,56" NB "\xE2\x82\xBD\nB;99 руб.\n"
+                                 "C;5р.\nD;7 RUB\nE;8 РУБ\n"),
+                   KAM_OK);
+  assert_int_equal(f.p->revenue[0], 123456);
+  assert_int_equal(f.p->revenue[1], 9900);
+  assert_int_equal(f.p->revenue[2], 500);
+  assert_int_equal(f.p->revenue[3], 700);
+  assert_int_equal(f.p->revenue[4], 800);
+  assert_int_equal(read_str(f.p, "id,revenue,f1\nF,$1234.56,-$5\nG,\xE2\x82\xAC 7,\n"), KAM_OK);
+  assert_int_equal(f.p->revenue[5], 123456);
+  assert_int_equal(f.p->revenue[6], 700);
+  d = kam__portfolio_detail(f.p, 5);
+  assert_non_null(d);
+  assert_true(d->forecast[0] == -500.0);
+  close_fx(&f);
+  expect_error("id;revenue\nA;1,23E+11\n", KAM_EPARSE,
+               "line 2, column \"revenue\": '1,23E+11' is in scientific notation, which has lost "
+               "digits (widen the column or give it a number format before saving the CSV)");
+  expect_error("id;revenue\nA;12 apples\n", KAM_EPARSE,
+               "line 2, column \"revenue\": '12 apples' is not an amount");
+}
+
 static void test_currency_digits(void **state) {
   fixture f;
   kam_csv_options o;
@@ -643,6 +698,8 @@ int main(void) {
       cmocka_unit_test(test_quotes),
       cmocka_unit_test(test_delimiter_detection),
       cmocka_unit_test(test_decimal_detection),
+      cmocka_unit_test(test_options_init),
+      cmocka_unit_test(test_currency_text),
       cmocka_unit_test(test_currency_digits),
       cmocka_unit_test(test_headers),
       cmocka_unit_test(test_history_forecast),

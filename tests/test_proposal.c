@@ -336,7 +336,8 @@ static void test_failing_setters_change_nothing(void **state) {
 
 static void test_currency_rescales_prices(void **state) {
   kam_ctx *ctx = new_ctx();
-  kam_proposal *p = parse(ctx, doc_with_items("", "[{\"description\": \"a\", \"unit_price\": \"12.30\"}]"));
+  kam_proposal *p =
+      parse(ctx, doc_with_items("", "[{\"description\": \"a\", \"unit_price\": \"12.30\"}]"));
   char *json;
   (void)state;
   assert_int_equal(kam_proposal_set_currency(p, "KWD"), KAM_OK); /* 3 digits */
@@ -379,9 +380,12 @@ static void test_json_round_trip_is_byte_identical(void **state) {
       " \"items\": [{\"description\": \"q\", \"quantity\": 1.250e1, \"unit_price\": 1.5E2,"
       "  \"discount_percent\": 2.50, \"vat_percent\": \"0\", \"optional\": true},"
       "  {\"description\": \"\\u00e9\\ud83d\\ude00 \\\"quoted\\\"\\n\", \"unit_price\": 0.001}],"
-      " \"figures\": [{\"label\": \"x\", \"value\": 1.10e-3}, {\"label\": \"y\", \"value\": \"24/7\"}],"
-      " \"cash_flows\": {\"rate\": 0.1, \"values\": [-1e6, \"250000.5\", 3], \"period\": \"quarter\"},"
-      " \"stakeholders\": [{\"name\": \"S\", \"role\": \"HR\", \"influence\": 0.25, \"attitude\": -3,"
+      " \"figures\": [{\"label\": \"x\", \"value\": 1.10e-3}, {\"label\": \"y\", \"value\": "
+      "\"24/7\"}],"
+      " \"cash_flows\": {\"rate\": 0.1, \"values\": [-1e6, \"250000.5\", 3], \"period\": "
+      "\"quarter\"},"
+      " \"stakeholders\": [{\"name\": \"S\", \"role\": \"HR\", \"influence\": 0.25, \"attitude\": "
+      "-3,"
       "   \"buying_roles\": [\"coach\", \"economic\"], \"traits\": {\"people\": 1}}],"
       " \"rounding\": \"total\", \"prices_include_vat\": true, \"valid_days\": 0}";
   (void)state;
@@ -436,10 +440,11 @@ static void test_json_errors_name_path_and_place(void **state) {
              " \"unit_price\": \"10.005\"}]}",
              KAM_EPARSE, "items[1].unit_price: '10.005' has more decimals than RUB allows (2)",
              "(line 3, column 38)");
-  json_error("{\"items\": [{\"description\": \"a\"}, {\"description\": \"b\"}, {\"description\": \"c\"},"
-             " {\"description\": \"d\", \"unit_price\": {}}]}",
-             KAM_EPARSE, "items[3].unit_price: expected a decimal string or a number, got an object",
-             "line 1, column");
+  json_error(
+      "{\"items\": [{\"description\": \"a\"}, {\"description\": \"b\"}, {\"description\": \"c\"},"
+      " {\"description\": \"d\", \"unit_price\": {}}]}",
+      KAM_EPARSE, "items[3].unit_price: expected a decimal string or a number, got an object",
+      "line 1, column");
   json_error("{\n\"valid_day\": 3}", KAM_EPARSE, "valid_day: unknown key", "line 2, column 14");
   json_error("{\"client\": {\"name\": \"x\", \"nmae\": 1}}", KAM_EPARSE, "client.nmae: unknown key",
              NULL);
@@ -510,18 +515,20 @@ static void test_totals_line_rounding(void **state) {
   (void)state;
   /* 2.5 x 10.01 = 25.025 -> 25.03; VAT 20 %: 5.006 -> 5.01. 3 x 0.33, 5 % off: 0.99 - 0.0495
    * (0.05) = 0.94; VAT 20 %: 0.188 -> 0.19. */
-  t = totals_of(doc_with_items("", "[{\"description\": \"a\", \"quantity\": \"2.5\", \"unit_price\": \"10.01\","
-                                   " \"vat_percent\": \"20\"},"
-                                   " {\"description\": \"b\", \"quantity\": 3, \"unit_price\": 0.33,"
-                                   " \"discount_percent\": 5, \"vat_percent\": 20}]"));
+  t = totals_of(doc_with_items(
+      "", "[{\"description\": \"a\", \"quantity\": \"2.5\", \"unit_price\": \"10.01\","
+          " \"vat_percent\": \"20\"},"
+          " {\"description\": \"b\", \"quantity\": 3, \"unit_price\": 0.33,"
+          " \"discount_percent\": 5, \"vat_percent\": 20}]"));
   expect(&t, 2503 + 99, 5, 2503 + 94, 501 + 19, 2597 + 520, 0);
 }
 
 static void test_totals_total_rounding(void **state) {
   kam_totals t;
-  const char *items = "[{\"description\": \"a\", \"unit_price\": \"0.01\", \"vat_percent\": \"20\"},"
-                      " {\"description\": \"b\", \"unit_price\": \"0.01\", \"vat_percent\": \"20\"},"
-                      " {\"description\": \"c\", \"unit_price\": \"0.01\", \"vat_percent\": \"20\"}]";
+  const char *items =
+      "[{\"description\": \"a\", \"unit_price\": \"0.01\", \"vat_percent\": \"20\"},"
+      " {\"description\": \"b\", \"unit_price\": \"0.01\", \"vat_percent\": \"20\"},"
+      " {\"description\": \"c\", \"unit_price\": \"0.01\", \"vat_percent\": \"20\"}]";
   (void)state;
   /* Per line: round(0.2 kopeck) = 0 three times. On the total: round(0.6) = 1 kopeck. */
   t = totals_of(doc_with_items("\"rounding\": \"line\",", items));
@@ -533,18 +540,19 @@ static void test_totals_total_rounding(void **state) {
 static void test_totals_vat_included_and_optional(void **state) {
   kam_totals t;
   (void)state;
-  /* 120.00 with VAT 20 % included: VAT = 120 * 20 / 120 = 20.00, total 120.00. 
+  /* 120.00 with VAT 20 % included: VAT = 120 * 20 / 120 = 20.00, total 120.00.
    * The optional 10.00 line adds 10.00 (its VAT 1.67 included). */
-  t = totals_of(doc_with_items("\"prices_include_vat\": true,",
-                               "[{\"description\": \"a\", \"unit_price\": \"120\", \"vat_percent\": \"20\"},"
-                               " {\"description\": \"o\", \"unit_price\": \"10\", \"vat_percent\": \"20\","
-                               " \"optional\": true}]"));
+  t = totals_of(
+      doc_with_items("\"prices_include_vat\": true,",
+                     "[{\"description\": \"a\", \"unit_price\": \"120\", \"vat_percent\": \"20\"},"
+                     " {\"description\": \"o\", \"unit_price\": \"10\", \"vat_percent\": \"20\","
+                     " \"optional\": true}]"));
   expect(&t, 12000, 0, 12000, 2000, 12000, 1000);
   /* Without VAT included the optional line would add 10.00 + 2.00. */
-  t = totals_of(doc_with_items("",
-                               "[{\"description\": \"a\", \"unit_price\": \"120\", \"vat_percent\": \"20\"},"
-                               " {\"description\": \"o\", \"unit_price\": \"10\", \"vat_percent\": \"20\","
-                               " \"optional\": true}]"));
+  t = totals_of(doc_with_items(
+      "", "[{\"description\": \"a\", \"unit_price\": \"120\", \"vat_percent\": \"20\"},"
+          " {\"description\": \"o\", \"unit_price\": \"10\", \"vat_percent\": \"20\","
+          " \"optional\": true}]"));
   expect(&t, 12000, 0, 12000, 2400, 14400, 1200);
 }
 
@@ -581,9 +589,10 @@ static void test_totals_of_sample(void **state) {
 
 static void test_totals_overflow_names_item(void **state) {
   kam_ctx *ctx = new_ctx();
-  kam_proposal *p = parse(ctx, doc_with_items("", "[{\"description\": \"a\", \"unit_price\": \"1\"},"
-                                                  " {\"description\": \"huge\", \"quantity\": \"1000000000\","
-                                                  " \"unit_price\": \"90000000000\"}]"));
+  kam_proposal *p =
+      parse(ctx, doc_with_items("", "[{\"description\": \"a\", \"unit_price\": \"1\"},"
+                                    " {\"description\": \"huge\", \"quantity\": \"1000000000\","
+                                    " \"unit_price\": \"90000000000\"}]"));
   kam_totals t;
   kam_value *v = NULL;
   kam_test_sink s;
@@ -610,14 +619,17 @@ static void test_missing_parts(void **state) {
   } cases[] = {
       {"{}", "missing client.name, issued, valid_days, items"},
       {"{\"client\": {\"name\": \"c\"}}", "missing issued, valid_days, items"},
-      {"{\"client\": {\"context\": \"only context\"}, \"issued\": \"2026-01-01\", \"valid_days\": 5,"
+      {"{\"client\": {\"context\": \"only context\"}, \"issued\": \"2026-01-01\", \"valid_days\": "
+       "5,"
        " \"items\": [{\"description\": \"a\"}]}",
        "missing client.name"},
       {"{\"client\": {\"name\": \"c\"}, \"valid_days\": 5, \"items\": [{\"description\": \"a\"}]}",
        "missing issued"},
-      {"{\"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\", \"items\": [{\"description\": \"a\"}]}",
+      {"{\"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\", \"items\": [{\"description\": "
+       "\"a\"}]}",
        "missing valid_days"},
-      {"{\"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\", \"valid_days\": 5}", "missing items"},
+      {"{\"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\", \"valid_days\": 5}",
+       "missing items"},
       {"{\"issued\": \"2026-01-01\", \"valid_days\": 5}", "missing client.name, items"},
   };
   size_t i;
@@ -684,7 +696,8 @@ static const char *model_string(const kam_value *v, const char *path) {
     } else {
       size_t n = 0;
       if (*q == '.') q++;
-      while (q[n] && q[n] != '.' && q[n] != '[') n++;
+      while (q[n] && q[n] != '.' && q[n] != '[')
+        n++;
       v = kam_value_get(v, q, n);
       q += n;
     }
@@ -696,7 +709,8 @@ static const char *model_string(const kam_value *v, const char *path) {
 
 static void assert_model(const kam_value *m, const char *path, const char *expected) {
   const char *got = model_string(m, path);
-  if (!got || strcmp(got, expected)) fail_msg("%s: '%s', wanted '%s'", path, got ? got : "(none)", expected);
+  if (!got || strcmp(got, expected))
+    fail_msg("%s: '%s', wanted '%s'", path, got ? got : "(none)", expected);
 }
 
 static void test_model_of_sample(void **state) {
@@ -716,12 +730,18 @@ static void test_model_of_sample(void **state) {
   assert_model(m, "validity", "Предложение действительно до 27.12.2026");
   assert_model(m, "totals.total.minor", "1220669900");
   assert_model(m, "totals.total.amount", "12206699.00");
-  assert_model(m, "totals.total.text", "12\xC2\xA0" "206\xC2\xA0" "699,00\xC2\xA0₽");
+  assert_model(m, "totals.total.text",
+               "12\xC2\xA0"
+               "206\xC2\xA0"
+               "699,00\xC2\xA0₽");
   assert_model(m, "totals.vat_rates[0].rate.text", "22\xC2\xA0%");
   assert_model(m, "totals.vat_rates[0].vat.minor", "117104900");
-  assert_model(m, "amount_in_words",
-               "Двенадцать миллионов двести шесть тысяч шестьсот девяносто девять рублей 00 копеек");
-  assert_model(m, "items[0].quantity.text", "12\xC2\xA0" "400");
+  assert_model(
+      m, "amount_in_words",
+      "Двенадцать миллионов двести шесть тысяч шестьсот девяносто девять рублей 00 копеек");
+  assert_model(m, "items[0].quantity.text",
+               "12\xC2\xA0"
+               "400");
   assert_model(m, "items[6].quantity.text", "320,5");
   assert_model(m, "items[6].quantity.value", "320.5");
   assert_model(m, "items[6].net.minor", "124995000");
@@ -733,7 +753,9 @@ static void test_model_of_sample(void **state) {
   assert_model(m, "optional_items[1].total.minor", "140300000");
   assert_model(m, "has_optional", "true");
   assert_model(m, "figures[1].text", "12,5\xC2\xA0п. п.");
-  assert_model(m, "figures[4].text", "410\xC2\xA0" "000");
+  assert_model(m, "figures[4].text",
+               "410\xC2\xA0"
+               "000");
   assert_model(m, "figures[0].text", "9 дней вместо 21");
   assert_model(m, "finance.convention", "t0");
   assert_int_equal(kam_npv(&npv, 0.16, flows, 5, KAM_NPV_T0), KAM_OK);
@@ -743,7 +765,11 @@ static void test_model_of_sample(void **state) {
   assert_model(m, "finance.payback.text", "2,6\xC2\xA0года");
   assert_model(m, "finance.flows[0].amount.minor", "-1680000000");
   assert_model(m, "references[0].contact.name", "Елена Викторовна Журавлёва");
-  assert_int_equal(kam_value_type(kam_value_get(kam_value_get(kam_value_at(kam_value_get(m, "references", 10), 2), "contact", 7), "email", 5)), KAM_VALUE_NULL);
+  assert_int_equal(
+      kam_value_type(kam_value_get(
+          kam_value_get(kam_value_at(kam_value_get(m, "references", 10), 2), "contact", 7), "email",
+          5)),
+      KAM_VALUE_NULL);
   kam_value_free(m);
   free(json);
   kam_proposal_free(p);
@@ -756,7 +782,8 @@ static void test_model_english(void **state) {
       ctx, "{\"lang\": \"en\", \"currency\": \"USD\", \"client\": {\"name\": \"ACME\"},"
            " \"issued\": \"2026-11-27\", \"valid_days\": 30,"
            " \"cash_flows\": {\"rate\": 0.1, \"values\": [-1000, 600, 600], \"period\": \"month\"},"
-           " \"items\": [{\"description\": \"Seat\", \"quantity\": \"1234.5\", \"unit_price\": \"1000\"}]}");
+           " \"items\": [{\"description\": \"Seat\", \"quantity\": \"1234.5\", \"unit_price\": "
+           "\"1000\"}]}");
   kam_value *m = NULL;
   (void)state;
   assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
@@ -765,7 +792,8 @@ static void test_model_english(void **state) {
   assert_model(m, "totals.total.text", "$1,234,500.00");
   assert_model(m, "items[0].quantity.text", "1,234.5");
   assert_model(m, "totals.no_vat", "true");
-  assert_model(m, "amount_in_words", "One million two hundred thirty-four thousand five hundred dollars and 00 cents");
+  assert_model(m, "amount_in_words",
+               "One million two hundred thirty-four thousand five hundred dollars and 00 cents");
   assert_model(m, "finance.payback.text", "1.9 months");
   assert_model(m, "finance.irr.text", "13.1%");
   assert_model(m, "labels.total_due", "Total due");
@@ -803,19 +831,21 @@ static void test_blocks_follow_dmu_emphasis(void **state) {
   kam_dmu *d = NULL;
   kam_stakeholder s;
   (void)state;
-  assert_string_equal(first_block("[{\"name\": \"F\", \"title\": \"Финансовый директор\", \"influence\": 0.9},"
-                                  " {\"name\": \"T\", \"title\": \"CTO\", \"influence\": 0.8},"
-                                  " {\"name\": \"E\", \"title\": \"CEO\", \"influence\": 0.3}]",
-                                  NULL),
-                      "analytical");
+  assert_string_equal(
+      first_block("[{\"name\": \"F\", \"title\": \"Финансовый директор\", \"influence\": 0.9},"
+                  " {\"name\": \"T\", \"title\": \"CTO\", \"influence\": 0.8},"
+                  " {\"name\": \"E\", \"title\": \"CEO\", \"influence\": 0.3}]",
+                  NULL),
+      "analytical");
   assert_string_equal(first_block("[{\"name\": \"E\", \"role\": \"executive\", \"influence\": 1},"
                                   " {\"name\": \"F\", \"role\": \"finance\", \"influence\": 0.2}]",
                                   NULL),
                       "authority");
-  assert_string_equal(first_block("[{\"name\": \"H\", \"title\": \"HR director\", \"influence\": 0.9,"
-                                  " \"traits\": {\"dominance\": 0.1, \"people\": 0.95, \"detail\": 0.2}}]",
-                                  NULL),
-                      "relational");
+  assert_string_equal(
+      first_block("[{\"name\": \"H\", \"title\": \"HR director\", \"influence\": 0.9,"
+                  " \"traits\": {\"dominance\": 0.1, \"people\": 0.95, \"detail\": 0.2}}]",
+                  NULL),
+      "relational");
   /* No stakeholders: the default order. */
   assert_string_equal(first_block("[]", NULL), "authority");
   /* A DMU passed in wins over the document's stakeholders. */
@@ -827,8 +857,9 @@ static void test_blocks_follow_dmu_emphasis(void **state) {
   s.influence = 1;
   s.traits[0] = s.traits[1] = s.traits[2] = NAN;
   assert_int_equal(kam_dmu_add(d, &s), KAM_OK);
-  assert_string_equal(first_block("[{\"name\": \"E\", \"role\": \"executive\", \"influence\": 1}]", d),
-                      "analytical");
+  assert_string_equal(
+      first_block("[{\"name\": \"E\", \"role\": \"executive\", \"influence\": 1}]", d),
+      "analytical");
   kam_dmu_free(d);
   kam_ctx_free(ctx);
 }
@@ -862,7 +893,10 @@ static void test_validity_is_last_everywhere(void **state) {
       /* Every part is there, in the assembly order. */
       if (formats[f] != KAM_FORMAT_JSON) {
         const char *team = strstr(out, "Анна Сергеевна Белова");
-        const char *price = strstr(out, l == 0 ? "12\xC2\xA0" "206\xC2\xA0" "699,00" : "12,206,699.00");
+        const char *price = strstr(out, l == 0 ? "12\xC2\xA0"
+                                                 "206\xC2\xA0"
+                                                 "699,00"
+                                               : "12,206,699.00");
         const char *client = strstr(out, "Волга-Ритейл");
         assert_non_null(team);
         assert_non_null(price);
@@ -880,30 +914,39 @@ static void test_validity_is_last_everywhere(void **state) {
 /* Every user-text field of the document, each with a hostile value carrying its own tag. */
 static const char hostile_doc[] =
     "{\"title\": \"<script>T</script>\\\"'&\","
-    " \"seller\": {\"name\": \"<script>SN</script>\\\"'&\", \"details\": \"<script>SD</script>\\\"'&\"},"
-    " \"client\": {\"name\": \"<script>CN</script>\\\"'&\", \"context\": \"<script>CC</script>\\\"'&\"},"
+    " \"seller\": {\"name\": \"<script>SN</script>\\\"'&\", \"details\": "
+    "\"<script>SD</script>\\\"'&\"},"
+    " \"client\": {\"name\": \"<script>CN</script>\\\"'&\", \"context\": "
+    "\"<script>CC</script>\\\"'&\"},"
     " \"summary\": \"<script>SU</script>\\\"'&\", \"exclusive\": \"<script>EX</script>\\\"'&\","
     " \"issued\": \"2026-11-27\", \"valid_days\": 30,"
-    " \"arguments\": [{\"style\": \"authority\", \"title\": \"<script>AT</script>\\\"'&\", \"text\": \"<script>AX</script>\\\"'&\"},"
+    " \"arguments\": [{\"style\": \"authority\", \"title\": \"<script>AT</script>\\\"'&\", "
+    "\"text\": \"<script>AX</script>\\\"'&\"},"
     "  {\"style\": \"relational\", \"text\": \"<script>RX</script>\\\"'&\"},"
     "  {\"style\": \"analytical\", \"text\": \"<script>NX</script>\\\"'&\"}],"
-    " \"references\": [{\"company\": \"<script>RC</script>\\\"'&\", \"project\": \"<script>RP</script>\\\"'&\","
-    "  \"result\": \"<script>RR</script>\\\"'&\", \"contact\": {\"name\": \"<script>KN</script>\\\"'&\","
-    "  \"position\": \"<script>KP</script>\\\"'&\", \"phone\": \"<script>KT</script>\\\"'&\", \"email\": \"<script>KE</script>\\\"'&\"}}],"
-    " \"figures\": [{\"label\": \"<script>FL</script>\\\"'&\", \"value\": \"<script>FV</script>\\\"'&\","
+    " \"references\": [{\"company\": \"<script>RC</script>\\\"'&\", \"project\": "
+    "\"<script>RP</script>\\\"'&\","
+    "  \"result\": \"<script>RR</script>\\\"'&\", \"contact\": {\"name\": "
+    "\"<script>KN</script>\\\"'&\","
+    "  \"position\": \"<script>KP</script>\\\"'&\", \"phone\": \"<script>KT</script>\\\"'&\", "
+    "\"email\": \"<script>KE</script>\\\"'&\"}}],"
+    " \"figures\": [{\"label\": \"<script>FL</script>\\\"'&\", \"value\": "
+    "\"<script>FV</script>\\\"'&\","
     "  \"unit\": \"<script>FU</script>\\\"'&\"}],"
     " \"cash_flows\": {\"rate\": 0.1, \"values\": [-10, 20]},"
-    " \"items\": [{\"sku\": \"<script>IS</script>\\\"'&\", \"description\": \"<script>ID</script>\\\"'&\","
-    "  \"unit\": \"<script>IU</script>\\\"'&\", \"section\": \"<script>IX</script>\\\"'&\", \"discount_percent\": 1,"
+    " \"items\": [{\"sku\": \"<script>IS</script>\\\"'&\", \"description\": "
+    "\"<script>ID</script>\\\"'&\","
+    "  \"unit\": \"<script>IU</script>\\\"'&\", \"section\": \"<script>IX</script>\\\"'&\", "
+    "\"discount_percent\": 1,"
     "  \"vat_percent\": 10},"
     "  {\"description\": \"<script>OD</script>\\\"'&\", \"optional\": true, \"unit_price\": 1}],"
-    " \"team\": [{\"name\": \"<script>MN</script>\\\"'&\", \"position\": \"<script>MP</script>\\\"'&\","
+    " \"team\": [{\"name\": \"<script>MN</script>\\\"'&\", \"position\": "
+    "\"<script>MP</script>\\\"'&\","
     "  \"phone\": \"<script>MT</script>\\\"'&\", \"email\": \"<script>ME</script>\\\"'&\"}],"
     " \"terms\": \"<script>TE</script>\\\"'&\"}";
-static const char *const hostile_tags[] = {"T",  "SN", "SD", "CN", "CC", "SU", "EX", "AT", "AX",
-                                           "RX", "NX", "RC", "RP", "RR", "KN", "KP", "KT", "KE",
-                                           "FL", "FV", "FU", "IS", "ID", "IU", "IX", "OD", "MN",
-                                           "MP", "MT", "ME", "TE"};
+static const char *const hostile_tags[] = {
+    "T",  "SN", "SD", "CN", "CC", "SU", "EX", "AT", "AX", "RX", "NX", "RC", "RP", "RR", "KN", "KP",
+    "KT", "KE", "FL", "FV", "FU", "IS", "ID", "IU", "IX", "OD", "MN", "MP", "MT", "ME", "TE"};
 
 static void test_html_escapes_every_user_field(void **state) {
   kam_ctx *ctx = new_ctx();
@@ -919,7 +962,8 @@ static void test_html_escapes_every_user_field(void **state) {
     assert_null(strstr(html, "\"'&"));
     for (i = 0; i < sizeof hostile_tags / sizeof hostile_tags[0]; i++) {
       char want[96];
-      snprintf(want, sizeof want, "&lt;script&gt;%s&lt;/script&gt;&quot;&#39;&amp;", hostile_tags[i]);
+      snprintf(want, sizeof want, "&lt;script&gt;%s&lt;/script&gt;&quot;&#39;&amp;",
+               hostile_tags[i]);
       if (!strstr(html, want)) fail_msg("field %s is not in the HTML escaped", hostile_tags[i]);
     }
     /* No external resources. */
@@ -963,13 +1007,17 @@ static void test_render_template_and_json(void **state) {
   kam_template *t = NULL;
   kam_test_sink s;
   kam_value *v = NULL;
-  static const char src[] = "{{client.name}}|{{totals.total.text}}|{{#blocks}}{{style}},{{/blocks}}|{{validity}}";
+  static const char src[] =
+      "{{client.name}}|{{totals.total.text}}|{{#blocks}}{{style}},{{/blocks}}|{{validity}}";
   (void)state;
   assert_int_equal(kam_template_compile(&t, ctx, src, sizeof src - 1), KAM_OK);
   memset(&s, 0, sizeof s);
   assert_int_equal(kam_proposal_render_template(p, t, kam_test_sink_write, &s), KAM_OK);
-  assert_string_equal(s.data, "АО «Волга-Ритейл»|12\xC2\xA0" "206\xC2\xA0" "699,00\xC2\xA0₽|"
-                              "analytical,authority,relational,|Предложение действительно до 27.12.2026");
+  assert_string_equal(s.data,
+                      "АО «Волга-Ритейл»|12\xC2\xA0"
+                      "206\xC2\xA0"
+                      "699,00\xC2\xA0₽|"
+                      "analytical,authority,relational,|Предложение действительно до 27.12.2026");
   kam_test_sink_free(&s);
   assert_int_equal(kam_proposal_render_template(p, NULL, kam_test_sink_write, &s), KAM_EINVAL);
   assert_int_equal(kam_proposal_render_template(p, t, NULL, &s), KAM_EINVAL);
@@ -1031,7 +1079,8 @@ static const char compact_doc[] =
     " \"figures\": [{\"label\": \"f\", \"value\": 1.5, \"unit\": \"%\"}],"
     " \"cash_flows\": {\"rate\": 0.1, \"values\": [-10, 6, 7]},"
     " \"items\": [{\"sku\": \"k\", \"description\": \"i\", \"unit\": \"u\", \"quantity\": \"2.5\","
-    "  \"unit_price\": \"10.01\", \"discount_percent\": \"5\", \"vat_percent\": \"20\", \"section\": \"A\"},"
+    "  \"unit_price\": \"10.01\", \"discount_percent\": \"5\", \"vat_percent\": \"20\", "
+    "\"section\": \"A\"},"
     "  {\"description\": \"j\", \"unit_price\": \"1\", \"section\": \"B\"},"
     "  {\"description\": \"o\", \"unit_price\": \"3\", \"optional\": true}],"
     " \"team\": [{\"name\": \"M\", \"email\": \"m@x\"}],"
@@ -1057,16 +1106,20 @@ static void oom_loop(int op) {
     int rc;
     memset(&s, 0, sizeof s);
     ta.fail_at = ta.calls + fail_at;
-    if (op == 0) rc = kam_proposal_to_value(&v, p);
-    else if (op == 5) rc = kam_proposal_write_json(p, kam_test_sink_write, &s);
-    else rc = kam_proposal_render(p, op, kam_test_sink_write, &s);
+    if (op == 0)
+      rc = kam_proposal_to_value(&v, p);
+    else if (op == 5)
+      rc = kam_proposal_write_json(p, kam_test_sink_write, &s);
+    else
+      rc = kam_proposal_render(p, op, kam_test_sink_write, &s);
     ta.fail_at = 0;
     kam_value_free(v);
     kam_test_sink_free(&s);
     assert_int_equal(ta.blocks, blocks);
     assert_doc(p, before);
     if (rc == KAM_OK) break;
-    if (rc != KAM_ENOMEM) fail_msg("op %d, fail at %zu: %d %s", op, fail_at, rc, kam_ctx_errmsg(ctx));
+    if (rc != KAM_ENOMEM)
+      fail_msg("op %d, fail at %zu: %d %s", op, fail_at, rc, kam_ctx_errmsg(ctx));
   }
   assert_true(fail_at > (op == 5 ? 5u : 200u));
   free(before);
@@ -1082,7 +1135,8 @@ static void test_oom_to_value(void **state) {
 static void test_oom_render(void **state) {
   size_t f;
   (void)state;
-  for (f = 0; f < sizeof formats / sizeof formats[0]; f++) oom_loop(formats[f]);
+  for (f = 0; f < sizeof formats / sizeof formats[0]; f++)
+    oom_loop(formats[f]);
   oom_loop(5);
 }
 
@@ -1167,12 +1221,12 @@ static void test_write_failure_at_every_call(void **state) {
 
 static void test_internal_decimal_canon(void **state) {
   static const char *const cases[][2] = {
-      {"2.5", "2.5"},     {"2,50", "2.5"},   {"007", "7"},      {"-0", "0"},
-      {"1e3", "1000"},    {"1.5E-2", "0.015"}, {"+12.000", "12"}, {"0.000", "0"},
-      {"-3.10", "-3.1"},  {"12345e-5", "0.12345"}, {"1.2e1", "12"}, {"0e999999", "0"},
+      {"2.5", "2.5"},    {"2,50", "2.5"},         {"007", "7"},      {"-0", "0"},
+      {"1e3", "1000"},   {"1.5E-2", "0.015"},     {"+12.000", "12"}, {"0.000", "0"},
+      {"-3.10", "-3.1"}, {"12345e-5", "0.12345"}, {"1.2e1", "12"},   {"0e999999", "0"},
   };
-  static const char *const bad[] = {"", "-", ".5", "5.", "1e", "1e+", "1 000", "abc", "1.2.3",
-                                    "1e30", "1e-30", "0x10"};
+  static const char *const bad[] = {"",      "-",   ".5",    "5.",   "1e",    "1e+",
+                                    "1 000", "abc", "1.2.3", "1e30", "1e-30", "0x10"};
   char out[KAM__DEC_CAP];
   const char *why;
   size_t i;

@@ -191,8 +191,8 @@ static void test_values(void **state) {
   assert_int_equal(kam_template_render(t, obj, NULL, NULL, kam_test_sink_write, &sink), KAM_OK);
   assert_int_equal(sink.len, strlen("0.30000000000000004|1.1|1e+300|-9223372036854775808|") + 3 +
                                  strlen("|-0.5|100"));
-  assert_memory_equal(sink.data, "0.30000000000000004|1.1|1e+300|-9223372036854775808|a\0b|-0.5|100",
-                      sink.len);
+  assert_memory_equal(
+      sink.data, "0.30000000000000004|1.1|1e+300|-9223372036854775808|a\0b|-0.5|100", sink.len);
   kam_test_sink_free(&sink);
   /* NULL data renders as null. */
   assert_int_equal(kam_template_render(t, NULL, NULL, NULL, kam_test_sink_write, &sink), KAM_OK);
@@ -299,8 +299,8 @@ static void test_inheritance_extra(void **state) {
   /* A partial inside a parent sees the arguments too (a partial is a parent without any). */
   expect_p("{{<page}}{{$t}}Hello{{/t}}{{/page}}", "{}", parts, "<h1>Hello</h1>\npage body");
   /* Blocks nested in sections of the argument list are ignored, like text there. */
-  expect_p("{{<title}}{{#x}}{{$t}}no{{/t}}{{/x}}{{$t}}yes{{/t}}{{/title}}", "{\"x\":true}",
-           parts, "<h1>yes</h1>\n");
+  expect_p("{{<title}}{{#x}}{{$t}}no{{/t}}{{/x}}{{$t}}yes{{/t}}{{/title}}", "{\"x\":true}", parts,
+           "<h1>yes</h1>\n");
   /* Dynamic parent. */
   expect_p("{{<*which}}{{$t}}dyn{{/t}}{{/*which}}", "{\"which\":\"title\"}", parts,
            "<h1>dyn</h1>\n");
@@ -324,12 +324,14 @@ static void test_compile_errors(void **state) {
                        "line 2, column 3: unclosed tag: no closing \"}}}\"");
   expect_compile_error("Привет, {{#a}}\n{{b}}", KAM_EPARSE,
                        "line 1, column 9: unclosed section: no close tag for \"a\"");
-  expect_compile_error("{{#a}}\n  {{#b}}\n  {{/a}}\n{{/b}}", KAM_EPARSE,
-                       "line 3, column 3: \"a\" does not close \"#b\" (opened at line 2, column 3)");
+  expect_compile_error(
+      "{{#a}}\n  {{#b}}\n  {{/a}}\n{{/b}}", KAM_EPARSE,
+      "line 3, column 3: \"a\" does not close \"#b\" (opened at line 2, column 3)");
   expect_compile_error("x\n{{/a}}", KAM_EPARSE,
                        "line 2, column 1: close tag without an open section: \"a\"");
-  expect_compile_error("{{=<% %>=}}\n<%#a%>\n<%/b%>", KAM_EPARSE,
-                       "line 3, column 1: \"b\" does not close \"#a\" (opened at line 2, column 1)");
+  expect_compile_error(
+      "{{=<% %>=}}\n<%#a%>\n<%/b%>", KAM_EPARSE,
+      "line 3, column 1: \"b\" does not close \"#a\" (opened at line 2, column 1)");
   expect_compile_error("{{= | =}}", KAM_EPARSE,
                        "line 1, column 1: bad set-delimiter tag: want two delimiters like "
                        "{{=<% %>=}}, got \"|\"");
@@ -350,12 +352,15 @@ static void test_compile_errors(void **state) {
   expect_compile_error("{{.a}}", KAM_EPARSE,
                        "line 1, column 1: empty part in the dotted name \".a\"");
   expect_compile_error("{{>*}}", KAM_EPARSE, "line 1, column 1: empty tag name");
-  expect_compile_error("{{<p}}{{$b}}{{/p}}", KAM_EPARSE,
-                       "line 1, column 13: \"p\" does not close \"$b\" (opened at line 1, column 7)");
-  expect_compile_error("{{<*p}}{{/*q}}", KAM_EPARSE,
-                       "line 1, column 8: \"q\" does not close \"<p\" (opened at line 1, column 1)");
-  expect_compile_error("{{#p}}{{/*p}}", KAM_EPARSE,
-                       "line 1, column 7: \"p\" does not close \"#p\" (opened at line 1, column 1)");
+  expect_compile_error(
+      "{{<p}}{{$b}}{{/p}}", KAM_EPARSE,
+      "line 1, column 13: \"p\" does not close \"$b\" (opened at line 1, column 7)");
+  expect_compile_error(
+      "{{<*p}}{{/*q}}", KAM_EPARSE,
+      "line 1, column 8: \"q\" does not close \"<p\" (opened at line 1, column 1)");
+  expect_compile_error(
+      "{{#p}}{{/*p}}", KAM_EPARSE,
+      "line 1, column 7: \"p\" does not close \"#p\" (opened at line 1, column 1)");
   expect_compile_error("{{!unclosed comment", KAM_EPARSE,
                        "line 1, column 1: unclosed tag: no closing \"}}\"");
   /* Partial errors name the partial. */
@@ -416,9 +421,11 @@ static char *nested_sections(int depth) {
   size_t cap = (size_t)depth * 16 + 16, n = 0;
   char *s = (char *)malloc(cap);
   int i;
-  for (i = 0; i < depth; i++) n += (size_t)snprintf(s + n, cap - n, "{{#t}}");
+  for (i = 0; i < depth; i++)
+    n += (size_t)snprintf(s + n, cap - n, "{{#t}}");
   n += (size_t)snprintf(s + n, cap - n, "x");
-  for (i = 0; i < depth; i++) n += (size_t)snprintf(s + n, cap - n, "{{/t}}");
+  for (i = 0; i < depth; i++)
+    n += (size_t)snprintf(s + n, cap - n, "{{/t}}");
   return s;
 }
 
@@ -484,8 +491,9 @@ static void test_partial_recursion(void **state) {
   assert_int_equal(render_p(&out, "{{>a}}", "{\"t\":true}", pair), KAM_ELIMIT);
   free(out);
   /* Recursion that the data ends is fine. */
-  expect_p("{{>node}}", "{\"name\":\"r\",\"kids\":[{\"name\":\"a\",\"kids\":[]},"
-                        "{\"name\":\"b\",\"kids\":[{\"name\":\"c\",\"kids\":[]}]}]}",
+  expect_p("{{>node}}",
+           "{\"name\":\"r\",\"kids\":[{\"name\":\"a\",\"kids\":[]},"
+           "{\"name\":\"b\",\"kids\":[{\"name\":\"c\",\"kids\":[]}]}]}",
            tree, "r(a()b(c()))");
 }
 
@@ -767,8 +775,7 @@ static const char *const big_tpl =
     "{{/rows}}\n"
     "{{f}} {{#f}}sec {{n}}{{/f}} {{<layout}}{{$b}}B{{/b}}{{/layout}}\n";
 
-static int big_partials(void *ud, const char *name, size_t len, const char **src,
-                        size_t *src_len) {
+static int big_partials(void *ud, const char *name, size_t len, const char **src, size_t *src_len) {
   (void)ud;
   if (len == 3 && memcmp(name, "row", 3) == 0) {
     *src = "<tr>\n  <td>{{n}}</td><td>{{s}}</td>\n</tr>\n";
@@ -795,8 +802,8 @@ static kam_value *big_data(kam_ctx *ctx, int rows) {
     assert_int_equal(kam_value_new_object(&row, ctx), KAM_OK);
     assert_int_equal(kam_value_new_int(&v, ctx, i), KAM_OK);
     assert_int_equal(kam_value_object_set(row, "n", 1, v), KAM_OK);
-    assert_int_equal(kam_value_new_string(&v, ctx, "Товар <A&B> \"x\"", strlen("Товар <A&B> \"x\"")),
-                     KAM_OK);
+    assert_int_equal(
+        kam_value_new_string(&v, ctx, "Товар <A&B> \"x\"", strlen("Товар <A&B> \"x\"")), KAM_OK);
     assert_int_equal(kam_value_object_set(row, "s", 1, v), KAM_OK);
     assert_int_equal(kam_value_array_push(list, row), KAM_OK);
   }
@@ -979,16 +986,16 @@ static void test_compiled_form(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_escaping),          cmocka_unit_test(test_values),
-      cmocka_unit_test(test_truthiness),        cmocka_unit_test(test_names),
-      cmocka_unit_test(test_standalone),        cmocka_unit_test(test_inheritance_extra),
-      cmocka_unit_test(test_compile_errors),    cmocka_unit_test(test_api_misuse),
-      cmocka_unit_test(test_nesting_limits),    cmocka_unit_test(test_partial_recursion),
-      cmocka_unit_test(test_step_limit),        cmocka_unit_test(test_partial_cache),
-      cmocka_unit_test(test_many_partials),     cmocka_unit_test(test_lambdas),
-      cmocka_unit_test(test_reentrant_render),  cmocka_unit_test(test_oom_compile),
-      cmocka_unit_test(test_oom_render),        cmocka_unit_test(test_write_failures),
-      cmocka_unit_test(test_partial_failures),  cmocka_unit_test(test_compiled_form),
+      cmocka_unit_test(test_escaping),         cmocka_unit_test(test_values),
+      cmocka_unit_test(test_truthiness),       cmocka_unit_test(test_names),
+      cmocka_unit_test(test_standalone),       cmocka_unit_test(test_inheritance_extra),
+      cmocka_unit_test(test_compile_errors),   cmocka_unit_test(test_api_misuse),
+      cmocka_unit_test(test_nesting_limits),   cmocka_unit_test(test_partial_recursion),
+      cmocka_unit_test(test_step_limit),       cmocka_unit_test(test_partial_cache),
+      cmocka_unit_test(test_many_partials),    cmocka_unit_test(test_lambdas),
+      cmocka_unit_test(test_reentrant_render), cmocka_unit_test(test_oom_compile),
+      cmocka_unit_test(test_oom_render),       cmocka_unit_test(test_write_failures),
+      cmocka_unit_test(test_partial_failures), cmocka_unit_test(test_compiled_form),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

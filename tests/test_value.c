@@ -173,13 +173,13 @@ static void test_object(void **state) {
   assert_int_equal(kam_value_new_object(&obj, ctx), KAM_OK);
   assert_int_equal(kam_value_type(obj), KAM_VALUE_OBJECT);
   assert_null(kam_value_get(obj, "a", 1));
-  /* Past KAM__INDEX_MIN members the hash index takes over; check both regimes. */
+  /* Past KAM__INDEX_MIN members the hash index takes over; check both regimes and the switch. */
   for (i = 0; i < 1000; i++) {
     int n = snprintf(key, sizeof key, "key%d", i);
     assert_int_equal(kam_value_new_int(&item, ctx, i), KAM_OK);
     assert_int_equal(kam_value_object_set(obj, key, (size_t)n, item), KAM_OK);
     assert_int_equal(kam_value_length(obj), (size_t)i + 1);
-    if (i == 5 || i == 9 || i == 999) {
+    if (i == 5 || i == KAM__INDEX_MIN - 1 || i == KAM__INDEX_MIN || i == 999) {
       int j;
       for (j = 0; j <= i; j++) {
         int m = snprintf(key, sizeof key, "key%d", j);

@@ -1,22 +1,22 @@
 /* lkam_proposal.c - commercial proposals (kam/proposal.h) for Lua:
  *
  *   local p = kam.Proposal.from_json(text)         -- or kam.Proposal.from_table(t), kam.Proposal()
- *   p:render("html")                               -- "html" (default), "markdown"/"md", "text"/"txt", "json"
- *   p:render_template("{{client.name}}: {{totals.total.text}}")
- *   p:totals()   --> {gross = "12088950.00", ..., total = "12206699.00", optional_total = "...",
- *                     minor = {gross = 1208895000, ...}}     (exact decimal strings, major units)
- *   p:model()    --> the assembled document model (kam_proposal_to_value) as Lua tables
- *   p:to_json(), p:to_table(), p:check(), p:is_complete(), p:count(part), p:clear(part)
- *   p:set_lang(s), p:set_currency(s), p:set_title(s), p:set_summary(s), p:set_exclusive(s),
- *   p:set_terms(s), p:set_seller(name, details), p:set_client(name, context),
- *   p:set_issued("2026-11-27" | days), p:set_valid_days(n), p:set_prices_include_vat(bool),
- *   p:set_rounding("line" | "total"), p:set_cash_flows{rate =, values = {...}, period =} | nil,
- *   p:add_argument{style =, title =, text =}, p:add_reference{company =, project =, result =,
- *   contact = {name =, position =, phone =, email =}}, p:add_figure{label =, value =, unit =},
- *   p:add_item{description =, quantity =, unit_price =, sku =, unit =, discount_percent =,
- *   vat_percent =, optional =, section =}, p:add_team_member{name =, position =, phone =, email =},
- *   p:add_stakeholder{name =, title =, role =, email =, phone =, influence =, attitude =,
- *   buying_roles = {...}, traits = {dominance =, people =, detail =}}, p:set_dmu(kam.DMU() | nil)
+ *   p:render("html")                               -- "html" (default), "markdown"/"md",
+ * "text"/"txt", "json" p:render_template("{{client.name}}: {{totals.total.text}}") p:totals()   -->
+ * {gross = "12088950.00", ..., total = "12206699.00", optional_total = "...", minor = {gross =
+ * 1208895000, ...}}     (exact decimal strings, major units) p:model()    --> the assembled
+ * document model (kam_proposal_to_value) as Lua tables p:to_json(), p:to_table(), p:check(),
+ * p:is_complete(), p:count(part), p:clear(part) p:set_lang(s), p:set_currency(s), p:set_title(s),
+ * p:set_summary(s), p:set_exclusive(s), p:set_terms(s), p:set_seller(name, details),
+ * p:set_client(name, context), p:set_issued("2026-11-27" | days), p:set_valid_days(n),
+ * p:set_prices_include_vat(bool), p:set_rounding("line" | "total"), p:set_cash_flows{rate =, values
+ * = {...}, period =} | nil, p:add_argument{style =, title =, text =}, p:add_reference{company =,
+ * project =, result =, contact = {name =, position =, phone =, email =}}, p:add_figure{label =,
+ * value =, unit =}, p:add_item{description =, quantity =, unit_price =, sku =, unit =,
+ * discount_percent =, vat_percent =, optional =, section =}, p:add_team_member{name =, position =,
+ * phone =, email =}, p:add_stakeholder{name =, title =, role =, email =, phone =, influence =,
+ * attitude =, buying_roles = {...}, traits = {dominance =, people =, detail =}},
+ * p:set_dmu(kam.DMU() | nil)
  *
  * unit_price: a string in major units ("1000.00", exact) or an integer in minor units; floats
  * are refused (money is never binary floating point). Quantities and percents: strings or
@@ -258,7 +258,8 @@ static int l_totals(lua_State *L) {
       digits_rev[n++] = (char)('0' + (int)(mag % 10));
       mag /= 10;
     } while (mag);
-    while (n <= digits) digits_rev[n++] = '0';
+    while (n <= digits)
+      digits_rev[n++] = '0';
     if (values[i] < 0) text[o++] = '-';
     for (k = n; k > 0; k--) {
       if (k == digits) text[o++] = '.';
@@ -322,12 +323,12 @@ static int l_render_template(lua_State *L) {
 
 /* ---- simple parts ------------------------------------------------------------------------ */
 
-#define TEXT_SETTER(name)                                                        \
-  static int l_set_##name(lua_State *L) {                                        \
-    lproposal *u = check_proposal(L, 1);                                         \
-    check_rc(L, u, kam_proposal_set_##name(u->p, opt_text(L, 2, #name)));        \
-    lua_settop(L, 1);                                                            \
-    return 1;                                                                    \
+#define TEXT_SETTER(name)                                                                          \
+  static int l_set_##name(lua_State *L) {                                                          \
+    lproposal *u = check_proposal(L, 1);                                                           \
+    check_rc(L, u, kam_proposal_set_##name(u->p, opt_text(L, 2, #name)));                          \
+    lua_settop(L, 1);                                                                              \
+    return 1;                                                                                      \
   }
 TEXT_SETTER(lang)
 TEXT_SETTER(currency)
@@ -338,16 +339,18 @@ TEXT_SETTER(terms)
 
 static int l_set_seller(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
-  check_rc(L, u, kam_proposal_set_seller(u->p, opt_text(L, 2, "seller.name"),
-                                         opt_text(L, 3, "seller.details")));
+  check_rc(L, u,
+           kam_proposal_set_seller(u->p, opt_text(L, 2, "seller.name"),
+                                   opt_text(L, 3, "seller.details")));
   lua_settop(L, 1);
   return 1;
 }
 
 static int l_set_client(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
-  check_rc(L, u, kam_proposal_set_client(u->p, opt_text(L, 2, "client.name"),
-                                         opt_text(L, 3, "client.context")));
+  check_rc(L, u,
+           kam_proposal_set_client(u->p, opt_text(L, 2, "client.name"),
+                                   opt_text(L, 3, "client.context")));
   lua_settop(L, 1);
   return 1;
 }
@@ -358,7 +361,8 @@ static int l_set_issued(lua_State *L) {
   if (lua_type(L, 2) == LUA_TSTRING) {
     size_t len;
     const char *s = lua_tolstring(L, 2, &len);
-    if (kam_date_parse(&d, s, len) != KAM_OK) return raise(L, KAM_EINVAL, "issued: not a date YYYY-MM-DD");
+    if (kam_date_parse(&d, s, len) != KAM_OK)
+      return raise(L, KAM_EINVAL, "issued: not a date YYYY-MM-DD");
   } else {
     lua_Integer days = luaL_checkinteger(L, 2);
     if (days < INT32_MIN || days > INT32_MAX) return raise(L, KAM_EINVAL, "issued: out of range");
@@ -380,7 +384,8 @@ static int l_set_valid_days(lua_State *L) {
 
 static int l_set_prices_include_vat(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
-  check_rc(L, u, kam_proposal_set_prices_include_vat(u->p, lua_isnone(L, 2) || lua_toboolean(L, 2)));
+  check_rc(L, u,
+           kam_proposal_set_prices_include_vat(u->p, lua_isnone(L, 2) || lua_toboolean(L, 2)));
   lua_settop(L, 1);
   return 1;
 }
@@ -449,9 +454,12 @@ static int l_add_figure(lua_State *L) {
   f.label = field_text(L, 2, "label");
   f.unit = field_text(L, 2, "unit");
   type = lua_getfield(L, 2, "value");
-  if (type == LUA_TNUMBER) f.value = lua_tonumber(L, -1);
-  else if (type == LUA_TSTRING) f.value_text = field_text(L, 2, "value");
-  else return raise(L, KAM_EINVAL, "value must be a number or a string");
+  if (type == LUA_TNUMBER)
+    f.value = lua_tonumber(L, -1);
+  else if (type == LUA_TSTRING)
+    f.value_text = field_text(L, 2, "value");
+  else
+    return raise(L, KAM_EINVAL, "value must be a number or a string");
   check_rc(L, u, kam_proposal_add_figure(u->p, &f));
   lua_settop(L, 1);
   return 1;
@@ -476,7 +484,8 @@ static int l_set_cash_flows(lua_State *L) {
   period = field_text(L, 2, "period");
   cf.period = period ? name_index(period, periods, 3) : 0;
   if (cf.period < 0) return raise(L, KAM_EINVAL, "period must be year, quarter or month");
-  if (lua_getfield(L, 2, "values") != LUA_TTABLE) return raise(L, KAM_EINVAL, "values must be a table of numbers");
+  if (lua_getfield(L, 2, "values") != LUA_TTABLE)
+    return raise(L, KAM_EINVAL, "values must be a table of numbers");
   cf.values = kam__lua_checknumbers(L, 3, &n); /* index 4 */
   cf.count = n;
   check_rc(L, u, kam_proposal_set_cash_flows(u->p, &cf));
@@ -504,8 +513,9 @@ static int l_add_item(lua_State *L) {
     it.unit_price_text = lua_tostring(L, -1);
   } else if (type == LUA_TNUMBER) {
     if (!lua_isinteger(L, -1))
-      return raise(L, KAM_EINVAL, "unit_price: money is never a float here; give a string in "
-                                  "major units or an integer in minor units");
+      return raise(L, KAM_EINVAL,
+                   "unit_price: money is never a float here; give a string in "
+                   "major units or an integer in minor units");
     it.unit_price = (int64_t)lua_tointeger(L, -1);
   } else if (type != LUA_TNIL) {
     return raise(L, KAM_EINVAL, "unit_price must be a string or an integer");
@@ -533,8 +543,8 @@ static int l_add_team_member(lua_State *L) {
 }
 
 static int l_add_stakeholder(lua_State *L) {
-  static const char *const roles[] = {"unknown", "executive", "finance",    "technical", "hr",
-                                      "procurement", "legal", "operations", "marketing"};
+  static const char *const roles[] = {"unknown",     "executive", "finance",    "technical", "hr",
+                                      "procurement", "legal",     "operations", "marketing"};
   static const char *const buyers[] = {"economic", "user", "technical", "coach"};
   static const char *const traits[] = {"dominance", "people", "detail"};
   lproposal *u = check_proposal(L, 1);
@@ -552,13 +562,16 @@ static int l_add_stakeholder(lua_State *L) {
   role = field_text(L, 2, "role");
   if (role) {
     s.role = name_index(role, roles, 9);
-    if (s.role < 0) return raise(L, KAM_EINVAL, "role is not one of executive, finance, technical, "
-                                                "hr, procurement, legal, operations, marketing, unknown");
+    if (s.role < 0)
+      return raise(L, KAM_EINVAL,
+                   "role is not one of executive, finance, technical, "
+                   "hr, procurement, legal, operations, marketing, unknown");
   }
   s.influence = field_number(L, 2, "influence", NAN);
   {
     double att = field_number(L, 2, "attitude", 0);
-    if (att != floor(att) || att < -100 || att > 100) return raise(L, KAM_EINVAL, "attitude must be an integer");
+    if (att != floor(att) || att < -100 || att > 100)
+      return raise(L, KAM_EINVAL, "attitude must be an integer");
     s.attitude = (int32_t)att;
   }
   if (lua_getfield(L, 2, "buying_roles") == LUA_TTABLE) { /* index 3 */
@@ -576,9 +589,11 @@ static int l_add_stakeholder(lua_State *L) {
     return raise(L, KAM_EINVAL, "buying_roles must be a table of names");
   }
   lua_settop(L, 2);
-  for (i = 0; i < 3; i++) s.traits[i] = NAN;
+  for (i = 0; i < 3; i++)
+    s.traits[i] = NAN;
   if (lua_getfield(L, 2, "traits") == LUA_TTABLE) {
-    for (i = 0; i < 3; i++) s.traits[i] = field_number(L, 3, traits[i], NAN);
+    for (i = 0; i < 3; i++)
+      s.traits[i] = field_number(L, 3, traits[i], NAN);
   } else if (!lua_isnil(L, 3)) {
     return raise(L, KAM_EINVAL, "traits must be a table");
   }
@@ -603,10 +618,10 @@ static int l_set_dmu(lua_State *L) {
 /* ---- parts ------------------------------------------------------------------------------- */
 
 static const char *const part_names[] = {
-    "lang",       "currency", "title",      "seller",       "client",
-    "summary",    "exclusive", "issued",    "valid_days",   "arguments",
-    "references", "figures",  "cash_flows", "items",        "prices_include_vat",
-    "rounding",   "team",     "stakeholders", "terms",      "dmu"};
+    "lang",       "currency",  "title",        "seller",     "client",
+    "summary",    "exclusive", "issued",       "valid_days", "arguments",
+    "references", "figures",   "cash_flows",   "items",      "prices_include_vat",
+    "rounding",   "team",      "stakeholders", "terms",      "dmu"};
 
 static int part_arg(lua_State *L, int idx) {
   int i = name_index(luaL_checkstring(L, idx), part_names, 20);
@@ -656,9 +671,11 @@ static int l_gc(lua_State *L) {
 
 static int l_tostring(lua_State *L) {
   lproposal *u = (lproposal *)luaL_checkudata(L, 1, PROPOSAL_MT);
-  if (!u->p) lua_pushstring(L, "kam.Proposal (closed)");
+  if (!u->p)
+    lua_pushstring(L, "kam.Proposal (closed)");
   else
-    lua_pushfstring(L, "kam.Proposal (%d items%s)", (int)kam_proposal_count(u->p, KAM_PROPOSAL_ITEMS),
+    lua_pushfstring(L, "kam.Proposal (%d items%s)",
+                    (int)kam_proposal_count(u->p, KAM_PROPOSAL_ITEMS),
                     kam_proposal_check(u->p) == KAM_OK ? "" : ", incomplete");
   return 1;
 }
@@ -669,39 +686,38 @@ static int l_call_new(lua_State *L) { /* kam.Proposal() */
 }
 
 void kam__lua_open_proposal(lua_State *L) {
-  static const luaL_Reg methods[] = {
-      {"to_json", l_to_json},
-      {"to_table", l_to_table},
-      {"model", l_model},
-      {"totals", l_totals},
-      {"render", l_render},
-      {"render_template", l_render_template},
-      {"set_lang", l_set_lang},
-      {"set_currency", l_set_currency},
-      {"set_title", l_set_title},
-      {"set_summary", l_set_summary},
-      {"set_exclusive", l_set_exclusive},
-      {"set_terms", l_set_terms},
-      {"set_seller", l_set_seller},
-      {"set_client", l_set_client},
-      {"set_issued", l_set_issued},
-      {"set_valid_days", l_set_valid_days},
-      {"set_prices_include_vat", l_set_prices_include_vat},
-      {"set_rounding", l_set_rounding},
-      {"add_argument", l_add_argument},
-      {"add_reference", l_add_reference},
-      {"add_figure", l_add_figure},
-      {"set_cash_flows", l_set_cash_flows},
-      {"add_item", l_add_item},
-      {"add_team_member", l_add_team_member},
-      {"add_stakeholder", l_add_stakeholder},
-      {"set_dmu", l_set_dmu},
-      {"clear", l_clear},
-      {"count", l_count},
-      {"check", l_check},
-      {"is_complete", l_is_complete},
-      {"close", l_gc},
-      {NULL, NULL}};
+  static const luaL_Reg methods[] = {{"to_json", l_to_json},
+                                     {"to_table", l_to_table},
+                                     {"model", l_model},
+                                     {"totals", l_totals},
+                                     {"render", l_render},
+                                     {"render_template", l_render_template},
+                                     {"set_lang", l_set_lang},
+                                     {"set_currency", l_set_currency},
+                                     {"set_title", l_set_title},
+                                     {"set_summary", l_set_summary},
+                                     {"set_exclusive", l_set_exclusive},
+                                     {"set_terms", l_set_terms},
+                                     {"set_seller", l_set_seller},
+                                     {"set_client", l_set_client},
+                                     {"set_issued", l_set_issued},
+                                     {"set_valid_days", l_set_valid_days},
+                                     {"set_prices_include_vat", l_set_prices_include_vat},
+                                     {"set_rounding", l_set_rounding},
+                                     {"add_argument", l_add_argument},
+                                     {"add_reference", l_add_reference},
+                                     {"add_figure", l_add_figure},
+                                     {"set_cash_flows", l_set_cash_flows},
+                                     {"add_item", l_add_item},
+                                     {"add_team_member", l_add_team_member},
+                                     {"add_stakeholder", l_add_stakeholder},
+                                     {"set_dmu", l_set_dmu},
+                                     {"clear", l_clear},
+                                     {"count", l_count},
+                                     {"check", l_check},
+                                     {"is_complete", l_is_complete},
+                                     {"close", l_gc},
+                                     {NULL, NULL}};
   static const luaL_Reg statics[] = {
       {"new", l_new}, {"from_json", l_from_json}, {"from_table", l_from_table}, {NULL, NULL}};
   if (luaL_newmetatable(L, PROPOSAL_MT)) {

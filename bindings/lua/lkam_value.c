@@ -3,19 +3,24 @@
  *
  * Lua -> kam_value (kam__lua_tovalue):
  * - nil or kam.null -> null; booleans -> bool; integers -> number (exact); floats -> number
- *   (shortest round-trip text; NaN and infinities raise EINVAL); strings -> string (must be
- *   valid UTF-8, else EPARSE);
+ *   (shortest round-trip text; NaN and infinities raise EINVAL); kam.number("12.50") -> number
+ *   with exactly that text; strings -> string (must be valid UTF-8, else EPARSE);
  * - a table marked with kam.array(t) -> array of t[1..#t] (other keys ignored);
- * - an unmarked table whose keys are exactly the integers 1..n (n >= 1) -> array;
- * - any other table (the empty one included) -> object. Keys must be strings or integers
+ * - an unmarked table whose keys are exactly the integers 1..n -> array; the empty table is
+ *   an empty array (falsey in a Mustache section, "[]" in JSON), as Lua data means a list far
+ *   more often than an object there; kam.object(t) marks a table as an object (so kam.object()
+ *   is an empty object), and an empty JSON object decodes to such a marked table;
+ * - any other table -> object. Keys must be strings or integers
  *   (integers become their decimal text); members are sorted by key bytes, since Lua tables
  *   have no order, so the output is deterministic;
  * - functions -> lambdas (below); anything else raises EINVAL. Nesting deeper than 512 tables
  *   (a table that contains itself, for one) raises ELIMIT.
  *
  * kam_value -> Lua (kam__lua_pushvalue): null -> kam.null, bool -> boolean, number -> integer
- * when its text is an integer that fits, else float; string -> string; array -> table marked
- * as an array (so an empty one encodes back as []); object -> table; lambda -> nil.
+ * when its text is an integer that fits, else float (or, with kam.json_decode(text, true), a
+ * kam.number holding the exact text, so amounts like 0.10 survive); string -> string; array
+ * -> table marked as an array (so an empty one encodes back as []); object -> table;
+ * lambda -> nil.
  *
  * Lifetime of converted values and lambdas: kam__lua_tovalue pushes a holder userdata
  * ("kam.ValueHolder") that owns the new tree (and its ctx when none was given), and holds a
@@ -38,6 +43,7 @@
 #define NULL_MT "kam.Null"
 #define ARRAYS_KEY "kam.arrays" /* registry: weak-keyed set of tables marked as arrays */
 #define NULL_KEY "kam.null"     /* registry: the kam.null sentinel */
+#define NUMBER_MT "kam.Number"
 #define MAX_DEPTH 512
 
 typedef struct lambda_ref {
@@ -169,18 +175,22 @@ static int lua_lambda(void *ud, const char *text, size_t len, kam_write_fn out, 
 
 /* ---- Lua -> kam_value -------------------------------------------------------------------- */
 
-static int is_marked_array(lua_State *L, int idx) {
-  int marked;
+/* The marker set maps a table to true (kam.array: an array even when empty) or false
+ * (kam.object: an object even when empty). Returns 1 array, 2 object, 0 unmarked. */
+static int marker_of(lua_State *L, int idx) {
+  int kind;
   lua_getfield(L, LUA_REGISTRYINDEX, ARRAYS_KEY);
   if (!lua_istable(L, -1)) {
     lua_pop(L, 1);
     return 0;
   }
   lua_pushvalue(L, idx);
-  marked = lua_rawget(L, -2) != LUA_TNIL;
+  kind = lua_rawget(L, -2) == LUA_TNIL ? 0 : lua_toboolean(L, -1) ? 1 : 2;
   lua_pop(L, 2);
-  return marked;
+  return kind;
 }
+
+static int is_marked_array(lua_State *L, int idx) { return marker_of(L, idx) == 1; }
 
 static void push_arrays_set(lua_State *L) {
   if (lua_getfield(L, LUA_REGISTRYINDEX, ARRAYS_KEY) == LUA_TTABLE) return;
@@ -229,13 +239,14 @@ static void raise_status(lua_State *L, int status, holder *h) {
 /* Kinds of table. */
 enum { T_ARRAY, T_MARKED, T_OBJECT };
 
-/* Array (keys exactly 1..n, n >= 1), marked array, or object. *n gets the item count. */
+/* Array (keys exactly 1..n, n >= 0), marked array, or object. *n gets the item count. */
 static int table_kind(lua_State *L, int idx, lua_Integer *n) {
   lua_Integer count = 0, max = 0;
   int all_int = 1;
-  if (is_marked_array(L, idx)) {
-    *n = (lua_Integer)lua_rawlen(L, idx);
-    return T_MARKED;
+  switch (marker_of(L, idx)) {
+  case 1: *n = (lua_Integer)lua_rawlen(L, idx); return T_MARKED;
+  case 2: max = -1; break; /* kam.object: never an array */
+  default: break;
   }
   lua_pushnil(L);
   while (lua_next(L, idx)) {
@@ -250,7 +261,8 @@ static int table_kind(lua_State *L, int idx, lua_Integer *n) {
     }
   }
   *n = count;
-  return count > 0 && all_int && max == count ? T_ARRAY : T_OBJECT;
+  /* The empty table is an empty list: in template data `items = {}` must render no rows. */
+  return all_int && max == count ? T_ARRAY : T_OBJECT;
 }
 
 static kam_value *make_leaf(lua_State *L, int idx, holder *h);
@@ -310,6 +322,15 @@ static kam_value *make_leaf(lua_State *L, int idx, holder *h) {
   case LUA_TUSERDATA:
     if (is_null(L, idx)) {
       rc = kam_value_new_null(&v, h->ctx);
+      break;
+    }
+    if (luaL_testudata(L, idx, NUMBER_MT)) {
+      size_t len;
+      const char *text;
+      lua_getiuservalue(L, idx, 1);
+      text = lua_tolstring(L, -1, &len);
+      rc = kam_value_new_number_text(&v, h->ctx, text, len);
+      lua_pop(L, 1);
       break;
     }
     /* fall through */
@@ -454,7 +475,10 @@ static void push_number(lua_State *L, const kam_value *v) {
   lua_pushnumber(L, (lua_Number)kam_value_number(v));
 }
 
-static void push_rec(lua_State *L, const kam_value *v, int depth) {
+/* Pushes a kam.number userdata holding text (checked by the caller). */
+static void push_exact_number(lua_State *L, const char *text, size_t len);
+
+static void push_rec(lua_State *L, const kam_value *v, int depth, int exact) {
   size_t i, n, len;
   const char *s;
   if (depth > MAX_DEPTH * 4) {
@@ -465,7 +489,16 @@ static void push_rec(lua_State *L, const kam_value *v, int depth) {
   switch (kam_value_type(v)) {
   case KAM_VALUE_NULL: push_null(L); break;
   case KAM_VALUE_BOOL: lua_pushboolean(L, kam_value_bool(v)); break;
-  case KAM_VALUE_NUMBER: push_number(L, v); break;
+  case KAM_VALUE_NUMBER:
+    if (exact) {
+      s = kam_value_number_text(v, &len);
+      if (memchr(s, '.', len) || memchr(s, 'e', len) || memchr(s, 'E', len)) {
+        push_exact_number(L, s, len);
+        break;
+      }
+    }
+    push_number(L, v);
+    break;
   case KAM_VALUE_STRING:
     s = kam_value_string(v, &len);
     lua_pushlstring(L, s, len);
@@ -479,17 +512,24 @@ static void push_rec(lua_State *L, const kam_value *v, int depth) {
     lua_rawset(L, -3);
     lua_pop(L, 1);
     for (i = 0; i < n; i++) {
-      push_rec(L, kam_value_at(v, i), depth + 1);
+      push_rec(L, kam_value_at(v, i), depth + 1, exact);
       lua_rawseti(L, -2, (lua_Integer)i + 1);
     }
     break;
   case KAM_VALUE_OBJECT:
     n = kam_value_length(v);
     lua_createtable(L, 0, n > INT32_MAX ? 0 : (int)n);
+    if (n == 0) { /* mark it, so an empty object converts back as {} and not as [] */
+      push_arrays_set(L);
+      lua_pushvalue(L, -2);
+      lua_pushboolean(L, 0);
+      lua_rawset(L, -3);
+      lua_pop(L, 1);
+    }
     for (i = 0; i < n; i++) {
       s = kam_value_key_at(v, i, &len);
       lua_pushlstring(L, s, len);
-      push_rec(L, kam_value_at(v, i), depth + 1);
+      push_rec(L, kam_value_at(v, i), depth + 1, exact);
       lua_rawset(L, -3);
     }
     break;
@@ -497,22 +537,88 @@ static void push_rec(lua_State *L, const kam_value *v, int depth) {
   }
 }
 
-void kam__lua_pushvalue(lua_State *L, const kam_value *v) { push_rec(L, v, 0); }
+void kam__lua_pushvalue(lua_State *L, const kam_value *v) { push_rec(L, v, 0, 0); }
 
-/* ---- module functions -------------------------------------------------------------------- */
+/* ---- kam.number: a number kept as its exact decimal text ------------------------------- */
 
-/* kam.json_decode(text) -> Lua data (see the top of this file). */
-static int l_json_decode(lua_State *L) {
+static int number_tostring(lua_State *L) {
+  luaL_checkudata(L, 1, NUMBER_MT);
+  lua_getiuservalue(L, 1, 1);
+  return 1;
+}
+
+static int number_tonumber(lua_State *L) { /* n:value() -> the nearest Lua float/integer */
+  luaL_checkudata(L, 1, NUMBER_MT);
+  lua_getiuservalue(L, 1, 1);
+  if (!lua_stringtonumber(L, lua_tostring(L, -1))) lua_pushnil(L);
+  return 1;
+}
+
+static int number_eq(lua_State *L) {
+  int eq = 0;
+  if (luaL_testudata(L, 1, NUMBER_MT) && luaL_testudata(L, 2, NUMBER_MT)) {
+    lua_getiuservalue(L, 1, 1);
+    lua_getiuservalue(L, 2, 1);
+    eq = lua_rawequal(L, -1, -2);
+  }
+  lua_pushboolean(L, eq);
+  return 1;
+}
+
+static void push_exact_number(lua_State *L, const char *text, size_t len) {
+  lua_newuserdatauv(L, 1, 1);
+  lua_pushlstring(L, text, len);
+  lua_setiuservalue(L, -2, 1);
+  if (luaL_newmetatable(L, NUMBER_MT)) {
+    static const luaL_Reg meta[] = {{"__tostring", number_tostring},
+                                    {"__eq", number_eq},
+                                    {NULL, NULL}};
+    luaL_setfuncs(L, meta, 0);
+    lua_createtable(L, 0, 2);
+    lua_pushcfunction(L, number_tostring);
+    lua_setfield(L, -2, "text");
+    lua_pushcfunction(L, number_tonumber);
+    lua_setfield(L, -2, "value");
+    lua_setfield(L, -2, "__index");
+  }
+  lua_setmetatable(L, -2);
+}
+
+/* kam.number(text) -> a number kept exactly as text ("12.50", "1e3"): JSON number syntax, else
+ * EPARSE. tostring(n) and n:text() give the text, n:value() the nearest Lua number. */
+static int l_number(lua_State *L) {
   size_t len;
   const char *text;
+  kam_value *v = NULL;
   holder *h;
   int rc;
   LKAM_ARGS(L, 1);
   text = luaL_checklstring(L, 1, &len);
+  h = push_holder(L, NULL); /* its ctx checks the text and holds the message */
+  rc = kam_value_new_number_text(&v, h->ctx, text, len);
+  kam_value_free(v);
+  if (rc) raise_status(L, rc, h);
+  holder_release(L, h);
+  push_exact_number(L, text, len);
+  return 1;
+}
+
+/* ---- module functions -------------------------------------------------------------------- */
+
+/* kam.json_decode(text [, exact]) -> Lua data (see the top of this file); with exact true,
+ * numbers with a fraction or exponent come back as kam.number (exact text). */
+static int l_json_decode(lua_State *L) {
+  size_t len;
+  const char *text;
+  holder *h;
+  int rc, exact;
+  LKAM_ARGS(L, 2);
+  text = luaL_checklstring(L, 1, &len);
+  exact = lua_toboolean(L, 2);
   h = push_holder(L, NULL); /* owns the ctx and the tree, even if pushing raises */
   rc = kam_json_parse(&h->root, h->ctx, text, len);
   if (rc) raise_status(L, rc, h);
-  kam__lua_pushvalue(L, h->root);
+  push_rec(L, h->root, 0, exact);
   holder_release(L, h);
   return 1;
 }
@@ -578,6 +684,22 @@ static int l_array(lua_State *L) {
   return 1;
 }
 
+/* kam.object(t) -> t, marked so it converts to an object even when empty. kam.object() -> {}. */
+static int l_object(lua_State *L) {
+  LKAM_ARGS(L, 1);
+  if (lua_isnoneornil(L, 1)) {
+    lua_newtable(L);
+    lua_replace(L, 1);
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  push_arrays_set(L);
+  lua_pushvalue(L, 1);
+  lua_pushboolean(L, 0);
+  lua_rawset(L, -3);
+  lua_settop(L, 1);
+  return 1;
+}
+
 /* kam.is_array(t) -> true when t is marked by kam.array (or came from a JSON array). */
 static int l_is_array(lua_State *L) {
   LKAM_ARGS(L, 1);
@@ -590,6 +712,8 @@ void kam__lua_open_value(lua_State *L) {
                                  {"json_encode", l_json_encode},
                                  {"array", l_array},
                                  {"is_array", l_is_array},
+                                 {"object", l_object},
+                                 {"number", l_number},
                                  {"_lambda_call", l_lambda_call},
                                  {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);

@@ -44,8 +44,9 @@ typedef struct kam_csv_options {
 } kam_csv_options;
 
 /** Fills *o with the defaults (flags 0, delimiter 0, decimal_mark 0, currency_digits 2) and sets
- *  o->struct_size = struct_size; only the first struct_size bytes are written (pass
- *  sizeof *o). NULL is a no-op. */
+ *  o->struct_size = struct_size (pass sizeof *o). Only the first struct_size bytes are written;
+ *  bytes past the fields this library knows are zeroed. NULL, or a struct_size below 4, is a
+ *  no-op. */
 KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
 
 /** Reads accounts from CSV text and adds them to p, after the accounts it already has.
@@ -68,7 +69,10 @@ KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
  *  '.' and ',' (Russian Excel: ';' with a decimal comma; Google Sheets in a Russian locale: ','
  *  with quoted "1,5"); from then on the other mark is an error. More decimals than
  *  currency_digits is an error unless the extra digits are zeros. A typographic minus U+2212 is
- *  read as '-'.
+ *  read as '-'. Excel writes cells as displayed, so a currency sign or code at either end is
+ *  dropped ("1 234,56 ₽", "$1234.56", "-€5", "99 руб.", "5р.", "7 RUB"; also €, £, ¥, USD,
+ *  EUR, RUR); scientific notation ("1,23E+11", what a narrow column shows) has lost digits and
+ *  is an error that says so.
  *
  *  Columns are found by header name: case-insensitive (ASCII and Cyrillic, without the C
  *  locale; Ё = Е), trimmed, '_' '-' '.' read as spaces, and text from the first ',' or '(' on

@@ -23,7 +23,8 @@
  *     "issued": "2026-11-27", "valid_days": 30,
  *     "arguments": [{"style": "authority|relational|analytical", "title": "...", "text": "..."}],
  *     "references": [{"company": "...", "project": "...", "result": "...",
- *                     "contact": {"name": "...", "position": "...", "phone": "...", "email": "..."}}],
+ *                     "contact": {"name": "...", "position": "...", "phone": "...",
+ *                                 "email": "..."}}],
  *     "figures": [{"label": "...", "value": 12.5 | "text", "unit": "%"}],
  *     "cash_flows": {"rate": 0.12, "values": [-1000000, 400000, ...],
  *                    "period": "year" | "quarter" | "month"},          period: default "year"
@@ -281,8 +282,11 @@ enum {
   KAM_PROPOSAL_DMU
 };
 /** Resets one part to its state in a new proposal (a list becomes empty, lang "ru", currency
- *  "RUB", rounding "line", no DMU). Never fails on a valid part.
- *  @return KAM_OK, KAM_EINVAL (p NULL or unknown part). */
+ *  "RUB", rounding "line", no DMU). Only the currency can fail: going back to RUB rescales the
+ *  unit prices as kam_proposal_set_currency does (a 3-digit price such as 1.005 BHD cannot
+ *  become RUB: KAM_EINVAL, nothing changes).
+ *  @return KAM_OK, KAM_EINVAL (p NULL, unknown part, or the currency as said),
+ *  KAM_EOVERFLOW, KAM_ENOMEM (the currency only). */
 KAM_API int kam_proposal_clear(kam_proposal *p, int part);
 /** How many entries a list part holds (arguments, references, figures, items, team,
  *  stakeholders, cash flow values); for the other parts 1 if set and 0 if not (lang, currency
@@ -312,42 +316,57 @@ typedef struct kam_totals {
 KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
 
 /** Assembles the document model that the templates render: a new kam_value object (owned by the
- *  caller: kam_value_free) made in the proposal's ctx. Every computed figure is given both
- *  formatted in the proposal's language and raw: a money object is
- *  {"minor": 123456, "amount": "1234.56", "text": "1 234,56 ₽"}.
- *
- *  Top-level keys, in the assembly order of DESIGN §9:
- *    lang, currency, is_ru, is_en, labels {..all headings and captions in lang..},
- *    title, seller {name, details}, client {name, context},
- *    issued {iso, text, long}, valid_until {iso, text, long}, valid_days,
- *    summary, exclusive,
- *    blocks: the three argument blocks, heaviest DMU emphasis first; a block without any content
- *      is left out. Each: {style, heading, weight, weight_percent, is_authority, is_relational,
- *      is_analytical, arguments [{title, text}], exclusive (AUTHORITY: the exclusive terms, else
- *      false), references (RELATIONAL: [{company, project, result, contact {name, position,
- *      phone, email} | false}], else []), figures (ANALYTICAL: [{label, value, unit, text}],
- *      else []), finance (ANALYTICAL with cash flows: see below, else false)}. Every block has
- *      every key, so a template never picks up a key of the document by Mustache's context
- *      lookup.
- *    finance: {rate {value, text}, period, npv (money + value), irr {value, text} | false,
- *      payback {value, text} | false, investment (money), inflows (money), roi {value, text} |
- *      false, flows [{period, value, text}], convention "t0"} or false.
- *      NPV uses KAM_NPV_T0: values[0] is at t = 0, undiscounted (the investment is made now).
- *      Payback is discounted at the rate, interpolated within the period.
- *    items: every line [{n, sku, description, unit, quantity {value, text}, unit_price (money),
- *      discount_percent {value, text}, has_discount, vat_percent {value, text}, optional, section,
- *      gross, discount, net, vat, total (money each)}],
- *    sections: the non-optional lines grouped [{name, has_name, items [...], subtotal (money)}],
- *    optional_items: the optional lines [...], has_optional,
+ *  caller: kam_value_free) made in the proposal's ctx. Labels and formatted figures are in the
+ *  proposal's language, so a template needs no logic of its own. Every computed figure is
+ *  given formatted and raw:
+ *    money    {"minor": 123456, "amount": "1234.56", "text": "1 234,56 ₽"} (kam_money_format)
+ *    decimal  {"value": 2.5 (the exact number), "text": "2,5"}; percents "20 %" / "20%"
+ *    date     {"iso": "2026-12-27", "text": "27.12.2026" | "27 December 2026",
+ *              "long": "27 декабря 2026 г." | "27 December 2026"}
+ *  Absent text is null. Top-level keys, in the assembly order of DESIGN §9:
+ *    lang, currency, is_ru, is_en, labels {every heading and caption, in lang},
+ *    title (the document's, or labels.proposal), seller {name, details}, client {name, context},
+ *    issued (date), valid_until (date), valid_days, summary, exclusive,
+ *    blocks: the argument blocks, heaviest DMU emphasis first (ties: authority, relational,
+ *      analytical); a block without content is left out. Each has every key, so Mustache's
+ *      context lookup never reaches a key of the document from inside a block:
+ *      {style, heading, weight (0..1), weight_percent, is_authority, is_relational,
+ *       is_analytical, arguments [{title, text}], has_arguments,
+ *       exclusive (AUTHORITY: the exclusive terms; else false),
+ *       references (RELATIONAL: as below; else []), has_references,
+ *       figures (ANALYTICAL: as below; else []), has_figures,
+ *       finance (ANALYTICAL with cash flows: as below; else false)},
+ *    arguments [{style, title, text}] (all of them, for custom templates),
+ *    references [{company, project, result, contact {name, position, phone, email} | false}],
+ *    figures [{label, value (number or text as given), unit, text ("12,5 %")}],
+ *    finance: false without cash flows, else {rate {value, text}, period, convention "t0",
+ *      npv (money, plus "value": the double) | false, irr {value, text} ({null, "—"} when there
+ *      is none), payback {value, text} ({null, "not within the horizon"} when never),
+ *      investment (money: minus the sum of the negative flows), inflows (money: the sum of the
+ *      positive ones), roi {value, text} | false, flows [{label "Год 1", period, amount}]}.
+ *      NPV is KAM_NPV_T0 (numpy-financial): values[0] is at t = 0, undiscounted, since the
+ *      investment is made now. IRR is kam_irr; payback is kam_payback at the rate (discounted),
+ *      interpolated within the period. Projections are doubles: their money is rounded to
+ *      minor units for display only.
+ *    items: every line in document order [{n (number as shown), sku, description, unit,
+ *      quantity (decimal), unit_price (money), discount_percent (decimal), has_discount,
+ *      vat_percent (decimal), no_vat, optional, section, gross, discount, net, vat, total
+ *      (money each)}],
+ *    sections: the non-optional lines by section, in order of first use [{name, has_name,
+ *      items [...], subtotal (money: the sum of the nets)}],
+ *    optional_items [...], has_optional,
+ *    table {show_sku, show_discount, show_vat (lines differ in VAT), columns,
+ *      columns_before_amount, multiple_sections},
  *    totals {gross, discount, net, vat, total, optional_total (money each), has_discount,
- *      has_vat, prices_include_vat, vat_rates [{rate {value, text}, vat (money)}], rounding},
- *    amount_in_words (kam_money_words of the total in lang),
+ *      vat_rates [{rate (decimal), net, vat, total}] (per VAT rate above 0), has_vat, no_vat,
+ *      prices_include_vat, vat_included, vat_on_top, rounding, optional_caption},
+ *    amount_in_words (kam_money_words of totals.total in lang),
  *    terms, team [{name, position, phone, email}], has_team,
- *    dmu {emphasis [{style, weight, weight_percent}], source "stakeholders"|"dmu"|"none"},
+ *    dmu {source "stakeholders" | "dmu" | "none", emphasis [{style, weight, weight_percent}]},
  *    validity ("Предложение действительно до 27.12.2026" / "Valid until 27 December 2026").
  *  @return KAM_OK, KAM_EINVAL (NULL pointers), KAM_ESTATE (incomplete: the message names every
- *  missing part), KAM_EOVERFLOW (the totals), KAM_ENOMEM, or a DMU error. *out is NULL on
- *  failure. */
+ *  missing part), KAM_EOVERFLOW (the totals: the message names the item), KAM_ENOMEM, or an
+ *  error of the DMU (kam_dmu_add / kam_dmu_emphasis). *out is NULL on failure. */
 KAM_API int kam_proposal_to_value(kam_value **out, const kam_proposal *p);
 
 /** Output formats of kam_proposal_render. */

@@ -8,7 +8,8 @@
  * - string: UTF-8 checked, may hold NUL bytes (always use the length);
  * - array: items in order;
  * - object: members in insertion order, keys unique; lookups by key are O(1) on average
- *   (objects of more than 8 members keep a hash index);
+ *   (objects of more than 16 members keep a hash index; smaller ones are scanned,
+ *   which measured faster);
  * - lambda: a C callback with user data, for Mustache (written as null in JSON).
  *
  * Ownership. Every kam_value is owned by exactly one parent, or by the caller. A builder hands

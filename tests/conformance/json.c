@@ -1,6 +1,7 @@
 /* conformance/json.c - runs kam_json_parse over the JSONTestSuite files in <dir>/json.
  *
- * y_*: must parse; the tree must survive write -> parse (compact and pretty) unchanged.
+ * y_*: must parse; the tree must survive write -> parse (compact and pretty) unchanged, and
+ *      compact output must come back byte for byte.
  * n_*: must be rejected (KAM_EPARSE or KAM_ELIMIT) with a "line L, column C: " message.
  * i_*: either is fine; must not crash, leak or misreport (accepted ones round-trip too).
  * Prints per-prefix counts; exits 1 on any mismatch. POSIX opendir/readdir is used here only. */
@@ -42,16 +43,21 @@ static int same_tree(const kam_value *a, const kam_value *b) {
   }
 }
 
-/* Writes v (compact or pretty), parses the output and compares. */
+/* Writes v (compact or pretty), parses the output and compares; the compact text of the
+ * re-parsed tree must also be byte-identical to the first compact text (a fixed point). */
 static int round_trip(kam_ctx *ctx, const kam_value *v, uint32_t flags) {
-  kam_test_sink sink = {0};
+  kam_test_sink sink = {0}, again = {0};
   kam_value *back = NULL;
   int ok;
   if (kam_json_write(v, flags, kam_test_sink_write, &sink) != KAM_OK) return 0;
   ok = kam_json_parse(&back, ctx, sink.data ? sink.data : "", sink.len) == KAM_OK &&
        same_tree(v, back);
+  if (ok && flags == 0)
+    ok = kam_json_write(back, 0, kam_test_sink_write, &again) == KAM_OK && again.len == sink.len &&
+         memcmp(again.data, sink.data, sink.len) == 0;
   kam_value_free(back);
   kam_test_sink_free(&sink);
+  kam_test_sink_free(&again);
   return ok;
 }
 

@@ -13,9 +13,9 @@
 
 #include "testutil.h"
 
-static const char *const files[] = {"comments",       "delimiters",     "interpolation",
-                                    "inverted",       "partials",       "sections",
-                                    "~dynamic-names", "~inheritance",   "~lambdas"};
+static const char *const files[] = {"comments",       "delimiters",   "interpolation",
+                                    "inverted",       "partials",     "sections",
+                                    "~dynamic-names", "~inheritance", "~lambdas"};
 
 /* --- the lambdas of ~lambdas.json, by test name -------------------------------------------- */
 
@@ -61,8 +61,7 @@ static int l_wrap_planet(void *ud, const char *t, size_t n, kam_write_fn out, vo
 static int l_wrap_alt(void *ud, const char *t, size_t n, kam_write_fn out, void *oud) {
   int rc;
   (void)ud;
-  if ((rc = out(oud, t, n)) != 0 || (rc = put(out, oud, "{{planet}} => |planet|")) != 0)
-    return rc;
+  if ((rc = out(oud, t, n)) != 0 || (rc = put(out, oud, "{{planet}} => |planet|")) != 0) return rc;
   return out(oud, t, n);
 }
 static int l_underscores(void *ud, const char *t, size_t n, kam_write_fn out, void *oud) {
@@ -120,9 +119,7 @@ static int copy_value(kam_value **out, kam_ctx *ctx, const kam_value *v, kam_lam
   case KAM_VALUE_NUMBER:
     s = kam_value_number_text(v, &n);
     return kam_value_new_number_text(out, ctx, s, n);
-  case KAM_VALUE_STRING:
-    s = kam_value_string(v, &n);
-    return kam_value_new_string(out, ctx, s, n);
+  case KAM_VALUE_STRING: s = kam_value_string(v, &n); return kam_value_new_string(out, ctx, s, n);
   case KAM_VALUE_ARRAY:
     if ((rc = kam_value_new_array(out, ctx)) != KAM_OK) return rc;
     for (i = 0; i < kam_value_length(v); i++) {
@@ -164,11 +161,16 @@ static void print_escaped(const char *s, size_t n) {
   putchar('"');
   for (i = 0; i < n; i++) {
     unsigned char c = (unsigned char)s[i];
-    if (c == '\n') fputs("\\n", stdout);
-    else if (c == '\r') fputs("\\r", stdout);
-    else if (c == '\t') fputs("\\t", stdout);
-    else if (c == '"') fputs("\\\"", stdout);
-    else putchar(c);
+    if (c == '\n')
+      fputs("\\n", stdout);
+    else if (c == '\r')
+      fputs("\\r", stdout);
+    else if (c == '\t')
+      fputs("\\t", stdout);
+    else if (c == '"')
+      fputs("\\\"", stdout);
+    else
+      putchar(c);
   }
   putchar('"');
 }
@@ -197,8 +199,8 @@ static int run_test(kam_ctx *ctx, const kam_value *test, const char *module) {
   }
   rc = kam_template_compile(&t, ctx, tpl, tpl_len);
   if (rc != KAM_OK) {
-    printf("  FAIL %s / %.*s: compile: %s: %s\n", module, (int)name_len, name,
-           kam_strerror(rc), kam_ctx_errmsg(ctx));
+    printf("  FAIL %s / %.*s: compile: %s: %s\n", module, (int)name_len, name, kam_strerror(rc),
+           kam_ctx_errmsg(ctx));
     goto done;
   }
   rc = kam_template_render(t, data, partials ? partial_from_object : NULL, (void *)partials,
@@ -254,7 +256,8 @@ int main(int argc, char **argv) {
     }
     tests = kam_value_get(doc, "tests", 5);
     n = kam_value_length(tests);
-    for (i = 0; i < n; i++) ok += (size_t)run_test(ctx, kam_value_at(tests, i), module);
+    for (i = 0; i < n; i++)
+      ok += (size_t)run_test(ctx, kam_value_at(tests, i), module);
     printf("%s: %zu/%zu passed\n", module, ok, n);
     total += n;
     passed += ok;

@@ -37,7 +37,9 @@ check("values and truthiness", function()
   eq(s:render{v = kam.array{}}, "F")
   eq(s:render{v = 0}, "T")
   eq(s:render{v = ""}, "T")
-  eq(s:render{v = {}}, "T") -- a plain empty table is an (empty) object: truthy
+  eq(s:render{v = {}}, "F") -- a plain empty table is an empty list: falsey
+  eq(kam.Template("{{#items}}row {{.}};{{/items}}"):render{items = {}}, "")
+  eq(s:render{v = {x = 1}}, "T")
   eq(s:render{v = {0}}, "T")
 end)
 

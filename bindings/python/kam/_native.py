@@ -94,19 +94,39 @@ def check(status, ctx=None, message=""):
 
 
 class Ctx:
-    """Owns a kam_ctx (libc allocator). Objects keep a reference to their Ctx so it outlives them."""
+    """Owns a kam_ctx (libc allocator).
+
+    An object made from the ctx calls acquire() once it holds a native handle and release()
+    right after freeing it. The ctx itself is freed when the Ctx is collected AND no user is
+    left: in a garbage cycle Python may finalize the Ctx before the objects made from it
+    (PEP 442 gives no order), and freeing the ctx first would leave them a dangling allocator."""
 
     def __init__(self):
         self.ptr = c_void_p()
+        self._users = 0
+        self._collected = False
         check(_ctx_new(byref(self.ptr), None, None))
 
     def errmsg(self):
         return _ctx_errmsg(self.ptr).decode("utf-8", "replace")
 
-    def __del__(self):
+    def acquire(self):
+        self._users += 1
+
+    def release(self):
+        self._users -= 1
+        if self._users == 0 and self._collected:
+            self._free()
+
+    def _free(self):
         if getattr(self, "ptr", None) and self.ptr.value:
             _ctx_free(self.ptr)
             self.ptr = c_void_p()
+
+    def __del__(self):
+        self._collected = True
+        if getattr(self, "_users", 0) == 0:
+            self._free()
 
 
 WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)

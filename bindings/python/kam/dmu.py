@@ -282,11 +282,13 @@ class DMU:
         self._ctx = Ctx()
         self._ptr = c_void_p()
         check(_dmu_new(byref(self._ptr), self._ctx.ptr), self._ctx)
+        self._ctx.acquire()
 
     def __del__(self):
         if getattr(self, "_ptr", None) and self._ptr.value:
             _dmu_free(self._ptr)
             self._ptr = c_void_p()
+            self._ctx.release()
 
     def add(self, name=None, title=None, role=None, influence=None, attitude=0,
             buying_roles=(), traits=None, email=None, phone=None):

@@ -92,6 +92,7 @@ class Template:
         self._ptr = c_void_p()
         data, n = text_arg(src)
         check(_compile(byref(self._ptr), self._ctx.ptr, data, n), self._ctx)
+        self._ctx.acquire()
         if max_steps is not None:
             self.set_max_steps(max_steps)
 
@@ -137,6 +138,7 @@ class Template:
         if getattr(self, "_ptr", None) and self._ptr.value:
             _free(self._ptr)
             self._ptr = c_void_p()
+            self._ctx.release()
 
     def __del__(self):
         self.close()
