@@ -92,7 +92,10 @@ static int run(const int64_t *rev, size_t n, int reps) {
     memset(&sm, 0, sizeof sm);
     sm.struct_size = sizeof sm;
     abc = (char *)malloc(n ? n : 1);
-    if (!abc || kam_segmentation_summary(&sm, s) || kam_segmentation_classes(abc, n, s)) return 1;
+    if (!abc || kam_segmentation_summary(&sm, s) || kam_segmentation_classes(abc, n, s)) {
+      free(abc);
+      return 1;
+    }
     wall = seconds(CLOCK_MONOTONIC) - w0;
     cpu = seconds(CLOCK_PROCESS_CPUTIME_ID) - c0;
     if (wall < best_wall) best_wall = wall;
@@ -100,7 +103,8 @@ static int run(const int64_t *rev, size_t n, int reps) {
     if (c.peak > peak) peak = c.peak;
     if (r == 0) {
       size_t i;
-      for (i = 0; i < n; i++) counts[abc[i] - 'A']++;
+      for (i = 0; i < n; i++)
+        counts[abc[i] - 'A']++;
       if (counts[0] != sm.count[0] || counts[1] != sm.count[1] || counts[2] != sm.count[2]) {
         fprintf(stderr, "bench_segment: classes disagree with the summary\n");
         return 1;
@@ -137,6 +141,7 @@ int main(int argc, char **argv) {
     f = fopen(argv[2], "wb");
     if (!f || fwrite(rev, sizeof *rev, n, f) != n || fclose(f)) {
       perror(argv[2]);
+      free(rev);
       return 1;
     }
     free(rev);
@@ -149,17 +154,21 @@ int main(int argc, char **argv) {
       perror(argv[2]);
       return 1;
     }
-    if (argc > 3) reps = atoi(argv[3]);
+    if (argc > 3) reps = (int)strtol(argv[3], NULL, 10);
     fseek(f, 0, SEEK_END);
     size = ftell(f);
     fseek(f, 0, SEEK_SET);
     n = (size_t)size / sizeof *rev;
     rev = (int64_t *)malloc((n ? n : 1) * sizeof *rev);
-    if (!rev || fread(rev, sizeof *rev, n, f) != n) return 1;
+    if (!rev || fread(rev, sizeof *rev, n, f) != n) {
+      free(rev);
+      fclose(f);
+      return 1;
+    }
     fclose(f);
   } else if (strcmp(argv[1], "--n") == 0) {
     n = (size_t)strtoull(argv[2], NULL, 10);
-    if (argc > 3) reps = atoi(argv[3]);
+    if (argc > 3) reps = (int)strtol(argv[3], NULL, 10);
     rev = (int64_t *)malloc((n ? n : 1) * sizeof *rev);
     if (!rev) return 1;
     generate(rev, n);

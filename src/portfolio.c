@@ -38,7 +38,8 @@ static uint64_t hash_bytes(const char *s, size_t len) {
     h = (h ^ w) * UINT64_C(0x100000001b3);
     h ^= h >> 29;
   }
-  for (; i < len; i++) h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
+  for (; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
   h ^= h >> 30;
   h *= UINT64_C(0xbf58476d1ce4e5b9);
   h ^= h >> 27;
@@ -57,7 +58,8 @@ static size_t format_index(char *buf, size_t v) {
     tmp[n++] = (char)('0' + v % 10);
     v /= 10;
   } while (v);
-  for (i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+  for (i = 0; i < n; i++)
+    buf[i] = tmp[n - 1 - i];
   buf[n] = '\0';
   return n;
 }
@@ -104,7 +106,8 @@ void kam_portfolio_free(kam_portfolio *p) {
   size_t i;
   if (!p) return;
   ctx = p->ctx;
-  for (i = 0; i < p->detail_len; i++) free_detail(ctx, &p->details[i]);
+  for (i = 0; i < p->detail_len; i++)
+    free_detail(ctx, &p->details[i]);
   kam__free(ctx, p->details, p->detail_cap * sizeof *p->details);
   kam__free(ctx, p->revenue, p->cap * sizeof *p->revenue);
   kam__free(ctx, p->flags, p->cap);
@@ -247,7 +250,8 @@ static int index_rehash(kam_portfolio *p, size_t ncap) {
       const char *id = p->ids + p->id_off[acc];
       uint64_t h = hash_bytes(id, strlen(id));
       size_t s = index_slot(p, h);
-      while (nt[s]) s = (s + 1) & (ncap - 1);
+      while (nt[s])
+        s = (s + 1) & (ncap - 1);
       nt[s] = e;
     }
   }
@@ -289,7 +293,8 @@ static size_t index_find(const kam_portfolio *p, const char *s, size_t len, uint
 
 static void index_insert(kam_portfolio *p, uint64_t h, size_t acc) {
   size_t slot = index_slot(p, h);
-  while (p->index[slot]) slot = (slot + 1) & (p->index_cap - 1);
+  while (p->index[slot])
+    slot = (slot + 1) & (p->index_cap - 1);
   p->index[slot] = (entry_tag(h) << IDX_BITS) | ((uint64_t)acc + 1);
   p->index_used++;
 }
@@ -298,7 +303,8 @@ static void index_insert(kam_portfolio *p, uint64_t h, size_t acc) {
 static void index_remove(kam_portfolio *p, size_t acc) {
   const char *id = p->ids + p->id_off[acc];
   size_t mask = p->index_cap - 1, slot = index_slot(p, hash_bytes(id, strlen(id))), next;
-  while ((size_t)(p->index[slot] & IDX_MASK) != acc + 1) slot = (slot + 1) & mask;
+  while ((size_t)(p->index[slot] & IDX_MASK) != acc + 1)
+    slot = (slot + 1) & mask;
   p->index[slot] = 0;
   p->index_used--;
   for (next = (slot + 1) & mask; p->index[next]; next = (next + 1) & mask) {
@@ -398,8 +404,8 @@ static int reserve_ids(kam_portfolio *p, size_t bytes, size_t numeric) {
 static int check_text(kam_portfolio *p, const char *what, const char *s, const char *id) {
   size_t bad;
   if (s && !kam__utf8_valid(s, strlen(s), &bad))
-    return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": the %s is not valid UTF-8 (byte %zu)",
-                      id, what, bad);
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": the %s is not valid UTF-8 (byte %zu)", id, what, bad);
   return KAM_OK;
 }
 
@@ -437,26 +443,31 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   if (acc.revenue < 0)
     return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": revenue %lld is negative", acc.id,
                       (long long)acc.revenue);
-  if ((rc = check_text(p, "name", acc.name, acc.id)) || (rc = check_text(p, "group", acc.group, acc.id)))
+  if ((rc = check_text(p, "name", acc.name, acc.id)) ||
+      (rc = check_text(p, "group", acc.group, acc.id)))
     return rc;
   if (acc.history_len && !acc.history)
-    return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": history is NULL but history_len is %zu", acc.id,
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": history is NULL but history_len is %zu", acc.id,
                       acc.history_len);
   for (v = 0; v < acc.history_len; v++) {
     if (acc.history[v] < 0)
-      return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": history[%zu] = %lld is negative", acc.id, v,
-                        (long long)acc.history[v]);
+      return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": history[%zu] = %lld is negative",
+                        acc.id, v, (long long)acc.history[v]);
   }
   if (acc.forecast_len && !acc.forecast)
-    return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": forecast is NULL but forecast_len is %zu", acc.id,
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": forecast is NULL but forecast_len is %zu", acc.id,
                       acc.forecast_len);
   for (v = 0; v < acc.forecast_len; v++) {
     if (!isfinite(acc.forecast[v]))
-      return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": forecast[%zu] is not a finite number", acc.id, v);
+      return kam__error(p->ctx, KAM_EINVAL,
+                        "account \"%.200s\": forecast[%zu] is not a finite number", acc.id, v);
   }
   if (!isnan(acc.potential) && !(acc.potential >= 0.0 && acc.potential <= 1.0))
-    return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": potential %g is outside 0..1 (NaN = unknown)",
-                      acc.id, acc.potential);
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": potential %g is outside 0..1 (NaN = unknown)", acc.id,
+                      acc.potential);
 
   /* Everything that can fail is allocated before anything is committed. */
   memset(&d, 0, sizeof d);
@@ -464,7 +475,6 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   d.potential = acc.potential;
   detail = (acc.name && *acc.name) || (acc.group && *acc.group) || acc.history_len ||
            acc.forecast_len || !isnan(acc.potential);
-  rc = KAM_OK;
   if (p->count >= MAX_ACCOUNTS)
     return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
   if (grow_columns(p, p->count + 1) || ensure_id_off(p) || index_reserve(p, 1) ||
@@ -514,7 +524,7 @@ static int check_generated_range(kam_portfolio *p, size_t n) {
     for (i = 0; i < p->numeric_len; i++) {
       size_t v = p->numeric_ids[i];
       if (v >= first && v - first < n) {
-        char buf[KAM__ID_BUF];
+        char buf[KAM__ID_BUF] = {0};
         format_index(buf, v);
         return kam__error(p->ctx, KAM_EEXIST,
                           "kam_portfolio_add_columns: duplicate id \"%s\" (account %zu has it)",
@@ -524,8 +534,9 @@ static int check_generated_range(kam_portfolio *p, size_t n) {
     return KAM_OK;
   }
   for (i = 0; i < n; i++) {
-    char buf[KAM__ID_BUF];
-    size_t len = format_index(buf, first + i), other = index_find(p, buf, len, hash_bytes(buf, len));
+    char buf[KAM__ID_BUF] = {0};
+    size_t len = format_index(buf, first + i),
+           other = index_find(p, buf, len, hash_bytes(buf, len));
     if (other != SIZE_MAX)
       return kam__error(p->ctx, KAM_EEXIST,
                         "kam_portfolio_add_columns: duplicate id \"%s\" (account %zu has it)", buf,
@@ -546,7 +557,8 @@ int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids
     return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
   first = p->count;
   /* Validate the whole batch before anything is committed. */
-  for (i = 0; i < n; i++) neg |= revenue[i];
+  for (i = 0; i < n; i++)
+    neg |= revenue[i];
   if (neg < 0) {
     for (i = 0; revenue[i] >= 0; i++) {
     }
@@ -561,7 +573,7 @@ int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids
     memcpy(p->revenue + first, revenue, n * sizeof *revenue);
     memset(p->flags + first, KAM__ACC_GENERATED_ID, n);
     p->count += n;
-      return KAM_OK;
+    return KAM_OK;
   }
   for (i = 0; i < n; i++) {
     size_t len, v;

@@ -28,28 +28,28 @@ enum {
 #define KAM__ID_BUF 24
 
 typedef struct kam__detail {
-  size_t index;                 /* account index; details[] is sorted by it */
-  char *name;                   /* NULL: none (kam__strndup blocks) */
-  char *group;                  /* NULL: none */
+  size_t index; /* account index; details[] is sorted by it */
+  char *name;   /* NULL: none (kam__strndup blocks) */
+  char *group;  /* NULL: none */
   size_t name_len, group_len;
-  int64_t *history;             /* NULL when history_len == 0 */
+  int64_t *history; /* NULL when history_len == 0 */
   size_t history_len;
-  double *forecast;             /* NULL when forecast_len == 0 */
+  double *forecast; /* NULL when forecast_len == 0 */
   size_t forecast_len;
-  double potential;             /* NaN: unknown */
+  double potential; /* NaN: unknown */
 } kam__detail;
 
 struct kam_portfolio {
   kam_ctx *ctx;
-  size_t count, cap;            /* accounts, column capacity */
-  int64_t *revenue;             /* [cap] */
-  uint8_t *flags;               /* [cap] */
-  size_t *id_off;               /* [cap], NULL while every id is generated */
-  char *ids;                    /* id arena: NUL-terminated texts */
+  size_t count, cap; /* accounts, column capacity */
+  int64_t *revenue;  /* [cap] */
+  uint8_t *flags;    /* [cap] */
+  size_t *id_off;    /* [cap], NULL while every id is generated */
+  char *ids;         /* id arena: NUL-terminated texts */
   size_t ids_len, ids_cap;
-  uint64_t *index;              /* open-addressing hash of explicit ids (see portfolio.c) */
+  uint64_t *index; /* open-addressing hash of explicit ids (see portfolio.c) */
   size_t index_cap, index_used;
-  size_t *numeric_ids;          /* values of explicit ids that are canonical decimals, in order */
+  size_t *numeric_ids; /* values of explicit ids that are canonical decimals, in order */
   size_t numeric_len, numeric_cap;
   kam__detail *details;
   size_t detail_len, detail_cap;
@@ -86,22 +86,22 @@ const char *kam__portfolio_group(const kam_portfolio *p, size_t i);
 
 struct kam_segmentation {
   kam_ctx *ctx;
-  const kam_portfolio *p;       /* borrowed: must outlive the segmentation; covers its first n */
-  size_t n;                     /* accounts */
-  size_t nd;                    /* p->details[0..nd) belong to them */
-  kam_segment_options opts;     /* complete copy, defaults filled */
-  int64_t total;                /* total revenue */
-  uint64_t key_min;             /* smallest revenue passing the key_share test */
-  uint8_t *cls;                 /* [n] class | key reasons << KAM__SEG_KEY_SHIFT */
-  kam_summary summary;          /* computed by kam_segment */
+  const kam_portfolio *p;   /* borrowed: must outlive the segmentation; covers its first n */
+  size_t n;                 /* accounts */
+  size_t nd;                /* p->details[0..nd) belong to them */
+  kam_segment_options opts; /* complete copy, defaults filled */
+  int64_t total;            /* total revenue */
+  uint64_t key_min;         /* smallest revenue passing the key_share test */
+  uint8_t *cls;             /* [n] class | key reasons << KAM__SEG_KEY_SHIFT */
+  kam_summary summary;      /* computed by kam_segment */
   /* Lazily computed caches (the segmentation is const in the API; see portfolio.h). */
-  size_t *order;                /* [n] account indices in rank order, or NULL */
-  size_t *rank_of;              /* [n] 0-based rank per account, or NULL */
-  int64_t *cum;                 /* [n] cumulative revenue in rank order, or NULL */
-  double *score;                /* [n] composite score, or NULL */
+  size_t *order;   /* [n] account indices in rank order, or NULL */
+  size_t *rank_of; /* [n] 0-based rank per account, or NULL */
+  int64_t *cum;    /* [n] cumulative revenue in rank order, or NULL */
+  double *score;   /* [n] composite score, or NULL */
   /* Per-detail values (cv, trend, npv), parallel to p->details[0..nd). */
   double *cv, *trend, *npv;
-  char idbuf[KAM__ID_BUF];      /* generated id text handed out by kam_segmentation_get */
+  char idbuf[KAM__ID_BUF]; /* generated id text handed out by kam_segmentation_get */
 };
 
 kam_ctx *kam__segmentation_ctx(const kam_segmentation *s);

@@ -39,7 +39,12 @@ static double prof_now(void) {
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
-#define PROF(label) do { double t_ = prof_now(); fprintf(stderr, "  %-10s %7.1f ms\n", label, (t_ - prof_t) * 1e3); prof_t = t_; } while (0)
+#define PROF(label)                                                                                \
+  do {                                                                                             \
+    double t_ = prof_now();                                                                        \
+    fprintf(stderr, "  %-10s %7.1f ms\n", label, (t_ - prof_t) * 1e3);                             \
+    prof_t = t_;                                                                                   \
+  } while (0)
 #define PROF_START double prof_t = prof_now()
 #else
 #define PROF(label) ((void)0)
@@ -76,7 +81,7 @@ static inline unsigned bucket_and_shift(uint64_t v, unsigned *sh) {
       *sh = 0;
       return (unsigned)v;
     }
-    *sh = (unsigned)(bits >> 52) - 1030u;          /* biased exponent - 1023 - 7 */
+    *sh = (unsigned)(bits >> 52) - 1030u;         /* biased exponent - 1023 - 7 */
     return (unsigned)(bits >> 45) - (1029u << 7); /* (exponent - 6) * 128 + mantissa top 7 */
   }
   *sh = bucket_shift(v);
@@ -202,7 +207,8 @@ static void sort_keyed(uint64_t *keys, size_t *idx, size_t n, uint64_t *tk, size
   for (shift = 0; shift < bits; shift += DIGIT) {
     size_t pos = 0;
     memset(count, 0, sizeof count);
-    for (i = 0; i < n; i++) count[(sk[i] >> shift) & (RADIX - 1)]++;
+    for (i = 0; i < n; i++)
+      count[(sk[i] >> shift) & (RADIX - 1)]++;
     if (count[(sk[0] >> shift) & (RADIX - 1)] == n) continue;
     for (i = 0; i < RADIX; i++) {
       size_t c = count[i];
@@ -226,7 +232,6 @@ static void sort_keyed(uint64_t *keys, size_t *idx, size_t n, uint64_t *tk, size
     memcpy(idx, si, n * sizeof *idx);
   }
 }
-
 
 /* ---- kam_segment ---- */
 
@@ -268,7 +273,8 @@ static void history_stats(double *cv, double *trend, const int64_t *h, size_t m)
   size_t t;
   *cv = *trend = NAN;
   if (m < 2) return;
-  for (t = 0; t < m; t++) sum += h[t];
+  for (t = 0; t < m; t++)
+    sum += h[t];
   mean = (double)sum / (double)m;
   if (mean == 0.0) return;
   tbar = (double)(m - 1) / 2.0;
@@ -293,7 +299,8 @@ typedef struct group_slot {
 static uint64_t hash_text(const char *s, size_t len) {
   uint64_t h = UINT64_C(0xcbf29ce484222325);
   size_t i;
-  for (i = 0; i < len; i++) h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
+  for (i = 0; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
   return h ^ (h >> 32);
 }
 
@@ -304,7 +311,8 @@ static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
   for (i = 0; i < s->nd; i++)
     if (p->details[i].group) groups++;
   if (groups == 0) return KAM_OK;
-  while (cap < groups * 2) cap *= 2;
+  while (cap < groups * 2)
+    cap *= 2;
   tab = (group_slot *)kam__alloc_array(s->ctx, cap, sizeof *tab);
   if (!tab) return kam__nomem(s->ctx);
   memset(tab, 0, cap * sizeof *tab);
@@ -362,18 +370,18 @@ static uint64_t min_revenue_for(uint64_t total, double share) {
 
 typedef struct plan {
   kam_ctx *ctx;
-  size_t *count;     /* [NB] accounts per bucket */
-  uint64_t *sum;     /* [NB] revenue per bucket */
-  uint8_t *kind;     /* [NB] KIND_* */
-  size_t *start;     /* [NB] list buckets: first position in y32 or y64 */
-  size_t *fill;      /* [NB] list buckets: next free position */
-  uint32_t *y32;     /* KIND_LIST32 lists: offsets from bucket_lo */
-  uint64_t *y64;     /* KIND_LIST64 lists: whole values */
+  size_t *count; /* [NB] accounts per bucket */
+  uint64_t *sum; /* [NB] revenue per bucket */
+  uint8_t *kind; /* [NB] KIND_* */
+  size_t *start; /* [NB] list buckets: first position in y32 or y64 */
+  size_t *fill;  /* [NB] list buckets: next free position */
+  uint32_t *y32; /* KIND_LIST32 lists: offsets from bucket_lo */
+  uint64_t *y64; /* KIND_LIST64 lists: whole values */
   size_t len32, len64;
-  void *scratch;     /* radix scratch for the largest list that is not counted */
+  void *scratch; /* radix scratch for the largest list that is not counted */
   size_t scratch_bytes;
-  uint32_t *counts;  /* counting-sort scratch, COUNTING_MAX entries */
-  size_t *pending;   /* accounts of the crossing buckets, in insertion order (or NULL: scan) */
+  uint32_t *counts; /* counting-sort scratch, COUNTING_MAX entries */
+  size_t *pending;  /* accounts of the crossing buckets, in insertion order (or NULL: scan) */
   size_t pending_cap, pending_len;
   unsigned special[3]; /* buckets whose lists must end up sorted: the cuts and the top 20 % */
 } plan;
@@ -431,7 +439,8 @@ static bool walk_next(bucket_walk *w, uint64_t *value, size_t *mult) {
       return false;
     }
     top = list_value(pl, b, end - 1);
-    while (j > start && list_value(pl, b, j - 1) == top) j--;
+    while (j > start && list_value(pl, b, j - 1) == top)
+      j--;
     *value = top;
     *mult = end - j;
     w->pos = j;
@@ -450,8 +459,8 @@ typedef struct cut {
   unsigned bucket;
   uint64_t value;
   size_t ties;
-  size_t count;      /* accounts inside */
-  uint64_t revenue;  /* their revenue */
+  size_t count;     /* accounts inside */
+  uint64_t revenue; /* their revenue */
 } cut;
 
 /* The shortest rank prefix whose cumulative share reaches `share` (DESIGN section 5). With
@@ -580,47 +589,51 @@ static int plan_buckets(plan *pl, size_t pending) {
   return KAM_OK;
 }
 
-#define DEFINE_RADIX(name, type)                                                                 \
-  /* Sorts a[0..n) ascending; every value is below 2^bits; tmp has room for n. */               \
-  static void name(type *a, size_t n, type *tmp, unsigned bits) {                              \
-    enum { DIGIT = 11, RADIX = 1 << DIGIT };                                                   \
-    size_t count[RADIX];                                                                       \
-    type *src = a, *dst = tmp;                                                                 \
-    unsigned shift;                                                                            \
-    size_t i;                                                                                  \
-    if (n < 48) {                                                                              \
-      for (i = 1; i < n; i++) {                                                                \
-        type x = a[i];                                                                         \
-        size_t j = i;                                                                          \
-        while (j > 0 && a[j - 1] > x) {                                                        \
-          a[j] = a[j - 1];                                                                     \
-          j--;                                                                                 \
-        }                                                                                      \
-        a[j] = x;                                                                              \
-      }                                                                                        \
-      return;                                                                                  \
-    }                                                                                          \
-    for (shift = 0; shift < bits; shift += DIGIT) {                                            \
-      size_t pos = 0;                                                                          \
-      memset(count, 0, sizeof count);                                                          \
-      for (i = 0; i < n; i++) count[(src[i] >> shift) & (RADIX - 1)]++;                       \
-      if (count[(src[0] >> shift) & (RADIX - 1)] == n) continue; /* one digit: skip */        \
-      for (i = 0; i < RADIX; i++) {                                                            \
-        size_t c = count[i];                                                                   \
-        count[i] = pos;                                                                        \
-        pos += c;                                                                              \
-      }                                                                                        \
-      for (i = 0; i < n; i++) dst[count[(src[i] >> shift) & (RADIX - 1)]++] = src[i];         \
-      {                                                                                        \
-        type *t = src;                                                                         \
-        src = dst;                                                                             \
-        dst = t;                                                                               \
-      }                                                                                        \
-    }                                                                                          \
-    if (src != a) memcpy(a, src, n * sizeof *a);                                               \
+/* NOLINTBEGIN(bugprone-macro-parentheses): `type` is a type name */
+#define DEFINE_RADIX(name, type)                                                                   \
+  /* Sorts a[0..n) ascending; every value is below 2^bits; tmp has room for n. */                  \
+  static void name(type *a, size_t n, type *tmp, unsigned bits) {                                  \
+    enum { DIGIT = 11, RADIX = 1 << DIGIT };                                                       \
+    size_t count[RADIX];                                                                           \
+    type *src = a, *dst = tmp;                                                                     \
+    unsigned shift;                                                                                \
+    size_t i;                                                                                      \
+    if (n < 48) {                                                                                  \
+      for (i = 1; i < n; i++) {                                                                    \
+        type x = a[i];                                                                             \
+        size_t j = i;                                                                              \
+        while (j > 0 && a[j - 1] > x) {                                                            \
+          a[j] = a[j - 1];                                                                         \
+          j--;                                                                                     \
+        }                                                                                          \
+        a[j] = x;                                                                                  \
+      }                                                                                            \
+      return;                                                                                      \
+    }                                                                                              \
+    for (shift = 0; shift < bits; shift += DIGIT) {                                                \
+      size_t pos = 0;                                                                              \
+      memset(count, 0, sizeof count);                                                              \
+      for (i = 0; i < n; i++)                                                                      \
+        count[(src[i] >> shift) & (RADIX - 1)]++;                                                  \
+      if (count[(src[0] >> shift) & (RADIX - 1)] == n) continue; /* one digit: skip */             \
+      for (i = 0; i < RADIX; i++) {                                                                \
+        size_t c = count[i];                                                                       \
+        count[i] = pos;                                                                            \
+        pos += c;                                                                                  \
+      }                                                                                            \
+      for (i = 0; i < n; i++)                                                                      \
+        dst[count[(src[i] >> shift) & (RADIX - 1)]++] = src[i];                                    \
+      {                                                                                            \
+        type *t = src;                                                                             \
+        src = dst;                                                                                 \
+        dst = t;                                                                                   \
+      }                                                                                            \
+    }                                                                                              \
+    if (src != a) memcpy(a, src, n * sizeof *a);                                                   \
   }
 DEFINE_RADIX(sort_u32, uint32_t)
 DEFINE_RADIX(sort_u64, uint64_t)
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* Gini and HHI accumulate over the buckets in ascending order. D is the sum over all pairs of
  * |x_i - x_j| (DESIGN: G = 2*sum(i*x_(i)) / (n*sum x) - (n+1)/n = D / (n * sum x)). */
@@ -647,14 +660,16 @@ static void count_bucket(plan *pl, concentration *cn, unsigned b, bool write_bac
   uint32_t *list = pl->y32 + pl->start[b]; /* counted buckets are narrow: 32-bit lists */
   uint32_t *cnt = pl->counts;
   memset(cnt, 0, width * sizeof *cnt);
-  for (i = 0; i < c; i++) cnt[list[i]]++;
+  for (i = 0; i < c; i++)
+    cnt[list[i]]++;
   for (y = 0, pos = 0; y < width; y++) {
     size_t m = cnt[y];
     if (!m) continue;
     add_distinct(cn, b, y, m, below, c);
     below += m;
     if (write_back)
-      while (m--) list[pos++] = (uint32_t)y;
+      while (m--)
+        list[pos++] = (uint32_t)y;
   }
 }
 
@@ -730,7 +745,8 @@ static size_t classify(kam_segmentation *s, plan *pl, const uint8_t *bclass, uin
   unsigned k;
   /* KAM_ACCOUNT_STRATEGIC << 2 is KAM_KEY_STRATEGIC. */
   _Static_assert(KAM_ACCOUNT_STRATEGIC << 2 == KAM_KEY_STRATEGIC, "flag layout");
-  for (k = 0; k < NB; k++) table[k] = (uint8_t)(bclass[k] | (unsigned)pl->kind[k] << 2);
+  for (k = 0; k < NB; k++)
+    table[k] = (uint8_t)(bclass[k] | (unsigned)pl->kind[k] << 2);
   for (i = 0; i < n; i++) {
     uint64_t v = (uint64_t)rev[i];
     unsigned sh, b = bucket_and_shift(v, &sh);
@@ -768,8 +784,8 @@ static inline uint8_t settled(uint8_t cls, uint64_t v, const cut *a, const cut *
   return (uint8_t)((cls & ~KAM__SEG_CLASS_MASK) | (in_a ? CLS_A : in_ab ? CLS_B : CLS_C));
 }
 
-static void settle(kam_segmentation *s, const plan *pl, const cut *a, const cut *ab,
-                   size_t first, size_t last) {
+static void settle(kam_segmentation *s, const plan *pl, const cut *a, const cut *ab, size_t first,
+                   size_t last) {
   const int64_t *rev = s->p->revenue;
   uint8_t *cls = s->cls;
   size_t i, ta = 0, tab = 0;
@@ -828,11 +844,11 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   if (plan_buckets(&pl, pending)) goto done;
   PROF("plan");
   for (b = 0; b < NB; b++) {
-    bclass[b] = (uint8_t)(total == 0 ? CLS_C
-                          : b == a.bucket || b == ab.bucket ? CLS_PENDING
-                          : a.bucket != NB && b > a.bucket ? CLS_A
+    bclass[b] = (uint8_t)(total == 0                         ? CLS_C
+                          : b == a.bucket || b == ab.bucket  ? CLS_PENDING
+                          : a.bucket != NB && b > a.bucket   ? CLS_A
                           : ab.bucket != NB && b > ab.bucket ? CLS_B
-                                                              : CLS_C);
+                                                             : CLS_C);
   }
   key_min = min_revenue_for(total, s->opts.key_share);
   *keys = classify(s, &pl, bclass, key_min, &first, &last);
@@ -949,7 +965,8 @@ static int ensure_order(kam_segmentation *s) {
    * cum[] until they are turned into cumulative sums. */
   keys = (uint64_t *)(void *)cum;
   memset(start, 0, NB * sizeof *start);
-  for (i = 0; i < n; i++) start[bucket_of((uint64_t)rev[i])]++;
+  for (i = 0; i < n; i++)
+    start[bucket_of((uint64_t)rev[i])]++;
   {
     size_t pos = 0;
     for (b = NB; b-- > 0;) {
@@ -987,7 +1004,8 @@ static int ensure_order(kam_segmentation *s) {
       begin = end;
     }
   }
-  for (i = 0; i < n; i++) rank_of[order[i]] = i;
+  for (i = 0; i < n; i++)
+    rank_of[order[i]] = i;
   kam__free(s->ctx, tk, largest * sizeof *tk);
   kam__free(s->ctx, ti, largest * sizeof *ti);
   kam__free(s->ctx, start, NB * sizeof *start);
@@ -1029,7 +1047,8 @@ static double percentile(double mean_rank, size_t m) {
 static int detail_percentiles(kam_segmentation *s, double *pct, const double *vals) {
   size_t i, m = 0, j;
   valued *v;
-  for (i = 0; i < s->nd; i++) pct[i] = NAN;
+  for (i = 0; i < s->nd; i++)
+    pct[i] = NAN;
   for (i = 0; i < s->nd; i++)
     if (!isnan(vals[i])) m++;
   if (m == 0) return KAM_OK;
@@ -1048,7 +1067,8 @@ static int detail_percentiles(kam_segmentation *s, double *pct, const double *va
     for (j = i + 1; j < m && v[j].value == v[i].value; j++) {
     }
     mean = ((double)(i + 1) + (double)j) / 2.0;
-    for (k = i; k < j; k++) pct[v[k].pos] = percentile(mean, m);
+    for (k = i; k < j; k++)
+      pct[v[k].pos] = percentile(mean, m);
   }
   kam__free(s->ctx, v, m * sizeof *v);
   return KAM_OK;
@@ -1070,7 +1090,8 @@ static int ensure_scores(kam_segmentation *s) {
     for (j = 0; j < 3; j++)
       if (!(pct[j] = (double *)kam__alloc_array(s->ctx, nd, sizeof *pct[j]))) goto nomem;
     if (!(pot = (double *)kam__alloc_array(s->ctx, nd, sizeof *pot))) goto nomem;
-    for (i = 0; i < nd; i++) pot[i] = p->details[i].potential;
+    for (i = 0; i < nd; i++)
+      pot[i] = p->details[i].potential;
     if (detail_percentiles(s, pct[0], s->npv) || detail_percentiles(s, pct[1], s->trend) ||
         detail_percentiles(s, pct[2], pot))
       goto nomem;
@@ -1084,9 +1105,11 @@ static int ensure_scores(kam_segmentation *s) {
     for (j = i + 1; j < n && s->cum[j] - s->cum[j - 1] == v; j++) {
     }
     mean = (double)n - ((double)i + (double)(j - 1)) / 2.0;
-    for (k = i; k < j; k++) score[s->order[k]] = percentile(mean, n);
+    for (k = i; k < j; k++)
+      score[s->order[k]] = percentile(mean, n);
   }
-  for (i = 0; i < n; i++) strategic += p->flags[i] & KAM_ACCOUNT_STRATEGIC;
+  for (i = 0; i < n; i++)
+    strategic += p->flags[i] & KAM_ACCOUNT_STRATEGIC;
   /* strategic as 0/1: the n - k zeros share mean rank (n - k + 1) / 2, the k ones
    * (2n - k + 1) / 2. */
   p_strat[0] = percentile(((double)(n - strategic) + 1.0) / 2.0, n);
@@ -1098,8 +1121,9 @@ static int ensure_scores(kam_segmentation *s) {
       bool is_strategic = (p->flags[i] & KAM_ACCOUNT_STRATEGIC) != 0;
       num += o->w_strategic * p_strat[is_strategic];
       den += o->w_strategic;
-      if (p->flags[i] & KAM__ACC_DETAIL) {
-        while (p->details[d].index < i) d++;
+      if (nd && (p->flags[i] & KAM__ACC_DETAIL)) {
+        while (p->details[d].index < i)
+          d++;
         if (!isnan(pct[0][d])) num += o->w_npv * pct[0][d], den += o->w_npv;
         if (!isnan(pct[1][d])) num += o->w_trend * pct[1][d], den += o->w_trend;
         if (!isnan(pct[2][d])) num += o->w_potential * pct[2][d], den += o->w_potential;
@@ -1107,12 +1131,14 @@ static int ensure_scores(kam_segmentation *s) {
       score[i] = den > 0.0 ? num / den : 0.0;
     }
   }
-  for (j = 0; j < 3; j++) kam__free(s->ctx, pct[j], nd * sizeof *pct[j]);
+  for (j = 0; j < 3; j++)
+    kam__free(s->ctx, pct[j], nd * sizeof *pct[j]);
   kam__free(s->ctx, pot, nd * sizeof *pot);
   s->score = score;
   return KAM_OK;
 nomem:
-  for (j = 0; j < 3; j++) kam__free(s->ctx, pct[j], nd * sizeof *pct[j]);
+  for (j = 0; j < 3; j++)
+    kam__free(s->ctx, pct[j], nd * sizeof *pct[j]);
   kam__free(s->ctx, pot, nd * sizeof *pot);
   kam__free(s->ctx, score, n * sizeof *score);
   return kam__nomem(s->ctx);
@@ -1147,8 +1173,10 @@ static int top_scores(kam_segmentation *s, size_t *new_keys) {
   if (rc) return rc;
   heap = (size_t *)kam__alloc_array(s->ctx, m, sizeof *heap);
   if (!heap) return kam__nomem(s->ctx);
-  for (i = 0; i < m; i++) heap[i] = i;
-  for (i = m / 2; i-- > 0;) heap_down(s, heap, m, i);
+  for (i = 0; i < m; i++)
+    heap[i] = i;
+  for (i = m / 2; i-- > 0;)
+    heap_down(s, heap, m, i);
   for (i = m; i < n; i++) {
     if (score_before(s, i, heap[0])) {
       heap[0] = i;
@@ -1188,7 +1216,8 @@ int kam_segmentation_classes(char *abc, size_t n, const kam_segmentation *s) {
                       "kam_segmentation_classes: n is %zu but the segmentation has %zu accounts", n,
                       s->n);
   if (n && !abc) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_classes: abc is NULL");
-  for (i = 0; i < n; i++) abc[i] = (char)('A' + (s->cls[i] & KAM__SEG_CLASS_MASK));
+  for (i = 0; i < n; i++)
+    abc[i] = (char)('A' + (s->cls[i] & KAM__SEG_CLASS_MASK));
   return KAM_OK;
 }
 
@@ -1200,7 +1229,7 @@ static int check_live(const kam_segmentation *s, const char *fn) {
 
 /* Everything a score needs, lazily. */
 static int ensure_all(const kam_segmentation *cs) {
-  kam_segmentation *s = (kam_segmentation *)(uintptr_t)cs; /* lazy caches: see portfolio.h */
+  kam_segmentation *s = (kam_segmentation *)cs; /* lazy caches: see portfolio.h */
   int rc = ensure_order(s);
   if (rc == KAM_OK) rc = ensure_scores(s);
   return rc;
@@ -1230,7 +1259,7 @@ static void fill_score(kam_account_score *sc, const kam_segmentation *s, size_t 
     sc->name = d->name;
     sc->group = d->group;
   }
-  sc->xyz = isnan(sc->cv)                  ? '-'
+  sc->xyz = isnan(sc->cv)             ? '-'
             : sc->cv <= s->opts.xyz_x ? 'X'
             : sc->cv <= s->opts.xyz_y ? 'Y'
                                       : 'Z';
@@ -1259,8 +1288,7 @@ int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s, size
                       "kam_segmentation_get: index %zu is out of range (%zu accounts)", index,
                       s->n);
   if ((rc = check_live(s, "kam_segmentation_get")) || (rc = ensure_all(s))) return rc;
-  fill_score(&sc, s, index, kam__portfolio_detail(s->p, index),
-             ((kam_segmentation *)(uintptr_t)s)->idbuf);
+  fill_score(&sc, s, index, kam__portfolio_detail(s->p, index), ((kam_segmentation *)s)->idbuf);
   copy_out(out, &sc, sz);
   return KAM_OK;
 }
@@ -1283,8 +1311,7 @@ int kam_segmentation_by_rank(kam_account_score *out, const kam_segmentation *s, 
   {
     kam_account_score sc;
     size_t index = s->order[rank - 1];
-    fill_score(&sc, s, index, kam__portfolio_detail(s->p, index),
-               ((kam_segmentation *)(uintptr_t)s)->idbuf);
+    fill_score(&sc, s, index, kam__portfolio_detail(s->p, index), ((kam_segmentation *)s)->idbuf);
     copy_out(out, &sc, sz);
   }
   return KAM_OK;
@@ -1310,7 +1337,8 @@ int kam_segmentation_foreach(const kam_segmentation *s, int order, kam_score_fn 
       if (order == KAM_ORDER_RANK) {
         det = kam__portfolio_detail(s->p, idx);
       } else {
-        while (s->p->details[d].index < idx) d++;
+        while (s->p->details[d].index < idx)
+          d++;
         det = &s->p->details[d];
       }
     }

@@ -62,9 +62,9 @@ static void test_lifecycle(void **state) {
   h[0] = -1;
   f[0] = 0;
   assert_int_equal(kam_portfolio_add(p, &(kam_account){.struct_size = sizeof(kam_account),
-                                                        .id = "plain",
-                                                        .revenue = 7,
-                                                        .potential = NAN}),
+                                                       .id = "plain",
+                                                       .revenue = 7,
+                                                       .potential = NAN}),
                    KAM_OK);
   assert_int_equal(kam_portfolio_count(p), 2);
   d = kam__portfolio_detail(p, 0);
@@ -110,9 +110,9 @@ static void test_add_errors(void **state) {
   assert_int_equal(kam_ctx_new(&ctx, kam_test_cmocka_alloc, NULL), KAM_OK);
   assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
   assert_int_equal(kam_portfolio_add(p, &(kam_account){.struct_size = sizeof(kam_account),
-                                                        .id = "taken",
-                                                        .revenue = 1,
-                                                        .potential = NAN}),
+                                                       .id = "taken",
+                                                       .revenue = 1,
+                                                       .potential = NAN}),
                    KAM_OK);
   assert_int_equal(kam_portfolio_add(NULL, &a), KAM_EINVAL);
   expect_error(ctx, kam_portfolio_add(p, NULL), KAM_EINVAL, "the account is NULL");
@@ -131,7 +131,8 @@ static void test_add_errors(void **state) {
   expect_error(ctx, kam_portfolio_add(p, &a), KAM_EEXIST,
                "duplicate id \"taken\" (account 0 has it)");
   a = account("neg", -5);
-  expect_error(ctx, kam_portfolio_add(p, &a), KAM_EINVAL, "account \"neg\": revenue -5 is negative");
+  expect_error(ctx, kam_portfolio_add(p, &a), KAM_EINVAL,
+               "account \"neg\": revenue -5 is negative");
   a = account("flags", 1);
   a.flags = 0x10;
   expect_error(ctx, kam_portfolio_add(p, &a), KAM_EINVAL, "unknown flags 0x10");
@@ -237,7 +238,8 @@ static void test_generated_ids(void **state) {
   assert_int_equal(kam_portfolio_count(p), 14);
   /* explicit "12" collides with generated 12 */
   a = account("12", 1);
-  expect_error(ctx, kam_portfolio_add(p, &a), KAM_EEXIST, "duplicate id \"12\" (account 12 has it)");
+  expect_error(ctx, kam_portfolio_add(p, &a), KAM_EEXIST,
+               "duplicate id \"12\" (account 12 has it)");
   /* explicit "15" (canonical, in the future range) makes the next bulk add fail whole */
   a = account("15", 1); /* index 14 */
   assert_int_equal(kam_portfolio_add(p, &a), KAM_OK);
@@ -397,7 +399,8 @@ static int op_add_columns_ids(kam_portfolio *p) {
 static int op_add_columns_generated(kam_portfolio *p) {
   int64_t rev[100];
   size_t i;
-  for (i = 0; i < 100; i++) rev[i] = (int64_t)i;
+  for (i = 0; i < 100; i++)
+    rev[i] = (int64_t)i;
   return kam_portfolio_add_columns(p, 100, NULL, rev);
 }
 

@@ -95,7 +95,8 @@ static void ref_percentiles(double *pct, const double *val, size_t n) {
     for (j = i + 1; j < m && v[j].v == v[i].v; j++) {
     }
     mean = ((double)(i + 1) + (double)j) / 2.0;
-    for (k = i; k < j; k++) pct[v[k].i] = m == 1 ? 0.5 : (mean - 1.0) / (double)(m - 1);
+    for (k = i; k < j; k++)
+      pct[v[k].i] = m == 1 ? 0.5 : (mean - 1.0) / (double)(m - 1);
   }
   free(v);
 }
@@ -106,7 +107,8 @@ static void ref_history(double *cv, double *trend, const int64_t *h, size_t m) {
   size_t t;
   *cv = *trend = NAN;
   if (m < 2) return;
-  for (t = 0; t < m; t++) sum += h[t];
+  for (t = 0; t < m; t++)
+    sum += h[t];
   mean = (double)sum / (double)m;
   if (mean == 0.0) return;
   tbar = (double)(m - 1) / 2.0;
@@ -149,7 +151,8 @@ static void ref_compute(ref *r, const model *md) {
   double tt, *p_share, *p_str, *p_npv, *p_trend, *p_pot, *tmp;
   size_t cap = n ? n : 1;
   memset(r, 0, sizeof *r);
-  for (i = 0; i < n; i++) total += md->a[i].revenue;
+  for (i = 0; i < n; i++)
+    total += md->a[i].revenue;
   if (total > INT64_MAX) {
     r->status = KAM_EOVERFLOW;
     return;
@@ -165,7 +168,8 @@ static void ref_compute(ref *r, const model *md) {
   r->trend = malloc(cap * sizeof(double));
   r->npv = malloc(cap * sizeof(double));
   r->score = malloc(cap * sizeof(double));
-  for (i = 0; i < n; i++) r->order[i] = i;
+  for (i = 0; i < n; i++)
+    r->order[i] = i;
   sort_model = md;
   qsort(r->order, n, sizeof *r->order, cmp_rank);
   cum = 0;
@@ -178,9 +182,11 @@ static void ref_compute(ref *r, const model *md) {
   la = lab = 0;
   if (t > 0) {
     int64_t c = 0;
-    while (!((double)c / tt >= o->a_share)) c += md->a[r->order[la++]].revenue;
+    while (!((double)c / tt >= o->a_share))
+      c += md->a[r->order[la++]].revenue;
     c = 0;
-    while (!((double)c / tt >= o->b_share)) c += md->a[r->order[lab++]].revenue;
+    while (!((double)c / tt >= o->b_share))
+      c += md->a[r->order[lab++]].revenue;
   }
   for (i = 0; i < n; i++) {
     size_t k = r->rank[i];
@@ -228,7 +234,8 @@ static void ref_compute(ref *r, const model *md) {
     for (k = i; k < j; k++)
       p_share[r->order[k]] = n == 1 ? 0.5 : (mean - 1.0) / (double)(n - 1);
   }
-  for (i = 0; i < n; i++) tmp[i] = (md->a[i].flags & KAM_ACCOUNT_STRATEGIC) ? 1.0 : 0.0;
+  for (i = 0; i < n; i++)
+    tmp[i] = (md->a[i].flags & KAM_ACCOUNT_STRATEGIC) ? 1.0 : 0.0;
   ref_percentiles(p_str, tmp, n);
   (void)strategic;
   /* The implementation computes npv with kam_npv (Horner); rank on its values so that ties and
@@ -236,13 +243,14 @@ static void ref_compute(ref *r, const model *md) {
   for (i = 0; i < n; i++) {
     tmp[i] = NAN;
     if (md->a[i].forecast_len)
-      assert_int_equal(kam_npv(&tmp[i], o->discount_rate, md->a[i].forecast,
-                               md->a[i].forecast_len, KAM_NPV_EXCEL),
+      assert_int_equal(kam_npv(&tmp[i], o->discount_rate, md->a[i].forecast, md->a[i].forecast_len,
+                               KAM_NPV_EXCEL),
                        KAM_OK);
   }
   ref_percentiles(p_npv, tmp, n);
   ref_percentiles(p_trend, r->trend, n);
-  for (i = 0; i < n; i++) tmp[i] = md->a[i].potential;
+  for (i = 0; i < n; i++)
+    tmp[i] = md->a[i].potential;
   ref_percentiles(p_pot, tmp, n);
   for (i = 0; i < n; i++) {
     double num = o->w_share * p_share[i], den = o->w_share;
@@ -255,10 +263,12 @@ static void ref_compute(ref *r, const model *md) {
   }
   if (o->key_top_n) {
     size_t *by = malloc(cap * sizeof *by), m = o->key_top_n < n ? o->key_top_n : n;
-    for (i = 0; i < n; i++) by[i] = i;
+    for (i = 0; i < n; i++)
+      by[i] = i;
     score_ref = r;
     qsort(by, n, sizeof *by, cmp_score);
-    for (i = 0; i < m; i++) r->key[by[i]] |= KAM_KEY_TOP_SCORE;
+    for (i = 0; i < m; i++)
+      r->key[by[i]] |= KAM_KEY_TOP_SCORE;
     free(by);
   }
   free(p_share);
@@ -279,7 +289,8 @@ static void ref_compute(ref *r, const model *md) {
   if (t > 0) {
     double sq = 0;
     int64_t topsum = 0;
-    for (i = 0; i < n; i++) sq += (double)md->a[i].revenue * (double)md->a[i].revenue;
+    for (i = 0; i < n; i++)
+      sq += (double)md->a[i].revenue * (double)md->a[i].revenue;
     r->sm.hhi = sq / (tt * tt);
     r->sm.effective_accounts = 1.0 / r->sm.hhi;
     /* Gini from the ascending order: sum (2i - n - 1) x_(i), exactly. */
@@ -289,7 +300,8 @@ static void ref_compute(ref *r, const model *md) {
     }
     r->sm.gini = (double)d / ((double)n * tt);
     top = (n + 4) / 5;
-    for (i = 0; i < top; i++) topsum += md->a[r->order[i]].revenue;
+    for (i = 0; i < top; i++)
+      topsum += md->a[r->order[i]].revenue;
     r->sm.top20_share = (double)topsum / tt;
   }
 }
@@ -302,7 +314,8 @@ static int build(kam_portfolio *p, const model *md, size_t bulk) {
   int rc;
   if (bulk) {
     int64_t *rev = malloc(bulk * sizeof *rev);
-    for (i = 0; i < bulk; i++) rev[i] = md->a[i].revenue;
+    for (i = 0; i < bulk; i++)
+      rev[i] = md->a[i].revenue;
     rc = kam_portfolio_add_columns(p, bulk, NULL, rev);
     free(rev);
     if (rc) return rc;
@@ -387,7 +400,9 @@ static void check_model(const model *md, size_t bulk) {
   assert_true(sm.revenue[1] == r.sm.revenue[1]);
   assert_true(sm.revenue[2] == r.sm.revenue[2]);
   assert_true(sm.total_revenue == r.sm.total_revenue);
-  if (sm.key_accounts != r.sm.key_accounts) fail_msg("key_accounts %zu want %zu (n %zu top_n %zu T %lld)", sm.key_accounts, r.sm.key_accounts, md->n, md->o.key_top_n, (long long)r.sm.total_revenue);
+  if (sm.key_accounts != r.sm.key_accounts)
+    fail_msg("key_accounts %zu want %zu (n %zu top_n %zu T %lld)", sm.key_accounts,
+             r.sm.key_accounts, md->n, md->o.key_top_n, (long long)r.sm.total_revenue);
   check_double(sm.hhi, r.sm.hhi, 1e-12, "hhi", 0);
   check_double(sm.effective_accounts, r.sm.effective_accounts, 1e-12, "effective", 0);
   check_double(sm.gini, r.sm.gini, 1e-15, "gini", 0);
@@ -427,7 +442,12 @@ static void check_model(const model *md, size_t bulk) {
     check_double(sc.cv, r.cv[i], 1e-12, "cv", i);
     check_double(sc.trend, r.trend[i], 1e-12, "trend", i);
     check_double(sc.npv, r.npv[i], 1e-9, "npv", i);
-    if (fabs(sc.score - r.score[i]) > 1e-12) fail_msg("score[%zu] n=%zu got %.17g want %.17g rev %lld strat %u npv %g trend %g pot %g w %g %g %g %g %g", i, md->n, sc.score, r.score[i], (long long)md->a[i].revenue, md->a[i].flags, r.npv[i], r.trend[i], md->a[i].potential, md->o.w_share, md->o.w_npv, md->o.w_trend, md->o.w_potential, md->o.w_strategic);
+    if (fabs(sc.score - r.score[i]) > 1e-12)
+      fail_msg("score[%zu] n=%zu got %.17g want %.17g rev %lld strat %u npv %g trend %g pot %g w "
+               "%g %g %g %g %g",
+               i, md->n, sc.score, r.score[i], (long long)md->a[i].revenue, md->a[i].flags,
+               r.npv[i], r.trend[i], md->a[i].potential, md->o.w_share, md->o.w_npv, md->o.w_trend,
+               md->o.w_potential, md->o.w_strategic);
     assert_true(sc.score >= 0.0 && sc.score <= 1.0);
     if (isnan(r.cv[i]))
       assert_int_equal(sc.xyz, '-');
@@ -485,19 +505,20 @@ static void random_options(kam_segment_options *o, size_t n) {
 
 static int64_t random_revenue(int dist, size_t n) {
   switch (dist) {
-  case 0: return (int64_t)rnd_below(6);                     /* ties and zeros */
-  case 1: return 0;                                          /* all zero */
-  case 2: {                                                  /* Pareto-like */
+  case 0: return (int64_t)rnd_below(6); /* ties and zeros */
+  case 1: return 0;                     /* all zero */
+  case 2: {                             /* Pareto-like */
     double u = rnd_unit();
     return (int64_t)(1000.0 / pow(1.0 - u * 0.999999, 1.0 / 1.2));
   }
-  case 3: {                                                  /* around powers of two */
+  case 3: { /* around powers of two */
     unsigned e = (unsigned)rnd_below(rnd_below(2) ? 50 : 62);
     return (int64_t)(((uint64_t)1 << e) + rnd_below(3)) - 1;
   }
-  case 4: return (int64_t)(INT64_MAX / (int64_t)(n ? n : 1)) - (int64_t)rnd_below(3); /* near the cap */
+  case 4:
+    return (int64_t)(INT64_MAX / (int64_t)(n ? n : 1)) - (int64_t)rnd_below(3); /* near the cap */
   case 5: return (int64_t)(INT64_MAX / (int64_t)(n ? n : 1) / 2 * 3);           /* overflows */
-  case 6: return (int64_t)(1000 + rnd_below(100));           /* narrow: counting sort */
+  case 6: return (int64_t)(1000 + rnd_below(100)); /* narrow: counting sort */
   case 7: return (int64_t)((UINT64_C(1) << 40) + rnd_below(UINT64_C(1) << 30)); /* wide: radix */
   default: return (int64_t)rnd_below(1000000) * (rnd_below(4) == 0 ? 0 : 1);
   }
@@ -529,7 +550,8 @@ static void random_model(model *md, size_t n, int dist, bool details) {
       if (rnd_below(3)) {
         size_t k;
         x->forecast_len = (size_t)rnd_below(7);
-        for (k = 0; k < x->forecast_len; k++) x->forecast[k] = (double)rnd_below(2000) - 300.0;
+        for (k = 0; k < x->forecast_len; k++)
+          x->forecast[k] = (double)rnd_below(2000) - 300.0;
       }
       if (rnd_below(2)) x->potential = (double)rnd_below(5) / 4.0;
     }
@@ -690,7 +712,8 @@ static void test_property_large(void **state) {
 static void make(kam_ctx **ctx, kam_portfolio **p, size_t n) {
   size_t i;
   int64_t *rev = malloc((n ? n : 1) * sizeof *rev);
-  for (i = 0; i < n; i++) rev[i] = (int64_t)(i * 7 % 13);
+  for (i = 0; i < n; i++)
+    rev[i] = (int64_t)(i * 7 % 13);
   assert_int_equal(kam_ctx_new(ctx, NULL, NULL), KAM_OK);
   assert_int_equal(kam_portfolio_new(p, *ctx), KAM_OK);
   assert_int_equal(kam_portfolio_add_columns(*p, n, NULL, rev), KAM_OK);
@@ -896,7 +919,8 @@ static void test_segmentation_survives_adds(void **state) {
   (void)state;
   make(&ctx, &p, 10);
   assert_int_equal(kam_segment(&s, p, NULL), KAM_OK);
-  for (i = 0; i < 1000; i++) more[i] = 5;
+  for (i = 0; i < 1000; i++)
+    more[i] = 5;
   assert_int_equal(kam_portfolio_add_columns(p, 1000, NULL, more), KAM_OK);
   memset(&sc, 0, sizeof sc);
   sc.struct_size = sizeof sc;
@@ -1023,16 +1047,11 @@ static void test_oom_lazy(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_hand_case),
-      cmocka_unit_test(test_exact_thresholds),
-      cmocka_unit_test(test_property_random),
-      cmocka_unit_test(test_property_large),
-      cmocka_unit_test(test_option_errors),
-      cmocka_unit_test(test_query_errors),
-      cmocka_unit_test(test_foreach),
-      cmocka_unit_test(test_segmentation_survives_adds),
-      cmocka_unit_test(test_overflow_total),
-      cmocka_unit_test(test_oom_segment),
+      cmocka_unit_test(test_hand_case),       cmocka_unit_test(test_exact_thresholds),
+      cmocka_unit_test(test_property_random), cmocka_unit_test(test_property_large),
+      cmocka_unit_test(test_option_errors),   cmocka_unit_test(test_query_errors),
+      cmocka_unit_test(test_foreach),         cmocka_unit_test(test_segmentation_survives_adds),
+      cmocka_unit_test(test_overflow_total),  cmocka_unit_test(test_oom_segment),
       cmocka_unit_test(test_oom_lazy),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

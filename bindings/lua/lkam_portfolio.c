@@ -76,8 +76,10 @@ static int decimal_minor(int64_t *out, const char *s, size_t len) {
   uint64_t v = 0, limit;
   size_t i = 0, frac = 0;
   int neg = 0, digits = 0;
-  while (len && s[0] == ' ') s++, len--;
-  while (len && s[len - 1] == ' ') len--;
+  while (len && s[0] == ' ')
+    s++, len--;
+  while (len && s[len - 1] == ' ')
+    len--;
   if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
   limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
   for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
@@ -170,7 +172,8 @@ static int opt_bool(lua_State *L, int t, const char *key) {
   return v;
 }
 
-/* p:add{id =, revenue =, name =, group =, history =, forecast =, potential =, strategic =, new =} */
+/* p:add{id =, revenue =, name =, group =, history =, forecast =, potential =, strategic =, new =}
+ */
 static int l_portfolio_add(lua_State *L) {
   lportfolio *lp = check_portfolio(L, 1);
   kam_account a;
@@ -181,7 +184,8 @@ static int l_portfolio_add(lua_State *L) {
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   a.potential = NAN;
-  if (lua_getfield(L, 2, "id") != LUA_TSTRING) luaL_error(L, "kam.Portfolio:add: id must be a string");
+  if (lua_getfield(L, 2, "id") != LUA_TSTRING)
+    luaL_error(L, "kam.Portfolio:add: id must be a string");
   a.id = lua_tostring(L, -1);
   lua_pop(L, 1);
   a.name = opt_string(L, 2, "name");
@@ -266,14 +270,20 @@ static void csv_options(lua_State *L, int idx, kam_csv_options *o) {
   if (lua_getfield(L, idx, "delimiter") != LUA_TNIL) {
     size_t len;
     const char *d = lua_tolstring(L, -1, &len);
-    if (!d || len != 1) raise_status(L, KAM_EINVAL, "delimiter must be one character");
+    if (!d || len != 1) {
+      raise_status(L, KAM_EINVAL, "delimiter must be one character");
+      return;
+    }
     o->delimiter = d[0];
   }
   lua_pop(L, 1);
   if (lua_getfield(L, idx, "decimal_mark") != LUA_TNIL) {
     size_t len;
     const char *d = lua_tolstring(L, -1, &len);
-    if (!d || len != 1) raise_status(L, KAM_EINVAL, "decimal_mark must be one character");
+    if (!d || len != 1) {
+      raise_status(L, KAM_EINVAL, "decimal_mark must be one character");
+      return;
+    }
     o->decimal_mark = d[0];
   }
   lua_pop(L, 1);
@@ -292,13 +302,13 @@ static void csv_options(lua_State *L, int idx, kam_csv_options *o) {
  * unwinds through libkam: it is kept (registry ref) and raised after the C call returns. */
 typedef struct lreader {
   lua_State *L;
-  int source;        /* stack index of the source */
-  int kind;          /* 0 string, 1 function, 2 file handle, 3 C FILE */
-  const char *text;  /* kind 0 */
+  int source;       /* stack index of the source */
+  int kind;         /* 0 string, 1 function, 2 file handle, 3 C FILE */
+  const char *text; /* kind 0 */
   size_t len, pos;
-  FILE *file;        /* kind 3 */
-  int error_ref;     /* LUA_NOREF or the error value */
-  int pending;       /* stack slot holding the current chunk (kind 1, 2) */
+  FILE *file;    /* kind 3 */
+  int error_ref; /* LUA_NOREF or the error value */
+  int pending;   /* stack slot holding the current chunk (kind 1, 2) */
   const char *chunk;
   size_t chunk_len, chunk_pos;
 } lreader;
@@ -420,7 +430,7 @@ static int read_new(lua_State *L, int kind_hint) {
   lportfolio *lp;
   LKAM_ARGS(L, 2);
   lua_pushnil(L);
-  lua_insert(L, 1); /* shift: (nil, source, opts) so the source sits at 2 */
+  lua_insert(L, 1);   /* shift: (nil, source, opts) so the source sits at 2 */
   l_portfolio_new(L); /* at 4 */
   lua_replace(L, 1);
   lp = (lportfolio *)lua_touserdata(L, 1);
@@ -433,9 +443,9 @@ static int l_read_csv_file(lua_State *L) { return read_new(L, 3); }
 
 /* ---- segmentation ---- */
 
-static const char *const option_names[] = {"a_share",     "b_share",  "key_share", "xyz_x",
-                                           "xyz_y",       "discount_rate", "w_share", "w_npv",
-                                           "w_trend",     "w_potential", "w_strategic", NULL};
+static const char *const option_names[] = {"a_share", "b_share",       "key_share",   "xyz_x",
+                                           "xyz_y",   "discount_rate", "w_share",     "w_npv",
+                                           "w_trend", "w_potential",   "w_strategic", NULL};
 
 static int l_portfolio_segment(lua_State *L) {
   lportfolio *lp = check_portfolio(L, 1);
@@ -464,9 +474,8 @@ static int l_portfolio_segment(lua_State *L) {
         }
       }
       if (strcmp(key, "key_top_n") == 0) {
-        lua_Integer v;
-        if (!lua_isinteger(L, -1) || (v = lua_tointeger(L, -1)) < 0)
-          luaL_error(L, "kam.Portfolio:segment: key_top_n must be an integer >= 0");
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
+          return luaL_error(L, "kam.Portfolio:segment: key_top_n must be an integer >= 0");
         o.key_top_n = (size_t)lua_tointeger(L, -1);
         found = 1;
       }
@@ -683,16 +692,12 @@ void kam__lua_open_portfolio(lua_State *L) {
                                       {"segment", l_portfolio_segment},
                                       {"count", l_portfolio_len},
                                       {NULL, NULL}};
-  static const luaL_Reg smethods[] = {{"summary", l_segmentation_summary},
-                                      {"classes", l_segmentation_classes},
-                                      {"get", l_segmentation_get},
-                                      {"by_rank", l_segmentation_by_rank},
-                                      {"each", l_segmentation_each},
-                                      {"to_csv", l_segmentation_to_csv},
-                                      {"to_json", l_segmentation_to_json},
-                                      {"pareto_svg", l_segmentation_pareto_svg},
-                                      {"count", l_segmentation_len},
-                                      {NULL, NULL}};
+  static const luaL_Reg smethods[] = {
+      {"summary", l_segmentation_summary}, {"classes", l_segmentation_classes},
+      {"get", l_segmentation_get},         {"by_rank", l_segmentation_by_rank},
+      {"each", l_segmentation_each},       {"to_csv", l_segmentation_to_csv},
+      {"to_json", l_segmentation_to_json}, {"pareto_svg", l_segmentation_pareto_svg},
+      {"count", l_segmentation_len},       {NULL, NULL}};
   /* metatables */
   luaL_newmetatable(L, PORTFOLIO_MT);
   luaL_newlib(L, pmethods);

@@ -17,8 +17,8 @@
  * segmentation at the same time, even read-only, without a lock of their own.
  *
  * Memory: an account costs 9 bytes (revenue and a flag byte) when added by
- * kam_portfolio_add_columns without ids; an explicit id adds its text plus NUL, 8 bytes of offset and
- * 11 to 21 bytes of hash index; name, group, history, forecast and potential are stored only
+ * kam_portfolio_add_columns without ids; an explicit id adds its text plus NUL, 8 bytes of offset
+ * and 11 to 21 bytes of hash index; name, group, history, forecast and potential are stored only
  * for the accounts that have them. kam_segment keeps one byte per account (class and key
  * reasons) and needs, while it runs, at most 5 more bytes per account (9 for an account whose
  * revenue reaches 2^40 minor units): 100 million accounts add and segment in 1.4 GB.
@@ -61,21 +61,21 @@ enum {
  *  still reach `revenue`). */
 typedef struct kam_account {
   uint32_t struct_size;
-  uint32_t flags;            /**< KAM_ACCOUNT_* bits; other bits are KAM_EINVAL */
-  const char *id;            /**< required: non-empty UTF-8, unique in the portfolio */
-  const char *name;          /**< optional UTF-8 (NULL or "" = none) */
-  const char *group;         /**< optional UTF-8 (NULL or "" = none): companies under common
-                                  control; the 10 % test also runs on the group's total */
-  int64_t revenue;           /**< current-period revenue in minor units, >= 0 */
-  const int64_t *history;    /**< optional: revenue per past period (minor units, each >= 0),
-                                  oldest first; drives XYZ (cv) and trend */
+  uint32_t flags;         /**< KAM_ACCOUNT_* bits; other bits are KAM_EINVAL */
+  const char *id;         /**< required: non-empty UTF-8, unique in the portfolio */
+  const char *name;       /**< optional UTF-8 (NULL or "" = none) */
+  const char *group;      /**< optional UTF-8 (NULL or "" = none): companies under common
+                               control; the 10 % test also runs on the group's total */
+  int64_t revenue;        /**< current-period revenue in minor units, >= 0 */
+  const int64_t *history; /**< optional: revenue per past period (minor units, each >= 0),
+                               oldest first; drives XYZ (cv) and trend */
   size_t history_len;
-  const double *forecast;    /**< optional: projected net cash flow per future period, period 1
-                                  first; each finite; drives npv */
+  const double *forecast; /**< optional: projected net cash flow per future period, period 1
+                               first; each finite; drives npv */
   size_t forecast_len;
-  double potential;          /**< the account team's judgement of growth potential, 0..1;
-                                  NaN = unknown. Note: a zero-initialised struct says 0 (known,
-                                  lowest), so set NaN when there is no judgement. */
+  double potential; /**< the account team's judgement of growth potential, 0..1;
+                         NaN = unknown. Note: a zero-initialised struct says 0 (known,
+                         lowest), so set NaN when there is no judgement. */
 } kam_account;
 
 /** Adds one account at index kam_portfolio_count(p).
@@ -110,18 +110,18 @@ KAM_API int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *co
 
 /** What kam_segment does. Fill with kam_segment_options_init, then change fields. */
 typedef struct kam_segment_options {
-  uint32_t struct_size;      /**< sizeof(kam_segment_options); shorter structs get defaults */
-  uint32_t flags;            /**< 0 (other values are KAM_EINVAL) */
-  double a_share;            /**< ABC cut for A, 0 <= a_share <= 1: default 0.80 */
-  double b_share;            /**< cut for A+B, a_share <= b_share <= 1: default 0.95 */
-  double key_share;          /**< the "major customer" test (ASC 280 / IFRS 8), finite > 0:
-                                  default 0.10; above 1 no account passes it */
-  double xyz_x, xyz_y;       /**< XYZ cuts on cv, 0 <= xyz_x <= xyz_y: defaults 0.10, 0.25 */
-  double discount_rate;      /**< per period, for the forecast NPV, finite > -1: default 0.10 */
+  uint32_t struct_size; /**< sizeof(kam_segment_options); shorter structs get defaults */
+  uint32_t flags;       /**< 0 (other values are KAM_EINVAL) */
+  double a_share;       /**< ABC cut for A, 0 <= a_share <= 1: default 0.80 */
+  double b_share;       /**< cut for A+B, a_share <= b_share <= 1: default 0.95 */
+  double key_share;     /**< the "major customer" test (ASC 280 / IFRS 8), finite > 0:
+                             default 0.10; above 1 no account passes it */
+  double xyz_x, xyz_y;  /**< XYZ cuts on cv, 0 <= xyz_x <= xyz_y: defaults 0.10, 0.25 */
+  double discount_rate; /**< per period, for the forecast NPV, finite > -1: default 0.10 */
   double w_share, w_npv, w_trend, w_potential, w_strategic;
-                             /**< score weights, finite >= 0, not all 0:
-                                  defaults 0.40 0.25 0.15 0.10 0.10 */
-  size_t key_top_n;          /**< also key: the N best by score; 0 = off (default) */
+  /**< score weights, finite >= 0, not all 0:
+       defaults 0.40 0.25 0.15 0.10 0.10 */
+  size_t key_top_n; /**< also key: the N best by score; 0 = off (default) */
 } kam_segment_options;
 
 /** Writes the defaults above into the first struct_size bytes of *o and sets o->struct_size =
@@ -143,25 +143,25 @@ enum {
  *  written. Strings are borrowed (see kam_segmentation_get / _foreach for how long). */
 typedef struct kam_account_score {
   uint32_t struct_size;
-  uint32_t key_reasons;      /**< KAM_KEY_* bits */
-  char abc;                  /**< 'A' 'B' 'C' */
-  char xyz;                  /**< 'X' 'Y' 'Z', or '-' when cv is NaN */
-  size_t index;              /**< insertion index */
-  size_t rank;               /**< 1-based: revenue descending, ties by insertion order */
+  uint32_t key_reasons; /**< KAM_KEY_* bits */
+  char abc;             /**< 'A' 'B' 'C' */
+  char xyz;             /**< 'X' 'Y' 'Z', or '-' when cv is NaN */
+  size_t index;         /**< insertion index */
+  size_t rank;          /**< 1-based: revenue descending, ties by insertion order */
   const char *id;
   int64_t revenue;
-  double share;              /**< revenue / total (0 when the total is 0) */
-  double cum_share;          /**< cum(rank) / total: cum is the exact int64 sum of the revenue
-                                  of ranks 1..rank (0 when the total is 0) */
-  double cv;                 /**< population standard deviation / mean of history; NaN with
-                                  fewer than 2 periods or a mean of 0 */
-  double trend;              /**< OLS slope of history against period (0, 1, ...) / its mean:
-                                  the relative change per period; NaN when cv is */
-  double npv;                /**< NPV of forecast at discount_rate, Excel convention (the first
-                                  value is discounted one period; kam_npv); NaN: no forecast */
-  double score;              /**< composite, 0..1: see kam_segment */
-  const char *name;          /**< NULL when absent */
-  const char *group;         /**< NULL when absent */
+  double share;      /**< revenue / total (0 when the total is 0) */
+  double cum_share;  /**< cum(rank) / total: cum is the exact int64 sum of the revenue
+                          of ranks 1..rank (0 when the total is 0) */
+  double cv;         /**< population standard deviation / mean of history; NaN with
+                          fewer than 2 periods or a mean of 0 */
+  double trend;      /**< OLS slope of history against period (0, 1, ...) / its mean:
+                          the relative change per period; NaN when cv is */
+  double npv;        /**< NPV of forecast at discount_rate, Excel convention (the first
+                          value is discounted one period; kam_npv); NaN: no forecast */
+  double score;      /**< composite, 0..1: see kam_segment */
+  const char *name;  /**< NULL when absent */
+  const char *group; /**< NULL when absent */
 } kam_account_score;
 
 /** Portfolio-level figures. Set struct_size before kam_segmentation_summary. */
@@ -251,8 +251,7 @@ KAM_API int kam_segmentation_summary(kam_summary *out, const kam_segmentation *s
  *  @return KAM_OK; KAM_EINVAL (NULL, bad struct_size); KAM_ENOTFOUND (index >= n);
  *  KAM_ESTATE (the portfolio has fewer accounts than when segmented); KAM_ENOMEM (lazy work,
  *  the segmentation stays usable). */
-KAM_API int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s,
-                                 size_t index);
+KAM_API int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s, size_t index);
 
 /** Like kam_segmentation_get, for the account at 1-based `rank` (revenue descending, ties by
  *  insertion order): rank 1 is the largest account. Same borrowing rules and lazy work.
