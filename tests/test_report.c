@@ -740,6 +740,57 @@ static void test_svg(void **state) {
   close_fx(&f);
 }
 
+/* The left axis labels (0 % up to the top tick), joined with '|'. */
+static void assert_axis(const char *svg, const char *want) {
+  const char *g = strstr(svg, "<g font-size=\"11\" fill=\"#333\" text-anchor=\"end\">");
+  const char *end;
+  char got[256];
+  size_t n = 0;
+  if (!g) fail_msg("no axis group");
+  end = strstr(g, "</g>");
+  for (g = strstr(g + 1, "<text"); g && g < end; g = strstr(g, "<text")) {
+    g = strstr(g, "\">");
+    const char *close = strstr(g, "</text>");
+    size_t len = (size_t)(close - g - 2);
+    if (n) got[n++] = '|';
+    if (n + len >= sizeof got) fail_msg("axis labels too long");
+    memcpy(got + n, g + 2, len);
+    n += len;
+    g = close;
+  }
+  got[n] = '\0';
+  assert_string_equal(got, want);
+}
+
+/* The axis ticks are whole multiples of a nice step, the last one at the top of the scale,
+ * also when the step has no exact binary form (0.1, 0.2). */
+static void test_svg_axis(void **state) {
+  static const struct {
+    size_t n;
+    const char *axis;
+  } cases[] = {{7, "0 %|5 %|10 %|15 %"},
+               {137, "0.0 %|0.2 %|0.4 %|0.6 %|0.8 %"},
+               {1000, "0.0 %|0.1 %|0.2 %|0.3 %|0.4 %|0.5 %"},
+               {3000, "0.0 %|0.1 %|0.2 %|0.3 %|0.4 %|0.5 %"}};
+  size_t c, i;
+  (void)state;
+  for (c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+    fixture f;
+    char *out;
+    open_fx(&f);
+    for (i = 0; i < cases[c].n; i++) {
+      char id[32];
+      snprintf(id, sizeof id, "E%zu", i);
+      add(&f, id, NULL, NULL, 100); /* equal revenues: every bar the same height */
+    }
+    segment(&f);
+    out = write_svg(f.s);
+    assert_axis(out, cases[c].axis);
+    free(out);
+    close_fx(&f);
+  }
+}
+
 static void test_empty_outputs(void **state) {
   fixture f;
   kam_test_sink k;
@@ -891,7 +942,7 @@ int main(void) {
       cmocka_unit_test(test_csv_basic),     cmocka_unit_test(test_csv_formula_guard),
       cmocka_unit_test(test_csv_round_trip), cmocka_unit_test(test_csv_npv),
       cmocka_unit_test(test_json),          cmocka_unit_test(test_json_parse_back),
-      cmocka_unit_test(test_svg),
+      cmocka_unit_test(test_svg),           cmocka_unit_test(test_svg_axis),
       cmocka_unit_test(test_empty_outputs), cmocka_unit_test(test_locale),
       cmocka_unit_test(test_write_failure), cmocka_unit_test(test_oom),
       cmocka_unit_test(test_fmt_helpers),
