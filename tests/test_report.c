@@ -57,7 +57,7 @@ static void close_fx(fixture *f) {
 static void add_many(fixture *f, size_t n) {
   size_t i;
   for (i = 0; i < n; i++) {
-    char id[32], name[48];
+    char id[32], name[64];
     int64_t hist[4];
     double fc[3];
     kam_account a;
