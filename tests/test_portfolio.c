@@ -416,7 +416,7 @@ static void oom_loop(op_fn op, size_t prefill) {
     assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &ta), KAM_OK);
     assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
     for (i = 0; i < prefill; i++) {
-      char text[24]; /* "p" + 20 digits: gcc -O0 -Wformat-truncation checks the worst case */
+      char text[24]; /* "p" and any size_t */
       kam_account a;
       snprintf(text, sizeof text, "p%zu", i);
       a = account(text, 1);
