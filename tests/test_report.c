@@ -394,9 +394,9 @@ static void test_csv_basic(void **state) {
 
 static void test_csv_formula_guard(void **state) {
   static const char *const bad[] = {"=SUM(A1:A9)", "+7", "-3", "@cmd", "\tTab", "\rCR",
-                                    "\xEF\xBC\x9D" "1"};
+                                    ("\xEF\xBC\x9D" "1")};
   static const char *const guarded[] = {"\"'=SUM(A1:A9)\"", "\"'+7\"", "\"'-3\"", "\"'@cmd\"",
-                                        "\"'\tTab\"", "\"'\rCR\"", "\"'\xEF\xBC\x9D" "1\""};
+                                        "\"'\tTab\"", "\"'\rCR\"", ("\"'\xEF\xBC\x9D" "1\"")};
   fixture f;
   char *out, id[8];
   size_t i;

@@ -347,7 +347,7 @@ static int build(kam_portfolio *p, const model *md, size_t bulk) {
 
 static void check_double(double got, double want, double rel, const char *what, size_t i) {
   if (isnan(want)) {
-    if (!isnan(got)) fail_msg("%s[%zu]: got %.17g, want NaN", what, i);
+    if (!isnan(got)) fail_msg("%s[%zu]: got %.17g, want NaN", what, i, got);
     return;
   }
   if (!(fabs(got - want) <= rel * fmax(1.0, fabs(want))))
