@@ -438,7 +438,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   static const char *const fill[3] = {"#1f5fa8", "#6b9fd6", "#c3d4e6"};
   kam__out *o = &w->out;
   double pw = PX1 - PX0, ph = w->py1 - PY0, max_share = 0, step, top;
-  char b[96];
+  char b[128]; /* the longest line: two 40-byte counts and the words around them */
   size_t i, bound[2];
   int rc, k, dec, tick, nticks;
   bool labelled = w->n > 0 && w->n <= SVG_LABELS;
