@@ -39,36 +39,6 @@ static char *write_str(const kam_value *v, uint32_t flags) {
   return sink.data;
 }
 
-static int same_tree(const kam_value *a, const kam_value *b) {
-  size_t i, la, lb;
-  const char *sa, *sb;
-  if (kam_value_type(a) != kam_value_type(b)) return 0;
-  switch (kam_value_type(a)) {
-  case KAM_VALUE_BOOL: return kam_value_bool(a) == kam_value_bool(b);
-  case KAM_VALUE_NUMBER:
-    sa = kam_value_number_text(a, &la);
-    sb = kam_value_number_text(b, &lb);
-    return la == lb && memcmp(sa, sb, la) == 0;
-  case KAM_VALUE_STRING:
-    sa = kam_value_string(a, &la);
-    sb = kam_value_string(b, &lb);
-    return la == lb && memcmp(sa, sb, la) == 0;
-  case KAM_VALUE_ARRAY:
-  case KAM_VALUE_OBJECT:
-    if (kam_value_length(a) != kam_value_length(b)) return 0;
-    for (i = 0; i < kam_value_length(a); i++) {
-      if (kam_value_type(a) == KAM_VALUE_OBJECT) {
-        sa = kam_value_key_at(a, i, &la);
-        sb = kam_value_key_at(b, i, &lb);
-        if (la != lb || memcmp(sa, sb, la) != 0) return 0;
-      }
-      if (!same_tree(kam_value_at(a, i), kam_value_at(b, i))) return 0;
-    }
-    return 1;
-  default: return 1;
-  }
-}
-
 static void test_parse_values(void **state) {
   kam_ctx *ctx = cm_ctx();
   kam_value *v;
@@ -338,7 +308,7 @@ static void test_write(void **state) {
       "\"total\":2,\"empty\":{},\"emoji\":\"\xf0\x9f\x98\x80\"}");
   /* compact output of compact input is byte-identical */
   back = parse_ok(ctx, compact);
-  assert_true(same_tree(v, back));
+  assert_true(kam_test_value_equal(v, back));
   again = write_str(back, 0);
   assert_string_equal(again, compact);
   free(again);
@@ -349,7 +319,7 @@ static void test_write(void **state) {
   assert_non_null(strstr(pretty, "\n  ],\n  \"total\": 2,\n  \"empty\": {},\n"));
   assert_true(pretty[strlen(pretty) - 1] == '}');
   back = parse_ok(ctx, pretty);
-  assert_true(same_tree(v, back));
+  assert_true(kam_test_value_equal(v, back));
   kam_value_free(back);
   free(compact);
   free(pretty);
@@ -371,7 +341,7 @@ static void test_write(void **state) {
                              "\\u0016\\u0017\\u0018\\u0019\\u001A\\u001B\\u001C\\u001D\\u001E\\u001F"
                              "\x7f\\\"\\\\/\"");
     back = parse_ok(ctx, out);
-    assert_true(same_tree(v, back));
+    assert_true(kam_test_value_equal(v, back));
     kam_value_free(back);
     free(out);
     kam_value_free(v);
@@ -530,7 +500,7 @@ static void test_parse_oom(void **state) {
     ta.fail_at = ta.calls + fail_at;
     rc = kam_json_parse(&v, ctx, text, len);
     if (rc == KAM_OK) {
-      assert_true(same_tree(v, ref));
+      assert_true(kam_test_value_equal(v, ref));
       kam_value_free(v);
     } else {
       assert_int_equal(rc, KAM_ENOMEM);

@@ -109,3 +109,33 @@ char *kam_test_read_file(const char *path, size_t *len) {
   if (len) *len = n;
   return buf;
 }
+
+int kam_test_value_equal(const kam_value *a, const kam_value *b) {
+  size_t i, la, lb;
+  const char *sa, *sb;
+  if (kam_value_type(a) != kam_value_type(b)) return 0;
+  switch (kam_value_type(a)) {
+  case KAM_VALUE_BOOL: return kam_value_bool(a) == kam_value_bool(b);
+  case KAM_VALUE_NUMBER:
+    sa = kam_value_number_text(a, &la);
+    sb = kam_value_number_text(b, &lb);
+    return la == lb && memcmp(sa, sb, la) == 0;
+  case KAM_VALUE_STRING:
+    sa = kam_value_string(a, &la);
+    sb = kam_value_string(b, &lb);
+    return la == lb && memcmp(sa, sb, la) == 0;
+  case KAM_VALUE_ARRAY:
+  case KAM_VALUE_OBJECT:
+    if (kam_value_length(a) != kam_value_length(b)) return 0;
+    for (i = 0; i < kam_value_length(a); i++) {
+      if (kam_value_type(a) == KAM_VALUE_OBJECT) {
+        sa = kam_value_key_at(a, i, &la);
+        sb = kam_value_key_at(b, i, &lb);
+        if (la != lb || memcmp(sa, sb, la) != 0) return 0;
+      }
+      if (!kam_test_value_equal(kam_value_at(a, i), kam_value_at(b, i))) return 0;
+    }
+    return 1;
+  default: return 1;
+  }
+}

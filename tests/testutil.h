@@ -48,4 +48,8 @@ int kam_test_source_read(void *ud, void *buf, size_t cap, size_t *nread);
 /* Reads a whole file into a malloc'd NUL-terminated buffer; NULL on failure. */
 char *kam_test_read_file(const char *path, size_t *len);
 
+/* 1 when two value trees are equal: same types, same number texts, same string bytes, same
+ * keys in the same order. */
+int kam_test_value_equal(const kam_value *a, const kam_value *b);
+
 #endif

@@ -13,36 +13,6 @@
 #include "testutil.h"
 #include "value_internal.h"
 
-static int same_tree(const kam_value *a, const kam_value *b) {
-  size_t i, la, lb;
-  const char *sa, *sb;
-  if (kam_value_type(a) != kam_value_type(b)) return 0;
-  switch (kam_value_type(a)) {
-  case KAM_VALUE_BOOL: return kam_value_bool(a) == kam_value_bool(b);
-  case KAM_VALUE_NUMBER:
-    sa = kam_value_number_text(a, &la);
-    sb = kam_value_number_text(b, &lb);
-    return la == lb && memcmp(sa, sb, la) == 0;
-  case KAM_VALUE_STRING:
-    sa = kam_value_string(a, &la);
-    sb = kam_value_string(b, &lb);
-    return la == lb && memcmp(sa, sb, la) == 0;
-  case KAM_VALUE_ARRAY:
-  case KAM_VALUE_OBJECT:
-    if (kam_value_length(a) != kam_value_length(b)) return 0;
-    for (i = 0; i < kam_value_length(a); i++) {
-      if (kam_value_type(a) == KAM_VALUE_OBJECT) {
-        sa = kam_value_key_at(a, i, &la);
-        sb = kam_value_key_at(b, i, &lb);
-        if (la != lb || memcmp(sa, sb, la) != 0) return 0;
-      }
-      if (!same_tree(kam_value_at(a, i), kam_value_at(b, i))) return 0;
-    }
-    return 1;
-  default: return 1;
-  }
-}
-
 /* Writes v (compact or pretty), parses the output and compares; the compact text of the
  * re-parsed tree must also be byte-identical to the first compact text (a fixed point). */
 static int round_trip(kam_ctx *ctx, const kam_value *v, uint32_t flags) {
@@ -51,7 +21,7 @@ static int round_trip(kam_ctx *ctx, const kam_value *v, uint32_t flags) {
   int ok;
   if (kam_json_write(v, flags, kam_test_sink_write, &sink) != KAM_OK) return 0;
   ok = kam_json_parse(&back, ctx, sink.data ? sink.data : "", sink.len) == KAM_OK &&
-       same_tree(v, back);
+       kam_test_value_equal(v, back);
   if (ok && flags == 0)
     ok = kam_json_write(back, 0, kam_test_sink_write, &again) == KAM_OK && again.len == sink.len &&
          memcmp(again.data, sink.data, sink.len) == 0;
