@@ -52,11 +52,13 @@ int main(int argc, char **argv) {
     t1 = now();
     if (t1 - t0 < best_pass) best_pass = t1 - t0;
   }
-  for (i = 0; i < rows; i++) checksum += out[i];
+  for (i = 0; i < rows; i++)
+    checksum += out[i];
   printf("npv_many: %zu rows x %zu cols (%.0f MB of cash flows)\n", rows, cols,
          (double)(n * sizeof(double)) / 1e6);
   printf("libkam_seconds %.4f\n", best);
-  printf("read_pass_seconds %.4f  (%.1f GB/s)\n", best_pass, (double)(n * sizeof(double)) / best_pass / 1e9);
+  printf("read_pass_seconds %.4f  (%.1f GB/s)\n", best_pass,
+         (double)(n * sizeof(double)) / best_pass / 1e9);
   printf("libkam / one read pass: %.2fx (goal: within 2x)\n", best / best_pass);
   printf("checksum %.6e (read pass sum %.3e)\n", checksum, sink);
   free(v);

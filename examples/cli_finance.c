@@ -37,7 +37,8 @@ static int parse_options(const char *cmd, int argc, char **argv, double *rate, d
     if (!strcmp(a, "--rate") || !strcmp(a, "--guess")) {
       double *dst = !strcmp(a, "--rate") ? rate : guess;
       if (i + 1 >= argc) return -cli_fail(cmd, "%s needs a value", a);
-      if (cli_parse_double(argv[++i], dst)) return -cli_fail(cmd, "%s: '%s' is not a number", a, argv[i]);
+      if (cli_parse_double(argv[++i], dst))
+        return -cli_fail(cmd, "%s: '%s' is not a number", a, argv[i]);
     } else if (!strcmp(a, "--t0")) {
       *convention = KAM_NPV_T0;
     } else if (a[0] == '-' && a[1] == '-') {
@@ -89,7 +90,8 @@ int kam_cli_irr(int argc, char **argv) {
   if ((rc = read_values(argv[0], argc, argv, first, &v, &n)) != 0) return rc;
   rc = kam_irr(&result, v, n, guess);
   free(v);
-  if (rc == KAM_ENOSOLUTION) return cli_fail(argv[0], "no rate makes the NPV zero (the flows need a sign change)");
+  if (rc == KAM_ENOSOLUTION)
+    return cli_fail(argv[0], "no rate makes the NPV zero (the flows need a sign change)");
   if (rc) return cli_fail(argv[0], "%s", kam_strerror(rc));
   printf("%.6f\n", result);
   return 0;
@@ -125,13 +127,15 @@ int kam_cli_xirr(int argc, char **argv) {
         cli_parse_double(colon + 1, &v[i - first])) {
       free(v);
       free(d);
-      return cli_fail(argv[0], "argument %d: '%s' is not DATE:VALUE (YYYY-MM-DD:number)", i, argv[i]);
+      return cli_fail(argv[0], "argument %d: '%s' is not DATE:VALUE (YYYY-MM-DD:number)", i,
+                      argv[i]);
     }
   }
   rc = kam_xirr(&result, v, d, n, guess);
   free(v);
   free(d);
-  if (rc == KAM_ENOSOLUTION) return cli_fail(argv[0], "no rate makes the XNPV zero (the flows need a sign change)");
+  if (rc == KAM_ENOSOLUTION)
+    return cli_fail(argv[0], "no rate makes the XNPV zero (the flows need a sign change)");
   if (rc) return cli_fail(argv[0], "%s", kam_strerror(rc));
   printf("%.6f\n", result);
   return 0;

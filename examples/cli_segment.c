@@ -8,37 +8,38 @@
 #include "cli.h"
 
 static void usage(FILE *f) {
-  fputs("usage: kam segment ACCOUNTS.csv [options]\n"
-        "\n"
-        "Reads a portfolio of accounts from CSV (\"-\" for standard input; Excel exports with ';',\n"
-        "decimal comma, BOM and NBSP thousands work as they are), segments it and prints the key\n"
-        "accounts and a summary: ABC classes by cumulative revenue share, XYZ by the stability\n"
-        "of the monthly history, the 10 % key-customer test per account and per group, HHI,\n"
-        "Gini and the share of the top 20 % of accounts.\n"
-        "\n"
-        "Columns (by header name, Russian names work too): id and revenue (required), name,\n"
-        "group, potential, strategic, new, history h1..hN, forecast f1..fN.\n"
-        "\n"
-        "options:\n"
-        "  --svg FILE         also write the Pareto chart as SVG\n"
-        "  --csv FILE         also write every account with its scores as CSV (opens in Excel)\n"
-        "  --csv-delimiter C  delimiter of that CSV: ',' (default), ';' (decimal comma) or tab\n"
-        "  --json             print the whole segmentation as JSON instead of the tables\n"
-        "  --a SHARE          cumulative revenue share that closes class A (default 0.8)\n"
-        "  --b SHARE          cumulative revenue share that closes class B (default 0.95)\n"
-        "  --key SHARE        revenue share that makes a customer key (default 0.1)\n"
-        "  --top N            also key: the N accounts with the best composite score\n"
-        "  --limit N          list at most N key accounts (default: all)\n"
-        "  --digits N         decimals of the currency's minor unit (default 2)\n"
-        "  --delimiter C      input delimiter ',' ';' or tab (default: detected)\n"
-        "  --decimal C        input decimal mark '.' or ',' (default: detected)\n"
-        "  -h, --help         this text\n"
-        "\n"
-        "Exit status: 0 done, 2 bad usage or bad input (the message names line and column),\n"
-        "1 other failures.\n"
-        "\n"
-        "example: kam segment examples/data/accounts.csv --svg pareto.svg --top 5\n",
-        f);
+  fputs(
+      "usage: kam segment ACCOUNTS.csv [options]\n"
+      "\n"
+      "Reads a portfolio of accounts from CSV (\"-\" for standard input; Excel exports with ';',\n"
+      "decimal comma, BOM and NBSP thousands work as they are), segments it and prints the key\n"
+      "accounts and a summary: ABC classes by cumulative revenue share, XYZ by the stability\n"
+      "of the monthly history, the 10 % key-customer test per account and per group, HHI,\n"
+      "Gini and the share of the top 20 % of accounts.\n"
+      "\n"
+      "Columns (by header name, Russian names work too): id and revenue (required), name,\n"
+      "group, potential, strategic, new, history h1..hN, forecast f1..fN.\n"
+      "\n"
+      "options:\n"
+      "  --svg FILE         also write the Pareto chart as SVG\n"
+      "  --csv FILE         also write every account with its scores as CSV (opens in Excel)\n"
+      "  --csv-delimiter C  delimiter of that CSV: ',' (default), ';' (decimal comma) or tab\n"
+      "  --json             print the whole segmentation as JSON instead of the tables\n"
+      "  --a SHARE          cumulative revenue share that closes class A (default 0.8)\n"
+      "  --b SHARE          cumulative revenue share that closes class B (default 0.95)\n"
+      "  --key SHARE        revenue share that makes a customer key (default 0.1)\n"
+      "  --top N            also key: the N accounts with the best composite score\n"
+      "  --limit N          list at most N key accounts (default: all)\n"
+      "  --digits N         decimals of the currency's minor unit (default 2)\n"
+      "  --delimiter C      input delimiter ',' ';' or tab (default: detected)\n"
+      "  --decimal C        input decimal mark '.' or ',' (default: detected)\n"
+      "  -h, --help         this text\n"
+      "\n"
+      "Exit status: 0 done, 2 bad usage or bad input (the message names line and column),\n"
+      "1 other failures.\n"
+      "\n"
+      "example: kam segment examples/data/accounts.csv --svg pareto.svg --top 5\n",
+      f);
 }
 
 /* ---- text layout: amounts with thousands separators, UTF-8 aware padding ---- */
@@ -48,7 +49,8 @@ static const char *fmt_money(char *buf, int64_t minor, int digits) {
   char tmp[40];
   uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor, p = 1;
   int n, i, o = 0, k;
-  for (k = 0; k < digits; k++) p *= 10;
+  for (k = 0; k < digits; k++)
+    p *= 10;
   n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)(mag / p));
   if (minor < 0) buf[o++] = '-';
   for (i = 0; i < n; i++) {
@@ -99,10 +101,12 @@ static const char *clip(char *out, size_t cap, const char *s, size_t cols) {
 static void cell(const char *s, size_t cols, int right) {
   size_t w = width_of(s);
   if (right)
-    for (; w < cols; w++) putchar(' ');
+    for (; w < cols; w++)
+      putchar(' ');
   fputs(s, stdout);
   if (!right)
-    for (; w < cols; w++) putchar(' ');
+    for (; w < cols; w++)
+      putchar(' ');
 }
 
 /* ---- collecting the key accounts in rank order ---- */
@@ -212,15 +216,18 @@ static int parse_size(const char *s, size_t *out) {
 
 static int parse_char(const char *s, char *out) {
   if (!s) return -1;
-  if (!strcmp(s, "tab") || !strcmp(s, "\\t") || !strcmp(s, "\t")) *out = '\t';
-  else if (strlen(s) == 1) *out = s[0];
-  else return -1;
+  if (!strcmp(s, "tab") || !strcmp(s, "\\t") || !strcmp(s, "\t"))
+    *out = '\t';
+  else if (strlen(s) == 1)
+    *out = s[0];
+  else
+    return -1;
   return 0;
 }
 
 static int takes_value(const char *a) {
-  static const char *const opts[] = {"--svg",   "--csv",    "--csv-delimiter", "--a",
-                                     "--b",     "--key",    "--top",           "--limit",
+  static const char *const opts[] = {"--svg",    "--csv",       "--csv-delimiter", "--a",
+                                     "--b",      "--key",       "--top",           "--limit",
                                      "--digits", "--delimiter", "--decimal"};
   size_t i;
   for (i = 0; i < sizeof opts / sizeof opts[0]; i++)
@@ -228,8 +235,9 @@ static int takes_value(const char *a) {
   return 0;
 }
 
-static int write_to(const char *path, int (*fn)(const kam_segmentation *, kam_write_fn, void *,
-                                               const kam_csv_options *),
+static int write_to(const char *path,
+                    int (*fn)(const kam_segmentation *, kam_write_fn, void *,
+                              const kam_csv_options *),
                     const kam_segmentation *s, const kam_csv_options *o, kam_ctx *ctx) {
   FILE *f = fopen(path, "wb");
   int rc;
@@ -273,7 +281,8 @@ int kam_cli_segment(int argc, char **argv) {
       continue;
     }
     if (!takes_value(a)) {
-      if (a[0] == '-' && a[1]) return cli_fail(cmd, "unknown option '%s' (see kam segment --help)", a);
+      if (a[0] == '-' && a[1])
+        return cli_fail(cmd, "unknown option '%s' (see kam segment --help)", a);
       if (path) return cli_fail(cmd, "one input file only ('%s' and '%s')", path, a);
       path = a;
       continue;
@@ -291,9 +300,12 @@ int kam_cli_segment(int argc, char **argv) {
       double d;
       if (cli_parse_double(v, &d) || !(d > 0 && d <= 1))
         return cli_fail(cmd, "%s: '%s' is not a share between 0 and 1", a, v);
-      if (a[2] == 'a') so.a_share = d;
-      else if (a[2] == 'b') so.b_share = d;
-      else so.key_share = d;
+      if (a[2] == 'a')
+        so.a_share = d;
+      else if (a[2] == 'b')
+        so.b_share = d;
+      else
+        so.key_share = d;
     } else if (!strcmp(a, "--top")) {
       if (parse_size(v, &so.key_top_n)) return cli_fail(cmd, "--top: '%s' is not a count", v);
     } else if (!strcmp(a, "--limit")) {
@@ -397,17 +409,18 @@ int kam_cli_segment(int argc, char **argv) {
            so.b_share * 100);
     printf("  Class   Accounts                     Revenue     Share\n");
     for (a = 0; a < 3; a++)
-      printf("  %c     %9zu (%7s)  %20s  %7s\n", cls[a], sm.count[a],
-             fmt_pct(pct, sm.accounts ? (double)sm.count[a] / (double)sm.accounts : 0),
-             fmt_money(money, sm.revenue[a], (int)digits),
-             fmt_pct(pct2, sm.total_revenue ? (double)sm.revenue[a] / (double)sm.total_revenue
-                                            : 0));
+      printf(
+          "  %c     %9zu (%7s)  %20s  %7s\n", cls[a], sm.count[a],
+          fmt_pct(pct, sm.accounts ? (double)sm.count[a] / (double)sm.accounts : 0),
+          fmt_money(money, sm.revenue[a], (int)digits),
+          fmt_pct(pct2, sm.total_revenue ? (double)sm.revenue[a] / (double)sm.total_revenue : 0));
     printf("  Total %9zu            %20s\n\n", sm.accounts,
            fmt_money(money, sm.total_revenue, (int)digits));
     printf("  ABC-XYZ        X       Y       Z   (no history)\n");
     for (a = 0; a < 3; a++) {
       printf("  %c        ", cls[a]);
-      for (x = 0; x < 4; x++) printf("%8zu", c.matrix[a][x]);
+      for (x = 0; x < 4; x++)
+        printf("%8zu", c.matrix[a][x]);
       putchar('\n');
     }
     printf("\n  Key accounts: %zu\n", sm.key_accounts);

@@ -30,8 +30,9 @@ static const struct command {
 
 static void usage(FILE *f) {
   size_t i;
-  fprintf(f, "usage: kam COMMAND [OPTIONS] [ARGS]\n\nlibkam %s: key account management.\n\ncommands:\n",
-          kam_version());
+  fprintf(
+      f, "usage: kam COMMAND [OPTIONS] [ARGS]\n\nlibkam %s: key account management.\n\ncommands:\n",
+      kam_version());
   for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
     fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
   fprintf(f, "\nRun 'kam COMMAND --help' for the options of each command.\n");

@@ -58,7 +58,8 @@ static int fill(sqlite3 *db, long n) {
            " SELECT printf('ACC-%%05d', i),"
            "  CASE i %% 3 WHEN 0 THEN printf('ООО \"Клиент %%d\"', i)"
            "             WHEN 1 THEN printf('Customer %%d Ltd', i) ELSE NULL END,"
-           "  CASE WHEN i %% 4 = 2 AND i <= 120 THEN 'Холдинг «Север»' WHEN i %% 23 = 0 THEN 'Atlas Group'"
+           "  CASE WHEN i %% 4 = 2 AND i <= 120 THEN 'Холдинг «Север»' WHEN i %% 23 = 0 THEN "
+           "'Atlas Group'"
            "       ELSE NULL END,"
            "  0, i %% 97 = 0, CASE WHEN i %% 4 = 0 THEN NULL ELSE (i %% 10) / 10.0 END"
            " FROM k;"
@@ -143,8 +144,8 @@ static int load(sqlite3 *db, kam_portfolio *p, kam_ctx *ctx) {
       if (has_grp) snprintf(grp, sizeof grp, "%s", sqlite3_column_text(rows, 2));
       a.revenue = sqlite3_column_int64(rows, 3);
       a.flags = sqlite3_column_int(rows, 4) ? KAM_ACCOUNT_STRATEGIC : 0;
-      a.potential = sqlite3_column_type(rows, 5) == SQLITE_NULL ? NAN
-                                                                : sqlite3_column_double(rows, 5);
+      a.potential =
+          sqlite3_column_type(rows, 5) == SQLITE_NULL ? NAN : sqlite3_column_double(rows, 5);
       nhist = 0;
       have = 1;
     }
@@ -165,8 +166,10 @@ typedef struct store {
 } store;
 
 static void bind_double(sqlite3_stmt *st, int col, double v) {
-  if (isnan(v)) sqlite3_bind_null(st, col);
-  else sqlite3_bind_double(st, col, v);
+  if (isnan(v))
+    sqlite3_bind_null(st, col);
+  else
+    sqlite3_bind_double(st, col, v);
 }
 
 /* kam_score_fn: one INSERT per account. A nonzero return stops kam_segmentation_foreach,
@@ -183,8 +186,10 @@ static int store_score(void *ud, const kam_account_score *sc) {
   sqlite3_bind_text(st, 1, sc->id, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 2, (sqlite3_int64)sc->rank);
   sqlite3_bind_text(st, 3, abc, 1, SQLITE_TRANSIENT);
-  if (sc->xyz == '-') sqlite3_bind_null(st, 4);
-  else sqlite3_bind_text(st, 4, xyz, 1, SQLITE_TRANSIENT);
+  if (sc->xyz == '-')
+    sqlite3_bind_null(st, 4);
+  else
+    sqlite3_bind_text(st, 4, xyz, 1, SQLITE_TRANSIENT);
   bind_double(st, 5, sc->share);
   bind_double(st, 6, sc->cum_share);
   bind_double(st, 7, sc->cv);
@@ -220,8 +225,10 @@ static int save(sqlite3 *db, const kam_segmentation *seg, long fail_at, kam_ctx 
   rc = kam_segmentation_foreach(seg, KAM_ORDER_INSERTION, store_score, &s);
   sqlite3_finalize(s.insert);
   if (rc != 0) {
-    if (rc < 0) fprintf(stderr, "sqlite_store: %s: %s\n", kam_strerror(rc), kam_ctx_errmsg(ctx));
-    else fprintf(stderr, "sqlite_store: the store callback stopped foreach with %d\n", rc);
+    if (rc < 0)
+      fprintf(stderr, "sqlite_store: %s: %s\n", kam_strerror(rc), kam_ctx_errmsg(ctx));
+    else
+      fprintf(stderr, "sqlite_store: the store callback stopped foreach with %d\n", rc);
     exec(db, "ROLLBACK");
     return rc;
   }
@@ -250,7 +257,8 @@ static int check(sqlite3 *db, const kam_summary *sm) {
     return 0;
   while (sqlite3_step(st) == SQLITE_ROW) {
     int c = sqlite3_column_text(st, 0)[0] - 'A';
-    if (c < 0 || c > 2) ok = 0;
+    if (c < 0 || c > 2)
+      ok = 0;
     else {
       count[c] = (size_t)sqlite3_column_int64(st, 1);
       revenue[c] = sqlite3_column_int64(st, 2);
@@ -301,9 +309,12 @@ int main(int argc, char **argv) {
   kam_segmentation *seg = NULL;
   kam_summary sm;
   for (i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--db") && i + 1 < argc) path = argv[++i];
-    else if (!strcmp(argv[i], "--accounts") && i + 1 < argc) n = atol(argv[++i]);
-    else if (!strcmp(argv[i], "--fail-at") && i + 1 < argc) fail_at = atol(argv[++i]);
+    if (!strcmp(argv[i], "--db") && i + 1 < argc)
+      path = argv[++i];
+    else if (!strcmp(argv[i], "--accounts") && i + 1 < argc)
+      n = atol(argv[++i]);
+    else if (!strcmp(argv[i], "--fail-at") && i + 1 < argc)
+      fail_at = atol(argv[++i]);
     else {
       fprintf(stderr, "usage: sqlite_store [--db FILE] [--accounts N] [--fail-at K]\n");
       return 2;

@@ -63,7 +63,8 @@ static int collect(void *ud, const void *buf, size_t len) {
   if (b->len + len > b->cap) {
     size_t cap = b->cap ? b->cap : 4096;
     char *d;
-    while (cap < b->len + len) cap *= 2;
+    while (cap < b->len + len)
+      cap *= 2;
     d = (char *)realloc(b->data, cap);
     if (!d) return 1;
     b->data = d;

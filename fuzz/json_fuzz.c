@@ -46,7 +46,8 @@ static int sink_write(void *ud, const void *buf, size_t len) {
   if (s->len + len > s->cap) {
     size_t cap = s->cap ? s->cap : 256;
     char *p;
-    while (cap < s->len + len) cap *= 2;
+    while (cap < s->len + len)
+      cap *= 2;
     p = (char *)realloc(s->data, cap);
     if (!p) return -1000;
     s->data = p;
@@ -107,7 +108,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (kam_ctx_new(&ctx, count_alloc, &c) != KAM_OK) return 0;
   rc = kam_json_parse(&v, ctx, (const char *)data, size);
   if (rc == KAM_OK) {
-    sink compact = write_and_reparse(ctx, v, 0), pretty = write_and_reparse(ctx, v, KAM_JSON_PRETTY);
+    sink compact = write_and_reparse(ctx, v, 0),
+         pretty = write_and_reparse(ctx, v, KAM_JSON_PRETTY);
     kam_value *again = NULL;
     sink fixed = {NULL, 0, 0};
     CHECK(kam_json_parse(&again, ctx, compact.data, compact.len) == KAM_OK);

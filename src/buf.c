@@ -17,7 +17,8 @@ int kam__buf_reserve(kam__buf *b, size_t extra) {
   need = b->len + extra + 1;
   if (need <= b->cap) return KAM_OK;
   cap = b->cap ? b->cap : 64;
-  while (cap < need) cap *= 2;
+  while (cap < need)
+    cap *= 2;
   p = (char *)kam__realloc(b->ctx, b->data, b->cap, cap);
   if (!p) return KAM_ENOMEM;
   b->data = p;

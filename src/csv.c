@@ -18,10 +18,10 @@
 
 /* Limits (documented in kam/io.h). */
 #define CSV_CHUNK 65536u
-#define CSV_MAX_FIELD 65536u     /* bytes of one field */
-#define CSV_MAX_RECORD 1048576u  /* bytes of one record (all its fields) */
-#define CSV_MAX_COLUMNS 4096u    /* fields per record */
-#define CSV_MAX_PERIODS 1024u    /* history or forecast columns */
+#define CSV_MAX_FIELD 65536u    /* bytes of one field */
+#define CSV_MAX_RECORD 1048576u /* bytes of one record (all its fields) */
+#define CSV_MAX_COLUMNS 4096u   /* fields per record */
+#define CSV_MAX_PERIODS 1024u   /* history or forecast columns */
 
 void kam_csv_options_init(kam_csv_options *o, size_t struct_size) {
   kam_csv_options d;
@@ -51,8 +51,10 @@ static int csv_options_get(kam_csv_options *out, const kam_csv_options *o, kam_c
 #undef CSV_HAS
   if (out->delimiter == '"' || out->delimiter == '\r' || out->delimiter == '\n' ||
       (unsigned char)out->delimiter >= 0x80)
-    return kam__error(ctx, KAM_EINVAL, "%s: the delimiter cannot be a quote, a line end or a "
-                      "non-ASCII byte", fn);
+    return kam__error(ctx, KAM_EINVAL,
+                      "%s: the delimiter cannot be a quote, a line end or a "
+                      "non-ASCII byte",
+                      fn);
   if (out->decimal_mark != 0 && out->decimal_mark != '.' && out->decimal_mark != ',')
     return kam__error(ctx, KAM_EINVAL, "%s: decimal_mark must be 0 (detect), '.' or ','", fn);
   if (out->currency_digits > 18)
@@ -90,7 +92,8 @@ static void trim(const char **s, size_t *len) {
     *s += n;
     *len -= n;
   }
-  while ((n = space_len_back(*s, *len)) != 0) *len -= n;
+  while ((n = space_len_back(*s, *len)) != 0)
+    *len -= n;
 }
 
 /* Folds text for matching header names and yes/no words, without the C locale: ASCII and
@@ -124,8 +127,10 @@ static size_t fold(char *out, size_t cap, const char *s, size_t len) {
       i++;
       continue;
     }
-    if (cp >= 0x0410 && cp <= 0x042F) cp += 0x20;        /* А-Я -> а-я */
-    else if (cp == 0x0401 || cp == 0x0451) cp = 0x0435;  /* Ё, ё -> е */
+    if (cp >= 0x0410 && cp <= 0x042F)
+      cp += 0x20; /* А-Я -> а-я */
+    else if (cp == 0x0401 || cp == 0x0451)
+      cp = 0x0435; /* Ё, ё -> е */
     o += kam__utf8_encode(cp, out + o);
     i += n;
   }
@@ -162,11 +167,22 @@ static const char *shown(char *out, const char *s, size_t len) {
 /* ------------------------------------------------------------------------------------------ */
 /* Column roles and their names                                                                */
 
-enum role { R_NONE, R_ID, R_NAME, R_GROUP, R_REVENUE, R_POTENTIAL, R_STRATEGIC, R_NEW,
-            R_HISTORY, R_FORECAST, R_COUNT };
+enum role {
+  R_NONE,
+  R_ID,
+  R_NAME,
+  R_GROUP,
+  R_REVENUE,
+  R_POTENTIAL,
+  R_STRATEGIC,
+  R_NEW,
+  R_HISTORY,
+  R_FORECAST,
+  R_COUNT
+};
 
-static const char *const role_name[R_COUNT] = {"", "id", "name", "group", "revenue", "potential",
-                                               "strategic", "new", "history", "forecast"};
+static const char *const role_name[R_COUNT] = {
+    "", "id", "name", "group", "revenue", "potential", "strategic", "new", "history", "forecast"};
 
 /* Header aliases, after fold(). A lower rank wins when several columns match one role (a file
  * with both "код" and "инн" takes "код" as the id and ignores "инн"). */
@@ -174,27 +190,62 @@ static const struct alias {
   const char *text;
   unsigned char role, rank;
 } aliases[] = {
-    {"id", R_ID, 0}, {"account id", R_ID, 1}, {"client id", R_ID, 1}, {"customer id", R_ID, 1},
-    {"код клиента", R_ID, 1}, {"id клиента", R_ID, 1}, {"код", R_ID, 2}, {"ид", R_ID, 2},
-    {"идентификатор", R_ID, 2}, {"account", R_ID, 3}, {"code", R_ID, 3}, {"инн", R_ID, 4},
-    {"inn", R_ID, 4}, {"tax id", R_ID, 4},
-    {"name", R_NAME, 0}, {"наименование", R_NAME, 0}, {"account name", R_NAME, 1},
-    {"client name", R_NAME, 1}, {"customer name", R_NAME, 1}, {"company", R_NAME, 1},
-    {"название", R_NAME, 1}, {"наименование клиента", R_NAME, 1}, {"название клиента", R_NAME, 1},
-    {"компания", R_NAME, 1}, {"контрагент", R_NAME, 1}, {"клиент", R_NAME, 2},
-    {"client", R_NAME, 2}, {"customer", R_NAME, 2},
-    {"group", R_GROUP, 0}, {"группа", R_GROUP, 0}, {"холдинг", R_GROUP, 0},
-    {"holding", R_GROUP, 1}, {"группа компаний", R_GROUP, 1}, {"parent", R_GROUP, 2},
-    {"revenue", R_REVENUE, 0}, {"выручка", R_REVENUE, 0}, {"sales", R_REVENUE, 1},
-    {"оборот", R_REVENUE, 1}, {"продажи", R_REVENUE, 1}, {"turnover", R_REVENUE, 1},
-    {"amount", R_REVENUE, 2}, {"сумма", R_REVENUE, 2},
-    {"potential", R_POTENTIAL, 0}, {"потенциал", R_POTENTIAL, 0},
-    {"growth potential", R_POTENTIAL, 1}, {"потенциал роста", R_POTENTIAL, 1},
-    {"strategic", R_STRATEGIC, 0}, {"стратегический", R_STRATEGIC, 0},
-    {"strategic account", R_STRATEGIC, 1}, {"стратегический клиент", R_STRATEGIC, 1},
+    {"id", R_ID, 0},
+    {"account id", R_ID, 1},
+    {"client id", R_ID, 1},
+    {"customer id", R_ID, 1},
+    {"код клиента", R_ID, 1},
+    {"id клиента", R_ID, 1},
+    {"код", R_ID, 2},
+    {"ид", R_ID, 2},
+    {"идентификатор", R_ID, 2},
+    {"account", R_ID, 3},
+    {"code", R_ID, 3},
+    {"инн", R_ID, 4},
+    {"inn", R_ID, 4},
+    {"tax id", R_ID, 4},
+    {"name", R_NAME, 0},
+    {"наименование", R_NAME, 0},
+    {"account name", R_NAME, 1},
+    {"client name", R_NAME, 1},
+    {"customer name", R_NAME, 1},
+    {"company", R_NAME, 1},
+    {"название", R_NAME, 1},
+    {"наименование клиента", R_NAME, 1},
+    {"название клиента", R_NAME, 1},
+    {"компания", R_NAME, 1},
+    {"контрагент", R_NAME, 1},
+    {"клиент", R_NAME, 2},
+    {"client", R_NAME, 2},
+    {"customer", R_NAME, 2},
+    {"group", R_GROUP, 0},
+    {"группа", R_GROUP, 0},
+    {"холдинг", R_GROUP, 0},
+    {"holding", R_GROUP, 1},
+    {"группа компаний", R_GROUP, 1},
+    {"parent", R_GROUP, 2},
+    {"revenue", R_REVENUE, 0},
+    {"выручка", R_REVENUE, 0},
+    {"sales", R_REVENUE, 1},
+    {"оборот", R_REVENUE, 1},
+    {"продажи", R_REVENUE, 1},
+    {"turnover", R_REVENUE, 1},
+    {"amount", R_REVENUE, 2},
+    {"сумма", R_REVENUE, 2},
+    {"potential", R_POTENTIAL, 0},
+    {"потенциал", R_POTENTIAL, 0},
+    {"growth potential", R_POTENTIAL, 1},
+    {"потенциал роста", R_POTENTIAL, 1},
+    {"strategic", R_STRATEGIC, 0},
+    {"стратегический", R_STRATEGIC, 0},
+    {"strategic account", R_STRATEGIC, 1},
+    {"стратегический клиент", R_STRATEGIC, 1},
     {"стратегия", R_STRATEGIC, 2},
-    {"new", R_NEW, 0}, {"новый", R_NEW, 0}, {"new account", R_NEW, 1},
-    {"new client", R_NEW, 1}, {"новый клиент", R_NEW, 1},
+    {"new", R_NEW, 0},
+    {"новый", R_NEW, 0},
+    {"new account", R_NEW, 1},
+    {"new client", R_NEW, 1},
+    {"новый клиент", R_NEW, 1},
 };
 
 /* Prefixes of numbered period columns ("h1", "m 12", "history_3", "прогноз 2"). */
@@ -202,9 +253,9 @@ static const struct {
   const char *text;
   unsigned char role;
 } period_prefixes[] = {
-    {"h", R_HISTORY}, {"m", R_HISTORY}, {"hist", R_HISTORY}, {"history", R_HISTORY},
-    {"month", R_HISTORY}, {"м", R_HISTORY}, {"мес", R_HISTORY}, {"месяц", R_HISTORY},
-    {"история", R_HISTORY}, {"f", R_FORECAST}, {"fc", R_FORECAST}, {"forecast", R_FORECAST},
+    {"h", R_HISTORY},        {"m", R_HISTORY},  {"hist", R_HISTORY}, {"history", R_HISTORY},
+    {"month", R_HISTORY},    {"м", R_HISTORY},  {"мес", R_HISTORY},  {"месяц", R_HISTORY},
+    {"история", R_HISTORY},  {"f", R_FORECAST}, {"fc", R_FORECAST},  {"forecast", R_FORECAST},
     {"прогноз", R_FORECAST},
 };
 
@@ -219,11 +270,13 @@ static int classify(const char *name, size_t len, unsigned *rank, size_t *period
   }
   /* Numbered: prefix, optional space, 1-4 digits without a leading zero. */
   k = len;
-  while (k > 0 && kam__is_digit(name[k - 1])) k--;
+  while (k > 0 && kam__is_digit(name[k - 1]))
+    k--;
   if (k == len || len - k > 4 || name[k] == '0') return R_NONE;
   {
     size_t plen = (k > 0 && name[k - 1] == ' ') ? k - 1 : k, num = 0;
-    for (i = k; i < len; i++) num = num * 10 + (size_t)(name[i] - '0');
+    for (i = k; i < len; i++)
+      num = num * 10 + (size_t)(name[i] - '0');
     for (i = 0; i < sizeof period_prefixes / sizeof period_prefixes[0]; i++) {
       if (strlen(period_prefixes[i].text) == plen &&
           memcmp(period_prefixes[i].text, name, plen) == 0) {
@@ -252,36 +305,36 @@ typedef struct csv_reader {
   kam_portfolio *p;
   kam_csv_options opts;
   char delim;
-  char mark;            /* decimal mark: 0 until the first number with a mark decides */
-  size_t mark_line;     /* where it was decided (for messages) */
+  char mark;        /* decimal mark: 0 until the first number with a mark decides */
+  size_t mark_line; /* where it was decided (for messages) */
   int stage;
-  unsigned char head[3];/* first bytes, for the BOM check */
+  unsigned char head[3]; /* first bytes, for the BOM check */
   size_t head_len;
-  kam__buf pre;         /* bytes held back until the header line is complete */
-  bool pre_quoted;      /* quote state while scanning pre */
-  size_t pre_scan;      /* bytes of pre already scanned */
-  size_t pre_line_start;/* start of the current line in pre */
-  size_t sep_lines;     /* lines consumed by a "sep=" line */
+  kam__buf pre;          /* bytes held back until the header line is complete */
+  bool pre_quoted;       /* quote state while scanning pre */
+  size_t pre_scan;       /* bytes of pre already scanned */
+  size_t pre_line_start; /* start of the current line in pre */
+  size_t sep_lines;      /* lines consumed by a "sep=" line */
   /* tokenizer */
   int state;
-  bool prev_cr;         /* the last byte was a CR line end (a following LF belongs to it) */
-  size_t line;          /* current physical line, 1-based */
+  bool prev_cr; /* the last byte was a CR line end (a following LF belongs to it) */
+  size_t line;  /* current physical line, 1-based */
   size_t field_line, quote_line;
-  size_t field_off;     /* start of the current field in rec */
+  size_t field_off;           /* start of the current field in rec */
   unsigned char special[256]; /* delimiter, CR, LF */
   kam__buf rec;
   csv_field *fields;
   size_t nfields, fields_cap;
   /* header */
   bool have_header;
-  char *hdr;            /* copy of the header record's text */
+  char *hdr; /* copy of the header record's text */
   size_t hdr_cap;
   csv_field *hdr_fields;
   size_t ncols;
-  size_t col[R_COUNT];  /* column index per single-valued role, SIZE_MAX if absent */
+  size_t col[R_COUNT];       /* column index per single-valued role, SIZE_MAX if absent */
   size_t *hist_col, *fc_col; /* column per period */
   size_t nhist, nfc;
-  int64_t *hist;        /* row scratch */
+  int64_t *hist; /* row scratch */
   double *fc;
 } csv_reader;
 
@@ -342,8 +395,8 @@ static int end_field(csv_reader *r) {
   }
   if (r->nfields == r->fields_cap) {
     size_t cap = r->fields_cap ? r->fields_cap * 2 : 32;
-    csv_field *nf = (csv_field *)kam__realloc(r->ctx, r->fields, r->fields_cap * sizeof *nf,
-                                              cap * sizeof *nf);
+    csv_field *nf =
+        (csv_field *)kam__realloc(r->ctx, r->fields, r->fields_cap * sizeof *nf, cap * sizeof *nf);
     if (!nf) return kam__nomem(r->ctx);
     r->fields = nf;
     r->fields_cap = cap;
@@ -479,8 +532,7 @@ static int tokenize_end(csv_reader *r) {
     if (r->nfields == 0) return KAM_OK;
     r->field_line = r->line;
     break;
-  default:
-    break;
+  default: break;
   }
   if ((rc = end_field(r)) != 0) return rc;
   r->state = ST_START;
@@ -501,10 +553,14 @@ static char detect_delimiter(const char *s, size_t len) {
   size_t i, semi = 0, tab = 0, comma = 0;
   bool q = false;
   for (i = 0; i < len; i++) {
-    if (s[i] == '"') q = !q;
-    else if (!q && s[i] == ';') semi++;
-    else if (!q && s[i] == '\t') tab++;
-    else if (!q && s[i] == ',') comma++;
+    if (s[i] == '"')
+      q = !q;
+    else if (!q && s[i] == ';')
+      semi++;
+    else if (!q && s[i] == '\t')
+      tab++;
+    else if (!q && s[i] == ',')
+      comma++;
   }
   if (semi && semi >= tab && semi >= comma) return ';';
   if (tab && tab >= comma) return '\t';
@@ -523,8 +579,10 @@ static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
     size_t line_len, next;
     while (end < r->pre.len) {
       char c = r->pre.data[end];
-      if (c == '"') r->pre_quoted = !r->pre_quoted;
-      else if (!r->pre_quoted && (c == '\r' || c == '\n')) break;
+      if (c == '"')
+        r->pre_quoted = !r->pre_quoted;
+      else if (!r->pre_quoted && (c == '\r' || c == '\n'))
+        break;
       end++;
     }
     if (end == r->pre.len && !eof) {
@@ -569,8 +627,10 @@ static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
     bool q = false;
     while (end < r->pre.len) {
       char c = pre[end];
-      if (c == '"') q = !q;
-      else if (!q && (c == '\r' || c == '\n')) break;
+      if (c == '"')
+        q = !q;
+      else if (!q && (c == '\r' || c == '\n'))
+        break;
       end++;
     }
     set_delimiter(r, detect_delimiter(pre + r->pre_line_start, end - r->pre_line_start));
@@ -598,8 +658,8 @@ static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
     n -= take;
     if (r->head_len < 3 && !eof) return KAM_OK;
     r->stage = STAGE_HEADLINE;
-    if (r->head_len >= 2 && ((r->head[0] == 0xFF && r->head[1] == 0xFE) ||
-                             (r->head[0] == 0xFE && r->head[1] == 0xFF)))
+    if (r->head_len >= 2 &&
+        ((r->head[0] == 0xFF && r->head[1] == 0xFE) || (r->head[0] == 0xFE && r->head[1] == 0xFF)))
       return kam__error(r->ctx, KAM_EPARSE,
                         "line 1: the file is UTF-16; save it as UTF-8 (\"CSV UTF-8\")");
     if (!(r->head_len == 3 && r->head[0] == 0xEF && r->head[1] == 0xBB && r->head[2] == 0xBF)) {
@@ -681,14 +741,16 @@ static int handle_header(csv_reader *r) {
     r->hist_col = (size_t *)kam__alloc_array(r->ctx, max_hist, sizeof(size_t));
     r->hist = (int64_t *)kam__alloc_array(r->ctx, max_hist, sizeof(int64_t));
     if (!r->hist_col || !r->hist) return kam__nomem(r->ctx);
-    for (i = 0; i < max_hist; i++) r->hist_col[i] = NO_COL;
+    for (i = 0; i < max_hist; i++)
+      r->hist_col[i] = NO_COL;
   }
   if (max_fc) {
     r->nfc = max_fc;
     r->fc_col = (size_t *)kam__alloc_array(r->ctx, max_fc, sizeof(size_t));
     r->fc = (double *)kam__alloc_array(r->ctx, max_fc, sizeof(double));
     if (!r->fc_col || !r->fc) return kam__nomem(r->ctx);
-    for (i = 0; i < max_fc; i++) r->fc_col[i] = NO_COL;
+    for (i = 0; i < max_fc; i++)
+      r->fc_col[i] = NO_COL;
   }
   for (k = 0; k < r->ncols; k++) {
     unsigned rank = 0;
@@ -739,11 +801,23 @@ static char *cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
 }
 
 /* Drops a currency sign or code at either end of an amount, as Excel writes currency-formatted
- * cells ("1 234,56 ₽", "$1234.56", "1234 руб.", "-€5"); a sign before a leading symbol stays. */
+ * cells ("1 234,56 ₽", "$1234.56", "1234 руб.", "-€5"); a sign before a leading symbol stays.
+ */
 static void strip_currency(char **s, size_t *len) {
-  static const char *const suffixes[] = {"\xE2\x82\xBD", "\xE2\x82\xAC", "$", "\xC2\xA3",
-                                         "\xC2\xA5", "руб.", "руб", "р.", "RUB", "RUR", "USD",
-                                         "EUR", "\xD0\xA0\xD0\xA3\xD0\x91"}; /* ₽ € $ £ ¥ ... РУБ */
+  static const char *const suffixes[] = {
+      "\xE2\x82\xBD",
+      "\xE2\x82\xAC",
+      "$",
+      "\xC2\xA3",
+      "\xC2\xA5",
+      "руб.",
+      "руб",
+      "р.",
+      "RUB",
+      "RUR",
+      "USD",
+      "EUR",
+      "\xD0\xA0\xD0\xA3\xD0\x91"}; /* ₽ € $ £ ¥ ... РУБ */
   static const char *const prefixes[] = {"$", "\xE2\x82\xAC", "\xC2\xA3", "\xC2\xA5",
                                          "\xE2\x82\xBD"};
   size_t i, n;
@@ -819,7 +893,8 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
 
 static int parse_bool(csv_reader *r, bool *out, const char *s, size_t len, size_t line,
                       size_t col) {
-  static const char *const yes[] = {"1", "true", "yes", "y", "x", "+", "да", "д", "х", "истина",
+  static const char *const yes[] = {"1", "true",         "yes",         "y", "x",
+                                    "+", "да",           "д",           "х", "истина",
                                     "v", "\xE2\x9C\x93", "\xE2\x9C\x94"};
   static const char *const no[] = {"0", "false", "no", "n", "-", "нет", "н", "ложь"};
   char f[32];
@@ -971,8 +1046,7 @@ static void reader_free(csv_reader *r) {
   kam__free(r->ctx, r->fc, r->nfc * sizeof(double));
 }
 
-int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud,
-                           const kam_csv_options *o) {
+int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud, const kam_csv_options *o) {
   csv_reader r;
   kam_ctx *ctx;
   char *chunk;
@@ -1136,9 +1210,9 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
 
 int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, void *ud,
                                const kam_csv_options *o) {
-  static const char *const header[] = {"rank", "id", "name", "group", "revenue", "share",
-                                       "cum_share", "abc", "xyz", "cv", "trend", "npv",
-                                       "score", "key", "key_reasons"};
+  static const char *const header[] = {"rank",  "id",        "name",  "group", "revenue",
+                                       "share", "cum_share", "abc",   "xyz",   "cv",
+                                       "trend", "npv",       "score", "key",   "key_reasons"};
   csv_writer w;
   kam_csv_options opts;
   kam_ctx *ctx;
@@ -1158,7 +1232,8 @@ int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, vo
   /* The UTF-8 BOM makes Excel read the file as UTF-8 (without it, it uses the ANSI code page). */
   rc = kam__out_put(&w.out, "\xEF\xBB\xBF", 3);
   for (i = 0; rc == KAM_OK && i < sizeof header / sizeof header[0]; i++)
-    rc = put_cell(&w, header[i], strlen(header[i]), false, i + 1 == sizeof header / sizeof header[0]);
+    rc = put_cell(&w, header[i], strlen(header[i]), false,
+                  i + 1 == sizeof header / sizeof header[0]);
   if (rc == KAM_OK) rc = kam_segmentation_foreach(s, KAM_ORDER_RANK, write_score_row, &w);
   if (rc == KAM_OK) rc = kam__out_flush(&w.out);
   kam__out_free(&w.out);

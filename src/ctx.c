@@ -120,7 +120,8 @@ int kam__nomem(kam_ctx *ctx) { return kam__error(ctx, KAM_ENOMEM, "out of memory
 bool kam__ascii_ieq(const char *a, size_t alen, const char *b) {
   size_t i;
   for (i = 0; i < alen; i++) {
-    if (b[i] == '\0' || kam__ascii_lower((unsigned char)a[i]) != kam__ascii_lower((unsigned char)b[i]))
+    if (b[i] == '\0' ||
+        kam__ascii_lower((unsigned char)a[i]) != kam__ascii_lower((unsigned char)b[i]))
       return false;
   }
   return b[alen] == '\0';

@@ -25,8 +25,8 @@ static long days_from_civil(long y, long m, long d) {
 }
 
 int kam_date_from_ymd(kam_date *out, int year, int month, int day) {
-  if (!out || year < KAM__YEAR_MIN || year > KAM__YEAR_MAX || month < 1 || month > 12 ||
-      day < 1 || day > days_in_month(year, month))
+  if (!out || year < KAM__YEAR_MIN || year > KAM__YEAR_MAX || month < 1 || month > 12 || day < 1 ||
+      day > days_in_month(year, month))
     return KAM_EINVAL;
   *out = (kam_date)days_from_civil(year, month, day);
   return KAM_OK;

@@ -22,7 +22,8 @@ int kam_npv(double *out, double rate, const double *values, size_t n, int conven
     return KAM_EINVAL;
   /* Horner from the last value: acc = v[i] + acc / (1+rate). */
   d = 1.0 / (1.0 + rate);
-  for (i = n; i-- > 0;) acc = values[i] + acc * d;
+  for (i = n; i-- > 0;)
+    acc = values[i] + acc * d;
   if (convention == KAM_NPV_EXCEL) acc *= d;
   *out = acc;
   return KAM_OK;
@@ -49,7 +50,8 @@ static double dot(const double *restrict a, const double *restrict b, size_t n) 
     s2 += a[j + 2] * b[j + 2];
     s3 += a[j + 3] * b[j + 3];
   }
-  for (; j < n; j++) s0 += a[j] * b[j];
+  for (; j < n; j++)
+    s0 += a[j] * b[j];
   return (s0 + s2) + (s1 + s3);
 }
 
@@ -119,10 +121,12 @@ static double scaled_npv(const flows *f, double x) {
   if (!f->dates) {
     if (x >= 0) {
       double z = exp(-x);
-      for (i = f->n; i-- > 0;) acc = f->v[i] + acc * z;
+      for (i = f->n; i-- > 0;)
+        acc = f->v[i] + acc * z;
     } else {
       double w = exp(x);
-      for (i = 0; i < f->n; i++) acc = f->v[i] + acc * w;
+      for (i = 0; i < f->n; i++)
+        acc = f->v[i] + acc * w;
     }
     return acc;
   }
@@ -181,8 +185,10 @@ static double brent(const flows *f, double a, double b, double fa, double fb) {
         p = s * (2 * m * q * (q - r) - (b - a) * (r - 1));
         q = (q - 1) * (r - 1) * (s - 1);
       }
-      if (p > 0) q = -q;
-      else p = -p;
+      if (p > 0)
+        q = -q;
+      else
+        p = -p;
       if (2 * p < fmin(3 * m * q - fabs(tol * q), fabs(e * q))) {
         e = d;
         d = p / q;
@@ -204,7 +210,8 @@ static bool newton(const flows *f, double x0, double *root) {
   double x = x0, scale = 0;
   size_t i;
   int iter;
-  for (i = 0; i < f->n; i++) scale += fabs(f->v[i]);
+  for (i = 0; i < f->n; i++)
+    scale += fabs(f->v[i]);
   for (iter = 0; iter < 100; iter++) {
     double v, dv, step;
     npv_dx(f, x, &v, &dv);
@@ -249,10 +256,14 @@ static int solve_rate(double *out, const flows *f, double guess) {
     double prev_x = lo, prev_f = scaled_npv(f, lo);
     for (k = 1; k <= steps; k++) {
       double x = k == steps ? hi : lo + (double)k * SCAN_STEP, fx = scaled_npv(f, x), root;
-      if (prev_f == 0) root = prev_x;
-      else if (fx == 0) root = x;
-      else if ((prev_f > 0) != (fx > 0)) root = brent(f, prev_x, x, prev_f, fx);
-      else root = NAN;
+      if (prev_f == 0)
+        root = prev_x;
+      else if (fx == 0)
+        root = x;
+      else if ((prev_f > 0) != (fx > 0))
+        root = brent(f, prev_x, x, prev_f, fx);
+      else
+        root = NAN;
       if (!isnan(root) && fabs(expm1(root) - guess) < best_dist) {
         best_dist = fabs(expm1(root) - guess);
         best = root;
@@ -311,8 +322,10 @@ int kam_mirr(double *out, const double *values, size_t n, double finance_rate,
       !all_finite(values, n))
     return KAM_EINVAL;
   for (i = 0; i < n; i++) {
-    if (values[i] < 0) pv_neg += values[i] / pow(1.0 + finance_rate, (double)i);
-    else if (values[i] > 0) fv_pos += values[i] * pow(1.0 + reinvest_rate, (double)(n - 1 - i));
+    if (values[i] < 0)
+      pv_neg += values[i] / pow(1.0 + finance_rate, (double)i);
+    else if (values[i] > 0)
+      fv_pos += values[i] * pow(1.0 + reinvest_rate, (double)(n - 1 - i));
   }
   if (pv_neg == 0 || fv_pos == 0) return KAM_ENOSOLUTION;
   *out = pow(fv_pos / -pv_neg, 1.0 / (double)(n - 1)) - 1.0;
@@ -340,8 +353,8 @@ int kam_payback(double *out, const double *values, size_t n, double rate, int wh
   return KAM_ENOSOLUTION;
 }
 
-int kam_clv(double *out, double margin, double retention, double discount,
-            double acquisition_cost, int timing) {
+int kam_clv(double *out, double margin, double retention, double discount, double acquisition_cost,
+            int timing) {
   double denom;
   if (!out || !isfinite(margin) || !isfinite(retention) || !isfinite(discount) ||
       !isfinite(acquisition_cost) || retention < 0 || retention > 1 || discount <= -1 ||
@@ -354,8 +367,8 @@ int kam_clv(double *out, double margin, double retention, double discount,
   return KAM_OK;
 }
 
-int kam_clv_finite(double *out, const double *margins, size_t n, double retention,
-                   double discount, double acquisition_cost) {
+int kam_clv_finite(double *out, const double *margins, size_t n, double retention, double discount,
+                   double acquisition_cost) {
   double acc = 0, factor = 1;
   size_t t;
   if (!out || (n && !margins) || !isfinite(retention) || !isfinite(discount) ||

@@ -69,14 +69,18 @@ static int fail_at(parser *P, const unsigned char *at, int status, const char *f
 
 /* Describes the byte at p for a message. */
 static const char *describe(const parser *P, const unsigned char *p, char *buf, size_t cap) {
-  if (p >= P->end) snprintf(buf, cap, "end of input");
-  else if (*p >= 0x20 && *p < 0x7F) snprintf(buf, cap, "'%c'", *p);
-  else snprintf(buf, cap, "byte 0x%02X", *p);
+  if (p >= P->end)
+    snprintf(buf, cap, "end of input");
+  else if (*p >= 0x20 && *p < 0x7F)
+    snprintf(buf, cap, "'%c'", *p);
+  else
+    snprintf(buf, cap, "byte 0x%02X", *p);
   return buf;
 }
 
 static inline const unsigned char *skip_ws(const unsigned char *p, const unsigned char *end) {
-  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+    p++;
   return p;
 }
 
@@ -163,10 +167,14 @@ static inline int hex4(const unsigned char *p, uint32_t *out) {
   for (i = 0; i < 4; i++) {
     unsigned c = p[i];
     v <<= 4;
-    if (c >= '0' && c <= '9') v |= c - '0';
-    else if (c >= 'a' && c <= 'f') v |= c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') v |= c - 'A' + 10;
-    else return 0;
+    if (c >= '0' && c <= '9')
+      v |= c - '0';
+    else if (c >= 'a' && c <= 'f')
+      v |= c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      v |= c - 'A' + 10;
+    else
+      return 0;
   }
   *out = v;
   return 1;
@@ -195,7 +203,8 @@ static const unsigned char *scan_string(parser *P, const unsigned char *p, int *
       seen |= w;
       p += 8;
     }
-    while (p < end && !is_special(*p)) seen |= *p++;
+    while (p < end && !is_special(*p))
+      seen |= *p++;
     if (p >= end) {
       fail_at(P, p, KAM_EPARSE, "unterminated string");
       return NULL;
@@ -215,9 +224,14 @@ static const unsigned char *scan_string(parser *P, const unsigned char *p, int *
       return NULL;
     }
     switch (p[1]) {
-    case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-      p += 2;
-      break;
+    case '"':
+    case '\\':
+    case '/':
+    case 'b':
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't': p += 2; break;
     case 'u': {
       uint32_t cp, lo;
       if (end - p < 6 || !hex4(p + 2, &cp)) {
@@ -259,16 +273,32 @@ static size_t decode_string(char *dst, const unsigned char *p, const unsigned ch
   while (p < q) {
     const unsigned char *run = p;
     uint32_t cp = 0, lo = 0;
-    while (p < q && *p != '\\') p++;
+    while (p < q && *p != '\\')
+      p++;
     memcpy(o, run, (size_t)(p - run));
     o += p - run;
     if (p >= q) break;
     switch (p[1]) {
-    case 'b': *o++ = '\b'; p += 2; break;
-    case 'f': *o++ = '\f'; p += 2; break;
-    case 'n': *o++ = '\n'; p += 2; break;
-    case 'r': *o++ = '\r'; p += 2; break;
-    case 't': *o++ = '\t'; p += 2; break;
+    case 'b':
+      *o++ = '\b';
+      p += 2;
+      break;
+    case 'f':
+      *o++ = '\f';
+      p += 2;
+      break;
+    case 'n':
+      *o++ = '\n';
+      p += 2;
+      break;
+    case 'r':
+      *o++ = '\r';
+      p += 2;
+      break;
+    case 't':
+      *o++ = '\t';
+      p += 2;
+      break;
     case 'u':
       hex4(p + 2, &cp);
       p += 6;
@@ -279,7 +309,10 @@ static size_t decode_string(char *dst, const unsigned char *p, const unsigned ch
       }
       o += kam__utf8_encode(cp, o);
       break;
-    default: *o++ = (char)p[1]; p += 2; break; /* " \ / */
+    default:
+      *o++ = (char)p[1];
+      p += 2;
+      break; /* " \ / */
     }
   }
   return (size_t)(o - dst);
@@ -307,11 +340,13 @@ static const unsigned char *parse_string(parser *P, const unsigned char *p, kam_
       h ^= w1 ^ (w2 * 31u);
     } else {
       size_t i;
-      for (i = 0; i < raw; i++) h = h * 131u + p[1 + i];
+      for (i = 0; i < raw; i++)
+        h = h * 131u + p[1 + i];
     }
     h *= 0x9E3779B97F4A7C15u;
     slot = (size_t)(h >> 56);
-    if (P->keys[slot].len == raw && P->keys[slot].key && memcmp(P->keys[slot].key, p + 1, raw) == 0) {
+    if (P->keys[slot].len == raw && P->keys[slot].key &&
+        memcmp(P->keys[slot].key, p + 1, raw) == 0) {
       *key = P->keys[slot].key;
       *key_len = raw;
       return q + 1;
@@ -492,7 +527,8 @@ static kam_value *close_container(parser *P, const frame *f) {
   } else if (n) {
     kam_value **a = (kam_value **)kam__arena_alloc(&P->arena, n * sizeof(kam_value *));
     if (!a) return NULL;
-    for (i = 0; i < n; i++) a[i] = items[i].val;
+    for (i = 0; i < n; i++)
+      a[i] = items[i].val;
     v->u.arr.items = a;
     v->u.arr.cap = n;
   }
@@ -510,8 +546,9 @@ static int parse(parser *P, kam_value **root_out) {
 value:
   p = skip_ws(p, end);
   if (p >= end)
-    return fail_at(P, p, KAM_EPARSE, depth ? "unexpected end of input, expected a value"
-                                           : "empty input, expected a JSON value");
+    return fail_at(P, p, KAM_EPARSE,
+                   depth ? "unexpected end of input, expected a value"
+                         : "empty input, expected a JSON value");
   switch (*p) {
   case '{':
   case '[':
@@ -712,7 +749,8 @@ static int w_string(writer *w, const char *s, size_t len) {
   while (!rc && p < end) {
     const unsigned char *run = p;
     char esc[6];
-    while (p < end && *p >= 0x20 && *p != '"' && *p != '\\') p++;
+    while (p < end && *p >= 0x20 && *p != '"' && *p != '\\')
+      p++;
     if (p > run && (rc = w_put(w, (const char *)run, (size_t)(p - run))) != 0) return rc;
     if (p >= end) break;
     esc[0] = '\\';

@@ -60,7 +60,8 @@ size_t kam__fmt_amount(char *buf, int64_t minor, int digits, char mark) {
     tmp[n++] = (char)('0' + (int)(mag % 10));
     mag /= 10;
   } while (mag);
-  while ((int)n < digits + 1) tmp[n++] = '0';
+  while ((int)n < digits + 1)
+    tmp[n++] = '0';
   if (minor < 0) buf[o++] = '-';
   for (k = (int)n - 1; k >= 0; k--) {
     buf[o++] = tmp[k];
@@ -110,8 +111,12 @@ static int json_string(kam__out *o, const char *s) {
       esc[1] = (char)c;
       elen = 2;
     } else {
-      const char *shortform = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
-                              : c == '\b' ? "\\b" : c == '\f' ? "\\f" : NULL;
+      const char *shortform = c == '\n'   ? "\\n"
+                              : c == '\r' ? "\\r"
+                              : c == '\t' ? "\\t"
+                              : c == '\b' ? "\\b"
+                              : c == '\f' ? "\\f"
+                                          : NULL;
       if (shortform) {
         memcpy(esc, shortform, 2);
         elen = 2;
@@ -274,8 +279,8 @@ int kam_segmentation_write_json(const kam_segmentation *s, kam_write_fn write, v
 /* ------------------------------------------------------------------------------------------ */
 /* SVG Pareto chart                                                                            */
 
-#define SVG_MAX_BINS 200   /* more accounts than this are aggregated into this many bars */
-#define SVG_LABELS 40      /* up to this many accounts, each bar is labelled with its id */
+#define SVG_MAX_BINS 200 /* more accounts than this are aggregated into this many bars */
+#define SVG_LABELS 40    /* up to this many accounts, each bar is labelled with its id */
 #define SVG_LABEL_BYTES 48
 
 /* Geometry: a 960 x 600 canvas, the plot area inside these margins. */
@@ -286,10 +291,10 @@ int kam_segmentation_write_json(const kam_segmentation *s, kam_write_fn write, v
 #define PY0 84.0
 
 typedef struct svg_bin {
-  size_t first, count;     /* ranks (0-based) covered */
+  size_t first, count; /* ranks (0-based) covered */
   int64_t revenue;
-  double cum_share;        /* through the last account of the bin */
-  char abc;                /* class of the first account */
+  double cum_share; /* through the last account of the bin */
+  char abc;         /* class of the first account */
   char label[SVG_LABEL_BYTES];
 } svg_bin;
 
@@ -310,8 +315,9 @@ static size_t fmt_fixed(char *buf, double v, int decimals) {
   if (v < -1e15) v = -1e15;
   m = llround(v * scale[decimals]);
   if (decimals == 0) return (size_t)snprintf(buf, 32, "%lld", m);
-  n = (size_t)snprintf(buf, 32, "%s%lld.%0*lld", m < 0 ? "-" : "", (m < 0 ? -m : m) / (long long)scale[decimals],
-                       decimals, (m < 0 ? -m : m) % (long long)scale[decimals]);
+  n = (size_t)snprintf(buf, 32, "%s%lld.%0*lld", m < 0 ? "-" : "",
+                       (m < 0 ? -m : m) / (long long)scale[decimals], decimals,
+                       (m < 0 ? -m : m) % (long long)scale[decimals]);
   return n;
 }
 
@@ -340,12 +346,18 @@ static int svg_text(kam__out *o, const char *s, size_t len) {
     unsigned char c = (unsigned char)s[i];
     const char *rep = NULL;
     size_t step = 1;
-    if (c == '&') rep = "&amp;";
-    else if (c == '<') rep = "&lt;";
-    else if (c == '>') rep = "&gt;";
-    else if (c == '"') rep = "&quot;";
-    else if (c == '\'') rep = "&#39;";
-    else if (c < 0x20 || c == 0x7F) rep = " ";
+    if (c == '&')
+      rep = "&amp;";
+    else if (c == '<')
+      rep = "&lt;";
+    else if (c == '>')
+      rep = "&gt;";
+    else if (c == '"')
+      rep = "&quot;";
+    else if (c == '\'')
+      rep = "&#39;";
+    else if (c < 0x20 || c == 0x7F)
+      rep = " ";
     else if (c >= 0x80) {
       uint32_t cp;
       step = kam__utf8_decode(s + i, len - i, &cp);
@@ -389,8 +401,10 @@ static int svg_bin_account(void *ud, const kam_account_score *sc) {
         cps++;
       }
       memcpy(bin->label, sc->id, i);
-      if (i < len) memcpy(bin->label + i, "\xE2\x80\xA6", 4); /* … */
-      else bin->label[i] = '\0';
+      if (i < len)
+        memcpy(bin->label + i, "\xE2\x80\xA6", 4); /* … */
+      else
+        bin->label[i] = '\0';
     }
   }
   bin->count++;
@@ -403,8 +417,10 @@ static int svg_bin_account(void *ud, const kam_account_score *sc) {
 static double nice_step(double max) {
   double raw = max / 5, p = 1, m;
   if (!(raw > 0)) return 1;
-  while (p * 10 <= raw) p *= 10;
-  while (p > raw) p /= 10;
+  while (p * 10 <= raw)
+    p *= 10;
+  while (p > raw)
+    p /= 10;
   m = raw / p;
   return p * (m <= 1 ? 1 : m <= 2 ? 2 : m <= 2.5 ? 2.5 : m <= 5 ? 5 : 10);
 }
@@ -565,7 +581,8 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
         N(PY0 - 10);
         snprintf(b, sizeof b,
                  "\" text-anchor=\"middle\" font-size=\"12\" font-weight=\"bold\" "
-                 "fill=\"#333\">%c</text>\n", "ABC"[k]);
+                 "fill=\"#333\">%c</text>\n",
+                 "ABC"[k]);
         P(b);
       }
       if (k < 2 && bound[k] > 0 && bound[k] < w->n) {

@@ -195,29 +195,39 @@ size_t kam__fmt_double(char *buf, double v) {
     p++;
   }
   for (; *p && *p != 'e'; p++)
-    if (kam__is_digit(*p)) digits[k++] = *p;
-    else if (*p != point) break;
+    if (kam__is_digit(*p))
+      digits[k++] = *p;
+    else if (*p != point)
+      break;
   if (k == 0) digits[k++] = '0'; /* "%e" always gives a digit; keeps digits[0] defined */
-  while (k > 1 && digits[k - 1] == '0') k--;
+  while (k > 1 && digits[k - 1] == '0')
+    k--;
   e10 = strtol(p + 1, NULL, 10);
   n = (int)e10 + 1; /* the decimal point sits after n digits */
   if (k <= n && n <= 21) {
-    for (i = 0; i < k; i++) buf[o++] = digits[i];
-    for (; i < n; i++) buf[o++] = '0';
+    for (i = 0; i < k; i++)
+      buf[o++] = digits[i];
+    for (; i < n; i++)
+      buf[o++] = '0';
   } else if (0 < n && n <= 21) {
-    for (i = 0; i < n; i++) buf[o++] = digits[i];
+    for (i = 0; i < n; i++)
+      buf[o++] = digits[i];
     buf[o++] = '.';
-    for (; i < k; i++) buf[o++] = digits[i];
+    for (; i < k; i++)
+      buf[o++] = digits[i];
   } else if (-6 < n && n <= 0) {
     buf[o++] = '0';
     buf[o++] = '.';
-    for (i = n; i < 0; i++) buf[o++] = '0';
-    for (i = 0; i < k; i++) buf[o++] = digits[i];
+    for (i = n; i < 0; i++)
+      buf[o++] = '0';
+    for (i = 0; i < k; i++)
+      buf[o++] = digits[i];
   } else {
     buf[o++] = digits[0];
     if (k > 1) {
       buf[o++] = '.';
-      for (i = 1; i < k; i++) buf[o++] = digits[i];
+      for (i = 1; i < k; i++)
+        buf[o++] = digits[i];
     }
     o += snprintf(buf + o, 8, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
   }
@@ -244,8 +254,10 @@ bool kam__parse_double(double *out, const char *s, size_t len) {
   } else if (s[i] >= '1' && s[i] <= '9') {
     while (i < len && kam__is_digit(s[i])) {
       seen_nonzero = true;
-      if (nsig < MAX_SIG) tmp[(neg ? 3u : 2u) + nsig++] = s[i];
-      else if (s[i] != '0') sticky = true;
+      if (nsig < MAX_SIG)
+        tmp[(neg ? 3u : 2u) + nsig++] = s[i];
+      else if (s[i] != '0')
+        sticky = true;
       exp10++;
       i++;
     }
@@ -260,8 +272,10 @@ bool kam__parse_double(double *out, const char *s, size_t len) {
         exp10--;
       } else {
         seen_nonzero = true;
-        if (nsig < MAX_SIG) tmp[(neg ? 3u : 2u) + nsig++] = s[i];
-        else if (s[i] != '0') sticky = true;
+        if (nsig < MAX_SIG)
+          tmp[(neg ? 3u : 2u) + nsig++] = s[i];
+        else if (s[i] != '0')
+          sticky = true;
       }
       i++;
     }

@@ -128,8 +128,9 @@ int kam_value_new_number(kam_value **out, kam_ctx *ctx, double d) {
   if (!out) return KAM_EINVAL;
   *out = NULL;
   if (!ctx) return KAM_EINVAL;
-  if (!isfinite(d)) return kam__error(ctx, KAM_EINVAL, "number: %s is not a JSON number",
-                                      isnan(d) ? "NaN" : "an infinity");
+  if (!isfinite(d))
+    return kam__error(ctx, KAM_EINVAL, "number: %s is not a JSON number",
+                      isnan(d) ? "NaN" : "an infinity");
   return number_node(out, ctx, text, kam__fmt_double(text, d), d);
 }
 
@@ -199,8 +200,10 @@ static int check_item(kam_value *c, kam_value *item, int type, const char *what)
     return kam__error(c->ctx, KAM_EINVAL, "%s: the value is not an %s", what,
                       type == KAM_VALUE_ARRAY ? "array" : "object");
   if (!item || item == c || (item->flags & KAM__V_ARENA) || (c->flags & KAM__V_ARENA))
-    return kam__error(c->ctx, KAM_EINVAL, "%s: the item is NULL, the container itself or "
-                      "part of another tree", what);
+    return kam__error(c->ctx, KAM_EINVAL,
+                      "%s: the item is NULL, the container itself or "
+                      "part of another tree",
+                      what);
   if (item->ctx != c->ctx)
     return kam__error(c->ctx, KAM_EINVAL, "%s: the item was made with another ctx", what);
   return KAM_OK;
@@ -225,7 +228,8 @@ int kam_value_array_push(kam_value *arr, kam_value *item) {
 
 uint32_t kam__index_bits_for(size_t n) {
   uint32_t bits = 4;
-  while (((size_t)1 << bits) < 2 * n) bits++;
+  while (((size_t)1 << bits) < 2 * n)
+    bits++;
   return bits;
 }
 
@@ -256,7 +260,8 @@ static void index_insert(kam_value *obj, size_t i) {
   size_t mask = ((size_t)1 << obj->index_bits) - 1;
   const kam__member *m = &obj->u.obj.m[i];
   size_t slot = (size_t)kam__key_hash(obj->ctx, m->key, m->key_len) & mask;
-  while (obj->u.obj.index[slot]) slot = (slot + 1) & mask;
+  while (obj->u.obj.index[slot])
+    slot = (slot + 1) & mask;
   obj->u.obj.index[slot] = (uint32_t)(i + 1);
 }
 
@@ -287,8 +292,10 @@ void kam__object_dedupe(kam_value *obj) {
       size_t j;
       for (j = 0; j < kept; j++)
         if (key_eq(&m[j], m[i].key, m[i].key_len)) break;
-      if (j < kept) m[j].val = m[i].val;
-      else m[kept++] = m[i];
+      if (j < kept)
+        m[j].val = m[i].val;
+      else
+        m[kept++] = m[i];
     }
   }
   obj->len = kept;
@@ -311,7 +318,8 @@ static int index_reserve(kam_value *obj, size_t n) {
     payload_free(obj, obj->u.obj.index, ((size_t)1 << obj->index_bits) * sizeof *index);
   obj->u.obj.index = index;
   obj->index_bits = bits;
-  for (i = 0; i < obj->len; i++) index_insert(obj, i);
+  for (i = 0; i < obj->len; i++)
+    index_insert(obj, i);
   return KAM_OK;
 }
 
@@ -340,8 +348,7 @@ int kam_value_object_set(kam_value *obj, const char *key, size_t key_len, kam_va
   if (obj->len == obj->u.obj.cap) {
     size_t cap = obj->u.obj.cap ? obj->u.obj.cap * 2 : 4;
     if (cap > SIZE_MAX / sizeof *m) return kam__nomem(obj->ctx);
-    m = (kam__member *)payload_grow(obj, obj->u.obj.m, obj->u.obj.cap * sizeof *m,
-                                    cap * sizeof *m);
+    m = (kam__member *)payload_grow(obj, obj->u.obj.m, obj->u.obj.cap * sizeof *m, cap * sizeof *m);
     if (!m) return kam__nomem(obj->ctx);
     obj->u.obj.m = m;
     obj->u.obj.cap = cap;

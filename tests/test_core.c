@@ -61,7 +61,8 @@ static void test_ctx_cmocka_allocator(void **state) {
   (void)state;
   assert_int_equal(kam_ctx_new(&ctx, kam_test_cmocka_alloc, NULL), KAM_OK);
   kam__buf_init(&b, ctx);
-  for (i = 0; i < 1000; i++) assert_int_equal(kam__buf_putc(&b, 'a'), KAM_OK);
+  for (i = 0; i < 1000; i++)
+    assert_int_equal(kam__buf_putc(&b, 'a'), KAM_OK);
   assert_int_equal(b.len, 1000);
   kam__buf_free(&b);
   kam_ctx_free(ctx);
@@ -193,7 +194,7 @@ static void test_utf8(void **state) {
   assert_true(kam__utf8_valid("Привет, мир", strlen("Привет, мир"), NULL));
   assert_false(kam__utf8_valid("ab\xC0\xAF", 4, &bad)); /* overlong '/' */
   assert_int_equal(bad, 2);
-  assert_false(kam__utf8_valid("\xED\xA0\x80", 3, NULL)); /* surrogate */
+  assert_false(kam__utf8_valid("\xED\xA0\x80", 3, NULL));     /* surrogate */
   assert_false(kam__utf8_valid("\xF4\x90\x80\x80", 4, NULL)); /* > U+10FFFF */
   assert_false(kam__utf8_valid("\xD0", 1, NULL));             /* truncated */
   assert_int_equal(kam__utf8_decode("\xE2\x82\xBD", 3, &cp), 3);
@@ -225,9 +226,15 @@ static void test_decimal_to_minor(void **state) {
   assert_int_equal(minor("5.", '.', 2, false, &rc), 500);
   assert_int_equal(minor("1 234 567,89", ',', 2, true, &rc), 123456789);
   assert_int_equal(rc, KAM_OK);
-  assert_int_equal(minor("1\xC2\xA0" "234,00", ',', 2, true, &rc), 123400);
+  assert_int_equal(minor("1\xC2\xA0"
+                         "234,00",
+                         ',', 2, true, &rc),
+                   123400);
   assert_int_equal(rc, KAM_OK);
-  assert_int_equal(minor("1\xE2\x80\xAF" "234", ',', 0, true, &rc), 1234);
+  assert_int_equal(minor("1\xE2\x80\xAF"
+                         "234",
+                         ',', 0, true, &rc),
+                   1234);
   assert_int_equal(rc, KAM_OK);
   minor("12 34", ',', 2, true, &rc); /* wrong grouping */
   assert_int_equal(rc, KAM_EPARSE);
@@ -350,7 +357,8 @@ static void test_double_text_shortest(void **state) {
       const char *p;
       for (p = fast; *p && *p != 'e'; p++)
         if (kam__is_digit(*p) && (k > 0 || *p != '0')) digits[k++] = *p;
-      while (k > 0 && digits[k - 1] == '0') k--;
+      while (k > 0 && digits[k - 1] == '0')
+        k--;
       assert_int_equal(k, prec);
     }
   }

@@ -17,8 +17,8 @@
 #include "testutil.h"
 
 #define BOM "\xEF\xBB\xBF"
-#define NB "\xC2\xA0"        /* U+00A0 NO-BREAK SPACE */
-#define NNB "\xE2\x80\xAF"   /* U+202F NARROW NO-BREAK SPACE */
+#define NB "\xC2\xA0"      /* U+00A0 NO-BREAK SPACE */
+#define NNB "\xE2\x80\xAF" /* U+202F NARROW NO-BREAK SPACE */
 
 typedef struct fixture {
   kam_ctx *ctx;
@@ -130,9 +130,9 @@ static void test_russian_excel(void **state) {
 }
 
 static void test_line_ends(void **state) {
-  static const char *const texts[] = {
-      "id,revenue\nA,1\nB,2\n", "id,revenue\r\nA,1\r\nB,2\r\n", "id,revenue\rA,1\rB,2\r",
-      "id,revenue\nA,1\r\nB,2", "id,revenue\r\rA,1\n\nB,2\r\n\r\n"};
+  static const char *const texts[] = {"id,revenue\nA,1\nB,2\n", "id,revenue\r\nA,1\r\nB,2\r\n",
+                                      "id,revenue\rA,1\rB,2\r", "id,revenue\nA,1\r\nB,2",
+                                      "id,revenue\r\rA,1\n\nB,2\r\n\r\n"};
   size_t t;
   (void)state;
   for (t = 0; t < sizeof texts / sizeof texts[0]; t++) {
@@ -237,8 +237,9 @@ static void test_decimal_detection(void **state) {
   assert_int_equal(read_text(f.p, "id;revenue\nF;7,5\n", 17, 0, &o), KAM_OK);
   assert_int_equal(f.p->revenue[5], 750);
   assert_int_equal(read_text(f.p, "id;revenue\nG;7.5\n", 17, 0, &o), KAM_EPARSE);
-  assert_string_equal(kam_ctx_errmsg(f.ctx),
-                      "line 2, column \"revenue\": '7.5' is not an amount (the decimal mark is ',')");
+  assert_string_equal(
+      kam_ctx_errmsg(f.ctx),
+      "line 2, column \"revenue\": '7.5' is not an amount (the decimal mark is ',')");
   close_fx(&f);
   /* The first mark decides for the whole file. */
   expect_error("id;revenue\nA;1,5\nB;2.5\n", KAM_EPARSE,
@@ -268,14 +269,16 @@ static void test_options_init(void **state) {
   /* Too small even for struct_size, or NULL: no-ops. */
   memset(raw, 0xAB, sizeof raw);
   kam_csv_options_init(o, 2);
-  for (k = 0; k < sizeof raw; k++) assert_int_equal(raw[k], 0xAB);
+  for (k = 0; k < sizeof raw; k++)
+    assert_int_equal(raw[k], 0xAB);
   kam_csv_options_init(NULL, sizeof *o);
   /* A newer caller's bigger struct: the unknown tail is zeroed. */
   memset(raw, 0xAB, sizeof raw);
   kam_csv_options_init(o, sizeof raw);
   assert_int_equal(o->struct_size, sizeof raw);
   assert_int_equal(o->currency_digits, 2);
-  for (k = sizeof *o; k < sizeof raw; k++) assert_int_equal(raw[k], 0);
+  for (k = sizeof *o; k < sizeof raw; k++)
+    assert_int_equal(raw[k], 0);
 }
 
 /* Cells as Excel writes currency-formatted amounts, and numbers a narrow column turned into
@@ -418,7 +421,9 @@ static void test_history_forecast(void **state) {
   assert_int_equal(d->forecast_len, 1);
   assert_null(kam__portfolio_detail(f.p, 3));
   /* The typographic minus sign */
-  assert_int_equal(read_str(f.p, "id;revenue;f1\ne;1;\xE2\x88\x92" "5\n"), KAM_OK);
+  assert_int_equal(read_str(f.p, "id;revenue;f1\ne;1;\xE2\x88\x92"
+                                 "5\n"),
+                   KAM_OK);
   d = kam__portfolio_detail(f.p, 4);
   assert_non_null(d);
   assert_true(d->forecast[0] == -500.0);
@@ -488,7 +493,8 @@ static void test_errors(void **state) {
     {
       size_t i, n = 0;
       n += (size_t)sprintf(big + n, "id,revenue\nA,1");
-      for (i = 0; i < 5000; i++) n += (size_t)sprintf(big + n, ",");
+      for (i = 0; i < 5000; i++)
+        n += (size_t)sprintf(big + n, ",");
       assert_int_equal(read_text(f.p, big, n, 0, NULL), KAM_ELIMIT);
       assert_string_equal(kam_ctx_errmsg(f.ctx), "line 2: more than 4096 fields");
     }
@@ -501,7 +507,8 @@ static void test_errors(void **state) {
     fixture f;
     assert_non_null(huge);
     n += (size_t)sprintf(huge + n, "id,revenue");
-    for (i = 0; i < 20; i++) n += (size_t)sprintf(huge + n, ",c%zu", i);
+    for (i = 0; i < 20; i++)
+      n += (size_t)sprintf(huge + n, ",c%zu", i);
     huge[n++] = '\n';
     huge[n++] = 'A';
     huge[n++] = ',';

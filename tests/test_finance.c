@@ -78,7 +78,8 @@ static void test_npv_many_matches_npv(void **state) {
   assert_non_null(values);
   srand(7);
   for (r = 0; r < ROWS; r++)
-    for (c = 0; c < COLS; c++) values[r * COLS + c] = (double)(rand() % 20001 - 10000) / 7.0;
+    for (c = 0; c < COLS; c++)
+      values[r * COLS + c] = (double)(rand() % 20001 - 10000) / 7.0;
   for (conv = KAM_NPV_EXCEL; conv <= KAM_NPV_T0; conv++) {
     for (c = 1; c <= COLS; c += 137) {
       /* Use the first c columns of each row through a row-major view of width COLS: build rows
@@ -87,7 +88,8 @@ static void test_npv_many_matches_npv(void **state) {
       size_t k;
       assert_non_null(compact);
       for (r = 0; r < ROWS; r++)
-        for (k = 0; k < c; k++) compact[r * c + k] = values[r * COLS + k];
+        for (k = 0; k < c; k++)
+          compact[r * c + k] = values[r * COLS + k];
       assert_int_equal(kam_npv_many(out, 0.013, compact, ROWS, c, conv), KAM_OK);
       for (r = 0; r < ROWS; r++) {
         assert_int_equal(kam_npv(&one, 0.013, compact + r * c, c, conv), KAM_OK);
@@ -218,7 +220,8 @@ static void test_irr_extreme_roots(void **state) {
   assert_int_equal(kam_irr(&r, hundreds, 3, NAN), KAM_OK);
   near(r, 199, 1e-9 * 199);
   loan[0] = -200000;
-  for (i = 1; i <= 360; i++) loan[i] = 1073.64324602; /* 5 %/12 over 30 years */
+  for (i = 1; i <= 360; i++)
+    loan[i] = 1073.64324602; /* 5 %/12 over 30 years */
   assert_int_equal(kam_irr(&r, loan, 361, NAN), KAM_OK);
   near(r, 0.05 / 12, 1e-10);
   /* The first value need not be negative: a loan seen from the borrower. */
@@ -377,7 +380,8 @@ static void test_clv(void **state) {
   {
     double many[2000], inf;
     size_t i;
-    for (i = 0; i < 2000; i++) many[i] = 100;
+    for (i = 0; i < 2000; i++)
+      many[i] = 100;
     kam_clv_finite(&r, many, 2000, 0.8, 0.1, 0);
     kam_clv(&inf, 100, 0.8, 0.1, 0, KAM_END_OF_PERIOD);
     near(r, inf, 1e-9);

@@ -98,8 +98,7 @@ static void test_parse_strings(void **state) {
   assert_int_equal(len, 12);
   assert_memory_equal(kam_value_string(kam_value_at(v, 1), &len), "\0x", 3);
   assert_int_equal(len, 2);
-  assert_string_equal(kam_value_string(kam_value_at(v, 2), NULL),
-                      "\xc3\xa9\xd0\x96\xe2\x82\xac");
+  assert_string_equal(kam_value_string(kam_value_at(v, 2), NULL), "\xc3\xa9\xd0\x96\xe2\x82\xac");
   assert_string_equal(kam_value_string(kam_value_at(v, 3), NULL), "\xf0\x9d\x84\x9e");
   assert_string_equal(kam_value_string(kam_value_at(v, 4), NULL), "\xf0\x9d\x84\x9e");
   assert_string_equal(kam_value_string(kam_value_at(v, 5), NULL), "long string past eight bytes");
@@ -204,11 +203,13 @@ static void test_errors(void **state) {
   EXPECT_ERROR(ctx, "", KAM_EPARSE, "line 1, column 1: empty input");
   EXPECT_ERROR(ctx, "  \n ", KAM_EPARSE, "line 2, column 2: empty input");
   EXPECT_ERROR(ctx, "[1,]", KAM_EPARSE, "line 1, column 4: unexpected ']', expected a value");
-  EXPECT_ERROR(ctx, "{\"a\":1,}", KAM_EPARSE, "line 1, column 8: unexpected '}', expected a string key");
+  EXPECT_ERROR(ctx, "{\"a\":1,}", KAM_EPARSE,
+               "line 1, column 8: unexpected '}', expected a string key");
   EXPECT_ERROR(ctx, "{\"a\" 1}", KAM_EPARSE, "line 1, column 6: unexpected '1', expected ':'");
   EXPECT_ERROR(ctx, "{1:1}", KAM_EPARSE, "column 2: unexpected '1', expected a string key");
   EXPECT_ERROR(ctx, "[1 2]", KAM_EPARSE, "line 1, column 4: unexpected '2', expected ',' or ']'");
-  EXPECT_ERROR(ctx, "{\"a\":1 \"b\"}", KAM_EPARSE, "column 8: unexpected '\"', expected ',' or '}'");
+  EXPECT_ERROR(ctx, "{\"a\":1 \"b\"}", KAM_EPARSE,
+               "column 8: unexpected '\"', expected ',' or '}'");
   EXPECT_ERROR(ctx, "[1", KAM_EPARSE, "line 1, column 3: unexpected end of input in an array");
   EXPECT_ERROR(ctx, "{\"a\":", KAM_EPARSE, "column 6: unexpected end of input, expected a value");
   EXPECT_ERROR(ctx, "{\"a\":{}", KAM_EPARSE, "end of input in an object");
@@ -218,7 +219,8 @@ static void test_errors(void **state) {
   EXPECT_ERROR(ctx, "[falsey]", KAM_EPARSE, "column 7: unexpected 'y'");
   EXPECT_ERROR(ctx, "NaN", KAM_EPARSE, "unexpected 'N', expected a value");
   EXPECT_ERROR(ctx, "01", KAM_EPARSE, "column 2: unexpected '1' after the JSON value");
-  EXPECT_ERROR(ctx, "-", KAM_EPARSE, "column 2: invalid number: expected a digit, found end of input");
+  EXPECT_ERROR(ctx, "-", KAM_EPARSE,
+               "column 2: invalid number: expected a digit, found end of input");
   EXPECT_ERROR(ctx, "1.", KAM_EPARSE, "expected a digit after '.'");
   EXPECT_ERROR(ctx, "1.e5", KAM_EPARSE, "column 3: invalid number: expected a digit after '.'");
   EXPECT_ERROR(ctx, "1e", KAM_EPARSE, "expected a digit in the exponent");
@@ -228,7 +230,8 @@ static void test_errors(void **state) {
   EXPECT_ERROR(ctx, "\"a\nb\"", KAM_EPARSE, "line 1, column 3: control character U+000A in string");
   EXPECT_ERROR(ctx, "\"\\x\"", KAM_EPARSE, "column 2: invalid escape \\'x'");
   EXPECT_ERROR(ctx, "\"\\u12\"", KAM_EPARSE, "\\u must be followed by four hex digits");
-  EXPECT_ERROR(ctx, "\"\\ud800\"", KAM_EPARSE, "high surrogate \\uD800 is not followed by a low one");
+  EXPECT_ERROR(ctx, "\"\\ud800\"", KAM_EPARSE,
+               "high surrogate \\uD800 is not followed by a low one");
   EXPECT_ERROR(ctx, "\"\\ud800\\u0041\"", KAM_EPARSE, "is not followed by a low one");
   EXPECT_ERROR(ctx, "\"\\udc00\"", KAM_EPARSE, "lone low surrogate \\uDC00");
   EXPECT_ERROR(ctx, "\"\xc3\x28\"", KAM_EPARSE, "column 2: invalid UTF-8 in string (byte 0xC3)");
@@ -237,8 +240,9 @@ static void test_errors(void **state) {
   EXPECT_ERROR(ctx, "[1]\0", KAM_EPARSE, "unexpected byte 0x00 after the JSON value");
   EXPECT_ERROR(ctx, "/* c */ 1", KAM_EPARSE, "unexpected '/'");
   /* lines count '\n'; columns count characters (here Cyrillic, two bytes each) */
-  EXPECT_ERROR(ctx, "{\n  \"\xd0\xb8\xd0\xbc\xd1\x8f\": \"\xd0\x90\xd0\xbd\xd0\xbd\xd0\xb0\",\n"
-                    "  \"\xd1\x81\xd1\x83\xd0\xbc\xd0\xbc\xd0\xb0\": 12,3\n}",
+  EXPECT_ERROR(ctx,
+               "{\n  \"\xd0\xb8\xd0\xbc\xd1\x8f\": \"\xd0\x90\xd0\xbd\xd0\xbd\xd0\xb0\",\n"
+               "  \"\xd1\x81\xd1\x83\xd0\xbc\xd0\xbc\xd0\xb0\": 12,3\n}",
                KAM_EPARSE, "line 3, column 15: unexpected '3', expected a string key");
   /* misuse */
   assert_int_equal(kam_json_parse(NULL, ctx, "1", 1), KAM_EINVAL);
@@ -273,7 +277,8 @@ static void test_depth(void **state) {
   assert_null(v);
   assert_non_null(strstr(kam_ctx_errmsg(ctx), "line 1, column 513: nesting deeper than 512"));
   /* objects count too */
-  for (i = 0; i < 513; i++) memcpy(text + 5 * i, "{\"k\":", 5);
+  for (i = 0; i < 513; i++)
+    memcpy(text + 5 * i, "{\"k\":", 5);
   assert_int_equal(kam_json_parse(&v, ctx, text, 5 * 513), KAM_ELIMIT);
   /* 100k openers: no crash, no leak */
   memset(text, '[', n);
@@ -285,9 +290,11 @@ static void test_depth(void **state) {
 
 static const char *const sample =
     "{\"accounts\": [\n"
-    "  {\"id\": \"A-1\", \"name\": \"\xd0\x9e\xd0\x9e\xd0\x9e \\\"\xd0\xa0\xd0\xbe\xd0\xbc\xd0\xb0\xd1"
+    "  {\"id\": \"A-1\", \"name\": \"\xd0\x9e\xd0\x9e\xd0\x9e "
+    "\\\"\xd0\xa0\xd0\xbe\xd0\xbc\xd0\xb0\xd1"
     "\x88\xd0\xba\xd0\xb0\\\"\", \"revenue\": 12345678901234567890.123456789,\n"
-    "   \"history\": [1, 2.5, -3e2, 0], \"flags\": {\"key\": true, \"new\": false}, \"note\": null},\n"
+    "   \"history\": [1, 2.5, -3e2, 0], \"flags\": {\"key\": true, \"new\": false}, \"note\": "
+    "null},\n"
     "  {\"id\": \"A-2\", \"name\": \"tab\\there\\u0001\", \"revenue\": 0.10, \"history\": [],\n"
     "   \"a1\": 1, \"a2\": 2, \"a3\": 3, \"a4\": 4, \"a5\": 5, \"a6\": 6, \"a7\": 7, \"a8\": 8, "
     "\"a9\": 9, \"a10\": 10}\n"
@@ -300,7 +307,8 @@ static void test_write(void **state) {
   (void)state;
   assert_string_equal(
       compact,
-      "{\"accounts\":[{\"id\":\"A-1\",\"name\":\"\xd0\x9e\xd0\x9e\xd0\x9e \\\"\xd0\xa0\xd0\xbe\xd0\xbc"
+      "{\"accounts\":[{\"id\":\"A-1\",\"name\":\"\xd0\x9e\xd0\x9e\xd0\x9e "
+      "\\\"\xd0\xa0\xd0\xbe\xd0\xbc"
       "\xd0\xb0\xd1\x88\xd0\xba\xd0\xb0\\\"\",\"revenue\":12345678901234567890.123456789,"
       "\"history\":[1,2.5,-3e2,0],\"flags\":{\"key\":true,\"new\":false},\"note\":null},"
       "{\"id\":\"A-2\",\"name\":\"tab\\there\\u0001\",\"revenue\":0.10,\"history\":[],\"a1\":1,"
@@ -329,17 +337,19 @@ static void test_write(void **state) {
   {
     char raw[40], *out;
     int i;
-    for (i = 0; i < 32; i++) raw[i] = (char)i;
+    for (i = 0; i < 32; i++)
+      raw[i] = (char)i;
     raw[32] = 0x7f;
     raw[33] = '"';
     raw[34] = '\\';
     raw[35] = '/';
     assert_int_equal(kam_value_new_string(&v, ctx, raw, 36), KAM_OK);
     out = write_str(v, 0);
-    assert_string_equal(out, "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n"
-                             "\\u000B\\f\\r\\u000E\\u000F\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015"
-                             "\\u0016\\u0017\\u0018\\u0019\\u001A\\u001B\\u001C\\u001D\\u001E\\u001F"
-                             "\x7f\\\"\\\\/\"");
+    assert_string_equal(out,
+                        "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n"
+                        "\\u000B\\f\\r\\u000E\\u000F\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015"
+                        "\\u0016\\u0017\\u0018\\u0019\\u001A\\u001B\\u001C\\u001D\\u001E\\u001F"
+                        "\x7f\\\"\\\\/\"");
     back = parse_ok(ctx, out);
     assert_true(kam_test_value_equal(v, back));
     kam_value_free(back);
@@ -379,7 +389,8 @@ static void test_write_built(void **state) {
   assert_string_equal(out, "{\"a\\u0000b\":[0.1,-42,null,1.000]}");
   free(out);
   out = write_str(obj, KAM_JSON_PRETTY);
-  assert_string_equal(out, "{\n  \"a\\u0000b\": [\n    0.1,\n    -42,\n    null,\n    1.000\n  ]\n}");
+  assert_string_equal(out,
+                      "{\n  \"a\\u0000b\": [\n    0.1,\n    -42,\n    null,\n    1.000\n  ]\n}");
   free(out);
   assert_int_equal(kam_json_write(NULL, 0, kam_test_sink_write, &sink), KAM_EINVAL);
   assert_int_equal(kam_json_write(obj, 0, NULL, &sink), KAM_EINVAL);
@@ -397,8 +408,10 @@ static kam_value *big_doc(kam_ctx *ctx) {
   memset(longs, 'x', sizeof longs);
   assert_int_equal(kam_value_new_array(&arr, ctx), KAM_OK);
   for (i = 0; i < 400; i++) {
-    if (i % 50 == 0) assert_int_equal(kam_value_new_string(&x, ctx, longs, sizeof longs), KAM_OK);
-    else assert_int_equal(kam_value_new_string(&x, ctx, "\xd0\xaf\n\"q\"", 7), KAM_OK);
+    if (i % 50 == 0)
+      assert_int_equal(kam_value_new_string(&x, ctx, longs, sizeof longs), KAM_OK);
+    else
+      assert_int_equal(kam_value_new_string(&x, ctx, "\xd0\xaf\n\"q\"", 7), KAM_OK);
     assert_int_equal(kam_value_array_push(arr, x), KAM_OK);
   }
   return arr;
@@ -473,10 +486,12 @@ static char *oom_doc(size_t *len) {
   int i, j;
   n += (size_t)snprintf(s + n, cap - n, "[");
   for (i = 0; i < 60; i++) {
-    n += (size_t)snprintf(s + n, cap - n, "%s{\"id\": %d, \"name\": \"\xd0\x9a\xd0\xbb\xd0\xb8"
+    n += (size_t)snprintf(s + n, cap - n,
+                          "%s{\"id\": %d, \"name\": \"\xd0\x9a\xd0\xbb\xd0\xb8"
                           "\xd0\xb5\xd0\xbd\xd1\x82 \\u2116%d\", \"x\": [true, false, null, 1.5e3]",
                           i ? "," : "", i, i);
-    for (j = 0; j < 10; j++) n += (size_t)snprintf(s + n, cap - n, ", \"f%d\": %d", j, j * i);
+    for (j = 0; j < 10; j++)
+      n += (size_t)snprintf(s + n, cap - n, ", \"f%d\": %d", j, j * i);
     n += (size_t)snprintf(s + n, cap - n, "}");
   }
   n += (size_t)snprintf(s + n, cap - n, "]");
@@ -594,8 +609,10 @@ static void test_modify_parsed_oom(void **state) {
         kam_value_free(x);
       }
     }
-    if (rc) assert_int_equal(rc, KAM_ENOMEM);
-    else assert_true(kam_value_number(kam_value_get(obj, "k150", 4)) == 150);
+    if (rc)
+      assert_int_equal(rc, KAM_ENOMEM);
+    else
+      assert_true(kam_value_number(kam_value_get(obj, "k150", 4)) == 150);
     kam_value_free(obj);
     kam_ctx_free(ctx);
     assert_int_equal(ta.blocks, 0);
@@ -618,7 +635,8 @@ static void test_conformance_files_round_trip(void **state) {
     snprintf(path, sizeof path, "%s/conformance/json/%s", KAM_SHARED_DIR, files[i]);
     text = kam_test_read_file(path, &len);
     assert_non_null(text);
-    while (len && (text[len - 1] == '\n' || text[len - 1] == ' ')) text[--len] = '\0';
+    while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+      text[--len] = '\0';
     assert_int_equal(kam_json_parse(&v, ctx, text, len), KAM_OK);
     out = write_str(v, 0);
     if (strchr(text, ' ') == NULL && strstr(text, "\\u") == NULL) assert_string_equal(out, text);

@@ -30,7 +30,8 @@ static const char proposal_json[] =
     "{\"lang\":\"ru\",\"currency\":\"RUB\",\"title\":\"Предложение\","
     "\"seller\":{\"name\":\"ООО «Продавец»\",\"details\":\"ИНН 1\"},"
     "\"client\":{\"name\":\"АО <Клиент> & Co\",\"context\":\"Сеть магазинов\"},"
-    "\"summary\":\"Польза\",\"exclusive\":\"Эксклюзив\",\"issued\":\"2026-11-27\",\"valid_days\":30,"
+    "\"summary\":\"Польза\",\"exclusive\":\"Эксклюзив\",\"issued\":\"2026-11-27\",\"valid_days\":"
+    "30,"
     "\"arguments\":[{\"style\":\"authority\",\"title\":\"Статус\",\"text\":\"Лидеры\"},"
     "{\"style\":\"analytical\",\"title\":\"Цифры\",\"text\":\"Окупаемость\"}],"
     "\"references\":[{\"company\":\"X\",\"project\":\"P\",\"result\":\"R\","
@@ -39,7 +40,8 @@ static const char proposal_json[] =
     "\"cash_flows\":{\"rate\":0.12,\"values\":[-1000000,400000,450000,500000]},"
     "\"items\":[{\"sku\":\"S1\",\"description\":\"Лицензия\",\"unit\":\"шт\",\"quantity\":\"2.5\","
     "\"unit_price\":\"1000.00\",\"discount_percent\":\"5\",\"vat_percent\":\"20\"},"
-    "{\"sku\":\"S2\",\"description\":\"Опция\",\"unit\":\"шт\",\"quantity\":1,\"unit_price\":\"99.99\","
+    "{\"sku\":\"S2\",\"description\":\"Опция\",\"unit\":\"шт\",\"quantity\":1,\"unit_price\":\"99."
+    "99\","
     "\"vat_percent\":\"20\",\"optional\":true}],"
     "\"prices_include_vat\":false,\"rounding\":\"line\","
     "\"team\":[{\"name\":\"Пётр\",\"position\":\"KAM\",\"phone\":\"2\",\"email\":\"p@y\"}],"
@@ -95,8 +97,8 @@ static char *proposal_snapshot(const kam_proposal *p) {
   do {                                                                                             \
     int rc_ = (call);                                                                              \
     if (rc_ != KAM_OK) {                                                                           \
-      if (rc_ != KAM_ENOMEM) fail_msg("%s returned %d (%s): %s", #call, rc_, kam_strerror(rc_),  \
-                                      kam_ctx_errmsg(ctx));                                        \
+      if (rc_ != KAM_ENOMEM)                                                                       \
+        fail_msg("%s returned %d (%s): %s", #call, rc_, kam_strerror(rc_), kam_ctx_errmsg(ctx));   \
       status = rc_;                                                                                \
       goto done;                                                                                   \
     }                                                                                              \
@@ -444,11 +446,16 @@ static void test_write_callbacks_fail_everywhere(void **state) {
   static const struct {
     const char *name;
     writer_fn fn;
-  } writers[] = {{"segmentation csv", w_csv},   {"segmentation json", w_json},
-                 {"segmentation svg", w_svg},   {"json_write", w_value},
-                 {"template", w_tpl},           {"proposal json", w_prop_json},
-                 {"proposal html", w_prop_html}, {"proposal markdown", w_prop_md},
-                 {"proposal text", w_prop_text}, {"proposal model", w_prop_model},
+  } writers[] = {{"segmentation csv", w_csv},
+                 {"segmentation json", w_json},
+                 {"segmentation svg", w_svg},
+                 {"json_write", w_value},
+                 {"template", w_tpl},
+                 {"proposal json", w_prop_json},
+                 {"proposal html", w_prop_html},
+                 {"proposal markdown", w_prop_md},
+                 {"proposal text", w_prop_text},
+                 {"proposal model", w_prop_model},
                  {"proposal template", w_prop_tpl}};
   kam_test_alloc a = {0};
   kam_ctx *ctx;
@@ -572,9 +579,10 @@ static void test_score_partial_lambda_callbacks_fail(void **state) {
   assert_int_equal(kam_value_new_lambda(&lam, ctx, lambda_cb, &fail_lambda), KAM_OK);
   assert_int_equal(kam_value_object_set(data, "wrap", 4, lam), KAM_OK);
   assert_int_equal(kam_template_compile(&t, ctx, "a{{>p}}b", 8), KAM_OK);
-  assert_int_equal(kam_template_render(t, data, partial_cb, &fail_partial, kam_test_sink_write, &sink),
-                   CB_FAIL);
-  assert_int_equal(kam_template_render(t, data, partial_cb, &no, kam_test_sink_write, &sink), KAM_OK);
+  assert_int_equal(
+      kam_template_render(t, data, partial_cb, &fail_partial, kam_test_sink_write, &sink), CB_FAIL);
+  assert_int_equal(kam_template_render(t, data, partial_cb, &no, kam_test_sink_write, &sink),
+                   KAM_OK);
   kam_template_free(t);
   assert_int_equal(kam_template_compile(&t, ctx, "{{#wrap}}x{{/wrap}}{{wrap}}", 27), KAM_OK);
   assert_int_equal(kam_template_render(t, data, NULL, NULL, kam_test_sink_write, &sink), CB_FAIL);

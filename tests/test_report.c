@@ -43,9 +43,7 @@ static void open_fx(fixture *f) {
   assert_int_equal(kam_portfolio_new(&f->p, f->ctx), KAM_OK);
 }
 
-static void segment(fixture *f) {
-  assert_int_equal(kam_segment(&f->s, f->p, NULL), KAM_OK);
-}
+static void segment(fixture *f) { assert_int_equal(kam_segment(&f->s, f->p, NULL), KAM_OK); }
 
 static void close_fx(fixture *f) {
   kam_segmentation_free(f->s);
@@ -124,8 +122,8 @@ typedef struct jv {
 } jv;
 
 static void jws(jv *j) {
-  while (j->i < j->n && (j->s[j->i] == ' ' || j->s[j->i] == '\n' || j->s[j->i] == '\r' ||
-                         j->s[j->i] == '\t'))
+  while (j->i < j->n &&
+         (j->s[j->i] == ' ' || j->s[j->i] == '\n' || j->s[j->i] == '\r' || j->s[j->i] == '\t'))
     j->i++;
 }
 static int jvalue(jv *j);
@@ -166,7 +164,8 @@ static int jstring(jv *j) {
 }
 static int jnumber(jv *j) {
   size_t st = j->i;
-  while (j->i < j->n && strchr("+-0123456789.eE", j->s[j->i])) j->i++;
+  while (j->i < j->n && strchr("+-0123456789.eE", j->s[j->i]))
+    j->i++;
   return kam__parse_double(&(double){0}, j->s + st, j->i - st);
 }
 static int jvalue(jv *j) {
@@ -294,11 +293,14 @@ static int xml_ok(const char *s) {
     {
       const char *name = p + 1, *q = name;
       bool in_quote = false;
-      while (*q && *q != ' ' && *q != '>' && *q != '/' && *q != '\n') q++;
+      while (*q && *q != ' ' && *q != '>' && *q != '/' && *q != '\n')
+        q++;
       if (q == name) return 0;
       while (*q && (in_quote || (*q != '>'))) {
-        if (*q == '"') in_quote = !in_quote;
-        else if (in_quote && (*q == '<' || (*q == '&' && !strchr(q, ';')))) return 0;
+        if (*q == '"')
+          in_quote = !in_quote;
+        else if (in_quote && (*q == '<' || (*q == '&' && !strchr(q, ';'))))
+          return 0;
         q++;
       }
       if (!*q) return 0;
@@ -333,8 +335,9 @@ static void test_csv_basic(void **state) {
   segment(&f);
   out = write_csv(f.s, NULL);
   assert_non_null(out);
-  assert_true(strncmp(out, BOM "rank,id,name,group,revenue,share,cum_share,abc,xyz,cv,trend,npv,"
-                               "score,key,key_reasons\r\n1,A1,\"x, y\",G;1,1234.56,",
+  assert_true(strncmp(out,
+                      BOM "rank,id,name,group,revenue,share,cum_share,abc,xyz,cv,trend,npv,"
+                          "score,key,key_reasons\r\n1,A1,\"x, y\",G;1,1234.56,",
                       strlen(BOM) + 100) == 0);
   assert_contains(out, "\r\n2,D4,\" padded \",,10.00,");
   assert_contains(out, "\r\n3,B2,\"say \"\"hi\"\"\",,0.05,");
@@ -393,10 +396,22 @@ static void test_csv_basic(void **state) {
 }
 
 static void test_csv_formula_guard(void **state) {
-  static const char *const bad[] = {"=SUM(A1:A9)", "+7", "-3", "@cmd", "\tTab", "\rCR",
-                                    ("\xEF\xBC\x9D" "1")};
-  static const char *const guarded[] = {"\"'=SUM(A1:A9)\"", "\"'+7\"", "\"'-3\"", "\"'@cmd\"",
-                                        "\"'\tTab\"", "\"'\rCR\"", ("\"'\xEF\xBC\x9D" "1\"")};
+  static const char *const bad[] = {"=SUM(A1:A9)",
+                                    "+7",
+                                    "-3",
+                                    "@cmd",
+                                    "\tTab",
+                                    "\rCR",
+                                    ("\xEF\xBC\x9D"
+                                     "1")};
+  static const char *const guarded[] = {"\"'=SUM(A1:A9)\"",
+                                        "\"'+7\"",
+                                        "\"'-3\"",
+                                        "\"'@cmd\"",
+                                        "\"'\tTab\"",
+                                        "\"'\rCR\"",
+                                        ("\"'\xEF\xBC\x9D"
+                                         "1\"")};
   fixture f;
   char *out, id[8];
   size_t i;
@@ -696,7 +711,7 @@ static void test_svg(void **state) {
   assert_contains(out, ">K6</text>");
   assert_contains(out, "10 accounts; the top 20 % bring");
   assert_contains(out, "<polyline ");
-  assert_int_equal(count_of(out, "<rect x="), 10); /* one bar per account */
+  assert_int_equal(count_of(out, "<rect x="), 10);                  /* one bar per account */
   assert_int_equal(count_of(out, "stroke-dasharray=\"6 4\"/>"), 2); /* the A and B cuts */
   assert_contains(out, ">80 %</text>");
   assert_contains(out, ">95 %</text>");
@@ -836,7 +851,8 @@ static void test_locale(void **state) {
   } else {
     print_message("no ru_RU/de_DE locale: the locale check is skipped\n");
   }
-  for (w = 0; w < 3; w++) kam_test_sink_free(&a[w]);
+  for (w = 0; w < 3; w++)
+    kam_test_sink_free(&a[w]);
   close_fx(&f);
 }
 
@@ -861,7 +877,8 @@ static void test_write_failure(void **state) {
         fail_msg("%s: failure at call %zu not passed back", writer_names[w], k);
       assert_int_equal(sink.calls, k);
       /* what came before the failure is a prefix of the full output */
-      assert_true(sink.len <= full.len && (sink.len == 0 || !memcmp(sink.data, full.data, sink.len)));
+      assert_true(sink.len <= full.len &&
+                  (sink.len == 0 || !memcmp(sink.data, full.data, sink.len)));
       kam_test_sink_free(&sink);
     }
     kam_test_sink_free(&full);
@@ -939,12 +956,18 @@ static void test_fmt_helpers(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_csv_basic),     cmocka_unit_test(test_csv_formula_guard),
-      cmocka_unit_test(test_csv_round_trip), cmocka_unit_test(test_csv_npv),
-      cmocka_unit_test(test_json),          cmocka_unit_test(test_json_parse_back),
-      cmocka_unit_test(test_svg),           cmocka_unit_test(test_svg_axis),
-      cmocka_unit_test(test_empty_outputs), cmocka_unit_test(test_locale),
-      cmocka_unit_test(test_write_failure), cmocka_unit_test(test_oom),
+      cmocka_unit_test(test_csv_basic),
+      cmocka_unit_test(test_csv_formula_guard),
+      cmocka_unit_test(test_csv_round_trip),
+      cmocka_unit_test(test_csv_npv),
+      cmocka_unit_test(test_json),
+      cmocka_unit_test(test_json_parse_back),
+      cmocka_unit_test(test_svg),
+      cmocka_unit_test(test_svg_axis),
+      cmocka_unit_test(test_empty_outputs),
+      cmocka_unit_test(test_locale),
+      cmocka_unit_test(test_write_failure),
+      cmocka_unit_test(test_oom),
       cmocka_unit_test(test_fmt_helpers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,7 +140,8 @@ static void test_array(void **state) {
     assert_int_equal(kam_value_array_push(arr, item), KAM_OK);
   }
   assert_int_equal(kam_value_length(arr), 100);
-  for (i = 0; i < 100; i++) assert_true(kam_value_number(kam_value_at(arr, (size_t)i)) == i);
+  for (i = 0; i < 100; i++)
+    assert_true(kam_value_number(kam_value_at(arr, (size_t)i)) == i);
   assert_null(kam_value_at(arr, 100));
   assert_null(kam_value_key_at(arr, 0, NULL));
   assert_null(kam_value_get(arr, "a", 1));
@@ -251,8 +252,10 @@ static void test_deep_free(void **state) {
   cur = top;
   for (i = 0; i < 100000; i++) {
     kam_value *next;
-    if (i % 2) assert_int_equal(kam_value_new_array(&next, ctx), KAM_OK);
-    else assert_int_equal(kam_value_new_object(&next, ctx), KAM_OK);
+    if (i % 2)
+      assert_int_equal(kam_value_new_array(&next, ctx), KAM_OK);
+    else
+      assert_int_equal(kam_value_new_object(&next, ctx), KAM_OK);
     if (kam_value_type(cur) == KAM_VALUE_ARRAY)
       assert_int_equal(kam_value_array_push(cur, next), KAM_OK);
     else
@@ -323,9 +326,12 @@ static void test_oom_builders(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_scalars),       cmocka_unit_test(test_lambda),
-      cmocka_unit_test(test_array),         cmocka_unit_test(test_object),
-      cmocka_unit_test(test_small_object_replace), cmocka_unit_test(test_deep_free),
+      cmocka_unit_test(test_scalars),
+      cmocka_unit_test(test_lambda),
+      cmocka_unit_test(test_array),
+      cmocka_unit_test(test_object),
+      cmocka_unit_test(test_small_object_replace),
+      cmocka_unit_test(test_deep_free),
       cmocka_unit_test(test_oom_builders),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -52,7 +52,8 @@ int kam_test_sink_write(void *ud, const void *buf, size_t len) {
   if (s->len + len + 1 > s->cap) {
     size_t cap = s->cap ? s->cap : 256;
     char *p;
-    while (cap < s->len + len + 1) cap *= 2;
+    while (cap < s->len + len + 1)
+      cap *= 2;
     p = (char *)realloc(s->data, cap);
     if (!p) return -1000;
     s->data = p;

@@ -12,12 +12,12 @@
  * allocations and growing reallocs) returns NULL; fail_at 0 never fails. Use `blocks` to check
  * that nothing is left after kam_ctx_free. */
 typedef struct kam_test_alloc {
-  size_t blocks;    /* live blocks */
-  size_t bytes;     /* live bytes */
-  size_t peak;      /* peak live bytes */
-  size_t calls;     /* allocation attempts so far (new blocks and growth) */
-  size_t fail_at;   /* 0: never */
-  size_t failed;    /* how many attempts were refused */
+  size_t blocks;      /* live blocks */
+  size_t bytes;       /* live bytes */
+  size_t peak;        /* peak live bytes */
+  size_t calls;       /* allocation attempts so far (new blocks and growth) */
+  size_t fail_at;     /* 0: never */
+  size_t failed;      /* how many attempts were refused */
   int fail_all_after; /* nonzero: every attempt from fail_at on fails */
 } kam_test_alloc;
 void *kam_test_alloc_fn(void *ud, void *ptr, size_t old_size, size_t new_size);
@@ -25,7 +25,8 @@ void *kam_test_alloc_fn(void *ud, void *ptr, size_t old_size, size_t new_size);
 /* The same through cmocka's test_malloc/test_free, so cmocka reports leaks and overruns. */
 void *kam_test_cmocka_alloc(void *ud, void *ptr, size_t old_size, size_t new_size);
 
-/* A write sink collecting bytes in a malloc'd buffer; fail_at_call (1-based) returns fail_status. */
+/* A write sink collecting bytes in a malloc'd buffer; fail_at_call (1-based) returns fail_status.
+ */
 typedef struct kam_test_sink {
   char *data;
   size_t len, cap;

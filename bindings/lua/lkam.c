@@ -91,7 +91,8 @@ kam_date *kam__lua_checkdates(lua_State *L, int idx, size_t *n) {
         luaL_error(L, "bad argument #%d: item %d ('%s') is not a date YYYY-MM-DD", idx, (int)i, s);
     } else if (lua_isinteger(L, -1)) {
       lua_Integer days = lua_tointeger(L, -1);
-      if (days < INT32_MIN || days > INT32_MAX) luaL_error(L, "bad argument #%d: item %d is out of range", idx, (int)i);
+      if (days < INT32_MIN || days > INT32_MAX)
+        luaL_error(L, "bad argument #%d: item %d is out of range", idx, (int)i);
       d[i - 1] = (kam_date)days;
     } else {
       luaL_error(L, "bad argument #%d: item %d is not a date", idx, (int)i);
@@ -107,7 +108,8 @@ int kam__lua_sink_write(void *ud, const void *buf, size_t len) {
   if (s->len + len > s->cap) {
     size_t cap = s->cap ? s->cap : 1024;
     char *p;
-    while (cap < s->len + len) cap *= 2;
+    while (cap < s->len + len)
+      cap *= 2;
     p = (char *)realloc(s->data, cap);
     if (!p) return KAM_ENOMEM;
     s->data = p;
@@ -183,9 +185,9 @@ static int l_add_months(lua_State *L) {
 
 __attribute__((visibility("default"))) int luaopen_kam(lua_State *L);
 int luaopen_kam(lua_State *L) {
-  static const luaL_Reg core[] = {{"version", l_version},         {"strerror", l_strerror},
-                                  {"date", l_date},               {"date_format", l_date_format},
-                                  {"add_months", l_add_months},   {NULL, NULL}};
+  static const luaL_Reg core[] = {
+      {"version", l_version},         {"strerror", l_strerror},     {"date", l_date},
+      {"date_format", l_date_format}, {"add_months", l_add_months}, {NULL, NULL}};
   luaL_newlib(L, core);
   lua_pushstring(L, KAM_VERSION_STRING);
   lua_setfield(L, -2, "VERSION");

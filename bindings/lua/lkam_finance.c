@@ -49,12 +49,14 @@ static int l_npv_many(lua_State *L) {
   for (i = 1; i <= rows; i++) {
     lua_geti(L, 2, i);
     if (!lua_istable(L, -1) || luaL_len(L, -1) != cols)
-      return luaL_error(L, "bad argument #2: row %d must be a table of %d numbers", (int)i, (int)cols);
+      return luaL_error(L, "bad argument #2: row %d must be a table of %d numbers", (int)i,
+                        (int)cols);
     for (j = 1; j <= cols; j++) {
       int isnum;
       lua_geti(L, -1, j);
       values[(i - 1) * cols + (j - 1)] = lua_tonumberx(L, -1, &isnum);
-      if (!isnum) return luaL_error(L, "bad argument #2: row %d item %d is not a number", (int)i, (int)j);
+      if (!isnum)
+        return luaL_error(L, "bad argument #2: row %d item %d is not a number", (int)i, (int)j);
       lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -108,7 +110,8 @@ static int l_mirr(lua_State *L) {
   double r = 0;
   size_t n;
   double *v = kam__lua_checknumbers(L, 1, &n);
-  return finance_result(L, kam_mirr(&r, v, n, luaL_checknumber(L, 2), luaL_checknumber(L, 3)), &r, "mirr");
+  return finance_result(L, kam_mirr(&r, v, n, luaL_checknumber(L, 2), luaL_checknumber(L, 3)), &r,
+                        "mirr");
 }
 
 /* kam.payback(values [, rate [, whole_periods]]) */
@@ -117,7 +120,8 @@ static int l_payback(lua_State *L) {
   double r = 0;
   size_t n;
   double *v = kam__lua_checknumbers(L, 1, &n);
-  return finance_result(L, kam_payback(&r, v, n, luaL_optnumber(L, 2, 0), lua_toboolean(L, 3)), &r, "payback");
+  return finance_result(L, kam_payback(&r, v, n, luaL_optnumber(L, 2, 0), lua_toboolean(L, 3)), &r,
+                        "payback");
 }
 
 /* kam.clv(margin, retention, discount [, acquisition_cost [, "end"|"begin"]]) */
@@ -129,7 +133,8 @@ static int l_clv(lua_State *L) {
   return finance_result(L,
                         kam_clv(&r, luaL_checknumber(L, 1), luaL_checknumber(L, 2),
                                 luaL_checknumber(L, 3), luaL_optnumber(L, 4, 0),
-                                timing == 0 ? KAM_END_OF_PERIOD : KAM_BEGIN_OF_PERIOD), &r, "clv");
+                                timing == 0 ? KAM_END_OF_PERIOD : KAM_BEGIN_OF_PERIOD),
+                        &r, "clv");
 }
 
 /* kam.clv_finite(margins, retention, discount [, acquisition_cost]) */
@@ -140,7 +145,8 @@ static int l_clv_finite(lua_State *L) {
   double *m = kam__lua_checknumbers(L, 1, &n);
   return finance_result(L,
                         kam_clv_finite(&r, m, n, luaL_checknumber(L, 2), luaL_checknumber(L, 3),
-                                       luaL_optnumber(L, 4, 0)), &r, "clv_finite");
+                                       luaL_optnumber(L, 4, 0)),
+                        &r, "clv_finite");
 }
 
 /* kam.roi(gain, cost) */
@@ -151,11 +157,16 @@ static int l_roi(lua_State *L) {
 }
 
 void kam__lua_open_finance(lua_State *L) {
-  static const luaL_Reg fns[] = {{"npv", l_npv},         {"npv_many", l_npv_many},
-                                 {"xnpv", l_xnpv},       {"irr", l_irr},
-                                 {"xirr", l_xirr},       {"mirr", l_mirr},
-                                 {"payback", l_payback}, {"clv", l_clv},
-                                 {"clv_finite", l_clv_finite}, {"roi", l_roi},
+  static const luaL_Reg fns[] = {{"npv", l_npv},
+                                 {"npv_many", l_npv_many},
+                                 {"xnpv", l_xnpv},
+                                 {"irr", l_irr},
+                                 {"xirr", l_xirr},
+                                 {"mirr", l_mirr},
+                                 {"payback", l_payback},
+                                 {"clv", l_clv},
+                                 {"clv_finite", l_clv_finite},
+                                 {"roi", l_roi},
                                  {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
 }

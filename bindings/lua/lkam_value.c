@@ -138,8 +138,10 @@ static int protected_lambda(lua_State *L) {
   } else {
     lua_call(L, 0, 1);
   }
-  if (lua_isnil(L, -1)) lua_pushliteral(L, "");
-  else luaL_tolstring(L, -1, NULL);
+  if (lua_isnil(L, -1))
+    lua_pushliteral(L, "");
+  else
+    luaL_tolstring(L, -1, NULL);
   return 1;
 }
 
@@ -232,9 +234,7 @@ static int is_null(lua_State *L, int idx) {
   return same;
 }
 
-static void raise_status(lua_State *L, int status, holder *h) {
-  kam__lua_error(L, status, h->ctx);
-}
+static void raise_status(lua_State *L, int status, holder *h) { kam__lua_error(L, status, h->ctx); }
 
 /* Kinds of table. */
 enum { T_ARRAY, T_MARKED, T_OBJECT };
@@ -254,8 +254,10 @@ static int table_kind(lua_State *L, int idx, lua_Integer *n) {
     count++;
     if (all_int && lua_isinteger(L, -1)) {
       lua_Integer k = lua_tointeger(L, -1);
-      if (k < 1) all_int = 0;
-      else if (k > max) max = k;
+      if (k < 1)
+        all_int = 0;
+      else if (k > max)
+        max = k;
     } else {
       all_int = 0;
     }
@@ -292,8 +294,10 @@ static kam_value *make_leaf(lua_State *L, int idx, holder *h) {
   case LUA_TNIL: rc = kam_value_new_null(&v, h->ctx); break;
   case LUA_TBOOLEAN: rc = kam_value_new_bool(&v, h->ctx, lua_toboolean(L, idx)); break;
   case LUA_TNUMBER:
-    if (lua_isinteger(L, idx)) rc = kam_value_new_int(&v, h->ctx, (int64_t)lua_tointeger(L, idx));
-    else rc = kam_value_new_number(&v, h->ctx, (double)lua_tonumber(L, idx));
+    if (lua_isinteger(L, idx))
+      rc = kam_value_new_int(&v, h->ctx, (int64_t)lua_tointeger(L, idx));
+    else
+      rc = kam_value_new_number(&v, h->ctx, (double)lua_tonumber(L, idx));
     break;
   case LUA_TSTRING: {
     size_t len;
@@ -404,8 +408,7 @@ static void fill(lua_State *L, int idx, holder *h, kam_value *c, int depth) {
       } else if (lua_isinteger(L, -2)) {
         lua_pushfstring(L, "%I", (LUAI_UACINT)lua_tointeger(L, -2));
       } else {
-        lua_pushfstring(L, "object keys must be strings or integers, not %s",
-                        luaL_typename(L, -2));
+        lua_pushfstring(L, "object keys must be strings or integers, not %s", luaL_typename(L, -2));
         kam__lua_push_error(L, KAM_EINVAL, lua_tostring(L, -1));
         lua_error(L);
       }
@@ -570,9 +573,8 @@ static void push_exact_number(lua_State *L, const char *text, size_t len) {
   lua_pushlstring(L, text, len);
   lua_setiuservalue(L, -2, 1);
   if (luaL_newmetatable(L, NUMBER_MT)) {
-    static const luaL_Reg meta[] = {{"__tostring", number_tostring},
-                                    {"__eq", number_eq},
-                                    {NULL, NULL}};
+    static const luaL_Reg meta[] = {
+        {"__tostring", number_tostring}, {"__eq", number_eq}, {NULL, NULL}};
     luaL_setfuncs(L, meta, 0);
     lua_createtable(L, 0, 2);
     lua_pushcfunction(L, number_tostring);

@@ -40,7 +40,8 @@ KAM_API int kam_npv_many(double *out, double rate, const double *values, size_t 
                          int convention);
 
 /** Excel XNPV: sum values[i] / (1+rate)^((dates[i] - dates[0]) / 365).
- *  @return KAM_OK; KAM_EINVAL if a date is before dates[0], rate <= -1, n == 0 or non-finite input. */
+ *  @return KAM_OK; KAM_EINVAL if a date is before dates[0], rate <= -1, n == 0 or non-finite input.
+ */
 KAM_API int kam_xnpv(double *out, double rate, const double *values, const kam_date *dates,
                      size_t n);
 
@@ -52,7 +53,8 @@ KAM_API int kam_xnpv(double *out, double rate, const double *values, const kam_d
  *  guess, plus a scan for sign changes refined by Brent's method, with the polynomial evaluated
  *  in a scaled form that cannot overflow. When several roots exist (non-conventional flows) the
  *  one nearest the guess (in r) is returned. KAM_ENOSOLUTION when no rate in that range makes
- *  the NPV zero (for example {1, -1, 1}). Accurate to about 1e-12 relative when well conditioned. */
+ *  the NPV zero (for example {1, -1, 1}). Accurate to about 1e-12 relative when well conditioned.
+ */
 KAM_API int kam_irr(double *out, const double *values, size_t n, double guess);
 
 /** Excel XIRR: the rate r with sum values[i] / (1+r)^((dates[i] - d0) / 365) = 0. The dates may

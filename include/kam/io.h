@@ -70,8 +70,8 @@ KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
  *  with quoted "1,5"); from then on the other mark is an error. More decimals than
  *  currency_digits is an error unless the extra digits are zeros. A typographic minus U+2212 is
  *  read as '-'. Excel writes cells as displayed, so a currency sign or code at either end is
- *  dropped ("1 234,56 ₽", "$1234.56", "-€5", "99 руб.", "5р.", "7 RUB"; also €, £, ¥, USD,
- *  EUR, RUR); scientific notation ("1,23E+11", what a narrow column shows) has lost digits and
+ *  dropped ("1 234,56 ₽", "$1234.56", "-€5", "99 руб.", "5р.", "7 RUB"; also €, £, ¥,
+ * USD, EUR, RUR); scientific notation ("1,23E+11", what a narrow column shows) has lost digits and
  *  is an error that says so.
  *
  *  Columns are found by header name: case-insensitive (ASCII and Cyrillic, without the C
