@@ -171,6 +171,18 @@ static int l_date_format(lua_State *L) {
   return 1;
 }
 
+/* kam.date_parts(days) -> year, month, day */
+static int l_date_parts(lua_State *L) {
+  int y, m, d;
+  lua_Integer days = luaL_checkinteger(L, 1);
+  luaL_argcheck(L, days >= INT32_MIN && days <= INT32_MAX, 1, "out of range");
+  kam_date_to_ymd((kam_date)days, &y, &m, &d);
+  lua_pushinteger(L, y);
+  lua_pushinteger(L, m);
+  lua_pushinteger(L, d);
+  return 3;
+}
+
 static int l_add_months(lua_State *L) {
   kam_date d;
   lua_Integer days = luaL_checkinteger(L, 1);
@@ -187,7 +199,8 @@ __attribute__((visibility("default"))) int luaopen_kam(lua_State *L);
 int luaopen_kam(lua_State *L) {
   static const luaL_Reg core[] = {
       {"version", l_version},         {"strerror", l_strerror},     {"date", l_date},
-      {"date_format", l_date_format}, {"add_months", l_add_months}, {NULL, NULL}};
+      {"date_format", l_date_format}, {"add_months", l_add_months},
+                                  {"date_parts", l_date_parts}, {NULL, NULL}};
   luaL_newlib(L, core);
   lua_pushstring(L, KAM_VERSION_STRING);
   lua_setfield(L, -2, "VERSION");

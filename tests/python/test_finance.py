@@ -98,6 +98,20 @@ def test_mirr_payback_clv_roi():
         kam.roi(1, 0)
 
 
+def test_ctx_errmsg_and_clear():
+    """The ctx's last message names the place, and clear_error forgets it."""
+    from kam import _native
+    ctx = _native.Ctx()
+    compile_ = _native.fn("kam_template_compile", _native.c_int,
+                          _native.POINTER(_native.c_void_p), _native.c_void_p,
+                          _native.c_char_p, _native.c_size_t)
+    out = _native.c_void_p()
+    assert compile_(_native.byref(out), ctx.ptr, b"{{#open}}", 9) == _native.KAM_EPARSE
+    assert "line 1" in ctx.errmsg()
+    ctx.clear_error()
+    assert ctx.errmsg() == ""
+
+
 def test_dates_helpers():
     assert kam.date_to_days("1970-01-02") == 1
     assert kam.date_to_days(datetime.date(1969, 12, 31)) == -1

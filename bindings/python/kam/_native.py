@@ -77,6 +77,7 @@ version_string = fn("kam_version", c_char_p)
 _ctx_new = fn("kam_ctx_new", c_int, POINTER(c_void_p), c_void_p, c_void_p)
 _ctx_free = fn("kam_ctx_free", None, c_void_p)
 _ctx_errmsg = fn("kam_ctx_errmsg", c_char_p, c_void_p)
+_ctx_clear_error = fn("kam_ctx_clear_error", None, c_void_p)
 
 
 def error(status, message=""):
@@ -109,6 +110,10 @@ class Ctx:
 
     def errmsg(self):
         return _ctx_errmsg(self.ptr).decode("utf-8", "replace")
+
+    def clear_error(self):
+        """Forgets the last error message (kam_ctx_clear_error)."""
+        _ctx_clear_error(self.ptr)
 
     def acquire(self):
         self._users += 1

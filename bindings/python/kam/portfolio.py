@@ -99,6 +99,7 @@ def _io(name, *argtypes):
     return call
 
 
+_csv_options_init = fn("kam_csv_options_init", None, POINTER(_CsvOptions), c_size_t)
 _read_csv = _io("kam_portfolio_read_csv", c_void_p, READ_FN, c_void_p, POINTER(_CsvOptions))
 _write_csv = _io("kam_segmentation_write_csv", c_void_p, WRITE_FN, c_void_p, POINTER(_CsvOptions))
 _write_json = _io("kam_segmentation_write_json", c_void_p, WRITE_FN, c_void_p)
@@ -156,8 +157,7 @@ def _numpy():
 
 def _csv_options(options, allowed=("delimiter", "decimal_mark", "currency_digits")):
     o = _CsvOptions()
-    o.struct_size = ctypes.sizeof(_CsvOptions)
-    o.currency_digits = 2
+    _csv_options_init(ctypes.byref(o), ctypes.sizeof(_CsvOptions))  # the library's defaults
     for key, value in options.items():
         if key not in allowed:
             raise TypeError("unknown CSV option %r (known: %s)" % (key, ", ".join(allowed)))
