@@ -638,6 +638,63 @@ static int each_next(lua_State *L) {
   return get_common(L, ls, i, by_rank);
 }
 
+/* s:foreach(fn [, "rank" | "insertion"]): calls fn(score) for every account through
+ * kam_segmentation_foreach; fn returning false stops early (foreach then returns false, else
+ * true). fn runs under lua_pcall (with the score table built inside the protected call), so
+ * no Lua error ever unwinds through libkam; an error in fn is raised again afterwards. */
+typedef struct foreach_call {
+  lua_State *L;
+  int failed;
+} foreach_call;
+
+static int foreach_protected(lua_State *L) { /* fn, score pointer */
+  const kam_account_score *sc = (const kam_account_score *)lua_touserdata(L, 2);
+  lua_settop(L, 1);
+  push_score(L, sc);
+  lua_call(L, 1, 1);
+  return 1;
+}
+
+static int foreach_score(void *ud, const kam_account_score *sc) {
+  foreach_call *fc = (foreach_call *)ud;
+  lua_State *L = fc->L;
+  if (!lua_checkstack(L, 4)) return KAM_ENOMEM;
+  lua_pushcfunction(L, foreach_protected);
+  lua_pushvalue(L, 2);
+  lua_pushlightuserdata(L, (void *)(uintptr_t)sc);
+  if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+    fc->failed = 1; /* the error object stays on top */
+    return 1;
+  }
+  if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+    lua_pop(L, 1);
+    return 2; /* stopped by fn */
+  }
+  lua_pop(L, 1);
+  return 0;
+}
+
+static int l_segmentation_foreach(lua_State *L) {
+  static const char *const orders[] = {"rank", "insertion", NULL};
+  lsegmentation *ls = check_segmentation(L, 1);
+  foreach_call fc;
+  int order, rc;
+  luaL_checktype(L, 2, LUA_TFUNCTION);
+  order = luaL_checkoption(L, 3, "rank", orders) == 0 ? KAM_ORDER_RANK : KAM_ORDER_INSERTION;
+  lua_settop(L, 3);
+  fc.L = L;
+  fc.failed = 0;
+  rc = kam_segmentation_foreach(ls->s, order, foreach_score, &fc);
+  if (fc.failed) return lua_error(L);
+  if (rc == 2) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  kam__lua_check(L, rc, ls->owner->ctx);
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
 /* for sc in s:each("rank" | "insertion") do ... end */
 static int l_segmentation_each(lua_State *L) {
   static const char *const orders[] = {"rank", "insertion", NULL};
@@ -695,7 +752,7 @@ void kam__lua_open_portfolio(lua_State *L) {
   static const luaL_Reg smethods[] = {
       {"summary", l_segmentation_summary}, {"classes", l_segmentation_classes},
       {"get", l_segmentation_get},         {"by_rank", l_segmentation_by_rank},
-      {"each", l_segmentation_each},       {"to_csv", l_segmentation_to_csv},
+      {"each", l_segmentation_each}, {"foreach", l_segmentation_foreach},       {"to_csv", l_segmentation_to_csv},
       {"to_json", l_segmentation_to_json}, {"pareto_svg", l_segmentation_pareto_svg},
       {"count", l_segmentation_len},       {NULL, NULL}};
   /* metatables */

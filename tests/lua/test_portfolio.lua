@@ -69,6 +69,14 @@ check("hand case", function()
   ids = {}
   for sc in s:each("insertion") do ids[#ids + 1] = sc.id end
   assert(table.concat(ids, " ") == "x big zero mid")
+  ids = {}
+  assert(s:foreach(function(sc) ids[#ids + 1] = sc.id end) == true)
+  assert(table.concat(ids, " ") == "big mid x zero")
+  ids = {}
+  assert(s:foreach(function(sc) ids[#ids + 1] = sc.id; return #ids < 2 end, "insertion") == false)
+  assert(table.concat(ids, " ") == "x big")
+  local ok, err = pcall(s.foreach, s, function(sc) error("stop at " .. sc.id, 0) end)
+  assert(not ok and err == "stop at big")
   raises("ENOTFOUND", s.get, s, 5)
   raises("ENOTFOUND", s.by_rank, s, 0)
   assert(tostring(p):find("4 accounts"))
