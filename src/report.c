@@ -450,6 +450,29 @@ static double bar_share(const svg_writer *w, const svg_bin *bin, int64_t total) 
   return sh;
 }
 
+/* A legend entry: a short line drawn with the given stroke attributes, then its label. */
+static int svg_legend_line(kam__out *o, double x, double y, const char *stroke, const char *label) {
+  int rc;
+  P("<line ");
+  P(stroke);
+  P(" x1=\"");
+  N(x);
+  P("\" x2=\"");
+  N(x + 24);
+  P("\" y1=\"");
+  N(y - 4);
+  P("\" y2=\"");
+  N(y - 4);
+  P("\"/>\n<text x=\"");
+  N(x + 30);
+  P("\" y=\"");
+  N(y);
+  P("\">");
+  P(label);
+  P("</text>\n");
+  return KAM_OK;
+}
+
 static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_options *so) {
   static const char *const fill[3] = {"#1f5fa8", "#6b9fd6", "#c3d4e6"};
   kam__out *o = &w->out;
@@ -768,32 +791,9 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
       P("</text>\n");
       x += adv[k];
     }
-    P("<line stroke=\"#b03a2e\" stroke-width=\"2\" x1=\"");
-    N(x);
-    P("\" x2=\"");
-    N(x + 24);
-    P("\" y1=\"");
-    N(y - 4);
-    P("\" y2=\"");
-    N(y - 4);
-    P("\"/>\n<text x=\"");
-    N(x + 30);
-    P("\" y=\"");
-    N(y);
-    P("\">cumulative share</text>\n<line stroke=\"#555\" stroke-dasharray=\"6 4\" x1=\"");
-    x += 150;
-    N(x);
-    P("\" x2=\"");
-    N(x + 24);
-    P("\" y1=\"");
-    N(y - 4);
-    P("\" y2=\"");
-    N(y - 4);
-    P("\"/>\n<text x=\"");
-    N(x + 30);
-    P("\" y=\"");
-    N(y);
-    P("\">class boundary</text>\n</g>\n");
+    J(svg_legend_line(o, x, y, "stroke=\"#b03a2e\" stroke-width=\"2\"", "cumulative share"));
+    J(svg_legend_line(o, x + 150, y, "stroke=\"#555\" stroke-dasharray=\"6 4\"", "class boundary"));
+    P("</g>\n");
   }
   return kam__out_puts(o, "</svg>\n");
 }
