@@ -3,8 +3,8 @@
  * details, and a hash index of explicit ids for O(1) expected duplicate detection.
  *
  * Ids come in two kinds. kam_portfolio_add_columns with ids NULL gives each account the decimal
- * text of its insertion index: that text is never stored (flag KAM__ACC_GENERATED_ID) and costs
- * no memory. Every other id is "explicit": its text lives in one arena and its account index in
+ * text of its insertion index: that text is never stored (id_off is NULL, or SIZE_MAX for the
+ * account) and costs no memory. Every other id is "explicit": its text lives in one arena and its account index in
  * the hash. A generated id can collide only with an explicit id that is a canonical decimal
  * ("0" or no leading zero); those values are also kept in numeric_ids so that a bulk range can
  * be checked without generating its texts.
@@ -120,8 +120,13 @@ void kam_portfolio_free(kam_portfolio *p) {
 
 size_t kam_portfolio_count(const kam_portfolio *p) { return p ? p->count : 0; }
 
+/* Is the id of account i its generated decimal index? */
+static bool id_generated(const kam_portfolio *p, size_t i) {
+  return !p->id_off || p->id_off[i] == SIZE_MAX;
+}
+
 const char *kam__portfolio_id(const kam_portfolio *p, size_t i, char *buf, size_t *len) {
-  if (p->flags[i] & KAM__ACC_GENERATED_ID) {
+  if (id_generated(p, i)) {
     size_t n = format_index(buf, i);
     if (len) *len = n;
     return buf;
@@ -134,7 +139,7 @@ const char *kam__portfolio_id(const kam_portfolio *p, size_t i, char *buf, size_
 
 const kam__detail *kam__portfolio_detail(const kam_portfolio *p, size_t i) {
   size_t lo = 0, hi = p->detail_len;
-  if (!(p->flags[i] & KAM__ACC_DETAIL)) return NULL;
+  if (!(kam__portfolio_flags(p, i) & KAM__ACC_DETAIL)) return NULL;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
     if (p->details[mid].index < i)
@@ -174,13 +179,12 @@ static int grow(kam_ctx *ctx, void **block, size_t *cap, size_t need, size_t ele
   return KAM_OK;
 }
 
-/* The columns share one capacity: grow all three, and commit the capacity only when every one
- * of them has it (a block that already grew stays grown, with its size remembered in its own
- * capacity until the others catch up). */
+/* The columns share one capacity: grow all of them (flags and id_off only if they exist), and
+ * commit the capacity only when every one of them has it. */
 static int grow_columns(kam_portfolio *p, size_t need) {
   size_t ncap;
   int64_t *rev;
-  uint8_t *fl;
+  uint8_t *fl = NULL;
   size_t *off = p->id_off;
   if (need <= p->cap) return KAM_OK;
   if (need > MAX_ACCOUNTS) return KAM_ELIMIT;
@@ -192,8 +196,7 @@ static int grow_columns(kam_portfolio *p, size_t need) {
    * next would leave blocks of different sizes behind one capacity. */
   rev = (int64_t *)kam__realloc(p->ctx, NULL, 0, ncap * sizeof *rev);
   if (!rev) return KAM_ENOMEM;
-  fl = (uint8_t *)kam__realloc(p->ctx, NULL, 0, ncap);
-  if (!fl) {
+  if (p->flags && !(fl = (uint8_t *)kam__realloc(p->ctx, NULL, 0, ncap))) {
     kam__free(p->ctx, rev, ncap * sizeof *rev);
     return KAM_ENOMEM;
   }
@@ -210,7 +213,7 @@ static int grow_columns(kam_portfolio *p, size_t need) {
   }
   if (p->count) {
     memcpy(rev, p->revenue, p->count * sizeof *rev);
-    memcpy(fl, p->flags, p->count);
+    if (fl) memcpy(fl, p->flags, p->count);
   }
   kam__free(p->ctx, p->revenue, p->cap * sizeof *rev);
   kam__free(p->ctx, p->flags, p->cap);
@@ -220,13 +223,26 @@ static int grow_columns(kam_portfolio *p, size_t need) {
   return KAM_OK;
 }
 
-/* The id_off column appears with the first explicit id. */
+/* The id_off column appears with the first explicit id; every account before it has a
+ * generated id (SIZE_MAX). */
 static int ensure_id_off(kam_portfolio *p) {
-  size_t *off;
+  size_t *off, i;
   if (p->id_off || p->cap == 0) return KAM_OK;
   off = (size_t *)kam__alloc_array(p->ctx, p->cap, sizeof *off);
   if (!off) return KAM_ENOMEM;
+  for (i = 0; i < p->count; i++)
+    off[i] = SIZE_MAX;
   p->id_off = off;
+  return KAM_OK;
+}
+
+/* The flags column appears with the first account that has a flag (or details); every account
+ * before it has none. */
+static int ensure_flags(kam_portfolio *p) {
+  if (p->flags || p->cap == 0) return KAM_OK;
+  p->flags = (uint8_t *)kam__alloc(p->ctx, p->cap);
+  if (!p->flags) return KAM_ENOMEM;
+  memset(p->flags, 0, p->cap);
   return KAM_OK;
 }
 
@@ -339,7 +355,7 @@ void kam__portfolio_truncate(kam_portfolio *p, size_t count) {
   if (!p || count >= p->count) return;
   /* Explicit ids leave the index before the arena shrinks (removal rehashes their texts). */
   for (i = p->count; i-- > count;) {
-    if (!(p->flags[i] & KAM__ACC_GENERATED_ID)) {
+    if (!id_generated(p, i)) {
       const char *id = p->ids + p->id_off[i];
       size_t v;
       if (canonical_index(id, strlen(id), &v)) numeric++;
@@ -371,8 +387,7 @@ static int check_new_id(kam_portfolio *p, const char *id, size_t len, uint64_t h
                : kam__error(p->ctx, KAM_EINVAL, "%s: ids[%zu] is not valid UTF-8 (byte %zu)", fn,
                             shown, bad);
   other = index_find(p, id, len, h);
-  if (other == SIZE_MAX && canonical_index(id, len, &v) && v < p->count &&
-      (p->flags[v] & KAM__ACC_GENERATED_ID))
+  if (other == SIZE_MAX && canonical_index(id, len, &v) && v < p->count && id_generated(p, v))
     other = v;
   if (other != SIZE_MAX)
     return kam__error(p->ctx, KAM_EEXIST, "%s: duplicate id \"%.200s\" (account %zu has it)", fn,
@@ -478,7 +493,8 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   if (p->count >= MAX_ACCOUNTS)
     return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
   if (grow_columns(p, p->count + 1) || ensure_id_off(p) || index_reserve(p, 1) ||
-      reserve_ids(p, idlen + 1, canonical_index(acc.id, idlen, &v) ? 1 : 0))
+      reserve_ids(p, idlen + 1, canonical_index(acc.id, idlen, &v) ? 1 : 0) ||
+      ((acc.flags || detail) && ensure_flags(p)))
     return kam__nomem(p->ctx);
   if (detail) {
     if (grow(p->ctx, (void **)&p->details, &p->detail_cap, p->detail_len + 1, sizeof *p->details))
@@ -507,7 +523,7 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   }
   push_explicit_id(p, acc.id, idlen, h);
   p->revenue[p->count] = acc.revenue;
-  p->flags[p->count] = (uint8_t)(acc.flags | (detail ? KAM__ACC_DETAIL : 0u));
+  if (p->flags) p->flags[p->count] = (uint8_t)(acc.flags | (detail ? KAM__ACC_DETAIL : 0u));
   p->count++;
   return KAM_OK;
 nomem:
@@ -545,6 +561,14 @@ static int check_generated_range(kam_portfolio *p, size_t n) {
   return KAM_OK;
 }
 
+static int negative_revenue(kam_portfolio *p, const int64_t *revenue) {
+  size_t i;
+  for (i = 0; revenue[i] >= 0; i++) {
+  }
+  return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add_columns: revenue[%zu] = %lld is negative",
+                    i, (long long)revenue[i]);
+}
+
 int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids,
                               const int64_t *revenue) {
   size_t i, first, bytes = 0, numeric = 0;
@@ -556,25 +580,30 @@ int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids
   if (n > MAX_ACCOUNTS - p->count)
     return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
   first = p->count;
-  /* Validate the whole batch before anything is committed. */
-  for (i = 0; i < n; i++)
-    neg |= revenue[i];
-  if (neg < 0) {
-    for (i = 0; revenue[i] >= 0; i++) {
-    }
-    return kam__error(p->ctx, KAM_EINVAL,
-                      "kam_portfolio_add_columns: revenue[%zu] = %lld is negative", i,
-                      (long long)revenue[i]);
-  }
   if (!ids) {
+    int64_t *dst;
     rc = check_generated_range(p, n);
     if (rc) return rc;
     if (grow_columns(p, first + n)) return kam__nomem(p->ctx);
-    memcpy(p->revenue + first, revenue, n * sizeof *revenue);
-    memset(p->flags + first, KAM__ACC_GENERATED_ID, n);
+    /* Copy and validate in one pass: the copy lands past count, so a negative revenue leaves
+     * the portfolio as it was. */
+    dst = p->revenue + first;
+    for (i = 0; i < n; i++) {
+      dst[i] = revenue[i];
+      neg |= revenue[i];
+    }
+    if (neg < 0) return negative_revenue(p, revenue);
+    if (p->flags) memset(p->flags + first, 0, n);
+    if (p->id_off)
+      for (i = 0; i < n; i++)
+        p->id_off[first + i] = SIZE_MAX;
     p->count += n;
     return KAM_OK;
   }
+  /* Validate the whole batch before anything is committed. */
+  for (i = 0; i < n; i++)
+    neg |= revenue[i];
+  if (neg < 0) return negative_revenue(p, revenue);
   for (i = 0; i < n; i++) {
     size_t len, v;
     if (!ids[i])
@@ -599,7 +628,7 @@ int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids
     }
     push_explicit_id(p, ids[i], len, h);
     p->revenue[p->count] = revenue[i];
-    p->flags[p->count] = 0;
+    if (p->flags) p->flags[p->count] = 0;
     p->count++;
   }
   return KAM_OK;

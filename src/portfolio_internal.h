@@ -6,9 +6,11 @@
  * Layout in brief: a portfolio is a set of columns, one entry per account in insertion order,
  * never one heap object per account:
  *   revenue[i]  int64 minor units
- *   flags[i]    one byte: the public KAM_ACCOUNT_* bits plus KAM__ACC_* bits below
- *   id          either generated (KAM__ACC_GENERATED_ID: the decimal insertion index, never
- *               stored) or explicit (NUL-terminated text in the id arena at id_off[i])
+ *   flags[i]    one byte: the public KAM_ACCOUNT_* bits plus KAM__ACC_* bits below; the column
+ *               exists only once an account has a flag or details (NULL: all 0)
+ *   id          either generated (the decimal insertion index, never stored: id_off is NULL
+ *               or id_off[i] is SIZE_MAX) or explicit (NUL-terminated text in the id arena at
+ *               id_off[i])
  *   details     optional name, group, history, forecast and potential, kept only for the
  *               accounts that have any (KAM__ACC_DETAIL), in details[] sorted by index.
  */
@@ -20,8 +22,7 @@
 /* Per-account flag bits (kam_portfolio.flags[i]). The low two are the public ones. */
 enum {
   KAM__ACC_PUBLIC = KAM_ACCOUNT_STRATEGIC | KAM_ACCOUNT_NEW,
-  KAM__ACC_GENERATED_ID = 1u << 5, /* id is the decimal insertion index (add_columns, ids NULL) */
-  KAM__ACC_DETAIL = 1u << 6        /* has an entry in details[] */
+  KAM__ACC_DETAIL = 1u << 6 /* has an entry in details[] */
 };
 
 /* Room for the decimal text of any size_t plus NUL (generated ids). */
@@ -43,8 +44,8 @@ struct kam_portfolio {
   kam_ctx *ctx;
   size_t count, cap; /* accounts, column capacity */
   int64_t *revenue;  /* [cap] */
-  uint8_t *flags;    /* [cap] */
-  size_t *id_off;    /* [cap], NULL while every id is generated */
+  uint8_t *flags;    /* [cap], NULL while no account has a flag or details */
+  size_t *id_off;    /* [cap], NULL while every id is generated; SIZE_MAX: generated */
   char *ids;         /* id arena: NUL-terminated texts */
   size_t ids_len, ids_cap;
   uint64_t *index; /* open-addressing hash of explicit ids (see portfolio.c) */
@@ -56,7 +57,7 @@ struct kam_portfolio {
 };
 
 /* Preallocates the columns and the id index so that `extra` more accounts fit without growing
- * them (names, groups, histories and forecasts may still allocate). KAM_OK / KAM_ENOMEM /
+ * them (names, groups, histories, forecasts and the flags column may still allocate). KAM_OK / KAM_ENOMEM /
  * KAM_ELIMIT; the portfolio is unchanged on failure. */
 int kam__portfolio_reserve(kam_portfolio *p, size_t extra);
 /* Rolls the portfolio back to its first `count` accounts (count <= kam_portfolio_count),
@@ -64,6 +65,10 @@ int kam__portfolio_reserve(kam_portfolio *p, size_t extra);
  * fails. Use it to undo a partly loaded batch: remember the count before, truncate on error. */
 void kam__portfolio_truncate(kam_portfolio *p, size_t count);
 kam_ctx *kam__portfolio_ctx(const kam_portfolio *p);
+/* The flag byte of account i (< count): KAM_ACCOUNT_* and KAM__ACC_* bits. */
+static inline unsigned kam__portfolio_flags(const kam_portfolio *p, size_t i) {
+  return p->flags ? p->flags[i] : 0u;
+}
 
 /* The id of account i (< count): explicit ids point into the arena (valid until the portfolio
  * changes); generated ids are written into buf (KAM__ID_BUF bytes) and buf is returned.
@@ -92,7 +97,11 @@ struct kam_segmentation {
   kam_segment_options opts; /* complete copy, defaults filled */
   int64_t total;            /* total revenue */
   uint64_t key_min;         /* smallest revenue passing the key_share test */
-  uint8_t *cls;             /* [n] class | key reasons << KAM__SEG_KEY_SHIFT */
+  /* The class cuts: A (0) and A+B (1) hold the accounts with revenue > cut_value and the first
+   * cut_ties (in insertion order) with revenue == cut_value; UINT64_MAX: none. */
+  uint64_t cut_value[2];
+  size_t cut_ties[2];
+  uint8_t *cls; /* [n] class | key reasons << KAM__SEG_KEY_SHIFT; lazy (NULL until needed) */
   kam_summary summary;      /* computed by kam_segment */
   /* Lazily computed caches (the segmentation is const in the API; see portfolio.h). */
   size_t *order;   /* [n] account indices in rank order, or NULL */

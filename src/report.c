@@ -165,7 +165,7 @@ static int json_account(void *ud, const kam_account_score *sc) {
   json_writer *w = (json_writer *)ud;
   kam__out *o = &w->out;
   char cls[2] = {0, 0};
-  unsigned flags = w->p->flags[sc->index], k;
+  unsigned flags = kam__portfolio_flags(w->p, sc->index), k;
   bool any = false;
   int rc;
 #define J(call)                                                                                    \

@@ -4,26 +4,30 @@
  *
  * The revenue axis is cut into NB log-scale buckets: values below 256 get a bucket each, every
  * octave above is split into 128 buckets of equal width, so bucket order is value order and a
- * bucket spans less than 1/128 of its values. Two passes over the revenue column do the work:
+ * bucket spans less than 1/128 of its values. kam_segment reads the revenue column once:
  *
- *   pass 1  count and sum per bucket, exact 128-bit total;
+ *   window  a sample of the revenues picks a run of buckets, at most WINDOW_MAX values wide,
+ *           where the accounts are dense (for a Pareto portfolio: the bottom 95 %);
+ *   pass 1  inside the window, one count per value (16-bit, widened after); outside it, count
+ *           and sum per bucket, and the value kept in a side array;
  *   plan    from the bucket sums, the buckets where the cumulative share crosses a_share and
  *           b_share (walking from the top); every other bucket is wholly A, B or C;
- *   pass 2  class byte and key bits per account, and the values of every bucket that can hold
- *           two distinct values scattered into one list per bucket (a radix partition: the
- *           writes go to a few hundred sequential streams, so they stay in cache);
+ *   lists   the kept values scattered into one list per bucket (or, when more values fell
+ *           outside than the sample promised, read again from the revenues);
  *   sort    each list in cache: a counting sort when the bucket's width is at most twice its
  *           population, else an LSD radix sort on the bits that vary inside the bucket.
  *
- * The sorted buckets then give, exactly and in O(n) time: the crossing values and how many of
- * their ties (in insertion order) are in the class, the sum of pairwise differences for Gini
- * (an exact integer), the sum of squares for HHI and the top-20 % sum. Only the accounts of the
- * (at most two) crossing buckets need a second look. This is a radix sort of the revenues by
- * value, which Gini needs; it never sorts the accounts themselves.
+ * The window counts and the sorted lists then give, exactly and in O(n) time: the crossing
+ * values and how many of their ties (in insertion order) are in the class, the sum of pairwise
+ * differences for Gini (an exact integer), the sum of squares for HHI, the top-20 % sum and the
+ * number of accounts passing the key share. It is a radix sort of the revenues by value, which
+ * Gini needs; it never sorts the accounts themselves.
  *
- * The rank order (revenue descending, ties by insertion order), cumulative sums and scores are
- * computed lazily the first time kam_segmentation_get / _foreach need them, by a counting sort
- * on the same buckets followed by a radix sort inside each bucket: O(n) as well.
+ * The class of each account is not stored: kam_segmentation_classes derives it from the
+ * revenue and the two cuts in one streaming pass. The class bytes (with key reasons), the rank
+ * order (revenue descending, ties by insertion order), cumulative sums and scores are computed
+ * lazily the first time kam_segmentation_get / _foreach need them, by a counting sort on the
+ * same buckets followed by a radix sort inside each bucket: O(n) as well.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -58,10 +62,11 @@ __extension__ typedef unsigned __int128 u128;
 #define MAX_STRUCT_SIZE 65536u
 #define FIELD_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
 
-enum { CLS_A = 0, CLS_B = 1, CLS_C = 2, CLS_PENDING = 3 };
-/* A bucket's values are kept in a list when it can hold two distinct values: as 32-bit offsets
- * from bucket_lo while its width allows (revenues below 2^40), else as whole 64-bit values. */
-enum { KIND_TRIVIAL = 0, KIND_LIST32 = 1, KIND_LIST64 = 2 };
+enum { CLS_A = 0, CLS_B = 1, CLS_C = 2 };
+/* Outside the window, a bucket's values are kept in a list when it can hold two distinct
+ * values: as 32-bit offsets from bucket_lo while its width allows (revenues below 2^40), else
+ * as whole 64-bit values. Inside the window, a bucket has one count per value. */
+enum { KIND_TRIVIAL = 0, KIND_LIST32 = 1, KIND_LIST64 = 2, KIND_WINDOW = 3 };
 /* Largest bucket width sorted by counting (its counts stay in the L2 cache). */
 #define COUNTING_MAX 65536u
 
@@ -347,6 +352,7 @@ static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
 
 static int ensure_scores(kam_segmentation *s);
 static int ensure_order(kam_segmentation *s);
+static int check_live(const kam_segmentation *s, const char *fn);
 
 /* Ranks the accounts by score (descending, ties by revenue rank) and marks the top N. */
 static int top_scores(kam_segmentation *s, size_t *new_keys);
@@ -381,9 +387,19 @@ typedef struct plan {
   void *scratch; /* radix scratch for the largest list that is not counted */
   size_t scratch_bytes;
   uint32_t *counts; /* counting-sort scratch, COUNTING_MAX entries */
-  size_t *pending;  /* accounts of the crossing buckets, in insertion order (or NULL: scan) */
-  size_t pending_cap, pending_len;
-  unsigned special[3]; /* buckets whose lists must end up sorted: the cuts and the top 20 % */
+  /* The window: buckets [wb0, wb1), the values [base, base + wlen), one count per value.
+   * Pass 1 counts in 16 bits in the lower half of wcnt (half the cache footprint), noting
+   * each wrap in carry[], then widens them in place. */
+  unsigned wb0, wb1;
+  uint64_t base;
+  size_t wlen;
+  uint32_t *wcnt;
+  uint32_t *carry; /* window offsets whose 16-bit count wrapped, one entry per wrap */
+  size_t carry_cap;
+  /* The values outside the window in insertion order, while they fit in out_cap. */
+  uint64_t *out;
+  size_t out_len, out_cap, outside;
+  unsigned special[4]; /* buckets whose values must end up sorted: cuts, top 20 %, key_min */
 } plan;
 
 static void plan_free(plan *pl) {
@@ -397,11 +413,18 @@ static void plan_free(plan *pl) {
   kam__free(ctx, pl->y64, pl->len64 * sizeof *pl->y64);
   kam__free(ctx, pl->scratch, pl->scratch_bytes);
   kam__free(ctx, pl->counts, pl->counts ? COUNTING_MAX * sizeof *pl->counts : 0);
-  kam__free(ctx, pl->pending, pl->pending_cap * sizeof *pl->pending);
+  kam__free(ctx, pl->wcnt, pl->wlen * sizeof *pl->wcnt);
+  kam__free(ctx, pl->carry, pl->carry_cap * sizeof *pl->carry);
+  kam__free(ctx, pl->out, pl->out_cap * sizeof *pl->out);
 }
 
 static inline uint64_t list_value(const plan *pl, unsigned b, size_t pos) {
   return pl->kind[b] == KIND_LIST64 ? pl->y64[pos] : bucket_lo(b) + pl->y32[pos];
+}
+
+/* The counts of window bucket b, one per value from bucket_lo(b) up. */
+static inline const uint32_t *window_counts(const plan *pl, unsigned b) {
+  return pl->wcnt + (bucket_lo(b) - pl->base);
 }
 
 /* Buckets counted rather than radix sorted: at most twice as wide as they are populated, and
@@ -411,12 +434,12 @@ static inline bool counted(const plan *pl, unsigned b) {
   return width <= 2 * pl->count[b] && width <= COUNTING_MAX;
 }
 
-/* Distinct values of a bucket from the top down: (value, multiplicity) pairs. The bucket's
+/* Distinct values of a bucket from the top down: (value, multiplicity) pairs. A list bucket's
  * list must be sorted. */
 typedef struct bucket_walk {
   const plan *pl;
   unsigned b;
-  size_t pos; /* next end position (exclusive) */
+  size_t pos; /* lists: next end position (exclusive); window: next end offset */
   bool done;
 } bucket_walk;
 
@@ -424,13 +447,29 @@ static void walk_init(bucket_walk *w, const plan *pl, unsigned b) {
   w->pl = pl;
   w->b = b;
   w->done = pl->count[b] == 0;
-  w->pos = pl->kind[b] != KIND_TRIVIAL ? pl->fill[b] : 0;
+  w->pos = pl->kind[b] == KIND_WINDOW   ? (size_t)1 << bucket_width_shift(b)
+           : pl->kind[b] != KIND_TRIVIAL ? pl->fill[b]
+                                         : 0;
 }
 
 static bool walk_next(bucket_walk *w, uint64_t *value, size_t *mult) {
   const plan *pl = w->pl;
   unsigned b = w->b;
   if (w->done) return false;
+  if (pl->kind[b] == KIND_WINDOW) {
+    const uint32_t *wc = window_counts(pl, b);
+    size_t j = w->pos;
+    while (j > 0 && wc[j - 1] == 0)
+      j--;
+    if (j == 0) {
+      w->done = true;
+      return false;
+    }
+    *value = bucket_lo(b) + (j - 1);
+    *mult = wc[j - 1];
+    w->pos = j - 1;
+    return true;
+  }
   if (pl->kind[b] != KIND_TRIVIAL) {
     size_t start = pl->start[b], end = w->pos, j = end;
     uint64_t top;
@@ -543,8 +582,167 @@ static uint64_t top_sum(const plan *pl, size_t k) {
   return sum;
 }
 
-/* Lays out one list per bucket that can hold two distinct values, and allocates. */
-static int plan_buckets(plan *pl, size_t pending) {
+/* How many accounts have revenue >= v (v < UINT64_MAX: bucket_of(v) is special). */
+static size_t count_at_least(const plan *pl, uint64_t v) {
+  size_t k = 0;
+  unsigned b, vb = bucket_of(v);
+  for (b = NB - 1; b > vb; b--)
+    k += pl->count[b];
+  {
+    bucket_walk w;
+    uint64_t x;
+    size_t m;
+    walk_init(&w, pl, vb);
+    while (walk_next(&w, &x, &m) && x >= v)
+      k += m;
+  }
+  return k;
+}
+
+/* ---- the window ---- */
+
+/* Largest window, in values (and 4-byte counts); the counts then stay in the L3 cache. */
+#define WINDOW_MAX ((size_t)1 << 20)
+/* Revenues sampled to choose it. */
+#define SAMPLE 8192u
+
+/* Chooses the window from a sample of the revenues: the run of buckets, at most WINDOW_MAX
+ * values wide, where 4 * (accounts expected) - (values spanned) is largest. An account counted
+ * in the window costs a fraction of one kept in a list; a count costs a fraction of an account
+ * (memory, clearing, the scan). Only speed depends on this choice, never the results. Uses
+ * pl->start as scratch. */
+static int choose_window(plan *pl, const int64_t *rev, size_t n) {
+  size_t m = n < SAMPLE ? n : SAMPLE, k, *hist = pl->start, *dq, head = 0, tail = 0;
+  double scale, *pre, best = 0.0;
+  uint64_t span = 0;
+  unsigned b, lo = 0, e, b0 = 0, b1 = 0;
+  if (m == 0 || n > UINT32_MAX) return KAM_OK;
+  pre = (double *)kam__alloc_array(pl->ctx, NB + 1, sizeof *pre);
+  dq = (size_t *)kam__alloc_array(pl->ctx, NB + 1, sizeof *dq);
+  if (!pre || !dq) {
+    kam__free(pl->ctx, pre, (NB + 1) * sizeof *pre);
+    kam__free(pl->ctx, dq, (NB + 1) * sizeof *dq);
+    return KAM_ENOMEM;
+  }
+  memset(hist, 0, NB * sizeof *hist);
+  for (k = 0; k < m; k++) /* evenly over the whole column */
+    hist[bucket_of((uint64_t)rev[(size_t)((u128)k * n / m)])]++;
+  scale = 4.0 * (double)n / (double)m;
+  pre[0] = 0.0;
+  for (b = 0; b < NB; b++)
+    pre[b + 1] = pre[b] + scale * (double)hist[b] - (double)((uint64_t)1 << bucket_width_shift(b));
+  /* For each end e, the best start in [lo, e) with the span of [lo, e) <= WINDOW_MAX: a deque of
+   * starts with increasing prefix sums. */
+  for (e = 1; e <= NB; e++) {
+    unsigned s = e - 1;
+    while (tail > head && pre[dq[tail - 1]] >= pre[s])
+      tail--;
+    dq[tail++] = s;
+    span += (uint64_t)1 << bucket_width_shift(s);
+    while (span > WINDOW_MAX) {
+      span -= (uint64_t)1 << bucket_width_shift(lo);
+      lo++;
+    }
+    while (tail > head && dq[head] < lo)
+      head++;
+    if (tail > head && pre[e] - pre[dq[head]] > best) {
+      best = pre[e] - pre[dq[head]];
+      b0 = (unsigned)dq[head];
+      b1 = e;
+    }
+  }
+  kam__free(pl->ctx, pre, (NB + 1) * sizeof *pre);
+  kam__free(pl->ctx, dq, (NB + 1) * sizeof *dq);
+  if (b1 > b0) {
+    pl->wb0 = b0;
+    pl->wb1 = b1;
+    pl->base = bucket_lo(b0);
+    pl->wlen = (size_t)(bucket_lo(b1) - pl->base); /* b1 < NB: the top buckets are too wide */
+    pl->wcnt = (uint32_t *)kam__alloc_array(pl->ctx, pl->wlen, sizeof *pl->wcnt);
+    if (!pl->wcnt) {
+      pl->wlen = 0;
+      return KAM_ENOMEM;
+    }
+    memset(pl->wcnt, 0, pl->wlen * sizeof(uint16_t));
+    pl->carry_cap = n / 65536 + 1; /* each wrap takes 65536 accounts */
+    pl->carry = (uint32_t *)kam__alloc_array(pl->ctx, pl->carry_cap, sizeof *pl->carry);
+    if (!pl->carry) {
+      pl->carry_cap = 0;
+      return KAM_ENOMEM;
+    }
+    /* Room for the values outside it, as the sample predicts plus a margin, unless that is
+     * over a quarter of the accounts: then (or when they do not fit after all) the lists are
+     * filled from the revenues again. */
+    for (k = 0, b = 0; b < NB; b++)
+      if (b < b0 || b >= b1) k += hist[b];
+    pl->out_cap = (size_t)((double)k * (double)n / (double)m * 1.25) + 4096;
+    if (pl->out_cap > n) pl->out_cap = n;
+    if (pl->out_cap > n / 4 + 4096) pl->out_cap = 0;
+  }
+  if (pl->out_cap &&
+      !(pl->out = (uint64_t *)kam__alloc_array(pl->ctx, pl->out_cap, sizeof *pl->out))) {
+    pl->out_cap = 0;
+    return KAM_ENOMEM;
+  }
+  return KAM_OK;
+}
+
+/* Pass 1: a count per value inside the window; outside it, count and sum per bucket and the
+ * value kept (while there is room). Returns the exact total revenue. */
+static u128 histogram(plan *pl, const int64_t *rev, size_t n) {
+  size_t *count = pl->count, i, kept = 0, outside = 0, cap = pl->out_cap, width;
+  uint64_t *sum = pl->sum, *out = pl->out, base = pl->base, wlen = pl->wlen;
+  uint16_t *w16 = (uint16_t *)(void *)pl->wcnt;
+  uint32_t *carry = pl->carry;
+  size_t wraps = 0;
+  u128 total = 0;
+  unsigned b;
+  for (i = 0; i < n; i++) {
+    uint64_t v = (uint64_t)rev[i];
+    if (v - base < wlen) {
+      if (++w16[v - base] == 0) carry[wraps++] = (uint32_t)(v - base);
+      continue;
+    }
+    b = bucket_of(v);
+    count[b]++;
+    sum[b] += v;
+    total += v;
+    if (kept < cap) out[kept++] = v;
+    outside++;
+  }
+  pl->out_len = kept;
+  pl->outside = outside;
+  /* Widen the 16-bit counts in place, from the top down: 32-bit count k covers 16-bit counts
+   * 2k and 2k + 1, which are read by then (memcpy: the two views of the block may alias). */
+  for (i = pl->wlen; i-- > 0;) {
+    uint16_t c16;
+    uint32_t c32;
+    memcpy(&c16, (const char *)pl->wcnt + i * sizeof c16, sizeof c16);
+    c32 = c16;
+    memcpy((char *)pl->wcnt + i * sizeof c32, &c32, sizeof c32);
+  }
+  for (i = 0; i < wraps; i++)
+    pl->wcnt[carry[i]] += 65536u;
+  /* The window's buckets from its counts. */
+  for (b = pl->wb0; b < pl->wb1; b++) {
+    const uint32_t *c = window_counts(pl, b);
+    size_t k = 0, y;
+    uint64_t lo = bucket_lo(b), sy = 0; /* sy < 2^32 * WINDOW_MAX */
+    width = (size_t)1 << bucket_width_shift(b);
+    for (y = 0; y < width; y++) {
+      k += c[y];
+      sy += (uint64_t)c[y] * y;
+    }
+    count[b] = k;
+    sum[b] = (uint64_t)((u128)lo * k + sy); /* exact whenever total fits (checked by caller) */
+    total += (u128)lo * k + sy;
+  }
+  return total;
+}
+
+/* Lays out one list per bucket outside the window that can hold two distinct values, and
+ * allocates. */
+static int plan_buckets(plan *pl) {
   size_t scratch = 0;
   bool counting = false;
   unsigned b;
@@ -552,6 +750,10 @@ static int plan_buckets(plan *pl, size_t pending) {
     size_t c = pl->count[b];
     unsigned shift = bucket_width_shift(b);
     pl->kind[b] = KIND_TRIVIAL;
+    if (b >= pl->wb0 && b < pl->wb1) {
+      pl->kind[b] = KIND_WINDOW;
+      continue;
+    }
     if (c < 2 || shift == 0) continue;
     if (shift <= 32) {
       pl->kind[b] = KIND_LIST32;
@@ -581,23 +783,43 @@ static int plan_buckets(plan *pl, size_t pending) {
     pl->counts = (uint32_t *)kam__alloc_array(pl->ctx, COUNTING_MAX, sizeof *pl->counts);
     if (!pl->counts) return KAM_ENOMEM;
   }
-  if (pending) {
-    pl->pending = (size_t *)kam__alloc_array(pl->ctx, pending, sizeof *pl->pending);
-    if (!pl->pending) return KAM_ENOMEM;
-    pl->pending_cap = pending;
-  }
   return KAM_OK;
+}
+
+/* Pass 2: each value outside the window into its bucket's list, from the kept values or, when
+ * they did not all fit, from the revenues again. */
+static void scatter(plan *pl, const int64_t *rev, size_t n) {
+  const uint64_t *src = pl->out;
+  size_t *fill = pl->fill, i, len = pl->out_len;
+  uint32_t *y32 = pl->y32;
+  uint64_t *y64 = pl->y64, base = pl->base, wlen = pl->wlen;
+  const uint8_t *kind = pl->kind;
+  if (pl->outside > pl->out_len) {
+    src = (const uint64_t *)(const void *)rev; /* int64 and uint64 may alias */
+    len = n;
+  }
+  for (i = 0; i < len; i++) {
+    uint64_t v = src[i];
+    unsigned sh, b;
+    if (v - base < wlen) continue;
+    b = bucket_and_shift(v, &sh);
+    /* bucket_lo(b) is a multiple of 2^sh: the offset is the low sh bits */
+    if (kind[b] == KIND_LIST32)
+      y32[fill[b]++] = (uint32_t)(v & (((uint64_t)1 << sh) - 1u));
+    else if (kind[b] == KIND_LIST64)
+      y64[fill[b]++] = v;
+  }
 }
 
 /* NOLINTBEGIN(bugprone-macro-parentheses): `type` is a type name */
 #define DEFINE_RADIX(name, type)                                                                   \
-  /* Sorts a[0..n) ascending; every value is below 2^bits; tmp has room for n. */                  \
+  /* Sorts a[0..n) ascending; every value is below 2^bits; tmp has room for n. Short lists         \
+   * take 8-bit digits (their count table is cleared once per digit). */                           \
   static void name(type *a, size_t n, type *tmp, unsigned bits) {                                  \
-    enum { DIGIT = 11, RADIX = 1 << DIGIT };                                                       \
-    size_t count[RADIX];                                                                           \
+    size_t count[1 << 11];                                                                         \
     type *src = a, *dst = tmp;                                                                     \
-    unsigned shift;                                                                                \
-    size_t i;                                                                                      \
+    unsigned shift, digit = n < 2048 ? 8u : 11u;                                                   \
+    size_t i, radix = (size_t)1 << digit, mask = radix - 1;                                        \
     if (n < 48) {                                                                                  \
       for (i = 1; i < n; i++) {                                                                    \
         type x = a[i];                                                                             \
@@ -610,19 +832,19 @@ static int plan_buckets(plan *pl, size_t pending) {
       }                                                                                            \
       return;                                                                                      \
     }                                                                                              \
-    for (shift = 0; shift < bits; shift += DIGIT) {                                                \
+    for (shift = 0; shift < bits; shift += digit) {                                                \
       size_t pos = 0;                                                                              \
-      memset(count, 0, sizeof count);                                                              \
+      memset(count, 0, radix * sizeof *count);                                                     \
       for (i = 0; i < n; i++)                                                                      \
-        count[(src[i] >> shift) & (RADIX - 1)]++;                                                  \
-      if (count[(src[0] >> shift) & (RADIX - 1)] == n) continue; /* one digit: skip */             \
-      for (i = 0; i < RADIX; i++) {                                                                \
+        count[(src[i] >> shift) & mask]++;                                                         \
+      if (count[(src[0] >> shift) & mask] == n) continue; /* one digit: skip */                    \
+      for (i = 0; i < radix; i++) {                                                                \
         size_t c = count[i];                                                                       \
         count[i] = pos;                                                                            \
         pos += c;                                                                                  \
       }                                                                                            \
       for (i = 0; i < n; i++)                                                                      \
-        dst[count[(src[i] >> shift) & (RADIX - 1)]++] = src[i];                                    \
+        dst[count[(src[i] >> shift) & mask]++] = src[i];                                           \
       {                                                                                            \
         type *t = src;                                                                             \
         src = dst;                                                                                 \
@@ -653,24 +875,55 @@ static void add_distinct(concentration *cn, unsigned b, uint64_t y, size_t m, si
   cn->sumsq += v * v * (double)m;
 }
 
+/* The concentration terms of a bucket of c accounts from one count per value (cnt[y]: accounts
+ * with revenue bucket_lo(b) + y); with list, the values are also written back there in
+ * ascending order. Each value y of multiplicity m adds m * (below * y - sum_below) to D, with
+ * below / sum_below the count / sum of the offsets under it: 64-bit sums while the bucket's D
+ * (at most c^2 * width / 2) cannot overflow them. */
+static void add_counts(concentration *cn, unsigned b, size_t c, const uint32_t *cnt,
+                       uint32_t *list) {
+  size_t width = (size_t)1 << bucket_width_shift(b), y, pos = 0;
+  uint64_t below = 0, sb = 0, d = 0;
+  double lo = (double)bucket_lo(b), sy2 = 0.0;
+  if ((double)c * (double)c * (double)width < 0x1p62) {
+    for (y = 0; y < width; y++) {
+      uint64_t m = cnt[y];
+      d += m * (below * y - sb);
+      below += m;
+      sb += m * y;
+      sy2 += (double)m * (double)y * (double)y;
+    }
+    cn->d += (i128)d;
+  } else {
+    u128 dd = 0;
+    for (y = 0; y < width; y++) {
+      uint64_t m = cnt[y];
+      dd += (u128)m * (below * y - sb);
+      below += m;
+      sb += m * y;
+      sy2 += (double)m * (double)y * (double)y;
+    }
+    cn->d += (i128)dd;
+  }
+  /* sum of (lo + y)^2 over the accounts */
+  cn->sumsq += (double)c * lo * lo + 2.0 * lo * (double)sb + sy2;
+  if (list)
+    for (y = 0; y < width; y++) {
+      size_t m = cnt[y];
+      while (m--)
+        list[pos++] = (uint32_t)y;
+    }
+}
+
 /* Counting sort of one bucket's list: the concentration terms from the counts, and (for the
  * special buckets only) the sorted values written back. */
 static void count_bucket(plan *pl, concentration *cn, unsigned b, bool write_back) {
-  size_t c = pl->count[b], width = (size_t)1 << bucket_width_shift(b), i, y, pos, below = 0;
+  size_t c = pl->count[b], width = (size_t)1 << bucket_width_shift(b), i;
   uint32_t *list = pl->y32 + pl->start[b]; /* counted buckets are narrow: 32-bit lists */
-  uint32_t *cnt = pl->counts;
-  memset(cnt, 0, width * sizeof *cnt);
+  memset(pl->counts, 0, width * sizeof *pl->counts);
   for (i = 0; i < c; i++)
-    cnt[list[i]]++;
-  for (y = 0, pos = 0; y < width; y++) {
-    size_t m = cnt[y];
-    if (!m) continue;
-    add_distinct(cn, b, y, m, below, c);
-    below += m;
-    if (write_back)
-      while (m--)
-        list[pos++] = (uint32_t)y;
-  }
+    pl->counts[list[i]]++;
+  add_counts(cn, b, c, pl->counts, write_back ? list : NULL);
 }
 
 /* Radix sort of one bucket's list, then the concentration terms from the sorted values. */
@@ -690,6 +943,10 @@ static void sort_bucket(plan *pl, concentration *cn, unsigned b) {
   }
 }
 
+static bool is_special(const plan *pl, unsigned b) {
+  return b == pl->special[0] || b == pl->special[1] || b == pl->special[2] || b == pl->special[3];
+}
+
 /* Puts every list in order (or counts it) and accumulates Gini and HHI, bucket by bucket. */
 static void finish_buckets(plan *pl, concentration *cn) {
   unsigned b;
@@ -700,11 +957,13 @@ static void finish_buckets(plan *pl, concentration *cn) {
     if (!c) continue;
     /* Every value here exceeds every value below. */
     cn->d += (i128)((u128)s * cn->below_count) - (i128)((u128)c * cn->below_sum);
-    if (pl->kind[b] == KIND_TRIVIAL) {
+    if (pl->kind[b] == KIND_WINDOW) {
+      add_counts(cn, b, c, window_counts(pl, b), NULL);
+    } else if (pl->kind[b] == KIND_TRIVIAL) {
       double v = c == 1 ? (double)s : (double)bucket_lo(b);
       cn->sumsq += v * v * (double)c;
     } else if (counted(pl, b)) {
-      count_bucket(pl, cn, b, b == pl->special[0] || b == pl->special[1] || b == pl->special[2]);
+      count_bucket(pl, cn, b, is_special(pl, b));
     } else {
       sort_bucket(pl, cn, b);
     }
@@ -713,104 +972,14 @@ static void finish_buckets(plan *pl, concentration *cn) {
   }
 }
 
-/* Pass 1: per-bucket count and sum; total in 128 bits. */
-static u128 histogram(plan *pl, const int64_t *rev, size_t n) {
-  size_t *count = pl->count;
-  uint64_t *sum = pl->sum;
-  u128 total = 0;
-  size_t i;
-  for (i = 0; i < n; i++) {
-    uint64_t v = (uint64_t)rev[i];
-    unsigned b = bucket_of(v);
-    count[b]++;
-    sum[b] += v;
-    total += v;
-  }
-  return total;
-}
-
-/* Pass 2: class byte (PENDING in the crossing buckets) and key bits per account, and each
- * value into its bucket's list. Returns the number of accounts with a key bit. Without a
- * pending list, *first / *last bound the pending accounts for settle() to scan. */
-static size_t classify(kam_segmentation *s, plan *pl, const uint8_t *bclass, uint64_t key_min,
-                       size_t *first, size_t *last) {
-  const int64_t *rev = s->p->revenue;
-  const uint8_t *flags = s->p->flags;
-  uint8_t *cls = s->cls;
-  uint8_t table[NB];
-  size_t *fill = pl->fill, *pending = pl->pending, np = 0;
-  uint32_t *y32 = pl->y32;
-  uint64_t *y64 = pl->y64;
-  size_t i, n = s->n, keys = 0, lo = SIZE_MAX, hi = 0;
-  unsigned k;
-  /* KAM_ACCOUNT_STRATEGIC << 2 is KAM_KEY_STRATEGIC. */
-  _Static_assert(KAM_ACCOUNT_STRATEGIC << 2 == KAM_KEY_STRATEGIC, "flag layout");
-  for (k = 0; k < NB; k++)
-    table[k] = (uint8_t)(bclass[k] | (unsigned)pl->kind[k] << 2);
-  for (i = 0; i < n; i++) {
-    uint64_t v = (uint64_t)rev[i];
-    unsigned sh, b = bucket_and_shift(v, &sh);
-    unsigned t = table[b]; /* class | kind << 2 */
-    unsigned c = t & 3u;
-    unsigned key = (v >= key_min ? (unsigned)KAM_KEY_SHARE : 0u) |
-                   (unsigned)(flags[i] & KAM_ACCOUNT_STRATEGIC) << 2;
-    cls[i] = (uint8_t)(c | key << KAM__SEG_KEY_SHIFT);
-    keys += key != 0;
-    if (c == CLS_PENDING) {
-      if (pending)
-        pending[np++] = i;
-      else {
-        if (i < lo) lo = i;
-        hi = i;
-      }
-    }
-    /* bucket_lo(b) is a multiple of 2^sh: the offset is the low sh bits */
-    if (t & (KIND_LIST32 << 2))
-      y32[fill[b]++] = (uint32_t)(v & (((uint64_t)1 << sh) - 1u));
-    else if (t & (KIND_LIST64 << 2))
-      y64[fill[b]++] = v;
-  }
-  pl->pending_len = np;
-  *first = lo;
-  *last = hi;
-  return keys;
-}
-
-/* Settles one account of a crossing bucket (called in insertion order: ties by insertion). */
-static inline uint8_t settled(uint8_t cls, uint64_t v, const cut *a, const cut *ab, size_t *ta,
-                              size_t *tab) {
-  bool in_a = a->bucket != NB && (v > a->value || (v == a->value && (*ta)++ < a->ties));
-  bool in_ab = ab->bucket != NB && (v > ab->value || (v == ab->value && (*tab)++ < ab->ties));
-  return (uint8_t)((cls & ~KAM__SEG_CLASS_MASK) | (in_a ? CLS_A : in_ab ? CLS_B : CLS_C));
-}
-
-static void settle(kam_segmentation *s, const plan *pl, const cut *a, const cut *ab, size_t first,
-                   size_t last) {
-  const int64_t *rev = s->p->revenue;
-  uint8_t *cls = s->cls;
-  size_t i, ta = 0, tab = 0;
-  if (pl->pending) {
-    for (i = 0; i < pl->pending_len; i++) {
-      size_t k = pl->pending[i];
-      cls[k] = settled(cls[k], (uint64_t)rev[k], a, ab, &ta, &tab);
-    }
-    return;
-  }
-  for (i = first; i <= last && first != SIZE_MAX; i++) {
-    if ((cls[i] & KAM__SEG_CLASS_MASK) == CLS_PENDING)
-      cls[i] = settled(cls[i], (uint64_t)rev[i], a, ab, &ta, &tab);
-  }
-}
-
 static int segment_revenue(kam_segmentation *s, size_t *keys) {
+  const int64_t *rev = s->p->revenue;
   plan pl;
-  uint8_t bclass[NB];
   cut a, ab;
   concentration cn;
   u128 total128;
   uint64_t total, key_min;
-  size_t first, last, n = s->n, pending, top = n / 5 + (n % 5 != 0); /* ceil(0.2 n) */
-  unsigned b;
+  size_t n = s->n, top = n / 5 + (n % 5 != 0); /* ceil(0.2 n) */
   int rc = KAM_ENOMEM;
   PROF_START;
   memset(&pl, 0, sizeof pl);
@@ -823,7 +992,9 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   if (!pl.count || !pl.sum || !pl.kind || !pl.start || !pl.fill) goto done;
   memset(pl.count, 0, NB * sizeof *pl.count);
   memset(pl.sum, 0, NB * sizeof *pl.sum);
-  total128 = histogram(&pl, s->p->revenue, n);
+  if (choose_window(&pl, rev, n)) goto done;
+  PROF("window");
+  total128 = histogram(&pl, rev, n);
   PROF("histogram");
   if (total128 > (u128)INT64_MAX) {
     rc = kam__error(s->ctx, KAM_EOVERFLOW,
@@ -832,34 +1003,41 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   }
   total = (uint64_t)total128;
   s->total = (int64_t)total;
+  key_min = min_revenue_for(total, s->opts.key_share);
   find_cut(&a, &pl, total, s->opts.a_share, true);
   find_cut(&ab, &pl, total, s->opts.b_share, true);
   pl.special[0] = a.bucket;
   pl.special[1] = ab.bucket;
   pl.special[2] = top_bucket(&pl, top);
-  pending = (a.bucket != NB ? pl.count[a.bucket] : 0) +
-            (ab.bucket != NB && ab.bucket != a.bucket ? pl.count[ab.bucket] : 0);
-  /* A list of the pending accounts, unless they are so many that scanning is as cheap. */
-  if (pending > n / 8) pending = 0;
-  if (plan_buckets(&pl, pending)) goto done;
-  PROF("plan");
-  for (b = 0; b < NB; b++) {
-    bclass[b] = (uint8_t)(total == 0                         ? CLS_C
-                          : b == a.bucket || b == ab.bucket  ? CLS_PENDING
-                          : a.bucket != NB && b > a.bucket   ? CLS_A
-                          : ab.bucket != NB && b > ab.bucket ? CLS_B
-                                                             : CLS_C);
-  }
-  key_min = min_revenue_for(total, s->opts.key_share);
-  *keys = classify(s, &pl, bclass, key_min, &first, &last);
-  PROF("classify");
+  pl.special[3] = key_min != UINT64_MAX ? bucket_of(key_min) : NB;
+  if (plan_buckets(&pl)) goto done;
+  scatter(&pl, rev, n);
+  kam__free(s->ctx, pl.out, pl.out_cap * sizeof *pl.out);
+  pl.out = NULL;
+  pl.out_cap = 0;
+  PROF("scatter");
   finish_buckets(&pl, &cn);
   PROF("buckets");
-  /* The lists of the crossing buckets are sorted now: resolve the cuts exactly. */
+  /* The lists of the special buckets are sorted now: resolve the cuts exactly. */
   find_cut(&a, &pl, total, s->opts.a_share, false);
   find_cut(&ab, &pl, total, s->opts.b_share, false);
-  settle(s, &pl, &a, &ab, first, last);
-  PROF("settle");
+  s->cut_value[0] = a.bucket != NB ? a.value : UINT64_MAX;
+  s->cut_ties[0] = a.ties;
+  s->cut_value[1] = ab.bucket != NB ? ab.value : UINT64_MAX;
+  s->cut_ties[1] = ab.ties;
+  s->key_min = key_min;
+  *keys = key_min != UINT64_MAX ? count_at_least(&pl, key_min) : 0;
+  if (s->p->flags) { /* strategic accounts below key_min are key too */
+    const uint8_t *flags = s->p->flags;
+    unsigned any = 0;
+    size_t i;
+    for (i = 0; i < n; i++)
+      any |= flags[i];
+    if (any & KAM_ACCOUNT_STRATEGIC)
+      for (i = 0; i < n; i++)
+        *keys += (flags[i] & KAM_ACCOUNT_STRATEGIC) && (uint64_t)rev[i] < key_min;
+  }
+  PROF("cuts");
   {
     kam_summary *sm = &s->summary;
     memset(sm, 0, sizeof *sm);
@@ -880,12 +1058,58 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
       sm->top20_share = (double)top_sum(&pl, top) / t;
     }
   }
-  s->key_min = key_min;
   rc = KAM_OK;
 done:
   plan_free(&pl);
   if (rc == KAM_ENOMEM) kam__nomem(s->ctx);
   return rc;
+}
+
+/* Class of every account in insertion order, from the cuts (ties at a cut: the first ones in
+ * insertion order are inside), written as base + class; with keys, the KAM_KEY_SHARE and
+ * KAM_KEY_STRATEGIC reasons above (KAM__SEG_KEY_SHIFT). Blocks without a revenue equal to a
+ * cut value take a branch-free path: class = (v <= cut A) + (v <= cut A+B), as the cut values
+ * are ordered and a missing cut is UINT64_MAX. */
+static void stream_classes(const kam_segmentation *s, uint8_t *out, unsigned base, bool keys) {
+  enum { BLOCK = 512 };
+  const int64_t *rev = s->p->revenue;
+  const uint8_t *flags = s->p->flags;
+  uint64_t va = s->cut_value[0], vab = s->cut_value[1], key_min = s->key_min;
+  size_t ta = 0, tab = 0, i, j, n = s->n;
+  for (i = 0; i < n; i += BLOCK) {
+    size_t end = n - i > BLOCK ? i + BLOCK : n;
+    unsigned tie = 0;
+    for (j = i; j < end; j++) {
+      uint64_t v = (uint64_t)rev[j];
+      tie |= (unsigned)(v == va) | (unsigned)(v == vab);
+      out[j] = (uint8_t)(base + (unsigned)(v <= va) + (unsigned)(v <= vab));
+    }
+    if (!tie) continue;
+    for (j = i; j < end; j++) {
+      uint64_t v = (uint64_t)rev[j];
+      bool in_a = v > va || (v == va && ta++ < s->cut_ties[0]);
+      bool in_ab = v > vab || (v == vab && tab++ < s->cut_ties[1]);
+      out[j] = (uint8_t)(base + (in_a ? CLS_A : in_ab ? CLS_B : CLS_C));
+    }
+  }
+  if (!keys) return;
+  /* KAM_ACCOUNT_STRATEGIC << 2 is KAM_KEY_STRATEGIC. */
+  _Static_assert(KAM_ACCOUNT_STRATEGIC << 2 == KAM_KEY_STRATEGIC, "flag layout");
+  for (i = 0; i < n; i++) {
+    unsigned k = (uint64_t)rev[i] >= key_min ? (unsigned)KAM_KEY_SHARE : 0u;
+    if (flags) k |= (unsigned)(flags[i] & KAM_ACCOUNT_STRATEGIC) << 2;
+    out[i] = (uint8_t)(out[i] | k << KAM__SEG_KEY_SHIFT);
+  }
+}
+
+/* The class byte per account (class | key reasons << KAM__SEG_KEY_SHIFT), made when first
+ * needed; kam_segment makes it at once when groups or key_top_n add key reasons. */
+static int ensure_cls(kam_segmentation *s) {
+  if (s->cls || s->n == 0) return KAM_OK;
+  s->cls = (uint8_t *)kam__alloc(s->ctx, s->n);
+  if (!s->cls) return kam__nomem(s->ctx);
+  stream_classes(s, s->cls, 0, true);
+  return KAM_OK;
 }
 
 int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segment_options *o) {
@@ -908,10 +1132,6 @@ int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segmen
   s->n = p->count;
   s->nd = p->detail_len;
   s->opts = opts;
-  if (s->n) {
-    s->cls = (uint8_t *)kam__alloc(ctx, s->n);
-    if (!s->cls) goto nomem;
-  }
   if (s->nd) {
     s->cv = (double *)kam__alloc_array(ctx, s->nd, sizeof *s->cv);
     s->trend = (double *)kam__alloc_array(ctx, s->nd, sizeof *s->trend);
@@ -927,6 +1147,11 @@ int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segmen
     if (d->forecast_len &&
         kam_npv(&s->npv[i], opts.discount_rate, d->forecast, d->forecast_len, KAM_NPV_EXCEL))
       s->npv[i] = NAN;
+  }
+  /* Groups and the top-N test add key reasons: they need the class bytes now. */
+  if ((s->total > 0 && s->nd) || (opts.key_top_n > 0 && s->n > 0)) {
+    rc = ensure_cls(s);
+    if (rc) goto fail;
   }
   if (s->total > 0 && s->nd) {
     rc = group_keys(s, s->key_min, &keys);
@@ -1109,7 +1334,7 @@ static int ensure_scores(kam_segmentation *s) {
       score[s->order[k]] = percentile(mean, n);
   }
   for (i = 0; i < n; i++)
-    strategic += p->flags[i] & KAM_ACCOUNT_STRATEGIC;
+    strategic += kam__portfolio_flags(p, i) & KAM_ACCOUNT_STRATEGIC;
   /* strategic as 0/1: the n - k zeros share mean rank (n - k + 1) / 2, the k ones
    * (2n - k + 1) / 2. */
   p_strat[0] = percentile(((double)(n - strategic) + 1.0) / 2.0, n);
@@ -1118,10 +1343,11 @@ static int ensure_scores(kam_segmentation *s) {
     size_t d = 0;
     for (i = 0; i < n; i++) {
       double num = o->w_share * score[i], den = o->w_share;
-      bool is_strategic = (p->flags[i] & KAM_ACCOUNT_STRATEGIC) != 0;
+      unsigned flags = kam__portfolio_flags(p, i);
+      bool is_strategic = (flags & KAM_ACCOUNT_STRATEGIC) != 0;
       num += o->w_strategic * p_strat[is_strategic];
       den += o->w_strategic;
-      if (nd && (p->flags[i] & KAM__ACC_DETAIL)) {
+      if (nd && (flags & KAM__ACC_DETAIL)) {
         while (p->details[d].index < i)
           d++;
         if (!isnan(pct[0][d])) num += o->w_npv * pct[0][d], den += o->w_npv;
@@ -1210,12 +1436,18 @@ int kam_segmentation_summary(kam_summary *out, const kam_segmentation *s) {
 
 int kam_segmentation_classes(char *abc, size_t n, const kam_segmentation *s) {
   size_t i;
+  int rc;
   if (!s) return KAM_EINVAL;
   if (n != s->n)
     return kam__error(s->ctx, KAM_EINVAL,
                       "kam_segmentation_classes: n is %zu but the segmentation has %zu accounts", n,
                       s->n);
   if (n && !abc) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_classes: abc is NULL");
+  if ((rc = check_live(s, "kam_segmentation_classes")) != KAM_OK) return rc;
+  if (!s->cls) {
+    stream_classes(s, (uint8_t *)abc, 'A', false);
+    return KAM_OK;
+  }
   for (i = 0; i < n; i++)
     abc[i] = (char)('A' + (s->cls[i] & KAM__SEG_CLASS_MASK));
   return KAM_OK;
@@ -1232,6 +1464,7 @@ static int ensure_all(const kam_segmentation *cs) {
   kam_segmentation *s = (kam_segmentation *)cs; /* lazy caches: see portfolio.h */
   int rc = ensure_order(s);
   if (rc == KAM_OK) rc = ensure_scores(s);
+  if (rc == KAM_OK) rc = ensure_cls(s);
   return rc;
 }
 
@@ -1333,7 +1566,7 @@ int kam_segmentation_foreach(const kam_segmentation *s, int order, kam_score_fn 
   for (i = 0; i < s->n; i++) {
     size_t idx = order == KAM_ORDER_RANK ? s->order[i] : i;
     const kam__detail *det = NULL;
-    if (s->p->flags[idx] & KAM__ACC_DETAIL) {
+    if (kam__portfolio_flags(s->p, idx) & KAM__ACC_DETAIL) {
       if (order == KAM_ORDER_RANK) {
         det = kam__portfolio_detail(s->p, idx);
       } else {

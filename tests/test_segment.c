@@ -707,6 +707,80 @@ static void test_property_large(void **state) {
   }
 }
 
+static int cmp_acc_revenue(const void *x, const void *y) {
+  int64_t a = ((const acc *)x)->revenue, b = ((const acc *)y)->revenue;
+  return a < b ? -1 : a > b;
+}
+
+/* The window of one count per revenue value that pass 1 fills (see segment.c): sorted and
+ * reversed insertion orders; an order that fools its sample (the revenues at the sampled
+ * positions are narrow, the rest wide, so the values kept outside the window overflow their
+ * estimate and are read again from the revenues); more than 65535 accounts of one revenue (the
+ * 16-bit counts wrap) sitting on the A cut. */
+static void test_window_paths(void **state) {
+  int layout;
+  (void)state;
+  for (layout = 0; layout < 4; layout++) {
+    model md;
+    size_t n = layout == 3 ? 140000 : 40960, i;
+    rng_state = 4242 + (uint64_t)layout;
+    random_model(&md, n, 2, false);
+    strip_bulk(&md, n);
+    kam_segment_options_init(&md.o, sizeof md.o);
+    switch (layout) {
+    case 0: qsort(md.a, n, sizeof *md.a, cmp_acc_revenue); break;
+    case 1:
+      qsort(md.a, n, sizeof *md.a, cmp_acc_revenue);
+      for (i = 0; i < n / 2; i++) {
+        acc t = md.a[i];
+        md.a[i] = md.a[n - 1 - i];
+        md.a[n - 1 - i] = t;
+      }
+      break;
+    case 2: /* the sample reads every 5th account (40960 / 8192) */
+      for (i = 0; i < n; i++)
+        md.a[i].revenue = i % 5 == 0 ? (int64_t)(1000 + rnd_below(64))
+                                     : (int64_t)((UINT64_C(1) << 30) + rnd_below(UINT64_C(1) << 29));
+      break;
+    default:
+      /* 70,000 accounts of 5000 between 70,000 spread over 1..9999: the cumulative share
+       * passes 0.80 inside the run of 5000s. */
+      for (i = 0; i < n; i++)
+        md.a[i].revenue = i % 2 ? 5000 : (int64_t)(1 + rnd_below(9999));
+    }
+    check_model(&md, n);
+    if (layout == 3) {
+      kam_ctx *ctx;
+      kam_portfolio *p;
+      kam_segmentation *s;
+      kam_summary sm;
+      kam_account_score sc;
+      int64_t *rev = malloc(n * sizeof *rev);
+      for (i = 0; i < n; i++)
+        rev[i] = md.a[i].revenue;
+      assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+      assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+      assert_int_equal(kam_portfolio_add_columns(p, n, NULL, rev), KAM_OK);
+      assert_int_equal(kam_segment(&s, p, NULL), KAM_OK);
+      memset(&sm, 0, sizeof sm);
+      sm.struct_size = sizeof sm;
+      assert_int_equal(kam_segmentation_summary(&sm, s), KAM_OK);
+      /* the cut really is inside the run: some 5000s are A, some B */
+      memset(&sc, 0, sizeof sc);
+      sc.struct_size = sizeof sc;
+      assert_int_equal(kam_segmentation_get(&sc, s, 1), KAM_OK);
+      assert_int_equal(sc.abc, 'A');
+      assert_int_equal(kam_segmentation_get(&sc, s, n - 1), KAM_OK);
+      assert_int_equal(sc.abc, 'B');
+      kam_segmentation_free(s);
+      kam_portfolio_free(p);
+      kam_ctx_free(ctx);
+      free(rev);
+    }
+    model_free(&md);
+  }
+}
+
 /* ---- errors ---- */
 
 static void make(kam_ctx **ctx, kam_portfolio **p, size_t n) {
@@ -1049,6 +1123,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hand_case),       cmocka_unit_test(test_exact_thresholds),
       cmocka_unit_test(test_property_random), cmocka_unit_test(test_property_large),
+      cmocka_unit_test(test_window_paths),
       cmocka_unit_test(test_option_errors),   cmocka_unit_test(test_query_errors),
       cmocka_unit_test(test_foreach),         cmocka_unit_test(test_segmentation_survives_adds),
       cmocka_unit_test(test_overflow_total),  cmocka_unit_test(test_oom_segment),
