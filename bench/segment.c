@@ -4,6 +4,8 @@
  *   bench_segment --read FILE [REPS]   time libkam on them (best of REPS, default 5)
  *   bench_segment --n N [REPS]         generate N in memory and time libkam (100,000,000 fits)
  *
+ * KAM_THREADS=T in the environment sets kam_ctx_set_threads(ctx, T) (default 1).
+ *
  * Timed, per repetition: kam_portfolio_new + kam_portfolio_add_columns (ids NULL) + kam_segment
  * (defaults) + kam_segmentation_summary + kam_segmentation_classes into a fresh buffer, then
  * everything freed. libkam's own allocations are counted through the allocator hook: the peak
@@ -13,7 +15,7 @@
  * x_min 1000.00), u uniform in (0, 1] from splitmix64 seeded with 20261127; capped at 10^15.
  * The peers (bench/segment_peer.py) read the same bytes from the file --write makes.
  *
- * Output: one line "libkam n=... wall_ms=... cpu_ms=... peak_bytes=... A=... B=... C=..."
+ * Output: one line "libkam n=... threads=... wall_ms=... cpu_ms=... peak_bytes=... A=... B=... C=..."
  * (best wall and best CPU time over the repetitions; bench/segment.sh parses it).
  */
 #include <math.h>
@@ -66,7 +68,7 @@ static void generate(int64_t *rev, size_t n) {
   }
 }
 
-static int run(const int64_t *rev, size_t n, int reps) {
+static int run(const int64_t *rev, size_t n, int reps, unsigned threads) {
   double best_wall = 1e300, best_cpu = 1e300;
   size_t peak = 0, counts[3] = {0, 0, 0};
   kam_summary sm;
@@ -79,7 +81,7 @@ static int run(const int64_t *rev, size_t n, int reps) {
     char *abc;
     double w0, c0, wall, cpu;
     int rc;
-    if (kam_ctx_new(&ctx, count_alloc, &c)) return 1;
+    if (kam_ctx_new(&ctx, count_alloc, &c) || kam_ctx_set_threads(ctx, threads)) return 1;
     w0 = seconds(CLOCK_MONOTONIC);
     c0 = seconds(CLOCK_PROCESS_CPUTIME_ID);
     rc = kam_portfolio_new(&p, ctx);
@@ -115,9 +117,9 @@ static int run(const int64_t *rev, size_t n, int reps) {
     kam_portfolio_free(p);
     kam_ctx_free(ctx);
   }
-  printf("libkam n=%zu wall_ms=%.1f cpu_ms=%.1f peak_bytes=%zu revenue_bytes=%zu A=%zu B=%zu C=%zu "
-         "gini=%.6f hhi=%.3g top20=%.4f\n",
-         n, best_wall * 1e3, best_cpu * 1e3, peak, n * sizeof(int64_t), sm.count[0], sm.count[1],
+  printf("libkam n=%zu threads=%u wall_ms=%.1f cpu_ms=%.1f peak_bytes=%zu revenue_bytes=%zu A=%zu "
+         "B=%zu C=%zu gini=%.6f hhi=%.3g top20=%.4f\n",
+         n, threads, best_wall * 1e3, best_cpu * 1e3, peak, n * sizeof(int64_t), sm.count[0], sm.count[1],
          sm.count[2], sm.gini, sm.hhi, sm.top20_share);
   return 0;
 }
@@ -177,7 +179,8 @@ int main(int argc, char **argv) {
   }
   if (reps < 1) reps = 1;
   {
-    int rc = run(rev, n, reps);
+    const char *t = getenv("KAM_THREADS");
+    int rc = run(rev, n, reps, t ? (unsigned)strtoul(t, NULL, 10) : 1u);
     free(rev);
     return rc;
   }

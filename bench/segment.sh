@@ -9,6 +9,8 @@
 # allocation against the size of the revenue array (goal: below 3x), and the time at BIG_N.
 # The peers run with /usr/bin/python3 and without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE. Both
 # configurations are run: plain glibc malloc, then both sides with transparent huge pages.
+# libkam runs twice in each: on one thread (the default), then with kam_ctx_set_threads(ctx,
+# nproc) (KAM_THREADS); the peers are single-threaded (numpy's argsort and pandas' sort are).
 # Times are the best of 5 (libkam) and 3 (peers) repetitions, wall clock and process CPU time
 # (on a shared, loaded machine the CPU-time ratio is the steadier one).
 set -eu
@@ -21,6 +23,7 @@ DATA=${TMPDIR:-/tmp}/kam_bench_segment_$$.bin
 trap 'rm -f "$DATA"' EXIT INT TERM
 
 [ -x "$BENCH" ] || { echo "segment.sh: $BENCH not found (build first)" >&2; exit 2; }
+THREADS=$(nproc)
 echo "bench segment: $N accounts, Pareto revenues (alpha 1.16), $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
 "$BENCH" --write "$DATA" "$N"
 
@@ -34,25 +37,33 @@ compare() {
   label=$1
   shift
   echo "== $label"
-  KAM=$(env "$@" "$BENCH" --read "$DATA" 5)
+  KAM=$(env "$@" KAM_THREADS=1 "$BENCH" --read "$DATA" 5)
+  KAMT=$(env "$@" KAM_THREADS="$THREADS" "$BENCH" --read "$DATA" 5)
   PEERS=$(env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$@" /usr/bin/python3 "$HERE/segment_peer.py" "$DATA" 3)
   echo "$KAM"
+  echo "$KAMT"
   echo "$PEERS"
   PANDAS=$(echo "$PEERS" | grep '^pandas')
   NUMPY=$(echo "$PEERS" | grep '^numpy')
-  for kind in wall cpu; do
-    k=$(field ${kind}_ms "$KAM")
-    echo "ratio ($kind time): pandas/libkam $(ratio "$(field ${kind}_ms "$PANDAS")" "$k")x (goal 50x)," \
-         "numpy/libkam $(ratio "$(field ${kind}_ms "$NUMPY")" "$k")x (goal 25x)"
+  for run in "$KAM" "$KAMT"; do
+    t=$(field threads "$run")
+    for kind in wall cpu; do
+      k=$(field ${kind}_ms "$run")
+      echo "ratio, libkam on $t thread(s), $kind time: pandas/libkam $(ratio "$(field ${kind}_ms "$PANDAS")" "$k")x (goal 50x)," \
+           "numpy/libkam $(ratio "$(field ${kind}_ms "$NUMPY")" "$k")x (goal 25x)"
+    done
   done
   for peer in "$PANDAS" "$NUMPY"; do
     for c in A B C; do
-      [ "$(field $c "$peer")" = "$(field $c "$KAM")" ] ||
+      [ "$(field $c "$peer")" = "$(field $c "$KAM")" ] && [ "$(field $c "$KAMT")" = "$(field $c "$KAM")" ] ||
         { echo "MISMATCH: class $c counts differ: $peer" >&2; exit 1; }
     done
   done
   echo "class counts agree (A $(field A "$KAM"), B $(field B "$KAM"), C $(field C "$KAM"))"
-  echo "peak libkam allocation: $(field peak_bytes "$KAM") bytes = $(ratio "$(field peak_bytes "$KAM")" "$(field revenue_bytes "$KAM")")x the revenue array (goal < 3x)"
+  for run in "$KAM" "$KAMT"; do
+    echo "peak libkam allocation ($(field threads "$run") thread(s)): $(field peak_bytes "$run") bytes =" \
+         "$(ratio "$(field peak_bytes "$run")" "$(field revenue_bytes "$run")")x the revenue array (goal < 3x)"
+  done
 }
 
 # 1. as the machine comes: glibc malloc, 4 KiB pages (page faults on fresh memory count).
@@ -62,5 +73,6 @@ compare "both with GLIBC_TUNABLES=glibc.malloc.hugetlb=1" GLIBC_TUNABLES=glibc.m
 
 if [ "$BIG" != 0 ]; then
   echo "== libkam at $BIG accounts (default malloc):"
-  "$BENCH" --n "$BIG" 1
+  KAM_THREADS=1 "$BENCH" --n "$BIG" 1
+  KAM_THREADS="$THREADS" "$BENCH" --n "$BIG" 1
 fi

@@ -46,6 +46,7 @@ int kam_ctx_new(kam_ctx **out, kam_alloc_fn alloc, void *alloc_ud) {
   if (!ctx) return KAM_ENOMEM;
   ctx->alloc = alloc;
   ctx->alloc_ud = alloc_ud;
+  ctx->threads = 1;
   ctx->errmsg[0] = '\0';
   *out = ctx;
   return KAM_OK;
@@ -59,6 +60,15 @@ const char *kam_ctx_errmsg(const kam_ctx *ctx) { return ctx ? ctx->errmsg : ""; 
 
 void kam_ctx_clear_error(kam_ctx *ctx) {
   if (ctx) ctx->errmsg[0] = '\0';
+}
+
+int kam_ctx_set_threads(kam_ctx *ctx, unsigned threads) {
+  if (!ctx) return KAM_EINVAL;
+  if (threads < 1 || threads > KAM__MAX_THREADS)
+    return kam__error(ctx, KAM_EINVAL, "kam_ctx_set_threads: %u threads is outside 1..%u", threads,
+                      KAM__MAX_THREADS);
+  ctx->threads = threads;
+  return KAM_OK;
 }
 
 void *kam__alloc(kam_ctx *ctx, size_t size) {

@@ -18,8 +18,27 @@
 struct kam_ctx {
   kam_alloc_fn alloc;
   void *alloc_ud;
+  unsigned threads;             /* kam_ctx_set_threads, 1..KAM__MAX_THREADS */
   char errmsg[KAM__ERRMSG_CAP]; /* fixed: setting an error never allocates */
 };
+
+/* ---- splitting work over threads (parallel.c) ---- */
+
+#define KAM__MAX_THREADS 64u
+/* Fewest items (accounts) a part gets: below, starting a thread costs more than it saves. */
+#define KAM__PART_MIN ((size_t)65536)
+
+/* How many parts n items split into on this ctx: 1..ctx->threads, at least KAM__PART_MIN
+ * items each. */
+unsigned kam__parts(const kam_ctx *ctx, size_t n);
+/* Item range [*lo, *hi) of part k of `parts` over n items (contiguous, in order). */
+void kam__part_range(size_t n, unsigned parts, unsigned k, size_t *lo, size_t *hi);
+/* Runs task(arg + k * size) for k in [0, parts): part 0 on the calling thread, the others on
+ * threads started for the call (or on the calling thread when one cannot be started), and
+ * returns when all are done. A task must not allocate, set errors or call back: those belong
+ * to the calling thread. */
+typedef int (*kam__task_fn)(void *arg);
+void kam__parallel(kam__task_fn task, void *args, size_t size, unsigned parts);
 
 /* Allocation through the ctx hook. Sizes must be given back exactly on free/realloc
  * (lua_Alloc semantics). kam__alloc(ctx, 0) returns NULL. Neither sets an error message:

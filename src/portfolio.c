@@ -561,6 +561,25 @@ static int check_generated_range(kam_portfolio *p, size_t n) {
   return KAM_OK;
 }
 
+typedef struct copy_part {
+  int64_t *dst;
+  const int64_t *src;
+  size_t n;
+  int64_t neg; /* the OR of the values: negative iff one is */
+} copy_part;
+
+static int copy_task(void *arg) {
+  copy_part *c = (copy_part *)arg;
+  int64_t neg = 0;
+  size_t i;
+  for (i = 0; i < c->n; i++) {
+    c->dst[i] = c->src[i];
+    neg |= c->src[i];
+  }
+  c->neg = neg;
+  return 0;
+}
+
 static int negative_revenue(kam_portfolio *p, const int64_t *revenue) {
   size_t i;
   for (i = 0; revenue[i] >= 0; i++) {
@@ -581,17 +600,23 @@ int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids
     return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
   first = p->count;
   if (!ids) {
-    int64_t *dst;
+    copy_part part[KAM__MAX_THREADS];
+    unsigned k, parts = kam__parts(p->ctx, n);
     rc = check_generated_range(p, n);
     if (rc) return rc;
     if (grow_columns(p, first + n)) return kam__nomem(p->ctx);
-    /* Copy and validate in one pass: the copy lands past count, so a negative revenue leaves
-     * the portfolio as it was. */
-    dst = p->revenue + first;
-    for (i = 0; i < n; i++) {
-      dst[i] = revenue[i];
-      neg |= revenue[i];
+    /* Copy and validate in one pass (split over the ctx's threads): the copy lands past count,
+     * so a negative revenue leaves the portfolio as it was. */
+    for (k = 0; k < parts; k++) {
+      size_t lo, hi;
+      kam__part_range(n, parts, k, &lo, &hi);
+      part[k].dst = p->revenue + first + lo;
+      part[k].src = revenue + lo;
+      part[k].n = hi - lo;
     }
+    kam__parallel(copy_task, part, sizeof part[0], parts);
+    for (k = 0; k < parts; k++)
+      neg |= part[k].neg;
     if (neg < 0) return negative_revenue(p, revenue);
     if (p->flags) memset(p->flags + first, 0, n);
     if (p->id_off)

@@ -101,6 +101,7 @@ struct kam_segmentation {
    * cut_ties (in insertion order) with revenue == cut_value; UINT64_MAX: none. */
   uint64_t cut_value[2];
   size_t cut_ties[2];
+  size_t cut_mult[2]; /* accounts with revenue cut_value (>= cut_ties) */
   uint8_t *cls; /* [n] class | key reasons << KAM__SEG_KEY_SHIFT; lazy (NULL until needed) */
   kam_summary summary;      /* computed by kam_segment */
   /* Lazily computed caches (the segmentation is const in the API; see portfolio.h). */

@@ -40,7 +40,7 @@
 #include <time.h>
 static double prof_now(void) {
   struct timespec t;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 #define PROF(label)                                                                                \
@@ -374,6 +374,24 @@ static uint64_t min_revenue_for(uint64_t total, double share) {
 
 /* ---- the bucket plan ---- */
 
+/* Pass 1 over one part of the revenue column. Counts inside the window are 16-bit (half the
+ * cache footprint of 32), each wrap noted in carry[]; part 0 counts in the lower half of
+ * plan.wcnt and its counts and sums per bucket are plan.count / plan.sum, the other parts
+ * have their own (merged after). */
+typedef struct hist_part {
+  const int64_t *rev;
+  size_t n;
+  uint64_t base, wlen;
+  uint16_t *w16;
+  uint32_t *carry; /* window offsets whose count wrapped, one entry per wrap */
+  size_t carry_cap, wraps;
+  size_t *count;   /* [NB] outside the window */
+  uint64_t *sum;   /* [NB] */
+  uint64_t *out;   /* the values outside the window in insertion order, while they fit */
+  size_t out_cap, kept, outside;
+  u128 total;      /* of the values outside the window */
+} hist_part;
+
 typedef struct plan {
   kam_ctx *ctx;
   size_t *count; /* [NB] accounts per bucket */
@@ -387,20 +405,34 @@ typedef struct plan {
   void *scratch; /* radix scratch for the largest list that is not counted */
   size_t scratch_bytes;
   uint32_t *counts; /* counting-sort scratch, COUNTING_MAX entries */
-  /* The window: buckets [wb0, wb1), the values [base, base + wlen), one count per value.
-   * Pass 1 counts in 16 bits in the lower half of wcnt (half the cache footprint), noting
-   * each wrap in carry[], then widens them in place. */
+  /* The window: buckets [wb0, wb1), the values [base, base + wlen), one count per value. */
   unsigned wb0, wb1;
   uint64_t base;
   size_t wlen;
   uint32_t *wcnt;
-  uint32_t *carry; /* window offsets whose 16-bit count wrapped, one entry per wrap */
-  size_t carry_cap;
-  /* The values outside the window in insertion order, while they fit in out_cap. */
-  uint64_t *out;
-  size_t out_len, out_cap, outside;
+  double out_share; /* room kept for the values outside the window, per account (0: none) */
+  unsigned nparts;  /* pass 1 runs over this many parts of the column (kam__parts) */
+  hist_part part[KAM__MAX_THREADS];
   unsigned special[4]; /* buckets whose values must end up sorted: cuts, top 20 %, key_min */
 } plan;
+
+/* Frees what the parts own: their carries and kept values, and (parts 1..) their counts. */
+static void free_parts(plan *pl) {
+  kam_ctx *ctx = pl->ctx;
+  unsigned k;
+  for (k = 0; k < pl->nparts; k++) {
+    hist_part *h = &pl->part[k];
+    kam__free(ctx, h->carry, h->carry_cap * sizeof *h->carry);
+    kam__free(ctx, h->out, h->out_cap * sizeof *h->out);
+    if (k > 0) {
+      kam__free(ctx, h->w16, h->w16 ? pl->wlen * sizeof *h->w16 : 0);
+      kam__free(ctx, h->count, h->count ? NB * sizeof *h->count : 0);
+      kam__free(ctx, h->sum, h->sum ? NB * sizeof *h->sum : 0);
+    }
+    memset(h, 0, sizeof *h);
+  }
+  pl->nparts = 0;
+}
 
 static void plan_free(plan *pl) {
   kam_ctx *ctx = pl->ctx;
@@ -414,8 +446,7 @@ static void plan_free(plan *pl) {
   kam__free(ctx, pl->scratch, pl->scratch_bytes);
   kam__free(ctx, pl->counts, pl->counts ? COUNTING_MAX * sizeof *pl->counts : 0);
   kam__free(ctx, pl->wcnt, pl->wlen * sizeof *pl->wcnt);
-  kam__free(ctx, pl->carry, pl->carry_cap * sizeof *pl->carry);
-  kam__free(ctx, pl->out, pl->out_cap * sizeof *pl->out);
+  free_parts(pl);
 }
 
 static inline uint64_t list_value(const plan *pl, unsigned b, size_t pos) {
@@ -498,6 +529,7 @@ typedef struct cut {
   unsigned bucket;
   uint64_t value;
   size_t ties;
+  size_t mult;      /* accounts with revenue == value (ties <= mult) */
   size_t count;     /* accounts inside */
   uint64_t revenue; /* their revenue */
 } cut;
@@ -538,6 +570,7 @@ static void find_cut(cut *c, const plan *pl, uint64_t total, double share, bool 
         }
         c->value = v;
         c->ties = lo;
+        c->mult = m;
         c->count = count + lo;
         c->revenue = cum + (uint64_t)lo * v;
         return;
@@ -663,42 +696,79 @@ static int choose_window(plan *pl, const int64_t *rev, size_t n) {
       pl->wlen = 0;
       return KAM_ENOMEM;
     }
-    memset(pl->wcnt, 0, pl->wlen * sizeof(uint16_t));
-    pl->carry_cap = n / 65536 + 1; /* each wrap takes 65536 accounts */
-    pl->carry = (uint32_t *)kam__alloc_array(pl->ctx, pl->carry_cap, sizeof *pl->carry);
-    if (!pl->carry) {
-      pl->carry_cap = 0;
-      return KAM_ENOMEM;
-    }
+    memset(pl->wcnt, 0, pl->wlen * sizeof(uint16_t)); /* part 0's 16-bit counts */
     /* Room for the values outside it, as the sample predicts plus a margin, unless that is
      * over a quarter of the accounts: then (or when they do not fit after all) the lists are
      * filled from the revenues again. */
     for (k = 0, b = 0; b < NB; b++)
       if (b < b0 || b >= b1) k += hist[b];
-    pl->out_cap = (size_t)((double)k * (double)n / (double)m * 1.25) + 4096;
-    if (pl->out_cap > n) pl->out_cap = n;
-    if (pl->out_cap > n / 4 + 4096) pl->out_cap = 0;
-  }
-  if (pl->out_cap &&
-      !(pl->out = (uint64_t *)kam__alloc_array(pl->ctx, pl->out_cap, sizeof *pl->out))) {
-    pl->out_cap = 0;
-    return KAM_ENOMEM;
+    pl->out_share = (double)k / (double)m * 1.25;
+    if (pl->out_share > 0.25) pl->out_share = 0.0;
   }
   return KAM_OK;
 }
 
-/* Pass 1: a count per value inside the window; outside it, count and sum per bucket and the
- * value kept (while there is room). Returns the exact total revenue. */
-static u128 histogram(plan *pl, const int64_t *rev, size_t n) {
-  size_t *count = pl->count, i, kept = 0, outside = 0, cap = pl->out_cap, width;
-  uint64_t *sum = pl->sum, *out = pl->out, base = pl->base, wlen = pl->wlen;
-  uint16_t *w16 = (uint16_t *)(void *)pl->wcnt;
-  uint32_t *carry = pl->carry;
-  size_t wraps = 0;
+/* Splits pass 1 into parts (kam__parts) and gives each its counts, carries and room. */
+static int prepare_parts(plan *pl, const int64_t *rev, size_t n) {
+  unsigned k, parts = kam__parts(pl->ctx, n);
+  pl->nparts = parts;
+  for (k = 0; k < parts; k++) {
+    hist_part *h = &pl->part[k];
+    size_t lo, hi;
+    kam__part_range(n, parts, k, &lo, &hi);
+    h->rev = rev + lo;
+    h->n = hi - lo;
+    h->base = pl->base;
+    h->wlen = pl->wlen;
+    if (k == 0) {
+      h->w16 = (uint16_t *)(void *)pl->wcnt;
+      h->count = pl->count;
+      h->sum = pl->sum;
+    } else {
+      if (pl->wlen &&
+          !(h->w16 = (uint16_t *)kam__alloc_array(pl->ctx, pl->wlen, sizeof *h->w16)))
+        return KAM_ENOMEM;
+      h->count = (size_t *)kam__alloc_array(pl->ctx, NB, sizeof *h->count);
+      h->sum = (uint64_t *)kam__alloc_array(pl->ctx, NB, sizeof *h->sum);
+      if (!h->count || !h->sum) return KAM_ENOMEM;
+      if (h->w16) memset(h->w16, 0, pl->wlen * sizeof *h->w16);
+      memset(h->count, 0, NB * sizeof *h->count);
+      memset(h->sum, 0, NB * sizeof *h->sum);
+    }
+    if (pl->wlen) {
+      h->carry_cap = h->n / 65536 + 1; /* each wrap takes 65536 accounts */
+      h->carry = (uint32_t *)kam__alloc_array(pl->ctx, h->carry_cap, sizeof *h->carry);
+      if (!h->carry) {
+        h->carry_cap = 0;
+        return KAM_ENOMEM;
+      }
+    }
+    if (pl->out_share > 0.0) {
+      h->out_cap = (size_t)(pl->out_share * (double)h->n) + 4096;
+      if (h->out_cap > h->n) h->out_cap = h->n;
+      h->out = (uint64_t *)kam__alloc_array(pl->ctx, h->out_cap, sizeof *h->out);
+      if (!h->out) {
+        h->out_cap = 0;
+        return KAM_ENOMEM;
+      }
+    }
+  }
+  return KAM_OK;
+}
+
+/* Pass 1 over one part: a count per value inside the window; outside it, count and sum per
+ * bucket and the value kept (while there is room). A kam__task_fn. */
+static int histogram_part(void *arg) {
+  hist_part *h = (hist_part *)arg;
+  const int64_t *rev = h->rev;
+  size_t *count = h->count, i, n = h->n, kept = 0, outside = 0, cap = h->out_cap, wraps = 0;
+  uint64_t *sum = h->sum, *out = h->out, base = h->base, wlen = h->wlen;
+  uint16_t *w16 = h->w16;
+  uint32_t *carry = h->carry;
   u128 total = 0;
-  unsigned b;
   for (i = 0; i < n; i++) {
     uint64_t v = (uint64_t)rev[i];
+    unsigned b;
     if (v - base < wlen) {
       if (++w16[v - base] == 0) carry[wraps++] = (uint32_t)(v - base);
       continue;
@@ -710,32 +780,56 @@ static u128 histogram(plan *pl, const int64_t *rev, size_t n) {
     if (kept < cap) out[kept++] = v;
     outside++;
   }
-  pl->out_len = kept;
-  pl->outside = outside;
-  /* Widen the 16-bit counts in place, from the top down: 32-bit count k covers 16-bit counts
-   * 2k and 2k + 1, which are read by then (memcpy: the two views of the block may alias). */
+  h->wraps = wraps;
+  h->kept = kept;
+  h->outside = outside;
+  h->total = total;
+  return 0;
+}
+
+/* Pass 1 over the parts, merged: 32-bit window counts in plan.wcnt, counts and sums per bucket
+ * (the window's buckets from their counts). Returns the exact total revenue. */
+static u128 histogram(plan *pl) {
+  u128 total = 0;
+  size_t i, width;
+  unsigned k, b;
+  kam__parallel(histogram_part, pl->part, sizeof pl->part[0], pl->nparts);
+  for (k = 0; k < pl->nparts; k++) {
+    total += pl->part[k].total;
+    if (k > 0)
+      for (b = 0; b < NB; b++) {
+        pl->count[b] += pl->part[k].count[b];
+        pl->sum[b] += pl->part[k].sum[b]; /* wraps only if the total does (checked by caller) */
+      }
+  }
+  /* Widen part 0's 16-bit counts in place, from the top down (32-bit count i covers 16-bit
+   * counts 2i and 2i + 1, read by then; memcpy: the two views of the block may alias), adding
+   * the other parts' counts, then every wrap. */
   for (i = pl->wlen; i-- > 0;) {
     uint16_t c16;
     uint32_t c32;
     memcpy(&c16, (const char *)pl->wcnt + i * sizeof c16, sizeof c16);
     c32 = c16;
+    for (k = 1; k < pl->nparts; k++)
+      c32 += pl->part[k].w16[i];
     memcpy((char *)pl->wcnt + i * sizeof c32, &c32, sizeof c32);
   }
-  for (i = 0; i < wraps; i++)
-    pl->wcnt[carry[i]] += 65536u;
+  for (k = 0; k < pl->nparts; k++)
+    for (i = 0; i < pl->part[k].wraps; i++)
+      pl->wcnt[pl->part[k].carry[i]] += 65536u;
   /* The window's buckets from its counts. */
   for (b = pl->wb0; b < pl->wb1; b++) {
     const uint32_t *c = window_counts(pl, b);
-    size_t k = 0, y;
+    size_t y, m = 0;
     uint64_t lo = bucket_lo(b), sy = 0; /* sy < 2^32 * WINDOW_MAX */
     width = (size_t)1 << bucket_width_shift(b);
     for (y = 0; y < width; y++) {
-      k += c[y];
+      m += c[y];
       sy += (uint64_t)c[y] * y;
     }
-    count[b] = k;
-    sum[b] = (uint64_t)((u128)lo * k + sy); /* exact whenever total fits (checked by caller) */
-    total += (u128)lo * k + sy;
+    pl->count[b] = m;
+    pl->sum[b] = (uint64_t)((u128)lo * m + sy); /* exact whenever total fits (checked by caller) */
+    total += (u128)lo * m + sy;
   }
   return total;
 }
@@ -775,10 +869,7 @@ static int plan_buckets(plan *pl) {
     return KAM_ENOMEM;
   if (pl->len64 && !(pl->y64 = (uint64_t *)kam__alloc_array(pl->ctx, pl->len64, sizeof *pl->y64)))
     return KAM_ENOMEM;
-  if (scratch) {
-    if (!(pl->scratch = kam__alloc(pl->ctx, scratch))) return KAM_ENOMEM;
-    pl->scratch_bytes = scratch;
-  }
+  pl->scratch_bytes = scratch; /* allocated by alloc_scratch, once the kept values are freed */
   if (counting) {
     pl->counts = (uint32_t *)kam__alloc_array(pl->ctx, COUNTING_MAX, sizeof *pl->counts);
     if (!pl->counts) return KAM_ENOMEM;
@@ -786,18 +877,12 @@ static int plan_buckets(plan *pl) {
   return KAM_OK;
 }
 
-/* Pass 2: each value outside the window into its bucket's list, from the kept values or, when
- * they did not all fit, from the revenues again. */
-static void scatter(plan *pl, const int64_t *rev, size_t n) {
-  const uint64_t *src = pl->out;
-  size_t *fill = pl->fill, i, len = pl->out_len;
+/* Each value of src[0..len) outside the window into its bucket's list. */
+static void scatter_values(plan *pl, const uint64_t *src, size_t len) {
+  size_t *fill = pl->fill, i;
   uint32_t *y32 = pl->y32;
   uint64_t *y64 = pl->y64, base = pl->base, wlen = pl->wlen;
   const uint8_t *kind = pl->kind;
-  if (pl->outside > pl->out_len) {
-    src = (const uint64_t *)(const void *)rev; /* int64 and uint64 may alias */
-    len = n;
-  }
   for (i = 0; i < len; i++) {
     uint64_t v = src[i];
     unsigned sh, b;
@@ -809,6 +894,28 @@ static void scatter(plan *pl, const int64_t *rev, size_t n) {
     else if (kind[b] == KIND_LIST64)
       y64[fill[b]++] = v;
   }
+}
+
+/* The radix scratch and the counting-sort table plan_buckets sized. */
+static int alloc_scratch(plan *pl) {
+  if (pl->scratch_bytes && !(pl->scratch = kam__alloc(pl->ctx, pl->scratch_bytes))) {
+    pl->scratch_bytes = 0;
+    return KAM_ENOMEM;
+  }
+  return KAM_OK;
+}
+
+/* Pass 2: the values outside the window into the lists, from the values the parts kept or,
+ * when one part could not keep them all, from the revenues again. */
+static void scatter(plan *pl, const int64_t *rev, size_t n) {
+  unsigned k;
+  for (k = 0; k < pl->nparts; k++)
+    if (pl->part[k].kept < pl->part[k].outside) {
+      scatter_values(pl, (const uint64_t *)(const void *)rev, n); /* int64 and uint64 alias */
+      return;
+    }
+  for (k = 0; k < pl->nparts; k++)
+    scatter_values(pl, pl->part[k].out, pl->part[k].kept);
 }
 
 /* NOLINTBEGIN(bugprone-macro-parentheses): `type` is a type name */
@@ -992,9 +1099,9 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   if (!pl.count || !pl.sum || !pl.kind || !pl.start || !pl.fill) goto done;
   memset(pl.count, 0, NB * sizeof *pl.count);
   memset(pl.sum, 0, NB * sizeof *pl.sum);
-  if (choose_window(&pl, rev, n)) goto done;
+  if (choose_window(&pl, rev, n) || prepare_parts(&pl, rev, n)) goto done;
   PROF("window");
-  total128 = histogram(&pl, rev, n);
+  total128 = histogram(&pl);
   PROF("histogram");
   if (total128 > (u128)INT64_MAX) {
     rc = kam__error(s->ctx, KAM_EOVERFLOW,
@@ -1012,9 +1119,8 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   pl.special[3] = key_min != UINT64_MAX ? bucket_of(key_min) : NB;
   if (plan_buckets(&pl)) goto done;
   scatter(&pl, rev, n);
-  kam__free(s->ctx, pl.out, pl.out_cap * sizeof *pl.out);
-  pl.out = NULL;
-  pl.out_cap = 0;
+  free_parts(&pl);
+  if (alloc_scratch(&pl)) goto done;
   PROF("scatter");
   finish_buckets(&pl, &cn);
   PROF("buckets");
@@ -1023,8 +1129,10 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   find_cut(&ab, &pl, total, s->opts.b_share, false);
   s->cut_value[0] = a.bucket != NB ? a.value : UINT64_MAX;
   s->cut_ties[0] = a.ties;
+  s->cut_mult[0] = a.mult;
   s->cut_value[1] = ab.bucket != NB ? ab.value : UINT64_MAX;
   s->cut_ties[1] = ab.ties;
+  s->cut_mult[1] = ab.mult;
   s->key_min = key_min;
   *keys = key_min != UINT64_MAX ? count_at_least(&pl, key_min) : 0;
   if (s->p->flags) { /* strategic accounts below key_min are key too */
@@ -1065,40 +1173,97 @@ done:
   return rc;
 }
 
-/* Class of every account in insertion order, from the cuts (ties at a cut: the first ones in
- * insertion order are inside), written as base + class; with keys, the KAM_KEY_SHARE and
- * KAM_KEY_STRATEGIC reasons above (KAM__SEG_KEY_SHIFT). Blocks without a revenue equal to a
- * cut value take a branch-free path: class = (v <= cut A) + (v <= cut A+B), as the cut values
- * are ordered and a missing cut is UINT64_MAX. */
+/* Cut k takes only some of the accounts with its value, and those are settled from the front
+ * (the first cut_ties, in insertion order, move into the cut) rather than from the back (the
+ * last cut_mult - cut_ties move out of it): whichever moves fewer. */
+static bool cut_partial(const kam_segmentation *s, int k) {
+  return s->cut_value[k] != UINT64_MAX && s->cut_ties[k] < s->cut_mult[k];
+}
+static bool settle_from_front(const kam_segmentation *s, int k) {
+  return s->cut_ties[k] <= s->cut_mult[k] - s->cut_ties[k];
+}
+
+/* The largest revenue outside cut k for the branch-free pass: a cut holds the revenues >= its
+ * value, except that a partial cut settled from the front holds them > value (its value's
+ * accounts are moved in afterwards); no cut holds nothing (every revenue is <= INT64_MAX). */
+static uint64_t cut_limit(const kam_segmentation *s, int k) {
+  uint64_t v = s->cut_value[k];
+  if (v == UINT64_MAX) return (uint64_t)INT64_MAX;
+  return cut_partial(s, k) && settle_from_front(s, k) ? v : v - 1; /* a cut value is > 0 */
+}
+
+/* Moves the accounts of a partial cut's value across it: with class = 2 - (in A) - (in A+B),
+ * moving in is -1 and moving out +1. Scans only until the last one is found. */
+static void settle_cut(const kam_segmentation *s, int k, uint8_t *out) {
+  const int64_t *rev = s->p->revenue;
+  uint64_t v = s->cut_value[k];
+  size_t i, left;
+  if (settle_from_front(s, k)) {
+    for (i = 0, left = s->cut_ties[k]; left > 0 && i < s->n; i++)
+      if ((uint64_t)rev[i] == v) {
+        out[i]--;
+        left--;
+      }
+  } else {
+    for (i = s->n, left = s->cut_mult[k] - s->cut_ties[k]; left > 0 && i-- > 0;)
+      if ((uint64_t)rev[i] == v) {
+        out[i]++;
+        left--;
+      }
+  }
+}
+
+typedef struct class_part {
+  const int64_t *rev;
+  uint8_t *out;
+  size_t n;
+  uint64_t la, lab;
+  unsigned base;
+} class_part;
+
+static int class_task(void *arg) {
+  const class_part *c = (const class_part *)arg;
+  uint64_t la = c->la, lab = c->lab;
+  size_t i;
+  for (i = 0; i < c->n; i++) {
+    uint64_t v = (uint64_t)c->rev[i];
+    c->out[i] = (uint8_t)(c->base + 2u - (unsigned)((la - v) >> 63) - (unsigned)((lab - v) >> 63));
+  }
+  return 0;
+}
+
+/* Class of every account in insertion order, from the cuts, written as base + class; with
+ * keys, the KAM_KEY_SHARE and KAM_KEY_STRATEGIC reasons above (KAM__SEG_KEY_SHIFT). One
+ * branch-free pass (split over the ctx's threads) gives class = 2 - (v > limit A) - (v > limit
+ * A+B) (the limits are ordered and at most INT64_MAX, so the sign of limit - v tells); a cut
+ * that takes only some of the accounts sharing its value then settles those. */
 static void stream_classes(const kam_segmentation *s, uint8_t *out, unsigned base, bool keys) {
-  enum { BLOCK = 512 };
   const int64_t *rev = s->p->revenue;
   const uint8_t *flags = s->p->flags;
-  uint64_t va = s->cut_value[0], vab = s->cut_value[1], key_min = s->key_min;
-  size_t ta = 0, tab = 0, i, j, n = s->n;
-  for (i = 0; i < n; i += BLOCK) {
-    size_t end = n - i > BLOCK ? i + BLOCK : n;
-    unsigned tie = 0;
-    for (j = i; j < end; j++) {
-      uint64_t v = (uint64_t)rev[j];
-      tie |= (unsigned)(v == va) | (unsigned)(v == vab);
-      out[j] = (uint8_t)(base + (unsigned)(v <= va) + (unsigned)(v <= vab));
-    }
-    if (!tie) continue;
-    for (j = i; j < end; j++) {
-      uint64_t v = (uint64_t)rev[j];
-      bool in_a = v > va || (v == va && ta++ < s->cut_ties[0]);
-      bool in_ab = v > vab || (v == vab && tab++ < s->cut_ties[1]);
-      out[j] = (uint8_t)(base + (in_a ? CLS_A : in_ab ? CLS_B : CLS_C));
-    }
+  uint64_t key_min = s->key_min;
+  size_t i, n = s->n;
+  class_part part[KAM__MAX_THREADS];
+  unsigned k, parts = kam__parts(s->ctx, n);
+  for (k = 0; k < parts; k++) {
+    size_t lo, hi;
+    kam__part_range(n, parts, k, &lo, &hi);
+    part[k].rev = rev + lo;
+    part[k].out = out + lo;
+    part[k].n = hi - lo;
+    part[k].la = cut_limit(s, 0);
+    part[k].lab = cut_limit(s, 1);
+    part[k].base = base;
   }
+  kam__parallel(class_task, part, sizeof part[0], parts);
+  for (k = 0; k < 2; k++)
+    if (cut_partial(s, (int)k)) settle_cut(s, (int)k, out);
   if (!keys) return;
   /* KAM_ACCOUNT_STRATEGIC << 2 is KAM_KEY_STRATEGIC. */
   _Static_assert(KAM_ACCOUNT_STRATEGIC << 2 == KAM_KEY_STRATEGIC, "flag layout");
   for (i = 0; i < n; i++) {
-    unsigned k = (uint64_t)rev[i] >= key_min ? (unsigned)KAM_KEY_SHARE : 0u;
-    if (flags) k |= (unsigned)(flags[i] & KAM_ACCOUNT_STRATEGIC) << 2;
-    out[i] = (uint8_t)(out[i] | k << KAM__SEG_KEY_SHIFT);
+    unsigned why = (uint64_t)rev[i] >= key_min ? (unsigned)KAM_KEY_SHARE : 0u;
+    if (flags) why |= (unsigned)(flags[i] & KAM_ACCOUNT_STRATEGIC) << 2;
+    out[i] = (uint8_t)(out[i] | why << KAM__SEG_KEY_SHIFT);
   }
 }
 

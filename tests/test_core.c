@@ -99,6 +99,38 @@ static void test_ctx_errmsg(void **state) {
   kam_ctx_free(ctx);
 }
 
+static void test_ctx_threads(void **state) {
+  kam_ctx *ctx;
+  (void)state;
+  assert_int_equal(kam_ctx_set_threads(NULL, 2), KAM_EINVAL);
+  assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+  assert_int_equal(ctx->threads, 1); /* the default never starts a thread */
+  assert_int_equal(kam__parts(ctx, (size_t)1 << 30), 1);
+  assert_int_equal(kam_ctx_set_threads(ctx, 0), KAM_EINVAL);
+  assert_string_equal(kam_ctx_errmsg(ctx), "kam_ctx_set_threads: 0 threads is outside 1..64");
+  assert_int_equal(kam_ctx_set_threads(ctx, 65), KAM_EINVAL);
+  assert_int_equal(ctx->threads, 1); /* unchanged */
+  assert_int_equal(kam_ctx_set_threads(ctx, 64), KAM_OK);
+  assert_int_equal(kam_ctx_set_threads(ctx, 3), KAM_OK);
+  /* parts: at most the threads, at least KAM__PART_MIN items each */
+  assert_int_equal(kam__parts(ctx, 0), 1);
+  assert_int_equal(kam__parts(ctx, 2 * KAM__PART_MIN - 1), 1);
+  assert_int_equal(kam__parts(ctx, 2 * KAM__PART_MIN), 2);
+  assert_int_equal(kam__parts(ctx, 100 * KAM__PART_MIN), 3);
+  {
+    size_t lo, hi, next = 0, n = 1000003;
+    unsigned k;
+    for (k = 0; k < 3; k++) { /* contiguous, in order, covering [0, n) */
+      kam__part_range(n, 3, k, &lo, &hi);
+      assert_int_equal(lo, next);
+      assert_true(hi > lo);
+      next = hi;
+    }
+    assert_int_equal(next, n);
+  }
+  kam_ctx_free(ctx);
+}
+
 static void test_buf_oom_keeps_contents(void **state) {
   kam_test_alloc a = {0};
   kam_ctx *ctx;
@@ -382,6 +414,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_version),
       cmocka_unit_test(test_strerror),
+      cmocka_unit_test(test_ctx_threads),
       cmocka_unit_test(test_ctx_allocator_counts_to_zero),
       cmocka_unit_test(test_ctx_cmocka_allocator),
       cmocka_unit_test(test_ctx_new_fails_cleanly),

@@ -19,6 +19,9 @@
 
 __extension__ typedef __int128 i128;
 
+/* Accounts a part gets at least when a call splits over threads (KAM__PART_MIN). */
+#define KAM_TEST_PART KAM__PART_MIN
+
 /* ---- random numbers (splitmix64) ---- */
 static uint64_t rng_state;
 static uint64_t rnd(void) {
@@ -781,6 +784,83 @@ static void test_window_paths(void **state) {
   }
 }
 
+/* One segmentation's observable results: summary and classes. */
+typedef struct outcome {
+  kam_summary sm;
+  char *abc;
+  kam_account_score first, last;
+} outcome;
+
+static void segment_with_threads(outcome *o, const int64_t *rev, size_t n, unsigned threads) {
+  kam_ctx *ctx;
+  kam_portfolio *p;
+  kam_segmentation *s;
+  assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+  assert_int_equal(kam_ctx_set_threads(ctx, threads), KAM_OK);
+  assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+  assert_int_equal(kam_portfolio_add_columns(p, n, NULL, rev), KAM_OK);
+  assert_int_equal(kam_segment(&s, p, NULL), KAM_OK);
+  memset(o, 0, sizeof *o);
+  o->sm.struct_size = sizeof o->sm;
+  assert_int_equal(kam_segmentation_summary(&o->sm, s), KAM_OK);
+  o->abc = malloc(n);
+  assert_int_equal(kam_segmentation_classes(o->abc, n, s), KAM_OK);
+  o->first.struct_size = o->last.struct_size = sizeof o->first;
+  assert_int_equal(kam_segmentation_by_rank(&o->first, s, 1), KAM_OK);
+  assert_int_equal(kam_segmentation_by_rank(&o->last, s, n), KAM_OK);
+  o->first.id = o->last.id = NULL; /* borrowed texts: compare the rest */
+  kam_segmentation_free(s);
+  kam_portfolio_free(p);
+  kam_ctx_free(ctx);
+}
+
+/* kam_ctx_set_threads splits add_columns, pass 1 of kam_segment and the classes over parts:
+ * the results are the same as on one thread, byte for byte, with ties at the cuts in every
+ * part, and a negative revenue in the last part is still found (and adds nothing). */
+static void test_threads_same_results(void **state) {
+  size_t n = 5 * KAM_TEST_PART + 12345, i;
+  int64_t *rev = malloc(n * sizeof *rev);
+  int layout;
+  (void)state;
+  for (layout = 0; layout < 3; layout++) {
+    outcome one, many;
+    rng_state = 31337 + (uint64_t)layout;
+    for (i = 0; i < n; i++) {
+      double u = rnd_unit();
+      switch (layout) {
+      case 0: rev[i] = (int64_t)(100000.0 / pow(1.0 - u * 0.999999, 1.0 / 1.16)); break;
+      case 1: rev[i] = (int64_t)(1 + rnd_below(40)); break; /* few values: long runs of ties */
+      default: /* the sampled positions narrow, the rest wide: kept values overflow */
+        rev[i] = rnd_below(3) ? (int64_t)(1000 + rnd_below(50))
+                              : (int64_t)((UINT64_C(1) << 33) + rnd_below(UINT64_C(1) << 32));
+      }
+    }
+    segment_with_threads(&one, rev, n, 1);
+    segment_with_threads(&many, rev, n, 4);
+    assert_memory_equal(&one.sm, &many.sm, sizeof one.sm);
+    assert_memory_equal(one.abc, many.abc, n);
+    assert_memory_equal(&one.first, &many.first, sizeof one.first);
+    assert_memory_equal(&one.last, &many.last, sizeof one.last);
+    assert_true(one.sm.count[0] > 0 && one.sm.count[1] > 0 && one.sm.count[2] > 0);
+    free(one.abc);
+    free(many.abc);
+  }
+  {
+    kam_ctx *ctx;
+    kam_portfolio *p;
+    rev[n - 2] = -5;
+    assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+    assert_int_equal(kam_ctx_set_threads(ctx, 4), KAM_OK);
+    assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+    assert_int_equal(kam_portfolio_add_columns(p, n, NULL, rev), KAM_EINVAL);
+    assert_non_null(strstr(kam_ctx_errmsg(ctx), "is negative"));
+    assert_int_equal(kam_portfolio_count(p), 0);
+    kam_portfolio_free(p);
+    kam_ctx_free(ctx);
+  }
+  free(rev);
+}
+
 /* ---- errors ---- */
 
 static void make(kam_ctx **ctx, kam_portfolio **p, size_t n) {
@@ -1123,7 +1203,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_hand_case),       cmocka_unit_test(test_exact_thresholds),
       cmocka_unit_test(test_property_random), cmocka_unit_test(test_property_large),
-      cmocka_unit_test(test_window_paths),
+      cmocka_unit_test(test_window_paths),    cmocka_unit_test(test_threads_same_results),
       cmocka_unit_test(test_option_errors),   cmocka_unit_test(test_query_errors),
       cmocka_unit_test(test_foreach),         cmocka_unit_test(test_segmentation_survives_adds),
       cmocka_unit_test(test_overflow_total),  cmocka_unit_test(test_oom_segment),

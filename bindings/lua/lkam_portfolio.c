@@ -4,6 +4,7 @@
  *   p:add{id = "acme", revenue = "1500000.00", name = "ACME", group = "G", strategic = true,
  *         history = {100, 120}, forecast = {1000.5}, potential = 0.5, new = false}
  *   p:add_columns({500, 300, 0} [, {"a", "b", "c"}])   -- ids default to the insertion index
+ *   p:set_threads(2)        -- kam_ctx_set_threads: large columns split over 2 threads
  *   local q = kam.Portfolio.read_csv(csv_text_or_reader [, opts])  -- or read_csv_file(path)
  *   local s = p:segment{a_share = 0.8, key_top_n = 5}
  *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:by_rank(1), #s,
@@ -21,6 +22,7 @@
  * is gone, whatever order __gc / __close run in.
  */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +152,21 @@ static int l_portfolio_gc(lua_State *L) {
 static int l_portfolio_len(lua_State *L) {
   lportfolio *lp = check_portfolio(L, 1);
   lua_pushinteger(L, (lua_Integer)kam_portfolio_count(lp->p));
+  return 1;
+}
+
+/* p:set_threads(n): the most threads the calls on this portfolio may use (kam_ctx_set_threads). */
+static int l_portfolio_set_threads(lua_State *L) {
+  lportfolio *lp = check_portfolio(L, 1);
+  lua_Integer t = luaL_checkinteger(L, 2);
+  int rc;
+  if (t < 0 || t > (lua_Integer)UINT_MAX) {
+    lua_pushfstring(L, "kam_ctx_set_threads: %I threads is outside 1..64", t);
+    raise_status(L, KAM_EINVAL, lua_tostring(L, -1));
+  }
+  rc = kam_ctx_set_threads(lp->ctx, (unsigned)t);
+  if (rc) raise_status(L, rc, kam_ctx_errmsg(lp->ctx));
+  lua_settop(L, 1);
   return 1;
 }
 
@@ -748,6 +765,7 @@ void kam__lua_open_portfolio(lua_State *L) {
                                       {"read_csv", l_portfolio_read_csv_into},
                                       {"segment", l_portfolio_segment},
                                       {"count", l_portfolio_len},
+                                      {"set_threads", l_portfolio_set_threads},
                                       {NULL, NULL}};
   static const luaL_Reg smethods[] = {
       {"summary", l_segmentation_summary}, {"classes", l_segmentation_classes},

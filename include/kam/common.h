@@ -96,6 +96,18 @@ KAM_API const char *kam_ctx_errmsg(const kam_ctx *ctx);
 /** Clears the last error message. NULL is a no-op. */
 KAM_API void kam_ctx_clear_error(kam_ctx *ctx);
 
+/** The most threads a call on this context may use, 1 to 64 (default 1: the library never
+ *  starts a thread). With more, the calls that stream over large columns split them: today
+ *  kam_portfolio_add_columns (ids NULL), kam_segment and kam_segmentation_classes, from 65,536
+ *  accounts a part. They start the extra threads (C11 thrd_create) for the time of the call
+ *  and join them before returning; results are identical to one thread's. The allocator hook,
+ *  callbacks and error messages stay on the calling thread, so the one-thread-at-a-time rule
+ *  of the context is unchanged. A thread that cannot be started is done by the caller's
+ *  thread; without C11 threads (__STDC_NO_THREADS__) the setting is accepted and every call
+ *  runs on the caller's thread.
+ *  @return KAM_OK, KAM_EINVAL (ctx NULL or threads outside 1..64; the setting is unchanged). */
+KAM_API int kam_ctx_set_threads(kam_ctx *ctx, unsigned threads);
+
 /** Read callback: fill buf with up to cap bytes and set *nread; *nread = 0 means end of input.
  *  Return 0 to go on, anything else to stop (that value is returned to the caller). Short reads
  *  (even 1 byte) are fine. */

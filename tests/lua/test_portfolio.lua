@@ -248,5 +248,28 @@ check("read_csv errors: atomic, line and column, reader errors", function()
   raises("EINVAL", p.read_csv, p, "", {delimiter = ";;"})
 end)
 
+check("set_threads gives the same results", function()
+  local rev, seed = {}, 11
+  for i = 1, 200000 do
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    rev[i] = 1000 + seed % 100000
+  end
+  local got = {}
+  for _, t in ipairs({1, 3}) do
+    local p = kam.Portfolio()
+    assert(p:set_threads(t) == p)
+    p:add_columns(rev)
+    local s = p:segment()
+    local sm = s:summary()
+    got[t] = {s:classes(), sm.gini, sm.count.A, sm.count.B, s:by_rank(1).index}
+  end
+  for k = 1, 5 do assert(got[1][k] == got[3][k], "field " .. k) end
+  local p = kam.Portfolio()
+  local err = raises("EINVAL", p.set_threads, p, 0)
+  assert(err.message:find("outside 1..64", 1, true))
+  raises("EINVAL", p.set_threads, p, 65)
+  raises("EINVAL", p.set_threads, p, -1)
+end)
+
 print(string.format("lua test_portfolio: %d passed, %d failed", passed, failed))
 if failed > 0 then os.exit(1) end

@@ -191,6 +191,33 @@ def test_numpy_zero_copy_and_property_against_reference():
         p.add_columns(np.ones(3))
 
 
+def test_threads_give_the_same_results():
+    """Portfolio(threads=...) / set_threads reach kam_ctx_set_threads: past 65,536 accounts a
+    part the work splits, and every result stays the same."""
+    rng = random.Random(11)
+    rev = [int(1000 / (1 - rng.random() * 0.999) ** (1 / 1.2)) for _ in range(200000)]
+    results = []
+    for threads in (1, 3):
+        p = kam.Portfolio(threads=threads)
+        p.add_columns(rev)
+        s = p.segment()
+        cls = s.classes
+        results.append((s.summary, cls.tobytes() if hasattr(cls, "tobytes") else cls,
+                        s.by_rank(1)["index"]))
+    assert results[0] == results[1]
+    p = kam.Portfolio()
+    p.set_threads(2)
+    for bad in (0, 65, -1):
+        with pytest.raises(kam.InvalidArgument, match="outside 1..64"):
+            p.set_threads(bad)
+    with pytest.raises(TypeError):
+        p.set_threads(2.0)
+    ctx = kam._native.Ctx()
+    ctx.set_threads(4)
+    with pytest.raises(kam.InvalidArgument, match="outside 1..64"):
+        ctx.set_threads(0)
+
+
 def test_segment_options_and_key_top_n():
     p = kam.Portfolio()
     for i in range(30):

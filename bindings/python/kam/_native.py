@@ -78,6 +78,16 @@ _ctx_new = fn("kam_ctx_new", c_int, POINTER(c_void_p), c_void_p, c_void_p)
 _ctx_free = fn("kam_ctx_free", None, c_void_p)
 _ctx_errmsg = fn("kam_ctx_errmsg", c_char_p, c_void_p)
 _ctx_clear_error = fn("kam_ctx_clear_error", None, c_void_p)
+_ctx_set_threads = fn("kam_ctx_set_threads", c_int, c_void_p, ctypes.c_uint)
+
+
+def set_threads(ctx_ptr, threads, owner):
+    """kam_ctx_set_threads on a raw ctx pointer; owner's errmsg() words the error."""
+    if isinstance(threads, bool) or not isinstance(threads, int):
+        raise TypeError("threads must be an int, not %s" % type(threads).__name__)
+    if not 0 <= threads <= 0xFFFFFFFF:  # the library words the rest (1..64)
+        raise error(KAM_EINVAL, "kam_ctx_set_threads: %d threads is outside 1..64" % threads)
+    check(_ctx_set_threads(ctx_ptr, threads), owner)
 
 
 def error(status, message=""):
@@ -114,6 +124,10 @@ class Ctx:
     def clear_error(self):
         """Forgets the last error message (kam_ctx_clear_error)."""
         _ctx_clear_error(self.ptr)
+
+    def set_threads(self, threads):
+        """The most threads a call on this ctx may use, 1 to 64 (kam_ctx_set_threads)."""
+        set_threads(self.ptr, threads, self)
 
     def acquire(self):
         self._users += 1

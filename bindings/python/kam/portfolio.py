@@ -22,7 +22,7 @@ import os
 
 from ._native import (fn, check, error, Collector, Reader, c_int, c_uint32, c_int64, c_double,
                       c_size_t, c_char_p, c_void_p, POINTER, byref, KAM_EINVAL)
-from ._native import _ctx_new, _ctx_free, _ctx_errmsg
+from ._native import _ctx_new, _ctx_free, _ctx_errmsg, set_threads as _set_threads
 
 __all__ = ["Portfolio", "Segmentation", "KEY_REASONS"]
 
@@ -202,9 +202,10 @@ class _Owner:
 
 
 class Portfolio:
-    """Customer accounts (kam_portfolio). len(p) is the number of accounts."""
+    """Customer accounts (kam_portfolio). len(p) is the number of accounts. threads: the most
+    threads add_columns, segment and Segmentation.classes may use (kam_ctx_set_threads)."""
 
-    def __init__(self):
+    def __init__(self, threads=1):
         owner = _Owner()
         rc = _p_new(byref(owner.portfolio), owner.ptr)
         if rc:
@@ -212,6 +213,13 @@ class Portfolio:
             check(rc)
         self._ctx = owner
         self._ptr = owner.portfolio
+        if threads != 1:
+            self.set_threads(threads)
+
+    def set_threads(self, threads):
+        """The most threads (1..64) the calls on this portfolio and its segmentations may use
+        for large columns (kam_ctx_set_threads; results do not depend on it)."""
+        _set_threads(self._ctx.ptr, threads, self._ctx)
 
     def __del__(self):
         owner = getattr(self, "_ctx", None)
