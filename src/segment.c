@@ -920,27 +920,50 @@ static void scatter(plan *pl, const int64_t *rev, size_t n) {
 
 /* NOLINTBEGIN(bugprone-macro-parentheses): `type` is a type name */
 #define DEFINE_RADIX(name, type)                                                                   \
-  /* Sorts a[0..n) ascending; every value is below 2^bits; tmp has room for n. Short lists         \
-   * take 8-bit digits (their count table is cleared once per digit). */                           \
+  /* Sorts a[0..n) ascending; every value is below 2^bits (or shares the bits above); tmp has      \
+   * room for n. Values spread thin over their range (a sparse bucket) take one pass by their      \
+   * top bits into about 2n slots, then an insertion sort of the nearly sorted result; if a        \
+   * slot gets more than 16 (not spread after all), or the list is dense, an LSD radix sort.       \
+   * Short lists take 8-bit digits (their count table is cleared once per digit). */               \
   static void name(type *a, size_t n, type *tmp, unsigned bits) {                                  \
     size_t count[1 << 11];                                                                         \
     type *src = a, *dst = tmp;                                                                     \
-    unsigned shift, digit = n < 2048 ? 8u : 11u;                                                   \
-    size_t i, radix = (size_t)1 << digit, mask = radix - 1;                                        \
-    if (n < 48) {                                                                                  \
-      for (i = 1; i < n; i++) {                                                                    \
-        type x = a[i];                                                                             \
-        size_t j = i;                                                                              \
-        while (j > 0 && a[j - 1] > x) {                                                            \
-          a[j] = a[j - 1];                                                                         \
-          j--;                                                                                     \
-        }                                                                                          \
-        a[j] = x;                                                                                  \
+    unsigned shift, digit = n < 2048 ? 8u : 11u, k = 1;                                            \
+    size_t i, radix, mask, pos = 0;                                                                \
+    if (n >= 48) {                                                                                 \
+      while (k < 11 && ((size_t)1 << k) < 2 * n)                                                   \
+        k++;                                                                                       \
+      if (k > bits) k = bits;                                                                      \
+      shift = bits - k;                                                                            \
+      radix = (size_t)1 << k;                                                                      \
+      memset(count, 0, radix * sizeof *count);                                                     \
+      for (i = 0; i < n; i++)                                                                      \
+        count[(a[i] >> shift) & (radix - 1)]++;                                                    \
+      for (i = 0; i < radix && count[i] <= 16; i++) {                                              \
+        size_t c = count[i];                                                                       \
+        count[i] = pos;                                                                            \
+        pos += c;                                                                                  \
       }                                                                                            \
-      return;                                                                                      \
+      if (i < radix) goto lsd;                                                                     \
+      for (i = 0; i < n; i++)                                                                      \
+        tmp[count[(a[i] >> shift) & (radix - 1)]++] = a[i];                                        \
+      memcpy(a, tmp, n * sizeof *a);                                                               \
     }                                                                                              \
+    for (i = 1; i < n; i++) {                                                                      \
+      type x = a[i];                                                                               \
+      size_t j = i;                                                                                \
+      while (j > 0 && a[j - 1] > x) {                                                              \
+        a[j] = a[j - 1];                                                                           \
+        j--;                                                                                       \
+      }                                                                                            \
+      a[j] = x;                                                                                    \
+    }                                                                                              \
+    return;                                                                                        \
+  lsd:                                                                                             \
+    radix = (size_t)1 << digit;                                                                    \
+    mask = radix - 1;                                                                              \
     for (shift = 0; shift < bits; shift += digit) {                                                \
-      size_t pos = 0;                                                                              \
+      pos = 0;                                                                                     \
       memset(count, 0, radix * sizeof *count);                                                     \
       for (i = 0; i < n; i++)                                                                      \
         count[(src[i] >> shift) & mask]++;                                                         \
@@ -972,46 +995,25 @@ typedef struct concentration {
   double sumsq;
 } concentration;
 
-/* Adds bucket b given its values' offsets from bucket_lo(b) in ascending order, by distinct
- * value: the ascending positions L+1..L+m of a value add y * m * (2L + m - c) to D. */
-static void add_distinct(concentration *cn, unsigned b, uint64_t y, size_t m, size_t below,
-                         size_t c) {
-  double v = (double)(bucket_lo(b) + y);
-  int64_t coef = 2 * (int64_t)below + (int64_t)m - (int64_t)c;
-  cn->d += (i128)y * (i128)((int64_t)m * coef);
-  cn->sumsq += v * v * (double)m;
-}
-
 /* The concentration terms of a bucket of c accounts from one count per value (cnt[y]: accounts
  * with revenue bucket_lo(b) + y); with list, the values are also written back there in
  * ascending order. Each value y of multiplicity m adds m * (below * y - sum_below) to D, with
- * below / sum_below the count / sum of the offsets under it: 64-bit sums while the bucket's D
- * (at most c^2 * width / 2) cannot overflow them. */
+ * below / sum_below the count / sum of the offsets under it (sum_below <= the total revenue,
+ * below * y < 2^64: below <= c and y < COUNTING_MAX or WINDOW_MAX). */
 static void add_counts(concentration *cn, unsigned b, size_t c, const uint32_t *cnt,
                        uint32_t *list) {
   size_t width = (size_t)1 << bucket_width_shift(b), y, pos = 0;
-  uint64_t below = 0, sb = 0, d = 0;
+  uint64_t below = 0, sb = 0;
+  u128 d = 0;
   double lo = (double)bucket_lo(b), sy2 = 0.0;
-  if ((double)c * (double)c * (double)width < 0x1p62) {
-    for (y = 0; y < width; y++) {
-      uint64_t m = cnt[y];
-      d += m * (below * y - sb);
-      below += m;
-      sb += m * y;
-      sy2 += (double)m * (double)y * (double)y;
-    }
-    cn->d += (i128)d;
-  } else {
-    u128 dd = 0;
-    for (y = 0; y < width; y++) {
-      uint64_t m = cnt[y];
-      dd += (u128)m * (below * y - sb);
-      below += m;
-      sb += m * y;
-      sy2 += (double)m * (double)y * (double)y;
-    }
-    cn->d += (i128)dd;
+  for (y = 0; y < width; y++) {
+    uint64_t m = cnt[y];
+    d += (u128)m * (below * y - sb);
+    below += m;
+    sb += m * y;
+    sy2 += (double)m * (double)y * (double)y;
   }
+  cn->d += (i128)d;
   /* sum of (lo + y)^2 over the accounts */
   cn->sumsq += (double)c * lo * lo + 2.0 * lo * (double)sb + sy2;
   if (list)
@@ -1033,21 +1035,36 @@ static void count_bucket(plan *pl, concentration *cn, unsigned b, bool write_bac
   add_counts(cn, b, c, pl->counts, write_back ? list : NULL);
 }
 
-/* Radix sort of one bucket's list, then the concentration terms from the sorted values. */
+/* Radix sort of one bucket's list, then the concentration terms from the sorted offsets y:
+ * the value at position i adds i * y - (sum of the offsets before it) to D (that sum is at
+ * most the total revenue, so 64 bits hold it). */
 static void sort_bucket(plan *pl, concentration *cn, unsigned b) {
-  size_t c = pl->count[b], start = pl->start[b], i, j;
+  size_t c = pl->count[b], start = pl->start[b], i;
   unsigned bits = bucket_width_shift(b);
-  uint64_t lo = bucket_lo(b);
-  if (pl->kind[b] == KIND_LIST64)
-    sort_u64(pl->y64 + start, c, (uint64_t *)pl->scratch, bits);
-  else
-    sort_u32(pl->y32 + start, c, (uint32_t *)pl->scratch, bits);
-  for (i = 0; i < c; i = j) {
-    uint64_t y = list_value(pl, b, start + i) - lo;
-    for (j = i + 1; j < c && list_value(pl, b, start + j) - lo == y; j++) {
+  uint64_t lo = bucket_lo(b), sb = 0;
+  u128 d = 0;
+  double sy2 = 0.0, flo = (double)lo;
+  if (pl->kind[b] == KIND_LIST64) {
+    uint64_t *y = pl->y64 + start;
+    sort_u64(y, c, (uint64_t *)pl->scratch, bits);
+    for (i = 0; i < c; i++) {
+      uint64_t v = y[i] - lo;
+      d += (u128)i * v - sb;
+      sb += v;
+      sy2 += (double)v * (double)v;
     }
-    add_distinct(cn, b, y, j - i, i, c);
+  } else {
+    uint32_t *y = pl->y32 + start;
+    sort_u32(y, c, (uint32_t *)pl->scratch, bits);
+    for (i = 0; i < c; i++) {
+      uint64_t v = y[i];
+      d += (u128)i * v - sb;
+      sb += v;
+      sy2 += (double)v * (double)v;
+    }
   }
+  cn->d += (i128)d;
+  cn->sumsq += (double)c * flo * flo + 2.0 * flo * (double)sb + sy2;
 }
 
 static bool is_special(const plan *pl, unsigned b) {
