@@ -716,7 +716,7 @@ static int prepare_parts(plan *pl, const int64_t *rev, size_t n) {
     hist_part *h = &pl->part[k];
     size_t lo, hi;
     kam__part_range(n, parts, k, &lo, &hi);
-    h->rev = rev + lo;
+    h->rev = n ? rev + lo : rev; /* an empty portfolio has no column */
     h->n = hi - lo;
     h->base = pl->base;
     h->wlen = pl->wlen;
@@ -1261,6 +1261,7 @@ static void stream_classes(const kam_segmentation *s, uint8_t *out, unsigned bas
   size_t i, n = s->n;
   class_part part[KAM__MAX_THREADS];
   unsigned k, parts = kam__parts(s->ctx, n);
+  if (n == 0) return; /* no column, and out may be NULL */
   for (k = 0; k < parts; k++) {
     size_t lo, hi;
     kam__part_range(n, parts, k, &lo, &hi);
