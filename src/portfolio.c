@@ -570,11 +570,12 @@ typedef struct copy_part {
 
 static int copy_task(void *arg) {
   copy_part *c = (copy_part *)arg;
-  int64_t neg = 0;
-  size_t i;
-  for (i = 0; i < c->n; i++) {
-    c->dst[i] = c->src[i];
-    neg |= c->src[i];
+  int64_t *dst = c->dst, neg = 0; /* locals: dst may alias *c */
+  const int64_t *src = c->src;
+  size_t i, n = c->n;
+  for (i = 0; i < n; i++) {
+    dst[i] = src[i];
+    neg |= src[i];
   }
   c->neg = neg;
   return 0;

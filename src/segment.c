@@ -1240,11 +1240,14 @@ typedef struct class_part {
 
 static int class_task(void *arg) {
   const class_part *c = (const class_part *)arg;
+  const int64_t *rev = c->rev; /* locals: out may alias *c */
+  uint8_t *out = c->out;
   uint64_t la = c->la, lab = c->lab;
-  size_t i;
-  for (i = 0; i < c->n; i++) {
-    uint64_t v = (uint64_t)c->rev[i];
-    c->out[i] = (uint8_t)(c->base + 2u - (unsigned)((la - v) >> 63) - (unsigned)((lab - v) >> 63));
+  size_t i, n = c->n;
+  unsigned top = c->base + 2u;
+  for (i = 0; i < n; i++) {
+    uint64_t v = (uint64_t)rev[i];
+    out[i] = (uint8_t)(top - (unsigned)((la - v) >> 63) - (unsigned)((lab - v) >> 63));
   }
   return 0;
 }
