@@ -23,10 +23,10 @@
  * without ids; once any account has a flag or details, every account costs one more byte (the
  * flags column); an explicit id adds its text plus NUL, 8 bytes of offset and 11 to 21 bytes of
  * hash index; name, group, history, forecast and potential are stored only for the accounts
- * that have them. kam_segment keeps nothing per account; while it runs it needs 2 to 8 MB of
- * counts and about 12 bytes per account whose revenue falls outside their window (for a
- * Pareto portfolio, 5 %), at most 16 bytes per account in all: 100 million Pareto accounts add
- * and segment in 0.89 GB (1.1x the revenue column). The first kam_segmentation_get / _foreach
+ * that have them. kam_segment keeps nothing per account; while it runs it needs up to 4 MB of
+ * counts (2 MB more per extra thread) and about 12 bytes per account whose revenue falls
+ * outside their window (for a Pareto portfolio, 5 %), at most 16 bytes per account in all:
+ * 100 million Pareto accounts add and segment in 0.89 GB (1.1x the revenue column). The first kam_segmentation_get / _foreach
  * add one byte per account (classes and key reasons) and the rank order (see "Lazy work").
  */
 #ifndef KAM_PORTFOLIO_H
