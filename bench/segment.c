@@ -15,8 +15,8 @@
  * x_min 1000.00), u uniform in (0, 1] from splitmix64 seeded with 20261127; capped at 10^15.
  * The peers (bench/segment_peer.py) read the same bytes from the file --write makes.
  *
- * Output: one line "libkam n=... threads=... wall_ms=... cpu_ms=... peak_bytes=... A=... B=... C=..."
- * (best wall and best CPU time over the repetitions; bench/segment.sh parses it).
+ * Output: one line "libkam n=... threads=... wall_ms=... cpu_ms=... peak_bytes=... A=... B=...
+ * C=..." (best wall and best CPU time over the repetitions; bench/segment.sh parses it).
  */
 #include <math.h>
 #include <stdio.h>
@@ -119,8 +119,8 @@ static int run(const int64_t *rev, size_t n, int reps, unsigned threads) {
   }
   printf("libkam n=%zu threads=%u wall_ms=%.1f cpu_ms=%.1f peak_bytes=%zu revenue_bytes=%zu A=%zu "
          "B=%zu C=%zu gini=%.6f hhi=%.3g top20=%.4f\n",
-         n, threads, best_wall * 1e3, best_cpu * 1e3, peak, n * sizeof(int64_t), sm.count[0], sm.count[1],
-         sm.count[2], sm.gini, sm.hhi, sm.top20_share);
+         n, threads, best_wall * 1e3, best_cpu * 1e3, peak, n * sizeof(int64_t), sm.count[0],
+         sm.count[1], sm.count[2], sm.gini, sm.hhi, sm.top20_share);
   return 0;
 }
 

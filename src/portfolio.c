@@ -4,10 +4,10 @@
  *
  * Ids come in two kinds. kam_portfolio_add_columns with ids NULL gives each account the decimal
  * text of its insertion index: that text is never stored (id_off is NULL, or SIZE_MAX for the
- * account) and costs no memory. Every other id is "explicit": its text lives in one arena and its account index in
- * the hash. A generated id can collide only with an explicit id that is a canonical decimal
- * ("0" or no leading zero); those values are also kept in numeric_ids so that a bulk range can
- * be checked without generating its texts.
+ * account) and costs no memory. Every other id is "explicit": its text lives in one arena and
+ * its account index in the hash. A generated id can collide only with an explicit id that is a
+ * canonical decimal ("0" or no leading zero); those values are also kept in numeric_ids so that
+ * a bulk range can be checked without generating its texts.
  */
 #include <math.h>
 #include <stddef.h>
@@ -585,8 +585,9 @@ static int negative_revenue(kam_portfolio *p, const int64_t *revenue) {
   size_t i;
   for (i = 0; revenue[i] >= 0; i++) {
   }
-  return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add_columns: revenue[%zu] = %lld is negative",
-                    i, (long long)revenue[i]);
+  return kam__error(p->ctx, KAM_EINVAL,
+                    "kam_portfolio_add_columns: revenue[%zu] = %lld is negative", i,
+                    (long long)revenue[i]);
 }
 
 int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids,

@@ -57,8 +57,8 @@ struct kam_portfolio {
 };
 
 /* Preallocates the columns and the id index so that `extra` more accounts fit without growing
- * them (names, groups, histories, forecasts and the flags column may still allocate). KAM_OK / KAM_ENOMEM /
- * KAM_ELIMIT; the portfolio is unchanged on failure. */
+ * them (names, groups, histories, forecasts and the flags column may still allocate). KAM_OK /
+ * KAM_ENOMEM / KAM_ELIMIT; the portfolio is unchanged on failure. */
 int kam__portfolio_reserve(kam_portfolio *p, size_t extra);
 /* Rolls the portfolio back to its first `count` accounts (count <= kam_portfolio_count),
  * freeing everything the later adds allocated and removing their ids from the index. Never
@@ -101,9 +101,9 @@ struct kam_segmentation {
    * cut_ties (in insertion order) with revenue == cut_value; UINT64_MAX: none. */
   uint64_t cut_value[2];
   size_t cut_ties[2];
-  size_t cut_mult[2]; /* accounts with revenue cut_value (>= cut_ties) */
-  uint8_t *cls; /* [n] class | key reasons << KAM__SEG_KEY_SHIFT; lazy (NULL until needed) */
-  kam_summary summary;      /* computed by kam_segment */
+  size_t cut_mult[2];  /* accounts with revenue cut_value (>= cut_ties) */
+  uint8_t *cls;        /* [n] class | key reasons << KAM__SEG_KEY_SHIFT; lazy (NULL until needed) */
+  kam_summary summary; /* computed by kam_segment */
   /* Lazily computed caches (the segmentation is const in the API; see portfolio.h). */
   size_t *order;   /* [n] account indices in rank order, or NULL */
   size_t *rank_of; /* [n] 0-based rank per account, or NULL */

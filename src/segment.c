@@ -385,11 +385,11 @@ typedef struct hist_part {
   uint16_t *w16;
   uint32_t *carry; /* window offsets whose count wrapped, one entry per wrap */
   size_t carry_cap, wraps;
-  size_t *count;   /* [NB] outside the window */
-  uint64_t *sum;   /* [NB] */
-  uint64_t *out;   /* the values outside the window in insertion order, while they fit */
+  size_t *count; /* [NB] outside the window */
+  uint64_t *sum; /* [NB] */
+  uint64_t *out; /* the values outside the window in insertion order, while they fit */
   size_t out_cap, kept, outside;
-  u128 total;      /* of the values outside the window */
+  u128 total; /* of the values outside the window */
 } hist_part;
 
 typedef struct plan {
@@ -478,7 +478,7 @@ static void walk_init(bucket_walk *w, const plan *pl, unsigned b) {
   w->pl = pl;
   w->b = b;
   w->done = pl->count[b] == 0;
-  w->pos = pl->kind[b] == KIND_WINDOW   ? (size_t)1 << bucket_width_shift(b)
+  w->pos = pl->kind[b] == KIND_WINDOW    ? (size_t)1 << bucket_width_shift(b)
            : pl->kind[b] != KIND_TRIVIAL ? pl->fill[b]
                                          : 0;
 }
@@ -725,8 +725,7 @@ static int prepare_parts(plan *pl, const int64_t *rev, size_t n) {
       h->count = pl->count;
       h->sum = pl->sum;
     } else {
-      if (pl->wlen &&
-          !(h->w16 = (uint16_t *)kam__alloc_array(pl->ctx, pl->wlen, sizeof *h->w16)))
+      if (pl->wlen && !(h->w16 = (uint16_t *)kam__alloc_array(pl->ctx, pl->wlen, sizeof *h->w16)))
         return KAM_ENOMEM;
       h->count = (size_t *)kam__alloc_array(pl->ctx, NB, sizeof *h->count);
       h->sum = (uint64_t *)kam__alloc_array(pl->ctx, NB, sizeof *h->sum);

@@ -742,8 +742,9 @@ static void test_window_paths(void **state) {
       break;
     case 2: /* the sample reads every 5th account (40960 / 8192) */
       for (i = 0; i < n; i++)
-        md.a[i].revenue = i % 5 == 0 ? (int64_t)(1000 + rnd_below(64))
-                                     : (int64_t)((UINT64_C(1) << 30) + rnd_below(UINT64_C(1) << 29));
+        md.a[i].revenue = i % 5 == 0
+                              ? (int64_t)(1000 + rnd_below(64))
+                              : (int64_t)((UINT64_C(1) << 30) + rnd_below(UINT64_C(1) << 29));
       break;
     default:
       /* 70,000 accounts of 5000 between 70,000 spread over 1..9999: the cumulative share

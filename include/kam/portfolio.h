@@ -26,8 +26,9 @@
  * that have them. kam_segment keeps nothing per account; while it runs it needs up to 4 MB of
  * counts (2 MB more per extra thread) and about 12 bytes per account whose revenue falls
  * outside their window (for a Pareto portfolio, 5 %), at most 16 bytes per account in all:
- * 100 million Pareto accounts add and segment in 0.89 GB (1.1x the revenue column). The first kam_segmentation_get / _foreach
- * add one byte per account (classes and key reasons) and the rank order (see "Lazy work").
+ * 100 million Pareto accounts add and segment in 0.89 GB (1.1x the revenue column). The first
+ * kam_segmentation_get / _foreach add one byte per account (classes and key reasons) and the rank
+ * order (see "Lazy work").
  */
 #ifndef KAM_PORTFOLIO_H
 #define KAM_PORTFOLIO_H
@@ -295,8 +296,8 @@ KAM_API int kam_segmentation_foreach(const kam_segmentation *s, int order, kam_s
  * scores are computed on the first kam_segmentation_get, _by_rank or _foreach and kept in the
  * segmentation (though it is const in the API): a counting sort of the accounts by the same
  * buckets and a radix sort inside each bucket, O(n) time, about 33 bytes per account (class,
- * order, rank, cum, score). That first call may fail with KAM_ENOMEM and can be retried. Because these calls
- * write into the segmentation, they must not run concurrently on one segmentation. */
+ * order, rank, cum, score). That first call may fail with KAM_ENOMEM and can be retried. Because
+ * these calls write into the segmentation, they must not run concurrently on one segmentation. */
 
 #ifdef __cplusplus
 }
