@@ -11,67 +11,12 @@
 #include <string.h>
 
 #include "kam.h"
-
-typedef struct counting {
-  size_t blocks;
-} counting;
-
-static void *count_alloc(void *ud, void *ptr, size_t old_size, size_t new_size) {
-  counting *c = (counting *)ud;
-  void *p;
-  (void)old_size;
-  if (new_size == 0) {
-    if (ptr) c->blocks--;
-    free(ptr);
-    return NULL;
-  }
-  p = realloc(ptr, new_size);
-  if (p && !ptr) c->blocks++;
-  return p;
-}
-
-typedef struct source {
-  const uint8_t *data;
-  size_t len, pos, chunk;
-} source;
-
-static int source_read(void *ud, void *buf, size_t cap, size_t *nread) {
-  source *s = (source *)ud;
-  size_t n = s->len - s->pos;
-  if (n > cap) n = cap;
-  if (s->chunk && n > s->chunk) n = s->chunk;
-  memcpy(buf, s->data + s->pos, n);
-  s->pos += n;
-  *nread = n;
-  return 0;
-}
+#include "testutil.h"
 
 static int sink(void *ud, const void *buf, size_t len) {
   size_t *total = (size_t *)ud;
   (void)buf;
   *total += len;
-  return 0;
-}
-
-typedef struct buffer {
-  char *data;
-  size_t len, cap;
-} buffer;
-
-static int collect(void *ud, const void *buf, size_t len) {
-  buffer *b = (buffer *)ud;
-  if (b->len + len > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    char *d;
-    while (cap < b->len + len)
-      cap *= 2;
-    d = (char *)realloc(b->data, cap);
-    if (!d) return 1;
-    b->data = d;
-    b->cap = cap;
-  }
-  memcpy(b->data + b->len, buf, len);
-  b->len += len;
   return 0;
 }
 
@@ -85,16 +30,16 @@ static int64_t total_of(const kam_segmentation *s) {
 
 static int read_all(kam_portfolio *p, const uint8_t *data, size_t size, size_t chunk,
                     const kam_csv_options *o) {
-  source src;
-  src.data = data;
+  kam_test_source src;
+  memset(&src, 0, sizeof src);
+  src.data = (const char *)data;
   src.len = size;
-  src.pos = 0;
   src.chunk = chunk;
-  return kam_portfolio_read_csv(p, source_read, &src, o);
+  return kam_portfolio_read_csv(p, kam_test_source_read, &src, o);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  counting c = {0};
+  kam_test_alloc c = {0};
   kam_ctx *ctx;
   kam_portfolio *p, *q;
   kam_segmentation *s;
@@ -102,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t chunk, total = 0;
   int rc, rc2;
   if (size > 1u << 20) return 0;
-  if (kam_ctx_new(&ctx, count_alloc, &c) != KAM_OK) return 0;
+  if (kam_ctx_new(&ctx, kam_test_alloc_fn, &c) != KAM_OK) return 0;
   if (kam_portfolio_new(&p, ctx) != KAM_OK || kam_portfolio_new(&q, ctx) != KAM_OK) abort();
   kam_csv_options_init(&o, sizeof o);
   /* The first byte picks the chunk size and, sometimes, fixed options. */
@@ -118,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (rc != KAM_OK) {
     if (rc >= 0 || kam_portfolio_count(p) != 0 || kam_ctx_errmsg(ctx)[0] == '\0') abort();
   } else {
-    buffer out = {NULL, 0, 0};
+    kam_test_sink out;
     kam_portfolio *back;
     kam_segmentation *s2;
     if (kam_segment(&s, p, NULL) != KAM_OK) abort();
@@ -126,14 +71,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     o.flags = KAM_CSV_NO_FORMULA_GUARD;
     o.delimiter = ';';
     o.decimal_mark = 0;
-    if (kam_segmentation_write_csv(s, collect, &out, &o) != KAM_OK) abort();
+    memset(&out, 0, sizeof out);
+    if (kam_segmentation_write_csv(s, kam_test_sink_write, &out, &o) != KAM_OK) abort();
     if (kam_portfolio_new(&back, ctx) != KAM_OK) abort();
     if (read_all(back, (const uint8_t *)out.data, out.len, 0, &o) != KAM_OK) abort();
     if (kam_portfolio_count(back) != kam_portfolio_count(p)) abort();
     if (kam_segment(&s2, back, NULL) != KAM_OK || total_of(s2) != total_of(s)) abort();
     kam_segmentation_free(s2);
     kam_portfolio_free(back);
-    free(out.data);
+    kam_test_sink_free(&out);
     if (kam_segmentation_write_json(s, sink, &total) != KAM_OK) abort();
     if (kam_segmentation_write_svg(s, sink, &total) != KAM_OK) abort();
     kam_segmentation_free(s);

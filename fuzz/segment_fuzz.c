@@ -20,29 +20,12 @@
 #include <string.h>
 
 #include "kam.h"
+#include "testutil.h"
 
 __extension__ typedef __int128 i128;
 __extension__ typedef unsigned __int128 u128;
 
 #define MAX_ACCOUNTS 150000u
-
-typedef struct counting {
-  size_t blocks;
-} counting;
-
-static void *count_alloc(void *ud, void *ptr, size_t old_size, size_t new_size) {
-  counting *c = (counting *)ud;
-  void *p;
-  (void)old_size;
-  if (new_size == 0) {
-    if (ptr) c->blocks--;
-    free(ptr);
-    return NULL;
-  }
-  p = realloc(ptr, new_size);
-  if (p && !ptr) c->blocks++;
-  return p;
-}
 
 /* Aborts, naming the line, when an invariant does not hold. */
 #define check(ok) check_at((ok), __LINE__)
@@ -76,7 +59,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const double as[] = {0.8, 0.5, 0.0, 1.0, 0.33, 0.75, 0.6, 0.95};
   static const double bs[] = {0.95, 1.0, 0.8, 0.9};
   static const double ks[] = {0.1, 0.05, 0.25, 1.0};
-  counting c = {0};
+  kam_test_alloc c = {0};
   kam_ctx *ctx;
   kam_portfolio *p;
   kam_segmentation *s;
@@ -117,7 +100,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (o.b_share < o.a_share) o.b_share = o.a_share;
   o.key_share = ks[(data[0] >> 5) & 3u];
 
-  check(kam_ctx_new(&ctx, count_alloc, &c) == KAM_OK);
+  check(kam_ctx_new(&ctx, kam_test_alloc_fn, &c) == KAM_OK);
   check(kam_ctx_set_threads(ctx, threads) == KAM_OK);
   check(kam_portfolio_new(&p, ctx) == KAM_OK);
   check(kam_portfolio_add_columns(p, n, NULL, rev) == KAM_OK);

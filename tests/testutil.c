@@ -1,13 +1,10 @@
-/* testutil.c - see testutil.h. */
+/* testutil.c - see testutil.h. No cmocka here: the fuzz targets link this file too
+ * (kam_test_cmocka_alloc is in testutil_cmocka.c). */
 #include "testutil.h"
 
-#include <stdarg.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cmocka.h>
 
 void *kam_test_alloc_fn(void *ud, void *ptr, size_t old_size, size_t new_size) {
   kam_test_alloc *a = (kam_test_alloc *)ud;
@@ -33,16 +30,6 @@ void *kam_test_alloc_fn(void *ud, void *ptr, size_t old_size, size_t new_size) {
   a->bytes = a->bytes - (ptr ? old_size : 0) + new_size;
   if (a->bytes > a->peak) a->peak = a->bytes;
   return p;
-}
-
-void *kam_test_cmocka_alloc(void *ud, void *ptr, size_t old_size, size_t new_size) {
-  (void)ud;
-  (void)old_size;
-  if (new_size == 0) {
-    if (ptr) test_free(ptr);
-    return NULL;
-  }
-  return test_realloc(ptr, new_size);
 }
 
 int kam_test_sink_write(void *ud, const void *buf, size_t len) {

@@ -1,5 +1,7 @@
 /* testutil.h - shared test helpers: allocators that count and fail on demand, memory sources and
- * sinks for the read/write callbacks, and a file reader for conformance data. */
+ * sinks for the read/write callbacks, a file reader for conformance data and a value-tree
+ * comparison. The cmocka tests link testutil.c and testutil_cmocka.c; the fuzz targets link
+ * testutil.c only (everything but kam_test_cmocka_alloc). */
 #ifndef KAM_TESTUTIL_H
 #define KAM_TESTUTIL_H
 
