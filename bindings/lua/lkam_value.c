@@ -670,8 +670,9 @@ static int l_lambda_call(lua_State *L) {
   return 1;
 }
 
-/* kam.array(t) -> t, marked so it converts to an array even when empty. kam.array() -> {}. */
-static int l_array(lua_State *L) {
+/* Marks table argument 1 (a new one when absent) as an array (as_array) or an object, so it
+ * converts that way even when empty; returns it. */
+static int mark_table(lua_State *L, int as_array) {
   LKAM_ARGS(L, 1);
   if (lua_isnoneornil(L, 1)) {
     lua_newtable(L);
@@ -680,27 +681,17 @@ static int l_array(lua_State *L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   push_arrays_set(L);
   lua_pushvalue(L, 1);
-  lua_pushboolean(L, 1);
+  lua_pushboolean(L, as_array);
   lua_rawset(L, -3);
   lua_settop(L, 1);
   return 1;
 }
 
+/* kam.array(t) -> t, marked so it converts to an array even when empty. kam.array() -> {}. */
+static int l_array(lua_State *L) { return mark_table(L, 1); }
+
 /* kam.object(t) -> t, marked so it converts to an object even when empty. kam.object() -> {}. */
-static int l_object(lua_State *L) {
-  LKAM_ARGS(L, 1);
-  if (lua_isnoneornil(L, 1)) {
-    lua_newtable(L);
-    lua_replace(L, 1);
-  }
-  luaL_checktype(L, 1, LUA_TTABLE);
-  push_arrays_set(L);
-  lua_pushvalue(L, 1);
-  lua_pushboolean(L, 0);
-  lua_rawset(L, -3);
-  lua_settop(L, 1);
-  return 1;
-}
+static int l_object(lua_State *L) { return mark_table(L, 0); }
 
 /* kam.is_array(t) -> true when t is marked by kam.array (or came from a JSON array). */
 static int l_is_array(lua_State *L) {
