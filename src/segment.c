@@ -1151,15 +1151,11 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   s->cut_mult[1] = ab.mult;
   s->key_min = key_min;
   *keys = key_min != UINT64_MAX ? count_at_least(&pl, key_min) : 0;
-  if (s->p->flags) { /* strategic accounts below key_min are key too */
+  if (s->p->flags) { /* strategic accounts below key_min are key too (revenue read only for them) */
     const uint8_t *flags = s->p->flags;
-    unsigned any = 0;
     size_t i;
     for (i = 0; i < n; i++)
-      any |= flags[i];
-    if (any & KAM_ACCOUNT_STRATEGIC)
-      for (i = 0; i < n; i++)
-        *keys += (flags[i] & KAM_ACCOUNT_STRATEGIC) && (uint64_t)rev[i] < key_min;
+      if ((flags[i] & KAM_ACCOUNT_STRATEGIC) && (uint64_t)rev[i] < key_min) (*keys)++;
   }
   PROF("cuts");
   {
