@@ -46,7 +46,7 @@ for t in build/gcc/tests/test_* build/gcc/tests/conformance_*; do
   [ -x "$t" ] || continue
   n=$((n + 1))
   KAM_OOM_STRIDE=61 valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-    "$t" "$root/../shared/conformance" > "build/valgrind.$(basename "$t").log" 2>&1 || {
+    "$t" "$root/tests/conformance" > "build/valgrind.$(basename "$t").log" 2>&1 || {
     cat "build/valgrind.$(basename "$t").log"; echo "valgrind: $t failed"; exit 1; }
 done
 echo "valgrind: $n passed, 0 failed"

@@ -316,20 +316,28 @@ int kam_xirr(double *out, const double *values, const kam_date *dates, size_t n,
 
 int kam_mirr(double *out, const double *values, size_t n, double finance_rate,
              double reinvest_rate) {
-  double pv_neg = 0, fv_pos = 0;
+  double pv_neg = 0, fv_pos = 0, result;
   size_t i;
-  if (!out || !values || n < 2 || !rate_ok(finance_rate) || !rate_ok(reinvest_rate) ||
+  /* Excel accepts any rate, even below -1 (the growth factor is then negative); a rate of
+   * exactly -1 divides by zero in its NPV terms (#DIV/0!). */
+  if (!out || !values || n < 2 || !isfinite(finance_rate) || !isfinite(reinvest_rate) ||
       !all_finite(values, n))
     return KAM_EINVAL;
+  if (finance_rate == -1.0 || reinvest_rate == -1.0) return KAM_ENOSOLUTION;
   for (i = 0; i < n; i++) {
     if (values[i] < 0)
       pv_neg += values[i] / pow(1.0 + finance_rate, (double)i);
     else if (values[i] > 0)
       fv_pos += values[i] * pow(1.0 + reinvest_rate, (double)(n - 1 - i));
   }
-  if (pv_neg == 0 || fv_pos == 0) return KAM_ENOSOLUTION;
-  *out = pow(fv_pos / -pv_neg, 1.0 / (double)(n - 1)) - 1.0;
-  return isfinite(*out) ? KAM_OK : KAM_EINVAL;
+  if (pv_neg == 0 || fv_pos == 0 || !isfinite(pv_neg) || !isfinite(fv_pos))
+    return KAM_ENOSOLUTION;
+  /* With a negative growth factor the ratio may be negative: no real power 1/(n-1) unless
+   * n == 2 (Excel's #NUM!). Overflow is #NUM! too. */
+  result = pow(fv_pos / -pv_neg, 1.0 / (double)(n - 1)) - 1.0;
+  if (!isfinite(result)) return KAM_ENOSOLUTION;
+  *out = result;
+  return KAM_OK;
 }
 
 int kam_payback(double *out, const double *values, size_t n, double rate, int whole_periods) {

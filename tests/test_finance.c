@@ -318,6 +318,25 @@ static void test_mirr_excel_examples(void **state) {
   near(r, 0.134759111, 1e-8);
   assert_int_equal(kam_mirr(&r, pos, 3, 0.1, 0.1), KAM_ENOSOLUTION);
   assert_int_equal(kam_mirr(&r, v, 1, 0.1, 0.1), KAM_EINVAL);
+  {
+    /* Rates below -1, as Excel and PhpSpreadsheet compute them (negative growth factors). */
+    const double odd[] = {-0.12, 0.13, 0.25}, short4[] = {-100, 12, 14, 11},
+                 long6[] = {-100, 12, 14, 11, 13, 16};
+    assert_int_equal(kam_mirr(&r, odd, 3, 1.23, -2.34), KAM_OK);
+    near(r, -0.205225398829, 1e-11);
+    assert_int_equal(kam_mirr(&r, short4, 4, 5.5, 5), KAM_OK);
+    near(r, 0.74021752686287, 1e-11);
+    assert_int_equal(kam_mirr(&r, long6, 6, 5.5, 5), KAM_OK);
+    near(r, 1.8579321744785, 1e-11);
+    /* A rate of exactly -1 divides by zero (#DIV/0!); a negative ratio with n > 2 has no real
+     * root (#NUM!): an error, and r is left as it was. */
+    r = 42;
+    assert_int_equal(kam_mirr(&r, odd, 3, -1.0, 0.1), KAM_ENOSOLUTION);
+    assert_int_equal(kam_mirr(&r, odd, 3, 0.1, -1.0), KAM_ENOSOLUTION);
+    assert_int_equal(kam_mirr(&r, odd, 3, 0.1, -3.0), KAM_ENOSOLUTION);
+    assert_true(r == 42.0);
+    assert_int_equal(kam_mirr(&r, odd, 3, NAN, 0.1), KAM_EINVAL);
+  }
 }
 
 static void test_payback(void **state) {

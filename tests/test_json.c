@@ -632,7 +632,7 @@ static void test_conformance_files_round_trip(void **state) {
     char path[1024], *text, *out;
     size_t len;
     kam_value *v;
-    snprintf(path, sizeof path, "%s/conformance/json/%s", KAM_SHARED_DIR, files[i]);
+    snprintf(path, sizeof path, "%s/json/%s", KAM_CONFORMANCE_DIR, files[i]);
     text = kam_test_read_file(path, &len);
     assert_non_null(text);
     while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))

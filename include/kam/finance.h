@@ -67,8 +67,11 @@ KAM_API int kam_xirr(double *out, const double *values, const kam_date *dates, s
  *  compounded at reinvest_rate to t = n-1, and
  *    MIRR = (FV(positives) / -PV(negatives))^(1/(n-1)) - 1.
  *  Example (Excel docs): {-120000, 39000, 30000, 21000, 37000, 46000}, 0.10, 0.12 -> 0.126094.
- *  @return KAM_OK; KAM_ENOSOLUTION if there is no positive or no negative value (Excel
- *  #DIV/0!); KAM_EINVAL for n < 2, rates <= -1 or non-finite input. */
+ *  As in Excel, either rate may be below -1 (a negative growth factor):
+ *  {-0.12, 0.13, 0.25}, 1.23, -2.34 -> -0.205225398829. O(n). *out is written only on KAM_OK.
+ *  @return KAM_OK; KAM_ENOSOLUTION where Excel gives #DIV/0! (no positive or no negative
+ *  value, or a rate of exactly -1) or #NUM! (the ratio is negative and n > 2, so it has no
+ *  real root; or the result overflows); KAM_EINVAL for n < 2 or non-finite input. */
 KAM_API int kam_mirr(double *out, const double *values, size_t n, double finance_rate,
                      double reinvest_rate);
 

@@ -229,7 +229,7 @@ done:
 }
 
 int main(int argc, char **argv) {
-  const char *dir = argc > 1 ? argv[1] : KAM_SHARED_DIR "/conformance";
+  const char *dir = argc > 1 ? argv[1] : KAM_CONFORMANCE_DIR;
   size_t f, total = 0, passed = 0;
   int failed_files = 0;
   kam_ctx *ctx = NULL;

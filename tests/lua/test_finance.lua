@@ -50,6 +50,7 @@ end)
 check("mirr/payback/clv/roi", function()
   near(kam.mirr({-120000, 39000, 30000, 21000, 37000, 46000}, 0.10, 0.12), 0.126094130365905, 1e-12)
   raises("ENOSOLUTION", kam.mirr, {1, 2}, 0.1, 0.1)
+  near(kam.mirr({-0.12, 0.13, 0.25}, 1.23, -2.34), -0.205225398829, 1e-11) -- rate below -1, as Excel
   near(kam.payback({-100, 50, 50, 50}), 2.0, 1e-12)
   assert(kam.payback({-100, 50, 50, 50}, 0.1, true) == 3)
   raises("ENOSOLUTION", kam.payback, {-100, 10})

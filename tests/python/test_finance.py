@@ -81,6 +81,8 @@ def test_mirr_payback_clv_roi():
     assert kam.mirr(v, 0.10, 0.12) == pytest.approx(0.126094130365905, abs=1e-12)
     with pytest.raises(kam.NoSolution):
         kam.mirr([1, 2, 3], 0.1, 0.1)
+    # A reinvest rate below -1, as Excel computes it (PhpSpreadsheet's vector)
+    assert kam.mirr([-0.12, 0.13, 0.25], 1.23, -2.34) == pytest.approx(-0.205225398829, abs=1e-11)
     assert kam.payback([-100, 50, 50, 50]) == pytest.approx(2.0)
     assert kam.payback([-100, 50, 50, 50], 0.1, whole_periods=True) == 3.0
     with pytest.raises(kam.NoSolution):
