@@ -16,7 +16,7 @@ step() { steps=$((steps + 1)); printf '\n== %s (%ss)\n' "$1" "$(( $(date +%s) - 
 
 build() { # build DIR [cmake args...]
   dir=$1; shift
-  cmake -S . -B "$dir" -DKAM_WERROR=ON "$@" > "$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
+  cmake -S . -B "$dir" -DKAM_WERROR=ON -DKAM_BUILD_TESTS=ON "$@" > "$dir.configure.log" 2>&1 || { cat "$dir.configure.log"; exit 1; }
   cmake --build "$dir" -j "$jobs" > "$dir.build.log" 2>&1 || { cat "$dir.build.log"; exit 1; }
 }
 mkdir -p build

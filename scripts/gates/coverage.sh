@@ -5,7 +5,7 @@ set -eu
 root=$1
 cd "$root"
 command -v gcovr > /dev/null || { echo "coverage: gcovr not installed"; exit 1; }
-cmake -S . -B build/cov -DCMAKE_BUILD_TYPE=Debug -DKAM_COVERAGE=ON -DKAM_BUILD_BENCH=OFF > build/cov.configure.log 2>&1
+cmake -S . -B build/cov -DCMAKE_BUILD_TYPE=Debug -DKAM_COVERAGE=ON -DKAM_BUILD_TESTS=ON -DKAM_BUILD_BENCH=OFF > build/cov.configure.log 2>&1
 cmake --build build/cov -j "$(nproc 2>/dev/null || echo 2)" > build/cov.build.log 2>&1 || { cat build/cov.build.log; exit 1; }
 find build/cov -name '*.gcda' -delete
 (cd build/cov && ctest -j "$(nproc 2>/dev/null || echo 2)" -E '^(python|headers|exports|lua_.*)$' > ../cov.ctest.log 2>&1) || { cat build/cov.ctest.log; exit 1; }
