@@ -28,6 +28,9 @@ build build/gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
 step "consumer builds against the installed library (pkg-config, find_package)"
 sh tests/consumer/run.sh . build/gcc
 
+step "one-command installs: pip install (venv) and pip wheel, luarocks make"
+sh tests/install/run.sh . build/gcc/examples/kam
+
 [ "${KAM_TEST_QUICK:-0}" = 1 ] && { printf '\ntest.sh: %d passed, 0 failed\n' "$steps"; exit 0; }
 
 step "gcc ASan+UBSan"
