@@ -21,6 +21,14 @@ build() { # build DIR [cmake args...]
 }
 mkdir -p build
 
+step "the repository stands alone (no tracked file refers to the folder beside a checkout)"
+if [ -d .git ] || git rev-parse --git-dir > /dev/null 2>&1; then
+  outside=$(git ls-files -z | xargs -0 grep -lI '\.\./shared' || true)
+  [ -z "$outside" ] || { echo "these tracked files refer to the shared folder outside the repository: $outside"; exit 1; }
+else
+  echo "not a git checkout: check skipped"
+fi
+
 step "gcc build and tests"
 build build/gcc -DCMAKE_BUILD_TYPE=RelWithDebInfo
 (cd build/gcc && ctest --output-on-failure -j "$jobs")
