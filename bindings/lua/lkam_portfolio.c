@@ -618,8 +618,10 @@ static int l_segmentation_classes(lua_State *L) {
   return 1;
 }
 
+/* The names of the KAM_KEY_* reason bits, bit 0 first (kam.KEY_REASONS). */
+static const char *const key_reasons[4] = {"share", "group_share", "strategic", "top_score"};
+
 static void push_score(lua_State *L, const kam_account_score *sc) {
-  static const char *const reasons[4] = {"share", "group_share", "strategic", "top_score"};
   char c[2] = {0, 0};
   int i, k = 0;
   lua_createtable(L, 0, 18);
@@ -644,7 +646,7 @@ static void push_score(lua_State *L, const kam_account_score *sc) {
   lua_createtable(L, 4, 0);
   for (i = 0; i < 4; i++) {
     if (sc->key_reasons & (1u << i)) {
-      lua_pushstring(L, reasons[i]);
+      lua_pushstring(L, key_reasons[i]);
       lua_rawseti(L, -2, ++k);
     }
   }
@@ -840,6 +842,12 @@ void kam__lua_open_portfolio(lua_State *L) {
   lua_pushcfunction(L, l_segmentation_len);
   lua_setfield(L, -2, "__len");
   lua_pop(L, 1);
+  lua_createtable(L, 4, 0);
+  for (int i = 0; i < 4; i++) {
+    lua_pushstring(L, key_reasons[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "KEY_REASONS");
   /* kam.Portfolio: callable, with read_csv / parse_csv */
   lua_createtable(L, 0, 2);
   lua_pushcfunction(L, l_read_csv);

@@ -6,7 +6,7 @@
  * {gross = "12088950.00", ..., total = "12206699.00", optional_total = "...", minor = {gross =
  * 1208895000, ...}}     (exact decimal strings, major units) p:model()    --> the assembled
  * document model (kam_proposal_to_value) as Lua tables p:to_json(), p:to_table(), p:check(),
- * p:is_complete(), p:count(part), p:clear(part) p:set_lang(s), p:set_currency(s), p:set_title(s),
+ * p:complete(), p:count(part), p:clear(part) p:set_lang(s), p:set_currency(s), p:set_title(s),
  * p:set_summary(s), p:set_exclusive(s), p:set_terms(s), p:set_seller(name, details),
  * p:set_client(name, context), p:set_issued("2026-11-27" | days), p:set_valid_days(n),
  * p:set_prices_include_vat(bool), p:set_rounding("line" | "total"), p:set_cash_flows{rate =, values
@@ -278,12 +278,13 @@ static int l_totals(lua_State *L) {
   return 1;
 }
 
+static const char *const format_names[] = {"markdown", "md", "html", "text", "txt", "json", NULL};
+static const int formats[] = {KAM_FORMAT_MARKDOWN, KAM_FORMAT_MARKDOWN, KAM_FORMAT_HTML,
+                              KAM_FORMAT_TEXT,     KAM_FORMAT_TEXT,     KAM_FORMAT_JSON};
+
 static int format_arg(lua_State *L, int idx) {
-  static const char *const names[] = {"markdown", "md", "html", "text", "txt", "json", NULL};
-  static const int formats[] = {KAM_FORMAT_MARKDOWN, KAM_FORMAT_MARKDOWN, KAM_FORMAT_HTML,
-                                KAM_FORMAT_TEXT,     KAM_FORMAT_TEXT,     KAM_FORMAT_JSON};
   const char *f = luaL_optstring(L, idx, "html");
-  int i = name_index(f, names, 6);
+  int i = name_index(f, format_names, 6);
   if (i < 0) {
     lua_pushfstring(L, "format '%s' is not html, markdown, text or json", f);
     raise(L, KAM_EINVAL, lua_tostring(L, -1));
@@ -654,7 +655,7 @@ static int l_check(lua_State *L) {
   return 1;
 }
 
-static int l_is_complete(lua_State *L) {
+static int l_complete(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
   lua_pushboolean(L, kam_proposal_check(u->p) == KAM_OK);
   return 1;
@@ -715,11 +716,11 @@ void kam__lua_open_proposal(lua_State *L) {
                                      {"clear", l_clear},
                                      {"count", l_count},
                                      {"check", l_check},
-                                     {"is_complete", l_is_complete},
+                                     {"complete", l_complete},
                                      {"close", l_gc},
                                      {NULL, NULL}};
   static const luaL_Reg statics[] = {
-      {"new", l_new}, {"from_json", l_from_json}, {"from_table", l_from_table}, {NULL, NULL}};
+      {"from_json", l_from_json}, {"from_table", l_from_table}, {NULL, NULL}};
   if (luaL_newmetatable(L, PROPOSAL_MT)) {
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");
@@ -738,4 +739,17 @@ void kam__lua_open_proposal(lua_State *L) {
   lua_setfield(L, -2, "__call");
   lua_setmetatable(L, -2);
   lua_setfield(L, -2, "Proposal");
+  /* name -> C enum value, as Python's kam.PROPOSAL_FORMATS / kam.PROPOSAL_PARTS */
+  lua_createtable(L, 0, 6);
+  for (int i = 0; format_names[i]; i++) {
+    lua_pushinteger(L, formats[i]);
+    lua_setfield(L, -2, format_names[i]);
+  }
+  lua_setfield(L, -2, "PROPOSAL_FORMATS");
+  lua_createtable(L, 0, 20);
+  for (int i = 0; i < 20; i++) {
+    lua_pushinteger(L, i + KAM_PROPOSAL_LANG);
+    lua_setfield(L, -2, part_names[i]);
+  }
+  lua_setfield(L, -2, "PROPOSAL_PARTS");
 }

@@ -191,4 +191,6 @@ void kam__lua_open_template(lua_State *L) {
   lua_setfield(L, -2, "Template");
   lua_pushinteger(L, KAM_TEMPLATE_MAX_DEPTH);
   lua_setfield(L, -2, "TEMPLATE_MAX_DEPTH");
+  lua_pushinteger(L, KAM_TEMPLATE_DEFAULT_MAX_STEPS);
+  lua_setfield(L, -2, "TEMPLATE_DEFAULT_MAX_STEPS");
 }

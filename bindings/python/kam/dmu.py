@@ -324,6 +324,10 @@ class DMU:
     def __len__(self):
         return _dmu_count(self._ptr)
 
+    def count(self):
+        """The number of people (kam_dmu_count), as len(d)."""
+        return len(self)
+
     def _index(self, i):
         if isinstance(i, bool) or not isinstance(i, int):
             raise error(KAM_EINVAL, "index must be an int")

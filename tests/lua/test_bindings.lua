@@ -1,0 +1,63 @@
+-- One binding surface: the names and meanings the Lua module shares with Python
+-- (bindings/README.md). tests/python/test_bindings.py checks the Python side of the same.
+local kam = require "kam"
+local passed, failed = 0, 0
+
+local function check(name, fn)
+  local ok, err = pcall(fn)
+  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
+end
+local function raises(code, fn, ...)
+  local ok, err = pcall(fn, ...)
+  if ok then error("expected an error " .. code, 2) end
+  if type(err) ~= "table" or err.code ~= code then error("expected " .. code .. ", got " .. tostring(err), 2) end
+  return err
+end
+
+check("the constants Python has, with the same values", function()
+  assert(table.concat(kam.KEY_REASONS, ",") == "share,group_share,strategic,top_score")
+  assert(table.concat(kam.TRAITS, ",") == "dominance,people,detail")
+  assert(kam.TEMPLATE_DEFAULT_MAX_STEPS == 100000000)
+  local f = kam.PROPOSAL_FORMATS
+  assert(f.markdown == 1 and f.md == 1 and f.html == 2 and f.text == 3 and f.txt == 3 and f.json == 4)
+  local n = 0
+  for _ in pairs(f) do n = n + 1 end
+  assert(n == 6)
+  local parts, count = kam.PROPOSAL_PARTS, 0
+  for _ in pairs(parts) do count = count + 1 end
+  assert(count == 20 and parts.lang == 1 and parts.items == 14 and parts.dmu == 20)
+  -- every part name is one clear()/count() accept
+  local p = kam.Proposal()
+  for name in pairs(parts) do assert(math.type(p:count(name)) == "integer") end
+end)
+
+check("json_loads / json_dumps, as in Python", function()
+  assert(kam.json_decode == nil and kam.json_encode == nil)
+  local v = kam.json_loads('{"a": [1, 2.5, "x", null], "b": {}}')
+  assert(v.a[1] == 1 and v.a[2] == 2.5 and v.a[3] == "x" and v.a[4] == kam.null)
+  assert(kam.json_dumps(v) == '{"a":[1,2.5,"x",null],"b":{}}')
+  assert(kam.json_dumps({1, 2}, true):find("\n"))
+  assert(kam.json_loads("0.10", true):text() == "0.10")
+  raises("EPARSE", kam.json_loads, "[1,]")
+end)
+
+check("Proposal: complete() is Python's .complete, no Proposal.new", function()
+  assert(kam.Proposal.new == nil and kam.Proposal().is_complete == nil)
+  local p = kam.Proposal()
+  assert(p:complete() == false)
+  p:close()
+  raises("EINVAL", p.complete, p)
+end)
+
+check("DMU and Segmentation count like Python's count()", function()
+  local d = kam.DMU()
+  assert(d:count() == 0)
+  assert(d:add{name = "A", title = "CFO"} == 1 and d:count() == 1 and #d == 1)
+  local p = kam.Portfolio()
+  p:add_columns({3, 2})
+  local s = p:segment()
+  assert(s:count() == 2 and #s == 2 and p:count() == 2)
+end)
+
+print(string.format("lua test_bindings: %d passed, %d failed", passed, failed))
+if failed > 0 then os.exit(1) end
