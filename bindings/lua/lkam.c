@@ -77,10 +77,9 @@ double *kam__lua_checknumbers(lua_State *L, int idx, size_t *n) {
   return v;
 }
 
-/* A date at idx, as Python's kam.date_to_days takes it: an ISO string "YYYY-MM-DD", an integer
- * of days since 1970-01-01, or a table {year =, month =, day =} (the os.date("*t") shape, the
- * Lua counterpart of datetime.date). Raises EINVAL naming `what` otherwise. */
-static kam_date check_date(lua_State *L, int idx, const char *what) {
+/* A date, as Python's kam.date_to_days takes it; the table {year =, month =, day =} (the
+ * os.date("*t") shape) is the Lua counterpart of datetime.date. */
+kam_date kam__lua_checkdate(lua_State *L, int idx, const char *what) {
   kam_date d = 0;
   if (lua_type(L, idx) == LUA_TSTRING) {
     size_t len;
@@ -132,7 +131,7 @@ kam_date *kam__lua_checkdates(lua_State *L, int idx, size_t *n) {
     char what[32];
     snprintf(what, sizeof what, "dates[%d]", (int)i);
     lua_geti(L, idx, i);
-    d[i - 1] = check_date(L, lua_gettop(L), what);
+    d[i - 1] = kam__lua_checkdate(L, lua_gettop(L), what);
     lua_pop(L, 1);
   }
   *n = (size_t)len;
@@ -180,13 +179,13 @@ static int l_strerror(lua_State *L) {
 /* The dates, as in Python: date_to_days(d) -> days; days_to_date(days) -> {year, month, day}
  * (Python: datetime.date); date_format(d) -> "YYYY-MM-DD"; add_months(d, n) -> "YYYY-MM-DD". */
 static int l_date_to_days(lua_State *L) {
-  lua_pushinteger(L, check_date(L, 1, "date"));
+  lua_pushinteger(L, kam__lua_checkdate(L, 1, "date"));
   return 1;
 }
 
 static int l_days_to_date(lua_State *L) {
   int y, m, d;
-  kam_date_to_ymd(check_date(L, 1, "days"), &y, &m, &d);
+  kam_date_to_ymd(kam__lua_checkdate(L, 1, "days"), &y, &m, &d);
   lua_createtable(L, 0, 3);
   lua_pushinteger(L, y);
   lua_setfield(L, -2, "year");
@@ -204,10 +203,10 @@ static int push_iso(lua_State *L, kam_date d) {
   return 1;
 }
 
-static int l_date_format(lua_State *L) { return push_iso(L, check_date(L, 1, "date")); }
+static int l_date_format(lua_State *L) { return push_iso(L, kam__lua_checkdate(L, 1, "date")); }
 
 static int l_add_months(lua_State *L) {
-  kam_date d, from = check_date(L, 1, "date");
+  kam_date d, from = kam__lua_checkdate(L, 1, "date");
   lua_Integer months = luaL_checkinteger(L, 2);
   if (months < INT32_MIN || months > INT32_MAX ||
       kam_date_add_months(&d, from, (int)months) != KAM_OK) {

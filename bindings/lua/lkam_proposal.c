@@ -307,13 +307,16 @@ static int l_render(lua_State *L) {
 
 static int l_render_template(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
-  size_t len;
-  const char *src = luaL_checklstring(L, 2, &len);
-  kam_template *t = NULL;
+  kam_template *given = kam__lua_totemplate(L, 2), *t = given; /* a kam.Template, as in Python */
   kam__lua_sink sink = {NULL, 0, 0};
-  int rc = kam_template_compile(&t, u->ctx, src, len);
+  int rc = KAM_OK;
+  if (!given) {
+    size_t len;
+    const char *src = luaL_checklstring(L, 2, &len);
+    rc = kam_template_compile(&t, u->ctx, src, len);
+  }
   if (!rc) rc = kam_proposal_render_template(u->p, t, kam__lua_sink_write, &sink);
-  kam_template_free(t);
+  if (!given) kam_template_free(t);
   if (rc) {
     kam__lua_sink_free(&sink);
     return kam__lua_error(L, rc, u->ctx);
@@ -358,17 +361,7 @@ static int l_set_client(lua_State *L) {
 
 static int l_set_issued(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
-  kam_date d;
-  if (lua_type(L, 2) == LUA_TSTRING) {
-    size_t len;
-    const char *s = lua_tolstring(L, 2, &len);
-    if (kam_date_parse(&d, s, len) != KAM_OK)
-      return raise(L, KAM_EINVAL, "issued: not a date YYYY-MM-DD");
-  } else {
-    lua_Integer days = luaL_checkinteger(L, 2);
-    if (days < INT32_MIN || days > INT32_MAX) return raise(L, KAM_EINVAL, "issued: out of range");
-    d = (kam_date)days;
-  }
+  kam_date d = kam__lua_checkdate(L, 2, "issued"); /* any date, as Python's date_to_days */
   check_rc(L, u, kam_proposal_set_issued(u->p, d));
   lua_settop(L, 1);
   return 1;

@@ -28,6 +28,10 @@ static ltemplate *check_template(lua_State *L, int idx) {
   return lt;
 }
 
+kam_template *kam__lua_totemplate(lua_State *L, int idx) {
+  return luaL_testudata(L, idx, TEMPLATE_MT) ? check_template(L, idx)->t : NULL;
+}
+
 static int l_template_close(lua_State *L) {
   ltemplate *lt = (ltemplate *)luaL_checkudata(L, 1, TEMPLATE_MT);
   kam_template_free(lt->t);

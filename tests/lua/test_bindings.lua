@@ -49,6 +49,35 @@ check("Proposal: complete() is Python's .complete, no Proposal.new", function()
   raises("EINVAL", p.complete, p)
 end)
 
+check("set_issued takes any date; render_template takes text or a kam.Template", function()
+  local root = os.getenv("KAM_SOURCE_DIR") or "."
+  local f = assert(io.open(root .. "/examples/data/proposal.json", "rb"))
+  local p = kam.Proposal.from_json(f:read("a"))
+  f:close()
+  p:set_issued{year = 2026, month = 11, day = 27}
+  assert(p:to_table().issued == "2026-11-27")
+  p:set_issued("2026-10-01")
+  assert(p:to_table().issued == "2026-10-01")
+  p:set_issued(kam.date_to_days("2026-11-27"))
+  assert(p:to_table().issued == "2026-11-27")
+  raises("EINVAL", p.set_issued, p, "2026-02-30")
+  local t = kam.Template("[{{client.name}}]")
+  local text = p:render_template(t)
+  assert(text == p:render_template("[{{client.name}}]") and #text > 2, text)
+  t:close()
+  assert(not pcall(p.render_template, p, t))
+  assert(not pcall(p.render_template, p, {}))
+end)
+
+check("stakeholders say role_given, as in Python", function()
+  local d = kam.DMU()
+  d:add{name = "A", title = "CFO"}
+  d:add{name = "B", role = "legal"}
+  assert(d:stakeholder(1).role_given == false and d:stakeholder(1).role == "unknown")
+  assert(d:stakeholder(2).role_given == true)
+  assert(d:profile(1).role_given == false and d:profile(1).role == "finance")
+end)
+
 check("DMU and Segmentation count like Python's count()", function()
   local d = kam.DMU()
   assert(d:count() == 0)

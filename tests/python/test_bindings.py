@@ -38,6 +38,23 @@ def test_counts_like_lua():
     assert p.count() == 2 and p.segment().count() == 2
 
 
+def test_stakeholder_has_role_given_like_lua():
+    d = kam.DMU()
+    d.add(name="A", title="CFO")
+    d.add(name="B", role="legal")
+    assert d.stakeholder(0)["role_given"] is False and d.stakeholder(0)["role"] == "unknown"
+    assert d.stakeholder(1)["role_given"] is True
+    assert d.profile(0)["role_given"] is False and d.profile(0)["role"] == "finance"
+
+
+def test_set_cash_flows_without_arguments_clears_like_lua():
+    p = kam.Proposal()
+    p.set_cash_flows(values=[-100, 60, 60])  # rate defaults to 0, as in Lua
+    assert p.count("cash_flows") == 1 or p.to_dict().get("cash_flows")
+    assert p.set_cash_flows() is p
+    assert not p.to_dict().get("cash_flows")
+
+
 def _checker():
     spec = importlib.util.spec_from_file_location(
         "check_bindings", os.path.join(ROOT, "tests", "check_bindings.py"))

@@ -356,16 +356,18 @@ class Proposal:
             raise TypeError("figure value must be a number or a str")
         return self._check(_add_figure(self._ptr, byref(f)))
 
-    def set_cash_flows(self, rate, values, period="year"):
+    def set_cash_flows(self, rate=None, values=None, period="year"):
         """Projected cash flows (major units, values[0] at t = 0) at the discount rate per
-        period; None values clears them. period: 'year', 'quarter' or 'month'."""
+        period (default 0, as in Lua); no values (set_cash_flows()) clears them. period:
+        'year', 'quarter' or 'month'."""
         if values is None:
             return self._check(_set_cash_flows(self._ptr, None))
         if period not in _PERIODS:
             raise error(KAM_EINVAL, "period must be year, quarter or month, not %r" % (period,))
         vals = [float(v) for v in values]
         arr = (c_double * max(len(vals), 1))(*vals)
-        cf = _CashFlows(ctypes.sizeof(_CashFlows), _PERIODS[period], float(rate),
+        rate = 0.0 if rate is None else float(rate)
+        cf = _CashFlows(ctypes.sizeof(_CashFlows), _PERIODS[period], rate,
                         ctypes.cast(arr, POINTER(c_double)), len(vals))
         return self._check(_set_cash_flows(self._ptr, byref(cf)))
 
