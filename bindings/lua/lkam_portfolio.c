@@ -694,8 +694,9 @@ static int each_next(lua_State *L) {
 
 /* s:foreach(fn [, "rank" | "insertion"]): calls fn(score) for every account through
  * kam_segmentation_foreach; fn returning a true value stops early, as a nonzero return does in
- * C and a truthy one in Python (foreach then returns false, else true). fn runs under lua_pcall (with the score table built inside the protected call), so
- * no Lua error ever unwinds through libkam; an error in fn is raised again afterwards. */
+ * C and a truthy one in Python (foreach then returns false, else true). fn runs under lua_pcall
+ * (with the score table built inside the protected call), so no Lua error ever unwinds through
+ * libkam; an error in fn is raised again afterwards. */
 typedef struct foreach_call {
   lua_State *L;
   int failed;
@@ -813,12 +814,17 @@ void kam__lua_open_portfolio(lua_State *L) {
                                       {"count", l_portfolio_len},
                                       {"set_threads", l_portfolio_set_threads},
                                       {NULL, NULL}};
-  static const luaL_Reg smethods[] = {
-      {"summary", l_segmentation_summary}, {"classes", l_segmentation_classes},
-      {"get", l_segmentation_get},         {"by_rank", l_segmentation_by_rank},
-      {"each", l_segmentation_each}, {"foreach", l_segmentation_foreach},       {"to_csv", l_segmentation_to_csv},
-      {"to_json", l_segmentation_to_json}, {"pareto_svg", l_segmentation_pareto_svg},
-      {"count", l_segmentation_len},       {NULL, NULL}};
+  static const luaL_Reg smethods[] = {{"summary", l_segmentation_summary},
+                                      {"classes", l_segmentation_classes},
+                                      {"get", l_segmentation_get},
+                                      {"by_rank", l_segmentation_by_rank},
+                                      {"each", l_segmentation_each},
+                                      {"foreach", l_segmentation_foreach},
+                                      {"to_csv", l_segmentation_to_csv},
+                                      {"to_json", l_segmentation_to_json},
+                                      {"pareto_svg", l_segmentation_pareto_svg},
+                                      {"count", l_segmentation_len},
+                                      {NULL, NULL}};
   /* metatables */
   luaL_newmetatable(L, PORTFOLIO_MT);
   luaL_newlib(L, pmethods);

@@ -36,6 +36,7 @@ def test_counts_like_lua():
     p = kam.Portfolio()
     p.add_columns([3, 2])
     assert p.count() == 2 and p.segment().count() == 2
+    assert p.set_threads(2) is p  # returns the portfolio, as p:set_threads(2) does in Lua
 
 
 def test_stakeholder_has_role_given_like_lua():

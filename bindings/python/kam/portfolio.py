@@ -218,8 +218,10 @@ class Portfolio:
 
     def set_threads(self, threads):
         """The most threads (1..64) the calls on this portfolio and its segmentations may use
-        for large columns (kam_ctx_set_threads; results do not depend on it)."""
+        for large columns (kam_ctx_set_threads; results do not depend on it). Returns the
+        portfolio, as in Lua."""
         _set_threads(self._ctx.ptr, threads, self._ctx)
+        return self
 
     def __del__(self):
         owner = getattr(self, "_ctx", None)
