@@ -1,18 +1,8 @@
 -- One binding surface: the names and meanings the Lua module shares with Python
 -- (bindings/README.md). tests/python/test_bindings.py checks the Python side of the same.
 local kam = require "kam"
-local passed, failed = 0, 0
-
-local function check(name, fn)
-  local ok, err = pcall(fn)
-  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
-end
-local function raises(code, fn, ...)
-  local ok, err = pcall(fn, ...)
-  if ok then error("expected an error " .. code, 2) end
-  if type(err) ~= "table" or err.code ~= code then error("expected " .. code .. ", got " .. tostring(err), 2) end
-  return err
-end
+local t = require "kamtest"
+local check, raises = t.check, t.raises
 
 check("the constants Python has, with the same values", function()
   assert(table.concat(kam.KEY_REASONS, ",") == "share,group_share,strategic,top_score")
@@ -88,5 +78,4 @@ check("DMU and Segmentation count like Python's count()", function()
   assert(s:count() == 2 and #s == 2 and p:count() == 2)
 end)
 
-print(string.format("lua test_bindings: %d passed, %d failed", passed, failed))
-if failed > 0 then os.exit(1) end
+t.done("test_bindings")
