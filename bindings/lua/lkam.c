@@ -53,6 +53,35 @@ int kam__lua_check(lua_State *L, int status, const kam_ctx *ctx) {
   return 0;
 }
 
+void kam__lua_checkfields(lua_State *L, int idx, const char *const *known, const char *what) {
+  int i;
+  idx = lua_absindex(L, idx);
+  luaL_checktype(L, idx, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    int found = 0;
+    for (i = 0; known[i] && lua_type(L, -2) == LUA_TSTRING; i++)
+      found |= strcmp(lua_tostring(L, -2), known[i]) == 0;
+    if (!found) {
+      int parts = 1;
+      for (i = 0; known[i]; i++)
+        ;
+      luaL_checkstack(L, 2 * i + 2, "kam: the field list");
+      lua_pushfstring(L, "%s: unknown field '%s' (fields: ", what,
+                      lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "(not a string)");
+      for (i = 0; known[i]; i++, parts += 2) {
+        lua_pushstring(L, i ? ", " : "");
+        lua_pushstring(L, known[i]);
+      }
+      lua_pushliteral(L, ")");
+      lua_concat(L, parts + 1);
+      kam__lua_push_error(L, KAM_EINVAL, lua_tostring(L, -1));
+      lua_error(L);
+    }
+    lua_pop(L, 1);
+  }
+}
+
 kam_ctx *kam__lua_newctx(lua_State *L) {
   kam_ctx *ctx;
   int rc = kam_ctx_new(&ctx, NULL, NULL);

@@ -28,6 +28,10 @@ int kam__lua_error(lua_State *L, int status, const kam_ctx *ctx);
 int kam__lua_check(lua_State *L, int status, const kam_ctx *ctx);
 /* Pushes the error object without raising (for pcall-style returns). */
 void kam__lua_push_error(lua_State *L, int status, const char *message);
+/* Checks that idx is a table whose keys are all in known (NULL-terminated): Python raises
+ * TypeError for an unknown keyword argument, so a misspelt field must not pass silently here
+ * either. Raises EINVAL "what: unknown field 'x' (fields: ...)". */
+void kam__lua_checkfields(lua_State *L, int idx, const char *const *known, const char *what);
 /* A new ctx with the default allocator; raises on failure. */
 kam_ctx *kam__lua_newctx(lua_State *L);
 

@@ -192,6 +192,9 @@ static int opt_bool(lua_State *L, int t, const char *key) {
   return v;
 }
 
+static const char *const account_fields[] = {
+    "id", "revenue", "name", "group", "history", "forecast", "potential", "strategic", "new", NULL};
+
 /* p:add{id =, revenue =, name =, group =, history =, forecast =, potential =, strategic =, new =}
  */
 static int l_portfolio_add(lua_State *L) {
@@ -200,7 +203,7 @@ static int l_portfolio_add(lua_State *L) {
   lua_Integer i, len;
   int rc;
   LKAM_ARGS(L, 2);
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, account_fields, "kam.Portfolio:add");
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   a.potential = NAN;
@@ -283,25 +286,15 @@ static int l_portfolio_add_columns(lua_State *L) {
 
 /* ---- reading CSV ---- */
 
-/* The CSV options table: the same keys as the Python keyword arguments, and an unknown key is
- * an error there as here (formula_guard only applies when writing). */
+/* The CSV options table: the same keys as the Python keyword arguments (formula_guard only
+ * applies when writing). */
 static void csv_options(lua_State *L, int idx, kam_csv_options *o, int writing) {
-  static const char *const known[] = {"delimiter", "decimal_mark", "currency_digits",
-                                      "formula_guard", NULL};
+  static const char *const reading_keys[] = {"delimiter", "decimal_mark", "currency_digits", NULL};
+  static const char *const writing_keys[] = {"delimiter", "decimal_mark", "currency_digits",
+                                             "formula_guard", NULL};
   kam_csv_options_init(o, sizeof *o);
   if (lua_isnoneornil(L, idx)) return;
-  luaL_checktype(L, idx, LUA_TTABLE);
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
-    int i, found = 0;
-    for (i = 0; known[i] && (writing || i < 3); i++)
-      found |= strcmp(key, known[i]) == 0;
-    if (!found)
-      luaL_error(L, "unknown CSV option '%s' (known: delimiter, decimal_mark, currency_digits%s)",
-                 key, writing ? ", formula_guard" : "");
-    lua_pop(L, 1);
-  }
+  kam__lua_checkfields(L, idx, writing ? writing_keys : reading_keys, "CSV options");
   if (lua_getfield(L, idx, "delimiter") != LUA_TNIL) {
     size_t len;
     const char *d = lua_tolstring(L, -1, &len);

@@ -397,11 +397,12 @@ static int l_set_rounding(lua_State *L) {
 /* ---- records ----------------------------------------------------------------------------- */
 
 static int l_add_argument(lua_State *L) {
+  static const char *const fields[] = {"style", "title", "text", NULL};
   static const char *const styles[] = {"authority", "relational", "analytical"};
   lproposal *u = check_proposal(L, 1);
   kam_argument a;
   const char *style;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_argument");
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   style = field_text(L, 2, "style");
@@ -415,9 +416,10 @@ static int l_add_argument(lua_State *L) {
 }
 
 static int l_add_reference(lua_State *L) {
+  static const char *const fields[] = {"company", "project", "result", "contact", NULL};
   lproposal *u = check_proposal(L, 1);
   kam_reference r;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_reference");
   lua_settop(L, 2);
   memset(&r, 0, sizeof r);
   r.struct_size = sizeof r;
@@ -438,10 +440,11 @@ static int l_add_reference(lua_State *L) {
 }
 
 static int l_add_figure(lua_State *L) {
+  static const char *const fields[] = {"label", "value", "unit", NULL};
   lproposal *u = check_proposal(L, 1);
   kam_figure f;
   int type;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_figure");
   lua_settop(L, 2);
   memset(&f, 0, sizeof f);
   f.struct_size = sizeof f;
@@ -460,6 +463,7 @@ static int l_add_figure(lua_State *L) {
 }
 
 static int l_set_cash_flows(lua_State *L) {
+  static const char *const fields[] = {"rate", "values", "period", NULL};
   static const char *const periods[] = {"year", "quarter", "month"};
   lproposal *u = check_proposal(L, 1);
   kam_cash_flows cf;
@@ -470,7 +474,7 @@ static int l_set_cash_flows(lua_State *L) {
     lua_settop(L, 1);
     return 1;
   }
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "set_cash_flows");
   lua_settop(L, 2);
   memset(&cf, 0, sizeof cf);
   cf.struct_size = sizeof cf;
@@ -488,10 +492,13 @@ static int l_set_cash_flows(lua_State *L) {
 }
 
 static int l_add_item(lua_State *L) {
+  static const char *const fields[] = {
+      "description",      "quantity",    "unit_price", "sku",     "unit",
+      "discount_percent", "vat_percent", "optional",   "section", NULL};
   lproposal *u = check_proposal(L, 1);
   kam_item it;
   int type;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_item");
   lua_settop(L, 2);
   memset(&it, 0, sizeof it);
   it.struct_size = sizeof it;
@@ -522,9 +529,10 @@ static int l_add_item(lua_State *L) {
 }
 
 static int l_add_team_member(lua_State *L) {
+  static const char *const fields[] = {"name", "position", "phone", "email", NULL};
   lproposal *u = check_proposal(L, 1);
   kam_person m;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_team_member");
   memset(&m, 0, sizeof m);
   m.struct_size = sizeof m;
   m.name = field_text(L, 2, "name");
@@ -537,6 +545,8 @@ static int l_add_team_member(lua_State *L) {
 }
 
 static int l_add_stakeholder(lua_State *L) {
+  static const char *const fields[] = {"name",      "title",    "role",         "email",  "phone",
+                                       "influence", "attitude", "buying_roles", "traits", NULL};
   static const char *const roles[] = {"unknown",     "executive", "finance",    "technical", "hr",
                                       "procurement", "legal",     "operations", "marketing"};
   static const char *const buyers[] = {"economic", "user", "technical", "coach"};
@@ -545,7 +555,7 @@ static int l_add_stakeholder(lua_State *L) {
   kam_stakeholder s;
   const char *role;
   int i;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_stakeholder");
   lua_settop(L, 2);
   memset(&s, 0, sizeof s);
   s.struct_size = sizeof s;

@@ -59,6 +59,42 @@ check("set_issued takes any date; render_template takes text or a kam.Template",
   assert(not pcall(p.render_template, p, {}))
 end)
 
+check("a misspelt field raises, as a misspelt Python keyword argument does", function()
+  local p = kam.Portfolio()
+  local e = raises("EINVAL", p.add, p, {id = "a", revenue = 1, revnue = 2})
+  assert(e.message:find("unknown field 'revnue'") and e.message:find("strategic"), e.message)
+  assert(#p == 0)
+  p:add{id = "a", revenue = 1, name = "A", group = "G", history = {1}, forecast = {1.5},
+        potential = 0.5, strategic = true, new = false}
+  assert(#p == 1)
+  local q = kam.Proposal()
+  local cases = {
+    {q.add_item, {description = "x", unit_price = 1, prise = 2}, "prise"},
+    {q.add_argument, {style = "authority", text = "t", tittle = "x"}, "tittle"},
+    {q.add_reference, {company = "c", contacts = {}}, "contacts"},
+    {q.add_figure, {label = "l", value = 1, units = "%"}, "units"},
+    {q.set_cash_flows, {rate = 0.1, values = {1}, periods = "year"}, "periods"},
+    {q.add_team_member, {name = "n", mail = "m"}, "mail"},
+    {q.add_stakeholder, {name = "n", influense = 0.5}, "influense"},
+    {q.add_item, {[1] = "x", description = "y"}, "(not a string)"},
+  }
+  for _, c in ipairs(cases) do
+    e = raises("EINVAL", c[1], q, c[2])
+    assert(e.message:find("unknown field '" .. c[3] .. "'", 1, true), e.message)
+  end
+  assert(q:count("items") == 0 and q:count("arguments") == 0 and q:count("stakeholders") == 0)
+  q:add_item{description = "x", quantity = 1, unit_price = 1, sku = "s", unit = "u",
+             discount_percent = 0, vat_percent = 20, optional = false, section = "S"}
+  q:add_argument{style = "authority", title = "t", text = "x"}
+  q:add_reference{company = "c", project = "p", result = "r", contact = {name = "n"}}
+  q:add_figure{label = "l", value = 1, unit = "%"}
+  q:set_cash_flows{rate = 0.1, values = {-1, 2}, period = "year"}
+  q:add_team_member{name = "n", position = "p", phone = "1", email = "e@x"}
+  q:add_stakeholder{name = "n", title = "CFO", role = "finance", email = "e", phone = "1",
+                    influence = 0.5, attitude = 1, buying_roles = {"economic"}, traits = {detail = 1}}
+  assert(q:count("items") == 1 and q:count("stakeholders") == 1)
+end)
+
 check("stakeholders say role_given, as in Python", function()
   local d = kam.DMU()
   d:add{name = "A", title = "CFO"}

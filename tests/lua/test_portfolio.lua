@@ -266,14 +266,14 @@ check("parse_csv_into / read_csv_into: atomic, line and column, reader errors, o
   raises("EINVAL", p.parse_csv_into, p, "", {delimiter = ";;"})
   -- the options are Python's keyword arguments: an unknown one is an error in both
   ok, err = pcall(p.parse_csv_into, p, "id,revenue\n", {separator = ";"})
-  assert(not ok and tostring(err):find("unknown CSV option 'separator'"), tostring(err))
+  assert(not ok and tostring(err):find("unknown field 'separator'"), tostring(err))
   ok, err = pcall(p.parse_csv_into, p, "id,revenue\n", {formula_guard = false})
   assert(not ok and tostring(err):find("formula_guard"), tostring(err))
   assert(p.read_csv == nil) -- the old method that took text is gone
   local s = p:segment()
   assert(s:to_csv{formula_guard = false}:find("keep"))
   ok, err = pcall(s.to_csv, s, {quote = "'"})
-  assert(not ok and tostring(err):find("unknown CSV option 'quote'"), tostring(err))
+  assert(not ok and tostring(err):find("unknown field 'quote'"), tostring(err))
 end)
 
 check("kam.Portfolio(threads) as Python's kam.Portfolio(threads=1)", function()
