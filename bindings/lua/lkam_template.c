@@ -1,7 +1,7 @@
 /* lkam_template.c - Mustache templates in the Lua module.
  *
  *   local t = kam.Template("Hello, {{name}}!" [, max_steps])   -- compiles; raises EPARSE
- *   t:render(data [, partials]) -> string
+ *   t:render(data [, partials]) -> string; t(data [, partials]) is the same, as in Python
  *   t:set_max_steps(n); t:close()
  *
  * data is converted by kam__lua_tovalue (lkam_value.c): tables with keys 1..n are arrays (use
@@ -189,6 +189,8 @@ void kam__lua_open_template(lua_State *L) {
     lua_setfield(L, -2, "__close");
     lua_pushcfunction(L, l_template_tostring);
     lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, l_template_render); /* t(data [, partials]), as Python's t(data) */
+    lua_setfield(L, -2, "__call");
   }
   lua_pop(L, 1);
   lua_pushcfunction(L, l_template_new);

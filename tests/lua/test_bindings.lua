@@ -95,6 +95,13 @@ check("a misspelt field raises, as a misspelt Python keyword argument does", fun
   assert(q:count("items") == 1 and q:count("stakeholders") == 1)
 end)
 
+check("a template is callable, as in Python", function()
+  local t = kam.Template("Hello, {{name}}!{{>p}}")
+  assert(t{name = "Мир"} == "Hello, Мир!" and t({name = "x"}, {p = "."}) == t:render({name = "x"}, {p = "."}))
+  t:close()
+  assert(not pcall(t, {}))
+end)
+
 check("stakeholders say role_given, as in Python", function()
   local d = kam.DMU()
   d:add{name = "A", title = "CFO"}
