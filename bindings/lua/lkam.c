@@ -1,4 +1,5 @@
 /* lkam.c - the Lua 5.4 module "kam": entry point, errors, shared helpers. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,35 @@ int kam__lua_check(lua_State *L, int status, const kam_ctx *ctx) {
   return 0;
 }
 
+void kam__lua_checkfields(lua_State *L, int idx, const char *const *known, const char *what) {
+  int i;
+  idx = lua_absindex(L, idx);
+  luaL_checktype(L, idx, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    int found = 0;
+    for (i = 0; known[i] && lua_type(L, -2) == LUA_TSTRING; i++)
+      found |= strcmp(lua_tostring(L, -2), known[i]) == 0;
+    if (!found) {
+      int parts = 1;
+      for (i = 0; known[i]; i++)
+        ;
+      luaL_checkstack(L, 2 * i + 2, "kam: the field list");
+      lua_pushfstring(L, "%s: unknown field '%s' (fields: ", what,
+                      lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "(not a string)");
+      for (i = 0; known[i]; i++, parts += 2) {
+        lua_pushstring(L, i ? ", " : "");
+        lua_pushstring(L, known[i]);
+      }
+      lua_pushliteral(L, ")");
+      lua_concat(L, parts + 1);
+      kam__lua_push_error(L, KAM_EINVAL, lua_tostring(L, -1));
+      lua_error(L);
+    }
+    lua_pop(L, 1);
+  }
+}
+
 kam_ctx *kam__lua_newctx(lua_State *L) {
   kam_ctx *ctx;
   int rc = kam_ctx_new(&ctx, NULL, NULL);
@@ -76,6 +106,50 @@ double *kam__lua_checknumbers(lua_State *L, int idx, size_t *n) {
   return v;
 }
 
+/* A date, as Python's kam.date_to_days takes it; the table {year =, month =, day =} (the
+ * os.date("*t") shape) is the Lua counterpart of datetime.date. */
+kam_date kam__lua_checkdate(lua_State *L, int idx, const char *what) {
+  kam_date d = 0;
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t len;
+    const char *s = lua_tolstring(L, idx, &len);
+    if (kam_date_parse(&d, s, len) != KAM_OK) {
+      lua_pushfstring(L, "%s '%s' is not a date YYYY-MM-DD", what, s);
+      kam__lua_push_error(L, KAM_EINVAL, lua_tostring(L, -1));
+      lua_error(L);
+    }
+  } else if (lua_isinteger(L, idx)) {
+    lua_Integer days = lua_tointeger(L, idx);
+    if (days < INT32_MIN || days > INT32_MAX) {
+      lua_pushfstring(L, "%s %I is out of range", what, days);
+      kam__lua_push_error(L, KAM_EINVAL, lua_tostring(L, -1));
+      lua_error(L);
+    }
+    d = (kam_date)days;
+  } else if (lua_type(L, idx) == LUA_TTABLE) {
+    static const char *const keys[3] = {"year", "month", "day"};
+    int ymd[3], i, ok = 1;
+    for (i = 0; i < 3; i++) {
+      lua_getfield(L, idx, keys[i]);
+      ok = ok && lua_isinteger(L, -1) && lua_tointeger(L, -1) >= INT32_MIN / 2 &&
+           lua_tointeger(L, -1) <= INT32_MAX / 2;
+      ymd[i] = ok ? (int)lua_tointeger(L, -1) : 0;
+      lua_pop(L, 1);
+    }
+    if (!ok || kam_date_from_ymd(&d, ymd[0], ymd[1], ymd[2]) != KAM_OK) {
+      lua_pushfstring(L, "%s is not a day {year =, month =, day =}", what);
+      kam__lua_push_error(L, KAM_EINVAL, lua_tostring(L, -1));
+      lua_error(L);
+    }
+  } else {
+    lua_pushfstring(L, "%s must be a date (\"YYYY-MM-DD\", days or {year, month, day}), not %s",
+                    what, luaL_typename(L, idx));
+    kam__lua_push_error(L, KAM_EINVAL, lua_tostring(L, -1));
+    lua_error(L);
+  }
+  return d;
+}
+
 kam_date *kam__lua_checkdates(lua_State *L, int idx, size_t *n) {
   lua_Integer len, i;
   kam_date *d;
@@ -83,20 +157,10 @@ kam_date *kam__lua_checkdates(lua_State *L, int idx, size_t *n) {
   len = luaL_len(L, idx);
   d = (kam_date *)lua_newuserdatauv(L, (size_t)(len > 0 ? len : 1) * sizeof(kam_date), 0);
   for (i = 1; i <= len; i++) {
+    char what[32];
+    snprintf(what, sizeof what, "dates[%d]", (int)i);
     lua_geti(L, idx, i);
-    if (lua_type(L, -1) == LUA_TSTRING) {
-      size_t sl;
-      const char *s = lua_tolstring(L, -1, &sl);
-      if (kam_date_parse(&d[i - 1], s, sl) != KAM_OK)
-        luaL_error(L, "bad argument #%d: item %d ('%s') is not a date YYYY-MM-DD", idx, (int)i, s);
-    } else if (lua_isinteger(L, -1)) {
-      lua_Integer days = lua_tointeger(L, -1);
-      if (days < INT32_MIN || days > INT32_MAX)
-        luaL_error(L, "bad argument #%d: item %d is out of range", idx, (int)i);
-      d[i - 1] = (kam_date)days;
-    } else {
-      luaL_error(L, "bad argument #%d: item %d is not a date", idx, (int)i);
-    }
+    d[i - 1] = kam__lua_checkdate(L, lua_gettop(L), what);
     lua_pop(L, 1);
   }
   *n = (size_t)len;
@@ -141,66 +205,55 @@ static int l_strerror(lua_State *L) {
   return 1;
 }
 
-static int l_date(lua_State *L) { /* kam.date("2026-11-27") -> days; kam.date(y, m, d) -> days */
-  kam_date d;
-  if (lua_type(L, 1) == LUA_TSTRING) {
-    size_t len;
-    const char *s = lua_tolstring(L, 1, &len);
-    if (kam_date_parse(&d, s, len) != KAM_OK) {
-      kam__lua_push_error(L, KAM_EPARSE, "not a date YYYY-MM-DD");
-      return lua_error(L);
-    }
-  } else {
-    int rc = kam_date_from_ymd(&d, (int)luaL_checkinteger(L, 1), (int)luaL_checkinteger(L, 2),
-                               (int)luaL_checkinteger(L, 3));
-    if (rc) {
-      kam__lua_push_error(L, rc, "no such day");
-      return lua_error(L);
-    }
-  }
-  lua_pushinteger(L, d);
+/* The dates, as in Python: date_to_days(d) -> days; days_to_date(days) -> {year, month, day}
+ * (Python: datetime.date); date_format(d) -> "YYYY-MM-DD"; add_months(d, n) -> "YYYY-MM-DD". */
+static int l_date_to_days(lua_State *L) {
+  lua_pushinteger(L, kam__lua_checkdate(L, 1, "date"));
   return 1;
 }
 
-static int l_date_format(lua_State *L) {
+static int l_days_to_date(lua_State *L) {
+  int y, m, d;
+  kam_date_to_ymd(kam__lua_checkdate(L, 1, "days"), &y, &m, &d);
+  lua_createtable(L, 0, 3);
+  lua_pushinteger(L, y);
+  lua_setfield(L, -2, "year");
+  lua_pushinteger(L, m);
+  lua_setfield(L, -2, "month");
+  lua_pushinteger(L, d);
+  lua_setfield(L, -2, "day");
+  return 1;
+}
+
+static int push_iso(lua_State *L, kam_date d) {
   char buf[16];
-  lua_Integer days = luaL_checkinteger(L, 1);
-  luaL_argcheck(L, days >= INT32_MIN && days <= INT32_MAX, 1, "out of range");
-  kam_date_format(buf, sizeof buf, (kam_date)days);
+  kam_date_format(buf, sizeof buf, d);
   lua_pushstring(L, buf);
   return 1;
 }
 
-/* kam.date_parts(days) -> year, month, day */
-static int l_date_parts(lua_State *L) {
-  int y, m, d;
-  lua_Integer days = luaL_checkinteger(L, 1);
-  luaL_argcheck(L, days >= INT32_MIN && days <= INT32_MAX, 1, "out of range");
-  kam_date_to_ymd((kam_date)days, &y, &m, &d);
-  lua_pushinteger(L, y);
-  lua_pushinteger(L, m);
-  lua_pushinteger(L, d);
-  return 3;
-}
+static int l_date_format(lua_State *L) { return push_iso(L, kam__lua_checkdate(L, 1, "date")); }
 
 static int l_add_months(lua_State *L) {
-  kam_date d;
-  lua_Integer days = luaL_checkinteger(L, 1);
-  luaL_argcheck(L, days >= INT32_MIN && days <= INT32_MAX, 1, "out of range");
-  if (kam_date_add_months(&d, (kam_date)days, (int)luaL_checkinteger(L, 2)) != KAM_OK) {
+  kam_date d, from = kam__lua_checkdate(L, 1, "date");
+  lua_Integer months = luaL_checkinteger(L, 2);
+  if (months < INT32_MIN || months > INT32_MAX ||
+      kam_date_add_months(&d, from, (int)months) != KAM_OK) {
     kam__lua_push_error(L, KAM_EINVAL, "date out of range");
     return lua_error(L);
   }
-  lua_pushinteger(L, d);
-  return 1;
+  return push_iso(L, d);
 }
 
 __attribute__((visibility("default"))) int luaopen_kam(lua_State *L);
 int luaopen_kam(lua_State *L) {
-  static const luaL_Reg core[] = {
-      {"version", l_version},         {"strerror", l_strerror},     {"date", l_date},
-      {"date_format", l_date_format}, {"add_months", l_add_months},
-                                  {"date_parts", l_date_parts}, {NULL, NULL}};
+  static const luaL_Reg core[] = {{"version", l_version},
+                                  {"strerror", l_strerror},
+                                  {"date_to_days", l_date_to_days},
+                                  {"days_to_date", l_days_to_date},
+                                  {"date_format", l_date_format},
+                                  {"add_months", l_add_months},
+                                  {NULL, NULL}};
   luaL_newlib(L, core);
   lua_pushstring(L, KAM_VERSION_STRING);
   lua_setfield(L, -2, "VERSION");

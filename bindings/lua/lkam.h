@@ -28,14 +28,24 @@ int kam__lua_error(lua_State *L, int status, const kam_ctx *ctx);
 int kam__lua_check(lua_State *L, int status, const kam_ctx *ctx);
 /* Pushes the error object without raising (for pcall-style returns). */
 void kam__lua_push_error(lua_State *L, int status, const char *message);
+/* Checks that idx is a table whose keys are all in known (NULL-terminated): Python raises
+ * TypeError for an unknown keyword argument, so a misspelt field must not pass silently here
+ * either. Raises EINVAL "what: unknown field 'x' (fields: ...)". */
+void kam__lua_checkfields(lua_State *L, int idx, const char *const *known, const char *what);
 /* A new ctx with the default allocator; raises on failure. */
 kam_ctx *kam__lua_newctx(lua_State *L);
 
 /* Reads a sequence of numbers (table 1..n) at idx into a userdata array left on the stack;
  * raises a Lua error naming the argument if an item is not a number. */
 double *kam__lua_checknumbers(lua_State *L, int idx, size_t *n);
-/* Reads dates (ISO strings "YYYY-MM-DD" or days since 1970 as integers) likewise. */
+/* A date at idx as kam.date_to_days takes it: "YYYY-MM-DD", days since 1970-01-01, or a table
+ * {year =, month =, day =}; raises EINVAL naming `what` otherwise. */
+kam_date kam__lua_checkdate(lua_State *L, int idx, const char *what);
+/* Reads a sequence of such dates likewise. */
 kam_date *kam__lua_checkdates(lua_State *L, int idx, size_t *n);
+/* The compiled template of the kam.Template at idx, or NULL when idx holds no kam.Template;
+ * raises if it is closed. */
+kam_template *kam__lua_totemplate(lua_State *L, int idx);
 
 typedef struct kam__lua_sink {
   char *data;

@@ -4,7 +4,7 @@
  *   kam.explain_title(title), kam.role_name(i), kam.role_from_name(s), kam.style_name(i),
  *   kam.role_style_prior(role), kam.style_profile(role [, conf [, traits]]),
  *   kam.buyer_role_name(flag), kam.buyer_roles_parse(s), kam.dmu_warning_name(flag),
- *   kam.ROLES, kam.STYLES, kam.BUYER_ROLES, kam.WARNINGS (arrays of names)
+ *   kam.ROLES, kam.STYLES, kam.BUYER_ROLES, kam.WARNINGS, kam.TRAITS (arrays of names)
  *
  *   local d = kam.DMU()
  *   d:add{name = "Ирина", title = "Финансовый директор", influence = 0.8, attitude = 2,
@@ -531,6 +531,7 @@ static const char *role_i(int i) { return kam_role_name(i); }
 static const char *style_i(int i) { return kam_style_name(i); }
 static const char *buyer_i(int i) { return kam_buyer_role_name(1u << i); }
 static const char *warning_i(int i) { return kam_dmu_warning_name(1u << i); }
+static const char *trait_i(int i) { return trait_names[i]; }
 
 void kam__lua_open_dmu(lua_State *L) {
   static const luaL_Reg fns[] = {{"role_from_title", l_role_from_title},
@@ -559,6 +560,7 @@ void kam__lua_open_dmu(lua_State *L) {
   set_names(L, "STYLES", KAM_STYLE_COUNT, style_i);
   set_names(L, "BUYER_ROLES", 4, buyer_i);
   set_names(L, "WARNINGS", 4, warning_i);
+  set_names(L, "TRAITS", 3, trait_i);
   if (luaL_newmetatable(L, DMU_MT)) {
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");

@@ -1,11 +1,13 @@
 /* lkam_portfolio.c - kam.Portfolio and its segmentations (kam/portfolio.h, kam/io.h).
  *
- *   local p = kam.Portfolio()
+ *   local p = kam.Portfolio([threads])   -- threads: as p:set_threads, default 1
  *   p:add{id = "acme", revenue = "1500000.00", name = "ACME", group = "G", strategic = true,
  *         history = {100, 120}, forecast = {1000.5}, potential = 0.5, new = false}
  *   p:add_columns({500, 300, 0} [, {"a", "b", "c"}])   -- ids default to the insertion index
  *   p:set_threads(2)        -- kam_ctx_set_threads: large columns split over 2 threads
- *   local q = kam.Portfolio.read_csv(csv_text_or_reader [, opts])  -- or read_csv_file(path)
+ *   local q = kam.Portfolio.read_csv(path_or_file [, opts])   -- a file, as in Python
+ *   local r = kam.Portfolio.parse_csv(text_or_reader [, opts])  -- CSV text held in memory
+ *   p:read_csv_into(path_or_file [, opts]), p:parse_csv_into(text_or_reader [, opts])
  *   local s = p:segment{a_share = 0.8, key_top_n = 5}
  *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:by_rank(1), #s,
  *   for sc in s:each("rank") do ... end, s:to_csv{delimiter = ";"}, s:to_json(), s:pareto_svg()
@@ -14,8 +16,9 @@
  * strings of major units ("1234.56", exactly, 2 digits). Floats are refused.
  * Indexes are 1-based on this side: s:get(1) is the first account added; a score table's
  * `index` is 1-based too; generated ids are still the C insertion index ("0", "1", ...).
- * Reader sources for read_csv: a string (the CSV text), a function returning successive chunks
- * (nil or "" at the end, like load()), or a file handle (read in 64 KiB blocks).
+ * read_csv takes a path or an open file handle (read in 64 KiB blocks); parse_csv takes the CSV
+ * text as a string or a function returning successive chunks (nil or "" at the end, like
+ * load()). opts: delimiter, decimal_mark, currency_digits (unknown keys raise).
  *
  * Lifetimes: a segmentation keeps its portfolio alive (user value). The portfolio's kam_ctx and
  * kam_portfolio are freed when the portfolio is closed or collected AND its last segmentation
@@ -189,6 +192,9 @@ static int opt_bool(lua_State *L, int t, const char *key) {
   return v;
 }
 
+static const char *const account_fields[] = {
+    "id", "revenue", "name", "group", "history", "forecast", "potential", "strategic", "new", NULL};
+
 /* p:add{id =, revenue =, name =, group =, history =, forecast =, potential =, strategic =, new =}
  */
 static int l_portfolio_add(lua_State *L) {
@@ -197,7 +203,7 @@ static int l_portfolio_add(lua_State *L) {
   lua_Integer i, len;
   int rc;
   LKAM_ARGS(L, 2);
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, account_fields, "kam.Portfolio:add");
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   a.potential = NAN;
@@ -280,10 +286,15 @@ static int l_portfolio_add_columns(lua_State *L) {
 
 /* ---- reading CSV ---- */
 
-static void csv_options(lua_State *L, int idx, kam_csv_options *o) {
+/* The CSV options table: the same keys as the Python keyword arguments (formula_guard only
+ * applies when writing). */
+static void csv_options(lua_State *L, int idx, kam_csv_options *o, int writing) {
+  static const char *const reading_keys[] = {"delimiter", "decimal_mark", "currency_digits", NULL};
+  static const char *const writing_keys[] = {"delimiter", "decimal_mark", "currency_digits",
+                                             "formula_guard", NULL};
   kam_csv_options_init(o, sizeof *o);
   if (lua_isnoneornil(L, idx)) return;
-  luaL_checktype(L, idx, LUA_TTABLE);
+  kam__lua_checkfields(L, idx, writing ? writing_keys : reading_keys, "CSV options");
   if (lua_getfield(L, idx, "delimiter") != LUA_TNIL) {
     size_t len;
     const char *d = lua_tolstring(L, -1, &len);
@@ -343,7 +354,7 @@ static int call_source(lua_State *L) {
     lua_call(L, 2, 1);
   }
   if (!lua_isnil(L, -1) && lua_type(L, -1) != LUA_TSTRING)
-    luaL_error(L, "read_csv: the reader returned a %s, not a string", luaL_typename(L, -1));
+    luaL_error(L, "the CSV reader returned a %s, not a string", luaL_typename(L, -1));
   return 1;
 }
 
@@ -393,34 +404,43 @@ static int lreader_read(void *ud, void *buf, size_t cap, size_t *nread) {
   }
 }
 
+/* What a CSV call accepts at stack index 2: read_csv takes a file (a path or an open file
+ * handle), parse_csv takes CSV text (a string, or a reader function returning successive
+ * chunks, like load()). The same string means a path to one and CSV text to the other, as in
+ * the Python binding. */
+enum csv_source { CSV_FILE, CSV_TEXT };
+
 /* Reads CSV from the source at stack index 2 into lp; options at 3. */
-static int read_into(lua_State *L, lportfolio *lp, int kind_hint) {
+static int read_into(lua_State *L, lportfolio *lp, enum csv_source source, const char *what) {
   lreader r;
   kam_csv_options o;
   int rc;
   LKAM_ARGS(L, 3);
-  csv_options(L, 3, &o);
+  csv_options(L, 3, &o, 0);
   memset(&r, 0, sizeof r);
   r.L = L;
   r.source = 2;
   r.error_ref = LUA_NOREF;
-  if (kind_hint == 3) {
-    const char *path = luaL_checkstring(L, 2);
+  if (source == CSV_FILE && lua_type(L, 2) == LUA_TSTRING) {
+    const char *path = lua_tostring(L, 2);
     r.kind = 3;
     r.file = fopen(path, "rb");
     if (!r.file) {
-      lua_pushfstring(L, "read_csv_file: cannot open %s: %s", path, strerror(errno));
+      lua_pushfstring(L, "%s: cannot open %s: %s", what, path, strerror(errno));
       raise_status(L, KAM_EINVAL, lua_tostring(L, -1));
     }
-  } else if (lua_type(L, 2) == LUA_TSTRING) {
+  } else if (source == CSV_FILE && luaL_testudata(L, 2, LUA_FILEHANDLE)) {
+    r.kind = 2;
+  } else if (source == CSV_TEXT && lua_type(L, 2) == LUA_TSTRING) {
     r.kind = 0;
     r.text = lua_tolstring(L, 2, &r.len);
-  } else if (lua_isfunction(L, 2)) {
+  } else if (source == CSV_TEXT && lua_isfunction(L, 2)) {
     r.kind = 1;
-  } else if (luaL_testudata(L, 2, LUA_FILEHANDLE)) {
-    r.kind = 2;
   } else {
-    return luaL_argerror(L, 2, "CSV text, a reader function or a file handle expected");
+    return luaL_argerror(L, 2,
+                         source == CSV_FILE
+                             ? "a path or a file handle expected (CSV text goes to parse_csv)"
+                             : "CSV text or a reader function expected (a path goes to read_csv)");
   }
   lua_pushnil(L); /* slot 4: the current chunk */
   r.pending = 4;
@@ -431,19 +451,27 @@ static int read_into(lua_State *L, lportfolio *lp, int kind_hint) {
     luaL_unref(L, LUA_REGISTRYINDEX, r.error_ref);
     return lua_error(L);
   }
-  if (rc > 0) raise_status(L, rc, "read_csv: the file could not be read");
+  if (rc > 0) {
+    lua_pushfstring(L, "%s: the file could not be read", what);
+    raise_status(L, rc, lua_tostring(L, -1));
+  }
   return kam__lua_check(L, rc, lp->ctx);
 }
 
-/* p:read_csv(source [, opts]): adds the accounts of a CSV source (all or nothing). */
+/* p:read_csv_into(path_or_file [, opts]) / p:parse_csv_into(text_or_reader [, opts]): adds the
+ * accounts of a CSV source (all or nothing). */
 static int l_portfolio_read_csv_into(lua_State *L) {
-  lportfolio *lp = check_portfolio(L, 1);
-  read_into(L, lp, 0);
+  read_into(L, check_portfolio(L, 1), CSV_FILE, "read_csv_into");
+  return 0;
+}
+static int l_portfolio_parse_csv_into(lua_State *L) {
+  read_into(L, check_portfolio(L, 1), CSV_TEXT, "parse_csv_into");
   return 0;
 }
 
-/* kam.Portfolio.read_csv(source [, opts]) / read_csv_file(path [, opts]): a new portfolio. */
-static int read_new(lua_State *L, int kind_hint) {
+/* kam.Portfolio.read_csv(path_or_file [, opts]) / parse_csv(text_or_reader [, opts]): a new
+ * portfolio. */
+static int read_new(lua_State *L, enum csv_source source, const char *what) {
   lportfolio *lp;
   LKAM_ARGS(L, 2);
   lua_pushnil(L);
@@ -451,12 +479,12 @@ static int read_new(lua_State *L, int kind_hint) {
   l_portfolio_new(L); /* at 4 */
   lua_replace(L, 1);
   lp = (lportfolio *)lua_touserdata(L, 1);
-  read_into(L, lp, kind_hint);
+  read_into(L, lp, source, what);
   lua_settop(L, 1);
   return 1;
 }
-static int l_read_csv(lua_State *L) { return read_new(L, 0); }
-static int l_read_csv_file(lua_State *L) { return read_new(L, 3); }
+static int l_read_csv(lua_State *L) { return read_new(L, CSV_FILE, "read_csv"); }
+static int l_parse_csv(lua_State *L) { return read_new(L, CSV_TEXT, "parse_csv"); }
 
 /* ---- segmentation ---- */
 
@@ -583,8 +611,10 @@ static int l_segmentation_classes(lua_State *L) {
   return 1;
 }
 
+/* The names of the KAM_KEY_* reason bits, bit 0 first (kam.KEY_REASONS). */
+static const char *const key_reasons[4] = {"share", "group_share", "strategic", "top_score"};
+
 static void push_score(lua_State *L, const kam_account_score *sc) {
-  static const char *const reasons[4] = {"share", "group_share", "strategic", "top_score"};
   char c[2] = {0, 0};
   int i, k = 0;
   lua_createtable(L, 0, 18);
@@ -609,7 +639,7 @@ static void push_score(lua_State *L, const kam_account_score *sc) {
   lua_createtable(L, 4, 0);
   for (i = 0; i < 4; i++) {
     if (sc->key_reasons & (1u << i)) {
-      lua_pushstring(L, reasons[i]);
+      lua_pushstring(L, key_reasons[i]);
       lua_rawseti(L, -2, ++k);
     }
   }
@@ -656,9 +686,10 @@ static int each_next(lua_State *L) {
 }
 
 /* s:foreach(fn [, "rank" | "insertion"]): calls fn(score) for every account through
- * kam_segmentation_foreach; fn returning false stops early (foreach then returns false, else
- * true). fn runs under lua_pcall (with the score table built inside the protected call), so
- * no Lua error ever unwinds through libkam; an error in fn is raised again afterwards. */
+ * kam_segmentation_foreach; fn returning a true value stops early, as a nonzero return does in
+ * C and a truthy one in Python (foreach then returns false, else true). fn runs under lua_pcall
+ * (with the score table built inside the protected call), so no Lua error ever unwinds through
+ * libkam; an error in fn is raised again afterwards. */
 typedef struct foreach_call {
   lua_State *L;
   int failed;
@@ -683,7 +714,7 @@ static int foreach_score(void *ud, const kam_account_score *sc) {
     fc->failed = 1; /* the error object stays on top */
     return 1;
   }
-  if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+  if (lua_toboolean(L, -1)) {
     lua_pop(L, 1);
     return 2; /* stopped by fn */
   }
@@ -730,7 +761,7 @@ static int write_common(lua_State *L, int which) {
   kam__lua_sink sink = {NULL, 0, 0};
   kam_csv_options o;
   int rc;
-  if (which == 0) csv_options(L, 2, &o);
+  if (which == 0) csv_options(L, 2, &o, 1);
   rc = which == 0   ? kam_segmentation_write_csv(ls->s, kam__lua_sink_write, &sink, &o)
        : which == 1 ? kam_segmentation_write_json(ls->s, kam__lua_sink_write, &sink)
                     : kam_segmentation_write_svg(ls->s, kam__lua_sink_write, &sink);
@@ -754,25 +785,39 @@ static int l_portfolio_tostring(lua_State *L) {
   return 1;
 }
 
+/* kam.Portfolio([threads]), as Python's kam.Portfolio(threads=1). */
 static int l_portfolio_call(lua_State *L) {
-  lua_settop(L, 0);
-  return l_portfolio_new(L);
+  LKAM_ARGS(L, 2);
+  l_portfolio_new(L); /* at 3 */
+  if (!lua_isnil(L, 2)) {
+    lua_pushcfunction(L, l_portfolio_set_threads);
+    lua_pushvalue(L, 3);
+    lua_pushvalue(L, 2);
+    lua_call(L, 2, 0);
+  }
+  return 1;
 }
 
 void kam__lua_open_portfolio(lua_State *L) {
   static const luaL_Reg pmethods[] = {{"add", l_portfolio_add},
                                       {"add_columns", l_portfolio_add_columns},
-                                      {"read_csv", l_portfolio_read_csv_into},
+                                      {"read_csv_into", l_portfolio_read_csv_into},
+                                      {"parse_csv_into", l_portfolio_parse_csv_into},
                                       {"segment", l_portfolio_segment},
                                       {"count", l_portfolio_len},
                                       {"set_threads", l_portfolio_set_threads},
                                       {NULL, NULL}};
-  static const luaL_Reg smethods[] = {
-      {"summary", l_segmentation_summary}, {"classes", l_segmentation_classes},
-      {"get", l_segmentation_get},         {"by_rank", l_segmentation_by_rank},
-      {"each", l_segmentation_each}, {"foreach", l_segmentation_foreach},       {"to_csv", l_segmentation_to_csv},
-      {"to_json", l_segmentation_to_json}, {"pareto_svg", l_segmentation_pareto_svg},
-      {"count", l_segmentation_len},       {NULL, NULL}};
+  static const luaL_Reg smethods[] = {{"summary", l_segmentation_summary},
+                                      {"classes", l_segmentation_classes},
+                                      {"get", l_segmentation_get},
+                                      {"by_rank", l_segmentation_by_rank},
+                                      {"each", l_segmentation_each},
+                                      {"foreach", l_segmentation_foreach},
+                                      {"to_csv", l_segmentation_to_csv},
+                                      {"to_json", l_segmentation_to_json},
+                                      {"pareto_svg", l_segmentation_pareto_svg},
+                                      {"count", l_segmentation_len},
+                                      {NULL, NULL}};
   /* metatables */
   luaL_newmetatable(L, PORTFOLIO_MT);
   luaL_newlib(L, pmethods);
@@ -796,12 +841,18 @@ void kam__lua_open_portfolio(lua_State *L) {
   lua_pushcfunction(L, l_segmentation_len);
   lua_setfield(L, -2, "__len");
   lua_pop(L, 1);
-  /* kam.Portfolio: callable, with read_csv / read_csv_file */
+  lua_createtable(L, 4, 0);
+  for (int i = 0; i < 4; i++) {
+    lua_pushstring(L, key_reasons[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "KEY_REASONS");
+  /* kam.Portfolio: callable, with read_csv / parse_csv */
   lua_createtable(L, 0, 2);
   lua_pushcfunction(L, l_read_csv);
   lua_setfield(L, -2, "read_csv");
-  lua_pushcfunction(L, l_read_csv_file);
-  lua_setfield(L, -2, "read_csv_file");
+  lua_pushcfunction(L, l_parse_csv);
+  lua_setfield(L, -2, "parse_csv");
   lua_createtable(L, 0, 1);
   lua_pushcfunction(L, l_portfolio_call);
   lua_setfield(L, -2, "__call");

@@ -6,7 +6,7 @@
  * {gross = "12088950.00", ..., total = "12206699.00", optional_total = "...", minor = {gross =
  * 1208895000, ...}}     (exact decimal strings, major units) p:model()    --> the assembled
  * document model (kam_proposal_to_value) as Lua tables p:to_json(), p:to_table(), p:check(),
- * p:is_complete(), p:count(part), p:clear(part) p:set_lang(s), p:set_currency(s), p:set_title(s),
+ * p:complete(), p:count(part), p:clear(part) p:set_lang(s), p:set_currency(s), p:set_title(s),
  * p:set_summary(s), p:set_exclusive(s), p:set_terms(s), p:set_seller(name, details),
  * p:set_client(name, context), p:set_issued("2026-11-27" | days), p:set_valid_days(n),
  * p:set_prices_include_vat(bool), p:set_rounding("line" | "total"), p:set_cash_flows{rate =, values
@@ -278,12 +278,13 @@ static int l_totals(lua_State *L) {
   return 1;
 }
 
+static const char *const format_names[] = {"markdown", "md", "html", "text", "txt", "json", NULL};
+static const int formats[] = {KAM_FORMAT_MARKDOWN, KAM_FORMAT_MARKDOWN, KAM_FORMAT_HTML,
+                              KAM_FORMAT_TEXT,     KAM_FORMAT_TEXT,     KAM_FORMAT_JSON};
+
 static int format_arg(lua_State *L, int idx) {
-  static const char *const names[] = {"markdown", "md", "html", "text", "txt", "json", NULL};
-  static const int formats[] = {KAM_FORMAT_MARKDOWN, KAM_FORMAT_MARKDOWN, KAM_FORMAT_HTML,
-                                KAM_FORMAT_TEXT,     KAM_FORMAT_TEXT,     KAM_FORMAT_JSON};
   const char *f = luaL_optstring(L, idx, "html");
-  int i = name_index(f, names, 6);
+  int i = name_index(f, format_names, 6);
   if (i < 0) {
     lua_pushfstring(L, "format '%s' is not html, markdown, text or json", f);
     raise(L, KAM_EINVAL, lua_tostring(L, -1));
@@ -306,13 +307,16 @@ static int l_render(lua_State *L) {
 
 static int l_render_template(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
-  size_t len;
-  const char *src = luaL_checklstring(L, 2, &len);
-  kam_template *t = NULL;
+  kam_template *given = kam__lua_totemplate(L, 2), *t = given; /* a kam.Template, as in Python */
   kam__lua_sink sink = {NULL, 0, 0};
-  int rc = kam_template_compile(&t, u->ctx, src, len);
+  int rc = KAM_OK;
+  if (!given) {
+    size_t len;
+    const char *src = luaL_checklstring(L, 2, &len);
+    rc = kam_template_compile(&t, u->ctx, src, len);
+  }
   if (!rc) rc = kam_proposal_render_template(u->p, t, kam__lua_sink_write, &sink);
-  kam_template_free(t);
+  if (!given) kam_template_free(t);
   if (rc) {
     kam__lua_sink_free(&sink);
     return kam__lua_error(L, rc, u->ctx);
@@ -357,17 +361,7 @@ static int l_set_client(lua_State *L) {
 
 static int l_set_issued(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
-  kam_date d;
-  if (lua_type(L, 2) == LUA_TSTRING) {
-    size_t len;
-    const char *s = lua_tolstring(L, 2, &len);
-    if (kam_date_parse(&d, s, len) != KAM_OK)
-      return raise(L, KAM_EINVAL, "issued: not a date YYYY-MM-DD");
-  } else {
-    lua_Integer days = luaL_checkinteger(L, 2);
-    if (days < INT32_MIN || days > INT32_MAX) return raise(L, KAM_EINVAL, "issued: out of range");
-    d = (kam_date)days;
-  }
+  kam_date d = kam__lua_checkdate(L, 2, "issued"); /* any date, as Python's date_to_days */
   check_rc(L, u, kam_proposal_set_issued(u->p, d));
   lua_settop(L, 1);
   return 1;
@@ -403,11 +397,12 @@ static int l_set_rounding(lua_State *L) {
 /* ---- records ----------------------------------------------------------------------------- */
 
 static int l_add_argument(lua_State *L) {
+  static const char *const fields[] = {"style", "title", "text", NULL};
   static const char *const styles[] = {"authority", "relational", "analytical"};
   lproposal *u = check_proposal(L, 1);
   kam_argument a;
   const char *style;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_argument");
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   style = field_text(L, 2, "style");
@@ -421,9 +416,10 @@ static int l_add_argument(lua_State *L) {
 }
 
 static int l_add_reference(lua_State *L) {
+  static const char *const fields[] = {"company", "project", "result", "contact", NULL};
   lproposal *u = check_proposal(L, 1);
   kam_reference r;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_reference");
   lua_settop(L, 2);
   memset(&r, 0, sizeof r);
   r.struct_size = sizeof r;
@@ -444,10 +440,11 @@ static int l_add_reference(lua_State *L) {
 }
 
 static int l_add_figure(lua_State *L) {
+  static const char *const fields[] = {"label", "value", "unit", NULL};
   lproposal *u = check_proposal(L, 1);
   kam_figure f;
   int type;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_figure");
   lua_settop(L, 2);
   memset(&f, 0, sizeof f);
   f.struct_size = sizeof f;
@@ -466,6 +463,7 @@ static int l_add_figure(lua_State *L) {
 }
 
 static int l_set_cash_flows(lua_State *L) {
+  static const char *const fields[] = {"rate", "values", "period", NULL};
   static const char *const periods[] = {"year", "quarter", "month"};
   lproposal *u = check_proposal(L, 1);
   kam_cash_flows cf;
@@ -476,7 +474,7 @@ static int l_set_cash_flows(lua_State *L) {
     lua_settop(L, 1);
     return 1;
   }
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "set_cash_flows");
   lua_settop(L, 2);
   memset(&cf, 0, sizeof cf);
   cf.struct_size = sizeof cf;
@@ -494,10 +492,13 @@ static int l_set_cash_flows(lua_State *L) {
 }
 
 static int l_add_item(lua_State *L) {
+  static const char *const fields[] = {
+      "description",      "quantity",    "unit_price", "sku",     "unit",
+      "discount_percent", "vat_percent", "optional",   "section", NULL};
   lproposal *u = check_proposal(L, 1);
   kam_item it;
   int type;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_item");
   lua_settop(L, 2);
   memset(&it, 0, sizeof it);
   it.struct_size = sizeof it;
@@ -528,9 +529,10 @@ static int l_add_item(lua_State *L) {
 }
 
 static int l_add_team_member(lua_State *L) {
+  static const char *const fields[] = {"name", "position", "phone", "email", NULL};
   lproposal *u = check_proposal(L, 1);
   kam_person m;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_team_member");
   memset(&m, 0, sizeof m);
   m.struct_size = sizeof m;
   m.name = field_text(L, 2, "name");
@@ -543,6 +545,8 @@ static int l_add_team_member(lua_State *L) {
 }
 
 static int l_add_stakeholder(lua_State *L) {
+  static const char *const fields[] = {"name",      "title",    "role",         "email",  "phone",
+                                       "influence", "attitude", "buying_roles", "traits", NULL};
   static const char *const roles[] = {"unknown",     "executive", "finance",    "technical", "hr",
                                       "procurement", "legal",     "operations", "marketing"};
   static const char *const buyers[] = {"economic", "user", "technical", "coach"};
@@ -551,7 +555,7 @@ static int l_add_stakeholder(lua_State *L) {
   kam_stakeholder s;
   const char *role;
   int i;
-  luaL_checktype(L, 2, LUA_TTABLE);
+  kam__lua_checkfields(L, 2, fields, "add_stakeholder");
   lua_settop(L, 2);
   memset(&s, 0, sizeof s);
   s.struct_size = sizeof s;
@@ -654,7 +658,7 @@ static int l_check(lua_State *L) {
   return 1;
 }
 
-static int l_is_complete(lua_State *L) {
+static int l_complete(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
   lua_pushboolean(L, kam_proposal_check(u->p) == KAM_OK);
   return 1;
@@ -715,11 +719,11 @@ void kam__lua_open_proposal(lua_State *L) {
                                      {"clear", l_clear},
                                      {"count", l_count},
                                      {"check", l_check},
-                                     {"is_complete", l_is_complete},
+                                     {"complete", l_complete},
                                      {"close", l_gc},
                                      {NULL, NULL}};
   static const luaL_Reg statics[] = {
-      {"new", l_new}, {"from_json", l_from_json}, {"from_table", l_from_table}, {NULL, NULL}};
+      {"from_json", l_from_json}, {"from_table", l_from_table}, {NULL, NULL}};
   if (luaL_newmetatable(L, PROPOSAL_MT)) {
     luaL_newlib(L, methods);
     lua_setfield(L, -2, "__index");
@@ -738,4 +742,17 @@ void kam__lua_open_proposal(lua_State *L) {
   lua_setfield(L, -2, "__call");
   lua_setmetatable(L, -2);
   lua_setfield(L, -2, "Proposal");
+  /* name -> C enum value, as Python's kam.PROPOSAL_FORMATS / kam.PROPOSAL_PARTS */
+  lua_createtable(L, 0, 6);
+  for (int i = 0; format_names[i]; i++) {
+    lua_pushinteger(L, formats[i]);
+    lua_setfield(L, -2, format_names[i]);
+  }
+  lua_setfield(L, -2, "PROPOSAL_FORMATS");
+  lua_createtable(L, 0, 20);
+  for (int i = 0; i < 20; i++) {
+    lua_pushinteger(L, i + KAM_PROPOSAL_LANG);
+    lua_setfield(L, -2, part_names[i]);
+  }
+  lua_setfield(L, -2, "PROPOSAL_PARTS");
 }

@@ -1,7 +1,7 @@
 /* lkam_template.c - Mustache templates in the Lua module.
  *
  *   local t = kam.Template("Hello, {{name}}!" [, max_steps])   -- compiles; raises EPARSE
- *   t:render(data [, partials]) -> string
+ *   t:render(data [, partials]) -> string; t(data [, partials]) is the same, as in Python
  *   t:set_max_steps(n); t:close()
  *
  * data is converted by kam__lua_tovalue (lkam_value.c): tables with keys 1..n are arrays (use
@@ -26,6 +26,10 @@ static ltemplate *check_template(lua_State *L, int idx) {
   ltemplate *lt = (ltemplate *)luaL_checkudata(L, idx, TEMPLATE_MT);
   if (!lt->t) luaL_error(L, "kam.Template: the template is closed");
   return lt;
+}
+
+kam_template *kam__lua_totemplate(lua_State *L, int idx) {
+  return luaL_testudata(L, idx, TEMPLATE_MT) ? check_template(L, idx)->t : NULL;
 }
 
 static int l_template_close(lua_State *L) {
@@ -185,10 +189,14 @@ void kam__lua_open_template(lua_State *L) {
     lua_setfield(L, -2, "__close");
     lua_pushcfunction(L, l_template_tostring);
     lua_setfield(L, -2, "__tostring");
+    lua_pushcfunction(L, l_template_render); /* t(data [, partials]), as Python's t(data) */
+    lua_setfield(L, -2, "__call");
   }
   lua_pop(L, 1);
   lua_pushcfunction(L, l_template_new);
   lua_setfield(L, -2, "Template");
   lua_pushinteger(L, KAM_TEMPLATE_MAX_DEPTH);
   lua_setfield(L, -2, "TEMPLATE_MAX_DEPTH");
+  lua_pushinteger(L, KAM_TEMPLATE_DEFAULT_MAX_STEPS);
+  lua_setfield(L, -2, "TEMPLATE_DEFAULT_MAX_STEPS");
 }

@@ -1,4 +1,4 @@
-/* lkam_value.c - Lua data <-> kam_value, kam.json_decode / kam.json_encode, kam.null,
+/* lkam_value.c - Lua data <-> kam_value, kam.json_loads / kam.json_dumps, kam.null,
  * kam.array.
  *
  * Lua -> kam_value (kam__lua_tovalue):
@@ -17,7 +17,7 @@
  *   (a table that contains itself, for one) raises ELIMIT.
  *
  * kam_value -> Lua (kam__lua_pushvalue): null -> kam.null, bool -> boolean, number -> integer
- * when its text is an integer that fits, else float (or, with kam.json_decode(text, true), a
+ * when its text is an integer that fits, else float (or, with kam.json_loads(text, true), a
  * kam.number holding the exact text, so amounts like 0.10 survive); string -> string; array
  * -> table marked as an array (so an empty one encodes back as []); object -> table;
  * lambda -> nil.
@@ -607,9 +607,9 @@ static int l_number(lua_State *L) {
 
 /* ---- module functions -------------------------------------------------------------------- */
 
-/* kam.json_decode(text [, exact]) -> Lua data (see the top of this file); with exact true,
+/* kam.json_loads(text [, exact]) -> Lua data (see the top of this file); with exact true,
  * numbers with a fraction or exponent come back as kam.number (exact text). */
-static int l_json_decode(lua_State *L) {
+static int l_json_loads(lua_State *L) {
   size_t len;
   const char *text;
   holder *h;
@@ -625,8 +625,8 @@ static int l_json_decode(lua_State *L) {
   return 1;
 }
 
-/* kam.json_encode(value [, pretty]) -> JSON text. */
-static int l_json_encode(lua_State *L) {
+/* kam.json_dumps(value [, pretty]) -> JSON text. */
+static int l_json_dumps(lua_State *L) {
   kam_value *v;
   kam__lua_sink sink = {NULL, 0, 0};
   int pretty, rc;
@@ -701,8 +701,8 @@ static int l_is_array(lua_State *L) {
 }
 
 void kam__lua_open_value(lua_State *L) {
-  static const luaL_Reg fns[] = {{"json_decode", l_json_decode},
-                                 {"json_encode", l_json_encode},
+  static const luaL_Reg fns[] = {{"json_loads", l_json_loads},
+                                 {"json_dumps", l_json_dumps},
                                  {"array", l_array},
                                  {"is_array", l_is_array},
                                  {"object", l_object},

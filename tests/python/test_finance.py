@@ -125,6 +125,15 @@ def test_dates_helpers():
     assert kam.days_to_date(kam.date_to_days(datetime.date(2024, 2, 29))) == datetime.date(2024, 2, 29)
 
 
+def test_date_format_takes_any_date_like_lua():
+    assert kam.date_format(kam.date_to_days("2024-02-29")) == "2024-02-29"
+    assert kam.date_format(datetime.date(1969, 12, 31)) == "1969-12-31"
+    assert kam.date_format("2024-02-29") == "2024-02-29"
+    assert kam.add_months(kam.date_to_days("2024-03-31"), -1) == "2024-02-29"
+    with pytest.raises(kam.InvalidArgument):
+        kam.date_format("someday")
+
+
 def _cli(*args):
     exe = os.environ.get("KAM_CLI")
     if not exe or not os.path.exists(exe):

@@ -240,8 +240,16 @@ def test_foreach_orders_and_stop():
     s.foreach(lambda d: seen.append(d["id"]), order="insertion")
     assert seen == ["0", "1", "2"]
     seen.clear()
-    s.foreach(lambda d: seen.append(d["id"]) or len(seen) == 2)
+    assert s.foreach(lambda d: seen.append(d["id"]) or len(seen) == 2) is False
     assert seen == ["1", "0"]
+    assert s.foreach(lambda d: None) is True
+    # get(i) is s[i]; each(order) the iterator with an order, as in Lua
+    assert s.get(1)["id"] == s[1]["id"] == "1" and s.get(-1)["id"] == "2"
+    assert s.count() == len(s) == 3
+    assert [d["id"] for d in s.each("insertion")] == ["0", "1", "2"]
+    assert [d["id"] for d in s.each()] == [d["id"] for d in s] == ["1", "0", "2"]
+    with pytest.raises(ValueError):
+        list(s.each("sideways"))
 
     def boom(d):
         raise KeyError("stop")
@@ -296,9 +304,13 @@ CSV = ("id;name;group;revenue;potential;strategic;h1;h2;f1\r\n"
 def test_read_csv_sources_and_writers(tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(CSV.encode("utf-8"))
-    for source in (str(path), path, io.BytesIO(CSV.encode()), io.StringIO(CSV)):
+    for source in (str(path), path, os.fsencode(str(path)), io.BytesIO(CSV.encode()),
+                   io.StringIO(CSV)):
         p = kam.Portfolio.read_csv(source)
         assert len(p) == 3
+    for text in (CSV, CSV.encode("utf-8")):
+        assert len(kam.Portfolio.parse_csv(text)) == 3
+    assert len(kam.Portfolio.read_csv(path, delimiter=";", decimal_mark=",")) == 3
     s = p.segment()
     assert s[0]["revenue"] == 150000000 and s[1]["id"] == "b;2" and s[1]["name"] == 'Бета "ООО"'
     assert s[0]["key_reasons"] == ["share", "group_share", "strategic"]
@@ -311,6 +323,27 @@ def test_read_csv_sources_and_writers(tmp_path):
     assert svg.lstrip().startswith("<") and "<svg" in svg and svg.rstrip().endswith("</svg>")
 
 
+def test_read_csv_takes_a_path_parse_csv_takes_text(tmp_path):
+    # the same string is a path to read_csv and CSV text to parse_csv, in Python as in Lua
+    with pytest.raises(kam.ParseError, match="id"):
+        kam.Portfolio.parse_csv("examples/data/accounts.csv")
+    with pytest.raises(FileNotFoundError):
+        kam.Portfolio.read_csv(str(tmp_path / "missing.csv"))
+    with pytest.raises(TypeError, match="parse_csv"):
+        kam.Portfolio.read_csv(12)
+    with pytest.raises(TypeError, match="read_csv"):
+        kam.Portfolio.parse_csv(io.BytesIO(b"id,revenue\n"))
+    p = kam.Portfolio()
+    assert p.parse_csv_into("id,revenue\na,5\n") is None
+    path = tmp_path / "b.csv"
+    path.write_bytes(b"id;revenue\nb;7\n")
+    assert p.read_csv_into(path, delimiter=";") is None
+    assert len(p) == 2 and p.count() == 2
+    with pytest.raises(TypeError, match="unknown CSV option"):
+        p.parse_csv_into("id,revenue\n", formula_guard=False)  # a writing option only
+    assert len(p) == 2
+
+
 def test_read_csv_errors_and_atomicity():
     p = kam.Portfolio()
     p.add("keep", 1)
@@ -318,6 +351,9 @@ def test_read_csv_errors_and_atomicity():
     with pytest.raises(kam.KamError, match="line 3") as e:
         p.read_csv_into(io.BytesIO(bad.encode()))
     assert isinstance(e.value, (kam.ParseError, kam.InvalidArgument))
+    assert len(p) == 1
+    with pytest.raises(kam.KamError, match="line 3"):
+        p.parse_csv_into(bad)
     assert len(p) == 1
     with pytest.raises(kam.AlreadyExists, match="keep"):
         p.read_csv_into(io.BytesIO(b"id,revenue\nkeep,5\n"))

@@ -324,6 +324,10 @@ class DMU:
     def __len__(self):
         return _dmu_count(self._ptr)
 
+    def count(self):
+        """The number of people (kam_dmu_count), as len(d)."""
+        return len(self)
+
     def _index(self, i):
         if isinstance(i, bool) or not isinstance(i, int):
             raise error(KAM_EINVAL, "index must be an int")
@@ -341,7 +345,7 @@ class DMU:
         s = _Stakeholder(struct_size=ctypes.sizeof(_Stakeholder))
         check(_dmu_stakeholder(byref(s), self._ptr, self._index(i)), self._ctx)
         return {"name": _decode(s.name), "title": _decode(s.title), "email": _decode(s.email),
-                "phone": _decode(s.phone), "role": ROLES[s.role],
+                "phone": _decode(s.phone), "role": ROLES[s.role], "role_given": s.role != 0,
                 "influence": None if math.isnan(s.influence) else s.influence,
                 "attitude": s.attitude, "buying_roles": _flag_names(s.buying_roles, BUYER_ROLES),
                 "traits": {TRAITS[k]: (None if math.isnan(s.traits[k]) else s.traits[k])

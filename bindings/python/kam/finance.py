@@ -11,7 +11,7 @@ from ._native import (fn, check, error, c_int, c_int32, c_double, c_size_t, POIN
                       KAM_EINVAL, KAM_ENOSOLUTION)
 
 __all__ = ["npv", "npv_many", "xnpv", "irr", "xirr", "mirr", "payback", "clv", "clv_finite",
-           "roi", "date_to_days", "days_to_date", "add_months", "strerror"]
+           "roi", "date_to_days", "days_to_date", "date_format", "add_months", "strerror"]
 
 _D = POINTER(c_double)
 _npv = fn("kam_npv", c_int, _D, c_double, _D, c_size_t, c_int)
@@ -79,14 +79,19 @@ def days_to_date(days):
     return datetime.date(y.value, m.value, dd.value)
 
 
+def date_format(d):
+    """A date (as date_to_days takes it) as ISO text "YYYY-MM-DD" (kam_date_format)."""
+    buf = ctypes.create_string_buffer(32)
+    check(_date_format(buf, 32, date_to_days(d)))
+    return buf.value.decode()
+
+
 def add_months(d, months):
     """Adds calendar months, clamping the day (Jan 31 + 1 month = Feb 28/29); returns an ISO
     string "YYYY-MM-DD" (kam_date_add_months, kam_date_format)."""
     out = c_int32()
     check(_date_add_months(byref(out), date_to_days(d), int(months)), message="date out of range")
-    buf = ctypes.create_string_buffer(32)
-    check(_date_format(buf, 32, out.value))
-    return buf.value.decode()
+    return date_format(out.value)
 
 
 def strerror(status):

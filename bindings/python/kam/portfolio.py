@@ -218,8 +218,10 @@ class Portfolio:
 
     def set_threads(self, threads):
         """The most threads (1..64) the calls on this portfolio and its segmentations may use
-        for large columns (kam_ctx_set_threads; results do not depend on it)."""
+        for large columns (kam_ctx_set_threads; results do not depend on it). Returns the
+        portfolio, as in Lua."""
         _set_threads(self._ctx.ptr, threads, self._ctx)
+        return self
 
     def __del__(self):
         owner = getattr(self, "_ctx", None)
@@ -302,22 +304,48 @@ class Portfolio:
         check(_p_add_columns(self._ptr, n, id_arr, ptr), self._ctx)
         del keep
 
+    def count(self):
+        """The number of accounts (kam_portfolio_count), as len(p)."""
+        return len(self)
+
     @classmethod
-    def read_csv(cls, source, **csv_options):
-        """A new Portfolio from CSV (kam_portfolio_read_csv): source is a path, a binary or text
-        file object, or bytes. Options: delimiter, decimal_mark (one character, default:
-        detect), currency_digits (default 2). Errors name the line and column."""
+    def read_csv(cls, path, **csv_options):
+        """A new Portfolio from a CSV file (kam_portfolio_read_csv): path is a str, bytes or
+        os.PathLike path, or an open binary or text file object. CSV text held in memory goes
+        to parse_csv. Options: delimiter, decimal_mark (one character, default: detect),
+        currency_digits (default 2). Errors name the line and column."""
         p = cls()
-        p.read_csv_into(source, **csv_options)
+        p.read_csv_into(path, **csv_options)
         return p
 
-    def read_csv_into(self, source, **csv_options):
-        """Adds the accounts of a CSV source to this portfolio (all or nothing)."""
+    @classmethod
+    def parse_csv(cls, text, **csv_options):
+        """A new Portfolio from CSV text held in memory (str or bytes); options as read_csv."""
+        p = cls()
+        p.parse_csv_into(text, **csv_options)
+        return p
+
+    def read_csv_into(self, path, **csv_options):
+        """Adds the accounts of a CSV file (path or open file object) to this portfolio (all
+        or nothing)."""
         o = _csv_options(csv_options)
-        if isinstance(source, (str, os.PathLike)):
-            with open(source, "rb") as f:
+        if isinstance(path, (str, bytes, os.PathLike)):
+            with open(path, "rb") as f:
                 return self._read(f, o)
-        return self._read(source, o)
+        if not hasattr(path, "read"):
+            raise TypeError("read_csv: a path or a file object expected, not %s (CSV text goes "
+                            "to parse_csv)" % type(path).__name__)
+        return self._read(path, o)
+
+    def parse_csv_into(self, text, **csv_options):
+        """Adds the accounts of CSV text (str or bytes) to this portfolio (all or nothing)."""
+        o = _csv_options(csv_options)
+        if isinstance(text, str):
+            text = text.encode("utf-8")
+        if not isinstance(text, (bytes, bytearray, memoryview)):
+            raise TypeError("parse_csv: CSV text (str or bytes) expected, not %s (a path goes "
+                            "to read_csv)" % type(text).__name__)
+        return self._read(text, o)
 
     def _read(self, f, o):
         reader = Reader(f)
@@ -377,6 +405,10 @@ class Segmentation:
     def __len__(self):
         return self._n
 
+    def count(self):
+        """The number of accounts, as len(s)."""
+        return self._n
+
     def __repr__(self):
         sm = self.summary
         return "<kam.Segmentation of %d accounts: A %d, B %d, C %d>" % (
@@ -430,13 +462,26 @@ class Segmentation:
         check(_s_by_rank(byref(sc), self._ptr, rank), self._ctx)
         return _score_dict(sc)
 
+    def get(self, index):
+        """Account index (0-based, insertion order) as a dict, as s[index]
+        (kam_segmentation_get)."""
+        return self[index]
+
     def __iter__(self):
-        for rank in range(1, self._n + 1):
-            yield self.by_rank(rank)
+        return self.each()
+
+    def each(self, order="rank"):
+        """An iterator over the accounts in "rank" (largest first) or "insertion" order."""
+        if order not in ("rank", "insertion"):
+            raise ValueError("order must be 'rank' or 'insertion'")
+        for i in range(self._n):
+            yield self.by_rank(i + 1) if order == "rank" else self[i]
 
     def foreach(self, callback, order="rank"):
         """Calls callback(dict) for every account, in "rank" or "insertion" order; a callback
-        returning True stops the walk. Exceptions propagate."""
+        returning a true value stops the walk (as a nonzero return does in C). Returns True
+        when every account was visited, False when the callback stopped it. Exceptions
+        propagate."""
         if order not in ("rank", "insertion"):
             raise ValueError("order must be 'rank' or 'insertion'")
         state = {"exc": None}
@@ -453,8 +498,9 @@ class Segmentation:
         if state["exc"] is not None:
             raise state["exc"]
         if rc in (1, 2):
-            return
+            return False
         check(rc, self._ctx)
+        return True
 
     def to_csv(self, **csv_options):
         """The segmentation as CSV text (kam_segmentation_write_csv). Options: delimiter,

@@ -194,6 +194,9 @@ class _Owner:
         return _ctx_errmsg(self.ptr).decode("utf-8", "replace")
 
     def __del__(self):
+        self.close()
+
+    def close(self):
         if getattr(self, "proposal", None) and self.proposal.value:
             _free(self.proposal)
             self.proposal = c_void_p()
@@ -212,7 +215,26 @@ class Proposal:
             _owner = _Owner()
             check(_new(byref(_owner.proposal), _owner.ptr), _owner)
         self._ctx = _owner          # .ptr is the kam_ctx, .errmsg() its message
-        self._ptr = _owner.proposal
+
+    @property
+    def _ptr(self):
+        """The kam_proposal; raises InvalidArgument once the proposal is closed."""
+        ptr = self._ctx.proposal
+        if not ptr.value:
+            raise error(KAM_EINVAL, "the proposal has been closed")
+        return ptr
+
+    def close(self):
+        """Frees the proposal now (also done when the object is collected); any later call
+        raises InvalidArgument. A Proposal is also a context manager that closes it."""
+        self._dmu = None
+        self._ctx.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
     def _check(self, status):
         check(status, self._ctx)
@@ -334,16 +356,18 @@ class Proposal:
             raise TypeError("figure value must be a number or a str")
         return self._check(_add_figure(self._ptr, byref(f)))
 
-    def set_cash_flows(self, rate, values, period="year"):
+    def set_cash_flows(self, rate=None, values=None, period="year"):
         """Projected cash flows (major units, values[0] at t = 0) at the discount rate per
-        period; None values clears them. period: 'year', 'quarter' or 'month'."""
+        period (default 0, as in Lua); no values (set_cash_flows()) clears them. period:
+        'year', 'quarter' or 'month'."""
         if values is None:
             return self._check(_set_cash_flows(self._ptr, None))
         if period not in _PERIODS:
             raise error(KAM_EINVAL, "period must be year, quarter or month, not %r" % (period,))
         vals = [float(v) for v in values]
         arr = (c_double * max(len(vals), 1))(*vals)
-        cf = _CashFlows(ctypes.sizeof(_CashFlows), _PERIODS[period], float(rate),
+        rate = 0.0 if rate is None else float(rate)
+        cf = _CashFlows(ctypes.sizeof(_CashFlows), _PERIODS[period], rate,
                         ctypes.cast(arr, POINTER(c_double)), len(vals))
         return self._check(_set_cash_flows(self._ptr, byref(cf)))
 
@@ -485,5 +509,7 @@ class Proposal:
         return out.text()
 
     def __repr__(self):
+        if not self._ctx.proposal.value:
+            return "<kam.Proposal (closed)>"
         return "<kam.Proposal %d items%s>" % (self.count("items"),
                                               "" if self.complete else ", incomplete")

@@ -1,0 +1,96 @@
+"""One binding surface: the Python side of the names and meanings shared with Lua
+(bindings/README.md; tests/lua/test_bindings.lua checks the Lua side), and the checker
+tests/check_bindings.py itself."""
+import importlib.util
+import os
+
+import pytest
+
+import kam
+
+ROOT = os.environ.get("KAM_SOURCE_DIR") or os.path.join(os.path.dirname(__file__), "..", "..")
+
+
+def test_proposal_close_and_context_manager():
+    p = kam.Proposal()
+    assert p.complete is False
+    p.close()
+    with pytest.raises(kam.InvalidArgument, match="closed"):
+        p.set_title("x")
+    with pytest.raises(kam.InvalidArgument, match="closed"):
+        p.complete
+    assert "closed" in repr(p)
+    p.close()  # twice is fine, as in Lua
+    with kam.Proposal() as q:
+        q.set_title("T")
+        assert q.count("items") == 0
+    with pytest.raises(kam.InvalidArgument):
+        q.to_json()
+
+
+def test_counts_like_lua():
+    d = kam.DMU()
+    assert d.count() == 0
+    d.add(name="A", title="CFO")
+    assert d.count() == len(d) == 1
+    p = kam.Portfolio()
+    p.add_columns([3, 2])
+    assert p.count() == 2 and p.segment().count() == 2
+    assert p.set_threads(2) is p  # returns the portfolio, as p:set_threads(2) does in Lua
+
+
+def test_stakeholder_has_role_given_like_lua():
+    d = kam.DMU()
+    d.add(name="A", title="CFO")
+    d.add(name="B", role="legal")
+    assert d.stakeholder(0)["role_given"] is False and d.stakeholder(0)["role"] == "unknown"
+    assert d.stakeholder(1)["role_given"] is True
+    assert d.profile(0)["role_given"] is False and d.profile(0)["role"] == "finance"
+
+
+def test_set_cash_flows_without_arguments_clears_like_lua():
+    p = kam.Proposal()
+    p.set_cash_flows(values=[-100, 60, 60])  # rate defaults to 0, as in Lua
+    assert p.count("cash_flows") == 1 or p.to_dict().get("cash_flows")
+    assert p.set_cash_flows() is p
+    assert not p.to_dict().get("cash_flows")
+
+
+def _checker():
+    spec = importlib.util.spec_from_file_location(
+        "check_bindings", os.path.join(ROOT, "tests", "check_bindings.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_checker_fails_on_a_name_in_one_binding_only(monkeypatch, capsys):
+    cb = _checker()
+    both = {"kam.npv", "kam.Portfolio", "kam.Portfolio.read_csv"}
+    listed = cb.listed_differences()
+    py_only = {n for n, side in listed.items() if side == "python" and n.startswith("kam.")}
+    lua_only = {n for n, side in listed.items() if side == "lua" and n.startswith("kam.")}
+    monkeypatch.setattr(cb, "python_surface", lambda: both | py_only)
+    monkeypatch.setattr(cb, "lua_surface", lambda: both | lua_only)
+    assert cb.main() == 0
+    # a name only one binding has, and that the README does not list, fails the check
+    monkeypatch.setattr(cb, "python_surface", lambda: both | py_only | {"kam.Portfolio.parse_tsv"})
+    assert cb.main() == 1
+    assert "kam.Portfolio.parse_tsv: only in Python" in capsys.readouterr().err
+    monkeypatch.setattr(cb, "python_surface", lambda: both | py_only)
+    monkeypatch.setattr(cb, "lua_surface", lambda: both | lua_only | {"kam.read_csv_file"})
+    assert cb.main() == 1
+    assert "kam.read_csv_file: only in Lua" in capsys.readouterr().err
+    # a listed difference that is gone fails too, so the README stays true
+    monkeypatch.setattr(cb, "lua_surface", lambda: both | lua_only | py_only)
+    assert cb.main() == 1
+    assert "not a difference" in capsys.readouterr().err
+
+
+def test_checker_finds_generated_c_names():
+    cb = _checker()
+    assert cb.reached("kam_proposal_set_lang", 'x = fn("kam_proposal_set_" + name)\n"lang"')
+    assert cb.reached("kam_proposal_set_lang", "kam_proposal_set_##name ... TEXT(lang)")
+    assert not cb.reached("kam_proposal_set_lang", "kam_proposal_set_title(p)")
+    assert cb.reached("kam_npv", "_npv = fn(\"kam_npv\", c_int)")
+    assert not cb.reached("kam_npv", "kam_npv_many")
