@@ -1,6 +1,6 @@
 /*
  * kam/dmu.h - the client's decision-making unit (DMU): roles from job titles, communication
- * styles, the DMU's emphasis and the gaps in it. (DESIGN.md section 7.)
+ * styles, the DMU's emphasis and the gaps in it.
  *
  * A proposal for a key client is read by a group. Executives are driven by power and status and
  * like exclusive terms (style AUTHORITY); an HR director trusts references from significant
@@ -126,8 +126,7 @@ enum {
  *  spacing variants (ИТ-директор, IT директор, HR-директор), deputies and heads of departments
  *  ("по X", "of X", "for X", "отдела X" name the function), and noise: company names in quotes,
  *  legal forms (ООО, АО, ПАО, LLC, Ltd) with the name around them, "г. Москва", "at Acme".
- *  Only the first 64 words are read. The method, the confidence formula and how to extend the
- *  lexicon are described at the top of src/titles.c; in short:
+ *  Only the first 64 words are read. The confidence formula, in short:
  *
  *      confidence = weight * shape * deputy * ambiguity * coverage
  *

@@ -6,7 +6,7 @@
  *   kam_portfolio *p;  kam_segmentation *s;  kam_summary sm = {sizeof sm};
  *   kam_portfolio_new(&p, ctx);
  *   kam_portfolio_add_columns(p, n, NULL, revenue);      // or kam_portfolio_add per account
- *   kam_segment(&s, p, NULL);                            // DESIGN defaults: 80 % / 95 % / 10 %
+ *   kam_segment(&s, p, NULL);                            // defaults: 80 % / 95 % / 10 %        
  *   kam_segmentation_summary(&sm, s);
  *   kam_segmentation_classes(abc, n, s);                 // 'A' 'B' 'C' per account
  *   kam_segmentation_free(s);  kam_portfolio_free(p);
@@ -26,7 +26,7 @@
  * that have them. kam_segment keeps nothing per account; while it runs it needs up to 4 MB of
  * counts (2 MB more per extra thread) and about 12 bytes per account whose revenue falls
  * outside their window (for a Pareto portfolio, 5 %), at most 16 bytes per account in all:
- * 100 million Pareto accounts add and segment in 0.89 GB (1.1x the revenue column). The first
+ * for a Pareto portfolio the peak is about 1.1x the revenue column. The first
  * kam_segmentation_get / _foreach add one byte per account (classes and key reasons) and the rank
  * order (see "Lazy work").
  */
@@ -191,7 +191,7 @@ typedef struct kam_summary {
 
 typedef struct kam_segmentation kam_segmentation;
 
-/** Segments the portfolio (DESIGN section 5). o NULL means the defaults.
+/** Segments the portfolio. o NULL means the defaults.
  *
  *  ABC. Rank order is revenue descending, ties by insertion order; cum(i) is the exact integer
  *  revenue of ranks 1..i and the cumulative share is (double)cum(i) / (double)T. A is the
