@@ -11,11 +11,15 @@
  *         buying_roles = {"economic"}, traits = {detail = 0.9}, email = "...", phone = "..."}
  *   #d, d:count(), d:profile(i) (1-based), d:profiles(), d:stakeholder(i), d:emphasis(),
  *   d:warnings(), d:warning_flags()
+ *   d:read_csv(path [, {delimiter = ";"}]), d:parse_csv(text [, opts]): add the stakeholders
+ *   of a CSV file or text (kam_dmu_read_csv; all or nothing), return d
  *
  * Roles, styles, buying roles and warnings are strings; a role argument may also be a number.
  * Errors are raised as kam error tables {status, code, message}. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lkam.h"
@@ -391,6 +395,83 @@ static int l_dmu_add(lua_State *L) {
   return 1;
 }
 
+/* ---- reading CSV (kam_dmu_read_csv) ---- */
+
+/* A kam_read_fn over text held by the Lua stack or a C FILE: it never calls into Lua, so no Lua
+ * error can unwind through libkam. */
+typedef struct csv_source {
+  const char *text;
+  size_t len, pos;
+  FILE *file;
+} csv_source;
+
+static int csv_source_read(void *ud, void *buf, size_t cap, size_t *nread) {
+  csv_source *src = (csv_source *)ud;
+  if (src->file) {
+    *nread = fread(buf, 1, cap, src->file);
+    return ferror(src->file) ? 1 : 0;
+  }
+  *nread = src->len - src->pos < cap ? src->len - src->pos : cap;
+  memcpy(buf, src->text + src->pos, *nread);
+  src->pos += *nread;
+  return 0;
+}
+
+/* The options at idx: nil or {delimiter = ";"} (the only option kam_dmu_read_csv uses). */
+static void csv_options(lua_State *L, int idx, kam_csv_options *o) {
+  kam_csv_options_init(o, sizeof *o);
+  if (lua_isnoneornil(L, idx)) return;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  if (lua_getfield(L, idx, "delimiter") != LUA_TNIL) {
+    size_t len;
+    const char *d = lua_tolstring(L, -1, &len);
+    if (!d || len != 1) raise(L, KAM_EINVAL, "delimiter must be one character");
+    o->delimiter = d[0];
+  }
+  lua_pop(L, 1);
+}
+
+static int read_csv(lua_State *L, ldmu *u, csv_source *src, const kam_csv_options *o) {
+  int rc = kam_dmu_read_csv(u->dmu, csv_source_read, src, o);
+  if (src->file) fclose(src->file);
+  if (rc > 0) return raise(L, KAM_EINVAL, "read_csv: the file could not be read");
+  if (rc) return kam__lua_error(L, rc, u->ctx);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* d:read_csv(path [, opts]) -> d */
+static int l_dmu_read_csv(lua_State *L) {
+  ldmu *u;
+  csv_source src;
+  kam_csv_options o;
+  const char *path;
+  LKAM_ARGS(L, 3);
+  u = check_dmu(L, 1);
+  path = luaL_checkstring(L, 2);
+  csv_options(L, 3, &o);
+  memset(&src, 0, sizeof src);
+  src.file = fopen(path, "rb");
+  if (!src.file) {
+    lua_pushfstring(L, "read_csv: cannot open %s: %s", path, strerror(errno));
+    return raise(L, KAM_EINVAL, lua_tostring(L, -1));
+  }
+  return read_csv(L, u, &src, &o);
+}
+
+/* d:parse_csv(text [, opts]) -> d */
+static int l_dmu_parse_csv(lua_State *L) {
+  ldmu *u;
+  csv_source src;
+  kam_csv_options o;
+  LKAM_ARGS(L, 3);
+  u = check_dmu(L, 1);
+  memset(&src, 0, sizeof src);
+  src.text = check_text(L, 2, "the CSV text", &src.len);
+  csv_options(L, 3, &o);
+  return read_csv(L, u, &src, &o);
+}
+
 static int l_dmu_count(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)kam_dmu_count(check_dmu(L, 1)->dmu));
   return 1;
@@ -553,6 +634,8 @@ void kam__lua_open_dmu(lua_State *L) {
                                      {"emphasis", l_dmu_emphasis},
                                      {"warnings", l_dmu_warnings},
                                      {"warning_flags", l_dmu_warning_flags},
+                                     {"read_csv", l_dmu_read_csv},
+                                     {"parse_csv", l_dmu_parse_csv},
                                      {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
   set_names(L, "ROLES", KAM_ROLE_COUNT, role_i);
