@@ -15,24 +15,15 @@
 
 static int read_all(kam_dmu *d, const uint8_t *data, size_t size, size_t chunk,
                     const kam_csv_options *o) {
-  kam_test_source src;
-  memset(&src, 0, sizeof src);
-  src.data = (const char *)data;
-  src.len = size;
-  src.chunk = chunk;
+  kam_test_source src = kam_test_source_of((const char *)data, size, chunk);
   return kam_dmu_read_csv(d, kam_test_source_read, &src, o);
 }
 
 static kam_dmu *with_one_person(kam_ctx *ctx) {
+  static const char person[] = "name,title\nПервый,CEO\n";
   kam_dmu *d;
-  kam_stakeholder s;
-  memset(&s, 0, sizeof s);
-  s.struct_size = sizeof s;
-  s.name = "Первый";
-  s.title = "CEO";
-  s.influence = NAN;
-  s.traits[0] = s.traits[1] = s.traits[2] = NAN;
-  if (kam_dmu_new(&d, ctx) != KAM_OK || kam_dmu_add(d, &s) != KAM_OK) abort();
+  if (kam_dmu_new(&d, ctx) != KAM_OK) abort();
+  if (read_all(d, (const uint8_t *)person, sizeof person - 1, 0, NULL) != KAM_OK) abort();
   return d;
 }
 

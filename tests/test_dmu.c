@@ -708,11 +708,7 @@ static void test_oom(void **state) {
 /* ---- CSV (kam_dmu_read_csv) ---- */
 
 static int read_text(kam_dmu *d, const char *text, size_t chunk, const kam_csv_options *o) {
-  kam_test_source src;
-  memset(&src, 0, sizeof src);
-  src.data = text;
-  src.len = strlen(text);
-  src.chunk = chunk;
+  kam_test_source src = kam_test_source_of(text, strlen(text), chunk);
   return kam_dmu_read_csv(d, kam_test_source_read, &src, o);
 }
 
@@ -898,10 +894,7 @@ static void test_csv_read_failure(void **state) {
     kam_test_source src;
     int rc;
     open_dmu(&f);
-    memset(&src, 0, sizeof src);
-    src.data = english_csv;
-    src.len = strlen(english_csv);
-    src.chunk = 16;
+    src = kam_test_source_of(english_csv, strlen(english_csv), 16);
     src.fail_at_call = call;
     src.fail_status = 7;
     rc = kam_dmu_read_csv(f.dmu, kam_test_source_read, &src, NULL);

@@ -417,20 +417,6 @@ static int csv_source_read(void *ud, void *buf, size_t cap, size_t *nread) {
   return 0;
 }
 
-/* The options at idx: nil or {delimiter = ";"} (the only option kam_dmu_read_csv uses). */
-static void csv_options(lua_State *L, int idx, kam_csv_options *o) {
-  kam_csv_options_init(o, sizeof *o);
-  if (lua_isnoneornil(L, idx)) return;
-  luaL_checktype(L, idx, LUA_TTABLE);
-  if (lua_getfield(L, idx, "delimiter") != LUA_TNIL) {
-    size_t len;
-    const char *d = lua_tolstring(L, -1, &len);
-    if (!d || len != 1) raise(L, KAM_EINVAL, "delimiter must be one character");
-    o->delimiter = d[0];
-  }
-  lua_pop(L, 1);
-}
-
 static int read_csv(lua_State *L, ldmu *u, csv_source *src, const kam_csv_options *o) {
   int rc = kam_dmu_read_csv(u->dmu, csv_source_read, src, o);
   if (src->file) fclose(src->file);
@@ -449,7 +435,7 @@ static int l_dmu_read_csv(lua_State *L) {
   LKAM_ARGS(L, 3);
   u = check_dmu(L, 1);
   path = luaL_checkstring(L, 2);
-  csv_options(L, 3, &o);
+  kam__lua_csv_options(L, 3, &o);
   memset(&src, 0, sizeof src);
   src.file = fopen(path, "rb");
   if (!src.file) {
@@ -468,7 +454,7 @@ static int l_dmu_parse_csv(lua_State *L) {
   u = check_dmu(L, 1);
   memset(&src, 0, sizeof src);
   src.text = check_text(L, 2, "the CSV text", &src.len);
-  csv_options(L, 3, &o);
+  kam__lua_csv_options(L, 3, &o);
   return read_csv(L, u, &src, &o);
 }
 

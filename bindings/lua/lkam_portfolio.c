@@ -280,7 +280,7 @@ static int l_portfolio_add_columns(lua_State *L) {
 
 /* ---- reading CSV ---- */
 
-static void csv_options(lua_State *L, int idx, kam_csv_options *o) {
+void kam__lua_csv_options(lua_State *L, int idx, kam_csv_options *o) {
   kam_csv_options_init(o, sizeof *o);
   if (lua_isnoneornil(L, idx)) return;
   luaL_checktype(L, idx, LUA_TTABLE);
@@ -399,7 +399,7 @@ static int read_into(lua_State *L, lportfolio *lp, int kind_hint) {
   kam_csv_options o;
   int rc;
   LKAM_ARGS(L, 3);
-  csv_options(L, 3, &o);
+  kam__lua_csv_options(L, 3, &o);
   memset(&r, 0, sizeof r);
   r.L = L;
   r.source = 2;
@@ -730,7 +730,7 @@ static int write_common(lua_State *L, int which) {
   kam__lua_sink sink = {NULL, 0, 0};
   kam_csv_options o;
   int rc;
-  if (which == 0) csv_options(L, 2, &o);
+  if (which == 0) kam__lua_csv_options(L, 2, &o);
   rc = which == 0   ? kam_segmentation_write_csv(ls->s, kam__lua_sink_write, &sink, &o)
        : which == 1 ? kam_segmentation_write_json(ls->s, kam__lua_sink_write, &sink)
                     : kam_segmentation_write_svg(ls->s, kam__lua_sink_write, &sink);

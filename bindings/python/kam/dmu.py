@@ -8,6 +8,7 @@
     0
     >>> d.emphasis()            # {'authority': ..., 'relational': ..., 'analytical': ...}
     >>> d.warnings()            # ['no_coach']
+    >>> kam.DMU().read_csv("stakeholders.csv")       # or .parse_csv(text): kam_dmu_read_csv
 
 Roles, styles, buying influences and warnings are strings (see ROLES, STYLES, BUYER_ROLES,
 WARNINGS); the formulas behind the numbers are written in kam/dmu.h. Errors raise
