@@ -1,6 +1,5 @@
 /* cli_dmu.c - `kam title` (role, confidence and style mix of job titles) and `kam dmu` (profiles,
- * emphasis and warnings of a decision-making unit read from CSV). The CSV is parsed here, in the
- * program: the library takes stakeholders as records. */
+ * emphasis and warnings of a decision-making unit read from CSV by kam_dmu_read_csv). */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -201,198 +200,7 @@ int kam_cli_title(int argc, char **argv) {
   return 0;
 }
 
-/* ---- kam dmu: a small CSV reader (RFC 4180 quotes, ',' ';' or TAB, BOM, CRLF) ---- */
-
-typedef struct csv {
-  const char *file;
-  char *text;
-  size_t len, pos, line; /* line: where the current record starts */
-  size_t next_line;
-  char sep;
-} csv;
-
-typedef struct field {
-  char *s; /* malloc'd, NUL-terminated */
-} field;
-
-/* Reads one record into fields (up to cap; counts all in *n). Returns 1 on a record, 0 at the
- * end, -1 on a syntax error (message printed). */
-static int csv_record(csv *c, const char *cmd, field *fields, size_t cap, size_t *n) {
-  size_t count = 0;
-  if (c->pos >= c->len) return 0;
-  c->line = c->next_line;
-  for (;;) {
-    char *buf = NULL;
-    size_t blen = 0, bcap = 0;
-    int quoted = 0, done = 0, end_of_record = 0;
-    if (c->pos < c->len && c->text[c->pos] == '"') {
-      quoted = 1;
-      c->pos++;
-    }
-    while (!done) {
-      char ch;
-      if (c->pos >= c->len) {
-        if (quoted) {
-          free(buf);
-          cli_fail(cmd, "%s:%zu: a quoted field is not closed", c->file, c->line);
-          return -1;
-        }
-        done = end_of_record = 1;
-        break;
-      }
-      ch = c->text[c->pos];
-      if (quoted) {
-        if (ch == '"') {
-          if (c->pos + 1 < c->len && c->text[c->pos + 1] == '"') {
-            c->pos += 2;
-          } else {
-            c->pos++;
-            quoted = 0;
-            if (c->pos < c->len && c->text[c->pos] != c->sep && c->text[c->pos] != '\n' &&
-                c->text[c->pos] != '\r') {
-              free(buf);
-              cli_fail(cmd, "%s:%zu: text after a closing quote", c->file, c->next_line);
-              return -1;
-            }
-            continue;
-          }
-        } else {
-          if (ch == '\n') c->next_line++;
-          c->pos++;
-        }
-      } else {
-        if (ch == c->sep) {
-          c->pos++;
-          done = 1;
-          break;
-        }
-        if (ch == '\n' || ch == '\r') {
-          if (ch == '\r' && c->pos + 1 < c->len && c->text[c->pos + 1] == '\n') c->pos++;
-          c->pos++;
-          c->next_line++;
-          done = end_of_record = 1;
-          break;
-        }
-        c->pos++;
-      }
-      if (blen + 2 > bcap) {
-        char *p;
-        bcap = bcap ? bcap * 2 : 32;
-        p = (char *)realloc(buf, bcap);
-        if (!p) {
-          free(buf);
-          cli_fail(cmd, "out of memory");
-          return -1;
-        }
-        buf = p;
-      }
-      buf[blen++] = ch;
-    }
-    if (!buf) buf = (char *)calloc(1, 1);
-    if (!buf) {
-      cli_fail(cmd, "out of memory");
-      return -1;
-    }
-    buf[blen] = '\0';
-    if (count < cap)
-      fields[count].s = buf;
-    else
-      free(buf);
-    count++;
-    if (end_of_record) break;
-  }
-  *n = count;
-  return 1;
-}
-
-static void free_fields(field *f, size_t n, size_t cap) {
-  size_t i;
-  for (i = 0; i < n && i < cap; i++) {
-    free(f[i].s);
-    f[i].s = NULL;
-  }
-}
-
-static char detect_sep(const char *text, size_t len) {
-  size_t i, commas = 0, semis = 0, tabs = 0;
-  int quoted = 0;
-  for (i = 0; i < len && (quoted || (text[i] != '\n' && text[i] != '\r')); i++) {
-    if (text[i] == '"')
-      quoted = !quoted;
-    else if (!quoted && text[i] == ',')
-      commas++;
-    else if (!quoted && text[i] == ';')
-      semis++;
-    else if (!quoted && text[i] == '\t')
-      tabs++;
-  }
-  if (tabs > commas && tabs > semis) return '\t';
-  return semis > commas ? ';' : ',';
-}
-
-enum {
-  COL_NAME,
-  COL_TITLE,
-  COL_ROLE,
-  COL_INFLUENCE,
-  COL_ATTITUDE,
-  COL_BUYING,
-  COL_DOMINANCE,
-  COL_PEOPLE,
-  COL_DETAIL,
-  COL_EMAIL,
-  COL_PHONE,
-  COL_COUNT
-};
-static const char *const col_names[COL_COUNT] = {
-    "name",      "title",  "role",   "influence", "attitude", "buying_roles",
-    "dominance", "people", "detail", "email",     "phone"};
-
-static const char *trim(char *s) {
-  size_t n;
-  while (*s == ' ' || *s == '\t')
-    s++;
-  n = strlen(s);
-  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-    s[--n] = '\0';
-  return s;
-}
-
-/* A number in 0..1 or a percentage; decimal comma allowed. Empty: NaN. 0 ok, -1 bad. */
-static int parse_share(const char *s, double *out) {
-  char tmp[64];
-  size_t n = strlen(s), i;
-  int percent = 0;
-  if (n == 0) {
-    *out = NAN;
-    return 0;
-  }
-  if (n >= sizeof tmp) return -1;
-  memcpy(tmp, s, n + 1);
-  if (tmp[n - 1] == '%') {
-    percent = 1;
-    tmp[--n] = '\0';
-  }
-  for (i = 0; i < n; i++)
-    if (tmp[i] == ',') tmp[i] = '.';
-  if (cli_parse_double(trim(tmp), out)) return -1;
-  if (percent) *out /= 100.0;
-  return 0;
-}
-
-static int parse_int(const char *s, int32_t *out) {
-  char *end;
-  long v;
-  if (!*s) {
-    *out = 0;
-    return 0;
-  }
-  errno = 0;
-  v = strtol(s, &end, 10);
-  if (*end || errno || v < INT32_MIN || v > INT32_MAX) return -1;
-  *out = (int32_t)v;
-  return 0;
-}
+/* ---- kam dmu ---- */
 
 static void print_person(size_t i, const kam_stakeholder *s, const kam_profile *p) {
   uint32_t b;
@@ -491,14 +299,11 @@ static void print_json(const kam_dmu *d, const double e[3], uint32_t warnings) {
   fputs("]}\n", stdout);
 }
 
-#define MAX_FIELDS 64
-
 int kam_cli_dmu(int argc, char **argv) {
   const char *cmd = argv[0], *path = NULL;
-  int i, json = 0, status = 0, rc;
-  csv c;
-  field f[MAX_FIELDS];
-  size_t nf, k, col_at[COL_COUNT], header_n;
+  int i, json = 0, rc;
+  size_t k;
+  FILE *f;
   kam_ctx *ctx = NULL;
   kam_dmu *d = NULL;
   double e[3];
@@ -508,8 +313,9 @@ int kam_cli_dmu(int argc, char **argv) {
            "Types each person of a client's decision-making unit and prints their profile\n"
            "(role, style mix, influence, attitude, buying roles), the DMU's emphasis (the\n"
            "influence-weighted style mix a proposal should follow) and the warnings.\n\n"
-           "The CSV has a header row naming its columns, in any order (',' ';' or TAB):\n"
-           "  name, title          who; the role is read from the title unless given\n"
+           "The CSV has a header row naming its columns, in any order (',' ';' or TAB),\n"
+           "in English or Russian (kam_dmu_read_csv in kam/dmu.h lists every name):\n"
+           "  name, title          who (ФИО, должность); the role is read from the title\n"
            "  role                 unknown|executive|finance|technical|hr|procurement|legal|\n"
            "                       operations|marketing (empty: read from the title)\n"
            "  influence            0..1, or a percentage (empty: unknown, counted as 0.5)\n"
@@ -517,7 +323,8 @@ int kam_cli_dmu(int argc, char **argv) {
            "  buying_roles         economic, user, technical, coach (separated by ; or space)\n"
            "  dominance, people, detail   observed traits 0..1 (empty: not observed)\n"
            "  email, phone         optional; other columns are ignored\n"
-           "Decimal commas are accepted. Bad input stops with FILE:LINE and exit status 2.\n\n"
+           "Decimal commas are accepted. Bad input stops with the line and column and exit\n"
+           "status 2.\n\n"
            "example: kam dmu examples/data/stakeholders.csv\n");
     return 0;
   }
@@ -532,130 +339,25 @@ int kam_cli_dmu(int argc, char **argv) {
       path = argv[i];
   }
   if (!path) return cli_fail(cmd, "no CSV file given (run 'kam dmu --help')");
-  memset(&c, 0, sizeof c);
-  c.file = path;
-  c.text = cli_read_file(path, &c.len);
-  if (!c.text) return cli_fail(cmd, "cannot read %s: %s", path, strerror(errno));
-  c.next_line = 1;
-  if (c.len >= 3 && !memcmp(c.text, "\xEF\xBB\xBF", 3)) c.pos = 3;
-  c.sep = detect_sep(c.text + c.pos, c.len - c.pos);
-
-  /* header */
-  for (k = 0; k < COL_COUNT; k++)
-    col_at[k] = (size_t)-1;
-  rc = csv_record(&c, cmd, f, MAX_FIELDS, &nf);
-  if (rc <= 0) {
-    free(c.text);
-    return rc < 0 ? 2 : cli_fail(cmd, "%s: empty file (a header row is needed)", path);
-  }
-  if (nf > MAX_FIELDS) {
-    free_fields(f, nf, MAX_FIELDS);
-    free(c.text);
-    return cli_fail(cmd, "%s:1: more than %d columns", path, MAX_FIELDS);
-  }
-  header_n = nf;
-  for (k = 0; k < nf; k++) {
-    size_t j;
-    char *h = f[k].s;
-    size_t hl;
-    const char *t = trim(h);
-    hl = strlen(t);
-    for (j = 0; j < COL_COUNT; j++) {
-      size_t m;
-      int same = strlen(col_names[j]) == hl;
-      for (m = 0; same && m < hl; m++) {
-        char a = t[m];
-        if (a >= 'A' && a <= 'Z') a = (char)(a + 32);
-        if (a == ' ' || a == '-') a = '_';
-        if (a != col_names[j][m]) same = 0;
-      }
-      if (same) {
-        if (col_at[j] != (size_t)-1) {
-          status = cli_fail(cmd, "%s:1: column \"%s\" appears twice", path, col_names[j]);
-        }
-        col_at[j] = k;
-      }
-    }
-  }
-  free_fields(f, nf, MAX_FIELDS);
-  if (!status && col_at[COL_NAME] == (size_t)-1 && col_at[COL_TITLE] == (size_t)-1)
-    status = cli_fail(cmd, "%s:1: the header has neither a \"name\" nor a \"title\" column", path);
-  if (status) {
-    free(c.text);
-    return status;
-  }
-
   if (kam_ctx_new(&ctx, NULL, NULL) || kam_dmu_new(&d, ctx)) {
-    free(c.text);
     kam_ctx_free(ctx);
     return cli_fail(cmd, "out of memory");
   }
-
-  /* rows */
-  while (!status && (rc = csv_record(&c, cmd, f, MAX_FIELDS, &nf)) > 0) {
-    kam_stakeholder s;
-    const char *v[COL_COUNT];
-    int blank = 1;
-    for (k = 0; k < nf && k < MAX_FIELDS; k++)
-      if (*trim(f[k].s)) blank = 0;
-    if (blank) {
-      free_fields(f, nf, MAX_FIELDS);
-      continue;
-    }
-    if (nf > header_n) {
-      status =
-          cli_fail(cmd, "%s:%zu: %zu fields, but the header has %zu", path, c.line, nf, header_n);
-      free_fields(f, nf, MAX_FIELDS);
-      break;
-    }
-    for (k = 0; k < COL_COUNT; k++)
-      v[k] = col_at[k] != (size_t)-1 && col_at[k] < nf ? trim(f[col_at[k]].s) : "";
-    memset(&s, 0, sizeof s);
-    s.struct_size = sizeof s;
-    s.name = *v[COL_NAME] ? v[COL_NAME] : NULL;
-    s.title = *v[COL_TITLE] ? v[COL_TITLE] : NULL;
-    s.email = *v[COL_EMAIL] ? v[COL_EMAIL] : NULL;
-    s.phone = *v[COL_PHONE] ? v[COL_PHONE] : NULL;
-    if (*v[COL_ROLE] && kam_role_from_name(&s.role, v[COL_ROLE], strlen(v[COL_ROLE])) != KAM_OK)
-      status = cli_fail(cmd,
-                        "%s:%zu: column \"role\": '%s' is not a role (unknown, executive, finance, "
-                        "technical, hr, procurement, legal, operations, marketing)",
-                        path, c.line, v[COL_ROLE]);
-    else if (parse_share(v[COL_INFLUENCE], &s.influence))
-      status = cli_fail(cmd, "%s:%zu: column \"influence\": '%s' is not a number", path, c.line,
-                        v[COL_INFLUENCE]);
-    else if (parse_int(v[COL_ATTITUDE], &s.attitude))
-      status = cli_fail(cmd, "%s:%zu: column \"attitude\": '%s' is not a whole number", path,
-                        c.line, v[COL_ATTITUDE]);
-    else if (kam_buyer_roles_parse(&s.buying_roles, v[COL_BUYING], strlen(v[COL_BUYING])))
-      status = cli_fail(cmd,
-                        "%s:%zu: column \"buying_roles\": '%s' is not a list of buying roles "
-                        "(economic, user, technical, coach)",
-                        path, c.line, v[COL_BUYING]);
-    else {
-      int t;
-      for (t = 0; t < 3 && !status; t++)
-        if (parse_share(v[COL_DOMINANCE + t], &s.traits[t]))
-          status = cli_fail(cmd, "%s:%zu: column \"%s\": '%s' is not a number", path, c.line,
-                            col_names[COL_DOMINANCE + t], v[COL_DOMINANCE + t]);
-    }
-    if (!status && (rc = kam_dmu_add(d, &s)) != KAM_OK) {
-      fprintf(stderr, "kam %s: %s:%zu: %s\n", cmd, path, c.line, kam_ctx_errmsg(ctx));
-      status = rc == KAM_ENOMEM ? 1 : 2;
-    }
-    free_fields(f, nf, MAX_FIELDS);
+  f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+  if (!f) {
+    rc = cli_fail(cmd, "cannot read %s: %s", path, strerror(errno));
+    goto done;
   }
-  if (rc < 0) status = 2;
-  free(c.text);
-  if (status) {
-    kam_dmu_free(d);
-    kam_ctx_free(ctx);
-    return status;
+  rc = kam_dmu_read_csv(d, cli_read_stream, f, NULL);
+  if (f != stdin) fclose(f);
+  if (rc) {
+    int status = cli_fail(cmd, "%s: %s", path, rc == 1 ? "read error" : kam_ctx_errmsg(ctx));
+    rc = rc == KAM_ENOMEM ? 1 : status;
+    goto done;
   }
   if (kam_dmu_count(d) == 0) {
-    kam_dmu_free(d);
-    kam_ctx_free(ctx);
-    return cli_fail(cmd, "%s: no stakeholders after the header", path);
+    rc = cli_fail(cmd, "%s: no stakeholders after the header", path);
+    goto done;
   }
   kam_dmu_emphasis(e, d);
   kam_dmu_warnings(&warnings, d);
@@ -687,7 +389,8 @@ int kam_cli_dmu(int argc, char **argv) {
         if (warnings & b) printf("  %s: %s\n", kam_dmu_warning_name(b), warning_advice(b));
     }
   }
+done:
   kam_dmu_free(d);
   kam_ctx_free(ctx);
-  return 0;
+  return rc;
 }

@@ -1,17 +1,20 @@
 /*
- * csv.c - CSV in (kam_portfolio_read_csv) and out (kam_segmentation_write_csv).
+ * csv.c - the CSV engine (kam__csv_read, csv_internal.h), CSV in for portfolios
+ * (kam_portfolio_read_csv) and CSV out (kam_segmentation_write_csv).
  *
  * Reading is a push tokenizer over whatever chunks the read callback hands out (1 byte works):
  *   bytes -> [BOM check] -> [header-line buffering: `sep=` line, delimiter detection]
  *         -> tokenizer (RFC 4180 states, physical line counting) -> record -> header map / row
- * Rows are added to the portfolio as they come; on any error the portfolio is rolled back to
- * its count before the call (kam__portfolio_truncate), so a failed read adds nothing without
- * holding the whole file in memory.
+ * The header map and the rows belong to the reader that calls the engine (accounts here,
+ * stakeholders in dmu_csv.c). Rows are added as they come; on any error the portfolio is rolled
+ * back to its count before the call (kam__portfolio_truncate), so a failed read adds nothing
+ * without holding the whole file in memory.
  */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "csv_internal.h"
 #include "internal.h"
 #include "io_internal.h"
 #include "portfolio_internal.h"
@@ -86,7 +89,7 @@ static size_t space_len_back(const char *s, size_t len) {
   return 0;
 }
 
-static void trim(const char **s, size_t *len) {
+void kam__csv_trim(const char **s, size_t *len) {
   size_t n;
   while ((n = space_len(*s, *len)) != 0) {
     *s += n;
@@ -100,10 +103,10 @@ static void trim(const char **s, size_t *len) {
  * Cyrillic А-Я/Ё to lower case, ё to е, '_' '-' '.' and space-likes to one space, trimmed, and
  * cut before the first ',' or '(' so "Выручка, руб." and "Revenue (RUB)" match their names.
  * Writes at most cap-1 bytes and a NUL; returns the length (text that does not fit is cut). */
-static size_t fold(char *out, size_t cap, const char *s, size_t len) {
+size_t kam__csv_fold(char *out, size_t cap, const char *s, size_t len) {
   size_t i = 0, o = 0;
   bool pending_space = false;
-  trim(&s, &len);
+  kam__csv_trim(&s, &len);
   while (i < len && o + 5 < cap) {
     unsigned char c = (unsigned char)s[i];
     size_t n = space_len(s + i, len - i);
@@ -140,7 +143,7 @@ static size_t fold(char *out, size_t cap, const char *s, size_t len) {
 
 /* Copies a value for an error message: at most 40 bytes (cut on a UTF-8 boundary, "..." added),
  * control characters shown as spaces. out needs 48 bytes. */
-static const char *shown(char *out, const char *s, size_t len) {
+const char *kam__csv_shown(char *out, const char *s, size_t len) {
   size_t o = 0, i = 0;
   while (i < len) {
     uint32_t cp;
@@ -184,8 +187,8 @@ enum role {
 static const char *const role_name[R_COUNT] = {
     "", "id", "name", "group", "revenue", "potential", "strategic", "new", "history", "forecast"};
 
-/* Header aliases, after fold(). A lower rank wins when several columns match one role (a file
- * with both "код" and "инн" takes "код" as the id and ignores "инн"). */
+/* Header aliases, after kam__csv_fold(). A lower rank wins when several columns match one role (a
+ * file with both "код" and "инн" takes "код" as the id and ignores "инн"). */
 static const struct alias {
   const char *text;
   unsigned char role, rank;
@@ -292,78 +295,52 @@ static int classify(const char *name, size_t len, unsigned *rank, size_t *period
 /* ------------------------------------------------------------------------------------------ */
 /* The reader                                                                                  */
 
-typedef struct csv_field {
-  size_t off, len; /* in rec; the text is NUL-terminated at off + len */
-  size_t line;     /* physical line where the field starts */
-} csv_field;
+typedef kam__csv_field csv_field;
+typedef kam__csv_reader csv_reader;
+#define NO_COL KAM__CSV_NO_COL
 
 enum { ST_START, ST_UNQUOTED, ST_QUOTED, ST_QUOTE, ST_AFTER_QUOTE };
 enum { STAGE_BOM, STAGE_HEADLINE, STAGE_BODY };
 
-typedef struct csv_reader {
-  kam_ctx *ctx;
+/* What kam_portfolio_read_csv keeps beside the engine (the engine's sink). */
+typedef struct portfolio_csv {
   kam_portfolio *p;
-  kam_csv_options opts;
-  char delim;
-  char mark;        /* decimal mark: 0 until the first number with a mark decides */
-  size_t mark_line; /* where it was decided (for messages) */
-  int stage;
-  unsigned char head[3]; /* first bytes, for the BOM check */
-  size_t head_len;
-  kam__buf pre;          /* bytes held back until the header line is complete */
-  bool pre_quoted;       /* quote state while scanning pre */
-  size_t pre_scan;       /* bytes of pre already scanned */
-  size_t pre_line_start; /* start of the current line in pre */
-  size_t sep_lines;      /* lines consumed by a "sep=" line */
-  /* tokenizer */
-  int state;
-  bool prev_cr; /* the last byte was a CR line end (a following LF belongs to it) */
-  size_t line;  /* current physical line, 1-based */
-  size_t field_line, quote_line;
-  size_t field_off;           /* start of the current field in rec */
-  unsigned char special[256]; /* delimiter, CR, LF */
-  kam__buf rec;
-  csv_field *fields;
-  size_t nfields, fields_cap;
-  /* header */
-  bool have_header;
-  char *hdr; /* copy of the header record's text */
-  size_t hdr_cap;
-  csv_field *hdr_fields;
-  size_t ncols;
+  char mark;                 /* decimal mark: 0 until the first number with a mark decides */
+  size_t mark_line;          /* where it was decided (for messages) */
   size_t col[R_COUNT];       /* column index per single-valued role, SIZE_MAX if absent */
   size_t *hist_col, *fc_col; /* column per period */
   size_t nhist, nfc;
   int64_t *hist; /* row scratch */
   double *fc;
-} csv_reader;
-
-#define NO_COL ((size_t)-1)
+} portfolio_csv;
 
 /* "line 17, column \"revenue\"" into out (cap >= 160). */
-static const char *place(const csv_reader *r, size_t line, size_t col, char *out, size_t cap) {
+const char *kam__csv_place(const csv_reader *r, size_t line, size_t col, char *out, size_t cap) {
   char name[48];
   if (r->have_header && col < r->ncols && r->hdr_fields[col].len > 0) {
     const csv_field *h = &r->hdr_fields[col];
-    snprintf(out, cap, "line %zu, column \"%s\"", line, shown(name, r->hdr + h->off, h->len));
+    snprintf(out, cap, "line %zu, column \"%s\"", line,
+             kam__csv_shown(name, r->hdr + h->off, h->len));
   } else {
     snprintf(out, cap, "line %zu, column %zu", line, col + 1);
   }
   return out;
 }
 
-static int cell_error(const csv_reader *r, int status, size_t line, size_t col, const char *value,
-                      size_t len, const char *why) {
+int kam__csv_cell_error(const csv_reader *r, int status, size_t line, size_t col, const char *value,
+                        size_t len, const char *why) {
   char where[160], v[48];
-  return kam__error(r->ctx, status, "%s: '%s' %s", place(r, line, col, where, sizeof where),
-                    shown(v, value, len), why);
+  return kam__error(r->ctx, status, "%s: '%s' %s",
+                    kam__csv_place(r, line, col, where, sizeof where),
+                    kam__csv_shown(v, value, len), why);
 }
 
 static int append(csv_reader *r, const char *s, size_t n) {
   if (r->rec.len - r->field_off + n > CSV_MAX_FIELD) {
     char where[160];
     return kam__error(r->ctx, KAM_ELIMIT, "%s: field longer than %u bytes",
-                      place(r, r->field_line, r->nfields, where, sizeof where), CSV_MAX_FIELD);
+                      kam__csv_place(r, r->field_line, r->nfields, where, sizeof where),
+                      CSV_MAX_FIELD);
   }
   if (r->rec.len + n > CSV_MAX_RECORD)
     return kam__error(r->ctx, KAM_ELIMIT, "line %zu: record longer than %u bytes", r->field_line,
@@ -385,13 +362,13 @@ static int end_field(csv_reader *r) {
   if (bad < len && memchr(text + bad, '\0', len - bad)) {
     char where[160];
     return kam__error(r->ctx, KAM_EPARSE, "%s: contains a NUL byte",
-                      place(r, r->field_line, r->nfields, where, sizeof where));
+                      kam__csv_place(r, r->field_line, r->nfields, where, sizeof where));
   }
   if (bad < len && !kam__utf8_valid(text, len, &bad)) {
     char where[160];
     return kam__error(r->ctx, KAM_EPARSE,
                       "%s: invalid UTF-8 at byte %zu of the field (save the file as \"CSV UTF-8\")",
-                      place(r, r->field_line, r->nfields, where, sizeof where), bad + 1);
+                      kam__csv_place(r, r->field_line, r->nfields, where, sizeof where), bad + 1);
   }
   if (r->nfields == r->fields_cap) {
     size_t cap = r->fields_cap ? r->fields_cap * 2 : 32;
@@ -410,8 +387,43 @@ static int end_field(csv_reader *r) {
   return KAM_OK;
 }
 
-static int handle_header(csv_reader *r);
-static int handle_row(csv_reader *r);
+/* Keeps the header record (trimmed names, for column names in messages), then hands it to the
+ * reader. */
+static int end_header(csv_reader *r) {
+  size_t k;
+  r->hdr_cap = r->rec.len + 1;
+  r->ncols = r->nfields;
+  r->hdr = (char *)kam__alloc(r->ctx, r->hdr_cap);
+  r->hdr_fields = (csv_field *)kam__alloc_array(r->ctx, r->nfields, sizeof *r->hdr_fields);
+  if (!r->hdr || !r->hdr_fields) return kam__nomem(r->ctx);
+  memcpy(r->hdr, r->rec.data, r->rec.len);
+  r->hdr[r->rec.len] = '\0';
+  for (k = 0; k < r->ncols; k++) {
+    const char *s = r->hdr + r->fields[k].off;
+    size_t len = r->fields[k].len;
+    kam__csv_trim(&s, &len);
+    r->hdr_fields[k].off = (size_t)(s - r->hdr);
+    r->hdr_fields[k].len = len;
+    r->hdr_fields[k].line = r->fields[k].line;
+  }
+  r->have_header = true;
+  return r->on_header(r);
+}
+
+/* A data record: fields beyond the header's columns must be empty, then the reader takes it. */
+static int end_row(csv_reader *r) {
+  size_t k;
+  for (k = r->ncols; k < r->nfields; k++) {
+    const char *t = r->rec.data + r->fields[k].off;
+    size_t n = r->fields[k].len;
+    kam__csv_trim(&t, &n);
+    if (n)
+      return kam__error(r->ctx, KAM_EPARSE,
+                        "line %zu, column %zu: more fields than the header has columns (%zu)",
+                        r->fields[k].line, k + 1, r->ncols);
+  }
+  return r->on_row(r);
+}
 
 static int end_record(csv_reader *r) {
   size_t i;
@@ -420,10 +432,10 @@ static int end_record(csv_reader *r) {
   for (i = 0; i < r->nfields && empty; i++) {
     const char *s = r->rec.data + r->fields[i].off;
     size_t len = r->fields[i].len;
-    trim(&s, &len);
+    kam__csv_trim(&s, &len);
     if (len) empty = false;
   }
-  if (!empty) rc = r->have_header ? handle_row(r) : handle_header(r);
+  if (!empty) rc = r->have_header ? end_row(r) : end_header(r);
   r->nfields = 0;
   r->rec.len = 0;
   r->field_off = 0;
@@ -503,7 +515,7 @@ static int tokenize(csv_reader *r, const char *s, size_t n) {
         return kam__error(r->ctx, KAM_EPARSE,
                           "%s: text after the closing quote (a quote inside a quoted field "
                           "is written as two quotes \"\")",
-                          place(r, r->line, r->nfields, where, sizeof where));
+                          kam__csv_place(r, r->line, r->nfields, where, sizeof where));
       }
     field_end:
       if ((rc = end_field(r)) != 0) return rc;
@@ -526,7 +538,7 @@ static int tokenize_end(csv_reader *r) {
   case ST_QUOTED: {
     char where[160];
     return kam__error(r->ctx, KAM_EPARSE, "%s: unterminated quoted field (the quote opens here)",
-                      place(r, r->quote_line, r->nfields, where, sizeof where));
+                      kam__csv_place(r, r->quote_line, r->nfields, where, sizeof where));
   }
   case ST_START:
     if (r->nfields == 0) return KAM_OK;
@@ -673,29 +685,13 @@ static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
 /* Header and rows                                                                             */
 
 static int handle_header(csv_reader *r) {
+  portfolio_csv *pc = (portfolio_csv *)r->sink;
   size_t k, i;
   unsigned best_rank[R_COUNT];
   size_t max_hist = 0, max_fc = 0;
   char folded[256];
-  /* Keep the header text for column names in messages. */
-  r->hdr_cap = r->rec.len + 1;
-  r->ncols = r->nfields;
-  r->hdr = (char *)kam__alloc(r->ctx, r->hdr_cap);
-  r->hdr_fields = (csv_field *)kam__alloc_array(r->ctx, r->nfields, sizeof *r->hdr_fields);
-  if (!r->hdr || !r->hdr_fields) return kam__nomem(r->ctx);
-  memcpy(r->hdr, r->rec.data, r->rec.len);
-  r->hdr[r->rec.len] = '\0';
-  for (k = 0; k < r->ncols; k++) { /* trimmed names */
-    const char *s = r->hdr + r->fields[k].off;
-    size_t len = r->fields[k].len;
-    trim(&s, &len);
-    r->hdr_fields[k].off = (size_t)(s - r->hdr);
-    r->hdr_fields[k].len = len;
-    r->hdr_fields[k].line = r->fields[k].line;
-  }
-  r->have_header = true;
   for (i = 0; i < R_COUNT; i++) {
-    r->col[i] = NO_COL;
+    pc->col[i] = NO_COL;
     best_rank[i] = 255;
   }
   /* First pass: single-valued roles and the number of periods. */
@@ -703,7 +699,8 @@ static int handle_header(csv_reader *r) {
     unsigned rank = 0;
     size_t period = 0, flen;
     int role;
-    flen = fold(folded, sizeof folded, r->hdr + r->hdr_fields[k].off, r->hdr_fields[k].len);
+    flen =
+        kam__csv_fold(folded, sizeof folded, r->hdr + r->hdr_fields[k].off, r->hdr_fields[k].len);
     role = classify(folded, flen, &rank, &period);
     if (role == R_NONE) continue;
     if (role == R_HISTORY || role == R_FORECAST) {
@@ -716,19 +713,20 @@ static int handle_header(csv_reader *r) {
     }
     if (rank < best_rank[role]) {
       best_rank[role] = rank;
-      r->col[role] = k;
+      pc->col[role] = k;
     } else if (rank == best_rank[role]) {
       char a[48], b[48];
-      const csv_field *h = &r->hdr_fields[r->col[role]];
+      const csv_field *h = &r->hdr_fields[pc->col[role]];
       return kam__error(r->ctx, KAM_EPARSE,
                         "line %zu: columns %zu (\"%s\") and %zu (\"%s\") are both the %s column",
-                        r->hdr_fields[k].line, r->col[role] + 1, shown(a, r->hdr + h->off, h->len),
-                        k + 1, shown(b, r->hdr + r->hdr_fields[k].off, r->hdr_fields[k].len),
+                        r->hdr_fields[k].line, pc->col[role] + 1,
+                        kam__csv_shown(a, r->hdr + h->off, h->len), k + 1,
+                        kam__csv_shown(b, r->hdr + r->hdr_fields[k].off, r->hdr_fields[k].len),
                         role_name[role]);
     }
   }
-  if (r->col[R_ID] == NO_COL || r->col[R_REVENUE] == NO_COL) {
-    bool id = r->col[R_ID] == NO_COL;
+  if (pc->col[R_ID] == NO_COL || pc->col[R_REVENUE] == NO_COL) {
+    bool id = pc->col[R_ID] == NO_COL;
     return kam__error(r->ctx, KAM_EPARSE,
                       "line %zu: no \"%s\" column in the header (accepted names: %s)",
                       r->fields[0].line, id ? "id" : "revenue",
@@ -737,49 +735,50 @@ static int handle_header(csv_reader *r) {
   }
   /* Second pass: periods, which must be numbered 1..N without gaps or repeats. */
   if (max_hist) {
-    r->nhist = max_hist;
-    r->hist_col = (size_t *)kam__alloc_array(r->ctx, max_hist, sizeof(size_t));
-    r->hist = (int64_t *)kam__alloc_array(r->ctx, max_hist, sizeof(int64_t));
-    if (!r->hist_col || !r->hist) return kam__nomem(r->ctx);
+    pc->nhist = max_hist;
+    pc->hist_col = (size_t *)kam__alloc_array(r->ctx, max_hist, sizeof(size_t));
+    pc->hist = (int64_t *)kam__alloc_array(r->ctx, max_hist, sizeof(int64_t));
+    if (!pc->hist_col || !pc->hist) return kam__nomem(r->ctx);
     for (i = 0; i < max_hist; i++)
-      r->hist_col[i] = NO_COL;
+      pc->hist_col[i] = NO_COL;
   }
   if (max_fc) {
-    r->nfc = max_fc;
-    r->fc_col = (size_t *)kam__alloc_array(r->ctx, max_fc, sizeof(size_t));
-    r->fc = (double *)kam__alloc_array(r->ctx, max_fc, sizeof(double));
-    if (!r->fc_col || !r->fc) return kam__nomem(r->ctx);
+    pc->nfc = max_fc;
+    pc->fc_col = (size_t *)kam__alloc_array(r->ctx, max_fc, sizeof(size_t));
+    pc->fc = (double *)kam__alloc_array(r->ctx, max_fc, sizeof(double));
+    if (!pc->fc_col || !pc->fc) return kam__nomem(r->ctx);
     for (i = 0; i < max_fc; i++)
-      r->fc_col[i] = NO_COL;
+      pc->fc_col[i] = NO_COL;
   }
   for (k = 0; k < r->ncols; k++) {
     unsigned rank = 0;
     size_t period = 0, flen, *slot;
     int role;
-    flen = fold(folded, sizeof folded, r->hdr + r->hdr_fields[k].off, r->hdr_fields[k].len);
+    flen =
+        kam__csv_fold(folded, sizeof folded, r->hdr + r->hdr_fields[k].off, r->hdr_fields[k].len);
     role = classify(folded, flen, &rank, &period);
     if (role != R_HISTORY && role != R_FORECAST) continue;
-    slot = role == R_HISTORY ? &r->hist_col[period - 1] : &r->fc_col[period - 1];
+    slot = role == R_HISTORY ? &pc->hist_col[period - 1] : &pc->fc_col[period - 1];
     if (*slot != NO_COL)
       return kam__error(r->ctx, KAM_EPARSE, "line %zu: columns %zu and %zu are both %s period %zu",
                         r->hdr_fields[k].line, *slot + 1, k + 1, role_name[role], period);
     *slot = k;
   }
-  for (i = 0; i < r->nhist; i++)
-    if (r->hist_col[i] == NO_COL)
+  for (i = 0; i < pc->nhist; i++)
+    if (pc->hist_col[i] == NO_COL)
       return kam__error(r->ctx, KAM_EPARSE,
                         "line %zu: history columns go up to %zu but period %zu is missing",
-                        r->fields[0].line, r->nhist, i + 1);
-  for (i = 0; i < r->nfc; i++)
-    if (r->fc_col[i] == NO_COL)
+                        r->fields[0].line, pc->nhist, i + 1);
+  for (i = 0; i < pc->nfc; i++)
+    if (pc->fc_col[i] == NO_COL)
       return kam__error(r->ctx, KAM_EPARSE,
                         "line %zu: forecast columns go up to %zu but period %zu is missing",
-                        r->fields[0].line, r->nfc, i + 1);
+                        r->fields[0].line, pc->nfc, i + 1);
   return KAM_OK;
 }
 
 /* The trimmed, NUL-terminated text of column col in the current record ("" if absent). */
-static char *cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
+char *kam__csv_cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
   char *s;
   size_t n;
   if (col == NO_COL || col >= r->nfields) {
@@ -792,7 +791,7 @@ static char *cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
   *line = r->fields[col].line;
   {
     const char *t = s;
-    trim(&t, &n);
+    kam__csv_trim(&t, &n);
     s = (char *)t;
   }
   s[n] = '\0'; /* the trimmed end: the record buffer is ours */
@@ -801,7 +800,8 @@ static char *cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
 }
 
 /* Drops a currency sign or code at either end of an amount, as Excel writes currency-formatted
- * cells ("1 234,56 ₽", "$1234.56", "1234 руб.", "-€5"); a sign before a leading symbol stays.
+ * cells ("1 234,56 ₽", "$1234.56", "1234 руб.", "-€5"); a sign before a leading symbol
+ * stays.
  */
 static void strip_currency(char **s, size_t *len) {
   static const char *const suffixes[] = {
@@ -827,7 +827,7 @@ static void strip_currency(char **s, size_t *len) {
     if (*len > n && memcmp(*s + *len - n, suffixes[i], n) == 0) {
       *len -= n;
       t = *s;
-      trim(&t, len);
+      kam__csv_trim(&t, len);
       break;
     }
   }
@@ -840,7 +840,7 @@ static void strip_currency(char **s, size_t *len) {
       *len -= n;
       t = *s + (sign ? 1 : 0);
       if (!sign) {
-        trim(&t, len);
+        kam__csv_trim(&t, len);
         *s = (char *)t;
       }
       break;
@@ -853,15 +853,16 @@ static void strip_currency(char **s, size_t *len) {
 static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t line, size_t col,
                         int digits) {
   const char *why = NULL, *comma = NULL, *dot = NULL;
-  char mark = r->opts.decimal_mark ? r->opts.decimal_mark : r->mark;
+  portfolio_csv *pc = (portfolio_csv *)r->sink;
+  char mark = r->opts.decimal_mark ? r->opts.decimal_mark : pc->mark;
   int st;
   strip_currency(&s, &len);
   if (!mark) {
     comma = memchr(s, ',', len);
     dot = memchr(s, '.', len);
     if ((comma != NULL) != (dot != NULL)) {
-      r->mark = mark = comma ? ',' : '.';
-      r->mark_line = line;
+      pc->mark = mark = comma ? ',' : '.';
+      pc->mark_line = line;
     }
   }
   /* A typographic minus (U+2212), as some spreadsheets print it. */
@@ -875,9 +876,10 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
   if (st == KAM_OK) return KAM_OK;
   if (st == KAM_EPARSE && len > 2 && (memchr(s, 'E', len) || memchr(s, 'e', len)) &&
       kam__is_digit(s[len - 1]))
-    return cell_error(r, st, line, col, s, len,
-                      "is in scientific notation, which has lost digits (widen the column or "
-                      "give it a number format before saving the CSV)");
+    return kam__csv_cell_error(
+        r, st, line, col, s, len,
+        "is in scientific notation, which has lost digits (widen the column or "
+        "give it a number format before saving the CSV)");
   if (st == KAM_EPARSE && mark && memchr(s, mark == ',' ? '.' : ',', len)) {
     char hint[96];
     if (r->opts.decimal_mark)
@@ -885,10 +887,10 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
     else
       snprintf(hint, sizeof hint,
                "is not an amount (this file uses '%c' as the decimal mark, first on line %zu)",
-               mark, r->mark_line);
-    return cell_error(r, st, line, col, s, len, hint);
+               mark, pc->mark_line);
+    return kam__csv_cell_error(r, st, line, col, s, len, hint);
   }
-  return cell_error(r, st, line, col, s, len, why ? why : "is not an amount");
+  return kam__csv_cell_error(r, st, line, col, s, len, why ? why : "is not an amount");
 }
 
 static int parse_bool(csv_reader *r, bool *out, const char *s, size_t len, size_t line,
@@ -902,7 +904,7 @@ static int parse_bool(csv_reader *r, bool *out, const char *s, size_t len, size_
   *out = false; /* also on error, so a caller never branches on an unset flag */
   if (len == 0) return KAM_OK;
   if (len < sizeof f - 6) {
-    fold(f, sizeof f, s, len);
+    kam__csv_fold(f, sizeof f, s, len);
     if (f[0] == '\0') f[0] = '-', f[1] = '\0'; /* a lone '-' or '.' folds to nothing */
     for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
       if (!strcmp(f, yes[i])) {
@@ -915,8 +917,8 @@ static int parse_bool(csv_reader *r, bool *out, const char *s, size_t len, size_
         return KAM_OK;
       }
   }
-  return cell_error(r, KAM_EPARSE, line, col, s, len,
-                    "is not a yes/no value (use 1/0, yes/no, true/false, да/нет or x)");
+  return kam__csv_cell_error(r, KAM_EPARSE, line, col, s, len,
+                             "is not a yes/no value (use 1/0, yes/no, true/false, да/нет or x)");
 }
 
 static int parse_potential(csv_reader *r, double *out, char *s, size_t len, size_t line,
@@ -933,97 +935,90 @@ static int parse_potential(csv_reader *r, double *out, char *s, size_t len, size
     const char *t = s;
     percent = true;
     n--;
-    trim(&t, &n);
+    kam__csv_trim(&t, &n);
   }
   st = parse_number(r, &v, s, n, line, col, 12);
   if (st) return st;
   *out = (double)v / 1e12 / (percent ? 100.0 : 1.0);
   if (!(*out >= 0.0 && *out <= 1.0))
-    return cell_error(r, KAM_EPARSE, line, col, s, len,
-                      "is not a potential between 0 and 1 (or 0 % and 100 %)");
+    return kam__csv_cell_error(r, KAM_EPARSE, line, col, s, len,
+                               "is not a potential between 0 and 1 (or 0 % and 100 %)");
   return KAM_OK;
 }
 
 static int handle_row(csv_reader *r) {
+  portfolio_csv *pc = (portfolio_csv *)r->sink;
   kam_account a;
   size_t len, line, k, first_hist = NO_COL, last_fc = 0;
   char *s;
   int st;
   bool yes;
   int digits = r->opts.currency_digits;
-  for (k = r->ncols; k < r->nfields; k++) {
-    const char *t = r->rec.data + r->fields[k].off;
-    size_t n = r->fields[k].len;
-    trim(&t, &n);
-    if (n)
-      return kam__error(r->ctx, KAM_EPARSE,
-                        "line %zu, column %zu: more fields than the header has columns (%zu)",
-                        r->fields[k].line, k + 1, r->ncols);
-  }
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   a.potential = NAN;
-  s = cell(r, r->col[R_ID], &len, &line);
+  s = kam__csv_cell(r, pc->col[R_ID], &len, &line);
   if (len == 0)
     return kam__error(r->ctx, KAM_EPARSE, "%s: the id is empty",
-                      place(r, line, r->col[R_ID], (char[160]){0}, 160));
+                      kam__csv_place(r, line, pc->col[R_ID], (char[160]){0}, 160));
   a.id = s;
-  s = cell(r, r->col[R_REVENUE], &len, &line);
+  s = kam__csv_cell(r, pc->col[R_REVENUE], &len, &line);
   if (len == 0)
     return kam__error(r->ctx, KAM_EPARSE, "%s: the revenue is empty (write 0 for none)",
-                      place(r, line, r->col[R_REVENUE], (char[160]){0}, 160));
-  if ((st = parse_number(r, &a.revenue, s, len, line, r->col[R_REVENUE], digits)) != 0) return st;
+                      kam__csv_place(r, line, pc->col[R_REVENUE], (char[160]){0}, 160));
+  if ((st = parse_number(r, &a.revenue, s, len, line, pc->col[R_REVENUE], digits)) != 0) return st;
   if (a.revenue < 0)
-    return cell_error(r, KAM_EPARSE, line, r->col[R_REVENUE], s, len,
-                      "is negative (revenue must be 0 or more)");
-  s = cell(r, r->col[R_NAME], &len, &line);
+    return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_REVENUE], s, len,
+                               "is negative (revenue must be 0 or more)");
+  s = kam__csv_cell(r, pc->col[R_NAME], &len, &line);
   if (len) a.name = s;
-  s = cell(r, r->col[R_GROUP], &len, &line);
+  s = kam__csv_cell(r, pc->col[R_GROUP], &len, &line);
   if (len) a.group = s;
-  s = cell(r, r->col[R_POTENTIAL], &len, &line);
-  if ((st = parse_potential(r, &a.potential, s, len, line, r->col[R_POTENTIAL])) != 0) return st;
-  s = cell(r, r->col[R_STRATEGIC], &len, &line);
-  if ((st = parse_bool(r, &yes, s, len, line, r->col[R_STRATEGIC])) != 0) return st;
+  s = kam__csv_cell(r, pc->col[R_POTENTIAL], &len, &line);
+  if ((st = parse_potential(r, &a.potential, s, len, line, pc->col[R_POTENTIAL])) != 0) return st;
+  s = kam__csv_cell(r, pc->col[R_STRATEGIC], &len, &line);
+  if ((st = parse_bool(r, &yes, s, len, line, pc->col[R_STRATEGIC])) != 0) return st;
   if (yes) a.flags |= KAM_ACCOUNT_STRATEGIC;
-  s = cell(r, r->col[R_NEW], &len, &line);
-  if ((st = parse_bool(r, &yes, s, len, line, r->col[R_NEW])) != 0) return st;
+  s = kam__csv_cell(r, pc->col[R_NEW], &len, &line);
+  if ((st = parse_bool(r, &yes, s, len, line, pc->col[R_NEW])) != 0) return st;
   if (yes) a.flags |= KAM_ACCOUNT_NEW;
   /* History: leading empty cells are periods before the account existed and are dropped; an
    * empty cell after the first filled one is 0. */
-  for (k = 0; k < r->nhist; k++) {
+  for (k = 0; k < pc->nhist; k++) {
     int64_t v = 0;
-    s = cell(r, r->hist_col[k], &len, &line);
+    s = kam__csv_cell(r, pc->hist_col[k], &len, &line);
     if (len == 0 && first_hist == NO_COL) continue;
     if (first_hist == NO_COL) first_hist = k;
-    if (len && (st = parse_number(r, &v, s, len, line, r->hist_col[k], digits)) != 0) return st;
+    if (len && (st = parse_number(r, &v, s, len, line, pc->hist_col[k], digits)) != 0) return st;
     if (v < 0)
-      return cell_error(r, KAM_EPARSE, line, r->hist_col[k], s, len,
-                        "is negative (revenue must be 0 or more)");
-    r->hist[k] = v;
+      return kam__csv_cell_error(r, KAM_EPARSE, line, pc->hist_col[k], s, len,
+                                 "is negative (revenue must be 0 or more)");
+    pc->hist[k] = v;
   }
   if (first_hist != NO_COL) {
-    a.history = r->hist + first_hist;
-    a.history_len = r->nhist - first_hist;
+    a.history = pc->hist + first_hist;
+    a.history_len = pc->nhist - first_hist;
   }
   /* Forecast: trailing empty cells are beyond the horizon; an empty cell before the last filled
    * one is 0. Values are read exactly as amounts and passed in minor units. */
-  for (k = 0; k < r->nfc; k++) {
+  for (k = 0; k < pc->nfc; k++) {
     int64_t v = 0;
-    s = cell(r, r->fc_col[k], &len, &line);
-    if (len && (st = parse_number(r, &v, s, len, line, r->fc_col[k], digits)) != 0) return st;
+    s = kam__csv_cell(r, pc->fc_col[k], &len, &line);
+    if (len && (st = parse_number(r, &v, s, len, line, pc->fc_col[k], digits)) != 0) return st;
     if (len) last_fc = k + 1;
-    r->fc[k] = (double)v;
+    pc->fc[k] = (double)v;
   }
   if (last_fc) {
-    a.forecast = r->fc;
+    a.forecast = pc->fc;
     a.forecast_len = last_fc;
   }
-  st = kam_portfolio_add(r->p, &a);
+  st = kam_portfolio_add(pc->p, &a);
   if (st == KAM_EEXIST) {
     char where[160], v[48];
-    s = cell(r, r->col[R_ID], &len, &line);
+    s = kam__csv_cell(r, pc->col[R_ID], &len, &line);
     return kam__error(r->ctx, KAM_EEXIST, "%s: duplicate id '%s'",
-                      place(r, line, r->col[R_ID], where, sizeof where), shown(v, s, len));
+                      kam__csv_place(r, line, pc->col[R_ID], where, sizeof where),
+                      kam__csv_shown(v, s, len));
   }
   if (st == KAM_ENOMEM) return kam__nomem(r->ctx);
   if (st) {
@@ -1040,43 +1035,37 @@ static void reader_free(csv_reader *r) {
   kam__free(r->ctx, r->fields, r->fields_cap * sizeof *r->fields);
   kam__free(r->ctx, r->hdr, r->hdr_cap);
   kam__free(r->ctx, r->hdr_fields, r->ncols * sizeof *r->hdr_fields);
-  kam__free(r->ctx, r->hist_col, r->nhist * sizeof(size_t));
-  kam__free(r->ctx, r->hist, r->nhist * sizeof(int64_t));
-  kam__free(r->ctx, r->fc_col, r->nfc * sizeof(size_t));
-  kam__free(r->ctx, r->fc, r->nfc * sizeof(double));
 }
 
-int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud, const kam_csv_options *o) {
+int kam__csv_read(kam_ctx *ctx, const char *fn, kam_read_fn read, void *ud,
+                  const kam_csv_options *o, kam__csv_record_fn on_header, kam__csv_record_fn on_row,
+                  void *sink) {
   csv_reader r;
-  kam_ctx *ctx;
   char *chunk;
-  size_t start, total = 0;
+  size_t total = 0;
   int rc;
-  if (!p) return KAM_EINVAL;
-  ctx = kam__portfolio_ctx(p);
-  if (!read) return kam__error(ctx, KAM_EINVAL, "kam_portfolio_read_csv: read is NULL");
+  if (!read) return kam__error(ctx, KAM_EINVAL, "%s: read is NULL", fn);
   memset(&r, 0, sizeof r);
   r.ctx = ctx;
-  r.p = p;
-  if ((rc = csv_options_get(&r.opts, o, ctx, "kam_portfolio_read_csv")) != 0) return rc;
+  r.sink = sink;
+  r.on_header = on_header;
+  r.on_row = on_row;
+  if ((rc = csv_options_get(&r.opts, o, ctx, fn)) != 0) return rc;
   kam__buf_init(&r.pre, ctx);
   kam__buf_init(&r.rec, ctx);
   r.stage = STAGE_BOM;
   r.line = 1;
-  start = kam_portfolio_count(p);
   chunk = (char *)kam__alloc(ctx, CSV_CHUNK);
   if (!chunk) return kam__nomem(ctx);
   for (;;) {
     size_t n = 0;
     rc = read(ud, chunk, CSV_CHUNK, &n);
     if (rc) {
-      kam__error(ctx, rc, "kam_portfolio_read_csv: the read callback returned %d after %zu bytes",
-                 rc, total);
+      kam__error(ctx, rc, "%s: the read callback returned %d after %zu bytes", fn, rc, total);
       break;
     }
     if (n > CSV_CHUNK) {
-      rc = kam__error(ctx, KAM_EINVAL,
-                      "kam_portfolio_read_csv: the read callback returned more than it was asked");
+      rc = kam__error(ctx, KAM_EINVAL, "%s: the read callback returned more than it was asked", fn);
       break;
     }
     total += n;
@@ -1090,6 +1079,24 @@ int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud, const k
   if (rc == KAM_OK && !r.have_header)
     rc = kam__error(ctx, KAM_EPARSE, "line 1: the input is empty (no header line)");
   reader_free(&r);
+  return rc;
+}
+
+int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud, const kam_csv_options *o) {
+  portfolio_csv pc;
+  kam_ctx *ctx;
+  size_t start;
+  int rc;
+  if (!p) return KAM_EINVAL;
+  ctx = kam__portfolio_ctx(p);
+  memset(&pc, 0, sizeof pc);
+  pc.p = p;
+  start = kam_portfolio_count(p);
+  rc = kam__csv_read(ctx, "kam_portfolio_read_csv", read, ud, o, handle_header, handle_row, &pc);
+  kam__free(ctx, pc.hist_col, pc.nhist * sizeof(size_t));
+  kam__free(ctx, pc.hist, pc.nhist * sizeof(int64_t));
+  kam__free(ctx, pc.fc_col, pc.nfc * sizeof(size_t));
+  kam__free(ctx, pc.fc, pc.nfc * sizeof(double));
   if (rc) kam__portfolio_truncate(p, start);
   return rc;
 }

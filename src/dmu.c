@@ -202,6 +202,13 @@ void kam_dmu_free(kam_dmu *d) {
 
 size_t kam_dmu_count(const kam_dmu *d) { return d ? d->count : 0; }
 
+kam_ctx *kam__dmu_ctx(const kam_dmu *d) { return d->ctx; }
+
+void kam__dmu_truncate(kam_dmu *d, size_t count) {
+  while (d->count > count)
+    free_person_strings(d->ctx, &d->people[--d->count]);
+}
+
 /* Does field f of struct *s lie within s->struct_size? */
 #define KAM__FITS(s, f) (offsetof(kam_stakeholder, f) + sizeof((s)->f) <= (s)->struct_size)
 
@@ -237,12 +244,16 @@ static int copy_text(kam_ctx *ctx, char **dst, const char *s) {
   return *dst ? KAM_OK : KAM_ENOMEM;
 }
 
-int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s) {
+int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s) { return kam__dmu_add(d, s, NULL); }
+
+int kam__dmu_add(kam_dmu *d, const kam_stakeholder *s, int *bad_field) {
   person p;
   char whom[160];
   double c = 0.0;
   int32_t role;
-  int k, rc;
+  int k, rc, unused;
+  if (!bad_field) bad_field = &unused;
+  *bad_field = KAM__DMU_FIELD_NONE;
   if (!d) return KAM_EINVAL;
   if (!s) return kam__error(d->ctx, KAM_EINVAL, "kam_dmu_add: the stakeholder is NULL");
   if (s->struct_size < sizeof(uint32_t))
@@ -268,26 +279,35 @@ int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s) {
         p.traits[k] = s->traits[k];
     who(whom, sizeof whom, d->count, name);
 
+    *bad_field = KAM__DMU_FIELD_ROLE;
     if (p.given_role < 0 || p.given_role >= KAM_ROLE_COUNT)
       return kam__error(d->ctx, KAM_EINVAL, "%s: role %d is not a KAM_ROLE_* value", whom,
                         (int)p.given_role);
+    *bad_field = KAM__DMU_FIELD_NAME;
     if ((rc = check_text(d->ctx, whom, "name", name)) != KAM_OK) return rc;
+    *bad_field = KAM__DMU_FIELD_TITLE;
     if ((rc = check_text(d->ctx, whom, "title", title)) != KAM_OK) return rc;
+    *bad_field = KAM__DMU_FIELD_EMAIL;
     if ((rc = check_text(d->ctx, whom, "email", email)) != KAM_OK) return rc;
+    *bad_field = KAM__DMU_FIELD_PHONE;
     if ((rc = check_text(d->ctx, whom, "phone", phone)) != KAM_OK) return rc;
+    *bad_field = KAM__DMU_FIELD_INFLUENCE;
     if (!isnan(p.influence) && !in_unit(p.influence)) {
       char num[32];
       kam__fmt_double(num, p.influence);
       return kam__error(d->ctx, KAM_EINVAL, "%s: influence %s is not in 0..1", whom, num);
     }
+    *bad_field = KAM__DMU_FIELD_ATTITUDE;
     if (p.attitude < -5 || p.attitude > 5)
       return kam__error(d->ctx, KAM_EINVAL, "%s: attitude %d is not in -5..+5", whom,
                         (int)p.attitude);
+    *bad_field = KAM__DMU_FIELD_BUYING_ROLES;
     if (p.buying_roles & ~(uint32_t)KAM_BUYER_ALL)
       return kam__error(d->ctx, KAM_EINVAL,
                         "%s: buying_roles 0x%x has bits that are not KAM_BUYER_* flags", whom,
                         (unsigned)p.buying_roles);
     for (k = 0; k < 3; k++) {
+      *bad_field = KAM__DMU_FIELD_TRAIT + k;
       if (!isnan(p.traits[k]) && !in_unit(p.traits[k])) {
         char num[32];
         kam__fmt_double(num, p.traits[k]);
@@ -297,6 +317,7 @@ int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s) {
     }
 
     /* the role: given, or read from the title */
+    *bad_field = KAM__DMU_FIELD_TITLE;
     role = p.given_role;
     if (role != KAM_ROLE_UNKNOWN) {
       c = 1.0;
@@ -308,6 +329,7 @@ int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s) {
     p.profile.struct_size = (uint32_t)sizeof p.profile;
 
     /* copy everything, then commit */
+    *bad_field = KAM__DMU_FIELD_NONE;
     if (copy_text(d->ctx, &p.name, name) || copy_text(d->ctx, &p.title, title) ||
         copy_text(d->ctx, &p.email, email) || copy_text(d->ctx, &p.phone, phone)) {
       free_person_strings(d->ctx, &p);

@@ -29,4 +29,26 @@ size_t kam__title_abbrev_size(void);
 int kam__title_lexicon_entry(size_t i, const char **pattern, const char **kind, int32_t *role,
                              double *weight);
 
+/* The field of a kam_stakeholder that kam__dmu_add found wrong, so that a reader of stakeholders
+ * can name its source (the CSV column). The three traits are KAM__DMU_FIELD_TRAIT + 0..2. */
+enum {
+  KAM__DMU_FIELD_NONE,
+  KAM__DMU_FIELD_ROLE,
+  KAM__DMU_FIELD_NAME,
+  KAM__DMU_FIELD_TITLE,
+  KAM__DMU_FIELD_EMAIL,
+  KAM__DMU_FIELD_PHONE,
+  KAM__DMU_FIELD_INFLUENCE,
+  KAM__DMU_FIELD_ATTITUDE,
+  KAM__DMU_FIELD_BUYING_ROLES,
+  KAM__DMU_FIELD_TRAIT
+};
+
+/* kam_dmu_add, which also says in *bad_field (may be NULL) which field failed its checks
+ * (KAM__DMU_FIELD_NONE for KAM_ENOMEM, KAM_ELIMIT and struct errors). */
+int kam__dmu_add(kam_dmu *d, const kam_stakeholder *s, int *bad_field);
+/* Removes the stakeholders from index count on (the undo of a failed read). */
+void kam__dmu_truncate(kam_dmu *d, size_t count);
+kam_ctx *kam__dmu_ctx(const kam_dmu *d);
+
 #endif /* KAM_DMU_INTERNAL_H */

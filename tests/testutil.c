@@ -70,6 +70,15 @@ int kam_test_source_read(void *ud, void *buf, size_t cap, size_t *nread) {
   return 0;
 }
 
+kam_test_source kam_test_source_of(const char *data, size_t len, size_t chunk) {
+  kam_test_source s;
+  memset(&s, 0, sizeof s);
+  s.data = data;
+  s.len = len;
+  s.chunk = chunk;
+  return s;
+}
+
 char *kam_test_read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
   char *buf = NULL;

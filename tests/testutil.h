@@ -47,6 +47,8 @@ typedef struct kam_test_source {
   int fail_status;
 } kam_test_source;
 int kam_test_source_read(void *ud, void *buf, size_t cap, size_t *nread);
+/* A source over data[0..len) handing out at most chunk bytes per call (0: all), never failing. */
+kam_test_source kam_test_source_of(const char *data, size_t len, size_t chunk);
 
 /* Reads a whole file into a malloc'd NUL-terminated buffer; NULL on failure. */
 char *kam_test_read_file(const char *path, size_t *len);

@@ -55,6 +55,10 @@ int kam__lua_sink_write(void *ud, const void *buf, size_t len); /* kam_write_fn 
 void kam__lua_sink_push(lua_State *L, kam__lua_sink *s);        /* push string, free buffer */
 void kam__lua_sink_free(kam__lua_sink *s);
 
+/* CSV options from the table at idx (nil: the defaults): delimiter, decimal_mark,
+ * currency_digits, formula_guard; raises on a bad value. */
+void kam__lua_csv_options(lua_State *L, int idx, kam_csv_options *o, int writing);
+
 /* Module parts. */
 void kam__lua_open_finance(lua_State *L);
 void kam__lua_open_value(lua_State *L);

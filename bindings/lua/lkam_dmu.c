@@ -11,11 +11,16 @@
  *         buying_roles = {"economic"}, traits = {detail = 0.9}, email = "...", phone = "..."}
  *   #d, d:count(), d:profile(i) (1-based), d:profiles(), d:stakeholder(i), d:emphasis(),
  *   d:warnings(), d:warning_flags()
+ *   kam.DMU.read_csv(path [, {delimiter = ";"}]), kam.DMU.parse_csv(text [, opts]): a new DMU
+ *   with the stakeholders of a CSV file or text (kam_dmu_read_csv; all or nothing);
+ *   d:read_csv_into(path [, opts]), d:parse_csv_into(text [, opts]) add to d and return it
  *
  * Roles, styles, buying roles and warnings are strings; a role argument may also be a number.
  * Errors are raised as kam error tables {status, code, message}. */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lkam.h"
@@ -391,6 +396,86 @@ static int l_dmu_add(lua_State *L) {
   return 1;
 }
 
+/* ---- reading CSV (kam_dmu_read_csv) ---- */
+
+/* A kam_read_fn over text held by the Lua stack or a C FILE: it never calls into Lua, so no Lua
+ * error can unwind through libkam. */
+typedef struct csv_source {
+  const char *text;
+  size_t len, pos;
+  FILE *file;
+} csv_source;
+
+static int csv_source_read(void *ud, void *buf, size_t cap, size_t *nread) {
+  csv_source *src = (csv_source *)ud;
+  if (src->file) {
+    *nread = fread(buf, 1, cap, src->file);
+    return ferror(src->file) ? 1 : 0;
+  }
+  *nread = src->len - src->pos < cap ? src->len - src->pos : cap;
+  memcpy(buf, src->text + src->pos, *nread);
+  src->pos += *nread;
+  return 0;
+}
+
+static int read_csv(lua_State *L, ldmu *u, csv_source *src, const kam_csv_options *o) {
+  int rc = kam_dmu_read_csv(u->dmu, csv_source_read, src, o);
+  if (src->file) fclose(src->file);
+  if (rc > 0) return raise(L, KAM_EINVAL, "read_csv: the file could not be read");
+  if (rc) return kam__lua_error(L, rc, u->ctx);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* d:read_csv_into(path [, opts]) -> d */
+static int l_dmu_read_csv_into(lua_State *L) {
+  ldmu *u;
+  csv_source src;
+  kam_csv_options o;
+  const char *path;
+  LKAM_ARGS(L, 3);
+  u = check_dmu(L, 1);
+  path = luaL_checkstring(L, 2);
+  kam__lua_csv_options(L, 3, &o, 0);
+  memset(&src, 0, sizeof src);
+  src.file = fopen(path, "rb");
+  if (!src.file) {
+    lua_pushfstring(L, "read_csv: cannot open %s: %s", path, strerror(errno));
+    return raise(L, KAM_EINVAL, lua_tostring(L, -1));
+  }
+  return read_csv(L, u, &src, &o);
+}
+
+/* d:parse_csv_into(text [, opts]) -> d */
+static int l_dmu_parse_csv_into(lua_State *L) {
+  ldmu *u;
+  csv_source src;
+  kam_csv_options o;
+  LKAM_ARGS(L, 3);
+  u = check_dmu(L, 1);
+  memset(&src, 0, sizeof src);
+  src.text = check_text(L, 2, "the CSV text", &src.len);
+  kam__lua_csv_options(L, 3, &o, 0);
+  return read_csv(L, u, &src, &o);
+}
+
+/* kam.DMU.read_csv(path [, opts]) / kam.DMU.parse_csv(text [, opts]): a new DMU, as in Python. */
+static int read_new(lua_State *L, lua_CFunction into) {
+  LKAM_ARGS(L, 2);
+  lua_settop(L, 2);
+  l_dmu_new(L); /* at 3 */
+  lua_insert(L, 1);
+  return into(L);
+}
+static int l_dmu_read_csv(lua_State *L) { return read_new(L, l_dmu_read_csv_into); }
+static int l_dmu_parse_csv(lua_State *L) { return read_new(L, l_dmu_parse_csv_into); }
+
+/* kam.DMU(): a new, empty DMU. */
+static int l_dmu_call(lua_State *L) {
+  LKAM_ARGS(L, 1);
+  return l_dmu_new(L);
+}
+
 static int l_dmu_count(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)kam_dmu_count(check_dmu(L, 1)->dmu));
   return 1;
@@ -544,7 +629,6 @@ void kam__lua_open_dmu(lua_State *L) {
                                  {"buyer_role_name", l_buyer_role_name},
                                  {"buyer_roles_parse", l_buyer_roles_parse},
                                  {"dmu_warning_name", l_dmu_warning_name},
-                                 {"DMU", l_dmu_new},
                                  {NULL, NULL}};
   static const luaL_Reg methods[] = {{"add", l_dmu_add},
                                      {"count", l_dmu_count},
@@ -554,6 +638,8 @@ void kam__lua_open_dmu(lua_State *L) {
                                      {"emphasis", l_dmu_emphasis},
                                      {"warnings", l_dmu_warnings},
                                      {"warning_flags", l_dmu_warning_flags},
+                                     {"read_csv_into", l_dmu_read_csv_into},
+                                     {"parse_csv_into", l_dmu_parse_csv_into},
                                      {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
   set_names(L, "ROLES", KAM_ROLE_COUNT, role_i);
@@ -574,4 +660,15 @@ void kam__lua_open_dmu(lua_State *L) {
     lua_setfield(L, -2, "__tostring");
   }
   lua_pop(L, 1);
+  /* kam.DMU: callable, with read_csv / parse_csv */
+  lua_createtable(L, 0, 2);
+  lua_pushcfunction(L, l_dmu_read_csv);
+  lua_setfield(L, -2, "read_csv");
+  lua_pushcfunction(L, l_dmu_parse_csv);
+  lua_setfield(L, -2, "parse_csv");
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, l_dmu_call);
+  lua_setfield(L, -2, "__call");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, -2, "DMU");
 }

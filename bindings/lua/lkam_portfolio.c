@@ -287,8 +287,8 @@ static int l_portfolio_add_columns(lua_State *L) {
 /* ---- reading CSV ---- */
 
 /* The CSV options table: the same keys as the Python keyword arguments (formula_guard only
- * applies when writing). */
-static void csv_options(lua_State *L, int idx, kam_csv_options *o, int writing) {
+ * applies when writing). Shared with the DMU reader. */
+void kam__lua_csv_options(lua_State *L, int idx, kam_csv_options *o, int writing) {
   static const char *const reading_keys[] = {"delimiter", "decimal_mark", "currency_digits", NULL};
   static const char *const writing_keys[] = {"delimiter", "decimal_mark", "currency_digits",
                                              "formula_guard", NULL};
@@ -416,7 +416,7 @@ static int read_into(lua_State *L, lportfolio *lp, enum csv_source source, const
   kam_csv_options o;
   int rc;
   LKAM_ARGS(L, 3);
-  csv_options(L, 3, &o, 0);
+  kam__lua_csv_options(L, 3, &o, 0);
   memset(&r, 0, sizeof r);
   r.L = L;
   r.source = 2;
@@ -761,7 +761,7 @@ static int write_common(lua_State *L, int which) {
   kam__lua_sink sink = {NULL, 0, 0};
   kam_csv_options o;
   int rc;
-  if (which == 0) csv_options(L, 2, &o, 1);
+  if (which == 0) kam__lua_csv_options(L, 2, &o, 1);
   rc = which == 0   ? kam_segmentation_write_csv(ls->s, kam__lua_sink_write, &sink, &o)
        : which == 1 ? kam_segmentation_write_json(ls->s, kam__lua_sink_write, &sink)
                     : kam_segmentation_write_svg(ls->s, kam__lua_sink_write, &sink);

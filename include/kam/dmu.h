@@ -252,6 +252,62 @@ KAM_API void kam_dmu_free(kam_dmu *d);
  *  @return KAM_OK, one of the above, or KAM_ENOMEM. A failing call leaves the DMU unchanged. */
 KAM_API int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s);
 
+/* Options for kam_dmu_read_csv: kam_csv_options of kam/io.h (include it, or kam.h, to fill one). */
+struct kam_csv_options;
+
+/** Reads stakeholders from CSV text and adds them to d, after the people it already has, in the
+ *  order of the rows. The same CSV reader as kam_portfolio_read_csv (kam/io.h) does the bytes:
+ *  UTF-8 (a BOM is skipped; UTF-16 is an error), line ends CRLF, LF or CR, RFC 4180 quoted
+ *  fields (with the delimiter, doubled quotes "" and line breaks inside), a first line "sep=X",
+ *  the delimiter o->delimiter or else detected from the header line (';', TAB or ','), blank
+ *  lines and lines of only delimiters skipped, spaces (also NBSP) around values dropped. Of the
+ *  options only delimiter is used; decimal_mark, currency_digits and flags are ignored.
+ *
+ *  The first line is the header. Columns are found by name: case-insensitive (ASCII and
+ *  Cyrillic; Ё = Е), '_' '-' '.' read as spaces, text from the first ',' or '(' on ignored
+ *  ("Влияние (0..1)" is "влияние"). Other columns are ignored; two columns for one field are an
+ *  error. A name or a title column is required. Cells and the kam_stakeholder field they fill:
+ *  - name (name, full name, contact, имя, фио, контакт, контактное лицо, сотрудник),
+ *    title (title, job title, position, должность), email (email, e-mail, почта, электронная
+ *    почта), phone (phone, telephone, телефон, тел.): text; empty is NULL.
+ *  - role (role, роль): a kam_role_name ("finance"); empty: read from the title.
+ *  - influence (influence, влияние) and the traits dominance (dominance, доминантность),
+ *    people (people, people orientation, ориентация на людей), detail (detail, detail
+ *    orientation, ориентация на детали): a number with '.' or ',' as the decimal mark ("0,8"),
+ *    or a percentage ("80 %"); empty is NaN (unknown, not observed).
+ *  - attitude (attitude, отношение): a whole number ("+3", "-2"); empty is 0.
+ *  - buying_roles (buying roles, buying influences, роли в закупке, роль в покупке, ...): a
+ *    list for kam_buyer_roles_parse ("economic; coach"); empty is none.
+ *  Each row is then added by kam_dmu_add, so the values are checked exactly as there (influence
+ *  and traits in 0..1, attitude in -5..+5, the role read from the title).
+ *
+ *  Errors: the ctx message names the line and the column, as the header writes it:
+ *  `line 4, column "influence": stakeholder 3 ("Иванова"): influence 1.5 is not in 0..1`.
+ *  Lines are physical lines counted from 1 (line breaks inside quoted fields count).
+ *
+ *  Atomicity: on any error nothing is added: the people d had before stay as they were.
+ *
+ *  Bounds: time linear in the input bytes; memory one record (at most 1 MiB, a field at most
+ *  65536 bytes, at most 4096 fields: KAM_ELIMIT beyond) plus a 64 KiB read buffer, besides the
+ *  stakeholders added (their strings are copied into d, as by kam_dmu_add).
+ *
+ *  @param d     the DMU to add to.
+ *  @param read  called repeatedly for more input until it reports 0 bytes; any chunk size works.
+ *  @param ud    passed to read.
+ *  @param o     options (kam_csv_options, kam/io.h), or NULL for the defaults.
+ *  @return KAM_OK (also for a header without rows: nothing added);
+ *    KAM_EINVAL   d or read NULL, bad options (as for kam_portfolio_read_csv), read reported
+ *                 more bytes than asked, or a value kam_dmu_add refuses (out of range);
+ *    KAM_EPARSE   malformed input: empty, UTF-16, invalid UTF-8, a NUL byte, an unterminated
+ *                 quoted field, text after a closing quote, more fields than the header has
+ *                 columns (unless empty), no name or title column, two columns for one field,
+ *                 a role that is not a role name, a number or list that cannot be read;
+ *    KAM_ELIMIT   a limit above;
+ *    KAM_ENOMEM;
+ *    any nonzero value returned by read, unchanged. */
+KAM_API int kam_dmu_read_csv(kam_dmu *d, kam_read_fn read, void *ud,
+                             const struct kam_csv_options *o);
+
 /** Number of stakeholders (0 for NULL). */
 KAM_API size_t kam_dmu_count(const kam_dmu *d);
 

@@ -258,5 +258,57 @@ test("DMU many", function()
   assert(near(e.authority + e.relational + e.analytical, 1))
 end)
 
+test("DMU read_csv", function()
+  local path = (os.getenv("KAM_SOURCE_DIR") or ".") .. "/examples/data/stakeholders.csv"
+  local d = kam.DMU()
+  assert(d:read_csv_into(path) == d)
+  assert(#d == 6)
+  local roles = {}
+  for i = 1, #d do roles[i] = d:profile(i).role end
+  assert(table.concat(roles, " ") == "executive finance technical hr procurement operations")
+  local first = d:stakeholder(1)
+  assert(first.title == 'Генеральный директор ООО "СеверЛогистик"', first.title)
+  assert(near(first.influence, 0.9) and first.buying_roles[1] == "economic")
+  raises("EINVAL", "cannot open", d.read_csv_into, d, path .. ".missing")
+  assert(#d == 6)
+  local e = kam.DMU.read_csv(path) -- a new DMU, as Python's DMU.read_csv
+  assert(#e == 6 and e:profile(6).role == "operations")
+  assert(#d:read_csv_into(path) == 12)
+end)
+
+test("DMU parse_csv", function()
+  local text = "\xEF\xBB\xBFФИО;Должность;Влияние, %;Отношение;Роли в закупке\r\n" ..
+               "Иванова Анна;Финансовый директор;80 %;+2;\"economic;coach\"\r\n" ..
+               "Пётр Семёнов;Директор по закупкам;0,5;−2;\r\n"
+  local d = kam.DMU.parse_csv(text)
+  assert(#d == 2)
+  local a = d:profile(1)
+  assert(a.name == "Иванова Анна" and a.role == "finance")
+  assert(near(a.influence, 0.8) and a.attitude == 2)
+  assert(a.buying_roles[1] == "economic" and a.buying_roles[2] == "coach")
+  assert(d:stakeholder(2).attitude == -2)
+  d = kam.DMU.parse_csv("name|title\nA|Head of Sales, EMEA\n", {delimiter = "|"})
+  assert(d:stakeholder(1).title == "Head of Sales, EMEA")
+  raises("EINVAL", "one character", d.parse_csv_into, d, "name\n", {delimiter = "||"})
+end)
+
+test("DMU parse_csv errors leave the DMU unchanged", function()
+  local cases = {
+    {"name,influence\nA,0.5\nB,1.5\n", "EINVAL",
+     'line 3, column "influence": stakeholder 3 ("B"): influence 1.5 is not in 0..1'},
+    {"name,role\nA,boss\n", "EPARSE", "line 2, column \"role\": 'boss' is not a role"},
+    {'name,title\nA,"CFO"x\n', "EPARSE", 'line 2, column "title": text after the closing quote'},
+    {"email\nx\n", "EPARSE", "line 1: the header has neither"},
+    {"", "EPARSE", "line 1: the input is empty"},
+  }
+  for _, c in ipairs(cases) do
+    local d = kam.DMU()
+    d:add{name = "Первый", title = "CEO"}
+    raises(c[2], c[3], d.parse_csv_into, d, c[1])
+    assert(#d == 1 and d:stakeholder(1).name == "Первый")
+  end
+  raises("EINVAL", "string", kam.DMU().parse_csv_into, kam.DMU(), 42)
+end)
+
 print(string.format("lua test_dmu: %d passed, %d failed", passed, failed))
 if failed > 0 then os.exit(1) end

@@ -292,6 +292,80 @@ def test_dmu_many():
 
 # ---- the CLI ----
 
+# ---- CSV (kam_dmu_read_csv) ----
+
+def test_read_csv_example():
+    d = kam.DMU.read_csv(EXAMPLE)
+    assert len(d) == 6
+    assert [p["role"] for p in d] == ["executive", "finance", "technical", "hr", "procurement",
+                                      "operations"]
+    first = d.stakeholder(0)
+    assert first["title"] == 'Генеральный директор ООО "СеверЛогистик"'
+    assert first["influence"] == 0.9 and first["buying_roles"] == ["economic"]
+    assert d.warnings() == ["influential_opponent"]
+    # a file object and os.PathLike work too, and read_csv_into adds after what is there
+    import pathlib
+    with open(EXAMPLE, "rb") as f:
+        d.read_csv_into(f)
+    d.read_csv_into(pathlib.Path(EXAMPLE))
+    assert len(d) == 18
+
+
+def test_parse_csv_russian():
+    text = ("\ufeffФИО;Должность;Влияние, %;Отношение;Роли в закупке;Ориентация на детали\r\n"
+            "Иванова Анна;Финансовый директор;80 %;+2;\"economic;coach\";0,9\r\n"
+            "Пётр Семёнов;Директор по закупкам;0,5;−2;;\r\n")
+    d = kam.DMU.parse_csv(text)
+    assert len(d) == 2
+    a = d.profile(0)
+    assert a["name"] == "Иванова Анна" and a["role"] == "finance"
+    assert a["influence"] == pytest.approx(0.8)
+    assert a["attitude"] == 2 and a["buying_roles"] == ["economic", "coach"]
+    assert a["traits"] == {"dominance": None, "people": None, "detail": 0.9}
+    assert d.stakeholder(1)["attitude"] == -2
+    assert kam.DMU.parse_csv(text.encode("utf-8")).stakeholder(1)["name"] == "Пётр Семёнов"
+    # a fixed delimiter
+    d = kam.DMU.parse_csv("name|title\nA|Head of Sales, EMEA\n", delimiter="|")
+    assert d.stakeholder(0)["title"] == "Head of Sales, EMEA"
+
+
+@pytest.mark.parametrize("text, exc, message", [
+    ("name,influence\nA,0.5\nB,1.5\n", kam.InvalidArgument,
+     'line 3, column "influence": stakeholder 3 ("B"): influence 1.5 is not in 0..1'),
+    ("name,role\nA,boss\n", kam.ParseError, 'line 2, column "role": \'boss\' is not a role'),
+    ("name,title\nA,\"CFO\"x\n", kam.ParseError,
+     'line 2, column "title": text after the closing quote'),
+    ("email\nx\n", kam.ParseError, "line 1: the header has neither"),
+    ("", kam.ParseError, "line 1: the input is empty"),
+])
+def test_parse_csv_errors_leave_the_dmu_unchanged(text, exc, message):
+    d = kam.DMU()
+    d.add(name="Первый", title="CEO")
+    with pytest.raises(exc) as e:
+        d.parse_csv_into(text)
+    assert message in str(e.value)
+    assert len(d) == 1 and d.stakeholder(0)["name"] == "Первый"
+
+
+def test_read_csv_bad_arguments(tmp_path):
+    d = kam.DMU()
+    with pytest.raises(OSError):
+        d.read_csv_into(str(tmp_path / "missing.csv"))
+    with pytest.raises(kam.InvalidArgument):
+        d.parse_csv_into(42)
+    with pytest.raises(kam.InvalidArgument):
+        d.parse_csv_into("name\nA\n", delimiter='"')
+    with pytest.raises(TypeError):
+        d.parse_csv_into("name\nA\n", decimal_mark=",")
+
+    class Broken:
+        def read(self, n):
+            raise RuntimeError("disk on fire")
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        d.read_csv_into(Broken())
+    assert len(d) == 0
+
+
 needs_cli = pytest.mark.skipif(not CLI or not os.path.exists(CLI), reason="KAM_CLI not set")
 
 
@@ -350,17 +424,19 @@ def test_cli_dmu_example():
 
 @needs_cli
 @pytest.mark.parametrize("csv, message", [
-    (b"name,title,influence\nA,CEO,1.5\n", "x.csv:2: stakeholder 1 (\"A\"): influence 1.5 is not in 0..1"),
-    (b"name,title,influence\nA,CEO,abc\n", "x.csv:2: column \"influence\": 'abc' is not a number"),
-    (b"name,title\nA,\"CEO\n", "x.csv:2: a quoted field is not closed"),
-    (b"name,title,role\nA,CEO,sales\n", "x.csv:2: column \"role\": 'sales' is not a role"),
-    (b"name,title\nA,CEO,x\n", "x.csv:2: 3 fields, but the header has 2"),
-    (b"name,title\n\nB,CEO\nA\xff,CEO\n", "x.csv:4: stakeholder 2: name is not valid UTF-8"),
-    (b"foo,bar\n1,2\n", "x.csv:1: the header has neither"),
-    (b"name,title,buying_roles\nA,CEO,sponsor\n", "x.csv:2: column \"buying_roles\""),
+    (b"name,title,influence\nA,CEO,1.5\n",
+     'x.csv: line 2, column "influence": stakeholder 1 ("A"): influence 1.5 is not in 0..1'),
+    (b"name,title,influence\nA,CEO,abc\n", 'x.csv: line 2, column "influence": \'abc\' is not a number'),
+    (b"name,title\nA,\"CEO\n", 'x.csv: line 2, column "title": unterminated quoted field'),
+    (b"name,title\nA,\"CEO\"x\n", 'x.csv: line 2, column "title": text after the closing quote'),
+    (b"name,title,role\nA,CEO,sales\n", 'x.csv: line 2, column "role": \'sales\' is not a role'),
+    (b"name,title\nA,CEO,x\n", "x.csv: line 2, column 3: more fields than the header has columns (2)"),
+    (b"name,title\n\nB,CEO\nA\xff,CEO\n", 'x.csv: line 4, column "name": invalid UTF-8'),
+    (b"foo,bar\n1,2\n", "x.csv: line 1: the header has neither"),
+    (b"name,title,buying_roles\nA,CEO,sponsor\n", 'x.csv: line 2, column "buying_roles"'),
     (b"name,title,attitude\nA,CEO,+7\n", "attitude 7 is not in -5..+5"),
-    (b"name,title,detail\nA,CEO,1.1\n", "detail"),
-    (b"", "empty file"),
+    (b"name,title,detail\nA,CEO,1.1\n", 'column "detail"'),
+    (b"", "the input is empty"),
     (b"name,title\n", "no stakeholders"),
 ])
 def test_cli_dmu_bad_input(tmp_path, csv, message):

@@ -8,6 +8,7 @@
     0
     >>> d.emphasis()            # {'authority': ..., 'relational': ..., 'analytical': ...}
     >>> d.warnings()            # ['no_coach']
+    >>> kam.DMU().read_csv("stakeholders.csv")       # or .parse_csv(text): kam_dmu_read_csv
 
 Roles, styles, buying influences and warnings are strings (see ROLES, STYLES, BUYER_ROLES,
 WARNINGS); the formulas behind the numbers are written in kam/dmu.h. Errors raise
@@ -16,9 +17,11 @@ kam.NotFound (index out of range), kam.IncompleteState (emphasis of an empty DMU
 """
 import ctypes
 import math
+import os
 
-from ._native import (fn, check, error, Ctx, c_int, c_int32, c_uint32, c_double, c_size_t,
-                      c_char_p, c_void_p, POINTER, byref, KAM_EINVAL)
+from ._native import (fn, check, error, Ctx, Reader, READ_FN, c_int, c_int32, c_uint32, c_double,
+                      c_size_t, c_char_p, c_void_p, POINTER, byref, KAM_EINVAL)
+from .portfolio import _csv_options, _CsvOptions
 
 __all__ = ["ROLES", "STYLES", "BUYER_ROLES", "WARNINGS", "TRAITS", "role_from_title",
            "explain_title", "role_name", "role_from_name", "style_name", "role_style_prior",
@@ -57,6 +60,7 @@ _dmu_stakeholder = fn("kam_dmu_stakeholder", c_int, POINTER(_Stakeholder), c_voi
 _dmu_profile = fn("kam_dmu_profile", c_int, POINTER(_Profile), c_void_p, c_size_t)
 _dmu_emphasis = fn("kam_dmu_emphasis", c_int, _D, c_void_p)
 _dmu_warnings = fn("kam_dmu_warnings", c_int, POINTER(c_uint32), c_void_p)
+_dmu_read_csv = fn("kam_dmu_read_csv", c_int, c_void_p, READ_FN, c_void_p, POINTER(_CsvOptions))
 
 ROLES = tuple(_role_name(i).decode() for i in range(9))
 STYLES = tuple(_style_name(i).decode() for i in range(3))
@@ -320,6 +324,46 @@ class DMU:
         s.traits = _traits_arg(traits)
         check(_dmu_add(self._ptr, byref(s)), self._ctx)
         return len(self) - 1
+
+    @classmethod
+    def read_csv(cls, path, delimiter=None):
+        """A new DMU with the stakeholders of a CSV file (kam_dmu_read_csv); as read_csv_into."""
+        return cls().read_csv_into(path, delimiter)
+
+    @classmethod
+    def parse_csv(cls, text, delimiter=None):
+        """A new DMU with the stakeholders of CSV text held in memory; as parse_csv_into."""
+        return cls().parse_csv_into(text, delimiter)
+
+    def read_csv_into(self, path, delimiter=None):
+        """Adds the stakeholders of a CSV file (kam_dmu_read_csv) and returns self: path is a
+        str or os.PathLike (or an open binary file). The header names the columns, in English or
+        Russian (name/ФИО, title/должность, role, influence/влияние, attitude/отношение,
+        buying_roles/роли в закупке, dominance, people, detail, email, phone); delimiter: one
+        character, default detected. All or nothing: on error (ParseError, InvalidArgument,
+        naming the line and the column) the DMU is unchanged."""
+        o = _csv_options({"delimiter": delimiter}, allowed=("delimiter",))
+        if isinstance(path, (str, bytes, os.PathLike)):
+            with open(path, "rb") as f:
+                return self._read_csv(f, o)
+        return self._read_csv(path, o)
+
+    def parse_csv_into(self, text, delimiter=None):
+        """Adds the stakeholders of CSV text in memory (str or bytes) and returns self; as
+        read_csv_into otherwise."""
+        o = _csv_options({"delimiter": delimiter}, allowed=("delimiter",))
+        if isinstance(text, str):
+            text = text.encode("utf-8", "surrogateescape")
+        elif not isinstance(text, (bytes, bytearray, memoryview)):
+            raise error(KAM_EINVAL, "parse_csv takes str or bytes, not %s" % type(text).__name__)
+        return self._read_csv(bytes(text), o)
+
+    def _read_csv(self, source, o):
+        reader = Reader(source)
+        rc = _dmu_read_csv(self._ptr, reader.cb, None, byref(o))
+        reader.reraise()
+        check(rc, self._ctx)
+        return self
 
     def __len__(self):
         return _dmu_count(self._ptr)
