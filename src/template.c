@@ -1166,6 +1166,7 @@ static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, con
   if (rc) goto done;
   {
     unsigned long line, col_no;
+    charge_after(rs, nd->pos); /* locate reads the template up to the tag */
     locate(sc->t->src, nd->pos, &line, &col_no);
     int wn = snprintf(what, sizeof what, "%.40s%sline %lu, column %lu: lambda \"%.*s\"",
                       sc->t->what, sc->t->what[0] ? ": " : "", line, col_no,
