@@ -768,14 +768,16 @@ static void test_reentrant_render(void **state) {
 /* --- OOM and callback failures ------------------------------------------------------------- */
 
 static const char *const big_tpl =
-    "{{! a template that allocates while rendering: partials, indentation, lambdas }}\n"
+    "{{! a template that allocates while compiling (long delimiters, arguments) and rendering: "
+    "partials, indentation, lambdas }}\n"
     "{{#rows}}\n"
     "                                                                                  "
     "                                                                                  "
     "                                                                                  "
     "                                                                      {{>row}}\n"
     "{{/rows}}\n"
-    "{{f}} {{#f}}sec {{n}}{{/f}} {{<layout}}{{$b}}B{{/b}}{{/layout}}\n";
+    "{{f}} {{#f}}sec {{n}}{{/f}} {{<layout}}{{$b}}B{{/b}}{{/layout}}\n"
+    "{{=<<<<<<<<<<<<<<<<<<<x >>>>>>>>>>>>>>>>>>>y=}}<<<<<<<<<<<<<<<<<<<xn>>>>>>>>>>>>>>>>>>>y\n";
 
 static int big_partials(void *ud, const char *name, size_t len, const char **src, size_t *src_len) {
   (void)ud;
