@@ -2,14 +2,19 @@
  * template.c - Mustache (spec v1.4.2 with the optional modules: dynamic names, inheritance,
  * lambdas) compiled to a flat node array and rendered through a buffered write callback.
  *
- * Compiling is iterative, in three passes over one array:
+ * Compiling is iterative, in four passes over one array, each linear in the template but the
+ * last (n log n):
  *   1. tokenize: text runs and tags (set-delimiter tags take effect as they are met), matching
- *      every close tag with its opener on a bounded stack;
+ *      every close tag with its opener on a bounded stack; delimiters are found in linear time
+ *      whatever their length;
  *   2. standalone lines (spec "Standalone" tests): a line holding only whitespace and
  *      non-interpolating tags loses its indentation and line ending; partials and parents keep
  *      the indentation to re-indent their lines;
  *   3. build: drop close/comment/delimiter tokens and what a parent tag ignores, set each
- *      opener's end, and work out the indentation of blocks (spec "~inheritance").
+ *      opener's end, and work out the indentation of blocks (spec "~inheritance");
+ *   4. index_args: each parent tag's argument blocks sorted by name.
+ * Rendering counts its work in a step budget (see budget_spent) so that no step does unbounded
+ * work: nodes, section items, and bytes written, escaped, compiled or compared.
  * Rendering recurses only where the template nests (sections, partials, parents, blocks,
  * lambdas), and that depth is capped by KAM_TEMPLATE_MAX_DEPTH. Output goes into a 16 KiB
  * buffer in the render state and reaches the write callback in large chunks; the usual path
