@@ -1456,8 +1456,10 @@ static bool find_arg(rstate *rs, const rover *ov, const char *name, size_t nlen,
   bool found = false;
   for (; ov; ov = ov->outer) {
     const kam__tnode *p = &ov->t->nodes[ov->parent];
-    const uint32_t *args = ov->t->args + p->args;
+    const uint32_t *args;
     uint32_t lo = 0, hi = p->nargs;
+    if (!hi) continue; /* no arguments (and maybe no args array) */
+    args = ov->t->args + p->args;
     while (lo < hi) { /* the first argument not ordered before name */
       uint32_t mid = lo + (hi - lo) / 2;
       const kam__tnode *b = &ov->t->nodes[args[mid]];
