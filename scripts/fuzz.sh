@@ -18,7 +18,7 @@ for t in $targets; do
   [ -f "fuzz/$t.dict" ] && dict="-dict=fuzz/$t.dict"
   echo "== $t: fuzzing for ${secs}s"
   # shellcheck disable=SC2086
-  "build/fuzz/fuzz/${t}_fuzzer" -max_total_time="$secs" -print_final_stats=1 -max_len=65536 \
+  "build/fuzz/fuzz/${t}_fuzzer" -max_total_time="$secs" -print_final_stats=1 -max_len=4194304 \
     -timeout=10 -rss_limit_mb=4096 $dict "build/fuzz/new-$t" "fuzz/corpus/$t" \
     > "build/fuzz/$t.log" 2>&1 || { tail -60 "build/fuzz/$t.log"; echo "fuzz: $t found a crash"; exit 1; }
   grep -E '^#[0-9]+.*(DONE|pulse)' "build/fuzz/$t.log" | tail -1

@@ -6,7 +6,9 @@
  * template engine escapes & < > " '. Markdown and text have no such escaping in Mustache, so
  * the model is copied with every string made safe for the format first, and those templates
  * use {{{ }}}: Markdown backslash-escapes the characters that could make links, emphasis,
- * code, HTML, headings, lists or break a table row; text drops control characters. */
+ * code, HTML, headings, lists or break a table row; text drops control characters. Both drop
+ * the C0 controls but newline and tab, DEL, and the C1 controls U+0080-U+009F (U+009B is a
+ * terminal's escape sequence introducer, as ESC [ is). */
 #include <stdio.h>
 #include <string.h>
 
@@ -62,12 +64,23 @@ static bool multiline_key(const char *key) {
   return false;
 }
 
+/* Is s[i] the first byte of a C1 control, U+0080-U+009F (UTF-8 C2 80 - C2 9F)? The strings of
+ * the model are valid UTF-8, so a C1 control is always these two bytes. */
+static bool c1_control(const char *s, size_t i, size_t len) {
+  return (unsigned char)s[i] == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+         (unsigned char)s[i + 1] <= 0x9F;
+}
+
 static int escape_string(kam__buf *b, const char *s, size_t len, int mode, bool multiline) {
   size_t i;
   bool line_start = true;
   int rc = KAM_OK;
   for (i = 0; i < len && !rc; i++) {
     unsigned char c = (unsigned char)s[i];
+    if (c1_control(s, i, len)) {
+      i++;
+      continue;
+    }
     if (mode == ESC_TEXT) {
       if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) continue;
       rc = kam__buf_putc(b, (char)c);

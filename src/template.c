@@ -2,14 +2,19 @@
  * template.c - Mustache (spec v1.4.2 with the optional modules: dynamic names, inheritance,
  * lambdas) compiled to a flat node array and rendered through a buffered write callback.
  *
- * Compiling is iterative, in three passes over one array:
+ * Compiling is iterative, in four passes over one array, each linear in the template but the
+ * last (n log n):
  *   1. tokenize: text runs and tags (set-delimiter tags take effect as they are met), matching
- *      every close tag with its opener on a bounded stack;
+ *      every close tag with its opener on a bounded stack; delimiters are found in linear time
+ *      whatever their length;
  *   2. standalone lines (spec "Standalone" tests): a line holding only whitespace and
  *      non-interpolating tags loses its indentation and line ending; partials and parents keep
  *      the indentation to re-indent their lines;
  *   3. build: drop close/comment/delimiter tokens and what a parent tag ignores, set each
- *      opener's end, and work out the indentation of blocks (spec "~inheritance").
+ *      opener's end, and work out the indentation of blocks (spec "~inheritance");
+ *   4. index_args: each parent tag's argument blocks sorted by name.
+ * Rendering counts its work in a step budget (see budget_spent) so that no step does unbounded
+ * work: nodes, section items, and bytes written, escaped, compiled or compared.
  * Rendering recurses only where the template nests (sections, partials, parents, blocks,
  * lambdas), and that depth is capped by KAM_TEMPLATE_MAX_DEPTH. Output goes into a 16 KiB
  * buffer in the render state and reaches the write callback in large chunks; the usual path
@@ -82,20 +87,91 @@ static void trim(const char *src, size_t *b, size_t *e) {
     (*e)--;
 }
 
-/* Offset of the first occurrence of (lead, needle) at or after from, or SIZE_MAX. lead is an
- * extra first byte ('}' or '=') or 0 for none. */
-static size_t find_tag_end(const char *s, size_t from, size_t len, char lead, const char *needle,
-                           size_t nlen) {
-  size_t total = nlen + (lead ? 1u : 0u);
-  char first = lead ? lead : needle[0];
-  while (from + total <= len) {
-    const char *p = (const char *)memchr(s + from, first, len - from - total + 1);
-    size_t at;
-    if (!p) return SIZE_MAX;
-    at = (size_t)(p - s);
-    if (lead ? memcmp(s + at + 1, needle, nlen) == 0 : memcmp(s + at, needle, nlen) == 0) return at;
-    from = at + 1;
+/* Delimiters up to this long are searched with memchr and memcmp (at most SHORT_DELIM + 1 bytes
+ * compared per position of the text); longer ones with KMP. */
+#define SHORT_DELIM 16
+
+/* A delimiter to search for. A long one carries its KMP failure function (Knuth, Morris and
+ * Pratt 1977), so that finding it is linear in the text: compared naively, text that almost
+ * matches a long delimiter would cost the delimiter's length at every position. */
+typedef struct matcher {
+  const char *p;
+  size_t len;
+  uint32_t *fail; /* fail[i]: length of the longest proper border of p[0..i] (len > SHORT_DELIM) */
+  size_t cap;     /* entries allocated in fail */
+} matcher;
+
+static int matcher_set(kam_template *t, matcher *m, const char *p, size_t len) {
+  size_t i, k = 0;
+  m->p = p;
+  m->len = len;
+  if (len <= SHORT_DELIM) return KAM_OK;
+  if (len > m->cap) {
+    uint32_t *f;
+    if (len > SIZE_MAX / sizeof *f) return too_large(t->ctx);
+    f = (uint32_t *)kam__realloc(t->ctx, m->fail, m->cap * sizeof *f, len * sizeof *f);
+    if (!f) return nomem(t->ctx);
+    m->fail = f;
+    m->cap = len;
   }
+  m->fail[0] = 0;
+  for (i = 1; i < len; i++) {
+    while (k && p[i] != p[k])
+      k = m->fail[k - 1];
+    if (p[i] == p[k]) k++;
+    m->fail[i] = (uint32_t)k;
+  }
+  t->scan_work += 2 * len;
+  return KAM_OK;
+}
+
+/* Offset of the first occurrence of (lead, m) at or after from in the source, or SIZE_MAX. lead
+ * is an extra first byte ('}' or '=') or 0 for none. Counts the bytes looked at in scan_work. */
+static size_t find_delim(kam_template *t, size_t from, char lead, const matcher *m) {
+  const char *s = t->src, *needle = m->p;
+  size_t len = t->src_len, nlen = m->len, i, j = 0;
+  uint64_t work = 0;
+  if (nlen <= SHORT_DELIM) {
+    size_t total = nlen + (lead ? 1u : 0u), found = SIZE_MAX;
+    char first = lead ? lead : needle[0];
+    while (from + total <= len) {
+      const char *p = (const char *)memchr(s + from, first, len - from - total + 1);
+      size_t at;
+      if (!p) {
+        work += len - from;
+        break;
+      }
+      at = (size_t)(p - s);
+      work += at - from + total;
+      if (lead ? memcmp(s + at + 1, needle, nlen) == 0 : memcmp(s + at, needle, nlen) == 0) {
+        found = at;
+        break;
+      }
+      from = at + 1;
+    }
+    t->scan_work += work;
+    return found;
+  }
+  /* KMP: every byte of the text is read once; each mismatch falls back along fail, at most as
+   * many times in all as there were matching bytes before it. With lead, every occurrence of the
+   * delimiter is checked for the lead byte before it. */
+  for (i = from; i < len; i++) {
+    work++;
+    while (j && s[i] != needle[j]) {
+      j = m->fail[j - 1];
+      work++;
+    }
+    if (s[i] == needle[j]) j++;
+    if (j == nlen) {
+      size_t q = i + 1 - nlen;
+      if (!lead || (q > from && s[q - 1] == lead)) {
+        t->scan_work += work;
+        return lead ? q - 1 : q;
+      }
+      j = m->fail[j - 1];
+    }
+  }
+  t->scan_work += work;
   return SIZE_MAX;
 }
 
@@ -173,8 +249,9 @@ typedef struct delims {
   size_t olen, clen;
 } delims;
 
-/* Pass 1: tokens into t->nodes; close tags matched (opener.end = close token index). */
-static int tokenize(kam_template *t, delims d) {
+/* Pass 1: tokens into t->nodes; close tags matched (opener.end = close token index). om and cm
+ * search for d's opening and closing delimiters. */
+static int tokenize_with(kam_template *t, delims d, matcher *om, matcher *cm) {
   const char *s = t->src;
   size_t len = t->src_len, pos = 0;
   uint32_t stack[MAX_DEPTH];
@@ -182,7 +259,7 @@ static int tokenize(kam_template *t, delims d) {
   kam__tnode *nd;
 
   while (pos < len) {
-    size_t at = find_tag_end(s, pos, len, 0, d.otag, d.olen), p, close, tag_end, nb, ne;
+    size_t at = find_delim(t, pos, 0, om), p, close, tag_end, nb, ne;
     char c;
     int kind, flags = 0;
     if (at == SIZE_MAX) at = len;
@@ -213,10 +290,10 @@ static int tokenize(kam_template *t, delims d) {
     }
     if (kind != KAM__N_VAR || c == '{' || c == '&') p++;
     if (c == '{' || c == '=') {
-      close = find_tag_end(s, p, len, c == '{' ? '}' : '=', d.ctag, d.clen);
+      close = find_delim(t, p, c == '{' ? '}' : '=', cm);
       tag_end = close == SIZE_MAX ? 0 : close + 1 + d.clen;
     } else {
-      close = find_tag_end(s, p, len, 0, d.ctag, d.clen);
+      close = find_delim(t, p, 0, cm);
       tag_end = close == SIZE_MAX ? 0 : close + d.clen;
     }
     if (close == SIZE_MAX) {
@@ -260,6 +337,9 @@ static int tokenize(kam_template *t, delims d) {
       d.olen = ae - a;
       d.ctag = s + b2;
       d.clen = be - b2;
+      if ((rc = matcher_set(t, om, d.otag, d.olen)) != KAM_OK ||
+          (rc = matcher_set(t, cm, d.ctag, d.clen)) != KAM_OK)
+        return rc;
       pos = tag_end;
       continue;
     }
@@ -333,6 +413,19 @@ static int tokenize(kam_template *t, delims d) {
                     t->src + op->off, op->len);
   }
   return KAM_OK;
+}
+
+static int tokenize(kam_template *t, delims d) {
+  matcher om, cm;
+  int rc;
+  memset(&om, 0, sizeof om);
+  memset(&cm, 0, sizeof cm);
+  if ((rc = matcher_set(t, &om, d.otag, d.olen)) == KAM_OK &&
+      (rc = matcher_set(t, &cm, d.ctag, d.clen)) == KAM_OK)
+    rc = tokenize_with(t, d, &om, &cm);
+  kam__free(t->ctx, om.fail, om.cap * sizeof *om.fail);
+  kam__free(t->ctx, cm.fail, cm.cap * sizeof *cm.fail);
+  return rc;
 }
 
 /* Is token k one whose content renders at its own place (so opening and closing it on one
@@ -506,6 +599,64 @@ static void build(kam_template *t) {
   t->n = w;
 }
 
+/* Orders argument blocks by name: length first, then bytes. */
+static int arg_cmp(const kam_template *t, uint32_t a, uint32_t b) {
+  const kam__tnode *x = &t->nodes[a], *y = &t->nodes[b];
+  if (x->len != y->len) return x->len < y->len ? -1 : 1;
+  return memcmp(t->src + x->off, t->src + y->off, x->len);
+}
+
+/* Pass 4: each parent's argument blocks in t->args, sorted by name with a stable bottom-up merge
+ * sort (so of equal names the first written comes first: it is the one that counts), for
+ * render_block to find by binary search what a linear scan would find in time linear in the
+ * number of arguments at every block site. */
+static int index_args(kam_template *t) {
+  uint32_t i, j, n = 0, *tmp;
+  for (i = 0; i < t->n; i++)
+    if (t->nodes[i].kind == KAM__N_PARENT)
+      for (j = i + 1; j < t->nodes[i].end; j = t->nodes[j].end)
+        n++;
+  if (n == 0) return KAM_OK;
+  t->args = (uint32_t *)kam__alloc_array(t->ctx, n, sizeof *t->args);
+  tmp = (uint32_t *)kam__alloc_array(t->ctx, n, sizeof *tmp);
+  if (!t->args || !tmp) {
+    kam__free(t->ctx, tmp, tmp ? n * sizeof *tmp : 0);
+    return nomem(t->ctx);
+  }
+  t->nargs = n;
+  n = 0;
+  for (i = 0; i < t->n; i++) {
+    kam__tnode *p = &t->nodes[i];
+    uint32_t w, *a, *b;
+    if (p->kind != KAM__N_PARENT) continue;
+    p->args = n;
+    for (j = i + 1; j < p->end; j = t->nodes[j].end)
+      t->args[n++] = j;
+    p->nargs = n - p->args;
+    a = t->args + p->args;
+    b = tmp;
+    for (w = 1; w < p->nargs; w *= 2) {
+      uint32_t lo, *x;
+      for (lo = 0; lo < p->nargs; lo += 2 * w) {
+        uint32_t mid = lo + w < p->nargs ? lo + w : p->nargs;
+        uint32_t hi = mid + w < p->nargs ? mid + w : p->nargs, l = lo, r = mid, o = lo;
+        while (l < mid && r < hi)
+          b[o++] = arg_cmp(t, a[r], a[l]) < 0 ? a[r++] : a[l++];
+        while (l < mid)
+          b[o++] = a[l++];
+        while (r < hi)
+          b[o++] = a[r++];
+      }
+      x = a;
+      a = b;
+      b = x;
+    }
+    if (a != t->args + p->args) memcpy(t->args + p->args, a, p->nargs * sizeof *a);
+  }
+  kam__free(t->ctx, tmp, t->nargs * sizeof *tmp);
+  return KAM_OK;
+}
+
 static void template_destroy(kam_template *t);
 
 static int compile(kam_template **out, kam_ctx *ctx, const char *src, size_t len, bool copy,
@@ -548,6 +699,10 @@ static int compile(kam_template **out, kam_ctx *ctx, const char *src, size_t len
   }
   standalone(t);
   build(t);
+  if ((rc = index_args(t)) != KAM_OK) {
+    template_destroy(t);
+    return rc;
+  }
   if (t->nparts) {
     t->hints = (uint32_t *)kam__alloc_array(ctx, t->nparts, sizeof *t->hints);
     if (!t->hints) {
@@ -595,6 +750,7 @@ static void template_destroy(kam_template *t) {
   kam__free(t->ctx, t->nodes, t->cap * sizeof *t->nodes);
   kam__free(t->ctx, t->parts, t->parts_cap * sizeof *t->parts);
   kam__free(t->ctx, t->hints, t->nparts * sizeof *t->hints);
+  kam__free(t->ctx, t->args, t->nargs * sizeof *t->args);
   kam__free(t->ctx, t->src_owned, t->src_cap);
   kam__free(t->ctx, t, sizeof *t);
 }
@@ -607,9 +763,9 @@ typedef struct rframe { /* the context stack, one frame per pushed value */
   const struct rframe *up;
 } rframe;
 
-typedef struct rover { /* the arguments of the parents being rendered, innermost first */
+typedef struct rover { /* the parents being rendered (their arguments), innermost first */
   const kam_template *t;
-  uint32_t begin, end;
+  uint32_t parent; /* node index of the parent tag in t */
   const struct rover *outer;
 } rover;
 
@@ -630,6 +786,7 @@ typedef struct rstate {
   uint64_t validated[PCACHE_MAX / 64]; /* cache entries checked with the callback this render */
   uint64_t steps_left;                 /* UINT64_MAX: no limit */
   uint64_t max_steps;
+  const char *spent; /* what spent the budget, for the message of the node that did it */
   int depth;
   bool pending; /* at a line start that owes the indentation */
   char *ind;    /* the indentation stack: ind[ind_start..ind_end) is current */
@@ -647,6 +804,27 @@ static int out_flush(rstate *rs) {
   return n ? rs->write(rs->wud, rs->out, n) : 0;
 }
 
+/* The step budget (kam_template_set_max_steps): one step per node and per section item, plus
+ * one per byte written, compiled or compared, so that no step does unbounded work. A charge
+ * the budget cannot cover fails with KAM_ELIMIT; render_nodes then writes the message naming
+ * the node and `spent`. */
+static int budget_spent(rstate *rs, const char *what) {
+  rs->spent = what;
+  return KAM_ELIMIT;
+}
+
+static inline int charge(rstate *rs, size_t n, const char *what) {
+  if (n >= rs->steps_left) return budget_spent(rs, what);
+  rs->steps_left -= n;
+  return 0;
+}
+
+/* For work already done and bounded by a constant times n (name lookups, indentation): the
+ * next step stops the render when this spends the budget. */
+static inline void charge_after(rstate *rs, uint64_t n) {
+  rs->steps_left = n < rs->steps_left ? rs->steps_left - n : 1;
+}
+
 static int out_put_slow(rstate *rs, const char *p, size_t n) {
   int rc = out_flush(rs);
   if (rc) return rc;
@@ -657,6 +835,8 @@ static int out_put_slow(rstate *rs, const char *p, size_t n) {
 }
 
 static inline int out_put(rstate *rs, const char *p, size_t n) {
+  if (n >= rs->steps_left) return budget_spent(rs, "writing the output");
+  rs->steps_left -= n;
   if (n <= OUTBUF - rs->out_len) {
     char *d = rs->out + rs->out_len;
     /* Short pieces (names, numbers, tags' surroundings) without a call to memcpy. */
@@ -732,9 +912,11 @@ static inline size_t scan_escape(const char *p, size_t i, size_t n) {
   return i;
 }
 
+/* Charges n for the scan, then out_put charges what it writes. */
 static int out_escaped(rstate *rs, const char *p, size_t n) {
   size_t i = 0, start = 0;
-  int rc;
+  int rc = charge(rs, n, "escaping the output");
+  if (rc) return rc;
   while ((i = scan_escape(p, i, n)) < n) {
     unsigned char c = esc_class[(unsigned char)p[i]];
     if (i > start && (rc = out_put(rs, p + start, i - start)) != 0) return rc;
@@ -770,6 +952,7 @@ static int indent_push(rstate *rs, const char *s, size_t n) {
   }
   memcpy(rs->ind + rs->ind_end, s, n);
   rs->ind_end += n;
+  charge_after(rs, n);
   return KAM_OK;
 }
 
@@ -779,13 +962,21 @@ static int depth_error(rstate *rs, const rscope *sc, const kam__tnode *nd) {
                   sc->t->src + nd->off, nd->len);
 }
 
+/* The budget ran out at nd: "render stopped after N steps (...) writing the output of
+ * \"name\"". */
 static int steps_error(rstate *rs, const rscope *sc, const kam__tnode *nd) {
   unsigned long line, col;
+  bool tag = nd->kind != KAM__N_TEXT;
   locate(sc->t->src, nd->pos, &line, &col);
   kam__error(rs->ctx, KAM_ELIMIT,
-             "%s%sline %lu, column %lu: render stopped after %llu steps "
-             "(the limit set by kam_template_set_max_steps)",
-             sc->t->what, sc->t->what[0] ? ": " : "", line, col, (unsigned long long)rs->max_steps);
+             "%s%sline %lu, column %lu: render stopped after %llu steps (the limit set by "
+             "kam_template_set_max_steps; a step is a node, a section item or a byte written, "
+             "escaped, compiled or compared)%s%s%s%.*s%s",
+             sc->t->what, sc->t->what[0] ? ": " : "", line, col, (unsigned long long)rs->max_steps,
+             rs->spent ? " " : "", rs->spent ? rs->spent : "", tag ? " at \"" : "",
+             tag ? (int)(nd->len > 40 ? 40 : nd->len) : 0, tag ? sc->t->src + nd->off : "",
+             tag ? "\"" : "");
+  rs->spent = NULL;
   return KAM_ELIMIT;
 }
 
@@ -853,12 +1044,13 @@ static const kam_value *child(const kam_value *v, const char *k, size_t n, uint3
 /* Name resolution (spec interpolation.json overview): "." is the top of the stack; the first
  * part is looked up from the top of the stack down, the rest only in the result before it.
  * *found is false when the name does not resolve (a context miss). */
-static const kam_value *resolve(const rscope *sc, const kam__tnode *nd, bool *found) {
+static const kam_value *resolve(rstate *rs, const rscope *sc, const kam__tnode *nd, bool *found) {
   const kam__tpart *part;
   uint32_t *hint;
   const char *src = sc->t->src;
   const kam_value *v = NULL;
   const rframe *f;
+  uint64_t frames = 1, cost;
   uint16_t i;
   if (nd->nparts == 0) {
     *found = true;
@@ -866,11 +1058,17 @@ static const kam_value *resolve(const rscope *sc, const kam__tnode *nd, bool *fo
   }
   part = &sc->t->parts[nd->part];
   hint = &sc->t->hints[nd->part];
-  for (f = sc->stack; f; f = f->up) {
+  for (f = sc->stack; f; f = f->up, frames++) {
     if ((v = member(f->v, src + part->off, part->len, hint)) != NULL) break;
   }
-  for (i = 1; v && i < nd->nparts; i++)
+  /* An object costs at most 33 comparisons of the name (or a hash of it): charge its length per
+   * object searched. */
+  cost = frames * part->len;
+  for (i = 1; v && i < nd->nparts; i++) {
     v = child(v, src + part[i].off, part[i].len, &hint[i]);
+    cost += part[i].len;
+  }
+  charge_after(rs, cost);
   *found = v != NULL;
   return v;
 }
@@ -969,9 +1167,11 @@ static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, con
                : fn(ud, NULL, 0, collect_write, &col);
   /* The collector ran out of memory: whether the lambda passed that on or not, say so. */
   if (col.failed && (rc == 0 || rc == col.failed)) rc = nomem(rs->ctx);
+  if (!rc) rc = charge(rs, col.buf.len, "compiling a lambda result");
   if (rc) goto done;
   {
     unsigned long line, col_no;
+    charge_after(rs, nd->pos); /* locate reads the template up to the tag */
     locate(sc->t->src, nd->pos, &line, &col_no);
     int wn = snprintf(what, sizeof what, "%.40s%sline %lu, column %lu: lambda \"%.*s\"",
                       sc->t->what, sc->t->what[0] ? ": " : "", line, col_no,
@@ -1041,6 +1241,7 @@ static int text_indented(rstate *rs, const rscope *sc, const kam__tnode *nd) {
         p++;
         k++;
       }
+      charge_after(rs, k);
       if (p == e) break;
     }
     if (nd->flags & KAM__F_MULTILINE)
@@ -1069,7 +1270,7 @@ static inline int flush_pending(rstate *rs, const kam__tnode *nd) {
 static int render_section(rstate *rs, const rscope *sc, uint32_t i) {
   const kam__tnode *nd = &sc->t->nodes[i];
   bool found;
-  const kam_value *v = resolve(sc, nd, &found);
+  const kam_value *v = resolve(rs, sc, nd, &found);
   rframe f;
   rscope inner;
   int rc = 0;
@@ -1122,7 +1323,9 @@ static int partial_get(rstate *rs, const char *name, size_t nlen, kam_template *
   *out = NULL;
   *temp = false;
   for (i = 0; i < c->n; i++) {
-    if (c->e[i].name_len == nlen && memcmp(c->e[i].name, name, nlen) == 0) {
+    if (c->e[i].name_len != nlen) continue;
+    charge_after(rs, nlen);
+    if (memcmp(c->e[i].name, name, nlen) == 0) {
       e = &c->e[i];
       break;
     }
@@ -1133,6 +1336,8 @@ static int partial_get(rstate *rs, const char *name, size_t nlen, kam_template *
   }
   if (rs->partial && (rc = rs->partial(rs->pud, name, nlen, &src, &slen)) != 0) return rc;
   if (!src) slen = 0;
+  /* Compared with the cached text or compiled: either way linear in it. */
+  if ((rc = charge(rs, slen, "reading a partial")) != 0) return rc;
   if (e && src && e->tpl && e->tpl->src_len == slen && memcmp(e->tpl->src, src, slen) == 0) {
     pt = e->tpl;
   } else if (src) {
@@ -1186,7 +1391,7 @@ static int render_partial(rstate *rs, const rscope *sc, uint32_t i) {
   int rc;
   if (nd->flags & KAM__F_DYNAMIC) {
     bool found;
-    const kam_value *v = resolve(sc, nd, &found);
+    const kam_value *v = resolve(rs, sc, nd, &found);
     if (v && v->type == KAM_VALUE_STRING) {
       name = v->u.str.p;
       nlen = v->len;
@@ -1227,8 +1432,7 @@ static int render_partial(rstate *rs, const rscope *sc, uint32_t i) {
   ps.ov = sc->ov;
   if (nd->kind == KAM__N_PARENT) {
     ov.t = sc->t;
-    ov.begin = i + 1;
-    ov.end = nd->end;
+    ov.parent = i;
     ov.outer = sc->ov;
     ps.ov = &ov;
   }
@@ -1244,19 +1448,35 @@ done:
 }
 
 /* The argument block `name` of the parents being rendered: the outermost one wins (spec
- * ~inheritance "Multi-level inheritance"). */
-static bool find_arg(const rover *ov, const char *name, size_t nlen, const kam_template **t,
-                     uint32_t *idx) {
+ * ~inheritance "Multi-level inheritance"); within one parent, the first one written. Each
+ * parent's arguments are sorted by name (index_args): a binary search, its comparisons charged
+ * to the budget. */
+static bool find_arg(rstate *rs, const rover *ov, const char *name, size_t nlen,
+                     const kam_template **t, uint32_t *idx) {
   bool found = false;
   for (; ov; ov = ov->outer) {
-    uint32_t j;
-    for (j = ov->begin; j < ov->end; j = ov->t->nodes[j].end) {
-      const kam__tnode *b = &ov->t->nodes[j];
+    const kam__tnode *p = &ov->t->nodes[ov->parent];
+    const uint32_t *args;
+    uint32_t lo = 0, hi = p->nargs;
+    if (!hi) continue; /* no arguments (and maybe no args array) */
+    args = ov->t->args + p->args;
+    while (lo < hi) { /* the first argument not ordered before name */
+      uint32_t mid = lo + (hi - lo) / 2;
+      const kam__tnode *b = &ov->t->nodes[args[mid]];
+      int c = b->len != nlen ? (b->len < nlen ? -1 : 1) : memcmp(ov->t->src + b->off, name, nlen);
+      charge_after(rs, 1 + nlen);
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+    if (lo < p->nargs) {
+      const kam__tnode *b = &ov->t->nodes[args[lo]];
+      charge_after(rs, 1 + nlen);
       if (b->len == nlen && memcmp(ov->t->src + b->off, name, nlen) == 0) {
         *t = ov->t;
-        *idx = j;
+        *idx = args[lo];
         found = true;
-        break;
       }
     }
   }
@@ -1275,7 +1495,7 @@ static int render_block(rstate *rs, const rscope *sc, uint32_t i) {
   int rc;
   if ((rc = flush_pending(rs, nd)) != 0) return rc;
   if (rs->depth >= MAX_DEPTH) return depth_error(rs, sc, nd);
-  if (!find_arg(sc->ov, sc->t->src + nd->off, nd->len, &at, &ai)) {
+  if (!find_arg(rs, sc->ov, sc->t->src + nd->off, nd->len, &at, &ai)) {
     rs->depth++;
     rc = render_nodes(rs, sc, i + 1, nd->end);
     rs->depth--;
@@ -1306,42 +1526,45 @@ static int render_nodes(rstate *rs, const rscope *sc, uint32_t i, uint32_t end) 
     switch (nd->kind) {
     case KAM__N_TEXT:
       if (rs->ind_end == rs->ind_start && sc->dedent == 0) {
-        if ((rc = out_put(rs, t->src + nd->off, nd->len)) != 0) return rc;
+        if ((rc = out_put(rs, t->src + nd->off, nd->len)) != 0) goto fail;
         rs->pending = (nd->flags & KAM__F_ENDS_NL) != 0;
       } else if ((rc = text_indented(rs, sc, nd)) != 0) {
-        return rc;
+        goto fail;
       }
       i++;
       break;
     case KAM__N_VAR: {
       bool found;
       const kam_value *v;
-      if ((rc = flush_pending(rs, nd)) != 0) return rc;
-      v = resolve(sc, nd, &found);
-      if (v && (rc = put_value(rs, sc, nd, v)) != 0) return rc;
+      if ((rc = flush_pending(rs, nd)) != 0) goto fail;
+      v = resolve(rs, sc, nd, &found);
+      if (v && (rc = put_value(rs, sc, nd, v)) != 0) goto fail;
       i++;
       break;
     }
     case KAM__N_SECTION:
     case KAM__N_INVERTED:
-      if ((rc = render_section(rs, sc, i)) != 0) return rc;
+      if ((rc = render_section(rs, sc, i)) != 0) goto fail;
       i = nd->end;
       break;
     case KAM__N_PARTIAL:
-      if ((rc = render_partial(rs, sc, i)) != 0) return rc;
+      if ((rc = render_partial(rs, sc, i)) != 0) goto fail;
       i++;
       break;
     case KAM__N_PARENT:
-      if ((rc = render_partial(rs, sc, i)) != 0) return rc;
+      if ((rc = render_partial(rs, sc, i)) != 0) goto fail;
       i = nd->end;
       break;
     default: /* KAM__N_BLOCK */
-      if ((rc = render_block(rs, sc, i)) != 0) return rc;
+      if ((rc = render_block(rs, sc, i)) != 0) goto fail;
       i = nd->end;
       break;
     }
   }
   return 0;
+fail:
+  /* The innermost node that ran out of budget names itself. */
+  return rc == KAM_ELIMIT && rs->spent ? steps_error(rs, sc, &nodes[i]) : rc;
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -1391,6 +1614,7 @@ int kam_template_render(const kam_template *t, const kam_value *data, kam_partia
   rs.pud = partial_ud;
   memset(rs.validated, 0, sizeof rs.validated);
   rs.max_steps = t->max_steps;
+  rs.spent = NULL;
   rs.steps_left = (t->max_steps == 0 || t->max_steps == UINT64_MAX) ? UINT64_MAX : t->max_steps + 1;
   rs.depth = 0;
   rs.pending = true;

@@ -52,6 +52,7 @@ typedef struct kam__tnode {
   uint32_t ws_off, ws_len;   /* partial/parent: indentation; block: indentation of its site */
   uint32_t dedent;           /* argument blocks: indentation removed from their lines */
   uint32_t otag_len, ctag_len;
+  uint32_t args, nargs;    /* parents: their argument blocks, kam_template.args[args..+nargs) */
   const char *otag, *ctag; /* sections: the delimiters in effect at the tag (for lambdas) */
 } kam__tnode;
 
@@ -66,10 +67,16 @@ struct kam_template {
   uint32_t n, cap;
   kam__tpart *parts;
   uint32_t nparts, parts_cap;
+  uint32_t *args; /* node indices of the argument blocks of each parent, sorted by name
+                   * (equal names in template order), so a block site finds its argument
+                   * by binary search */
+  uint32_t nargs;
   uint32_t *hints;    /* per name part: the member index it was last found at (a lookup
                        * cache written while rendering; rows of one shape hit every time) */
   kam__pcache *cache; /* compiled partials, reused across renders (root templates only) */
   uint64_t max_steps; /* render step budget; 0: no limit */
+  uint64_t scan_work; /* bytes the tag search of compile looked at (a comparison of k bytes
+                       * counts k): the tests and the fuzz target check it stays linear */
   char what[96];      /* "" for the caller's template; "partial \"x\"" and so on */
 };
 

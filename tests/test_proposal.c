@@ -979,20 +979,24 @@ static void test_html_escapes_every_user_field(void **state) {
 
 static void test_markdown_and_text_escaping(void **state) {
   kam_ctx *ctx = new_ctx();
-  kam_proposal *p = parse(
-      ctx, doc_with_items("\"title\": \"# [x](http://e.vil) *b* <i>\","
-                          " \"summary\": \"line one\\nline two\\n\\n1. not a list\\u001b[31m\",",
-                          "[{\"description\": \"a | b\\nc <b>\", \"sku\": \"s_1\"}]"));
+  kam_proposal *p =
+      parse(ctx, doc_with_items("\"title\": \"# [x](http://e.vil) *b* <i>\","
+                                " \"summary\": \"line one\\nline two\\n\\n1. not a "
+                                "list\\u001b[31m\\u009b[32m\\u0085\\u00a0\",",
+                                "[{\"description\": \"a | b\\nc <b>\", \"sku\": \"s_1\"}]"));
   char *md, *txt;
   (void)state;
   md = render(p, KAM_FORMAT_MARKDOWN);
   assert_non_null(strstr(md, "# \\# \\[x\\](http://e.vil) \\*b\\* \\<i\\>\n"));
-  assert_non_null(strstr(md, "line one\\\nline two\n\n1\\. not a list\\[31m"));
+  assert_non_null(strstr(md, "line one\\\nline two\n\n1\\. not a list\\[31m\\[32m\xC2\xA0"));
   assert_non_null(strstr(md, "a \\| b c \\<b\\> (s\\_1)"));
   assert_null(strstr(md, "\x1b"));
   txt = render(p, KAM_FORMAT_TEXT);
   assert_non_null(strstr(txt, "# [x](http://e.vil) *b* <i>"));
-  assert_non_null(strstr(txt, "line one\nline two\n\n1. not a list[31m"));
+  /* C1 controls (U+009B is CSI, U+0085 NEL) go too; U+00A0 stays. */
+  assert_non_null(strstr(txt, "line one\nline two\n\n1. not a list[31m[32m\xC2\xA0"));
+  assert_null(strstr(txt, "\xC2\x9B"));
+  assert_null(strstr(md, "\xC2\x9B"));
   assert_null(strstr(txt, "\x1b"));
   free(md);
   free(txt);

@@ -518,11 +518,13 @@ static void test_step_limit(void **state) {
   kam_template_free(t);
   /* Enough steps: it finishes; 0 means no limit. */
   assert_int_equal(kam_template_compile(&t, ctx, "{{#l}}{{.}}{{/l}}", 17), KAM_OK);
-  assert_int_equal(kam_template_set_max_steps(t, 9), KAM_OK); /* 1 + 4 * (1 + 1) */
+  /* The section node and its name (1 + 1 byte), then per item: the item, the node and the
+   * byte written. */
+  assert_int_equal(kam_template_set_max_steps(t, 14), KAM_OK); /* 1 + 1 + 4 * (1 + 1 + 1) */
   assert_int_equal(kam_template_render(t, data, NULL, NULL, kam_test_sink_write, &sink), KAM_OK);
   assert_string_equal(sink.data, "1234");
   kam_test_sink_free(&sink);
-  assert_int_equal(kam_template_set_max_steps(t, 8), KAM_OK);
+  assert_int_equal(kam_template_set_max_steps(t, 13), KAM_OK);
   assert_int_equal(kam_template_render(t, data, NULL, NULL, kam_test_sink_write, &sink),
                    KAM_ELIMIT);
   kam_test_sink_free(&sink);
@@ -766,14 +768,16 @@ static void test_reentrant_render(void **state) {
 /* --- OOM and callback failures ------------------------------------------------------------- */
 
 static const char *const big_tpl =
-    "{{! a template that allocates while rendering: partials, indentation, lambdas }}\n"
+    "{{! a template that allocates while compiling (long delimiters, arguments) and rendering: "
+    "partials, indentation, lambdas }}\n"
     "{{#rows}}\n"
     "                                                                                  "
     "                                                                                  "
     "                                                                                  "
     "                                                                      {{>row}}\n"
     "{{/rows}}\n"
-    "{{f}} {{#f}}sec {{n}}{{/f}} {{<layout}}{{$b}}B{{/b}}{{/layout}}\n";
+    "{{f}} {{#f}}sec {{n}}{{/f}} {{<layout}}{{$b}}B{{/b}}{{/layout}}\n"
+    "{{=<<<<<<<<<<<<<<<<<<<x >>>>>>>>>>>>>>>>>>>y=}}<<<<<<<<<<<<<<<<<<<xn>>>>>>>>>>>>>>>>>>>y\n";
 
 static int big_partials(void *ud, const char *name, size_t len, const char **src, size_t *src_len) {
   (void)ud;
@@ -984,6 +988,216 @@ static void test_compiled_form(void **state) {
   kam_ctx_free(ctx);
 }
 
+/* --- bounded work on hostile input (issue 18) ---------------------------------------------- */
+
+/* A write callback that counts and drops the output; it fails with 9 past `cap` bytes, so a
+ * render the budget does not stop ends quickly (and fails the test) instead of writing
+ * gigabytes. */
+typedef struct counting_sink {
+  uint64_t bytes, cap;
+} counting_sink;
+
+static int count_write(void *ud, const void *p, size_t n) {
+  counting_sink *c = (counting_sink *)ud;
+  (void)p;
+  c->bytes += n;
+  return c->bytes > c->cap ? 9 : 0;
+}
+
+/* n copies of c into a malloc'd buffer at *at. */
+static void fill(char *buf, size_t *at, char c, size_t n) {
+  memset(buf + *at, c, n);
+  *at += n;
+}
+
+static void put(char *buf, size_t *at, const char *s) {
+  size_t n = strlen(s);
+  memcpy(buf + *at, s, n);
+  *at += n;
+}
+
+/* Long delimiters over text that almost matches them: every position of the text starts a
+ * partial match as long as the delimiter. A naive search compared about L bytes at each of 2L
+ * positions (8e10 comparisons here, seconds); the search must stay linear in the template. */
+static void test_long_delimiters(void **state) {
+  const size_t L = 200000;
+  kam_ctx *ctx;
+  kam_template *t;
+  kam_value *v;
+  counting_sink sink = {0, 1u << 20};
+  size_t n = 0;
+  char *src = (char *)malloc(10 * L + 64);
+  (void)state;
+  assert_non_null(src);
+  assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+  /* {{=aaa..ab aaa..ac=}} aaa... aaa..ab{x aaa... }aaa..ac aaa... */
+  put(src, &n, "{{=");
+  fill(src, &n, 'a', L);
+  put(src, &n, "b ");
+  fill(src, &n, 'a', L);
+  put(src, &n, "c=}}");
+  fill(src, &n, 'a', 2 * L);
+  fill(src, &n, 'a', L);
+  put(src, &n, "b{x");
+  fill(src, &n, 'a', 2 * L);
+  put(src, &n, "}");
+  fill(src, &n, 'a', L);
+  put(src, &n, "c");
+  fill(src, &n, 'a', 2 * L);
+  assert_int_equal(kam_template_compile(&t, ctx, src, n), KAM_OK);
+  assert_true(t->scan_work <= 4 * (uint64_t)n);
+  assert_int_equal(t->n, 3); /* text, {x...}, text */
+  assert_int_equal(t->nodes[1].kind, KAM__N_VAR);
+  assert_int_equal(t->nodes[1].len, 2 * L + 1);
+  v = json(ctx, "{}");
+  assert_int_equal(kam_template_render(t, v, NULL, NULL, count_write, &sink), KAM_OK);
+  assert_int_equal(sink.bytes, 4 * L);
+  kam_value_free(v);
+  kam_template_free(t);
+  free(src);
+  /* Delimiters of 20 bytes (searched with KMP) with false starts before each match: "<<<"
+   * before the opening one, ">>>" before the closing one, and in {{{ }}} a closing delimiter
+   * without the '}' before it, which belongs to the name. */
+#define OPEN "<<<<<<<<<<<<<<<<<<<x"
+#define CLOSE ">>>>>>>>>>>>>>>>>>>y"
+  expect("{{=" OPEN " " CLOSE "=}}<<<" OPEN "a>>>" CLOSE "|" OPEN "{b" CLOSE "}" CLOSE "|" OPEN
+         "&c" CLOSE ".",
+         "{\"a>>>\":\"<1>\",\"b" CLOSE "\":\"<2>\",\"c\":\"<3>\"}", "<<<&lt;1&gt;|<2>|<3>.");
+#undef OPEN
+#undef CLOSE
+  kam_ctx_free(ctx);
+}
+
+/* One {{a}} inside {{#a}} prints the whole list at every item: 2,000 items cost 4,000 nodes and
+ * items but write 20 MB. The budget counts the bytes written (and escaped), so it stops the
+ * render at its limit; the sink's own cap only catches a render that is not stopped. */
+static void test_budget_counts_output(void **state) {
+  kam_ctx *ctx;
+  kam_template *t;
+  kam_value *v;
+  counting_sink sink = {0, 4u << 20};
+  size_t i, n = 0;
+  char *data = (char *)malloc(60000 * 8 + 32);
+  (void)state;
+  assert_non_null(data);
+  assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+  put(data, &n, "{\"a\":[");
+  for (i = 0; i < 2000; i++)
+    n += (size_t)sprintf(data + n, i ? ",%zu" : "%zu", i);
+  put(data, &n, "]}");
+  assert_int_equal(kam_json_parse(&v, ctx, data, n), KAM_OK);
+  assert_int_equal(kam_template_compile(&t, ctx, "{{#a}}{{a}}{{/a}}", 17), KAM_OK);
+  assert_int_equal(kam_template_set_max_steps(t, 1000000), KAM_OK);
+  assert_int_equal(kam_template_render(t, v, NULL, NULL, count_write, &sink), KAM_ELIMIT);
+  assert_true(sink.bytes <= 1000000);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "line 1, column 7: render stopped after 1000000 "
+                                              "steps"));
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "the output at \"a\""));
+  /* Unescaped: the same bound. */
+  kam_template_free(t);
+  assert_int_equal(kam_template_compile(&t, ctx, "{{#a}}{{{a}}}{{/a}}", 19), KAM_OK);
+  assert_int_equal(kam_template_set_max_steps(t, 1000000), KAM_OK);
+  sink.bytes = 0;
+  assert_int_equal(kam_template_render(t, v, NULL, NULL, count_write, &sink), KAM_ELIMIT);
+  assert_true(sink.bytes <= 1000000);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "writing the output at \"a\""));
+  kam_value_free(v);
+  /* The default budget stops 60,000 items (21 GB of output) after at most 100 MB. */
+  n = 0;
+  put(data, &n, "{\"a\":[");
+  for (i = 0; i < 60000; i++)
+    n += (size_t)sprintf(data + n, i ? ",%zu" : "%zu", i);
+  put(data, &n, "]}");
+  assert_int_equal(kam_json_parse(&v, ctx, data, n), KAM_OK);
+  assert_int_equal(kam_template_set_max_steps(t, KAM_TEMPLATE_DEFAULT_MAX_STEPS), KAM_OK);
+  sink.bytes = 0;
+  sink.cap = KAM_TEMPLATE_DEFAULT_MAX_STEPS;
+  assert_int_equal(kam_template_render(t, v, NULL, NULL, count_write, &sink), KAM_ELIMIT);
+  assert_true(sink.bytes <= KAM_TEMPLATE_DEFAULT_MAX_STEPS);
+  assert_true(sink.bytes >= KAM_TEMPLATE_DEFAULT_MAX_STEPS / 2);
+  kam_value_free(v);
+  kam_template_free(t);
+  free(data);
+  /* Escaping a 1 MiB string 100 times: the scan and the escapes are counted. */
+  data = (char *)malloc((1u << 20) + 1024);
+  assert_non_null(data);
+  n = 0;
+  put(data, &n, "{\"s\":\"");
+  fill(data, &n, '<', 1u << 20);
+  put(data, &n, "\",\"l\":[");
+  for (i = 0; i < 100; i++)
+    put(data, &n, i ? ",1" : "1");
+  put(data, &n, "]}");
+  assert_int_equal(kam_json_parse(&v, ctx, data, n), KAM_OK);
+  assert_int_equal(kam_template_compile(&t, ctx, "{{#l}}{{s}}{{/l}}", 17), KAM_OK);
+  assert_int_equal(kam_template_set_max_steps(t, 10000000), KAM_OK);
+  sink.bytes = 0;
+  sink.cap = 40u << 20;
+  assert_int_equal(kam_template_render(t, v, NULL, NULL, count_write, &sink), KAM_ELIMIT);
+  assert_true(sink.bytes <= 10000000);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "the output at \"s\""));
+  kam_value_free(v);
+  kam_template_free(t);
+  free(data);
+  kam_ctx_free(ctx);
+}
+
+static int same_partial(void *ud, const char *name, size_t len, const char **src, size_t *src_len) {
+  const char *text = (const char *)ud;
+  (void)name;
+  (void)len;
+  *src = text;
+  *src_len = strlen(text);
+  return 0;
+}
+
+/* A parent tag with 50,000 argument blocks over a partial with 50,000 block sites: a linear
+ * scan per site is 2.5e9 name comparisons (tens of seconds); a binary search in the parent's
+ * sorted arguments is about 17 per site. The comparisons are charged to the budget, so a
+ * budget of 200 steps per site bounds them. */
+static void test_many_blocks(void **state) {
+  const size_t B = 50000;
+  kam_ctx *ctx;
+  kam_template *t;
+  counting_sink sink = {0, 1u << 20};
+  size_t i, n = 0, pn = 0;
+  char *src = (char *)malloc(B * 32 + 64), *body = (char *)malloc(B * 32 + 64), tag[64];
+  (void)state;
+  assert_non_null(src);
+  assert_non_null(body);
+  assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+  put(src, &n, "{{<p}}");
+  for (i = 0; i < B; i++) {
+    snprintf(tag, sizeof tag, "{{$b%zu}}%c{{/b%zu}}", i, i % 2 ? 'y' : 'x', i);
+    put(src, &n, tag);
+  }
+  put(src, &n, "{{/p}}");
+  for (i = B; i-- > 0;) { /* the sites in the other order */
+    snprintf(tag, sizeof tag, "{{$b%zu}}-{{/b%zu}}", i, i);
+    put(body, &pn, tag);
+  }
+  put(body, &pn, "{{$none}}.{{/none}}");
+  body[pn] = '\0';
+  assert_int_equal(kam_template_compile(&t, ctx, src, n), KAM_OK);
+  assert_int_equal(t->nodes[0].kind, KAM__N_PARENT);
+  assert_int_equal(t->nodes[0].nargs, B);
+  assert_int_equal(kam_template_set_max_steps(t, pn + 200 * B), KAM_OK);
+  assert_int_equal(kam_template_render(t, NULL, same_partial, body, count_write, &sink), KAM_OK);
+  assert_int_equal(sink.bytes, B + 1);
+  kam_template_free(t);
+  free(src);
+  free(body);
+  kam_ctx_free(ctx);
+  /* Of two arguments with one name the first counts; the outermost parent wins. */
+  {
+    static const named parts[] = {
+        {"p", "{{$a}}d{{/a}}{{$b}}e{{/b}}"}, {"q", "{{<p}}{{$a}}q{{/a}}{{/p}}"}, {NULL, NULL}};
+    expect_p("{{<p}}{{$b}}2{{/b}}{{$a}}1{{/a}}{{$a}}3{{/a}}{{/p}}", "{}", parts, "12");
+    expect_p("{{<q}}{{$a}}o{{/a}}{{/q}}", "{}", parts, "oe");
+    expect_p("{{<q}}{{/q}}", "{}", parts, "qe");
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_escaping),         cmocka_unit_test(test_values),
@@ -996,6 +1210,8 @@ int main(void) {
       cmocka_unit_test(test_reentrant_render), cmocka_unit_test(test_oom_compile),
       cmocka_unit_test(test_oom_render),       cmocka_unit_test(test_write_failures),
       cmocka_unit_test(test_partial_failures), cmocka_unit_test(test_compiled_form),
+      cmocka_unit_test(test_long_delimiters),  cmocka_unit_test(test_budget_counts_output),
+      cmocka_unit_test(test_many_blocks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

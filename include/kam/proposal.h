@@ -377,8 +377,8 @@ enum { KAM_FORMAT_MARKDOWN = 1, KAM_FORMAT_HTML = 2, KAM_FORMAT_TEXT = 3, KAM_FO
  *    every piece of user text is HTML-escaped.
  *  - Markdown: user text is backslash-escaped so it cannot make links, emphasis, headings,
  *    HTML or break the price table.
- *  - Text: plain UTF-8; control characters in user text (other than newline and tab) are
- *    dropped.
+ *  - Text: plain UTF-8; control characters in user text (C0 other than newline and tab, DEL,
+ *    and C1 U+0080-U+009F) are dropped; Markdown drops them too.
  *  - JSON: the model of kam_proposal_to_value, pretty-printed.
  *  The validity line is the last section in every format.
  *  @return KAM_OK, KAM_EINVAL (NULL pointers, unknown format), KAM_ESTATE, KAM_EOVERFLOW,

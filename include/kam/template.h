@@ -63,9 +63,22 @@
  * KAM_TEMPLATE_MAX_DEPTH levels (compile fails with KAM_ELIMIT for deeper nesting in the text;
  * render fails with KAM_ELIMIT when partials or lambdas recurse deeper, naming the partial).
  * Nothing in a template or its data can exhaust the C stack: the deepest render needs about
- * 200 KiB of it (compiling needs under 4 KiB). A render also stops with
- * KAM_ELIMIT after kam_template_set_max_steps steps (default KAM_TEMPLATE_DEFAULT_MAX_STEPS),
- * so a template that loops over its data exponentially cannot run for ever.
+ * 200 KiB of it (compiling needs under 4 KiB).
+ *
+ * Work. Compiling n bytes takes time O(n log n) at worst (linear but for sorting the argument
+ * blocks of each parent tag by name) and memory O(n), whatever the delimiters: a long one is
+ * found in time linear in the text. A render stops with KAM_ELIMIT after
+ * kam_template_set_max_steps steps (default KAM_TEMPLATE_DEFAULT_MAX_STEPS), and every step
+ * costs bounded time, so a template that loops over its data exponentially, prints a big value
+ * many times or looks up blocks among many arguments cannot run for long. A step is:
+ *   - a node rendered (text, tag) or an item of a section over an array;
+ *   - a byte written, and a byte escaped (so {{name}} costs about two steps per byte);
+ *   - a byte of a partial's text each time the render reads it (once per name per render for
+ *     the first 256 partial names, at each use beyond those) and of a lambda's result;
+ *   - a byte of a name per object searched for it on the context stack, per partial name
+ *     compared in the cache, and per argument compared when a {{$block}} looks for its argument
+ *     (a binary search: about log2 of the parent's argument count comparisons).
+ * The time of the callbacks (write, partial, lambda) is the caller's.
  *
  * Thread rules: as for the owning ctx (one thread at a time). A template keeps a cache of the
  * partials it has compiled, so even rendering (which takes a const pointer) must not run on
@@ -84,8 +97,8 @@ extern "C" {
 /** Nesting limit of sections, partials, parents, blocks and lambda results. */
 #define KAM_TEMPLATE_MAX_DEPTH 256
 
-/** Default render step budget: one step per node rendered and per section iteration. About
- *  a second of work; far above what a document-sized template needs. */
+/** Default render step budget (see "Work" above): 100 million steps, so at most 100 MB of
+ *  output (50 MB escaped); far above what a document-sized template needs. */
 #define KAM_TEMPLATE_DEFAULT_MAX_STEPS 100000000u
 
 /** A compiled template. Opaque. */
@@ -107,6 +120,8 @@ typedef int (*kam_partial_fn)(void *ud, const char *name, size_t name_len, const
  *  Errors set the ctx message to "line L, column C: what" (columns count UTF-8 characters):
  *  an unclosed tag, an unclosed section, a close tag that does not match its section, a bad
  *  set-delimiter tag, an empty tag name or a name with whitespace or an empty dotted part.
+ *  Bounds: time O(len log len) (linear but for sorting the argument blocks of parent tags),
+ *  memory O(len) (the copy plus about 100 bytes per tag), for any text and any delimiters.
  *  @return KAM_OK; KAM_EINVAL (out or ctx NULL, or src NULL with len > 0); KAM_EPARSE (malformed
  *          template); KAM_ELIMIT (nesting deeper than KAM_TEMPLATE_MAX_DEPTH, or 4 GiB of
  *          text); KAM_ENOMEM. On failure *out is NULL. */
@@ -115,7 +130,8 @@ KAM_API int kam_template_compile(kam_template **out, kam_ctx *ctx, const char *s
 /** Frees a template and the partials it has cached. NULL is a no-op. */
 KAM_API void kam_template_free(kam_template *t);
 
-/** Sets the render step budget of t (see "Limits" above); 0 means no limit.
+/** Sets the render step budget of t (see "Work" above); 0 means no limit (then a render of
+ *  hostile input can run for as long as its data allows, exponentially long).
  *  @return KAM_OK, KAM_EINVAL (t NULL). */
 KAM_API int kam_template_set_max_steps(kam_template *t, uint64_t max_steps);
 
@@ -124,6 +140,13 @@ KAM_API int kam_template_set_max_steps(kam_template *t, uint64_t max_steps);
  *  to 16 KiB; on failure, part of the output may already have been written. Errors are
  *  reported in the ctx t was compiled with (a partial that does not compile: "partial \"x\":
  *  line L, column C: ..."); the message is cleared at the start of each render.
+ *  Bounds: time O(S) for the step budget S, whatever the template and the data (plus the time
+ *  of the callbacks), so at most S bytes reach write; a spent budget is KAM_ELIMIT with the
+ *  message "line L, column C: render stopped after S steps (...) writing the output at
+ *  \"name\"" (or escaping, reading a partial, compiling a lambda result). Memory beyond the
+ *  template: O(1) for the usual path; the partials compiled (O(their length), kept in t's
+ *  cache); the indentation of nested standalone partials (at most S bytes); and under
+ *  {{name}} of a lambda, its rendered result before escaping (at most S bytes).
  *  @return KAM_OK; KAM_EINVAL (t or write NULL); KAM_EPARSE (a partial or a lambda result
  *          does not compile); KAM_ELIMIT (nesting deeper than KAM_TEMPLATE_MAX_DEPTH through
  *          partials or lambdas, or the step budget spent); KAM_ENOMEM; or the nonzero status of

@@ -97,8 +97,9 @@ class Template:
             self.set_max_steps(max_steps)
 
     def set_max_steps(self, max_steps):
-        """Sets the render step budget (one step per node rendered and per section iteration;
-        0: no limit). A render that would take more raises kam.LimitReached."""
+        """Sets the render step budget (one step per node rendered, per section iteration and
+        per byte written, escaped, compiled or compared; 0: no limit). A render that would take
+        more raises kam.LimitReached."""
         if not isinstance(max_steps, int) or max_steps < 0 or max_steps >= 1 << 64:
             raise ValueError("max_steps must be an int from 0 to 2**64 - 1")
         check(_set_max_steps(self._ptr, max_steps), self._ctx)
