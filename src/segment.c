@@ -288,8 +288,9 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
     sm->total_revenue = (int64_t)total;
     if (total > 0) {
       double t = (double)total;
-      sm->hhi = st.sum_squares / (t * t);
+      sm->hhi = st.sum_squares / (t * t); /* sum (x_i / T)^2 */
       sm->effective_accounts = 1.0 / sm->hhi;
+      /* 2 sum i x_(i) / (n T) - (n + 1) / n = sum_{i<j} |x_i - x_j| / (n T) */
       sm->gini = st.pair_diff / ((double)n * t);
       sm->top20_share = (double)st.top_sum / t;
     }

@@ -385,7 +385,7 @@ static uint64_t top_sum(const plan *pl, size_t k) {
   return sum;
 }
 
-/* How many accounts have revenue >= v (v < UINT64_MAX: bucket_of(v) is special). */
+/* How many accounts have revenue >= v (v <= the total: bucket_of(v) is special). */
 static size_t count_at_least(const plan *pl, uint64_t v) {
   size_t k = 0;
   unsigned b, vb = bucket_of(v);
@@ -870,7 +870,6 @@ int kam__revenue_stats_of(kam__revenue_stats *out, kam_ctx *ctx, const int64_t *
   plan pl;
   kam__revenue_query q;
   concentration cn;
-  kam__revenue_cut cut[2];
   u128 total128;
   uint64_t total, cum;
   size_t count;
@@ -902,7 +901,7 @@ int kam__revenue_stats_of(kam__revenue_stats *out, kam_ctx *ctx, const int64_t *
   pl.special[0] = reach_bucket(&pl, total, q.reach[0], &cum, &count);
   pl.special[1] = reach_bucket(&pl, total, q.reach[1], &cum, &count);
   pl.special[2] = top_bucket(&pl, q.top);
-  pl.special[3] = q.at_least != UINT64_MAX ? bucket_of(q.at_least) : NB;
+  pl.special[3] = q.at_least <= total ? bucket_of(q.at_least) : NB; /* else none: all <= total */
   if (plan_buckets(&pl)) goto done;
   scatter(&pl, rev, n);
   free_parts(&pl);
@@ -910,14 +909,12 @@ int kam__revenue_stats_of(kam__revenue_stats *out, kam_ctx *ctx, const int64_t *
   PROF("scatter");
   finish_buckets(&pl, &cn);
   PROF("buckets");
-  find_cut(&cut[0], &pl, total, q.reach[0]);
-  find_cut(&cut[1], &pl, total, q.reach[1]);
   memset(out, 0, sizeof *out);
   out->total = total;
-  out->cut[0] = cut[0];
-  out->cut[1] = cut[1];
+  find_cut(&out->cut[0], &pl, total, q.reach[0]);
+  find_cut(&out->cut[1], &pl, total, q.reach[1]);
   out->top_sum = top_sum(&pl, q.top);
-  out->at_least = q.at_least != UINT64_MAX ? count_at_least(&pl, q.at_least) : 0;
+  out->at_least = q.at_least <= total ? count_at_least(&pl, q.at_least) : 0;
   out->pair_diff = (double)cn.d;
   out->sum_squares = cn.sumsq;
   PROF("cuts");

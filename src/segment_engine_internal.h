@@ -23,12 +23,13 @@ typedef struct kam__revenue_cut {
   uint64_t revenue; /* their total revenue */
 } kam__revenue_cut;
 
-/* What kam__revenue_stats is asked, once the exact total is known. */
+/* What kam__revenue_stats_of is asked, once the exact total is known. */
 typedef struct kam__revenue_query {
   uint64_t reach[2]; /* cut k: the shortest rank prefix whose revenue is >= reach[k] (nothing
                         inside when reach[k] is 0 or above the total) */
-  size_t top;        /* top_sum: the revenue of the `top` largest accounts */
-  uint64_t at_least; /* at_least: how many accounts have revenue >= this (UINT64_MAX: none) */
+  size_t top;        /* top_sum: the revenue of the `top` largest accounts (all when >= n) */
+  uint64_t at_least; /* at_least: how many accounts have revenue >= this (0 when above the
+                        total, e.g. UINT64_MAX) */
 } kam__revenue_query;
 
 typedef struct kam__revenue_stats {
@@ -41,12 +42,11 @@ typedef struct kam__revenue_stats {
   double sum_squares; /* sum of x_i^2 (HHI = sum_squares / total^2) */
 } kam__revenue_stats;
 
-/* Called once by kam__revenue_stats with the exact total of the column, to fill in the query
- * (zeroed before); a nonzero return stops kam__revenue_stats, which returns it unchanged. */
+/* Called once by kam__revenue_stats_of with the exact total of the column, to fill in the
+ * query (zeroed before); a nonzero return stops the call, which returns it unchanged. */
 typedef int (*kam__revenue_query_fn)(void *ud, uint64_t total, kam__revenue_query *q);
 
-/* Reads rev[0..n) once (n <= UINT32_MAX keeps the dense-window path; larger n still works),
- * asks `query` what to find, and answers it exactly into *out.
+/* Reads rev[0..n) once, asks `query` what to find, and answers it exactly into *out.
  * @return KAM_OK; KAM_EOVERFLOW (the total exceeds INT64_MAX; query is not called);
  * KAM_ENOMEM; query's nonzero value. *out is set only on KAM_OK. */
 int kam__revenue_stats_of(kam__revenue_stats *out, kam_ctx *ctx, const int64_t *rev, size_t n,
