@@ -949,18 +949,21 @@ static uint64_t cut_limit(const kam__revenue_cut *c) {
 static void settle_cut(const kam__revenue_cut *c, uint8_t *out, const int64_t *rev, size_t n) {
   uint64_t v = c->value;
   size_t i, left;
+  /* An inner search loop per account moved: the scan tests only the value and the end. */
   if (settle_from_front(c)) {
-    for (i = 0, left = c->ties; left > 0 && i < n; i++)
-      if ((uint64_t)rev[i] == v) {
-        out[i]--;
-        left--;
-      }
+    for (i = 0, left = c->ties; left > 0; left--) {
+      while (i < n && (uint64_t)rev[i] != v)
+        i++;
+      if (i == n) break;
+      out[i++]--;
+    }
   } else {
-    for (i = n, left = c->mult - c->ties; left > 0 && i-- > 0;)
-      if ((uint64_t)rev[i] == v) {
-        out[i]++;
-        left--;
-      }
+    for (i = n, left = c->mult - c->ties; left > 0; left--) {
+      while (i > 0 && (uint64_t)rev[i - 1] != v)
+        i--;
+      if (i == 0) break;
+      out[--i]++;
+    }
   }
 }
 
