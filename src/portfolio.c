@@ -21,12 +21,7 @@
 #define IDX_MASK ((UINT64_C(1) << IDX_BITS) - 1)
 /* The largest number of accounts a portfolio holds (the index stores index + 1 in 40 bits). */
 #define MAX_ACCOUNTS ((size_t)(IDX_MASK - 1))
-/* Largest struct_size we accept for a kam_account (anything bigger is garbage, not a newer
- * caller). */
-#define MAX_STRUCT_SIZE 65536u
-
-#define FIELD_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
-#define HAS_FIELD(sz, type, field) ((sz) >= FIELD_END(type, field))
+#define HAS_FIELD(sz, type, field) ((sz) >= KAM__FIELD_END(type, field))
 
 static uint64_t hash_bytes(const char *s, size_t len) {
   /* FNV-1a over 8-byte words with a final avalanche (splitmix64). */
@@ -434,7 +429,7 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   if (!p) return KAM_EINVAL;
   if (!a) return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add: the account is NULL");
   sz = a->struct_size;
-  if (!HAS_FIELD(sz, kam_account, revenue) || sz > MAX_STRUCT_SIZE)
+  if (!HAS_FIELD(sz, kam_account, revenue) || sz > KAM__MAX_STRUCT_SIZE)
     return kam__error(p->ctx, KAM_EINVAL,
                       "kam_portfolio_add: struct_size %zu is not the size of a kam_account "
                       "(set it to sizeof(kam_account))",

@@ -18,6 +18,12 @@
 #define KAM_PORTFOLIO_INTERNAL_H
 
 #include "internal.h"
+#include "segment_engine_internal.h"
+
+/* struct_size checks of the structs portfolio.h passes by pointer: where a field ends, and the
+ * largest struct_size accepted (anything bigger is garbage, not a newer caller). */
+#define KAM__FIELD_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
+#define KAM__MAX_STRUCT_SIZE 65536u
 
 /* Per-account flag bits (kam_portfolio.flags[i]). The low two are the public ones. */
 enum {
@@ -97,11 +103,7 @@ struct kam_segmentation {
   kam_segment_options opts; /* complete copy, defaults filled */
   int64_t total;            /* total revenue */
   uint64_t key_min;         /* smallest revenue passing the key_share test */
-  /* The class cuts: A (0) and A+B (1) hold the accounts with revenue > cut_value and the first
-   * cut_ties (in insertion order) with revenue == cut_value; UINT64_MAX: none. */
-  uint64_t cut_value[2];
-  size_t cut_ties[2];
-  size_t cut_mult[2];  /* accounts with revenue cut_value (>= cut_ties) */
+  kam__revenue_cut cut[2];  /* the class cuts: A (0) and A+B (1) */
   uint8_t *cls;        /* [n] class | key reasons << KAM__SEG_KEY_SHIFT; lazy (NULL until needed) */
   kam_summary summary; /* computed by kam_segment */
   /* Lazily computed caches (the segmentation is const in the API; see portfolio.h). */
