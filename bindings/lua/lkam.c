@@ -82,9 +82,13 @@ void kam__lua_checkfields(lua_State *L, int idx, const char *const *known, const
   }
 }
 
+/* The ctx allocates through the lua_State's allocator (kam_alloc_fn has lua_Alloc's contract),
+ * so a host that bounds or counts Lua's memory bounds and counts libkam's too. */
 kam_ctx *kam__lua_newctx(lua_State *L) {
   kam_ctx *ctx;
-  int rc = kam_ctx_new(&ctx, NULL, NULL);
+  void *ud;
+  lua_Alloc alloc = lua_getallocf(L, &ud);
+  int rc = kam_ctx_new(&ctx, alloc, ud);
   if (rc) kam__lua_error(L, rc, NULL);
   return ctx;
 }

@@ -32,9 +32,16 @@ void kam__lua_push_error(lua_State *L, int status, const char *message);
  * TypeError for an unknown keyword argument, so a misspelt field must not pass silently here
  * either. Raises EINVAL "what: unknown field 'x' (fields: ...)". */
 void kam__lua_checkfields(lua_State *L, int idx, const char *const *known, const char *what);
-/* A new ctx with the default allocator; raises on failure. */
+/* A new ctx that allocates through the lua_State's allocator (lua_getallocf); raises on
+ * failure. A host that replaces the allocator (lua_setallocf) must keep the old one working
+ * while objects made before are alive. */
 kam_ctx *kam__lua_newctx(lua_State *L);
 
+/* The stakeholder table at idx, which must be the top of the stack (kam.DMU:add and
+ * kam.Proposal:add_stakeholder read it alike), as a kam_stakeholder; its strings stay on the stack
+ * above idx until the caller pops them. Raises EINVAL for an unknown field or a wrong type; the
+ * ranges are left to the library. */
+void kam__lua_tostakeholder(lua_State *L, int idx, kam_stakeholder *out);
 /* Reads a sequence of numbers (table 1..n) at idx into a userdata array left on the stack;
  * raises a Lua error naming the argument if an item is not a number. */
 double *kam__lua_checknumbers(lua_State *L, int idx, size_t *n);

@@ -292,7 +292,7 @@ static int l_dmu_warning_name(lua_State *L) {
 
 static ldmu *check_dmu(lua_State *L, int idx) {
   ldmu *u = (ldmu *)luaL_checkudata(L, idx, DMU_MT);
-  if (!u->dmu) luaL_error(L, "the DMU has been closed");
+  if (!u->dmu) raise(L, KAM_EINVAL, "the DMU has been closed");
   return u;
 }
 
@@ -320,71 +320,83 @@ static int l_dmu_gc(lua_State *L) {
 static const char *const add_keys[] = {"name",         "title",  "role",  "influence", "attitude",
                                        "buying_roles", "traits", "email", "phone",     NULL};
 
-/* d:add{name=, title=, role=, influence=, attitude=, buying_roles=, traits=, email=, phone=}
- * -> the 1-based index of the person */
-static int l_dmu_add(lua_State *L) {
-  ldmu *u;
+/* The stakeholder table at idx (the last value on the stack) as a kam_stakeholder, for d:add
+ * and the proposal's add_stakeholder; its strings stay on the stack (9 slots above idx) until
+ * the caller pops them. The ranges are the library's to check. */
+void kam__lua_tostakeholder(lua_State *L, int idx, kam_stakeholder *out) {
   kam_stakeholder s;
-  int rc, k;
-  LKAM_ARGS(L, 2);
-  u = check_dmu(L, 1);
-  luaL_checktype(L, 2, LUA_TTABLE);
+  int k, base;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  lua_settop(L, idx);
+  base = idx;
   /* unknown keys are typos: refuse them */
   lua_pushnil(L);
-  while (lua_next(L, 2)) {
+  while (lua_next(L, idx)) {
     int known = 0;
     if (lua_type(L, -2) == LUA_TSTRING)
       for (k = 0; add_keys[k]; k++)
         if (!strcmp(lua_tostring(L, -2), add_keys[k])) known = 1;
     if (!known) {
       const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "(not a string)";
-      return raisef(L, KAM_EINVAL,
-                    "unknown field '%s' (fields: name, title, role, influence, attitude, "
-                    "buying_roles, traits, email, phone)",
-                    key);
+      raisef(L, KAM_EINVAL,
+             "unknown field '%s' (fields: name, title, role, influence, attitude, "
+             "buying_roles, traits, email, phone)",
+             key);
     }
     lua_pop(L, 1);
   }
   memset(&s, 0, sizeof s);
   s.struct_size = sizeof s;
-  /* the strings stay on the stack (slots 3..6) until the call returns */
-  lua_getfield(L, 2, "name");
-  s.name = opt_cstring(L, 3, "name");
-  lua_getfield(L, 2, "title");
-  s.title = opt_cstring(L, 4, "title");
-  lua_getfield(L, 2, "email");
-  s.email = opt_cstring(L, 5, "email");
-  lua_getfield(L, 2, "phone");
-  s.phone = opt_cstring(L, 6, "phone");
-  lua_getfield(L, 2, "role");
-  s.role = role_arg(L, 7);
-  lua_getfield(L, 2, "influence");
-  if (lua_isnil(L, 8))
+  lua_getfield(L, idx, "name");
+  s.name = opt_cstring(L, base + 1, "name");
+  lua_getfield(L, idx, "title");
+  s.title = opt_cstring(L, base + 2, "title");
+  lua_getfield(L, idx, "email");
+  s.email = opt_cstring(L, base + 3, "email");
+  lua_getfield(L, idx, "phone");
+  s.phone = opt_cstring(L, base + 4, "phone");
+  lua_getfield(L, idx, "role");
+  s.role = role_arg(L, base + 5);
+  lua_getfield(L, idx, "influence");
+  if (lua_isnil(L, base + 6))
     s.influence = NAN;
-  else if (lua_isnumber(L, 8))
-    s.influence = (double)lua_tonumber(L, 8);
+  else if (lua_isnumber(L, base + 6))
+    s.influence = (double)lua_tonumber(L, base + 6);
   else
-    return raise(L, KAM_EINVAL, "influence must be a number (0..1) or nil");
-  lua_getfield(L, 2, "attitude");
-  if (lua_isnil(L, 9)) {
+    raise(L, KAM_EINVAL, "influence must be a number (0..1) or nil");
+  lua_getfield(L, idx, "attitude");
+  if (lua_isnil(L, base + 7)) {
     s.attitude = 0;
   } else {
     lua_Integer v;
-    if (!lua_isinteger(L, 9) &&
-        !(lua_isnumber(L, 9) && lua_tonumber(L, 9) == floor(lua_tonumber(L, 9))))
-      return raise(L, KAM_EINVAL, "attitude must be a whole number (-5..+5)");
-    if (!lua_isinteger(L, 9)) {
-      lua_Number x = lua_tonumber(L, 9);
+    if (!lua_isinteger(L, base + 7) &&
+        !(lua_isnumber(L, base + 7) &&
+          lua_tonumber(L, base + 7) == floor(lua_tonumber(L, base + 7))))
+      raise(L, KAM_EINVAL, "attitude must be a whole number (-5..+5)");
+    if (!lua_isinteger(L, base + 7)) {
+      lua_Number x = lua_tonumber(L, base + 7);
       v = x > 1e9 ? INT32_MAX : x < -1e9 ? INT32_MIN : (lua_Integer)x;
     } else {
-      v = lua_tointeger(L, 9);
+      v = lua_tointeger(L, base + 7);
     }
     s.attitude = v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : (int32_t)v;
   }
-  lua_getfield(L, 2, "buying_roles");
-  s.buying_roles = buying_roles_arg(L, 10);
-  lua_getfield(L, 2, "traits");
-  traits_arg(L, 11, s.traits);
+  lua_getfield(L, idx, "buying_roles");
+  s.buying_roles = buying_roles_arg(L, base + 8);
+  lua_getfield(L, idx, "traits");
+  traits_arg(L, base + 9, s.traits);
+  *out = s;
+}
+
+/* d:add{name=, title=, role=, influence=, attitude=, buying_roles=, traits=, email=, phone=}
+ * -> the 1-based index of the person */
+static int l_dmu_add(lua_State *L) {
+  ldmu *u;
+  kam_stakeholder s;
+  int rc;
+  LKAM_ARGS(L, 2);
+  u = check_dmu(L, 1);
+  kam__lua_tostakeholder(L, 2, &s);
   rc = kam_dmu_add(u->dmu, &s);
   if (rc) return kam__lua_error(L, rc, u->ctx);
   lua_pushinteger(L, (lua_Integer)kam_dmu_count(u->dmu));
@@ -546,7 +558,8 @@ void kam__lua_open_dmu(lua_State *L) {
                                  {"dmu_warning_name", l_dmu_warning_name},
                                  {"DMU", l_dmu_new},
                                  {NULL, NULL}};
-  static const luaL_Reg methods[] = {{"add", l_dmu_add},
+  static const luaL_Reg methods[] = {{"close", l_dmu_gc},
+                                     {"add", l_dmu_add},
                                      {"count", l_dmu_count},
                                      {"stakeholder", l_dmu_stakeholder},
                                      {"profile", l_dmu_profile},

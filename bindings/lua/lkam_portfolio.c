@@ -60,13 +60,19 @@ static void portfolio_release(lportfolio *lp) {
 
 static lportfolio *check_portfolio(lua_State *L, int idx) {
   lportfolio *lp = (lportfolio *)luaL_checkudata(L, idx, PORTFOLIO_MT);
-  if (lp->closed) luaL_error(L, "kam.Portfolio: the portfolio is closed");
+  if (lp->closed) {
+    kam__lua_push_error(L, KAM_EINVAL, "the portfolio has been closed");
+    lua_error(L);
+  }
   return lp;
 }
 
 static lsegmentation *check_segmentation(lua_State *L, int idx) {
   lsegmentation *ls = (lsegmentation *)luaL_checkudata(L, idx, SEGMENTATION_MT);
-  if (!ls->s) luaL_error(L, "kam.Segmentation: the segmentation is closed");
+  if (!ls->s) {
+    kam__lua_push_error(L, KAM_EINVAL, "the segmentation has been closed");
+    lua_error(L);
+  }
   return ls;
 }
 
@@ -799,7 +805,8 @@ static int l_portfolio_call(lua_State *L) {
 }
 
 void kam__lua_open_portfolio(lua_State *L) {
-  static const luaL_Reg pmethods[] = {{"add", l_portfolio_add},
+  static const luaL_Reg pmethods[] = {{"close", l_portfolio_gc},
+                                      {"add", l_portfolio_add},
                                       {"add_columns", l_portfolio_add_columns},
                                       {"read_csv_into", l_portfolio_read_csv_into},
                                       {"parse_csv_into", l_portfolio_parse_csv_into},
@@ -817,6 +824,7 @@ void kam__lua_open_portfolio(lua_State *L) {
                                       {"to_json", l_segmentation_to_json},
                                       {"pareto_svg", l_segmentation_pareto_svg},
                                       {"count", l_segmentation_len},
+                                      {"close", l_segmentation_gc},
                                       {NULL, NULL}};
   /* metatables */
   luaL_newmetatable(L, PORTFOLIO_MT);

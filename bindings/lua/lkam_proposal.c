@@ -398,15 +398,16 @@ static int l_set_rounding(lua_State *L) {
 
 static int l_add_argument(lua_State *L) {
   static const char *const fields[] = {"style", "title", "text", NULL};
-  static const char *const styles[] = {"authority", "relational", "analytical"};
   lproposal *u = check_proposal(L, 1);
   kam_argument a;
-  const char *style;
+  const char *style, *name;
   kam__lua_checkfields(L, 2, fields, "add_argument");
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   style = field_text(L, 2, "style");
-  a.style = name_index(style, styles, 3);
+  a.style = -1; /* the style names are the library's (kam_style_name) */
+  for (int32_t k = 0; style && (name = kam_style_name(k)) != NULL; k++)
+    if (!strcmp(style, name)) a.style = k;
   if (a.style < 0) return raise(L, KAM_EINVAL, "style must be authority, relational or analytical");
   a.title = field_text(L, 2, "title");
   a.text = field_text(L, 2, "text");
@@ -544,63 +545,14 @@ static int l_add_team_member(lua_State *L) {
   return 1;
 }
 
+/* The same table as kam.DMU:add (kam__lua_tostakeholder), as Python's add_stakeholder takes
+ * DMU.add's arguments. */
 static int l_add_stakeholder(lua_State *L) {
-  static const char *const fields[] = {"name",      "title",    "role",         "email",  "phone",
-                                       "influence", "attitude", "buying_roles", "traits", NULL};
-  static const char *const roles[] = {"unknown",     "executive", "finance",    "technical", "hr",
-                                      "procurement", "legal",     "operations", "marketing"};
-  static const char *const buyers[] = {"economic", "user", "technical", "coach"};
-  static const char *const traits[] = {"dominance", "people", "detail"};
-  lproposal *u = check_proposal(L, 1);
+  lproposal *u;
   kam_stakeholder s;
-  const char *role;
-  int i;
-  kam__lua_checkfields(L, 2, fields, "add_stakeholder");
-  lua_settop(L, 2);
-  memset(&s, 0, sizeof s);
-  s.struct_size = sizeof s;
-  s.name = field_text(L, 2, "name");
-  s.title = field_text(L, 2, "title");
-  s.email = field_text(L, 2, "email");
-  s.phone = field_text(L, 2, "phone");
-  role = field_text(L, 2, "role");
-  if (role) {
-    s.role = name_index(role, roles, 9);
-    if (s.role < 0)
-      return raise(L, KAM_EINVAL,
-                   "role is not one of executive, finance, technical, "
-                   "hr, procurement, legal, operations, marketing, unknown");
-  }
-  s.influence = field_number(L, 2, "influence", NAN);
-  {
-    double att = field_number(L, 2, "attitude", 0);
-    if (att != floor(att) || att < -100 || att > 100)
-      return raise(L, KAM_EINVAL, "attitude must be an integer");
-    s.attitude = (int32_t)att;
-  }
-  if (lua_getfield(L, 2, "buying_roles") == LUA_TTABLE) { /* index 3 */
-    lua_Integer k, n = luaL_len(L, 3);
-    for (k = 1; k <= n; k++) {
-      int b;
-      lua_geti(L, 3, k);
-      b = name_index(lua_tostring(L, -1), buyers, 4);
-      if (lua_type(L, -1) != LUA_TSTRING || b < 0)
-        return raise(L, KAM_EINVAL, "buying_roles: each is economic, user, technical or coach");
-      s.buying_roles |= 1u << b;
-      lua_pop(L, 1);
-    }
-  } else if (!lua_isnil(L, 3)) {
-    return raise(L, KAM_EINVAL, "buying_roles must be a table of names");
-  }
-  lua_settop(L, 2);
-  for (i = 0; i < 3; i++)
-    s.traits[i] = NAN;
-  if (lua_getfield(L, 2, "traits") == LUA_TTABLE) {
-    for (i = 0; i < 3; i++)
-      s.traits[i] = field_number(L, 3, traits[i], NAN);
-  } else if (!lua_isnil(L, 3)) {
-    return raise(L, KAM_EINVAL, "traits must be a table");
-  }
+  LKAM_ARGS(L, 2);
+  u = check_proposal(L, 1);
+  kam__lua_tostakeholder(L, 2, &s);
   check_rc(L, u, kam_proposal_add_stakeholder(u->p, &s));
   lua_settop(L, 1);
   return 1;
