@@ -25,6 +25,8 @@
 typedef struct ldmu {
   kam_ctx *ctx;
   kam_dmu *dmu;
+  int closed;    /* closed or collected: freed once no proposal borrows it */
+  int borrowers; /* proposals whose kam_proposal_set_dmu points at it */
 } ldmu;
 
 static const char *const trait_names[3] = {"dominance", "people", "detail"};
@@ -229,7 +231,7 @@ static int l_role_from_name(lua_State *L) {
 
 static int l_style_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > 2 ? NULL : kam_style_name((int32_t)v);
+  const char *name = v < INT32_MIN || v > INT32_MAX ? NULL : kam_style_name((int32_t)v);
   if (!name) return raise(L, KAM_EINVAL, "not a style number (0..2)");
   lua_pushstring(L, name);
   return 1;
@@ -264,7 +266,7 @@ static int l_style_profile(lua_State *L) {
 
 static int l_buyer_role_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > 8 ? NULL : kam_buyer_role_name((uint32_t)v);
+  const char *name = v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_buyer_role_name((uint32_t)v);
   if (!name) return raise(L, KAM_EINVAL, "not a single buying role flag (1, 2, 4, 8)");
   lua_pushstring(L, name);
   return 1;
@@ -282,7 +284,8 @@ static int l_buyer_roles_parse(lua_State *L) {
 
 static int l_dmu_warning_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > 8 ? NULL : kam_dmu_warning_name((uint32_t)v);
+  const char *name =
+      v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_dmu_warning_name((uint32_t)v);
   if (!name) return raise(L, KAM_EINVAL, "not a single warning flag (1, 2, 4, 8)");
   lua_pushstring(L, name);
   return 1;
@@ -292,8 +295,31 @@ static int l_dmu_warning_name(lua_State *L) {
 
 static ldmu *check_dmu(lua_State *L, int idx) {
   ldmu *u = (ldmu *)luaL_checkudata(L, idx, DMU_MT);
-  if (!u->dmu) raise(L, KAM_EINVAL, "the DMU has been closed");
+  if (!u->dmu || u->closed) raise(L, KAM_EINVAL, "the DMU has been closed");
   return u;
+}
+
+static void dmu_release(ldmu *u) {
+  if (u->closed && u->borrowers == 0) {
+    kam_dmu_free(u->dmu);
+    kam_ctx_free(u->ctx);
+    u->dmu = NULL;
+    u->ctx = NULL;
+  }
+}
+
+const kam_dmu *kam__lua_borrowdmu(lua_State *L, int idx) {
+  ldmu *u = check_dmu(L, idx);
+  u->borrowers++;
+  return u->dmu;
+}
+
+void kam__lua_returndmu(lua_State *L, int idx) {
+  ldmu *u = (ldmu *)luaL_testudata(L, idx, DMU_MT);
+  if (u && u->borrowers > 0) {
+    u->borrowers--;
+    dmu_release(u);
+  }
 }
 
 static int l_dmu_new(lua_State *L) {
@@ -301,6 +327,8 @@ static int l_dmu_new(lua_State *L) {
   int rc;
   u->ctx = NULL;
   u->dmu = NULL;
+  u->closed = 0;
+  u->borrowers = 0;
   luaL_setmetatable(L, DMU_MT);
   u->ctx = kam__lua_newctx(L);
   rc = kam_dmu_new(&u->dmu, u->ctx);
@@ -310,10 +338,8 @@ static int l_dmu_new(lua_State *L) {
 
 static int l_dmu_gc(lua_State *L) {
   ldmu *u = (ldmu *)luaL_checkudata(L, 1, DMU_MT);
-  kam_dmu_free(u->dmu);
-  kam_ctx_free(u->ctx);
-  u->dmu = NULL;
-  u->ctx = NULL;
+  u->closed = 1;
+  dmu_release(u);
   return 0;
 }
 
@@ -522,7 +548,7 @@ static int l_dmu_warnings(lua_State *L) {
 
 static int l_dmu_tostring(lua_State *L) {
   ldmu *u = (ldmu *)luaL_checkudata(L, 1, DMU_MT);
-  if (u->dmu)
+  if (u->dmu && !u->closed)
     lua_pushfstring(L, "kam.DMU (%d people)", (int)kam_dmu_count(u->dmu));
   else
     lua_pushliteral(L, "kam.DMU (closed)");

@@ -180,12 +180,9 @@ static int l_portfolio_set_threads(lua_State *L) {
 }
 
 static const char *opt_string(lua_State *L, int t, const char *key) {
-  const char *s = NULL;
-  int type = lua_getfield(L, t, key);
-  if (type == LUA_TSTRING)
-    s = lua_tostring(L, -1); /* kept alive by the table */
-  else if (type != LUA_TNIL)
-    luaL_error(L, "kam.Portfolio:add: %s must be a string", key);
+  const char *s;
+  lua_getfield(L, t, key);
+  s = kam__lua_cstring(L, -1, key); /* kept alive by the table */
   lua_pop(L, 1);
   return s;
 }
@@ -213,9 +210,8 @@ static int l_portfolio_add(lua_State *L) {
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   a.potential = NAN;
-  if (lua_getfield(L, 2, "id") != LUA_TSTRING)
-    luaL_error(L, "kam.Portfolio:add: id must be a string");
-  a.id = lua_tostring(L, -1);
+  if (lua_getfield(L, 2, "id") == LUA_TNIL) luaL_error(L, "kam.Portfolio:add: id must be a string");
+  a.id = kam__lua_cstring(L, -1, "id");
   lua_pop(L, 1);
   a.name = opt_string(L, 2, "name");
   a.group = opt_string(L, 2, "group");
@@ -282,6 +278,10 @@ static int l_portfolio_add_columns(lua_State *L) {
     for (i = 1; i <= n; i++) {
       if (lua_geti(L, 3, i) != LUA_TSTRING)
         luaL_error(L, "kam.Portfolio:add_columns: ids[%d] is not a string", (int)i);
+      if (strlen(lua_tostring(L, -1)) != lua_rawlen(L, -1)) {
+        lua_pushfstring(L, "ids[%d] contains a NUL character", (int)i);
+        raise_status(L, KAM_EINVAL, lua_tostring(L, -1));
+      }
       ids[i - 1] = lua_tostring(L, -1); /* the ids table keeps it alive */
       lua_pop(L, 1);
     }

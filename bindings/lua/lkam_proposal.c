@@ -29,18 +29,11 @@
 #include "lkam.h"
 
 #define PROPOSAL_MT "kam.Proposal"
-#define DMU_MT "kam.DMU"
 
 typedef struct lproposal {
   kam_ctx *ctx;
   kam_proposal *p;
 } lproposal;
-
-/* The layout of lkam_dmu.c's userdata (kam.DMU): the ctx, then the DMU. */
-typedef struct ldmu_view {
-  kam_ctx *ctx;
-  kam_dmu *dmu;
-} ldmu_view;
 
 static int raise(lua_State *L, int status, const char *msg) {
   kam__lua_push_error(L, status, msg);
@@ -71,21 +64,8 @@ static lproposal *push_new(lua_State *L) {
 /* Text field of a table (nil: NULL); must be a string without NULs. */
 static const char *field_text(lua_State *L, int t, const char *key) {
   const char *s;
-  size_t n;
-  int type = lua_getfield(L, t, key);
-  if (type == LUA_TNIL) {
-    lua_pop(L, 1);
-    return NULL;
-  }
-  if (type != LUA_TSTRING) {
-    lua_pushfstring(L, "%s must be a string", key);
-    raise(L, KAM_EINVAL, lua_tostring(L, -1));
-  }
-  s = lua_tolstring(L, -1, &n);
-  if (strlen(s) != n) {
-    lua_pushfstring(L, "%s contains a NUL character", key);
-    raise(L, KAM_EINVAL, lua_tostring(L, -1));
-  }
+  lua_getfield(L, t, key);
+  s = kam__lua_cstring(L, -1, key);
   lua_pop(L, 1); /* the string stays alive in the table */
   return s;
 }
@@ -119,19 +99,7 @@ static double field_number(lua_State *L, int t, const char *key, double dflt) {
 }
 
 static const char *opt_text(lua_State *L, int idx, const char *what) {
-  size_t n;
-  const char *s;
-  if (lua_isnoneornil(L, idx)) return NULL;
-  if (lua_type(L, idx) != LUA_TSTRING) {
-    lua_pushfstring(L, "%s must be a string", what);
-    raise(L, KAM_EINVAL, lua_tostring(L, -1));
-  }
-  s = lua_tolstring(L, idx, &n);
-  if (strlen(s) != n) {
-    lua_pushfstring(L, "%s contains a NUL character", what);
-    raise(L, KAM_EINVAL, lua_tostring(L, -1));
-  }
-  return s;
+  return kam__lua_cstring(L, idx, what);
 }
 
 static int name_index(const char *s, const char *const names[], int n) {
@@ -558,13 +526,28 @@ static int l_add_stakeholder(lua_State *L) {
   return 1;
 }
 
+/* Ends the proposal's borrow of its DMU (uservalue 1), if any. */
+static void return_dmu(lua_State *L, int proposal) {
+  lua_getiuservalue(L, proposal, 1);
+  lua_pushnil(L);
+  lua_setiuservalue(L, proposal, 1);
+  kam__lua_returndmu(L, lua_gettop(L));
+  lua_pop(L, 1);
+}
+
 static int l_set_dmu(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
   const kam_dmu *d = NULL;
-  if (!lua_isnoneornil(L, 2)) d = ((ldmu_view *)luaL_checkudata(L, 2, DMU_MT))->dmu;
+  int rc;
   lua_settop(L, 2);
-  check_rc(L, u, kam_proposal_set_dmu(u->p, d));
-  /* Keep the DMU alive while the proposal reads it. */
+  /* The proposal keeps the DMU alive, and counted as borrowed, while C points at it. */
+  if (!lua_isnil(L, 2)) d = kam__lua_borrowdmu(L, 2); /* raises unless an open kam.DMU */
+  rc = kam_proposal_set_dmu(u->p, d);
+  if (rc) {
+    kam__lua_returndmu(L, 2);
+    return kam__lua_error(L, rc, u->ctx);
+  }
+  return_dmu(L, 1); /* the one set before */
   lua_pushvalue(L, 2);
   lua_setiuservalue(L, 1, 1);
   lua_settop(L, 1);
@@ -589,10 +572,7 @@ static int l_clear(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
   int part = part_arg(L, 2);
   check_rc(L, u, kam_proposal_clear(u->p, part));
-  if (part == KAM_PROPOSAL_DMU) {
-    lua_pushnil(L);
-    lua_setiuservalue(L, 1, 1);
-  }
+  if (part == KAM_PROPOSAL_DMU) return_dmu(L, 1);
   lua_settop(L, 1);
   return 1;
 }
@@ -618,6 +598,7 @@ static int l_complete(lua_State *L) {
 
 static int l_gc(lua_State *L) {
   lproposal *u = (lproposal *)luaL_checkudata(L, 1, PROPOSAL_MT);
+  return_dmu(L, 1);
   kam_proposal_free(u->p);
   u->p = NULL;
   if (u->ctx) kam_ctx_free(u->ctx);
