@@ -51,15 +51,6 @@ static const char *check_text(lua_State *L, int idx, const char *what, size_t *l
   return s;
 }
 
-static const char *opt_cstring(lua_State *L, int idx, const char *what) {
-  size_t n;
-  const char *s;
-  if (lua_isnil(L, idx)) return NULL;
-  s = check_text(L, idx, what, &n);
-  if (strlen(s) != n) raisef(L, KAM_EINVAL, "%s contains a NUL character", what);
-  return s;
-}
-
 /* nil/name/number -> KAM_ROLE_* (numbers are checked by the library). */
 static int32_t role_arg(lua_State *L, int idx) {
   if (lua_isnoneornil(L, idx)) return KAM_ROLE_UNKNOWN;
@@ -374,13 +365,13 @@ void kam__lua_tostakeholder(lua_State *L, int idx, kam_stakeholder *out) {
   memset(&s, 0, sizeof s);
   s.struct_size = sizeof s;
   lua_getfield(L, idx, "name");
-  s.name = opt_cstring(L, base + 1, "name");
+  s.name = kam__lua_cstring(L, base + 1, "name");
   lua_getfield(L, idx, "title");
-  s.title = opt_cstring(L, base + 2, "title");
+  s.title = kam__lua_cstring(L, base + 2, "title");
   lua_getfield(L, idx, "email");
-  s.email = opt_cstring(L, base + 3, "email");
+  s.email = kam__lua_cstring(L, base + 3, "email");
   lua_getfield(L, idx, "phone");
-  s.phone = opt_cstring(L, base + 4, "phone");
+  s.phone = kam__lua_cstring(L, base + 4, "phone");
   lua_getfield(L, idx, "role");
   s.role = role_arg(L, base + 5);
   lua_getfield(L, idx, "influence");
