@@ -196,6 +196,8 @@ check("one text rule: NUL-terminated fields refuse a NUL, length-carrying ones k
   raises("EINVAL", kam.Proposal().set_title, kam.Proposal(), "a\0b")
   assert(kam.Template("a\0b{{x}}"):render{x = "c\0d"} == "a\0bc\0d")
   assert(kam.json_dumps("a\0b") == '"a\\u0000b"')
+  raises("EINVAL", kam.money_format, 100, "RUB\0x") -- C would have read "RUB"
+  raises("EINVAL", kam.money_format, 100, "RUB", "en\0")
 end)
 
 check("every test script uses the shared helper kamtest and keeps no copy of it", function()

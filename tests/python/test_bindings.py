@@ -193,3 +193,13 @@ def test_one_text_rule():
     assert kam.Template("a\0b{{x}}").render({"x": "c\0d"}) == "a\0bc\0d"
     assert kam.json_dumps("a\0b") == '"a\\u0000b"'
     assert kam.Proposal().set_title(b"bytes too").to_dict()["title"] == "bytes too"
+
+
+def test_currency_and_lang_follow_the_text_rule():
+    with pytest.raises(kam.InvalidArgument, match="currency contains a NUL"):
+        kam.money_format(100, "RUB\0x")  # C would have read "RUB"
+    with pytest.raises(kam.InvalidArgument, match="lang contains a NUL"):
+        kam.money_format(100, "RUB", "en\0")
+    assert kam.money_format(100, b"USD", b"en") == kam.money_format(100, "USD", "en")
+    with pytest.raises(TypeError):
+        kam.money_format(100, 643)
