@@ -110,7 +110,7 @@ def test_close_and_with_on_every_object():
     _closes("Segmentation", p.segment(), lambda o: o.summary)
     assert p.count() == 2  # closing a segmentation leaves its portfolio
     _closes("DMU", kam.DMU(), lambda o: o.count())
-    _closes("Template", kam.Template("x"), lambda o: o.render())
+    _closes("Template", kam.Template("x"), lambda o: o.render({"a": [1]}))
     _closes("Proposal", kam.Proposal(), lambda o: o.to_json())
     for make, call in ((kam.Portfolio, lambda o: o.count()), (kam.DMU, lambda o: o.count()),
                        (lambda: kam.Template("{{a}}"), lambda o: o.render()),

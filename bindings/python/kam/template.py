@@ -109,6 +109,7 @@ class Template(Closable):
         if partials is not None and not callable(partials) and not hasattr(partials, "get"):
             raise TypeError("partials must be a dict or a callable, not %s"
                             % type(partials).__name__)
+        ptr = self._ptr  # a closed template raises before any data is converted
         keep = []
         value = _to_value(data, self._owner, keep) if data is not None else None
         try:
@@ -119,7 +120,7 @@ class Template(Closable):
                 pcb = holder.cb
             else:
                 pcb = ctypes.cast(None, PARTIAL_FN)
-            status = _render(self._ptr, value, pcb, None, out.cb, None)
+            status = _render(ptr, value, pcb, None, out.cb, None)
             _raise_for(status, self._owner, keep)
             return out.text()
         finally:
