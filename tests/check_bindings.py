@@ -70,8 +70,11 @@ def python_surface():
         if inspect.isclass(v) and issubclass(v, BaseException):
             continue  # Python exceptions <-> Lua error tables (a rule, not a difference)
         names.add("kam." + n)
-        if inspect.isclass(v):
-            for m, a in vars(v).items():
+        if inspect.isclass(v):  # with inherited methods (close and with from one base class)
+            members = {}
+            for klass in reversed(v.__mro__[:-1]):
+                members.update(vars(klass))
+            for m, a in members.items():
                 if m.startswith("_"):
                     continue
                 if isinstance(a, (classmethod, staticmethod)):

@@ -82,9 +82,31 @@ void kam__lua_checkfields(lua_State *L, int idx, const char *const *known, const
   }
 }
 
+const char *kam__lua_cstring(lua_State *L, int idx, const char *what) {
+  size_t n;
+  const char *s;
+  if (lua_isnoneornil(L, idx)) return NULL;
+  if (lua_type(L, idx) != LUA_TSTRING) {
+    lua_pushfstring(L, "%s must be a string, not %s", what, luaL_typename(L, idx));
+    kam__lua_push_error(L, KAM_EINVAL, lua_tostring(L, -1));
+    lua_error(L);
+  }
+  s = lua_tolstring(L, idx, &n);
+  if (strlen(s) != n) {
+    lua_pushfstring(L, "%s contains a NUL character", what);
+    kam__lua_push_error(L, KAM_EINVAL, lua_tostring(L, -1));
+    lua_error(L);
+  }
+  return s;
+}
+
+/* The ctx allocates through the lua_State's allocator (kam_alloc_fn has lua_Alloc's contract),
+ * so a host that bounds or counts Lua's memory bounds and counts libkam's too. */
 kam_ctx *kam__lua_newctx(lua_State *L) {
   kam_ctx *ctx;
-  int rc = kam_ctx_new(&ctx, NULL, NULL);
+  void *ud;
+  lua_Alloc alloc = lua_getallocf(L, &ud);
+  int rc = kam_ctx_new(&ctx, alloc, ud);
   if (rc) kam__lua_error(L, rc, NULL);
   return ctx;
 }

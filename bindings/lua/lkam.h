@@ -32,9 +32,25 @@ void kam__lua_push_error(lua_State *L, int status, const char *message);
  * TypeError for an unknown keyword argument, so a misspelt field must not pass silently here
  * either. Raises EINVAL "what: unknown field 'x' (fields: ...)". */
 void kam__lua_checkfields(lua_State *L, int idx, const char *const *known, const char *what);
-/* A new ctx with the default allocator; raises on failure. */
+/* A new ctx that allocates through the lua_State's allocator (lua_getallocf); raises on
+ * failure. A host that replaces the allocator (lua_setallocf) must keep the old one working
+ * while objects made before are alive. */
 kam_ctx *kam__lua_newctx(lua_State *L);
 
+/* The one text rule for a NUL-terminated const char * (Python's _native.text): the string at
+ * idx, NULL for nil or none; raises EINVAL "what must be a string, not T" or "what contains a
+ * NUL character" (C would end the text there). Where C takes a length, NULs pass with it. */
+const char *kam__lua_cstring(lua_State *L, int idx, const char *what);
+/* The stakeholder table at idx, which must be the top of the stack (kam.DMU:add and
+ * kam.Proposal:add_stakeholder read it alike), as a kam_stakeholder; its strings stay on the stack
+ * above idx until the caller pops them. Raises EINVAL for an unknown field or a wrong type; the
+ * ranges are left to the library. */
+void kam__lua_tostakeholder(lua_State *L, int idx, kam_stakeholder *out);
+/* The kam.DMU at idx for kam_proposal_set_dmu, which only borrows it: counts the borrow, so a
+ * DMU closed meanwhile stays in memory until kam__lua_returndmu (raises if it is closed). */
+const kam_dmu *kam__lua_borrowdmu(lua_State *L, int idx);
+/* Ends a borrow of the kam.DMU at idx (anything else there: nothing happens). */
+void kam__lua_returndmu(lua_State *L, int idx);
 /* Reads a sequence of numbers (table 1..n) at idx into a userdata array left on the stack;
  * raises a Lua error naming the argument if an item is not a number. */
 double *kam__lua_checknumbers(lua_State *L, int idx, size_t *n);

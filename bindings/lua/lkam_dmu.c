@@ -30,6 +30,8 @@
 typedef struct ldmu {
   kam_ctx *ctx;
   kam_dmu *dmu;
+  int closed;    /* closed or collected: freed once no proposal borrows it */
+  int borrowers; /* proposals whose kam_proposal_set_dmu points at it */
 } ldmu;
 
 static const char *const trait_names[3] = {"dominance", "people", "detail"};
@@ -51,15 +53,6 @@ static const char *check_text(lua_State *L, int idx, const char *what, size_t *l
   if (lua_type(L, idx) != LUA_TSTRING) raisef(L, KAM_EINVAL, "%s must be a string", what);
   s = lua_tolstring(L, idx, &n);
   if (len) *len = n;
-  return s;
-}
-
-static const char *opt_cstring(lua_State *L, int idx, const char *what) {
-  size_t n;
-  const char *s;
-  if (lua_isnil(L, idx)) return NULL;
-  s = check_text(L, idx, what, &n);
-  if (strlen(s) != n) raisef(L, KAM_EINVAL, "%s contains a NUL character", what);
   return s;
 }
 
@@ -234,7 +227,7 @@ static int l_role_from_name(lua_State *L) {
 
 static int l_style_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > 2 ? NULL : kam_style_name((int32_t)v);
+  const char *name = v < INT32_MIN || v > INT32_MAX ? NULL : kam_style_name((int32_t)v);
   if (!name) return raise(L, KAM_EINVAL, "not a style number (0..2)");
   lua_pushstring(L, name);
   return 1;
@@ -269,7 +262,7 @@ static int l_style_profile(lua_State *L) {
 
 static int l_buyer_role_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > 8 ? NULL : kam_buyer_role_name((uint32_t)v);
+  const char *name = v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_buyer_role_name((uint32_t)v);
   if (!name) return raise(L, KAM_EINVAL, "not a single buying role flag (1, 2, 4, 8)");
   lua_pushstring(L, name);
   return 1;
@@ -287,7 +280,8 @@ static int l_buyer_roles_parse(lua_State *L) {
 
 static int l_dmu_warning_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > 8 ? NULL : kam_dmu_warning_name((uint32_t)v);
+  const char *name =
+      v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_dmu_warning_name((uint32_t)v);
   if (!name) return raise(L, KAM_EINVAL, "not a single warning flag (1, 2, 4, 8)");
   lua_pushstring(L, name);
   return 1;
@@ -297,8 +291,31 @@ static int l_dmu_warning_name(lua_State *L) {
 
 static ldmu *check_dmu(lua_State *L, int idx) {
   ldmu *u = (ldmu *)luaL_checkudata(L, idx, DMU_MT);
-  if (!u->dmu) luaL_error(L, "the DMU has been closed");
+  if (!u->dmu || u->closed) raise(L, KAM_EINVAL, "the DMU has been closed");
   return u;
+}
+
+static void dmu_release(ldmu *u) {
+  if (u->closed && u->borrowers == 0) {
+    kam_dmu_free(u->dmu);
+    kam_ctx_free(u->ctx);
+    u->dmu = NULL;
+    u->ctx = NULL;
+  }
+}
+
+const kam_dmu *kam__lua_borrowdmu(lua_State *L, int idx) {
+  ldmu *u = check_dmu(L, idx);
+  u->borrowers++;
+  return u->dmu;
+}
+
+void kam__lua_returndmu(lua_State *L, int idx) {
+  ldmu *u = (ldmu *)luaL_testudata(L, idx, DMU_MT);
+  if (u && u->borrowers > 0) {
+    u->borrowers--;
+    dmu_release(u);
+  }
 }
 
 static int l_dmu_new(lua_State *L) {
@@ -306,6 +323,8 @@ static int l_dmu_new(lua_State *L) {
   int rc;
   u->ctx = NULL;
   u->dmu = NULL;
+  u->closed = 0;
+  u->borrowers = 0;
   luaL_setmetatable(L, DMU_MT);
   u->ctx = kam__lua_newctx(L);
   rc = kam_dmu_new(&u->dmu, u->ctx);
@@ -315,81 +334,91 @@ static int l_dmu_new(lua_State *L) {
 
 static int l_dmu_gc(lua_State *L) {
   ldmu *u = (ldmu *)luaL_checkudata(L, 1, DMU_MT);
-  kam_dmu_free(u->dmu);
-  kam_ctx_free(u->ctx);
-  u->dmu = NULL;
-  u->ctx = NULL;
+  u->closed = 1;
+  dmu_release(u);
   return 0;
 }
 
 static const char *const add_keys[] = {"name",         "title",  "role",  "influence", "attitude",
                                        "buying_roles", "traits", "email", "phone",     NULL};
 
-/* d:add{name=, title=, role=, influence=, attitude=, buying_roles=, traits=, email=, phone=}
- * -> the 1-based index of the person */
-static int l_dmu_add(lua_State *L) {
-  ldmu *u;
+/* The stakeholder table at idx (the last value on the stack) as a kam_stakeholder, for d:add
+ * and the proposal's add_stakeholder; its strings stay on the stack (9 slots above idx) until
+ * the caller pops them. The ranges are the library's to check. */
+void kam__lua_tostakeholder(lua_State *L, int idx, kam_stakeholder *out) {
   kam_stakeholder s;
-  int rc, k;
-  LKAM_ARGS(L, 2);
-  u = check_dmu(L, 1);
-  luaL_checktype(L, 2, LUA_TTABLE);
+  int k, base;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  lua_settop(L, idx);
+  base = idx;
   /* unknown keys are typos: refuse them */
   lua_pushnil(L);
-  while (lua_next(L, 2)) {
+  while (lua_next(L, idx)) {
     int known = 0;
     if (lua_type(L, -2) == LUA_TSTRING)
       for (k = 0; add_keys[k]; k++)
         if (!strcmp(lua_tostring(L, -2), add_keys[k])) known = 1;
     if (!known) {
       const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "(not a string)";
-      return raisef(L, KAM_EINVAL,
-                    "unknown field '%s' (fields: name, title, role, influence, attitude, "
-                    "buying_roles, traits, email, phone)",
-                    key);
+      raisef(L, KAM_EINVAL,
+             "unknown field '%s' (fields: name, title, role, influence, attitude, "
+             "buying_roles, traits, email, phone)",
+             key);
     }
     lua_pop(L, 1);
   }
   memset(&s, 0, sizeof s);
   s.struct_size = sizeof s;
-  /* the strings stay on the stack (slots 3..6) until the call returns */
-  lua_getfield(L, 2, "name");
-  s.name = opt_cstring(L, 3, "name");
-  lua_getfield(L, 2, "title");
-  s.title = opt_cstring(L, 4, "title");
-  lua_getfield(L, 2, "email");
-  s.email = opt_cstring(L, 5, "email");
-  lua_getfield(L, 2, "phone");
-  s.phone = opt_cstring(L, 6, "phone");
-  lua_getfield(L, 2, "role");
-  s.role = role_arg(L, 7);
-  lua_getfield(L, 2, "influence");
-  if (lua_isnil(L, 8))
+  lua_getfield(L, idx, "name");
+  s.name = kam__lua_cstring(L, base + 1, "name");
+  lua_getfield(L, idx, "title");
+  s.title = kam__lua_cstring(L, base + 2, "title");
+  lua_getfield(L, idx, "email");
+  s.email = kam__lua_cstring(L, base + 3, "email");
+  lua_getfield(L, idx, "phone");
+  s.phone = kam__lua_cstring(L, base + 4, "phone");
+  lua_getfield(L, idx, "role");
+  s.role = role_arg(L, base + 5);
+  lua_getfield(L, idx, "influence");
+  if (lua_isnil(L, base + 6))
     s.influence = NAN;
-  else if (lua_isnumber(L, 8))
-    s.influence = (double)lua_tonumber(L, 8);
+  else if (lua_isnumber(L, base + 6))
+    s.influence = (double)lua_tonumber(L, base + 6);
   else
-    return raise(L, KAM_EINVAL, "influence must be a number (0..1) or nil");
-  lua_getfield(L, 2, "attitude");
-  if (lua_isnil(L, 9)) {
+    raise(L, KAM_EINVAL, "influence must be a number (0..1) or nil");
+  lua_getfield(L, idx, "attitude");
+  if (lua_isnil(L, base + 7)) {
     s.attitude = 0;
   } else {
     lua_Integer v;
-    if (!lua_isinteger(L, 9) &&
-        !(lua_isnumber(L, 9) && lua_tonumber(L, 9) == floor(lua_tonumber(L, 9))))
-      return raise(L, KAM_EINVAL, "attitude must be a whole number (-5..+5)");
-    if (!lua_isinteger(L, 9)) {
-      lua_Number x = lua_tonumber(L, 9);
+    if (!lua_isinteger(L, base + 7) &&
+        !(lua_isnumber(L, base + 7) &&
+          lua_tonumber(L, base + 7) == floor(lua_tonumber(L, base + 7))))
+      raise(L, KAM_EINVAL, "attitude must be a whole number (-5..+5)");
+    if (!lua_isinteger(L, base + 7)) {
+      lua_Number x = lua_tonumber(L, base + 7);
       v = x > 1e9 ? INT32_MAX : x < -1e9 ? INT32_MIN : (lua_Integer)x;
     } else {
-      v = lua_tointeger(L, 9);
+      v = lua_tointeger(L, base + 7);
     }
     s.attitude = v < INT32_MIN ? INT32_MIN : v > INT32_MAX ? INT32_MAX : (int32_t)v;
   }
-  lua_getfield(L, 2, "buying_roles");
-  s.buying_roles = buying_roles_arg(L, 10);
-  lua_getfield(L, 2, "traits");
-  traits_arg(L, 11, s.traits);
+  lua_getfield(L, idx, "buying_roles");
+  s.buying_roles = buying_roles_arg(L, base + 8);
+  lua_getfield(L, idx, "traits");
+  traits_arg(L, base + 9, s.traits);
+  *out = s;
+}
+
+/* d:add{name=, title=, role=, influence=, attitude=, buying_roles=, traits=, email=, phone=}
+ * -> the 1-based index of the person */
+static int l_dmu_add(lua_State *L) {
+  ldmu *u;
+  kam_stakeholder s;
+  int rc;
+  LKAM_ARGS(L, 2);
+  u = check_dmu(L, 1);
+  kam__lua_tostakeholder(L, 2, &s);
   rc = kam_dmu_add(u->dmu, &s);
   if (rc) return kam__lua_error(L, rc, u->ctx);
   lua_pushinteger(L, (lua_Integer)kam_dmu_count(u->dmu));
@@ -595,7 +624,7 @@ static int l_dmu_warnings(lua_State *L) {
 
 static int l_dmu_tostring(lua_State *L) {
   ldmu *u = (ldmu *)luaL_checkudata(L, 1, DMU_MT);
-  if (u->dmu)
+  if (u->dmu && !u->closed)
     lua_pushfstring(L, "kam.DMU (%d people)", (int)kam_dmu_count(u->dmu));
   else
     lua_pushliteral(L, "kam.DMU (closed)");
@@ -630,7 +659,8 @@ void kam__lua_open_dmu(lua_State *L) {
                                  {"buyer_roles_parse", l_buyer_roles_parse},
                                  {"dmu_warning_name", l_dmu_warning_name},
                                  {NULL, NULL}};
-  static const luaL_Reg methods[] = {{"add", l_dmu_add},
+  static const luaL_Reg methods[] = {{"close", l_dmu_gc},
+                                     {"add", l_dmu_add},
                                      {"count", l_dmu_count},
                                      {"stakeholder", l_dmu_stakeholder},
                                      {"profile", l_dmu_profile},

@@ -8,7 +8,7 @@
 #include "lkam.h"
 
 static const char *currency_arg(lua_State *L, int idx) {
-  const char *code = luaL_optstring(L, idx, "RUB");
+  const char *code = lua_isnoneornil(L, idx) ? "RUB" : kam__lua_cstring(L, idx, "currency");
   if (kam_currency_digits(code) < 0) {
     lua_pushfstring(L, "currency '%s' is not an ISO 4217 code (3 uppercase letters)", code);
     kam__lua_push_error(L, KAM_EINVAL, lua_tostring(L, -1));
@@ -54,7 +54,7 @@ static int money_text(lua_State *L, money_text_fn f) {
   int rc;
   LKAM_ARGS(L, 3);
   currency = currency_arg(L, 2);
-  lang = luaL_optstring(L, 3, "ru");
+  lang = lua_isnoneornil(L, 3) ? "ru" : kam__lua_cstring(L, 3, "lang");
   amount = amount_arg(L, 1, currency);
   rc = f(buf, sizeof small, &len, amount, currency, lang);
   if (rc == KAM_ELIMIT) {

@@ -60,13 +60,19 @@ static void portfolio_release(lportfolio *lp) {
 
 static lportfolio *check_portfolio(lua_State *L, int idx) {
   lportfolio *lp = (lportfolio *)luaL_checkudata(L, idx, PORTFOLIO_MT);
-  if (lp->closed) luaL_error(L, "kam.Portfolio: the portfolio is closed");
+  if (lp->closed) {
+    kam__lua_push_error(L, KAM_EINVAL, "the portfolio has been closed");
+    lua_error(L);
+  }
   return lp;
 }
 
 static lsegmentation *check_segmentation(lua_State *L, int idx) {
   lsegmentation *ls = (lsegmentation *)luaL_checkudata(L, idx, SEGMENTATION_MT);
-  if (!ls->s) luaL_error(L, "kam.Segmentation: the segmentation is closed");
+  if (!ls->s) {
+    kam__lua_push_error(L, KAM_EINVAL, "the segmentation has been closed");
+    lua_error(L);
+  }
   return ls;
 }
 
@@ -174,12 +180,9 @@ static int l_portfolio_set_threads(lua_State *L) {
 }
 
 static const char *opt_string(lua_State *L, int t, const char *key) {
-  const char *s = NULL;
-  int type = lua_getfield(L, t, key);
-  if (type == LUA_TSTRING)
-    s = lua_tostring(L, -1); /* kept alive by the table */
-  else if (type != LUA_TNIL)
-    luaL_error(L, "kam.Portfolio:add: %s must be a string", key);
+  const char *s;
+  lua_getfield(L, t, key);
+  s = kam__lua_cstring(L, -1, key); /* kept alive by the table */
   lua_pop(L, 1);
   return s;
 }
@@ -207,9 +210,8 @@ static int l_portfolio_add(lua_State *L) {
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   a.potential = NAN;
-  if (lua_getfield(L, 2, "id") != LUA_TSTRING)
-    luaL_error(L, "kam.Portfolio:add: id must be a string");
-  a.id = lua_tostring(L, -1);
+  if (lua_getfield(L, 2, "id") == LUA_TNIL) luaL_error(L, "kam.Portfolio:add: id must be a string");
+  a.id = kam__lua_cstring(L, -1, "id");
   lua_pop(L, 1);
   a.name = opt_string(L, 2, "name");
   a.group = opt_string(L, 2, "group");
@@ -276,6 +278,10 @@ static int l_portfolio_add_columns(lua_State *L) {
     for (i = 1; i <= n; i++) {
       if (lua_geti(L, 3, i) != LUA_TSTRING)
         luaL_error(L, "kam.Portfolio:add_columns: ids[%d] is not a string", (int)i);
+      if (strlen(lua_tostring(L, -1)) != lua_rawlen(L, -1)) {
+        lua_pushfstring(L, "ids[%d] contains a NUL character", (int)i);
+        raise_status(L, KAM_EINVAL, lua_tostring(L, -1));
+      }
       ids[i - 1] = lua_tostring(L, -1); /* the ids table keeps it alive */
       lua_pop(L, 1);
     }
@@ -799,7 +805,8 @@ static int l_portfolio_call(lua_State *L) {
 }
 
 void kam__lua_open_portfolio(lua_State *L) {
-  static const luaL_Reg pmethods[] = {{"add", l_portfolio_add},
+  static const luaL_Reg pmethods[] = {{"close", l_portfolio_gc},
+                                      {"add", l_portfolio_add},
                                       {"add_columns", l_portfolio_add_columns},
                                       {"read_csv_into", l_portfolio_read_csv_into},
                                       {"parse_csv_into", l_portfolio_parse_csv_into},
@@ -817,6 +824,7 @@ void kam__lua_open_portfolio(lua_State *L) {
                                       {"to_json", l_segmentation_to_json},
                                       {"pareto_svg", l_segmentation_pareto_svg},
                                       {"count", l_segmentation_len},
+                                      {"close", l_segmentation_gc},
                                       {NULL, NULL}};
   /* metatables */
   luaL_newmetatable(L, PORTFOLIO_MT);

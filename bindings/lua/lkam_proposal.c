@@ -29,18 +29,11 @@
 #include "lkam.h"
 
 #define PROPOSAL_MT "kam.Proposal"
-#define DMU_MT "kam.DMU"
 
 typedef struct lproposal {
   kam_ctx *ctx;
   kam_proposal *p;
 } lproposal;
-
-/* The layout of lkam_dmu.c's userdata (kam.DMU): the ctx, then the DMU. */
-typedef struct ldmu_view {
-  kam_ctx *ctx;
-  kam_dmu *dmu;
-} ldmu_view;
 
 static int raise(lua_State *L, int status, const char *msg) {
   kam__lua_push_error(L, status, msg);
@@ -71,21 +64,8 @@ static lproposal *push_new(lua_State *L) {
 /* Text field of a table (nil: NULL); must be a string without NULs. */
 static const char *field_text(lua_State *L, int t, const char *key) {
   const char *s;
-  size_t n;
-  int type = lua_getfield(L, t, key);
-  if (type == LUA_TNIL) {
-    lua_pop(L, 1);
-    return NULL;
-  }
-  if (type != LUA_TSTRING) {
-    lua_pushfstring(L, "%s must be a string", key);
-    raise(L, KAM_EINVAL, lua_tostring(L, -1));
-  }
-  s = lua_tolstring(L, -1, &n);
-  if (strlen(s) != n) {
-    lua_pushfstring(L, "%s contains a NUL character", key);
-    raise(L, KAM_EINVAL, lua_tostring(L, -1));
-  }
+  lua_getfield(L, t, key);
+  s = kam__lua_cstring(L, -1, key);
   lua_pop(L, 1); /* the string stays alive in the table */
   return s;
 }
@@ -119,19 +99,7 @@ static double field_number(lua_State *L, int t, const char *key, double dflt) {
 }
 
 static const char *opt_text(lua_State *L, int idx, const char *what) {
-  size_t n;
-  const char *s;
-  if (lua_isnoneornil(L, idx)) return NULL;
-  if (lua_type(L, idx) != LUA_TSTRING) {
-    lua_pushfstring(L, "%s must be a string", what);
-    raise(L, KAM_EINVAL, lua_tostring(L, -1));
-  }
-  s = lua_tolstring(L, idx, &n);
-  if (strlen(s) != n) {
-    lua_pushfstring(L, "%s contains a NUL character", what);
-    raise(L, KAM_EINVAL, lua_tostring(L, -1));
-  }
-  return s;
+  return kam__lua_cstring(L, idx, what);
 }
 
 static int name_index(const char *s, const char *const names[], int n) {
@@ -398,15 +366,16 @@ static int l_set_rounding(lua_State *L) {
 
 static int l_add_argument(lua_State *L) {
   static const char *const fields[] = {"style", "title", "text", NULL};
-  static const char *const styles[] = {"authority", "relational", "analytical"};
   lproposal *u = check_proposal(L, 1);
   kam_argument a;
-  const char *style;
+  const char *style, *name;
   kam__lua_checkfields(L, 2, fields, "add_argument");
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   style = field_text(L, 2, "style");
-  a.style = name_index(style, styles, 3);
+  a.style = -1; /* the style names are the library's (kam_style_name) */
+  for (int32_t k = 0; style && (name = kam_style_name(k)) != NULL; k++)
+    if (!strcmp(style, name)) a.style = k;
   if (a.style < 0) return raise(L, KAM_EINVAL, "style must be authority, relational or analytical");
   a.title = field_text(L, 2, "title");
   a.text = field_text(L, 2, "text");
@@ -544,75 +513,41 @@ static int l_add_team_member(lua_State *L) {
   return 1;
 }
 
+/* The same table as kam.DMU:add (kam__lua_tostakeholder), as Python's add_stakeholder takes
+ * DMU.add's arguments. */
 static int l_add_stakeholder(lua_State *L) {
-  static const char *const fields[] = {"name",      "title",    "role",         "email",  "phone",
-                                       "influence", "attitude", "buying_roles", "traits", NULL};
-  static const char *const roles[] = {"unknown",     "executive", "finance",    "technical", "hr",
-                                      "procurement", "legal",     "operations", "marketing"};
-  static const char *const buyers[] = {"economic", "user", "technical", "coach"};
-  static const char *const traits[] = {"dominance", "people", "detail"};
-  lproposal *u = check_proposal(L, 1);
+  lproposal *u;
   kam_stakeholder s;
-  const char *role;
-  int i;
-  kam__lua_checkfields(L, 2, fields, "add_stakeholder");
-  lua_settop(L, 2);
-  memset(&s, 0, sizeof s);
-  s.struct_size = sizeof s;
-  s.name = field_text(L, 2, "name");
-  s.title = field_text(L, 2, "title");
-  s.email = field_text(L, 2, "email");
-  s.phone = field_text(L, 2, "phone");
-  role = field_text(L, 2, "role");
-  if (role) {
-    s.role = name_index(role, roles, 9);
-    if (s.role < 0)
-      return raise(L, KAM_EINVAL,
-                   "role is not one of executive, finance, technical, "
-                   "hr, procurement, legal, operations, marketing, unknown");
-  }
-  s.influence = field_number(L, 2, "influence", NAN);
-  {
-    double att = field_number(L, 2, "attitude", 0);
-    if (att != floor(att) || att < -100 || att > 100)
-      return raise(L, KAM_EINVAL, "attitude must be an integer");
-    s.attitude = (int32_t)att;
-  }
-  if (lua_getfield(L, 2, "buying_roles") == LUA_TTABLE) { /* index 3 */
-    lua_Integer k, n = luaL_len(L, 3);
-    for (k = 1; k <= n; k++) {
-      int b;
-      lua_geti(L, 3, k);
-      b = name_index(lua_tostring(L, -1), buyers, 4);
-      if (lua_type(L, -1) != LUA_TSTRING || b < 0)
-        return raise(L, KAM_EINVAL, "buying_roles: each is economic, user, technical or coach");
-      s.buying_roles |= 1u << b;
-      lua_pop(L, 1);
-    }
-  } else if (!lua_isnil(L, 3)) {
-    return raise(L, KAM_EINVAL, "buying_roles must be a table of names");
-  }
-  lua_settop(L, 2);
-  for (i = 0; i < 3; i++)
-    s.traits[i] = NAN;
-  if (lua_getfield(L, 2, "traits") == LUA_TTABLE) {
-    for (i = 0; i < 3; i++)
-      s.traits[i] = field_number(L, 3, traits[i], NAN);
-  } else if (!lua_isnil(L, 3)) {
-    return raise(L, KAM_EINVAL, "traits must be a table");
-  }
+  LKAM_ARGS(L, 2);
+  u = check_proposal(L, 1);
+  kam__lua_tostakeholder(L, 2, &s);
   check_rc(L, u, kam_proposal_add_stakeholder(u->p, &s));
   lua_settop(L, 1);
   return 1;
 }
 
+/* Ends the proposal's borrow of its DMU (uservalue 1), if any. */
+static void return_dmu(lua_State *L, int proposal) {
+  lua_getiuservalue(L, proposal, 1);
+  lua_pushnil(L);
+  lua_setiuservalue(L, proposal, 1);
+  kam__lua_returndmu(L, lua_gettop(L));
+  lua_pop(L, 1);
+}
+
 static int l_set_dmu(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
   const kam_dmu *d = NULL;
-  if (!lua_isnoneornil(L, 2)) d = ((ldmu_view *)luaL_checkudata(L, 2, DMU_MT))->dmu;
+  int rc;
   lua_settop(L, 2);
-  check_rc(L, u, kam_proposal_set_dmu(u->p, d));
-  /* Keep the DMU alive while the proposal reads it. */
+  /* The proposal keeps the DMU alive, and counted as borrowed, while C points at it. */
+  if (!lua_isnil(L, 2)) d = kam__lua_borrowdmu(L, 2); /* raises unless an open kam.DMU */
+  rc = kam_proposal_set_dmu(u->p, d);
+  if (rc) {
+    kam__lua_returndmu(L, 2);
+    return kam__lua_error(L, rc, u->ctx);
+  }
+  return_dmu(L, 1); /* the one set before */
   lua_pushvalue(L, 2);
   lua_setiuservalue(L, 1, 1);
   lua_settop(L, 1);
@@ -637,10 +572,7 @@ static int l_clear(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
   int part = part_arg(L, 2);
   check_rc(L, u, kam_proposal_clear(u->p, part));
-  if (part == KAM_PROPOSAL_DMU) {
-    lua_pushnil(L);
-    lua_setiuservalue(L, 1, 1);
-  }
+  if (part == KAM_PROPOSAL_DMU) return_dmu(L, 1);
   lua_settop(L, 1);
   return 1;
 }
@@ -666,6 +598,7 @@ static int l_complete(lua_State *L) {
 
 static int l_gc(lua_State *L) {
   lproposal *u = (lproposal *)luaL_checkudata(L, 1, PROPOSAL_MT);
+  return_dmu(L, 1);
   kam_proposal_free(u->p);
   u->p = NULL;
   if (u->ctx) kam_ctx_free(u->ctx);

@@ -24,7 +24,10 @@ typedef struct ltemplate {
 
 static ltemplate *check_template(lua_State *L, int idx) {
   ltemplate *lt = (ltemplate *)luaL_checkudata(L, idx, TEMPLATE_MT);
-  if (!lt->t) luaL_error(L, "kam.Template: the template is closed");
+  if (!lt->t) {
+    kam__lua_push_error(L, KAM_EINVAL, "the template has been closed");
+    lua_error(L);
+  }
   return lt;
 }
 

@@ -121,4 +121,103 @@ check("DMU and Segmentation count like Python's count()", function()
   assert(s:count() == 2 and #s == 2 and p:count() == 2)
 end)
 
+check("close() and <close> on every object; a closed one raises EINVAL, as in Python", function()
+  local function closes(what, obj, call)
+    assert(obj.close, what .. " has close()")
+    obj:close()
+    local err = raises("EINVAL", call, obj)
+    assert(err.message:find("closed", 1, true), err.message)
+    obj:close() -- twice is fine
+  end
+  closes("Portfolio", kam.Portfolio(), function(o) return o:count() end)
+  local p = kam.Portfolio()
+  p:add_columns({3, 2})
+  closes("Segmentation", p:segment(), function(o) return o:summary() end)
+  assert(p:count() == 2) -- closing a segmentation leaves its portfolio
+  closes("DMU", kam.DMU(), function(o) return o:count() end)
+  closes("Template", kam.Template("x"), function(o) return o:render() end)
+  closes("Proposal", kam.Proposal(), function(o) return o:to_json() end)
+  do
+    local t <close> = kam.Template("{{a}}")
+    assert(t:render{a = 1} == "1")
+  end
+end)
+
+check("a segmentation outlives its closed portfolio, as in Python", function()
+  local p = kam.Portfolio()
+  p:add_columns({5, 1})
+  local s = p:segment()
+  p:close()
+  raises("EINVAL", p.count, p)
+  assert(s:count() == 2 and s:get(1).revenue == 5)
+  s:close()
+end)
+
+check("a DMU closed while a proposal uses it stays in memory until the proposal lets go", function()
+  local sample = assert(io.open((os.getenv("KAM_SOURCE_DIR") or ".") .. "/examples/data/proposal.json", "rb"))
+  local p = kam.Proposal.from_json(sample:read("a"))
+  sample:close()
+  local d = kam.DMU()
+  d:add{name = "A", title = "CFO", influence = 0.9}
+  p:set_dmu(d)
+  d:close()
+  raises("EINVAL", d.count, d)
+  collectgarbage()
+  assert(p:model().dmu.source == "dmu") -- C still reads the DMU: it was not freed
+  assert(p:render("text"):find("A", 1, true))
+  p:set_dmu(nil) -- now it is freed
+  assert(p:model().dmu.source == "stakeholders")
+  raises("EINVAL", p.set_dmu, p, d) -- a closed DMU cannot be set
+end)
+
+check("add_stakeholder reads the table DMU:add reads; the ranges are the library's", function()
+  local p = kam.Proposal()
+  p:add_stakeholder{name = "A", role = 2, buying_roles = "economic;coach", traits = {0.1, 0.2, 0.9}}
+  local s = p:to_table().stakeholders[1]
+  assert(s.role == "finance" and s.buying_roles[1] == "economic" and s.buying_roles[2] == "coach")
+  local err = raises("EINVAL", p.add_stakeholder, p, {name = "B", attitude = 50})
+  assert(err.message:find("attitude: 50 is outside -5..+5", 1, true), err.message)
+  raises("EINVAL", p.add_stakeholder, p, {name = "B", attitude = 500}) -- was refused by Lua
+  raises("EPARSE", p.add_stakeholder, p, {name = "B", buying_roles = {"payer"}}) -- as DMU:add
+  raises("EINVAL", p.add_stakeholder, p, {name = "B", role = "boss"})
+  assert(p:count("stakeholders") == 1)
+  p:add_argument{style = kam.STYLES[3], text = "t"} -- the names are C's (kam_style_name)
+  raises("EINVAL", p.add_argument, p, {style = "bossy", text = "t"})
+end)
+
+check("one text rule: NUL-terminated fields refuse a NUL, length-carrying ones keep it", function()
+  local p = kam.Portfolio()
+  local err = raises("EINVAL", p.add, p, {id = "a\0b", revenue = 1})
+  assert(err.message:find("id contains a NUL", 1, true), err.message)
+  raises("EINVAL", p.add, p, {id = "a", name = "x\0", revenue = 1})
+  raises("EINVAL", p.add_columns, p, {1}, {"a\0b"})
+  raises("EINVAL", p.add, p, {id = "a", name = 42, revenue = 1})
+  assert(p:count() == 0)
+  raises("EINVAL", kam.Proposal().set_title, kam.Proposal(), "a\0b")
+  assert(kam.Template("a\0b{{x}}"):render{x = "c\0d"} == "a\0bc\0d")
+  assert(kam.json_dumps("a\0b") == '"a\\u0000b"')
+  raises("EINVAL", kam.money_format, 100, "RUB\0x") -- C would have read "RUB"
+  raises("EINVAL", kam.money_format, 100, "RUB", "en\0")
+end)
+
+check("every test script uses the shared helper kamtest and keeps no copy of it", function()
+  local dir = (os.getenv("KAM_SOURCE_DIR") or ".") .. "/tests/lua/"
+  local ls = assert(io.popen("ls " .. dir))
+  local scripts = 0
+  for name in ls:lines() do
+    if name:match("^test_.*%.lua$") then
+      local f = assert(io.open(dir .. name, "rb"))
+      local src = f:read("a")
+      f:close()
+      scripts = scripts + 1
+      assert(src:find('require "kamtest"', 1, true), name .. " does not use kamtest")
+      for _, helper in ipairs{"check", "test", "raises", "raises_with", "near", "eq", "has"} do
+        assert(not src:find("function " .. helper .. "(", 1, true), name .. " defines " .. helper)
+      end
+    end
+  end
+  ls:close()
+  assert(scripts >= 8)
+end)
+
 t.done("test_bindings")

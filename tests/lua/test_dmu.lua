@@ -1,31 +1,9 @@
 -- test_dmu.lua: stakeholder typing and the DMU from Lua (every function of lkam_dmu.c).
 local kam = require "kam"
+local t = require "kamtest"
+local check, near, raises, raises_with = t.check, t.near, t.raises, t.raises_with
 
-local passed, failed = 0, 0
-local function test(name, fn)
-  local ok, err = pcall(fn)
-  if ok then
-    passed = passed + 1
-  else
-    failed = failed + 1
-    print("FAIL " .. name .. ": " .. tostring(type(err) == "table" and err.message or err))
-  end
-end
-
-local function near(a, b, eps) return math.abs(a - b) < (eps or 1e-9) end
-
-local function raises(code, needle, fn, ...)
-  local ok, err = pcall(fn, ...)
-  assert(not ok, "expected an error " .. code)
-  assert(type(err) == "table", "error is not a kam error table: " .. tostring(err))
-  assert(err.code == code, "expected " .. code .. ", got " .. tostring(err.code) .. ": " .. tostring(err.message))
-  if needle then
-    assert(err.message:find(needle, 1, true), "message '" .. err.message .. "' lacks '" .. needle .. "'")
-  end
-  return err
-end
-
-test("role_from_title", function()
+check("role_from_title", function()
   local cases = {
     {"Финансовый директор", "finance"}, {"Зам. ген. директора по финансам", "finance"},
     {"Заместитель генерального директора по персоналу", "hr"},
@@ -49,21 +27,21 @@ test("role_from_title", function()
   assert(role == "unknown" and conf == 0)
 end)
 
-test("role_from_title bad input", function()
-  raises("EINVAL", "nil", kam.role_from_title, nil)
-  raises("EPARSE", "UTF-8", kam.role_from_title, "\xff\xfe")
-  raises("EINVAL", "string", kam.role_from_title, 42)
+check("role_from_title bad input", function()
+  raises_with("EINVAL", "nil", kam.role_from_title, nil)
+  raises_with("EPARSE", "UTF-8", kam.role_from_title, "\xff\xfe")
+  raises_with("EINVAL", "string", kam.role_from_title, 42)
 end)
 
-test("explain_title", function()
+check("explain_title", function()
   local text = kam.explain_title("Заместитель генерального директора по персоналу")
   assert(text:find('"персоналу" function hr 0.95 *', 1, true), text)
   assert(text:find("=> hr 0.903", 1, true), text)
-  raises("EPARSE", nil, kam.explain_title, "\xc0\xaf")
-  raises("EINVAL", nil, kam.explain_title, nil)
+  raises("EPARSE", kam.explain_title, "\xc0\xaf")
+  raises("EINVAL", kam.explain_title, nil)
 end)
 
-test("names", function()
+check("names", function()
   local roles = {"unknown", "executive", "finance", "technical", "hr", "procurement", "legal",
                  "operations", "marketing"}
   for i, name in ipairs(roles) do
@@ -81,21 +59,21 @@ test("names", function()
     assert(kam.buyer_role_name(1 << i) == kam.BUYER_ROLES[i + 1])
     assert(kam.dmu_warning_name(1 << i) == kam.WARNINGS[i + 1])
   end
-  raises("EINVAL", nil, kam.role_name, 9)
-  raises("EINVAL", nil, kam.style_name, 3)
-  raises("EINVAL", nil, kam.buyer_role_name, 3)
-  raises("EINVAL", nil, kam.dmu_warning_name, 0)
-  raises("ENOTFOUND", "sales", kam.role_from_name, "sales")
+  raises("EINVAL", kam.role_name, 9)
+  raises("EINVAL", kam.style_name, 3)
+  raises("EINVAL", kam.buyer_role_name, 3)
+  raises("EINVAL", kam.dmu_warning_name, 0)
+  raises_with("ENOTFOUND", "sales", kam.role_from_name, "sales")
 end)
 
-test("buyer_roles_parse", function()
+check("buyer_roles_parse", function()
   assert(kam.buyer_roles_parse("economic;coach") == 9)
   assert(kam.buyer_roles_parse("Economic, USER | technical") == 7)
   assert(kam.buyer_roles_parse("") == 0)
-  raises("EPARSE", "sponsor", kam.buyer_roles_parse, "sponsor")
+  raises_with("EPARSE", "sponsor", kam.buyer_roles_parse, "sponsor")
 end)
 
-test("role_style_prior and style_profile", function()
+check("role_style_prior and style_profile", function()
   local p = kam.role_style_prior("executive")
   assert(near(p.authority, 0.70) and near(p.relational, 0.15) and near(p.analytical, 0.15))
   p = kam.role_style_prior(4) -- hr
@@ -104,8 +82,8 @@ test("role_style_prior and style_profile", function()
     local m = kam.role_style_prior(r)
     assert(near(m.authority + m.relational + m.analytical, 1))
   end
-  raises("EINVAL", nil, kam.role_style_prior, "sales")
-  raises("EINVAL", nil, kam.role_style_prior, 99)
+  raises("EINVAL", kam.role_style_prior, "sales")
+  raises("EINVAL", kam.role_style_prior, 99)
   local prof = kam.style_profile("finance")
   assert(prof.primary_style == "analytical" and near(prof.confidence, 0.5) and prof.role == "finance")
   prof = kam.style_profile("finance", 1, {dominance = 1, people = 0, detail = 0})
@@ -116,9 +94,9 @@ test("role_style_prior and style_profile", function()
   assert(near(prof.style.relational, 1 / 3))
   prof = kam.style_profile("technical", 1, {0.9, 0.1, 0.1})
   assert(prof.primary_style == "authority")
-  raises("EINVAL", nil, kam.style_profile, "hr", 1.5)
-  raises("EINVAL", nil, kam.style_profile, "hr", 1, {dominance = 2})
-  raises("EINVAL", "charm", kam.style_profile, "hr", 1, {charm = 1})
+  raises("EINVAL", kam.style_profile, "hr", 1.5)
+  raises("EINVAL", kam.style_profile, "hr", 1, {dominance = 2})
+  raises_with("EINVAL", "charm", kam.style_profile, "hr", 1, {charm = 1})
 end)
 
 local function example()
@@ -133,7 +111,7 @@ local function example()
   return d
 end
 
-test("DMU add and profiles", function()
+check("DMU add and profiles", function()
   local d = example()
   assert(#d == 3 and d:count() == 3)
   local ps = d:profiles()
@@ -154,7 +132,7 @@ test("DMU add and profiles", function()
   assert(tostring(d):find("3 people", 1, true))
 end)
 
-test("DMU given role, traits override, defaults", function()
+check("DMU given role, traits override, defaults", function()
   local d = kam.DMU()
   d:add{name = "A", title = "Финансовый директор", role = "hr"}
   local p = d:profile(1)
@@ -166,9 +144,9 @@ test("DMU given role, traits override, defaults", function()
   assert(p.role == "unknown" and p.confidence == 0 and p.influence == nil and p.name == nil)
 end)
 
-test("DMU emphasis", function()
+check("DMU emphasis", function()
   local d = kam.DMU()
-  raises("ESTATE", "empty", d.emphasis, d)
+  raises_with("ESTATE", "empty", d.emphasis, d)
   d:add{name = "CEO", role = "executive", influence = 0.9}
   d:add{name = "CFO", role = "finance", influence = 0.3}
   local e = d:emphasis()
@@ -179,7 +157,7 @@ test("DMU emphasis", function()
   assert(near(e.relational, (0.9 * 0.15 + 0.3 * 0.10 + 0.5 * 0.70) / 1.7))
 end)
 
-test("DMU warnings", function()
+check("DMU warnings", function()
   local d = kam.DMU()
   assert(d:warnings()[1] == "empty" and d:warning_flags() == 1)
   d:add{name = "Opponent", title = "Технический директор", influence = 0.6, attitude = -3}
@@ -194,7 +172,7 @@ test("DMU warnings", function()
   assert(#e:warnings() == 0 and e:warning_flags() == 0)
 end)
 
-test("DMU bad input leaves it unchanged", function()
+check("DMU bad input leaves it unchanged", function()
   local d = example()
   local before = d:profile(3).style.relational
   local cases = {
@@ -223,20 +201,20 @@ test("DMU bad input leaves it unchanged", function()
     local args = {name = "Анна", title = "HR-директор"}
     for k, v in pairs(c[1]) do args[k] = v end
     if c[1].nmae then args.name = nil end
-    raises(c[2], c[3], d.add, d, args)
+    raises_with(c[2], c[3], d.add, d, args)
     assert(#d == 3)
   end
   assert(d:profile(3).style.relational == before)
 end)
 
-test("DMU index errors", function()
+check("DMU index errors", function()
   local d = example()
-  raises("ENOTFOUND", "index 3 is out of range (the DMU has 3 stakeholders)", d.profile, d, 4)
-  raises("ENOTFOUND", nil, d.profile, d, 0)
-  raises("ENOTFOUND", nil, d.stakeholder, d, -1)
+  raises_with("ENOTFOUND", "index 3 is out of range (the DMU has 3 stakeholders)", d.profile, d, 4)
+  raises("ENOTFOUND", d.profile, d, 0)
+  raises("ENOTFOUND", d.stakeholder, d, -1)
 end)
 
-test("DMU close", function()
+check("DMU close", function()
   do
     local d <close> = example()
     assert(#d == 3)
@@ -248,7 +226,7 @@ test("DMU close", function()
   collectgarbage()
 end)
 
-test("DMU many", function()
+check("DMU many", function()
   local d = kam.DMU()
   for i = 1, 300 do
     d:add{name = "p" .. i, title = (i % 2 == 0) and "CFO" or "HRD", influence = (i % 11) / 10}
@@ -258,7 +236,7 @@ test("DMU many", function()
   assert(near(e.authority + e.relational + e.analytical, 1))
 end)
 
-test("DMU read_csv", function()
+check("DMU read_csv", function()
   local path = (os.getenv("KAM_SOURCE_DIR") or ".") .. "/examples/data/stakeholders.csv"
   local d = kam.DMU()
   assert(d:read_csv_into(path) == d)
@@ -269,14 +247,14 @@ test("DMU read_csv", function()
   local first = d:stakeholder(1)
   assert(first.title == 'Генеральный директор ООО "СеверЛогистик"', first.title)
   assert(near(first.influence, 0.9) and first.buying_roles[1] == "economic")
-  raises("EINVAL", "cannot open", d.read_csv_into, d, path .. ".missing")
+  raises_with("EINVAL", "cannot open", d.read_csv_into, d, path .. ".missing")
   assert(#d == 6)
   local e = kam.DMU.read_csv(path) -- a new DMU, as Python's DMU.read_csv
   assert(#e == 6 and e:profile(6).role == "operations")
   assert(#d:read_csv_into(path) == 12)
 end)
 
-test("DMU parse_csv", function()
+check("DMU parse_csv", function()
   local text = "\xEF\xBB\xBFФИО;Должность;Влияние, %;Отношение;Роли в закупке\r\n" ..
                "Иванова Анна;Финансовый директор;80 %;+2;\"economic;coach\"\r\n" ..
                "Пётр Семёнов;Директор по закупкам;0,5;−2;\r\n"
@@ -289,10 +267,10 @@ test("DMU parse_csv", function()
   assert(d:stakeholder(2).attitude == -2)
   d = kam.DMU.parse_csv("name|title\nA|Head of Sales, EMEA\n", {delimiter = "|"})
   assert(d:stakeholder(1).title == "Head of Sales, EMEA")
-  raises("EINVAL", "one character", d.parse_csv_into, d, "name\n", {delimiter = "||"})
+  raises_with("EINVAL", "one character", d.parse_csv_into, d, "name\n", {delimiter = "||"})
 end)
 
-test("DMU parse_csv errors leave the DMU unchanged", function()
+check("DMU parse_csv errors leave the DMU unchanged", function()
   local cases = {
     {"name,influence\nA,0.5\nB,1.5\n", "EINVAL",
      'line 3, column "influence": stakeholder 3 ("B"): influence 1.5 is not in 0..1'},
@@ -304,11 +282,10 @@ test("DMU parse_csv errors leave the DMU unchanged", function()
   for _, c in ipairs(cases) do
     local d = kam.DMU()
     d:add{name = "Первый", title = "CEO"}
-    raises(c[2], c[3], d.parse_csv_into, d, c[1])
+    raises_with(c[2], c[3], d.parse_csv_into, d, c[1])
     assert(#d == 1 and d:stakeholder(1).name == "Первый")
   end
-  raises("EINVAL", "string", kam.DMU().parse_csv_into, kam.DMU(), 42)
+  raises_with("EINVAL", "string", kam.DMU().parse_csv_into, kam.DMU(), 42)
 end)
 
-print(string.format("lua test_dmu: %d passed, %d failed", passed, failed))
-if failed > 0 then os.exit(1) end
+t.done("test_dmu")

@@ -1,20 +1,7 @@
 -- The finance functions through the Lua module: published examples and errors.
 local kam = require "kam"
-local passed, failed = 0, 0
-
-local function check(name, fn)
-  local ok, err = pcall(fn)
-  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
-end
-local function near(got, want, tol)
-  if math.abs(got - want) > tol then error(string.format("got %.15g, want %.15g", got, want), 2) end
-end
-local function raises(code, fn, ...)
-  local ok, err = pcall(fn, ...)
-  if ok then error("expected an error " .. code, 2) end
-  if type(err) ~= "table" or err.code ~= code then error("expected " .. code .. ", got " .. tostring(err), 2) end
-  return err
-end
+local t = require "kamtest"
+local check, near, raises = t.check, t.near, t.raises
 
 check("version", function() assert(kam.version() == "0.1.0" and kam.VERSION == "0.1.0") end)
 check("npv", function()
@@ -87,5 +74,4 @@ check("dates: the same names and meanings as in Python", function()
   assert(kam.strerror(-4) == "malformed input")
 end)
 
-print(string.format("lua test_finance: %d passed, %d failed", passed, failed))
-if failed > 0 then os.exit(1) end
+t.done("test_finance")

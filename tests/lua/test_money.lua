@@ -1,21 +1,8 @@
 -- Money as text through the Lua module: format and words in both languages, minor-unit
 -- integers and exact major-unit strings, parsing, currency digits and errors.
 local kam = require "kam"
-local passed, failed = 0, 0
-
-local function check(name, fn)
-  local ok, err = pcall(fn)
-  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
-end
-local function eq(got, want)
-  if got ~= want then error(string.format("got %q, want %q", tostring(got), tostring(want)), 2) end
-end
-local function raises(code, fn, ...)
-  local ok, err = pcall(fn, ...)
-  if ok then error("expected an error " .. code, 2) end
-  if type(err) ~= "table" or err.code ~= code then error("expected " .. code .. ", got " .. tostring(err), 2) end
-  return err
-end
+local t = require "kamtest"
+local check, eq, raises = t.check, t.eq, t.raises
 
 local NB = "\u{A0}"
 
@@ -102,5 +89,4 @@ check("errors", function()
   eq(kam.money_format(100, "RUB", "en-US"), kam.money_format(100, "RUB", "en"))
 end)
 
-print(string.format("lua test_money: %d passed, %d failed", passed, failed))
-if failed > 0 then os.exit(1) end
+t.done("test_money")

@@ -1,24 +1,8 @@
 -- Proposals through the Lua module: reading, the setters, totals, the model, every render
 -- format, user templates, the DMU, errors and the round trip.
 local kam = require "kam"
-local passed, failed = 0, 0
-
-local function check(name, fn)
-  local ok, err = pcall(fn)
-  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
-end
-local function eq(got, want)
-  if got ~= want then error(string.format("got %q, want %q", tostring(got), tostring(want)), 2) end
-end
-local function raises(code, fn, ...)
-  local ok, err = pcall(fn, ...)
-  if ok then error("expected an error " .. code, 2) end
-  if type(err) ~= "table" or err.code ~= code then error("expected " .. code .. ", got " .. tostring(err), 2) end
-  return err
-end
-local function has(s, part)
-  if not s:find(part, 1, true) then error(string.format("%q not found", part), 2) end
-end
+local t = require "kamtest"
+local check, eq, has, raises = t.check, t.eq, t.has, t.raises
 
 local root = os.getenv("KAM_SOURCE_DIR") or "."
 local f = assert(io.open(root .. "/examples/data/proposal.json", "rb"))
@@ -171,5 +155,4 @@ check("to-be-closed", function()
   collectgarbage()
 end)
 
-print(string.format("lua test_proposal: %d passed, %d failed", passed, failed))
-if failed > 0 then os.exit(1) end
+t.done("test_proposal")

@@ -1,21 +1,8 @@
 -- kam.Template from Lua: rendering tables, escaping, lambdas, partials (table and function),
 -- inheritance, errors with line and column, limits, errors raised inside callbacks.
 local kam = require "kam"
-local passed, failed = 0, 0
-
-local function check(name, fn)
-  local ok, err = pcall(fn)
-  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
-end
-local function eq(got, want)
-  if got ~= want then error(string.format("got %q, want %q", tostring(got), tostring(want)), 2) end
-end
-local function raises(code, fn, ...)
-  local ok, err = pcall(fn, ...)
-  if ok then error("expected an error " .. code, 2) end
-  if type(err) ~= "table" or err.code ~= code then error("expected " .. code .. ", got " .. tostring(err), 2) end
-  return err
-end
+local t = require "kamtest"
+local check, eq, raises = t.check, t.eq, t.raises
 
 check("render and escaping", function()
   local t = kam.Template("Hello, {{name}}! {{{name}}} {{&name}}")
@@ -150,5 +137,4 @@ check("step budget and close", function()
   eq(kam.TEMPLATE_MAX_DEPTH, 256)
 end)
 
-print(string.format("lua test_template: %d passed, %d failed", passed, failed))
-if failed > 0 then os.exit(1) end
+t.done("test_template")

@@ -2,21 +2,8 @@
 -- the table -> array/object rule, exact numbers, errors with line and column, limits, and the
 -- lambda plumbing (kam._lambda_call) that templates use.
 local kam = require "kam"
-local passed, failed = 0, 0
-
-local function check(name, fn)
-  local ok, err = pcall(fn)
-  if ok then passed = passed + 1 else failed = failed + 1; print("FAIL " .. name .. ": " .. tostring(err)) end
-end
-local function eq(got, want)
-  if got ~= want then error(string.format("got %q, want %q", tostring(got), tostring(want)), 2) end
-end
-local function raises(code, fn, ...)
-  local ok, err = pcall(fn, ...)
-  if ok then error("expected an error " .. code, 2) end
-  if type(err) ~= "table" or err.code ~= code then error("expected " .. code .. ", got " .. tostring(err), 2) end
-  return err
-end
+local t = require "kamtest"
+local check, eq, raises = t.check, t.eq, t.raises
 
 check("decode types", function()
   local d = kam.json_loads('{"name": "ООО \\"Ромашка\\"", "n": -12.5, "i": 42, "big": 12345678901234567890,'
@@ -168,5 +155,4 @@ check("many values (collected holders)", function()
   collectgarbage()
 end)
 
-print(string.format("lua test_value: %d passed, %d failed", passed, failed))
-if failed > 0 then os.exit(1) end
+t.done("test_value")

@@ -94,3 +94,112 @@ def test_checker_finds_generated_c_names():
     assert not cb.reached("kam_proposal_set_lang", "kam_proposal_set_title(p)")
     assert cb.reached("kam_npv", "_npv = fn(\"kam_npv\", c_int)")
     assert not cb.reached("kam_npv", "kam_npv_many")
+
+
+def _closes(what, obj, call):
+    obj.close()
+    with pytest.raises(kam.InvalidArgument, match="closed"):
+        call(obj)
+    obj.close()  # twice is fine
+
+
+def test_close_and_with_on_every_object():
+    _closes("Portfolio", kam.Portfolio(), lambda o: o.count())
+    p = kam.Portfolio()
+    p.add_columns([3, 2])
+    _closes("Segmentation", p.segment(), lambda o: o.summary)
+    assert p.count() == 2  # closing a segmentation leaves its portfolio
+    _closes("DMU", kam.DMU(), lambda o: o.count())
+    _closes("Template", kam.Template("x"), lambda o: o.render({"a": [1]}))
+    _closes("Proposal", kam.Proposal(), lambda o: o.to_json())
+    for make, call in ((kam.Portfolio, lambda o: o.count()), (kam.DMU, lambda o: o.count()),
+                       (lambda: kam.Template("{{a}}"), lambda o: o.render()),
+                       (kam.Proposal, lambda o: o.to_json())):
+        with make() as obj:
+            call(obj)
+        with pytest.raises(kam.InvalidArgument, match="closed"):
+            call(obj)
+    with p.segment() as s:
+        assert s.count() == 2
+    with pytest.raises(kam.InvalidArgument, match="closed"):
+        s.get(0)
+
+
+def test_segmentation_outlives_its_closed_portfolio():
+    p = kam.Portfolio()
+    p.add_columns([5, 1])
+    s = p.segment()
+    p.close()
+    with pytest.raises(kam.InvalidArgument, match="the portfolio has been closed"):
+        p.count()
+    assert s.count() == 2 and s.get(0)["revenue"] == 5  # as in Lua
+    s.close()
+
+
+def test_dmu_closed_while_a_proposal_uses_it():
+    with open(os.path.join(ROOT, "examples", "data", "proposal.json"), encoding="utf-8") as f:
+        p = kam.Proposal.from_json(f.read())
+    d = kam.DMU()
+    d.add(name="A", title="CFO", influence=0.9)
+    p.set_dmu(d)
+    d.close()
+    with pytest.raises(kam.InvalidArgument, match="the DMU has been closed"):
+        d.count()
+    del d
+    import gc
+    gc.collect()
+    assert p.model()["dmu"]["source"] == "dmu"  # C still reads it: not freed
+    assert "A" in p.render("text")
+    p.set_dmu(None)
+    assert p.model()["dmu"]["source"] == "stakeholders"
+    e = kam.DMU()
+    e.close()
+    with pytest.raises(kam.InvalidArgument, match="closed"):
+        p.set_dmu(e)
+
+
+def test_add_stakeholder_takes_dmu_add_arguments_and_c_checks_ranges():
+    p = kam.Proposal()
+    p.add_stakeholder("A", role=2, buying_roles="economic;coach", traits=(0.1, 0.2, 0.9))
+    s = p.to_dict()["stakeholders"][0]
+    assert s["role"] == "finance" and s["buying_roles"] == ["economic", "coach"]
+    with pytest.raises(kam.InvalidArgument, match="attitude: 50 is outside -5..\\+5"):
+        p.add_stakeholder("B", attitude=50)
+    with pytest.raises(kam.ParseError, match="payer"):
+        p.add_stakeholder("B", buying_roles=["payer"])
+    with pytest.raises(kam.InvalidArgument, match="boss"):
+        p.add_stakeholder("B", role="boss")
+    assert p.count("stakeholders") == 1
+    p.add_argument(kam.STYLES[2], "t")  # the names are C's (kam_style_name)
+    with pytest.raises(kam.InvalidArgument, match="authority, relational, analytical"):
+        p.add_argument("bossy", "t")
+
+
+def test_one_text_rule():
+    p = kam.Portfolio()
+    with pytest.raises(kam.InvalidArgument, match="id contains a NUL"):
+        p.add("a\0b", 1)  # was cut at the NUL before
+    with pytest.raises(kam.InvalidArgument, match="name contains a NUL"):
+        p.add("a", 1, name="x\0")
+    with pytest.raises(kam.InvalidArgument, match="NUL"):
+        p.add_columns([1], ids=["a\0b"])
+    for call in (lambda: p.add(42, 1), lambda: p.add("a", 1, name=42),
+                 lambda: kam.Proposal().set_title(42), lambda: kam.DMU().add(name=42)):
+        with pytest.raises(TypeError, match="must be a str or bytes"):
+            call()
+    assert len(p) == 0
+    with pytest.raises(kam.InvalidArgument, match="title contains a NUL"):
+        kam.Proposal().set_title("a\0b")
+    assert kam.Template("a\0b{{x}}").render({"x": "c\0d"}) == "a\0bc\0d"
+    assert kam.json_dumps("a\0b") == '"a\\u0000b"'
+    assert kam.Proposal().set_title(b"bytes too").to_dict()["title"] == "bytes too"
+
+
+def test_currency_and_lang_follow_the_text_rule():
+    with pytest.raises(kam.InvalidArgument, match="currency contains a NUL"):
+        kam.money_format(100, "RUB\0x")  # C would have read "RUB"
+    with pytest.raises(kam.InvalidArgument, match="lang contains a NUL"):
+        kam.money_format(100, "RUB", "en\0")
+    assert kam.money_format(100, b"USD", b"en") == kam.money_format(100, "USD", "en")
+    with pytest.raises(TypeError):
+        kam.money_format(100, 643)

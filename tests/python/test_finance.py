@@ -103,7 +103,7 @@ def test_mirr_payback_clv_roi():
 def test_ctx_errmsg_and_clear():
     """The ctx's last message names the place, and clear_error forgets it."""
     from kam import _native
-    ctx = _native.Ctx()
+    ctx = _native.Owner()
     compile_ = _native.fn("kam_template_compile", _native.c_int,
                           _native.POINTER(_native.c_void_p), _native.c_void_p,
                           _native.c_char_p, _native.c_size_t)

@@ -212,7 +212,7 @@ def test_threads_give_the_same_results():
             p.set_threads(bad)
     with pytest.raises(TypeError):
         p.set_threads(2.0)
-    ctx = kam._native.Ctx()
+    ctx = kam._native.Owner()
     ctx.set_threads(4)
     with pytest.raises(kam.InvalidArgument, match="outside 1..64"):
         ctx.set_threads(0)

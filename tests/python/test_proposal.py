@@ -175,8 +175,10 @@ def test_setter_errors_leave_proposal_unchanged():
         p.add_stakeholder("a", influence=2)
     with pytest.raises(kam.InvalidArgument):
         p.add_stakeholder("a", role="boss")
-    with pytest.raises(kam.InvalidArgument):
+    with pytest.raises(kam.ParseError, match="payer"):  # as DMU.add
         p.add_stakeholder("a", buying_roles=["payer"])
+    with pytest.raises(kam.InvalidArgument, match="stakeholders\\[0\\].attitude"):
+        p.add_stakeholder("a", attitude=6)  # the range is the library's (-5..+5)
     with pytest.raises(kam.InvalidArgument):
         p.set_rounding("up")
     with pytest.raises(kam.InvalidArgument):

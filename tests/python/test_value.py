@@ -9,7 +9,7 @@ import pytest
 
 import kam
 from kam import value as kv
-from kam._native import Ctx, Collector, WRITE_FN
+from kam._native import Owner, Collector, WRITE_FN
 
 
 SAMPLE = ('{"id": "A-1", "name": "ООО \\"Ромашка\\"", "revenue": 12345678901234567890.123456789,'
@@ -144,7 +144,7 @@ def test_round_trip():
 
 
 def test_to_from_value_helpers():
-    ctx = Ctx()
+    ctx = Owner()
     keep = []
     data = {"s": "строка", "n": [1, 2.5, decimal.Decimal("0.10")], "t": True, "z": None,
             "o": {"k": "v"}}
@@ -169,7 +169,7 @@ def test_to_from_value_helpers():
 
 
 def test_lambdas_through_keep():
-    ctx = Ctx()
+    ctx = Owner()
     keep = []
     calls = []
 
@@ -196,7 +196,7 @@ def test_lambdas_through_keep():
 
 
 def test_lambda_exception_is_stored_and_reraised():
-    ctx = Ctx()
+    ctx = Owner()
     keep = []
 
     class Boom(Exception):
@@ -222,7 +222,7 @@ def test_lambda_exception_is_stored_and_reraised():
 
 def test_lambda_write_failure_passes_status():
     keep = []
-    ctx = Ctx()
+    ctx = Owner()
     v = kv._to_value(lambda: "text", ctx, keep)
     try:
         failing = WRITE_FN(lambda ud, buf, n: 77)
@@ -233,7 +233,7 @@ def test_lambda_write_failure_passes_status():
 
 
 def test_raise_for_statuses():
-    ctx = Ctx()
+    ctx = Owner()
     assert kv._raise_for(0, ctx, []) == 0
     with pytest.raises(kam.ParseError):
         kv._raise_for(-4, ctx, [])

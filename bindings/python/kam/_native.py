@@ -104,18 +104,23 @@ def check(status, ctx=None, message=""):
     return status
 
 
-class Ctx:
-    """Owns a kam_ctx (libc allocator).
+class Owner:
+    """The one lifetime mechanism of the binding: a kam_ctx and the native handles made in it
+    (a Portfolio and its Segmentations, a DMU, a Template, a Proposal, a temporary value tree).
 
-    An object made from the ctx calls acquire() once it holds a native handle and release()
-    right after freeing it. The ctx itself is freed when the Ctx is collected AND no user is
-    left: in a garbage cycle Python may finalize the Ctx before the objects made from it
-    (PEP 442 gives no order), and freeing the ctx first would leave them a dangling allocator."""
+    Only an Owner frees native memory, and it frees the handles (the last made first) before
+    the ctx whose allocator they use. One finalizer for all of them on purpose: in a garbage
+    cycle Python finalizes objects in no given order (PEP 442), so a finalizer per object could
+    free the ctx before a handle made from it. The binding objects that use an owner count
+    themselves in (use / leave, as Lua's userdata do): the memory goes when the last of them
+    closes, or when the owner is collected. So a Segmentation keeps working after its Portfolio
+    is closed, and a DMU closed while a Proposal borrows it (C only borrows it) stays in memory
+    until the Proposal lets go."""
 
     def __init__(self):
         self.ptr = c_void_p()
-        self._users = 0
-        self._collected = False
+        self._handles = []   # [c_void_p, free] in the order made
+        self._users = 1      # the object that made the owner
         check(_ctx_new(byref(self.ptr), None, None))
 
     def errmsg(self):
@@ -129,23 +134,80 @@ class Ctx:
         """The most threads a call on this ctx may use, 1 to 64 (kam_ctx_set_threads)."""
         set_threads(self.ptr, threads, self)
 
-    def acquire(self):
+    def hold(self, free):
+        """A NULL handle for a constructor's out-parameter, freed by free(handle) with the rest."""
+        handle = c_void_p()
+        self._handles.append([handle, free])
+        return handle
+
+    def drop(self, handle):
+        """Frees one handle now (a Segmentation closed before its Portfolio)."""
+        for i, (h, free) in enumerate(self._handles):
+            if h is handle:
+                del self._handles[i]
+                if h.value:
+                    free(h)
+                    h.value = None
+                return
+
+    def use(self):
         self._users += 1
+        return self
 
-    def release(self):
+    def leave(self):
         self._users -= 1
-        if self._users == 0 and self._collected:
-            self._free()
+        if self._users <= 0:
+            self.close()
 
-    def _free(self):
+    def close(self):
+        """Frees every handle and the ctx now."""
+        handles = getattr(self, "_handles", [])
+        while handles:
+            h, free = handles.pop()
+            if h.value:
+                free(h)
+                h.value = None
         if getattr(self, "ptr", None) and self.ptr.value:
             _ctx_free(self.ptr)
-            self.ptr = c_void_p()
+            self.ptr.value = None
 
     def __del__(self):
-        self._collected = True
-        if getattr(self, "_users", 0) == 0:
-            self._free()
+        self.close()
+
+
+class Closable:
+    """close(), with, and the closed check shared by every binding object: self._owner (an
+    Owner it uses) and self._handle (its native handle); _what names it in the error."""
+    _what = "object"
+    _open = True
+
+    @property
+    def _ptr(self):
+        """The native handle; raises InvalidArgument once the object is closed."""
+        if not self._open or not self._handle.value:
+            raise error(KAM_EINVAL, "the %s has been closed" % self._what)
+        return self._handle
+
+    @property
+    def _closed(self):
+        return not self._open or not self._handle.value
+
+    def close(self):
+        """Lets go of the native object now (it is freed once nothing else uses it; also done
+        when the object is collected); any later call raises InvalidArgument. Closing twice is
+        fine. The object is also a context manager that closes it."""
+        if self._open and hasattr(self, "_owner"):
+            self._open = False
+            self._let_go()
+
+    def _let_go(self):
+        self._owner.leave()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 WRITE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
@@ -200,8 +262,26 @@ class Reader:
             raise e
 
 
-def text_arg(s):
-    """str or bytes -> (bytes, length) for const char *, size_t pairs."""
+def text(s, what):
+    """The binding's one conversion of text for a NUL-terminated const char *: None stays None;
+    str is encoded as UTF-8 (a lone surrogate keeps its bytes, so the library reports the text as
+    not UTF-8, naming it); bytes-like stays as it is. An embedded NUL raises InvalidArgument
+    naming `what` (C would end the text there); any other type raises TypeError."""
+    data, _ = text_len(s, what)
+    if data is not None and b"\0" in data:
+        raise error(KAM_EINVAL, "%s contains a NUL character" % what)
+    return data
+
+
+def text_len(s, what="text"):
+    """The same conversion for a (const char *, size_t) pair: (bytes, length); NULs pass, the
+    length carries them. None gives (None, 0)."""
+    if s is None:
+        return None, 0
     if isinstance(s, str):
-        s = s.encode("utf-8")
+        s = s.encode("utf-8", "surrogatepass")
+    elif isinstance(s, (bytes, bytearray, memoryview)):
+        s = bytes(s)
+    else:
+        raise TypeError("%s must be a str or bytes, not %s" % (what, type(s).__name__))
     return s, len(s)

@@ -19,8 +19,9 @@ import ctypes
 import math
 import os
 
-from ._native import (fn, check, error, Ctx, Reader, READ_FN, c_int, c_int32, c_uint32, c_double,
-                      c_size_t, c_char_p, c_void_p, POINTER, byref, KAM_EINVAL)
+from ._native import (fn, check, error, Owner, Closable, Reader, READ_FN, text as _text, text_len,
+                      c_int, c_int32, c_uint32, c_double, c_size_t, c_char_p, c_void_p, POINTER,
+                      byref, KAM_EINVAL)
 from .portfolio import _csv_options, _CsvOptions
 
 __all__ = ["ROLES", "STYLES", "BUYER_ROLES", "WARNINGS", "TRAITS", "role_from_title",
@@ -70,34 +71,8 @@ TRAITS = ("dominance", "people", "detail")
 _SIZE_MAX = (1 << (8 * ctypes.sizeof(c_size_t))) - 1
 
 
-def _text(value, what):
-    """str/bytes -> bytes for a const char * (None stays None); refuses embedded NULs, which C
-    would silently cut at."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = value.encode("utf-8", "surrogateescape")
-    elif not isinstance(value, (bytes, bytearray)):
-        raise error(KAM_EINVAL, "%s must be a string, not %s" % (what, type(value).__name__))
-    value = bytes(value)
-    if b"\0" in value:
-        raise error(KAM_EINVAL, "%s contains a NUL character" % what)
-    return value
-
-
 def _decode(b):
     return None if b is None else b.decode("utf-8", "replace")
-
-
-def _title_arg(title):
-    """str/bytes -> bytes (None stays None: the library answers KAM_EINVAL)."""
-    if title is None:
-        return None
-    if isinstance(title, str):
-        return title.encode("utf-8", "surrogateescape")
-    if isinstance(title, (bytes, bytearray)):
-        return bytes(title)
-    raise error(KAM_EINVAL, "title must be a string, not %s" % type(title).__name__)
 
 
 def _title_message(data):
@@ -109,9 +84,9 @@ def role_from_title(title):
 
     Russian and English titles as typed into a CRM; 'unknown' with a confidence <= 0.2 for what
     cannot be placed. Raises InvalidArgument for None, ParseError for text that is not UTF-8."""
-    data = _title_arg(title)
+    data, n = text_len(title, "title")
     role, conf = c_int32(), c_double()
-    check(_role_from_title(byref(role), byref(conf), data, 0 if data is None else len(data)),
+    check(_role_from_title(byref(role), byref(conf), data, n),
           message=_title_message(data))
     return ROLES[role.value], conf.value
 
@@ -119,8 +94,7 @@ def role_from_title(title):
 def explain_title(title):
     """How kam_role_from_title read a title, as one line of text (the word groups with their
     kind, role and weight; the factors of the confidence)."""
-    data = _title_arg(title)
-    n = 0 if data is None else len(data)
+    data, n = text_len(title, "title")
     needed = c_size_t()
     check(_role_explain(None, 0, byref(needed), data, n), message=_title_message(data))
     buf = ctypes.create_string_buffer(needed.value + 1)
@@ -277,22 +251,44 @@ def _buying_roles_arg(value):
     return bits
 
 
-class DMU:
+def _stakeholder(name, title, role, influence, attitude, buying_roles, traits, email, phone):
+    """A kam_stakeholder from DMU.add's (and Proposal.add_stakeholder's) arguments; the ranges
+    are the library's to check."""
+    s = _Stakeholder()
+    s.struct_size = ctypes.sizeof(_Stakeholder)
+    s.role = _role_arg(role)
+    s.name = _text(name, "name")
+    s.title = _text(title, "title")
+    s.email = _text(email, "email")
+    s.phone = _text(phone, "phone")
+    try:
+        s.influence = math.nan if influence is None else float(influence)
+    except (TypeError, ValueError):
+        raise error(KAM_EINVAL, "influence %r is not a number" % (influence,)) from None
+    if isinstance(attitude, bool) or not isinstance(attitude, int):
+        try:
+            if float(attitude) != int(attitude):
+                raise ValueError
+            attitude = int(attitude)
+        except (TypeError, ValueError, OverflowError):
+            raise error(KAM_EINVAL, "attitude %r is not a whole number" % (attitude,)) from None
+    s.attitude = max(-2**31, min(2**31 - 1, attitude))
+    s.buying_roles = _buying_roles_arg(buying_roles)
+    s.traits = _traits_arg(traits)
+    return s
+
+
+class DMU(Closable):
     """A client's decision-making unit: stakeholders, their style profiles, the emphasis for a
     proposal and the warnings (what is missing). len(dmu) is the number of people; dmu[i] is a
     profile dict; iteration yields the profiles in the order added."""
 
-    def __init__(self):
-        self._ctx = Ctx()
-        self._ptr = c_void_p()
-        check(_dmu_new(byref(self._ptr), self._ctx.ptr), self._ctx)
-        self._ctx.acquire()
+    _what = "DMU"
 
-    def __del__(self):
-        if getattr(self, "_ptr", None) and self._ptr.value:
-            _dmu_free(self._ptr)
-            self._ptr = c_void_p()
-            self._ctx.release()
+    def __init__(self):
+        self._owner = Owner()
+        self._handle = self._owner.hold(_dmu_free)
+        check(_dmu_new(byref(self._handle), self._owner.ptr), self._owner)
 
     def add(self, name=None, title=None, role=None, influence=None, attitude=0,
             buying_roles=(), traits=None, email=None, phone=None):
@@ -301,28 +297,9 @@ class DMU:
         buying_roles: names ('economic', 'user', 'technical', 'coach'), a 'economic;coach' string
         or KAM_BUYER_* bits; traits: None, dict(dominance=, people=, detail=) or 3 values, each
         0..1 or None. Raises InvalidArgument naming the bad field; the DMU is then unchanged."""
-        s = _Stakeholder()
-        s.struct_size = ctypes.sizeof(_Stakeholder)
-        s.role = _role_arg(role)
-        s.name = _text(name, "name")
-        s.title = _text(title, "title")
-        s.email = _text(email, "email")
-        s.phone = _text(phone, "phone")
-        try:
-            s.influence = math.nan if influence is None else float(influence)
-        except (TypeError, ValueError):
-            raise error(KAM_EINVAL, "influence %r is not a number" % (influence,)) from None
-        if isinstance(attitude, bool) or not isinstance(attitude, int):
-            try:
-                if float(attitude) != int(attitude):
-                    raise ValueError
-                attitude = int(attitude)
-            except (TypeError, ValueError, OverflowError):
-                raise error(KAM_EINVAL, "attitude %r is not a whole number" % (attitude,)) from None
-        s.attitude = max(-2**31, min(2**31 - 1, attitude))
-        s.buying_roles = _buying_roles_arg(buying_roles)
-        s.traits = _traits_arg(traits)
-        check(_dmu_add(self._ptr, byref(s)), self._ctx)
+        s = _stakeholder(name, title, role, influence, attitude, buying_roles, traits, email,
+                         phone)
+        check(_dmu_add(self._ptr, byref(s)), self._owner)
         return len(self) - 1
 
     @classmethod
@@ -362,7 +339,7 @@ class DMU:
         reader = Reader(source)
         rc = _dmu_read_csv(self._ptr, reader.cb, None, byref(o))
         reader.reraise()
-        check(rc, self._ctx)
+        check(rc, self._owner)
         return self
 
     def __len__(self):
@@ -387,7 +364,7 @@ class DMU:
         'unknown' if read from the title), 'influence' (None if unknown), 'attitude',
         'buying_roles' (names), 'traits' (dict, None where not observed)}."""
         s = _Stakeholder(struct_size=ctypes.sizeof(_Stakeholder))
-        check(_dmu_stakeholder(byref(s), self._ptr, self._index(i)), self._ctx)
+        check(_dmu_stakeholder(byref(s), self._ptr, self._index(i)), self._owner)
         return {"name": _decode(s.name), "title": _decode(s.title), "email": _decode(s.email),
                 "phone": _decode(s.phone), "role": ROLES[s.role], "role_given": s.role != 0,
                 "influence": None if math.isnan(s.influence) else s.influence,
@@ -400,7 +377,7 @@ class DMU:
         fields plus 'role' (given or read from the title), 'role_confidence', 'style' (dict),
         'primary_style', 'confidence'. Raises NotFound when i is out of range."""
         p = _Profile(struct_size=ctypes.sizeof(_Profile))
-        check(_dmu_profile(byref(p), self._ptr, self._index(i)), self._ctx)
+        check(_dmu_profile(byref(p), self._ptr, self._index(i)), self._owner)
         d = self.stakeholder(i)
         d["role_given"] = d["role"] != "unknown"
         d.update(_profile_dict(p))
@@ -421,13 +398,13 @@ class DMU:
         """The influence-weighted style mix of the DMU: {'authority': .., 'relational': ..,
         'analytical': ..}, summing to 1. Raises IncompleteState for an empty DMU."""
         out = (c_double * 3)()
-        check(_dmu_emphasis(out, self._ptr), self._ctx)
+        check(_dmu_emphasis(out, self._ptr), self._owner)
         return _mix(out)
 
     def warning_flags(self):
         """The KAM_DMU_* warning bits."""
         out = c_uint32()
-        check(_dmu_warnings(byref(out), self._ptr), self._ctx)
+        check(_dmu_warnings(byref(out), self._ptr), self._owner)
         return out.value
 
     def warnings(self):
@@ -436,4 +413,6 @@ class DMU:
         return _flag_names(self.warning_flags(), WARNINGS)
 
     def __repr__(self):
+        if self._closed:
+            return "<kam.DMU (closed)>"
         return "<kam.DMU of %d>" % len(self)

@@ -8,7 +8,7 @@ import datetime
 import math
 
 from ._native import (fn, check, error, c_int, c_int32, c_double, c_size_t, POINTER, byref,
-                      KAM_EINVAL, KAM_ENOSOLUTION)
+                      KAM_EINVAL, KAM_ENOSOLUTION, text_len)
 
 __all__ = ["npv", "npv_many", "xnpv", "irr", "xirr", "mirr", "payback", "clv", "clv_finite",
            "roi", "date_to_days", "days_to_date", "date_format", "add_months", "strerror"]
@@ -63,8 +63,8 @@ def date_to_days(d):
         check(_date_from_ymd(byref(out), d.year, d.month, d.day))
         return out.value
     if isinstance(d, str):
-        b = d.encode("utf-8")
-        if _date_parse(byref(out), b, len(b)) != 0:
+        b, n = text_len(d, "date")
+        if _date_parse(byref(out), b, n) != 0:
             raise error(KAM_EINVAL, "'%s' is not a date YYYY-MM-DD" % d)
         return out.value
     if isinstance(d, int) and not isinstance(d, bool):

@@ -19,7 +19,7 @@ import decimal
 import numbers
 
 from ._native import (fn, check, error, c_int, c_int64, c_size_t, c_char_p, POINTER, byref,
-                      KAM_EINVAL, KAM_ELIMIT, KAM_EOVERFLOW, KAM_EPARSE)
+                      KAM_EINVAL, KAM_ELIMIT, KAM_EOVERFLOW, KAM_EPARSE, text as _text)
 
 __all__ = ["money_format", "money_words", "money_parse", "currency_digits"]
 
@@ -32,15 +32,15 @@ _digits = fn("kam_currency_digits", c_int, c_char_p)
 
 
 def _code(currency):
-    if not isinstance(currency, str):
-        raise TypeError("currency must be a str such as 'RUB', not %s" % type(currency).__name__)
-    return currency.encode("ascii", "replace")
+    if currency is None:
+        raise TypeError("currency must be a str such as 'RUB', not None")
+    return _text(currency, "currency")
 
 
 def _lang(lang):
-    if not isinstance(lang, str):
-        raise TypeError("lang must be 'ru' or 'en', not %s" % type(lang).__name__)
-    return lang.encode("ascii", "replace")
+    if lang is None:
+        raise TypeError("lang must be 'ru' or 'en', not None")
+    return _text(lang, "lang")
 
 
 def currency_digits(currency):

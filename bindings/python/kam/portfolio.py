@@ -20,9 +20,9 @@ import math
 import numbers
 import os
 
-from ._native import (fn, check, error, Collector, Reader, c_int, c_uint32, c_int64, c_double,
-                      c_size_t, c_char_p, c_void_p, POINTER, byref, KAM_EINVAL)
-from ._native import _ctx_new, _ctx_free, _ctx_errmsg, set_threads as _set_threads
+from ._native import (fn, check, error, Collector, Reader, Owner, Closable, text as _text,
+                      text_len, c_int, c_uint32, c_int64, c_double, c_size_t, c_char_p, c_void_p,
+                      POINTER, byref, KAM_EINVAL)
 
 __all__ = ["Portfolio", "Segmentation", "KEY_REASONS"]
 
@@ -133,16 +133,6 @@ def _minor(amount, what):
     return value
 
 
-def _text(s, what):
-    if s is None:
-        return None
-    if isinstance(s, bytes):
-        return s
-    if not isinstance(s, str):
-        raise TypeError("%s must be a str, not %s" % (what, type(s).__name__))
-    return s.encode("utf-8", "surrogatepass")
-
-
 def _decode(b):
     return None if b is None else b.decode("utf-8", "replace")
 
@@ -177,42 +167,16 @@ def _csv_options(options, allowed=("delimiter", "decimal_mark", "currency_digits
     return o
 
 
-class _Owner:
-    """The kam_ctx and the kam_portfolio of one Portfolio, freed when the last Python object
-    using them (the Portfolio and its Segmentations) is gone. Counting by hand, not by __del__
-    order: when objects die in a garbage cycle, Python finalises them in no particular order,
-    and the ctx must outlive every handle made from it."""
-
-    def __init__(self):
-        self.ptr = c_void_p()
-        check(_ctx_new(byref(self.ptr), None, None))
-        self.portfolio = c_void_p()
-        self.users = 1
-
-    def errmsg(self):
-        return _ctx_errmsg(self.ptr).decode("utf-8", "replace")
-
-    def release(self):
-        self.users -= 1
-        if self.users == 0:
-            if self.portfolio.value:
-                _p_free(self.portfolio)
-            _ctx_free(self.ptr)
-            self.portfolio = self.ptr = c_void_p()
-
-
-class Portfolio:
+class Portfolio(Closable):
     """Customer accounts (kam_portfolio). len(p) is the number of accounts. threads: the most
     threads add_columns, segment and Segmentation.classes may use (kam_ctx_set_threads)."""
 
+    _what = "portfolio"
+
     def __init__(self, threads=1):
-        owner = _Owner()
-        rc = _p_new(byref(owner.portfolio), owner.ptr)
-        if rc:
-            owner.release()
-            check(rc)
-        self._ctx = owner
-        self._ptr = owner.portfolio
+        self._owner = Owner()
+        self._handle = self._owner.hold(_p_free)
+        check(_p_new(byref(self._handle), self._owner.ptr), self._owner)
         if threads != 1:
             self.set_threads(threads)
 
@@ -220,19 +184,17 @@ class Portfolio:
         """The most threads (1..64) the calls on this portfolio and its segmentations may use
         for large columns (kam_ctx_set_threads; results do not depend on it). Returns the
         portfolio, as in Lua."""
-        _set_threads(self._ctx.ptr, threads, self._ctx)
+        self._ptr  # a closed portfolio raises
+        self._owner.set_threads(threads)
         return self
 
-    def __del__(self):
-        owner = getattr(self, "_ctx", None)
-        if owner is not None:
-            self._ctx = None
-            owner.release()
 
     def __len__(self):
         return _p_count(self._ptr)
 
     def __repr__(self):
+        if self._closed:
+            return "<kam.Portfolio (closed)>"
         return "<kam.Portfolio of %d accounts>" % len(self)
 
     def add(self, id, revenue, name=None, group=None, history=None, forecast=None,
@@ -272,7 +234,7 @@ class Portfolio:
             if isinstance(potential, bool) or not isinstance(potential, numbers.Real):
                 raise TypeError("potential must be a number from 0 to 1 or None")
             a.potential = float(potential)
-        check(_p_add(self._ptr, byref(a)), self._ctx)
+        check(_p_add(self._ptr, byref(a)), self._owner)
 
     def add_columns(self, revenue, ids=None):
         """Adds many accounts at once: revenue is a numpy int64 array (used without a copy when
@@ -301,7 +263,7 @@ class Portfolio:
             if len(texts) != n:
                 raise error(KAM_EINVAL, "add_columns: %d ids for %d revenues" % (len(texts), n))
             id_arr = (c_char_p * max(n, 1))(*texts)
-        check(_p_add_columns(self._ptr, n, id_arr, ptr), self._ctx)
+        check(_p_add_columns(self._ptr, n, id_arr, ptr), self._owner)
         del keep
 
     def count(self):
@@ -340,18 +302,16 @@ class Portfolio:
     def parse_csv_into(self, text, **csv_options):
         """Adds the accounts of CSV text (str or bytes) to this portfolio (all or nothing)."""
         o = _csv_options(csv_options)
-        if isinstance(text, str):
-            text = text.encode("utf-8")
-        if not isinstance(text, (bytes, bytearray, memoryview)):
+        if not isinstance(text, (str, bytes, bytearray, memoryview)):
             raise TypeError("parse_csv: CSV text (str or bytes) expected, not %s (a path goes "
                             "to read_csv)" % type(text).__name__)
-        return self._read(text, o)
+        return self._read(text_len(text)[0], o)
 
     def _read(self, f, o):
         reader = Reader(f)
         rc = _read_csv(self._ptr, reader.cb, None, byref(o))
         reader.reraise()
-        check(rc, self._ctx)
+        check(rc, self._owner)
 
     def segment(self, **options):
         """Segments the portfolio (kam_segment). Options: a_share (0.80), b_share (0.95),
@@ -370,9 +330,14 @@ class Portfolio:
                 o.key_top_n = int(value)
             else:
                 raise TypeError("unknown segment option %r" % key)
-        ptr = c_void_p()
-        check(_segment(byref(ptr), self._ptr, byref(o)), self._ctx)
-        return Segmentation(self, ptr)
+        ptr = self._ptr
+        handle = self._owner.hold(_s_free)
+        try:
+            check(_segment(byref(handle), ptr, byref(o)), self._owner)
+        except BaseException:
+            self._owner.drop(handle)
+            raise
+        return Segmentation(self, handle)
 
 
 def _score_dict(sc):
@@ -384,23 +349,25 @@ def _score_dict(sc):
             "key": bool(reasons), "key_reasons": reasons}
 
 
-class Segmentation:
+class Segmentation(Closable):
     """The result of Portfolio.segment (kam_segmentation). len(s) accounts; s[i] is account i
     (insertion order) as a dict; iterating gives the accounts in rank order (largest first)."""
 
-    def __init__(self, portfolio, ptr):
-        self._portfolio = portfolio  # the segmentation borrows the portfolio's data
-        self._ctx = portfolio._ctx
-        self._ctx.users += 1
-        self._ptr = ptr
+    _what = "segmentation"
+
+    def __init__(self, portfolio, handle):
+        # The segmentation borrows the portfolio's data: one owner (the portfolio's) holds both.
+        # A closed portfolio stays in memory until its last segmentation goes, as in Lua.
+        self._owner = portfolio._owner.use()
+        self._handle = handle
         self._n = len(portfolio)
 
+    def _let_go(self):
+        self._owner.drop(self._handle)  # freed now, not when the portfolio goes
+        self._owner.leave()
+
     def __del__(self):
-        owner = getattr(self, "_ctx", None)
-        if owner is not None:
-            self._ctx = None
-            _s_free(self._ptr)
-            owner.release()
+        self.close()
 
     def __len__(self):
         return self._n
@@ -420,7 +387,7 @@ class Segmentation:
         total_revenue, hhi, effective_accounts, gini, top20_share."""
         sm = _Summary()
         sm.struct_size = ctypes.sizeof(_Summary)
-        check(_s_summary(byref(sm), self._ptr), self._ctx)
+        check(_s_summary(byref(sm), self._ptr), self._owner)
         return {"accounts": sm.accounts, "key_accounts": sm.key_accounts,
                 "count": dict(zip("ABC", sm.count)), "revenue": dict(zip("ABC", sm.revenue)),
                 "total_revenue": sm.total_revenue, "hhi": sm.hhi,
@@ -434,10 +401,10 @@ class Segmentation:
         np = _numpy()
         if np is not None:
             out = np.empty(self._n, dtype="S1")
-            check(_s_classes(out.ctypes.data if self._n else None, self._n, self._ptr), self._ctx)
+            check(_s_classes(out.ctypes.data if self._n else None, self._n, self._ptr), self._owner)
             return out
         buf = ctypes.create_string_buffer(max(self._n, 1))
-        check(_s_classes(buf, self._n, self._ptr), self._ctx)
+        check(_s_classes(buf, self._n, self._ptr), self._owner)
         return buf.raw[:self._n]
 
     def __getitem__(self, index):
@@ -450,7 +417,7 @@ class Segmentation:
             raise IndexError("account index out of range")
         sc = _Score()
         sc.struct_size = ctypes.sizeof(_Score)
-        check(_s_get(byref(sc), self._ptr, index), self._ctx)
+        check(_s_get(byref(sc), self._ptr, index), self._owner)
         return _score_dict(sc)
 
     def by_rank(self, rank):
@@ -459,7 +426,7 @@ class Segmentation:
             raise IndexError("rank out of range (1..%d)" % self._n)
         sc = _Score()
         sc.struct_size = ctypes.sizeof(_Score)
-        check(_s_by_rank(byref(sc), self._ptr, rank), self._ctx)
+        check(_s_by_rank(byref(sc), self._ptr, rank), self._owner)
         return _score_dict(sc)
 
     def get(self, index):
@@ -499,7 +466,7 @@ class Segmentation:
             raise state["exc"]
         if rc in (1, 2):
             return False
-        check(rc, self._ctx)
+        check(rc, self._owner)
         return True
 
     def to_csv(self, **csv_options):
@@ -508,19 +475,19 @@ class Segmentation:
         o = _csv_options(csv_options, ("delimiter", "decimal_mark", "currency_digits",
                                        "formula_guard"))
         col = Collector()
-        check(_write_csv(self._ptr, col.cb, None, byref(o)), self._ctx)
+        check(_write_csv(self._ptr, col.cb, None, byref(o)), self._owner)
         return col.text()
 
     def to_json(self):
         """The segmentation as JSON text (kam_segmentation_write_json)."""
         col = Collector()
-        check(_write_json(self._ptr, col.cb, None), self._ctx)
+        check(_write_json(self._ptr, col.cb, None), self._owner)
         return col.text()
 
     def pareto_svg(self):
         """A standalone SVG Pareto chart (kam_segmentation_write_svg)."""
         col = Collector()
-        check(_write_svg(self._ptr, col.cb, None), self._ctx)
+        check(_write_svg(self._ptr, col.cb, None), self._owner)
         return col.text()
 
     def to_pandas(self):

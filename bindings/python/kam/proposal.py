@@ -23,18 +23,15 @@ import decimal
 import json
 import math
 
-from ._native import (fn, check, error, Ctx, Collector, WRITE_FN, text_arg, c_int, c_int32,
-                      c_uint32, c_int64, c_double, c_size_t, c_char_p, c_void_p, POINTER, byref,
-                      KAM_EINVAL, KAM_EOVERFLOW)
+from ._native import (fn, check, error, Owner, Closable, Collector, WRITE_FN, text as _text,
+                      text_len, c_int, c_int32, c_uint32, c_int64, c_double, c_size_t, c_char_p,
+                      c_void_p, POINTER, byref, KAM_EINVAL, KAM_EOVERFLOW)
 from .finance import date_to_days
+from .dmu import STYLES, _Stakeholder, _stakeholder
 
 __all__ = ["Proposal", "PROPOSAL_FORMATS", "PROPOSAL_PARTS"]
 
 PROPOSAL_FORMATS = {"markdown": 1, "md": 1, "html": 2, "text": 3, "txt": 3, "json": 4}
-_STYLES = {"authority": 0, "relational": 1, "analytical": 2}
-_ROLES = {"unknown": 0, "executive": 1, "finance": 2, "technical": 3, "hr": 4, "procurement": 5,
-         "legal": 6, "operations": 7, "marketing": 8}
-_BUYING_ROLES = {"economic": 1, "user": 2, "technical": 4, "coach": 8}
 _PERIODS = {"year": 0, "quarter": 1, "month": 2}
 _ROUNDING = {"line": 0, "total": 1}
 #: Part names for Proposal.clear() and Proposal.count() (KAM_PROPOSAL_*).
@@ -80,13 +77,6 @@ class _Person(ctypes.Structure):
                 ("position", c_char_p), ("phone", c_char_p), ("email", c_char_p)]
 
 
-class _Stakeholder(ctypes.Structure):
-    _fields_ = [("struct_size", c_uint32), ("role", c_int32), ("name", c_char_p),
-                ("title", c_char_p), ("email", c_char_p), ("phone", c_char_p),
-                ("influence", c_double), ("attitude", c_int32), ("buying_roles", c_uint32),
-                ("traits", c_double * 3)]
-
-
 class _Totals(ctypes.Structure):
     _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("gross", c_int64),
                 ("discount", c_int64), ("net", c_int64), ("vat", c_int64), ("total", c_int64),
@@ -122,22 +112,7 @@ _to_value = fn("kam_proposal_to_value", c_int, POINTER(c_void_p), P)
 _render = fn("kam_proposal_render", c_int, P, c_int, WRITE_FN, c_void_p)
 _render_template = fn("kam_proposal_render_template", c_int, P, c_void_p, WRITE_FN, c_void_p)
 _value_free = fn("kam_value_free", None, c_void_p)
-_ctx_free = fn("kam_ctx_free", None, c_void_p)
-_ctx_errmsg = fn("kam_ctx_errmsg", c_char_p, c_void_p)
 _currency_digits = fn("kam_currency_digits", c_int, c_char_p)
-
-
-def _text(s, what):
-    """str (or None) -> UTF-8 bytes for a const char * field."""
-    if s is None:
-        return None
-    if isinstance(s, bytes):
-        return s
-    if not isinstance(s, str):
-        raise TypeError("%s must be a str, not %s" % (what, type(s).__name__))
-    if "\0" in s:
-        raise error(KAM_EINVAL, "%s: contains a NUL character" % what)
-    return s.encode("utf-8", "surrogatepass")
 
 
 def _decimal_text(v, what, allow_float=True):
@@ -160,7 +135,7 @@ def _decimal_text(v, what, allow_float=True):
             raise error(KAM_EINVAL, "%s: %r is not a finite number" % (what, v))
         return repr(v).encode("ascii")
     if isinstance(v, str):
-        return v.encode("utf-8")
+        return _text(v, what)
     raise TypeError("%s must be a str, int or Decimal, not %s" % (what, type(v).__name__))
 
 
@@ -172,72 +147,28 @@ def _json_default(o):
     raise TypeError("%s is not JSON data" % type(o).__name__)
 
 
-def _nan(v):
-    return math.nan if v is None else float(v)
-
-
-class _Owner:
-    """Owns a kam_ctx and the proposal made in it, and frees both in that order.
-
-    One finalizer for both on purpose: when a Proposal ends up in a reference cycle (an
-    exception's traceback is enough), Python finalizes every object of the garbage in an
-    arbitrary order (PEP 442), so a separate Ctx object could free the ctx before the proposal
-    that still uses its allocator."""
-
-    def __init__(self):
-        ctx = Ctx()
-        self.ptr = ctx.ptr          # the kam_ctx, now ours
-        ctx.ptr = c_void_p()        # the Ctx object lets go of it
-        self.proposal = c_void_p()
-
-    def errmsg(self):
-        return _ctx_errmsg(self.ptr).decode("utf-8", "replace")
-
-    def __del__(self):
-        self.close()
-
-    def close(self):
-        if getattr(self, "proposal", None) and self.proposal.value:
-            _free(self.proposal)
-            self.proposal = c_void_p()
-        if getattr(self, "ptr", None) and self.ptr.value:
-            _ctx_free(self.ptr)
-            self.ptr = c_void_p()
-
-
-class Proposal:
+class Proposal(Closable):
     """A commercial proposal (kam_proposal). Proposal() is an empty draft (lang "ru",
     currency "RUB"); build it with the setters, or use from_json / from_dict."""
 
-    def __init__(self, _owner=None):
+    _what = "proposal"
+
+    def __init__(self, _read=None):
+        """_read(out, ctx): the C call that makes the kam_proposal (default kam_proposal_new)."""
         self._dmu = None
-        if _owner is None:
-            _owner = _Owner()
-            check(_new(byref(_owner.proposal), _owner.ptr), _owner)
-        self._ctx = _owner          # .ptr is the kam_ctx, .errmsg() its message
+        self._owner = Owner()
+        self._handle = self._owner.hold(_free)
+        if _read is None:
+            check(_new(byref(self._handle), self._owner.ptr), self._owner)
+        else:
+            check(_read(byref(self._handle), self._owner.ptr), self._owner)
 
-    @property
-    def _ptr(self):
-        """The kam_proposal; raises InvalidArgument once the proposal is closed."""
-        ptr = self._ctx.proposal
-        if not ptr.value:
-            raise error(KAM_EINVAL, "the proposal has been closed")
-        return ptr
-
-    def close(self):
-        """Frees the proposal now (also done when the object is collected); any later call
-        raises InvalidArgument. A Proposal is also a context manager that closes it."""
-        self._dmu = None
-        self._ctx.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
+    def _let_go(self):
+        self._let_go_of_dmu()
+        self._owner.leave()
 
     def _check(self, status):
-        check(status, self._ctx)
+        check(status, self._owner)
         return self
 
     # ---- construction --------------------------------------------------------------------
@@ -246,10 +177,8 @@ class Proposal:
     def from_json(cls, text):
         """Reads the JSON document (str or UTF-8 bytes). Raises kam.ParseError naming the
         JSON path, line and column of what is wrong."""
-        owner = _Owner()
-        data, n = text_arg(text)
-        check(_from_json(byref(owner.proposal), owner.ptr, data, n), owner)
-        return cls(_owner=owner)
+        data, n = text_len(text, "from_json text")
+        return cls(_read=lambda out, ctx: _from_json(out, ctx, data, n))
 
     @classmethod
     def from_dict(cls, d):
@@ -324,10 +253,9 @@ class Proposal:
 
     def add_argument(self, style, text, title=None):
         """style: 'authority', 'relational' or 'analytical'."""
-        if style not in _STYLES:
-            raise error(KAM_EINVAL, "style must be authority, relational or analytical, not %r"
-                        % (style,))
-        a = _Argument(ctypes.sizeof(_Argument), _STYLES[style], _text(title, "title"),
+        if style not in STYLES:
+            raise error(KAM_EINVAL, "style must be one of %s, not %r" % (", ".join(STYLES), style))
+        a = _Argument(ctypes.sizeof(_Argument), STYLES.index(style), _text(title, "title"),
                       _text(text, "text"))
         return self._check(_add_argument(self._ptr, byref(a)))
 
@@ -401,48 +329,33 @@ class Proposal:
 
     def add_stakeholder(self, name, title=None, role=None, email=None, phone=None,
                         influence=None, attitude=0, buying_roles=(), traits=None):
-        """role: 'executive', 'finance', 'technical', 'hr', 'procurement', 'legal',
-        'operations', 'marketing' or 'unknown' (None: inferred from the title); buying_roles:
-        names among 'economic', 'user', 'technical', 'coach'; traits: dict with dominance,
-        people, detail (0..1); influence 0..1 (None: unknown); attitude -5..+5."""
-        if role is not None and role not in _ROLES:
-            raise error(KAM_EINVAL, "role %r is not one of %s" % (role, ", ".join(_ROLES)))
-        bits = 0
-        for b in buying_roles or ():
-            if b not in _BUYING_ROLES:
-                raise error(KAM_EINVAL, "buying role %r is not one of %s"
-                            % (b, ", ".join(_BUYING_ROLES)))
-            bits |= _BUYING_ROLES[b]
-        t = traits or {}
-        unknown = set(t) - {"dominance", "people", "detail"}
-        if unknown:
-            raise error(KAM_EINVAL, "unknown traits: %s" % ", ".join(sorted(unknown)))
-        s = _Stakeholder()
-        s.struct_size = ctypes.sizeof(_Stakeholder)
-        s.role = _ROLES[role] if role else 0
-        s.name = _text(name, "name")
-        s.title = _text(title, "title")
-        s.email = _text(email, "email")
-        s.phone = _text(phone, "phone")
-        s.influence = _nan(influence)
-        s.attitude = int(attitude)
-        s.buying_roles = bits
-        s.traits[0] = _nan(t.get("dominance"))
-        s.traits[1] = _nan(t.get("people"))
-        s.traits[2] = _nan(t.get("detail"))
+        """A stakeholder, with the arguments and conversions of DMU.add: role a name of
+        kam.ROLES or a number (None: read from the title); buying_roles names of
+        kam.BUYER_ROLES, an 'economic;coach' string or KAM_BUYER_* bits; traits a dict with
+        dominance, people, detail or 3 values (0..1); influence 0..1 (None: unknown); attitude
+        -5..+5. The library checks the ranges; its message names the field."""
+        s = _stakeholder(name, title, role, influence, attitude, buying_roles, traits, email,
+                         phone)
         return self._check(_add_stakeholder(self._ptr, byref(s)))
 
     def set_dmu(self, dmu):
         """Orders the argument blocks by this kam.DMU's emphasis instead of the stakeholders
         (None: back to the stakeholders). The proposal keeps a reference to it."""
-        ptr = None
-        if dmu is not None:
-            ptr = getattr(dmu, "_ptr", None)
-            if ptr is None:
-                raise TypeError("set_dmu expects a kam.DMU")
-        self._check(_set_dmu(self._ptr, ptr))
-        self._dmu = dmu
+        from .dmu import DMU
+        if dmu is not None and not isinstance(dmu, DMU):
+            raise TypeError("set_dmu expects a kam.DMU, not %s" % type(dmu).__name__)
+        self._check(_set_dmu(self._ptr, None if dmu is None else dmu._ptr))
+        self._let_go_of_dmu()
+        if dmu is not None:  # C borrows the DMU: its memory stays while we use it
+            self._dmu = dmu
+            self._dmu_owner = dmu._owner.use()
         return self
+
+    def _let_go_of_dmu(self):
+        if self._dmu is not None:
+            self._dmu = None
+            self._dmu_owner.leave()
+            self._dmu_owner = None
 
     def clear(self, part):
         """Resets a part (a key of kam.PROPOSAL_PARTS) to its state in a new proposal."""
@@ -450,7 +363,7 @@ class Proposal:
             raise error(KAM_EINVAL, "unknown part %r" % (part,))
         self._check(_clear(self._ptr, PROPOSAL_PARTS[part]))
         if part == "dmu":
-            self._dmu = None
+            self._let_go_of_dmu()
         return self
 
     def count(self, part):
@@ -509,7 +422,7 @@ class Proposal:
         return out.text()
 
     def __repr__(self):
-        if not self._ctx.proposal.value:
+        if self._closed:
             return "<kam.Proposal (closed)>"
         return "<kam.Proposal %d items%s>" % (self.count("items"),
                                               "" if self.complete else ", incomplete")

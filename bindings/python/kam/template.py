@@ -20,8 +20,8 @@ the render and is re-raised as it was.
 """
 import ctypes
 
-from ._native import (fn, Ctx, Collector, WRITE_FN, c_int, c_size_t, c_char_p, c_void_p,
-                      POINTER, byref, text_arg, check)
+from ._native import (fn, Owner, Closable, Collector, WRITE_FN, c_int, c_size_t, c_char_p, c_void_p,
+                      POINTER, byref, text_len, check)
 from ctypes import c_uint64
 from .value import _to_value, _free_value, _raise_for
 
@@ -64,13 +64,7 @@ class _Partials:
                 text = self.partials.get(key)
             if text is None:
                 return 0
-            if isinstance(text, str):
-                data = text.encode("utf-8")
-            elif isinstance(text, (bytes, bytearray, memoryview)):
-                data = bytes(text)
-            else:
-                raise TypeError("partial %r: expected str or bytes, got %s"
-                                % (key, type(text).__name__))
+            data, _ = text_len(text, "partial %r" % key)
             self.texts.append(data)
             src[0] = ctypes.cast(c_char_p(data), c_void_p).value
             src_len[0] = len(data)
@@ -80,19 +74,20 @@ class _Partials:
             return PARTIAL_FAILED
 
 
-class Template:
+class Template(Closable):
     """A compiled Mustache template.
 
     Template(src) compiles src (str or UTF-8 bytes); a malformed template raises
     kam.ParseError whose message says "line L, column C: what", nesting deeper than
     TEMPLATE_MAX_DEPTH raises kam.LimitReached."""
 
+    _what = "template"
+
     def __init__(self, src, max_steps=None):
-        self._ctx = Ctx()
-        self._ptr = c_void_p()
-        data, n = text_arg(src)
-        check(_compile(byref(self._ptr), self._ctx.ptr, data, n), self._ctx)
-        self._ctx.acquire()
+        data, n = text_len(src, "template source")
+        self._owner = Owner()
+        self._handle = self._owner.hold(_free)
+        check(_compile(byref(self._handle), self._owner.ptr, data, n), self._owner)
         if max_steps is not None:
             self.set_max_steps(max_steps)
 
@@ -102,7 +97,7 @@ class Template:
         more raises kam.LimitReached."""
         if not isinstance(max_steps, int) or max_steps < 0 or max_steps >= 1 << 64:
             raise ValueError("max_steps must be an int from 0 to 2**64 - 1")
-        check(_set_max_steps(self._ptr, max_steps), self._ctx)
+        check(_set_max_steps(self._ptr, max_steps), self._owner)
 
     def render(self, data=None, partials=None):
         """Renders the template with data and returns the text (str).
@@ -115,8 +110,9 @@ class Template:
         if partials is not None and not callable(partials) and not hasattr(partials, "get"):
             raise TypeError("partials must be a dict or a callable, not %s"
                             % type(partials).__name__)
+        ptr = self._ptr  # a closed template raises before any data is converted
         keep = []
-        value = _to_value(data, self._ctx, keep) if data is not None else None
+        value = _to_value(data, self._owner, keep) if data is not None else None
         try:
             out = Collector()
             if partials is not None:
@@ -125,27 +121,11 @@ class Template:
                 pcb = holder.cb
             else:
                 pcb = ctypes.cast(None, PARTIAL_FN)
-            status = _render(self._ptr, value, pcb, None, out.cb, None)
-            _raise_for(status, self._ctx, keep)
+            status = _render(ptr, value, pcb, None, out.cb, None)
+            _raise_for(status, self._owner, keep)
             return out.text()
         finally:
             _free_value(value)
 
     def __call__(self, data=None, partials=None):
         return self.render(data, partials)
-
-    def close(self):
-        """Frees the compiled template now (also done when the object is collected)."""
-        if getattr(self, "_ptr", None) and self._ptr.value:
-            _free(self._ptr)
-            self._ptr = c_void_p()
-            self._ctx.release()
-
-    def __del__(self):
-        self.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()

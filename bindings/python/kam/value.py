@@ -41,8 +41,8 @@ import decimal
 import numbers
 from collections.abc import Mapping
 
-from ._native import (lib, fn, check, Ctx, Collector, WRITE_FN, c_int, c_uint32, c_int64,
-                      c_double, c_size_t, c_char_p, c_void_p, POINTER, byref, text_arg,
+from ._native import (lib, fn, check, Owner, Collector, WRITE_FN, c_int, c_uint32, c_int64,
+                      c_double, c_size_t, c_char_p, c_void_p, POINTER, byref, text_len,
                       InvalidArgument)
 
 __all__ = ["json_loads", "json_dumps", "JSON_MAX_DEPTH"]
@@ -97,7 +97,7 @@ class _Lambda:
                 result = self.func()
             else:
                 result = self.func(ctypes.string_at(text, n).decode("utf-8", "replace"))
-            data = b"" if result is None else str(result).encode("utf-8")
+            data, _ = text_len("" if result is None else str(result), "lambda result")
             if not data:
                 return 0
             return WRITE_FN(out)(out_ud, data, len(data))
@@ -107,7 +107,7 @@ class _Lambda:
 
 
 def _ctx_ptr(ctx):
-    return ctx.ptr if isinstance(ctx, Ctx) else ctx
+    return ctx.ptr if isinstance(ctx, Owner) else ctx
 
 
 def _raise_for(status, ctx=None, keep=()):
@@ -119,7 +119,7 @@ def _raise_for(status, ctx=None, keep=()):
         if exc is not None:
             k.exc = None
             raise exc
-    if status != 0 and ctx is not None and not isinstance(ctx, Ctx):
+    if status != 0 and ctx is not None and not isinstance(ctx, Owner):
         raise _err(status, _ctx_ptr(ctx))
     return check(status, ctx)
 
@@ -161,12 +161,9 @@ def _scalar(obj, ctx, keep):
             raise InvalidArgument(-1, "%s is not a JSON number" % obj)
         text = str(obj).encode("ascii")
         return _new(_new_number_text, ctx, text, len(text))
-    if isinstance(obj, str):
-        data = obj.encode("utf-8")
-        return _new(_new_string, ctx, data, len(data))
-    if isinstance(obj, (bytes, bytearray, memoryview)):
-        data = bytes(obj)
-        return _new(_new_string, ctx, data, len(data))
+    if isinstance(obj, (str, bytes, bytearray, memoryview)):
+        data, n = text_len(obj, "a string")
+        return _new(_new_string, ctx, data, n)
     if isinstance(obj, numbers.Integral):
         return _scalar(int(obj), ctx, keep)
     if isinstance(obj, numbers.Real):
@@ -189,7 +186,7 @@ def _key_bytes(k):
 def _to_value(obj, ctx, keep):
     """A new kam_value for obj (see the module doc for the conversions), as an int address.
 
-    ctx: a Ctx (or a raw kam_ctx pointer); the value belongs to it and must be freed with
+    ctx: an Owner (or a raw kam_ctx pointer); the value belongs to it and must be freed with
     _free_value before the ctx goes. keep: a list; CFUNCTYPE wrappers of callables are
     appended to it and must stay alive (keep the list) while C may call them.
     Raises TypeError, ValueError (circular structure), KamError subclasses. Nothing leaks on
@@ -323,19 +320,14 @@ def json_loads(text, parse_float=None, parse_int=None):
     Raises ParseError (a ValueError) whose message says "line L, column C: what" (the column
     counts characters), LimitReached for nesting deeper than 512, InvalidArgument for bad
     argument types."""
-    if isinstance(text, str):
-        data = text.encode("utf-8", "surrogatepass")
-    elif isinstance(text, (bytes, bytearray, memoryview)):
-        data = bytes(text)
-    else:
-        raise TypeError("json_loads expects str or bytes, not %s" % type(text).__name__)
-    ctx = Ctx()
-    v = c_void_p()
-    check(_json_parse(byref(v), ctx.ptr, data, len(data)), ctx)
+    data, n = text_len(text, "json_loads text")
+    owner = Owner()
+    v = owner.hold(_free)
     try:
+        check(_json_parse(byref(v), owner.ptr, data, n), owner)
         return _from_value(v.value, parse_float, parse_int)
     finally:
-        _free(v)
+        owner.close()
 
 
 def json_dumps(obj, pretty=False):
@@ -344,7 +336,7 @@ def json_dumps(obj, pretty=False):
     Compact by default; pretty=True indents by two spaces with one item per line.
     Strings are written as UTF-8 (not \\u-escaped), control characters escaped.
     Raises TypeError / ValueError / InvalidArgument (NaN, infinity) for data JSON cannot hold."""
-    ctx = Ctx()
+    ctx = Owner()
     keep = []
     v = _to_value(obj, ctx, keep)
     try:
@@ -353,3 +345,4 @@ def json_dumps(obj, pretty=False):
         return out.text()
     finally:
         _free(v)
+        ctx.close()
