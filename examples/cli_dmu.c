@@ -77,7 +77,7 @@ static int title_one(const char *cmd, const char *title, size_t len, int explain
   if (rc) return rc;
   memset(&p, 0, sizeof p);
   p.struct_size = sizeof p;
-  if (kam_style_profile(&p, role, c, NULL)) return cli_fail(cmd, "internal error");
+  if (kam_profile_compute(&p, role, c, NULL)) return cli_fail(cmd, "internal error");
   if (tsv) {
     printf("%s\t%.3f\t%s\t%.*s\n", kam_role_name(role), c, kam_style_name(p.primary_style),
            (int)len, title);

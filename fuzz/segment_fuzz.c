@@ -151,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     memset(&sc, 0, sizeof sc);
     sc.struct_size = sizeof sc;
-    check(kam_segmentation_by_rank(&sc, s, 1) == KAM_OK && sc.index == order[0]);
+    check(kam_segmentation_get_by_rank(&sc, s, 1) == KAM_OK && sc.index == order[0]);
     check(kam_segmentation_get(&sc, s, n - 1) == KAM_OK && sc.abc == abc[n - 1]);
     kam_segmentation_free(s);
   }

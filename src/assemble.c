@@ -285,7 +285,7 @@ static kam_value *rate_value(asm_state *a, double fraction) {
 static void date_texts(const asm_state *a, kam_date d, char iso[64], char text[64],
                        char longer[64]) {
   int y, m, day;
-  kam_date_format(iso, 64, d);
+  kam_date_format(iso, 64, NULL, d);
   kam_date_to_ymd(d, &y, &m, &day);
   if (a->lang == L_RU) {
     snprintf(text, 64, "%02d.%02d.%04d", day, m, y);

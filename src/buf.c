@@ -75,3 +75,14 @@ char *kam__buf_detach(kam__buf *b, size_t *len, size_t *cap) {
   b->len = b->cap = 0;
   return p;
 }
+
+int kam__text_out(char *buf, size_t cap, size_t *len, const char *text, size_t n) {
+  if (len) *len = n;
+  if (cap <= n) {
+    if (cap) buf[0] = '\0';
+    return KAM_ELIMIT;
+  }
+  memcpy(buf, text, n);
+  buf[n] = '\0';
+  return KAM_OK;
+}

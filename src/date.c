@@ -62,16 +62,13 @@ int kam_date_parse(kam_date *out, const char *t, size_t len) {
   return kam_date_from_ymd(out, y, m, d) == KAM_OK ? KAM_OK : KAM_EPARSE;
 }
 
-int kam_date_format(char *buf, size_t cap, kam_date d) {
+int kam_date_format(char *buf, size_t cap, size_t *len, kam_date d) {
+  char text[32];
   int y, m, dd, n;
-  if (!buf) return KAM_EINVAL;
+  if (!buf && cap > 0) return KAM_EINVAL;
   kam_date_to_ymd(d, &y, &m, &dd);
-  n = snprintf(buf, cap, "%04d-%02d-%02d", y, m, dd);
-  if (n < 0 || (size_t)n >= cap) {
-    if (cap) buf[0] = '\0';
-    return KAM_ELIMIT;
-  }
-  return KAM_OK;
+  n = snprintf(text, sizeof text, "%04d-%02d-%02d", y, m, dd);
+  return kam__text_out(buf, cap, len, text, n < 0 ? 0 : (size_t)n);
 }
 
 int kam_date_add_months(kam_date *out, kam_date d, int months) {

@@ -65,7 +65,7 @@ static int is_list_sep(char c) {
          c == '\r' || c == '\n';
 }
 
-int kam_buyer_roles_parse(uint32_t *out, const char *text, size_t len) {
+int kam_buyer_role_parse(uint32_t *out, const char *text, size_t len) {
   uint32_t flags = 0;
   size_t i = 0;
   if (!out || !text) return KAM_EINVAL;
@@ -135,7 +135,7 @@ static void copy_profile_out(kam_profile *dst, const kam_profile *src) {
            n - sizeof(uint32_t));
 }
 
-int kam_style_profile(kam_profile *out, int32_t role, double role_confidence,
+int kam_profile_compute(kam_profile *out, int32_t role, double role_confidence,
                       const double traits[3]) {
   kam_profile p;
   int k;

@@ -190,7 +190,7 @@ static int on_row(kam__csv_reader *r) {
     return kam__csv_cell_error(r, KAM_EPARSE, line[COL_ATTITUDE], dc->col[COL_ATTITUDE],
                                v[COL_ATTITUDE], len[COL_ATTITUDE],
                                "is not a whole number (-5 .. +5)");
-  if (kam_buyer_roles_parse(&s.buying_roles, v[COL_BUYING_ROLES], len[COL_BUYING_ROLES]))
+  if (kam_buyer_role_parse(&s.buying_roles, v[COL_BUYING_ROLES], len[COL_BUYING_ROLES]))
     return kam__csv_cell_error(r, KAM_EPARSE, line[COL_BUYING_ROLES], dc->col[COL_BUYING_ROLES],
                                v[COL_BUYING_ROLES], len[COL_BUYING_ROLES],
                                "is not a list of buying roles (economic, user, technical, coach)");

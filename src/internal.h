@@ -81,6 +81,11 @@ int kam__buf_printf(kam__buf *b, const char *fmt, ...)
 #endif
     ;
 void kam__buf_free(kam__buf *b);
+
+/* Hands finished text to a caller's buffer under the public contract (kam/common.h, "Text
+ * into a caller's buffer"): *len (if given) = n; KAM_ELIMIT with "" when n + 1 > cap. The
+ * caller has checked buf/cap (buf NULL only with cap 0). */
+int kam__text_out(char *buf, size_t cap, size_t *len, const char *text, size_t n);
 /* Hands the data over (caller frees with kam__free(ctx, p, *cap)); the buffer becomes empty. */
 char *kam__buf_detach(kam__buf *b, size_t *len, size_t *cap);
 

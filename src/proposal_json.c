@@ -698,7 +698,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
   set_str(b, root, "summary", p->summary);
   set_str(b, root, "exclusive", p->exclusive);
   if (p->has_issued) {
-    kam_date_format(text, sizeof text, p->issued);
+    kam_date_format(text, sizeof text, NULL, p->issued);
     set_str(b, root, "issued", text);
   }
   if (p->has_valid_days) kam__vb_set(b, root, "valid_days", kam__vb_int(b, p->valid_days));

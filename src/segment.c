@@ -687,21 +687,21 @@ int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s, size
   return KAM_OK;
 }
 
-int kam_segmentation_by_rank(kam_account_score *out, const kam_segmentation *s, size_t rank) {
+int kam_segmentation_get_by_rank(kam_account_score *out, const kam_segmentation *s, size_t rank) {
   size_t sz;
   int rc;
   if (!s) return KAM_EINVAL;
-  if (!out) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_by_rank: out is NULL");
+  if (!out) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_get_by_rank: out is NULL");
   sz = out->struct_size;
   if (sz < KAM__FIELD_END(kam_account_score, key_reasons) || sz > KAM__MAX_STRUCT_SIZE)
     return kam__error(s->ctx, KAM_EINVAL,
-                      "kam_segmentation_by_rank: struct_size %zu is not the size of a "
+                      "kam_segmentation_get_by_rank: struct_size %zu is not the size of a "
                       "kam_account_score",
                       sz);
   if (rank == 0 || rank > s->n)
     return kam__error(s->ctx, KAM_ENOTFOUND,
-                      "kam_segmentation_by_rank: rank %zu is out of range (1..%zu)", rank, s->n);
-  if ((rc = check_live(s, "kam_segmentation_by_rank")) || (rc = ensure_all(s))) return rc;
+                      "kam_segmentation_get_by_rank: rank %zu is out of range (1..%zu)", rank, s->n);
+  if ((rc = check_live(s, "kam_segmentation_get_by_rank")) || (rc = ensure_all(s))) return rc;
   {
     kam_account_score sc;
     size_t index = s->order[rank - 1];

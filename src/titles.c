@@ -1571,7 +1571,9 @@ int kam_role_explain(char *buf, size_t cap, size_t *needed, const char *title, s
   out_buf o;
   size_t i;
   int rc;
-  if ((!buf && cap > 0) || !title) return KAM_EINVAL;
+  if (!buf && cap > 0) return KAM_EINVAL;
+  if (cap) buf[0] = '\0';
+  if (!title) return KAM_EINVAL;
   rc = run(&st, &r, title, len);
   if (rc != KAM_OK) return rc;
   o.buf = buf;
@@ -1631,6 +1633,10 @@ int kam_role_explain(char *buf, size_t cap, size_t *needed, const char *title, s
   }
   out_finish(&o);
   if (needed) *needed = o.len;
+  if (o.len >= cap) { /* the buffer contract of kam/common.h: no cut text */
+    if (cap) buf[0] = '\0';
+    return KAM_ELIMIT;
+  }
   return KAM_OK;
 }
 

@@ -151,6 +151,7 @@ static void test_dates(void **state) {
   kam_date d;
   int y, m, dd;
   char buf[16];
+  size_t len = 0;
   (void)state;
   assert_int_equal(kam_date_from_ymd(&d, 1970, 1, 1), KAM_OK);
   assert_int_equal(d, 0);
@@ -182,10 +183,17 @@ static void test_dates(void **state) {
     }
   }
   assert_int_equal(kam_date_parse(&d, "2026-11-27", 10), KAM_OK);
-  assert_int_equal(kam_date_format(buf, sizeof buf, d), KAM_OK);
+  assert_int_equal(kam_date_format(buf, sizeof buf, &len, d), KAM_OK);
   assert_string_equal(buf, "2026-11-27");
-  assert_int_equal(kam_date_format(buf, 5, d), KAM_ELIMIT);
+  assert_int_equal(len, 10);
+  /* the buffer contract: too small is KAM_ELIMIT with "" and the length; cap 0 sizes */
+  len = 0;
+  assert_int_equal(kam_date_format(buf, 10, &len, d), KAM_ELIMIT);
   assert_string_equal(buf, "");
+  assert_int_equal(len, 10);
+  assert_int_equal(kam_date_format(NULL, 0, &len, d), KAM_ELIMIT);
+  assert_int_equal(kam_date_format(NULL, 5, &len, d), KAM_EINVAL);
+  assert_int_equal(kam_date_format(buf, 11, NULL, d), KAM_OK);
   assert_int_equal(kam_date_parse(&d, "2026-02-30", 10), KAM_EPARSE);
   assert_int_equal(kam_date_parse(&d, "2026-1-27", 9), KAM_EPARSE);
   assert_int_equal(kam_date_parse(&d, "2026/11/27", 10), KAM_EPARSE);

@@ -91,7 +91,7 @@ static void test_style_formula(void **state) {
   memset(&p, 0, sizeof p);
   p.struct_size = sizeof p;
   /* a role alone: the prior, confidence 0.5 */
-  assert_int_equal(kam_style_profile(&p, KAM_ROLE_FINANCE, 1.0, NULL), KAM_OK);
+  assert_int_equal(kam_profile_compute(&p, KAM_ROLE_FINANCE, 1.0, NULL), KAM_OK);
   assert_mix(p.style, 0.15, 0.10, 0.75);
   assert_int_equal(p.primary_style, KAM_STYLE_ANALYTICAL);
   assert_int_equal(p.role, KAM_ROLE_FINANCE);
@@ -100,7 +100,7 @@ static void test_style_formula(void **state) {
   t[0] = 1;
   t[1] = 0;
   t[2] = 0;
-  assert_int_equal(kam_style_profile(&p, KAM_ROLE_FINANCE, 1.0, t), KAM_OK);
+  assert_int_equal(kam_profile_compute(&p, KAM_ROLE_FINANCE, 1.0, t), KAM_OK);
   assert_mix(p.style, 0.25 * 0.15 + 0.75, 0.25 * 0.10, 0.25 * 0.75);
   assert_int_equal(p.primary_style, KAM_STYLE_AUTHORITY);
   assert_true(fabs(p.confidence - 0.875) < 1e-12);
@@ -108,7 +108,7 @@ static void test_style_formula(void **state) {
   t[0] = 1;
   t[1] = NAN;
   t[2] = NAN;
-  assert_int_equal(kam_style_profile(&p, KAM_ROLE_FINANCE, 1.0, t), KAM_OK);
+  assert_int_equal(kam_profile_compute(&p, KAM_ROLE_FINANCE, 1.0, t), KAM_OK);
   {
     double q0 = 1, q1 = 0.10, q2 = 0.75, s = q0 + q1 + q2;
     assert_mix(p.style, 0.75 * 0.15 + 0.25 * q0 / s, 0.75 * 0.10 + 0.25 * q1 / s,
@@ -118,20 +118,20 @@ static void test_style_formula(void **state) {
   assert_true(fabs(p.confidence - (0.75 * 0.5 + 0.25)) < 1e-12);
   /* a trait observed low pushes down */
   t[0] = 0;
-  assert_int_equal(kam_style_profile(&p, KAM_ROLE_EXECUTIVE, 1.0, t), KAM_OK);
+  assert_int_equal(kam_profile_compute(&p, KAM_ROLE_EXECUTIVE, 1.0, t), KAM_OK);
   assert_true(p.style[0] < 0.70);
   /* role confidence pulls the prior towards uniform */
-  assert_int_equal(kam_style_profile(&p, KAM_ROLE_HR, 0.5, NULL), KAM_OK);
+  assert_int_equal(kam_profile_compute(&p, KAM_ROLE_HR, 0.5, NULL), KAM_OK);
   assert_mix(p.style, 0.5 * 0.15 + 0.5 / 3, 0.5 * 0.70 + 0.5 / 3, 0.5 * 0.15 + 0.5 / 3);
   assert_true(fabs(p.role_confidence - 0.5) < 1e-12);
   assert_true(fabs(p.confidence - 0.25) < 1e-12);
-  assert_int_equal(kam_style_profile(&p, KAM_ROLE_HR, 0.0, NULL), KAM_OK);
+  assert_int_equal(kam_profile_compute(&p, KAM_ROLE_HR, 0.0, NULL), KAM_OK);
   assert_mix(p.style, 1.0 / 3, 1.0 / 3, 1.0 / 3);
   assert_int_equal(p.primary_style, KAM_STYLE_AUTHORITY); /* ties: the lowest index */
   assert_true(p.confidence == 0.0);
   /* all traits observed as 0: the trait mix is uniform */
   t[0] = t[1] = t[2] = 0;
-  assert_int_equal(kam_style_profile(&p, KAM_ROLE_UNKNOWN, 0.0, t), KAM_OK);
+  assert_int_equal(kam_profile_compute(&p, KAM_ROLE_UNKNOWN, 0.0, t), KAM_OK);
   assert_mix(p.style, 1.0 / 3, 1.0 / 3, 1.0 / 3);
   assert_true(fabs(p.confidence - 0.75) < 1e-12);
 }
@@ -148,7 +148,7 @@ static void test_traits_override(void **state) {
       t[style] = 0.9;
       memset(&p, 0, sizeof p);
       p.struct_size = sizeof p;
-      assert_int_equal(kam_style_profile(&p, role, 1.0, t), KAM_OK);
+      assert_int_equal(kam_profile_compute(&p, role, 1.0, t), KAM_OK);
       assert_int_equal(p.primary_style, style);
       assert_sums_to_one(p.style);
     }
@@ -162,19 +162,19 @@ static void test_style_profile_bad_input(void **state) {
   memset(&p, 0x5a, sizeof p);
   p.struct_size = sizeof p;
   before = p;
-  assert_int_equal(kam_style_profile(NULL, 0, 1, NULL), KAM_EINVAL);
-  assert_int_equal(kam_style_profile(&p, -1, 1, NULL), KAM_EINVAL);
-  assert_int_equal(kam_style_profile(&p, KAM_ROLE_COUNT, 1, NULL), KAM_EINVAL);
-  assert_int_equal(kam_style_profile(&p, 1, 1.5, NULL), KAM_EINVAL);
-  assert_int_equal(kam_style_profile(&p, 1, NAN, NULL), KAM_EINVAL);
-  assert_int_equal(kam_style_profile(&p, 1, 1, t), KAM_EINVAL);
+  assert_int_equal(kam_profile_compute(NULL, 0, 1, NULL), KAM_EINVAL);
+  assert_int_equal(kam_profile_compute(&p, -1, 1, NULL), KAM_EINVAL);
+  assert_int_equal(kam_profile_compute(&p, KAM_ROLE_COUNT, 1, NULL), KAM_EINVAL);
+  assert_int_equal(kam_profile_compute(&p, 1, 1.5, NULL), KAM_EINVAL);
+  assert_int_equal(kam_profile_compute(&p, 1, NAN, NULL), KAM_EINVAL);
+  assert_int_equal(kam_profile_compute(&p, 1, 1, t), KAM_EINVAL);
   t[1] = -0.1;
-  assert_int_equal(kam_style_profile(&p, 1, 1, t), KAM_EINVAL);
+  assert_int_equal(kam_profile_compute(&p, 1, 1, t), KAM_EINVAL);
   t[1] = INFINITY;
-  assert_int_equal(kam_style_profile(&p, 1, 1, t), KAM_EINVAL);
+  assert_int_equal(kam_profile_compute(&p, 1, 1, t), KAM_EINVAL);
   assert_memory_equal(&p, &before, sizeof p);
   p.struct_size = 0;
-  assert_int_equal(kam_style_profile(&p, 1, 1, NULL), KAM_EINVAL);
+  assert_int_equal(kam_profile_compute(&p, 1, 1, NULL), KAM_EINVAL);
 }
 
 /* ---- the DMU ---- */
@@ -562,23 +562,23 @@ static void test_names_and_buyer_roles(void **state) {
   assert_null(kam_dmu_warning_name(0));
   assert_null(kam_dmu_warning_name(3));
   assert_null(kam_dmu_warning_name(1u << 4));
-  assert_int_equal(kam_buyer_roles_parse(&r, "economic;coach", 14), KAM_OK);
+  assert_int_equal(kam_buyer_role_parse(&r, "economic;coach", 14), KAM_OK);
   assert_int_equal(r, KAM_BUYER_ECONOMIC | KAM_BUYER_COACH);
-  assert_int_equal(kam_buyer_roles_parse(&r, " Economic, USER | technical/coach+user ", 39),
+  assert_int_equal(kam_buyer_role_parse(&r, " Economic, USER | technical/coach+user ", 39),
                    KAM_OK);
   assert_int_equal(r, KAM_BUYER_ALL);
-  assert_int_equal(kam_buyer_roles_parse(&r, "", 0), KAM_OK);
+  assert_int_equal(kam_buyer_role_parse(&r, "", 0), KAM_OK);
   assert_int_equal(r, 0);
-  assert_int_equal(kam_buyer_roles_parse(&r, " ;, ", 4), KAM_OK);
+  assert_int_equal(kam_buyer_role_parse(&r, " ;, ", 4), KAM_OK);
   assert_int_equal(r, 0);
   r = 77;
-  assert_int_equal(kam_buyer_roles_parse(&r, "economic;sponsor", 16), KAM_EPARSE);
-  assert_int_equal(kam_buyer_roles_parse(&r, "econ", 4), KAM_EPARSE);
+  assert_int_equal(kam_buyer_role_parse(&r, "economic;sponsor", 16), KAM_EPARSE);
+  assert_int_equal(kam_buyer_role_parse(&r, "econ", 4), KAM_EPARSE);
   assert_int_equal(r, 77);
-  assert_int_equal(kam_buyer_roles_parse(&r, "coachX", 5), KAM_OK); /* len is honoured */
+  assert_int_equal(kam_buyer_role_parse(&r, "coachX", 5), KAM_OK); /* len is honoured */
   assert_int_equal(r, KAM_BUYER_COACH);
-  assert_int_equal(kam_buyer_roles_parse(NULL, "user", 4), KAM_EINVAL);
-  assert_int_equal(kam_buyer_roles_parse(&r, NULL, 0), KAM_EINVAL);
+  assert_int_equal(kam_buyer_role_parse(NULL, "user", 4), KAM_EINVAL);
+  assert_int_equal(kam_buyer_role_parse(&r, NULL, 0), KAM_EINVAL);
 }
 
 /* The realistic DMU of examples/data/stakeholders.csv, typed by title only. */

@@ -478,7 +478,7 @@ static void check_model(const model *md, size_t bulk) {
     kam_account_score sc;
     memset(&sc, 0, sizeof sc);
     sc.struct_size = sizeof sc;
-    assert_int_equal(kam_segmentation_by_rank(&sc, s, i + 1), KAM_OK);
+    assert_int_equal(kam_segmentation_get_by_rank(&sc, s, i + 1), KAM_OK);
     assert_int_equal(sc.index, r.order[i]);
     assert_int_equal(sc.rank, i + 1);
   }
@@ -826,8 +826,8 @@ static void segment_with_threads(outcome *o, const int64_t *rev, size_t n, unsig
   o->abc = malloc(n);
   assert_int_equal(kam_segmentation_classes(o->abc, n, s), KAM_OK);
   o->first.struct_size = o->last.struct_size = sizeof o->first;
-  assert_int_equal(kam_segmentation_by_rank(&o->first, s, 1), KAM_OK);
-  assert_int_equal(kam_segmentation_by_rank(&o->last, s, n), KAM_OK);
+  assert_int_equal(kam_segmentation_get_by_rank(&o->first, s, 1), KAM_OK);
+  assert_int_equal(kam_segmentation_get_by_rank(&o->last, s, n), KAM_OK);
   o->first.id = o->last.id = NULL; /* borrowed texts: compare the rest */
   kam_segmentation_free(s);
   kam_portfolio_free(p);
@@ -991,18 +991,18 @@ static void test_query_errors(void **state) {
   assert_int_equal(kam_segmentation_get(&sc, s, 10), KAM_ENOTFOUND);
   assert_non_null(strstr(kam_ctx_errmsg(ctx), "index 10 is out of range (10 accounts)"));
   assert_int_equal(kam_segmentation_get(NULL, s, 0), KAM_EINVAL);
-  assert_int_equal(kam_segmentation_by_rank(&sc, s, 0), KAM_ENOTFOUND);
+  assert_int_equal(kam_segmentation_get_by_rank(&sc, s, 0), KAM_ENOTFOUND);
   assert_non_null(strstr(kam_ctx_errmsg(ctx), "rank 0 is out of range (1..10)"));
-  assert_int_equal(kam_segmentation_by_rank(&sc, s, 11), KAM_ENOTFOUND);
-  assert_int_equal(kam_segmentation_by_rank(NULL, s, 1), KAM_EINVAL);
-  assert_int_equal(kam_segmentation_by_rank(&sc, NULL, 1), KAM_EINVAL);
-  assert_int_equal(kam_segmentation_by_rank(&sc, s, 10), KAM_OK);
+  assert_int_equal(kam_segmentation_get_by_rank(&sc, s, 11), KAM_ENOTFOUND);
+  assert_int_equal(kam_segmentation_get_by_rank(NULL, s, 1), KAM_EINVAL);
+  assert_int_equal(kam_segmentation_get_by_rank(&sc, NULL, 1), KAM_EINVAL);
+  assert_int_equal(kam_segmentation_get_by_rank(&sc, s, 10), KAM_OK);
   assert_int_equal(sc.revenue, 0);
   assert_int_equal(kam_segmentation_get(&sc, NULL, 0), KAM_EINVAL);
   sc.struct_size = 2;
   assert_int_equal(kam_segmentation_get(&sc, s, 0), KAM_EINVAL);
   assert_non_null(strstr(kam_ctx_errmsg(ctx), "struct_size"));
-  assert_int_equal(kam_segmentation_by_rank(&sc, s, 1), KAM_EINVAL);
+  assert_int_equal(kam_segmentation_get_by_rank(&sc, s, 1), KAM_EINVAL);
   assert_non_null(strstr(kam_ctx_errmsg(ctx), "struct_size"));
   /* A shorter struct is filled up to its size only. */
   {
@@ -1103,7 +1103,7 @@ static void test_segmentation_survives_adds(void **state) {
   kam__portfolio_truncate(p, 5);
   assert_int_equal(kam_segmentation_get(&sc, s, 0), KAM_ESTATE);
   assert_non_null(strstr(kam_ctx_errmsg(ctx), "lost accounts"));
-  assert_int_equal(kam_segmentation_by_rank(&sc, s, 1), KAM_ESTATE);
+  assert_int_equal(kam_segmentation_get_by_rank(&sc, s, 1), KAM_ESTATE);
   assert_int_equal(kam_segmentation_foreach(s, KAM_ORDER_RANK, stop_at, NULL), KAM_ESTATE);
   kam_segmentation_free(s);
   kam_portfolio_free(p);

@@ -249,7 +249,7 @@ static int l_days_to_date(lua_State *L) {
 
 static int push_iso(lua_State *L, kam_date d) {
   char buf[16];
-  kam_date_format(buf, sizeof buf, d);
+  kam_date_format(buf, sizeof buf, NULL, d);
   lua_pushstring(L, buf);
   return 1;
 }

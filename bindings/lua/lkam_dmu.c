@@ -2,8 +2,8 @@
  *
  *   local role, conf = kam.role_from_title("Финансовый директор")   --> "finance", 0.95
  *   kam.explain_title(title), kam.role_name(i), kam.role_from_name(s), kam.style_name(i),
- *   kam.role_style_prior(role), kam.style_profile(role [, conf [, traits]]),
- *   kam.buyer_role_name(flag), kam.buyer_roles_parse(s), kam.dmu_warning_name(flag),
+ *   kam.role_style_prior(role), kam.profile_compute(role [, conf [, traits]]),
+ *   kam.buyer_role_name(flag), kam.buyer_role_parse(s), kam.dmu_warning_name(flag),
  *   kam.ROLES, kam.STYLES, kam.BUYER_ROLES, kam.WARNINGS, kam.TRAITS (arrays of names)
  *
  *   local d = kam.DMU()
@@ -121,7 +121,7 @@ static uint32_t buying_roles_arg(lua_State *L, int idx) {
   }
   if (t == LUA_TSTRING) {
     s = lua_tolstring(L, idx, &n);
-    if (kam_buyer_roles_parse(&bits, s, n) != KAM_OK)
+    if (kam_buyer_role_parse(&bits, s, n) != KAM_OK)
       raisef(L, KAM_EPARSE, "buying roles '%s': they are economic, user, technical, coach", s);
     return bits;
   }
@@ -131,7 +131,7 @@ static uint32_t buying_roles_arg(lua_State *L, int idx) {
       lua_geti(L, idx, i);
       if (lua_type(L, -1) != LUA_TSTRING) raise(L, KAM_EINVAL, "buying_roles items must be names");
       s = lua_tolstring(L, -1, &n);
-      if (kam_buyer_roles_parse(&one, s, n) != KAM_OK)
+      if (kam_buyer_role_parse(&one, s, n) != KAM_OK)
         raisef(L, KAM_EPARSE, "buying roles '%s': they are economic, user, technical, coach", s);
       bits |= one;
       lua_pop(L, 1);
@@ -199,8 +199,8 @@ static int l_explain_title(lua_State *L) {
   int rc;
   if (lua_isnoneornil(L, 1)) return raise(L, KAM_EINVAL, "title is nil");
   s = check_text(L, 1, "title", &n);
-  rc = kam_role_explain(NULL, 0, &need, s, n);
-  if (rc) return raise(L, rc, rc == KAM_EPARSE ? "title is not valid UTF-8" : NULL);
+  rc = kam_role_explain(NULL, 0, &need, s, n); /* a sizing call: KAM_ELIMIT and the length */
+  if (rc && rc != KAM_ELIMIT) return raise(L, rc, rc == KAM_EPARSE ? "title is not valid UTF-8" : NULL);
   buf = (char *)lua_newuserdatauv(L, need + 1, 0);
   kam_role_explain(buf, need + 1, NULL, s, n);
   lua_pushlstring(L, buf, need);
@@ -241,8 +241,8 @@ static int l_role_style_prior(lua_State *L) {
   return 1;
 }
 
-/* kam.style_profile(role [, role_confidence = 1 [, traits]]) */
-static int l_style_profile(lua_State *L) {
+/* kam.profile_compute(role [, role_confidence = 1 [, traits]]) */
+static int l_profile_compute(lua_State *L) {
   kam_profile p;
   double traits[3], c;
   int32_t role;
@@ -252,7 +252,7 @@ static int l_style_profile(lua_State *L) {
   traits_arg(L, 3, traits);
   memset(&p, 0, sizeof p);
   p.struct_size = sizeof p;
-  if (kam_style_profile(&p, role, c, traits) != KAM_OK)
+  if (kam_profile_compute(&p, role, c, traits) != KAM_OK)
     return raise(L, KAM_EINVAL,
                  "bad style profile argument (role, role_confidence 0..1, traits 0..1)");
   lua_newtable(L);
@@ -268,11 +268,11 @@ static int l_buyer_role_name(lua_State *L) {
   return 1;
 }
 
-static int l_buyer_roles_parse(lua_State *L) {
+static int l_buyer_role_parse(lua_State *L) {
   size_t n;
   const char *s = check_text(L, 1, "buying roles", &n);
   uint32_t bits;
-  int rc = kam_buyer_roles_parse(&bits, s, n);
+  int rc = kam_buyer_role_parse(&bits, s, n);
   if (rc) return raisef(L, rc, "buying roles '%s': they are economic, user, technical, coach", s);
   lua_pushinteger(L, bits);
   return 1;
@@ -654,9 +654,9 @@ void kam__lua_open_dmu(lua_State *L) {
                                  {"role_from_name", l_role_from_name},
                                  {"style_name", l_style_name},
                                  {"role_style_prior", l_role_style_prior},
-                                 {"style_profile", l_style_profile},
+                                 {"profile_compute", l_profile_compute},
                                  {"buyer_role_name", l_buyer_role_name},
-                                 {"buyer_roles_parse", l_buyer_roles_parse},
+                                 {"buyer_role_parse", l_buyer_role_parse},
                                  {"dmu_warning_name", l_dmu_warning_name},
                                  {NULL, NULL}};
   static const luaL_Reg methods[] = {{"close", l_dmu_gc},

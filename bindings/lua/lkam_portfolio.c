@@ -9,7 +9,7 @@
  *   local r = kam.Portfolio.parse_csv(text_or_reader [, opts])  -- CSV text held in memory
  *   p:read_csv_into(path_or_file [, opts]), p:parse_csv_into(text_or_reader [, opts])
  *   local s = p:segment{a_share = 0.8, key_top_n = 5}
- *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:by_rank(1), #s,
+ *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:get_by_rank(1), #s,
  *   for sc in s:each("rank") do ... end, s:to_csv{delimiter = ";"}, s:to_json(), s:pareto_svg()
  *
  * Money: revenue and history values are integers of minor units (kopecks, cents) or decimal
@@ -662,7 +662,7 @@ static int get_common(lua_State *L, lsegmentation *ls, lua_Integer at, int by_ra
                     (int)ls->n);
     raise_status(L, KAM_ENOTFOUND, lua_tostring(L, -1));
   }
-  rc = by_rank ? kam_segmentation_by_rank(&sc, ls->s, (size_t)at)
+  rc = by_rank ? kam_segmentation_get_by_rank(&sc, ls->s, (size_t)at)
                : kam_segmentation_get(&sc, ls->s, (size_t)(at - 1));
   kam__lua_check(L, rc, ls->owner->ctx);
   push_score(L, &sc);
@@ -675,8 +675,8 @@ static int l_segmentation_get(lua_State *L) {
   return get_common(L, ls, luaL_checkinteger(L, 2), 0);
 }
 
-/* s:by_rank(r): the account at rank r (1: the largest) */
-static int l_segmentation_by_rank(lua_State *L) {
+/* s:get_by_rank(r): the account at rank r (1: the largest) */
+static int l_segmentation_get_by_rank(lua_State *L) {
   lsegmentation *ls = check_segmentation(L, 1);
   return get_common(L, ls, luaL_checkinteger(L, 2), 1);
 }
@@ -817,7 +817,7 @@ void kam__lua_open_portfolio(lua_State *L) {
   static const luaL_Reg smethods[] = {{"summary", l_segmentation_summary},
                                       {"classes", l_segmentation_classes},
                                       {"get", l_segmentation_get},
-                                      {"by_rank", l_segmentation_by_rank},
+                                      {"get_by_rank", l_segmentation_get_by_rank},
                                       {"each", l_segmentation_each},
                                       {"foreach", l_segmentation_foreach},
                                       {"to_csv", l_segmentation_to_csv},

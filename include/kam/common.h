@@ -65,6 +65,17 @@ enum {
   KAM_ELIMIT = -10      /**< a size, depth or recursion limit was reached */
 };
 
+/** Text into a caller's buffer: the one contract of every function that writes text into a
+ *  buffer the caller owns (kam_date_format, kam_role_explain, kam_money_format, kam_money_words,
+ *  ...). They take (char *buf, size_t cap, size_t *len, ...) and
+ *  - on KAM_OK, buf holds the whole text and a terminating NUL (at most cap bytes in all);
+ *  - *len (len may be NULL) receives the length of the whole text without the NUL, both on
+ *    KAM_OK and on KAM_ELIMIT, so one call with cap 0 (buf may then be NULL) sizes the buffer;
+ *  - when the text and its NUL do not fit in cap, the result is KAM_ELIMIT and buf (if cap > 0)
+ *    holds "": a cut text is never passed off as a whole one;
+ *  - buf NULL with cap > 0 is KAM_EINVAL; other errors are the function's own, and leave buf
+ *    holding "" when cap > 0. */
+
 /** A short English description of a status code ("invalid argument", ...). Unknown codes give
  *  "unknown error" (positive values: "callback status"). Never NULL; static storage. */
 KAM_API const char *kam_strerror(int status);
@@ -132,9 +143,11 @@ KAM_API void kam_date_to_ymd(kam_date d, int *year, int *month, int *day);
  *  @return KAM_OK, KAM_EINVAL (NULL pointers), KAM_EPARSE (not of that form, or no such day). */
 KAM_API int kam_date_parse(kam_date *out, const char *text, size_t len);
 
-/** Formats a date as "YYYY-MM-DD" into buf (cap >= 11 for years 0..9999), NUL-terminated.
- *  @return KAM_OK, KAM_EINVAL (buf NULL), KAM_ELIMIT (cap too small; buf then holds ""). */
-KAM_API int kam_date_format(char *buf, size_t cap, kam_date d);
+/** Formats a date as "YYYY-MM-DD" (10 bytes for years 0..9999, so cap >= 11), following the
+ *  buffer contract above.
+ *  @return KAM_OK; KAM_ELIMIT (cap too small; *len says how much is needed); KAM_EINVAL (buf
+ *          NULL with cap > 0). */
+KAM_API int kam_date_format(char *buf, size_t cap, size_t *len, kam_date d);
 
 /** Adds calendar months; the day is clamped to the last day of the target month
  *  (Jan 31 + 1 month = Feb 28, or Feb 29 in a leap year). months may be negative.

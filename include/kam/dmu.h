@@ -84,10 +84,9 @@ enum {
   KAM_ROLE_PROCUREMENT,
   KAM_ROLE_LEGAL,
   KAM_ROLE_OPERATIONS,
-  KAM_ROLE_MARKETING
+  KAM_ROLE_MARKETING,
+  KAM_ROLE_COUNT /**< the number of roles (roles are 0 .. KAM_ROLE_COUNT - 1) */
 };
-/** Number of KAM_ROLE_* values (roles are 0 .. KAM_ROLE_COUNT - 1). */
-#define KAM_ROLE_COUNT 9
 
 /** Communication styles; names "authority", "relational", "analytical". A style mix is a
  *  double[KAM_STYLE_COUNT] indexed by these values that sums to 1. */
@@ -150,10 +149,12 @@ KAM_API int kam_role_from_title(int32_t *role, double *confidence, const char *t
  *      x ambiguity 1.00 x coverage 1.00)
  *
  *  (the winning entry is marked '*'). The format is for people and may change between versions.
- *  Writes at most cap bytes including a terminating NUL (snprintf-like truncation); *needed
- *  (optional) receives the full length without the NUL, so a call with cap 0 sizes the buffer.
- *  @return KAM_OK; KAM_EINVAL (title NULL, or buf NULL with cap > 0); KAM_EPARSE (bad UTF-8). */
-KAM_API int kam_role_explain(char *buf, size_t cap, size_t *needed, const char *title, size_t len);
+ *  Text into buf under the buffer contract of kam/common.h: *len receives the whole length,
+ *  so a call with cap 0 sizes the buffer. O(len) time, no allocation.
+ *  @return KAM_OK; KAM_ELIMIT (cap too small; buf holds ""); KAM_EINVAL (title NULL, or buf
+ *          NULL with cap > 0); KAM_EPARSE (bad UTF-8). */
+KAM_API int kam_role_explain(char *buf, size_t cap, size_t *len, const char *title,
+                             size_t title_len);
 
 /** The name of a role ("unknown", "executive", ...); NULL if role is not a KAM_ROLE_* value.
  *  Static storage. */
@@ -181,7 +182,7 @@ KAM_API const char *kam_buyer_role_name(uint32_t flag);
  *  semicolons, '|', '/' or '+'; an empty list is 0.
  *  @return KAM_OK; KAM_EINVAL (out or text NULL); KAM_EPARSE (a word is not a buying influence
  *          name; *out untouched). */
-KAM_API int kam_buyer_roles_parse(uint32_t *out, const char *text, size_t len);
+KAM_API int kam_buyer_role_parse(uint32_t *out, const char *text, size_t len);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Stakeholders and profiles                                                                 */
@@ -220,7 +221,7 @@ typedef struct kam_profile {
  *  @return KAM_OK; KAM_EINVAL (out NULL or struct_size too small, role not a KAM_ROLE_* value,
  *          role_confidence not in 0..1, a trait neither NaN nor in 0..1); *out untouched on
  *          error. Pure: any thread. */
-KAM_API int kam_style_profile(kam_profile *out, int32_t role, double role_confidence,
+KAM_API int kam_profile_compute(kam_profile *out, int32_t role, double role_confidence,
                               const double traits[3]);
 
 /* ---------------------------------------------------------------------------------------- */
@@ -277,7 +278,7 @@ struct kam_csv_options;
  *    or a percentage ("80 %"); empty is NaN (unknown, not observed).
  *  - attitude (attitude, отношение): a whole number ("+3", "-2"); empty is 0.
  *  - buying_roles (buying roles, buying influences, роли в закупке, роль в покупке, ...): a
- *    list for kam_buyer_roles_parse ("economic; coach"); empty is none.
+ *    list for kam_buyer_role_parse ("economic; coach"); empty is none.
  *  Each row is then added by kam_dmu_add, so the values are checked exactly as there (influence
  *  and traits in 0..1, attitude in -5..+5, the role read from the title).
  *

@@ -266,7 +266,7 @@ KAM_API int kam_segmentation_get(kam_account_score *out, const kam_segmentation 
 /** Like kam_segmentation_get, for the account at 1-based `rank` (revenue descending, ties by
  *  insertion order): rank 1 is the largest account. Same borrowing rules and lazy work.
  *  @return KAM_OK; KAM_EINVAL; KAM_ENOTFOUND (rank 0 or > n); KAM_ESTATE; KAM_ENOMEM. */
-KAM_API int kam_segmentation_by_rank(kam_account_score *out, const kam_segmentation *s,
+KAM_API int kam_segmentation_get_by_rank(kam_account_score *out, const kam_segmentation *s,
                                      size_t rank);
 
 /** Writes the class letter ('A', 'B', 'C') of every account, in insertion order, into abc[0..n).

@@ -94,12 +94,13 @@
 extern "C" {
 #endif
 
-/** Nesting limit of sections, partials, parents, blocks and lambda results. */
-#define KAM_TEMPLATE_MAX_DEPTH 256
-
-/** Default render step budget (see "Work" above): 100 million steps, so at most 100 MB of
- *  output (50 MB escaped); far above what a document-sized template needs. */
-#define KAM_TEMPLATE_DEFAULT_MAX_STEPS 100000000u
+enum {
+  /** Nesting limit of sections, partials, parents, blocks and lambda results. */
+  KAM_TEMPLATE_MAX_DEPTH = 256,
+  /** Default render step budget (see "Work" above): 100 million steps, so at most 100 MB of
+   *  output (50 MB escaped); far above what a document-sized template needs. */
+  KAM_TEMPLATE_DEFAULT_MAX_STEPS = 100000000
+};
 
 /** A compiled template. Opaque. */
 typedef struct kam_template kam_template;

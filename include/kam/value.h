@@ -63,7 +63,7 @@ enum {
 enum { KAM_JSON_PRETTY = 1u << 0 /**< two-space indentation and newlines */ };
 
 /** Nesting limit of kam_json_parse: deeper arrays/objects are KAM_ELIMIT. */
-#define KAM_JSON_MAX_DEPTH 512
+enum { KAM_JSON_MAX_DEPTH = 512 };
 
 /** A lambda: Mustache calls it with the raw text of the section ({{#name}}...{{/name}}), or
  *  with text NULL and len 0 for an interpolation ({{name}}). It writes its result through

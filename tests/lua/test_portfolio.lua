@@ -49,7 +49,7 @@ check("hand case", function()
   assert(mid.cum_share == 0.8 and mid.abc == "A" and mid.xyz ~= "-")
   near(mid.npv, 10 / 1.1 + 20.5 / 1.21, 1e-9)
   assert(s:get(3).xyz == "-" and s:get(3).npv ~= s:get(3).npv) -- NaN
-  assert(s:by_rank(4).id == "zero")
+  assert(s:get_by_rank(4).id == "zero")
   local ids = {}
   for sc in s:each("rank") do ids[#ids + 1] = sc.id end
   assert(table.concat(ids, " ") == "big mid x zero")
@@ -65,7 +65,7 @@ check("hand case", function()
   local ok, err = pcall(s.foreach, s, function(sc) error("stop at " .. sc.id, 0) end)
   assert(not ok and err == "stop at big")
   raises("ENOTFOUND", s.get, s, 5)
-  raises("ENOTFOUND", s.by_rank, s, 0)
+  raises("ENOTFOUND", s.get_by_rank, s, 0)
   assert(tostring(p):find("4 accounts"))
 end)
 
@@ -284,7 +284,7 @@ check("set_threads gives the same results", function()
     p:add_columns(rev)
     local s = p:segment()
     local sm = s:summary()
-    got[t] = {s:classes(), sm.gini, sm.count.A, sm.count.B, s:by_rank(1).index}
+    got[t] = {s:classes(), sm.gini, sm.count.A, sm.count.B, s:get_by_rank(1).index}
   end
   for k = 1, 5 do assert(got[1][k] == got[3][k], "field " .. k) end
   local p = kam.Portfolio()

@@ -107,12 +107,12 @@ def test_names():
         kam.role_from_name("sales")
 
 
-def test_buyer_roles_parse():
-    assert kam.buyer_roles_parse("economic;coach") == 1 | 8
-    assert kam.buyer_roles_parse("Economic, USER | technical") == 7
-    assert kam.buyer_roles_parse("") == 0
+def test_buyer_role_parse():
+    assert kam.buyer_role_parse("economic;coach") == 1 | 8
+    assert kam.buyer_role_parse("Economic, USER | technical") == 7
+    assert kam.buyer_role_parse("") == 0
     with pytest.raises(kam.ParseError):
-        kam.buyer_roles_parse("sponsor")
+        kam.buyer_role_parse("sponsor")
 
 
 def test_role_style_prior():
@@ -129,27 +129,27 @@ def test_role_style_prior():
         kam.role_style_prior(99)
 
 
-def test_style_profile():
-    p = kam.style_profile("finance")
+def test_profile_compute():
+    p = kam.profile_compute("finance")
     assert p["style"] == pytest.approx({"authority": 0.15, "relational": 0.10, "analytical": 0.75})
     assert p["primary_style"] == "analytical"
     assert p["confidence"] == pytest.approx(0.5)
     # the header's worked example: all three traits outweigh the role
-    p = kam.style_profile("finance", 1.0, dict(dominance=1, people=0, detail=0))
+    p = kam.profile_compute("finance", 1.0, dict(dominance=1, people=0, detail=0))
     assert p["style"]["authority"] == pytest.approx(0.25 * 0.15 + 0.75)
     assert p["primary_style"] == "authority"
     assert p["confidence"] == pytest.approx(0.875)
-    p = kam.style_profile("hr", 0.0)
+    p = kam.profile_compute("hr", 0.0)
     assert p["style"] == pytest.approx({s: 1 / 3 for s in kam.STYLES})
-    assert kam.style_profile("hr", 1.0, (None, 0.9, None))["primary_style"] == "relational"
+    assert kam.profile_compute("hr", 1.0, (None, 0.9, None))["primary_style"] == "relational"
     with pytest.raises(kam.InvalidArgument):
-        kam.style_profile("hr", 1.5)
+        kam.profile_compute("hr", 1.5)
     with pytest.raises(kam.InvalidArgument):
-        kam.style_profile("hr", 1.0, dict(dominance=2))
+        kam.profile_compute("hr", 1.0, dict(dominance=2))
     with pytest.raises(kam.InvalidArgument):
-        kam.style_profile("hr", 1.0, dict(charisma=0.5))
+        kam.profile_compute("hr", 1.0, dict(charisma=0.5))
     with pytest.raises(kam.InvalidArgument):
-        kam.style_profile("hr", 1.0, (0.1, 0.2))
+        kam.profile_compute("hr", 1.0, (0.1, 0.2))
 
 
 # ---- the DMU ----
@@ -227,7 +227,7 @@ def test_dmu_warnings():
     assert d.warnings() == ["no_economic_buyer", "no_coach", "influential_opponent"]
     d.add(name="Buyer", title="CFO", buying_roles=["economic"])
     assert d.warnings() == ["no_coach", "influential_opponent"]
-    d.add(name="Coach", title="HRD", buying_roles=kam.buyer_roles_parse("coach;user"))
+    d.add(name="Coach", title="HRD", buying_roles=kam.buyer_role_parse("coach;user"))
     assert d.warnings() == ["influential_opponent"]
     e = kam.DMU()
     e.add(name="x", influence=0.59, attitude=-5, buying_roles=["economic", "coach"])

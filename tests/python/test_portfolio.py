@@ -70,11 +70,11 @@ def test_add_and_segment_hand_case():
     ranked = list(s)
     assert [d["id"] for d in ranked] == ["big", "mid", "x", "zero"]
     assert [d["rank"] for d in ranked] == [1, 2, 3, 4]
-    assert s.by_rank(4)["id"] == "zero"
+    assert s.get_by_rank(4)["id"] == "zero"
     with pytest.raises(IndexError):
         s[4]
     with pytest.raises(IndexError):
-        s.by_rank(0)
+        s.get_by_rank(0)
     assert "A 2, B 1, C 1" in repr(s) and "4 accounts" in repr(p)
 
 
@@ -203,7 +203,7 @@ def test_threads_give_the_same_results():
         s = p.segment()
         cls = s.classes
         results.append((s.summary, cls.tobytes() if hasattr(cls, "tobytes") else cls,
-                        s.by_rank(1)["index"]))
+                        s.get_by_rank(1)["index"]))
     assert results[0] == results[1]
     p = kam.Portfolio()
     p.set_threads(2)
@@ -400,6 +400,6 @@ def test_random_cross_check_with_insertion_and_rank_views():
     assert got == want
     total = sum(revs)
     for rank, i in enumerate(order, 1):
-        d = s.by_rank(rank)
+        d = s.get_by_rank(rank)
         assert d["index"] == i and d["revenue"] == revs[i]
         assert d["cum_share"] == sum(revs[j] for j in order[:rank]) / total

@@ -21,12 +21,12 @@ import os
 
 from ._native import (fn, check, error, Owner, Closable, Reader, READ_FN, text as _text, text_len,
                       c_int, c_int32, c_uint32, c_double, c_size_t, c_char_p, c_void_p, POINTER,
-                      byref, KAM_EINVAL)
+                      byref, KAM_EINVAL, KAM_ELIMIT)
 from .portfolio import _csv_options, _CsvOptions
 
 __all__ = ["ROLES", "STYLES", "BUYER_ROLES", "WARNINGS", "TRAITS", "role_from_title",
            "explain_title", "role_name", "role_from_name", "style_name", "role_style_prior",
-           "style_profile", "buyer_role_name", "buyer_roles_parse", "dmu_warning_name", "DMU"]
+           "profile_compute", "buyer_role_name", "buyer_role_parse", "dmu_warning_name", "DMU"]
 
 
 class _Stakeholder(ctypes.Structure):
@@ -49,9 +49,9 @@ _role_name = fn("kam_role_name", c_char_p, c_int32)
 _role_from_name = fn("kam_role_from_name", c_int, POINTER(c_int32), c_char_p, c_size_t)
 _style_name = fn("kam_style_name", c_char_p, c_int32)
 _role_style_prior = fn("kam_role_style_prior", c_int, _D, c_int32)
-_style_profile = fn("kam_style_profile", c_int, POINTER(_Profile), c_int32, c_double, _D)
+_profile_compute = fn("kam_profile_compute", c_int, POINTER(_Profile), c_int32, c_double, _D)
 _buyer_role_name = fn("kam_buyer_role_name", c_char_p, c_uint32)
-_buyer_roles_parse = fn("kam_buyer_roles_parse", c_int, POINTER(c_uint32), c_char_p, c_size_t)
+_buyer_role_parse = fn("kam_buyer_role_parse", c_int, POINTER(c_uint32), c_char_p, c_size_t)
 _warning_name = fn("kam_dmu_warning_name", c_char_p, c_uint32)
 _dmu_new = fn("kam_dmu_new", c_int, POINTER(c_void_p), c_void_p)
 _dmu_free = fn("kam_dmu_free", None, c_void_p)
@@ -96,7 +96,9 @@ def explain_title(title):
     kind, role and weight; the factors of the confidence)."""
     data, n = text_len(title, "title")
     needed = c_size_t()
-    check(_role_explain(None, 0, byref(needed), data, n), message=_title_message(data))
+    rc = _role_explain(None, 0, byref(needed), data, n)  # a sizing call: KAM_ELIMIT and the length
+    if rc != KAM_ELIMIT:
+        check(rc, message=_title_message(data))
     buf = ctypes.create_string_buffer(needed.value + 1)
     check(_role_explain(buf, len(buf), None, data, n))
     return buf.value.decode("utf-8", "replace")
@@ -186,7 +188,7 @@ def _profile_dict(p):
             "primary_style": STYLES[p.primary_style], "confidence": p.confidence}
 
 
-def style_profile(role, role_confidence=1.0, traits=None):
+def profile_compute(role, role_confidence=1.0, traits=None):
     """The style profile of a role known with role_confidence, moved by observed traits (None,
     dict(dominance=, people=, detail=) or 3 values in 0..1, None/NaN for not observed):
     {'role', 'role_confidence', 'style': {...}, 'primary_style', 'confidence'}."""
@@ -195,7 +197,7 @@ def style_profile(role, role_confidence=1.0, traits=None):
         c = float(role_confidence)
     except (TypeError, ValueError):
         raise error(KAM_EINVAL, "role_confidence must be a number") from None
-    check(_style_profile(byref(p), _role_arg(role), c, _traits_arg(traits)),
+    check(_profile_compute(byref(p), _role_arg(role), c, _traits_arg(traits)),
           message="bad style profile argument (role, role_confidence 0..1, traits 0..1 or None)")
     return _profile_dict(p)
 
@@ -209,13 +211,13 @@ def buyer_role_name(flag):
     return name.decode()
 
 
-def buyer_roles_parse(text):
+def buyer_role_parse(text):
     """'economic;coach' -> KAM_BUYER_* bits (1 | 8 = 9). Raises ParseError for an unknown name."""
     data = _text(text, "buying roles")
     if data is None:
         raise error(KAM_EINVAL, "buying roles is None")
     out = c_uint32()
-    check(_buyer_roles_parse(byref(out), data, len(data)),
+    check(_buyer_role_parse(byref(out), data, len(data)),
           message="%r: buying roles are %s" % (text, ", ".join(BUYER_ROLES)))
     return out.value
 
@@ -241,13 +243,13 @@ def _buying_roles_arg(value):
     if isinstance(value, int):
         return value & 0xFFFFFFFF if 0 <= value < 2**32 else 0xFFFFFFFF
     if isinstance(value, (str, bytes)):
-        return buyer_roles_parse(value)
+        return buyer_role_parse(value)
     bits = 0
     for item in value:
         if isinstance(item, int) and not isinstance(item, bool):
             bits |= item if 0 <= item < 2**32 else 0xFFFFFFFF
         else:
-            bits |= buyer_roles_parse(item)
+            bits |= buyer_role_parse(item)
     return bits
 
 

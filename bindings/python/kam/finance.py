@@ -27,7 +27,7 @@ _roi = fn("kam_roi", c_int, _D, c_double, c_double)
 _date_from_ymd = fn("kam_date_from_ymd", c_int, POINTER(c_int32), c_int, c_int, c_int)
 _date_to_ymd = fn("kam_date_to_ymd", None, c_int32, POINTER(c_int), POINTER(c_int), POINTER(c_int))
 _date_parse = fn("kam_date_parse", c_int, POINTER(c_int32), ctypes.c_char_p, c_size_t)
-_date_format = fn("kam_date_format", c_int, ctypes.c_char_p, c_size_t, c_int32)
+_date_format = fn("kam_date_format", c_int, ctypes.c_char_p, c_size_t, POINTER(c_size_t), c_int32)
 _date_add_months = fn("kam_date_add_months", c_int, POINTER(c_int32), c_int32, c_int)
 _strerror = fn("kam_strerror", ctypes.c_char_p, c_int)
 
@@ -82,7 +82,7 @@ def days_to_date(days):
 def date_format(d):
     """A date (as date_to_days takes it) as ISO text "YYYY-MM-DD" (kam_date_format)."""
     buf = ctypes.create_string_buffer(32)
-    check(_date_format(buf, 32, date_to_days(d)))
+    check(_date_format(buf, 32, None, date_to_days(d)))
     return buf.value.decode()
 
 

@@ -82,7 +82,7 @@ _segment = fn("kam_segment", c_int, POINTER(c_void_p), c_void_p, POINTER(_Option
 _s_free = fn("kam_segmentation_free", None, c_void_p)
 _s_summary = fn("kam_segmentation_summary", c_int, POINTER(_Summary), c_void_p)
 _s_get = fn("kam_segmentation_get", c_int, POINTER(_Score), c_void_p, c_size_t)
-_s_by_rank = fn("kam_segmentation_by_rank", c_int, POINTER(_Score), c_void_p, c_size_t)
+_s_get_by_rank = fn("kam_segmentation_get_by_rank", c_int, POINTER(_Score), c_void_p, c_size_t)
 _s_classes = fn("kam_segmentation_classes", c_int, c_void_p, c_size_t, c_void_p)
 _s_foreach = fn("kam_segmentation_foreach", c_int, c_void_p, c_int, _SCORE_FN, c_void_p)
 
@@ -420,13 +420,13 @@ class Segmentation(Closable):
         check(_s_get(byref(sc), self._ptr, index), self._owner)
         return _score_dict(sc)
 
-    def by_rank(self, rank):
+    def get_by_rank(self, rank):
         """The account at 1-based rank (1: the largest), as a dict."""
         if not 1 <= rank <= self._n:
             raise IndexError("rank out of range (1..%d)" % self._n)
         sc = _Score()
         sc.struct_size = ctypes.sizeof(_Score)
-        check(_s_by_rank(byref(sc), self._ptr, rank), self._owner)
+        check(_s_get_by_rank(byref(sc), self._ptr, rank), self._owner)
         return _score_dict(sc)
 
     def get(self, index):
@@ -442,7 +442,7 @@ class Segmentation(Closable):
         if order not in ("rank", "insertion"):
             raise ValueError("order must be 'rank' or 'insertion'")
         for i in range(self._n):
-            yield self.by_rank(i + 1) if order == "rank" else self[i]
+            yield self.get_by_rank(i + 1) if order == "rank" else self[i]
 
     def foreach(self, callback, order="rank"):
         """Calls callback(dict) for every account, in "rank" or "insertion" order; a callback
