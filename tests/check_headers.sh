@@ -13,4 +13,9 @@ for h in kam.h $(cd "$inc" && ls kam/*.h); do
     "$cxx" -std=c++11 -pedantic-errors -Wall -Wextra -Werror -I"$inc" -c "$tmp/t.cpp" -o "$tmp/t.o" || { echo "C++: $h"; exit 1; }
   fi
 done
-echo "headers: all compile as C99 -pedantic and as C++11"
+# Installed headers are the manual of a user who has no repository: they cite none of its files
+# (design notes, sources, tests) and no measured timings of a machine.
+if grep -nE 'DESIGN|src/|tests/|examples/|bench/|\.c\b|[0-9] ?(ms|µs|GB/s|MB/s)\b' "$inc/kam.h" "$inc"/kam/*.h; then
+  echo "headers: the lines above cite repository files or machine timings"; exit 1
+fi
+echo "headers: all compile as C99 -pedantic and as C++11; no repository paths or timings"

@@ -1,7 +1,7 @@
 /*
  * kam/proposal.h - commercial proposals for key clients: the document, its exact price table,
  * the assembled document model and its rendering (Markdown, HTML, text, JSON) in Russian and
- * English. (DESIGN.md section 9.)
+ * English.
  *
  * The document
  *   A kam_proposal holds what a key account manager writes: language and currency, title,
@@ -323,7 +323,7 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *    decimal  {"value": 2.5 (the exact number), "text": "2,5"}; percents "20 %" / "20%"
  *    date     {"iso": "2026-12-27", "text": "27.12.2026" | "27 December 2026",
  *              "long": "27 декабря 2026 г." | "27 December 2026"}
- *  Absent text is null. Top-level keys, in the assembly order of DESIGN §9:
+ *  Absent text is null. Top-level keys, in the order the document is assembled:
  *    lang, currency, is_ru, is_en, labels {every heading and caption, in lang},
  *    title (the document's, or labels.proposal), seller {name, details}, client {name, context},
  *    issued (date), valid_until (date), valid_days, summary, exclusive,
@@ -390,7 +390,7 @@ KAM_API int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn 
 KAM_API int kam_proposal_render_template(const kam_proposal *p, const kam_template *t,
                                          kam_write_fn write, void *ud);
 
-/* ==== Money as text (written by the money module; src/money.c) ========================== */
+/* ==== Money as text ==================================================================== */
 
 /**
  * @name Money as text
