@@ -247,20 +247,44 @@ static int sum_into(int64_t *acc, int64_t v, const char *what, kam_ctx *ctx) {
   return KAM_OK;
 }
 
-/* The smallest VAT rate strictly above *after (any rate when after is NULL); false if none. */
-static bool next_rate(kam__decimal *rate, const kam__line_in *in, size_t n,
-                      const kam__decimal *after) {
-  bool found = false;
-  size_t i;
-  for (i = 0; i < n; i++) {
-    kam__decimal v = in[i].vat_percent;
-    if (after && kam__decimal_cmp(v, *after) <= 0) continue;
-    if (!found || kam__decimal_cmp(v, *rate) < 0) {
-      *rate = v;
-      found = true;
-    }
+/* Line a before line b in the order of pass 2: by VAT rate, then by index. */
+static bool vat_before(const kam__line_in *in, size_t a, size_t b, size_t *comparisons) {
+  int c = kam__decimal_cmp(in[a].vat_percent, in[b].vat_percent);
+  if (comparisons) ++*comparisons;
+  return c < 0 || (c == 0 && a < b);
+}
+
+static void vat_sift_down(size_t *order, size_t root, size_t m, const kam__line_in *in,
+                          size_t *comparisons) {
+  for (;;) {
+    size_t child = 2 * root + 1, t;
+    if (child >= m) return;
+    if (child + 1 < m && vat_before(in, order[child], order[child + 1], comparisons)) child++;
+    if (!vat_before(in, order[root], order[child], comparisons)) return;
+    t = order[root];
+    order[root] = order[child];
+    order[child] = t;
+    root = child;
   }
-  return found;
+}
+
+/* Heapsort: a worst-case bound whatever the rates are, and no memory beyond order. Lines
+ * already in rate order (one rate, the usual table) are recognised in one pass. */
+void kam__vat_order(size_t *order, const kam__line_in *in, size_t n, size_t *comparisons) {
+  size_t i, m;
+  for (i = 0; i < n; i++)
+    order[i] = i;
+  for (i = 1; i < n && vat_before(in, i - 1, i, comparisons); i++)
+    ;
+  if (i >= n) return;
+  for (i = n / 2; i > 0; i--)
+    vat_sift_down(order, i - 1, n, in, comparisons);
+  for (m = n; m > 1; m--) {
+    size_t t = order[0];
+    order[0] = order[m - 1];
+    order[m - 1] = t;
+    vat_sift_down(order, 0, m - 1, in, comparisons);
+  }
 }
 
 /* One VAT rate, KAM__ROUND_TOTAL: the rate's VAT is rounded once on the summed nets, and each
@@ -286,13 +310,81 @@ static int chain_step(int64_t *line_vat, rate_chain *ch, int64_t net, kam__decim
   return KAM_OK;
 }
 
+/* What pass 2 shares across the VAT rates. */
+typedef struct totals_pass {
+  kam_totals *t;
+  kam__line_out *lines;
+  const kam__line_in *in;
+  int rounding;
+  bool included;
+  kam_ctx *ctx;
+} totals_pass;
+
+/* Pass 2 for the m lines of one VAT rate (ids: their indices, ascending): with total rounding
+ * the rate's VAT and the lines' shares; in both modes the rate's group. The group's rate is
+ * written as on its first line. */
+static int rate_pass(kam__vat_group *g, const totals_pass *ps, const size_t *ids, size_t m) {
+  const kam__line_in *in = ps->in;
+  kam__line_out *lines = ps->lines;
+  kam_totals *t = ps->t;
+  kam_ctx *ctx = ps->ctx;
+  bool prices_include_vat = ps->included;
+  kam__decimal rate = in[ids[0]].vat_percent;
+  rate_chain chain = {0, 0};
+  size_t k;
+  int pass, rc;
+  memset(g, 0, sizeof *g);
+  g->rate = rate;
+  for (pass = 0; pass < 2; pass++) { /* non-optional lines, then optional ones */
+    for (k = 0; k < m; k++) {
+      size_t i = ids[k];
+      kam__line_out lo = {0, 0, 0, 0, 0};
+      if (in[i].optional != (pass == 1)) continue;
+      if (ps->rounding == KAM__ROUND_TOTAL) {
+        if (lines) {
+          lo = lines[i];
+        } else if ((rc = line_base(&lo, &in[i], i, ctx))) {
+          return rc;
+        }
+        if ((rc = chain_step(&lo.vat, &chain, lo.net, rate, prices_include_vat, i, ctx)) ||
+            (rc = line_finish(&lo, prices_include_vat, i, ctx)))
+          return rc;
+        if (lines) lines[i] = lo;
+        if (pass == 1) {
+          if ((rc = sum_into(&t->optional_total, lo.total, "optional line totals", ctx))) return rc;
+          continue;
+        }
+        if ((rc = sum_into(&t->vat, lo.vat, "VAT", ctx)) ||
+            (rc = sum_into(&t->total, lo.total, "line totals", ctx)))
+          return rc;
+      } else if (pass == 1) {
+        continue;
+      } else if (lines) {
+        lo = lines[i];
+      } else {
+        /* Line rounding without a lines array: recompute (the line passed pass 1). */
+        if ((rc = line_base(&lo, &in[i], i, ctx))) return rc;
+        if (kam__round_div(&lo.vat, (kam__i128)lo.net * rate.coef,
+                           vat_den(rate, prices_include_vat)))
+          return kam__error(ctx, KAM_EOVERFLOW, "items[%zu]: VAT does not fit int64", i);
+        if ((rc = line_finish(&lo, prices_include_vat, i, ctx))) return rc;
+      }
+      /* Non-optional line of this rate: into the group. */
+      g->lines++;
+      if ((rc = sum_into(&g->net, lo.net, "line nets", ctx)) ||
+          (rc = sum_into(&g->vat, lo.vat, "VAT", ctx)) ||
+          (rc = sum_into(&g->total, lo.total, "line totals", ctx)))
+        return rc;
+    }
+  }
+  return KAM_OK;
+}
+
 int kam__totals_compute(kam_totals *out, kam__line_out *lines, kam__vat_group *groups,
                         size_t groups_cap, size_t *ngroups, const kam__line_in *in, size_t n,
                         int rounding, bool prices_include_vat, kam_ctx *ctx) {
   kam_totals t;
   size_t i, group_count = 0;
-  kam__decimal rate = zero_pct;
-  bool have_rate;
   int rc;
   if (!out || (!in && n)) return kam__error(ctx, KAM_EINVAL, "totals: NULL argument");
   if (rounding != KAM__ROUND_LINE && rounding != KAM__ROUND_TOTAL)
@@ -329,68 +421,37 @@ int kam__totals_compute(kam_totals *out, kam__line_out *lines, kam__vat_group *g
     if (lines) lines[i] = lo;
   }
 
-  /* Pass 2, once per distinct VAT rate in ascending order (no allocation): with total
-   * rounding the rate's VAT and the lines' shares; in both modes the per-rate groups. */
-  if (rounding == KAM__ROUND_TOTAL || groups || ngroups) {
-    have_rate = next_rate(&rate, in, n, NULL);
-    while (have_rate) {
-      rate_chain chain = {0, 0};
+  /* Pass 2, once per distinct VAT rate in ascending order: the lines sorted by (rate, index)
+   * so each rate's lines are one run, in line order. Small tables sort on the stack. */
+  if (n && (rounding == KAM__ROUND_TOTAL || groups || ngroups)) {
+    size_t small[KAM__TOTALS_STACK_LINES], *order = small, start, end;
+    totals_pass ps;
+    ps.t = &t;
+    ps.lines = lines;
+    ps.in = in;
+    ps.rounding = rounding;
+    ps.included = prices_include_vat;
+    ps.ctx = ctx;
+    if (n > KAM__TOTALS_STACK_LINES) {
+      order = (size_t *)kam__alloc_array(ctx, n, sizeof *order);
+      if (!order) return kam__nomem(ctx);
+    }
+    kam__vat_order(order, in, n, NULL);
+    rc = KAM_OK;
+    for (start = 0; start < n && !rc; start = end) {
       kam__vat_group g;
-      int pass;
-      memset(&g, 0, sizeof g);
-      g.rate = rate;
-      for (pass = 0; pass < 2; pass++) { /* non-optional lines, then optional ones */
-        for (i = 0; i < n; i++) {
-          kam__line_out lo = {0, 0, 0, 0, 0};
-          if (in[i].optional != (pass == 1) || kam__decimal_cmp(in[i].vat_percent, rate) != 0)
-            continue;
-          if (rounding == KAM__ROUND_TOTAL) {
-            if (lines) {
-              lo = lines[i];
-            } else if ((rc = line_base(&lo, &in[i], i, ctx))) {
-              return rc;
-            }
-            if ((rc = chain_step(&lo.vat, &chain, lo.net, rate, prices_include_vat, i, ctx)) ||
-                (rc = line_finish(&lo, prices_include_vat, i, ctx)))
-              return rc;
-            if (lines) lines[i] = lo;
-            if (pass == 1) {
-              if ((rc = sum_into(&t.optional_total, lo.total, "optional line totals", ctx)))
-                return rc;
-              continue;
-            }
-            if ((rc = sum_into(&t.vat, lo.vat, "VAT", ctx)) ||
-                (rc = sum_into(&t.total, lo.total, "line totals", ctx)))
-              return rc;
-          } else if (pass == 1) {
-            continue;
-          } else if (lines) {
-            lo = lines[i];
-          } else {
-            /* Line rounding without a lines array: recompute (the line passed pass 1). */
-            if ((rc = line_base(&lo, &in[i], i, ctx))) return rc;
-            if (kam__round_div(&lo.vat, (kam__i128)lo.net * rate.coef,
-                               vat_den(rate, prices_include_vat)))
-              return kam__error(ctx, KAM_EOVERFLOW, "items[%zu]: VAT does not fit int64", i);
-            if ((rc = line_finish(&lo, prices_include_vat, i, ctx))) return rc;
-          }
-          /* Non-optional line of this rate: into the group. */
-          g.lines++;
-          if ((rc = sum_into(&g.net, lo.net, "line nets", ctx)) ||
-              (rc = sum_into(&g.vat, lo.vat, "VAT", ctx)) ||
-              (rc = sum_into(&g.total, lo.total, "line totals", ctx)))
-            return rc;
-        }
-      }
-      if (g.lines) {
+      for (end = start + 1; end < n && kam__decimal_cmp(in[order[end]].vat_percent,
+                                                        in[order[start]].vat_percent) == 0;
+           end++)
+        ;
+      rc = rate_pass(&g, &ps, order + start, end - start);
+      if (!rc && g.lines) {
         if (groups && group_count < groups_cap) groups[group_count] = g;
         group_count++;
       }
-      {
-        kam__decimal done = rate;
-        have_rate = next_rate(&rate, in, n, &done);
-      }
     }
+    if (order != small) kam__free(ctx, order, n * sizeof *order);
+    if (rc) return rc;
   }
   *out = t;
   if (ngroups) *ngroups = group_count;

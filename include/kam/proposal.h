@@ -310,9 +310,10 @@ typedef struct kam_totals {
   int64_t optional_total; /**< what the optional lines would add to total */
 } kam_totals;
 /** Computes the totals (see Totals above). out->struct_size must be set; fields past it are
- *  not written.
+ *  not written. Cost: O(n log n) time and O(n) memory for n items, however many VAT rates.
  *  @return KAM_OK, KAM_EINVAL (NULL pointers, struct_size too small), KAM_ESTATE (no items),
- *  KAM_EOVERFLOW (a line or sum does not fit in int64: the message names the item). */
+ *  KAM_EOVERFLOW (a line or sum does not fit in int64: the message names the item),
+ *  KAM_ENOMEM. */
 KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
 
 /** Assembles the document model that the templates render: a new kam_value object (owned by the
