@@ -801,7 +801,8 @@ static char *cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
 }
 
 /* Drops a currency sign or code at either end of an amount, as Excel writes currency-formatted
- * cells ("1 234,56 ₽", "$1234.56", "1234 руб.", "-€5"); a sign before a leading symbol stays.
+ * cells ("1 234,56 ₽", "$1234.56", "1234 руб.", "-€5"); a sign before a leading symbol
+ * stays.
  */
 static void strip_currency(char **s, size_t *len) {
   static const char *const suffixes[] = {
@@ -849,9 +850,10 @@ static void strip_currency(char **s, size_t *len) {
 }
 
 /* Parses an amount (revenue, history, forecast) into minor units with `digits` decimals.
- * The decimal mark is the caller's, or the first mark seen in the file. */
+ * The decimal mark is the caller's, or the first mark seen in the file. decimals_why: NULL
+ * for money, else what to say of a value with more than `digits` decimals. */
 static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t line, size_t col,
-                        int digits) {
+                        int digits, const char *decimals_why) {
   const char *why = NULL, *comma = NULL, *dot = NULL;
   char mark = r->opts.decimal_mark ? r->opts.decimal_mark : r->mark;
   int st;
@@ -873,6 +875,7 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
   }
   st = kam__decimal_to_minor(out, s, len, mark ? mark : '.', digits, true, &why);
   if (st == KAM_OK) return KAM_OK;
+  if (why == kam__why_too_many_decimals && decimals_why) why = decimals_why;
   if (st == KAM_EPARSE && len > 2 && (memchr(s, 'E', len) || memchr(s, 'e', len)) &&
       kam__is_digit(s[len - 1]))
     return cell_error(r, st, line, col, s, len,
@@ -935,7 +938,8 @@ static int parse_potential(csv_reader *r, double *out, char *s, size_t len, size
     n--;
     trim(&t, &n);
   }
-  st = parse_number(r, &v, s, n, line, col, 12);
+  st = parse_number(r, &v, s, n, line, col, 12,
+                    "has more than the 12 decimals a potential is read with");
   if (st) return st;
   *out = (double)v / 1e12 / (percent ? 100.0 : 1.0);
   if (!(*out >= 0.0 && *out <= 1.0))
@@ -972,7 +976,8 @@ static int handle_row(csv_reader *r) {
   if (len == 0)
     return kam__error(r->ctx, KAM_EPARSE, "%s: the revenue is empty (write 0 for none)",
                       place(r, line, r->col[R_REVENUE], (char[160]){0}, 160));
-  if ((st = parse_number(r, &a.revenue, s, len, line, r->col[R_REVENUE], digits)) != 0) return st;
+  if ((st = parse_number(r, &a.revenue, s, len, line, r->col[R_REVENUE], digits, NULL)) != 0)
+    return st;
   if (a.revenue < 0)
     return cell_error(r, KAM_EPARSE, line, r->col[R_REVENUE], s, len,
                       "is negative (revenue must be 0 or more)");
@@ -995,7 +1000,8 @@ static int handle_row(csv_reader *r) {
     s = cell(r, r->hist_col[k], &len, &line);
     if (len == 0 && first_hist == NO_COL) continue;
     if (first_hist == NO_COL) first_hist = k;
-    if (len && (st = parse_number(r, &v, s, len, line, r->hist_col[k], digits)) != 0) return st;
+    if (len && (st = parse_number(r, &v, s, len, line, r->hist_col[k], digits, NULL)) != 0)
+      return st;
     if (v < 0)
       return cell_error(r, KAM_EPARSE, line, r->hist_col[k], s, len,
                         "is negative (revenue must be 0 or more)");
@@ -1010,7 +1016,7 @@ static int handle_row(csv_reader *r) {
   for (k = 0; k < r->nfc; k++) {
     int64_t v = 0;
     s = cell(r, r->fc_col[k], &len, &line);
-    if (len && (st = parse_number(r, &v, s, len, line, r->fc_col[k], digits)) != 0) return st;
+    if (len && (st = parse_number(r, &v, s, len, line, r->fc_col[k], digits, NULL)) != 0) return st;
     if (len) last_fc = k + 1;
     r->fc[k] = (double)v;
   }

@@ -105,7 +105,8 @@ typedef struct kam__line_in {
   int64_t unit_price;
   kam__decimal discount_percent;
   kam__decimal vat_percent;
-  bool optional; /* left out of the totals; priced into optional_total */
+  bool optional;    /* left out of the totals; priced into optional_total */
+  const char *name; /* NULL, or what the messages call the line after "items[i]" */
 } kam__line_in;
 
 /* One computed line, minor units. gross = round(quantity * unit_price);
@@ -149,11 +150,11 @@ typedef struct kam__vat_group {
  *   (then ctx is required); with fewer lines nothing is allocated and ctx may be NULL.
  *
  * Returns KAM_OK; KAM_EINVAL (bad rounding, NULL out, discount outside 0..100, negative VAT,
- * scale outside 0..18: the message names the line as "items[i]" (0-based) and the field);
- * KAM_EOVERFLOW (a line figure or a sum does not fit int64: the message names the line or
- * the sum); KAM_ENOMEM. On failure *out and *ngroups are untouched; lines and groups may be
- * partly written.
- * Cost: O(n log n) time whatever the rates (the lines are sorted by rate once), O(n) memory. */
+ * scale outside 0..18: the message names the line as "items[i]" (0-based) with its name,
+ * and the field); KAM_EOVERFLOW (a line figure or a sum does not fit int64: the message names
+ * the line, and for a sum the line at which it overflows); KAM_ENOMEM. On failure *out and *ngroups
+ * are untouched; lines and groups may be partly written. Cost: O(n log n) time whatever the rates
+ * (the lines are sorted by rate once), O(n) memory. */
 /* Up to this many lines the totals sort their rate order on the stack. */
 #define KAM__TOTALS_STACK_LINES 64
 

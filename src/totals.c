@@ -5,6 +5,7 @@
  * are formed in 128-bit integers and rounded once, half away from zero, at each step the
  * DESIGN names (gross, discount, VAT), so no double ever touches money.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "money_internal.h"
@@ -190,60 +191,88 @@ static kam__i128 vat_den(kam__decimal vat, bool included) {
   return included ? den + vat.coef : den;
 }
 
+/* "items[i]", and ' "name"' when the line has one, for the messages; a long name is cut (at
+ * a UTF-8 boundary) so the message keeps its place. */
+typedef struct item_where {
+  char text[96];
+} item_where;
+
+static const char *where(item_where *w, const kam__line_in *line, size_t i) {
+  enum { NAME_MAX_BYTES = 48 };
+  size_t len = (size_t)snprintf(w->text, sizeof w->text, "items[%zu]", i), cut;
+  if (!line->name || !line->name[0]) return w->text;
+  cut = strlen(line->name);
+  if (cut > NAME_MAX_BYTES) {
+    cut = NAME_MAX_BYTES;
+    while (cut > 0 && ((unsigned char)line->name[cut] & 0xC0) == 0x80)
+      cut--;
+  }
+  snprintf(w->text + len, sizeof w->text - len, " \"%.*s%s\"", (int)cut, line->name,
+           line->name[cut] ? "..." : "");
+  return w->text;
+}
+
 static int check_line(const kam__line_in *in, size_t i, kam_ctx *ctx) {
+  item_where w;
   char text[KAM__DECIMAL_TEXT_CAP];
   if (!scale_ok(in->quantity.scale))
-    return kam__error(ctx, KAM_EINVAL, "items[%zu]: quantity has %d decimals (0..18 allowed)", i,
-                      in->quantity.scale);
+    return kam__error(ctx, KAM_EINVAL, "%s: quantity has %d decimals (0..18 allowed)",
+                      where(&w, in, i), in->quantity.scale);
   if (!scale_ok(in->discount_percent.scale))
-    return kam__error(ctx, KAM_EINVAL,
-                      "items[%zu]: discount_percent has %d decimals (0..18 allowed)", i,
-                      in->discount_percent.scale);
+    return kam__error(ctx, KAM_EINVAL, "%s: discount_percent has %d decimals (0..18 allowed)",
+                      where(&w, in, i), in->discount_percent.scale);
   if (!scale_ok(in->vat_percent.scale))
-    return kam__error(ctx, KAM_EINVAL, "items[%zu]: vat_percent has %d decimals (0..18 allowed)", i,
-                      in->vat_percent.scale);
+    return kam__error(ctx, KAM_EINVAL, "%s: vat_percent has %d decimals (0..18 allowed)",
+                      where(&w, in, i), in->vat_percent.scale);
   if (kam__decimal_cmp(in->discount_percent, zero_pct) < 0 ||
       kam__decimal_cmp(in->discount_percent, hundred_pct) > 0) {
     kam__decimal_format(text, in->discount_percent);
-    return kam__error(ctx, KAM_EINVAL, "items[%zu]: discount_percent %s is outside 0..100", i,
-                      text);
+    return kam__error(ctx, KAM_EINVAL, "%s: discount_percent %s is outside 0..100",
+                      where(&w, in, i), text);
   }
   if (kam__decimal_cmp(in->vat_percent, zero_pct) < 0) {
     kam__decimal_format(text, in->vat_percent);
-    return kam__error(ctx, KAM_EINVAL, "items[%zu]: vat_percent %s is negative", i, text);
+    return kam__error(ctx, KAM_EINVAL, "%s: vat_percent %s is negative", where(&w, in, i), text);
   }
   return KAM_OK;
 }
 
 /* gross, discount and net of one line (vat and total are set by the caller's rounding mode). */
 static int line_base(kam__line_out *lo, const kam__line_in *in, size_t i, kam_ctx *ctx) {
+  item_where w;
   int rc = check_line(in, i, ctx);
   if (rc) return rc;
   if (kam__round_div(&lo->gross, (kam__i128)in->quantity.coef * in->unit_price,
                      pow10_i64[in->quantity.scale]))
-    return kam__error(ctx, KAM_EOVERFLOW, "items[%zu]: quantity * unit_price does not fit int64",
-                      i);
+    return kam__error(ctx, KAM_EOVERFLOW, "%s: quantity * unit_price does not fit int64",
+                      where(&w, in, i));
   /* |discount| <= |gross| because discount% <= 100, so neither this nor net can overflow. */
   if (kam__round_div(&lo->discount, (kam__i128)lo->gross * in->discount_percent.coef,
                      (kam__i128)100 * pow10_i64[in->discount_percent.scale]))
-    return kam__error(ctx, KAM_EOVERFLOW, "items[%zu]: discount does not fit int64", i);
+    return kam__error(ctx, KAM_EOVERFLOW, "%s: discount does not fit int64", where(&w, in, i));
   lo->net = lo->gross - lo->discount;
   return KAM_OK;
 }
 
-static int line_finish(kam__line_out *lo, bool included, size_t i, kam_ctx *ctx) {
+static int line_finish(kam__line_out *lo, bool included, const kam__line_in *line, size_t i,
+                       kam_ctx *ctx) {
+  item_where w;
   if (included) {
     lo->total = lo->net;
     return KAM_OK;
   }
   if (kam__add_i64(&lo->total, lo->net, lo->vat))
-    return kam__error(ctx, KAM_EOVERFLOW, "items[%zu]: net + VAT does not fit int64", i);
+    return kam__error(ctx, KAM_EOVERFLOW, "%s: net + VAT does not fit int64", where(&w, line, i));
   return KAM_OK;
 }
 
-static int sum_into(int64_t *acc, int64_t v, const char *what, kam_ctx *ctx) {
+static int sum_into(int64_t *acc, int64_t v, const char *what, const kam__line_in *line, size_t i,
+                    kam_ctx *ctx) {
+  item_where w;
   if (kam__add_i64(acc, *acc, v))
-    return kam__error(ctx, KAM_EOVERFLOW, "the sum of the %s does not fit int64", what);
+    return kam__error(ctx, KAM_EOVERFLOW,
+                      "%s: the sum of the %s up to this item does not fit int64",
+                      where(&w, line, i), what);
   return KAM_OK;
 }
 
@@ -295,7 +324,8 @@ typedef struct rate_chain {
 } rate_chain;
 
 static int chain_step(int64_t *line_vat, rate_chain *ch, int64_t net, kam__decimal rate,
-                      bool included, size_t i, kam_ctx *ctx) {
+                      bool included, const kam__line_in *line, size_t i, kam_ctx *ctx) {
+  item_where w;
   char text[KAM__DECIMAL_TEXT_CAP];
   int64_t rounded;
   if (kam__add_i64(&ch->cum_net, ch->cum_net, net) ||
@@ -303,8 +333,8 @@ static int chain_step(int64_t *line_vat, rate_chain *ch, int64_t net, kam__decim
       kam__sub_i64(line_vat, rounded, ch->rounded_vat)) {
     kam__decimal_format(text, rate);
     return kam__error(ctx, KAM_EOVERFLOW,
-                      "items[%zu]: the running net or VAT of the %s%% VAT lines does not fit int64",
-                      i, text);
+                      "%s: the running net or VAT of the %s%% VAT lines does not fit int64",
+                      where(&w, line, i), text);
   }
   ch->rounded_vat = rounded;
   return KAM_OK;
@@ -339,6 +369,7 @@ static int rate_pass(kam__vat_group *g, const totals_pass *ps, const size_t *ids
     for (k = 0; k < m; k++) {
       size_t i = ids[k];
       kam__line_out lo = {0, 0, 0, 0, 0};
+      item_where w;
       if (in[i].optional != (pass == 1)) continue;
       if (ps->rounding == KAM__ROUND_TOTAL) {
         if (lines) {
@@ -346,16 +377,17 @@ static int rate_pass(kam__vat_group *g, const totals_pass *ps, const size_t *ids
         } else if ((rc = line_base(&lo, &in[i], i, ctx))) {
           return rc;
         }
-        if ((rc = chain_step(&lo.vat, &chain, lo.net, rate, prices_include_vat, i, ctx)) ||
-            (rc = line_finish(&lo, prices_include_vat, i, ctx)))
+        if ((rc = chain_step(&lo.vat, &chain, lo.net, rate, prices_include_vat, &in[i], i, ctx)) ||
+            (rc = line_finish(&lo, prices_include_vat, &in[i], i, ctx)))
           return rc;
         if (lines) lines[i] = lo;
         if (pass == 1) {
-          if ((rc = sum_into(&t->optional_total, lo.total, "optional line totals", ctx))) return rc;
+          if ((rc = sum_into(&t->optional_total, lo.total, "optional line totals", &in[i], i, ctx)))
+            return rc;
           continue;
         }
-        if ((rc = sum_into(&t->vat, lo.vat, "VAT", ctx)) ||
-            (rc = sum_into(&t->total, lo.total, "line totals", ctx)))
+        if ((rc = sum_into(&t->vat, lo.vat, "VAT", &in[i], i, ctx)) ||
+            (rc = sum_into(&t->total, lo.total, "line totals", &in[i], i, ctx)))
           return rc;
       } else if (pass == 1) {
         continue;
@@ -366,14 +398,14 @@ static int rate_pass(kam__vat_group *g, const totals_pass *ps, const size_t *ids
         if ((rc = line_base(&lo, &in[i], i, ctx))) return rc;
         if (kam__round_div(&lo.vat, (kam__i128)lo.net * rate.coef,
                            vat_den(rate, prices_include_vat)))
-          return kam__error(ctx, KAM_EOVERFLOW, "items[%zu]: VAT does not fit int64", i);
-        if ((rc = line_finish(&lo, prices_include_vat, i, ctx))) return rc;
+          return kam__error(ctx, KAM_EOVERFLOW, "%s: VAT does not fit int64", where(&w, &in[i], i));
+        if ((rc = line_finish(&lo, prices_include_vat, &in[i], i, ctx))) return rc;
       }
       /* Non-optional line of this rate: into the group. */
       g->lines++;
-      if ((rc = sum_into(&g->net, lo.net, "line nets", ctx)) ||
-          (rc = sum_into(&g->vat, lo.vat, "VAT", ctx)) ||
-          (rc = sum_into(&g->total, lo.total, "line totals", ctx)))
+      if ((rc = sum_into(&g->net, lo.net, "line nets", &in[i], i, ctx)) ||
+          (rc = sum_into(&g->vat, lo.vat, "VAT", &in[i], i, ctx)) ||
+          (rc = sum_into(&g->total, lo.total, "line totals", &in[i], i, ctx)))
         return rc;
     }
   }
@@ -396,26 +428,28 @@ int kam__totals_compute(kam_totals *out, kam__line_out *lines, kam__vat_group *g
   /* Pass 1: validate every line, gross/discount/net, and with line rounding VAT and totals. */
   for (i = 0; i < n; i++) {
     kam__line_out lo = {0, 0, 0, 0, 0};
+    item_where w;
     if ((rc = line_base(&lo, &in[i], i, ctx))) return rc;
     lo.vat = 0;
     if (rounding == KAM__ROUND_LINE) {
       if (kam__round_div(&lo.vat, (kam__i128)lo.net * in[i].vat_percent.coef,
                          vat_den(in[i].vat_percent, prices_include_vat)))
-        return kam__error(ctx, KAM_EOVERFLOW, "items[%zu]: VAT does not fit int64", i);
-      if ((rc = line_finish(&lo, prices_include_vat, i, ctx))) return rc;
+        return kam__error(ctx, KAM_EOVERFLOW, "%s: VAT does not fit int64", where(&w, &in[i], i));
+      if ((rc = line_finish(&lo, prices_include_vat, &in[i], i, ctx))) return rc;
       if (in[i].optional) {
-        if ((rc = sum_into(&t.optional_total, lo.total, "optional line totals", ctx))) return rc;
-      } else if ((rc = sum_into(&t.vat, lo.vat, "line VATs", ctx)) ||
-                 (rc = sum_into(&t.total, lo.total, "line totals", ctx))) {
+        if ((rc = sum_into(&t.optional_total, lo.total, "optional line totals", &in[i], i, ctx)))
+          return rc;
+      } else if ((rc = sum_into(&t.vat, lo.vat, "line VATs", &in[i], i, ctx)) ||
+                 (rc = sum_into(&t.total, lo.total, "line totals", &in[i], i, ctx))) {
         return rc;
       }
     } else {
       lo.total = 0;
     }
     if (!in[i].optional) {
-      if ((rc = sum_into(&t.gross, lo.gross, "line gross amounts", ctx)) ||
-          (rc = sum_into(&t.discount, lo.discount, "line discounts", ctx)) ||
-          (rc = sum_into(&t.net, lo.net, "line nets", ctx)))
+      if ((rc = sum_into(&t.gross, lo.gross, "line gross amounts", &in[i], i, ctx)) ||
+          (rc = sum_into(&t.discount, lo.discount, "line discounts", &in[i], i, ctx)) ||
+          (rc = sum_into(&t.net, lo.net, "line nets", &in[i], i, ctx)))
         return rc;
     }
     if (lines) lines[i] = lo;

@@ -436,6 +436,13 @@ static void test_history_forecast(void **state) {
   expect_error("id;revenue;potential\nx;1;120%\n", KAM_EPARSE,
                "line 2, column \"potential\": '120%' is not a potential between 0 and 1 (or 0 % "
                "and 100 %)");
+  /* Issue 18: the precision of a potential is not the currency's. */
+  expect_error("id;revenue;potential\nx;1;100.0000000000001 %\n", KAM_EPARSE,
+               "line 2, column \"potential\": '100.0000000000001' has more than the 12 "
+               "decimals a potential is read with");
+  expect_error("id;revenue;potential\nx;1;0.1234567890123\n", KAM_EPARSE,
+               "line 2, column \"potential\": '0.1234567890123' has more than the 12 decimals a "
+               "potential is read with");
   expect_error("id;revenue;strategic\nx;1;maybe\n", KAM_EPARSE,
                "line 2, column \"strategic\": 'maybe' is not a yes/no value (use 1/0, yes/no, "
                "true/false, да/нет or x)");

@@ -608,6 +608,15 @@ static void test_totals_overflow_names_item(void **state) {
   assert_int_equal(s.len, 0);
   kam_test_sink_free(&s);
   kam_proposal_free(p);
+  /* Issue 18: two lines that fit alone but not together; the sum's message names the item
+   * (index and name) at which it overflows. */
+  p = parse(ctx, doc_with_items("", "[{\"description\": \"first\", \"unit_price\": "
+                                    "\"60000000000000000\"}, {\"description\": \"second\", "
+                                    "\"unit_price\": \"60000000000000000\"}]"));
+  assert_int_equal(kam_proposal_totals(&t, p), KAM_EOVERFLOW);
+  assert_string_equal(kam_ctx_errmsg(ctx), "items[1] \"second\": the sum of the line totals up to "
+                                           "this item does not fit int64");
+  kam_proposal_free(p);
   kam_ctx_free(ctx);
 }
 

@@ -32,6 +32,7 @@ static kam__line_in line(const char *qty, int64_t unit_price, const char *disc, 
   l.discount_percent = dec(disc);
   l.vat_percent = dec(vat);
   l.optional = optional;
+  l.name = NULL;
   return l;
 }
 
@@ -568,6 +569,19 @@ static void test_overflow(void **state) {
                    KAM_EOVERFLOW);
   assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 1, KAM__ROUND_TOTAL, false, ctx),
                    KAM_EOVERFLOW);
+  /* The message names the line by its name too; a long name is cut at a UTF-8 boundary
+   * (25 two-byte letters: 48 bytes is 24 of them). */
+  in[0].name = "ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ";
+  assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 1, KAM__ROUND_LINE, false, ctx),
+                   KAM_EOVERFLOW);
+  assert_string_equal(kam_ctx_errmsg(ctx),
+                      "items[0] \"ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ...\": VAT does not fit int64");
+  in[0].name = "Ж!ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ";
+  assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 1, KAM__ROUND_LINE, false, ctx),
+                   KAM_EOVERFLOW);
+  assert_string_equal(kam_ctx_errmsg(ctx),
+                      "items[0] \"Ж!ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ...\": VAT does not fit int64");
+  in[0].name = NULL;
   /* With VAT included the same line is fine: VAT is extracted, total = net. */
   assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 1, KAM__ROUND_TOTAL, true, ctx),
                    KAM_OK);
