@@ -138,7 +138,8 @@ KAM_API int kam_proposal_set_summary(kam_proposal *p, const char *summary);
 KAM_API int kam_proposal_set_exclusive(kam_proposal *p, const char *exclusive);
 /** Payment and delivery terms. */
 KAM_API int kam_proposal_set_terms(kam_proposal *p, const char *terms);
-/** The issue date. KAM_EINVAL if the date is outside years 1..9999. */
+/** The issue date. KAM_EINVAL if the date is outside years 1..9899, so that valid_until
+ *  (issued + valid_days, at most 36500) is always a date of years 1..9999. */
 KAM_API int kam_proposal_set_issued(kam_proposal *p, kam_date issued);
 /** How many days the offer stands, 0..36500 (0: only on the issue day). The proposal is valid
  *  until issued + valid_days. */
