@@ -315,6 +315,8 @@ typedef struct csv_reader {
   size_t pre_scan;       /* bytes of pre already scanned */
   size_t pre_line_start; /* start of the current line in pre */
   size_t sep_lines;      /* lines consumed by a "sep=" line */
+  size_t skipped_lines;  /* blank or delimiter-only lines dropped before the header */
+  bool pre_cr;           /* the last dropped line ended with CR (an LF next belongs to it) */
   /* tokenizer */
   int state;
   bool prev_cr; /* the last byte was a CR line end (a following LF belongs to it) */
@@ -567,14 +569,54 @@ static char detect_delimiter(const char *s, size_t len) {
   return ',';
 }
 
-/* Holds bytes back until the first non-empty line outside quotes is complete, so that a
- * "sep=X" line (Excel's delimiter hint) can be dropped and the delimiter detected. */
+/* 1 when the line, split at d, holds only empty fields (spaces at most): a record the
+ * tokenizer would skip. Anything it might read otherwise (a doubled quote, a quote after
+ * spaces, a line break inside quotes) answers 0, so the line is taken as the header. */
+static bool empty_record(const char *s, size_t len, char d) {
+  size_t i = 0, sp;
+  bool quoted = false, field_start = true;
+  while (i < len) {
+    char c = s[i];
+    if (quoted && c == '"') {
+      if (i + 1 < len && s[i + 1] == '"') return false;
+      quoted = false;
+      i++;
+      continue;
+    }
+    if (!quoted && c == '"' && field_start) {
+      quoted = true;
+      field_start = false;
+      i++;
+      continue;
+    }
+    if (!quoted && c == d) {
+      field_start = true;
+      i++;
+      continue;
+    }
+    if ((sp = space_len(s + i, len - i)) == 0) return false;
+    if (!quoted) field_start = false;
+    i += sp;
+  }
+  return !quoted;
+}
+
+/* The physical line the header line starts on. */
+static size_t header_line_number(const csv_reader *r) {
+  return 1 + r->sep_lines + r->skipped_lines;
+}
+
+/* Holds bytes back until the header line (the first line outside quotes that is not blank
+ * and not only delimiters) is complete, so that a "sep=X" line (Excel's delimiter hint) can be
+ * dropped and the delimiter detected from the header itself. Lines before it are dropped and
+ * counted as they complete, so only the header line is ever held: its length is the only
+ * limit, whatever the chunks are. */
 static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
   int rc;
+  char d = r->opts.delimiter;
   if (n && kam__buf_put(&r->pre, s, n)) return kam__nomem(r->ctx);
   for (;;) {
-    size_t end = r->pre_scan, k;
-    bool blank = true;
+    size_t end = r->pre_scan;
     const char *line;
     size_t line_len, next;
     while (end < r->pre.len) {
@@ -585,59 +627,52 @@ static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
         break;
       end++;
     }
+    line_len = end - r->pre_line_start;
+    if (line_len > CSV_MAX_RECORD)
+      return kam__error(r->ctx, KAM_ELIMIT, "line %zu: header line longer than %u bytes",
+                        header_line_number(r), CSV_MAX_RECORD);
     if (end == r->pre.len && !eof) {
-      r->pre_scan = end;
-      if (r->pre.len > CSV_MAX_RECORD)
-        return kam__error(r->ctx, KAM_ELIMIT, "line %zu: header line longer than %u bytes",
-                          r->sep_lines + 1, CSV_MAX_RECORD);
+      /* Wait for the rest of the line; keep only the line itself. */
+      if (r->pre_line_start) {
+        memmove(r->pre.data, r->pre.data + r->pre_line_start, line_len);
+        r->pre.len = line_len;
+        r->pre_line_start = 0;
+      }
+      r->pre_scan = line_len;
       return KAM_OK;
     }
     line = r->pre.data ? r->pre.data + r->pre_line_start : "";
-    line_len = end - r->pre_line_start;
-    for (k = 0; k < line_len; k++)
-      if (line[k] != ' ' && line[k] != '\t') blank = false;
     next = end;
     if (next < r->pre.len) next++; /* the CR or LF */
-    if (blank && end < r->pre.len) {
+    if (end < r->pre.len &&
+        empty_record(line, line_len,
+                     r->opts.delimiter ? r->opts.delimiter : detect_delimiter(line, line_len))) {
+      /* Blank, or only delimiters: no record. The LF of a CR LF is no line of its own. */
+      if (!(line_len == 0 && r->pre.data[end] == '\n' && r->pre_cr)) r->skipped_lines++;
+      r->pre_cr = r->pre.data[end] == '\r';
       r->pre_scan = r->pre_line_start = next;
-      continue; /* leading blank line: keep it for the tokenizer, which counts it */
+      continue;
     }
-    if (!blank && r->sep_lines == 0 && r->pre_line_start == 0 && line_len == 5 &&
+    if (r->sep_lines == 0 && r->skipped_lines == 0 && r->pre_line_start == 0 && line_len == 5 &&
         kam__ascii_ieq(line, 4, "sep=") && line[4] != '"') {
       /* Excel's "sep=;" first line: use it (unless the caller fixed the delimiter), drop it. */
       if (!r->opts.delimiter) r->opts.delimiter = line[4];
       r->sep_lines = 1;
-      if (next > end && r->pre.data[end] == '\r') r->prev_cr = true;
-      memmove(r->pre.data, r->pre.data + next, r->pre.len - next);
-      r->pre.len -= next;
-      r->pre_scan = r->pre_line_start = 0;
+      r->pre_cr = next > end && r->pre.data[end] == '\r';
+      r->pre_scan = r->pre_line_start = next;
       r->pre_quoted = false;
-      if (eof && r->pre.len == 0) break;
+      if (eof && next == r->pre.len) break;
       continue;
     }
+    d = r->opts.delimiter ? r->opts.delimiter : detect_delimiter(line, line_len);
     break;
   }
-  /* The header line is complete (or the input ended): fix the delimiter and tokenize. */
-  if (r->opts.delimiter) {
-    set_delimiter(r, r->opts.delimiter);
-  } else {
-    /* data is NULL only while len is 0 (nothing buffered yet). */
-    const char *pre = r->pre.data ? r->pre.data : "";
-    size_t end = r->pre_line_start;
-    bool q = false;
-    while (end < r->pre.len) {
-      char c = pre[end];
-      if (c == '"')
-        q = !q;
-      else if (!q && (c == '\r' || c == '\n'))
-        break;
-      end++;
-    }
-    set_delimiter(r, detect_delimiter(pre + r->pre_line_start, end - r->pre_line_start));
-  }
-  r->line = 1 + r->sep_lines;
+  /* The header line is complete (or the input ended): tokenize from it. */
+  set_delimiter(r, d ? d : ',');
+  r->line = header_line_number(r);
   r->stage = STAGE_BODY;
-  rc = tokenize(r, r->pre.data ? r->pre.data : "", r->pre.len);
+  rc = tokenize(r, r->pre.data ? r->pre.data + r->pre_line_start : "",
+                r->pre.len - r->pre_line_start);
   kam__buf_free(&r->pre);
   return rc;
 }
