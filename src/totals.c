@@ -297,15 +297,70 @@ static void vat_sift_down(size_t *order, size_t root, size_t m, const kam__line_
   }
 }
 
-/* Heapsort: a worst-case bound whatever the rates are, and no memory beyond order. Lines
- * already in rate order (one rate, the usual table) are recognised in one pass. */
+/* A table of the distinct rates, kept sorted, for tables with few of them (the usual case). */
+enum { FEW_RATES = 64 };
+typedef struct rate_table {
+  kam__decimal rate[FEW_RATES];
+  size_t count[FEW_RATES]; /* lines per rate, then where the rate's next line goes */
+  size_t len;
+} rate_table;
+
+/* Position of rate v in the table (binary search), or of where it would go; *found says. */
+static size_t rate_find(const rate_table *t, kam__decimal v, bool *found, size_t *comparisons) {
+  size_t lo = 0, hi = t->len;
+  *found = false;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = kam__decimal_cmp(t->rate[mid], v);
+    if (comparisons) ++*comparisons;
+    if (c == 0) {
+      *found = true;
+      return mid;
+    }
+    if (c < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
+  return lo;
+}
+
+/* Few distinct rates: a counting sort over the rate table (stable, so each rate's lines stay
+ * in line order). false, with order untouched, when there are more than FEW_RATES. */
+static bool few_rates_order(size_t *order, const kam__line_in *in, size_t n, size_t *comparisons) {
+  rate_table t;
+  size_t i, k, start = 0;
+  bool found;
+  t.len = 0;
+  for (i = 0; i < n; i++) {
+    k = rate_find(&t, in[i].vat_percent, &found, comparisons);
+    if (!found) {
+      if (t.len == FEW_RATES) return false;
+      memmove(&t.rate[k + 1], &t.rate[k], (t.len - k) * sizeof t.rate[0]);
+      memmove(&t.count[k + 1], &t.count[k], (t.len - k) * sizeof t.count[0]);
+      t.rate[k] = in[i].vat_percent;
+      t.count[k] = 0;
+      t.len++;
+    }
+    t.count[k]++;
+  }
+  for (k = 0; k < t.len; k++) {
+    size_t lines = t.count[k];
+    t.count[k] = start;
+    start += lines;
+  }
+  for (i = 0; i < n; i++)
+    order[t.count[rate_find(&t, in[i].vat_percent, &found, comparisons)]++] = i;
+  return true;
+}
+
+/* Up to FEW_RATES distinct rates a counting sort (two binary searches per line); beyond, a
+ * heapsort: a worst-case bound whatever the rates are, and no memory beyond order. */
 void kam__vat_order(size_t *order, const kam__line_in *in, size_t n, size_t *comparisons) {
   size_t i, m;
+  if (few_rates_order(order, in, n, comparisons)) return;
   for (i = 0; i < n; i++)
     order[i] = i;
-  for (i = 1; i < n && vat_before(in, i - 1, i, comparisons); i++)
-    ;
-  if (i >= n) return;
   for (i = n / 2; i > 0; i--)
     vat_sift_down(order, i - 1, n, in, comparisons);
   for (m = n; m > 1; m--) {

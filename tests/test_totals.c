@@ -684,9 +684,10 @@ static size_t log2_ceil(size_t n) {
 }
 
 /* Issue 18: pass 2 used to scan all lines once per distinct VAT rate (n x rates decimal
- * comparisons: 40,000 lines with their own rates took seconds). The rate order is now one
- * heapsort: bound its comparisons on rate patterns chosen to hurt (descending, organ pipe,
- * shuffled, all equal but one, sorted), and check that the order is (rate, index). */
+ * comparisons: 40,000 lines with their own rates took seconds). The rate order is now a
+ * counting sort (few rates) or a heapsort: bound its comparisons on rate patterns chosen to
+ * hurt (descending, organ pipe, shuffled, two rates, sorted), and check that the order is
+ * (rate, index). */
 static void test_vat_order_bounded(void **state) {
   enum { LINES = 20000 };
   kam__line_in *in = (kam__line_in *)calloc(LINES, sizeof *in);
@@ -714,8 +715,8 @@ static void test_vat_order_bounded(void **state) {
       in[i].vat_percent.scale = i % 2;
     }
     kam__vat_order(order, in, LINES, &comparisons);
-    assert_true(comparisons <= LINES + 2 * (size_t)LINES * log2_ceil(LINES));
-    if (pattern == 4) assert_int_equal(comparisons, LINES - 1);
+    assert_true(comparisons <= 7 * (size_t)LINES + 2 * (size_t)LINES * log2_ceil(LINES));
+    if (pattern == 3) assert_true(comparisons <= 4 * (size_t)LINES); /* two rates */
     for (i = 1; i < LINES; i++) {
       int c = kam__decimal_cmp(in[order[i - 1]].vat_percent, in[order[i]].vat_percent);
       assert_true(c < 0 || (c == 0 && order[i - 1] < order[i]));

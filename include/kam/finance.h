@@ -10,6 +10,8 @@
  *   KAM_ENOCONV      an iterative method did not converge (not expected in practice)
  * Rates are per period as fractions (0.1 = 10 %). Cash flows are doubles here (projections);
  * exact money lives elsewhere in libkam as int64 minor units.
+ * Cost: O(n) time (a pass or two over the n values) and O(1) memory, kam_npv_many O(rows x
+ * cols); kam_irr and kam_xirr make a bounded number of passes (see there).
  */
 #ifndef KAM_FINANCE_H
 #define KAM_FINANCE_H
