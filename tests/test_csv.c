@@ -609,6 +609,13 @@ static void test_chunking(void **state) {
   }
 }
 
+/* A ctx on the counting allocator a (zeroed here) and an empty portfolio in it. */
+static void open_counted(kam_test_alloc *a, kam_ctx **ctx, kam_portfolio **p) {
+  memset(a, 0, sizeof *a);
+  assert_int_equal(kam_ctx_new(ctx, kam_test_alloc_fn, a), KAM_OK);
+  assert_int_equal(kam_portfolio_new(p, *ctx), KAM_OK);
+}
+
 /* Reads text with a counting allocator in chunks of `chunk`; returns the status, the message
  * (into msg), the accounts added and the peak of live bytes. */
 static int read_counted(const char *text, size_t len, size_t chunk, char *msg, size_t msg_cap,
@@ -617,9 +624,7 @@ static int read_counted(const char *text, size_t len, size_t chunk, char *msg, s
   kam_ctx *ctx;
   kam_portfolio *p;
   int rc;
-  memset(&a, 0, sizeof a);
-  assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &a), KAM_OK);
-  assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+  open_counted(&a, &ctx, &p);
   rc = read_text(p, text, len, chunk, NULL);
   snprintf(msg, msg_cap, "%s", rc ? kam_ctx_errmsg(ctx) : "");
   *count = kam_portfolio_count(p);
@@ -765,9 +770,7 @@ static void test_oom(void **state) {
     kam_ctx *ctx;
     kam_portfolio *p;
     int rc;
-    memset(&a, 0, sizeof a);
-    assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &a), KAM_OK);
-    assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+    open_counted(&a, &ctx, &p);
     assert_int_equal(read_str(p, "id,revenue\nX,1\n"), KAM_OK);
     a.fail_at = a.calls + fail_at;
     rc = read_text(p, stream_doc, sizeof stream_doc - 1, 7, NULL);
