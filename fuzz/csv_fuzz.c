@@ -5,7 +5,12 @@
  *   - reading the same bytes whole and in chunks gives the same status and the same count;
  *   - the writers succeed on whatever the reader accepted, and the CSV written (guard off)
  *     reads back as the same number of accounts with the same total revenue;
- *   - nothing leaks (every block handed back to the counting allocator). */
+ *   - nothing leaks (every block handed back to the counting allocator).
+ * Inputs over the 1 MiB limits are reachable without a huge corpus: when the second byte is
+ * 0xF5 (never in UTF-8, so no real CSV starts that way), the input is expanded before the
+ * read: a prefix of 1..16 bytes (length from the third byte) repeated past 1 MiB, then the
+ * rest ("\n" x 1,100,000 and a short header, or a header line over the limit). The expanded
+ * text is read in chunks of 1 to ~64 KiB and whole, and both reads must agree. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,24 +43,54 @@ static int read_all(kam_portfolio *p, const uint8_t *data, size_t size, size_t c
   return kam_portfolio_read_csv(p, kam_test_source_read, &src, o);
 }
 
+/* The expansion described above: a malloc'd text (*len bytes), or NULL to read data as is. */
+static uint8_t *expand(const uint8_t *data, size_t size, size_t *len) {
+  size_t plen, reps, rest, k;
+  uint8_t *text;
+  if (size < 3 || data[1] != 0xF5) return NULL;
+  plen = (size_t)(data[2] % 16) + 1;
+  if (size - 3 < plen) return NULL;
+  /* Just past 1 MiB, or up to ~1 MiB further in steps of 64 KiB (the high bits). */
+  reps = ((1u << 20) + (size_t)(data[2] / 16) * 65536u) / plen + 1;
+  rest = size - 3 - plen;
+  *len = reps * plen + rest;
+  text = (uint8_t *)malloc(*len);
+  if (!text) abort();
+  for (k = 0; k < reps; k++)
+    memcpy(text + k * plen, data + 3, plen);
+  memcpy(text + reps * plen, data + 3 + plen, rest);
+  return text;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   kam_test_alloc c = {0};
   kam_ctx *ctx;
   kam_portfolio *p, *q;
   kam_segmentation *s;
   kam_csv_options o;
-  size_t chunk, total = 0;
+  size_t chunk, total = 0, expanded_len = 0;
+  uint8_t *expanded;
+  const uint8_t *options = data;
   int rc, rc2;
-  if (size > 1u << 20) return 0;
-  if (kam_ctx_new(&ctx, kam_test_alloc_fn, &c) != KAM_OK) return 0;
+  if (size > 4u << 20) return 0;
+  expanded = expand(data, size, &expanded_len);
+  if (expanded) {
+    data = expanded;
+    size = expanded_len;
+  }
+  if (kam_ctx_new(&ctx, kam_test_alloc_fn, &c) != KAM_OK) {
+    free(expanded);
+    return 0;
+  }
   if (kam_portfolio_new(&p, ctx) != KAM_OK || kam_portfolio_new(&q, ctx) != KAM_OK) abort();
   kam_csv_options_init(&o, sizeof o);
   /* The first byte picks the chunk size and, sometimes, fixed options. */
-  chunk = size ? (size_t)(data[0] % 17) : 0;
-  if (size && (data[0] & 0x80)) {
-    o.delimiter = (data[0] & 0x40) ? ';' : 0;
-    o.decimal_mark = (data[0] & 0x20) ? ',' : 0;
-    o.currency_digits = (uint8_t)(data[0] & 0x03);
+  chunk = size ? (size_t)(options[0] % 17) : 0;
+  if (expanded) chunk = chunk * 4093 + 1; /* 1 byte to ~64 KiB over a text of 1..2 MiB */
+  if (size && (options[0] & 0x80)) {
+    o.delimiter = (options[0] & 0x40) ? ';' : 0;
+    o.decimal_mark = (options[0] & 0x20) ? ',' : 0;
+    o.currency_digits = (uint8_t)(options[0] & 0x03);
   }
   rc = read_all(p, data, size, chunk, &o);
   rc2 = read_all(q, data, size, 0, &o);
@@ -87,6 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   kam_portfolio_free(p);
   kam_portfolio_free(q);
   kam_ctx_free(ctx);
+  free(expanded);
   if (c.blocks != 0) abort();
   return 0;
 }

@@ -60,6 +60,7 @@ static bool parse_line(kam__line_in *l, const char *s, size_t len) {
       kam__decimal_parse(&l->vat_percent, field[3], flen[3]))
     return false;
   l->optional = nf == 5 && flen[4] > 0 && field[4][0] == 'o';
+  l->name = NULL;
   return true;
 }
 

@@ -27,6 +27,7 @@ static int line_inputs(const kam_proposal *p, kam__line_in **out) {
     in[i].discount_percent = it->discount_dec;
     in[i].vat_percent = it->vat_dec;
     in[i].optional = (it->flags & KAM_ITEM_OPTIONAL) != 0;
+    in[i].name = it->description ? it->description : it->sku;
   }
   *out = in;
   return KAM_OK;

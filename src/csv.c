@@ -579,14 +579,54 @@ static char detect_delimiter(const char *s, size_t len) {
   return ',';
 }
 
-/* Holds bytes back until the first non-empty line outside quotes is complete, so that a
- * "sep=X" line (Excel's delimiter hint) can be dropped and the delimiter detected. */
+/* 1 when the line, split at d, holds only empty fields (spaces at most): a record the
+ * tokenizer would skip. Anything it might read otherwise (a doubled quote, a quote after
+ * spaces, a line break inside quotes) answers 0, so the line is taken as the header. */
+static bool empty_record(const char *s, size_t len, char d) {
+  size_t i = 0, sp;
+  bool quoted = false, field_start = true;
+  while (i < len) {
+    char c = s[i];
+    if (quoted && c == '"') {
+      if (i + 1 < len && s[i + 1] == '"') return false;
+      quoted = false;
+      i++;
+      continue;
+    }
+    if (!quoted && c == '"' && field_start) {
+      quoted = true;
+      field_start = false;
+      i++;
+      continue;
+    }
+    if (!quoted && c == d) {
+      field_start = true;
+      i++;
+      continue;
+    }
+    if ((sp = space_len(s + i, len - i)) == 0) return false;
+    if (!quoted) field_start = false;
+    i += sp;
+  }
+  return !quoted;
+}
+
+/* The physical line the header line starts on. */
+static size_t header_line_number(const csv_reader *r) {
+  return 1 + r->sep_lines + r->skipped_lines;
+}
+
+/* Holds bytes back until the header line (the first line outside quotes that is not blank
+ * and not only delimiters) is complete, so that a "sep=X" line (Excel's delimiter hint) can be
+ * dropped and the delimiter detected from the header itself. Lines before it are dropped and
+ * counted as they complete, so only the header line is ever held: its length is the only
+ * limit, whatever the chunks are. */
 static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
   int rc;
+  char d = r->opts.delimiter;
   if (n && kam__buf_put(&r->pre, s, n)) return kam__nomem(r->ctx);
   for (;;) {
-    size_t end = r->pre_scan, k;
-    bool blank = true;
+    size_t end = r->pre_scan;
     const char *line;
     size_t line_len, next;
     while (end < r->pre.len) {
@@ -597,59 +637,52 @@ static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
         break;
       end++;
     }
+    line_len = end - r->pre_line_start;
+    if (line_len > CSV_MAX_RECORD)
+      return kam__error(r->ctx, KAM_ELIMIT, "line %zu: header line longer than %u bytes",
+                        header_line_number(r), CSV_MAX_RECORD);
     if (end == r->pre.len && !eof) {
-      r->pre_scan = end;
-      if (r->pre.len > CSV_MAX_RECORD)
-        return kam__error(r->ctx, KAM_ELIMIT, "line %zu: header line longer than %u bytes",
-                          r->sep_lines + 1, CSV_MAX_RECORD);
+      /* Wait for the rest of the line; keep only the line itself. */
+      if (r->pre_line_start) {
+        memmove(r->pre.data, r->pre.data + r->pre_line_start, line_len);
+        r->pre.len = line_len;
+        r->pre_line_start = 0;
+      }
+      r->pre_scan = line_len;
       return KAM_OK;
     }
     line = r->pre.data ? r->pre.data + r->pre_line_start : "";
-    line_len = end - r->pre_line_start;
-    for (k = 0; k < line_len; k++)
-      if (line[k] != ' ' && line[k] != '\t') blank = false;
     next = end;
     if (next < r->pre.len) next++; /* the CR or LF */
-    if (blank && end < r->pre.len) {
+    if (end < r->pre.len &&
+        empty_record(line, line_len,
+                     r->opts.delimiter ? r->opts.delimiter : detect_delimiter(line, line_len))) {
+      /* Blank, or only delimiters: no record. The LF of a CR LF is no line of its own. */
+      if (!(line_len == 0 && r->pre.data[end] == '\n' && r->pre_cr)) r->skipped_lines++;
+      r->pre_cr = r->pre.data[end] == '\r';
       r->pre_scan = r->pre_line_start = next;
-      continue; /* leading blank line: keep it for the tokenizer, which counts it */
+      continue;
     }
-    if (!blank && r->sep_lines == 0 && r->pre_line_start == 0 && line_len == 5 &&
+    if (r->sep_lines == 0 && r->skipped_lines == 0 && r->pre_line_start == 0 && line_len == 5 &&
         kam__ascii_ieq(line, 4, "sep=") && line[4] != '"') {
       /* Excel's "sep=;" first line: use it (unless the caller fixed the delimiter), drop it. */
       if (!r->opts.delimiter) r->opts.delimiter = line[4];
       r->sep_lines = 1;
-      if (next > end && r->pre.data[end] == '\r') r->prev_cr = true;
-      memmove(r->pre.data, r->pre.data + next, r->pre.len - next);
-      r->pre.len -= next;
-      r->pre_scan = r->pre_line_start = 0;
+      r->pre_cr = next > end && r->pre.data[end] == '\r';
+      r->pre_scan = r->pre_line_start = next;
       r->pre_quoted = false;
-      if (eof && r->pre.len == 0) break;
+      if (eof && next == r->pre.len) break;
       continue;
     }
+    d = r->opts.delimiter ? r->opts.delimiter : detect_delimiter(line, line_len);
     break;
   }
-  /* The header line is complete (or the input ended): fix the delimiter and tokenize. */
-  if (r->opts.delimiter) {
-    set_delimiter(r, r->opts.delimiter);
-  } else {
-    /* data is NULL only while len is 0 (nothing buffered yet). */
-    const char *pre = r->pre.data ? r->pre.data : "";
-    size_t end = r->pre_line_start;
-    bool q = false;
-    while (end < r->pre.len) {
-      char c = pre[end];
-      if (c == '"')
-        q = !q;
-      else if (!q && (c == '\r' || c == '\n'))
-        break;
-      end++;
-    }
-    set_delimiter(r, detect_delimiter(pre + r->pre_line_start, end - r->pre_line_start));
-  }
-  r->line = 1 + r->sep_lines;
+  /* The header line is complete (or the input ended): tokenize from it. */
+  set_delimiter(r, d ? d : ',');
+  r->line = header_line_number(r);
   r->stage = STAGE_BODY;
-  rc = tokenize(r, r->pre.data ? r->pre.data : "", r->pre.len);
+  rc = tokenize(r, r->pre.data ? r->pre.data + r->pre_line_start : "",
+                r->pre.len - r->pre_line_start);
   kam__buf_free(&r->pre);
   return rc;
 }
@@ -849,9 +882,10 @@ static void strip_currency(char **s, size_t *len) {
 }
 
 /* Parses an amount (revenue, history, forecast) into minor units with `digits` decimals.
- * The decimal mark is the caller's, or the first mark seen in the file. */
+ * The decimal mark is the caller's, or the first mark seen in the file. decimals_why: NULL
+ * for money, else what to say of a value with more than `digits` decimals. */
 static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t line, size_t col,
-                        int digits) {
+                        int digits, const char *decimals_why) {
   const char *why = NULL, *comma = NULL, *dot = NULL;
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   char mark = r->opts.decimal_mark ? r->opts.decimal_mark : pc->mark;
@@ -874,6 +908,7 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
   }
   st = kam__decimal_to_minor(out, s, len, mark ? mark : '.', digits, true, &why);
   if (st == KAM_OK) return KAM_OK;
+  if (why == kam__why_too_many_decimals && decimals_why) why = decimals_why;
   if (st == KAM_EPARSE && len > 2 && (memchr(s, 'E', len) || memchr(s, 'e', len)) &&
       kam__is_digit(s[len - 1]))
     return kam__csv_cell_error(
@@ -937,7 +972,8 @@ static int parse_potential(csv_reader *r, double *out, char *s, size_t len, size
     n--;
     kam__csv_trim(&t, &n);
   }
-  st = parse_number(r, &v, s, n, line, col, 12);
+  st = parse_number(r, &v, s, n, line, col, 12,
+                    "has more than the 12 decimals a potential is read with");
   if (st) return st;
   *out = (double)v / 1e12 / (percent ? 100.0 : 1.0);
   if (!(*out >= 0.0 && *out <= 1.0))
@@ -966,7 +1002,8 @@ static int handle_row(csv_reader *r) {
   if (len == 0)
     return kam__error(r->ctx, KAM_EPARSE, "%s: the revenue is empty (write 0 for none)",
                       kam__csv_place(r, line, pc->col[R_REVENUE], (char[160]){0}, 160));
-  if ((st = parse_number(r, &a.revenue, s, len, line, pc->col[R_REVENUE], digits)) != 0) return st;
+  if ((st = parse_number(r, &a.revenue, s, len, line, pc->col[R_REVENUE], digits, NULL)) != 0)
+    return st;
   if (a.revenue < 0)
     return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_REVENUE], s, len,
                                "is negative (revenue must be 0 or more)");
@@ -989,7 +1026,8 @@ static int handle_row(csv_reader *r) {
     s = kam__csv_cell(r, pc->hist_col[k], &len, &line);
     if (len == 0 && first_hist == NO_COL) continue;
     if (first_hist == NO_COL) first_hist = k;
-    if (len && (st = parse_number(r, &v, s, len, line, pc->hist_col[k], digits)) != 0) return st;
+    if (len && (st = parse_number(r, &v, s, len, line, pc->hist_col[k], digits, NULL)) != 0)
+      return st;
     if (v < 0)
       return kam__csv_cell_error(r, KAM_EPARSE, line, pc->hist_col[k], s, len,
                                  "is negative (revenue must be 0 or more)");
@@ -1004,7 +1042,8 @@ static int handle_row(csv_reader *r) {
   for (k = 0; k < pc->nfc; k++) {
     int64_t v = 0;
     s = kam__csv_cell(r, pc->fc_col[k], &len, &line);
-    if (len && (st = parse_number(r, &v, s, len, line, pc->fc_col[k], digits)) != 0) return st;
+    if (len && (st = parse_number(r, &v, s, len, line, pc->fc_col[k], digits, NULL)) != 0)
+      return st;
     if (len) last_fc = k + 1;
     pc->fc[k] = (double)v;
   }

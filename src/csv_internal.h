@@ -40,6 +40,8 @@ struct kam__csv_reader {
   size_t pre_scan;       /* bytes of pre already scanned */
   size_t pre_line_start; /* start of the current line in pre */
   size_t sep_lines;      /* lines consumed by a "sep=" line */
+  size_t skipped_lines;  /* blank or delimiter-only lines dropped before the header */
+  bool pre_cr;           /* the last dropped line ended with CR (an LF next belongs to it) */
   /* tokenizer */
   int state;
   bool prev_cr; /* the last byte was a CR line end (a following LF belongs to it) */

@@ -14,6 +14,13 @@ static bool all_finite(const double *v, size_t n) {
 
 static bool rate_ok(double rate) { return isfinite(rate) && rate > -1.0; }
 
+/* finance.h: *out only on KAM_OK, and a result that overflows a double is an error. */
+static int put(double *out, double result) {
+  if (!isfinite(result)) return KAM_EINVAL;
+  *out = result;
+  return KAM_OK;
+}
+
 int kam_npv(double *out, double rate, const double *values, size_t n, int convention) {
   double d, acc = 0.0;
   size_t i;
@@ -25,8 +32,7 @@ int kam_npv(double *out, double rate, const double *values, size_t n, int conven
   for (i = n; i-- > 0;)
     acc = values[i] + acc * d;
   if (convention == KAM_NPV_EXCEL) acc *= d;
-  *out = acc;
-  return KAM_OK;
+  return put(out, acc);
 }
 
 /* Discount factors for columns [first, first + count): f[j] = (1+rate)^-(first + j + shift). */
@@ -86,9 +92,7 @@ int kam_xnpv(double *out, double rate, const double *values, const kam_date *dat
     if (dates[i] < dates[0]) return KAM_EINVAL;
     acc += values[i] / pow(1.0 + rate, (double)(dates[i] - dates[0]) / 365.0);
   }
-  if (!isfinite(acc)) return KAM_EINVAL;
-  *out = acc;
-  return KAM_OK;
+  return put(out, acc);
 }
 
 /* ---- Root finding for IRR and XIRR ----------------------------------------------------------
@@ -101,6 +105,8 @@ int kam_xnpv(double *out, double rate, const double *values, const kam_date *dat
 #define X_LO (-27.631021115928547) /* ln(1e-12): r = -1 + 1e-12 */
 #define X_HI (16.11809565095832)   /* ln(1e7) */
 #define SCAN_STEP 0.02
+#define BRENT_MAX_ITER 200
+#define NEWTON_MAX_ITER 100
 
 typedef struct flows {
   const double *v;
@@ -108,7 +114,30 @@ typedef struct flows {
   kam_date d0;           /* the earliest date */
   size_t n;
   double t_max;
+  size_t *passes; /* NULL, or counts every pass over the n flows (the cost bound's unit) */
 } flows;
+
+static void count_pass(const flows *f) {
+  if (f->passes) ++*f->passes;
+}
+
+/* 1 when the flows, in time order, change sign exactly once (zeros skipped): by Descartes'
+ * rule of signs (Laguerre's for exponential sums) the NPV then has at most one root in r > -1,
+ * and one Brent bracket finds it without the scan. Dated flows count only when their dates
+ * never decrease (flows on one date may cancel, which only removes sign changes). */
+static bool one_sign_change(const flows *f) {
+  size_t i, changes = 0;
+  int sign = 0;
+  count_pass(f);
+  for (i = 0; i < f->n; i++) {
+    int s = f->v[i] > 0 ? 1 : f->v[i] < 0 ? -1 : 0;
+    if (f->dates && i && f->dates[i] < f->dates[i - 1]) return false;
+    if (!s) continue;
+    if (sign && s != sign) changes++;
+    sign = s;
+  }
+  return changes == 1;
+}
 
 static double flow_time(const flows *f, size_t i) {
   return f->dates ? (double)(f->dates[i] - f->d0) / 365.0 : (double)i;
@@ -118,6 +147,7 @@ static double flow_time(const flows *f, size_t i) {
 static double scaled_npv(const flows *f, double x) {
   size_t i;
   double acc = 0.0;
+  count_pass(f);
   if (!f->dates) {
     if (x >= 0) {
       double z = exp(-x);
@@ -141,6 +171,7 @@ static double scaled_npv(const flows *f, double x) {
 static void npv_dx(const flows *f, double x, double *value, double *deriv) {
   size_t i;
   double s = 0, ds = 0;
+  count_pass(f);
   for (i = 0; i < f->n; i++) {
     double ti = flow_time(f, i), e = f->v[i] * exp(-x * ti);
     s += e;
@@ -154,7 +185,7 @@ static void npv_dx(const flows *f, double x, double *value, double *deriv) {
 static double brent(const flows *f, double a, double b, double fa, double fb) {
   double c = a, fc = fa, d = b - a, e = d;
   int iter;
-  for (iter = 0; iter < 200; iter++) {
+  for (iter = 0; iter < BRENT_MAX_ITER; iter++) {
     double tol, m, p, q, r, s;
     if ((fb > 0) == (fc > 0)) {
       c = a;
@@ -210,9 +241,10 @@ static bool newton(const flows *f, double x0, double *root) {
   double x = x0, scale = 0;
   size_t i;
   int iter;
+  count_pass(f);
   for (i = 0; i < f->n; i++)
     scale += fabs(f->v[i]);
-  for (iter = 0; iter < 100; iter++) {
+  for (iter = 0; iter < NEWTON_MAX_ITER; iter++) {
     double v, dv, step;
     npv_dx(f, x, &v, &dv);
     if (!isfinite(v) || !isfinite(dv) || dv == 0) return false;
@@ -240,12 +272,28 @@ static int solve_rate(double *out, const flows *f, double guess) {
   double gx, best = 0, best_dist = HUGE_VAL, nr;
   if (!out || !f->v || f->n == 0) return KAM_EINVAL;
   if (isnan(guess)) guess = 0.1;
-  if (!isfinite(guess) || guess <= -1.0 || !all_finite(f->v, f->n)) return KAM_EINVAL;
+  if (!isfinite(guess) || guess <= -1.0) return KAM_EINVAL;
+  count_pass(f);
+  if (!all_finite(f->v, f->n)) return KAM_EINVAL;
+  count_pass(f);
   for (i = 0; i < f->n; i++) {
     pos |= f->v[i] > 0;
     neg |= f->v[i] < 0;
   }
   if (!pos || !neg) return KAM_ENOSOLUTION;
+  if (one_sign_change(f)) {
+    /* The only root: bracketed by the ends of one half of the line, or at x = 0. */
+    double f_lo = scaled_npv(f, X_LO), f_mid = scaled_npv(f, 0.0), f_hi = scaled_npv(f, X_HI);
+    if (f_mid == 0) {
+      *out = 0.0;
+      return KAM_OK;
+    }
+    if (f_lo != 0 && (f_lo > 0) != (f_mid > 0))
+      return put(out, expm1(brent(f, X_LO, 0.0, f_lo, f_mid)));
+    if (f_hi != 0 && (f_hi > 0) != (f_mid > 0))
+      return put(out, expm1(brent(f, 0.0, X_HI, f_mid, f_hi)));
+    /* The root lies at an end or outside the range: the general search decides. */
+  }
   gx = log1p(guess);
   if (gx < X_LO) gx = X_LO;
   if (gx > X_HI) gx = X_HI;
@@ -278,12 +326,12 @@ static int solve_rate(double *out, const flows *f, double guess) {
     have = true;
   }
   if (!have) return KAM_ENOSOLUTION;
-  *out = expm1(best);
-  return KAM_OK;
+  return put(out, expm1(best));
 }
 
-int kam_irr(double *out, const double *values, size_t n, double guess) {
+int kam__irr_counted(double *out, const double *values, size_t n, double guess, size_t *passes) {
   flows f;
+  f.passes = passes;
   f.v = values;
   f.dates = NULL;
   f.d0 = 0;
@@ -292,11 +340,18 @@ int kam_irr(double *out, const double *values, size_t n, double guess) {
   return solve_rate(out, &f, guess);
 }
 
-int kam_xirr(double *out, const double *values, const kam_date *dates, size_t n, double guess) {
+int kam_irr(double *out, const double *values, size_t n, double guess) {
+  return kam__irr_counted(out, values, n, guess, NULL);
+}
+
+int kam__xirr_counted(double *out, const double *values, const kam_date *dates, size_t n,
+                      double guess, size_t *passes) {
   flows f;
   size_t i;
   kam_date d_max;
   if (!out || !values || !dates || n == 0) return KAM_EINVAL;
+  f.passes = passes;
+  if (passes) ++*passes;
   f.d0 = d_max = dates[0];
   for (i = 1; i < n; i++) {
     if (dates[i] < f.d0) f.d0 = dates[i];
@@ -314,9 +369,13 @@ int kam_xirr(double *out, const double *values, const kam_date *dates, size_t n,
   return solve_rate(out, &f, guess);
 }
 
+int kam_xirr(double *out, const double *values, const kam_date *dates, size_t n, double guess) {
+  return kam__xirr_counted(out, values, dates, n, guess, NULL);
+}
+
 int kam_mirr(double *out, const double *values, size_t n, double finance_rate,
              double reinvest_rate) {
-  double pv_neg = 0, fv_pos = 0, result;
+  double pv_neg = 0, fv_pos = 0, ratio;
   size_t i;
   /* Excel accepts any rate, even below -1 (the growth factor is then negative); a rate of
    * exactly -1 divides by zero in its NPV terms (#DIV/0!). */
@@ -330,14 +389,13 @@ int kam_mirr(double *out, const double *values, size_t n, double finance_rate,
     else if (values[i] > 0)
       fv_pos += values[i] * pow(1.0 + reinvest_rate, (double)(n - 1 - i));
   }
-  if (pv_neg == 0 || fv_pos == 0 || !isfinite(pv_neg) || !isfinite(fv_pos))
-    return KAM_ENOSOLUTION;
-  /* With a negative growth factor the ratio may be negative: no real power 1/(n-1) unless
-   * n == 2 (Excel's #NUM!). Overflow is #NUM! too. */
-  result = pow(fv_pos / -pv_neg, 1.0 / (double)(n - 1)) - 1.0;
-  if (!isfinite(result)) return KAM_ENOSOLUTION;
-  *out = result;
-  return KAM_OK;
+  if (pv_neg == 0 || fv_pos == 0) return KAM_ENOSOLUTION;
+  if (!isfinite(pv_neg) || !isfinite(fv_pos)) return KAM_EINVAL; /* overflow, as elsewhere */
+  ratio = fv_pos / -pv_neg;
+  /* With a negative growth factor the ratio may be negative: it has no real power 1/(n-1)
+   * unless n == 2 (Excel's #NUM!). */
+  if (ratio < 0 && n > 2) return KAM_ENOSOLUTION;
+  return put(out, pow(ratio, 1.0 / (double)(n - 1)) - 1.0);
 }
 
 int kam_payback(double *out, const double *values, size_t n, double rate, int whole_periods) {
@@ -352,10 +410,7 @@ int kam_payback(double *out, const double *values, size_t n, double rate, int wh
   d = 1.0 / (1.0 + rate);
   for (t = 1; t < n; t++) {
     double disc = values[t] * pow(d, (double)t), next = cum + disc;
-    if (next >= 0) {
-      *out = whole_periods ? (double)t : (double)(t - 1) + (-cum) / disc;
-      return KAM_OK;
-    }
+    if (next >= 0) return put(out, whole_periods ? (double)t : (double)(t - 1) + (-cum) / disc);
     cum = next;
   }
   return KAM_ENOSOLUTION;
@@ -363,16 +418,15 @@ int kam_payback(double *out, const double *values, size_t n, double rate, int wh
 
 int kam_clv(double *out, double margin, double retention, double discount, double acquisition_cost,
             int timing) {
-  double denom;
+  double denom, margins; /* margins: the numerator of the geometric series */
   if (!out || !isfinite(margin) || !isfinite(retention) || !isfinite(discount) ||
       !isfinite(acquisition_cost) || retention < 0 || retention > 1 || discount <= -1 ||
       (timing != KAM_END_OF_PERIOD && timing != KAM_BEGIN_OF_PERIOD))
     return KAM_EINVAL;
   denom = 1 + discount - retention;
   if (!(denom > 0)) return KAM_EINVAL;
-  *out = (timing == KAM_END_OF_PERIOD ? margin * retention : margin * (1 + discount)) / denom -
-         acquisition_cost;
-  return KAM_OK;
+  margins = timing == KAM_END_OF_PERIOD ? margin * retention : margin * (1 + discount);
+  return put(out, margins / denom - acquisition_cost);
 }
 
 int kam_clv_finite(double *out, const double *margins, size_t n, double retention, double discount,
@@ -387,12 +441,10 @@ int kam_clv_finite(double *out, const double *margins, size_t n, double retentio
     factor *= retention / (1 + discount);
     acc += margins[t] * factor;
   }
-  *out = acc - acquisition_cost;
-  return KAM_OK;
+  return put(out, acc - acquisition_cost);
 }
 
 int kam_roi(double *out, double gain, double cost) {
   if (!out || !isfinite(gain) || !isfinite(cost) || cost == 0) return KAM_EINVAL;
-  *out = (gain - cost) / cost;
-  return KAM_OK;
+  return put(out, (gain - cost) / cost);
 }

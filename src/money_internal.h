@@ -105,7 +105,8 @@ typedef struct kam__line_in {
   int64_t unit_price;
   kam__decimal discount_percent;
   kam__decimal vat_percent;
-  bool optional; /* left out of the totals; priced into optional_total */
+  bool optional;    /* left out of the totals; priced into optional_total */
+  const char *name; /* NULL, or what the messages call the line after "items[i]" */
 } kam__line_in;
 
 /* One computed line, minor units. gross = round(quantity * unit_price);
@@ -145,13 +146,24 @@ typedef struct kam__vat_group {
  *   exceeds groups_cap; the first min(groups_cap, *ngroups) are written, in ascending order
  *   of rate. Call once with groups NULL to count.
  * rounding: KAM__ROUND_LINE or KAM__ROUND_TOTAL (else KAM_EINVAL).
- * ctx: only for the error message; may be NULL. Nothing is allocated.
+ * ctx: for the error message, and for one array of n indices when n > KAM__TOTALS_STACK_LINES
+ *   (then ctx is required); with fewer lines nothing is allocated and ctx may be NULL.
  *
  * Returns KAM_OK; KAM_EINVAL (bad rounding, NULL out, discount outside 0..100, negative VAT,
- * scale outside 0..18: the message names the line as "items[i]" (0-based) and the field);
- * KAM_EOVERFLOW (a line figure or a sum does not fit int64: the message names the line or
- * the sum). On failure *out and *ngroups are untouched; lines and groups may be partly written.
- * Cost: O(n * distinct VAT rates), no allocation. */
+ * scale outside 0..18: the message names the line as "items[i]" (0-based) with its name,
+ * and the field); KAM_EOVERFLOW (a line figure or a sum does not fit int64: the message names
+ * the line, and for a sum the line at which it overflows); KAM_ENOMEM. On failure *out and *ngroups
+ * are untouched; lines and groups may be partly written. Cost: O(n log n) time whatever the rates
+ * (the lines are sorted by rate once), O(n) memory. */
+/* Up to this many lines the totals sort their rate order on the stack. */
+#define KAM__TOTALS_STACK_LINES 64
+
+/* order[0..n) = 0..n-1 sorted by (in[i].vat_percent, i). Up to 64 distinct rates a counting
+ * sort: at most 14 n decimal comparisons (two binary searches per line); beyond, at most 7 n
+ * to find that out and a heapsort's 2 n log2 n, whatever the rates.
+ * comparisons: NULL, or incremented per comparison (the tests bound the work by it). */
+void kam__vat_order(size_t *order, const kam__line_in *in, size_t n, size_t *comparisons);
+
 int kam__totals_compute(kam_totals *out, kam__line_out *lines, kam__vat_group *groups,
                         size_t groups_cap, size_t *ngroups, const kam__line_in *in, size_t n,
                         int rounding, bool prices_include_vat, kam_ctx *ctx);

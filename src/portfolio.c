@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
+#include <time.h>
 
 #include "portfolio_internal.h"
 
@@ -23,24 +24,62 @@
 #define MAX_ACCOUNTS ((size_t)(IDX_MASK - 1))
 #define HAS_FIELD(sz, type, field) ((sz) >= KAM__FIELD_END(type, field))
 
-static uint64_t hash_bytes(const char *s, size_t len) {
-  /* FNV-1a over 8-byte words with a final avalanche (splitmix64). */
-  uint64_t h = UINT64_C(0xcbf29ce484222325) ^ (uint64_t)len;
-  size_t i = 0;
+#define ROTL64(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
+#define SIP_ROUND(v0, v1, v2, v3)                                                                  \
+  do {                                                                                             \
+    v0 += v1;                                                                                      \
+    v1 = ROTL64(v1, 13) ^ v0;                                                                      \
+    v0 = ROTL64(v0, 32);                                                                           \
+    v2 += v3;                                                                                      \
+    v3 = ROTL64(v3, 16) ^ v2;                                                                      \
+    v0 += v3;                                                                                      \
+    v3 = ROTL64(v3, 21) ^ v0;                                                                      \
+    v2 += v1;                                                                                      \
+    v1 = ROTL64(v1, 17) ^ v2;                                                                      \
+    v2 = ROTL64(v2, 32);                                                                           \
+  } while (0)
+
+/* SipHash-1-3 (Aumasson and Bernstein; the variant Rust's HashMap uses) under the portfolio's
+ * own key: ids uploaded by the public cannot be chosen to collide without knowing the key, so
+ * an add stays O(1) expected whatever the ids are. */
+static uint64_t hash_bytes(const kam_portfolio *p, const char *s, size_t len) {
+  uint64_t v0 = UINT64_C(0x736f6d6570736575) ^ p->hash_key[0];
+  uint64_t v1 = UINT64_C(0x646f72616e646f6d) ^ p->hash_key[1];
+  uint64_t v2 = UINT64_C(0x6c7967656e657261) ^ p->hash_key[0];
+  uint64_t v3 = UINT64_C(0x7465646279746573) ^ p->hash_key[1];
+  uint64_t last = (uint64_t)len << 56, m;
+  size_t i = 0, k;
   for (; i + 8 <= len; i += 8) {
-    uint64_t w;
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * UINT64_C(0x100000001b3);
-    h ^= h >> 29;
+    memcpy(&m, s + i, 8); /* host byte order: the key is random, the values need not travel */
+    v3 ^= m;
+    SIP_ROUND(v0, v1, v2, v3);
+    v0 ^= m;
   }
-  for (; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
-  h ^= h >> 30;
-  h *= UINT64_C(0xbf58476d1ce4e5b9);
-  h ^= h >> 27;
-  h *= UINT64_C(0x94d049bb133111eb);
-  h ^= h >> 31;
-  return h;
+  for (k = 0; i + k < len; k++)
+    last |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
+  v3 ^= last;
+  SIP_ROUND(v0, v1, v2, v3);
+  v0 ^= last;
+  v2 ^= 0xff;
+  SIP_ROUND(v0, v1, v2, v3);
+  SIP_ROUND(v0, v1, v2, v3);
+  SIP_ROUND(v0, v1, v2, v3);
+  return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static uint64_t splitmix64(uint64_t x) {
+  x += UINT64_C(0x9e3779b97f4a7c15);
+  x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+  x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+  return x ^ (x >> 31);
+}
+
+/* A key of each portfolio's own, from what differs between portfolios and runs (addresses
+ * under ASLR, the clocks); no global state. It only decides where ids sit in the index. */
+static void hash_key_init(kam_portfolio *p) {
+  uint64_t here = (uint64_t)(uintptr_t)&here, t = (uint64_t)time(NULL), c = (uint64_t)clock();
+  p->hash_key[0] = splitmix64((uint64_t)(uintptr_t)p ^ splitmix64(t));
+  p->hash_key[1] = splitmix64(here ^ splitmix64(c ^ p->hash_key[0]));
 }
 
 static uint64_t entry_tag(uint64_t h) { return h >> IDX_BITS; }
@@ -85,6 +124,7 @@ int kam_portfolio_new(kam_portfolio **out, kam_ctx *ctx) {
   if (!p) return kam__nomem(ctx);
   memset(p, 0, sizeof *p);
   p->ctx = ctx;
+  hash_key_init(p);
   *out = p;
   return KAM_OK;
 }
@@ -259,10 +299,12 @@ static int index_rehash(kam_portfolio *p, size_t ncap) {
     if (e) {
       size_t acc = (size_t)(e & IDX_MASK) - 1;
       const char *id = p->ids + p->id_off[acc];
-      uint64_t h = hash_bytes(id, strlen(id));
+      uint64_t h = hash_bytes(p, id, strlen(id));
       size_t s = index_slot(p, h);
-      while (nt[s])
+      while (nt[s]) {
         s = (s + 1) & (ncap - 1);
+        p->index_probes++;
+      }
       nt[s] = e;
     }
   }
@@ -285,12 +327,12 @@ static int index_reserve(kam_portfolio *p, size_t extra) {
 }
 
 /* Account index holding explicit id s, or SIZE_MAX. */
-static size_t index_find(const kam_portfolio *p, const char *s, size_t len, uint64_t h) {
+static size_t index_find(kam_portfolio *p, const char *s, size_t len, uint64_t h) {
   size_t slot;
   uint64_t tag = entry_tag(h);
   if (!p->index_cap) return SIZE_MAX;
   slot = index_slot(p, h);
-  for (;;) {
+  for (;; p->index_probes++) {
     uint64_t e = p->index[slot];
     if (!e) return SIZE_MAX;
     if ((e >> IDX_BITS) == tag) {
@@ -304,8 +346,10 @@ static size_t index_find(const kam_portfolio *p, const char *s, size_t len, uint
 
 static void index_insert(kam_portfolio *p, uint64_t h, size_t acc) {
   size_t slot = index_slot(p, h);
-  while (p->index[slot])
+  while (p->index[slot]) {
     slot = (slot + 1) & (p->index_cap - 1);
+    p->index_probes++;
+  }
   p->index[slot] = (entry_tag(h) << IDX_BITS) | ((uint64_t)acc + 1);
   p->index_used++;
 }
@@ -313,7 +357,7 @@ static void index_insert(kam_portfolio *p, uint64_t h, size_t acc) {
 /* Removes the entry of account acc (linear probing: backward-shift deletion). */
 static void index_remove(kam_portfolio *p, size_t acc) {
   const char *id = p->ids + p->id_off[acc];
-  size_t mask = p->index_cap - 1, slot = index_slot(p, hash_bytes(id, strlen(id))), next;
+  size_t mask = p->index_cap - 1, slot = index_slot(p, hash_bytes(p, id, strlen(id))), next;
   while ((size_t)(p->index[slot] & IDX_MASK) != acc + 1)
     slot = (slot + 1) & mask;
   p->index[slot] = 0;
@@ -321,7 +365,7 @@ static void index_remove(kam_portfolio *p, size_t acc) {
   for (next = (slot + 1) & mask; p->index[next]; next = (next + 1) & mask) {
     size_t other = (size_t)(p->index[next] & IDX_MASK) - 1;
     const char *oid = p->ids + p->id_off[other];
-    size_t home = index_slot(p, hash_bytes(oid, strlen(oid)));
+    size_t home = index_slot(p, hash_bytes(p, oid, strlen(oid)));
     /* Move the entry back into the hole unless its home lies cyclically in (slot, next]. */
     bool stays = slot <= next ? (home > slot && home <= next) : (home > slot || home <= next);
     if (!stays) {
@@ -444,7 +488,7 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
 
   if (!acc.id) return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add: the id is NULL");
   idlen = strlen(acc.id);
-  h = hash_bytes(acc.id, idlen);
+  h = hash_bytes(p, acc.id, idlen);
   rc = check_new_id(p, acc.id, idlen, h, SIZE_MAX);
   if (rc) return rc;
   if (acc.flags & ~(uint32_t)KAM__ACC_PUBLIC)
@@ -539,7 +583,7 @@ static int check_generated_range(kam_portfolio *p, size_t n) {
         format_index(buf, v);
         return kam__error(p->ctx, KAM_EEXIST,
                           "kam_portfolio_add_columns: duplicate id \"%s\" (account %zu has it)",
-                          buf, index_find(p, buf, strlen(buf), hash_bytes(buf, strlen(buf))));
+                          buf, index_find(p, buf, strlen(buf), hash_bytes(p, buf, strlen(buf))));
       }
     }
     return KAM_OK;
@@ -547,7 +591,7 @@ static int check_generated_range(kam_portfolio *p, size_t n) {
   for (i = 0; i < n; i++) {
     char buf[KAM__ID_BUF] = {0};
     size_t len = format_index(buf, first + i),
-           other = index_find(p, buf, len, hash_bytes(buf, len));
+           other = index_find(p, buf, len, hash_bytes(p, buf, len));
     if (other != SIZE_MAX)
       return kam__error(p->ctx, KAM_EEXIST,
                         "kam_portfolio_add_columns: duplicate id \"%s\" (account %zu has it)", buf,
@@ -642,7 +686,7 @@ int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids
    * on the first bad id, roll the batch back. */
   for (i = 0; i < n; i++) {
     size_t len = strlen(ids[i]);
-    uint64_t h = hash_bytes(ids[i], len);
+    uint64_t h = hash_bytes(p, ids[i], len);
     rc = check_new_id(p, ids[i], len, h, i);
     if (rc) {
       kam__portfolio_truncate(p, first);

@@ -56,7 +56,9 @@ struct kam_portfolio {
   size_t ids_len, ids_cap;
   uint64_t *index; /* open-addressing hash of explicit ids (see portfolio.c) */
   size_t index_cap, index_used;
-  size_t *numeric_ids; /* values of explicit ids that are canonical decimals, in order */
+  uint64_t hash_key[2]; /* the portfolio's own SipHash key */
+  size_t index_probes;  /* slots stepped past in the index so far (the tests bound the work) */
+  size_t *numeric_ids;  /* values of explicit ids that are canonical decimals, in order */
   size_t numeric_len, numeric_cap;
   kam__detail *details;
   size_t detail_len, detail_cap;

@@ -558,8 +558,12 @@ int kam_proposal_set_issued(kam_proposal *p, kam_date issued) {
   int y;
   if (!p) return KAM_EINVAL;
   kam_date_to_ymd(issued, &y, NULL, NULL);
-  if (y < 1 || y > 9999)
-    return kam__proposal_error(p, KAM_EINVAL, "issued", "year %d is outside 1..9999", y);
+  /* valid_until = issued + up to 36500 days must still be a date of years 1..9999. */
+  if (y < 1 || y > 9899)
+    return kam__proposal_error(p, KAM_EINVAL, "issued",
+                               "year %d is outside 1..9899 (issued + valid_days must stay within "
+                               "year 9999)",
+                               y);
   p->issued = issued;
   p->has_issued = true;
   return KAM_OK;

@@ -91,6 +91,8 @@ static size_t group_sep(const char *s, size_t len) {
   return 0;
 }
 
+const char kam__why_too_many_decimals[] = "has more decimals than the currency allows";
+
 int kam__decimal_to_minor(int64_t *out, const char *s, size_t len, char decimal_mark, int digits,
                           bool allow_groups, const char **why) {
   size_t i = 0, int_digits = 0, frac_digits = 0, group_len = 0;
@@ -134,7 +136,7 @@ int kam__decimal_to_minor(int64_t *out, const char *s, size_t len, char decimal_
     while (i < len && kam__is_digit(s[i])) {
       if ((int)frac_digits >= digits) {
         if (s[i] != '0') {
-          *why = "has more decimals than the currency allows";
+          *why = kam__why_too_many_decimals;
           return KAM_EPARSE;
         }
       } else {

@@ -436,6 +436,13 @@ static void test_history_forecast(void **state) {
   expect_error("id;revenue;potential\nx;1;120%\n", KAM_EPARSE,
                "line 2, column \"potential\": '120%' is not a potential between 0 and 1 (or 0 % "
                "and 100 %)");
+  /* Issue 18: the precision of a potential is not the currency's. */
+  expect_error("id;revenue;potential\nx;1;100.0000000000001 %\n", KAM_EPARSE,
+               "line 2, column \"potential\": '100.0000000000001' has more than the 12 "
+               "decimals a potential is read with");
+  expect_error("id;revenue;potential\nx;1;0.1234567890123\n", KAM_EPARSE,
+               "line 2, column \"potential\": '0.1234567890123' has more than the 12 decimals a "
+               "potential is read with");
   expect_error("id;revenue;strategic\nx;1;maybe\n", KAM_EPARSE,
                "line 2, column \"strategic\": 'maybe' is not a yes/no value (use 1/0, yes/no, "
                "true/false, да/нет or x)");
@@ -602,6 +609,113 @@ static void test_chunking(void **state) {
   }
 }
 
+/* A ctx on the counting allocator a (zeroed here) and an empty portfolio in it. */
+static void open_counted(kam_test_alloc *a, kam_ctx **ctx, kam_portfolio **p) {
+  memset(a, 0, sizeof *a);
+  assert_int_equal(kam_ctx_new(ctx, kam_test_alloc_fn, a), KAM_OK);
+  assert_int_equal(kam_portfolio_new(p, *ctx), KAM_OK);
+}
+
+/* Reads text with a counting allocator in chunks of `chunk`; returns the status, the message
+ * (into msg), the accounts added and the peak of live bytes. */
+static int read_counted(const char *text, size_t len, size_t chunk, char *msg, size_t msg_cap,
+                        size_t *count, size_t *peak) {
+  kam_test_alloc a;
+  kam_ctx *ctx;
+  kam_portfolio *p;
+  int rc;
+  open_counted(&a, &ctx, &p);
+  rc = read_text(p, text, len, chunk, NULL);
+  snprintf(msg, msg_cap, "%s", rc ? kam_ctx_errmsg(ctx) : "");
+  *count = kam_portfolio_count(p);
+  *peak = a.peak;
+  kam_portfolio_free(p);
+  kam_ctx_free(ctx);
+  assert_int_equal(a.blocks, 0);
+  return rc;
+}
+
+/* Issue 18: blank lines before the header were held in memory with it, so 1,100,000 of them
+ * gave KAM_OK with 64 KiB reads but KAM_ELIMIT "line 1: header line longer than 1048576
+ * bytes" with 1-byte or 4 KiB reads. They are now dropped and counted as they complete: the
+ * same answer for every chunk size, the right line numbers, and memory for the header line
+ * only (checked on the allocator's peak, not timed). */
+static void test_blank_lines_before_header(void **state) {
+  enum { BLANK = 1100000, CRLF = 600000 };
+  static const char tail[] = "id,revenue\nA,1\nB,x\n";
+  static const size_t chunks[] = {1, 4096, 65536, 0};
+  size_t cap = 2 * CRLF + BLANK + 64, n, i, k, count, peak;
+  char *text = (char *)malloc(cap), msg[256];
+  (void)state;
+  assert_non_null(text);
+  /* LF blank lines, then CR LF ones (1-byte reads split every pair), then a space-only one. */
+  memset(text, '\n', BLANK);
+  n = BLANK;
+  for (i = 0; i < CRLF; i++) {
+    text[n++] = '\r';
+    text[n++] = '\n';
+  }
+  text[n++] = ' ';
+  text[n++] = '\n';
+  memcpy(text + n, tail, sizeof tail - 1);
+  n += sizeof tail - 1;
+  for (k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+    char want[128];
+    snprintf(want, sizeof want, "line %zu, column \"revenue\": 'x' is not an amount",
+             (size_t)BLANK + CRLF + 1 + 3);
+    assert_int_equal(read_counted(text, n, chunks[k], msg, sizeof msg, &count, &peak), KAM_EPARSE);
+    assert_string_equal(msg, want);
+    assert_true(peak < 256 * 1024);
+  }
+  /* Without the bad row: every chunk size reads the one account. */
+  n -= 4;
+  for (k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+    assert_int_equal(read_counted(text, n, chunks[k], msg, sizeof msg, &count, &peak), KAM_OK);
+    assert_int_equal(count, 1);
+  }
+  /* A header line over the limit is one error, named at its own line, for every chunk size. */
+  text[0] = '\n';
+  text[1] = '\n';
+  memset(text + 2, 'h', 1048577);
+  text[2 + 1048577] = '\n';
+  for (k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+    assert_int_equal(read_counted(text, 2 + 1048577 + 1, chunks[k], msg, sizeof msg, &count, &peak),
+                     KAM_ELIMIT);
+    assert_string_equal(msg, "line 3: header line longer than 1048576 bytes");
+  }
+  free(text);
+}
+
+/* Issue 18: a line of only delimiters is skipped, so it must not decide the delimiter either:
+ * ";;;;" before a comma-separated header gave 'line 2: no "revenue" column'. */
+static void test_delimiter_from_the_header_line(void **state) {
+  static const char *const docs[] = {
+      ";;;;\nid,revenue\nA,1\nB,x\n",
+      ";;;;\r\n\t\r\n\"\";\"\"\r\n" NB ";\r\nid,revenue\r\nA,1\r\nB,x\r\n",
+      ",,,\nid;revenue;name\nA;1;a,b\nB;x;c\n",
+  };
+  static const char *const want[] = {
+      "line 4, column \"revenue\": 'x' is not an amount",
+      "line 7, column \"revenue\": 'x' is not an amount",
+      "line 4, column \"revenue\": 'x' is not an amount",
+  };
+  size_t d, chunk, count, peak;
+  char msg[256];
+  (void)state;
+  for (d = 0; d < sizeof docs / sizeof docs[0]; d++) {
+    for (chunk = 0; chunk <= 7; chunk++) {
+      assert_int_equal(
+          read_counted(docs[d], strlen(docs[d]), chunk, msg, sizeof msg, &count, &peak),
+          KAM_EPARSE);
+      assert_string_equal(msg, want[d]);
+    }
+  }
+  /* A quoted field that is not empty ("" doubled: a quote) still makes the header. */
+  assert_int_equal(read_counted("\"\"\"\";x\nA;1\n", 11, 0, msg, sizeof msg, &count, &peak),
+                   KAM_EPARSE);
+  assert_non_null(strstr(msg, "line 1: no \"id\" column"));
+}
+
 /* A read callback failing at call k: its status comes back unchanged, nothing is added. */
 static void test_read_failure(void **state) {
   size_t k, calls;
@@ -656,9 +770,7 @@ static void test_oom(void **state) {
     kam_ctx *ctx;
     kam_portfolio *p;
     int rc;
-    memset(&a, 0, sizeof a);
-    assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &a), KAM_OK);
-    assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+    open_counted(&a, &ctx, &p);
     assert_int_equal(read_str(p, "id,revenue\nX,1\n"), KAM_OK);
     a.fail_at = a.calls + fail_at;
     rc = read_text(p, stream_doc, sizeof stream_doc - 1, 7, NULL);
@@ -713,6 +825,8 @@ int main(void) {
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_nothing_added_on_error),
       cmocka_unit_test(test_chunking),
+      cmocka_unit_test(test_blank_lines_before_header),
+      cmocka_unit_test(test_delimiter_from_the_header_line),
       cmocka_unit_test(test_read_failure),
       cmocka_unit_test(test_bad_callback),
       cmocka_unit_test(test_oom),

@@ -1,6 +1,7 @@
 /* test_finance.c - NPV, XNPV, IRR, XIRR, MIRR, payback, CLV, ROI against published examples
  * (Microsoft's Excel function documentation, numpy-financial's docstrings and tests) and
  * hand-derived cases: both NPV conventions, multiple roots, no root, leap years. */
+#include <float.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "internal.h"
 #include "kam.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -418,6 +420,88 @@ static void test_roi(void **state) {
   assert_int_equal(kam_roi(&r, INFINITY, 10), KAM_EINVAL);
 }
 
+/* Issue 18: finance.h promises *out only on KAM_OK; finite inputs whose result overflows a
+ * double used to come back as inf (kam_mirr even wrote it and returned KAM_EINVAL). */
+static void test_overflowing_results_leave_out_alone(void **state) {
+  const double huge[] = {DBL_MAX, DBL_MAX};
+  const double mirr_in[] = {-1e308, 1e308, 1e308};
+  kam_date d[2];
+  double r = 42.0;
+  (void)state;
+  d[0] = d[1] = ymd(2026, 1, 1);
+  assert_int_equal(kam_npv(&r, 0.0, huge, 2, KAM_NPV_T0), KAM_EINVAL);
+  assert_int_equal(kam_xnpv(&r, 0.0, huge, d, 2), KAM_EINVAL);
+  assert_int_equal(kam_mirr(&r, mirr_in, 3, 0.1, 0.1), KAM_EINVAL);
+  assert_int_equal(kam_clv(&r, DBL_MAX, 1.0, 10.0, 0.0, KAM_BEGIN_OF_PERIOD), KAM_EINVAL);
+  assert_int_equal(kam_clv_finite(&r, huge, 2, 1.0, 0.0, 0.0), KAM_EINVAL);
+  assert_int_equal(kam_roi(&r, DBL_MAX, 0.5), KAM_EINVAL);
+  assert_true(r == 42.0);
+  /* The same functions still answer when the result fits. */
+  assert_int_equal(kam_roi(&r, 3.0, 2.0), KAM_OK);
+  near(r, 0.5, 1e-15);
+}
+
+/* sum |values| and the NPV at r (t = 0 convention), to check a root without an oracle. */
+static void npv_at(double r, const double *v, size_t n, double *npv, double *scale) {
+  size_t i;
+  *scale = 0;
+  for (i = 0; i < n; i++)
+    *scale += fabs(v[i]);
+  assert_int_equal(kam_npv(npv, r, v, n, KAM_NPV_T0), KAM_OK);
+}
+
+/* Issue 18: IRR scanned ~2,190 points of the rate line for every input, each a pass over all
+ * flows (10,000,000 flows: tens of seconds). One sign change now brackets the only root at
+ * once; the bound of finance.h is checked by counting passes over the flows. */
+static void test_irr_cost_bounded(void **state) {
+  enum { LONG = 100000, MIXED = 3000 };
+  double *v = (double *)calloc(LONG, sizeof *v), r = 0, npv, scale, guesses[] = {NAN, -0.5, 3.0};
+  kam_date *d = (kam_date *)calloc(LONG, sizeof *d);
+  size_t i, g, passes, changes = 0, brackets_max;
+  (void)state;
+  assert_non_null(v);
+  assert_non_null(d);
+  for (i = 0; i < LONG; i++) {
+    v[i] = i == 0 ? -5000000.0 : 100.0 + (double)(i % 7);
+    d[i] = (kam_date)(20000 + i / 3); /* ascending, three flows a day */
+  }
+  for (g = 0; g < N(guesses); g++) {
+    passes = 0;
+    assert_int_equal(kam__irr_counted(&r, v, LONG, guesses[g], &passes), KAM_OK);
+    assert_true(passes <= 206);
+    npv_at(r, v, LONG, &npv, &scale);
+    assert_true(fabs(npv) <= 1e-9 * scale);
+    passes = 0;
+    assert_int_equal(kam__xirr_counted(&r, v, d, LONG, guesses[g], &passes), KAM_OK);
+    assert_true(passes <= 207);
+  }
+  /* The same flows reversed in time (returns first, then a repayment): still one change. */
+  for (i = 0; i < LONG / 2; i++) {
+    double t = v[i];
+    v[i] = v[LONG - 1 - i];
+    v[LONG - 1 - i] = t;
+  }
+  passes = 0;
+  assert_int_equal(kam__irr_counted(&r, v, LONG, NAN, &passes), KAM_OK);
+  assert_true(passes <= 206);
+  npv_at(r, v, LONG, &npv, &scale);
+  assert_true(fabs(npv) <= 1e-9 * scale);
+  /* Many sign changes: the general search, within 2,300 + 200 B passes. */
+  for (i = 0; i < MIXED; i++) {
+    v[i] = (i % 3 == 0 ? -1.0 : 1.0) * (1.0 + (double)(i % 5));
+    if (i && (v[i] > 0) != (v[i - 1] > 0)) changes++;
+  }
+  brackets_max = changes < 2188 ? changes : 2188;
+  passes = 0;
+  assert_int_equal(kam__irr_counted(&r, v, MIXED, NAN, &passes), KAM_OK);
+  assert_true(passes > 206); /* it did take the general path */
+  assert_true(passes <= 2300 + 200 * brackets_max);
+  assert_int_equal(kam_irr(&npv, v, MIXED, NAN), KAM_OK);
+  assert_true(npv == r);
+  free(d);
+  free(v);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_npv_excel_examples),
@@ -437,6 +521,8 @@ int main(void) {
       cmocka_unit_test(test_payback),
       cmocka_unit_test(test_clv),
       cmocka_unit_test(test_roi),
+      cmocka_unit_test(test_overflowing_results_leave_out_alone),
+      cmocka_unit_test(test_irr_cost_bounded),
   };
   return cmocka_run_group_tests_name("finance", tests, NULL, NULL);
 }

@@ -460,6 +460,86 @@ static void test_oom_add_columns(void **state) {
   oom_loop(op_add_columns_generated, 13);
 }
 
+/* The id hash libkam used before issue 18: FNV-1a over 8-byte words and splitmix64, with no
+ * key, so anyone could compute it. */
+static uint64_t unkeyed_hash(const char *s, size_t len) {
+  uint64_t h = UINT64_C(0xcbf29ce484222325) ^ (uint64_t)len;
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    h = (h ^ w) * UINT64_C(0x100000001b3);
+    h ^= h >> 29;
+  }
+  for (; i < len; i++)
+    h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
+  h ^= h >> 30;
+  h *= UINT64_C(0xbf58476d1ce4e5b9);
+  h ^= h >> 27;
+  h *= UINT64_C(0x94d049bb133111eb);
+  h ^= h >> 31;
+  return h;
+}
+
+/* Issue 18: ids chosen so that the unkeyed hash puts them all in one slot of the index (the
+ * low 11 bits equal: the table of 2,048 entries that 1,000 ids end in, and every smaller one).
+ * Under that hash linear probing does ~n^2/2 probes; with the portfolio's own key the adds
+ * stay linear. Counted in index_probes, not timed. */
+static void test_colliding_ids_stay_linear(void **state) {
+  enum { IDS = 1000, SLOTS = 2048 };
+  char(*ids)[16] = (char(*)[16])calloc(IDS, sizeof *ids);
+  uint8_t *table = (uint8_t *)calloc(SLOTS, 1);
+  size_t found = 0, old_probes = 0, i, round_;
+  unsigned cand;
+  (void)state;
+  assert_non_null(ids);
+  assert_non_null(table);
+  for (cand = 0; found < IDS; cand++) {
+    char id[16];
+    int len = snprintf(id, sizeof id, "c%u", cand);
+    if ((unkeyed_hash(id, (size_t)len) & (SLOTS - 1)) == 0) memcpy(ids[found++], id, 16);
+  }
+  /* What the old index did with them: a linear-probing table of SLOTS (never full here). */
+  for (i = 0; i < IDS; i++) {
+    size_t slot = (size_t)unkeyed_hash(ids[i], strlen(ids[i])) & (SLOTS - 1);
+    while (table[slot]) {
+      slot = (slot + 1) & (SLOTS - 1);
+      old_probes++;
+    }
+    table[slot] = 1;
+  }
+  assert_int_equal(old_probes, (size_t)IDS * (IDS - 1) / 2);
+  /* Several portfolios, each with its own key. */
+  for (round_ = 0; round_ < 4; round_++) {
+    kam_ctx *ctx;
+    kam_portfolio *p;
+    assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+    assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+    for (i = 0; i < IDS; i++) {
+      kam_account a;
+      memset(&a, 0, sizeof a);
+      a.struct_size = sizeof a;
+      a.id = ids[i];
+      a.revenue = (int64_t)i;
+      assert_int_equal(kam_portfolio_add(p, &a), KAM_OK);
+    }
+    /* Each add looks its id up (a miss) and inserts it, plus the rehashes as the table
+     * doubles: a few probes per id at a load of at most 3/4; the old hash needed ~500 each. */
+    assert_true(p->index_probes <= 16 * (size_t)IDS);
+    {
+      kam_account a;
+      memset(&a, 0, sizeof a);
+      a.struct_size = sizeof a;
+      a.id = ids[IDS / 2];
+      assert_int_equal(kam_portfolio_add(p, &a), KAM_EEXIST);
+    }
+    kam_portfolio_free(p);
+    kam_ctx_free(ctx);
+  }
+  free(table);
+  free(ids);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_lifecycle),
@@ -470,6 +550,7 @@ int main(void) {
       cmocka_unit_test(test_index_and_truncate),
       cmocka_unit_test(test_oom_add),
       cmocka_unit_test(test_oom_add_columns),
+      cmocka_unit_test(test_colliding_ids_stay_linear),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -231,6 +231,14 @@ static void test_failing_setters_change_nothing(void **state) {
   assert_msg_has(ctx, "valid_days");
   assert_int_equal(kam_proposal_set_issued(p, -800000), KAM_EINVAL);
   assert_msg_has(ctx, "issued");
+  /* Issue 18: 9999-12-31 + 36500 days was written as "10099-12-06", which kam_date_parse
+   * refuses; issued stops at 9899, so valid_until stays a four-digit year. */
+  {
+    kam_date d;
+    assert_int_equal(kam_date_from_ymd(&d, 9900, 1, 1), KAM_OK);
+    assert_int_equal(kam_proposal_set_issued(p, d), KAM_EINVAL);
+    assert_msg_has(ctx, "issued: year 9900 is outside 1..9899");
+  }
   assert_int_equal(kam_proposal_set_rounding(p, 7), KAM_EINVAL);
   assert_msg_has(ctx, "rounding");
 
@@ -608,6 +616,15 @@ static void test_totals_overflow_names_item(void **state) {
   assert_int_equal(s.len, 0);
   kam_test_sink_free(&s);
   kam_proposal_free(p);
+  /* Issue 18: two lines that fit alone but not together; the sum's message names the item
+   * (index and name) at which it overflows. */
+  p = parse(ctx, doc_with_items("", "[{\"description\": \"first\", \"unit_price\": "
+                                    "\"60000000000000000\"}, {\"description\": \"second\", "
+                                    "\"unit_price\": \"60000000000000000\"}]"));
+  assert_int_equal(kam_proposal_totals(&t, p), KAM_EOVERFLOW);
+  assert_string_equal(kam_ctx_errmsg(ctx), "items[1] \"second\": the sum of the line totals up to "
+                                           "this item does not fit int64");
+  kam_proposal_free(p);
   kam_ctx_free(ctx);
 }
 
@@ -711,6 +728,35 @@ static void assert_model(const kam_value *m, const char *path, const char *expec
   const char *got = model_string(m, path);
   if (!got || strcmp(got, expected))
     fail_msg("%s: '%s', wanted '%s'", path, got ? got : "(none)", expected);
+}
+
+/* Issue 18: the latest issue date and the longest validity still give a valid_until that
+ * kam_date_parse reads back; one year later the document is refused naming "issued". */
+static void test_valid_until_stays_a_date(void **state) {
+  kam_ctx *ctx = new_ctx();
+  kam_proposal *p = NULL;
+  kam_value *m = NULL;
+  kam_date d;
+  const char *iso;
+  static const char late[] =
+      "{\"client\": {\"name\": \"C\"}, \"issued\": \"9900-01-01\", "
+      "\"valid_days\": 36500, \"items\": [{\"description\": \"x\", \"unit_price\": \"1\"}]}";
+  (void)state;
+  p = parse(ctx,
+            "{\"client\": {\"name\": \"C\"}, \"issued\": \"9899-12-31\", "
+            "\"valid_days\": 36500, \"items\": [{\"description\": \"x\", \"unit_price\": \"1\"}]}");
+  assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
+  iso = model_string(m, "valid_until.iso");
+  assert_non_null(iso);
+  assert_int_equal(kam_date_parse(&d, iso, strlen(iso)), KAM_OK);
+  assert_string_equal(iso, "9999-12-07");
+  kam_value_free(m);
+  kam_proposal_free(p);
+  p = NULL;
+  assert_int_equal(kam_proposal_from_json(&p, ctx, late, sizeof late - 1), KAM_EPARSE);
+  assert_null(p);
+  assert_msg_has(ctx, "issued: year 9900 is outside 1..9899");
+  kam_ctx_free(ctx);
 }
 
 static void test_model_of_sample(void **state) {
@@ -1257,6 +1303,7 @@ int main(void) {
       cmocka_unit_test(test_totals_of_sample),
       cmocka_unit_test(test_totals_overflow_names_item),
       cmocka_unit_test(test_missing_parts),
+      cmocka_unit_test(test_valid_until_stays_a_date),
       cmocka_unit_test(test_model_of_sample),
       cmocka_unit_test(test_model_english),
       cmocka_unit_test(test_blocks_follow_dmu_emphasis),

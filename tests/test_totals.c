@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,7 @@ static kam__line_in line(const char *qty, int64_t unit_price, const char *disc, 
   l.discount_percent = dec(disc);
   l.vat_percent = dec(vat);
   l.optional = optional;
+  l.name = NULL;
   return l;
 }
 
@@ -567,6 +569,19 @@ static void test_overflow(void **state) {
                    KAM_EOVERFLOW);
   assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 1, KAM__ROUND_TOTAL, false, ctx),
                    KAM_EOVERFLOW);
+  /* The message names the line by its name too; a long name is cut at a UTF-8 boundary
+   * (25 two-byte letters: 48 bytes is 24 of them). */
+  in[0].name = "ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ";
+  assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 1, KAM__ROUND_LINE, false, ctx),
+                   KAM_EOVERFLOW);
+  assert_string_equal(kam_ctx_errmsg(ctx),
+                      "items[0] \"ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ...\": VAT does not fit int64");
+  in[0].name = "Ж!ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ";
+  assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 1, KAM__ROUND_LINE, false, ctx),
+                   KAM_EOVERFLOW);
+  assert_string_equal(kam_ctx_errmsg(ctx),
+                      "items[0] \"Ж!ЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖЖ...\": VAT does not fit int64");
+  in[0].name = NULL;
   /* With VAT included the same line is fine: VAT is extracted, total = net. */
   assert_int_equal(kam__totals_compute(&t, lo, NULL, 0, NULL, in, 1, KAM__ROUND_TOTAL, true, ctx),
                    KAM_OK);
@@ -634,8 +649,9 @@ static void test_invalid_lines(void **state) {
 }
 
 static void test_never_allocates(void **state) {
-  /* The engine takes no allocator: a ctx whose allocator fails everything still works and
-   * still gets its error message. (This is the module's OOM test: there is nothing to fail.) */
+  /* Up to KAM__TOTALS_STACK_LINES lines the engine allocates nothing: a ctx whose allocator
+   * fails everything still works and still gets its error message (test_many_rates fails the
+   * one allocation of longer tables). */
   kam_test_alloc a;
   kam_ctx *ctx;
   kam_totals t;
@@ -655,6 +671,129 @@ static void test_never_allocates(void **state) {
       kam__totals_compute(&t, lo, NULL, 0, NULL, mixed, 4, KAM__ROUND_TOTAL, false, ctx),
       KAM_EINVAL);
   assert_int_equal(a.calls, calls);
+  kam_ctx_free(ctx);
+  assert_int_equal(a.blocks, 0);
+}
+
+/* ceil(log2(n)) for the comparison bound of kam__vat_order. */
+static size_t log2_ceil(size_t n) {
+  size_t k = 0;
+  while (((size_t)1 << k) < n)
+    k++;
+  return k;
+}
+
+/* Issue 18: pass 2 used to scan all lines once per distinct VAT rate (n x rates decimal
+ * comparisons: 40,000 lines with their own rates took seconds). The rate order is now a
+ * counting sort (few rates) or a heapsort: bound its comparisons on rate patterns chosen to
+ * hurt (descending, organ pipe, shuffled, two rates, sorted), and check that the order is
+ * (rate, index). */
+static void test_vat_order_bounded(void **state) {
+  enum { LINES = 20000 };
+  kam__line_in *in = (kam__line_in *)calloc(LINES, sizeof *in);
+  size_t *order = (size_t *)calloc(LINES, sizeof *order);
+  uint64_t seed = 99;
+  int pattern;
+  (void)state;
+  assert_non_null(in);
+  assert_non_null(order);
+  for (pattern = 0; pattern < 5; pattern++) {
+    size_t i, comparisons = 0;
+    for (i = 0; i < LINES; i++) {
+      int64_t coef;
+      seed = seed * 6364136223846793005u + 1442695040888963407u;
+      switch (pattern) {
+      case 0: coef = (int64_t)(LINES - i); break;                     /* descending */
+      case 1: coef = (int64_t)(i < LINES / 2 ? i : LINES - i); break; /* organ pipe */
+      case 2: coef = (int64_t)(seed >> 40); break;                    /* shuffled */
+      case 3: coef = i == LINES / 3 ? 5 : 20; break;                  /* all but one equal */
+      default: coef = (int64_t)i; break;                              /* already sorted */
+      }
+      in[i] = line("1", 100, "0", "0", false);
+      /* Equal values at different scales compare equal: 20 and 20.0 are one rate. */
+      in[i].vat_percent.coef = coef * (i % 2 ? 10 : 1);
+      in[i].vat_percent.scale = i % 2;
+    }
+    kam__vat_order(order, in, LINES, &comparisons);
+    assert_true(comparisons <= 7 * (size_t)LINES + 2 * (size_t)LINES * log2_ceil(LINES));
+    if (pattern == 3) assert_true(comparisons <= 4 * (size_t)LINES); /* two rates */
+    for (i = 1; i < LINES; i++) {
+      int c = kam__decimal_cmp(in[order[i - 1]].vat_percent, in[order[i]].vat_percent);
+      assert_true(c < 0 || (c == 0 && order[i - 1] < order[i]));
+    }
+  }
+  free(order);
+  free(in);
+}
+
+/* Many distinct rates through the whole engine: every rate is its own group, in ascending
+ * order, written as on its first line; the lines of a rate chain in line order (the optional
+ * one after the others), and beyond KAM__TOTALS_STACK_LINES the order array is allocated
+ * once and freed; if that allocation fails, KAM_ENOMEM and nothing is written. */
+static void test_many_rates(void **state) {
+  enum { RATES = 500, LINES = 2 * RATES };
+  kam__line_in in[LINES];
+  kam__line_out lo[LINES], one[2];
+  kam__vat_group g[RATES];
+  kam_totals t, before;
+  kam_test_alloc a;
+  kam_ctx *ctx;
+  size_t i, ng = 0, calls;
+  int mode;
+  (void)state;
+  memset(&a, 0, sizeof a);
+  assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &a), KAM_OK);
+  /* Rate r (r/100 %) on line r' = (r * 7) % RATES and again, optional, on line RATES + r':
+   * the rates are scattered over the table. */
+  for (i = 0; i < RATES; i++) {
+    size_t at = (i * 7) % RATES;
+    char rate[32];
+    snprintf(rate, sizeof rate, "%zu.%02zu", i / 100, i % 100);
+    in[at] = line("1.5", (int64_t)(1000 + i), "3", rate, false);
+    in[RATES + at] = line("2", (int64_t)(777 + i), "0", rate, true);
+  }
+  for (mode = 0; mode < 2; mode++) {
+    int64_t sum_total = 0, sum_opt = 0;
+    calls = a.calls;
+    assert_int_equal(kam__totals_compute(&t, lo, g, RATES, &ng, in, LINES, mode, false, ctx),
+                     KAM_OK);
+    assert_int_equal(a.calls, calls + 1);
+    assert_int_equal(a.blocks, 1); /* only the ctx itself */
+    assert_int_equal(ng, RATES);
+    for (i = 0; i < RATES; i++) {
+      size_t at = (i * 7) % RATES;
+      kam_totals t1;
+      assert_int_equal(g[i].lines, 1);
+      assert_int_equal(kam__decimal_cmp(g[i].rate, in[at].vat_percent), 0);
+      if (i) assert_true(kam__decimal_cmp(g[i - 1].rate, g[i].rate) < 0);
+      /* The same rate alone gives the same two lines. */
+      {
+        kam__line_in pair[2];
+        pair[0] = in[at];
+        pair[1] = in[RATES + at];
+        assert_int_equal(kam__totals_compute(&t1, one, NULL, 0, NULL, pair, 2, mode, false, ctx),
+                         KAM_OK);
+      }
+      assert_memory_equal(&one[0], &lo[at], sizeof one[0]);
+      assert_memory_equal(&one[1], &lo[RATES + at], sizeof one[1]);
+      assert_int_equal(g[i].total, lo[at].total);
+      sum_total += lo[at].total;
+      sum_opt += lo[RATES + at].total;
+    }
+    assert_int_equal(sum_total, t.total);
+    assert_int_equal(sum_opt, t.optional_total);
+  }
+  /* The order array's allocation fails: KAM_ENOMEM, totals untouched, nothing left over. */
+  memset(&t, 0x5a, sizeof t);
+  before = t;
+  ng = 4242;
+  a.fail_at = a.calls + 1;
+  assert_int_equal(
+      kam__totals_compute(&t, NULL, NULL, 0, &ng, in, LINES, KAM__ROUND_TOTAL, false, ctx),
+      KAM_ENOMEM);
+  assert_memory_equal(&t, &before, sizeof t);
+  assert_int_equal(ng, 4242);
+  assert_int_equal(a.blocks, 1);
   kam_ctx_free(ctx);
   assert_int_equal(a.blocks, 0);
 }
@@ -731,6 +870,8 @@ int main(void) {
       cmocka_unit_test(test_overflow),
       cmocka_unit_test(test_invalid_lines),
       cmocka_unit_test(test_never_allocates),
+      cmocka_unit_test(test_vat_order_bounded),
+      cmocka_unit_test(test_many_rates),
       cmocka_unit_test(test_consistency_property),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

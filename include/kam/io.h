@@ -59,7 +59,8 @@ KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
  *  A first line "sep=X" (Excel's delimiter hint) sets the delimiter and is skipped.
  *
  *  Delimiter: o->delimiter, or else detected from the header line: the most frequent of ';',
- *  TAB and ',' outside quotes (ties in that order), ',' when none occurs.
+ *  TAB and ',' outside quotes (ties in that order), ',' when none occurs. The header line is
+ *  the first line that is not blank and not only delimiters (by the delimiter it would give).
  *
  *  Numbers: amounts (revenue, history, forecast) are parsed exactly from their decimal text
  *  into minor units with o->currency_digits digits, never through floating point. Thousands
@@ -109,7 +110,12 @@ KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
  *  1-based number when it has none.
  *
  *  Limits: a field at most 65536 bytes, a record at most 1 MiB, at most 4096 fields per record,
- *  at most 1024 history and 1024 forecast columns (KAM_ELIMIT).
+ *  at most 1024 history and 1024 forecast columns (KAM_ELIMIT). Skipped lines count toward no
+ *  limit, and the result never depends on the chunk sizes read hands out.
+ *
+ *  Cost: O(input bytes) time; memory for the header and the current record (at most 1 MiB
+ *  each, with their field tables) and a 64 KiB read buffer, besides what the accounts added
+ *  take in p.
  *
  *  Atomicity: on any error nothing is added: rows already added by this call are taken back,
  *  the accounts p had before stay as they were.

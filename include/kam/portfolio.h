@@ -96,7 +96,11 @@ typedef struct kam_account {
  *    kam_portfolio_add_columns): "duplicate id "X" (account 17 has it)";
  *  - KAM_ELIMIT: the portfolio holds 2^40 - 2 accounts already;
  *  - KAM_ENOMEM.
- *  Duplicate detection is a hash lookup: O(1) expected, O(length of id). */
+ *  Cost: O(length of id + length of name, group, history and forecast) expected time and the
+ *  memory to copy them (columns grow geometrically: amortised O(1) per account). Duplicate
+ *  detection is a hash lookup keyed per portfolio (SipHash with a key of its own), so ids
+ *  chosen by whoever supplies them cannot be aimed at one slot without that key: O(1) expected
+ *  whatever they are. */
 KAM_API int kam_portfolio_add(kam_portfolio *p, const kam_account *a);
 
 /** Adds n accounts in one call: account k gets revenue[k] and the id ids[k], or, when ids is

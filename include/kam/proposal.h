@@ -138,7 +138,8 @@ KAM_API int kam_proposal_set_summary(kam_proposal *p, const char *summary);
 KAM_API int kam_proposal_set_exclusive(kam_proposal *p, const char *exclusive);
 /** Payment and delivery terms. */
 KAM_API int kam_proposal_set_terms(kam_proposal *p, const char *terms);
-/** The issue date. KAM_EINVAL if the date is outside years 1..9999. */
+/** The issue date. KAM_EINVAL if the date is outside years 1..9899, so that valid_until
+ *  (issued + valid_days, at most 36500) is always a date of years 1..9999. */
 KAM_API int kam_proposal_set_issued(kam_proposal *p, kam_date issued);
 /** How many days the offer stands, 0..36500 (0: only on the issue day). The proposal is valid
  *  until issued + valid_days. */
@@ -310,9 +311,10 @@ typedef struct kam_totals {
   int64_t optional_total; /**< what the optional lines would add to total */
 } kam_totals;
 /** Computes the totals (see Totals above). out->struct_size must be set; fields past it are
- *  not written.
+ *  not written. Cost: O(n log n) time and O(n) memory for n items, however many VAT rates.
  *  @return KAM_OK, KAM_EINVAL (NULL pointers, struct_size too small), KAM_ESTATE (no items),
- *  KAM_EOVERFLOW (a line or sum does not fit in int64: the message names the item). */
+ *  KAM_EOVERFLOW (a line or sum does not fit in int64: the message names the item),
+ *  KAM_ENOMEM. */
 KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
 
 /** Assembles the document model that the templates render: a new kam_value object (owned by the
