@@ -164,6 +164,53 @@ static void test_array(void **state) {
   kam_ctx_free(other);
 }
 
+/* A container never takes one of its ancestors (the tree would own itself: freeing it read
+ * freed memory) nor an item that already has an owner (it would be freed twice). */
+static void test_no_cycles(void **state) {
+  kam_ctx *ctx = cm_ctx();
+  kam_value *o1, *o2, *o3, *a1, *a2, *x, *parsed;
+  (void)state;
+  assert_int_equal(kam_value_new_object(&o1, ctx), KAM_OK);
+  assert_int_equal(kam_value_new_object(&o2, ctx), KAM_OK);
+  assert_int_equal(kam_value_new_object(&o3, ctx), KAM_OK);
+  assert_int_equal(kam_value_object_set(o1, "a", 1, o2), KAM_OK);
+  assert_int_equal(kam_value_object_set(o2, "b", 1, o1), KAM_EINVAL);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "object set: the item contains the container"));
+  assert_int_equal(kam_value_length(o2), 0);
+  assert_int_equal(kam_value_object_set(o2, "c", 1, o3), KAM_OK);
+  /* two levels up, and replacing an existing member */
+  assert_int_equal(kam_value_object_set(o3, "d", 1, o1), KAM_EINVAL);
+  assert_int_equal(kam_value_object_set(o2, "c", 1, o1), KAM_EINVAL);
+  assert_ptr_equal(kam_value_get(o2, "c", 1), o3);
+
+  assert_int_equal(kam_value_new_array(&a1, ctx), KAM_OK);
+  assert_int_equal(kam_value_new_array(&a2, ctx), KAM_OK);
+  assert_int_equal(kam_value_array_push(a1, a2), KAM_OK);
+  assert_int_equal(kam_value_array_push(a2, a1), KAM_EINVAL);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "array push: the item contains the container"));
+  assert_int_equal(kam_value_length(a2), 0);
+  assert_int_equal(kam_value_object_set(o3, "arr", 3, a1), KAM_OK);
+  assert_int_equal(kam_value_array_push(a2, o1), KAM_EINVAL);
+
+  /* an item already in a container: a second owner is refused; freeing it alone does nothing */
+  assert_int_equal(kam_value_new_null(&x, ctx), KAM_OK);
+  assert_int_equal(kam_value_array_push(a2, x), KAM_OK);
+  assert_int_equal(kam_value_object_set(o1, "x", 1, x), KAM_EINVAL);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "part of another tree"));
+  assert_int_equal(kam_value_array_push(a2, o3), KAM_EINVAL);
+  kam_value_free(x);
+  kam_value_free(o2);
+  assert_int_equal(kam_value_type(kam_value_at(a2, 0)), KAM_VALUE_NULL);
+
+  /* a parsed root inside a built tree: the walk goes through it */
+  assert_int_equal(kam_json_parse(&parsed, ctx, "{\"p\":[1,2]}", 11), KAM_OK);
+  assert_int_equal(kam_value_array_push(a2, parsed), KAM_OK);
+  assert_int_equal(kam_value_object_set(parsed, "q", 1, o1), KAM_EINVAL);
+  assert_int_equal(kam_value_length(parsed), 1);
+  kam_value_free(o1); /* frees everything, once */
+  kam_ctx_free(ctx);
+}
+
 static void test_object(void **state) {
   kam_ctx *ctx = cm_ctx();
   kam_value *obj, *item;
@@ -326,13 +373,10 @@ static void test_oom_builders(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_scalars),
-      cmocka_unit_test(test_lambda),
-      cmocka_unit_test(test_array),
-      cmocka_unit_test(test_object),
-      cmocka_unit_test(test_small_object_replace),
-      cmocka_unit_test(test_deep_free),
-      cmocka_unit_test(test_oom_builders),
+      cmocka_unit_test(test_scalars),   cmocka_unit_test(test_lambda),
+      cmocka_unit_test(test_array),     cmocka_unit_test(test_no_cycles),
+      cmocka_unit_test(test_object),    cmocka_unit_test(test_small_object_replace),
+      cmocka_unit_test(test_deep_free), cmocka_unit_test(test_oom_builders),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
