@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proposal_internal.h"
+#include "value_internal.h"
 
 /* ---- totals ------------------------------------------------------------------------------ */
 
@@ -578,13 +579,21 @@ static bool same_section(const char *x, const char *y) {
   return (!x && !y) || (x && y && !strcmp(x, y));
 }
 
+/* Appends line i (compact, shared) to arr; a no-op after an earlier failure. */
+static void push_line(asm_state *a, kam_value *arr, kam_value *const *line, size_t i) {
+  int rc;
+  if (a->b.rc || !arr) return;
+  if ((rc = kam__array_push_shared(arr, line[i])) != KAM_OK) a->b.rc = rc;
+}
+
 /* items (document order), sections (non-optional lines grouped, in order of first use),
  * optional_items, has_optional and table flags. Lines are numbered in the order shown. */
 static void price_table(asm_state *a, kam_value *root, const kam__line_out *lines) {
   const kam_proposal *p = a->p;
   size_t n_items = p->items.len, i, j, shown = 0, noptional = 0, nsections = 0;
   size_t *number;
-  kam_value *items, *sections, *optional, *table;
+  kam_value *items, *sections, *optional, *table, **line;
+  kam__compactor comp;
   bool show_sku = false, show_discount = false, show_vat = false;
   number = (size_t *)kam__alloc_array(p->ctx, n_items, sizeof *number);
   if (!number) {
@@ -619,9 +628,26 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
       show_vat = true;
   }
 
+  /* Each line is built once, copied compact into the model's arena (equal figures stored
+   * once) and shared by items and sections[].items or optional_items. */
+  line = (kam_value **)kam__alloc_array(p->ctx, n_items, sizeof *line);
+  if (!line) {
+    if (!a->b.rc) a->b.rc = kam__nomem(p->ctx);
+    kam__free(p->ctx, number, n_items * sizeof *number);
+    return;
+  }
+  kam__compactor_init(&comp, root);
+  for (i = 0; i < n_items && !a->b.rc; i++) {
+    kam_value *built = line_value(a, i, number[i], &lines[i]);
+    line[i] = built ? kam__compact(&comp, built) : NULL;
+    kam_value_free(built);
+    if (!line[i] && !a->b.rc) a->b.rc = kam__nomem(p->ctx);
+  }
+  kam__compactor_free(&comp);
+
   items = set(a, root, "items", kam__vb_arr(&a->b));
   for (i = 0; i < n_items; i++)
-    kam__vb_push(&a->b, items, line_value(a, i, number[i], &lines[i]));
+    push_line(a, items, line, i);
 
   sections = set(a, root, "sections", kam__vb_arr(&a->b));
   for (i = 0; i < n_items; i++) {
@@ -643,7 +669,7 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
     for (j = i; j < n_items; j++) {
       const struct kam__item *e = KAM__LIST_AT(p, items, struct kam__item, j);
       if ((e->flags & KAM_ITEM_OPTIONAL) || !same_section(e->section, it->section)) continue;
-      kam__vb_push(&a->b, list, line_value(a, j, number[j], &lines[j]));
+      push_line(a, list, line, j);
       /* Cannot overflow: the totals engine summed these nets already. */
       (void)kam__add_i64(&subtotal, subtotal, lines[j].net);
     }
@@ -653,7 +679,8 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
   optional = set(a, root, "optional_items", kam__vb_arr(&a->b));
   for (i = 0; i < n_items; i++)
     if (KAM__LIST_AT(p, items, struct kam__item, i)->flags & KAM_ITEM_OPTIONAL)
-      kam__vb_push(&a->b, optional, line_value(a, i, number[i], &lines[i]));
+      push_line(a, optional, line, i);
+  kam__free(p->ctx, line, n_items * sizeof *line);
   set_bool(a, root, "has_optional", noptional > 0);
 
   table = set(a, root, "table", kam__vb_obj(&a->b));
@@ -752,7 +779,8 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   a.b.ctx = p->ctx;
   a.p = p;
   a.lang = strcmp(p->lang, "en") == 0 ? L_EN : L_RU;
-  root = kam__vb_obj(&a.b);
+  /* The root owns an arena: the price lines are copied into it compact (see price_table). */
+  if ((rc = kam__value_new_root(&root, p->ctx, KAM_VALUE_OBJECT))) goto done;
   set_str(&a, root, "lang", p->lang);
   set_str(&a, root, "currency", p->currency);
   set_bool(&a, root, "is_ru", a.lang == L_RU);

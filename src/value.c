@@ -420,7 +420,7 @@ int kam_value_object_set(kam_value *obj, const char *key, size_t key_len, kam_va
  * nodes of parsed trees are skipped: they go with their root's arena. */
 static void free_tree(kam_value *top) {
   kam_ctx *ctx = kam__h(top)->ctx;
-  kam_value *list = top;
+  kam_value *list = top, *roots = NULL;
   kam__h(top)->free_next = NULL;
   while (list) {
     kam_value *v = list;
@@ -451,14 +451,20 @@ static void free_tree(kam_value *top) {
       }
     }
     if (v->flags & KAM__V_ROOT) {
-      kam__arena arena = ((kam__vroot *)v)->arena; /* the root lives in its own arena */
-      arena.ctx = ctx;
-      kam__arena_free(&arena);
+      /* its arena may hold items of heap containers still on the list: freed last */
+      h->free_next = roots;
+      roots = v;
     } else if (v->type == KAM_VALUE_STRING || v->type == KAM_VALUE_NUMBER) {
       kam__free(ctx, v, sizeof *h + h->len + 1);
     } else {
       kam__free(ctx, v, sizeof *h);
     }
+  }
+  while (roots) {
+    kam__arena arena = ((kam__vroot *)roots)->arena; /* the root lives in its own arena */
+    roots = kam__h(roots)->free_next;
+    arena.ctx = ctx;
+    kam__arena_free(&arena);
   }
 }
 
@@ -522,4 +528,218 @@ const kam_value *kam_value_get(const kam_value *obj, const char *key, size_t key
   if (!obj || obj->type != KAM_VALUE_OBJECT || (!key && key_len)) return NULL;
   i = kam__object_find(obj, key ? key : "", key_len);
   return i == SIZE_MAX ? NULL : obj->u.m[i].val;
+}
+
+/* ---- compact copies (models assembled by the library) ---------------------------------- */
+
+int kam__value_new_root(kam_value **out, kam_ctx *ctx, int type) {
+  kam__arena arena;
+  kam__vroot *root;
+  *out = NULL;
+  kam__arena_init(&arena, ctx, 65536, (size_t)1 << 20);
+  root = (kam__vroot *)kam__arena_alloc(&arena, sizeof *root);
+  if (!root) return kam__nomem(ctx);
+  memset(&root->h, 0, sizeof root->h);
+  root->h.v.type = (uint8_t)type;
+  root->h.v.flags = KAM__V_ROOT;
+  root->h.ctx = ctx;
+  root->arena = arena;
+  *out = &root->h.v;
+  return KAM_OK;
+}
+
+int kam__array_push_shared(kam_value *arr, kam_value *node) {
+  kam__hvalue *h = kam__h(arr);
+  if (h->len == h->cap) {
+    size_t cap = h->cap ? h->cap * 2 : 4;
+    kam_value **items;
+    if (cap > SIZE_MAX / sizeof(kam_value *)) return kam__nomem(h->ctx);
+    items = (kam_value **)payload_grow(arr, arr->u.items, h->cap * sizeof(kam_value *),
+                                       cap * sizeof(kam_value *));
+    if (!items) return kam__nomem(h->ctx);
+    arr->u.items = items;
+    h->cap = cap;
+  }
+  arr->u.items[h->len++] = node;
+  return KAM_OK;
+}
+
+void kam__compactor_init(kam__compactor *c, kam_value *root) {
+  memset(c, 0, sizeof *c);
+  c->ctx = kam__h(root)->ctx;
+  c->arena = &((kam__vroot *)root)->arena;
+}
+
+void kam__compactor_free(kam__compactor *c) {
+  kam__free(c->ctx, c->slots, c->cap * sizeof *c->slots);
+  c->slots = NULL;
+  c->cap = c->used = 0;
+}
+
+/* What a compact node is made of: its type, and its text (strings, numbers), its bool, its
+ * items (arrays) or its members (objects) with their values already compact. */
+typedef struct shape {
+  int type, b;
+  const char *text;
+  size_t len;
+  kam_value *const *items;
+  const kam__member *m;
+} shape;
+
+static shape shape_of(const kam_value *v) {
+  shape s;
+  memset(&s, 0, sizeof s);
+  s.type = v->type;
+  s.len = kam__vlen(v);
+  if (v->type == KAM_VALUE_BOOL) s.b = v->u.b;
+  if (v->type == KAM_VALUE_STRING || v->type == KAM_VALUE_NUMBER) s.text = kam__text(v);
+  if (v->type == KAM_VALUE_ARRAY && s.len) s.items = kam__items(v);
+  if (v->type == KAM_VALUE_OBJECT) s.m = v->u.m;
+  return s;
+}
+
+static uint64_t shape_hash(const kam__compactor *c, const shape *s) {
+  uint64_t h = (uint64_t)s->type * 0x9E3779B97F4A7C15u + (uint64_t)s->b;
+  size_t i;
+  if (s->text) return h ^ kam__key_hash(c->ctx, s->text, s->len);
+  for (i = 0; i < s->len; i++) {
+    uint64_t x = s->items ? (uint64_t)(uintptr_t)s->items[i]
+                          : (uint64_t)(uintptr_t)s->m[i].val ^
+                                kam__key_hash(c->ctx, s->m[i].key, s->m[i].key_len);
+    h = (h ^ x) * 0xBF58476D1CE4E5B9u;
+    h ^= h >> 31;
+  }
+  return h;
+}
+
+static int shape_eq(const shape *a, const shape *b) {
+  size_t i;
+  if (a->type != b->type || a->b != b->b || a->len != b->len) return 0;
+  if (a->text) return memcmp(a->text, b->text, a->len) == 0;
+  for (i = 0; i < a->len; i++) {
+    if (a->items && a->items[i] != b->items[i]) return 0;
+    if (a->m && (a->m[i].val != b->m[i].val || a->m[i].key_len != b->m[i].key_len ||
+                 memcmp(a->m[i].key, b->m[i].key, a->m[i].key_len) != 0))
+      return 0;
+  }
+  return 1;
+}
+
+/* The slot of an equal node, or of the empty slot where it belongs. */
+static size_t intern_slot(const kam__compactor *c, const shape *s, uint64_t h) {
+  size_t mask = c->cap - 1, i = (size_t)h & mask;
+  while (c->slots[i]) {
+    shape t = shape_of(c->slots[i]);
+    if (shape_eq(&t, s)) break;
+    i = (i + 1) & mask;
+  }
+  return i;
+}
+
+/* Room for one more interned node (load <= 1/2). */
+static int intern_reserve(kam__compactor *c) {
+  kam_value **old = c->slots;
+  size_t old_cap = c->cap, i;
+  if (2 * (c->used + 1) <= c->cap) return KAM_OK;
+  c->cap = old_cap ? old_cap * 2 : 1024;
+  c->slots = (kam_value **)kam__alloc_array(c->ctx, c->cap, sizeof *c->slots);
+  if (!c->slots) {
+    c->slots = old;
+    c->cap = old_cap;
+    return kam__nomem(c->ctx);
+  }
+  memset(c->slots, 0, c->cap * sizeof *c->slots);
+  for (i = 0; i < old_cap; i++)
+    if (old[i]) {
+      shape s = shape_of(old[i]);
+      c->slots[intern_slot(c, &s, shape_hash(c, &s))] = old[i];
+    }
+  kam__free(c->ctx, old, old_cap * sizeof *old);
+  return KAM_OK;
+}
+
+/* The interned node of shape s, made in the arena if it is new; NULL when out of memory. */
+static kam_value *intern(kam__compactor *c, const shape *s) {
+  uint64_t h = shape_hash(c, s);
+  size_t i, n = s->len;
+  kam_value *v;
+  if (intern_reserve(c)) return NULL;
+  i = intern_slot(c, s, h);
+  if (c->slots[i]) return c->slots[i];
+  if (n > UINT32_MAX / 4) return NULL;
+  v = (kam_value *)kam__arena_alloc(c->arena, sizeof *v);
+  if (!v) return NULL;
+  memset(v, 0, sizeof *v);
+  v->type = (uint8_t)s->type;
+  v->flags = KAM__V_ARENA;
+  v->len = (uint32_t)n;
+  v->u.b = s->b;
+  if (s->text) {
+    char *dst = v->u.inl;
+    if (n <= KAM__INLINE_MAX) {
+      v->flags |= KAM__V_INLINE;
+    } else {
+      dst = (char *)kam__arena_alloc(c->arena, n + 1);
+      if (!dst) return NULL;
+      v->u.p = dst;
+    }
+    memcpy(dst, s->text, n);
+    dst[n] = '\0';
+  } else if (s->items && n == 1) {
+    v->u.one = s->items[0];
+  } else if (s->items) {
+    v->u.items = (kam_value **)kam__arena_alloc(c->arena, n * sizeof(kam_value *));
+    if (!v->u.items) return NULL;
+    memcpy(v->u.items, s->items, n * sizeof(kam_value *));
+  } else if (s->m && n) {
+    /* no hash index: model objects are small and scanned (the template engine scans up to
+     * 32 members anyway) */
+    v->u.m = (kam__member *)kam__arena_alloc(c->arena, n * sizeof(kam__member));
+    if (!v->u.m) return NULL;
+    memcpy(v->u.m, s->m, n * sizeof(kam__member));
+  }
+  c->slots[i] = v;
+  c->used++;
+  return v;
+}
+
+kam_value *kam__compact(kam__compactor *c, const kam_value *v) {
+  kam_value *local[32], **kids = local, *out = NULL;
+  kam__member mlocal[32], *members = mlocal;
+  shape s = shape_of(v);
+  size_t i, n = s.len;
+  if (v->flags & KAM__V_ARENA) return (kam_value *)(uintptr_t)v; /* already compact */
+  if (v->type == KAM_VALUE_LAMBDA) return NULL;
+  if (v->type != KAM_VALUE_ARRAY && v->type != KAM_VALUE_OBJECT) return intern(c, &s);
+  if (n > 32) {
+    kids = (kam_value **)kam__alloc_array(c->ctx, n, sizeof *kids);
+    members = (kam__member *)kam__alloc_array(c->ctx, n, sizeof *members);
+    if (!kids || !members) goto done;
+  }
+  for (i = 0; i < n; i++) {
+    const kam_value *child = v->type == KAM_VALUE_ARRAY ? v->u.items[i] : v->u.m[i].val;
+    if (!(kids[i] = kam__compact(c, child))) goto done;
+    if (v->type == KAM_VALUE_OBJECT) {
+      /* keys are interned as strings: their bytes then live in the arena once */
+      shape k;
+      kam_value *key;
+      memset(&k, 0, sizeof k);
+      k.type = KAM_VALUE_STRING;
+      k.text = v->u.m[i].key;
+      k.len = v->u.m[i].key_len;
+      if (!(key = intern(c, &k))) goto done;
+      members[i].key = kam__text(key);
+      members[i].key_len = k.len;
+      members[i].val = kids[i];
+    }
+  }
+  if (v->type == KAM_VALUE_ARRAY)
+    s.items = kids;
+  else
+    s.m = members;
+  out = intern(c, &s);
+done:
+  if (kids != local) kam__free(c->ctx, kids, n * sizeof *kids);
+  if (members != mlocal) kam__free(c->ctx, members, n * sizeof *members);
+  return out;
 }

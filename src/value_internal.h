@@ -181,6 +181,27 @@ double kam__number_of_text(const char *text, size_t len);
 /* log2 of the index slot count for n members (load <= 1/2). */
 uint32_t kam__index_bits_for(size_t n);
 
+/* Compact copies, for the document models the library assembles (kam_proposal_to_value):
+ * pieces built with the public builders are copied into the arena of the model's root as
+ * arena nodes, equal subtrees stored once (hash-consing), then freed. */
+typedef struct kam__compactor {
+  kam_ctx *ctx;
+  kam__arena *arena; /* the root's */
+  kam_value **slots; /* the interned nodes: open addressing, NULL = empty, load <= 1/2 */
+  size_t cap, used;
+} kam__compactor;
+/* A new empty root of this type (KAM_VALUE_OBJECT or _ARRAY) with an arena, as a parsed root:
+ * the builders work on it, its arena takes the compact copies. */
+int kam__value_new_root(kam_value **out, kam_ctx *ctx, int type);
+void kam__compactor_init(kam__compactor *c, kam_value *root);
+void kam__compactor_free(kam__compactor *c);
+/* The compact copy of v (recursive: for shallow pieces only; no lambdas), or NULL when out of
+ * memory (no message set). v is unchanged. */
+kam_value *kam__compact(kam__compactor *c, const kam_value *v);
+/* Appends a node of arr's own tree (an arena node of its root) to arr, which may then hold it
+ * more than once or share it with other containers of the tree: no ownership is taken. */
+int kam__array_push_shared(kam_value *arr, kam_value *node);
+
 /* For the template engine: the callback and user data of a lambda (KAM_EINVAL if v is not
  * one; *fn and *ud untouched then). */
 static inline int kam__value_lambda(const kam_value *v, kam_lambda_fn *fn, void **ud) {
