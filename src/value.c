@@ -692,11 +692,27 @@ static kam_value *intern(kam__compactor *c, const shape *s) {
     if (!v->u.items) return NULL;
     memcpy(v->u.items, s->items, n * sizeof(kam_value *));
   } else if (s->m && n) {
-    /* no hash index: model objects are small and scanned (the template engine scans up to
-     * 32 members anyway) */
-    v->u.m = (kam__member *)kam__arena_alloc(c->arena, n * sizeof(kam__member));
-    if (!v->u.m) return NULL;
+    /* a hash index past 32 members only: a price line (17) is scanned as fast, and the
+     * template engine scans up to 32 anyway */
+    size_t slots = n > 32 ? (size_t)1 << kam__index_bits_for(n) : 0;
+    size_t head = slots ? sizeof c->ctx + slots * sizeof(uint32_t) : 0;
+    char *block = (char *)kam__arena_alloc(c->arena, head + n * sizeof(kam__member));
+    if (!block) return NULL;
+    v->u.m = (kam__member *)(void *)(block + head);
     memcpy(v->u.m, s->m, n * sizeof(kam__member));
+    if (slots) {
+      uint32_t *index = (uint32_t *)(void *)(block + sizeof c->ctx);
+      size_t k;
+      memcpy(block, &c->ctx, sizeof c->ctx);
+      memset(index, 0, slots * sizeof *index);
+      v->index_bits = (uint8_t)kam__index_bits_for(n);
+      for (k = 0; k < n; k++) {
+        size_t slot = (size_t)kam__key_hash(c->ctx, s->m[k].key, s->m[k].key_len) & (slots - 1);
+        while (index[slot])
+          slot = (slot + 1) & (slots - 1);
+        index[slot] = (uint32_t)(k + 1);
+      }
+    }
   }
   c->slots[i] = v;
   c->used++;
