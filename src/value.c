@@ -280,12 +280,9 @@ static int check_item(kam_value *c, kam_value *item, int type, const char *what,
   return KAM_OK;
 }
 
-int kam_value_array_push(kam_value *arr, kam_value *item) {
-  kam__hvalue *h;
-  kam_value *top = NULL;
-  int rc = check_item(arr, item, KAM_VALUE_ARRAY, "array push", &top);
-  if (rc) return rc;
-  h = kam__h(arr);
+/* Room for one more item in a heap array or root. */
+static int array_reserve(kam_value *arr) {
+  kam__hvalue *h = kam__h(arr);
   if (h->len == h->cap) {
     size_t cap = h->cap ? h->cap * 2 : 4;
     kam_value **items;
@@ -296,7 +293,15 @@ int kam_value_array_push(kam_value *arr, kam_value *item) {
     arr->u.items = items;
     h->cap = cap;
   }
-  arr->u.items[h->len++] = item;
+  return KAM_OK;
+}
+
+int kam_value_array_push(kam_value *arr, kam_value *item) {
+  kam_value *top = NULL;
+  int rc = check_item(arr, item, KAM_VALUE_ARRAY, "array push", &top);
+  if (!rc) rc = array_reserve(arr);
+  if (rc) return rc;
+  arr->u.items[kam__h(arr)->len++] = item;
   kam__h(item)->up = top;
   return KAM_OK;
 }
@@ -549,18 +554,9 @@ int kam__value_new_root(kam_value **out, kam_ctx *ctx, int type) {
 }
 
 int kam__array_push_shared(kam_value *arr, kam_value *node) {
-  kam__hvalue *h = kam__h(arr);
-  if (h->len == h->cap) {
-    size_t cap = h->cap ? h->cap * 2 : 4;
-    kam_value **items;
-    if (cap > SIZE_MAX / sizeof(kam_value *)) return kam__nomem(h->ctx);
-    items = (kam_value **)payload_grow(arr, arr->u.items, h->cap * sizeof(kam_value *),
-                                       cap * sizeof(kam_value *));
-    if (!items) return kam__nomem(h->ctx);
-    arr->u.items = items;
-    h->cap = cap;
-  }
-  arr->u.items[h->len++] = node;
+  int rc = array_reserve(arr);
+  if (rc) return rc;
+  arr->u.items[kam__h(arr)->len++] = node;
   return KAM_OK;
 }
 
