@@ -8,8 +8,8 @@
  * - string: UTF-8 checked, may hold NUL bytes (always use the length);
  * - array: items in order;
  * - object: members in insertion order, keys unique; lookups by key are O(1) on average
- *   (objects of more than 16 members keep a hash index; smaller ones are scanned,
- *   which measured faster);
+ *   (objects of more than 16 members keep a hash index, more than 32 in the lines of a
+ *   proposal's model; smaller ones are scanned, which measured faster);
  * - lambda: a C callback with user data, for Mustache (written as null in JSON).
  *
  * Ownership. Every kam_value is owned by exactly one parent, or by the caller. A builder hands
@@ -187,13 +187,14 @@ KAM_API const kam_value *kam_value_get(const kam_value *obj, const char *key, si
  *  1-based.
  *
  *  text need not be NUL-terminated; it may be NULL when len is 0 (which is KAM_EPARSE: empty
- *  input). Memory: at its peak (parser stacks included) a parse takes at most 12 times the text
- *  plus about 100 KB, whatever the shape of the document; the finished tree keeps 2 to 7 times
- *  the text. The worst cases are arrays of tiny items ([0,0,...], ["a",...], [[0],...]): each
- *  item costs a pointer, plus a 16-byte node unless it is a shared leaf (null, true, false,
- *  "", [], {} and numbers of one or two characters are stored once per tree). The inner nodes
- *  of a parsed tree are shared that way and cannot be changed or given away. A string longer than
- *  4 GB, or an array or object of more than about 10^9 items, is KAM_ELIMIT.
+ *  input). Memory: at its peak (parser stacks included) a parse takes at most 12 times the
+ *  text plus about 100 KB, whatever the shape of the document; the finished tree keeps at
+ *  most about 7 times the text. The worst cases are arrays of tiny items ([0,0,...],
+ *  ["a",...], [[0],...]): each item costs a pointer, plus a 16-byte node unless it is a
+ *  shared leaf (null, true, false, "", [], {} and numbers of one or two characters are stored
+ *  once per tree). So two places of a parsed tree may hand out the same pointer; its inner
+ *  nodes cannot be changed or given away. A string longer than 4 GB, or an array or object
+ *  of more than about 10^9 items, is KAM_ELIMIT.
  *  @return KAM_OK; KAM_EINVAL (out or ctx NULL, text NULL with len > 0); KAM_EPARSE;
  *  KAM_ELIMIT; KAM_ENOMEM. On failure *out is NULL and nothing is left allocated. */
 KAM_API int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len);
