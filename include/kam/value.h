@@ -32,10 +32,11 @@
  * block with their node, 56 bytes plus the text). kam_json_parse puts the whole tree in a few
  * big blocks owned by the root (an arena), so parsing does no allocation per value and
  * freeing is quick; its nodes are compact (16 bytes, short strings and numbers inside the
- * node, equal small leaves shared, arrays and objects sized exactly), see kam_json_parse. A parsed root
- * can still be changed with the builders; memory it takes for that (bigger item arrays, copied
- * keys) comes from its arena and is released when the root is freed, and a value that a parsed
- * container drops (an object_set replacing a parsed member) stays in the arena until then.
+ * node, equal small leaves shared, arrays and objects sized exactly), see kam_json_parse.
+ * A parsed root can still be changed with the builders; memory it takes for that (bigger
+ * item arrays, copied keys) comes from its arena and is released when the root is freed, and
+ * a value that a parsed container drops (an object_set replacing a parsed member) stays in
+ * the arena until then.
  * Freeing never recurses and never allocates: a tree of any depth can be freed.
  *
  * Thread rules: as for the owning ctx (one thread at a time; separate ctxs are independent).
