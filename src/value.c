@@ -541,7 +541,7 @@ int kam__value_new_root(kam_value **out, kam_ctx *ctx, int type) {
   kam__arena arena;
   kam__vroot *root;
   *out = NULL;
-  kam__arena_init(&arena, ctx, 65536, (size_t)1 << 20);
+  kam__arena_init(&arena, ctx, 4096, (size_t)1 << 20);
   root = (kam__vroot *)kam__arena_alloc(&arena, sizeof *root);
   if (!root) return kam__nomem(ctx);
   memset(&root->h, 0, sizeof root->h);
