@@ -1194,6 +1194,63 @@ static void model_memory(int dense) {
   free(json);
 }
 
+/* Sections in order of first use, their lines in document order, numbered section by
+ * section and then the optional lines; 1,000 sections of interleaved lines (grouped in one
+ * pass with a hash table of the sections). */
+static void test_many_sections(void **state) {
+  kam_ctx *ctx = new_ctx();
+  kam_proposal *p;
+  kam_value *m = NULL;
+  const kam_value *sections, *items, *opt;
+  size_t cap = 400000, k, i;
+  char *json = (char *)malloc(cap);
+  (void)state;
+  assert_non_null(json);
+  k = (size_t)snprintf(json, cap,
+                       "{\"client\": {\"name\": \"C\"}, \"issued\": \"2026-11-27\", "
+                       "\"valid_days\": 30, \"items\": [");
+  for (i = 0; i < 3000; i++)
+    k += (size_t)snprintf(
+        json + k, cap - k,
+        "%s{\"description\":\"d%zu\",\"quantity\":\"1\",\"unit_price\":\"1\"%s%s%zu\"}",
+        i ? "," : "", i, i >= 1000 && i % 7 == 3 ? ",\"optional\":true" : "", ",\"section\":\"S",
+        i % 1000);
+  k += (size_t)snprintf(json + k, cap - k, "]}");
+  assert_int_equal(kam_proposal_from_json(&p, ctx, json, k), KAM_OK);
+  assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
+  sections = kam_value_get(m, "sections", 8);
+  items = kam_value_get(m, "items", 5);
+  opt = kam_value_get(m, "optional_items", 14);
+  assert_int_equal(kam_value_length(sections), 1000);
+  {
+    size_t shown = 0, s;
+    for (s = 0; s < 1000; s++) {
+      const kam_value *sec = kam_value_at(sections, s), *list = kam_value_get(sec, "items", 5);
+      char name[16];
+      size_t j, prev = 0;
+      snprintf(name, sizeof name, "S%zu", s);
+      assert_string_equal(kam_value_string(kam_value_get(sec, "name", 4), NULL), name);
+      for (j = 0; j < kam_value_length(list); j++) {
+        const kam_value *line = kam_value_at(list, j);
+        size_t doc = (size_t)strtoul(
+            kam_value_string(kam_value_get(line, "description", 11), NULL) + 1, NULL, 10);
+        assert_int_equal(doc % 1000, s);
+        assert_true(j == 0 || doc > prev);
+        prev = doc;
+        assert_ptr_equal(line, kam_value_at(items, doc)); /* the same node, shared */
+        assert_int_equal((size_t)kam_value_number(kam_value_get(line, "n", 1)), ++shown);
+      }
+    }
+    assert_int_equal(shown + kam_value_length(opt), 3000);
+    assert_int_equal((size_t)kam_value_number(kam_value_get(kam_value_at(opt, 0), "n", 1)),
+                     shown + 1);
+  }
+  kam_value_free(m);
+  kam_proposal_free(p);
+  kam_ctx_free(ctx);
+  free(json);
+}
+
 static void test_model_memory_bound(void **state) {
   (void)state;
   model_memory(0);
@@ -1333,6 +1390,7 @@ int main(void) {
       cmocka_unit_test(test_markdown_and_text_escaping),
       cmocka_unit_test(test_render_template_and_json),
       cmocka_unit_test(test_oom_from_json),
+      cmocka_unit_test(test_many_sections),
       cmocka_unit_test(test_model_memory_bound),
       cmocka_unit_test(test_oom_to_value),
       cmocka_unit_test(test_oom_render),
