@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proposal_internal.h"
+#include "value_internal.h"
 
 /* ---- totals ------------------------------------------------------------------------------ */
 
@@ -579,35 +580,110 @@ static bool same_section(const char *x, const char *y) {
   return (!x && !y) || (x && y && !strcmp(x, y));
 }
 
+/* The non-optional lines grouped by section: order[start[g] .. start[g + 1]) are the lines
+ * of the g-th section in order of first use, in document order. One pass with a hash table
+ * of the sections seen, so a price list of many sections costs O(n), not O(n^2). */
+typedef struct section_groups {
+  size_t *order, *start; /* n_items + 1 entries each */
+  size_t ngroups;
+} section_groups;
+
+static uint64_t section_hash(kam_ctx *ctx, const char *name) {
+  return name ? kam__key_hash(ctx, name, strlen(name)) : 0x5EC7u;
+}
+
+static void section_groups_free(kam_ctx *ctx, section_groups *sg, size_t n_items) {
+  kam__free(ctx, sg->order, (n_items + 1) * sizeof *sg->order);
+  kam__free(ctx, sg->start, (n_items + 1) * sizeof *sg->start);
+}
+
+static int group_sections(const kam_proposal *p, section_groups *sg) {
+  size_t n = p->items.len, cap = 16, i, g;
+  size_t *group, *first;
+  uint32_t *slots;
+  memset(sg, 0, sizeof *sg);
+  while (cap < 2 * n)
+    cap *= 2;
+  /* n + 1 everywhere: never a request of 0 bytes (which is NULL) */
+  sg->order = (size_t *)kam__alloc_array(p->ctx, n + 1, sizeof *sg->order);
+  sg->start = (size_t *)kam__alloc_array(p->ctx, n + 1, sizeof *sg->start);
+  group = (size_t *)kam__alloc_array(p->ctx, n + 1, sizeof *group);
+  first = (size_t *)kam__alloc_array(p->ctx, n + 1, sizeof *first);
+  slots = (uint32_t *)kam__alloc_array(p->ctx, cap, sizeof *slots);
+  if (!sg->order || !sg->start || !group || !first || !slots || n >= UINT32_MAX) {
+    section_groups_free(p->ctx, sg, n);
+    memset(sg, 0, sizeof *sg);
+  } else {
+    memset(slots, 0, cap * sizeof *slots);
+    memset(sg->start, 0, (n + 1) * sizeof *sg->start);
+    for (i = 0; i < n; i++) {
+      const struct kam__item *it = KAM__LIST_AT(p, items, struct kam__item, i);
+      size_t slot;
+      if (it->flags & KAM_ITEM_OPTIONAL) continue;
+      slot = (size_t)section_hash(p->ctx, it->section) & (cap - 1);
+      for (;;) {
+        size_t f = slots[slot];
+        if (!f) {
+          first[sg->ngroups] = i;
+          group[i] = sg->ngroups++;
+          slots[slot] = (uint32_t)(i + 1);
+          break;
+        }
+        if (same_section(KAM__LIST_AT(p, items, struct kam__item, f - 1)->section, it->section)) {
+          group[i] = group[f - 1];
+          break;
+        }
+        slot = (slot + 1) & (cap - 1);
+      }
+      sg->start[group[i] + 1]++;
+    }
+    for (g = 0; g < sg->ngroups; g++)
+      sg->start[g + 1] += sg->start[g];
+    /* first[] is free again: it becomes the next free place of each group */
+    for (g = 0; g < sg->ngroups; g++)
+      first[g] = sg->start[g];
+    for (i = 0; i < n; i++)
+      if (!(KAM__LIST_AT(p, items, struct kam__item, i)->flags & KAM_ITEM_OPTIONAL))
+        sg->order[first[group[i]]++] = i;
+  }
+  kam__free(p->ctx, group, (n + 1) * sizeof *group);
+  kam__free(p->ctx, first, (n + 1) * sizeof *first);
+  kam__free(p->ctx, slots, cap * sizeof *slots);
+  return sg->order ? KAM_OK : kam__nomem(p->ctx);
+}
+
+/* Appends line i (compact, shared) to arr; a no-op after an earlier failure. */
+static void push_line(asm_state *a, kam_value *arr, kam_value *const *line, size_t i) {
+  int rc;
+  if (a->b.rc || !arr) return;
+  if ((rc = kam__array_push_shared(arr, line[i])) != KAM_OK) a->b.rc = rc;
+}
+
 /* items (document order), sections (non-optional lines grouped, in order of first use),
  * optional_items, has_optional and table flags. Lines are numbered in the order shown. */
 static void price_table(asm_state *a, kam_value *root, const kam__line_out *lines) {
   const kam_proposal *p = a->p;
   size_t n_items = p->items.len, i, j, shown = 0, noptional = 0, nsections = 0;
   size_t *number;
-  kam_value *items, *sections, *optional, *table;
+  kam_value *items, *sections, *optional, *table, **line;
+  kam__compactor comp;
+  section_groups sg;
+  int rc;
   bool show_sku = false, show_discount = false, show_vat = false;
   number = (size_t *)kam__alloc_array(p->ctx, n_items, sizeof *number);
   if (!number) {
     if (!a->b.rc) a->b.rc = kam__nomem(p->ctx);
     return;
   }
-  /* Display numbers: sections in order of first use, then the optional lines. */
-  for (i = 0; i < n_items; i++) {
-    const struct kam__item *it = KAM__LIST_AT(p, items, struct kam__item, i);
-    bool first = true;
-    if (it->flags & KAM_ITEM_OPTIONAL) continue;
-    for (j = 0; j < i && first; j++) {
-      const struct kam__item *e = KAM__LIST_AT(p, items, struct kam__item, j);
-      if (!(e->flags & KAM_ITEM_OPTIONAL) && same_section(e->section, it->section)) first = false;
-    }
-    if (!first) continue;
-    for (j = i; j < n_items; j++) {
-      const struct kam__item *e = KAM__LIST_AT(p, items, struct kam__item, j);
-      if (!(e->flags & KAM_ITEM_OPTIONAL) && same_section(e->section, it->section))
-        number[j] = ++shown;
-    }
+  if ((rc = group_sections(p, &sg)) != KAM_OK) {
+    if (!a->b.rc) a->b.rc = rc;
+    kam__free(p->ctx, number, n_items * sizeof *number);
+    return;
   }
+  /* Display numbers: sections in order of first use, then the optional lines. */
+  shown = sg.start[sg.ngroups];
+  for (i = 0; i < shown; i++)
+    number[sg.order[i]] = i + 1;
   for (i = 0; i < n_items; i++) {
     const struct kam__item *it = KAM__LIST_AT(p, items, struct kam__item, i);
     if (it->flags & KAM_ITEM_OPTIONAL) {
@@ -620,33 +696,42 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
       show_vat = true;
   }
 
+  /* Each line is built once, copied compact into the model's arena (equal figures stored
+   * once) and shared by items and sections[].items or optional_items. */
+  line = (kam_value **)kam__alloc_array(p->ctx, n_items, sizeof *line);
+  if (!line) {
+    if (!a->b.rc) a->b.rc = kam__nomem(p->ctx);
+    kam__free(p->ctx, number, n_items * sizeof *number);
+    section_groups_free(p->ctx, &sg, n_items);
+    return;
+  }
+  kam__compactor_init(&comp, root);
+  for (i = 0; i < n_items && !a->b.rc; i++) {
+    kam_value *built = line_value(a, i, number[i], &lines[i]);
+    line[i] = built ? kam__compact(&comp, built) : NULL;
+    kam_value_free(built);
+    if (!line[i] && !a->b.rc) a->b.rc = kam__nomem(p->ctx);
+  }
+  kam__compactor_free(&comp);
+
   items = set(a, root, "items", kam__vb_arr(&a->b));
   for (i = 0; i < n_items; i++)
-    kam__vb_push(&a->b, items, line_value(a, i, number[i], &lines[i]));
+    push_line(a, items, line, i);
 
   sections = set(a, root, "sections", kam__vb_arr(&a->b));
-  for (i = 0; i < n_items; i++) {
-    const struct kam__item *it = KAM__LIST_AT(p, items, struct kam__item, i);
-    bool first = true;
+  for (j = 0; j < sg.ngroups; j++) {
+    const char *name = KAM__LIST_AT(p, items, struct kam__item, sg.order[sg.start[j]])->section;
     int64_t subtotal = 0;
     kam_value *sec, *list;
-    if (it->flags & KAM_ITEM_OPTIONAL) continue;
-    for (j = 0; j < i && first; j++) {
-      const struct kam__item *e = KAM__LIST_AT(p, items, struct kam__item, j);
-      if (!(e->flags & KAM_ITEM_OPTIONAL) && same_section(e->section, it->section)) first = false;
-    }
-    if (!first) continue;
     nsections++;
     sec = kam__vb_push(&a->b, sections, kam__vb_obj(&a->b));
-    set_str(a, sec, "name", it->section);
-    set_bool(a, sec, "has_name", it->section != NULL);
+    set_str(a, sec, "name", name);
+    set_bool(a, sec, "has_name", name != NULL);
     list = set(a, sec, "items", kam__vb_arr(&a->b));
-    for (j = i; j < n_items; j++) {
-      const struct kam__item *e = KAM__LIST_AT(p, items, struct kam__item, j);
-      if ((e->flags & KAM_ITEM_OPTIONAL) || !same_section(e->section, it->section)) continue;
-      kam__vb_push(&a->b, list, line_value(a, j, number[j], &lines[j]));
+    for (i = sg.start[j]; i < sg.start[j + 1]; i++) {
+      push_line(a, list, line, sg.order[i]);
       /* Cannot overflow: the totals engine summed these nets already. */
-      (void)kam__add_i64(&subtotal, subtotal, lines[j].net);
+      (void)kam__add_i64(&subtotal, subtotal, lines[sg.order[i]].net);
     }
     set(a, sec, "subtotal", money(a, subtotal));
   }
@@ -654,7 +739,8 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
   optional = set(a, root, "optional_items", kam__vb_arr(&a->b));
   for (i = 0; i < n_items; i++)
     if (KAM__LIST_AT(p, items, struct kam__item, i)->flags & KAM_ITEM_OPTIONAL)
-      kam__vb_push(&a->b, optional, line_value(a, i, number[i], &lines[i]));
+      push_line(a, optional, line, i);
+  kam__free(p->ctx, line, n_items * sizeof *line);
   set_bool(a, root, "has_optional", noptional > 0);
 
   table = set(a, root, "table", kam__vb_obj(&a->b));
@@ -666,6 +752,7 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
   set(a, table, "columns_before_amount", kam__vb_int(&a->b, 4 + show_discount + show_vat));
   set_bool(a, table, "multiple_sections", nsections > 1);
   kam__free(p->ctx, number, n_items * sizeof *number);
+  section_groups_free(p->ctx, &sg, n_items);
 }
 
 static kam_value *totals_value(asm_state *a, const kam_totals *t, const kam__vat_group *g,
@@ -753,7 +840,8 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   a.b.ctx = p->ctx;
   a.p = p;
   a.lang = strcmp(p->lang, "en") == 0 ? L_EN : L_RU;
-  root = kam__vb_obj(&a.b);
+  /* The root owns an arena: the price lines are copied into it compact (see price_table). */
+  if ((rc = kam__value_new_root(&root, p->ctx, KAM_VALUE_OBJECT))) goto done;
   set_str(&a, root, "lang", p->lang);
   set_str(&a, root, "currency", p->currency);
   set_bool(&a, root, "is_ru", a.lang == L_RU);

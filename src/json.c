@@ -18,17 +18,25 @@
 
 typedef struct frame {
   int is_object;
-  size_t start; /* first scratch entry of this container */
+  size_t start; /* first entry of this container on its stack (items or members) */
 } frame;
+
+/* A growable stack of open containers' items (arrays) or members (objects). It grows by half
+ * (not doubling) so that its slack stays small next to the tree being built. */
+typedef struct entry_stack {
+  void *data;
+  size_t len, cap, size; /* entries, entry size */
+} entry_stack;
 
 typedef struct parser {
   kam_ctx *ctx;
   const unsigned char *text, *end;
   kam__arena arena;
-  kam__member *scratch;
-  size_t scratch_len, scratch_cap;
-  kam_value *lit[3]; /* shared null, false, true nodes (arena nodes are never changed) */
-  int status;        /* the error of a helper that returned NULL */
+  entry_stack items, members;
+  /* Shared arena nodes (never changed): null, false, true; "", [], {}; and the numbers whose
+   * text has one or two characters (0..9, -0..-9, 10..99). */
+  kam_value *lit[3], *empty[3], *small_num[120];
+  int status; /* the error of a helper that returned NULL */
   /* Recently seen keys (direct-mapped by a hash of their bytes): objects of one shape repeat
    * their keys, which then share one arena copy. */
   struct {
@@ -84,32 +92,49 @@ static inline const unsigned char *skip_ws(const unsigned char *p, const unsigne
   return p;
 }
 
-static int scratch_push(parser *P, const char *key, size_t key_len, kam_value *val) {
-  kam__member *m;
-  if (P->scratch_len == P->scratch_cap) {
-    size_t cap = P->scratch_cap ? P->scratch_cap * 2 : 256;
-    if (cap > SIZE_MAX / sizeof *m) return kam__nomem(P->ctx);
-    m = (kam__member *)kam__realloc(P->ctx, P->scratch, P->scratch_cap * sizeof *m,
-                                    cap * sizeof *m);
-    if (!m) return kam__nomem(P->ctx);
-    P->scratch = m;
-    P->scratch_cap = cap;
+/* Room for one more entry on st; NULL when out of memory. */
+static void *stack_push(parser *P, entry_stack *st) {
+  if (st->len == st->cap) {
+    size_t cap = st->cap ? st->cap + st->cap / 2 : 64;
+    void *data;
+    if (cap > SIZE_MAX / st->size) return NULL;
+    data = kam__realloc(P->ctx, st->data, st->cap * st->size, cap * st->size);
+    if (!data) return NULL;
+    st->data = data;
+    st->cap = cap;
   }
-  m = &P->scratch[P->scratch_len++];
-  m->key = key;
-  m->key_len = key_len;
-  m->val = val;
-  return KAM_OK;
+  return (char *)st->data + st->size * st->len++;
 }
 
-static kam_value *arena_node(parser *P, int type, size_t extra) {
-  kam_value *v = (kam_value *)kam__arena_alloc(&P->arena, sizeof(kam_value) + extra);
+/* A 16-byte arena node (see value_internal.h). */
+static kam_value *arena_node(parser *P, int type) {
+  kam_value *v = (kam_value *)kam__arena_alloc(&P->arena, sizeof(kam_value));
   if (!v) return NULL;
   memset(v, 0, sizeof *v);
-  v->ctx = P->ctx;
   v->type = (uint8_t)type;
   v->flags = KAM__V_ARENA;
   return v;
+}
+
+/* A string or number node for len bytes of text: inline up to KAM__INLINE_MAX bytes, else
+ * with the bytes in the arena. *dst gets where to write the text (and its NUL). */
+static kam_value *text_node(parser *P, int type, size_t len, char **dst) {
+  kam_value *v;
+  if (len > UINT32_MAX - 1) {
+    P->status = kam__error(P->ctx, KAM_ELIMIT, "a string longer than 4 GB");
+    return NULL;
+  }
+  v = arena_node(P, type);
+  if (!v) return NULL;
+  v->len = (uint32_t)len;
+  if (len <= KAM__INLINE_MAX) {
+    v->flags |= KAM__V_INLINE;
+    *dst = v->u.inl;
+    return v;
+  }
+  *dst = (char *)kam__arena_alloc(&P->arena, len + 1);
+  v->u.p = *dst;
+  return *dst ? v : NULL;
 }
 
 /* Marks (0x80 in that byte) the bytes of w that are '"', '\\' or control characters. Bytes
@@ -361,10 +386,20 @@ static const unsigned char *parse_string(parser *P, const unsigned char *p, kam_
     *key_len = raw;
     return q + 1;
   }
+  if (node && raw == 0) {
+    if (!P->empty[0]) P->empty[0] = arena_node(P, KAM_VALUE_STRING);
+    if (!P->empty[0]) goto nomem;
+    P->empty[0]->flags |= KAM__V_INLINE; /* u.inl is the empty text */
+    *node = P->empty[0];
+    return q + 1;
+  }
   if (node) {
-    v = arena_node(P, KAM_VALUE_STRING, raw + 1);
-    if (!v) goto nomem;
-    dst = (char *)(v + 1);
+    /* decoding never makes a string longer */
+    v = text_node(P, KAM_VALUE_STRING, raw, &dst);
+    if (!v) {
+      if (P->status == KAM_ELIMIT) return NULL;
+      goto nomem;
+    }
   } else {
     dst = (char *)kam__arena_alloc(&P->arena, raw + 1);
     if (!dst) goto nomem;
@@ -377,8 +412,12 @@ static const unsigned char *parse_string(parser *P, const unsigned char *p, kam_
   }
   dst[len] = '\0';
   if (node) {
-    v->u.str.p = dst;
-    v->len = len;
+    v->len = (uint32_t)len;
+    if (len <= KAM__INLINE_MAX && !(v->flags & KAM__V_INLINE)) {
+      /* an escaped string that decoded short: into the node (its bytes stay arena garbage) */
+      memcpy(v->u.inl, dst, len + 1);
+      v->flags |= KAM__V_INLINE;
+    }
     *node = v;
   } else {
     *key = dst;
@@ -390,24 +429,13 @@ nomem:
   return NULL;
 }
 
-static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 /* Parses the number at p into an arena node; returns the position after it or NULL. */
 static const unsigned char *parse_number(parser *P, const unsigned char *p, kam_value **node) {
   const unsigned char *start = p, *end = P->end;
-  uint64_t mant = 0;
-  int digits = 0, slow = 0, neg = 0;
-  long exp10 = 0;
-  double d;
   size_t len;
   kam_value *v;
-  char buf[32];
-  if (*p == '-') {
-    neg = 1;
-    p++;
-  }
+  char buf[32], *dst;
+  if (*p == '-') p++;
   if (p >= end || !kam__is_digit(*p)) {
     fail_at(P, p, KAM_EPARSE, "invalid number: expected a digit, found %s",
             describe(P, p, buf, sizeof buf));
@@ -416,15 +444,8 @@ static const unsigned char *parse_number(parser *P, const unsigned char *p, kam_
   if (*p == '0') {
     p++;
   } else {
-    while (p < end && kam__is_digit(*p)) {
-      if (digits < 19) {
-        mant = mant * 10 + (uint64_t)(*p - '0');
-        digits++;
-      } else {
-        slow = 1;
-      }
+    while (p < end && kam__is_digit(*p))
       p++;
-    }
   }
   if (p < end && *p == '.') {
     p++;
@@ -433,60 +454,51 @@ static const unsigned char *parse_number(parser *P, const unsigned char *p, kam_
               describe(P, p, buf, sizeof buf));
       return NULL;
     }
-    while (p < end && kam__is_digit(*p)) {
-      if (digits < 19) {
-        mant = mant * 10 + (uint64_t)(*p - '0');
-        if (mant) digits++;
-        exp10--;
-      } else {
-        slow = 1;
-      }
+    while (p < end && kam__is_digit(*p))
       p++;
-    }
   }
   if (p < end && (*p == 'e' || *p == 'E')) {
-    long e = 0;
-    int eneg = 0;
     p++;
-    if (p < end && (*p == '+' || *p == '-')) eneg = *p++ == '-';
+    if (p < end && (*p == '+' || *p == '-')) p++;
     if (p >= end || !kam__is_digit(*p)) {
       fail_at(P, p, KAM_EPARSE, "invalid number: expected a digit in the exponent, found %s",
               describe(P, p, buf, sizeof buf));
       return NULL;
     }
-    while (p < end && kam__is_digit(*p)) {
-      if (e < 100000000L) e = e * 10 + (*p - '0');
+    while (p < end && kam__is_digit(*p))
       p++;
-    }
-    exp10 += eneg ? -e : e;
   }
   len = (size_t)(p - start);
-  if (!slow && mant <= ((uint64_t)1 << 53) && exp10 >= -22 && exp10 <= 22) {
-    d = (double)mant;
-    d = exp10 < 0 ? d / exact_pow10[-exp10] : d * exact_pow10[exp10];
-    if (neg) d = -d;
-  } else if (!kam__parse_double(&d, (const char *)start, len)) {
-    fail_at(P, start, KAM_EPARSE, "invalid number"); /* not reached: the grammar was checked */
-    return NULL;
+  if (len <= 2) {
+    /* 0..9, -0..-9 and 10..99 are shared: an array of them costs a pointer per item */
+    size_t k = len == 1          ? (size_t)(start[0] - '0')
+               : start[0] == '-' ? 10 + (size_t)(start[1] - '0')
+                                 : 20 + (size_t)(start[0] - '0') * 10 + (size_t)(start[1] - '0');
+    if (!P->small_num[k]) {
+      v = text_node(P, KAM_VALUE_NUMBER, len, &dst);
+      if (!v) goto nomem;
+      memcpy(dst, start, len);
+      dst[len] = '\0';
+      P->small_num[k] = v;
+    }
+    *node = P->small_num[k];
+    return p;
   }
-  v = arena_node(P, KAM_VALUE_NUMBER, len + 1);
-  if (!v) {
-    P->status = kam__nomem(P->ctx);
-    return NULL;
-  }
-  v->u.num.text = (char *)(v + 1);
-  memcpy(v->u.num.text, start, len);
-  v->u.num.text[len] = '\0';
-  v->u.num.d = d;
-  v->len = len;
+  v = text_node(P, KAM_VALUE_NUMBER, len, &dst);
+  if (!v) goto nomem;
+  memcpy(dst, start, len);
+  dst[len] = '\0';
   *node = v;
   return p;
+nomem:
+  if (P->status != KAM_ELIMIT) P->status = kam__nomem(P->ctx);
+  return NULL;
 }
 
 /* The shared node for null (0), false (1) or true (2). */
 static kam_value *literal(parser *P, int which) {
   if (!P->lit[which]) {
-    kam_value *v = arena_node(P, which ? KAM_VALUE_BOOL : KAM_VALUE_NULL, 0);
+    kam_value *v = arena_node(P, which ? KAM_VALUE_BOOL : KAM_VALUE_NULL);
     if (!v) return NULL;
     v->u.b = which == 2;
     P->lit[which] = v;
@@ -494,45 +506,94 @@ static kam_value *literal(parser *P, int which) {
   return P->lit[which];
 }
 
-/* Closes the container of the top frame: its items move from the scratch list to the arena. */
-static kam_value *close_container(parser *P, const frame *f) {
-  size_t n = P->scratch_len - f->start, i;
-  /* no offset on a NULL scratch list (an empty container first): UB even for + 0 */
-  const kam__member *items = n ? P->scratch + f->start : NULL;
-  kam_value *v = arena_node(P, f->is_object ? KAM_VALUE_OBJECT : KAM_VALUE_ARRAY, 0);
-  if (!v) return NULL;
-  v->len = n;
-  if (f->is_object) {
-    if (n) {
-      kam__member *m = (kam__member *)kam__arena_alloc(&P->arena, n * sizeof *m);
-      if (!m) return NULL;
-      memcpy(m, items, n * sizeof *m);
-      v->u.obj.m = m;
-      v->u.obj.cap = n;
-      if (n > KAM__INDEX_MIN) {
-        size_t slots;
-        if (n >= UINT32_MAX / 4) {
-          P->status = kam__error(P->ctx, KAM_ELIMIT, "an object has more than %u members",
-                                 (unsigned)(UINT32_MAX / 4));
-          return NULL;
+/* Removes duplicate keys from m[0..n) (the last value wins, at the first key's position)
+ * and fills index (zeroed, 1 << bits slots; NULL for none); returns how many are kept. The
+ * dropped values are arena garbage: nothing is freed. */
+static size_t dedupe(kam__member *m, size_t n, uint32_t *index, uint32_t bits,
+                     const kam_ctx *seed) {
+  size_t i, kept = 0;
+  for (i = 0; i < n; i++) {
+    if (index) {
+      size_t mask = ((size_t)1 << bits) - 1;
+      size_t slot = (size_t)kam__key_hash(seed, m[i].key, m[i].key_len) & mask;
+      for (;;) {
+        uint32_t e = index[slot];
+        if (!e) {
+          m[kept] = m[i];
+          index[slot] = (uint32_t)(++kept);
+          break;
         }
-        v->index_bits = kam__index_bits_for(n);
-        slots = (size_t)1 << v->index_bits;
-        v->u.obj.index = (uint32_t *)kam__arena_alloc(&P->arena, slots * sizeof(uint32_t));
-        if (!v->u.obj.index) return NULL;
-        memset(v->u.obj.index, 0, slots * sizeof(uint32_t));
+        if (m[e - 1].key_len == m[i].key_len && !memcmp(m[e - 1].key, m[i].key, m[i].key_len)) {
+          m[e - 1].val = m[i].val;
+          break;
+        }
+        slot = (slot + 1) & mask;
       }
-      kam__object_dedupe(v);
+    } else {
+      size_t j;
+      for (j = 0; j < kept; j++)
+        if (m[j].key_len == m[i].key_len && !memcmp(m[j].key, m[i].key, m[i].key_len)) break;
+      if (j < kept)
+        m[j].val = m[i].val;
+      else
+        m[kept++] = m[i];
     }
-  } else if (n) {
-    kam_value **a = (kam_value **)kam__arena_alloc(&P->arena, n * sizeof(kam_value *));
-    if (!a) return NULL;
-    for (i = 0; i < n; i++)
-      a[i] = items[i].val;
-    v->u.arr.items = a;
-    v->u.arr.cap = n;
   }
-  P->scratch_len = f->start;
+  return kept;
+}
+
+/* The shared empty array (1) or object (2). */
+static kam_value *empty_container(parser *P, int which) {
+  if (!P->empty[which])
+    P->empty[which] = arena_node(P, which == 1 ? KAM_VALUE_ARRAY : KAM_VALUE_OBJECT);
+  return P->empty[which];
+}
+
+/* Closes the container of the top frame: its items move from their stack to the arena, at
+ * their exact size. */
+static kam_value *close_container(parser *P, const frame *f) {
+  entry_stack *st = f->is_object ? &P->members : &P->items;
+  size_t n = st->len - f->start;
+  kam_value *v;
+  if (n == 0) return empty_container(P, f->is_object ? 2 : 1);
+  if (n >= UINT32_MAX / 4) {
+    P->status = kam__error(P->ctx, KAM_ELIMIT, "an %s has more than %u items",
+                           f->is_object ? "object" : "array", (unsigned)(UINT32_MAX / 4));
+    return NULL;
+  }
+  v = arena_node(P, f->is_object ? KAM_VALUE_OBJECT : KAM_VALUE_ARRAY);
+  if (!v) return NULL;
+  v->len = (uint32_t)n;
+  if (f->is_object) {
+    const kam__member *from = (const kam__member *)P->members.data + f->start;
+    size_t slots = 0, head = 0;
+    char *block;
+    if (n > KAM__INDEX_MIN) {
+      /* the ctx (the hash seed), then the index slots, then the members */
+      v->index_bits = (uint8_t)kam__index_bits_for(n);
+      slots = (size_t)1 << v->index_bits;
+      head = sizeof(kam_ctx *) + slots * sizeof(uint32_t);
+    }
+    block = (char *)kam__arena_alloc(&P->arena, head + n * sizeof(kam__member));
+    if (!block) return NULL;
+    v->u.m = (kam__member *)(void *)(block + head);
+    memcpy(v->u.m, from, n * sizeof(kam__member));
+    if (head) {
+      memcpy(block, &P->ctx, sizeof P->ctx);
+      memset(block + sizeof P->ctx, 0, slots * sizeof(uint32_t));
+    }
+    v->len = (uint32_t)dedupe(v->u.m, n, kam__obj_index(v), v->index_bits, P->ctx);
+  } else {
+    kam_value *const *from = (kam_value *const *)P->items.data + f->start;
+    if (n == 1) {
+      v->u.one = from[0];
+    } else {
+      v->u.items = (kam_value **)kam__arena_alloc(&P->arena, n * sizeof(kam_value *));
+      if (!v->u.items) return NULL;
+      memcpy(v->u.items, from, n * sizeof(kam_value *));
+    }
+  }
+  st->len = f->start;
   return v;
 }
 
@@ -557,7 +618,7 @@ value:
                      KAM__JSON_MAX_DEPTH);
     f = &P->stack[depth++];
     f->is_object = *p == '{';
-    f->start = P->scratch_len;
+    f->start = f->is_object ? P->members.len : P->items.len;
     p = skip_ws(p + 1, end);
     if (p < end && *p == (f->is_object ? '}' : ']')) {
       p++;
@@ -603,9 +664,11 @@ have_value:
   }
   f = &P->stack[depth - 1];
   if (f->is_object) {
-    P->scratch[P->scratch_len - 1].val = val;
-  } else if (scratch_push(P, NULL, 0, val)) {
-    return KAM_ENOMEM;
+    ((kam__member *)P->members.data)[P->members.len - 1].val = val;
+  } else {
+    kam_value **slot = (kam_value **)stack_push(P, &P->items);
+    if (!slot) return kam__nomem(P->ctx);
+    *slot = val;
   }
   p = skip_ws(p, end);
   if (p < end && *p == ',') {
@@ -637,9 +700,14 @@ key:
   {
     const char *k = NULL;
     size_t kl = 0;
+    kam__member *m;
     p = parse_string(P, p, NULL, &k, &kl);
     if (!p) return P->status;
-    if (scratch_push(P, k, kl, NULL)) return KAM_ENOMEM;
+    m = (kam__member *)stack_push(P, &P->members);
+    if (!m) return kam__nomem(P->ctx);
+    m->key = k;
+    m->key_len = kl;
+    m->val = NULL;
   }
   p = skip_ws(p, end);
   if (p >= end || *p != ':')
@@ -665,17 +733,22 @@ int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) 
   P->ctx = ctx;
   P->text = (const unsigned char *)(text ? text : "");
   P->end = P->text + len;
-  P->scratch = NULL;
-  P->scratch_len = P->scratch_cap = 0;
-  P->lit[0] = P->lit[1] = P->lit[2] = NULL;
+  memset(&P->items, 0, sizeof P->items);
+  memset(&P->members, 0, sizeof P->members);
+  P->items.size = sizeof(kam_value *);
+  P->members.size = sizeof(kam__member);
+  memset(P->lit, 0, sizeof P->lit);
+  memset(P->empty, 0, sizeof P->empty);
+  memset(P->small_num, 0, sizeof P->small_num);
   memset(P->keys, 0, sizeof P->keys);
   P->status = KAM_OK;
-  /* A tree takes two to four times its text. Chunks of at most 4 MB (the first one sized from
-   * the text) measured best: big ones cost more in page faults than they save in calls. */
-  kam__arena_init(&P->arena, ctx, len / 2);
+  /* Chunks of at most a quarter of the text (64 KB .. 4 MB), so the unused end of the last
+   * one stays small next to the tree; big ones cost more in page faults than they save. */
+  kam__arena_init(&P->arena, ctx, len / 4, len / 4 > 65536 ? len / 4 : 65536);
   root = (kam__vroot *)kam__arena_alloc(&P->arena, sizeof *root);
   rc = root ? parse(P, &val) : kam__nomem(ctx);
-  kam__free(ctx, P->scratch, P->scratch_cap * sizeof *P->scratch);
+  kam__free(ctx, P->items.data, P->items.cap * P->items.size);
+  kam__free(ctx, P->members.data, P->members.cap * P->members.size);
   arena = P->arena;
   kam__free(ctx, P, sizeof *P);
   /* val is set exactly when rc is KAM_OK; testing both lets the analyzer see it (it does not
@@ -684,10 +757,18 @@ int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) 
     kam__arena_free(&arena);
     return rc;
   }
-  root->v = *val;
-  root->v.flags = KAM__V_ROOT;
+  /* The root is a full node (it can be changed): a copy of the top arena node. */
+  memset(&root->h, 0, sizeof root->h);
+  root->h.v = *val;
+  root->h.v.flags = (uint8_t)(KAM__V_ROOT | (val->flags & KAM__V_INLINE));
+  root->h.ctx = ctx;
+  root->h.len = val->len;
+  if (val->type == KAM_VALUE_ARRAY || val->type == KAM_VALUE_OBJECT) root->h.cap = val->len;
+  if (val->type == KAM_VALUE_ARRAY && val->len == 1) root->h.v.u.items = &val->u.one;
+  if (val->type == KAM_VALUE_OBJECT) root->h.x.index = kam__obj_index(val);
+  if (val->type == KAM_VALUE_NUMBER) root->h.x.d = kam__number_of_text(kam__text(val), val->len);
   root->arena = arena;
-  *out = &root->v;
+  *out = &root->h.v;
   return KAM_OK;
 }
 
@@ -780,14 +861,16 @@ typedef struct wframe {
 } wframe;
 
 int kam_json_write(const kam_value *v, uint32_t flags, kam_write_fn write, void *ud) {
-  wframe local[64], *stack = local;
+  /* An inner node of a parsed tree has no ctx to allocate through, and at most
+   * KAM__JSON_MAX_DEPTH levels below it: the local stack always holds those. */
+  wframe local[KAM__JSON_MAX_DEPTH], *stack = local;
   size_t depth = 0, cap = sizeof local / sizeof local[0];
   int pretty = (flags & KAM_JSON_PRETTY) != 0, rc = 0;
   writer *w, wbuf;
   kam_ctx *ctx;
   const kam_value *cur = v;
   if (!v || !write) return KAM_EINVAL;
-  ctx = v->ctx;
+  ctx = kam__value_ctx(v);
   if (flags & ~(uint32_t)KAM_JSON_PRETTY)
     return kam__error(ctx, KAM_EINVAL, "JSON write: unknown flags 0x%X", (unsigned)flags);
   w = &wbuf;
@@ -800,18 +883,18 @@ emit:
   case KAM_VALUE_NULL:
   case KAM_VALUE_LAMBDA: rc = w_put(w, "null", 4); break;
   case KAM_VALUE_BOOL: rc = cur->u.b ? w_put(w, "true", 4) : w_put(w, "false", 5); break;
-  case KAM_VALUE_NUMBER: rc = w_put(w, cur->u.num.text, cur->len); break;
-  case KAM_VALUE_STRING: rc = w_string(w, cur->u.str.p, cur->len); break;
+  case KAM_VALUE_NUMBER: rc = w_put(w, kam__text(cur), kam__vlen(cur)); break;
+  case KAM_VALUE_STRING: rc = w_string(w, kam__text(cur), kam__vlen(cur)); break;
   case KAM_VALUE_ARRAY:
   case KAM_VALUE_OBJECT: {
     int is_object = cur->type == KAM_VALUE_OBJECT;
-    if (cur->len == 0) {
+    if (kam__vlen(cur) == 0) {
       rc = w_put(w, is_object ? "{}" : "[]", 2);
       break;
     }
     if (depth == cap) {
       wframe *bigger;
-      if (cap > SIZE_MAX / 2 / sizeof *stack) {
+      if (!ctx || cap > SIZE_MAX / 2 / sizeof *stack) {
         rc = kam__nomem(ctx);
         goto done;
       }
@@ -840,7 +923,7 @@ next:
   if (depth == 0) goto done;
   {
     wframe *f = &stack[depth - 1];
-    if (++f->i < f->v->len) {
+    if (++f->i < kam__vlen(f->v)) {
       rc = w_putc(w, ',');
       if (!rc && pretty) rc = w_indent(w, depth);
       goto child;
@@ -857,13 +940,13 @@ child:
   {
     wframe *f = &stack[depth - 1];
     if (f->v->type == KAM_VALUE_OBJECT) {
-      const kam__member *m = &f->v->u.obj.m[f->i];
+      const kam__member *m = &f->v->u.m[f->i];
       rc = w_string(w, m->key, m->key_len);
       if (!rc) rc = pretty ? w_put(w, ": ", 2) : w_putc(w, ':');
       if (rc) goto done;
       cur = m->val;
     } else {
-      cur = f->v->u.arr.items[f->i];
+      cur = kam__items(f->v)[f->i];
     }
   }
   goto emit;

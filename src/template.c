@@ -1009,12 +1009,13 @@ static inline bool key_is(const kam__member *m, const char *k, size_t n) {
  * are scanned (cheaper than hashing the key); bigger ones use their hash index. */
 static inline const kam_value *member(const kam_value *v, const char *k, size_t n, uint32_t *hint) {
   const kam__member *m;
-  size_t i;
+  size_t i, len;
   if (!v || v->type != KAM_VALUE_OBJECT) return NULL;
-  m = v->u.obj.m;
-  if (*hint < v->len && key_is(&m[*hint], k, n)) return m[*hint].val;
-  if (!v->u.obj.index || v->len <= 32) {
-    for (i = 0; i < v->len; i++) {
+  m = v->u.m;
+  len = kam__vlen(v);
+  if (*hint < len && key_is(&m[*hint], k, n)) return m[*hint].val;
+  if (len <= 32 || !kam__obj_index(v)) {
+    for (i = 0; i < len; i++) {
       if (key_is(&m[i], k, n)) {
         *hint = (uint32_t)i;
         return m[i].val;
@@ -1038,7 +1039,7 @@ static const kam_value *child(const kam_value *v, const char *k, size_t n, uint3
     if (!kam__is_digit(k[i])) return NULL;
     idx = idx * 10 + (size_t)(k[i] - '0');
   }
-  return idx < v->len ? v->u.arr.items[idx] : NULL;
+  return idx < kam__vlen(v) ? kam__items(v)[idx] : NULL;
 }
 
 /* Name resolution (spec interpolation.json overview): "." is the top of the stack; the first
@@ -1080,7 +1081,7 @@ static inline bool truthy(const kam_value *v) {
   switch (v->type) {
   case KAM_VALUE_NULL: return false;
   case KAM_VALUE_BOOL: return v->u.b != 0;
-  case KAM_VALUE_ARRAY: return v->len != 0;
+  case KAM_VALUE_ARRAY: return kam__vlen(v) != 0;
   default: return true;
   }
 }
@@ -1120,10 +1121,11 @@ static int put_value(rstate *rs, const rscope *sc, const kam__tnode *nd, const k
   if (!v) return 0;
   switch (v->type) {
   case KAM_VALUE_STRING:
-    if (!v->len) return 0;
+    if (!kam__vlen(v)) return 0;
     rs->pending = false;
-    return esc ? out_escaped(rs, v->u.str.p, v->len) : out_put(rs, v->u.str.p, v->len);
-  case KAM_VALUE_NUMBER: rs->pending = false; return out_put(rs, v->u.num.text, v->len);
+    return esc ? out_escaped(rs, kam__text(v), kam__vlen(v))
+               : out_put(rs, kam__text(v), kam__vlen(v));
+  case KAM_VALUE_NUMBER: rs->pending = false; return out_put(rs, kam__text(v), kam__vlen(v));
   case KAM_VALUE_BOOL:
     rs->pending = false;
     return v->u.b ? out_put(rs, "true", 4) : out_put(rs, "false", 5);
@@ -1291,13 +1293,14 @@ static int render_section(rstate *rs, const rscope *sc, uint32_t i) {
   f.up = sc->stack;
   rs->depth++;
   if (v->type == KAM_VALUE_ARRAY) {
-    size_t k;
-    for (k = 0; k < v->len && rc == 0; k++) {
+    size_t k, len = kam__vlen(v);
+    kam_value *const *items = kam__items(v);
+    for (k = 0; k < len && rc == 0; k++) {
       if (--rs->steps_left == 0) {
         rc = steps_error(rs, sc, nd);
         break;
       }
-      f.v = v->u.arr.items[k];
+      f.v = items[k];
       rc = render_nodes(rs, &inner, i + 1, nd->end);
     }
   } else {
@@ -1392,12 +1395,9 @@ static int render_partial(rstate *rs, const rscope *sc, uint32_t i) {
   if (nd->flags & KAM__F_DYNAMIC) {
     bool found;
     const kam_value *v = resolve(rs, sc, nd, &found);
-    if (v && v->type == KAM_VALUE_STRING) {
-      name = v->u.str.p;
-      nlen = v->len;
-    } else if (v && v->type == KAM_VALUE_NUMBER) {
-      name = v->u.num.text;
-      nlen = v->len;
+    if (v && (v->type == KAM_VALUE_STRING || v->type == KAM_VALUE_NUMBER)) {
+      name = kam__text(v);
+      nlen = kam__vlen(v);
     } else {
       return 0; /* spec ~dynamic-names "Context Misses" */
     }

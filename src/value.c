@@ -11,13 +11,16 @@
 #define ARENA_MIN_CHUNK ((size_t)4096)
 #define ARENA_MAX_CHUNK ((size_t)4 << 20)
 
-void kam__arena_init(kam__arena *a, kam_ctx *ctx, size_t first_chunk) {
+static size_t chunk_clamp(size_t size) {
+  return size < ARENA_MIN_CHUNK ? ARENA_MIN_CHUNK : size > ARENA_MAX_CHUNK ? ARENA_MAX_CHUNK : size;
+}
+
+void kam__arena_init(kam__arena *a, kam_ctx *ctx, size_t first_chunk, size_t max_chunk) {
   a->ctx = ctx;
   a->chunks = NULL;
   a->cur = a->end = NULL;
-  if (first_chunk < ARENA_MIN_CHUNK) first_chunk = ARENA_MIN_CHUNK;
-  if (first_chunk > ARENA_MAX_CHUNK) first_chunk = ARENA_MAX_CHUNK;
-  a->next_size = first_chunk;
+  a->max_size = chunk_clamp(max_chunk);
+  a->next_size = chunk_clamp(first_chunk) < a->max_size ? chunk_clamp(first_chunk) : a->max_size;
 }
 
 void *kam__arena_grow(kam__arena *a, size_t size) {
@@ -36,7 +39,8 @@ void *kam__arena_grow(kam__arena *a, size_t size) {
     a->cur = (char *)c + hdr + size;
     a->end = (char *)c + want;
   }
-  if (a->next_size < ARENA_MAX_CHUNK) a->next_size *= 2;
+  if (a->next_size < a->max_size)
+    a->next_size = a->next_size * 2 < a->max_size ? a->next_size * 2 : a->max_size;
   return (char *)c + hdr;
 }
 
@@ -54,14 +58,14 @@ void kam__arena_free(kam__arena *a) {
 /* ---- builders ------------------------------------------------------------------------- */
 
 static kam_value *node_new(kam_ctx *ctx, int type, size_t extra) {
-  kam_value *v;
-  if (extra > SIZE_MAX - sizeof(kam_value)) return NULL;
-  v = (kam_value *)kam__alloc(ctx, sizeof(kam_value) + extra);
-  if (!v) return NULL;
-  memset(v, 0, sizeof *v);
-  v->ctx = ctx;
-  v->type = (uint8_t)type;
-  return v;
+  kam__hvalue *h;
+  if (extra > SIZE_MAX - sizeof(kam__hvalue)) return NULL;
+  h = (kam__hvalue *)kam__alloc(ctx, sizeof(kam__hvalue) + extra);
+  if (!h) return NULL;
+  memset(h, 0, sizeof *h);
+  h->ctx = ctx;
+  h->v.type = (uint8_t)type;
+  return &h->v;
 }
 
 static int new_simple(kam_value **out, kam_ctx *ctx, int type) {
@@ -104,21 +108,30 @@ int kam_value_new_lambda(kam_value **out, kam_ctx *ctx, kam_lambda_fn fn, void *
   }
   rc = new_simple(out, ctx, KAM_VALUE_LAMBDA);
   if (rc == KAM_OK) {
-    (*out)->u.lam.fn = fn;
-    (*out)->u.lam.ud = ud;
+    (*out)->u.fn = fn;
+    kam__h(*out)->x.ud = ud;
   }
   return rc;
 }
 
+/* A heap string or number node whose bytes are copied after the node. */
+static kam_value *text_node(kam_ctx *ctx, int type, const char *text, size_t len) {
+  kam_value *v = node_new(ctx, type, len + 1);
+  char *dst;
+  if (!v) return NULL;
+  dst = (char *)(kam__h(v) + 1);
+  if (len) memcpy(dst, text, len);
+  dst[len] = '\0';
+  v->u.p = dst;
+  kam__h(v)->len = len;
+  return v;
+}
+
 /* A heap number node whose text (already checked) is copied after the node. */
 static int number_node(kam_value **out, kam_ctx *ctx, const char *text, size_t len, double d) {
-  kam_value *v = node_new(ctx, KAM_VALUE_NUMBER, len + 1);
+  kam_value *v = text_node(ctx, KAM_VALUE_NUMBER, text, len);
   if (!v) return kam__nomem(ctx);
-  v->u.num.text = (char *)(v + 1);
-  memcpy(v->u.num.text, text, len);
-  v->u.num.text[len] = '\0';
-  v->u.num.d = d;
-  v->len = len;
+  kam__h(v)->x.d = d;
   *out = v;
   return KAM_OK;
 }
@@ -159,6 +172,40 @@ int kam_value_new_number_text(kam_value **out, kam_ctx *ctx, const char *text, s
   return number_node(out, ctx, text, len, d);
 }
 
+static const double exact_pow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                       1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                       1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* An exact fast path (Clinger: <= 19 significant digits with a mantissa <= 2^53 and
+ * |exponent| <= 22, no exponent part), else kam__parse_double. */
+double kam__number_of_text(const char *text, size_t len) {
+  const char *p = text, *end = text + len;
+  uint64_t mant = 0;
+  int digits = 0, neg = 0, exp10 = 0;
+  double d = 0;
+  if (p < end && *p == '-') {
+    neg = 1;
+    p++;
+  }
+  for (; p < end && kam__is_digit((unsigned char)*p) && digits < 19; p++) {
+    mant = mant * 10 + (uint64_t)(*p - '0');
+    if (mant) digits++;
+  }
+  if (p < end && *p == '.')
+    for (p++; p < end && kam__is_digit((unsigned char)*p) && digits < 19; p++) {
+      mant = mant * 10 + (uint64_t)(*p - '0');
+      if (mant) digits++;
+      exp10--;
+    }
+  if (p == end && mant <= ((uint64_t)1 << 53) && exp10 >= -22) {
+    d = (double)mant;
+    d = exp10 < 0 ? d / exact_pow10[-exp10] : d;
+    return neg ? -d : d;
+  }
+  kam__parse_double(&d, text, len);
+  return d;
+}
+
 int kam_value_new_string(kam_value **out, kam_ctx *ctx, const char *s, size_t len) {
   kam_value *v;
   size_t bad;
@@ -167,12 +214,8 @@ int kam_value_new_string(kam_value **out, kam_ctx *ctx, const char *s, size_t le
   if (!ctx || (!s && len)) return KAM_EINVAL;
   if (len && !kam__utf8_valid(s, len, &bad))
     return kam__error(ctx, KAM_EPARSE, "string: invalid UTF-8 at byte %zu", bad);
-  v = node_new(ctx, KAM_VALUE_STRING, len + 1);
+  v = text_node(ctx, KAM_VALUE_STRING, s, len);
   if (!v) return kam__nomem(ctx);
-  v->u.str.p = (char *)(v + 1);
-  if (len) memcpy(v->u.str.p, s, len);
-  v->u.str.p[len] = '\0';
-  v->len = len;
   *out = v;
   return KAM_OK;
 }
@@ -186,43 +229,80 @@ static void *payload_grow(kam_value *c, void *old, size_t old_bytes, size_t new_
     if (p && old_bytes) memcpy(p, old, old_bytes);
     return p;
   }
-  return kam__realloc(c->ctx, old, old_bytes, new_bytes);
+  return kam__realloc(kam__h(c)->ctx, old, old_bytes, new_bytes);
 }
 
 static void payload_free(kam_value *c, void *p, size_t bytes) {
-  if (!(c->flags & (KAM__V_ROOT | KAM__V_ARENA))) kam__free(c->ctx, p, bytes);
+  if (!(c->flags & (KAM__V_ROOT | KAM__V_ARENA))) kam__free(kam__h(c)->ctx, p, bytes);
 }
 
-/* An item may be put into a container when it is a whole tree owned by the caller. */
-static int check_item(kam_value *c, kam_value *item, int type, const char *what) {
+/* The root of v's tree. Every node points up to some node above it (its container or higher);
+ * the walk then points every node it passed straight at the root (path compression, as in
+ * union-find), so that building a deep tree from the top down stays linear. */
+static kam_value *root_of(kam_value *v) {
+  kam_value *r = v, *next;
+  while (kam__h(r)->up)
+    r = kam__h(r)->up;
+  for (; v != r; v = next) {
+    next = kam__h(v)->up;
+    kam__h(v)->up = r;
+  }
+  return r;
+}
+
+/* An item may be put into a container when it is a whole tree owned by the caller: not in a
+ * container already (that would give it two owners) and not the root of the container's own
+ * tree (the tree would then own itself). On success *top gets the container's root. */
+static int check_item(kam_value *c, kam_value *item, int type, const char *what, kam_value **top) {
+  kam_ctx *ctx;
   if (!c) return KAM_EINVAL;
+  if (c->flags & KAM__V_ARENA) {
+    /* an inner node of a parsed tree has no ctx: the message goes to the item's */
+    if (item && !(item->flags & KAM__V_ARENA))
+      kam__error(kam__h(item)->ctx, KAM_EINVAL, "%s: the container is part of a parsed tree", what);
+    return KAM_EINVAL;
+  }
+  ctx = kam__h(c)->ctx;
   if (c->type != type)
-    return kam__error(c->ctx, KAM_EINVAL, "%s: the value is not an %s", what,
+    return kam__error(ctx, KAM_EINVAL, "%s: the value is not an %s", what,
                       type == KAM_VALUE_ARRAY ? "array" : "object");
-  if (!item || item == c || (item->flags & KAM__V_ARENA) || (c->flags & KAM__V_ARENA))
-    return kam__error(c->ctx, KAM_EINVAL,
+  if (!item || item == c || (item->flags & KAM__V_ARENA) || kam__h(item)->up)
+    return kam__error(ctx, KAM_EINVAL,
                       "%s: the item is NULL, the container itself or "
                       "part of another tree",
                       what);
-  if (item->ctx != c->ctx)
-    return kam__error(c->ctx, KAM_EINVAL, "%s: the item was made with another ctx", what);
+  if (kam__h(item)->ctx != ctx)
+    return kam__error(ctx, KAM_EINVAL, "%s: the item was made with another ctx", what);
+  *top = root_of(c);
+  if (*top == item)
+    return kam__error(ctx, KAM_EINVAL,
+                      "%s: the item contains the container (a tree cannot hold itself)", what);
+  return KAM_OK;
+}
+
+/* Room for one more item in a heap array or root. */
+static int array_reserve(kam_value *arr) {
+  kam__hvalue *h = kam__h(arr);
+  if (h->len == h->cap) {
+    size_t cap = h->cap ? h->cap * 2 : 4;
+    kam_value **items;
+    if (cap > SIZE_MAX / sizeof(kam_value *)) return kam__nomem(h->ctx);
+    items = (kam_value **)payload_grow(arr, arr->u.items, h->cap * sizeof(kam_value *),
+                                       cap * sizeof(kam_value *));
+    if (!items) return kam__nomem(h->ctx);
+    arr->u.items = items;
+    h->cap = cap;
+  }
   return KAM_OK;
 }
 
 int kam_value_array_push(kam_value *arr, kam_value *item) {
-  int rc = check_item(arr, item, KAM_VALUE_ARRAY, "array push");
+  kam_value *top = NULL;
+  int rc = check_item(arr, item, KAM_VALUE_ARRAY, "array push", &top);
+  if (!rc) rc = array_reserve(arr);
   if (rc) return rc;
-  if (arr->len == arr->u.arr.cap) {
-    size_t cap = arr->u.arr.cap ? arr->u.arr.cap * 2 : 4;
-    kam_value **items;
-    if (cap > SIZE_MAX / sizeof(kam_value *)) return kam__nomem(arr->ctx);
-    items = (kam_value **)payload_grow(arr, arr->u.arr.items, arr->u.arr.cap * sizeof(kam_value *),
-                                       cap * sizeof(kam_value *));
-    if (!items) return kam__nomem(arr->ctx);
-    arr->u.arr.items = items;
-    arr->u.arr.cap = cap;
-  }
-  arr->u.arr.items[arr->len++] = item;
+  arr->u.items[kam__h(arr)->len++] = item;
+  kam__h(item)->up = top;
   return KAM_OK;
 }
 
@@ -238,13 +318,14 @@ static inline int key_eq(const kam__member *m, const char *key, size_t key_len) 
 }
 
 size_t kam__object_find(const kam_value *obj, const char *key, size_t key_len) {
-  const kam__member *m = obj->u.obj.m;
-  size_t i, n = obj->len;
-  if (obj->u.obj.index) {
+  const kam__member *m = obj->u.m;
+  const uint32_t *index = kam__obj_index(obj);
+  size_t i, n = kam__vlen(obj);
+  if (index) {
     size_t mask = ((size_t)1 << obj->index_bits) - 1;
-    size_t slot = (size_t)kam__key_hash(obj->ctx, key, key_len) & mask;
+    size_t slot = (size_t)kam__key_hash(kam__obj_seed(obj), key, key_len) & mask;
     for (;;) {
-      uint32_t e = obj->u.obj.index[slot];
+      uint32_t e = index[slot];
       if (!e) return SIZE_MAX;
       if (key_eq(&m[e - 1], key, key_len)) return e - 1;
       slot = (slot + 1) & mask;
@@ -255,70 +336,35 @@ size_t kam__object_find(const kam_value *obj, const char *key, size_t key_len) {
   return SIZE_MAX;
 }
 
-/* Puts member i into the index (the key is not there yet). */
+/* Puts member i of a heap object or root into the index (the key is not there yet). */
 static void index_insert(kam_value *obj, size_t i) {
   size_t mask = ((size_t)1 << obj->index_bits) - 1;
-  const kam__member *m = &obj->u.obj.m[i];
-  size_t slot = (size_t)kam__key_hash(obj->ctx, m->key, m->key_len) & mask;
-  while (obj->u.obj.index[slot])
+  const kam__member *m = &obj->u.m[i];
+  uint32_t *index = kam__h(obj)->x.index;
+  size_t slot = (size_t)kam__key_hash(kam__h(obj)->ctx, m->key, m->key_len) & mask;
+  while (index[slot])
     slot = (slot + 1) & mask;
-  obj->u.obj.index[slot] = (uint32_t)(i + 1);
+  index[slot] = (uint32_t)(i + 1);
 }
 
-void kam__object_dedupe(kam_value *obj) {
-  kam__member *m = obj->u.obj.m;
-  size_t i, n = obj->len, kept = 0;
-  if (obj->u.obj.index) {
-    size_t mask = ((size_t)1 << obj->index_bits) - 1;
-    uint32_t *index = obj->u.obj.index;
-    for (i = 0; i < n; i++) {
-      size_t slot = (size_t)kam__key_hash(obj->ctx, m[i].key, m[i].key_len) & mask;
-      for (;;) {
-        uint32_t e = index[slot];
-        if (!e) {
-          m[kept] = m[i];
-          index[slot] = (uint32_t)(++kept);
-          break;
-        }
-        if (key_eq(&m[e - 1], m[i].key, m[i].key_len)) {
-          m[e - 1].val = m[i].val;
-          break;
-        }
-        slot = (slot + 1) & mask;
-      }
-    }
-  } else {
-    for (i = 0; i < n; i++) {
-      size_t j;
-      for (j = 0; j < kept; j++)
-        if (key_eq(&m[j], m[i].key, m[i].key_len)) break;
-      if (j < kept)
-        m[j].val = m[i].val;
-      else
-        m[kept++] = m[i];
-    }
-  }
-  obj->len = kept;
-}
-
-/* Makes the index fit n members (rebuilding it when it grows). */
+/* Makes the index of a heap object or root fit n members (rebuilding it when it grows). */
 static int index_reserve(kam_value *obj, size_t n) {
+  kam__hvalue *h = kam__h(obj);
   uint32_t bits;
   uint32_t *index;
   size_t i, slots;
   if (n <= KAM__INDEX_MIN) return KAM_OK;
-  if (obj->u.obj.index && ((size_t)1 << obj->index_bits) >= 2 * n) return KAM_OK;
-  if (n >= UINT32_MAX / 4) return kam__error(obj->ctx, KAM_ELIMIT, "object: too many members");
+  if (h->x.index && ((size_t)1 << obj->index_bits) >= 2 * n) return KAM_OK;
+  if (n >= UINT32_MAX / 4) return kam__error(h->ctx, KAM_ELIMIT, "object: too many members");
   bits = kam__index_bits_for(n);
   slots = (size_t)1 << bits;
   index = (uint32_t *)payload_grow(obj, NULL, 0, slots * sizeof *index);
-  if (!index) return kam__nomem(obj->ctx);
+  if (!index) return kam__nomem(h->ctx);
   memset(index, 0, slots * sizeof *index);
-  if (obj->u.obj.index)
-    payload_free(obj, obj->u.obj.index, ((size_t)1 << obj->index_bits) * sizeof *index);
-  obj->u.obj.index = index;
-  obj->index_bits = bits;
-  for (i = 0; i < obj->len; i++)
+  if (h->x.index) payload_free(obj, h->x.index, ((size_t)1 << obj->index_bits) * sizeof *index);
+  h->x.index = index;
+  obj->index_bits = (uint8_t)bits;
+  for (i = 0; i < h->len; i++)
     index_insert(obj, i);
   return KAM_OK;
 }
@@ -328,98 +374,109 @@ static void free_tree(kam_value *v);
 int kam_value_object_set(kam_value *obj, const char *key, size_t key_len, kam_value *item) {
   size_t at, bad;
   kam__member *m;
+  kam__hvalue *h;
+  kam_value *top = NULL;
   char *key_copy;
-  int rc = check_item(obj, item, KAM_VALUE_OBJECT, "object set");
+  int rc = check_item(obj, item, KAM_VALUE_OBJECT, "object set", &top);
   if (rc) return rc;
-  if (!key && key_len) return kam__error(obj->ctx, KAM_EINVAL, "object set: the key is NULL");
+  h = kam__h(obj);
+  if (!key && key_len) return kam__error(h->ctx, KAM_EINVAL, "object set: the key is NULL");
   if (!key) key = "";
   at = kam__object_find(obj, key, key_len);
   if (at != SIZE_MAX) {
-    kam_value *old = obj->u.obj.m[at].val;
-    obj->u.obj.m[at].val = item;
+    kam_value *old = obj->u.m[at].val;
+    obj->u.m[at].val = item;
+    kam__h(item)->up = top;
     if (!(old->flags & KAM__V_ARENA)) free_tree(old);
     return KAM_OK;
   }
   if (key_len && !kam__utf8_valid(key, key_len, &bad))
-    return kam__error(obj->ctx, KAM_EPARSE, "object set: the key is not valid UTF-8 (byte %zu)",
-                      bad);
-  if (key_len >= SIZE_MAX / 2) return kam__nomem(obj->ctx);
+    return kam__error(h->ctx, KAM_EPARSE, "object set: the key is not valid UTF-8 (byte %zu)", bad);
+  if (key_len >= SIZE_MAX / 2) return kam__nomem(h->ctx);
   /* Everything that can fail comes before the first change. */
-  if (obj->len == obj->u.obj.cap) {
-    size_t cap = obj->u.obj.cap ? obj->u.obj.cap * 2 : 4;
-    if (cap > SIZE_MAX / sizeof *m) return kam__nomem(obj->ctx);
-    m = (kam__member *)payload_grow(obj, obj->u.obj.m, obj->u.obj.cap * sizeof *m, cap * sizeof *m);
-    if (!m) return kam__nomem(obj->ctx);
-    obj->u.obj.m = m;
-    obj->u.obj.cap = cap;
+  if (h->len == h->cap) {
+    size_t cap = h->cap ? h->cap * 2 : 4;
+    if (cap > SIZE_MAX / sizeof *m) return kam__nomem(h->ctx);
+    m = (kam__member *)payload_grow(obj, obj->u.m, h->cap * sizeof *m, cap * sizeof *m);
+    if (!m) return kam__nomem(h->ctx);
+    obj->u.m = m;
+    h->cap = cap;
   }
-  rc = index_reserve(obj, obj->len + 1);
+  rc = index_reserve(obj, h->len + 1);
   if (rc) return rc;
   key_copy = (char *)payload_grow(obj, NULL, 0, key_len + 1);
-  if (!key_copy) return kam__nomem(obj->ctx);
+  if (!key_copy) return kam__nomem(h->ctx);
   if (key_len) memcpy(key_copy, key, key_len);
   key_copy[key_len] = '\0';
-  m = &obj->u.obj.m[obj->len];
+  m = &obj->u.m[h->len];
   m->key = key_copy;
   m->key_len = key_len;
   m->val = item;
-  obj->len++;
-  if (obj->u.obj.index) index_insert(obj, obj->len - 1);
+  h->len++;
+  kam__h(item)->up = top;
+  if (h->x.index) index_insert(obj, h->len - 1);
   return KAM_OK;
 }
 
 /* ---- free ----------------------------------------------------------------------------- */
 
 /* Frees without recursion and without allocating: nodes waiting to be freed are chained
- * through their ctx field (every node of a tree has the same ctx, taken from the top). */
+ * through their ctx field (every node of a tree has the same ctx, taken from the top). Inner
+ * nodes of parsed trees are skipped: they go with their root's arena. */
 static void free_tree(kam_value *top) {
-  kam_ctx *ctx = top->ctx;
-  kam_value *list = top;
-  top->free_next = NULL;
+  kam_ctx *ctx = kam__h(top)->ctx;
+  kam_value *list = top, *roots = NULL;
+  kam__h(top)->free_next = NULL;
   while (list) {
     kam_value *v = list;
+    kam__hvalue *h = kam__h(v);
     size_t i;
-    list = v->free_next;
+    list = h->free_next;
     if (v->type == KAM_VALUE_ARRAY) {
-      for (i = 0; i < v->len; i++) {
-        kam_value *c = v->u.arr.items[i];
+      for (i = 0; i < h->len; i++) {
+        kam_value *c = v->u.items[i];
         if (!(c->flags & KAM__V_ARENA)) {
-          c->free_next = list;
+          kam__h(c)->free_next = list;
           list = c;
         }
       }
-      if (!(v->flags & KAM__V_ROOT))
-        kam__free(ctx, v->u.arr.items, v->u.arr.cap * sizeof(kam_value *));
+      if (!(v->flags & KAM__V_ROOT)) kam__free(ctx, v->u.items, h->cap * sizeof(kam_value *));
     } else if (v->type == KAM_VALUE_OBJECT) {
-      for (i = 0; i < v->len; i++) {
-        kam__member *m = &v->u.obj.m[i];
+      for (i = 0; i < h->len; i++) {
+        kam__member *m = &v->u.m[i];
         if (!(m->val->flags & KAM__V_ARENA)) {
-          m->val->free_next = list;
+          kam__h(m->val)->free_next = list;
           list = m->val;
         }
         if (!(v->flags & KAM__V_ROOT)) kam__free(ctx, (char *)m->key, m->key_len + 1);
       }
       if (!(v->flags & KAM__V_ROOT)) {
-        kam__free(ctx, v->u.obj.m, v->u.obj.cap * sizeof(kam__member));
-        if (v->u.obj.index)
-          kam__free(ctx, v->u.obj.index, ((size_t)1 << v->index_bits) * sizeof(uint32_t));
+        kam__free(ctx, v->u.m, h->cap * sizeof(kam__member));
+        if (h->x.index) kam__free(ctx, h->x.index, ((size_t)1 << v->index_bits) * sizeof(uint32_t));
       }
     }
     if (v->flags & KAM__V_ROOT) {
-      kam__arena arena = ((kam__vroot *)v)->arena; /* the root lives in its own arena */
-      arena.ctx = ctx;
-      kam__arena_free(&arena);
+      /* its arena may hold items of heap containers still on the list: freed last */
+      h->free_next = roots;
+      roots = v;
     } else if (v->type == KAM_VALUE_STRING || v->type == KAM_VALUE_NUMBER) {
-      kam__free(ctx, v, sizeof *v + v->len + 1);
+      kam__free(ctx, v, sizeof *h + h->len + 1);
     } else {
-      kam__free(ctx, v, sizeof *v);
+      kam__free(ctx, v, sizeof *h);
     }
+  }
+  while (roots) {
+    kam__arena arena = ((kam__vroot *)roots)->arena; /* the root lives in its own arena */
+    roots = kam__h(roots)->free_next;
+    arena.ctx = ctx;
+    kam__arena_free(&arena);
   }
 }
 
 void kam_value_free(kam_value *v) {
-  /* An arena node is part of a parsed tree and goes with it. */
-  if (v && !(v->flags & KAM__V_ARENA)) free_tree(v);
+  /* An arena node is part of a parsed tree and goes with it. An item of a container goes
+   * with its root: freeing it here would leave the container pointing at freed memory. */
+  if (v && !(v->flags & KAM__V_ARENA) && !kam__h(v)->up) free_tree(v);
 }
 
 /* ---- readers -------------------------------------------------------------------------- */
@@ -429,7 +486,9 @@ int kam_value_type(const kam_value *v) { return v ? v->type : KAM_VALUE_NULL; }
 int kam_value_bool(const kam_value *v) { return v && v->type == KAM_VALUE_BOOL && v->u.b; }
 
 double kam_value_number(const kam_value *v) {
-  return v && v->type == KAM_VALUE_NUMBER ? v->u.num.d : NAN;
+  if (!v || v->type != KAM_VALUE_NUMBER) return NAN;
+  if (v->flags & KAM__V_ARENA) return kam__number_of_text(kam__text(v), v->len);
+  return kam__hc(v)->x.d;
 }
 
 const char *kam_value_number_text(const kam_value *v, size_t *len) {
@@ -437,8 +496,8 @@ const char *kam_value_number_text(const kam_value *v, size_t *len) {
     if (len) *len = 0;
     return NULL;
   }
-  if (len) *len = v->len;
-  return v->u.num.text;
+  if (len) *len = kam__vlen(v);
+  return kam__text(v);
 }
 
 const char *kam_value_string(const kam_value *v, size_t *len) {
@@ -446,33 +505,253 @@ const char *kam_value_string(const kam_value *v, size_t *len) {
     if (len) *len = 0;
     return NULL;
   }
-  if (len) *len = v->len;
-  return v->u.str.p;
+  if (len) *len = kam__vlen(v);
+  return kam__text(v);
 }
 
 size_t kam_value_length(const kam_value *v) {
-  return v && (v->type == KAM_VALUE_ARRAY || v->type == KAM_VALUE_OBJECT) ? v->len : 0;
+  return v && (v->type == KAM_VALUE_ARRAY || v->type == KAM_VALUE_OBJECT) ? kam__vlen(v) : 0;
 }
 
 const kam_value *kam_value_at(const kam_value *v, size_t i) {
-  if (!v || i >= v->len) return NULL;
-  if (v->type == KAM_VALUE_ARRAY) return v->u.arr.items[i];
-  if (v->type == KAM_VALUE_OBJECT) return v->u.obj.m[i].val;
-  return NULL;
+  if (!v || i >= kam_value_length(v)) return NULL;
+  if (v->type == KAM_VALUE_ARRAY) return kam__items(v)[i];
+  return v->u.m[i].val;
 }
 
 const char *kam_value_key_at(const kam_value *v, size_t i, size_t *len) {
-  if (!v || v->type != KAM_VALUE_OBJECT || i >= v->len) {
+  if (!v || v->type != KAM_VALUE_OBJECT || i >= kam__vlen(v)) {
     if (len) *len = 0;
     return NULL;
   }
-  if (len) *len = v->u.obj.m[i].key_len;
-  return v->u.obj.m[i].key;
+  if (len) *len = v->u.m[i].key_len;
+  return v->u.m[i].key;
 }
 
 const kam_value *kam_value_get(const kam_value *obj, const char *key, size_t key_len) {
   size_t i;
   if (!obj || obj->type != KAM_VALUE_OBJECT || (!key && key_len)) return NULL;
   i = kam__object_find(obj, key ? key : "", key_len);
-  return i == SIZE_MAX ? NULL : obj->u.obj.m[i].val;
+  return i == SIZE_MAX ? NULL : obj->u.m[i].val;
+}
+
+/* ---- compact copies (models assembled by the library) ---------------------------------- */
+
+int kam__value_new_root(kam_value **out, kam_ctx *ctx, int type) {
+  kam__arena arena;
+  kam__vroot *root;
+  *out = NULL;
+  kam__arena_init(&arena, ctx, 4096, (size_t)1 << 20);
+  root = (kam__vroot *)kam__arena_alloc(&arena, sizeof *root);
+  if (!root) return kam__nomem(ctx);
+  memset(&root->h, 0, sizeof root->h);
+  root->h.v.type = (uint8_t)type;
+  root->h.v.flags = KAM__V_ROOT;
+  root->h.ctx = ctx;
+  root->arena = arena;
+  *out = &root->h.v;
+  return KAM_OK;
+}
+
+int kam__array_push_shared(kam_value *arr, kam_value *node) {
+  int rc = array_reserve(arr);
+  if (rc) return rc;
+  arr->u.items[kam__h(arr)->len++] = node;
+  return KAM_OK;
+}
+
+void kam__compactor_init(kam__compactor *c, kam_value *root) {
+  memset(c, 0, sizeof *c);
+  c->ctx = kam__h(root)->ctx;
+  c->arena = &((kam__vroot *)root)->arena;
+}
+
+void kam__compactor_free(kam__compactor *c) {
+  kam__free(c->ctx, c->slots, c->cap * sizeof *c->slots);
+  c->slots = NULL;
+  c->cap = c->used = 0;
+}
+
+/* What a compact node is made of: its type, and its text (strings, numbers), its bool, its
+ * items (arrays) or its members (objects) with their values already compact. */
+typedef struct shape {
+  int type, b;
+  const char *text;
+  size_t len;
+  kam_value *const *items;
+  const kam__member *m;
+} shape;
+
+static shape shape_of(const kam_value *v) {
+  shape s;
+  memset(&s, 0, sizeof s);
+  s.type = v->type;
+  s.len = kam__vlen(v);
+  if (v->type == KAM_VALUE_BOOL) s.b = v->u.b;
+  if (v->type == KAM_VALUE_STRING || v->type == KAM_VALUE_NUMBER) s.text = kam__text(v);
+  if (v->type == KAM_VALUE_ARRAY && s.len) s.items = kam__items(v);
+  if (v->type == KAM_VALUE_OBJECT) s.m = v->u.m;
+  return s;
+}
+
+static uint64_t shape_hash(const kam__compactor *c, const shape *s) {
+  uint64_t h = (uint64_t)s->type * 0x9E3779B97F4A7C15u + (uint64_t)s->b;
+  size_t i;
+  if (s->text) return h ^ kam__key_hash(c->ctx, s->text, s->len);
+  for (i = 0; i < s->len; i++) {
+    uint64_t x = s->items ? (uint64_t)(uintptr_t)s->items[i]
+                          : (uint64_t)(uintptr_t)s->m[i].val ^
+                                kam__key_hash(c->ctx, s->m[i].key, s->m[i].key_len);
+    h = (h ^ x) * 0xBF58476D1CE4E5B9u;
+    h ^= h >> 31;
+  }
+  return h;
+}
+
+static int shape_eq(const shape *a, const shape *b) {
+  size_t i;
+  if (a->type != b->type || a->b != b->b || a->len != b->len) return 0;
+  if (a->text) return memcmp(a->text, b->text, a->len) == 0;
+  for (i = 0; i < a->len; i++) {
+    if (a->items && a->items[i] != b->items[i]) return 0;
+    if (a->m && (a->m[i].val != b->m[i].val || a->m[i].key_len != b->m[i].key_len ||
+                 memcmp(a->m[i].key, b->m[i].key, a->m[i].key_len) != 0))
+      return 0;
+  }
+  return 1;
+}
+
+/* The slot of an equal node, or of the empty slot where it belongs. */
+static size_t intern_slot(const kam__compactor *c, const shape *s, uint64_t h) {
+  size_t mask = c->cap - 1, i = (size_t)h & mask;
+  while (c->slots[i]) {
+    shape t = shape_of(c->slots[i]);
+    if (shape_eq(&t, s)) break;
+    i = (i + 1) & mask;
+  }
+  return i;
+}
+
+/* Room for one more interned node (load <= 1/2). */
+static int intern_reserve(kam__compactor *c) {
+  kam_value **old = c->slots;
+  size_t old_cap = c->cap, i;
+  if (2 * (c->used + 1) <= c->cap) return KAM_OK;
+  c->cap = old_cap ? old_cap * 2 : 1024;
+  c->slots = (kam_value **)kam__alloc_array(c->ctx, c->cap, sizeof *c->slots);
+  if (!c->slots) {
+    c->slots = old;
+    c->cap = old_cap;
+    return kam__nomem(c->ctx);
+  }
+  memset(c->slots, 0, c->cap * sizeof *c->slots);
+  for (i = 0; i < old_cap; i++)
+    if (old[i]) {
+      shape s = shape_of(old[i]);
+      c->slots[intern_slot(c, &s, shape_hash(c, &s))] = old[i];
+    }
+  kam__free(c->ctx, old, old_cap * sizeof *old);
+  return KAM_OK;
+}
+
+/* The interned node of shape s, made in the arena if it is new; NULL when out of memory. */
+static kam_value *intern(kam__compactor *c, const shape *s) {
+  uint64_t h = shape_hash(c, s);
+  size_t i, n = s->len;
+  kam_value *v;
+  if (intern_reserve(c)) return NULL;
+  i = intern_slot(c, s, h);
+  if (c->slots[i]) return c->slots[i];
+  if (n > UINT32_MAX / 4) return NULL;
+  v = (kam_value *)kam__arena_alloc(c->arena, sizeof *v);
+  if (!v) return NULL;
+  memset(v, 0, sizeof *v);
+  v->type = (uint8_t)s->type;
+  v->flags = KAM__V_ARENA;
+  v->len = (uint32_t)n;
+  v->u.b = s->b;
+  if (s->text) {
+    char *dst = v->u.inl;
+    if (n <= KAM__INLINE_MAX) {
+      v->flags |= KAM__V_INLINE;
+    } else {
+      dst = (char *)kam__arena_alloc(c->arena, n + 1);
+      if (!dst) return NULL;
+      v->u.p = dst;
+    }
+    memcpy(dst, s->text, n);
+    dst[n] = '\0';
+  } else if (s->items && n == 1) {
+    v->u.one = s->items[0];
+  } else if (s->items) {
+    v->u.items = (kam_value **)kam__arena_alloc(c->arena, n * sizeof(kam_value *));
+    if (!v->u.items) return NULL;
+    memcpy(v->u.items, s->items, n * sizeof(kam_value *));
+  } else if (s->m && n) {
+    /* a hash index past 32 members only: a price line (17) is scanned as fast, and the
+     * template engine scans up to 32 anyway */
+    size_t slots = n > 32 ? (size_t)1 << kam__index_bits_for(n) : 0;
+    size_t head = slots ? sizeof c->ctx + slots * sizeof(uint32_t) : 0;
+    char *block = (char *)kam__arena_alloc(c->arena, head + n * sizeof(kam__member));
+    if (!block) return NULL;
+    v->u.m = (kam__member *)(void *)(block + head);
+    memcpy(v->u.m, s->m, n * sizeof(kam__member));
+    if (slots) {
+      uint32_t *index = (uint32_t *)(void *)(block + sizeof c->ctx);
+      size_t k;
+      memcpy(block, &c->ctx, sizeof c->ctx);
+      memset(index, 0, slots * sizeof *index);
+      v->index_bits = (uint8_t)kam__index_bits_for(n);
+      for (k = 0; k < n; k++) {
+        size_t slot = (size_t)kam__key_hash(c->ctx, s->m[k].key, s->m[k].key_len) & (slots - 1);
+        while (index[slot])
+          slot = (slot + 1) & (slots - 1);
+        index[slot] = (uint32_t)(k + 1);
+      }
+    }
+  }
+  c->slots[i] = v;
+  c->used++;
+  return v;
+}
+
+kam_value *kam__compact(kam__compactor *c, const kam_value *v) {
+  kam_value *local[32], **kids = local, *out = NULL;
+  kam__member mlocal[32], *members = mlocal;
+  shape s = shape_of(v);
+  size_t i, n = s.len;
+  if (v->flags & KAM__V_ARENA) return (kam_value *)(uintptr_t)v; /* already compact */
+  if (v->type == KAM_VALUE_LAMBDA) return NULL;
+  if (v->type != KAM_VALUE_ARRAY && v->type != KAM_VALUE_OBJECT) return intern(c, &s);
+  if (n > 32) {
+    kids = (kam_value **)kam__alloc_array(c->ctx, n, sizeof *kids);
+    members = (kam__member *)kam__alloc_array(c->ctx, n, sizeof *members);
+    if (!kids || !members) goto done;
+  }
+  for (i = 0; i < n; i++) {
+    const kam_value *child = v->type == KAM_VALUE_ARRAY ? v->u.items[i] : v->u.m[i].val;
+    if (!(kids[i] = kam__compact(c, child))) goto done;
+    if (v->type == KAM_VALUE_OBJECT) {
+      /* keys are interned as strings: their bytes then live in the arena once */
+      shape k;
+      kam_value *key;
+      memset(&k, 0, sizeof k);
+      k.type = KAM_VALUE_STRING;
+      k.text = v->u.m[i].key;
+      k.len = v->u.m[i].key_len;
+      if (!(key = intern(c, &k))) goto done;
+      members[i].key = kam__text(key);
+      members[i].key_len = k.len;
+      members[i].val = kids[i];
+    }
+  }
+  if (v->type == KAM_VALUE_ARRAY)
+    s.items = kids;
+  else
+    s.m = members;
+  out = intern(c, &s);
+done:
+  if (kids != local) kam__free(c->ctx, kids, n * sizeof *kids);
+  if (members != mlocal) kam__free(c->ctx, members, n * sizeof *members);
+  return out;
 }

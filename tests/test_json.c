@@ -479,6 +479,96 @@ static void test_write_deep(void **state) {
   assert_int_equal(ta.blocks, 0);
 }
 
+/* One shape of document for the memory bound: "open" + items made by item(i) joined by ','
+ * + "close", about 1 MB of text. */
+typedef int (*shape_item_fn)(char *buf, size_t cap, size_t i);
+
+static int item_empty_object(char *b, size_t c, size_t i) { return (void)i, snprintf(b, c, "{}"); }
+static int item_empty_string(char *b, size_t c, size_t i) {
+  return (void)i, snprintf(b, c, "\"\"");
+}
+static int item_zero(char *b, size_t c, size_t i) { return (void)i, snprintf(b, c, "0"); }
+static int item_member(char *b, size_t c, size_t i) { return snprintf(b, c, "\"k%zu\":0", i); }
+static int item_record(char *b, size_t c, size_t i) {
+  return (void)i, snprintf(b, c, "{\"a\":1,\"b\":\"xyz\"}");
+}
+static int item_digits(char *b, size_t c, size_t i) { return snprintf(b, c, "%zu", i % 100); }
+static int item_three(char *b, size_t c, size_t i) { return snprintf(b, c, "%zu", 100 + i % 900); }
+static int item_letter(char *b, size_t c, size_t i) {
+  return snprintf(b, c, "\"%c\"", (char)('a' + i % 26));
+}
+static int item_single(char *b, size_t c, size_t i) { return (void)i, snprintf(b, c, "[0]"); }
+static int item_empty_array(char *b, size_t c, size_t i) { return (void)i, snprintf(b, c, "[]"); }
+static int item_true(char *b, size_t c, size_t i) { return (void)i, snprintf(b, c, "true"); }
+static int item_pair(char *b, size_t c, size_t i) { return (void)i, snprintf(b, c, "{\"\":0}"); }
+/* three-character keys, all distinct: the smallest members a big object can have */
+static int item_short_key(char *b, size_t c, size_t i) {
+  static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+  return snprintf(b, c, "\"%c%c%c\":0", al[i % 52], al[i / 52 % 52], al[i / 2704 % 52]);
+}
+
+static char *shape_doc(const char *open, shape_item_fn item, const char *close, size_t *len) {
+  size_t cap = (1u << 20) + 64, n = 0, i;
+  char *s = (char *)malloc(cap);
+  assert_non_null(s);
+  n += (size_t)snprintf(s, cap, "%s", open);
+  for (i = 0; n < (1u << 20) - 32; i++) {
+    if (i) s[n++] = ',';
+    n += (size_t)item(s + n, cap - n, i);
+  }
+  n += (size_t)snprintf(s + n, cap - n, "%s", close);
+  *len = n;
+  return s;
+}
+
+/* The bound kam_value.h states for kam_json_parse: at its peak a parse takes at most 12 times
+ * the text, whatever the shape (counted through the allocator hook, parser state included). */
+static void test_parse_memory_bound(void **state) {
+  static const struct {
+    const char *name, *open, *close;
+    shape_item_fn item;
+  } shapes[] = {
+      {"[{},...]", "[", "]", item_empty_object},
+      {"[\"\",...]", "[", "]", item_empty_string},
+      {"[0,...]", "[", "]", item_zero},
+      {"{\"k0\":0,...}", "{", "}", item_member},
+      {"[{\"a\":1,\"b\":\"xyz\"},...]", "[", "]", item_record},
+      {"[0..99,...]", "[", "]", item_digits},
+      {"[100..999,...]", "[", "]", item_three},
+      {"[\"a\",...]", "[", "]", item_letter},
+      {"[[0],...]", "[", "]", item_single},
+      {"[[],...]", "[", "]", item_empty_array},
+      {"[true,...]", "[", "]", item_true},
+      {"[{\"\":0},...]", "[", "]", item_pair},
+      {"{\"abc\":0,...}", "{", "}", item_short_key},
+      {"{\"x\":[0,...]}", "{\"x\":[", "]}", item_zero},
+  };
+  size_t k;
+  (void)state;
+  for (k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+    kam_test_alloc ta = {0};
+    kam_ctx *ctx;
+    kam_value *v = NULL;
+    size_t len, base;
+    char *text = shape_doc(shapes[k].open, shapes[k].item, shapes[k].close, &len);
+    double ratio, kept;
+    assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &ta), KAM_OK);
+    base = ta.bytes;
+    ta.peak = base;
+    assert_int_equal(kam_json_parse(&v, ctx, text, len), KAM_OK);
+    ratio = (double)(ta.peak - base) / (double)len;
+    kept = (double)(ta.bytes - base) / (double)len;
+    print_message("%-26s %8zu bytes: peak %5.2fx, kept %5.2fx the text\n", shapes[k].name, len,
+                  ratio, kept);
+    if (ratio >= 12.0 && !getenv("KAM_MEASURE"))
+      fail_msg("%s: peak %.2fx the text (bound 12x)", shapes[k].name, ratio);
+    kam_value_free(v);
+    kam_ctx_free(ctx);
+    assert_int_equal(ta.blocks, 0);
+    free(text);
+  }
+}
+
 /* Builds a ~20 KB document (so the arena needs several chunks and objects get an index). */
 static char *oom_doc(size_t *len) {
   size_t cap = 40000, n = 0;
@@ -660,6 +750,7 @@ int main(void) {
       cmocka_unit_test(test_write_failure_every_call),
       cmocka_unit_test(test_write_deep),
       cmocka_unit_test(test_parse_oom),
+      cmocka_unit_test(test_parse_memory_bound),
       cmocka_unit_test(test_modify_parsed),
       cmocka_unit_test(test_modify_parsed_oom),
       cmocka_unit_test(test_conformance_files_round_trip),

@@ -1178,6 +1178,135 @@ static void oom_loop(int op) {
   assert_int_equal(ta.blocks, 0);
 }
 
+/* A proposal document of n price lines (about 70 bytes each, like a big price list: short
+ * descriptions, a few sections, some discounts, two VAT rates). malloc'd. */
+static char *big_proposal(size_t n, int dense, size_t *len) {
+  size_t cap = 256 + n * 128, i, k;
+  char *s = (char *)malloc(cap);
+  assert_non_null(s);
+  k = (size_t)snprintf(s, cap,
+                       "{\"client\": {\"name\": \"Client\"}, \"issued\": \"2026-11-27\", "
+                       "\"valid_days\": 30, \"currency\": \"RUB\", \"items\": [");
+  for (i = 0; i < n && dense; i++)
+    k += (size_t)snprintf(s + k, cap - k,
+                          "%s{\"description\":\"%zu\",\"quantity\":\"%zu\",\"unit_price\":\"%zu\"}",
+                          i ? "," : "", i, 2 + i % 7, 1000 + i);
+  for (i = 0; i < n && !dense; i++)
+    k += (size_t)snprintf(s + k, cap - k,
+                          "%s{\"description\":\"Item %zu\",\"quantity\":\"%zu\",\"unit_price\":"
+                          "\"%zu.%02zu\"%s%s,\"section\":\"S%zu\"}",
+                          i ? "," : "", i, 1 + i % 7, 10 + i % 5000, i % 100,
+                          i % 5 ? "" : ",\"discount_percent\":\"10\"",
+                          i % 2 ? ",\"vat_percent\":\"22\"" : "", i % 4);
+  k += (size_t)snprintf(s + k, cap - k, "]}");
+  *len = k;
+  return s;
+}
+
+/* The model of a 40,000-line proposal stays within the bound of proposal.h (20 times the
+ * document at the peak of kam_proposal_to_value): each line is built once and shared by items
+ * and sections[].items, in a compact tree. Counted through the allocator hook; the dense
+ * document has the smallest lines a proposal can have, all different. */
+static void model_memory(int dense) {
+  kam_test_alloc ta;
+  kam_ctx *ctx = NULL;
+  kam_proposal *p = NULL;
+  kam_value *m = NULL;
+  const kam_value *items, *sections;
+  size_t len, base, i, in_sections = 0, nsections = dense ? 1 : 4;
+  char *json = big_proposal(40000, dense, &len);
+  double ratio, kept;
+  memset(&ta, 0, sizeof ta);
+  assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &ta), KAM_OK);
+  assert_int_equal(kam_proposal_from_json(&p, ctx, json, len), KAM_OK);
+  base = ta.bytes;
+  ta.peak = base;
+  assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
+  ratio = (double)(ta.peak - base) / (double)len;
+  kept = (double)(ta.bytes - base) / (double)len;
+  print_message("model of a %s document of %zu bytes, 40000 lines: peak %.2fx, kept %.2fx\n",
+                dense ? "dense" : "typical", len, ratio, kept);
+  items = kam_value_get(m, "items", 5);
+  sections = kam_value_get(m, "sections", 8);
+  assert_int_equal(kam_value_length(items), 40000);
+  assert_int_equal(kam_value_length(sections), nsections);
+  for (i = 0; i < nsections; i++)
+    in_sections += kam_value_length(kam_value_get(kam_value_at(sections, i), "items", 5));
+  assert_int_equal(in_sections, 40000);
+  assert_string_equal(
+      kam_value_string(kam_value_get(kam_value_at(items, 39999), "description", 11), NULL),
+      dense ? "39999" : "Item 39999");
+  if (ratio >= 20.0) fail_msg("the model peaked at %.2fx the document (bound 20x)", ratio);
+  kam_value_free(m);
+  kam_proposal_free(p);
+  kam_ctx_free(ctx);
+  assert_int_equal(ta.blocks, 0);
+  free(json);
+}
+
+/* Sections in order of first use, their lines in document order, numbered section by
+ * section and then the optional lines; 1,000 sections of interleaved lines (grouped in one
+ * pass with a hash table of the sections). */
+static void test_many_sections(void **state) {
+  kam_ctx *ctx = new_ctx();
+  kam_proposal *p;
+  kam_value *m = NULL;
+  const kam_value *sections, *items, *opt;
+  size_t cap = 400000, k, i;
+  char *json = (char *)malloc(cap);
+  (void)state;
+  assert_non_null(json);
+  k = (size_t)snprintf(json, cap,
+                       "{\"client\": {\"name\": \"C\"}, \"issued\": \"2026-11-27\", "
+                       "\"valid_days\": 30, \"items\": [");
+  for (i = 0; i < 3000; i++)
+    k += (size_t)snprintf(
+        json + k, cap - k,
+        "%s{\"description\":\"d%zu\",\"quantity\":\"1\",\"unit_price\":\"1\"%s%s%zu\"}",
+        i ? "," : "", i, i >= 1000 && i % 7 == 3 ? ",\"optional\":true" : "", ",\"section\":\"S",
+        i % 1000);
+  k += (size_t)snprintf(json + k, cap - k, "]}");
+  assert_int_equal(kam_proposal_from_json(&p, ctx, json, k), KAM_OK);
+  assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
+  sections = kam_value_get(m, "sections", 8);
+  items = kam_value_get(m, "items", 5);
+  opt = kam_value_get(m, "optional_items", 14);
+  assert_int_equal(kam_value_length(sections), 1000);
+  {
+    size_t shown = 0, s;
+    for (s = 0; s < 1000; s++) {
+      const kam_value *sec = kam_value_at(sections, s), *list = kam_value_get(sec, "items", 5);
+      char name[16];
+      size_t j, prev = 0;
+      snprintf(name, sizeof name, "S%zu", s);
+      assert_string_equal(kam_value_string(kam_value_get(sec, "name", 4), NULL), name);
+      for (j = 0; j < kam_value_length(list); j++) {
+        const kam_value *line = kam_value_at(list, j);
+        size_t doc = (size_t)strtoul(
+            kam_value_string(kam_value_get(line, "description", 11), NULL) + 1, NULL, 10);
+        assert_int_equal(doc % 1000, s);
+        assert_true(j == 0 || doc > prev);
+        prev = doc;
+        assert_ptr_equal(line, kam_value_at(items, doc)); /* the same node, shared */
+        assert_int_equal((size_t)kam_value_number(kam_value_get(line, "n", 1)), ++shown);
+      }
+    }
+    assert_int_equal(shown + kam_value_length(opt), 3000);
+    assert_int_equal((size_t)kam_value_number(kam_value_get(kam_value_at(opt, 0), "n", 1)),
+                     shown + 1);
+  }
+  kam_value_free(m);
+  kam_proposal_free(p);
+  kam_ctx_free(ctx);
+  free(json);
+}
+
+static void test_model_memory_bound(void **state) {
+  (void)state;
+  model_memory(0);
+  model_memory(1);
+}
+
 static void test_oom_to_value(void **state) {
   (void)state;
   oom_loop(0);
@@ -1312,6 +1441,8 @@ int main(void) {
       cmocka_unit_test(test_markdown_and_text_escaping),
       cmocka_unit_test(test_render_template_and_json),
       cmocka_unit_test(test_oom_from_json),
+      cmocka_unit_test(test_many_sections),
+      cmocka_unit_test(test_model_memory_bound),
       cmocka_unit_test(test_oom_to_value),
       cmocka_unit_test(test_oom_render),
       cmocka_unit_test(test_oom_setters),

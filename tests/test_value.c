@@ -164,6 +164,108 @@ static void test_array(void **state) {
   kam_ctx_free(other);
 }
 
+/* A container never takes one of its ancestors (the tree would own itself: freeing it read
+ * freed memory) nor an item that already has an owner (it would be freed twice). */
+static void test_no_cycles(void **state) {
+  kam_ctx *ctx = cm_ctx();
+  kam_value *o1, *o2, *o3, *a1, *a2, *x, *parsed;
+  (void)state;
+  assert_int_equal(kam_value_new_object(&o1, ctx), KAM_OK);
+  assert_int_equal(kam_value_new_object(&o2, ctx), KAM_OK);
+  assert_int_equal(kam_value_new_object(&o3, ctx), KAM_OK);
+  assert_int_equal(kam_value_object_set(o1, "a", 1, o2), KAM_OK);
+  assert_int_equal(kam_value_object_set(o2, "b", 1, o1), KAM_EINVAL);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "object set: the item contains the container"));
+  assert_int_equal(kam_value_length(o2), 0);
+  assert_int_equal(kam_value_object_set(o2, "c", 1, o3), KAM_OK);
+  /* two levels up, and replacing an existing member */
+  assert_int_equal(kam_value_object_set(o3, "d", 1, o1), KAM_EINVAL);
+  assert_int_equal(kam_value_object_set(o2, "c", 1, o1), KAM_EINVAL);
+  assert_ptr_equal(kam_value_get(o2, "c", 1), o3);
+
+  assert_int_equal(kam_value_new_array(&a1, ctx), KAM_OK);
+  assert_int_equal(kam_value_new_array(&a2, ctx), KAM_OK);
+  assert_int_equal(kam_value_array_push(a1, a2), KAM_OK);
+  assert_int_equal(kam_value_array_push(a2, a1), KAM_EINVAL);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "array push: the item contains the container"));
+  assert_int_equal(kam_value_length(a2), 0);
+  assert_int_equal(kam_value_object_set(o3, "arr", 3, a1), KAM_OK);
+  assert_int_equal(kam_value_array_push(a2, o1), KAM_EINVAL);
+
+  /* an item already in a container: a second owner is refused; freeing it alone does nothing */
+  assert_int_equal(kam_value_new_null(&x, ctx), KAM_OK);
+  assert_int_equal(kam_value_array_push(a2, x), KAM_OK);
+  assert_int_equal(kam_value_object_set(o1, "x", 1, x), KAM_EINVAL);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "part of another tree"));
+  assert_int_equal(kam_value_array_push(a2, o3), KAM_EINVAL);
+  kam_value_free(x);
+  kam_value_free(o2);
+  assert_int_equal(kam_value_type(kam_value_at(a2, 0)), KAM_VALUE_NULL);
+
+  /* a parsed root inside a built tree: the walk goes through it */
+  assert_int_equal(kam_json_parse(&parsed, ctx, "{\"p\":[1,2]}", 11), KAM_OK);
+  assert_int_equal(kam_value_array_push(a2, parsed), KAM_OK);
+  assert_int_equal(kam_value_object_set(parsed, "q", 1, o1), KAM_EINVAL);
+  assert_int_equal(kam_value_length(parsed), 1);
+  kam_value_free(o1); /* frees everything, once */
+  kam_ctx_free(ctx);
+}
+
+/* Compact copies (what the proposal model is made of): equal to the source, equal subtrees
+ * stored once, big objects indexed, everything freed with the root. */
+static void test_compact_copy(void **state) {
+  kam_ctx *ctx = cm_ctx();
+  kam_value *src, *root, *arr, *x, *copy, *one;
+  kam__compactor comp;
+  char key[16];
+  int i;
+  (void)state;
+  assert_int_equal(kam_value_new_array(&src, ctx), KAM_OK);
+  for (i = 0; i < 3; i++) { /* three equal objects of 40 members */
+    int k;
+    assert_int_equal(kam_value_new_object(&x, ctx), KAM_OK);
+    for (k = 0; k < 40; k++) {
+      kam_value *n;
+      snprintf(key, sizeof key, "key%d", k);
+      assert_int_equal(kam_value_new_int(&n, ctx, k % 3), KAM_OK);
+      assert_int_equal(kam_value_object_set(x, key, strlen(key), n), KAM_OK);
+    }
+    assert_int_equal(kam_value_array_push(src, x), KAM_OK);
+  }
+  assert_int_equal(kam_value_new_array(&one, ctx), KAM_OK);
+  assert_int_equal(kam_value_new_string(&x, ctx, "a longer string", 15), KAM_OK);
+  assert_int_equal(kam_value_array_push(one, x), KAM_OK);
+  assert_int_equal(kam_value_array_push(src, one), KAM_OK);
+  assert_int_equal(kam_value_new_bool(&x, ctx, 1), KAM_OK);
+  assert_int_equal(kam_value_array_push(src, x), KAM_OK);
+
+  assert_int_equal(kam__value_new_root(&root, ctx, KAM_VALUE_ARRAY), KAM_OK);
+  kam__compactor_init(&comp, root);
+  copy = kam__compact(&comp, src);
+  kam__compactor_free(&comp);
+  assert_non_null(copy);
+  assert_true(kam_test_value_equal(copy, src));
+  assert_ptr_equal(kam_value_at(copy, 0), kam_value_at(copy, 2));
+  assert_ptr_equal(kam_value_get(kam_value_at(copy, 0), "key3", 4),
+                   kam_value_get(kam_value_at(copy, 1), "key0", 4));
+  assert_non_null(kam__obj_index(kam_value_at(copy, 0)));
+  assert_string_equal(kam_value_number_text(kam_value_get(kam_value_at(copy, 1), "key38", 5), NULL),
+                      "2");
+  assert_null(kam_value_get(kam_value_at(copy, 1), "key40", 5));
+  assert_string_equal(kam_value_string(kam_value_at(kam_value_at(copy, 3), 0), NULL),
+                      "a longer string");
+  /* the copy is read-only and lives in the root: it can be shared, not given away */
+  assert_int_equal(kam__array_push_shared(root, kam__items(copy)[0]), KAM_OK);
+  assert_int_equal(kam__array_push_shared(root, kam__items(copy)[0]), KAM_OK);
+  assert_int_equal(kam_value_new_array(&arr, ctx), KAM_OK);
+  assert_int_equal(kam_value_array_push(arr, copy), KAM_EINVAL);
+  assert_int_equal(kam_value_array_push(root, arr), KAM_OK);
+  assert_int_equal(kam_value_length(root), 3);
+  kam_value_free(src);
+  kam_value_free(root);
+  kam_ctx_free(ctx);
+}
+
 static void test_object(void **state) {
   kam_ctx *ctx = cm_ctx();
   kam_value *obj, *item;
@@ -329,6 +431,8 @@ int main(void) {
       cmocka_unit_test(test_scalars),
       cmocka_unit_test(test_lambda),
       cmocka_unit_test(test_array),
+      cmocka_unit_test(test_no_cycles),
+      cmocka_unit_test(test_compact_copy),
       cmocka_unit_test(test_object),
       cmocka_unit_test(test_small_object_replace),
       cmocka_unit_test(test_deep_free),
