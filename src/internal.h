@@ -112,13 +112,6 @@ size_t kam__utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* Encodes cp (<= 0x10FFFF) into out (4 bytes room); returns the length. */
 size_t kam__utf8_encode(uint32_t cp, char *out);
 
-/* Exact decimal text to minor units: optional sign, digits, optional decimal_mark ('.' or ',')
- * followed by at most `digits` fraction digits; thousands separators (space, NBSP U+00A0,
- * narrow NBSP U+202F, apostrophe) between digit groups when allow_groups. No exponent.
- * Returns KAM_OK, KAM_EPARSE (not a number, too many decimals: *why says which), KAM_EOVERFLOW. */
-int kam__decimal_to_minor(int64_t *out, const char *s, size_t len, char decimal_mark, int digits,
-                          bool allow_groups, const char **why);
-
 /* Locale-independent double <-> text. kam__fmt_double writes the shortest text that reads
  * back as the same double, laid out as JavaScript prints numbers ("1.1", "100", "0.000001",
  * "1e-7", "1e+21", "-0.5"; -0 prints "0"); buf needs 32 bytes; returns the length.

@@ -1,5 +1,5 @@
 /*
- * totals.c - exact decimals and the proposal totals engine (DESIGN.md section 9).
+ * totals.c - the proposal totals engine (DESIGN.md section 9).
  *
  * Every figure is int64 minor units; quantities and percentages are exact decimals. Products
  * are formed in 128-bit integers and rounded once, half away from zero, at each step the
@@ -29,142 +29,9 @@ static const int64_t pow10_i64[19] = {1,
                                       100000000000000000,
                                       1000000000000000000};
 
-/* ---- exact decimals ------------------------------------------------------------------ */
-
-int kam__decimal_parse(kam__decimal *out, const char *s, size_t len) {
-  size_t i = 0, int_start, int_end, frac_start = 0, frac_end = 0, k;
-  size_t ndigits, trailing_zeros = 0, drop;
-  bool neg = false, all_zero = true;
-  long exponent = 0, scale;
-  uint64_t mag = 0;
-  if (!out || (!s && len)) return KAM_EPARSE;
-  if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
-  int_start = i;
-  while (i < len && kam__is_digit(s[i]))
-    i++;
-  int_end = i;
-  if (int_end == int_start) return KAM_EPARSE;
-  if (i < len && s[i] == '.') {
-    frac_start = ++i;
-    while (i < len && kam__is_digit(s[i]))
-      i++;
-    frac_end = i;
-    if (frac_end == frac_start) return KAM_EPARSE;
-  }
-  if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-    bool eneg = false;
-    size_t exp_start;
-    i++;
-    if (i < len && (s[i] == '-' || s[i] == '+')) eneg = s[i++] == '-';
-    exp_start = i;
-    while (i < len && kam__is_digit(s[i])) {
-      /* Saturate: any exponent this large is out of range whatever the digits are. */
-      if (exponent < 100000) exponent = exponent * 10 + (s[i] - '0');
-      i++;
-    }
-    if (i == exp_start) return KAM_EPARSE;
-    if (eneg) exponent = -exponent;
-  }
-  if (i != len) return KAM_EPARSE;
-
-  /* The digits, integer part then fraction, as one sequence; count its trailing zeros. */
-  ndigits = (int_end - int_start) + (frac_end - frac_start);
-  for (k = ndigits; k > 0; k--) {
-    size_t pos = k - 1 < int_end - int_start ? int_start + (k - 1)
-                                             : frac_start + (k - 1 - (int_end - int_start));
-    if (s[pos] != '0') {
-      all_zero = false;
-      break;
-    }
-    trailing_zeros++;
-  }
-  scale = (long)(frac_end - frac_start) - exponent;
-  if (all_zero) {
-    out->coef = 0;
-    out->scale = scale < 0                        ? 0
-                 : scale > KAM__DECIMAL_MAX_SCALE ? KAM__DECIMAL_MAX_SCALE
-                                                  : (int)scale;
-    return KAM_OK;
-  }
-  /* Drop trailing zeros only as far as needed to bring the scale into range. */
-  drop = 0;
-  if (scale > KAM__DECIMAL_MAX_SCALE) {
-    long excess = scale - KAM__DECIMAL_MAX_SCALE;
-    drop = (size_t)excess < trailing_zeros ? (size_t)excess : trailing_zeros;
-    scale -= (long)drop;
-    if (scale > KAM__DECIMAL_MAX_SCALE) return KAM_EPARSE;
-  }
-  for (k = 0; k < ndigits - drop; k++) {
-    size_t pos = k < int_end - int_start ? int_start + k : frac_start + (k - (int_end - int_start));
-    uint64_t d = (uint64_t)(s[pos] - '0');
-    if (mag > (UINT64_MAX - d) / 10) return KAM_EOVERFLOW;
-    mag = mag * 10 + d;
-  }
-  for (; scale < 0; scale++) {
-    if (mag > UINT64_MAX / 10) return KAM_EOVERFLOW;
-    mag *= 10;
-  }
-  if (mag > (uint64_t)INT64_MAX) return KAM_EOVERFLOW;
-  out->coef = neg ? -(int64_t)mag : (int64_t)mag;
-  out->scale = (int)scale;
-  return KAM_OK;
-}
+/* ---- rounding (the decimals themselves are decimal.c's) ------------------------------ */
 
 static bool scale_ok(int scale) { return scale >= 0 && scale <= KAM__DECIMAL_MAX_SCALE; }
-
-int kam__decimal_cmp(kam__decimal a, kam__decimal b) {
-  /* |coef| < 2^63 and 10^18 < 2^60: the cross products fit 128 bits. */
-  kam__i128 x = (kam__i128)a.coef * pow10_i64[scale_ok(b.scale) ? b.scale : 0];
-  kam__i128 y = (kam__i128)b.coef * pow10_i64[scale_ok(a.scale) ? a.scale : 0];
-  return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/* Writes the decimal digits of mag with `scale` fraction digits (trailing fraction zeros kept
- * when keep_zeros) after an optional '-'; returns the length. buf has KAM__DECIMAL_TEXT_CAP. */
-static size_t put_scaled(char *buf, bool neg, uint64_t mag, int scale, bool keep_zeros) {
-  char digits[24];
-  size_t nd = 0, n = 0, k, int_len;
-  do {
-    digits[nd++] = (char)('0' + mag % 10);
-    mag /= 10;
-  } while (mag);
-  while (nd <= (size_t)scale)
-    digits[nd++] = '0'; /* at least one integer digit */
-  if (!keep_zeros) {
-    while (scale > 0 && digits[0] == '0') {
-      memmove(digits, digits + 1, --nd);
-      scale--;
-    }
-  }
-  if (neg) buf[n++] = '-';
-  int_len = nd - (size_t)scale;
-  for (k = 0; k < nd; k++) {
-    if (k == int_len) buf[n++] = '.';
-    buf[n++] = digits[nd - 1 - k];
-  }
-  buf[n] = '\0';
-  return n;
-}
-
-static uint64_t magnitude(int64_t v) { return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v; }
-
-size_t kam__decimal_format(char *buf, kam__decimal d) {
-  int scale = scale_ok(d.scale) ? d.scale : 0;
-  return put_scaled(buf, d.coef < 0, magnitude(d.coef), scale, false);
-}
-
-size_t kam__money_plain(char *buf, int64_t amount, int digits) {
-  if (digits < 0 || digits > KAM__DECIMAL_MAX_SCALE) digits = 0;
-  return put_scaled(buf, amount < 0, magnitude(amount), digits, true);
-}
-
-int kam__decimal_to_minor_exact(int64_t *out, kam__decimal d, int digits) {
-  if (!scale_ok(d.scale) || digits < 0 || digits > KAM__DECIMAL_MAX_SCALE) return KAM_EPARSE;
-  if (d.scale <= digits) return kam__mul_i64(out, d.coef, pow10_i64[digits - d.scale]);
-  if (d.coef % pow10_i64[d.scale - digits] != 0) return KAM_EPARSE;
-  *out = d.coef / pow10_i64[d.scale - digits];
-  return KAM_OK;
-}
 
 int kam__round_div(int64_t *out, kam__i128 num, kam__i128 den) {
   kam__i128 q, r;

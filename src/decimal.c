@@ -1,0 +1,374 @@
+/*
+ * decimal.c - the one exact decimal (decimal_internal.h): one scanner for every grammar the
+ * library accepts, one digit printer for every layout it writes.
+ *
+ * The scanner reduces text to its significant digits (first nonzero to last nonzero), the
+ * position of the decimal point among them and the sign; every reader (kam__decimal, minor
+ * units, canonical text) is a check of range on that reduced form, so the grammars cannot
+ * drift apart. The printer takes digits and a point position too; kam__decimal, minor units
+ * and canonical text all come out through it.
+ */
+#include <string.h>
+
+#include "decimal_internal.h"
+
+/* Significant digits the scanner keeps: more than any reader accepts (canonical text has at
+ * most 24 + 20), so a longer number is out of range whatever its digits are. */
+#define SIG_CAP 48
+/* Digit runs and exponents longer than this are "too long" / "out of range" for canonical
+ * text; the exponent saturates above it so positions stay far from overflow. */
+#define LONG_RUN 100000
+
+typedef struct scan {
+  bool neg;
+  bool too_long;      /* integer or fraction part longer than LONG_RUN digits */
+  bool huge_exponent; /* |exponent| > LONG_RUN */
+  size_t nd;          /* significant digits; 0 when the value is zero */
+  char d[SIG_CAP];    /* the first min(nd, SIG_CAP) of them */
+  long long point;    /* the decimal point stands after `point` of them (may be <= 0 or > nd) */
+  long long written;  /* fraction digits as written less the exponent: the scale "2.50" asks */
+} scan;
+
+/* Length of a digit-group separator at s (space, NBSP, narrow NBSP, apostrophe), else 0. */
+static size_t group_sep(const char *s, size_t len) {
+  if (len >= 1 && (s[0] == ' ' || s[0] == '\'')) return 1;
+  if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
+  if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+      (unsigned char)s[2] == 0xAF)
+    return 3;
+  return 0;
+}
+
+static bool is_mark(char c, unsigned flags) {
+  return (c == '.' && (flags & KAM__DEC_POINT)) || (c == ',' && (flags & KAM__DEC_COMMA));
+}
+
+/* The digit sequence (integer part, then fraction) folded into a scan as it is read. */
+typedef struct digit_run {
+  size_t pos, first, zeros; /* digits read; index of the first nonzero; zeros pending after the
+                               last nonzero (they count only if another nonzero follows) */
+} digit_run;
+
+static void take_digit(scan *sc, digit_run *r, char c) {
+  if (c != '0') {
+    if (sc->nd == 0) r->first = r->pos;
+    for (; r->zeros; r->zeros--, sc->nd++)
+      if (sc->nd < SIG_CAP) sc->d[sc->nd] = '0';
+    if (sc->nd < SIG_CAP) sc->d[sc->nd] = c;
+    sc->nd++;
+  } else if (sc->nd) {
+    r->zeros++;
+  }
+  r->pos++;
+}
+
+/* Reads s[0..len) under flags into *sc. False when it is not a number of that grammar. */
+static bool scan_text(scan *sc, const char *s, size_t len, unsigned flags) {
+  size_t i = 0, int_digits = 0, frac_digits = 0, group_len = 0;
+  bool grouped = false, has_mark = false;
+  long long exponent = 0;
+  digit_run r = {0, 0, 0};
+  if (!s && len) return false;
+  sc->neg = false;
+  sc->nd = 0;
+  if (i < len && (s[i] == '-' || s[i] == '+')) sc->neg = s[i++] == '-';
+  while (i < len) {
+    size_t sep;
+    if (kam__is_digit(s[i])) {
+      take_digit(sc, &r, s[i++]);
+      int_digits++;
+      group_len++;
+      continue;
+    }
+    sep = (flags & KAM__DEC_GROUPS) ? group_sep(s + i, len - i) : 0;
+    if (!sep || int_digits == 0 || i + sep >= len || !kam__is_digit(s[i + sep])) break;
+    if (grouped ? group_len != 3 : group_len > 3) return false;
+    grouped = true;
+    group_len = 0;
+    i += sep;
+  }
+  if (grouped && group_len != 3) return false;
+  if (i < len && is_mark(s[i], flags)) {
+    has_mark = true;
+    i++;
+    while (i < len && kam__is_digit(s[i])) {
+      take_digit(sc, &r, s[i++]);
+      frac_digits++;
+    }
+  }
+  if (flags & KAM__DEC_BARE) {
+    if (int_digits == 0 && frac_digits == 0) return false;
+  } else if (int_digits == 0 || (has_mark && frac_digits == 0)) {
+    return false;
+  }
+  if ((flags & KAM__DEC_EXPONENT) && i < len && (s[i] == 'e' || s[i] == 'E')) {
+    bool eneg = false;
+    size_t exp_start;
+    i++;
+    if (i < len && (s[i] == '-' || s[i] == '+')) eneg = s[i++] == '-';
+    exp_start = i;
+    for (; i < len && kam__is_digit(s[i]); i++)
+      if (exponent <= LONG_RUN) exponent = exponent * 10 + (s[i] - '0');
+    if (i == exp_start) return false;
+    if (eneg) exponent = -exponent;
+  }
+  if (i != len) return false;
+  sc->too_long = int_digits > LONG_RUN || frac_digits > LONG_RUN;
+  sc->huge_exponent = exponent > LONG_RUN || exponent < -LONG_RUN;
+  sc->point = sc->nd ? (long long)int_digits - (long long)r.first + exponent : 1;
+  sc->written = (long long)frac_digits - exponent;
+  return true;
+}
+
+static uint64_t pow10_u64(int n) {
+  uint64_t p = 1;
+  while (n-- > 0)
+    p *= 10;
+  return p;
+}
+
+/* The significant digits as an integer m and a scale >= 0 with value = m / 10^scale, the scale
+ * as small as exactness allows. KAM_EPARSE (more than max_scale decimals) or KAM_EOVERFLOW
+ * (m > UINT64_MAX). */
+static int scan_integer(uint64_t *m, int *scale, const scan *sc, int max_scale, const char **why) {
+  long long frac = (long long)sc->nd - sc->point, k;
+  uint64_t mag = 0;
+  if (sc->nd == 0) {
+    *m = 0;
+    *scale = 0;
+    return KAM_OK;
+  }
+  if (frac > max_scale) {
+    *why = "has too many decimals";
+    return KAM_EPARSE;
+  }
+  *why = "is too large";
+  if (sc->point > 20) return KAM_EOVERFLOW; /* >= 10^20 > UINT64_MAX */
+  for (k = 0; k < (long long)sc->nd; k++) {
+    uint64_t digit = (uint64_t)(sc->d[k] - '0');
+    if (mag > (UINT64_MAX - digit) / 10) return KAM_EOVERFLOW;
+    mag = mag * 10 + digit;
+  }
+  for (; frac < 0; frac++) {
+    if (mag > UINT64_MAX / 10) return KAM_EOVERFLOW;
+    mag *= 10;
+  }
+  *m = mag;
+  *scale = (int)frac;
+  return KAM_OK;
+}
+
+int kam__decimal_read(kam__decimal *out, const char *s, size_t len, unsigned flags,
+                      const char **why) {
+  static const char *ignored;
+  scan sc;
+  uint64_t mag;
+  int scale, rc;
+  long long want;
+  if (!why) why = &ignored;
+  *why = "is not a number";
+  if (!scan_text(&sc, s, len, flags)) return KAM_EPARSE;
+  if ((rc = scan_integer(&mag, &scale, &sc, KAM__DECIMAL_MAX_SCALE, why))) return rc;
+  if (mag > (uint64_t)INT64_MAX) {
+    *why = "is too large";
+    return KAM_EOVERFLOW;
+  }
+  /* The trailing zeros as written, as far as they fit ("2.50" is {250, 2}). */
+  want = sc.written > KAM__DECIMAL_MAX_SCALE ? KAM__DECIMAL_MAX_SCALE : sc.written;
+  for (; scale < want && mag <= (uint64_t)INT64_MAX / 10; scale++)
+    mag *= 10;
+  out->coef = sc.neg ? -(int64_t)mag : (int64_t)mag;
+  out->scale = scale;
+  return KAM_OK;
+}
+
+int kam__decimal_parse(kam__decimal *out, const char *s, size_t len) {
+  if (!out) return KAM_EPARSE;
+  return kam__decimal_read(out, s, len, KAM__DEC_PLAIN, NULL);
+}
+
+/* The one conversion to minor units: the value mag / 10^scale (negative when neg) at `digits`
+ * minor digits, anywhere in int64 (INT64_MIN included). */
+static int to_minor(int64_t *out, bool neg, uint64_t mag, int scale, int digits, const char **why) {
+  uint64_t p;
+  if (scale > digits) {
+    p = pow10_u64(scale - digits);
+    if (mag % p) {
+      *why = "has more decimals than the currency allows";
+      return KAM_EPARSE;
+    }
+    mag /= p;
+  } else {
+    p = pow10_u64(digits - scale);
+    if (mag > UINT64_MAX / p) {
+      *why = "is too large";
+      return KAM_EOVERFLOW;
+    }
+    mag *= p;
+  }
+  if (mag > (uint64_t)INT64_MAX + (neg ? 1u : 0u)) {
+    *why = "is too large";
+    return KAM_EOVERFLOW;
+  }
+  *out = !neg ? (int64_t)mag : mag == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)mag;
+  return KAM_OK;
+}
+
+int kam__decimal_read_minor(int64_t *out, const char *s, size_t len, unsigned flags, int digits,
+                            const char **why) {
+  static const char *ignored;
+  scan sc;
+  uint64_t mag;
+  int scale, rc;
+  if (!why) why = &ignored;
+  *why = "is not an amount";
+  if (digits < 0 || digits > KAM__DECIMAL_MAX_SCALE || !scan_text(&sc, s, len, flags))
+    return KAM_EPARSE;
+  if (sc.nd && (long long)sc.nd - sc.point > digits) {
+    *why = "has more decimals than the currency allows";
+    return KAM_EPARSE;
+  }
+  if ((rc = scan_integer(&mag, &scale, &sc, digits, why))) return rc;
+  return to_minor(out, sc.neg, mag, scale, digits, why);
+}
+
+int kam__decimal_to_minor_exact(int64_t *out, kam__decimal d, int digits) {
+  const char *why;
+  if (d.scale < 0 || d.scale > KAM__DECIMAL_MAX_SCALE || digits < 0 ||
+      digits > KAM__DECIMAL_MAX_SCALE)
+    return KAM_EPARSE;
+  return to_minor(out, d.coef < 0, d.coef < 0 ? (uint64_t)0 - (uint64_t)d.coef : (uint64_t)d.coef,
+                  d.scale, digits, &why);
+}
+
+/* ---- comparison ------------------------------------------------------------------------- */
+
+static int scale_of(kam__decimal d) {
+  return d.scale >= 0 && d.scale <= KAM__DECIMAL_MAX_SCALE ? d.scale : 0;
+}
+
+int kam__decimal_cmp(kam__decimal a, kam__decimal b) {
+  /* |coef| <= 2^63 and 10^18 < 2^60: the cross products fit 128 bits. */
+  kam__i128 x = (kam__i128)a.coef * (int64_t)pow10_u64(scale_of(b));
+  kam__i128 y = (kam__i128)b.coef * (int64_t)pow10_u64(scale_of(a));
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+int kam__decimal_places(kam__decimal d) {
+  int places = scale_of(d);
+  while (places > 0 && d.coef % 10 == 0) {
+    d.coef /= 10;
+    places--;
+  }
+  return d.coef == 0 ? 0 : places;
+}
+
+/* ---- printing --------------------------------------------------------------------------- */
+
+/* Writes digits d[0..nd) with the decimal point after `point` of them (positions outside
+ * 0..nd-1 are zeros), under f; bounded by cap like snprintf. */
+static size_t put_digits(char *buf, size_t cap, bool neg, const char *d, long long nd,
+                         long long point, const kam__numfmt *f) {
+  long long int_len = point > 0 ? point : 1, k, int_start = point > 0 ? 0 : point - 1;
+  size_t o = 0, glen = f->group ? strlen(f->group) : 0;
+  bool group = f->group && int_len > f->group_above;
+  if (cap == 0) return 0;
+#define PUT(c)                                                                                     \
+  do {                                                                                             \
+    if (o + 1 < cap) buf[o++] = (c);                                                               \
+  } while (0)
+  if (neg && !f->no_sign) PUT('-');
+  for (k = 0; k < int_len; k++) {
+    long long at = int_start + k;
+    if (group && k > 0 && (int_len - k) % 3 == 0 && o + glen < cap) {
+      memcpy(buf + o, f->group, glen);
+      o += glen;
+    }
+    PUT(at >= 0 && at < nd ? d[at] : '0');
+  }
+  if (nd > point) {
+    PUT(f->mark);
+    for (k = point; k < nd; k++)
+      PUT(k >= 0 ? d[k] : '0');
+  }
+#undef PUT
+  buf[o] = '\0';
+  return o;
+}
+
+size_t kam__decimal_write(char *buf, size_t cap, kam__decimal d, const kam__numfmt *f) {
+  char tmp[24], digits[24];
+  uint64_t mag = d.coef < 0 ? (uint64_t)0 - (uint64_t)d.coef : (uint64_t)d.coef;
+  long long nd = 0, k;
+  int scale = scale_of(d);
+  do {
+    tmp[nd++] = (char)('0' + mag % 10);
+    mag /= 10;
+  } while (mag);
+  for (k = 0; k < nd; k++)
+    digits[k] = tmp[nd - 1 - k];
+  if (!f->keep_zeros) {
+    while (scale > 0 && nd > 1 && digits[nd - 1] == '0') {
+      nd--;
+      scale--;
+    }
+    if (d.coef == 0) scale = 0;
+  }
+  return put_digits(buf, cap, d.coef < 0, digits, nd, nd - scale, f);
+}
+
+static const kam__numfmt canonical = {'.', NULL, 0, false, false};
+
+size_t kam__decimal_format(char *buf, kam__decimal d) {
+  return kam__decimal_write(buf, KAM__DECIMAL_TEXT_CAP, d, &canonical);
+}
+
+size_t kam__money_plain(char *buf, int64_t amount, int digits) {
+  static const kam__numfmt plain = {'.', NULL, 0, true, false};
+  kam__decimal d;
+  d.coef = amount;
+  d.scale = digits;
+  return kam__decimal_write(buf, KAM__DECIMAL_TEXT_CAP, d, &plain);
+}
+
+/* Canonical text of a scan under the canonical-text limits. */
+static int canon_of(char out[KAM__DEC_CAP], const scan *sc, const char **why) {
+  if (sc->nd == 0 && !sc->too_long) {
+    memcpy(out, "0", 2); /* "0e999999" too: zero is zero at any exponent */
+    return KAM_OK;
+  }
+  if (sc->huge_exponent) {
+    *why = "is out of range";
+    return KAM_EPARSE;
+  }
+  if (sc->too_long) {
+    *why = "is too long";
+    return KAM_EPARSE;
+  }
+  if (sc->point > 24 || (long long)sc->nd - sc->point > 20) {
+    *why = sc->point > 24 ? "is too large" : "has too many decimals";
+    return KAM_EPARSE;
+  }
+  put_digits(out, KAM__DEC_CAP, sc->neg, sc->d, (long long)sc->nd, sc->point, &canonical);
+  return KAM_OK;
+}
+
+int kam__decimal_canon(char out[KAM__DEC_CAP], const char *s, size_t len, const char **why) {
+  scan sc;
+  *why = "is not a decimal number";
+  if (!scan_text(&sc, s, len, KAM__DEC_DOCUMENT)) return KAM_EPARSE;
+  return canon_of(out, &sc, why);
+}
+
+size_t kam__decimal_localise(char *buf, size_t cap, const char *plain, const kam__numfmt *f) {
+  scan sc;
+  size_t len = strlen(plain);
+  if (!scan_text(&sc, plain, len, KAM__DEC_POINT) || sc.nd > SIG_CAP) {
+    if (cap == 0) return 0;
+    if (len >= cap) len = cap - 1;
+    memcpy(buf, plain, len);
+    buf[len] = '\0';
+    return len;
+  }
+  return put_digits(buf, cap, sc.neg && sc.nd, sc.d, (long long)sc.nd, sc.point, f);
+}
