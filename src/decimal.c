@@ -24,10 +24,18 @@ typedef struct scan {
   bool too_long;      /* integer or fraction part longer than LONG_RUN digits */
   bool huge_exponent; /* |exponent| > LONG_RUN */
   size_t nd;          /* significant digits; 0 when the value is zero */
-  char d[SIG_CAP];    /* the first min(nd, SIG_CAP) of them */
+  char d[SIG_CAP];    /* the first min(nd, SIG_CAP) of them (when asked for) */
+  uint64_t m;         /* their value (when nd <= 19) */
   long long point;    /* the decimal point stands after `point` of them (may be <= 0 or > nd) */
   long long written;  /* fraction digits as written less the exponent: the scale "2.50" asks */
 } scan;
+
+static uint64_t pow10_u64(int n) {
+  uint64_t p = 1;
+  while (n-- > 0)
+    p *= 10;
+  return p;
+}
 
 /* Length of a digit-group separator at s (space, NBSP, narrow NBSP, apostrophe), else 0. */
 static size_t group_sep(const char *s, size_t len) {
@@ -43,58 +51,65 @@ static bool is_mark(char c, unsigned flags) {
   return (c == '.' && (flags & KAM__DEC_POINT)) || (c == ',' && (flags & KAM__DEC_COMMA));
 }
 
-/* The digit sequence (integer part, then fraction) folded into a scan as it is read. */
+/* The digit sequence (integer part, then fraction) as scan_text reads it. */
 typedef struct digit_run {
-  size_t pos, first, zeros; /* digits read; index of the first nonzero; zeros pending after the
-                               last nonzero (they count only if another nonzero follows) */
+  size_t lead;    /* leading zeros (before the first nonzero digit) */
+  size_t nd;      /* digits from the first nonzero on, trailing zeros included */
+  size_t sig;     /* of those, up to and including the last nonzero one */
+  uint64_t m;     /* their value, modulo 2^64 */
+  uint64_t m_sig; /* m after the last nonzero digit: exact while sig <= 19 */
 } digit_run;
 
-static void take_digit(scan *sc, digit_run *r, char c) {
-  if (c != '0') {
-    if (sc->nd == 0) r->first = r->pos;
-    for (; r->zeros; r->zeros--, sc->nd++)
-      if (sc->nd < SIG_CAP) sc->d[sc->nd] = '0';
-    if (sc->nd < SIG_CAP) sc->d[sc->nd] = c;
-    sc->nd++;
-  } else if (sc->nd) {
-    r->zeros++;
+/* Takes the digits at s[i..len) into r (and into keep[SIG_CAP] unless NULL); returns the index
+ * of the first non-digit. Kept lean: the CSV reader runs it on every cell. */
+static inline size_t take_digits(digit_run *r, char *keep, const char *s, size_t i, size_t len) {
+  size_t start, nd0 = r->nd;
+  if (nd0 == 0)
+    for (; i < len && s[i] == '0'; i++)
+      r->lead++;
+  start = i;
+  for (; i < len; i++) {
+    unsigned v = (unsigned)(unsigned char)s[i] - '0';
+    if (v > 9) break;
+    r->m = r->m * 10 + v; /* wraps past 19 digits; m_sig is only used while it cannot have */
+    r->nd++;
+    if (v) {
+      r->sig = r->nd;
+      r->m_sig = r->m;
+    }
   }
-  r->pos++;
+  if (keep && nd0 < SIG_CAP)
+    memcpy(keep + nd0, s + start, i - start < SIG_CAP - nd0 ? i - start : SIG_CAP - nd0);
+  return i;
 }
 
-/* Reads s[0..len) under flags into *sc. False when it is not a number of that grammar. */
-static bool scan_text(scan *sc, const char *s, size_t len, unsigned flags) {
-  size_t i = 0, int_digits = 0, frac_digits = 0, group_len = 0;
-  bool grouped = false, has_mark = false;
+/* Reads s[0..len) under flags into *sc (its digits into sc->d only when keep_digits). False
+ * when it is not a number of that grammar. */
+static bool scan_text(scan *sc, const char *s, size_t len, unsigned flags, bool keep_digits) {
+  size_t i = 0, int_digits = 0, frac_digits = 0, run;
+  bool grouped = false, has_mark = false, neg = false;
   long long exponent = 0;
-  digit_run r = {0, 0, 0};
+  digit_run r = {0, 0, 0, 0, 0};
+  char *keep = keep_digits ? sc->d : NULL;
   if (!s && len) return false;
-  sc->neg = false;
-  sc->nd = 0;
-  if (i < len && (s[i] == '-' || s[i] == '+')) sc->neg = s[i++] == '-';
-  while (i < len) {
-    size_t sep;
-    if (kam__is_digit(s[i])) {
-      take_digit(sc, &r, s[i++]);
-      int_digits++;
-      group_len++;
-      continue;
-    }
-    sep = (flags & KAM__DEC_GROUPS) ? group_sep(s + i, len - i) : 0;
+  if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
+  for (;;) {
+    size_t sep, end = take_digits(&r, keep, s, i, len);
+    run = end - i; /* one group when grouped */
+    int_digits += run;
+    i = end;
+    sep = (flags & KAM__DEC_GROUPS) && i < len ? group_sep(s + i, len - i) : 0;
     if (!sep || int_digits == 0 || i + sep >= len || !kam__is_digit(s[i + sep])) break;
-    if (grouped ? group_len != 3 : group_len > 3) return false;
+    if (grouped ? run != 3 : run > 3) return false;
     grouped = true;
-    group_len = 0;
     i += sep;
   }
-  if (grouped && group_len != 3) return false;
+  if (grouped && run != 3) return false;
   if (i < len && is_mark(s[i], flags)) {
+    size_t end = take_digits(&r, keep, s, ++i, len);
     has_mark = true;
-    i++;
-    while (i < len && kam__is_digit(s[i])) {
-      take_digit(sc, &r, s[i++]);
-      frac_digits++;
-    }
+    frac_digits = end - i;
+    i = end;
   }
   if (flags & KAM__DEC_BARE) {
     if (int_digits == 0 && frac_digits == 0) return false;
@@ -113,26 +128,28 @@ static bool scan_text(scan *sc, const char *s, size_t len, unsigned flags) {
     if (eneg) exponent = -exponent;
   }
   if (i != len) return false;
+  sc->neg = neg;
   sc->too_long = int_digits > LONG_RUN || frac_digits > LONG_RUN;
   sc->huge_exponent = exponent > LONG_RUN || exponent < -LONG_RUN;
-  sc->point = sc->nd ? (long long)int_digits - (long long)r.first + exponent : 1;
   sc->written = (long long)frac_digits - exponent;
+  if (r.nd == 0) {
+    sc->nd = 0;
+    sc->m = 0;
+    sc->point = 1;
+    return true;
+  }
+  sc->nd = r.sig; /* trailing zeros are not significant */
+  sc->m = r.m_sig;
+  sc->point = (long long)int_digits - (long long)r.lead + exponent;
   return true;
 }
 
-static uint64_t pow10_u64(int n) {
-  uint64_t p = 1;
-  while (n-- > 0)
-    p *= 10;
-  return p;
-}
-
-/* The significant digits as an integer m and a scale >= 0 with value = m / 10^scale, the scale
- * as small as exactness allows. KAM_EPARSE (more than max_scale decimals) or KAM_EOVERFLOW
- * (m > UINT64_MAX). */
+/* The value as an integer m and a scale >= 0 with value = m / 10^scale, the scale as small as
+ * exactness allows. KAM_EPARSE (more than max_scale decimals) or KAM_EOVERFLOW (m would exceed
+ * 19 digits, so it is above INT64_MAX whatever it is). */
 static int scan_integer(uint64_t *m, int *scale, const scan *sc, int max_scale, const char **why) {
-  long long frac = (long long)sc->nd - sc->point, k;
-  uint64_t mag = 0;
+  long long frac = (long long)sc->nd - sc->point;
+  uint64_t mag = sc->m;
   if (sc->nd == 0) {
     *m = 0;
     *scale = 0;
@@ -143,12 +160,7 @@ static int scan_integer(uint64_t *m, int *scale, const scan *sc, int max_scale, 
     return KAM_EPARSE;
   }
   *why = "is too large";
-  if (sc->point > 20) return KAM_EOVERFLOW; /* >= 10^20 > UINT64_MAX */
-  for (k = 0; k < (long long)sc->nd; k++) {
-    uint64_t digit = (uint64_t)(sc->d[k] - '0');
-    if (mag > (UINT64_MAX - digit) / 10) return KAM_EOVERFLOW;
-    mag = mag * 10 + digit;
-  }
+  if (sc->nd > 19 || sc->point > 19) return KAM_EOVERFLOW;
   for (; frac < 0; frac++) {
     if (mag > UINT64_MAX / 10) return KAM_EOVERFLOW;
     mag *= 10;
@@ -167,7 +179,7 @@ int kam__decimal_read(kam__decimal *out, const char *s, size_t len, unsigned fla
   long long want;
   if (!why) why = &ignored;
   *why = "is not a number";
-  if (!scan_text(&sc, s, len, flags)) return KAM_EPARSE;
+  if (!scan_text(&sc, s, len, flags, false)) return KAM_EPARSE;
   if ((rc = scan_integer(&mag, &scale, &sc, KAM__DECIMAL_MAX_SCALE, why))) return rc;
   if (mag > (uint64_t)INT64_MAX) {
     *why = "is too large";
@@ -199,12 +211,10 @@ static int to_minor(int64_t *out, bool neg, uint64_t mag, int scale, int digits,
     }
     mag /= p;
   } else {
-    p = pow10_u64(digits - scale);
-    if (mag > UINT64_MAX / p) {
+    if (__builtin_mul_overflow(mag, pow10_u64(digits - scale), &mag)) {
       *why = "is too large";
       return KAM_EOVERFLOW;
     }
-    mag *= p;
   }
   if (mag > (uint64_t)INT64_MAX + (neg ? 1u : 0u)) {
     *why = "is too large";
@@ -222,7 +232,7 @@ int kam__decimal_read_minor(int64_t *out, const char *s, size_t len, unsigned fl
   int scale, rc;
   if (!why) why = &ignored;
   *why = "is not an amount";
-  if (digits < 0 || digits > KAM__DECIMAL_MAX_SCALE || !scan_text(&sc, s, len, flags))
+  if (digits < 0 || digits > KAM__DECIMAL_MAX_SCALE || !scan_text(&sc, s, len, flags, false))
     return KAM_EPARSE;
   if (sc.nd && (long long)sc.nd - sc.point > digits) {
     *why = "has more decimals than the currency allows";
@@ -356,14 +366,14 @@ static int canon_of(char out[KAM__DEC_CAP], const scan *sc, const char **why) {
 int kam__decimal_canon(char out[KAM__DEC_CAP], const char *s, size_t len, const char **why) {
   scan sc;
   *why = "is not a decimal number";
-  if (!scan_text(&sc, s, len, KAM__DEC_DOCUMENT)) return KAM_EPARSE;
+  if (!scan_text(&sc, s, len, KAM__DEC_DOCUMENT, true)) return KAM_EPARSE;
   return canon_of(out, &sc, why);
 }
 
 size_t kam__decimal_localise(char *buf, size_t cap, const char *plain, const kam__numfmt *f) {
   scan sc;
   size_t len = strlen(plain);
-  if (!scan_text(&sc, plain, len, KAM__DEC_POINT) || sc.nd > SIG_CAP) {
+  if (!scan_text(&sc, plain, len, KAM__DEC_POINT, true) || sc.nd > SIG_CAP) {
     if (cap == 0) return 0;
     if (len >= cap) len = cap - 1;
     memcpy(buf, plain, len);
