@@ -341,7 +341,7 @@ int kam__number_words(char *buf, size_t cap, size_t *len, uint64_t n, const char
 /* ---- kam_money_words ----------------------------------------------------------------- */
 
 /* The nouns of a currency: Russian one/few/many forms with the noun's gender, English
- * singular/plural. Currencies not listed are written with their ISO code (see proposal.h). */
+ * singular/plural. Currencies not listed are written with their ISO code (see kam/money.h). */
 typedef struct ru_noun {
   const char *forms[3];
   int gender;
