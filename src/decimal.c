@@ -251,7 +251,19 @@ int kam__decimal_to_minor_exact(int64_t *out, kam__decimal d, int digits) {
                   d.scale, digits, &why);
 }
 
-/* ---- comparison ------------------------------------------------------------------------- */
+/* ---- arithmetic ------------------------------------------------------------------------- */
+
+int kam__round_div(int64_t *out, kam__i128 num, kam__i128 den) {
+  kam__i128 q, r;
+  if (den <= 0 || den >= ((kam__i128)1 << 125)) return KAM_EINVAL;
+  q = num / den; /* truncates toward zero */
+  r = num % den; /* sign of num */
+  if (r < 0) r = -r;
+  if (2 * r >= den) q += num < 0 ? -1 : 1;
+  if (q > INT64_MAX || q < INT64_MIN) return KAM_EOVERFLOW;
+  *out = (int64_t)q;
+  return KAM_OK;
+}
 
 static int scale_of(kam__decimal d) {
   return d.scale >= 0 && d.scale <= KAM__DECIMAL_MAX_SCALE ? d.scale : 0;

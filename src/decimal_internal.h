@@ -92,6 +92,11 @@ int kam__decimal_places(kam__decimal d);
  * KAM_EOVERFLOW when the result does not fit int64. *out untouched on failure. */
 int kam__decimal_to_minor_exact(int64_t *out, kam__decimal d, int digits);
 
+/* *out = num / den rounded half away from zero (2.5 -> 3, -2.5 -> -3). den must be > 0 and
+ * < 2^125 (KAM_EINVAL otherwise); KAM_EOVERFLOW when the quotient does not fit int64.
+ * *out untouched on failure. */
+int kam__round_div(int64_t *out, kam__i128 num, kam__i128 den);
+
 /* ---- printing --------------------------------------------------------------------------- */
 
 /* How kam__decimal_write lays a number out. */

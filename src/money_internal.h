@@ -17,13 +17,6 @@
 #include "decimal_internal.h"
 #include "internal.h"
 
-/* ---- exact decimals (decimal_internal.h) and rounding ---------------------------- */
-
-/* *out = num / den rounded half away from zero (2.5 -> 3, -2.5 -> -3). den must be > 0 and
- * < 2^125 (KAM_EINVAL otherwise); KAM_EOVERFLOW when the quotient does not fit int64.
- * *out untouched on failure. */
-int kam__round_div(int64_t *out, kam__i128 num, kam__i128 den);
-
 /* ---- currencies ---------------------------------------------------------------------- */
 
 /* True when code is a well-formed ISO 4217 code: exactly 3 ASCII uppercase letters. */

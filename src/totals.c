@@ -29,21 +29,9 @@ static const int64_t pow10_i64[19] = {1,
                                       100000000000000000,
                                       1000000000000000000};
 
-/* ---- rounding (the decimals themselves are decimal.c's) ------------------------------ */
+/* ---- decimals and rounding are decimal.c's --------------------------------------------- */
 
 static bool scale_ok(int scale) { return scale >= 0 && scale <= KAM__DECIMAL_MAX_SCALE; }
-
-int kam__round_div(int64_t *out, kam__i128 num, kam__i128 den) {
-  kam__i128 q, r;
-  if (den <= 0 || den >= ((kam__i128)1 << 125)) return KAM_EINVAL;
-  q = num / den; /* truncates toward zero */
-  r = num % den; /* sign of num */
-  if (r < 0) r = -r;
-  if (2 * r >= den) q += num < 0 ? -1 : 1;
-  if (q > INT64_MAX || q < INT64_MIN) return KAM_EOVERFLOW;
-  *out = (int64_t)q;
-  return KAM_OK;
-}
 
 /* ---- totals -------------------------------------------------------------------------- */
 
