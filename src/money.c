@@ -197,6 +197,18 @@ int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount, const c
   return deliver(buf, cap, len, &o);
 }
 
+int kam_money_plain(char *buf, size_t cap, size_t *len, int64_t amount, const char *currency) {
+  text_out o;
+  int digits = digits_of(currency);
+  if (!buf_args_ok(buf, cap) || digits < 0) {
+    if (cap && buf) buf[0] = '\0';
+    return KAM_EINVAL;
+  }
+  o.over = false;
+  o.len = kam__money_plain(o.data, amount, digits);
+  return deliver(buf, cap, len, &o);
+}
+
 /* ---- numbers in words ---------------------------------------------------------------- */
 
 /* Russian plural class of n: 0 "один рубль", 1 "два рубля", 2 "пять рублей". */

@@ -24,7 +24,7 @@ extern "C" {
  * "en", optionally followed by a region ("ru-RU", "en_GB"), ASCII case ignored; anything
  * else is KAM_EINVAL.
  *
- * Buffer rules (kam_money_format, kam_money_words): the text is UTF-8, written to buf with a
+ * Buffer rules (kam_money_format, kam_money_words, kam_money_plain): the text is UTF-8, written to buf with a
  * terminating NUL when it fits in cap (needs *len + 1 bytes). If cap is too small the result
  * is KAM_ELIMIT, *len is still set to the needed length (excluding the NUL) and buf holds ""
  * (when cap > 0): call with (NULL, 0, &len) to size a buffer. len may be NULL. buf may be NULL
@@ -80,6 +80,19 @@ KAM_API int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount,
  */
 KAM_API int kam_money_words(char *buf, size_t cap, size_t *len, int64_t amount,
                             const char *currency, const char *lang);
+
+/**
+ * Writes an amount as plain decimal text in major units, the form JSON, spreadsheets and
+ * kam_money_parse use: '-' for negatives, every minor digit of the currency after a '.', no
+ * grouping and no currency sign: 123456 RUB -> "1234.56", -5 USD -> "-0.05", 1235 JPY ->
+ * "1235", 1234 KWD -> "1.234". Every amount prints exactly (INT64_MIN RUB ->
+ * "-92233720368547758.08"); all but INT64_MIN read back with kam_money_parse. Buffer rules as
+ * above (the longest result is 21 bytes plus the NUL).
+ * @return KAM_OK; KAM_ELIMIT (buffer too small; *len says how much is needed); KAM_EINVAL
+ *         (malformed currency, NULL buf with cap > 0).
+ */
+KAM_API int kam_money_plain(char *buf, size_t cap, size_t *len, int64_t amount,
+                            const char *currency);
 
 /**
  * Reads an amount in major units written as exact decimal text into minor units of the
