@@ -24,11 +24,12 @@ extern "C" {
  * "en", optionally followed by a region ("ru-RU", "en_GB"), ASCII case ignored; anything
  * else is KAM_EINVAL.
  *
- * Buffer rules (kam_money_format, kam_money_words, kam_money_plain): the text is UTF-8, written to buf with a
- * terminating NUL when it fits in cap (needs *len + 1 bytes). If cap is too small the result
- * is KAM_ELIMIT, *len is still set to the needed length (excluding the NUL) and buf holds ""
- * (when cap > 0): call with (NULL, 0, &len) to size a buffer. len may be NULL. buf may be NULL
- * only when cap is 0. On KAM_EINVAL buf holds "" (when cap > 0) and *len is not set.
+ * Buffer rules (kam_money_format, kam_money_words, kam_money_plain): the text is UTF-8,
+ * written to buf with a terminating NUL when it fits in cap (needs *len + 1 bytes). If cap is
+ * too small the result is KAM_ELIMIT, *len is still set to the needed length (excluding the
+ * NUL) and buf holds "" (when cap > 0): call with (NULL, 0, &len) to size a buffer. len may
+ * be NULL. buf may be NULL only when cap is 0. On KAM_EINVAL buf holds "" (when cap > 0) and
+ * *len is not set.
  * The functions need no ctx, never allocate, keep no state and are safe from any thread.
  * @{
  */
