@@ -183,7 +183,7 @@ int kam__decimal_read(kam__decimal *out, const char *s, size_t len, unsigned fla
   int scale, rc;
   long long want;
   if (!why) why = &ignored;
-  *why = "is not a number";
+  *why = "is not a decimal number";
   if (!scan_text(&sc, s, len, flags, false)) return KAM_EPARSE;
   if ((rc = scan_integer(&mag, &scale, &sc, KAM__DECIMAL_MAX_SCALE, why))) return rc;
   if (mag > (uint64_t)INT64_MAX) {

@@ -56,7 +56,7 @@ enum {
  * fit are dropped (the value is exact either way). Returns KAM_OK; KAM_EPARSE (not a number
  * of that grammar, or a nonzero digit beyond 18 decimals); KAM_EOVERFLOW (|value * 10^scale|
  * would exceed INT64_MAX: "1e19", 20 significant digits). *why (may be NULL) says which in
- * words for a message ("is not a number", "has too many decimals", "is too large"). *out is
+ * words for a message ("is not a decimal number", "has too many decimals", "is too large"). *out is
  * untouched on failure; s may hold NULs (they are not digits). No ctx, no allocation. */
 int kam__decimal_read(kam__decimal *out, const char *s, size_t len, unsigned flags,
                       const char **why);
