@@ -9,7 +9,8 @@
  *   kam/dmu.h        stakeholder typing: roles from job titles, communication styles, the DMU
  *   kam/value.h      JSON-like values and the strict JSON parser/writer
  *   kam/template.h   the Mustache engine (spec v1.4.2 with all optional modules)
- *   kam/proposal.h   commercial proposals: exact totals, money in words, rendering
+ *   kam/money.h      money as document text and in words, exact decimal text to minor units
+ *   kam/proposal.h   commercial proposals: exact totals, rendering
  */
 #ifndef KAM_H
 #define KAM_H
@@ -21,6 +22,7 @@
 #include "kam/dmu.h"
 #include "kam/value.h"
 #include "kam/template.h"
+#include "kam/money.h"
 #include "kam/proposal.h"
 
 #endif /* KAM_H */

@@ -23,10 +23,10 @@ static int line_inputs(const kam_proposal *p, kam__line_in **out) {
   if (!in) return kam__nomem(p->ctx);
   for (i = 0; i < p->items.len; i++) {
     const struct kam__item *it = KAM__LIST_AT(p, items, struct kam__item, i);
-    in[i].quantity = it->quantity_dec;
+    in[i].quantity = it->quantity;
     in[i].unit_price = it->unit_price;
-    in[i].discount_percent = it->discount_dec;
-    in[i].vat_percent = it->vat_dec;
+    in[i].discount_percent = it->discount_percent;
+    in[i].vat_percent = it->vat_percent;
     in[i].optional = (it->flags & KAM_ITEM_OPTIONAL) != 0;
     in[i].name = it->description ? it->description : it->sku;
   }
@@ -171,46 +171,20 @@ static int ru_plural(uint64_t n) {
  * en "-1,234.5". Integer parts of four digits are not grouped in Russian ("1234"), as
  * typographic practice has it; five and more are. */
 static void localise(char *out, size_t cap, const char *plain, int lang) {
-  const char *dot = strchr(plain, '.');
-  const char *digits = plain[0] == '-' ? plain + 1 : plain;
-  size_t int_len = dot ? (size_t)(dot - digits) : strlen(digits), i, o = 0;
-  bool group = lang == L_EN ? int_len > 3 : int_len > 4;
-  if (plain[0] == '-' && o + 1 < cap) out[o++] = '-';
-  for (i = 0; i < int_len; i++) {
-    if (group && i > 0 && (int_len - i) % 3 == 0) {
-      const char *sep = lang == L_EN ? "," : "\xC2\xA0";
-      size_t sl = strlen(sep);
-      if (o + sl < cap) {
-        memcpy(out + o, sep, sl);
-        o += sl;
-      }
-    }
-    if (o + 1 < cap) out[o++] = digits[i];
-  }
-  if (dot) {
-    if (o + 1 < cap) out[o++] = lang == L_EN ? '.' : ',';
-    for (i = 1; dot[i] && o + 1 < cap; i++)
-      out[o++] = dot[i];
-  }
-  out[o] = '\0';
+  static const kam__numfmt ru = {',', "\xC2\xA0", 4, false, false};
+  static const kam__numfmt en = {'.', ",", 3, false, false};
+  kam__decimal_localise(out, cap, plain, lang == L_EN ? &en : &ru);
 }
 
 /* A double rounded to `decimals` places as plain text, trailing zeros dropped ("12.5", "3").
  * False when it does not fit. Locale-independent (no printf %f). */
 static bool fixed_plain(char *buf, double v, int decimals) {
   double scaled = v * pow(10, decimals);
-  int64_t minor;
-  char *dot, *end;
+  kam__decimal d;
   if (!isfinite(scaled) || fabs(scaled) >= 9.0e15) return false;
-  minor = (int64_t)llround(scaled);
-  kam__money_plain(buf, minor, decimals);
-  if ((dot = strchr(buf, '.'))) {
-    end = buf + strlen(buf);
-    while (end > dot + 1 && end[-1] == '0')
-      *--end = '\0';
-    if (end == dot + 1) *dot = '\0';
-  }
-  if (!strcmp(buf, "-0")) memcpy(buf, "0", 2);
+  d.coef = (int64_t)llround(scaled);
+  d.scale = decimals;
+  kam__decimal_format(buf, d);
   return true;
 }
 
@@ -247,11 +221,12 @@ static kam_value *money(asm_state *a, int64_t minor) {
   return o;
 }
 
-/* {"value": <exact number>, "text": "2,5"} from canonical decimal text. */
-static kam_value *decimal(asm_state *a, const char *canon, const char *suffix) {
-  char text[96];
+/* {"value": <exact number>, "text": "2,5"}. */
+static kam_value *decimal(asm_state *a, kam__decimal d, const char *suffix) {
+  char canon[KAM__DECIMAL_TEXT_CAP], text[96];
   kam_value *o = kam__vb_obj(&a->b);
   size_t n;
+  kam__decimal_format(canon, d);
   localise(text, sizeof text - 8, canon, a->lang);
   n = strlen(text);
   if (suffix) snprintf(text + n, sizeof text - n, "%s", suffix);
@@ -261,8 +236,8 @@ static kam_value *decimal(asm_state *a, const char *canon, const char *suffix) {
 }
 
 /* A percent: ru "20 %" (no-break space), en "20%". */
-static kam_value *percent_decimal(asm_state *a, const char *canon) {
-  return decimal(a, canon, a->lang == L_RU ? "\xC2\xA0%" : "%");
+static kam_value *percent_decimal(asm_state *a, kam__decimal d) {
+  return decimal(a, d, a->lang == L_RU ? "\xC2\xA0%" : "%");
 }
 
 /* A rate given as a fraction (0.123) shown as a percent with one decimal ("12,3 %"). */
@@ -563,9 +538,9 @@ static kam_value *line_value(asm_state *a, size_t i, size_t n, const kam__line_o
   set(a, o, "quantity", decimal(a, it->quantity, NULL));
   set(a, o, "unit_price", money(a, it->unit_price));
   set(a, o, "discount_percent", percent_decimal(a, it->discount_percent));
-  set_bool(a, o, "has_discount", strcmp(it->discount_percent, "0") != 0);
+  set_bool(a, o, "has_discount", it->discount_percent.coef != 0);
   set(a, o, "vat_percent", percent_decimal(a, it->vat_percent));
-  set_bool(a, o, "no_vat", strcmp(it->vat_percent, "0") == 0);
+  set_bool(a, o, "no_vat", it->vat_percent.coef == 0);
   set_bool(a, o, "optional", (it->flags & KAM_ITEM_OPTIONAL) != 0);
   set_str(a, o, "section", it->section);
   set(a, o, "gross", money(a, r->gross));
@@ -691,8 +666,9 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
       noptional++;
     }
     if (it->sku) show_sku = true;
-    if (strcmp(it->discount_percent, "0") != 0) show_discount = true;
-    if (strcmp(it->vat_percent, KAM__LIST_AT(p, items, struct kam__item, 0)->vat_percent) != 0)
+    if (it->discount_percent.coef != 0) show_discount = true;
+    if (kam__decimal_cmp(it->vat_percent,
+                         KAM__LIST_AT(p, items, struct kam__item, 0)->vat_percent) != 0)
       show_vat = true;
   }
 
@@ -758,7 +734,6 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
 static kam_value *totals_value(asm_state *a, const kam_totals *t, const kam__vat_group *g,
                                size_t ngroups) {
   kam_value *o = kam__vb_obj(&a->b), *rates;
-  char canon[KAM__DECIMAL_TEXT_CAP];
   size_t i;
   bool any_rate = false;
   set(a, o, "gross", money(a, t->gross));
@@ -773,9 +748,8 @@ static kam_value *totals_value(asm_state *a, const kam_totals *t, const kam__vat
     kam_value *r;
     if (g[i].rate.coef == 0) continue;
     any_rate = true;
-    kam__decimal_format(canon, g[i].rate);
     r = kam__vb_push(&a->b, rates, kam__vb_obj(&a->b));
-    set(a, r, "rate", percent_decimal(a, canon));
+    set(a, r, "rate", percent_decimal(a, g[i].rate));
     set(a, r, "net", money(a, g[i].net));
     set(a, r, "vat", money(a, g[i].vat));
     set(a, r, "total", money(a, g[i].total));

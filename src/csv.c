@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "csv_internal.h"
+#include "decimal_internal.h"
 #include "internal.h"
 #include "io_internal.h"
 #include "portfolio_internal.h"
@@ -906,7 +907,8 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
     len -= 2;
     s[0] = '-';
   }
-  st = kam__decimal_to_minor(out, s, len, mark ? mark : '.', digits, true, &why);
+  st = kam__decimal_read_minor(
+      out, s, len, (mark == ',' ? KAM__DEC_COMMA : KAM__DEC_POINT) | KAM__DEC_CELL, digits, &why);
   if (st == KAM_OK) return KAM_OK;
   if (why == kam__why_too_many_decimals && decimals_why) why = decimals_why;
   if (st == KAM_EPARSE && len > 2 && (memchr(s, 'E', len) || memchr(s, 'e', len)) &&
@@ -1211,6 +1213,17 @@ static int put_size(csv_writer *w, size_t v) {
   return put_num(w, b, (size_t)n);
 }
 
+/* An amount in minor units as a plain number with the writer's decimal mark ("1234,56"). */
+static int put_amount(csv_writer *w, int64_t minor) {
+  char b[KAM__DECIMAL_TEXT_CAP];
+  kam__numfmt f = {'.', NULL, 0, true, false};
+  kam__decimal d;
+  f.mark = w->mark;
+  d.coef = minor;
+  d.scale = w->digits;
+  return put_num(w, b, kam__decimal_write(b, sizeof b, d, &f));
+}
+
 static int write_score_row(void *ud, const kam_account_score *sc) {
   csv_writer *w = (csv_writer *)ud;
   char b[64], cls[2] = {0, 0};
@@ -1222,8 +1235,7 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
   if ((rc = put_text(w, sc->id, false)) != 0) return rc;
   if ((rc = put_text(w, kam__portfolio_name(w->p, sc->index), false)) != 0) return rc;
   if ((rc = put_text(w, kam__portfolio_group(w->p, sc->index), false)) != 0) return rc;
-  n = kam__fmt_amount(b, sc->revenue, w->digits, w->mark);
-  if ((rc = put_num(w, b, n)) != 0) return rc;
+  if ((rc = put_amount(w, sc->revenue)) != 0) return rc;
   if ((rc = put_double(w, sc->share)) != 0) return rc;
   if ((rc = put_double(w, sc->cum_share)) != 0) return rc;
   cls[0] = sc->abc;
@@ -1236,8 +1248,7 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
   /* NPV is money: forecasts are in minor units (as the CSV reader stores them), so it is
    * written like revenue, rounded to the minor unit. */
   if (isfinite(sc->npv) && fabs(sc->npv) < 9.0e18) {
-    n = kam__fmt_amount(b, (int64_t)llround(sc->npv), w->digits, w->mark);
-    rc = put_num(w, b, n);
+    rc = put_amount(w, (int64_t)llround(sc->npv));
   } else {
     rc = put_double(w, sc->npv);
   }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "csv_internal.h"
+#include "decimal_internal.h"
 #include "dmu_internal.h"
 #include "internal.h"
 
@@ -151,8 +152,8 @@ static bool parse_whole(int32_t *out, const char *s, size_t len) {
     s = text;
     len -= 2;
   }
-  if (len && (kam__decimal_to_minor(&v, s, len, '.', 0, false, NULL) != KAM_OK || v < INT32_MIN ||
-              v > INT32_MAX))
+  if (len && (kam__decimal_read_minor(&v, s, len, KAM__DEC_POINT, 0, NULL) != KAM_OK ||
+              v < INT32_MIN || v > INT32_MAX))
     return false;
   *out = (int32_t)v;
   return true;

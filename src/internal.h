@@ -117,21 +117,11 @@ size_t kam__utf8_decode(const char *s, size_t len, uint32_t *cp);
 /* Encodes cp (<= 0x10FFFF) into out (4 bytes room); returns the length. */
 size_t kam__utf8_encode(uint32_t cp, char *out);
 
-/* Exact decimal text to minor units: optional sign, digits, optional decimal_mark ('.' or ',')
- * followed by at most `digits` fraction digits; thousands separators (space, NBSP U+00A0,
- * narrow NBSP U+202F, apostrophe) between digit groups when allow_groups. No exponent.
- * Returns KAM_OK, KAM_EPARSE (not a number, too many decimals: *why says which), KAM_EOVERFLOW.
- * *why is kam__why_too_many_decimals exactly when the fraction has too many digits, so a caller
- * whose digits are not a currency's can say what they are instead. */
-extern const char kam__why_too_many_decimals[];
-
 /* kam_irr and kam_xirr that add to *passes (when not NULL) one for every pass over the n
  * flows, the unit of the cost bound finance.h states (the tests check the bound by it). */
 int kam__irr_counted(double *out, const double *values, size_t n, double guess, size_t *passes);
 int kam__xirr_counted(double *out, const double *values, const kam_date *dates, size_t n,
                       double guess, size_t *passes);
-int kam__decimal_to_minor(int64_t *out, const char *s, size_t len, char decimal_mark, int digits,
-                          bool allow_groups, const char **why);
 
 /* Locale-independent double <-> text. kam__fmt_double writes the shortest text that reads
  * back as the same double, laid out as JavaScript prints numbers ("1.1", "100", "0.000001",

@@ -26,8 +26,4 @@ int kam__out_puts(kam__out *o, const char *s);
 int kam__out_flush(kam__out *o);
 void kam__out_free(kam__out *o);
 
-/* Minor units as exact decimal text: 123456 with 2 digits and '.' -> "1234.56", -5 -> "-0.05".
- * buf needs 32 bytes; returns the length. */
-size_t kam__fmt_amount(char *buf, int64_t minor, int digits, char mark);
-
 #endif /* KAM_IO_INTERNAL_H */

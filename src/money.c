@@ -61,7 +61,7 @@ int kam__money_parse(int64_t *out, const char *s, size_t len, const char *curren
   kam__decimal d;
   int digits = digits_of(currency), rc;
   if (!out || digits < 0 || (!s && len)) return KAM_EINVAL;
-  if ((rc = kam__decimal_parse(&d, s, len))) return rc;
+  if ((rc = kam__decimal_read(&d, s, len, KAM__DEC_PLAIN, NULL))) return rc;
   return kam__decimal_to_minor_exact(out, d, digits);
 }
 
@@ -147,20 +147,6 @@ static void put_uint(text_out *o, uint64_t v, int width) {
 
 #define NBSP "\xC2\xA0" /* U+00A0 NO-BREAK SPACE */
 
-/* The integer part with a thousands separator every three digits. */
-static void put_grouped(text_out *o, uint64_t v, const char *sep) {
-  char tmp[24];
-  size_t n = 0, k;
-  do {
-    tmp[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (k = n; k > 0; k--) {
-    put_bytes(o, &tmp[k - 1], 1);
-    if (k - 1 > 0 && (k - 1) % 3 == 0) put(o, sep);
-  }
-}
-
 static const char *ru_symbol(const char *code) {
   if (!strcmp(code, "RUB")) return "\xE2\x82\xBD"; /* ₽ U+20BD */
   if (!strcmp(code, "USD")) return "$";
@@ -178,9 +164,11 @@ static const char *en_symbol(const char *code) {
 
 int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount, const char *currency,
                      const char *lang) {
+  static const kam__numfmt ru = {',', NBSP, 3, true, true}, en = {'.', ",", 3, true, true};
   text_out o;
+  char number[KAM__DECIMAL_TEXT_CAP + 8]; /* 19 digits, 6 NBSPs, the mark */
   int digits = digits_of(currency), lg = lang_of(lang);
-  uint64_t mag = magnitude(amount), unit;
+  kam__decimal d;
   if (!buf_args_ok(buf, cap) || digits < 0 || lg == LANG_BAD) {
     if (cap && buf) buf[0] = '\0';
     return KAM_EINVAL;
@@ -188,14 +176,12 @@ int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount, const c
   o.len = 0;
   o.over = false;
   o.data[0] = '\0';
-  unit = pow10_u64(digits);
+  d.coef = amount;
+  d.scale = digits;
+  kam__decimal_write(number, sizeof number, d, lg == LANG_RU ? &ru : &en);
   if (amount < 0) put(&o, "-");
   if (lg == LANG_RU) {
-    put_grouped(&o, mag / unit, NBSP);
-    if (digits) {
-      put(&o, ",");
-      put_uint(&o, mag % unit, digits);
-    }
+    put(&o, number);
     put(&o, NBSP);
     put(&o, ru_symbol(currency));
   } else {
@@ -206,12 +192,20 @@ int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount, const c
       put(&o, currency);
       put(&o, " ");
     }
-    put_grouped(&o, mag / unit, ",");
-    if (digits) {
-      put(&o, ".");
-      put_uint(&o, mag % unit, digits);
-    }
+    put(&o, number);
   }
+  return deliver(buf, cap, len, &o);
+}
+
+int kam_money_plain(char *buf, size_t cap, size_t *len, int64_t amount, const char *currency) {
+  text_out o;
+  int digits = digits_of(currency);
+  if (!buf_args_ok(buf, cap) || digits < 0) {
+    if (cap && buf) buf[0] = '\0';
+    return KAM_EINVAL;
+  }
+  o.over = false;
+  o.len = kam__money_plain(o.data, amount, digits);
   return deliver(buf, cap, len, &o);
 }
 
@@ -359,7 +353,7 @@ int kam__number_words(char *buf, size_t cap, size_t *len, uint64_t n, const char
 /* ---- kam_money_words ----------------------------------------------------------------- */
 
 /* The nouns of a currency: Russian one/few/many forms with the noun's gender, English
- * singular/plural. Currencies not listed are written with their ISO code (see proposal.h). */
+ * singular/plural. Currencies not listed are written with their ISO code (see kam/money.h). */
 typedef struct ru_noun {
   const char *forms[3];
   int gender;

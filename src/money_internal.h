@@ -14,50 +14,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decimal_internal.h"
 #include "internal.h"
-
-/* gcc/clang 128-bit integer; __extension__ keeps -Wpedantic quiet. */
-__extension__ typedef __int128 kam__i128;
-
-/* ---- exact decimals ------------------------------------------------------------------ */
-
-/* value = coef / 10^scale, 0 <= scale <= KAM__DECIMAL_MAX_SCALE. Not necessarily normalised
- * ("2.50" parses as {250, 2}); compare with kam__decimal_cmp, not field by field. */
-typedef struct kam__decimal {
-  int64_t coef;
-  int scale;
-} kam__decimal;
-#define KAM__DECIMAL_MAX_SCALE 18
-/* Room for any kam__decimal_format / kam__money_plain text including the NUL. */
-#define KAM__DECIMAL_TEXT_CAP 48
-
-/* Parses decimal text exactly: optional '+' or '-', digits, optionally '.' and at least one
- * digit, optionally an exponent 'e'/'E' with optional sign ("2.5", "-3", "0.125", "+7",
- * "1e2", "2.5E-1", "007"). No spaces, no thousands separators, no ',' decimal mark, no ".5"
- * or "5.". Trailing fraction zeros are kept in the scale ("2.50" -> {250, 2}) unless the scale
- * would exceed 18, in which case they are dropped. Returns KAM_OK; KAM_EPARSE (not a number,
- * or more than 18 significant decimals); KAM_EOVERFLOW (|coef| would exceed INT64_MAX, e.g.
- * "1e19" or 20 significant digits). Never sets an error message (no ctx): callers say which
- * field was wrong. *out is untouched on failure. s may hold NULs (they are not digits). */
-int kam__decimal_parse(kam__decimal *out, const char *s, size_t len);
-
-/* -1, 0 or 1 as a <, ==, > b by value ("2.50" == "2.5"). */
-int kam__decimal_cmp(kam__decimal a, kam__decimal b);
-
-/* Shortest canonical text of d into buf (KAM__DECIMAL_TEXT_CAP bytes): trailing fraction
- * zeros dropped, '.' as the mark, "-" for negatives, no exponent: "2.5", "20", "-0.125", "0".
- * Returns the length (buf is NUL-terminated). Reads back with kam__decimal_parse. */
-size_t kam__decimal_format(char *buf, kam__decimal d);
-
-/* d in minor units of a currency with `digits` (0..18) minor digits, exactly: KAM_OK;
- * KAM_EPARSE when d has a nonzero digit finer than the currency allows ("1.005" RUB);
- * KAM_EOVERFLOW when the result does not fit int64. *out untouched on failure. */
-int kam__decimal_to_minor_exact(int64_t *out, kam__decimal d, int digits);
-
-/* *out = num / den rounded half away from zero (2.5 -> 3, -2.5 -> -3). den must be > 0 and
- * < 2^125 (KAM_EINVAL otherwise); KAM_EOVERFLOW when the quotient does not fit int64.
- * *out untouched on failure. */
-int kam__round_div(int64_t *out, kam__i128 num, kam__i128 den);
 
 /* ---- currencies ---------------------------------------------------------------------- */
 
@@ -68,15 +26,10 @@ bool kam__currency_valid(const char *code);
  * kam_currency_digits maps unknown well-formed codes to 2. */
 int kam__currency_digits(const char *code);
 
-/* Amount as plain decimal text with `digits` (0..18) fraction digits, '.' mark, no grouping:
- * (123456, 2) -> "1234.56", (-5, 2) -> "-0.05", (7, 0) -> "7"; INT64_MIN exact. For JSON and
- * raw figures. buf needs KAM__DECIMAL_TEXT_CAP bytes; returns the length. */
-size_t kam__money_plain(char *buf, int64_t amount, int digits);
-
 /* Exact text -> minor units for a currency (the engine of the public kam_money_parse): the
- * kam__decimal_parse grammar, then kam__decimal_to_minor_exact with the currency's digits
- * (unknown well-formed codes: 2). KAM_EINVAL for a malformed code; KAM_EPARSE; KAM_EOVERFLOW.
- * No message (no ctx). */
+ * KAM__DEC_PLAIN grammar (kam__decimal_read), then kam__decimal_to_minor_exact with the currency's
+ * digits (unknown well-formed codes: 2). KAM_EINVAL for a malformed code; KAM_EPARSE;
+ * KAM_EOVERFLOW. No message (no ctx). */
 int kam__money_parse(int64_t *out, const char *s, size_t len, const char *currency);
 
 /* Grammatical gender of the counted noun (Russian: "один рубль", "одна тысяча", "одно

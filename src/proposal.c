@@ -150,109 +150,6 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
   return kam__error(p->ctx, status, "%s", reason);
 }
 
-/* ---- decimal text ------------------------------------------------------------------------ */
-
-int kam__decimal_canon(char out[KAM__DEC_CAP], const char *s, size_t len, const char **why) {
-  size_t i = 0, int_start, int_len, frac_start = 0, frac_len = 0, o = 0;
-  long long exp = 0, point, first = -1, last = -1, k, total;
-  bool neg = false;
-  *why = "is not a decimal number";
-  if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
-  int_start = i;
-  while (i < len && kam__is_digit(s[i]))
-    i++;
-  int_len = i - int_start;
-  if (int_len == 0) return KAM_EPARSE;
-  if (i < len && (s[i] == '.' || s[i] == ',')) {
-    frac_start = ++i;
-    while (i < len && kam__is_digit(s[i]))
-      i++;
-    frac_len = i - frac_start;
-    if (frac_len == 0) return KAM_EPARSE;
-  }
-  if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-    bool eneg = false;
-    size_t e0;
-    i++;
-    if (i < len && (s[i] == '-' || s[i] == '+')) eneg = s[i++] == '-';
-    e0 = i;
-    while (i < len && kam__is_digit(s[i])) {
-      if (exp > 100000) {
-        *why = "is out of range";
-        return KAM_EPARSE;
-      }
-      exp = exp * 10 + (s[i] - '0');
-      i++;
-    }
-    if (i == e0) return KAM_EPARSE;
-    if (eneg) exp = -exp;
-  }
-  if (i != len) return KAM_EPARSE;
-  if (int_len > 100000 || frac_len > 100000) {
-    *why = "is too long";
-    return KAM_EPARSE;
-  }
-  /* digit k of int||frac, k in [0, total) */
-  total = (long long)int_len + (long long)frac_len;
-  for (k = 0; k < total; k++) {
-    char d =
-        k < (long long)int_len ? s[int_start + (size_t)k] : s[frac_start + (size_t)k - int_len];
-    if (d != '0') {
-      if (first < 0) first = k;
-      last = k;
-    }
-  }
-  if (first < 0) {
-    memcpy(out, "0", 2);
-    return KAM_OK;
-  }
-  point = (long long)int_len + exp;
-  if (point - first > 24 || last + 1 - point > 20) {
-    *why = point - first > 24 ? "is too large" : "has too many decimals";
-    return KAM_EPARSE;
-  }
-  if (neg) out[o++] = '-';
-  if (first >= point) {
-    out[o++] = '0';
-  } else {
-    for (k = first; k < point; k++)
-      out[o++] = k >= total               ? '0'
-                 : k < (long long)int_len ? s[int_start + (size_t)k]
-                                          : s[frac_start + (size_t)k - int_len];
-  }
-  if (last >= point) {
-    out[o++] = '.';
-    for (k = point; k <= last; k++)
-      out[o++] = k < 0                    ? '0'
-                 : k < (long long)int_len ? s[int_start + (size_t)k]
-                                          : s[frac_start + (size_t)k - int_len];
-  }
-  out[o] = '\0';
-  return KAM_OK;
-}
-
-/* Fraction digits of a canonical decimal. */
-static size_t canon_decimals(const char *c) {
-  const char *dot = strchr(c, '.');
-  return dot ? strlen(dot + 1) : 0;
-}
-
-/* Compares a canonical non-negative decimal with an integer bound: >0 when c > bound. */
-static int canon_cmp_int(const char *c, unsigned bound) {
-  char b[16];
-  size_t cl, bl;
-  const char *dot = strchr(c, '.');
-  snprintf(b, sizeof b, "%u", bound);
-  cl = dot ? (size_t)(dot - c) : strlen(c);
-  bl = strlen(b);
-  if (cl != bl) return cl > bl ? 1 : -1;
-  {
-    int r = memcmp(c, b, bl);
-    if (r) return r;
-  }
-  return dot ? 1 : 0;
-}
-
 /* Appends a field name to a path buffer (truncating, never overflowing). */
 static void path_append(char *path, size_t cap, const char *field) {
   size_t n = strlen(path);
@@ -796,30 +693,35 @@ int kam_proposal_add_figure(kam_proposal *p, const kam_figure *f) {
   return kam__proposal_add_figure(p, in.label, in.unit, number, true);
 }
 
-/* Canonical decimal in [0, max] with at most max_decimals; errors name path. */
-static int check_decimal(kam_proposal *p, char out[KAM__DEC_CAP], kam__decimal *dec,
-                         const char *text, const char *path, unsigned max, size_t max_decimals) {
+/* A decimal in [0, max] (max 0: no bound) with at most max_decimals; errors name path. */
+static int check_decimal(kam_proposal *p, kam__decimal *out, const char *text, const char *path,
+                         unsigned max, int max_decimals) {
   const char *why;
-  int rc;
-  if (kam__decimal_canon(out, text, strlen(text), &why))
-    return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' %s", text, why);
-  if ((rc = kam__decimal_parse(dec, out, strlen(out))))
+  kam__decimal d;
+  int rc = kam__decimal_read(&d, text, strlen(text), KAM__DEC_DOCUMENT, &why);
+  if (rc)
     return kam__proposal_error(p, rc == KAM_EOVERFLOW ? KAM_EOVERFLOW : KAM_EINVAL, path,
-                               "'%.40s' has too many digits", text);
-  if (out[0] == '-')
+                               "'%.40s' %s", text, why);
+  if (d.coef < 0)
     return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' must not be negative", text);
-  if (canon_decimals(out) > max_decimals)
-    return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' has more than %zu decimals", text,
+  if (kam__decimal_places(d) > max_decimals)
+    return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' has more than %d decimals", text,
                                max_decimals);
-  if (max && canon_cmp_int(out, max) > 0)
-    return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' is more than %u", text, max);
+  if (max) {
+    kam__decimal bound;
+    bound.coef = max;
+    bound.scale = 0;
+    if (kam__decimal_cmp(d, bound) > 0)
+      return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' is more than %u", text, max);
+  }
+  *out = d;
   return KAM_OK;
 }
 
 int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
   kam_item in;
   struct kam__item rec;
-  char path[48], field[96], canon[KAM__DEC_CAP];
+  char path[48], field[96];
   int rc;
   static const char *const names[] = {"sku", "description", "unit", "section"};
   if (!p) return KAM_EINVAL;
@@ -834,38 +736,38 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
     return kam__proposal_error(p, KAM_EINVAL, field, "is required");
   }
   snprintf(field, sizeof field, "%s.quantity", path);
-  if ((rc = check_decimal(p, rec.quantity, &rec.quantity_dec, in.quantity ? in.quantity : "1",
-                          field, 0, 9)))
+  if ((rc = check_decimal(p, &rec.quantity, in.quantity ? in.quantity : "1", field, 0, 9)))
     return rc;
   snprintf(field, sizeof field, "%s.unit_price", path);
   if (in.unit_price_text) {
     const char *why;
     kam__decimal price;
-    if (kam__decimal_canon(canon, in.unit_price_text, strlen(in.unit_price_text), &why))
-      return kam__proposal_error(p, KAM_EINVAL, field, "'%.40s' %s", in.unit_price_text, why);
-    if (canon[0] == '-')
+    rc = kam__decimal_read(&price, in.unit_price_text, strlen(in.unit_price_text),
+                           KAM__DEC_DOCUMENT, &why);
+    if (rc)
+      return kam__proposal_error(p, rc == KAM_EOVERFLOW ? KAM_EOVERFLOW : KAM_EINVAL, field,
+                                 "'%.40s' %s", in.unit_price_text, why);
+    if (price.coef < 0)
       return kam__proposal_error(p, KAM_EINVAL, field, "'%.40s' must not be negative",
                                  in.unit_price_text);
-    if ((rc = kam__decimal_parse(&price, canon, strlen(canon))) == KAM_OK)
-      rc = kam__decimal_to_minor_exact(&rec.unit_price, price, p->digits);
-    if (rc == KAM_EPARSE && canon_decimals(canon) > (size_t)p->digits)
+    if (kam__decimal_places(price) > p->digits)
       return kam__proposal_error(p, KAM_EINVAL, field,
                                  "'%.40s' has more decimals than %s allows (%d)",
                                  in.unit_price_text, p->currency, p->digits);
-    if (rc)
-      return kam__proposal_error(p, rc == KAM_EOVERFLOW ? KAM_EOVERFLOW : KAM_EINVAL, field,
-                                 "'%.40s' is too large", in.unit_price_text);
+    if (kam__decimal_to_minor_exact(&rec.unit_price, price, p->digits))
+      return kam__proposal_error(p, KAM_EOVERFLOW, field, "'%.40s' is too large",
+                                 in.unit_price_text);
   } else {
     if (in.unit_price < 0) return kam__proposal_error(p, KAM_EINVAL, field, "must not be negative");
     rec.unit_price = in.unit_price;
   }
   snprintf(field, sizeof field, "%s.discount_percent", path);
-  if ((rc = check_decimal(p, rec.discount_percent, &rec.discount_dec,
-                          in.discount_percent ? in.discount_percent : "0", field, 100, 6)))
+  if ((rc = check_decimal(p, &rec.discount_percent, in.discount_percent ? in.discount_percent : "0",
+                          field, 100, 6)))
     return rc;
   snprintf(field, sizeof field, "%s.vat_percent", path);
-  if ((rc = check_decimal(p, rec.vat_percent, &rec.vat_dec, in.vat_percent ? in.vat_percent : "0",
-                          field, 100, 6)))
+  if ((rc = check_decimal(p, &rec.vat_percent, in.vat_percent ? in.vat_percent : "0", field, 100,
+                          6)))
     return rc;
   {
     char **out[] = {&rec.sku, &rec.description, &rec.unit, &rec.section};

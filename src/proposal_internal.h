@@ -1,6 +1,6 @@
 /*
  * proposal_internal.h - what the proposal files share: the document layout (proposal.c owns
- * it), canonical decimal text, path-named errors, and the model pieces render.c needs.
+ * it), path-named errors, and the model pieces render.c needs.
  *   proposal.c       the document: struct, setters, validation
  *   proposal_json.c  JSON in and out
  *   assemble.c       kam_proposal_totals and the document model (kam_proposal_to_value)
@@ -11,11 +11,6 @@
 
 #include "internal.h"
 #include "money_internal.h"
-
-/* Canonical decimal text: "-"? digits ("0" or no leading zero) ("." digits, no trailing zero)?
- * "-0" is "0". Long enough for every value we accept (the integer part of an amount fits
- * int64, quantities and percents are bounded). */
-#define KAM__DEC_CAP 48
 
 struct kam__argument {
   int32_t style;
@@ -33,11 +28,10 @@ struct kam__figure {
 struct kam__item {
   uint32_t flags;
   char *sku, *description, *unit, *section;
-  char quantity[KAM__DEC_CAP];         /* canonical, >= 0 */
-  int64_t unit_price;                  /* minor units of the proposal's currency, >= 0 */
-  char discount_percent[KAM__DEC_CAP]; /* canonical, 0..100 */
-  char vat_percent[KAM__DEC_CAP];      /* canonical, 0..100 */
-  kam__decimal quantity_dec, discount_dec, vat_dec; /* the same, exact, for the totals */
+  kam__decimal quantity;         /* >= 0, at most 9 decimals */
+  int64_t unit_price;            /* minor units of the proposal's currency, >= 0 */
+  kam__decimal discount_percent; /* 0..100, at most 6 decimals */
+  kam__decimal vat_percent;      /* 0..100, at most 6 decimals */
 };
 struct kam__person {
   char *name, *position, *phone, *email;
@@ -91,10 +85,6 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
-
-/* Decimal text (optional sign, digits, '.' or ',' fraction, optional exponent) to canonical
- * form in out[KAM__DEC_CAP]. Returns KAM_OK, or KAM_EPARSE with *why set. */
-int kam__decimal_canon(char out[KAM__DEC_CAP], const char *s, size_t len, const char **why);
 
 /* Names used in the JSON document and the model. */
 const char *kam__proposal_style_name(int32_t style);   /* "authority", ... or NULL */

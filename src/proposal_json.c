@@ -753,12 +753,16 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
       set_str(b, o, "sku", it->sku);
       set_str(b, o, "description", it->description);
       set_str(b, o, "unit", it->unit);
-      set_str(b, o, "quantity", it->quantity);
+      kam__decimal_format(text, it->quantity);
+      set_str(b, o, "quantity", text);
       kam__money_plain(text, it->unit_price, p->digits);
       set_str(b, o, "unit_price", text);
-      if (strcmp(it->discount_percent, "0") != 0)
-        set_str(b, o, "discount_percent", it->discount_percent);
-      set_str(b, o, "vat_percent", it->vat_percent);
+      if (it->discount_percent.coef != 0) {
+        kam__decimal_format(text, it->discount_percent);
+        set_str(b, o, "discount_percent", text);
+      }
+      kam__decimal_format(text, it->vat_percent);
+      set_str(b, o, "vat_percent", text);
       if (it->flags & KAM_ITEM_OPTIONAL) kam__vb_set(b, o, "optional", kam__vb_bool(b, true));
       set_str(b, o, "section", it->section);
     }

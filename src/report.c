@@ -50,27 +50,6 @@ int kam__out_puts(kam__out *o, const char *s) { return kam__out_put(o, s, strlen
 
 void kam__out_free(kam__out *o) { kam__buf_free(&o->buf); }
 
-size_t kam__fmt_amount(char *buf, int64_t minor, int digits, char mark) {
-  char tmp[32];
-  uint64_t mag = minor < 0 ? (uint64_t)0 - (uint64_t)minor : (uint64_t)minor;
-  size_t n = 0, o = 0;
-  int k;
-  /* digits of mag, least significant first, padded to at least digits + 1 */
-  do {
-    tmp[n++] = (char)('0' + (int)(mag % 10));
-    mag /= 10;
-  } while (mag);
-  while ((int)n < digits + 1)
-    tmp[n++] = '0';
-  if (minor < 0) buf[o++] = '-';
-  for (k = (int)n - 1; k >= 0; k--) {
-    buf[o++] = tmp[k];
-    if (k == digits && digits > 0) buf[o++] = mark;
-  }
-  buf[o] = '\0';
-  return o;
-}
-
 /* ------------------------------------------------------------------------------------------ */
 /* JSON                                                                                        */
 

@@ -1,4 +1,4 @@
-/* text.c - UTF-8 checks, exact decimal amounts, locale-independent double text. */
+/* text.c - UTF-8 checks and locale-independent double text. */
 #include <float.h>
 #include <locale.h>
 #include <math.h>
@@ -79,93 +79,6 @@ size_t kam__utf8_encode(uint32_t cp, char *out) {
   o[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
   o[3] = (unsigned char)(0x80 | (cp & 0x3F));
   return 4;
-}
-
-/* Length of a thousands separator at s (space, NBSP, narrow NBSP, apostrophe), else 0. */
-static size_t group_sep(const char *s, size_t len) {
-  if (len >= 1 && (s[0] == ' ' || s[0] == '\'')) return 1;
-  if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
-  if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-      (unsigned char)s[2] == 0xAF)
-    return 3;
-  return 0;
-}
-
-const char kam__why_too_many_decimals[] = "has more decimals than the currency allows";
-
-int kam__decimal_to_minor(int64_t *out, const char *s, size_t len, char decimal_mark, int digits,
-                          bool allow_groups, const char **why) {
-  size_t i = 0, int_digits = 0, frac_digits = 0, group_len = 0;
-  bool neg = false, grouped = false;
-  uint64_t mag = 0, limit;
-  int k;
-  static const char *dummy;
-  if (!why) why = &dummy;
-  *why = "is not an amount";
-  if (digits < 0 || digits > 18) return KAM_EPARSE;
-  if (i < len && (s[i] == '-' || s[i] == '+')) {
-    neg = s[i] == '-';
-    i++;
-  }
-  while (i < len) {
-    size_t sep;
-    if (kam__is_digit(s[i])) {
-      if (mag > (UINT64_MAX - 9) / 10) {
-        *why = "is too large";
-        return KAM_EOVERFLOW;
-      }
-      mag = mag * 10 + (uint64_t)(s[i] - '0');
-      int_digits++;
-      group_len++;
-      i++;
-      continue;
-    }
-    sep = allow_groups ? group_sep(s + i, len - i) : 0;
-    if (sep && int_digits > 0 && i + sep < len && kam__is_digit(s[i + sep])) {
-      if ((grouped && group_len != 3) || (!grouped && group_len > 3)) return KAM_EPARSE;
-      grouped = true;
-      group_len = 0;
-      i += sep;
-      continue;
-    }
-    break;
-  }
-  if (grouped && group_len != 3) return KAM_EPARSE;
-  if (i < len && s[i] == decimal_mark) {
-    i++;
-    while (i < len && kam__is_digit(s[i])) {
-      if ((int)frac_digits >= digits) {
-        if (s[i] != '0') {
-          *why = kam__why_too_many_decimals;
-          return KAM_EPARSE;
-        }
-      } else {
-        if (mag > (UINT64_MAX - 9) / 10) {
-          *why = "is too large";
-          return KAM_EOVERFLOW;
-        }
-        mag = mag * 10 + (uint64_t)(s[i] - '0');
-      }
-      frac_digits++;
-      i++;
-    }
-    if (frac_digits == 0 && int_digits == 0) return KAM_EPARSE;
-  }
-  if (i != len || (int_digits == 0 && frac_digits == 0)) return KAM_EPARSE;
-  for (k = (int)(frac_digits < (size_t)digits ? frac_digits : (size_t)digits); k < digits; k++) {
-    if (mag > UINT64_MAX / 10) {
-      *why = "is too large";
-      return KAM_EOVERFLOW;
-    }
-    mag *= 10;
-  }
-  limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
-  if (mag > limit) {
-    *why = "is too large";
-    return KAM_EOVERFLOW;
-  }
-  *out = neg ? (mag == (uint64_t)INT64_MAX + 1u ? INT64_MIN : -(int64_t)mag) : (int64_t)mag;
-  return KAM_OK;
 }
 
 /* The decimal point of the C locale in force ('.' unless the host called setlocale). */

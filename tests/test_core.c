@@ -11,6 +11,7 @@
 
 #include <cmocka.h>
 
+#include "decimal_internal.h"
 #include "internal.h"
 #include "testutil.h"
 
@@ -248,7 +249,9 @@ static void test_utf8(void **state) {
 
 static int64_t minor(const char *s, char mark, int digits, bool groups, int *rc) {
   int64_t v = -12345;
-  *rc = kam__decimal_to_minor(&v, s, strlen(s), mark, digits, groups, NULL);
+  unsigned flags = (mark == ',' ? KAM__DEC_COMMA : KAM__DEC_POINT) | KAM__DEC_BARE;
+  *rc = kam__decimal_read_minor(&v, s, strlen(s), flags | (groups ? KAM__DEC_GROUPS : 0u), digits,
+                                NULL);
   return v;
 }
 
@@ -284,7 +287,7 @@ static void test_decimal_to_minor(void **state) {
   assert_int_equal(rc, KAM_EPARSE);
   minor("1.234", '.', 2, false, &rc);
   assert_int_equal(rc, KAM_EPARSE);
-  assert_int_equal(kam__decimal_to_minor(&v, "1.234", 5, '.', 2, false, &why), KAM_EPARSE);
+  assert_int_equal(kam__decimal_read_minor(&v, "1.234", 5, KAM__DEC_POINT, 2, &why), KAM_EPARSE);
   assert_string_equal(why, "has more decimals than the currency allows");
   assert_int_equal(minor("1.2300", '.', 2, false, &rc), 123); /* trailing zeros are exact */
   assert_int_equal(rc, KAM_OK);

@@ -412,6 +412,50 @@ static void test_parse_and_digits(void **state) {
   assert_false(kam__currency_valid("AB"));
 }
 
+/* Plain text: every minor digit, '.', no grouping or sign; it reads back through parse. */
+static void test_plain(void **state) {
+  static const char *const codes[] = {"JPY", "RUB", "KWD", "CLF"};
+  char buf[64];
+  size_t len = 0, c;
+  uint64_t seed = 7;
+  int i;
+  (void)state;
+  assert_int_equal(kam_money_plain(buf, sizeof buf, &len, 123456, "RUB"), KAM_OK);
+  assert_string_equal(buf, "1234.56");
+  assert_int_equal(len, 7);
+  assert_int_equal(kam_money_plain(buf, sizeof buf, NULL, -5, "USD"), KAM_OK);
+  assert_string_equal(buf, "-0.05");
+  assert_int_equal(kam_money_plain(buf, sizeof buf, NULL, 1235, "JPY"), KAM_OK);
+  assert_string_equal(buf, "1235");
+  assert_int_equal(kam_money_plain(buf, sizeof buf, NULL, 1234, "KWD"), KAM_OK);
+  assert_string_equal(buf, "1.234");
+  assert_int_equal(kam_money_plain(buf, sizeof buf, NULL, 0, "CLF"), KAM_OK);
+  assert_string_equal(buf, "0.0000");
+  assert_int_equal(kam_money_plain(buf, sizeof buf, &len, INT64_MIN, "RUB"), KAM_OK);
+  assert_string_equal(buf, "-92233720368547758.08");
+  assert_int_equal(len, 21);
+  /* buffer rules */
+  assert_int_equal(kam_money_plain(NULL, 0, &len, 123456, "RUB"), KAM_ELIMIT);
+  assert_int_equal(len, 7);
+  assert_int_equal(kam_money_plain(buf, 7, &len, 123456, "RUB"), KAM_ELIMIT);
+  assert_string_equal(buf, "");
+  assert_int_equal(kam_money_plain(buf, 8, &len, 123456, "RUB"), KAM_OK);
+  assert_int_equal(kam_money_plain(buf, sizeof buf, &len, 1, "rub"), KAM_EINVAL);
+  assert_string_equal(buf, "");
+  assert_int_equal(kam_money_plain(NULL, 4, &len, 1, "RUB"), KAM_EINVAL);
+  for (i = 0; i < 500; i++) {
+    for (c = 0; c < 4; c++) {
+      int64_t amount, back = 0;
+      seed = seed * 6364136223846793005u + 1442695040888963407u;
+      amount = (int64_t)(seed >> (1 + (seed & 63) % 62));
+      if (seed & 1) amount = -amount;
+      assert_int_equal(kam_money_plain(buf, sizeof buf, &len, amount, codes[c]), KAM_OK);
+      assert_int_equal(kam_money_parse(&back, buf, len, codes[c]), KAM_OK);
+      assert_int_equal(back, amount);
+    }
+  }
+}
+
 /* Every amount that format prints reads back through parse (with the grouping and the sign
  * taken off), over a spread of magnitudes and all digit counts. */
 static void test_format_parse_round_trip(void **state) {
@@ -450,6 +494,7 @@ int main(void) {
       cmocka_unit_test(test_words_buffers),
       cmocka_unit_test(test_parse_and_digits),
       cmocka_unit_test(test_format_parse_round_trip),
+      cmocka_unit_test(test_plain),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -487,9 +487,9 @@ static void test_json_errors_name_path_and_place(void **state) {
   json_error("{\"references\": [{\"company\": \"c\", \"contact\": \"x\"}]}", KAM_EPARSE,
              "references[0].contact", NULL);
   json_error("{\"figures\": [{\"label\": \"l\"}]}", KAM_EPARSE, "figures[0].value", "required");
-  json_error("{\"items\": [{\"description\": \"a\", \"quantity\": 1e99}]}", KAM_EPARSE,
+  json_error("{\"items\": [{\"description\": \"a\", \"quantity\": 1e99}]}", KAM_EOVERFLOW,
              "items[0].quantity", NULL);
-  json_error("{\"items\": [{\"description\": \"a\", \"unit_price\": 1e30}]}", KAM_EPARSE,
+  json_error("{\"items\": [{\"description\": \"a\", \"unit_price\": 1e30}]}", KAM_EOVERFLOW,
              "items[0].unit_price", NULL);
   json_error("[]", KAM_EPARSE, "JSON object", NULL);
   json_error("{\"a\": }", KAM_EPARSE, "line 1", "column");

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "decimal_internal.h"
 #include "io_internal.h"
 #include "portfolio_internal.h"
 #include "testutil.h"
@@ -515,7 +516,7 @@ static void test_csv_npv(void **state) {
   assert_int_equal(kam_segmentation_get(&sc, f.s, 0), KAM_OK);
   assert_true(isfinite(sc.npv));
   out = write_csv(f.s, NULL);
-  kam__fmt_amount(amount, (int64_t)llround(sc.npv), 2, '.');
+  kam__money_plain(amount, (int64_t)llround(sc.npv), 2);
   snprintf(want, sizeof want, ",%s,", amount);
   assert_contains(out, want);
   /* G has no forecast, no history: cv, trend, npv and xyz are empty cells */
@@ -939,21 +940,6 @@ static void test_oom(void **state) {
   }
 }
 
-static void test_fmt_helpers(void **state) {
-  char b[32];
-  (void)state;
-  assert_int_equal(kam__fmt_amount(b, 123456, 2, '.'), 7);
-  assert_string_equal(b, "1234.56");
-  kam__fmt_amount(b, -5, 2, ',');
-  assert_string_equal(b, "-0,05");
-  kam__fmt_amount(b, 7, 0, '.');
-  assert_string_equal(b, "7");
-  kam__fmt_amount(b, INT64_MIN, 2, '.');
-  assert_string_equal(b, "-92233720368547758.08");
-  kam__fmt_amount(b, 0, 3, '.');
-  assert_string_equal(b, "0.000");
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_csv_basic),
@@ -968,7 +954,6 @@ int main(void) {
       cmocka_unit_test(test_locale),
       cmocka_unit_test(test_write_failure),
       cmocka_unit_test(test_oom),
-      cmocka_unit_test(test_fmt_helpers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

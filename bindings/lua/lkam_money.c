@@ -1,4 +1,5 @@
-/* lkam_money.c - kam.money_format, kam.money_words, kam.money_parse, kam.currency_digits.
+/* lkam_money.c - kam.money_format, kam.money_words, kam.money_plain, kam.money_parse,
+ * kam.currency_digits.
  *
  * Amounts are integers of minor units (kopecks, cents), or strings of major units converted
  * exactly with the currency's digits ("1234.56"): floats with a fraction are refused, since
@@ -77,6 +78,20 @@ static int l_money_format(lua_State *L) { return money_text(L, kam_money_format)
 /* kam.money_words(amount [, currency [, lang]]) -> "Одна тысяча двести тридцать четыре ..." */
 static int l_money_words(lua_State *L) { return money_text(L, kam_money_words); }
 
+/* kam.money_plain(amount [, currency]) -> "1234.56" */
+static int l_money_plain(lua_State *L) {
+  char buf[64];
+  size_t len = 0;
+  const char *currency;
+  int64_t amount;
+  LKAM_ARGS(L, 2);
+  currency = currency_arg(L, 2);
+  amount = amount_arg(L, 1, currency);
+  kam__lua_check(L, kam_money_plain(buf, sizeof buf, &len, amount, currency), NULL);
+  lua_pushlstring(L, buf, len);
+  return 1;
+}
+
 /* kam.money_parse(text [, currency]) -> integer minor units */
 static int l_money_parse(lua_State *L) {
   const char *currency;
@@ -96,10 +111,9 @@ static int l_currency_digits(lua_State *L) {
 }
 
 void kam__lua_open_money(lua_State *L) {
-  static const luaL_Reg fns[] = {{"money_format", l_money_format},
-                                 {"money_words", l_money_words},
-                                 {"money_parse", l_money_parse},
-                                 {"currency_digits", l_currency_digits},
-                                 {NULL, NULL}};
+  static const luaL_Reg fns[] = {
+      {"money_format", l_money_format},       {"money_words", l_money_words},
+      {"money_plain", l_money_plain},         {"money_parse", l_money_parse},
+      {"currency_digits", l_currency_digits}, {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
 }

@@ -81,46 +81,20 @@ static void raise_status(lua_State *L, int rc, const char *message) {
   lua_error(L);
 }
 
-/* Exact decimal text "[-]digits[.d[d]]" (major units, 2 minor digits) to minor units.
- * Returns KAM_OK, KAM_EPARSE or KAM_EOVERFLOW. */
-static int decimal_minor(int64_t *out, const char *s, size_t len) {
-  uint64_t v = 0, limit;
-  size_t i = 0, frac = 0;
-  int neg = 0, digits = 0;
-  while (len && s[0] == ' ')
-    s++, len--;
-  while (len && s[len - 1] == ' ')
-    len--;
-  if (i < len && (s[i] == '-' || s[i] == '+')) neg = s[i++] == '-';
-  limit = neg ? (uint64_t)INT64_MAX + 1u : (uint64_t)INT64_MAX;
-  for (; i < len && s[i] >= '0' && s[i] <= '9'; i++, digits++) {
-    if (v > (limit - (uint64_t)(s[i] - '0')) / 10) return KAM_EOVERFLOW;
-    v = v * 10 + (uint64_t)(s[i] - '0');
-  }
-  if (i < len && s[i] == '.') {
-    for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++, frac++, digits++) {
-      if (frac >= 2) return KAM_EPARSE;
-      if (v > (limit - (uint64_t)(s[i] - '0')) / 10) return KAM_EOVERFLOW;
-      v = v * 10 + (uint64_t)(s[i] - '0');
-    }
-  }
-  if (i != len || digits == 0) return KAM_EPARSE;
-  for (; frac < 2; frac++) {
-    if (v > limit / 10) return KAM_EOVERFLOW;
-    v *= 10;
-  }
-  *out = neg ? (int64_t)(0u - v) : (int64_t)v;
-  return KAM_OK;
-}
-
 /* Money from Lua: an integer of minor units or a decimal string of major units (2 digits). */
 static int64_t to_minor(lua_State *L, int idx, const char *what) {
   if (lua_isinteger(L, idx)) return (int64_t)lua_tointeger(L, idx);
   if (lua_type(L, idx) == LUA_TSTRING) {
     size_t len;
-    const char *s = lua_tolstring(L, idx, &len);
+    const char *s = lua_tolstring(L, idx, &len), *t = s;
     int64_t v;
-    int rc = decimal_minor(&v, s, len);
+    int rc;
+    while (len && t[0] == ' ')
+      t++, len--;
+    while (len && t[len - 1] == ' ')
+      len--;
+    /* The library's exact reader; any currency with 2 minor digits gives the portfolio's. */
+    rc = kam_money_parse(&v, t, len, "RUB");
     if (rc == KAM_OK) return v;
     lua_pushfstring(L, "%s '%s' %s", what, s,
                     rc == KAM_EOVERFLOW ? "does not fit int64 minor units"

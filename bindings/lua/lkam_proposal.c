@@ -194,11 +194,11 @@ static int l_totals(lua_State *L) {
   char text[64], currency[8] = "RUB";
   kam_value *doc = NULL;
   kam__lua_sink sink = {NULL, 0, 0};
-  int i, digits, rc;
+  int i, rc;
   memset(&t, 0, sizeof t);
   t.struct_size = sizeof t;
   check_rc(L, u, kam_proposal_totals(&t, u->p));
-  /* The currency (for its digits) from the document. */
+  /* The currency from the document. */
   rc = kam_proposal_write_json(u->p, kam__lua_sink_write, &sink);
   if (!rc) rc = kam_json_parse(&doc, u->ctx, sink.data ? sink.data : "", sink.len);
   kam__lua_sink_free(&sink);
@@ -208,8 +208,6 @@ static int l_totals(lua_State *L) {
     if (c && strlen(c) < sizeof currency) strcpy(currency, c);
   }
   kam_value_free(doc);
-  digits = kam_currency_digits(currency);
-  if (digits < 0) digits = 2;
   values[0] = t.gross;
   values[1] = t.discount;
   values[2] = t.net;
@@ -218,22 +216,8 @@ static int l_totals(lua_State *L) {
   values[5] = t.optional_total;
   lua_createtable(L, 0, 7);
   for (i = 0; i < 6; i++) {
-    /* Exact major units: the digits of the minor amount with the point put in. */
-    uint64_t mag = values[i] < 0 ? (uint64_t)0 - (uint64_t)values[i] : (uint64_t)values[i];
-    char digits_rev[32];
-    int n = 0, o = 0, k;
-    do {
-      digits_rev[n++] = (char)('0' + (int)(mag % 10));
-      mag /= 10;
-    } while (mag);
-    while (n <= digits)
-      digits_rev[n++] = '0';
-    if (values[i] < 0) text[o++] = '-';
-    for (k = n; k > 0; k--) {
-      if (k == digits) text[o++] = '.';
-      text[o++] = digits_rev[k - 1];
-    }
-    text[o] = '\0';
+    /* Exact major units, printed by the library. */
+    kam__lua_check(L, kam_money_plain(text, sizeof text, NULL, values[i], currency), NULL);
     lua_pushstring(L, text);
     lua_setfield(L, -2, names[i]);
   }

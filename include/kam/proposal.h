@@ -75,6 +75,7 @@
 
 #include "common.h"
 #include "dmu.h"
+#include "money.h" /* kam_money_*: declared here before money.h existed */
 #include "template.h"
 #include "value.h"
 
@@ -396,100 +397,6 @@ KAM_API int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn 
  *  @return as kam_proposal_render, plus the template's render errors (KAM_ELIMIT). */
 KAM_API int kam_proposal_render_template(const kam_proposal *p, const kam_template *t,
                                          kam_write_fn write, void *ud);
-
-/* ==== Money as text ==================================================================== */
-
-/**
- * @name Money as text
- * Amounts are int64_t minor units (kopecks, cents); the currency's ISO 4217 minor digits say
- * where the major part ends (RUB, USD, EUR, GBP and most codes 2; JPY, KRW, ... 0; KWD, BHD,
- * OMR, TND, ... 3; a well-formed code the library does not know: 2). A currency is exactly
- * three ASCII uppercase letters ("RUB"); anything else is KAM_EINVAL. A language is "ru" or
- * "en", optionally followed by a region ("ru-RU", "en_GB"), ASCII case ignored; anything
- * else is KAM_EINVAL.
- *
- * Buffer rules (kam_money_format, kam_money_words): the text is UTF-8, written to buf with a
- * terminating NUL when it fits in cap (needs *len + 1 bytes). If cap is too small the result
- * is KAM_ELIMIT, *len is still set to the needed length (excluding the NUL) and buf holds ""
- * (when cap > 0): call with (NULL, 0, &len) to size a buffer. len may be NULL. buf may be NULL
- * only when cap is 0. On KAM_EINVAL buf holds "" (when cap > 0) and *len is not set.
- * The functions need no ctx, never allocate, keep no state and are safe from any thread.
- * @{
- */
-
-/**
- * Formats an amount the way documents print it.
- *
- * "ru": the number, a no-break space (U+00A0) and the currency sign: "1 234 567,89 ₽";
- * thousands separated by U+00A0, ',' before the minor digits; ₽ for RUB, $ for USD
- * ("1 234,56 $"), € for EUR, otherwise the ISO code ("1 234,56 GBP").
- * "en": the sign first: "$1,234,567.89" (USD), "€1,234.56" (EUR), "£1,234.56" (GBP),
- * "¥1,235" (JPY), otherwise the ISO code and a space: "RUB 1,234,567.89", "KWD 1,234.567".
- * Negative amounts put '-' first: "-1 234,56 ₽", "-$1,234.56", "-RUB 5.00". Every amount,
- * INT64_MIN included, is printed exactly; all minor digits are always shown ("0,00 ₽").
- *
- * @return KAM_OK; KAM_ELIMIT (buffer too small; *len says how much is needed); KAM_EINVAL
- *         (malformed currency, unknown lang, NULL buf with cap > 0).
- */
-KAM_API int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount,
-                             const char *currency, const char *lang);
-
-/**
- * Writes an amount in words, as Russian and English commercial documents state the sum:
- * the major part in words with the currency noun in the right form, then the minor part as
- * digits (zero-padded to the currency's minor digits) with its noun. The first letter is
- * capitalised (the text starts a sentence or a table cell).
- *
- * "ru": "Сто двадцать три тысячи четыреста пятьдесят шесть рублей 78 копеек",
- * "Двадцать одна тысяча рублей 00 копеек", "Два рубля 01 копейка", "Ноль рублей 00 копеек",
- * "Минус пять рублей 05 копеек". Numerals agree with the gender of what they count (одна
- * тысяча, две тысячи, один рубль, одна копейка) and nouns take the form the number asks for
- * (1, 21: рубль; 2-4, 22: рубля; 5-20, 11-14, 111: рублей). Scales up to квинтиллион
- * (INT64_MAX in JPY); millions and above are written with "один" ("один миллион").
- * "en": "One thousand two hundred thirty-four dollars and 56 cents", "One dollar and 01
- * cent", "Zero dollars and 00 cents", "Minus five dollars and 00 cents"; tens and units
- * are hyphenated ("thirty-four"), no "and" inside the number (US cheque style), short scale
- * (thousand, million, billion, trillion, quadrillion, quintillion).
- *
- * Currency nouns: RUB (рубль/копейка; rubles/kopecks), USD (доллар США/цент; dollars/cents),
- * EUR (евро, indeclinable and masculine/евроцент; euros/cents), GBP (фунт стерлингов/пенс;
- * pounds sterling/pence), CNY (юань/фэнь; yuan/fen), JPY (иена, feminine; yen: no minor
- * part), KZT (тенге/тиын; tenge/tiyn), BYN (белорусский рубль/копейка; Belarusian
- * rubles/kopecks), CHF (швейцарский франк/сантим; Swiss francs/centimes). Any other
- * currency: the number in words (masculine), the ISO code and the minor part as a fraction:
- * "Сто двадцать три KWD 456/1000", "One hundred twenty-three SEK and 45/100".
- *
- * @return KAM_OK; KAM_ELIMIT (buffer too small; *len says how much is needed); KAM_EINVAL
- *         (malformed currency, unknown lang, NULL buf with cap > 0).
- */
-KAM_API int kam_money_words(char *buf, size_t cap, size_t *len, int64_t amount,
-                            const char *currency, const char *lang);
-
-/**
- * Reads an amount in major units written as exact decimal text into minor units of the
- * currency: "1234.56" RUB -> 123456, "-0.5" USD -> -50, "1234" JPY -> 1234, "1.5e3" RUB ->
- * 150000. Grammar: optional '+'/'-', digits, optionally '.' and digits, optionally an exponent
- * ('e'/'E', optional sign, digits); no spaces, thousands separators or ',' (this is the form of
- * JSON numbers and of Python's str(Decimal)). Finer digits than the currency has are accepted
- * only when they are zeros ("1.230" RUB).
- * @param out   receives the amount; untouched on failure.
- * @param text  the text, len bytes (need not be NUL-terminated; NULL only when len is 0).
- * @return KAM_OK; KAM_EPARSE (not such a number, or a nonzero digit finer than the currency
- *         allows: "1.005" RUB); KAM_EOVERFLOW (beyond +-INT64_MAX minor units: the range is
- *         symmetric, so INT64_MIN cannot be written); KAM_EINVAL
- *         (NULL out, malformed currency). Needs no ctx, never allocates, thread-safe.
- */
-KAM_API int kam_money_parse(int64_t *out, const char *text, size_t len, const char *currency);
-
-/**
- * The minor digits of a currency: ISO 4217 for the codes the library knows (0 for JPY, 2 for
- * RUB, 3 for KWD, 4 for CLF), 2 for any other well-formed code (3 ASCII uppercase letters).
- * @return the digits (0..4), or KAM_EINVAL for NULL or a malformed code. Thread-safe.
- */
-KAM_API int kam_currency_digits(const char *currency);
-
-/** @} */
-/* ==== end of money as text ============================================================= */
 
 #ifdef __cplusplus
 }

@@ -100,6 +100,17 @@ def test_parse_and_digits():
         kam.currency_digits("rub")
 
 
+def test_plain():
+    assert kam.money_plain(123456) == "1234.56"
+    assert kam.money_plain(-5, "USD") == "-0.05"
+    assert kam.money_plain(1235, "JPY") == "1235"
+    assert kam.money_plain("1.234", "KWD") == "1.234"
+    assert kam.money_plain(Decimal("2.5")) == "2.50"
+    assert kam.money_plain(-2**63) == "-92233720368547758.08"
+    with pytest.raises(kam.InvalidArgument):
+        kam.money_plain(1, "rub")
+
+
 def test_bad_currency_and_lang():
     for f in (kam.money_format, kam.money_words):
         with pytest.raises(kam.InvalidArgument) as e:

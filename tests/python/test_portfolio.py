@@ -97,7 +97,17 @@ def test_money_is_exact_and_floats_are_refused():
         p.add("d", 2**63)
     with pytest.raises(kam.InvalidArgument, match="finite"):
         p.add("d", decimal.Decimal("NaN"))
+    with pytest.raises(kam.InvalidArgument, match="does not fit"):
+        p.add("d", "92233720368547758.08")
     assert len(p) == 3
+    # Decimal text is read by the library (kam_money_parse), Decimals through their plain text.
+    p.add("e", " 1.5e3 ")
+    p.add("f", decimal.Decimal("2.500"))
+    p.add("g", decimal.Decimal("1E+2"))
+    s = p.segment()
+    assert {s[i]["id"]: s[i]["revenue"] for i in range(len(p))}["e"] == 150000
+    assert {s[i]["id"]: s[i]["revenue"] for i in range(len(p))}["f"] == 250
+    assert {s[i]["id"]: s[i]["revenue"] for i in range(len(p))}["g"] == 10000
 
 
 def test_errors_carry_the_library_message():

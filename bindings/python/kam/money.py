@@ -1,5 +1,5 @@
-"""Money as document text and in words (kam_money_format, kam_money_words, kam_money_parse,
-kam_currency_digits in kam/proposal.h).
+"""Money as document text and in words (kam_money_format, kam_money_words, kam_money_plain,
+kam_money_parse, kam_currency_digits in kam/money.h).
 
 Amounts are given either as an ``int`` of minor units (kopecks, cents: ``123456`` is
 1 234,56 RUB) or as major units in a ``decimal.Decimal`` or a ``str`` (``Decimal("1234.56")``,
@@ -21,12 +21,13 @@ import numbers
 from ._native import (fn, check, error, c_int, c_int64, c_size_t, c_char_p, POINTER, byref,
                       KAM_EINVAL, KAM_ELIMIT, KAM_EOVERFLOW, KAM_EPARSE, text as _text)
 
-__all__ = ["money_format", "money_words", "money_parse", "currency_digits"]
+__all__ = ["money_format", "money_words", "money_plain", "money_parse", "currency_digits"]
 
 _format = fn("kam_money_format", c_int, c_char_p, c_size_t, POINTER(c_size_t), c_int64,
              c_char_p, c_char_p)
 _words = fn("kam_money_words", c_int, c_char_p, c_size_t, POINTER(c_size_t), c_int64,
             c_char_p, c_char_p)
+_plain = fn("kam_money_plain", c_int, c_char_p, c_size_t, POINTER(c_size_t), c_int64, c_char_p)
 _parse = fn("kam_money_parse", c_int, POINTER(c_int64), c_char_p, c_size_t, c_char_p)
 _digits = fn("kam_currency_digits", c_int, c_char_p)
 
@@ -117,3 +118,18 @@ def money_words(amount, currency="RUB", lang="ru"):
     """The amount in words, first letter capitalised: ru 'Двадцать один рубль 05 копеек',
     en 'Twenty-one dollars and 05 cents'. amount: int minor units or Decimal/str major units."""
     return _call(_words, "money_words", amount, currency, lang)
+
+
+def money_plain(amount, currency="RUB"):
+    """The amount as plain decimal text in major units with every minor digit, as JSON and
+    money_parse read it: money_plain(123456) is '1234.56', money_plain(1235, 'JPY') '1235'.
+    amount: int minor units or Decimal/str major units."""
+    minor = _minor(amount, currency)
+    code = _code(currency)
+    buf = ctypes.create_string_buffer(64)
+    rc = _plain(buf, len(buf), None, minor, code)
+    if rc == KAM_EINVAL:
+        raise error(rc, "money_plain: currency %r is not an ISO 4217 code (3 uppercase letters)"
+                    % (currency,))
+    check(rc)
+    return buf.value.decode("ascii")

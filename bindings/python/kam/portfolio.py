@@ -22,7 +22,7 @@ import os
 
 from ._native import (fn, check, error, Collector, Reader, Owner, Closable, text as _text,
                       text_len, c_int, c_uint32, c_int64, c_double, c_size_t, c_char_p, c_void_p,
-                      POINTER, byref, KAM_EINVAL)
+                      POINTER, byref, KAM_OK, KAM_EINVAL, KAM_EOVERFLOW)
 
 __all__ = ["Portfolio", "Segmentation", "KEY_REASONS"]
 
@@ -106,25 +106,33 @@ _write_json = _io("kam_segmentation_write_json", c_void_p, WRITE_FN, c_void_p)
 _write_svg = _io("kam_segmentation_write_svg", c_void_p, WRITE_FN, c_void_p)
 
 _INT64_MIN, _INT64_MAX = -2**63, 2**63 - 1
+_money_parse = fn("kam_money_parse", c_int, POINTER(c_int64), c_char_p, c_size_t, c_char_p)
 
 
 def _minor(amount, what):
-    """int minor units, or Decimal/str major units with 2 digits -> int minor units, exactly."""
+    """int minor units, or Decimal/str major units with 2 digits -> int minor units, exactly
+    (read by the library's kam_money_parse)."""
     if isinstance(amount, bool):
         raise TypeError("%s must be int minor units or Decimal/str major units, not bool" % what)
     if isinstance(amount, numbers.Integral):
         value = int(amount)
     elif isinstance(amount, (decimal.Decimal, str)):
-        try:
-            d = decimal.Decimal(amount.strip() if isinstance(amount, str) else amount)
-        except decimal.InvalidOperation:
-            raise error(KAM_EINVAL, "%s %r is not a decimal amount" % (what, amount)) from None
-        if not d.is_finite():
-            raise error(KAM_EINVAL, "%s %r is not a finite amount" % (what, amount))
-        scaled = d.scaleb(2)
-        if scaled != scaled.to_integral_value():
-            raise error(KAM_EINVAL, "%s %r has more than 2 decimals" % (what, amount))
-        value = int(scaled)
+        if isinstance(amount, decimal.Decimal):
+            if not amount.is_finite():
+                raise error(KAM_EINVAL, "%s %r is not a finite amount" % (what, amount))
+            text = format(amount, "f")
+        else:
+            text = amount.strip()
+        raw = text.encode("utf-8")
+        out = c_int64()
+        # Any currency with 2 minor digits gives the portfolio's.
+        rc = _money_parse(byref(out), raw, len(raw), b"RUB")
+        if rc == KAM_EOVERFLOW:
+            raise error(KAM_EINVAL, "%s %r does not fit int64 minor units" % (what, amount))
+        if rc != KAM_OK:
+            raise error(KAM_EINVAL, "%s %r is not a decimal amount or has more than 2 decimals"
+                        % (what, amount))
+        value = out.value
     else:
         raise TypeError("%s must be int minor units or Decimal/str major units, not %s"
                         % (what, type(amount).__name__))
