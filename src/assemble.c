@@ -357,7 +357,7 @@ static kam_value *finance_value(asm_state *a) {
   if (!p->has_cash_flows) return kam__vb_bool(&a->b, false);
   o = kam__vb_obj(&a->b);
   set(a, o, "rate", rate_value(a, p->rate));
-  set_str(a, o, "period", kam__proposal_period_name(p->period));
+  set_str(a, o, "period", kam__period_name(p->period));
   set_str(a, o, "convention", "t0");
   /* values[0] is at t = 0 (the investment is made now): numpy-financial's npv, KAM_NPV_T0. */
   if (kam_npv(&npv, p->rate, p->flows, p->flows_len, KAM_NPV_T0) == KAM_OK) {
@@ -518,7 +518,7 @@ static kam_value *blocks_value(asm_state *a, const double w[3]) {
                   (style == KAM_STYLE_ANALYTICAL && (p->figures.len || has_finance));
     if (!has_content) continue;
     o = kam__vb_push(&a->b, arr, kam__vb_obj(&a->b));
-    set_str(a, o, "style", kam__proposal_style_name(style));
+    set_str(a, o, "style", kam_style_name(style));
     set_str(a, o, "heading", style_headings[style][a->lang]);
     set(a, o, "weight", kam__vb_double(&a->b, w[style]));
     if (!fixed_plain(plain, w[style] * 100, 0)) memcpy(plain, "0", 2);
@@ -784,7 +784,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   for (i = 0; i < p->arguments.len; i++) {
     const struct kam__argument *g = KAM__LIST_AT(p, arguments, struct kam__argument, i);
     kam_value *e = kam__vb_push(&a.b, arr, kam__vb_obj(&a.b));
-    set_str(&a, e, "style", kam__proposal_style_name(g->style));
+    set_str(&a, e, "style", kam_style_name(g->style));
     set_str(&a, e, "title", g->title);
     set_str(&a, e, "text", g->text);
   }
@@ -817,7 +817,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   for (k = 0; k < 3; k++) {
     kam_value *e = kam__vb_push(&a.b, arr, kam__vb_obj(&a.b));
     char plain[KAM__DECIMAL_TEXT_CAP];
-    set_str(&a, e, "style", kam__proposal_style_name(order[k]));
+    set_str(&a, e, "style", kam_style_name(order[k]));
     set(&a, e, "weight", kam__vb_double(&a.b, w[order[k]]));
     if (!fixed_plain(plain, w[order[k]] * 100, 0)) memcpy(plain, "0", 2);
     set_str(&a, e, "weight_percent", plain);

@@ -1177,7 +1177,6 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
   char b[64], cls[2] = {0, 0};
   size_t n = 0;
   int rc;
-  static const char *const reason[] = {"share", "group_share", "strategic", "top_score"};
   unsigned k;
   if ((rc = put_size(w, sc->rank)) != 0) return rc;
   if ((rc = put_text(w, sc->id, false)) != 0) return rc;
@@ -1207,10 +1206,11 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
   if ((rc = put_num(w, sc->key_reasons ? "1" : "0", 1)) != 0) return rc;
   n = 0;
   for (k = 0; k < 4; k++) {
+    const char *reason = kam_key_reason_name(1u << k);
     if (!(sc->key_reasons & (1u << k))) continue;
     if (n) b[n++] = ' ';
-    memcpy(b + n, reason[k], strlen(reason[k]));
-    n += strlen(reason[k]);
+    memcpy(b + n, reason, strlen(reason));
+    n += strlen(reason);
   }
   return put_cell(w, b, n, false, true);
 }

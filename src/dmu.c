@@ -25,68 +25,9 @@ static const double role_prior[KAM_ROLE_COUNT][KAM_STYLE_COUNT] = {
     {0.40, 0.45, 0.15},                /* marketing */
 };
 
-static const char *const style_names[KAM_STYLE_COUNT] = {"authority", "relational", "analytical"};
-static const char *const trait_names[3] = {"dominance", "people", "detail"};
-static const char *const buyer_names[4] = {"economic", "user", "technical", "coach"};
-static const char *const warning_names[4] = {"empty", "no_economic_buyer", "no_coach",
-                                             "influential_opponent"};
-
-const char *kam_style_name(int32_t style) {
-  if (style < 0 || style >= KAM_STYLE_COUNT) return NULL;
-  return style_names[style];
-}
-
 int kam_role_style_prior(double out[3], int32_t role) {
   if (!out || role < 0 || role >= KAM_ROLE_COUNT) return KAM_EINVAL;
   memcpy(out, role_prior[role], sizeof role_prior[role]);
-  return KAM_OK;
-}
-
-/* Index of the single bit in flag among the first n bits, or -1. */
-static int single_bit(uint32_t flag, int n) {
-  int i;
-  for (i = 0; i < n; i++)
-    if (flag == (1u << i)) return i;
-  return -1;
-}
-
-const char *kam_buyer_role_name(uint32_t flag) {
-  int i = single_bit(flag, 4);
-  return i < 0 ? NULL : buyer_names[i];
-}
-
-const char *kam_dmu_warning_name(uint32_t flag) {
-  int i = single_bit(flag, 4);
-  return i < 0 ? NULL : warning_names[i];
-}
-
-static int is_list_sep(char c) {
-  return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '|' || c == '/' || c == '+' ||
-         c == '\r' || c == '\n';
-}
-
-int kam_buyer_roles_parse(uint32_t *out, const char *text, size_t len) {
-  uint32_t flags = 0;
-  size_t i = 0;
-  if (!out || !text) return KAM_EINVAL;
-  while (i < len) {
-    size_t start, k;
-    int found = 0;
-    while (i < len && is_list_sep(text[i]))
-      i++;
-    start = i;
-    while (i < len && !is_list_sep(text[i]))
-      i++;
-    if (i == start) break;
-    for (k = 0; k < 4; k++) {
-      if (kam__ascii_ieq(text + start, i - start, buyer_names[k])) {
-        flags |= 1u << k;
-        found = 1;
-      }
-    }
-    if (!found) return KAM_EPARSE;
-  }
-  *out = flags;
   return KAM_OK;
 }
 
@@ -312,7 +253,7 @@ int kam__dmu_add(kam_dmu *d, const kam_stakeholder *s, int *bad_field) {
         char num[32];
         kam__fmt_double(num, p.traits[k]);
         return kam__error(d->ctx, KAM_EINVAL, "%s: trait %s (traits[%d]) %s is not in 0..1", whom,
-                          trait_names[k], k, num);
+                          kam_trait_name((int32_t)k), k, num);
       }
     }
 

@@ -9,27 +9,6 @@
 
 #include "proposal_internal.h"
 
-/* ---- names ------------------------------------------------------------------------------- */
-
-static const char *const style_names[] = {"authority", "relational", "analytical"};
-static const char *const role_names[] = {"unknown",   "executive",  "finance",
-                                         "technical", "hr",         "procurement",
-                                         "legal",     "operations", "marketing"};
-static const char *const period_names[] = {"year", "quarter", "month"};
-static const char *const buyer_names[] = {"economic", "user", "technical", "coach"};
-const char *const kam__proposal_trait_names[3] = {"dominance", "people", "detail"};
-
-const char *kam__proposal_style_name(int32_t style) {
-  return style >= 0 && style < 3 ? style_names[style] : NULL;
-}
-const char *kam__proposal_role_name(int32_t role) {
-  return role >= 0 && role <= KAM_ROLE_MARKETING ? role_names[role] : NULL;
-}
-const char *kam__proposal_period_name(int32_t period) {
-  return period >= 0 && period < 3 ? period_names[period] : NULL;
-}
-const char *kam__proposal_buyer_name(unsigned bit) { return bit < 4 ? buyer_names[bit] : NULL; }
-
 /* ---- errors ------------------------------------------------------------------------------ */
 
 /* Skips JSON whitespace. */
@@ -610,7 +589,7 @@ int kam_proposal_set_cash_flows(kam_proposal *p, const kam_cash_flows *cf) {
                                (unsigned long)cf->struct_size);
   memset(&in, 0, sizeof in);
   memcpy(&in, cf, cf->struct_size < sizeof in ? cf->struct_size : sizeof in);
-  if (!kam__proposal_period_name(in.period))
+  if (!kam__period_name(in.period))
     return kam__proposal_error(p, KAM_EINVAL, "cash_flows.period", "%ld is not a KAM_PERIOD_*",
                                (long)in.period);
   if (!isfinite(in.rate) || in.rate <= -1)
@@ -692,7 +671,7 @@ int kam_proposal_add_argument(kam_proposal *p, const kam_argument *a) {
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "arguments[%zu]", p->arguments.len);
   READ_RECORD(p, in, a, offsetof(kam_argument, text) + sizeof a->text, path);
-  if (!kam__proposal_style_name(in.style))
+  if (!kam_style_name(in.style))
     return kam__proposal_error(p, KAM_EINVAL, path, "style %ld is not a KAM_STYLE_*",
                                (long)in.style);
   if (!in.text || !*in.text) {
@@ -922,7 +901,7 @@ int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s) {
     snprintf(field, sizeof field, "%s.name", path);
     return kam__proposal_error(p, KAM_EINVAL, field, "is required");
   }
-  if (!kam__proposal_role_name(in.role)) {
+  if (!kam_role_name(in.role)) {
     snprintf(field, sizeof field, "%s.role", path);
     return kam__proposal_error(p, KAM_EINVAL, field, "%ld is not a KAM_ROLE_*", (long)in.role);
   }
@@ -941,7 +920,7 @@ int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s) {
   }
   for (t = 0; t < 3; t++) {
     if (!isnan(in.traits[t]) && !(in.traits[t] >= 0 && in.traits[t] <= 1)) {
-      snprintf(field, sizeof field, "%s.traits.%s", path, kam__proposal_trait_names[t]);
+      snprintf(field, sizeof field, "%s.traits.%s", path, kam_trait_name((int32_t)t));
       return kam__proposal_error(p, KAM_EINVAL, field, "must be within 0..1");
     }
   }

@@ -161,7 +161,6 @@ typedef struct json_writer {
 } json_writer;
 
 static int json_account(void *ud, const kam_account_score *sc) {
-  static const char *const reason[] = {"share", "group_share", "strategic", "top_score"};
   json_writer *w = (json_writer *)ud;
   kam__out *o = &w->out;
   char cls[2] = {0, 0};
@@ -213,7 +212,7 @@ static int json_account(void *ud, const kam_account_score *sc) {
   for (k = 0; k < 4; k++) {
     if (!(sc->key_reasons & (1u << k))) continue;
     J(kam__out_puts(o, any ? ",\"" : "\""));
-    J(kam__out_puts(o, reason[k]));
+    J(kam__out_puts(o, kam_key_reason_name(1u << k)));
     J(kam__out_puts(o, "\""));
     any = true;
   }

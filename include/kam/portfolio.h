@@ -147,6 +147,11 @@ enum {
   KAM_KEY_TOP_SCORE = 1u << 3    /**< among the key_top_n best scores */
 };
 
+/** The name of one key reason flag ("share", "group_share", "strategic", "top_score", the
+ *  words the JSON and CSV reports use); NULL if flag is not exactly one KAM_KEY_* bit. Static
+ *  storage. */
+KAM_API const char *kam_key_reason_name(uint32_t flag);
+
 /** One account's results. Set struct_size before kam_segmentation_get: only that many bytes are
  *  written. Strings are borrowed (see kam_segmentation_get / _foreach for how long). */
 typedef struct kam_account_score {
