@@ -1243,6 +1243,5 @@ int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, vo
                   i + 1 == sizeof header / sizeof header[0]);
   if (rc == KAM_OK) rc = kam_segmentation_foreach(s, KAM_ORDER_RANK, write_score_row, &w);
   if (rc == KAM_OK) rc = kam__out_flush(&w.out);
-  kam__out_free(&w.out);
   return rc;
 }

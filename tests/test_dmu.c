@@ -562,6 +562,11 @@ static void test_names_and_buyer_roles(void **state) {
   assert_null(kam_dmu_warning_name(0));
   assert_null(kam_dmu_warning_name(3));
   assert_null(kam_dmu_warning_name(1u << 4));
+  assert_string_equal(kam_trait_name(0), "dominance");
+  assert_string_equal(kam_trait_name(1), "people");
+  assert_string_equal(kam_trait_name(2), "detail");
+  assert_null(kam_trait_name(-1));
+  assert_null(kam_trait_name(3));
   assert_int_equal(kam_buyer_roles_parse(&r, "economic;coach", 14), KAM_OK);
   assert_int_equal(r, KAM_BUYER_ECONOMIC | KAM_BUYER_COACH);
   assert_int_equal(kam_buyer_roles_parse(&r, " Economic, USER | technical/coach+user ", 39),

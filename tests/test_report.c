@@ -677,6 +677,17 @@ static void test_json_parse_back(void **state) {
   close_fx(&f);
 }
 
+static void test_key_reason_names(void **state) {
+  (void)state;
+  assert_string_equal(kam_key_reason_name(KAM_KEY_SHARE), "share");
+  assert_string_equal(kam_key_reason_name(KAM_KEY_GROUP_SHARE), "group_share");
+  assert_string_equal(kam_key_reason_name(KAM_KEY_STRATEGIC), "strategic");
+  assert_string_equal(kam_key_reason_name(KAM_KEY_TOP_SCORE), "top_score");
+  assert_null(kam_key_reason_name(0));
+  assert_null(kam_key_reason_name(KAM_KEY_SHARE | KAM_KEY_STRATEGIC));
+  assert_null(kam_key_reason_name(1u << 4));
+}
+
 /* ---- SVG ---- */
 
 static char *write_svg(const kam_segmentation *s) {
@@ -956,6 +967,7 @@ static void test_fmt_helpers(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_key_reason_names),
       cmocka_unit_test(test_csv_basic),
       cmocka_unit_test(test_csv_formula_guard),
       cmocka_unit_test(test_csv_round_trip),

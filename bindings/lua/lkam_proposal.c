@@ -398,15 +398,18 @@ static int l_set_rounding(lua_State *L) {
 
 static int l_add_argument(lua_State *L) {
   static const char *const fields[] = {"style", "title", "text", NULL};
-  static const char *const styles[] = {"authority", "relational", "analytical"};
+  const char *styles[KAM_STYLE_COUNT];
   lproposal *u = check_proposal(L, 1);
   kam_argument a;
   const char *style;
+  int i;
+  for (i = 0; i < KAM_STYLE_COUNT; i++)
+    styles[i] = kam_style_name(i);
   kam__lua_checkfields(L, 2, fields, "add_argument");
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   style = field_text(L, 2, "style");
-  a.style = name_index(style, styles, 3);
+  a.style = name_index(style, styles, KAM_STYLE_COUNT);
   if (a.style < 0) return raise(L, KAM_EINVAL, "style must be authority, relational or analytical");
   a.title = field_text(L, 2, "title");
   a.text = field_text(L, 2, "text");
@@ -547,14 +550,17 @@ static int l_add_team_member(lua_State *L) {
 static int l_add_stakeholder(lua_State *L) {
   static const char *const fields[] = {"name",      "title",    "role",         "email",  "phone",
                                        "influence", "attitude", "buying_roles", "traits", NULL};
-  static const char *const roles[] = {"unknown",     "executive", "finance",    "technical", "hr",
-                                      "procurement", "legal",     "operations", "marketing"};
-  static const char *const buyers[] = {"economic", "user", "technical", "coach"};
-  static const char *const traits[] = {"dominance", "people", "detail"};
+  const char *roles[KAM_ROLE_COUNT], *buyers[4], *traits[3]; /* the library's names */
   lproposal *u = check_proposal(L, 1);
   kam_stakeholder s;
   const char *role;
   int i;
+  for (i = 0; i < KAM_ROLE_COUNT; i++)
+    roles[i] = kam_role_name(i);
+  for (i = 0; i < 4; i++)
+    buyers[i] = kam_buyer_role_name(1u << i);
+  for (i = 0; i < 3; i++)
+    traits[i] = kam_trait_name(i);
   kam__lua_checkfields(L, 2, fields, "add_stakeholder");
   lua_settop(L, 2);
   memset(&s, 0, sizeof s);
@@ -565,7 +571,7 @@ static int l_add_stakeholder(lua_State *L) {
   s.phone = field_text(L, 2, "phone");
   role = field_text(L, 2, "role");
   if (role) {
-    s.role = name_index(role, roles, 9);
+    s.role = name_index(role, roles, KAM_ROLE_COUNT);
     if (s.role < 0)
       return raise(L, KAM_EINVAL,
                    "role is not one of executive, finance, technical, "

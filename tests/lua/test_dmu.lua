@@ -85,6 +85,13 @@ test("names", function()
   raises("EINVAL", nil, kam.style_name, 3)
   raises("EINVAL", nil, kam.buyer_role_name, 3)
   raises("EINVAL", nil, kam.dmu_warning_name, 0)
+  for i = 0, 2 do assert(kam.trait_name(i) == kam.TRAITS[i + 1]) end
+  raises("EINVAL", nil, kam.trait_name, -1)
+  raises("EINVAL", nil, kam.trait_name, 3)
+  for i = 0, 3 do assert(kam.key_reason_name(1 << i) == kam.KEY_REASONS[i + 1]) end
+  raises("EINVAL", nil, kam.key_reason_name, 0)
+  raises("EINVAL", nil, kam.key_reason_name, 3)
+  raises("EINVAL", nil, kam.key_reason_name, 16)
   raises("ENOTFOUND", "sales", kam.role_from_name, "sales")
 end)
 

@@ -25,7 +25,8 @@ from .portfolio import _csv_options, _CsvOptions
 
 __all__ = ["ROLES", "STYLES", "BUYER_ROLES", "WARNINGS", "TRAITS", "role_from_title",
            "explain_title", "role_name", "role_from_name", "style_name", "role_style_prior",
-           "style_profile", "buyer_role_name", "buyer_roles_parse", "dmu_warning_name", "DMU"]
+           "style_profile", "buyer_role_name", "buyer_roles_parse", "dmu_warning_name", "trait_name",
+           "DMU"]
 
 
 class _Stakeholder(ctypes.Structure):
@@ -52,6 +53,7 @@ _style_profile = fn("kam_style_profile", c_int, POINTER(_Profile), c_int32, c_do
 _buyer_role_name = fn("kam_buyer_role_name", c_char_p, c_uint32)
 _buyer_roles_parse = fn("kam_buyer_roles_parse", c_int, POINTER(c_uint32), c_char_p, c_size_t)
 _warning_name = fn("kam_dmu_warning_name", c_char_p, c_uint32)
+_trait_name = fn("kam_trait_name", c_char_p, c_int32)
 _dmu_new = fn("kam_dmu_new", c_int, POINTER(c_void_p), c_void_p)
 _dmu_free = fn("kam_dmu_free", None, c_void_p)
 _dmu_add = fn("kam_dmu_add", c_int, c_void_p, POINTER(_Stakeholder))
@@ -66,7 +68,7 @@ ROLES = tuple(_role_name(i).decode() for i in range(9))
 STYLES = tuple(_style_name(i).decode() for i in range(3))
 BUYER_ROLES = tuple(_buyer_role_name(1 << i).decode() for i in range(4))
 WARNINGS = tuple(_warning_name(1 << i).decode() for i in range(4))
-TRAITS = ("dominance", "people", "detail")
+TRAITS = tuple(_trait_name(i).decode() for i in range(3))
 _SIZE_MAX = (1 << (8 * ctypes.sizeof(c_size_t))) - 1
 
 
@@ -252,6 +254,15 @@ def dmu_warning_name(flag):
     name = _warning_name(int(flag)) if 0 <= int(flag) < 2**32 else None
     if name is None:
         raise error(KAM_EINVAL, "%r is not a single warning flag" % (flag,))
+    return name.decode()
+
+
+def trait_name(index):
+    """The name of an observed trait by its index in a stakeholder's traits (0 -> 'dominance',
+    1 -> 'people', 2 -> 'detail')."""
+    name = _trait_name(int(index)) if -2**31 <= int(index) < 2**31 else None
+    if name is None:
+        raise error(KAM_EINVAL, "%r is not a trait index (0..2)" % (index,))
     return name.decode()
 
 

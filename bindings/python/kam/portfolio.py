@@ -24,9 +24,19 @@ from ._native import (fn, check, error, Collector, Reader, c_int, c_uint32, c_in
                       c_size_t, c_char_p, c_void_p, POINTER, byref, KAM_EINVAL)
 from ._native import _ctx_new, _ctx_free, _ctx_errmsg, set_threads as _set_threads
 
-__all__ = ["Portfolio", "Segmentation", "KEY_REASONS"]
+__all__ = ["Portfolio", "Segmentation", "KEY_REASONS", "key_reason_name"]
 
-KEY_REASONS = ("share", "group_share", "strategic", "top_score")
+_key_reason_name = fn("kam_key_reason_name", c_char_p, c_uint32)
+KEY_REASONS = tuple(_key_reason_name(1 << i).decode() for i in range(4))
+
+
+def key_reason_name(flag):
+    """The name of one KAM_KEY_* flag (1 -> 'share', 2 -> 'group_share', 4 -> 'strategic',
+    8 -> 'top_score')."""
+    name = _key_reason_name(int(flag)) if 0 <= int(flag) < 2**32 else None
+    if name is None:
+        raise error(KAM_EINVAL, "%r is not a single key reason flag" % (flag,))
+    return name.decode()
 _STRATEGIC, _NEW = 1, 2
 _ORDER_INSERTION, _ORDER_RANK = 0, 1
 

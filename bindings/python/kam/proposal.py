@@ -27,14 +27,15 @@ from ._native import (fn, check, error, Ctx, Collector, WRITE_FN, text_arg, c_in
                       c_uint32, c_int64, c_double, c_size_t, c_char_p, c_void_p, POINTER, byref,
                       KAM_EINVAL, KAM_EOVERFLOW)
 from .finance import date_to_days
+from .dmu import ROLES, STYLES, BUYER_ROLES, TRAITS
 
 __all__ = ["Proposal", "PROPOSAL_FORMATS", "PROPOSAL_PARTS"]
 
 PROPOSAL_FORMATS = {"markdown": 1, "md": 1, "html": 2, "text": 3, "txt": 3, "json": 4}
-_STYLES = {"authority": 0, "relational": 1, "analytical": 2}
-_ROLES = {"unknown": 0, "executive": 1, "finance": 2, "technical": 3, "hr": 4, "procurement": 5,
-         "legal": 6, "operations": 7, "marketing": 8}
-_BUYING_ROLES = {"economic": 1, "user": 2, "technical": 4, "coach": 8}
+# The names come from the library (kam_style_name, kam_role_name, kam_buyer_role_name).
+_STYLES = {name: i for i, name in enumerate(STYLES)}
+_ROLES = {name: i for i, name in enumerate(ROLES)}
+_BUYING_ROLES = {name: 1 << i for i, name in enumerate(BUYER_ROLES)}
 _PERIODS = {"year": 0, "quarter": 1, "month": 2}
 _ROUNDING = {"line": 0, "total": 1}
 #: Part names for Proposal.clear() and Proposal.count() (KAM_PROPOSAL_*).
@@ -414,7 +415,7 @@ class Proposal:
                             % (b, ", ".join(_BUYING_ROLES)))
             bits |= _BUYING_ROLES[b]
         t = traits or {}
-        unknown = set(t) - {"dominance", "people", "detail"}
+        unknown = set(t) - set(TRAITS)
         if unknown:
             raise error(KAM_EINVAL, "unknown traits: %s" % ", ".join(sorted(unknown)))
         s = _Stakeholder()
@@ -427,9 +428,8 @@ class Proposal:
         s.influence = _nan(influence)
         s.attitude = int(attitude)
         s.buying_roles = bits
-        s.traits[0] = _nan(t.get("dominance"))
-        s.traits[1] = _nan(t.get("people"))
-        s.traits[2] = _nan(t.get("detail"))
+        for k, trait in enumerate(TRAITS):
+            s.traits[k] = _nan(t.get(trait))
         return self._check(_add_stakeholder(self._ptr, byref(s)))
 
     def set_dmu(self, dmu):
