@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "linecol_internal.h"
 #include "proposal_internal.h"
 
 /* ---- errors ------------------------------------------------------------------------------ */
@@ -114,15 +115,8 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
   vsnprintf(reason, sizeof reason, fmt, ap);
   va_end(ap);
   if (p->json && path) {
-    size_t at = locate(p->json, p->json_len, path), i, line = 1, col = 1;
-    for (i = 0; i < at && i < p->json_len; i++) {
-      if (p->json[i] == '\n') {
-        line++;
-        col = 1;
-      } else if (((unsigned char)p->json[i] & 0xC0) != 0x80) {
-        col++; /* columns count characters, not bytes */
-      }
-    }
+    size_t at = locate(p->json, p->json_len, path), line, col;
+    kam__linecol(p->json, at < p->json_len ? at : p->json_len, &line, &col);
     return kam__error(p->ctx, status, "%s: %s (line %zu, column %zu)", path, reason, line, col);
   }
   if (path) return kam__error(p->ctx, status, "%s: %s", path, reason);

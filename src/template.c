@@ -26,6 +26,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "linecol_internal.h"
 #include "template_internal.h"
 #include "value_internal.h"
 #include "writer_internal.h"
@@ -36,21 +37,12 @@
 /* ---------------------------------------------------------------------------------------- */
 /* Locations and errors                                                                       */
 
-/* 1-based line and column (in characters: UTF-8 continuation bytes do not count) of pos. */
+/* 1-based line and column of pos (linecol.c), in the width the messages print. */
 static void locate(const char *src, size_t pos, unsigned long *line, unsigned long *col) {
-  size_t i;
-  unsigned long l = 1, c = 1;
-  for (i = 0; i < pos; i++) {
-    unsigned char ch = (unsigned char)src[i];
-    if (ch == '\n') {
-      l++;
-      c = 1;
-    } else if ((ch & 0xC0) != 0x80) {
-      c++;
-    }
-  }
-  *line = l;
-  *col = c;
+  size_t l, c;
+  kam__linecol(src, pos, &l, &c);
+  *line = (unsigned long)l;
+  *col = (unsigned long)c;
 }
 
 /* "<what>: line L, column C: <msg>" into the ctx; returns status. */
