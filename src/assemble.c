@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "proposal_internal.h"
+#include "struct_copy_internal.h"
 
 /* ---- totals ------------------------------------------------------------------------------ */
 
@@ -75,9 +76,9 @@ int kam_proposal_totals(kam_totals *out, const kam_proposal *p) {
   size_t size;
   int rc;
   if (!out || !p) return KAM_EINVAL;
-  if (out->struct_size < offsetof(kam_totals, gross))
-    return kam__error(p->ctx, KAM_EINVAL, "kam_proposal_totals: struct_size %lu is too small",
-                      (unsigned long)out->struct_size);
+  if (kam__struct_size_check(p->ctx, out->struct_size, offsetof(kam_totals, gross),
+                             "kam_proposal_totals", "kam_totals"))
+    return KAM_EINVAL;
   memset(&t, 0, sizeof t);
   if ((rc = compute(p, &t, NULL, NULL, NULL))) return rc;
   size = out->struct_size < sizeof t ? out->struct_size : sizeof t;

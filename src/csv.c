@@ -18,6 +18,7 @@
 #include "internal.h"
 #include "io_internal.h"
 #include "portfolio_internal.h"
+#include "struct_copy_internal.h"
 
 /* Limits (documented in kam/io.h). */
 #define CSV_CHUNK 65536u
@@ -41,17 +42,11 @@ void kam_csv_options_init(kam_csv_options *o, size_t struct_size) {
 /* Reads the options a caller passed (only the fields inside struct_size), defaults otherwise. */
 static int csv_options_get(kam_csv_options *out, const kam_csv_options *o, kam_ctx *ctx,
                            const char *fn) {
+  int rc;
   kam_csv_options_init(out, sizeof *out);
   if (!o) return KAM_OK;
-  if (o->struct_size < offsetof(kam_csv_options, flags) + sizeof o->flags)
-    return kam__error(ctx, KAM_EINVAL, "%s: options struct_size %u is too small", fn,
-                      (unsigned)o->struct_size);
-  out->flags = o->flags;
-#define CSV_HAS(field) (o->struct_size >= offsetof(kam_csv_options, field) + sizeof o->field)
-  if (CSV_HAS(delimiter)) out->delimiter = o->delimiter;
-  if (CSV_HAS(decimal_mark)) out->decimal_mark = o->decimal_mark;
-  if (CSV_HAS(currency_digits)) out->currency_digits = o->currency_digits;
-#undef CSV_HAS
+  if ((rc = KAM__STRUCT_COPY_IN(ctx, *out, o, kam_csv_options, flags, fn)) != 0) return rc;
+  out->struct_size = (uint32_t)sizeof *out;
   if (out->delimiter == '"' || out->delimiter == '\r' || out->delimiter == '\n' ||
       (unsigned char)out->delimiter >= 0x80)
     return kam__error(ctx, KAM_EINVAL,

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "portfolio_internal.h"
+#include "struct_copy_internal.h"
 
 /* Index entries: 0 empty, else (account index + 1) in the low 40 bits and 24 bits of the hash
  * above them, so most mismatches are rejected without touching the arena. */
@@ -21,12 +22,6 @@
 #define IDX_MASK ((UINT64_C(1) << IDX_BITS) - 1)
 /* The largest number of accounts a portfolio holds (the index stores index + 1 in 40 bits). */
 #define MAX_ACCOUNTS ((size_t)(IDX_MASK - 1))
-/* Largest struct_size we accept for a kam_account (anything bigger is garbage, not a newer
- * caller). */
-#define MAX_STRUCT_SIZE 65536u
-
-#define FIELD_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
-#define HAS_FIELD(sz, type, field) ((sz) >= FIELD_END(type, field))
 
 static uint64_t hash_bytes(const char *s, size_t len) {
   /* FNV-1a over 8-byte words with a final avalanche (splitmix64). */
@@ -434,18 +429,14 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   if (!p) return KAM_EINVAL;
   if (!a) return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add: the account is NULL");
   sz = a->struct_size;
-  if (!HAS_FIELD(sz, kam_account, revenue) || sz > MAX_STRUCT_SIZE)
-    return kam__error(p->ctx, KAM_EINVAL,
-                      "kam_portfolio_add: struct_size %zu is not the size of a kam_account "
-                      "(set it to sizeof(kam_account))",
-                      sz);
   /* Read only the fields the caller's struct has; the rest keep their defaults. */
   memset(&acc, 0, sizeof acc);
   acc.potential = NAN;
-  memcpy(&acc, a, sz < sizeof acc ? sz : sizeof acc);
-  if (!HAS_FIELD(sz, kam_account, history_len)) acc.history_len = 0;
-  if (!HAS_FIELD(sz, kam_account, forecast_len)) acc.forecast_len = 0;
-  if (!HAS_FIELD(sz, kam_account, potential)) acc.potential = NAN;
+  rc = KAM__STRUCT_COPY_IN(p->ctx, acc, a, kam_account, revenue, "kam_portfolio_add");
+  if (rc) return rc;
+  if (!KAM__HAS_FIELD(sz, kam_account, history_len)) acc.history_len = 0;
+  if (!KAM__HAS_FIELD(sz, kam_account, forecast_len)) acc.forecast_len = 0;
+  if (!KAM__HAS_FIELD(sz, kam_account, potential)) acc.potential = NAN;
 
   if (!acc.id) return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add: the id is NULL");
   idlen = strlen(acc.id);

@@ -9,6 +9,7 @@
 
 #include "linecol_internal.h"
 #include "proposal_internal.h"
+#include "struct_copy_internal.h"
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
@@ -578,11 +579,8 @@ int kam_proposal_set_cash_flows(kam_proposal *p, const kam_cash_flows *cf) {
     clear_flows(p);
     return KAM_OK;
   }
-  if (cf->struct_size < offsetof(kam_cash_flows, count) + sizeof cf->count)
-    return kam__proposal_error(p, KAM_EINVAL, "cash_flows", "struct_size %lu is too small",
-                               (unsigned long)cf->struct_size);
   memset(&in, 0, sizeof in);
-  memcpy(&in, cf, cf->struct_size < sizeof in ? cf->struct_size : sizeof in);
+  if (KAM__STRUCT_COPY_IN(p->ctx, in, cf, kam_cash_flows, count, "cash_flows")) return KAM_EINVAL;
   if (!kam__period_name(in.period))
     return kam__proposal_error(p, KAM_EINVAL, "cash_flows.period", "%ld is not a KAM_PERIOD_*",
                                (long)in.period);
@@ -625,16 +623,13 @@ static int list_reserve(kam_proposal *p, kam__list *l, size_t size) {
   return KAM_OK;
 }
 
-/* Copies a caller's record into a zeroed local of the current size (fields past struct_size
- * read as zero). Fails when struct_size does not reach `need` bytes. */
-#define READ_RECORD(p, local, in, need, path)                                                      \
+/* Copies a caller's record of public type `type` into a zeroed local (fields past struct_size
+ * read as zero). Fails when struct_size does not reach `field` (struct_copy_internal.h). */
+#define READ_RECORD(p, local, in, type, field, path)                                               \
   do {                                                                                             \
     if (!(in)) return kam__proposal_error(p, KAM_EINVAL, path, "record is NULL");                  \
-    if ((in)->struct_size < (need))                                                                \
-      return kam__proposal_error(p, KAM_EINVAL, path, "struct_size %lu is too small",              \
-                                 (unsigned long)(in)->struct_size);                                \
     memset(&(local), 0, sizeof(local));                                                            \
-    memcpy(&(local), (in), (in)->struct_size < sizeof(local) ? (in)->struct_size : sizeof(local)); \
+    if (KAM__STRUCT_COPY_IN((p)->ctx, local, in, type, field, path)) return KAM_EINVAL;            \
   } while (0)
 
 /* Copies up to n text fields; on failure frees what was copied. paths[i] names field i. */
@@ -664,7 +659,7 @@ int kam_proposal_add_argument(kam_proposal *p, const kam_argument *a) {
   static const char *const names[] = {"title", "text"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "arguments[%zu]", p->arguments.len);
-  READ_RECORD(p, in, a, offsetof(kam_argument, text) + sizeof a->text, path);
+  READ_RECORD(p, in, a, kam_argument, text, path);
   if (!kam_style_name(in.style))
     return kam__proposal_error(p, KAM_EINVAL, path, "style %ld is not a KAM_STYLE_*",
                                (long)in.style);
@@ -697,7 +692,7 @@ int kam_proposal_add_reference(kam_proposal *p, const kam_reference *r) {
                                       "contact.email"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "references[%zu]", p->references.len);
-  READ_RECORD(p, in, r, offsetof(kam_reference, company) + sizeof r->company, path);
+  READ_RECORD(p, in, r, kam_reference, company, path);
   if (!in.company || !*in.company) {
     path_append(path, sizeof path, ".company");
     return kam__proposal_error(p, KAM_EINVAL, path, "is required");
@@ -754,7 +749,7 @@ int kam_proposal_add_figure(kam_proposal *p, const kam_figure *f) {
   char path[48], number[40];
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "figures[%zu]", p->figures.len);
-  READ_RECORD(p, in, f, offsetof(kam_figure, unit) + sizeof f->unit, path);
+  READ_RECORD(p, in, f, kam_figure, unit, path);
   if (in.value_text && *in.value_text)
     return kam__proposal_add_figure(p, in.label, in.unit, in.value_text, false);
   if (!isfinite(in.value)) {
@@ -793,7 +788,7 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
   static const char *const names[] = {"sku", "description", "unit", "section"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "items[%zu]", p->items.len);
-  READ_RECORD(p, in, item, offsetof(kam_item, description) + sizeof item->description, path);
+  READ_RECORD(p, in, item, kam_item, description, path);
   memset(&rec, 0, sizeof rec);
   if (in.flags & ~(uint32_t)KAM_ITEM_OPTIONAL)
     return kam__proposal_error(p, KAM_EINVAL, path, "unknown flags 0x%lx", (unsigned long)in.flags);
@@ -857,7 +852,7 @@ int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m) {
   static const char *const names[] = {"name", "position", "phone", "email"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "team[%zu]", p->team.len);
-  READ_RECORD(p, in, m, offsetof(kam_person, name) + sizeof m->name, path);
+  READ_RECORD(p, in, m, kam_person, name, path);
   if (!in.name || !*in.name) {
     path_append(path, sizeof path, ".name");
     return kam__proposal_error(p, KAM_EINVAL, path, "is required");
@@ -884,10 +879,9 @@ int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s) {
   static const char *const names[] = {"name", "title", "email", "phone"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "stakeholders[%zu]", p->stakeholders.len);
-  READ_RECORD(p, in, s, offsetof(kam_stakeholder, name) + sizeof s->name, path);
+  READ_RECORD(p, in, s, kam_stakeholder, name, path);
   /* Fields a short (older) record does not carry are unknown, not zero. */
-  if (s->struct_size < offsetof(kam_stakeholder, influence) + sizeof in.influence)
-    in.influence = NAN;
+  if (!KAM__HAS_FIELD(s->struct_size, kam_stakeholder, influence)) in.influence = NAN;
   for (t = 0; t < 3; t++)
     if (s->struct_size < offsetof(kam_stakeholder, traits) + (size_t)(t + 1) * sizeof(double))
       in.traits[t] = NAN;

@@ -391,7 +391,10 @@ static void test_add_validation(void **state) {
   BAD(s.title = "Дире\xD0", KAM_EPARSE, "title is not valid UTF-8 (byte 8)");
   BAD(s.email = "a\xC0\xAF@b", KAM_EPARSE, "email");
   BAD(s.phone = "\xED\xA0\x80", KAM_EPARSE, "phone");
-  BAD(s.struct_size = 3, KAM_EINVAL, "struct_size");
+  BAD(s.struct_size = 3, KAM_EINVAL,
+      "kam_dmu_add: struct_size 3 is not the size of a kam_stakeholder (set it to "
+      "sizeof(kam_stakeholder))");
+  BAD(s.struct_size = 65537, KAM_EINVAL, "struct_size 65537");
   assert_int_equal(kam_dmu_add(f.dmu, NULL), KAM_EINVAL);
   assert_int_equal(kam_dmu_add(NULL, &ok), KAM_EINVAL);
   /* the edges are valid */

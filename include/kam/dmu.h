@@ -247,7 +247,7 @@ KAM_API void kam_dmu_free(kam_dmu *d);
  *
  *  Checks, in this order, naming the field in the ctx message ("stakeholder 3 (\"Иванова\"):
  *  influence 1.5 is not in 0..1"):
- *  - d and s not NULL, s->struct_size at least sizeof(uint32_t)             else KAM_EINVAL
+ *  - d and s not NULL, s->struct_size from sizeof(uint32_t) to 64 KiB       else KAM_EINVAL
  *  - role a KAM_ROLE_* value                                                else KAM_EINVAL
  *  - name, title, email, phone: NULL or valid UTF-8                         else KAM_EPARSE
  *  - influence NaN or in 0..1                                               else KAM_EINVAL
