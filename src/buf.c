@@ -66,12 +66,3 @@ void kam__buf_free(kam__buf *b) {
   b->data = NULL;
   b->len = b->cap = 0;
 }
-
-char *kam__buf_detach(kam__buf *b, size_t *len, size_t *cap) {
-  char *p = b->data;
-  if (len) *len = b->len;
-  if (cap) *cap = b->cap;
-  b->data = NULL;
-  b->len = b->cap = 0;
-  return p;
-}

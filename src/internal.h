@@ -81,8 +81,6 @@ int kam__buf_printf(kam__buf *b, const char *fmt, ...)
 #endif
     ;
 void kam__buf_free(kam__buf *b);
-/* Hands the data over (caller frees with kam__free(ctx, p, *cap)); the buffer becomes empty. */
-char *kam__buf_detach(kam__buf *b, size_t *len, size_t *cap);
 
 /* Overflow-checked int64 arithmetic: KAM_OK or KAM_EOVERFLOW; *out untouched on overflow. */
 static inline int kam__add_i64(int64_t *out, int64_t a, int64_t b) {
