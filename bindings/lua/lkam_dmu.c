@@ -232,12 +232,18 @@ static int l_role_from_name(lua_State *L) {
   return 1;
 }
 
-static int l_style_name(lua_State *L) {
-  lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > 2 ? NULL : kam_style_name((int32_t)v);
-  if (!name) return raise(L, KAM_EINVAL, "not a style number (0..2)");
+/* Pushes a name the library gave (NULL: v was not a valid number) or raises KAM_EINVAL
+ * saying what v should be. */
+static int push_lib_name(lua_State *L, const char *name, const char *what) {
+  if (!name) return raise(L, KAM_EINVAL, what);
   lua_pushstring(L, name);
   return 1;
+}
+
+static int l_style_name(lua_State *L) {
+  lua_Integer v = luaL_checkinteger(L, 1);
+  return push_lib_name(L, v < 0 || v > 2 ? NULL : kam_style_name((int32_t)v),
+                       "not a style number (0..2)");
 }
 
 static int l_role_style_prior(lua_State *L) {
@@ -269,10 +275,8 @@ static int l_style_profile(lua_State *L) {
 
 static int l_buyer_role_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > 8 ? NULL : kam_buyer_role_name((uint32_t)v);
-  if (!name) return raise(L, KAM_EINVAL, "not a single buying role flag (1, 2, 4, 8)");
-  lua_pushstring(L, name);
-  return 1;
+  return push_lib_name(L, v < 0 || v > 8 ? NULL : kam_buyer_role_name((uint32_t)v),
+                       "not a single buying role flag (1, 2, 4, 8)");
 }
 
 static int l_buyer_roles_parse(lua_State *L) {
@@ -287,18 +291,14 @@ static int l_buyer_roles_parse(lua_State *L) {
 
 static int l_dmu_warning_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > 8 ? NULL : kam_dmu_warning_name((uint32_t)v);
-  if (!name) return raise(L, KAM_EINVAL, "not a single warning flag (1, 2, 4, 8)");
-  lua_pushstring(L, name);
-  return 1;
+  return push_lib_name(L, v < 0 || v > 8 ? NULL : kam_dmu_warning_name((uint32_t)v),
+                       "not a single warning flag (1, 2, 4, 8)");
 }
 
 static int l_trait_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > 2 ? NULL : kam_trait_name((int32_t)v);
-  if (!name) return raise(L, KAM_EINVAL, "not a trait index (0, 1, 2)");
-  lua_pushstring(L, name);
-  return 1;
+  return push_lib_name(L, v < 0 || v > 2 ? NULL : kam_trait_name((int32_t)v),
+                       "not a trait index (0, 1, 2)");
 }
 
 /* ---- the DMU object ---- */

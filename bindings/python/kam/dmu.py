@@ -21,7 +21,7 @@ import os
 
 from ._native import (fn, check, error, Ctx, Reader, READ_FN, c_int, c_int32, c_uint32, c_double,
                       c_size_t, c_char_p, c_void_p, POINTER, byref, KAM_EINVAL)
-from .portfolio import _csv_options, _CsvOptions
+from .portfolio import _csv_options, _CsvOptions, _lib_name
 
 __all__ = ["ROLES", "STYLES", "BUYER_ROLES", "WARNINGS", "TRAITS", "role_from_title",
            "explain_title", "role_name", "role_from_name", "style_name", "role_style_prior",
@@ -152,10 +152,7 @@ def role_from_name(name):
 
 def style_name(style):
     """The name of a KAM_STYLE_* number (0 -> 'authority', 1 -> 'relational', 2 -> 'analytical')."""
-    name = _style_name(int(style)) if -2**31 <= int(style) < 2**31 else None
-    if name is None:
-        raise error(KAM_EINVAL, "%r is not a style number (0..2)" % (style,))
-    return name.decode()
+    return _lib_name(_style_name, style, -2**31, 2**31, "a style number (0..2)")
 
 
 def _role_arg(role):
@@ -231,10 +228,7 @@ def style_profile(role, role_confidence=1.0, traits=None):
 def buyer_role_name(flag):
     """The name of one KAM_BUYER_* flag (1 -> 'economic', 2 -> 'user', 4 -> 'technical',
     8 -> 'coach')."""
-    name = _buyer_role_name(int(flag)) if 0 <= int(flag) < 2**32 else None
-    if name is None:
-        raise error(KAM_EINVAL, "%r is not a single buying role flag" % (flag,))
-    return name.decode()
+    return _lib_name(_buyer_role_name, flag, 0, 2**32, "a single buying role flag")
 
 
 def buyer_roles_parse(text):
@@ -251,19 +245,13 @@ def buyer_roles_parse(text):
 def dmu_warning_name(flag):
     """The name of one KAM_DMU_* warning flag (1 -> 'empty', 2 -> 'no_economic_buyer',
     4 -> 'no_coach', 8 -> 'influential_opponent')."""
-    name = _warning_name(int(flag)) if 0 <= int(flag) < 2**32 else None
-    if name is None:
-        raise error(KAM_EINVAL, "%r is not a single warning flag" % (flag,))
-    return name.decode()
+    return _lib_name(_warning_name, flag, 0, 2**32, "a single warning flag")
 
 
 def trait_name(index):
     """The name of an observed trait by its index in a stakeholder's traits (0 -> 'dominance',
     1 -> 'people', 2 -> 'detail')."""
-    name = _trait_name(int(index)) if -2**31 <= int(index) < 2**31 else None
-    if name is None:
-        raise error(KAM_EINVAL, "%r is not a trait index (0..2)" % (index,))
-    return name.decode()
+    return _lib_name(_trait_name, index, -2**31, 2**31, "a trait index (0..2)")
 
 
 def _flag_names(bits, names):
