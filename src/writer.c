@@ -33,34 +33,36 @@ int kam__out_put_slow(kam__out *o, const char *s, size_t len) {
   return KAM_OK;
 }
 
+/* Bytes a JSON string copies as they are: all but '"', '\\', the C0 controls and the first
+ * byte of U+2028/U+2029 (0xE2, which starts other characters too). */
+static inline bool json_plain(unsigned char c) {
+  return c >= 0x20 && c != '"' && c != '\\' && c != 0xE2;
+}
+
 int kam__out_json_string(kam__out *o, const char *s, size_t len) {
   static const char hex[] = "0123456789abcdef";
+  const unsigned char *u = (const unsigned char *)s;
   size_t i = 0, start = 0;
   int rc;
   if (!s) return kam__out_put(o, "null", 4);
   if ((rc = kam__out_put(o, "\"", 1)) != 0) return rc;
   while (i < len) {
-    unsigned char c = (unsigned char)s[i];
+    unsigned char c = u[i];
     char esc[8];
-    size_t elen = 0, step = 1;
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+    size_t elen, step = 1;
+    if (json_plain(c)) {
       i++;
       continue;
     }
-    if (c >= 0x80) {
-      uint32_t cp;
-      step = kam__utf8_decode(s + i, len - i, &cp);
-      if (step && cp != 0x2028 && cp != 0x2029) {
-        i += step;
+    if (c == 0xE2) {
+      /* U+2028 is E2 80 A8, U+2029 E2 80 A9; other characters starting with E2 are copied */
+      if (len - i < 3 || u[i + 1] != 0x80 || (u[i + 2] != 0xA8 && u[i + 2] != 0xA9)) {
+        i++;
         continue;
       }
-      if (step == 0) {
-        step = 1;
-        memcpy(esc, "\\ufffd", 6);
-      } else {
-        memcpy(esc, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
-      }
+      memcpy(esc, u[i + 2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
       elen = 6;
+      step = 3;
     } else if (c == '"' || c == '\\') {
       esc[0] = '\\';
       esc[1] = (char)c;

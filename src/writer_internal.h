@@ -8,9 +8,9 @@
  *     with lower-case hex digits; DEL (0x7F) and everything from U+0080 up as raw UTF-8;
  *   - U+2028 and U+2029 as \u2028 and \u2029 (they end lines in JavaScript, so the output is
  *     safe inside a <script> element);
- *   - a byte that does not start valid UTF-8 as \ufffd, so the output is always valid JSON
- *     (strings of kam_value trees are validated on the way in and never have one; report
- *     strings may come from a CSV file read as bytes).
+ *   - the text is otherwise copied byte for byte: every string the library holds was checked
+ *     to be UTF-8 when it came in (kam_value strings, account ids, names and groups), so the
+ *     output is valid JSON without a second check here.
  */
 #ifndef KAM_WRITER_INTERNAL_H
 #define KAM_WRITER_INTERNAL_H
