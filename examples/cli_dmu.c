@@ -22,24 +22,17 @@ static int primary_of(const double mix[3]) {
   return best;
 }
 
-static void json_string(const char *s) {
-  const unsigned char *p = (const unsigned char *)(s ? s : "");
-  if (!s) {
+/* A JSON string through the library's writer, so the CLI escapes exactly as every JSON text of
+ * libkam does (kam_json_write); NULL, or a string the library refuses, prints null. */
+static void json_string(const char *s, size_t len) {
+  kam_ctx *ctx = NULL;
+  kam_value *v = NULL;
+  if (!s || kam_ctx_new(&ctx, NULL, NULL) != KAM_OK ||
+      kam_value_new_string(&v, ctx, s, len) != KAM_OK ||
+      kam_json_write(v, 0, cli_write_file, stdout) != KAM_OK)
     fputs("null", stdout);
-    return;
-  }
-  putchar('"');
-  for (; *p; p++) {
-    if (*p == '"' || *p == '\\') {
-      putchar('\\');
-      putchar(*p);
-    } else if (*p < 0x20) {
-      printf("\\u%04x", *p);
-    } else {
-      putchar(*p);
-    }
-  }
-  putchar('"');
+  kam_value_free(v);
+  kam_ctx_free(ctx);
 }
 
 static void json_number(double v) {
@@ -85,20 +78,8 @@ static int title_one(const char *cmd, const char *title, size_t len, int explain
   }
   if (json) {
     printf("%s{\"title\": ", first ? "" : ",\n ");
-    fputs("\"", stdout);
-    {
-      size_t i;
-      for (i = 0; i < len; i++) {
-        unsigned char ch = (unsigned char)title[i];
-        if (ch == '"' || ch == '\\')
-          printf("\\%c", ch);
-        else if (ch < 0x20)
-          printf("\\u%04x", ch);
-        else
-          putchar(ch);
-      }
-    }
-    printf("\", \"role\": \"%s\", \"confidence\": ", kam_role_name(role));
+    json_string(title, len);
+    printf(", \"role\": \"%s\", \"confidence\": ", kam_role_name(role));
     json_number(c);
     fputs(", \"style\": ", stdout);
     json_mix(p.style);
@@ -260,9 +241,9 @@ static void print_json(const kam_dmu *d, const double e[3], uint32_t warnings) {
     kam_dmu_stakeholder(&s, d, i);
     kam_dmu_profile(&p, d, i);
     fputs(i ? ",\n  {\"name\": " : "\n  {\"name\": ", stdout);
-    json_string(s.name);
+    json_string(s.name, s.name ? strlen(s.name) : 0);
     fputs(", \"title\": ", stdout);
-    json_string(s.title);
+    json_string(s.title, s.title ? strlen(s.title) : 0);
     printf(", \"role\": \"%s\", \"role_given\": %s, \"role_confidence\": ", kam_role_name(p.role),
            s.role != KAM_ROLE_UNKNOWN ? "true" : "false");
     json_number(p.role_confidence);
@@ -281,8 +262,7 @@ static void print_json(const kam_dmu *d, const double e[3], uint32_t warnings) {
       }
     fputs("], \"traits\": {", stdout);
     for (k = 0; k < 3; k++) {
-      static const char *const tn[3] = {"dominance", "people", "detail"};
-      printf("%s\"%s\": ", k ? ", " : "", tn[k]);
+      printf("%s\"%s\": ", k ? ", " : "", kam_trait_name(k));
       json_number(s.traits[k]);
     }
     fputs("}}", stdout);

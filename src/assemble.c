@@ -11,6 +11,7 @@
 
 #include "proposal_internal.h"
 #include "value_internal.h"
+#include "struct_copy_internal.h"
 
 /* ---- totals ------------------------------------------------------------------------------ */
 
@@ -77,9 +78,9 @@ int kam_proposal_totals(kam_totals *out, const kam_proposal *p) {
   size_t size;
   int rc;
   if (!out || !p) return KAM_EINVAL;
-  if (out->struct_size < offsetof(kam_totals, gross))
-    return kam__error(p->ctx, KAM_EINVAL, "kam_proposal_totals: struct_size %lu is too small",
-                      (unsigned long)out->struct_size);
+  if (kam__struct_size_check(p->ctx, out->struct_size, offsetof(kam_totals, gross),
+                             "kam_proposal_totals", "kam_totals"))
+    return KAM_EINVAL;
   memset(&t, 0, sizeof t);
   if ((rc = compute(p, &t, NULL, NULL, NULL))) return rc;
   size = out->struct_size < sizeof t ? out->struct_size : sizeof t;
@@ -334,7 +335,7 @@ static kam_value *finance_value(asm_state *a) {
   if (!p->has_cash_flows) return kam__vb_bool(&a->b, false);
   o = kam__vb_obj(&a->b);
   set(a, o, "rate", rate_value(a, p->rate));
-  set_str(a, o, "period", kam__proposal_period_name(p->period));
+  set_str(a, o, "period", kam__period_name(p->period));
   set_str(a, o, "convention", "t0");
   /* values[0] is at t = 0 (the investment is made now): numpy-financial's npv, KAM_NPV_T0. */
   if (kam_npv(&npv, p->rate, p->flows, p->flows_len, KAM_NPV_T0) == KAM_OK) {
@@ -495,7 +496,7 @@ static kam_value *blocks_value(asm_state *a, const double w[3]) {
                   (style == KAM_STYLE_ANALYTICAL && (p->figures.len || has_finance));
     if (!has_content) continue;
     o = kam__vb_push(&a->b, arr, kam__vb_obj(&a->b));
-    set_str(a, o, "style", kam__proposal_style_name(style));
+    set_str(a, o, "style", kam_style_name(style));
     set_str(a, o, "heading", style_headings[style][a->lang]);
     set(a, o, "weight", kam__vb_double(&a->b, w[style]));
     if (!fixed_plain(plain, w[style] * 100, 0)) memcpy(plain, "0", 2);
@@ -847,7 +848,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   for (i = 0; i < p->arguments.len; i++) {
     const struct kam__argument *g = KAM__LIST_AT(p, arguments, struct kam__argument, i);
     kam_value *e = kam__vb_push(&a.b, arr, kam__vb_obj(&a.b));
-    set_str(&a, e, "style", kam__proposal_style_name(g->style));
+    set_str(&a, e, "style", kam_style_name(g->style));
     set_str(&a, e, "title", g->title);
     set_str(&a, e, "text", g->text);
   }
@@ -880,7 +881,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   for (k = 0; k < 3; k++) {
     kam_value *e = kam__vb_push(&a.b, arr, kam__vb_obj(&a.b));
     char plain[KAM__DECIMAL_TEXT_CAP];
-    set_str(&a, e, "style", kam__proposal_style_name(order[k]));
+    set_str(&a, e, "style", kam_style_name(order[k]));
     set(&a, e, "weight", kam__vb_double(&a.b, w[order[k]]));
     if (!fixed_plain(plain, w[order[k]] * 100, 0)) memcpy(plain, "0", 2);
     set_str(&a, e, "weight_percent", plain);

@@ -67,15 +67,6 @@ void kam__buf_free(kam__buf *b) {
   b->len = b->cap = 0;
 }
 
-char *kam__buf_detach(kam__buf *b, size_t *len, size_t *cap) {
-  char *p = b->data;
-  if (len) *len = b->len;
-  if (cap) *cap = b->cap;
-  b->data = NULL;
-  b->len = b->cap = 0;
-  return p;
-}
-
 int kam__text_out(char *buf, size_t cap, size_t *len, const char *text, size_t n) {
   if (len) *len = n;
   if (cap <= n) {

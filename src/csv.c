@@ -19,6 +19,7 @@
 #include "internal.h"
 #include "io_internal.h"
 #include "portfolio_internal.h"
+#include "struct_copy_internal.h"
 
 /* Limits (documented in kam/io.h). */
 #define CSV_CHUNK 65536u
@@ -42,17 +43,11 @@ void kam_csv_options_init(kam_csv_options *o, size_t struct_size) {
 /* Reads the options a caller passed (only the fields inside struct_size), defaults otherwise. */
 static int csv_options_get(kam_csv_options *out, const kam_csv_options *o, kam_ctx *ctx,
                            const char *fn) {
+  int rc;
   kam_csv_options_init(out, sizeof *out);
   if (!o) return KAM_OK;
-  if (o->struct_size < offsetof(kam_csv_options, flags) + sizeof o->flags)
-    return kam__error(ctx, KAM_EINVAL, "%s: options struct_size %u is too small", fn,
-                      (unsigned)o->struct_size);
-  out->flags = o->flags;
-#define CSV_HAS(field) (o->struct_size >= offsetof(kam_csv_options, field) + sizeof o->field)
-  if (CSV_HAS(delimiter)) out->delimiter = o->delimiter;
-  if (CSV_HAS(decimal_mark)) out->decimal_mark = o->decimal_mark;
-  if (CSV_HAS(currency_digits)) out->currency_digits = o->currency_digits;
-#undef CSV_HAS
+  if ((rc = KAM__STRUCT_COPY_IN(ctx, *out, o, kam_csv_options, flags, fn)) != 0) return rc;
+  out->struct_size = (uint32_t)sizeof *out;
   if (out->delimiter == '"' || out->delimiter == '\r' || out->delimiter == '\n' ||
       (unsigned char)out->delimiter >= 0x80)
     return kam__error(ctx, KAM_EINVAL,
@@ -1229,7 +1224,6 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
   char b[64], cls[2] = {0, 0};
   size_t n = 0;
   int rc;
-  static const char *const reason[] = {"share", "group_share", "strategic", "top_score"};
   unsigned k;
   if ((rc = put_size(w, sc->rank)) != 0) return rc;
   if ((rc = put_text(w, sc->id, false)) != 0) return rc;
@@ -1257,10 +1251,11 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
   if ((rc = put_num(w, sc->key_reasons ? "1" : "0", 1)) != 0) return rc;
   n = 0;
   for (k = 0; k < 4; k++) {
+    const char *reason = kam_key_reason_name(1u << k);
     if (!(sc->key_reasons & (1u << k))) continue;
     if (n) b[n++] = ' ';
-    memcpy(b + n, reason[k], strlen(reason[k]));
-    n += strlen(reason[k]);
+    memcpy(b + n, reason, strlen(reason));
+    n += strlen(reason);
   }
   return put_cell(w, b, n, false, true);
 }
@@ -1293,6 +1288,5 @@ int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, vo
                   i + 1 == sizeof header / sizeof header[0]);
   if (rc == KAM_OK) rc = kam_segmentation_foreach(s, KAM_ORDER_RANK, write_score_row, &w);
   if (rc == KAM_OK) rc = kam__out_flush(&w.out);
-  kam__out_free(&w.out);
   return rc;
 }

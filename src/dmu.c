@@ -10,6 +10,7 @@
 
 #include "dmu_internal.h"
 #include "internal.h"
+#include "struct_copy_internal.h"
 
 /* The role priors: (authority, relational, analytical), each row sums to 1. The table and the
  * reasons are in the header. */
@@ -25,68 +26,9 @@ static const double role_prior[KAM_ROLE_COUNT][KAM_STYLE_COUNT] = {
     {0.40, 0.45, 0.15},                /* marketing */
 };
 
-static const char *const style_names[KAM_STYLE_COUNT] = {"authority", "relational", "analytical"};
-static const char *const trait_names[3] = {"dominance", "people", "detail"};
-static const char *const buyer_names[4] = {"economic", "user", "technical", "coach"};
-static const char *const warning_names[4] = {"empty", "no_economic_buyer", "no_coach",
-                                             "influential_opponent"};
-
-const char *kam_style_name(int32_t style) {
-  if (style < 0 || style >= KAM_STYLE_COUNT) return NULL;
-  return style_names[style];
-}
-
 int kam_role_style_prior(double out[3], int32_t role) {
   if (!out || role < 0 || role >= KAM_ROLE_COUNT) return KAM_EINVAL;
   memcpy(out, role_prior[role], sizeof role_prior[role]);
-  return KAM_OK;
-}
-
-/* Index of the single bit in flag among the first n bits, or -1. */
-static int single_bit(uint32_t flag, int n) {
-  int i;
-  for (i = 0; i < n; i++)
-    if (flag == (1u << i)) return i;
-  return -1;
-}
-
-const char *kam_buyer_role_name(uint32_t flag) {
-  int i = single_bit(flag, 4);
-  return i < 0 ? NULL : buyer_names[i];
-}
-
-const char *kam_dmu_warning_name(uint32_t flag) {
-  int i = single_bit(flag, 4);
-  return i < 0 ? NULL : warning_names[i];
-}
-
-static int is_list_sep(char c) {
-  return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '|' || c == '/' || c == '+' ||
-         c == '\r' || c == '\n';
-}
-
-int kam_buyer_role_parse(uint32_t *out, const char *text, size_t len) {
-  uint32_t flags = 0;
-  size_t i = 0;
-  if (!out || !text) return KAM_EINVAL;
-  while (i < len) {
-    size_t start, k;
-    int found = 0;
-    while (i < len && is_list_sep(text[i]))
-      i++;
-    start = i;
-    while (i < len && !is_list_sep(text[i]))
-      i++;
-    if (i == start) break;
-    for (k = 0; k < 4; k++) {
-      if (kam__ascii_ieq(text + start, i - start, buyer_names[k])) {
-        flags |= 1u << k;
-        found = 1;
-      }
-    }
-    if (!found) return KAM_EPARSE;
-  }
-  *out = flags;
   return KAM_OK;
 }
 
@@ -209,9 +151,6 @@ void kam__dmu_truncate(kam_dmu *d, size_t count) {
     free_person_strings(d->ctx, &d->people[--d->count]);
 }
 
-/* Does field f of struct *s lie within s->struct_size? */
-#define KAM__FITS(s, f) (offsetof(kam_stakeholder, f) + sizeof((s)->f) <= (s)->struct_size)
-
 /* The message prefix naming the stakeholder being added: its 1-based number, and its name when
  * readable (cut at a character boundary to keep messages short). */
 static void who(char *buf, size_t cap, size_t index, const char *name) {
@@ -248,6 +187,7 @@ int kam_dmu_add(kam_dmu *d, const kam_stakeholder *s) { return kam__dmu_add(d, s
 
 int kam__dmu_add(kam_dmu *d, const kam_stakeholder *s, int *bad_field) {
   person p;
+  kam_stakeholder in;
   char whom[160];
   double c = 0.0;
   int32_t role;
@@ -256,27 +196,23 @@ int kam__dmu_add(kam_dmu *d, const kam_stakeholder *s, int *bad_field) {
   *bad_field = KAM__DMU_FIELD_NONE;
   if (!d) return KAM_EINVAL;
   if (!s) return kam__error(d->ctx, KAM_EINVAL, "kam_dmu_add: the stakeholder is NULL");
-  if (s->struct_size < sizeof(uint32_t))
-    return kam__error(d->ctx, KAM_EINVAL, "kam_dmu_add: struct_size %u is too small",
-                      (unsigned)s->struct_size);
   /* read the fields that fit; the rest keep their defaults */
-  memset(&p, 0, sizeof p);
-  p.given_role = KAM_ROLE_UNKNOWN;
-  p.influence = NAN;
+  memset(&in, 0, sizeof in);
+  in.role = KAM_ROLE_UNKNOWN;
+  in.influence = NAN;
   for (k = 0; k < 3; k++)
-    p.traits[k] = NAN;
+    in.traits[k] = NAN;
+  if ((rc = KAM__STRUCT_COPY_IN(d->ctx, in, s, kam_stakeholder, struct_size, "kam_dmu_add")) != 0)
+    return rc;
+  memset(&p, 0, sizeof p);
+  p.given_role = in.role;
+  p.influence = in.influence;
+  p.attitude = in.attitude;
+  p.buying_roles = in.buying_roles;
+  for (k = 0; k < 3; k++)
+    p.traits[k] = in.traits[k];
   {
-    const char *name = KAM__FITS(s, name) ? s->name : NULL;
-    const char *title = KAM__FITS(s, title) ? s->title : NULL;
-    const char *email = KAM__FITS(s, email) ? s->email : NULL;
-    const char *phone = KAM__FITS(s, phone) ? s->phone : NULL;
-    if (KAM__FITS(s, role)) p.given_role = s->role;
-    if (KAM__FITS(s, influence)) p.influence = s->influence;
-    if (KAM__FITS(s, attitude)) p.attitude = s->attitude;
-    if (KAM__FITS(s, buying_roles)) p.buying_roles = s->buying_roles;
-    if (KAM__FITS(s, traits))
-      for (k = 0; k < 3; k++)
-        p.traits[k] = s->traits[k];
+    const char *name = in.name, *title = in.title, *email = in.email, *phone = in.phone;
     who(whom, sizeof whom, d->count, name);
 
     *bad_field = KAM__DMU_FIELD_ROLE;
@@ -312,7 +248,7 @@ int kam__dmu_add(kam_dmu *d, const kam_stakeholder *s, int *bad_field) {
         char num[32];
         kam__fmt_double(num, p.traits[k]);
         return kam__error(d->ctx, KAM_EINVAL, "%s: trait %s (traits[%d]) %s is not in 0..1", whom,
-                          trait_names[k], k, num);
+                          kam_trait_name((int32_t)k), k, num);
       }
     }
 

@@ -86,8 +86,6 @@ void kam__buf_free(kam__buf *b);
  * into a caller's buffer"): *len (if given) = n; KAM_ELIMIT with "" when n + 1 > cap. The
  * caller has checked buf/cap (buf NULL only with cap 0). */
 int kam__text_out(char *buf, size_t cap, size_t *len, const char *text, size_t n);
-/* Hands the data over (caller frees with kam__free(ctx, p, *cap)); the buffer becomes empty. */
-char *kam__buf_detach(kam__buf *b, size_t *len, size_t *cap);
 
 /* Overflow-checked int64 arithmetic: KAM_OK or KAM_EOVERFLOW; *out untouched on overflow. */
 static inline int kam__add_i64(int64_t *out, int64_t a, int64_t b) {

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "value_internal.h"
+#include "writer_internal.h"
 
 /* ---- parser --------------------------------------------------------------------------- */
 
@@ -774,38 +775,12 @@ int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) 
 
 /* ---- writer --------------------------------------------------------------------------- */
 
-typedef struct writer {
-  kam_write_fn write;
-  void *ud;
-  size_t n;
-  char buf[4096];
-} writer;
+/* Output goes through the library's one writer and JSON string escaper (writer_internal.h). */
+typedef kam__out writer;
 
-static int w_flush(writer *w) {
-  int rc = kam__write(w->write, w->ud, w->buf, w->n);
-  w->n = 0;
-  return rc;
-}
+static int w_put(writer *w, const char *s, size_t len) { return kam__out_put(w, s, len); }
 
-static int w_put(writer *w, const char *s, size_t len) {
-  if (len > sizeof w->buf - w->n) {
-    int rc = w_flush(w);
-    if (rc) return rc;
-    if (len > sizeof w->buf) return w->write(w->ud, s, len);
-  }
-  memcpy(w->buf + w->n, s, len);
-  w->n += len;
-  return 0;
-}
-
-static int w_putc(writer *w, char c) {
-  if (w->n == sizeof w->buf) {
-    int rc = w_flush(w);
-    if (rc) return rc;
-  }
-  w->buf[w->n++] = c;
-  return 0;
-}
+static int w_putc(writer *w, char c) { return kam__out_put(w, &c, 1); }
 
 static int w_indent(writer *w, size_t depth) {
   int rc = w_putc(w, '\n');
@@ -819,40 +794,9 @@ static int w_indent(writer *w, size_t depth) {
   return rc;
 }
 
-/* 0: copy; else the letter after '\\' ('u' for \u00XX). */
-static const char escape_of[32] = {'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'b', 't', 'n',
-                                   'u', 'f', 'r', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
-                                   'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u'};
-
+/* An empty string may have no storage: it is "", never null. */
 static int w_string(writer *w, const char *s, size_t len) {
-  const unsigned char *p = (const unsigned char *)s, *end = p + len;
-  int rc = w_putc(w, '"');
-  while (!rc && p < end) {
-    const unsigned char *run = p;
-    char esc[6];
-    while (p < end && *p >= 0x20 && *p != '"' && *p != '\\')
-      p++;
-    if (p > run && (rc = w_put(w, (const char *)run, (size_t)(p - run))) != 0) return rc;
-    if (p >= end) break;
-    esc[0] = '\\';
-    if (*p == '"' || *p == '\\') {
-      esc[1] = (char)*p;
-      rc = w_put(w, esc, 2);
-    } else if (escape_of[*p] != 'u') {
-      esc[1] = escape_of[*p];
-      rc = w_put(w, esc, 2);
-    } else {
-      static const char hex[] = "0123456789ABCDEF";
-      esc[1] = 'u';
-      esc[2] = '0';
-      esc[3] = '0';
-      esc[4] = hex[*p >> 4];
-      esc[5] = hex[*p & 15];
-      rc = w_put(w, esc, 6);
-    }
-    p++;
-  }
-  return rc ? rc : w_putc(w, '"');
+  return kam__out_json_string(w, s ? s : "", len);
 }
 
 typedef struct wframe {
@@ -874,9 +818,7 @@ int kam_json_write(const kam_value *v, uint32_t flags, kam_write_fn write, void 
   if (flags & ~(uint32_t)KAM_JSON_PRETTY)
     return kam__error(ctx, KAM_EINVAL, "JSON write: unknown flags 0x%X", (unsigned)flags);
   w = &wbuf;
-  w->write = write;
-  w->ud = ud;
-  w->n = 0;
+  kam__out_init(w, NULL, write, ud);
 
 emit:
   switch (cur->type) {
@@ -954,5 +896,5 @@ child:
 done:
   if (stack != local) kam__free(ctx, stack, cap * sizeof *stack);
   if (rc) return rc;
-  return w_flush(w);
+  return kam__out_flush(w);
 }

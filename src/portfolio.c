@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "portfolio_internal.h"
+#include "struct_copy_internal.h"
 
 /* Index entries: 0 empty, else (account index + 1) in the low 40 bits and 24 bits of the hash
  * above them, so most mismatches are rejected without touching the arena. */
@@ -22,7 +23,6 @@
 #define IDX_MASK ((UINT64_C(1) << IDX_BITS) - 1)
 /* The largest number of accounts a portfolio holds (the index stores index + 1 in 40 bits). */
 #define MAX_ACCOUNTS ((size_t)(IDX_MASK - 1))
-#define HAS_FIELD(sz, type, field) ((sz) >= KAM__FIELD_END(type, field))
 
 #define ROTL64(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
 #define SIP_ROUND(v0, v1, v2, v3)                                                                  \
@@ -473,18 +473,14 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   if (!p) return KAM_EINVAL;
   if (!a) return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add: the account is NULL");
   sz = a->struct_size;
-  if (!HAS_FIELD(sz, kam_account, revenue) || sz > KAM__MAX_STRUCT_SIZE)
-    return kam__error(p->ctx, KAM_EINVAL,
-                      "kam_portfolio_add: struct_size %zu is not the size of a kam_account "
-                      "(set it to sizeof(kam_account))",
-                      sz);
   /* Read only the fields the caller's struct has; the rest keep their defaults. */
   memset(&acc, 0, sizeof acc);
   acc.potential = NAN;
-  memcpy(&acc, a, sz < sizeof acc ? sz : sizeof acc);
-  if (!HAS_FIELD(sz, kam_account, history_len)) acc.history_len = 0;
-  if (!HAS_FIELD(sz, kam_account, forecast_len)) acc.forecast_len = 0;
-  if (!HAS_FIELD(sz, kam_account, potential)) acc.potential = NAN;
+  rc = KAM__STRUCT_COPY_IN(p->ctx, acc, a, kam_account, revenue, "kam_portfolio_add");
+  if (rc) return rc;
+  if (!KAM__HAS_FIELD(sz, kam_account, history_len)) acc.history_len = 0;
+  if (!KAM__HAS_FIELD(sz, kam_account, forecast_len)) acc.forecast_len = 0;
+  if (!KAM__HAS_FIELD(sz, kam_account, potential)) acc.potential = NAN;
 
   if (!acc.id) return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add: the id is NULL");
   idlen = strlen(acc.id);

@@ -19,11 +19,7 @@
 
 #include "internal.h"
 #include "segment_engine_internal.h"
-
-/* struct_size checks of the structs portfolio.h passes by pointer: where a field ends, and the
- * largest struct_size accepted (anything bigger is garbage, not a newer caller). */
-#define KAM__FIELD_END(type, field) (offsetof(type, field) + sizeof(((type *)0)->field))
-#define KAM__MAX_STRUCT_SIZE 65536u
+#include "struct_copy_internal.h"
 
 /* Per-account flag bits (kam_portfolio.flags[i]). The low two are the public ones. */
 enum {

@@ -7,28 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "linecol_internal.h"
 #include "proposal_internal.h"
-
-/* ---- names ------------------------------------------------------------------------------- */
-
-static const char *const style_names[] = {"authority", "relational", "analytical"};
-static const char *const role_names[] = {"unknown",   "executive",  "finance",
-                                         "technical", "hr",         "procurement",
-                                         "legal",     "operations", "marketing"};
-static const char *const period_names[] = {"year", "quarter", "month"};
-static const char *const buyer_names[] = {"economic", "user", "technical", "coach"};
-const char *const kam__proposal_trait_names[3] = {"dominance", "people", "detail"};
-
-const char *kam__proposal_style_name(int32_t style) {
-  return style >= 0 && style < 3 ? style_names[style] : NULL;
-}
-const char *kam__proposal_role_name(int32_t role) {
-  return role >= 0 && role <= KAM_ROLE_MARKETING ? role_names[role] : NULL;
-}
-const char *kam__proposal_period_name(int32_t period) {
-  return period >= 0 && period < 3 ? period_names[period] : NULL;
-}
-const char *kam__proposal_buyer_name(unsigned bit) { return bit < 4 ? buyer_names[bit] : NULL; }
+#include "struct_copy_internal.h"
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
@@ -135,15 +116,8 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
   vsnprintf(reason, sizeof reason, fmt, ap);
   va_end(ap);
   if (p->json && path) {
-    size_t at = locate(p->json, p->json_len, path), i, line = 1, col = 1;
-    for (i = 0; i < at && i < p->json_len; i++) {
-      if (p->json[i] == '\n') {
-        line++;
-        col = 1;
-      } else if (((unsigned char)p->json[i] & 0xC0) != 0x80) {
-        col++; /* columns count characters, not bytes */
-      }
-    }
+    size_t at = locate(p->json, p->json_len, path), line, col;
+    kam__linecol(p->json, at < p->json_len ? at : p->json_len, &line, &col);
     return kam__error(p->ctx, status, "%s: %s (line %zu, column %zu)", path, reason, line, col);
   }
   if (path) return kam__error(p->ctx, status, "%s: %s", path, reason);
@@ -506,12 +480,9 @@ int kam_proposal_set_cash_flows(kam_proposal *p, const kam_cash_flows *cf) {
     clear_flows(p);
     return KAM_OK;
   }
-  if (cf->struct_size < offsetof(kam_cash_flows, count) + sizeof cf->count)
-    return kam__proposal_error(p, KAM_EINVAL, "cash_flows", "struct_size %lu is too small",
-                               (unsigned long)cf->struct_size);
   memset(&in, 0, sizeof in);
-  memcpy(&in, cf, cf->struct_size < sizeof in ? cf->struct_size : sizeof in);
-  if (!kam__proposal_period_name(in.period))
+  if (KAM__STRUCT_COPY_IN(p->ctx, in, cf, kam_cash_flows, count, "cash_flows")) return KAM_EINVAL;
+  if (!kam__period_name(in.period))
     return kam__proposal_error(p, KAM_EINVAL, "cash_flows.period", "%ld is not a KAM_PERIOD_*",
                                (long)in.period);
   if (!isfinite(in.rate) || in.rate <= -1)
@@ -553,16 +524,13 @@ static int list_reserve(kam_proposal *p, kam__list *l, size_t size) {
   return KAM_OK;
 }
 
-/* Copies a caller's record into a zeroed local of the current size (fields past struct_size
- * read as zero). Fails when struct_size does not reach `need` bytes. */
-#define READ_RECORD(p, local, in, need, path)                                                      \
+/* Copies a caller's record of public type `type` into a zeroed local (fields past struct_size
+ * read as zero). Fails when struct_size does not reach `field` (struct_copy_internal.h). */
+#define READ_RECORD(p, local, in, type, field, path)                                               \
   do {                                                                                             \
     if (!(in)) return kam__proposal_error(p, KAM_EINVAL, path, "record is NULL");                  \
-    if ((in)->struct_size < (need))                                                                \
-      return kam__proposal_error(p, KAM_EINVAL, path, "struct_size %lu is too small",              \
-                                 (unsigned long)(in)->struct_size);                                \
     memset(&(local), 0, sizeof(local));                                                            \
-    memcpy(&(local), (in), (in)->struct_size < sizeof(local) ? (in)->struct_size : sizeof(local)); \
+    if (KAM__STRUCT_COPY_IN((p)->ctx, local, in, type, field, path)) return KAM_EINVAL;            \
   } while (0)
 
 /* Copies up to n text fields; on failure frees what was copied. paths[i] names field i. */
@@ -592,8 +560,8 @@ int kam_proposal_add_argument(kam_proposal *p, const kam_argument *a) {
   static const char *const names[] = {"title", "text"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "arguments[%zu]", p->arguments.len);
-  READ_RECORD(p, in, a, offsetof(kam_argument, text) + sizeof a->text, path);
-  if (!kam__proposal_style_name(in.style))
+  READ_RECORD(p, in, a, kam_argument, text, path);
+  if (!kam_style_name(in.style))
     return kam__proposal_error(p, KAM_EINVAL, path, "style %ld is not a KAM_STYLE_*",
                                (long)in.style);
   if (!in.text || !*in.text) {
@@ -625,7 +593,7 @@ int kam_proposal_add_reference(kam_proposal *p, const kam_reference *r) {
                                       "contact.email"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "references[%zu]", p->references.len);
-  READ_RECORD(p, in, r, offsetof(kam_reference, company) + sizeof r->company, path);
+  READ_RECORD(p, in, r, kam_reference, company, path);
   if (!in.company || !*in.company) {
     path_append(path, sizeof path, ".company");
     return kam__proposal_error(p, KAM_EINVAL, path, "is required");
@@ -682,7 +650,7 @@ int kam_proposal_add_figure(kam_proposal *p, const kam_figure *f) {
   char path[48], number[40];
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "figures[%zu]", p->figures.len);
-  READ_RECORD(p, in, f, offsetof(kam_figure, unit) + sizeof f->unit, path);
+  READ_RECORD(p, in, f, kam_figure, unit, path);
   if (in.value_text && *in.value_text)
     return kam__proposal_add_figure(p, in.label, in.unit, in.value_text, false);
   if (!isfinite(in.value)) {
@@ -726,7 +694,7 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
   static const char *const names[] = {"sku", "description", "unit", "section"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "items[%zu]", p->items.len);
-  READ_RECORD(p, in, item, offsetof(kam_item, description) + sizeof item->description, path);
+  READ_RECORD(p, in, item, kam_item, description, path);
   memset(&rec, 0, sizeof rec);
   if (in.flags & ~(uint32_t)KAM_ITEM_OPTIONAL)
     return kam__proposal_error(p, KAM_EINVAL, path, "unknown flags 0x%lx", (unsigned long)in.flags);
@@ -790,7 +758,7 @@ int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m) {
   static const char *const names[] = {"name", "position", "phone", "email"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "team[%zu]", p->team.len);
-  READ_RECORD(p, in, m, offsetof(kam_person, name) + sizeof m->name, path);
+  READ_RECORD(p, in, m, kam_person, name, path);
   if (!in.name || !*in.name) {
     path_append(path, sizeof path, ".name");
     return kam__proposal_error(p, KAM_EINVAL, path, "is required");
@@ -817,10 +785,9 @@ int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s) {
   static const char *const names[] = {"name", "title", "email", "phone"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "stakeholders[%zu]", p->stakeholders.len);
-  READ_RECORD(p, in, s, offsetof(kam_stakeholder, name) + sizeof s->name, path);
+  READ_RECORD(p, in, s, kam_stakeholder, name, path);
   /* Fields a short (older) record does not carry are unknown, not zero. */
-  if (s->struct_size < offsetof(kam_stakeholder, influence) + sizeof in.influence)
-    in.influence = NAN;
+  if (!KAM__HAS_FIELD(s->struct_size, kam_stakeholder, influence)) in.influence = NAN;
   for (t = 0; t < 3; t++)
     if (s->struct_size < offsetof(kam_stakeholder, traits) + (size_t)(t + 1) * sizeof(double))
       in.traits[t] = NAN;
@@ -828,7 +795,7 @@ int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s) {
     snprintf(field, sizeof field, "%s.name", path);
     return kam__proposal_error(p, KAM_EINVAL, field, "is required");
   }
-  if (!kam__proposal_role_name(in.role)) {
+  if (!kam_role_name(in.role)) {
     snprintf(field, sizeof field, "%s.role", path);
     return kam__proposal_error(p, KAM_EINVAL, field, "%ld is not a KAM_ROLE_*", (long)in.role);
   }
@@ -847,7 +814,7 @@ int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s) {
   }
   for (t = 0; t < 3; t++) {
     if (!isnan(in.traits[t]) && !(in.traits[t] >= 0 && in.traits[t] <= 1)) {
-      snprintf(field, sizeof field, "%s.traits.%s", path, kam__proposal_trait_names[t]);
+      snprintf(field, sizeof field, "%s.traits.%s", path, kam_trait_name((int32_t)t));
       return kam__proposal_error(p, KAM_EINVAL, field, "must be within 0..1");
     }
   }

@@ -11,6 +11,8 @@
 
 #include "internal.h"
 #include "money_internal.h"
+#include "names_internal.h"
+#include "value_builder_internal.h"
 
 struct kam__argument {
   int32_t style;
@@ -86,42 +88,10 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
 #endif
     ;
 
-/* Names used in the JSON document and the model. */
-const char *kam__proposal_style_name(int32_t style);   /* "authority", ... or NULL */
-const char *kam__proposal_role_name(int32_t role);     /* "executive", ... or NULL */
-const char *kam__proposal_period_name(int32_t period); /* "year", ... or NULL */
-const char *kam__proposal_buyer_name(unsigned bit);    /* bit 0..3: "economic", ... */
-extern const char *const kam__proposal_trait_names[3]; /* "dominance", "people", "detail" */
 
 /* Adds a figure whose value is number text kept exactly (is_number) or display text. */
 int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *unit,
                              const char *value, bool is_number);
-
-/* Building kam_value trees with a sticky error: after the first failure every call is a no-op
- * (items handed to set/push are freed), and rc holds the status. */
-typedef struct kam__vb {
-  kam_ctx *ctx;
-  int rc;
-} kam__vb;
-kam_value *kam__vb_obj(kam__vb *b);
-kam_value *kam__vb_arr(kam__vb *b);
-kam_value *kam__vb_str(kam__vb *b, const char *s); /* s NULL: a null value */
-kam_value *kam__vb_num_text(kam__vb *b, const char *text);
-kam_value *kam__vb_int(kam__vb *b, int64_t v);
-kam_value *kam__vb_double(kam__vb *b, double v);
-kam_value *kam__vb_bool(kam__vb *b, bool v);
-kam_value *kam__vb_null(kam__vb *b);
-/* obj[key] = v; v NULL means an earlier failure (nothing to do). Returns v (borrowed). */
-kam_value *kam__vb_set(kam__vb *b, kam_value *obj, const char *key, kam_value *v);
-kam_value *kam__vb_push(kam__vb *b, kam_value *arr, kam_value *v);
-
-/* Per-line results of the totals, for the model. */
-typedef struct kam__line_result {
-  int64_t gross, discount, net, vat, total;
-} kam__line_result;
-/* Computes totals and, when lines is not NULL (one per item), the per-line figures.
- * Reports errors in p's ctx naming the item. */
-int kam__proposal_compute(const kam_proposal *p, kam_totals *totals, kam__line_result *lines);
 
 /* KAM_OK or KAM_ESTATE naming every missing part. */
 int kam__proposal_check(const kam_proposal *p);

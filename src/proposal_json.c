@@ -1,93 +1,11 @@
 /* proposal_json.c - the proposal's JSON document: reading (kam_proposal_from_json) through
  * the same setters the C API offers, so validation lives in one place, and writing
- * (kam_proposal_write_json) in a fixed key order so the round trip is byte-identical.
- * Also the sticky-error kam_value builder the model assembly shares. */
+ * (kam_proposal_write_json) in a fixed key order so the round trip is byte-identical. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "proposal_internal.h"
-
-/* ---- value builder ----------------------------------------------------------------------- */
-
-/* rc is the builder's status; *v was set by it (the call is complete before this runs). */
-static kam_value *vb_done(kam__vb *b, int rc, kam_value **v) {
-  if (rc) {
-    b->rc = rc;
-    return NULL;
-  }
-  return *v;
-}
-
-kam_value *kam__vb_obj(kam__vb *b) {
-  kam_value *v = NULL;
-  if (b->rc) return NULL;
-  return vb_done(b, kam_value_new_object(&v, b->ctx), &v);
-}
-kam_value *kam__vb_arr(kam__vb *b) {
-  kam_value *v = NULL;
-  if (b->rc) return NULL;
-  return vb_done(b, kam_value_new_array(&v, b->ctx), &v);
-}
-kam_value *kam__vb_null(kam__vb *b) {
-  kam_value *v = NULL;
-  if (b->rc) return NULL;
-  return vb_done(b, kam_value_new_null(&v, b->ctx), &v);
-}
-kam_value *kam__vb_str(kam__vb *b, const char *s) {
-  kam_value *v = NULL;
-  if (b->rc) return NULL;
-  if (!s) return kam__vb_null(b);
-  return vb_done(b, kam_value_new_string(&v, b->ctx, s, strlen(s)), &v);
-}
-kam_value *kam__vb_num_text(kam__vb *b, const char *text) {
-  kam_value *v = NULL;
-  if (b->rc) return NULL;
-  return vb_done(b, kam_value_new_number_text(&v, b->ctx, text, strlen(text)), &v);
-}
-kam_value *kam__vb_int(kam__vb *b, int64_t i) {
-  kam_value *v = NULL;
-  if (b->rc) return NULL;
-  return vb_done(b, kam_value_new_int(&v, b->ctx, i), &v);
-}
-kam_value *kam__vb_double(kam__vb *b, double d) {
-  kam_value *v = NULL;
-  if (b->rc) return NULL;
-  return vb_done(b, kam_value_new_number(&v, b->ctx, d), &v);
-}
-kam_value *kam__vb_bool(kam__vb *b, bool t) {
-  kam_value *v = NULL;
-  if (b->rc) return NULL;
-  return vb_done(b, kam_value_new_bool(&v, b->ctx, t), &v);
-}
-kam_value *kam__vb_set(kam__vb *b, kam_value *obj, const char *key, kam_value *v) {
-  int rc;
-  if (!v) return NULL;
-  if (b->rc || !obj) {
-    kam_value_free(v);
-    return NULL;
-  }
-  if ((rc = kam_value_object_set(obj, key, strlen(key), v))) {
-    kam_value_free(v);
-    b->rc = rc;
-    return NULL;
-  }
-  return v;
-}
-kam_value *kam__vb_push(kam__vb *b, kam_value *arr, kam_value *v) {
-  int rc;
-  if (!v) return NULL;
-  if (b->rc || !arr) {
-    kam_value_free(v);
-    return NULL;
-  }
-  if ((rc = kam_value_array_push(arr, v))) {
-    kam_value_free(v);
-    b->rc = rc;
-    return NULL;
-  }
-  return v;
-}
 
 /* ---- reading ----------------------------------------------------------------------------- */
 
@@ -309,7 +227,7 @@ static int read_argument(reader *r, const kam_value *o) {
       (rc = get_string(r, o, "title", &a.title)) || (rc = get_string(r, o, "text", &a.text)))
     return rc;
   for (a.style = 0; a.style < 3; a.style++)
-    if (style && !strcmp(style, kam__proposal_style_name(a.style))) break;
+    if (style && !strcmp(style, kam_style_name(a.style))) break;
   if (a.style == 3) {
     size_t old = path_key(&r->pt, "style");
     rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s,
@@ -437,7 +355,7 @@ static int read_stakeholder(reader *r, const kam_value *o) {
   s.attitude = (int32_t)attitude;
   if (role) {
     for (s.role = 0; s.role <= KAM_ROLE_MARKETING; s.role++)
-      if (kam__ascii_ieq(role, strlen(role), kam__proposal_role_name(s.role))) break;
+      if (kam__ascii_ieq(role, strlen(role), kam_role_name(s.role))) break;
     if (s.role > KAM_ROLE_MARKETING) {
       old = path_key(&r->pt, "role");
       rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s,
@@ -459,7 +377,7 @@ static int read_stakeholder(reader *r, const kam_value *o) {
       rc = wrong_type(r, e, "a name");
     } else {
       for (bit = 0; bit < 4; bit++)
-        if (kam__ascii_ieq(name, len, kam__proposal_buyer_name(bit))) break;
+        if (kam__ascii_ieq(name, len, kam_buyer_role_name(1u << bit))) break;
       if (bit == 4)
         rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s,
                                  "'%.40s' is not economic, user, technical or coach", name);
@@ -477,7 +395,7 @@ static int read_stakeholder(reader *r, const kam_value *o) {
     if (kam_value_type(v) != KAM_VALUE_OBJECT) rc = wrong_type(r, v, "an object");
     if (!rc) rc = known_keys(r, v, tkeys);
     for (t = 0; !rc && t < 3; t++)
-      rc = get_number(r, v, kam__proposal_trait_names[t], &s.traits[t]);
+      rc = get_number(r, v, kam_trait_name((int32_t)t), &s.traits[t]);
   }
   path_pop(&r->pt, old);
   if (rc) return rc;
@@ -506,7 +424,7 @@ static int read_cash_flows(reader *r, const kam_value *root) {
   if (isnan(cf.rate)) cf.rate = 0;
   if (period) {
     for (cf.period = 0; cf.period < 3; cf.period++)
-      if (!strcmp(period, kam__proposal_period_name(cf.period))) break;
+      if (!strcmp(period, kam__period_name(cf.period))) break;
     if (cf.period == 3) {
       o2 = path_key(&r->pt, "period");
       rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "'%.40s' is not year, quarter or month",
@@ -707,7 +625,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
     for (i = 0; i < p->arguments.len; i++) {
       const struct kam__argument *g = KAM__LIST_AT(p, arguments, struct kam__argument, i);
       o = kam__vb_push(b, a, kam__vb_obj(b));
-      set_str(b, o, "style", kam__proposal_style_name(g->style));
+      set_str(b, o, "style", kam_style_name(g->style));
       set_str(b, o, "title", g->title);
       set_str(b, o, "text", g->text);
     }
@@ -743,7 +661,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
     a = kam__vb_set(b, o, "values", kam__vb_arr(b));
     for (i = 0; i < p->flows_len; i++)
       kam__vb_push(b, a, kam__vb_double(b, p->flows[i]));
-    set_str(b, o, "period", kam__proposal_period_name(p->period));
+    set_str(b, o, "period", kam__period_name(p->period));
   }
   if (p->items.len) {
     a = kam__vb_set(b, root, "items", kam__vb_arr(b));
@@ -786,7 +704,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
       o = kam__vb_push(b, a, kam__vb_obj(b));
       set_str(b, o, "name", s->name);
       set_str(b, o, "title", s->title);
-      if (s->role != KAM_ROLE_UNKNOWN) set_str(b, o, "role", kam__proposal_role_name(s->role));
+      if (s->role != KAM_ROLE_UNKNOWN) set_str(b, o, "role", kam_role_name(s->role));
       set_str(b, o, "email", s->email);
       set_str(b, o, "phone", s->phone);
       if (!isnan(s->influence)) kam__vb_set(b, o, "influence", kam__vb_double(b, s->influence));
@@ -795,12 +713,12 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
         roles = kam__vb_set(b, o, "buying_roles", kam__vb_arr(b));
         for (bit = 0; bit < 4; bit++)
           if (s->buying_roles & (1u << bit))
-            kam__vb_push(b, roles, kam__vb_str(b, kam__proposal_buyer_name(bit)));
+            kam__vb_push(b, roles, kam__vb_str(b, kam_buyer_role_name(1u << bit)));
       }
       for (t = 0; t < 3; t++) {
         if (isnan(s->traits[t])) continue;
         if (!traits) traits = kam__vb_set(b, o, "traits", kam__vb_obj(b));
-        kam__vb_set(b, traits, kam__proposal_trait_names[t], kam__vb_double(b, s->traits[t]));
+        kam__vb_set(b, traits, kam_trait_name((int32_t)t), kam__vb_double(b, s->traits[t]));
       }
     }
   }

@@ -1,6 +1,6 @@
 /*
  * report.c - segmentation reports: JSON (kam_segmentation_write_json) and the SVG Pareto chart
- * (kam_segmentation_write_svg), plus the buffered writer and amount text that csv.c shares.
+ * (kam_segmentation_write_svg), plus the amount text that csv.c shares.
  *
  * Both writers stream: one pass over the accounts in rank order through
  * kam_segmentation_foreach, output handed to the host in blocks of KAM__OUT_BLOCK bytes. The
@@ -18,101 +18,11 @@
 #include "portfolio_internal.h"
 
 /* ------------------------------------------------------------------------------------------ */
-/* Buffered output                                                                             */
-
-void kam__out_init(kam__out *o, kam_ctx *ctx, kam_write_fn write, void *ud) {
-  kam__buf_init(&o->buf, ctx);
-  o->write = write;
-  o->ud = ud;
-}
-
-int kam__out_flush(kam__out *o) {
-  int rc = kam__write(o->write, o->ud, o->buf.data, o->buf.len);
-  if (rc) return kam__error(o->buf.ctx, rc, "the write callback returned %d", rc);
-  o->buf.len = 0;
-  return KAM_OK;
-}
-
-int kam__out_put(kam__out *o, const char *s, size_t len) {
-  int rc;
-  if (o->buf.len + len > KAM__OUT_BLOCK) {
-    if (o->buf.len && (rc = kam__out_flush(o)) != 0) return rc;
-    if (len > KAM__OUT_BLOCK) { /* a long piece goes straight through */
-      rc = kam__write(o->write, o->ud, s, len);
-      return rc ? kam__error(o->buf.ctx, rc, "the write callback returned %d", rc) : KAM_OK;
-    }
-  }
-  if (kam__buf_put(&o->buf, s, len)) return kam__nomem(o->buf.ctx);
-  return KAM_OK;
-}
-
-int kam__out_puts(kam__out *o, const char *s) { return kam__out_put(o, s, strlen(s)); }
-
-void kam__out_free(kam__out *o) { kam__buf_free(&o->buf); }
-
-/* ------------------------------------------------------------------------------------------ */
 /* JSON                                                                                        */
 
-/* A JSON string: quotes, backslashes and control characters escaped, U+2028/2029 escaped (they
- * end lines in JavaScript), bytes that are not UTF-8 replaced by U+FFFD so the output is
- * always valid JSON. NULL writes null. */
+/* A JSON string, escaped as writer_internal.h says; NULL writes null. */
 static int json_string(kam__out *o, const char *s) {
-  static const char hex[] = "0123456789abcdef";
-  size_t i = 0, start = 0, len;
-  int rc;
-  if (!s) return kam__out_put(o, "null", 4);
-  len = strlen(s);
-  if ((rc = kam__out_put(o, "\"", 1)) != 0) return rc;
-  while (i < len) {
-    unsigned char c = (unsigned char)s[i];
-    char esc[8];
-    size_t elen = 0, step = 1;
-    if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-      i++;
-      continue;
-    }
-    if (c >= 0x80) {
-      uint32_t cp;
-      step = kam__utf8_decode(s + i, len - i, &cp);
-      if (step && cp != 0x2028 && cp != 0x2029) {
-        i += step;
-        continue;
-      }
-      if (step == 0) {
-        step = 1;
-        memcpy(esc, "\\ufffd", 6);
-      } else {
-        memcpy(esc, cp == 0x2028 ? "\\u2028" : "\\u2029", 6);
-      }
-      elen = 6;
-    } else if (c == '"' || c == '\\') {
-      esc[0] = '\\';
-      esc[1] = (char)c;
-      elen = 2;
-    } else {
-      const char *shortform = c == '\n'   ? "\\n"
-                              : c == '\r' ? "\\r"
-                              : c == '\t' ? "\\t"
-                              : c == '\b' ? "\\b"
-                              : c == '\f' ? "\\f"
-                                          : NULL;
-      if (shortform) {
-        memcpy(esc, shortform, 2);
-        elen = 2;
-      } else {
-        memcpy(esc, "\\u00", 4);
-        esc[4] = hex[c >> 4];
-        esc[5] = hex[c & 15];
-        elen = 6;
-      }
-    }
-    if ((rc = kam__out_put(o, s + start, i - start)) != 0) return rc;
-    if ((rc = kam__out_put(o, esc, elen)) != 0) return rc;
-    i += step;
-    start = i;
-  }
-  if ((rc = kam__out_put(o, s + start, len - start)) != 0) return rc;
-  return kam__out_put(o, "\"", 1);
+  return kam__out_json_string(o, s, s ? strlen(s) : 0);
 }
 
 static int json_double(kam__out *o, double v) {
@@ -140,7 +50,6 @@ typedef struct json_writer {
 } json_writer;
 
 static int json_account(void *ud, const kam_account_score *sc) {
-  static const char *const reason[] = {"share", "group_share", "strategic", "top_score"};
   json_writer *w = (json_writer *)ud;
   kam__out *o = &w->out;
   char cls[2] = {0, 0};
@@ -192,7 +101,7 @@ static int json_account(void *ud, const kam_account_score *sc) {
   for (k = 0; k < 4; k++) {
     if (!(sc->key_reasons & (1u << k))) continue;
     J(kam__out_puts(o, any ? ",\"" : "\""));
-    J(kam__out_puts(o, reason[k]));
+    J(kam__out_puts(o, kam_key_reason_name(1u << k)));
     J(kam__out_puts(o, "\""));
     any = true;
   }
@@ -250,7 +159,6 @@ int kam_segmentation_write_json(const kam_segmentation *s, kam_write_fn write, v
   if (rc == KAM_OK) rc = kam_segmentation_foreach(s, KAM_ORDER_RANK, json_account, &w);
   if (rc == KAM_OK) rc = kam__out_puts(&w.out, "\n]}\n");
   if (rc == KAM_OK) rc = kam__out_flush(&w.out);
-  kam__out_free(&w.out);
   return rc;
 }
 #undef J
@@ -806,7 +714,6 @@ int kam_segmentation_write_svg(const kam_segmentation *s, kam_write_fn write, vo
   if (nbins) rc = kam_segmentation_foreach(s, KAM_ORDER_RANK, svg_bin_account, &w);
   if (rc == KAM_OK) rc = svg_emit(&w, &sm, kam__segmentation_options(s));
   if (rc == KAM_OK) rc = kam__out_flush(&w.out);
-  kam__out_free(&w.out);
   kam__free(ctx, w.bins, nbins * sizeof *w.bins);
   return rc;
 }

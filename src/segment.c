@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "portfolio_internal.h"
+#include "struct_copy_internal.h"
 
 __extension__ typedef __int128 i128;
 
@@ -72,13 +73,8 @@ void kam_segment_options_init(kam_segment_options *o, size_t struct_size) {
 static int check_options(kam_ctx *ctx, kam_segment_options *out, const kam_segment_options *o) {
   default_options(out);
   if (o) {
-    size_t sz = o->struct_size;
-    if (sz < KAM__FIELD_END(kam_segment_options, flags) || sz > KAM__MAX_STRUCT_SIZE)
-      return kam__error(ctx, KAM_EINVAL,
-                        "kam_segment: options struct_size %zu is not the size of a "
-                        "kam_segment_options (use kam_segment_options_init)",
-                        sz);
-    memcpy(out, o, sz < sizeof *out ? sz : sizeof *out);
+    int rc = KAM__STRUCT_COPY_IN(ctx, *out, o, kam_segment_options, flags, "kam_segment");
+    if (rc) return rc;
     out->struct_size = (uint32_t)sizeof *out;
   }
   if (out->flags)
@@ -586,10 +582,9 @@ int kam_segmentation_summary(kam_summary *out, const kam_segmentation *s) {
   if (!s) return KAM_EINVAL;
   if (!out) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_summary: out is NULL");
   sz = out->struct_size;
-  if (sz < KAM__FIELD_END(kam_summary, reserved) || sz > KAM__MAX_STRUCT_SIZE)
-    return kam__error(s->ctx, KAM_EINVAL,
-                      "kam_segmentation_summary: struct_size %zu is not the size of a kam_summary",
-                      sz);
+  if (kam__struct_size_check(s->ctx, sz, KAM__FIELD_END(kam_summary, reserved),
+                             "kam_segmentation_summary", "kam_summary"))
+    return KAM_EINVAL;
   memcpy((char *)out + sizeof out->struct_size, (const char *)&s->summary + sizeof out->struct_size,
          (sz < sizeof *out ? sz : sizeof *out) - sizeof out->struct_size);
   return KAM_OK;
@@ -672,11 +667,9 @@ int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s, size
   if (!s) return KAM_EINVAL;
   if (!out) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_get: out is NULL");
   sz = out->struct_size;
-  if (sz < KAM__FIELD_END(kam_account_score, key_reasons) || sz > KAM__MAX_STRUCT_SIZE)
-    return kam__error(s->ctx, KAM_EINVAL,
-                      "kam_segmentation_get: struct_size %zu is not the size of a "
-                      "kam_account_score",
-                      sz);
+  if (kam__struct_size_check(s->ctx, sz, KAM__FIELD_END(kam_account_score, key_reasons),
+                             "kam_segmentation_get", "kam_account_score"))
+    return KAM_EINVAL;
   if (index >= s->n)
     return kam__error(s->ctx, KAM_ENOTFOUND,
                       "kam_segmentation_get: index %zu is out of range (%zu accounts)", index,
@@ -693,11 +686,9 @@ int kam_segmentation_get_by_rank(kam_account_score *out, const kam_segmentation 
   if (!s) return KAM_EINVAL;
   if (!out) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_get_by_rank: out is NULL");
   sz = out->struct_size;
-  if (sz < KAM__FIELD_END(kam_account_score, key_reasons) || sz > KAM__MAX_STRUCT_SIZE)
-    return kam__error(s->ctx, KAM_EINVAL,
-                      "kam_segmentation_get_by_rank: struct_size %zu is not the size of a "
-                      "kam_account_score",
-                      sz);
+  if (kam__struct_size_check(s->ctx, sz, KAM__FIELD_END(kam_account_score, key_reasons),
+                             "kam_segmentation_get_by_rank", "kam_account_score"))
+    return KAM_EINVAL;
   if (rank == 0 || rank > s->n)
     return kam__error(s->ctx, KAM_ENOTFOUND,
                       "kam_segmentation_get_by_rank: rank %zu is out of range (1..%zu)", rank, s->n);

@@ -26,31 +26,23 @@
 #include <emmintrin.h>
 #endif
 
+#include "linecol_internal.h"
 #include "template_internal.h"
 #include "value_internal.h"
+#include "writer_internal.h"
 
 #define MAX_DEPTH KAM_TEMPLATE_MAX_DEPTH
 #define PCACHE_MAX 256 /* partials cached per root template; more are compiled per use */
-#define OUTBUF 16384
 
 /* ---------------------------------------------------------------------------------------- */
 /* Locations and errors                                                                       */
 
-/* 1-based line and column (in characters: UTF-8 continuation bytes do not count) of pos. */
+/* 1-based line and column of pos (linecol.c), in the width the messages print. */
 static void locate(const char *src, size_t pos, unsigned long *line, unsigned long *col) {
-  size_t i;
-  unsigned long l = 1, c = 1;
-  for (i = 0; i < pos; i++) {
-    unsigned char ch = (unsigned char)src[i];
-    if (ch == '\n') {
-      l++;
-      c = 1;
-    } else if ((ch & 0xC0) != 0x80) {
-      c++;
-    }
-  }
-  *line = l;
-  *col = c;
+  size_t l, c;
+  kam__linecol(src, pos, &l, &c);
+  *line = (unsigned long)l;
+  *col = (unsigned long)c;
 }
 
 /* "<what>: line L, column C: <msg>" into the ctx; returns status. */
@@ -778,8 +770,6 @@ typedef struct rscope {
 
 typedef struct rstate {
   kam_ctx *ctx;
-  kam_write_fn write;
-  void *wud;
   kam_partial_fn partial;
   void *pud;
   kam__pcache *cache;
@@ -791,18 +781,13 @@ typedef struct rstate {
   bool pending; /* at a line start that owes the indentation */
   char *ind;    /* the indentation stack: ind[ind_start..ind_end) is current */
   size_t ind_start, ind_end, ind_cap;
-  size_t out_len;
   char ind_small[256];
-  char out[OUTBUF];
+  kam__out out; /* the library's writer; no ctx, so a failing callback's status is returned */
 } rstate;
 
 static int render_nodes(rstate *rs, const rscope *sc, uint32_t begin, uint32_t end);
 
-static int out_flush(rstate *rs) {
-  size_t n = rs->out_len;
-  rs->out_len = 0;
-  return n ? rs->write(rs->wud, rs->out, n) : 0;
-}
+static int out_flush(rstate *rs) { return kam__out_flush(&rs->out); }
 
 /* The step budget (kam_template_set_max_steps): one step per node and per section item, plus
  * one per byte written, compiled or compared, so that no step does unbounded work. A charge
@@ -825,46 +810,10 @@ static inline void charge_after(rstate *rs, uint64_t n) {
   rs->steps_left = n < rs->steps_left ? rs->steps_left - n : 1;
 }
 
-static int out_put_slow(rstate *rs, const char *p, size_t n) {
-  int rc = out_flush(rs);
-  if (rc) return rc;
-  if (n >= OUTBUF / 2) return rs->write(rs->wud, p, n);
-  memcpy(rs->out, p, n);
-  rs->out_len = n;
-  return 0;
-}
-
 static inline int out_put(rstate *rs, const char *p, size_t n) {
   if (n >= rs->steps_left) return budget_spent(rs, "writing the output");
   rs->steps_left -= n;
-  if (n <= OUTBUF - rs->out_len) {
-    char *d = rs->out + rs->out_len;
-    /* Short pieces (names, numbers, tags' surroundings) without a call to memcpy. */
-    if (n >= 8 && n <= 16) {
-      uint64_t a, b;
-      memcpy(&a, p, 8);
-      memcpy(&b, p + n - 8, 8);
-      memcpy(d, &a, 8);
-      memcpy(d + n - 8, &b, 8);
-    } else if (n >= 4 && n < 8) {
-      uint32_t a, b;
-      memcpy(&a, p, 4);
-      memcpy(&b, p + n - 4, 4);
-      memcpy(d, &a, 4);
-      memcpy(d + n - 4, &b, 4);
-    } else if (n < 4) {
-      if (n) {
-        d[0] = p[0];
-        d[n / 2] = p[n / 2];
-        d[n - 1] = p[n - 1];
-      }
-    } else {
-      memcpy(d, p, n);
-    }
-    rs->out_len += n;
-    return 0;
-  }
-  return out_put_slow(rs, p, n);
+  return kam__out_put(&rs->out, p, n);
 }
 
 /* HTML escaping: & < > " ' (the set mustache.js and the spec's reference escape). */
@@ -1200,21 +1149,21 @@ static int render_lambda(rstate *rs, const rscope *sc, const kam__tnode *nd, con
     rc = render_nodes(rs, &ls, 0, lt->n);
   } else {
     /* Render into a buffer, then escape the whole result. */
-    kam_write_fn w = rs->write;
-    void *wud = rs->wud;
+    kam_write_fn w = rs->out.write;
+    void *wud = rs->out.ud;
     collector res;
     kam__buf_init(&res.buf, rs->ctx);
     res.failed = 0;
     if ((rc = out_flush(rs)) == 0) {
-      rs->write = collect_write;
-      rs->wud = &res;
+      rs->out.write = collect_write;
+      rs->out.ud = &res;
       rc = render_nodes(rs, &ls, 0, lt->n);
       if (rc == 0)
         rc = out_flush(rs);
       else
-        rs->out_len = 0;
-      rs->write = w;
-      rs->wud = wud;
+        kam__out_discard(&rs->out);
+      rs->out.write = w;
+      rs->out.ud = wud;
       if (rc == KAM_ENOMEM && res.failed) kam__nomem(rs->ctx);
       if (rc == 0) rc = out_escaped(rs, res.buf.data ? res.buf.data : "", res.buf.len);
     }
@@ -1608,8 +1557,7 @@ int kam_template_render(const kam_template *t, const kam_value *data, kam_partia
   if (!t->cache) return kam__error(t->ctx, KAM_EINVAL, "kam_template_render: not a template");
   kam_ctx_clear_error(t->ctx);
   rs.ctx = t->ctx;
-  rs.write = write;
-  rs.wud = write_ud;
+  kam__out_init(&rs.out, NULL, write, write_ud);
   rs.partial = partial;
   rs.pud = partial_ud;
   memset(rs.validated, 0, sizeof rs.validated);
@@ -1621,7 +1569,6 @@ int kam_template_render(const kam_template *t, const kam_value *data, kam_partia
   rs.ind = rs.ind_small;
   rs.ind_start = rs.ind_end = 0;
   rs.ind_cap = sizeof rs.ind_small;
-  rs.out_len = 0;
   /* A lambda may render this same template again: that inner render gets a cache of its own,
    * so it cannot free partials the outer one is using. */
   if (t->cache->busy) {

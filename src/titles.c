@@ -1654,26 +1654,3 @@ size_t kam__title_normalize(char *out, size_t cap, const char *title, size_t len
   out_finish(&o);
   return o.len;
 }
-
-/* Names ------------------------------------------------------------------------------------- */
-
-static const char *const role_names[] = {"unknown",   "executive",  "finance",
-                                         "technical", "hr",         "procurement",
-                                         "legal",     "operations", "marketing"};
-
-const char *kam_role_name(int32_t role) {
-  if (role < 0 || (size_t)role >= sizeof role_names / sizeof role_names[0]) return NULL;
-  return role_names[role];
-}
-
-int kam_role_from_name(int32_t *role, const char *name, size_t len) {
-  size_t i;
-  if (!role || !name) return KAM_EINVAL;
-  for (i = 0; i < sizeof role_names / sizeof role_names[0]; i++) {
-    if (strlen(role_names[i]) == len && kam__ascii_ieq(name, len, role_names[i])) {
-      *role = (int32_t)i;
-      return KAM_OK;
-    }
-  }
-  return KAM_ENOTFOUND;
-}

@@ -208,6 +208,12 @@ static void test_delimiter_detection(void **state) {
   o.delimiter = ',';
   assert_int_equal(read_text(f.p, "id,revenue,x;y;z\nE,5,1;2\n", 25, 0, &o), KAM_OK);
   assert_int_equal(f.p->revenue[4], 500);
+  /* One bound for every struct_size: above 64 KiB is garbage, not a newer caller. */
+  o.struct_size = 65537;
+  assert_int_equal(read_text(f.p, "id,revenue\nG,5\n", 14, 0, &o), KAM_EINVAL);
+  assert_non_null(strstr(kam_ctx_errmsg(f.ctx), "struct_size 65537 is not the size of a "
+                                                "kam_csv_options"));
+  assert_int_equal(kam_portfolio_count(f.p), 5);
   /* Blank lines before the header */
   assert_int_equal(read_str(f.p, "\n  \r\n\tid;revenue\nF;6\n"), KAM_OK);
   assert_int_equal(f.p->revenue[5], 600);

@@ -155,7 +155,7 @@ static void test_traits_override(void **state) {
   }
 }
 
-static void test_style_profile_bad_input(void **state) {
+static void test_profile_compute_bad_input(void **state) {
   kam_profile p, before;
   double t[3] = {0.5, 1.5, NAN};
   (void)state;
@@ -391,7 +391,10 @@ static void test_add_validation(void **state) {
   BAD(s.title = "Дире\xD0", KAM_EPARSE, "title is not valid UTF-8 (byte 8)");
   BAD(s.email = "a\xC0\xAF@b", KAM_EPARSE, "email");
   BAD(s.phone = "\xED\xA0\x80", KAM_EPARSE, "phone");
-  BAD(s.struct_size = 3, KAM_EINVAL, "struct_size");
+  BAD(s.struct_size = 3, KAM_EINVAL,
+      "kam_dmu_add: struct_size 3 is not the size of a kam_stakeholder (set it to "
+      "sizeof(kam_stakeholder))");
+  BAD(s.struct_size = 65537, KAM_EINVAL, "struct_size 65537");
   assert_int_equal(kam_dmu_add(f.dmu, NULL), KAM_EINVAL);
   assert_int_equal(kam_dmu_add(NULL, &ok), KAM_EINVAL);
   /* the edges are valid */
@@ -562,6 +565,11 @@ static void test_names_and_buyer_roles(void **state) {
   assert_null(kam_dmu_warning_name(0));
   assert_null(kam_dmu_warning_name(3));
   assert_null(kam_dmu_warning_name(1u << 4));
+  assert_string_equal(kam_trait_name(0), "dominance");
+  assert_string_equal(kam_trait_name(1), "people");
+  assert_string_equal(kam_trait_name(2), "detail");
+  assert_null(kam_trait_name(-1));
+  assert_null(kam_trait_name(3));
   assert_int_equal(kam_buyer_role_parse(&r, "economic;coach", 14), KAM_OK);
   assert_int_equal(r, KAM_BUYER_ECONOMIC | KAM_BUYER_COACH);
   assert_int_equal(kam_buyer_role_parse(&r, " Economic, USER | technical/coach+user ", 39),
@@ -945,7 +953,7 @@ int main(void) {
       cmocka_unit_test(test_role_priors),
       cmocka_unit_test(test_style_formula),
       cmocka_unit_test(test_traits_override),
-      cmocka_unit_test(test_style_profile_bad_input),
+      cmocka_unit_test(test_profile_compute_bad_input),
       cmocka_unit_test(test_lifecycle),
       cmocka_unit_test(test_add_copies_and_infers),
       cmocka_unit_test(test_profile_out_of_range),

@@ -333,7 +333,8 @@ static void test_write(void **state) {
   free(pretty);
   kam_value_free(v);
 
-  /* every control character is escaped; DEL and UTF-8 pass through */
+  /* every control character is escaped (lower-case hex, as everywhere in the library); DEL and
+   * UTF-8 pass through */
   {
     char raw[40], *out;
     int i;
@@ -347,9 +348,21 @@ static void test_write(void **state) {
     out = write_str(v, 0);
     assert_string_equal(out,
                         "\"\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\b\\t\\n"
-                        "\\u000B\\f\\r\\u000E\\u000F\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015"
-                        "\\u0016\\u0017\\u0018\\u0019\\u001A\\u001B\\u001C\\u001D\\u001E\\u001F"
+                        "\\u000b\\f\\r\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015"
+                        "\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f"
                         "\x7f\\\"\\\\/\"");
+    back = parse_ok(ctx, out);
+    assert_true(kam_test_value_equal(v, back));
+    kam_value_free(back);
+    free(out);
+    kam_value_free(v);
+  }
+  /* U+2028 and U+2029 are escaped (they end lines in JavaScript); other UTF-8 passes through */
+  {
+    char *out;
+    assert_int_equal(kam_value_new_string(&v, ctx, "a\xe2\x80\xa8\xd0\xaf\xe2\x80\xa9", 9), KAM_OK);
+    out = write_str(v, 0);
+    assert_string_equal(out, "\"a\\u2028\xd0\xaf\\u2029\"");
     back = parse_ok(ctx, out);
     assert_true(kam_test_value_equal(v, back));
     kam_value_free(back);
@@ -400,10 +413,11 @@ static void test_write_built(void **state) {
   kam_ctx_free(ctx);
 }
 
-/* A document big enough for many write calls (long strings bypass the buffer). */
+/* A document big enough for many write calls (strings longer than the writer's block bypass
+ * it). */
 static kam_value *big_doc(kam_ctx *ctx) {
   kam_value *arr, *x;
-  char longs[10000];
+  char longs[20000];
   int i;
   memset(longs, 'x', sizeof longs);
   assert_int_equal(kam_value_new_array(&arr, ctx), KAM_OK);

@@ -286,6 +286,11 @@ static void test_failing_setters_change_nothing(void **state) {
   it.flags = 0;
   it.struct_size = 4;
   assert_int_equal(kam_proposal_add_item(p, &it), KAM_EINVAL);
+  assert_msg_has(ctx, "items[13]: struct_size 4 is not the size of a kam_item");
+  it.struct_size = 65537; /* garbage, not a newer caller: the same 64 KiB bound everywhere */
+  assert_int_equal(kam_proposal_add_item(p, &it), KAM_EINVAL);
+  assert_msg_has(ctx, "struct_size 65537");
+  it.struct_size = sizeof it;
   assert_int_equal(kam_proposal_add_item(p, NULL), KAM_EINVAL);
 
   memset(&a, 0, sizeof a);

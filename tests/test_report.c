@@ -678,6 +678,19 @@ static void test_json_parse_back(void **state) {
   close_fx(&f);
 }
 
+static void test_key_reason_names(void **state) {
+  /* the words the JSON and CSV reports write, bit 0 first */
+  static const char *const names[] = {"share", "group_share", "strategic", "top_score"};
+  unsigned b;
+  (void)state;
+  for (b = 0; b < 4; b++)
+    assert_string_equal(kam_key_reason_name(1u << b), names[b]);
+  assert_int_equal(KAM_KEY_SHARE | KAM_KEY_GROUP_SHARE | KAM_KEY_STRATEGIC | KAM_KEY_TOP_SCORE, 15);
+  assert_null(kam_key_reason_name(0));
+  assert_null(kam_key_reason_name(KAM_KEY_SHARE | KAM_KEY_STRATEGIC));
+  assert_null(kam_key_reason_name(1u << 4));
+}
+
 /* ---- SVG ---- */
 
 static char *write_svg(const kam_segmentation *s) {
@@ -942,6 +955,7 @@ static void test_oom(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_key_reason_names),
       cmocka_unit_test(test_csv_basic),
       cmocka_unit_test(test_csv_formula_guard),
       cmocka_unit_test(test_csv_round_trip),

@@ -4,6 +4,7 @@
  *   kam.explain_title(title), kam.role_name(i), kam.role_from_name(s), kam.style_name(i),
  *   kam.role_style_prior(role), kam.profile_compute(role [, conf [, traits]]),
  *   kam.buyer_role_name(flag), kam.buyer_role_parse(s), kam.dmu_warning_name(flag),
+ *   kam.trait_name(index),
  *   kam.ROLES, kam.STYLES, kam.BUYER_ROLES, kam.WARNINGS, kam.TRAITS (arrays of names)
  *
  *   local d = kam.DMU()
@@ -33,8 +34,6 @@ typedef struct ldmu {
   int closed;    /* closed or collected: freed once no proposal borrows it */
   int borrowers; /* proposals whose kam_proposal_set_dmu points at it */
 } ldmu;
-
-static const char *const trait_names[3] = {"dominance", "people", "detail"};
 
 static int raise(lua_State *L, int status, const char *msg) {
   kam__lua_push_error(L, status, msg);
@@ -92,7 +91,7 @@ static void traits_arg(lua_State *L, int idx, double out[3]) {
     if (lua_type(L, -2) == LUA_TSTRING) {
       const char *key = lua_tostring(L, -2);
       for (k = 0; k < 3; k++)
-        if (!strcmp(key, trait_names[k])) slot = k;
+        if (!strcmp(key, kam_trait_name(k))) slot = k;
       if (slot < 0)
         raisef(L, KAM_EINVAL, "unknown trait '%s' (traits are dominance, people, detail)", key);
     } else if (lua_isinteger(L, -2) && lua_tointeger(L, -2) >= 1 && lua_tointeger(L, -2) <= 3) {
@@ -100,7 +99,8 @@ static void traits_arg(lua_State *L, int idx, double out[3]) {
     } else {
       raise(L, KAM_EINVAL, "traits: keys are dominance, people, detail (or 1..3)");
     }
-    if (!lua_isnumber(L, -1)) raisef(L, KAM_EINVAL, "trait %s is not a number", trait_names[slot]);
+    if (!lua_isnumber(L, -1))
+      raisef(L, KAM_EINVAL, "trait %s is not a number", kam_trait_name(slot));
     out[slot] = (double)lua_tonumber(L, -1);
     lua_pop(L, 1);
   }
@@ -225,12 +225,18 @@ static int l_role_from_name(lua_State *L) {
   return 1;
 }
 
-static int l_style_name(lua_State *L) {
-  lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < INT32_MIN || v > INT32_MAX ? NULL : kam_style_name((int32_t)v);
-  if (!name) return raise(L, KAM_EINVAL, "not a style number (0..2)");
+/* Pushes a name the library gave (NULL: v was not a valid number) or raises KAM_EINVAL
+ * saying what v should be. */
+static int push_lib_name(lua_State *L, const char *name, const char *what) {
+  if (!name) return raise(L, KAM_EINVAL, what);
   lua_pushstring(L, name);
   return 1;
+}
+
+static int l_style_name(lua_State *L) {
+  lua_Integer v = luaL_checkinteger(L, 1);
+  return push_lib_name(L, v < INT32_MIN || v > INT32_MAX ? NULL : kam_style_name((int32_t)v),
+                       "not a style number (0..2)");
 }
 
 static int l_role_style_prior(lua_State *L) {
@@ -262,10 +268,8 @@ static int l_profile_compute(lua_State *L) {
 
 static int l_buyer_role_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name = v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_buyer_role_name((uint32_t)v);
-  if (!name) return raise(L, KAM_EINVAL, "not a single buying role flag (1, 2, 4, 8)");
-  lua_pushstring(L, name);
-  return 1;
+  return push_lib_name(L, v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_buyer_role_name((uint32_t)v),
+                       "not a single buying role flag (1, 2, 4, 8)");
 }
 
 static int l_buyer_role_parse(lua_State *L) {
@@ -280,11 +284,14 @@ static int l_buyer_role_parse(lua_State *L) {
 
 static int l_dmu_warning_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  const char *name =
-      v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_dmu_warning_name((uint32_t)v);
-  if (!name) return raise(L, KAM_EINVAL, "not a single warning flag (1, 2, 4, 8)");
-  lua_pushstring(L, name);
-  return 1;
+  return push_lib_name(L, v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_dmu_warning_name((uint32_t)v),
+                       "not a single warning flag (1, 2, 4, 8)");
+}
+
+static int l_trait_name(lua_State *L) {
+  lua_Integer v = luaL_checkinteger(L, 1);
+  return push_lib_name(L, v < INT32_MIN || v > INT32_MAX ? NULL : kam_trait_name((int32_t)v),
+                       "not a trait index (0, 1, 2)");
 }
 
 /* ---- the DMU object ---- */
@@ -556,7 +563,7 @@ static void push_stakeholder(lua_State *L, ldmu *u, size_t i) {
   for (k = 0; k < 3; k++)
     if (!isnan(s.traits[k])) {
       lua_pushnumber(L, s.traits[k]);
-      lua_setfield(L, -2, trait_names[k]);
+      lua_setfield(L, -2, kam_trait_name(k));
     }
   lua_setfield(L, -2, "traits");
 }
@@ -645,7 +652,7 @@ static const char *role_i(int i) { return kam_role_name(i); }
 static const char *style_i(int i) { return kam_style_name(i); }
 static const char *buyer_i(int i) { return kam_buyer_role_name(1u << i); }
 static const char *warning_i(int i) { return kam_dmu_warning_name(1u << i); }
-static const char *trait_i(int i) { return trait_names[i]; }
+static const char *trait_i(int i) { return kam_trait_name(i); }
 
 void kam__lua_open_dmu(lua_State *L) {
   static const luaL_Reg fns[] = {{"role_from_title", l_role_from_title},
@@ -658,6 +665,7 @@ void kam__lua_open_dmu(lua_State *L) {
                                  {"buyer_role_name", l_buyer_role_name},
                                  {"buyer_role_parse", l_buyer_role_parse},
                                  {"dmu_warning_name", l_dmu_warning_name},
+                                 {"trait_name", l_trait_name},
                                  {NULL, NULL}};
   static const luaL_Reg methods[] = {{"close", l_dmu_gc},
                                      {"add", l_dmu_add},

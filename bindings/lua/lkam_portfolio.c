@@ -9,6 +9,7 @@
  *   local r = kam.Portfolio.parse_csv(text_or_reader [, opts])  -- CSV text held in memory
  *   p:read_csv_into(path_or_file [, opts]), p:parse_csv_into(text_or_reader [, opts])
  *   local s = p:segment{a_share = 0.8, key_top_n = 5}
+ *   kam.key_reason_name(flag), kam.KEY_REASONS
  *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:get_by_rank(1), #s,
  *   for sc in s:each("rank") do ... end, s:to_csv{delimiter = ";"}, s:to_json(), s:pareto_svg()
  *
@@ -591,8 +592,13 @@ static int l_segmentation_classes(lua_State *L) {
   return 1;
 }
 
-/* The names of the KAM_KEY_* reason bits, bit 0 first (kam.KEY_REASONS). */
-static const char *const key_reasons[4] = {"share", "group_share", "strategic", "top_score"};
+static int l_key_reason_name(lua_State *L) {
+  lua_Integer v = luaL_checkinteger(L, 1);
+  const char *name = v < 0 || v > 8 ? NULL : kam_key_reason_name((uint32_t)v);
+  if (!name) raise_status(L, KAM_EINVAL, "not a single key reason flag (1, 2, 4, 8)");
+  lua_pushstring(L, name);
+  return 1;
+}
 
 static void push_score(lua_State *L, const kam_account_score *sc) {
   char c[2] = {0, 0};
@@ -619,7 +625,7 @@ static void push_score(lua_State *L, const kam_account_score *sc) {
   lua_createtable(L, 4, 0);
   for (i = 0; i < 4; i++) {
     if (sc->key_reasons & (1u << i)) {
-      lua_pushstring(L, key_reasons[i]);
+      lua_pushstring(L, kam_key_reason_name(1u << i));
       lua_rawseti(L, -2, ++k);
     }
   }
@@ -825,10 +831,12 @@ void kam__lua_open_portfolio(lua_State *L) {
   lua_pop(L, 1);
   lua_createtable(L, 4, 0);
   for (int i = 0; i < 4; i++) {
-    lua_pushstring(L, key_reasons[i]);
+    lua_pushstring(L, kam_key_reason_name(1u << i));
     lua_rawseti(L, -2, i + 1);
   }
   lua_setfield(L, -2, "KEY_REASONS");
+  lua_pushcfunction(L, l_key_reason_name);
+  lua_setfield(L, -2, "key_reason_name");
   /* kam.Portfolio: callable, with read_csv / parse_csv */
   lua_createtable(L, 0, 2);
   lua_pushcfunction(L, l_read_csv);

@@ -12,7 +12,9 @@
  *   A ctx and everything made from it is used by one thread at a time; separate ctxs are fully
  *   independent. There is no global mutable state and no init function.
  * - Structs passed by pointer start with `uint32_t struct_size` (set it to sizeof); the library
- *   reads only the fields that fit, so old callers keep working when fields are appended.
+ *   reads only the fields that fit, so old callers keep working when fields are appended. A
+ *   struct_size above 64 KiB (65536), or below the fields a call needs, is KAM_EINVAL with the
+ *   message "<call>: struct_size N is not the size of a <type> (set it to sizeof(<type>))".
  * - Money is int64_t in minor units (kopecks, cents); sums and products are overflow-checked
  *   (KAM_EOVERFLOW). Rates, shares and scores are double.
  * - Strings are UTF-8. Inputs are copied; returned `const char *` are borrowed and valid until

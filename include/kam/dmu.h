@@ -169,6 +169,11 @@ KAM_API int kam_role_from_name(int32_t *role, const char *name, size_t len);
  *  KAM_STYLE_* value. Static storage. */
 KAM_API const char *kam_style_name(int32_t style);
 
+/** The name of an observed trait, by its index in kam_stakeholder.traits: 0 "dominance",
+ *  1 "people" (people orientation), 2 "detail" (detail orientation); NULL for any other index.
+ *  These are the names the DMU CSV columns and the proposal document use. Static storage. */
+KAM_API const char *kam_trait_name(int32_t trait);
+
 /** The style prior of a role (the table at the top of this header) into out[3].
  *  @return KAM_OK; KAM_EINVAL (out NULL or role not a KAM_ROLE_* value). */
 KAM_API int kam_role_style_prior(double out[3], int32_t role);
@@ -243,7 +248,7 @@ KAM_API void kam_dmu_free(kam_dmu *d);
  *
  *  Checks, in this order, naming the field in the ctx message ("stakeholder 3 (\"Иванова\"):
  *  influence 1.5 is not in 0..1"):
- *  - d and s not NULL, s->struct_size at least sizeof(uint32_t)             else KAM_EINVAL
+ *  - d and s not NULL, s->struct_size from sizeof(uint32_t) to 64 KiB       else KAM_EINVAL
  *  - role a KAM_ROLE_* value                                                else KAM_EINVAL
  *  - name, title, email, phone: NULL or valid UTF-8                         else KAM_EPARSE
  *  - influence NaN or in 0..1                                               else KAM_EINVAL

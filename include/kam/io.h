@@ -126,8 +126,9 @@ KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
  *  @param ud    passed to read.
  *  @param o     options, or NULL for the defaults.
  *  @return KAM_OK;
- *    KAM_EINVAL   p or read NULL, bad options (struct_size below 8, delimiter '"' CR LF or
- *                 non-ASCII, decimal_mark other than 0 '.' ',', currency_digits above 18), or
+ *    KAM_EINVAL   p or read NULL, bad options (struct_size below 8 or above 64 KiB, delimiter
+ *                 '"' CR LF or non-ASCII, decimal_mark other than 0 '.' ',', currency_digits
+ *                 above 18), or
  *                 read reported more bytes than asked;
  *    KAM_EPARSE   malformed input: the file is empty or UTF-16, no id or revenue column, two
  *                 columns for one role, history/forecast numbering with gaps or repeats, invalid

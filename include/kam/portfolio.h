@@ -151,6 +151,11 @@ enum {
   KAM_KEY_TOP_SCORE = 1u << 3    /**< among the key_top_n best scores */
 };
 
+/** The name of one key reason flag ("share", "group_share", "strategic", "top_score", the
+ *  words the JSON and CSV reports use); NULL if flag is not exactly one KAM_KEY_* bit. Static
+ *  storage. */
+KAM_API const char *kam_key_reason_name(uint32_t flag);
+
 /** One account's results. Set struct_size before kam_segmentation_get: only that many bytes are
  *  written. Strings are borrowed (see kam_segmentation_get / _foreach for how long). */
 typedef struct kam_account_score {
@@ -297,7 +302,7 @@ KAM_API int kam_segmentation_foreach(const kam_segmentation *s, int order, kam_s
 
 /* Lazy work. kam_segment computes the cuts, XYZ, trend, NPV and the summary (key_accounts
  * included). The class bytes with key reasons, the rank order, the cumulative sums and the
- * scores are computed on the first kam_segmentation_get, _by_rank or _foreach and kept in the
+ * scores are computed on the first kam_segmentation_get, _get_by_rank or _foreach and kept in the
  * segmentation (though it is const in the API): a counting sort of the accounts by the same
  * buckets and a radix sort inside each bucket, O(n) time, about 33 bytes per account (class,
  * order, rank, cum, score). That first call may fail with KAM_ENOMEM and can be retried. Because

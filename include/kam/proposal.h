@@ -161,9 +161,9 @@ KAM_API int kam_proposal_set_rounding(kam_proposal *p, int rounding);
  * zero/NULL. The strings are copied. kam_proposal_add_* append to the list; on failure the
  * proposal is unchanged and the message names the field as its JSON path
  * ("items[3].quantity: '-2' must not be negative").
- * They return KAM_OK, KAM_EINVAL (p or the record NULL, struct_size too small, a required
- * field missing, a value out of range, text not UTF-8), KAM_EOVERFLOW (an amount too large),
- * KAM_ENOMEM. */
+ * They return KAM_OK, KAM_EINVAL (p or the record NULL, struct_size too small or above 64 KiB,
+ * a required field missing, a value out of range, text not UTF-8), KAM_EOVERFLOW (an amount too
+ * large), KAM_ENOMEM. */
 
 /** An argument for the readers of one communication style (KAM_STYLE_* from kam/dmu.h).
  *  text is required; title is optional. */
@@ -313,7 +313,8 @@ typedef struct kam_totals {
 } kam_totals;
 /** Computes the totals (see Totals above). out->struct_size must be set; fields past it are
  *  not written. Cost: O(n log n) time and O(n) memory for n items, however many VAT rates.
- *  @return KAM_OK, KAM_EINVAL (NULL pointers, struct_size too small), KAM_ESTATE (no items),
+ *  @return KAM_OK, KAM_EINVAL (NULL pointers, struct_size too small or above 64 KiB),
+ *  KAM_ESTATE (no items),
  *  KAM_EOVERFLOW (a line or sum does not fit in int64: the message names the item),
  *  KAM_ENOMEM. */
 KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);

@@ -205,12 +205,15 @@ KAM_API int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size
  *  Compact: no whitespace at all. Pretty: each item and member on its own line, indented by two
  *  spaces per level, ": " after keys, empty arrays/objects as [] and {}, no final newline.
  *  Numbers are written as their exact text, so parse -> write -> parse gives the same tree, and
- *  compact input without insignificant whitespace or escapes of printable characters comes back
- *  byte for byte. Strings escape '"' and '\\' as \" and \\, the control characters
- *  \b \f \n \r \t by name and the others (U+0000-U+001F) as \u00XX; everything else (UTF-8,
- *  '/', DEL) passes through unchanged. A lambda is written as null.
+ *  compact input without insignificant whitespace, escapes of printable characters or raw
+ *  U+2028/U+2029 comes back byte for byte. Strings escape '"' and '\\' as \" and \\, the control characters
+ *  \b \f \n \r \t by name, the others (U+0000-U+001F) as \u00xx with lower-case hex digits,
+ *  and U+2028 and U+2029 as \u2028 and \u2029 (they end lines in JavaScript, so the output can
+ *  stand inside an HTML <script> element); everything else (UTF-8, '/', DEL) passes through
+ *  unchanged. Every JSON text the library writes (segmentation reports, proposal documents)
+ *  escapes strings the same way. A lambda is written as null.
  *
- *  Output is buffered (4 KB) so write is called with reasonably big pieces; a failed call
+ *  Output is buffered (16 KB) so write is called with reasonably big pieces; a failed call
  *  stops at once. The traversal does not recurse; past 64 levels its stack is allocated
  *  through v's ctx (the only possible KAM_ENOMEM).
  *  @return KAM_OK; KAM_EINVAL (v or write NULL, unknown flags); KAM_ENOMEM; or the write

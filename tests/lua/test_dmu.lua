@@ -63,6 +63,13 @@ check("names", function()
   raises("EINVAL", kam.style_name, 3)
   raises("EINVAL", kam.buyer_role_name, 3)
   raises("EINVAL", kam.dmu_warning_name, 0)
+  for i = 0, 2 do assert(kam.trait_name(i) == kam.TRAITS[i + 1]) end
+  raises("EINVAL", kam.trait_name, -1)
+  raises("EINVAL", kam.trait_name, 3)
+  for i = 0, 3 do assert(kam.key_reason_name(1 << i) == kam.KEY_REASONS[i + 1]) end
+  raises("EINVAL", kam.key_reason_name, 0)
+  raises("EINVAL", kam.key_reason_name, 3)
+  raises("EINVAL", kam.key_reason_name, 16)
   raises_with("ENOTFOUND", "sales", kam.role_from_name, "sales")
 end)
 

@@ -103,6 +103,18 @@ def test_names():
         kam.buyer_role_name(3)
     with pytest.raises(kam.InvalidArgument):
         kam.dmu_warning_name(0)
+    assert kam.TRAITS == ("dominance", "people", "detail")
+    for i, name in enumerate(kam.TRAITS):
+        assert kam.trait_name(i) == name
+    for bad in (-1, 3):
+        with pytest.raises(kam.InvalidArgument):
+            kam.trait_name(bad)
+    assert kam.KEY_REASONS == ("share", "group_share", "strategic", "top_score")
+    for i, name in enumerate(kam.KEY_REASONS):
+        assert kam.key_reason_name(1 << i) == name
+    for bad in (0, 3, 16):
+        with pytest.raises(kam.InvalidArgument):
+            kam.key_reason_name(bad)
     with pytest.raises(kam.NotFound):
         kam.role_from_name("sales")
 

@@ -22,11 +22,12 @@ import os
 from ._native import (fn, check, error, Owner, Closable, Reader, READ_FN, text as _text, text_len,
                       c_int, c_int32, c_uint32, c_double, c_size_t, c_char_p, c_void_p, POINTER,
                       byref, KAM_EINVAL, KAM_ELIMIT)
-from .portfolio import _csv_options, _CsvOptions
+from .portfolio import _csv_options, _CsvOptions, _lib_name
 
 __all__ = ["ROLES", "STYLES", "BUYER_ROLES", "WARNINGS", "TRAITS", "role_from_title",
            "explain_title", "role_name", "role_from_name", "style_name", "role_style_prior",
-           "profile_compute", "buyer_role_name", "buyer_role_parse", "dmu_warning_name", "DMU"]
+           "profile_compute", "buyer_role_name", "buyer_role_parse", "dmu_warning_name", "trait_name",
+           "DMU"]
 
 
 class _Stakeholder(ctypes.Structure):
@@ -53,6 +54,7 @@ _profile_compute = fn("kam_profile_compute", c_int, POINTER(_Profile), c_int32, 
 _buyer_role_name = fn("kam_buyer_role_name", c_char_p, c_uint32)
 _buyer_role_parse = fn("kam_buyer_role_parse", c_int, POINTER(c_uint32), c_char_p, c_size_t)
 _warning_name = fn("kam_dmu_warning_name", c_char_p, c_uint32)
+_trait_name = fn("kam_trait_name", c_char_p, c_int32)
 _dmu_new = fn("kam_dmu_new", c_int, POINTER(c_void_p), c_void_p)
 _dmu_free = fn("kam_dmu_free", None, c_void_p)
 _dmu_add = fn("kam_dmu_add", c_int, c_void_p, POINTER(_Stakeholder))
@@ -67,7 +69,7 @@ ROLES = tuple(_role_name(i).decode() for i in range(9))
 STYLES = tuple(_style_name(i).decode() for i in range(3))
 BUYER_ROLES = tuple(_buyer_role_name(1 << i).decode() for i in range(4))
 WARNINGS = tuple(_warning_name(1 << i).decode() for i in range(4))
-TRAITS = ("dominance", "people", "detail")
+TRAITS = tuple(_trait_name(i).decode() for i in range(3))
 _SIZE_MAX = (1 << (8 * ctypes.sizeof(c_size_t))) - 1
 
 
@@ -126,10 +128,7 @@ def role_from_name(name):
 
 def style_name(style):
     """The name of a KAM_STYLE_* number (0 -> 'authority', 1 -> 'relational', 2 -> 'analytical')."""
-    name = _style_name(int(style)) if -2**31 <= int(style) < 2**31 else None
-    if name is None:
-        raise error(KAM_EINVAL, "%r is not a style number (0..2)" % (style,))
-    return name.decode()
+    return _lib_name(_style_name, style, -2**31, 2**31, "a style number (0..2)")
 
 
 def _role_arg(role):
@@ -205,10 +204,7 @@ def profile_compute(role, role_confidence=1.0, traits=None):
 def buyer_role_name(flag):
     """The name of one KAM_BUYER_* flag (1 -> 'economic', 2 -> 'user', 4 -> 'technical',
     8 -> 'coach')."""
-    name = _buyer_role_name(int(flag)) if 0 <= int(flag) < 2**32 else None
-    if name is None:
-        raise error(KAM_EINVAL, "%r is not a single buying role flag" % (flag,))
-    return name.decode()
+    return _lib_name(_buyer_role_name, flag, 0, 2**32, "a single buying role flag")
 
 
 def buyer_role_parse(text):
@@ -225,10 +221,13 @@ def buyer_role_parse(text):
 def dmu_warning_name(flag):
     """The name of one KAM_DMU_* warning flag (1 -> 'empty', 2 -> 'no_economic_buyer',
     4 -> 'no_coach', 8 -> 'influential_opponent')."""
-    name = _warning_name(int(flag)) if 0 <= int(flag) < 2**32 else None
-    if name is None:
-        raise error(KAM_EINVAL, "%r is not a single warning flag" % (flag,))
-    return name.decode()
+    return _lib_name(_warning_name, flag, 0, 2**32, "a single warning flag")
+
+
+def trait_name(index):
+    """The name of an observed trait by its index in a stakeholder's traits (0 -> 'dominance',
+    1 -> 'people', 2 -> 'detail')."""
+    return _lib_name(_trait_name, index, -2**31, 2**31, "a trait index (0..2)")
 
 
 def _flag_names(bits, names):

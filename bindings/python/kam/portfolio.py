@@ -24,9 +24,25 @@ from ._native import (fn, check, error, Collector, Reader, Owner, Closable, text
                       text_len, c_int, c_uint32, c_int64, c_double, c_size_t, c_char_p, c_void_p,
                       POINTER, byref, KAM_OK, KAM_EINVAL, KAM_EOVERFLOW)
 
-__all__ = ["Portfolio", "Segmentation", "KEY_REASONS"]
+__all__ = ["Portfolio", "Segmentation", "KEY_REASONS", "key_reason_name"]
 
-KEY_REASONS = ("share", "group_share", "strategic", "top_score")
+_key_reason_name = fn("kam_key_reason_name", c_char_p, c_uint32)
+KEY_REASONS = tuple(_key_reason_name(1 << i).decode() for i in range(4))
+
+
+def _lib_name(c_name, value, low, high, what):
+    """The name the library's c_name function gives value (low <= value < high), or
+    InvalidArgument saying that value is not `what`."""
+    name = c_name(int(value)) if low <= int(value) < high else None
+    if name is None:
+        raise error(KAM_EINVAL, "%r is not %s" % (value, what))
+    return name.decode()
+
+
+def key_reason_name(flag):
+    """The name of one KAM_KEY_* flag (1 -> 'share', 2 -> 'group_share', 4 -> 'strategic',
+    8 -> 'top_score')."""
+    return _lib_name(_key_reason_name, flag, 0, 2**32, "a single key reason flag")
 _STRATEGIC, _NEW = 1, 2
 _ORDER_INSERTION, _ORDER_RANK = 0, 1
 
