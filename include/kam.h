@@ -22,5 +22,7 @@
 #include "kam/value.h"
 #include "kam/template.h"
 #include "kam/proposal.h"
+#include "kam/finding.h"
+#include "kam/plan.h"
 
 #endif /* KAM_H */

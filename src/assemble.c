@@ -843,3 +843,29 @@ done:
   kam__free(p->ctx, groups, ngroups * sizeof *groups);
   return rc;
 }
+
+/* ---- model pieces shared with the plan (plan_assemble.c) --------------------------------- */
+
+void kam__model_localise(char *out, size_t cap, const char *plain, bool ru) {
+  localise(out, cap, plain, ru ? L_RU : L_EN);
+}
+
+kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor) {
+  asm_state a;
+  a.b = *b;
+  a.p = p;
+  a.lang = strcmp(p->lang, "en") ? L_RU : L_EN;
+  kam_value *v = money(&a, minor);
+  *b = a.b;
+  return v;
+}
+
+kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d) {
+  asm_state a;
+  a.b = *b;
+  a.p = p;
+  a.lang = strcmp(p->lang, "en") ? L_RU : L_EN;
+  kam_value *v = date_value(&a, d);
+  *b = a.b;
+  return v;
+}
