@@ -623,21 +623,7 @@ static int stakeholders_value(pa *a, kam_value *root) {
   kam_value *arr = set(a, root, "stakeholders", kam__vb_arr(&a->b));
   size_t i, k;
   int rc;
-  if ((rc = kam_dmu_new(&dmu, plan->ctx))) return rc;
-  for (i = 0; !rc && i < pp->stakeholders.len; i++) {
-    const struct kam__stakeholder *s = KAM__LIST_AT(pp, stakeholders, struct kam__stakeholder, i);
-    kam_stakeholder in;
-    memset(&in, 0, sizeof in);
-    in.struct_size = sizeof in;
-    in.role = s->role;
-    in.name = s->name;
-    in.title = s->title;
-    in.influence = s->influence;
-    in.attitude = s->attitude;
-    in.buying_roles = s->buying_roles;
-    memcpy(in.traits, s->traits, sizeof in.traits);
-    rc = kam_dmu_add(dmu, &in);
-  }
+  if ((rc = kam__proposal_dmu(&dmu, pp))) return rc;
   for (i = 0; !rc && i < pp->stakeholders.len; i++) {
     const struct kam__stakeholder *s = KAM__LIST_AT(pp, stakeholders, struct kam__stakeholder, i);
     kam_value *o = kam__vb_push(&a->b, arr, kam__vb_obj(&a->b)), *by;

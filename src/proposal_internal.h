@@ -174,12 +174,16 @@ kam_value *kam__proposal_stakeholders_value(kam__vb *b, const kam_proposal *p);
 void kam__model_localise(char *out, size_t cap, const char *plain, bool ru);
 kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor);
 kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d);
+/* A new DMU (p's ctx, caller frees) of p's stakeholders, in document order. */
+int kam__proposal_dmu(kam_dmu **out, const kam_proposal *p);
 
 /* Model pieces of assemble.c in the language of p: plain decimal text localised ("1 234,5" /
  * "1,234.5"), money {minor, amount, text} in p's currency, a date {iso, text, long}. */
 void kam__model_localise(char *out, size_t cap, const char *plain, bool ru);
 kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor);
 kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d);
+/* A new DMU (p's ctx, caller frees) of p's stakeholders, in document order. */
+int kam__proposal_dmu(kam_dmu **out, const kam_proposal *p);
 
 /* Renders model (consumed) with the built-in template <prefix><lang>.<md|html|txt>.mustache
  * (partials from the built-in set), escaping it first for Markdown and text; KAM_FORMAT_JSON

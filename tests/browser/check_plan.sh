@@ -3,33 +3,13 @@
 # prints it to PDF and a screenshot with headless Chromium, and checks what a reader would see:
 # the PDF is A4, its text holds the account, the white space heat table (units, statuses, total
 # share and headroom) and the coverage table (an uncovered decision-maker). Leaves
-# OUTDIR/plan.{html,pdf,png,txt} for a look. Chromium as for check.sh.
+# OUTDIR/plan.{html,pdf,png,txt} for a look. Chromium: print.sh.
 set -eu
 cli=$1 doc=$2 out=$3
 mkdir -p "$out"
-browser=${KAM_CHROMIUM:-}
-if [ -z "$browser" ]; then
-  for b in chromium chromium-browser google-chrome; do
-    if command -v "$b" >/dev/null 2>&1; then browser=$(command -v "$b"); break; fi
-  done
-fi
-[ -n "$browser" ] || { echo "check_plan.sh: no Chromium found (apt-get install chromium)"; exit 77; }
-profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
-
+. "$(dirname "$0")/print.sh"
 "$cli" plan "$doc" --format html > "$out/plan.html"
-html="file://$(cd "$out" && pwd)/plan.html"
-flags="--headless --no-sandbox --disable-gpu --disable-background-networking
-  --disable-component-update --disable-sync --no-first-run --no-default-browser-check
-  --user-data-dir=$profile --no-pdf-header-footer --print-to-pdf-no-header"
-rm -f "$out/plan.pdf" "$out/plan.png"
-# shellcheck disable=SC2086
-timeout 180 "$browser" $flags --print-to-pdf="$out/plan.pdf" "$html" >"$out/chromium.log" 2>&1 || true
-# shellcheck disable=SC2086
-timeout 180 "$browser" $flags --window-size=1000,1400 --screenshot="$out/plan.png" "$html" \
-  >>"$out/chromium.log" 2>&1 || true
-[ -s "$out/plan.pdf" ] || { echo "check_plan.sh: Chromium wrote no PDF (see $out/chromium.log)"; exit 1; }
-[ -s "$out/plan.png" ] || { echo "check_plan.sh: Chromium wrote no screenshot (see $out/chromium.log)"; exit 1; }
+print_html plan "$out"
 
 status=0
 fail() { echo "check_plan.sh: $*"; status=1; }
