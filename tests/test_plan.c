@@ -589,33 +589,23 @@ static void test_escaping(void **state) {
 
 /* ---- failure injection ------------------------------------------------------------------- */
 
+/* Reads the sample and frees it; a failed read leaves no plan. */
+static int read_sample(void *ud, kam_ctx *ctx) {
+  const char *json = (const char *)ud;
+  kam_plan *p = NULL;
+  int rc = kam_plan_from_json(&p, ctx, json, strlen(json));
+  assert_true((rc == KAM_OK) == (p != NULL));
+  kam_plan_free(p);
+  return rc;
+}
+
 static void test_oom_from_json(void **state) {
-  size_t len, fail_at;
+  size_t len, failed;
   char *json = kam_test_read_file(SAMPLE, &len);
   (void)state;
   assert_non_null(json);
-  for (fail_at = 1;; fail_at++) {
-    kam_test_alloc ta;
-    kam_ctx *ctx = NULL;
-    kam_plan *p = NULL;
-    int rc;
-    memset(&ta, 0, sizeof ta);
-    assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &ta), KAM_OK);
-    ta.fail_at = ta.calls + fail_at;
-    rc = kam_plan_from_json(&p, ctx, json, len);
-    ta.fail_at = 0;
-    if (rc == KAM_OK) {
-      kam_plan_free(p);
-      kam_ctx_free(ctx);
-      assert_int_equal(ta.blocks, 0);
-      break;
-    }
-    assert_int_equal(rc, KAM_ENOMEM);
-    assert_null(p);
-    kam_ctx_free(ctx);
-    assert_int_equal(ta.blocks, 0);
-  }
-  assert_true(fail_at > 100);
+  failed = kam_test_oom_sweep(read_sample, json);
+  assert_true(failed > 100 && failed != (size_t)-1);
   free(json);
 }
 
