@@ -38,5 +38,6 @@ int kam_cli_title(int argc, char **argv);
 int kam_cli_dmu(int argc, char **argv);
 int kam_cli_render(int argc, char **argv);
 int kam_cli_proposal(int argc, char **argv);
+int kam_cli_plan(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
  *   kam title "Финансовый директор"
  *   kam render TEMPLATE.mustache DATA.json
  *   kam proposal DOC.json --format html
+ *   kam plan PLAN.json --check
  * Run `kam COMMAND --help` for each. */
 #include <errno.h>
 #include <math.h>
@@ -26,6 +27,7 @@ static const struct command {
     {"dmu", kam_cli_dmu, "profiles, emphasis and warnings of a decision-making unit (CSV)"},
     {"render", kam_cli_render, "render a Mustache template with JSON data"},
     {"proposal", kam_cli_proposal, "assemble and render a commercial proposal (JSON)"},
+    {"plan", kam_cli_plan, "render or check a key account plan (JSON)"},
 };
 
 static void usage(FILE *f) {

@@ -24,5 +24,7 @@
 #include "kam/template.h"
 #include "kam/money.h"
 #include "kam/proposal.h"
+#include "kam/finding.h"
+#include "kam/plan.h"
 
 #endif /* KAM_H */

@@ -2,7 +2,8 @@
 # scripts/demo.sh - installs what is missing, builds libkam and runs the main jobs on the
 # bundled data: the finance examples, the segmentation of the sample portfolio (with its Pareto
 # chart), the typing of the sample decision-making unit, and the sample proposal rendered to
-# proposal.html and proposal.md (written to the current directory's demo/ folder).
+# proposal.html and proposal.md, and the sample key account plan to plan.html (written to the
+# current directory's demo/ folder).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 sh "$root/scripts/deps.sh" demo
@@ -32,4 +33,11 @@ if [ -f "$data/proposal.json" ]; then
   "$kam" proposal "$data/proposal.json" --format markdown > "$out/proposal.md"
   head -40 "$out/proposal.md"
   echo "(proposal written to $out/proposal.html and $out/proposal.md)"
+fi
+if [ -f "$data/plan.json" ]; then
+  say "kam plan $data/plan.json --format html > $out/plan.html"
+  "$kam" plan "$data/plan.json" --format html > "$out/plan.html"
+  say "kam plan $data/plan.json --check"
+  "$kam" plan "$data/plan.json" --check
+  echo "(key account plan written to $out/plan.html)"
 fi

@@ -436,19 +436,11 @@ static kam_value *references_value(asm_state *a) {
 }
 
 /* The emphasis over the three styles and where it came from. */
-static int emphasis(const kam_proposal *p, double w[3], const char **source) {
+int kam__proposal_dmu(kam_dmu **out, const kam_proposal *p) {
   kam_dmu *d = NULL;
   size_t i;
   int rc;
-  w[0] = w[1] = w[2] = 1.0 / 3;
-  *source = "none";
-  if (p->dmu) {
-    *source = "dmu";
-    if (kam_dmu_count(p->dmu) == 0) return KAM_OK;
-    return kam_dmu_emphasis(w, p->dmu);
-  }
-  if (p->stakeholders.len == 0) return KAM_OK;
-  *source = "stakeholders";
+  *out = NULL;
   if ((rc = kam_dmu_new(&d, p->ctx))) return rc;
   for (i = 0; i < p->stakeholders.len && !rc; i++) {
     const struct kam__stakeholder *s = KAM__LIST_AT(p, stakeholders, struct kam__stakeholder, i);
@@ -466,7 +458,28 @@ static int emphasis(const kam_proposal *p, double w[3], const char **source) {
     memcpy(k.traits, s->traits, sizeof k.traits);
     rc = kam_dmu_add(d, &k);
   }
-  if (!rc) rc = kam_dmu_emphasis(w, d);
+  if (rc) {
+    kam_dmu_free(d);
+    return rc;
+  }
+  *out = d;
+  return KAM_OK;
+}
+
+static int emphasis(const kam_proposal *p, double w[3], const char **source) {
+  kam_dmu *d = NULL;
+  int rc;
+  w[0] = w[1] = w[2] = 1.0 / 3;
+  *source = "none";
+  if (p->dmu) {
+    *source = "dmu";
+    if (kam_dmu_count(p->dmu) == 0) return KAM_OK;
+    return kam_dmu_emphasis(w, p->dmu);
+  }
+  if (p->stakeholders.len == 0) return KAM_OK;
+  *source = "stakeholders";
+  if ((rc = kam__proposal_dmu(&d, p))) return rc;
+  rc = kam_dmu_emphasis(w, d);
   kam_dmu_free(d);
   return rc;
 }
@@ -905,4 +918,35 @@ done:
   kam__free(p->ctx, lines, p->items.len * sizeof *lines);
   kam__free(p->ctx, groups, ngroups * sizeof *groups);
   return rc;
+}
+
+/* ---- model pieces shared with the plan (plan_assemble.c) --------------------------------- */
+
+void kam__model_localise(char *out, size_t cap, const char *plain, bool ru) {
+  localise(out, cap, plain, ru ? L_RU : L_EN);
+}
+
+/* An assembly state over the caller's builder, in p's language. */
+static void borrow(asm_state *a, const kam__vb *b, const kam_proposal *p) {
+  a->b = *b;
+  a->p = p;
+  a->lang = strcmp(p->lang, "en") ? L_RU : L_EN;
+}
+
+kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor) {
+  asm_state a;
+  kam_value *v;
+  borrow(&a, b, p);
+  v = money(&a, minor);
+  *b = a.b;
+  return v;
+}
+
+kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d) {
+  asm_state a;
+  kam_value *v;
+  borrow(&a, b, p);
+  v = date_value(&a, d);
+  *b = a.b;
+  return v;
 }

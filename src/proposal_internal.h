@@ -96,4 +96,59 @@ int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *uni
 /* KAM_OK or KAM_ESTATE naming every missing part. */
 int kam__proposal_check(const kam_proposal *p);
 
+/* ---- the JSON reader (proposal_json.c), shared with the plan -----------------------------
+ * A path that grows by segments ("items" "[3]" ".unit_price") and shrinks back, and the reader
+ * state: errors are reported through p (kam__proposal_error: path, line and column of p->json),
+ * and a read stakeholder is added to p. The plan reads through a hidden proposal for both. */
+typedef struct kam__path {
+  char s[160];
+  size_t len;
+} kam__path;
+typedef struct kam__reader {
+  kam_proposal *p;
+  kam__path pt;
+} kam__reader;
+/* Append ".key" or "[index]", returning the old length for kam__path_pop. */
+size_t kam__path_key(kam__path *pt, const char *key);
+size_t kam__path_index(kam__path *pt, size_t index);
+void kam__path_pop(kam__path *pt, size_t old);
+/* KAM_EPARSE naming the first key of obj not in keys[] ("_" keys are comments). */
+int kam__read_known_keys(kam__reader *r, const kam_value *obj, const char *const keys[]);
+/* obj[key] (NULL if absent or null), the path extended by key (pop with *old). */
+const kam_value *kam__read_member(kam__reader *r, const kam_value *obj, const char *key,
+                                  size_t *old);
+int kam__read_wrong_type(kam__reader *r, const kam_value *v, const char *expected);
+/* A string / decimal text (string or number) / integer lo..hi member; NULL or !present when
+ * absent. */
+int kam__read_string(kam__reader *r, const kam_value *obj, const char *key, const char **out);
+int kam__read_decimal(kam__reader *r, const kam_value *obj, const char *key, const char **out);
+int kam__read_int(kam__reader *r, const kam_value *obj, const char *key, long lo, long hi,
+                  long *out, bool *present);
+/* Reads root.stakeholders (if present) into r->p's stakeholders. */
+int kam__read_stakeholders(kam__reader *r, const kam_value *root);
+/* p's stakeholders as their JSON array. */
+kam_value *kam__proposal_stakeholders_value(kam__vb *b, const kam_proposal *p);
+
+/* Model pieces of assemble.c in the language of p: plain decimal text localised ("1 234,5" /
+ * "1,234.5"), money {minor, amount, text} in p's currency, a date {iso, text, long}. */
+void kam__model_localise(char *out, size_t cap, const char *plain, bool ru);
+kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor);
+kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d);
+/* A new DMU (p's ctx, caller frees) of p's stakeholders, in document order. */
+int kam__proposal_dmu(kam_dmu **out, const kam_proposal *p);
+
+/* Model pieces of assemble.c in the language of p: plain decimal text localised ("1 234,5" /
+ * "1,234.5"), money {minor, amount, text} in p's currency, a date {iso, text, long}. */
+void kam__model_localise(char *out, size_t cap, const char *plain, bool ru);
+kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor);
+kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d);
+/* A new DMU (p's ctx, caller frees) of p's stakeholders, in document order. */
+int kam__proposal_dmu(kam_dmu **out, const kam_proposal *p);
+
+/* Renders model (consumed) with the built-in template <prefix><lang>.<md|html|txt>.mustache
+ * (partials from the built-in set), escaping it first for Markdown and text; KAM_FORMAT_JSON
+ * writes the model pretty-printed. */
+int kam__render_builtin(kam_ctx *ctx, kam_value *model, const char *prefix, const char *lang,
+                        int format, kam_write_fn write, void *ud);
+
 #endif

@@ -10,10 +10,7 @@
 /* ---- reading ----------------------------------------------------------------------------- */
 
 /* A path buffer that grows by segments ("items" "[3]" ".unit_price") and shrinks back. */
-typedef struct path {
-  char s[160];
-  size_t len;
-} path;
+typedef kam__path path;
 
 /* Appends ".key" (or "key" at the root) or "[index]"; returns the old length for path_pop. */
 static size_t path_add(path *pt, int n) {
@@ -34,10 +31,7 @@ static void path_pop(path *pt, size_t old) {
   pt->s[old] = '\0';
 }
 
-typedef struct reader {
-  kam_proposal *p;
-  path pt;
-} reader;
+typedef kam__reader reader;
 
 static const char *type_name(const kam_value *v) {
   switch (kam_value_type(v)) {
@@ -579,6 +573,35 @@ int kam_proposal_from_json(kam_proposal **out, kam_ctx *ctx, const char *json, s
   return KAM_OK;
 }
 
+/* ---- the reader, shared with the plan (plan_json.c) ---------------------------------------- */
+
+size_t kam__path_key(kam__path *pt, const char *key) { return path_key(pt, key); }
+size_t kam__path_index(kam__path *pt, size_t index) { return path_index(pt, index); }
+void kam__path_pop(kam__path *pt, size_t old) { path_pop(pt, old); }
+int kam__read_known_keys(kam__reader *r, const kam_value *obj, const char *const keys[]) {
+  return known_keys(r, obj, keys);
+}
+const kam_value *kam__read_member(kam__reader *r, const kam_value *obj, const char *key,
+                                  size_t *old) {
+  return member(r, obj, key, old);
+}
+int kam__read_wrong_type(kam__reader *r, const kam_value *v, const char *expected) {
+  return wrong_type(r, v, expected);
+}
+int kam__read_string(kam__reader *r, const kam_value *obj, const char *key, const char **out) {
+  return get_string(r, obj, key, out);
+}
+int kam__read_decimal(kam__reader *r, const kam_value *obj, const char *key, const char **out) {
+  return get_decimal(r, obj, key, out);
+}
+int kam__read_int(kam__reader *r, const kam_value *obj, const char *key, long lo, long hi,
+                  long *out, bool *present) {
+  return get_int(r, obj, key, lo, hi, out, present);
+}
+int kam__read_stakeholders(kam__reader *r, const kam_value *root) {
+  return get_list(r, root, "stakeholders", read_stakeholder);
+}
+
 /* ---- writing ----------------------------------------------------------------------------- */
 
 static void set_str(kam__vb *b, kam_value *obj, const char *key, const char *s) {
@@ -593,6 +616,38 @@ static kam_value *person_value(kam__vb *b, const char *name, const char *positio
   set_str(b, o, "phone", phone);
   set_str(b, o, "email", email);
   return o;
+}
+
+/* The stakeholders as their JSON array (shared with the plan's writer). */
+kam_value *kam__proposal_stakeholders_value(kam__vb *b, const kam_proposal *p) {
+  kam_value *a = kam__vb_arr(b), *o;
+  size_t i;
+  for (i = 0; i < p->stakeholders.len; i++) {
+    const struct kam__stakeholder *s = KAM__LIST_AT(p, stakeholders, struct kam__stakeholder, i);
+    kam_value *roles, *traits = NULL;
+    unsigned bit;
+    int t;
+    o = kam__vb_push(b, a, kam__vb_obj(b));
+    set_str(b, o, "name", s->name);
+    set_str(b, o, "title", s->title);
+    if (s->role != KAM_ROLE_UNKNOWN) set_str(b, o, "role", kam_role_name(s->role));
+    set_str(b, o, "email", s->email);
+    set_str(b, o, "phone", s->phone);
+    if (!isnan(s->influence)) kam__vb_set(b, o, "influence", kam__vb_double(b, s->influence));
+    if (s->attitude) kam__vb_set(b, o, "attitude", kam__vb_int(b, s->attitude));
+    if (s->buying_roles) {
+      roles = kam__vb_set(b, o, "buying_roles", kam__vb_arr(b));
+      for (bit = 0; bit < 4; bit++)
+        if (s->buying_roles & (1u << bit))
+          kam__vb_push(b, roles, kam__vb_str(b, kam_buyer_role_name(1u << bit)));
+    }
+    for (t = 0; t < 3; t++) {
+      if (isnan(s->traits[t])) continue;
+      if (!traits) traits = kam__vb_set(b, o, "traits", kam__vb_obj(b));
+      kam__vb_set(b, traits, kam_trait_name((int32_t)t), kam__vb_double(b, s->traits[t]));
+    }
+  }
+  return a;
 }
 
 /* The document as a kam_value (the JSON document's shape). */
@@ -694,34 +749,8 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
       kam__vb_push(b, a, person_value(b, m->name, m->position, m->phone, m->email));
     }
   }
-  if (p->stakeholders.len) {
-    a = kam__vb_set(b, root, "stakeholders", kam__vb_arr(b));
-    for (i = 0; i < p->stakeholders.len; i++) {
-      const struct kam__stakeholder *s = KAM__LIST_AT(p, stakeholders, struct kam__stakeholder, i);
-      kam_value *roles, *traits = NULL;
-      unsigned bit;
-      int t;
-      o = kam__vb_push(b, a, kam__vb_obj(b));
-      set_str(b, o, "name", s->name);
-      set_str(b, o, "title", s->title);
-      if (s->role != KAM_ROLE_UNKNOWN) set_str(b, o, "role", kam_role_name(s->role));
-      set_str(b, o, "email", s->email);
-      set_str(b, o, "phone", s->phone);
-      if (!isnan(s->influence)) kam__vb_set(b, o, "influence", kam__vb_double(b, s->influence));
-      if (s->attitude) kam__vb_set(b, o, "attitude", kam__vb_int(b, s->attitude));
-      if (s->buying_roles) {
-        roles = kam__vb_set(b, o, "buying_roles", kam__vb_arr(b));
-        for (bit = 0; bit < 4; bit++)
-          if (s->buying_roles & (1u << bit))
-            kam__vb_push(b, roles, kam__vb_str(b, kam_buyer_role_name(1u << bit)));
-      }
-      for (t = 0; t < 3; t++) {
-        if (isnan(s->traits[t])) continue;
-        if (!traits) traits = kam__vb_set(b, o, "traits", kam__vb_obj(b));
-        kam__vb_set(b, traits, kam_trait_name((int32_t)t), kam__vb_double(b, s->traits[t]));
-      }
-    }
-  }
+  if (p->stakeholders.len)
+    kam__vb_set(b, root, "stakeholders", kam__proposal_stakeholders_value(b, p));
   set_str(b, root, "terms", p->terms);
   if (b->rc) {
     kam_value_free(root);

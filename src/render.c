@@ -182,22 +182,20 @@ static int escape_tree(kam_ctx *ctx, const kam_value *in, const char *key, kam_v
 
 /* ---- rendering --------------------------------------------------------------------------- */
 
-int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn write, void *ud) {
-  kam_value *model = NULL, *safe = NULL;
+int kam__render_builtin(kam_ctx *ctx, kam_value *model, const char *prefix, const char *lang,
+                        int format, kam_write_fn write, void *ud) {
+  kam_value *safe = NULL;
   kam_template *t = NULL;
   const struct kam__embedded *e;
   const char *ext;
   char name[48];
   int rc;
-  if (!p || !write) return KAM_EINVAL;
   switch (format) {
   case KAM_FORMAT_MARKDOWN: ext = "md"; break;
   case KAM_FORMAT_HTML: ext = "html"; break;
   case KAM_FORMAT_TEXT: ext = "txt"; break;
-  case KAM_FORMAT_JSON: ext = NULL; break;
-  default: return kam__error(p->ctx, KAM_EINVAL, "kam_proposal_render: unknown format %d", format);
+  default: ext = NULL; break;
   }
-  if ((rc = kam_proposal_to_value(&model, p))) return rc;
   if (!ext) {
     rc = kam_json_write(model, KAM_JSON_PRETTY, write, ud);
     if (!rc) rc = write(ud, "\n", 1);
@@ -205,23 +203,33 @@ int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn write, v
     return rc;
   }
   if (format != KAM_FORMAT_HTML) {
-    rc = escape_tree(p->ctx, model, NULL, &safe,
+    rc = escape_tree(ctx, model, NULL, &safe,
                      format == KAM_FORMAT_MARKDOWN ? ESC_MARKDOWN : ESC_TEXT, false, 0);
     kam_value_free(model);
     if (rc) return rc;
     model = safe;
   }
-  snprintf(name, sizeof name, "%s.%s.mustache", p->lang, ext);
+  snprintf(name, sizeof name, "%s%s.%s.mustache", prefix, lang, ext);
   e = embedded(name, strlen(name));
   if (!e) {
     kam_value_free(model);
-    return kam__error(p->ctx, KAM_ESTATE, "no built-in template %s", name);
+    return kam__error(ctx, KAM_ESTATE, "no built-in template %s", name);
   }
-  rc = kam_template_compile(&t, p->ctx, e->text, e->len);
+  rc = kam_template_compile(&t, ctx, e->text, e->len);
   if (!rc) rc = kam_template_render(t, model, builtin_partial, NULL, write, ud);
   kam_template_free(t);
   kam_value_free(model);
   return rc;
+}
+
+int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn write, void *ud) {
+  kam_value *model = NULL;
+  int rc;
+  if (!p || !write) return KAM_EINVAL;
+  if (format < KAM_FORMAT_MARKDOWN || format > KAM_FORMAT_JSON)
+    return kam__error(p->ctx, KAM_EINVAL, "kam_proposal_render: unknown format %d", format);
+  if ((rc = kam_proposal_to_value(&model, p))) return rc;
+  return kam__render_builtin(p->ctx, model, "", p->lang, format, write, ud);
 }
 
 int kam_proposal_render_template(const kam_proposal *p, const kam_template *t, kam_write_fn write,

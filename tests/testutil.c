@@ -136,3 +136,20 @@ int kam_test_value_equal(const kam_value *a, const kam_value *b) {
   default: return 1;
   }
 }
+
+size_t kam_test_oom_sweep(int (*op)(void *ud, kam_ctx *ctx), void *ud) {
+  size_t fail_at;
+  for (fail_at = 1;; fail_at++) {
+    kam_test_alloc ta;
+    kam_ctx *ctx = NULL;
+    int rc;
+    memset(&ta, 0, sizeof ta);
+    if (kam_ctx_new(&ctx, kam_test_alloc_fn, &ta) != KAM_OK) return (size_t)-1;
+    ta.fail_at = ta.calls + fail_at;
+    rc = op(ud, ctx);
+    ta.fail_at = 0;
+    kam_ctx_free(ctx);
+    if (ta.blocks != 0 || (rc != KAM_OK && rc != KAM_ENOMEM)) return (size_t)-1;
+    if (rc == KAM_OK) return fail_at - 1;
+  }
+}

@@ -57,4 +57,10 @@ char *kam_test_read_file(const char *path, size_t *len);
  * keys in the same order. */
 int kam_test_value_equal(const kam_value *a, const kam_value *b);
 
+/* OOM sweep of a call that makes and frees its own objects in the ctx it is given: op(ud, ctx)
+ * runs with a fresh counting ctx whose 1st, 2nd, ... allocation fails, until it returns KAM_OK.
+ * Returns how many runs failed, or (size_t)-1 when a run returned anything but KAM_OK or
+ * KAM_ENOMEM, or left a block allocated once its ctx was freed. */
+size_t kam_test_oom_sweep(int (*op)(void *ud, kam_ctx *ctx), void *ud);
+
 #endif

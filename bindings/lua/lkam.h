@@ -83,6 +83,7 @@ void kam__lua_open_portfolio(lua_State *L);
 void kam__lua_open_dmu(lua_State *L);
 void kam__lua_open_template(lua_State *L);
 void kam__lua_open_proposal(lua_State *L);
+void kam__lua_open_plan(lua_State *L);
 
 /* Values (lkam_value.c): Lua <-> kam_value. Tables with only 1..n keys (or empty, or with
  * the kam.array marker) become arrays, other tables objects; functions become lambdas

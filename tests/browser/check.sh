@@ -3,34 +3,13 @@
 # to PDF and a screenshot with headless Chromium, and checks what a client would see: the PDF
 # is A4, its text holds the client's name, the total and the validity line, and the validity
 # line is on the last page. Leaves OUTDIR/proposal.{html,pdf,png,txt} for a look.
-# Chromium: $KAM_CHROMIUM, or chromium / chromium-browser / google-chrome on PATH (Debian
-# package `chromium`); pdftotext and pdfinfo: poppler-utils.
+# Chromium: print.sh; pdftotext and pdfinfo: poppler-utils.
 set -eu
 cli=$1 doc=$2 out=$3
 mkdir -p "$out"
-browser=${KAM_CHROMIUM:-}
-if [ -z "$browser" ]; then
-  for b in chromium chromium-browser google-chrome; do
-    if command -v "$b" >/dev/null 2>&1; then browser=$(command -v "$b"); break; fi
-  done
-fi
-[ -n "$browser" ] || { echo "check.sh: no Chromium found (apt-get install chromium)"; exit 77; }
-profile=$(mktemp -d)
-trap 'rm -rf "$profile"' EXIT
-
+. "$(dirname "$0")/print.sh"
 "$cli" proposal "$doc" --format html -o "$out/proposal.html"
-html="file://$(cd "$out" && pwd)/proposal.html"
-flags="--headless --no-sandbox --disable-gpu --disable-background-networking
-  --disable-component-update --disable-sync --no-first-run --no-default-browser-check
-  --user-data-dir=$profile --no-pdf-header-footer --print-to-pdf-no-header"
-rm -f "$out/proposal.pdf" "$out/proposal.png"
-# shellcheck disable=SC2086
-timeout 180 "$browser" $flags --print-to-pdf="$out/proposal.pdf" "$html" >"$out/chromium.log" 2>&1 || true
-# shellcheck disable=SC2086
-timeout 180 "$browser" $flags --window-size=1000,1400 --screenshot="$out/proposal.png" "$html" \
-  >>"$out/chromium.log" 2>&1 || true
-[ -s "$out/proposal.pdf" ] || { echo "check.sh: Chromium wrote no PDF (see $out/chromium.log)"; exit 1; }
-[ -s "$out/proposal.png" ] || { echo "check.sh: Chromium wrote no screenshot (see $out/chromium.log)"; exit 1; }
+print_html proposal "$out"
 
 status=0
 fail() { echo "check.sh: $*"; status=1; }

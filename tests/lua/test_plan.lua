@@ -1,0 +1,67 @@
+-- Key account plans through the Lua module: reading, the round trip, the model's derived
+-- figures, checks, every render format, languages, errors.
+local kam = require "kam"
+local t = require "kamtest"
+local check, eq, has, raises = t.check, t.eq, t.has, t.raises
+
+local root = os.getenv("KAM_SOURCE_DIR") or "."
+local f = assert(io.open(root .. "/examples/data/plan.json", "rb"))
+local sample = f:read("a")
+f:close()
+
+check("from_json, round trip, model", function()
+  local plan = kam.Plan.from_json(sample)
+  local j1 = plan:to_json()
+  eq(kam.Plan.from_json(j1):to_json(), j1)
+  local m = plan:model()
+  eq(m.white_space.total.ours.minor, 480000000)
+  eq(m.white_space.total.headroom.amount, "26200000.00")
+  eq(m.white_space.total.share.text, "15,5\u{A0}%")
+  eq(m.objectives[1].status, "at_risk")
+  eq(m.objectives[3].status, "achieved")
+  eq(m.risks[1].exposure.amount, "7200000.00")
+  eq(tostring(plan), "kam.Plan")
+  plan:close()
+  eq(tostring(plan), "kam.Plan (closed)")
+  raises("EINVAL", plan.to_json, plan)
+end)
+
+check("check", function()
+  local found = kam.Plan.from_json(sample):check()
+  eq(#found, 5)
+  eq(found[1].code, "uncovered_stakeholder")
+  eq(found[1].severity, "warning")
+  eq(found[1].path, "stakeholders[1]")
+  has(found[1].message, "Марина Сергеевна Левина")
+  local bad = kam.Plan.from_json('{"lang": "en", "actions": [{"title": "a", "owner": "K", "objective": "x"}]}')
+  local r = bad:check()
+  eq(r[1].code, "unknown_reference")
+  eq(r[1].severity, "error")
+  eq(r[1].message, "no objective titled 'x'")
+  eq(kam.SEVERITIES[1], "error")
+end)
+
+check("render", function()
+  local plan = kam.Plan.from_json(sample)
+  has(plan:render(), '<table class="heat">')
+  has(plan:render("md", "en"), "## White space and share of wallet")
+  eq(plan:model().lang, "ru")
+  has(plan:render("text"), "Потенциал роста")
+  has(plan:render("json"), '"headroom"')
+  eq(plan:render_template("{{account.id}}"), "VR-001")
+  raises("EINVAL", plan.render, plan, "pdf")
+  raises("EINVAL", plan.render, plan, "md", "fr")
+  plan:set_lang("en"):set_as_of("2027-01-01")
+  eq(plan:model().as_of.iso, "2027-01-01")
+  eq(kam.PLAN_FORMATS.html, 2)
+  local empty = kam.Plan()
+  has(empty:to_json(), '"currency": "RUB"')
+end)
+
+check("errors", function()
+  local e = raises("EPARSE", kam.Plan.from_json, '{"risks": [{"probability": 2}]}')
+  has(e.message, "risks[0].probability")
+  raises("EPARSE", kam.Plan.from_json, '{"white_space": {"cells": [{"status": "mine"}]}}')
+end)
+
+t.done("test_plan")
