@@ -137,6 +137,8 @@ enum {
  *  An UNKNOWN result has confidence <= 0.2 (0.1 when no word is recognised, 0 for an empty
  *  title).
  *
+ *  Bounds: time linear in len (the UTF-8 check) plus a fixed cost for the first 64 words;
+ *  no memory beyond a fixed stack frame.
  *  @return KAM_OK; KAM_EINVAL if role, confidence or title is NULL; KAM_EPARSE if the title is
  *          not valid UTF-8 (outputs untouched on error). Pure: no allocation, any thread. */
 KAM_API int kam_role_from_title(int32_t *role, double *confidence, const char *title, size_t len);

@@ -105,7 +105,8 @@ KAM_API int kam_money_plain(char *buf, size_t cap, size_t *len, int64_t amount,
  * @return KAM_OK; KAM_EPARSE (not such a number, or a nonzero digit finer than the currency
  *         allows: "1.005" RUB); KAM_EOVERFLOW (beyond +-INT64_MAX minor units: the range is
  *         symmetric, so INT64_MIN cannot be written); KAM_EINVAL
- *         (NULL out, malformed currency). Needs no ctx, never allocates, thread-safe.
+ *         (NULL out, malformed currency). Needs no ctx, never allocates, thread-safe; time
+ *         linear in len.
  */
 KAM_API int kam_money_parse(int64_t *out, const char *text, size_t len, const char *currency);
 

@@ -97,6 +97,9 @@ KAM_API void kam_proposal_free(kam_proposal *p);
 
 /** Reads a proposal from its JSON document (see the top of this header).
  *  json[0..len) must be UTF-8 JSON (RFC 8259, strict). The result may be an incomplete draft.
+ *  Bounds: time linear in len (the parse, then one pass over the document); memory at the peak
+ *  that of kam_json_parse (under 12 times the text) plus the proposal, which keeps about the
+ *  size of the text.
  *  @return KAM_OK; KAM_EINVAL (out, ctx or json NULL); KAM_EPARSE (not JSON: the message has
  *  line and column; or a part of the wrong type, an unknown key, a bad amount, date, style,
  *  role: the message names the JSON path, e.g. "items[3].unit_price", and its line and
@@ -390,6 +393,8 @@ enum { KAM_FORMAT_MARKDOWN = 1, KAM_FORMAT_HTML = 2, KAM_FORMAT_TEXT = 3, KAM_FO
  *    and C1 U+0080-U+009F) are dropped; Markdown drops them too.
  *  - JSON: the model of kam_proposal_to_value, pretty-printed.
  *  The validity line is the last section in every format.
+ *  Bounds: those of kam_proposal_to_value, then a render of the built-in template within its
+ *  default step budget (kam/template.h), so the output is at most 100 MB.
  *  @return KAM_OK, KAM_EINVAL (NULL pointers, unknown format), KAM_ESTATE, KAM_EOVERFLOW,
  *  KAM_ENOMEM, or the write callback's nonzero status unchanged. */
 KAM_API int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn write, void *ud);
