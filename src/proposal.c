@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dmu_internal.h"
 #include "proposal_internal.h"
 
 /* ---- names ------------------------------------------------------------------------------- */
@@ -332,12 +333,6 @@ static void free_person(kam_ctx *ctx, struct kam__person *m) {
   kam__free_str(ctx, m->phone);
   kam__free_str(ctx, m->email);
 }
-static void free_stakeholder(kam_ctx *ctx, struct kam__stakeholder *s) {
-  kam__free_str(ctx, s->name);
-  kam__free_str(ctx, s->title);
-  kam__free_str(ctx, s->email);
-  kam__free_str(ctx, s->phone);
-}
 
 #define CLEAR_LIST(p, list, type, free_one)                                                        \
   do {                                                                                             \
@@ -413,7 +408,8 @@ int kam_proposal_clear(kam_proposal *p, int part) {
   case KAM_PROPOSAL_ROUNDING: p->rounding = KAM_ROUNDING_LINE; break;
   case KAM_PROPOSAL_TEAM: CLEAR_LIST(p, team, struct kam__person, free_person); break;
   case KAM_PROPOSAL_STAKEHOLDERS:
-    CLEAR_LIST(p, stakeholders, struct kam__stakeholder, free_stakeholder);
+    kam_dmu_free(p->stakeholders);
+    p->stakeholders = NULL;
     break;
   case KAM_PROPOSAL_TERMS: set_text(p, &p->terms, NULL, NULL); break;
   case KAM_PROPOSAL_DMU: p->dmu = NULL; break;
@@ -452,7 +448,7 @@ size_t kam_proposal_count(const kam_proposal *p, int part) {
   case KAM_PROPOSAL_ITEMS: return p->items.len;
   case KAM_PROPOSAL_PRICES_INCLUDE_VAT: return p->prices_include_vat;
   case KAM_PROPOSAL_TEAM: return p->team.len;
-  case KAM_PROPOSAL_STAKEHOLDERS: return p->stakeholders.len;
+  case KAM_PROPOSAL_STAKEHOLDERS: return kam_dmu_count(p->stakeholders);
   case KAM_PROPOSAL_TERMS: return p->terms != NULL;
   case KAM_PROPOSAL_DMU: return p->dmu != NULL;
   default: return 0;
@@ -907,65 +903,62 @@ int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m) {
   return KAM_OK;
 }
 
+/* The reason of a kam__dmu_add message: without the "stakeholder N (\"name\"): " that names
+ * the stakeholder (the proposal names it by its path instead). */
+static const char *dmu_reason(const char *msg, size_t index, const char *name) {
+  char prefix[160];
+  size_t len = strlen(name), cut = len, n;
+  if (kam__utf8_valid(name, len, NULL)) {
+    if (cut > 60)
+      for (cut = 60; cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80; cut--) {
+      }
+    snprintf(prefix, sizeof prefix, "stakeholder %zu (\"%.*s%s\"): ", index + 1, (int)cut, name,
+             cut < len ? "..." : "");
+  } else {
+    snprintf(prefix, sizeof prefix, "stakeholder %zu: ", index + 1);
+  }
+  n = strlen(prefix);
+  return strncmp(msg, prefix, n) == 0 ? msg + n : msg;
+}
+
 int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s) {
-  kam_stakeholder in;
-  struct kam__stakeholder rec;
-  char path[48], field[96];
-  int rc, t;
-  static const char *const names[] = {"name", "title", "email", "phone"};
+  /* by KAM__DMU_FIELD_* */
+  static const char *const fields[] = {NULL,
+                                       "role",
+                                       "name",
+                                       "title",
+                                       "email",
+                                       "phone",
+                                       "influence",
+                                       "attitude",
+                                       "buying_roles",
+                                       "traits.dominance",
+                                       "traits.people",
+                                       "traits.detail"};
+  char path[48], field[96], msg[KAM__ERRMSG_CAP];
+  size_t n;
+  int rc, bad;
   if (!p) return KAM_EINVAL;
-  snprintf(path, sizeof path, "stakeholders[%zu]", p->stakeholders.len);
-  READ_RECORD(p, in, s, offsetof(kam_stakeholder, name) + sizeof s->name, path);
-  /* Fields a short (older) record does not carry are unknown, not zero. */
-  if (s->struct_size < offsetof(kam_stakeholder, influence) + sizeof in.influence)
-    in.influence = NAN;
-  for (t = 0; t < 3; t++)
-    if (s->struct_size < offsetof(kam_stakeholder, traits) + (size_t)(t + 1) * sizeof(double))
-      in.traits[t] = NAN;
-  if (!in.name || !*in.name) {
+  n = kam_dmu_count(p->stakeholders);
+  snprintf(path, sizeof path, "stakeholders[%zu]", n);
+  if (!s) return kam__proposal_error(p, KAM_EINVAL, path, "record is NULL");
+  if (s->struct_size < offsetof(kam_stakeholder, name) + sizeof s->name)
+    return kam__proposal_error(p, KAM_EINVAL, path, "struct_size %lu is too small",
+                               (unsigned long)s->struct_size);
+  if (!s->name || !*s->name) {
     snprintf(field, sizeof field, "%s.name", path);
     return kam__proposal_error(p, KAM_EINVAL, field, "is required");
   }
-  if (!kam__proposal_role_name(in.role)) {
-    snprintf(field, sizeof field, "%s.role", path);
-    return kam__proposal_error(p, KAM_EINVAL, field, "%ld is not a KAM_ROLE_*", (long)in.role);
-  }
-  if (!isnan(in.influence) && !(in.influence >= 0 && in.influence <= 1)) {
-    snprintf(field, sizeof field, "%s.influence", path);
-    return kam__proposal_error(p, KAM_EINVAL, field, "must be within 0..1");
-  }
-  if (in.attitude < -5 || in.attitude > 5) {
-    snprintf(field, sizeof field, "%s.attitude", path);
-    return kam__proposal_error(p, KAM_EINVAL, field, "%ld is outside -5..+5", (long)in.attitude);
-  }
-  if (in.buying_roles & ~0xFu) {
-    snprintf(field, sizeof field, "%s.buying_roles", path);
-    return kam__proposal_error(p, KAM_EINVAL, field, "unknown bits 0x%lx",
-                               (unsigned long)in.buying_roles);
-  }
-  for (t = 0; t < 3; t++) {
-    if (!isnan(in.traits[t]) && !(in.traits[t] >= 0 && in.traits[t] <= 1)) {
-      snprintf(field, sizeof field, "%s.traits.%s", path, kam__proposal_trait_names[t]);
-      return kam__proposal_error(p, KAM_EINVAL, field, "must be within 0..1");
-    }
-  }
-  memset(&rec, 0, sizeof rec);
-  rec.role = in.role;
-  rec.influence = in.influence;
-  rec.attitude = in.attitude;
-  rec.buying_roles = in.buying_roles;
-  memcpy(rec.traits, in.traits, sizeof rec.traits);
-  {
-    char **out[] = {&rec.name, &rec.title, &rec.email, &rec.phone};
-    const char *const txt[] = {in.name, in.title, in.email, in.phone};
-    if ((rc = dup_fields(p, out, txt, 4, path, names))) return rc;
-  }
-  if ((rc = list_reserve(p, &p->stakeholders, sizeof rec))) {
-    free_stakeholder(p->ctx, &rec);
-    return rc;
-  }
-  *KAM__LIST_AT(p, stakeholders, struct kam__stakeholder, p->stakeholders.len++) = rec;
-  return KAM_OK;
+  if (!p->stakeholders && (rc = kam_dmu_new(&p->stakeholders, p->ctx))) return rc;
+  rc = kam__dmu_add(p->stakeholders, s, &bad);
+  if (rc == KAM_OK) return KAM_OK;
+  if (rc == KAM_ENOMEM) return kam__nomem(p->ctx);
+  snprintf(msg, sizeof msg, "%s", kam_ctx_errmsg(p->ctx));
+  if (bad > KAM__DMU_FIELD_NONE && (size_t)bad < sizeof fields / sizeof fields[0])
+    snprintf(field, sizeof field, "%s.%s", path, fields[bad]);
+  else
+    snprintf(field, sizeof field, "%s", path);
+  return kam__proposal_error(p, rc, field, "%s", dmu_reason(msg, n, s->name));
 }
 
 /* ---- completeness ------------------------------------------------------------------------ */

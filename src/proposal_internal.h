@@ -42,14 +42,6 @@ struct kam__item {
 struct kam__person {
   char *name, *position, *phone, *email;
 };
-struct kam__stakeholder {
-  int32_t role;
-  char *name, *title, *email, *phone;
-  double influence;
-  int32_t attitude;
-  uint32_t buying_roles;
-  double traits[3];
-};
 
 /* A list of records of one kind. */
 typedef struct kam__list {
@@ -69,7 +61,10 @@ struct kam_proposal {
   int32_t valid_days;
   bool prices_include_vat;
   int rounding;
-  kam__list arguments, references, figures, items, team, stakeholders; /* struct kam__* */
+  kam__list arguments, references, figures, items, team; /* struct kam__* */
+  /* The stakeholders, checked and typed by the DMU's own code (kam__dmu_add) when added, so
+   * the model uses this DMU as it is. NULL until the first one. */
+  kam_dmu *stakeholders;
   bool has_cash_flows;
   int32_t period;
   double rate;

@@ -772,13 +772,15 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
       kam__vb_push(b, a, person_value(b, m->name, m->position, m->phone, m->email));
     }
   }
-  if (p->stakeholders.len) {
+  if (kam_dmu_count(p->stakeholders)) {
     a = kam__vb_set(b, root, "stakeholders", kam__vb_arr(b));
-    for (i = 0; i < p->stakeholders.len; i++) {
-      const struct kam__stakeholder *s = KAM__LIST_AT(p, stakeholders, struct kam__stakeholder, i);
+    for (i = 0; i < kam_dmu_count(p->stakeholders); i++) {
+      kam_stakeholder st, *s = &st;
       kam_value *roles, *traits = NULL;
       unsigned bit;
       int t;
+      st.struct_size = sizeof st;
+      kam_dmu_stakeholder(&st, p->stakeholders, i); /* i is in range: cannot fail */
       o = kam__vb_push(b, a, kam__vb_obj(b));
       set_str(b, o, "name", s->name);
       set_str(b, o, "title", s->title);

@@ -872,6 +872,44 @@ static const char *first_block(const char *stakeholders, const kam_dmu *dmu) {
   return style;
 }
 
+/* Allocations of one kam_proposal_to_value of a proposal with n equal stakeholders. */
+static size_t model_allocs(size_t n) {
+  char json[8192];
+  size_t len, i, calls;
+  kam_test_alloc ta;
+  kam_ctx *ctx = NULL;
+  kam_proposal *p = NULL;
+  kam_value *m = NULL;
+  len = (size_t)snprintf(json, sizeof json,
+                         "{\"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\","
+                         " \"valid_days\": 1, \"items\": [{\"description\": \"a\"}],"
+                         " \"stakeholders\": [");
+  for (i = 0; i < n; i++)
+    len += (size_t)snprintf(
+        json + len, sizeof json - len,
+        "%s{\"name\": \"Анна Петрова\", \"title\": \"CFO\", \"influence\": 0.5}", i ? ", " : "");
+  snprintf(json + len, sizeof json - len, "]}");
+  memset(&ta, 0, sizeof ta);
+  assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &ta), KAM_OK);
+  p = parse(ctx, json);
+  assert_int_equal(kam_proposal_count(p, KAM_PROPOSAL_STAKEHOLDERS), n);
+  calls = ta.calls;
+  assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
+  assert_string_equal(model_string(m, "dmu.source"), "stakeholders");
+  kam_value_free(m);
+  calls = ta.calls - calls;
+  kam_proposal_free(p);
+  kam_ctx_free(ctx);
+  return calls;
+}
+
+/* The stakeholders are typed once, when added: building the model does not rebuild a DMU, so
+ * its allocations do not grow with the number of stakeholders. */
+static void test_model_uses_the_stakeholders_dmu(void **state) {
+  (void)state;
+  assert_int_equal(model_allocs(1), model_allocs(40));
+}
+
 static void test_blocks_follow_dmu_emphasis(void **state) {
   kam_ctx *ctx = new_ctx();
   kam_dmu *d = NULL;
@@ -1436,6 +1474,7 @@ int main(void) {
       cmocka_unit_test(test_model_of_sample),
       cmocka_unit_test(test_model_english),
       cmocka_unit_test(test_blocks_follow_dmu_emphasis),
+      cmocka_unit_test(test_model_uses_the_stakeholders_dmu),
       cmocka_unit_test(test_validity_is_last_everywhere),
       cmocka_unit_test(test_html_escapes_every_user_field),
       cmocka_unit_test(test_markdown_and_text_escaping),
