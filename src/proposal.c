@@ -9,6 +9,7 @@
 
 #include "dmu_internal.h"
 #include "proposal_internal.h"
+#include "value_internal.h"
 
 /* ---- names ------------------------------------------------------------------------------- */
 
@@ -33,96 +34,34 @@ const char *kam__proposal_buyer_name(unsigned bit) { return bit < 4 ? buyer_name
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
-/* Skips JSON whitespace. */
-static size_t ws(const char *s, size_t n, size_t i) {
-  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-    i++;
-  return i;
-}
-
-/* Skips one JSON string starting at s[i] == '"'; returns the index after the closing quote. */
-static size_t skip_string(const char *s, size_t n, size_t i) {
-  for (i++; i < n && s[i] != '"'; i++)
-    if (s[i] == '\\') i++;
-  return i < n ? i + 1 : n;
-}
-
-/* Skips one JSON value starting at s[i] (the text is known to be valid JSON). */
-static size_t skip_value(const char *s, size_t n, size_t i) {
-  size_t depth = 0;
-  do {
-    if (i >= n) return n;
-    if (s[i] == '"') {
-      i = skip_string(s, n, i);
-    } else if (s[i] == '{' || s[i] == '[') {
-      depth++;
-      i++;
-    } else if (s[i] == '}' || s[i] == ']') {
-      depth--;
-      i++;
-    } else if (depth && (s[i] == ',' || s[i] == ':' || s[i] == ' ' || s[i] == '\t' ||
-                         s[i] == '\n' || s[i] == '\r')) {
-      i++;
-    } else {
-      while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' &&
-             s[i] != '\n' && s[i] != '\r')
-        i++;
-    }
-  } while (depth);
-  return i;
-}
-
-/* Compares the JSON string at s[i] (with its quotes) to key[0..klen); keys of the document
- * have no escapes, so an escaped key simply does not match. */
-static bool key_is(const char *s, size_t n, size_t i, const char *key, size_t klen) {
-  return i + klen + 2 <= n && s[i] == '"' && memcmp(s + i + 1, key, klen) == 0 &&
-         s[i + 1 + klen] == '"';
-}
-
-/* Finds the offset of the value at path ("items[3].unit_price", "cash_flows.values[2]",
- * "stakeholders[0].traits.detail") in a valid JSON text; the deepest part found is used. For a
- * duplicated key the last one counts (as in kam_json_parse). */
-static size_t locate(const char *s, size_t n, const char *path) {
-  size_t at = ws(s, n, 0);
+/* The offset of the value at path ("items[3].unit_price", "cash_flows.values[2]",
+ * "stakeholders[0].traits.detail") in the JSON text, from the positions its parser recorded;
+ * the deepest part found is used. */
+static size_t locate(const kam_proposal *p, const char *path) {
+  const kam_value *v = p->json_root;
+  size_t at = p->json_pos->root;
   const char *q = path;
-  while (*q && at < n) {
+  while (*q && v) {
+    const kam_value *child;
+    size_t i = 0, found;
     if (*q == '[') {
-      size_t index = 0, k;
-      for (q++; *q >= '0' && *q <= '9'; q++)
-        index = index * 10 + (size_t)(*q - '0');
+      for (q++; kam__is_digit(*q) && i < SIZE_MAX / 10 - 10; q++)
+        i = i * 10 + (size_t)(*q - '0');
       if (*q == ']') q++;
-      if (s[at] != '[') break;
-      k = ws(s, n, at + 1);
-      if (k < n && s[k] == ']') break;
-      while (index && k < n) {
-        k = ws(s, n, skip_value(s, n, k));
-        if (k >= n || s[k] != ',') break;
-        k = ws(s, n, k + 1);
-        index--;
-      }
-      if (index) break;
-      at = k;
+      if (kam_value_type(v) != KAM_VALUE_ARRAY || !(child = kam_value_at(v, i))) break;
     } else {
-      size_t klen = 0, k, found = n;
+      size_t klen = 0;
       if (*q == '.') q++;
       while (q[klen] && q[klen] != '.' && q[klen] != '[')
         klen++;
-      if (s[at] != '{') break;
-      k = ws(s, n, at + 1);
-      while (k < n && s[k] == '"') {
-        bool match = key_is(s, n, k, q, klen);
-        k = ws(s, n, skip_string(s, n, k));
-        if (k >= n || s[k] != ':') break;
-        k = ws(s, n, k + 1);
-        if (match) found = k;
-        k = ws(s, n, skip_value(s, n, k));
-        if (k >= n || s[k] != ',') break;
-        k = ws(s, n, k + 1);
-      }
-      if (found == n) break;
-      at = found;
+      if (kam_value_type(v) != KAM_VALUE_OBJECT || (i = kam__object_find(v, q, klen)) == SIZE_MAX)
+        break;
+      child = v->u.m[i].val;
       q += klen;
     }
+    if ((found = kam__json_position(p->json_pos, v, i)) == SIZE_MAX) break;
+    at = found;
+    v = child;
   }
   return at;
 }
@@ -135,16 +74,9 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
   // after the first of a run. NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
   vsnprintf(reason, sizeof reason, fmt, ap);
   va_end(ap);
-  if (p->json && path) {
-    size_t at = locate(p->json, p->json_len, path), i, line = 1, col = 1;
-    for (i = 0; i < at && i < p->json_len; i++) {
-      if (p->json[i] == '\n') {
-        line++;
-        col = 1;
-      } else if (((unsigned char)p->json[i] & 0xC0) != 0x80) {
-        col++; /* columns count characters, not bytes */
-      }
-    }
+  if (p->json && p->json_pos && path) {
+    size_t line, col;
+    kam__linecol(p->json, p->json_len, locate(p, path), &line, &col);
     return kam__error(p->ctx, status, "%s: %s (line %zu, column %zu)", path, reason, line, col);
   }
   if (path) return kam__error(p->ctx, status, "%s: %s", path, reason);

@@ -71,10 +71,13 @@ struct kam_proposal {
   double *flows;
   size_t flows_len;
   const kam_dmu *dmu;
-  /* While kam_proposal_from_json builds the proposal: its source text, so errors can name the
-   * line and column of a JSON path. NULL otherwise. */
+  /* While kam_proposal_from_json builds the proposal: its source text, parsed tree and the
+   * positions the parser recorded, so errors can name the line and column of a JSON path.
+   * NULL otherwise. */
   const char *json;
   size_t json_len;
+  const kam_value *json_root;
+  const struct kam__json_positions *json_pos;
 };
 
 #define KAM__LIST_AT(p, list, type, i) (&((type *)(p)->list.data)[i])

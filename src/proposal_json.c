@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "proposal_internal.h"
+#include "value_internal.h"
 
 /* ---- value builder ----------------------------------------------------------------------- */
 
@@ -635,24 +636,31 @@ static int read_document(reader *r, const kam_value *root) {
 int kam_proposal_from_json(kam_proposal **out, kam_ctx *ctx, const char *json, size_t len) {
   kam_value *root = NULL;
   kam_proposal *p = NULL;
+  kam__json_positions pos;
   reader r;
   int rc;
   if (!out) return KAM_EINVAL;
   *out = NULL;
   if (!ctx || (!json && len)) return KAM_EINVAL;
-  if ((rc = kam_json_parse(&root, ctx, json ? json : "", len))) return rc;
+  if ((rc = kam__json_parse_positions(&root, ctx, json ? json : "", len, &pos))) return rc;
   if ((rc = kam_proposal_new(&p, ctx))) {
     kam_value_free(root);
+    kam__json_positions_free(&pos);
     return rc;
   }
   memset(&r, 0, sizeof r);
   r.p = p;
   p->json = json;
   p->json_len = len;
+  p->json_root = root;
+  p->json_pos = &pos;
   rc = read_document(&r, root);
   p->json = NULL;
   p->json_len = 0;
+  p->json_root = NULL;
+  p->json_pos = NULL;
   kam_value_free(root);
+  kam__json_positions_free(&pos);
   if (rc) {
     kam_proposal_free(p);
     return rc;

@@ -454,6 +454,25 @@ static void test_json_errors_name_path_and_place(void **state) {
       KAM_EPARSE, "items[3].unit_price: expected a decimal string or a number, got an object",
       "line 1, column");
   json_error("{\n\"valid_day\": 3}", KAM_EPARSE, "valid_day: unknown key", "line 2, column 14");
+  /* Stakeholders are checked by the DMU's code; the message names the JSON path and place. */
+  json_error("{\"stakeholders\": [\n  {\"name\": \"a\"},\n  {\"name\": \"b\", \"influence\": 2}]}",
+             KAM_EPARSE, "stakeholders[1].influence: influence 2 is not in 0..1",
+             "(line 3, column 30)");
+  json_error("{\"stakeholders\": [{\"name\": \"Анна\",\n \"traits\": {\"people\": 0.5,"
+             " \"detail\": -1}}]}",
+             KAM_EPARSE,
+             "stakeholders[0].traits.detail: trait detail (traits[2]) -1 is not in 0..1",
+             "(line 2, column 38)");
+  json_error("{\"stakeholders\": [{\"name\": \"a\", \"attitude\": -6}]}", KAM_EPARSE,
+             "stakeholders[0].attitude: -6 is outside -5..5", "(line 1, column 45)");
+  json_error("{\"stakeholders\": [{\"title\": \"CFO\"}]}", KAM_EPARSE,
+             "stakeholders[0].name: is required", "(line 1, column 19)");
+  /* A duplicated key: the value kept (the last) is the one named. */
+  json_error("{\"valid_days\": 1,\n \"valid_days\": 40000}", KAM_EPARSE,
+             "valid_days: 40000 is outside", "(line 2, column 16)");
+  /* An array of one item, nested. */
+  json_error("{\"cash_flows\": {\"values\": [\"x\"]}}", KAM_EPARSE, "cash_flows.values[0]",
+             "(line 1, column 28)");
   json_error("{\"client\": {\"name\": \"x\", \"nmae\": 1}}", KAM_EPARSE, "client.nmae: unknown key",
              NULL);
   json_error("{\"items\": [{\"description\": \"a\", \"qty\": 1}]}", KAM_EPARSE,
