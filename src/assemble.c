@@ -436,52 +436,14 @@ static kam_value *references_value(asm_state *a) {
 }
 
 /* The emphasis over the three styles and where it came from. */
-int kam__proposal_dmu(kam_dmu **out, const kam_proposal *p) {
-  kam_dmu *d = NULL;
-  size_t i;
-  int rc;
-  *out = NULL;
-  if ((rc = kam_dmu_new(&d, p->ctx))) return rc;
-  for (i = 0; i < p->stakeholders.len && !rc; i++) {
-    const struct kam__stakeholder *s = KAM__LIST_AT(p, stakeholders, struct kam__stakeholder, i);
-    kam_stakeholder k;
-    memset(&k, 0, sizeof k);
-    k.struct_size = sizeof k;
-    k.role = s->role;
-    k.name = s->name;
-    k.title = s->title;
-    k.email = s->email;
-    k.phone = s->phone;
-    k.influence = s->influence;
-    k.attitude = s->attitude;
-    k.buying_roles = s->buying_roles;
-    memcpy(k.traits, s->traits, sizeof k.traits);
-    rc = kam_dmu_add(d, &k);
-  }
-  if (rc) {
-    kam_dmu_free(d);
-    return rc;
-  }
-  *out = d;
-  return KAM_OK;
-}
-
 static int emphasis(const kam_proposal *p, double w[3], const char **source) {
-  kam_dmu *d = NULL;
-  int rc;
+  /* A DMU passed in wins; else the proposal's own (built as its stakeholders were added). */
+  const kam_dmu *d = p->dmu ? p->dmu : p->stakeholders;
   w[0] = w[1] = w[2] = 1.0 / 3;
-  *source = "none";
-  if (p->dmu) {
-    *source = "dmu";
-    if (kam_dmu_count(p->dmu) == 0) return KAM_OK;
-    return kam_dmu_emphasis(w, p->dmu);
-  }
-  if (p->stakeholders.len == 0) return KAM_OK;
-  *source = "stakeholders";
-  if ((rc = kam__proposal_dmu(&d, p))) return rc;
-  rc = kam_dmu_emphasis(w, d);
-  kam_dmu_free(d);
-  return rc;
+  *source = p->dmu ? "dmu" : "none";
+  if (kam_dmu_count(d) == 0) return KAM_OK;
+  *source = p->dmu ? "dmu" : "stakeholders";
+  return kam_dmu_emphasis(w, d);
 }
 
 /* The argument blocks, heaviest emphasis first (ties: authority, relational, analytical). */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "linecol_internal.h"
 #include "value_internal.h"
 #include "writer_internal.h"
 
@@ -45,6 +46,13 @@ typedef struct parser {
     size_t len;
   } keys[256];
   frame stack[KAM__JSON_MAX_DEPTH];
+  /* Only when positions are asked for: the offsets of the open containers' entries (size_t),
+   * and per open container its own offset and its first entry there. */
+  kam__json_positions *pos;
+  entry_stack offs;
+  struct pos_frame {
+    size_t at, first;
+  } * pframe;
 } parser;
 
 /* Sets "line L, column C: what" on the ctx. Lines count '\n'; the column counts characters
@@ -55,18 +63,10 @@ static int fail_at(parser *P, const unsigned char *at, int status, const char *f
 #endif
     ;
 static int fail_at(parser *P, const unsigned char *at, int status, const char *fmt, ...) {
-  const unsigned char *s = P->text, *line_start = P->text;
-  size_t line = 1, col = 1;
+  size_t line, col;
   char what[200];
   va_list ap;
-  for (; s < at; s++) {
-    if (*s == '\n') {
-      line++;
-      line_start = s + 1;
-    }
-  }
-  for (s = line_start; s < at; s++)
-    if ((*s & 0xC0) != 0x80) col++;
+  kam__linecol((const char *)P->text, (size_t)(at - P->text), &line, &col);
   va_start(ap, fmt);
   // A false positive of LLVM bug 41311: clang-tidy 14 loses va_start in every file
   // after the first of a run. NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
@@ -598,10 +598,56 @@ static kam_value *close_container(parser *P, const frame *f) {
   return v;
 }
 
+/* Grows an array of the positions table to hold need entries of size bytes. */
+static int pos_reserve(kam__json_positions *pos, void **data, size_t *cap, size_t need,
+                       size_t size) {
+  size_t n = *cap ? *cap : 16;
+  void *grown;
+  if (need <= *cap) return KAM_OK;
+  while (n < need)
+    n *= 2;
+  if (n > SIZE_MAX / size) return KAM_ENOMEM;
+  grown = kam__realloc(pos->ctx, *data, *cap * size, n * size);
+  if (!grown) return KAM_ENOMEM;
+  *data = grown;
+  *cap = n;
+  return KAM_OK;
+}
+
+/* Moves the offsets of the entries of the container v just closed (frame f, whose offsets
+ * start at entry first of P->offs) into the positions table, in v's order: for an object
+ * whose duplicated keys were dropped, each offset goes to the member that kept its value. */
+static int record_box(parser *P, const kam_value *v, const frame *f, size_t first) {
+  kam__json_positions *pos = P->pos;
+  const size_t *offs = (const size_t *)P->offs.data + first;
+  size_t n = P->offs.len - first, kept, i;
+  void *at = pos->at, *boxes = pos->boxes;
+  P->offs.len = first;
+  if (n == 0) return KAM_OK;
+  kept = kam__vlen(v);
+  if (pos_reserve(pos, &at, &pos->cap, pos->len + kept, sizeof *pos->at)) return KAM_ENOMEM;
+  pos->at = (size_t *)at;
+  if (pos_reserve(pos, &boxes, &pos->boxcap, pos->nboxes + 1, sizeof *pos->boxes))
+    return KAM_ENOMEM;
+  pos->boxes = (kam__json_box *)boxes;
+  pos->boxes[pos->nboxes].data = f->is_object ? (const void *)v->u.m : (const void *)kam__items(v);
+  pos->boxes[pos->nboxes++].first = pos->len;
+  if (!f->is_object || kept == n) {
+    memcpy(pos->at + pos->len, offs, n * sizeof *offs);
+  } else {
+    const kam__member *from = (const kam__member *)P->members.data + f->start;
+    for (i = 0; i < n; i++) /* the last of equal keys wins, as in the tree */
+      pos->at[pos->len + kam__object_find(v, from[i].key, from[i].key_len)] = offs[i];
+  }
+  pos->len += kept;
+  return KAM_OK;
+}
+
 static int parse(parser *P, kam_value **root_out) {
   const unsigned char *p = P->text, *end = P->end;
   size_t depth = 0;
   kam_value *val = NULL;
+  const unsigned char *vstart = p; /* where the current value starts */
   char buf[32];
   frame *f;
 
@@ -611,6 +657,7 @@ value:
     return fail_at(P, p, KAM_EPARSE,
                    depth ? "unexpected end of input, expected a value"
                          : "empty input, expected a JSON value");
+  vstart = p;
   switch (*p) {
   case '{':
   case '[':
@@ -620,6 +667,10 @@ value:
     f = &P->stack[depth++];
     f->is_object = *p == '{';
     f->start = f->is_object ? P->members.len : P->items.len;
+    if (P->pos) {
+      P->pframe[depth - 1].at = (size_t)(p - P->text);
+      P->pframe[depth - 1].first = P->offs.len;
+    }
     p = skip_ws(p + 1, end);
     if (p < end && *p == (f->is_object ? '}' : ']')) {
       p++;
@@ -655,6 +706,11 @@ value:
   }
 
 have_value:
+  if (P->pos) {
+    size_t *off = depth ? (size_t *)stack_push(P, &P->offs) : &P->pos->root;
+    if (!off) return kam__nomem(P->ctx);
+    *off = (size_t)(vstart - P->text);
+  }
   if (depth == 0) {
     p = skip_ws(p, end);
     if (p < end)
@@ -691,6 +747,11 @@ close:
   P->status = KAM_ENOMEM;
   val = close_container(P, &P->stack[depth - 1]);
   if (!val) return P->status == KAM_ENOMEM ? kam__nomem(P->ctx) : P->status;
+  if (P->pos) {
+    if (record_box(P, val, &P->stack[depth - 1], P->pframe[depth - 1].first))
+      return kam__nomem(P->ctx);
+    vstart = P->text + P->pframe[depth - 1].at;
+  }
   depth--;
   goto have_value;
 
@@ -718,7 +779,8 @@ key:
   goto value;
 }
 
-int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) {
+static int parse_text(kam_value **out, kam_ctx *ctx, const char *text, size_t len,
+                      kam__json_positions *pos) {
   parser *P;
   kam__vroot *root;
   kam_value *val = NULL;
@@ -743,6 +805,17 @@ int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) 
   memset(P->small_num, 0, sizeof P->small_num);
   memset(P->keys, 0, sizeof P->keys);
   P->status = KAM_OK;
+  P->pos = pos;
+  memset(&P->offs, 0, sizeof P->offs);
+  P->offs.size = sizeof(size_t);
+  P->pframe = NULL;
+  if (pos) {
+    P->pframe = (struct pos_frame *)kam__alloc_array(ctx, KAM__JSON_MAX_DEPTH, sizeof *P->pframe);
+    if (!P->pframe) {
+      kam__free(ctx, P, sizeof *P);
+      return kam__nomem(ctx);
+    }
+  }
   /* Chunks of at most a quarter of the text (64 KB .. 4 MB), so the unused end of the last
    * one stays small next to the tree; big ones cost more in page faults than they save. */
   kam__arena_init(&P->arena, ctx, len / 4, len / 4 > 65536 ? len / 4 : 65536);
@@ -750,6 +823,8 @@ int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) 
   rc = root ? parse(P, &val) : kam__nomem(ctx);
   kam__free(ctx, P->items.data, P->items.cap * P->items.size);
   kam__free(ctx, P->members.data, P->members.cap * P->members.size);
+  kam__free(ctx, P->offs.data, P->offs.cap * P->offs.size);
+  if (pos) kam__free(ctx, P->pframe, KAM__JSON_MAX_DEPTH * sizeof *P->pframe);
   arena = P->arena;
   kam__free(ctx, P, sizeof *P);
   /* val is set exactly when rc is KAM_OK; testing both lets the analyzer see it (it does not
@@ -771,6 +846,44 @@ int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) 
   root->arena = arena;
   *out = &root->h.v;
   return KAM_OK;
+}
+
+int kam_json_parse(kam_value **out, kam_ctx *ctx, const char *text, size_t len) {
+  return parse_text(out, ctx, text, len, NULL);
+}
+
+int kam__json_parse_positions(kam_value **out, kam_ctx *ctx, const char *text, size_t len,
+                              kam__json_positions *pos) {
+  int rc;
+  memset(pos, 0, sizeof *pos);
+  pos->ctx = ctx;
+  rc = parse_text(out, ctx, text, len, pos);
+  if (rc) kam__json_positions_free(pos);
+  return rc;
+}
+
+void kam__json_positions_free(kam__json_positions *pos) {
+  if (!pos->ctx) return;
+  kam__free(pos->ctx, pos->at, pos->cap * sizeof *pos->at);
+  kam__free(pos->ctx, pos->boxes, pos->boxcap * sizeof *pos->boxes);
+  pos->at = NULL;
+  pos->boxes = NULL;
+  pos->len = pos->cap = pos->nboxes = pos->boxcap = 0;
+}
+
+size_t kam__json_position(const kam__json_positions *pos, const kam_value *container, size_t i) {
+  const void *data;
+  size_t b;
+  if (!container || i >= kam__vlen(container)) return SIZE_MAX;
+  if (container->type == KAM_VALUE_OBJECT)
+    data = container->u.m;
+  else if (container->type == KAM_VALUE_ARRAY)
+    data = kam__items(container);
+  else
+    return SIZE_MAX;
+  for (b = 0; b < pos->nboxes; b++)
+    if (pos->boxes[b].data == data) return pos->at[pos->boxes[b].first + i];
+  return SIZE_MAX;
 }
 
 /* ---- writer --------------------------------------------------------------------------- */

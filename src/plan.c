@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "plan_internal.h"
+#include "value_internal.h"
 
 const char *const kam__plan_cell_statuses[] = {"owned",      "pipeline",       "gap",
                                                "competitor", "not_applicable", NULL};
@@ -414,24 +415,32 @@ static int read_document(kam_plan *plan, kam__reader *r, const kam_value *root) 
 int kam_plan_from_json(kam_plan **out, kam_ctx *ctx, const char *json, size_t len) {
   kam_value *root = NULL;
   kam_plan *plan = NULL;
+  kam__json_positions pos;
   kam__reader r;
   int rc;
   if (!out) return KAM_EINVAL;
   *out = NULL;
   if (!ctx || (!json && len)) return KAM_EINVAL;
-  if ((rc = kam_json_parse(&root, ctx, json ? json : "", len))) return rc;
+  if ((rc = kam__json_parse_positions(&root, ctx, json ? json : "", len, &pos))) return rc;
   if ((rc = kam_plan_new(&plan, ctx))) {
     kam_value_free(root);
+    kam__json_positions_free(&pos);
     return rc;
   }
   memset(&r, 0, sizeof r);
   r.p = plan->people;
+  /* Errors name the JSON path and, from the parser's positions, its line and column. */
   plan->people->json = json;
   plan->people->json_len = len;
+  plan->people->json_root = root;
+  plan->people->json_pos = &pos;
   rc = read_document(plan, &r, root);
   plan->people->json = NULL;
   plan->people->json_len = 0;
+  plan->people->json_root = NULL;
+  plan->people->json_pos = NULL;
   kam_value_free(root);
+  kam__json_positions_free(&pos);
   if (rc) {
     kam_plan_free(plan);
     return rc;
@@ -516,7 +525,7 @@ int kam_plan_write_json(const kam_plan *plan, kam_write_fn write, void *ud) {
     set_recs(&b, plan, ws, "units", unit_fields, &plan->units);
     set_recs(&b, plan, ws, "cells", cell_fields, &plan->cells);
   }
-  if (plan->people->stakeholders.len)
+  if (kam_dmu_count(kam__proposal_dmu(plan->people)))
     kam__vb_set(&b, root, "stakeholders", kam__proposal_stakeholders_value(&b, plan->people));
   set_recs(&b, plan, root, "relationships", relationship_fields, &plan->relationships);
   set_recs(&b, plan, root, "competitors", competitor_fields, &plan->competitors);

@@ -44,9 +44,8 @@ static bool is_team_member(const kam_plan *plan, const char *name) {
 static size_t find_stakeholder(const kam_plan *plan, const char *name) {
   size_t k;
   if (!name) return NOT_FOUND;
-  for (k = 0; k < plan->people->stakeholders.len; k++) {
-    const struct kam__stakeholder *s =
-        KAM__LIST_AT(plan->people, stakeholders, struct kam__stakeholder, k);
+  for (k = 0; k < kam_dmu_count(kam__proposal_dmu(plan->people)); k++) {
+    const kam_stakeholder st = kam__proposal_stakeholder(plan->people, k), *s = &st;
     if (s->name && !strcmp(s->name, name)) return k;
   }
   return NOT_FOUND;
@@ -227,7 +226,7 @@ static int check_references(checker *c) {
   return rc;
 }
 
-static bool decision_maker(const struct kam__stakeholder *s) { return s->influence >= 0.5; }
+static bool decision_maker(const kam_stakeholder *s) { return s->influence >= 0.5; }
 
 static int check_coverage(checker *c) {
   const kam_plan *plan = c->plan;
@@ -237,8 +236,8 @@ static int check_coverage(checker *c) {
   char path[96];
   size_t i, k;
   int rc = KAM_OK;
-  for (i = 0; !rc && i < pp->stakeholders.len; i++) {
-    const struct kam__stakeholder *s = KAM__LIST_AT(pp, stakeholders, struct kam__stakeholder, i);
+  for (i = 0; !rc && i < kam_dmu_count(kam__proposal_dmu(pp)); i++) {
+    const kam_stakeholder st = kam__proposal_stakeholder(pp, i), *s = &st;
     bool covered = false;
     economic |= (s->buying_roles & KAM_BUYER_ECONOMIC) != 0;
     coach |= (s->buying_roles & KAM_BUYER_COACH) != 0;
@@ -615,17 +614,16 @@ static void white_space_value(pa *a, kam_value *root, const white_space *w) {
   set_bool(a, ws, "has_units", plan->units.len > 0);
 }
 
-/* The stakeholders typed by a DMU made of them (role read from the title, style). */
+/* The stakeholders as the proposal's DMU typed them (role read from the title, style). */
 static int stakeholders_value(pa *a, kam_value *root) {
   const kam_plan *plan = a->plan;
   const kam_proposal *pp = plan->people;
-  kam_dmu *dmu = NULL;
+  const kam_dmu *dmu = kam__proposal_dmu(pp); /* typed as the stakeholders were added */
   kam_value *arr = set(a, root, "stakeholders", kam__vb_arr(&a->b));
   size_t i, k;
-  int rc;
-  if ((rc = kam__proposal_dmu(&dmu, pp))) return rc;
-  for (i = 0; !rc && i < pp->stakeholders.len; i++) {
-    const struct kam__stakeholder *s = KAM__LIST_AT(pp, stakeholders, struct kam__stakeholder, i);
+  int rc = KAM_OK;
+  for (i = 0; !rc && i < kam_dmu_count(dmu); i++) {
+    const kam_stakeholder st = kam__proposal_stakeholder(pp, i), *s = &st;
     kam_value *o = kam__vb_push(&a->b, arr, kam__vb_obj(&a->b)), *by;
     kam_profile prof;
     int32_t best = -1;
@@ -668,8 +666,7 @@ static int stakeholders_value(pa *a, kam_value *root) {
         has_last && plan->has_as_of ? kam__vb_int(&a->b, (int64_t)plan->as_of - last)
                                     : kam__vb_null(&a->b));
   }
-  kam_dmu_free(dmu);
-  set_bool(a, root, "has_stakeholders", pp->stakeholders.len > 0);
+  set_bool(a, root, "has_stakeholders", kam_dmu_count(dmu) > 0);
   return rc;
 }
 

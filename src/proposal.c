@@ -7,102 +7,42 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dmu_internal.h"
 #include "linecol_internal.h"
 #include "proposal_internal.h"
 #include "struct_copy_internal.h"
+#include "value_internal.h"
 
 /* ---- errors ------------------------------------------------------------------------------ */
 
-/* Skips JSON whitespace. */
-static size_t ws(const char *s, size_t n, size_t i) {
-  while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-    i++;
-  return i;
-}
-
-/* Skips one JSON string starting at s[i] == '"'; returns the index after the closing quote. */
-static size_t skip_string(const char *s, size_t n, size_t i) {
-  for (i++; i < n && s[i] != '"'; i++)
-    if (s[i] == '\\') i++;
-  return i < n ? i + 1 : n;
-}
-
-/* Skips one JSON value starting at s[i] (the text is known to be valid JSON). */
-static size_t skip_value(const char *s, size_t n, size_t i) {
-  size_t depth = 0;
-  do {
-    if (i >= n) return n;
-    if (s[i] == '"') {
-      i = skip_string(s, n, i);
-    } else if (s[i] == '{' || s[i] == '[') {
-      depth++;
-      i++;
-    } else if (s[i] == '}' || s[i] == ']') {
-      depth--;
-      i++;
-    } else if (depth && (s[i] == ',' || s[i] == ':' || s[i] == ' ' || s[i] == '\t' ||
-                         s[i] == '\n' || s[i] == '\r')) {
-      i++;
-    } else {
-      while (i < n && s[i] != ',' && s[i] != '}' && s[i] != ']' && s[i] != ' ' && s[i] != '\t' &&
-             s[i] != '\n' && s[i] != '\r')
-        i++;
-    }
-  } while (depth);
-  return i;
-}
-
-/* Compares the JSON string at s[i] (with its quotes) to key[0..klen); keys of the document
- * have no escapes, so an escaped key simply does not match. */
-static bool key_is(const char *s, size_t n, size_t i, const char *key, size_t klen) {
-  return i + klen + 2 <= n && s[i] == '"' && memcmp(s + i + 1, key, klen) == 0 &&
-         s[i + 1 + klen] == '"';
-}
-
-/* Finds the offset of the value at path ("items[3].unit_price", "cash_flows.values[2]",
- * "stakeholders[0].traits.detail") in a valid JSON text; the deepest part found is used. For a
- * duplicated key the last one counts (as in kam_json_parse). */
-static size_t locate(const char *s, size_t n, const char *path) {
-  size_t at = ws(s, n, 0);
+/* The offset of the value at path ("items[3].unit_price", "cash_flows.values[2]",
+ * "stakeholders[0].traits.detail") in the JSON text, from the positions its parser recorded;
+ * the deepest part found is used. */
+static size_t locate(const kam_proposal *p, const char *path) {
+  const kam_value *v = p->json_root;
+  size_t at = p->json_pos->root;
   const char *q = path;
-  while (*q && at < n) {
+  while (*q && v) {
+    const kam_value *child;
+    size_t i = 0, found;
     if (*q == '[') {
-      size_t index = 0, k;
-      for (q++; *q >= '0' && *q <= '9'; q++)
-        index = index * 10 + (size_t)(*q - '0');
+      for (q++; kam__is_digit(*q) && i < SIZE_MAX / 10 - 10; q++)
+        i = i * 10 + (size_t)(*q - '0');
       if (*q == ']') q++;
-      if (s[at] != '[') break;
-      k = ws(s, n, at + 1);
-      if (k < n && s[k] == ']') break;
-      while (index && k < n) {
-        k = ws(s, n, skip_value(s, n, k));
-        if (k >= n || s[k] != ',') break;
-        k = ws(s, n, k + 1);
-        index--;
-      }
-      if (index) break;
-      at = k;
+      if (kam_value_type(v) != KAM_VALUE_ARRAY || !(child = kam_value_at(v, i))) break;
     } else {
-      size_t klen = 0, k, found = n;
+      size_t klen = 0;
       if (*q == '.') q++;
       while (q[klen] && q[klen] != '.' && q[klen] != '[')
         klen++;
-      if (s[at] != '{') break;
-      k = ws(s, n, at + 1);
-      while (k < n && s[k] == '"') {
-        bool match = key_is(s, n, k, q, klen);
-        k = ws(s, n, skip_string(s, n, k));
-        if (k >= n || s[k] != ':') break;
-        k = ws(s, n, k + 1);
-        if (match) found = k;
-        k = ws(s, n, skip_value(s, n, k));
-        if (k >= n || s[k] != ',') break;
-        k = ws(s, n, k + 1);
-      }
-      if (found == n) break;
-      at = found;
+      if (kam_value_type(v) != KAM_VALUE_OBJECT || (i = kam__object_find(v, q, klen)) == SIZE_MAX)
+        break;
+      child = v->u.m[i].val;
       q += klen;
     }
+    if ((found = kam__json_position(p->json_pos, v, i)) == SIZE_MAX) break;
+    at = found;
+    v = child;
   }
   return at;
 }
@@ -115,8 +55,9 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
   // after the first of a run. NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
   vsnprintf(reason, sizeof reason, fmt, ap);
   va_end(ap);
-  if (p->json && path) {
-    size_t at = locate(p->json, p->json_len, path), line, col;
+  if (p->json && p->json_pos && path) {
+    size_t line, col;
+    size_t at = locate(p, path);
     kam__linecol(p->json, at < p->json_len ? at : p->json_len, &line, &col);
     return kam__error(p->ctx, status, "%s: %s (line %zu, column %zu)", path, reason, line, col);
   }
@@ -203,12 +144,6 @@ static void free_person(kam_ctx *ctx, struct kam__person *m) {
   kam__free_str(ctx, m->phone);
   kam__free_str(ctx, m->email);
 }
-static void free_stakeholder(kam_ctx *ctx, struct kam__stakeholder *s) {
-  kam__free_str(ctx, s->name);
-  kam__free_str(ctx, s->title);
-  kam__free_str(ctx, s->email);
-  kam__free_str(ctx, s->phone);
-}
 
 #define CLEAR_LIST(p, list, type, free_one)                                                        \
   do {                                                                                             \
@@ -284,7 +219,8 @@ int kam_proposal_clear(kam_proposal *p, int part) {
   case KAM_PROPOSAL_ROUNDING: p->rounding = KAM_ROUNDING_LINE; break;
   case KAM_PROPOSAL_TEAM: CLEAR_LIST(p, team, struct kam__person, free_person); break;
   case KAM_PROPOSAL_STAKEHOLDERS:
-    CLEAR_LIST(p, stakeholders, struct kam__stakeholder, free_stakeholder);
+    kam_dmu_free(p->stakeholders);
+    p->stakeholders = NULL;
     break;
   case KAM_PROPOSAL_TERMS: set_text(p, &p->terms, NULL, NULL); break;
   case KAM_PROPOSAL_DMU: p->dmu = NULL; break;
@@ -323,7 +259,7 @@ size_t kam_proposal_count(const kam_proposal *p, int part) {
   case KAM_PROPOSAL_ITEMS: return p->items.len;
   case KAM_PROPOSAL_PRICES_INCLUDE_VAT: return p->prices_include_vat;
   case KAM_PROPOSAL_TEAM: return p->team.len;
-  case KAM_PROPOSAL_STAKEHOLDERS: return p->stakeholders.len;
+  case KAM_PROPOSAL_STAKEHOLDERS: return kam_dmu_count(p->stakeholders);
   case KAM_PROPOSAL_TERMS: return p->terms != NULL;
   case KAM_PROPOSAL_DMU: return p->dmu != NULL;
   default: return 0;
@@ -777,64 +713,70 @@ int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m) {
   return KAM_OK;
 }
 
+/* The reason of a kam__dmu_add message: without the "stakeholder N (\"name\"): " that names
+ * the stakeholder (the proposal names it by its path instead). */
+static const char *dmu_reason(const char *msg, size_t index, const char *name) {
+  char prefix[160];
+  size_t len = strlen(name), cut = len, n;
+  if (kam__utf8_valid(name, len, NULL)) {
+    if (cut > 60)
+      for (cut = 60; cut > 0 && ((unsigned char)name[cut] & 0xC0) == 0x80; cut--) {
+      }
+    snprintf(prefix, sizeof prefix, "stakeholder %zu (\"%.*s%s\"): ", index + 1, (int)cut, name,
+             cut < len ? "..." : "");
+  } else {
+    snprintf(prefix, sizeof prefix, "stakeholder %zu: ", index + 1);
+  }
+  n = strlen(prefix);
+  return strncmp(msg, prefix, n) == 0 ? msg + n : msg;
+}
+
 int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s) {
-  kam_stakeholder in;
-  struct kam__stakeholder rec;
-  char path[48], field[96];
-  int rc, t;
-  static const char *const names[] = {"name", "title", "email", "phone"};
+  /* by KAM__DMU_FIELD_* */
+  static const char *const fields[] = {NULL,
+                                       "role",
+                                       "name",
+                                       "title",
+                                       "email",
+                                       "phone",
+                                       "influence",
+                                       "attitude",
+                                       "buying_roles",
+                                       "traits.dominance",
+                                       "traits.people",
+                                       "traits.detail"};
+  char path[48], field[96], msg[KAM__ERRMSG_CAP];
+  size_t n;
+  int rc, bad;
   if (!p) return KAM_EINVAL;
-  snprintf(path, sizeof path, "stakeholders[%zu]", p->stakeholders.len);
-  READ_RECORD(p, in, s, kam_stakeholder, name, path);
-  /* Fields a short (older) record does not carry are unknown, not zero. */
-  if (!KAM__HAS_FIELD(s->struct_size, kam_stakeholder, influence)) in.influence = NAN;
-  for (t = 0; t < 3; t++)
-    if (s->struct_size < offsetof(kam_stakeholder, traits) + (size_t)(t + 1) * sizeof(double))
-      in.traits[t] = NAN;
-  if (!in.name || !*in.name) {
+  n = kam_dmu_count(p->stakeholders);
+  snprintf(path, sizeof path, "stakeholders[%zu]", n);
+  if (!s) return kam__proposal_error(p, KAM_EINVAL, path, "record is NULL");
+  if (kam__struct_size_check(p->ctx, s->struct_size, KAM__FIELD_END(kam_stakeholder, name),
+                             "kam_proposal_add_stakeholder", "kam_stakeholder"))
+    return KAM_EINVAL;
+  if (!s->name || !*s->name) {
     snprintf(field, sizeof field, "%s.name", path);
     return kam__proposal_error(p, KAM_EINVAL, field, "is required");
   }
-  if (!kam_role_name(in.role)) {
-    snprintf(field, sizeof field, "%s.role", path);
-    return kam__proposal_error(p, KAM_EINVAL, field, "%ld is not a KAM_ROLE_*", (long)in.role);
-  }
-  if (!isnan(in.influence) && !(in.influence >= 0 && in.influence <= 1)) {
-    snprintf(field, sizeof field, "%s.influence", path);
-    return kam__proposal_error(p, KAM_EINVAL, field, "must be within 0..1");
-  }
-  if (in.attitude < -5 || in.attitude > 5) {
-    snprintf(field, sizeof field, "%s.attitude", path);
-    return kam__proposal_error(p, KAM_EINVAL, field, "%ld is outside -5..+5", (long)in.attitude);
-  }
-  if (in.buying_roles & ~0xFu) {
-    snprintf(field, sizeof field, "%s.buying_roles", path);
-    return kam__proposal_error(p, KAM_EINVAL, field, "unknown bits 0x%lx",
-                               (unsigned long)in.buying_roles);
-  }
-  for (t = 0; t < 3; t++) {
-    if (!isnan(in.traits[t]) && !(in.traits[t] >= 0 && in.traits[t] <= 1)) {
-      snprintf(field, sizeof field, "%s.traits.%s", path, kam_trait_name((int32_t)t));
-      return kam__proposal_error(p, KAM_EINVAL, field, "must be within 0..1");
-    }
-  }
-  memset(&rec, 0, sizeof rec);
-  rec.role = in.role;
-  rec.influence = in.influence;
-  rec.attitude = in.attitude;
-  rec.buying_roles = in.buying_roles;
-  memcpy(rec.traits, in.traits, sizeof rec.traits);
-  {
-    char **out[] = {&rec.name, &rec.title, &rec.email, &rec.phone};
-    const char *const txt[] = {in.name, in.title, in.email, in.phone};
-    if ((rc = dup_fields(p, out, txt, 4, path, names))) return rc;
-  }
-  if ((rc = list_reserve(p, &p->stakeholders, sizeof rec))) {
-    free_stakeholder(p->ctx, &rec);
-    return rc;
-  }
-  *KAM__LIST_AT(p, stakeholders, struct kam__stakeholder, p->stakeholders.len++) = rec;
-  return KAM_OK;
+  if (!p->stakeholders && (rc = kam_dmu_new(&p->stakeholders, p->ctx))) return rc;
+  rc = kam__dmu_add(p->stakeholders, s, &bad);
+  if (rc == KAM_OK) return KAM_OK;
+  if (rc == KAM_ENOMEM) return kam__nomem(p->ctx);
+  snprintf(msg, sizeof msg, "%s", kam_ctx_errmsg(p->ctx));
+  if (bad > KAM__DMU_FIELD_NONE && (size_t)bad < sizeof fields / sizeof fields[0])
+    snprintf(field, sizeof field, "%s.%s", path, fields[bad]);
+  else
+    snprintf(field, sizeof field, "%s", path);
+  return kam__proposal_error(p, rc, field, "%s", dmu_reason(msg, n, s->name));
+}
+
+kam_stakeholder kam__proposal_stakeholder(const kam_proposal *p, size_t i) {
+  kam_stakeholder st;
+  memset(&st, 0, sizeof st);
+  st.struct_size = sizeof st;
+  kam_dmu_stakeholder(&st, p->stakeholders, i); /* i < the count: cannot fail */
+  return st;
 }
 
 /* ---- completeness ------------------------------------------------------------------------ */

@@ -38,14 +38,6 @@ struct kam__item {
 struct kam__person {
   char *name, *position, *phone, *email;
 };
-struct kam__stakeholder {
-  int32_t role;
-  char *name, *title, *email, *phone;
-  double influence;
-  int32_t attitude;
-  uint32_t buying_roles;
-  double traits[3];
-};
 
 /* A list of records of one kind. */
 typedef struct kam__list {
@@ -65,17 +57,23 @@ struct kam_proposal {
   int32_t valid_days;
   bool prices_include_vat;
   int rounding;
-  kam__list arguments, references, figures, items, team, stakeholders; /* struct kam__* */
+  kam__list arguments, references, figures, items, team; /* struct kam__* */
+  /* The stakeholders, checked and typed by the DMU's own code (kam__dmu_add) when added, so
+   * the model uses this DMU as it is. NULL until the first one. */
+  kam_dmu *stakeholders;
   bool has_cash_flows;
   int32_t period;
   double rate;
   double *flows;
   size_t flows_len;
   const kam_dmu *dmu;
-  /* While kam_proposal_from_json builds the proposal: its source text, so errors can name the
-   * line and column of a JSON path. NULL otherwise. */
+  /* While kam_proposal_from_json builds the proposal: its source text, parsed tree and the
+   * positions the parser recorded, so errors can name the line and column of a JSON path.
+   * NULL otherwise. */
   const char *json;
   size_t json_len;
+  const kam_value *json_root;
+  const struct kam__json_positions *json_pos;
 };
 
 #define KAM__LIST_AT(p, list, type, i) (&((type *)(p)->list.data)[i])
@@ -87,7 +85,6 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
     __attribute__((format(printf, 4, 5)))
 #endif
     ;
-
 
 /* Adds a figure whose value is number text kept exactly (is_number) or display text. */
 int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *unit,
@@ -134,16 +131,10 @@ kam_value *kam__proposal_stakeholders_value(kam__vb *b, const kam_proposal *p);
 void kam__model_localise(char *out, size_t cap, const char *plain, bool ru);
 kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor);
 kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d);
-/* A new DMU (p's ctx, caller frees) of p's stakeholders, in document order. */
-int kam__proposal_dmu(kam_dmu **out, const kam_proposal *p);
-
-/* Model pieces of assemble.c in the language of p: plain decimal text localised ("1 234,5" /
- * "1,234.5"), money {minor, amount, text} in p's currency, a date {iso, text, long}. */
-void kam__model_localise(char *out, size_t cap, const char *plain, bool ru);
-kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor);
-kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d);
-/* A new DMU (p's ctx, caller frees) of p's stakeholders, in document order. */
-int kam__proposal_dmu(kam_dmu **out, const kam_proposal *p);
+/* p's stakeholders, in document order: the DMU p owns (NULL when it has none; kam_dmu_count
+ * and the other readers take NULL as empty), and the i-th one as stored (i < the count). */
+static inline const kam_dmu *kam__proposal_dmu(const kam_proposal *p) { return p->stakeholders; }
+kam_stakeholder kam__proposal_stakeholder(const kam_proposal *p, size_t i);
 
 /* Renders model (consumed) with the built-in template <prefix><lang>.<md|html|txt>.mustache
  * (partials from the built-in set), escaping it first for Markdown and text; KAM_FORMAT_JSON

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "proposal_internal.h"
+#include "value_internal.h"
 
 /* ---- reading ----------------------------------------------------------------------------- */
 
@@ -547,24 +548,31 @@ static int read_document(reader *r, const kam_value *root) {
 int kam_proposal_from_json(kam_proposal **out, kam_ctx *ctx, const char *json, size_t len) {
   kam_value *root = NULL;
   kam_proposal *p = NULL;
+  kam__json_positions pos;
   reader r;
   int rc;
   if (!out) return KAM_EINVAL;
   *out = NULL;
   if (!ctx || (!json && len)) return KAM_EINVAL;
-  if ((rc = kam_json_parse(&root, ctx, json ? json : "", len))) return rc;
+  if ((rc = kam__json_parse_positions(&root, ctx, json ? json : "", len, &pos))) return rc;
   if ((rc = kam_proposal_new(&p, ctx))) {
     kam_value_free(root);
+    kam__json_positions_free(&pos);
     return rc;
   }
   memset(&r, 0, sizeof r);
   r.p = p;
   p->json = json;
   p->json_len = len;
+  p->json_root = root;
+  p->json_pos = &pos;
   rc = read_document(&r, root);
   p->json = NULL;
   p->json_len = 0;
+  p->json_root = NULL;
+  p->json_pos = NULL;
   kam_value_free(root);
+  kam__json_positions_free(&pos);
   if (rc) {
     kam_proposal_free(p);
     return rc;
@@ -622,8 +630,8 @@ static kam_value *person_value(kam__vb *b, const char *name, const char *positio
 kam_value *kam__proposal_stakeholders_value(kam__vb *b, const kam_proposal *p) {
   kam_value *a = kam__vb_arr(b), *o;
   size_t i;
-  for (i = 0; i < p->stakeholders.len; i++) {
-    const struct kam__stakeholder *s = KAM__LIST_AT(p, stakeholders, struct kam__stakeholder, i);
+  for (i = 0; i < kam_dmu_count(p->stakeholders); i++) {
+    const kam_stakeholder st = kam__proposal_stakeholder(p, i), *s = &st;
     kam_value *roles, *traits = NULL;
     unsigned bit;
     int t;
@@ -749,7 +757,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
       kam__vb_push(b, a, person_value(b, m->name, m->position, m->phone, m->email));
     }
   }
-  if (p->stakeholders.len)
+  if (kam_dmu_count(p->stakeholders))
     kam__vb_set(b, root, "stakeholders", kam__proposal_stakeholders_value(b, p));
   set_str(b, root, "terms", p->terms);
   if (b->rc) {

@@ -202,6 +202,31 @@ kam_value *kam__compact(kam__compactor *c, const kam_value *v);
  * more than once or share it with other containers of the tree: no ownership is taken. */
 int kam__array_push_shared(kam_value *arr, kam_value *node);
 
+/* Where the values of a parsed tree start in its text, for readers whose messages name a line
+ * and column (kam__json_parse_positions). Kept beside the tree, never in its 16-byte nodes, and
+ * only made when asked for. */
+typedef struct kam__json_box {
+  const void *data; /* the container's items or members array: the same in a root's copy */
+  size_t first;     /* its first offset in at[] */
+} kam__json_box;
+typedef struct kam__json_positions {
+  kam_ctx *ctx;
+  size_t *at; /* byte offsets of member/item values, container after container (as closed) */
+  size_t len, cap;
+  kam__json_box *boxes; /* one per non-empty container */
+  size_t nboxes, boxcap;
+  size_t root; /* offset of the root value */
+} kam__json_positions;
+/* kam_json_parse that also records in *pos where every member and item value starts (the
+ * offsets follow the tree: for a duplicated key, the kept value's). *pos is initialised here;
+ * on success the caller frees it with kam__json_positions_free, on failure it is left empty. */
+int kam__json_parse_positions(kam_value **out, kam_ctx *ctx, const char *text, size_t len,
+                              kam__json_positions *pos);
+void kam__json_positions_free(kam__json_positions *pos);
+/* The offset of item/member i of container (a node of the tree parsed with pos), or SIZE_MAX
+ * when pos does not know it. Linear in the number of containers: for error paths. */
+size_t kam__json_position(const kam__json_positions *pos, const kam_value *container, size_t i);
+
 /* For the template engine: the callback and user data of a lambda (KAM_EINVAL if v is not
  * one; *fn and *ud untouched then). */
 static inline int kam__value_lambda(const kam_value *v, kam_lambda_fn *fn, void **ud) {

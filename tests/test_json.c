@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
+#include "linecol_internal.h"
 #include "value_internal.h"
 
 static kam_ctx *cm_ctx(void) {
@@ -535,6 +536,79 @@ static char *shape_doc(const char *open, shape_item_fn item, const char *close, 
   return s;
 }
 
+/* The offset of the value at key k of obj (positions parsed with pos). */
+static size_t pos_of_key(const kam__json_positions *pos, const kam_value *obj, const char *k) {
+  size_t i = kam__object_find(obj, k, strlen(k));
+  assert_true(i != SIZE_MAX);
+  return kam__json_position(pos, obj, i);
+}
+
+/* kam__json_parse_positions records where each member and item value starts, beside the tree:
+ * the tree is the one kam_json_parse makes, a duplicated key's offset is its kept value's, an
+ * array of one item and the root's own members are found, OOM leaves nothing behind. */
+static void test_parse_positions(void **state) {
+  static const char text[] = " {\"a\": [1, {\"b\": true}],\n \"c\": [\"x\"], \"a\": [7, 8],"
+                             " \"d\": {}, \"e\": \"\xc3\xa9\", \"f\": null}";
+  const size_t len = sizeof text - 1;
+  kam_test_alloc ta = {0};
+  kam_ctx *ctx;
+  kam_value *v = NULL, *plain = NULL;
+  kam__json_positions pos;
+  const kam_value *a, *c;
+  size_t line, col, fail_at;
+  (void)state;
+  assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &ta), KAM_OK);
+  assert_int_equal(kam__json_parse_positions(&v, ctx, text, len, &pos), KAM_OK);
+  assert_int_equal(kam_json_parse(&plain, ctx, text, len), KAM_OK);
+  {
+    kam_test_sink s1, s2;
+    memset(&s1, 0, sizeof s1);
+    memset(&s2, 0, sizeof s2);
+    assert_int_equal(kam_json_write(v, 0, kam_test_sink_write, &s1), KAM_OK);
+    assert_int_equal(kam_json_write(plain, 0, kam_test_sink_write, &s2), KAM_OK);
+    assert_int_equal(s1.len, s2.len);
+    assert_memory_equal(s1.data, s2.data, s1.len);
+    kam_test_sink_free(&s1);
+    kam_test_sink_free(&s2);
+  }
+  kam_value_free(plain);
+  assert_int_equal(pos.root, 1);
+  a = kam_value_get(v, "a", 1); /* the last "a" wins, at the first one's place */
+  assert_int_equal(kam__object_find(v, "a", 1), 0);
+  assert_int_equal(pos_of_key(&pos, v, "a"), (size_t)(strstr(text, "[7") - text));
+  assert_int_equal(kam__json_position(&pos, a, 1), (size_t)(strstr(text, "8]") - text));
+  c = kam_value_get(v, "c", 1);
+  assert_int_equal(pos_of_key(&pos, v, "c"), (size_t)(strstr(text, "[\"x") - text));
+  assert_int_equal(kam__json_position(&pos, c, 0), (size_t)(strstr(text, "\"x") - text));
+  assert_int_equal(kam__json_position(&pos, c, 1), SIZE_MAX);
+  assert_int_equal(pos_of_key(&pos, v, "f"), (size_t)(strstr(text, "null") - text));
+  assert_int_equal(kam__json_position(&pos, kam_value_get(v, "d", 1), 0), SIZE_MAX);
+  kam__linecol(text, pos_of_key(&pos, v, "f"), &line, &col);
+  assert_int_equal(line, 2);
+  assert_int_equal(col, 51); /* "é" is one character, two bytes */
+  kam__linecol(text, pos_of_key(&pos, v, "c"), &line, &col);
+  assert_int_equal(line, 2);
+  assert_int_equal(col, 7);
+  kam_value_free(v);
+  kam__json_positions_free(&pos);
+  assert_int_equal(ta.blocks, 1); /* the ctx */
+  for (fail_at = 1;; fail_at++) {
+    int rc;
+    ta.fail_at = ta.calls + fail_at;
+    rc = kam__json_parse_positions(&v, ctx, text, len, &pos);
+    ta.fail_at = 0;
+    if (rc == KAM_OK) break;
+    assert_int_equal(rc, KAM_ENOMEM);
+    assert_null(v);
+    assert_null(pos.at);
+    assert_int_equal(ta.blocks, 1);
+  }
+  assert_true(fail_at > 3);
+  kam_value_free(v);
+  kam__json_positions_free(&pos);
+  kam_ctx_free(ctx);
+}
+
 /* The bound kam_value.h states for kam_json_parse: at its peak a parse takes at most 12 times
  * the text, whatever the shape (counted through the allocator hook, parser state included). */
 static void test_parse_memory_bound(void **state) {
@@ -767,6 +841,7 @@ int main(void) {
       cmocka_unit_test(test_parse_memory_bound),
       cmocka_unit_test(test_modify_parsed),
       cmocka_unit_test(test_modify_parsed_oom),
+      cmocka_unit_test(test_parse_positions),
       cmocka_unit_test(test_conformance_files_round_trip),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -459,6 +459,25 @@ static void test_json_errors_name_path_and_place(void **state) {
       KAM_EPARSE, "items[3].unit_price: expected a decimal string or a number, got an object",
       "line 1, column");
   json_error("{\n\"valid_day\": 3}", KAM_EPARSE, "valid_day: unknown key", "line 2, column 14");
+  /* Stakeholders are checked by the DMU's code; the message names the JSON path and place. */
+  json_error("{\"stakeholders\": [\n  {\"name\": \"a\"},\n  {\"name\": \"b\", \"influence\": 2}]}",
+             KAM_EPARSE, "stakeholders[1].influence: influence 2 is not in 0..1",
+             "(line 3, column 30)");
+  json_error("{\"stakeholders\": [{\"name\": \"Анна\",\n \"traits\": {\"people\": 0.5,"
+             " \"detail\": -1}}]}",
+             KAM_EPARSE,
+             "stakeholders[0].traits.detail: trait detail (traits[2]) -1 is not in 0..1",
+             "(line 2, column 38)");
+  json_error("{\"stakeholders\": [{\"name\": \"a\", \"attitude\": -6}]}", KAM_EPARSE,
+             "stakeholders[0].attitude: -6 is outside -5..5", "(line 1, column 45)");
+  json_error("{\"stakeholders\": [{\"title\": \"CFO\"}]}", KAM_EPARSE,
+             "stakeholders[0].name: is required", "(line 1, column 19)");
+  /* A duplicated key: the value kept (the last) is the one named. */
+  json_error("{\"valid_days\": 1,\n \"valid_days\": 40000}", KAM_EPARSE,
+             "valid_days: 40000 is outside", "(line 2, column 16)");
+  /* An array of one item, nested. */
+  json_error("{\"cash_flows\": {\"values\": [\"x\"]}}", KAM_EPARSE, "cash_flows.values[0]",
+             "(line 1, column 28)");
   json_error("{\"client\": {\"name\": \"x\", \"nmae\": 1}}", KAM_EPARSE, "client.nmae: unknown key",
              NULL);
   json_error("{\"items\": [{\"description\": \"a\", \"qty\": 1}]}", KAM_EPARSE,
@@ -875,6 +894,44 @@ static const char *first_block(const char *stakeholders, const kam_dmu *dmu) {
   kam_proposal_free(p);
   kam_ctx_free(ctx);
   return style;
+}
+
+/* Allocations of one kam_proposal_to_value of a proposal with n equal stakeholders. */
+static size_t model_allocs(size_t n) {
+  char json[8192];
+  size_t len, i, calls;
+  kam_test_alloc ta;
+  kam_ctx *ctx = NULL;
+  kam_proposal *p = NULL;
+  kam_value *m = NULL;
+  len = (size_t)snprintf(json, sizeof json,
+                         "{\"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\","
+                         " \"valid_days\": 1, \"items\": [{\"description\": \"a\"}],"
+                         " \"stakeholders\": [");
+  for (i = 0; i < n; i++)
+    len += (size_t)snprintf(
+        json + len, sizeof json - len,
+        "%s{\"name\": \"Анна Петрова\", \"title\": \"CFO\", \"influence\": 0.5}", i ? ", " : "");
+  snprintf(json + len, sizeof json - len, "]}");
+  memset(&ta, 0, sizeof ta);
+  assert_int_equal(kam_ctx_new(&ctx, kam_test_alloc_fn, &ta), KAM_OK);
+  p = parse(ctx, json);
+  assert_int_equal(kam_proposal_count(p, KAM_PROPOSAL_STAKEHOLDERS), n);
+  calls = ta.calls;
+  assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
+  assert_string_equal(model_string(m, "dmu.source"), "stakeholders");
+  kam_value_free(m);
+  calls = ta.calls - calls;
+  kam_proposal_free(p);
+  kam_ctx_free(ctx);
+  return calls;
+}
+
+/* The stakeholders are typed once, when added: building the model does not rebuild a DMU, so
+ * its allocations do not grow with the number of stakeholders. */
+static void test_model_uses_the_stakeholders_dmu(void **state) {
+  (void)state;
+  assert_int_equal(model_allocs(1), model_allocs(40));
 }
 
 static void test_blocks_follow_dmu_emphasis(void **state) {
@@ -1441,6 +1498,7 @@ int main(void) {
       cmocka_unit_test(test_model_of_sample),
       cmocka_unit_test(test_model_english),
       cmocka_unit_test(test_blocks_follow_dmu_emphasis),
+      cmocka_unit_test(test_model_uses_the_stakeholders_dmu),
       cmocka_unit_test(test_validity_is_last_everywhere),
       cmocka_unit_test(test_html_escapes_every_user_field),
       cmocka_unit_test(test_markdown_and_text_escaping),

@@ -249,10 +249,12 @@ typedef struct kam_person {
 KAM_API int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m);
 
 /** A person of the client's decision-making unit (kam/dmu.h's record). name is required;
- *  role KAM_ROLE_UNKNOWN..KAM_ROLE_MARKETING (unknown: inferred from the title when the DMU is
- *  built); influence 0..1 or NaN (unknown); attitude -5..+5; buying_roles KAM_BUYER_* bits;
- *  traits 0..1 or NaN (not observed). Unless kam_proposal_set_dmu gave a DMU, the argument
- *  blocks are ordered by the emphasis of a DMU built from these stakeholders. */
+ *  the rest is checked and typed exactly as kam_dmu_add does (same limits and error codes:
+ *  role KAM_ROLE_UNKNOWN..KAM_ROLE_MARKETING, unknown read from the title; influence 0..1 or
+ *  NaN (unknown); attitude -5..+5; buying_roles KAM_BUYER_* bits; traits 0..1 or NaN (not
+ *  observed); text that is not UTF-8 is KAM_EPARSE), once, when the stakeholder is added; the
+ *  message names the field ("stakeholders[2].influence: ..."). Unless kam_proposal_set_dmu
+ *  gave a DMU, the argument blocks are ordered by the emphasis of these stakeholders. */
 KAM_API int kam_proposal_add_stakeholder(kam_proposal *p, const kam_stakeholder *s);
 
 /** Orders the argument blocks by this DMU's emphasis (kam_dmu_emphasis) instead of the

@@ -176,7 +176,7 @@ check("add_stakeholder reads the table DMU:add reads; the ranges are the library
   local s = p:to_table().stakeholders[1]
   assert(s.role == "finance" and s.buying_roles[1] == "economic" and s.buying_roles[2] == "coach")
   local err = raises("EINVAL", p.add_stakeholder, p, {name = "B", attitude = 50})
-  assert(err.message:find("attitude: 50 is outside -5..+5", 1, true), err.message)
+  assert(err.message:find("stakeholders[1].attitude: attitude 50 is not in -5..+5", 1, true), err.message)
   raises("EINVAL", p.add_stakeholder, p, {name = "B", attitude = 500}) -- was refused by Lua
   raises("EPARSE", p.add_stakeholder, p, {name = "B", buying_roles = {"payer"}}) -- as DMU:add
   raises("EINVAL", p.add_stakeholder, p, {name = "B", role = "boss"})

@@ -163,7 +163,9 @@ def test_add_stakeholder_takes_dmu_add_arguments_and_c_checks_ranges():
     p.add_stakeholder("A", role=2, buying_roles="economic;coach", traits=(0.1, 0.2, 0.9))
     s = p.to_dict()["stakeholders"][0]
     assert s["role"] == "finance" and s["buying_roles"] == ["economic", "coach"]
-    with pytest.raises(kam.InvalidArgument, match="attitude: 50 is outside -5..\\+5"):
+    with pytest.raises(
+        kam.InvalidArgument, match=r"stakeholders\[1\]\.attitude: attitude 50 is not in -5\.\.\+5"
+    ):
         p.add_stakeholder("B", attitude=50)
     with pytest.raises(kam.ParseError, match="payer"):
         p.add_stakeholder("B", buying_roles=["payer"])
