@@ -286,5 +286,6 @@ int luaopen_kam(lua_State *L) {
   kam__lua_open_dmu(L);
   kam__lua_open_template(L);
   kam__lua_open_proposal(L);
+  kam__lua_open_partial(L);
   return 1;
 }

@@ -15,6 +15,7 @@ from .dmu import *  # noqa: F401,F403
 from .template import *  # noqa: F401,F403
 from .money import *  # noqa: F401,F403
 from .proposal import *  # noqa: F401,F403
+from .partial import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
