@@ -19,6 +19,7 @@
 #include "kam/finance.h"
 #include "kam/portfolio.h"
 #include "kam/io.h"
+#include "kam/partial.h"
 #include "kam/dmu.h"
 #include "kam/value.h"
 #include "kam/template.h"

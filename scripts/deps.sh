@@ -5,7 +5,7 @@ set -eu
 kind=${1:-test}
 pkgs="cmake make gcc pkg-config libcmocka-dev lua5.4 liblua5.4-dev python3 python3-pytest python3-numpy libsqlite3-dev"
 case "$kind" in
-  test) pkgs="$pkgs python3-venv python3-pip luarocks python3-pandas clang libclang-rt-14-dev llvm valgrind locales chromium poppler-utils abigail-tools cppcheck clang-tidy gcovr" ;;
+  test) pkgs="$pkgs python3-venv python3-pip luarocks python3-pandas clang libclang-rt-14-dev llvm valgrind locales chromium poppler-utils abigail-tools cppcheck clang-tidy gcovr python3-dask python3-distributed" ;;
   demo) ;;
   bench) pkgs="$pkgs python3-pandas hyperfine"
          command -v node > /dev/null 2>&1 || pkgs="$pkgs nodejs npm" ;;

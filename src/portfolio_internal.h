@@ -119,4 +119,11 @@ const kam_portfolio *kam__segmentation_portfolio(const kam_segmentation *s);
 /* The options the segmentation was made with (defaults filled in, full struct). */
 const kam_segment_options *kam__segmentation_options(const kam_segmentation *s);
 
+/* kam_segment's summary (key_accounts: the share test) and class cuts for a revenue column given
+ * as its distribution (kam__revenue_stats_of_runs) of n accounts; the options as kam_segment
+ * checks them, key_top_n must be 0. @return KAM_OK; KAM_EINVAL; KAM_EOVERFLOW (messages set). */
+int kam__segment_runs(kam_summary *sm, kam__revenue_cut cut[2], kam_ctx *ctx,
+                      const kam_segment_options *o, const kam__value_run *run, size_t nrun,
+                      size_t n);
+
 #endif /* KAM_PORTFOLIO_INTERNAL_H */

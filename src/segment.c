@@ -248,20 +248,51 @@ static int revenue_query(void *ud, uint64_t total, kam__revenue_query *q) {
   return KAM_OK;
 }
 
+/* The cuts, the total and the summary from the engine's answers (key_accounts: the share test
+ * only). */
+static void take_stats(kam_segmentation *s, const kam__revenue_stats *st) {
+  const kam__revenue_cut *a = &st->cut[0], *ab = &st->cut[1];
+  kam_summary *sm = &s->summary;
+  uint64_t total = st->total;
+  size_t n = s->n;
+  s->total = (int64_t)total;
+  s->cut[0] = *a;
+  s->cut[1] = *ab;
+  memset(sm, 0, sizeof *sm);
+  sm->struct_size = (uint32_t)sizeof *sm;
+  sm->accounts = n;
+  sm->key_accounts = st->at_least;
+  sm->count[0] = a->count;
+  sm->count[1] = ab->count - a->count;
+  sm->count[2] = n - ab->count;
+  sm->revenue[0] = (int64_t)a->revenue;
+  sm->revenue[1] = (int64_t)(ab->revenue - a->revenue);
+  sm->revenue[2] = (int64_t)(total - ab->revenue);
+  sm->total_revenue = (int64_t)total;
+  if (total > 0) {
+    double t = (double)total;
+    sm->hhi = st->sum_squares / (t * t); /* sum (x_i / T)^2 */
+    sm->effective_accounts = 1.0 / sm->hhi;
+    /* 2 sum i x_(i) / (n T) - (n + 1) / n = sum_{i<j} |x_i - x_j| / (n T) */
+    sm->gini = st->pair_diff / ((double)n * t);
+    sm->top20_share = (double)st->top_sum / t;
+  }
+}
+
+static int overflow(kam_segmentation *s) {
+  return kam__error(s->ctx, KAM_EOVERFLOW,
+                    "kam_segment: the total revenue of the %zu accounts exceeds INT64_MAX", s->n);
+}
+
 /* The class cuts, the key count and the summary, in one pass over the revenues. */
 static int segment_revenue(kam_segmentation *s, size_t *keys) {
   const int64_t *rev = s->p->revenue;
   kam__revenue_stats st;
-  const kam__revenue_cut *a = &st.cut[0], *ab = &st.cut[1];
   size_t n = s->n;
   int rc = kam__revenue_stats_of(&st, s->ctx, rev, n, revenue_query, s);
-  if (rc == KAM_EOVERFLOW)
-    return kam__error(s->ctx, KAM_EOVERFLOW,
-                      "kam_segment: the total revenue of the %zu accounts exceeds INT64_MAX", n);
+  if (rc == KAM_EOVERFLOW) return overflow(s);
   if (rc) return rc;
-  s->total = (int64_t)st.total;
-  s->cut[0] = *a;
-  s->cut[1] = *ab;
+  take_stats(s, &st);
   *keys = st.at_least;
   if (s->p->flags) { /* strategic accounts below key_min are key too (revenue read only for them) */
     const uint8_t *flags = s->p->flags;
@@ -269,28 +300,30 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
     for (i = 0; i < n; i++)
       if ((flags[i] & KAM_ACCOUNT_STRATEGIC) && (uint64_t)rev[i] < s->key_min) (*keys)++;
   }
-  {
-    kam_summary *sm = &s->summary;
-    uint64_t total = st.total;
-    memset(sm, 0, sizeof *sm);
-    sm->struct_size = (uint32_t)sizeof *sm;
-    sm->accounts = n;
-    sm->count[0] = a->count;
-    sm->count[1] = ab->count - a->count;
-    sm->count[2] = n - ab->count;
-    sm->revenue[0] = (int64_t)a->revenue;
-    sm->revenue[1] = (int64_t)(ab->revenue - a->revenue);
-    sm->revenue[2] = (int64_t)(total - ab->revenue);
-    sm->total_revenue = (int64_t)total;
-    if (total > 0) {
-      double t = (double)total;
-      sm->hhi = st.sum_squares / (t * t); /* sum (x_i / T)^2 */
-      sm->effective_accounts = 1.0 / sm->hhi;
-      /* 2 sum i x_(i) / (n T) - (n + 1) / n = sum_{i<j} |x_i - x_j| / (n T) */
-      sm->gini = st.pair_diff / ((double)n * t);
-      sm->top20_share = (double)st.top_sum / t;
-    }
-  }
+  return KAM_OK;
+}
+
+int kam__segment_runs(kam_summary *sm, kam__revenue_cut cut[2], kam_ctx *ctx,
+                      const kam_segment_options *o, const kam__value_run *run, size_t nrun,
+                      size_t n) {
+  kam_segmentation s;
+  kam__revenue_stats st;
+  int rc;
+  memset(&s, 0, sizeof s);
+  s.ctx = ctx;
+  s.n = n;
+  if ((rc = check_options(ctx, &s.opts, o)) != KAM_OK) return rc;
+  if (s.opts.key_top_n > 0)
+    return kam__error(ctx, KAM_EINVAL,
+                      "kam_partial_segment: key_top_n needs the scores of every account (one "
+                      "machine only); it must be 0");
+  rc = kam__revenue_stats_of_runs(&st, run, nrun, revenue_query, &s);
+  if (rc == KAM_EOVERFLOW) return overflow(&s);
+  if (rc) return rc;
+  take_stats(&s, &st);
+  *sm = s.summary;
+  cut[0] = s.cut[0];
+  cut[1] = s.cut[1];
   return KAM_OK;
 }
 
@@ -691,7 +724,8 @@ int kam_segmentation_get_by_rank(kam_account_score *out, const kam_segmentation 
     return KAM_EINVAL;
   if (rank == 0 || rank > s->n)
     return kam__error(s->ctx, KAM_ENOTFOUND,
-                      "kam_segmentation_get_by_rank: rank %zu is out of range (1..%zu)", rank, s->n);
+                      "kam_segmentation_get_by_rank: rank %zu is out of range (1..%zu)", rank,
+                      s->n);
   if ((rc = check_live(s, "kam_segmentation_get_by_rank")) || (rc = ensure_all(s))) return rc;
   {
     kam_account_score sc;

@@ -324,6 +324,26 @@ static unsigned reach_bucket(const plan *pl, uint64_t total, uint64_t reach, uin
   return b;
 }
 
+/* One step of the walk down the distinct values for the cut that reaches `reach`: the m
+ * accounts of value v follow the `count` accounts of revenue `cum` above them. Sets *c and
+ * returns true when they reach it, else adds them and returns false. */
+static bool cut_step(kam__revenue_cut *c, uint64_t *cum, size_t *count, uint64_t reach, uint64_t v,
+                     size_t m) {
+  if (*cum + (uint64_t)m * v >= reach) {
+    /* the fewest of its m accounts that reach it (v > 0: cum < reach until here) */
+    size_t k = (size_t)((reach - *cum + v - 1) / v);
+    c->value = v;
+    c->ties = k;
+    c->mult = m;
+    c->count = *count + k;
+    c->revenue = *cum + (uint64_t)k * v;
+    return true;
+  }
+  *cum += (uint64_t)m * v;
+  *count += m;
+  return false;
+}
+
 /* The shortest rank prefix whose revenue is >= reach. The list of the bucket it ends in must
  * be sorted. */
 static void find_cut(kam__revenue_cut *c, const plan *pl, uint64_t total, uint64_t reach) {
@@ -335,20 +355,8 @@ static void find_cut(kam__revenue_cut *c, const plan *pl, uint64_t total, uint64
   c->value = UINT64_MAX;
   if (b == NB) return;
   walk_init(&w, pl, b);
-  while (walk_next(&w, &v, &m)) {
-    if (cum + (uint64_t)m * v >= reach) {
-      /* the fewest of its m accounts that reach it (v > 0: cum < reach until here) */
-      size_t k = (size_t)((reach - cum + v - 1) / v);
-      c->value = v;
-      c->ties = k;
-      c->mult = m;
-      c->count = count + k;
-      c->revenue = cum + (uint64_t)k * v;
-      return;
-    }
-    cum += (uint64_t)m * v;
-    count += m;
-  }
+  while (walk_next(&w, &v, &m))
+    if (cut_step(c, &cum, &count, reach, v, m)) return;
 }
 
 /* The bucket holding the k-th largest revenue (NB when k == 0). */
@@ -761,8 +769,14 @@ DEFINE_RADIX(sort_u64, uint64_t)
 typedef struct concentration {
   i128 d;
   u128 below_count, below_sum;
-  double sumsq;
+  u128 sumsq; /* exact: sum x^2 <= (sum x)^2 < 2^126 once the total fits int64 */
 } concentration;
+
+/* The exact sum of (lo + y)^2 over c accounts whose offsets y sum to sb, their squares to sy2
+ * (every term is at most the whole sum, which fits once the total does). */
+static inline u128 square_sum(uint64_t lo, size_t c, uint64_t sb, u128 sy2) {
+  return (u128)lo * lo * c + 2 * (u128)lo * sb + sy2;
+}
 
 /* The concentration terms of a bucket of c accounts from one count per value (cnt[y]: accounts
  * with revenue bucket_lo(b) + y); with list, the values are also written back there in
@@ -773,18 +787,17 @@ static void add_counts(concentration *cn, unsigned b, size_t c, const uint32_t *
                        uint32_t *list) {
   size_t width = (size_t)1 << bucket_width_shift(b), y, pos = 0;
   uint64_t below = 0, sb = 0;
-  u128 d = 0;
-  double lo = (double)bucket_lo(b), sy2 = 0.0;
+  u128 d = 0, sy2 = 0;
+  uint64_t lo = bucket_lo(b);
   for (y = 0; y < width; y++) {
     uint64_t m = cnt[y];
     d += (u128)m * (below * y - sb);
     below += m;
     sb += m * y;
-    sy2 += (double)m * (double)y * (double)y;
+    sy2 += (u128)(m * y) * y;
   }
   cn->d += (i128)d;
-  /* sum of (lo + y)^2 over the accounts */
-  cn->sumsq += (double)c * lo * lo + 2.0 * lo * (double)sb + sy2;
+  cn->sumsq += square_sum(lo, c, sb, sy2);
   if (list)
     for (y = 0; y < width; y++) {
       size_t m = cnt[y];
@@ -811,8 +824,7 @@ static void sort_bucket(plan *pl, concentration *cn, unsigned b) {
   size_t c = pl->count[b], start = pl->start[b], i;
   unsigned bits = bucket_width_shift(b);
   uint64_t lo = bucket_lo(b), sb = 0;
-  u128 d = 0;
-  double sy2 = 0.0, flo = (double)lo;
+  u128 d = 0, sy2 = 0;
   if (pl->kind[b] == KIND_LIST64) {
     uint64_t *y = pl->y64 + start;
     sort_u64(y, c, (uint64_t *)pl->scratch, bits);
@@ -820,7 +832,7 @@ static void sort_bucket(plan *pl, concentration *cn, unsigned b) {
       uint64_t v = y[i] - lo;
       d += (u128)i * v - sb;
       sb += v;
-      sy2 += (double)v * (double)v;
+      sy2 += (u128)v * v;
     }
   } else {
     uint32_t *y = pl->y32 + start;
@@ -829,11 +841,11 @@ static void sort_bucket(plan *pl, concentration *cn, unsigned b) {
       uint64_t v = y[i];
       d += (u128)i * v - sb;
       sb += v;
-      sy2 += (double)v * (double)v;
+      sy2 += (u128)v * v;
     }
   }
   cn->d += (i128)d;
-  cn->sumsq += (double)c * flo * flo + 2.0 * flo * (double)sb + sy2;
+  cn->sumsq += square_sum(lo, c, sb, sy2);
 }
 
 static bool is_special(const plan *pl, unsigned b) {
@@ -853,8 +865,8 @@ static void finish_buckets(plan *pl, concentration *cn) {
     if (pl->kind[b] == KIND_WINDOW) {
       add_counts(cn, b, c, window_counts(pl, b), NULL);
     } else if (pl->kind[b] == KIND_TRIVIAL) {
-      double v = c == 1 ? (double)s : (double)bucket_lo(b);
-      cn->sumsq += v * v * (double)c;
+      uint64_t v = c == 1 ? s : bucket_lo(b);
+      cn->sumsq += (u128)v * v * c;
     } else if (counted(pl, b)) {
       count_bucket(pl, cn, b, is_special(pl, b));
     } else {
@@ -916,13 +928,64 @@ int kam__revenue_stats_of(kam__revenue_stats *out, kam_ctx *ctx, const int64_t *
   out->top_sum = top_sum(&pl, q.top);
   out->at_least = q.at_least <= total ? count_at_least(&pl, q.at_least) : 0;
   out->pair_diff = (double)cn.d;
-  out->sum_squares = cn.sumsq;
+  out->sum_squares = (double)cn.sumsq;
   PROF("cuts");
   rc = KAM_OK;
 done:
   plan_free(&pl);
   if (rc == KAM_ENOMEM) kam__nomem(ctx);
   return rc;
+}
+
+/* ---- from a value distribution ---- */
+
+int kam__revenue_stats_of_runs(kam__revenue_stats *out, const kam__value_run *run, size_t nrun,
+                               kam__revenue_query_fn query, void *ud) {
+  kam__revenue_query q;
+  u128 total = 0, sumsq = 0, below = 0, below_sum = 0;
+  i128 d = 0;
+  size_t i;
+  int rc, k;
+  for (i = 0; i < nrun; i++) {
+    total += (u128)run[i].value * run[i].mult;
+    if (total > (u128)INT64_MAX) return KAM_EOVERFLOW;
+  }
+  memset(&q, 0, sizeof q);
+  if ((rc = query(ud, (uint64_t)total, &q)) != KAM_OK) return rc;
+  memset(out, 0, sizeof *out);
+  out->total = (uint64_t)total;
+  /* Ascending: each account adds its distance to every smaller one (finish_buckets' D). */
+  for (i = 0; i < nrun; i++) {
+    uint64_t v = run[i].value, m = run[i].mult;
+    d += (i128)((u128)m * (below * v - below_sum));
+    sumsq += (u128)v * v * m;
+    below += m;
+    below_sum += (u128)v * m;
+  }
+  out->pair_diff = (double)d;
+  out->sum_squares = (double)sumsq;
+  /* Descending: the cuts, the top sum and the count at or above a value. */
+  for (k = 0; k < 2; k++) {
+    kam__revenue_cut *c = &out->cut[k];
+    uint64_t reach = q.reach[k], cum = 0;
+    size_t count = 0;
+    c->value = UINT64_MAX;
+    if (reach == 0 || reach > out->total) continue;
+    for (i = nrun; i-- > 0;)
+      if (cut_step(c, &cum, &count, reach, run[i].value, (size_t)run[i].mult)) break;
+  }
+  {
+    size_t left = q.top;
+    for (i = nrun; i-- > 0 && left > 0;) {
+      size_t take = run[i].mult < left ? (size_t)run[i].mult : left;
+      out->top_sum += (uint64_t)take * run[i].value;
+      left -= take;
+    }
+  }
+  if (q.at_least <= out->total) /* else none: every revenue is <= the total */
+    for (i = nrun; i-- > 0 && run[i].value >= q.at_least;)
+      out->at_least += (size_t)run[i].mult;
+  return KAM_OK;
 }
 
 /* ---- bands ---- */

@@ -39,7 +39,8 @@ typedef struct kam__revenue_stats {
   size_t at_least;
   double pair_diff;   /* sum over all pairs {i, j} of |x_i - x_j|: an exact integer, rounded
                          once (Gini = pair_diff / (n * total)) */
-  double sum_squares; /* sum of x_i^2 (HHI = sum_squares / total^2) */
+  double sum_squares; /* sum of x_i^2 (HHI = sum_squares / total^2): an exact integer, rounded
+                         once */
 } kam__revenue_stats;
 
 /* Called once by kam__revenue_stats_of with the exact total of the column, to fill in the
@@ -51,6 +52,19 @@ typedef int (*kam__revenue_query_fn)(void *ud, uint64_t total, kam__revenue_quer
  * KAM_ENOMEM; query's nonzero value. *out is set only on KAM_OK. */
 int kam__revenue_stats_of(kam__revenue_stats *out, kam_ctx *ctx, const int64_t *rev, size_t n,
                           kam__revenue_query_fn query, void *ud);
+
+/* One distinct revenue and how many accounts have it. */
+typedef struct kam__value_run {
+  uint64_t value;
+  uint64_t mult;
+} kam__value_run;
+
+/* kam__revenue_stats_of for a revenue column given as its distribution: run[0..nrun) distinct
+ * values in ascending order, each mult >= 1. The same answers, to the bit, as for any column
+ * with that distribution (they depend on the multiset only). O(nrun), no allocation.
+ * @return KAM_OK; KAM_EOVERFLOW (the total exceeds INT64_MAX); query's nonzero value. */
+int kam__revenue_stats_of_runs(kam__revenue_stats *out, const kam__value_run *run, size_t nrun,
+                               kam__revenue_query_fn query, void *ud);
 
 /* The rank order of rev[0..n): order[r] is the account at 0-based rank r and cum[r] the exact
  * revenue of ranks 0..r (the caller checked that the total fits int64). order and cum have

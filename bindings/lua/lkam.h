@@ -84,6 +84,15 @@ void kam__lua_open_dmu(lua_State *L);
 void kam__lua_open_template(lua_State *L);
 void kam__lua_open_proposal(lua_State *L);
 void kam__lua_open_plan(lua_State *L);
+void kam__lua_open_partial(lua_State *L);
+
+/* A table of revenues (integers of minor units or decimal strings) as an int64 column in a new
+ * userdata pushed on the stack; *n its length. */
+int64_t *kam__lua_checkrevenues(lua_State *L, int idx, lua_Integer *n);
+/* The segment options table at idx (nil: defaults) into *o; unknown keys raise. */
+void kam__lua_segment_options(lua_State *L, int idx, kam_segment_options *o);
+/* Pushes a summary table (as s:summary()). */
+void kam__lua_push_summary(lua_State *L, const kam_summary *sm);
 
 /* Values (lkam_value.c): Lua <-> kam_value. Tables with only 1..n keys (or empty, or with
  * the kam.array marker) become arrays, other tables objects; functions become lambdas

@@ -227,6 +227,21 @@ static int l_portfolio_add(lua_State *L) {
 }
 
 /* p:add_columns(revenues [, ids]) */
+int64_t *kam__lua_checkrevenues(lua_State *L, int idx, lua_Integer *count) {
+  lua_Integer n, i;
+  int64_t *rev;
+  luaL_checktype(L, idx, LUA_TTABLE);
+  n = luaL_len(L, idx);
+  rev = (int64_t *)lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *rev, 0);
+  for (i = 1; i <= n; i++) {
+    lua_geti(L, idx, i);
+    rev[i - 1] = to_minor(L, -1, "revenue");
+    lua_pop(L, 1);
+  }
+  *count = n;
+  return rev;
+}
+
 static int l_portfolio_add_columns(lua_State *L) {
   lportfolio *lp = check_portfolio(L, 1);
   lua_Integer n, i;
@@ -234,14 +249,7 @@ static int l_portfolio_add_columns(lua_State *L) {
   const char **ids = NULL;
   int rc;
   LKAM_ARGS(L, 3);
-  luaL_checktype(L, 2, LUA_TTABLE);
-  n = luaL_len(L, 2);
-  rev = (int64_t *)lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *rev, 0);
-  for (i = 1; i <= n; i++) {
-    lua_geti(L, 2, i);
-    rev[i - 1] = to_minor(L, -1, "revenue");
-    lua_pop(L, 1);
-  }
+  rev = kam__lua_checkrevenues(L, 2, &n);
   if (!lua_isnoneornil(L, 3)) {
     luaL_checktype(L, 3, LUA_TTABLE);
     if (luaL_len(L, 3) != n) {
@@ -473,22 +481,19 @@ static const char *const option_names[] = {"a_share", "b_share",       "key_shar
                                            "xyz_y",   "discount_rate", "w_share",     "w_npv",
                                            "w_trend", "w_potential",   "w_strategic", NULL};
 
-static int l_portfolio_segment(lua_State *L) {
-  lportfolio *lp = check_portfolio(L, 1);
+void kam__lua_segment_options(lua_State *L, int idx, kam_segment_options *out) {
   kam_segment_options o;
-  lsegmentation *ls;
   double *fields[11];
-  int i, rc;
-  LKAM_ARGS(L, 2);
+  int i;
   kam_segment_options_init(&o, sizeof o);
   fields[0] = &o.a_share, fields[1] = &o.b_share, fields[2] = &o.key_share;
   fields[3] = &o.xyz_x, fields[4] = &o.xyz_y, fields[5] = &o.discount_rate;
   fields[6] = &o.w_share, fields[7] = &o.w_npv, fields[8] = &o.w_trend;
   fields[9] = &o.w_potential, fields[10] = &o.w_strategic;
-  if (!lua_isnoneornil(L, 2)) {
-    luaL_checktype(L, 2, LUA_TTABLE);
+  if (!lua_isnoneornil(L, idx)) {
+    luaL_checktype(L, idx, LUA_TTABLE);
     lua_pushnil(L);
-    while (lua_next(L, 2)) {
+    while (lua_next(L, idx)) {
       const char *key = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?";
       int found = 0;
       for (i = 0; option_names[i]; i++) {
@@ -501,7 +506,7 @@ static int l_portfolio_segment(lua_State *L) {
       }
       if (strcmp(key, "key_top_n") == 0) {
         if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
-          return luaL_error(L, "kam.Portfolio:segment: key_top_n must be an integer >= 0");
+          luaL_error(L, "kam.Portfolio:segment: key_top_n must be an integer >= 0");
         o.key_top_n = (size_t)lua_tointeger(L, -1);
         found = 1;
       }
@@ -509,6 +514,16 @@ static int l_portfolio_segment(lua_State *L) {
       lua_pop(L, 1);
     }
   }
+  *out = o;
+}
+
+static int l_portfolio_segment(lua_State *L) {
+  lportfolio *lp = check_portfolio(L, 1);
+  kam_segment_options o;
+  lsegmentation *ls;
+  int rc;
+  LKAM_ARGS(L, 2);
+  kam__lua_segment_options(L, 2, &o);
   ls = (lsegmentation *)lua_newuserdatauv(L, sizeof *ls, 1);
   memset(ls, 0, sizeof *ls);
   luaL_setmetatable(L, SEGMENTATION_MT);
@@ -570,6 +585,12 @@ static int l_segmentation_summary(lua_State *L) {
   memset(&sm, 0, sizeof sm);
   sm.struct_size = sizeof sm;
   kam__lua_check(L, kam_segmentation_summary(&sm, ls->s), ls->owner->ctx);
+  kam__lua_push_summary(L, &sm);
+  return 1;
+}
+
+void kam__lua_push_summary(lua_State *L, const kam_summary *sm_) {
+  kam_summary sm = *sm_;
   lua_createtable(L, 0, 10);
   set_int(L, "accounts", (lua_Integer)sm.accounts);
   set_int(L, "key_accounts", (lua_Integer)sm.key_accounts);
@@ -580,7 +601,6 @@ static int l_segmentation_summary(lua_State *L) {
   set_num(L, "effective_accounts", sm.effective_accounts);
   set_num(L, "gini", sm.gini);
   set_num(L, "top20_share", sm.top20_share);
-  return 1;
 }
 
 static int l_segmentation_classes(lua_State *L) {

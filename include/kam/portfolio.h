@@ -229,9 +229,11 @@ typedef struct kam_segmentation kam_segmentation;
  *      score = sum_{c in K} w_c * p_c / sum_{c in K} w_c     (0 when that sum of weights is 0)
  *  Revenue ties are equal int64 values.
  *
- *  Summary: counts and revenues per class, key_accounts, hhi = sum (x_i / T)^2, gini by the
- *  formula above computed exactly (the sum of pairwise differences is an exact integer, one
- *  rounding at the end), top20_share.
+ *  Summary: counts and revenues per class, key_accounts, hhi = sum (x_i / T)^2 (the sum of
+ *  squares is an exact integer, rounded once, then divided by T^2), gini by the formula above
+ *  computed exactly (the sum of pairwise differences is an exact integer, one rounding at the
+ *  end), top20_share. Every summary field depends on the multiset of revenues only, not on
+ *  their order (kam/partial.h relies on it).
  *
  *  Cost. O(n) time, no sort of the accounts, one pass over the revenue column (split over the
  *  ctx's threads). The values are bucketed on a log scale (every octave split into 128); a

@@ -169,6 +169,50 @@ def _numpy():
         return None
 
 
+def _revenue_column(revenue):
+    """(n, int64 *, the object keeping the memory alive) for a revenue column: a numpy integer
+    array (no copy when C-contiguous int64) or a sequence of ints / Decimal / str amounts."""
+    np = _numpy()
+    if np is not None and isinstance(revenue, np.ndarray):
+        if revenue.dtype.kind not in "iu":
+            raise TypeError("revenue array must hold integers (minor units), not %s"
+                            % revenue.dtype)
+        arr = np.ascontiguousarray(revenue, dtype=np.int64)
+        if revenue.dtype.kind == "u" and revenue.size and revenue.max() > _INT64_MAX:
+            raise error(KAM_EINVAL, "revenue values must fit int64")
+        return arr.size, arr.ctypes.data_as(POINTER(c_int64)), arr
+    vals = [_minor(v, "revenue") for v in revenue]
+    keep = (c_int64 * max(len(vals), 1))(*vals)
+    return len(vals), ctypes.cast(keep, POINTER(c_int64)), keep
+
+
+def _segment_options(options):
+    """The kam_segment_options for segment(**options)."""
+    o = _Options()
+    _opts_init(byref(o), ctypes.sizeof(_Options))
+    for key, value in options.items():
+        if key in _OPTION_NAMES:
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError("%s must be a number" % key)
+            setattr(o, key, float(value))
+        elif key == "key_top_n":
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
+                raise TypeError("key_top_n must be an int >= 0")
+            o.key_top_n = int(value)
+        else:
+            raise TypeError("unknown segment option %r" % key)
+    return o
+
+
+def _summary_dict(sm):
+    """Segmentation.summary's dict of a kam_summary."""
+    return {"accounts": sm.accounts, "key_accounts": sm.key_accounts,
+            "count": dict(zip("ABC", sm.count)), "revenue": dict(zip("ABC", sm.revenue)),
+            "total_revenue": sm.total_revenue, "hhi": sm.hhi,
+            "effective_accounts": sm.effective_accounts, "gini": sm.gini,
+            "top20_share": sm.top20_share}
+
+
 def _csv_options(options, allowed=("delimiter", "decimal_mark", "currency_digits")):
     o = _CsvOptions()
     _csv_options_init(ctypes.byref(o), ctypes.sizeof(_CsvOptions))  # the library's defaults
@@ -264,23 +308,7 @@ class Portfolio(Closable):
         """Adds many accounts at once: revenue is a numpy int64 array (used without a copy when
         it is C-contiguous int64) or a sequence of ints (minor units); ids a sequence of str,
         or None for generated ids (each account's insertion index in decimal). All or nothing."""
-        np = _numpy()
-        keep = None
-        if np is not None and isinstance(revenue, np.ndarray):
-            if revenue.dtype.kind not in "iu":
-                raise TypeError("revenue array must hold integers (minor units), not %s"
-                                % revenue.dtype)
-            arr = np.ascontiguousarray(revenue, dtype=np.int64)
-            if revenue.dtype.kind == "u" and revenue.size and revenue.max() > _INT64_MAX:
-                raise error(KAM_EINVAL, "revenue values must fit int64")
-            keep = arr
-            n = arr.size
-            ptr = arr.ctypes.data_as(POINTER(c_int64))
-        else:
-            vals = [_minor(v, "revenue") for v in revenue]
-            n = len(vals)
-            keep = (c_int64 * max(n, 1))(*vals)
-            ptr = ctypes.cast(keep, POINTER(c_int64))
+        n, ptr, keep = _revenue_column(revenue)
         id_arr = None
         if ids is not None:
             texts = [_text(i, "id") for i in ids]
@@ -341,19 +369,7 @@ class Portfolio(Closable):
         """Segments the portfolio (kam_segment). Options: a_share (0.80), b_share (0.95),
         key_share (0.10), xyz_x (0.10), xyz_y (0.25), discount_rate (0.10), w_share (0.40),
         w_npv (0.25), w_trend (0.15), w_potential (0.10), w_strategic (0.10), key_top_n (0)."""
-        o = _Options()
-        _opts_init(byref(o), ctypes.sizeof(_Options))
-        for key, value in options.items():
-            if key in _OPTION_NAMES:
-                if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                    raise TypeError("%s must be a number" % key)
-                setattr(o, key, float(value))
-            elif key == "key_top_n":
-                if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
-                    raise TypeError("key_top_n must be an int >= 0")
-                o.key_top_n = int(value)
-            else:
-                raise TypeError("unknown segment option %r" % key)
+        o = _segment_options(options)
         ptr = self._ptr
         handle = self._owner.hold(_s_free)
         try:
@@ -412,11 +428,7 @@ class Segmentation(Closable):
         sm = _Summary()
         sm.struct_size = ctypes.sizeof(_Summary)
         check(_s_summary(byref(sm), self._ptr), self._owner)
-        return {"accounts": sm.accounts, "key_accounts": sm.key_accounts,
-                "count": dict(zip("ABC", sm.count)), "revenue": dict(zip("ABC", sm.revenue)),
-                "total_revenue": sm.total_revenue, "hhi": sm.hhi,
-                "effective_accounts": sm.effective_accounts, "gini": sm.gini,
-                "top20_share": sm.top20_share}
+        return _summary_dict(sm)
 
     @property
     def classes(self):

@@ -1,0 +1,131 @@
+/*
+ * kam/partial.h - segmentation of a portfolio partitioned across machines, with the same answer
+ * as kam_segment on one machine.
+ *
+ * A partitioned portfolio (a Dask, Spark or DuckDB table split into partitions, each on some
+ * worker) is segmented in two short rounds; the driver never sees an account:
+ *
+ *   round 1  each worker: kam_partial_new from its partition's revenue column, then
+ *            kam_partial_write; the partials are merged (kam_partial_merge: associative,
+ *            commutative, exact) in any tree, and the driver calls kam_partial_segment on the
+ *            result: the summary and the two class cuts (kam_segment_cuts).
+ *   round 2  each worker: kam_partial_ties counts its accounts at the two cut values; the
+ *            driver sums them over the earlier partitions (partition order) into before[2];
+ *            each worker then writes its classes with kam_partial_classes.
+ *
+ * The answer is that of kam_segment on the concatenation of the partitions in partition order
+ * (which is the insertion order for ties): the same class of every account and the same
+ * summary, field by field and to the bit (hhi and gini are exact integer sums rounded once).
+ *
+ * What crosses the network. Round 1: per partition, one partial of 40 + 16 d bytes, d the
+ * number of distinct revenues in the partition (d <= its accounts; all accounts tied: d = 1);
+ * merged partials are 40 + 16 d with d the distinct revenues of the merged partitions, so the
+ * final merge on the driver holds at most 16 bytes per distinct revenue of the portfolio and
+ * nothing per account. Exact Gini needs every value in order (the sum of |x_i - x_j| over all
+ * pairs), which is why the partial is the value distribution and not a fixed-size summary.
+ * Round 2: 16 bytes per partition to the driver (two tie counts) and a kam_segment_cuts plus
+ * 16 bytes (before[2]) back to each.
+ *
+ * Byte format of a partial, version 1, all integers little-endian:
+ *   offset  size     field
+ *   0       4        magic "KAMP"
+ *   4       2        version, 1
+ *   6       2        flags, 0
+ *   8       8        length: the whole message in bytes, 40 + 16 d
+ *   16      8        accounts n
+ *   24      8        d, the number of runs
+ *   32      16 d     runs: value (int64, 0..INT64_MAX), count (uint64 >= 1); values strictly
+ *                    ascending, the counts summing to n, sum of value * count <= INT64_MAX
+ *   32+16d  8        checksum: FNV-1a 64 of bytes 0 .. 32 + 16 d - 1 (offset basis
+ *                    0xcbf29ce484222325, prime 0x100000001b3), as a uint64
+ * The message is the whole input: nothing may follow it.
+ *
+ * Threads: as kam/common.h (one thread at a time per ctx and its objects).
+ */
+#ifndef KAM_PARTIAL_H
+#define KAM_PARTIAL_H
+
+#include "kam/portfolio.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** The partial segmentation state of some partitions: the distribution of their revenues
+ *  (each distinct value and how many accounts have it) and their number of accounts. */
+typedef struct kam_partial kam_partial;
+
+/** The class cuts of a segmentation: A holds the accounts with revenue > value[0] and the first
+ *  ties[0] accounts (in partition order) with revenue == value[0]; A and B together the same
+ *  with value[1] and ties[1]; the rest is C. value[k] == -1 (ties 0): that cut holds nothing. */
+typedef struct kam_segment_cuts {
+  uint32_t struct_size; /**< sizeof(kam_segment_cuts) */
+  uint32_t reserved;    /**< 0 */
+  int64_t value[2];
+  uint64_t ties[2];
+} kam_segment_cuts;
+
+/** Builds the partial of one partition from its revenue column rev[0..n) (minor units, each
+ *  >= 0). O(n) time (the segmentation engine's bucket and radix sort) and about 16 bytes per
+ *  account while it runs; the partial keeps 16 bytes per distinct revenue.
+ *  @return KAM_OK and *out (free with kam_partial_free); on error *out is NULL and: KAM_EINVAL
+ *  (out or ctx NULL, rev NULL with n > 0, a negative revenue: the message gives its index);
+ *  KAM_EOVERFLOW (the column's total exceeds INT64_MAX); KAM_ENOMEM. */
+KAM_API int kam_partial_new(kam_partial **out, kam_ctx *ctx, const int64_t *rev, size_t n);
+
+/** Frees a partial (NULL is a no-op). */
+KAM_API void kam_partial_free(kam_partial *p);
+
+/** The number of accounts in the partial; 0 when p is NULL. */
+KAM_API size_t kam_partial_accounts(const kam_partial *p);
+
+/** Merges `other` into `into` (other is unchanged): the partial of both sets of partitions.
+ *  Associative and commutative, exact. O(d_into + d_other); allocates the merged runs.
+ *  @return KAM_OK; KAM_EINVAL (NULL, or into == other); KAM_EOVERFLOW (the merged total exceeds
+ *  INT64_MAX); KAM_ENOMEM. On error `into` is unchanged. */
+KAM_API int kam_partial_merge(kam_partial *into, const kam_partial *other);
+
+/** Writes the partial in the byte format above through `write` (in blocks of at most 16 KiB).
+ *  @return KAM_OK; KAM_EINVAL (p or write NULL); KAM_ENOMEM; write's nonzero value. */
+KAM_API int kam_partial_write(const kam_partial *p, kam_write_fn write, void *ud);
+
+/** Reads one partial in the byte format above from `read` (to the end of its input).
+ *  Untrusted input is safe: memory grows only with the bytes actually read (16 bytes per run),
+ *  never from a declared length.
+ *  @return KAM_OK and *out; on error *out is NULL and: KAM_EINVAL (out, ctx or read NULL);
+ *  KAM_EPARSE (bad magic, flags, length, checksum, unordered or out-of-range runs, counts not
+ *  summing to n, a total above INT64_MAX, a truncated message or bytes after it: the message
+ *  says which and at which byte offset); KAM_ELIMIT (a version other than 1, more than max_runs
+ *  runs when max_runs is not 0, more accounts than a size_t holds); KAM_ENOMEM; read's nonzero
+ *  value. */
+KAM_API int kam_partial_read(kam_partial **out, kam_ctx *ctx, kam_read_fn read, void *ud,
+                             size_t max_runs);
+
+/** The segmentation of all the accounts of the partial, as kam_segment would give it for the
+ *  concatenation of its partitions: the summary (into the first sm->struct_size bytes of *sm;
+ *  key_accounts counts the key_share test, the only key test on revenue alone) and the cuts
+ *  (into the first cuts->struct_size bytes of *cuts). Options as kam_segment (NULL: defaults);
+ *  key_top_n must be 0 (scores need every account on one machine). O(d).
+ *  @return KAM_OK; KAM_EINVAL (NULL, a struct_size below 8 or above 64 KiB, an option as
+ *  kam_segment, key_top_n > 0); KAM_EOVERFLOW. */
+KAM_API int kam_partial_segment(kam_summary *sm, kam_segment_cuts *cuts, const kam_partial *p,
+                                const kam_segment_options *o);
+
+/** Round 2: tied[k] = how many of rev[0..n) equal cuts->value[k] (0 when value[k] is -1).
+ *  O(n), no allocation. @return KAM_OK; KAM_EINVAL (NULL, rev NULL with n > 0). */
+KAM_API int kam_partial_ties(uint64_t tied[2], const int64_t *rev, size_t n,
+                             const kam_segment_cuts *cuts);
+
+/** Round 2: the class letter ('A', 'B', 'C') of each account of one partition, rev[0..n), into
+ *  abc[0..n), given the cuts and before[k]: how many accounts of the earlier partitions (in
+ *  partition order) have revenue == cuts->value[k] (the sum of their kam_partial_ties). O(n), no
+ *  allocation; split over the ctx's threads as kam_segmentation_classes.
+ *  @return KAM_OK; KAM_EINVAL (NULL, rev or abc NULL with n > 0, a negative revenue, cuts
+ *  not from kam_partial_segment: a value 0 or below -1, ties with value -1). */
+KAM_API int kam_partial_classes(char *abc, kam_ctx *ctx, const int64_t *rev, size_t n,
+                                const kam_segment_cuts *cuts, const uint64_t before[2]);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* KAM_PARTIAL_H */
