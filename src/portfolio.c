@@ -24,47 +24,48 @@
 /* The largest number of accounts a portfolio holds (the index stores index + 1 in 40 bits). */
 #define MAX_ACCOUNTS ((size_t)(IDX_MASK - 1))
 
-#define ROTL64(x, b) (((x) << (b)) | ((x) >> (64 - (b))))
-#define SIP_ROUND(v0, v1, v2, v3)                                                                  \
-  do {                                                                                             \
-    v0 += v1;                                                                                      \
-    v1 = ROTL64(v1, 13) ^ v0;                                                                      \
-    v0 = ROTL64(v0, 32);                                                                           \
-    v2 += v3;                                                                                      \
-    v3 = ROTL64(v3, 16) ^ v2;                                                                      \
-    v0 += v3;                                                                                      \
-    v3 = ROTL64(v3, 21) ^ v0;                                                                      \
-    v2 += v1;                                                                                      \
-    v1 = ROTL64(v1, 17) ^ v2;                                                                      \
-    v2 = ROTL64(v2, 32);                                                                           \
-  } while (0)
+static inline uint64_t rotl64(uint64_t x, unsigned b) { return (x << b) | (x >> (64 - b)); }
+
+/* One SipHash round over the state v[0..3]. */
+static inline void sip_round(uint64_t v[4]) {
+  v[0] += v[1];
+  v[1] = rotl64(v[1], 13) ^ v[0];
+  v[0] = rotl64(v[0], 32);
+  v[2] += v[3];
+  v[3] = rotl64(v[3], 16) ^ v[2];
+  v[0] += v[3];
+  v[3] = rotl64(v[3], 21) ^ v[0];
+  v[2] += v[1];
+  v[1] = rotl64(v[1], 17) ^ v[2];
+  v[2] = rotl64(v[2], 32);
+}
 
 /* SipHash-1-3 (Aumasson and Bernstein; the variant Rust's HashMap uses) under the portfolio's
  * own key: ids uploaded by the public cannot be chosen to collide without knowing the key, so
  * an add stays O(1) expected whatever the ids are. */
 static uint64_t hash_bytes(const kam_portfolio *p, const char *s, size_t len) {
-  uint64_t v0 = UINT64_C(0x736f6d6570736575) ^ p->hash_key[0];
-  uint64_t v1 = UINT64_C(0x646f72616e646f6d) ^ p->hash_key[1];
-  uint64_t v2 = UINT64_C(0x6c7967656e657261) ^ p->hash_key[0];
-  uint64_t v3 = UINT64_C(0x7465646279746573) ^ p->hash_key[1];
-  uint64_t last = (uint64_t)len << 56, m;
+  uint64_t v[4], last = (uint64_t)len << 56, m;
   size_t i = 0, k;
+  v[0] = UINT64_C(0x736f6d6570736575) ^ p->hash_key[0];
+  v[1] = UINT64_C(0x646f72616e646f6d) ^ p->hash_key[1];
+  v[2] = UINT64_C(0x6c7967656e657261) ^ p->hash_key[0];
+  v[3] = UINT64_C(0x7465646279746573) ^ p->hash_key[1];
   for (; i + 8 <= len; i += 8) {
     memcpy(&m, s + i, 8); /* host byte order: the key is random, the values need not travel */
-    v3 ^= m;
-    SIP_ROUND(v0, v1, v2, v3);
-    v0 ^= m;
+    v[3] ^= m;
+    sip_round(v);
+    v[0] ^= m;
   }
   for (k = 0; i + k < len; k++)
     last |= (uint64_t)(unsigned char)s[i + k] << (8 * k);
-  v3 ^= last;
-  SIP_ROUND(v0, v1, v2, v3);
-  v0 ^= last;
-  v2 ^= 0xff;
-  SIP_ROUND(v0, v1, v2, v3);
-  SIP_ROUND(v0, v1, v2, v3);
-  SIP_ROUND(v0, v1, v2, v3);
-  return v0 ^ v1 ^ v2 ^ v3;
+  v[3] ^= last;
+  sip_round(v);
+  v[0] ^= last;
+  v[2] ^= 0xff;
+  sip_round(v);
+  sip_round(v);
+  sip_round(v);
+  return v[0] ^ v[1] ^ v[2] ^ v[3];
 }
 
 static uint64_t splitmix64(uint64_t x) {

@@ -1184,6 +1184,7 @@ static int text_indented(rstate *rs, const rscope *sc, const kam__tnode *nd) {
   const char *p = sc->t->src + nd->off, *e = p + nd->len;
   bool bol = (nd->flags & KAM__F_BOL) != 0;
   int rc;
+  if (!sc->t->src) return KAM_OK; /* a template without source has no text nodes */
   while (p < e) {
     const char *nl, *seg_end;
     if (bol) {

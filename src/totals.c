@@ -186,7 +186,7 @@ static bool few_rates_order(size_t *order, const kam__line_in *in, size_t n, siz
   rate_table t;
   size_t i, k, start = 0;
   bool found;
-  t.len = 0;
+  memset(&t, 0, sizeof t);
   for (i = 0; i < n; i++) {
     k = rate_find(&t, in[i].vat_percent, &found, comparisons);
     if (!found) {

@@ -321,6 +321,7 @@ size_t kam__object_find(const kam_value *obj, const char *key, size_t key_len) {
   const kam__member *m = obj->u.m;
   const uint32_t *index = kam__obj_index(obj);
   size_t i, n = kam__vlen(obj);
+  if (!m) return SIZE_MAX; /* no members array: no members */
   if (index) {
     size_t mask = ((size_t)1 << obj->index_bits) - 1;
     size_t slot = (size_t)kam__key_hash(kam__obj_seed(obj), key, key_len) & mask;
@@ -567,7 +568,7 @@ void kam__compactor_init(kam__compactor *c, kam_value *root) {
 }
 
 void kam__compactor_free(kam__compactor *c) {
-  kam__free(c->ctx, c->slots, c->cap * sizeof *c->slots);
+  kam__free(c->ctx, c->slots, c->cap * sizeof *c->slots); /* NOLINT(bugprone-sizeof-expression) */
   c->slots = NULL;
   c->cap = c->used = 0;
 }
@@ -598,6 +599,7 @@ static uint64_t shape_hash(const kam__compactor *c, const shape *s) {
   uint64_t h = (uint64_t)s->type * 0x9E3779B97F4A7C15u + (uint64_t)s->b;
   size_t i;
   if (s->text) return h ^ kam__key_hash(c->ctx, s->text, s->len);
+  if (!s->items && !s->m) return h; /* an empty container */
   for (i = 0; i < s->len; i++) {
     uint64_t x = s->items ? (uint64_t)(uintptr_t)s->items[i]
                           : (uint64_t)(uintptr_t)s->m[i].val ^
@@ -638,19 +640,20 @@ static int intern_reserve(kam__compactor *c) {
   size_t old_cap = c->cap, i;
   if (2 * (c->used + 1) <= c->cap) return KAM_OK;
   c->cap = old_cap ? old_cap * 2 : 1024;
-  c->slots = (kam_value **)kam__alloc_array(c->ctx, c->cap, sizeof *c->slots);
+  c->slots = (kam_value **)kam__alloc_array(
+      c->ctx, c->cap, sizeof *c->slots); /* NOLINT(bugprone-sizeof-expression) */
   if (!c->slots) {
     c->slots = old;
     c->cap = old_cap;
     return kam__nomem(c->ctx);
   }
-  memset(c->slots, 0, c->cap * sizeof *c->slots);
+  memset(c->slots, 0, c->cap * sizeof *c->slots); /* NOLINT(bugprone-sizeof-expression) */
   for (i = 0; i < old_cap; i++)
     if (old[i]) {
       shape s = shape_of(old[i]);
       c->slots[intern_slot(c, &s, shape_hash(c, &s))] = old[i];
     }
-  kam__free(c->ctx, old, old_cap * sizeof *old);
+  kam__free(c->ctx, old, old_cap * sizeof *old); /* NOLINT(bugprone-sizeof-expression) */
   return KAM_OK;
 }
 
@@ -691,15 +694,17 @@ static kam_value *intern(kam__compactor *c, const shape *s) {
     /* a hash index past 32 members only: a price line (17) is scanned as fast, and the
      * template engine scans up to 32 anyway */
     size_t slots = n > 32 ? (size_t)1 << kam__index_bits_for(n) : 0;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): the seed pointer stored before the index */
     size_t head = slots ? sizeof c->ctx + slots * sizeof(uint32_t) : 0;
     char *block = (char *)kam__arena_alloc(c->arena, head + n * sizeof(kam__member));
     if (!block) return NULL;
     v->u.m = (kam__member *)(void *)(block + head);
     memcpy(v->u.m, s->m, n * sizeof(kam__member));
     if (slots) {
+      /* NOLINTNEXTLINE(bugprone-sizeof-expression): the seed pointer comes first */
       uint32_t *index = (uint32_t *)(void *)(block + sizeof c->ctx);
       size_t k;
-      memcpy(block, &c->ctx, sizeof c->ctx);
+      memcpy(block, &c->ctx, sizeof c->ctx); /* NOLINT(bugprone-sizeof-expression) */
       memset(index, 0, slots * sizeof *index);
       v->index_bits = (uint8_t)kam__index_bits_for(n);
       for (k = 0; k < n; k++) {
@@ -720,11 +725,12 @@ kam_value *kam__compact(kam__compactor *c, const kam_value *v) {
   kam__member mlocal[32], *members = mlocal;
   shape s = shape_of(v);
   size_t i, n = s.len;
-  if (v->flags & KAM__V_ARENA) return (kam_value *)(uintptr_t)v; /* already compact */
+  if (v->flags & KAM__V_ARENA) return (kam_value *)v; /* already compact (never changed) */
   if (v->type == KAM_VALUE_LAMBDA) return NULL;
   if (v->type != KAM_VALUE_ARRAY && v->type != KAM_VALUE_OBJECT) return intern(c, &s);
   if (n > 32) {
-    kids = (kam_value **)kam__alloc_array(c->ctx, n, sizeof *kids);
+    kids = (kam_value **)kam__alloc_array(c->ctx, n,
+                                          sizeof *kids); /* NOLINT(bugprone-sizeof-expression) */
     members = (kam__member *)kam__alloc_array(c->ctx, n, sizeof *members);
     if (!kids || !members) goto done;
   }
@@ -751,7 +757,8 @@ kam_value *kam__compact(kam__compactor *c, const kam_value *v) {
     s.m = members;
   out = intern(c, &s);
 done:
-  if (kids != local) kam__free(c->ctx, kids, n * sizeof *kids);
+  if (kids != local)
+    kam__free(c->ctx, kids, n * sizeof *kids); /* NOLINT(bugprone-sizeof-expression) */
   if (members != mlocal) kam__free(c->ctx, members, n * sizeof *members);
   return out;
 }

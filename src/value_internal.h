@@ -112,6 +112,7 @@ static inline uint32_t *kam__obj_index(const kam_value *v) {
 static inline const kam_ctx *kam__obj_seed(const kam_value *v) {
   const kam_ctx *seed;
   if (!(v->flags & KAM__V_ARENA)) return kam__hc(v)->ctx;
+  /* NOLINTNEXTLINE(bugprone-sizeof-expression): the seed pointer stored before the index */
   memcpy(&seed, (const char *)kam__obj_index(v) - sizeof seed, sizeof seed);
   return seed;
 }
