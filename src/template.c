@@ -167,15 +167,23 @@ static size_t find_delim(kam_template *t, size_t from, char lead, const matcher 
   return SIZE_MAX;
 }
 
+/* Doubles a full array of *cap elements of elem bytes (16 the first time) into *grown; *cap
+ * is updated only on success. */
+static int grow_array(kam_template *t, void *arr, uint32_t *cap, size_t elem, void **grown) {
+  uint32_t next = *cap ? *cap * 2 : 16;
+  if (*cap >= UINT32_MAX / 4) return too_large(t->ctx);
+  *grown = kam__realloc(t->ctx, arr, *cap * elem, next * elem);
+  if (!*grown) return nomem(t->ctx);
+  *cap = next;
+  return KAM_OK;
+}
+
 static int push_node(kam_template *t, kam__tnode **out) {
   if (t->n == t->cap) {
-    uint32_t cap = t->cap ? t->cap * 2 : 16;
-    kam__tnode *p;
-    if (t->cap >= UINT32_MAX / 4) return too_large(t->ctx);
-    p = (kam__tnode *)kam__realloc(t->ctx, t->nodes, t->cap * sizeof *p, cap * sizeof *p);
-    if (!p) return nomem(t->ctx);
-    t->nodes = p;
-    t->cap = cap;
+    void *p;
+    int rc = grow_array(t, t->nodes, &t->cap, sizeof *t->nodes, &p);
+    if (rc) return rc;
+    t->nodes = (kam__tnode *)p;
   }
   *out = &t->nodes[t->n++];
   memset(*out, 0, sizeof **out);
@@ -184,13 +192,10 @@ static int push_node(kam_template *t, kam__tnode **out) {
 
 static int push_part(kam_template *t, uint32_t off, uint32_t len) {
   if (t->nparts == t->parts_cap) {
-    uint32_t cap = t->parts_cap ? t->parts_cap * 2 : 16;
-    kam__tpart *p;
-    if (t->parts_cap >= UINT32_MAX / 4) return too_large(t->ctx);
-    p = (kam__tpart *)kam__realloc(t->ctx, t->parts, t->parts_cap * sizeof *p, cap * sizeof *p);
-    if (!p) return nomem(t->ctx);
-    t->parts = p;
-    t->parts_cap = cap;
+    void *p;
+    int rc = grow_array(t, t->parts, &t->parts_cap, sizeof *t->parts, &p);
+    if (rc) return rc;
+    t->parts = (kam__tpart *)p;
   }
   t->parts[t->nparts].off = off;
   t->parts[t->nparts].len = len;
