@@ -713,6 +713,14 @@ static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
 /* ------------------------------------------------------------------------------------------ */
 /* Header and rows                                                                             */
 
+/* n period column slots, none mapped yet; NULL when out of memory. */
+static size_t *unmapped_cols(kam_ctx *ctx, size_t n) {
+  size_t *col = (size_t *)kam__alloc_array(ctx, n, sizeof(size_t)), i;
+  for (i = 0; col && i < n; i++)
+    col[i] = NO_COL;
+  return col;
+}
+
 static int handle_header(csv_reader *r) {
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   size_t k, i;
@@ -765,19 +773,15 @@ static int handle_header(csv_reader *r) {
   /* Second pass: periods, which must be numbered 1..N without gaps or repeats. */
   if (max_hist) {
     pc->nhist = max_hist;
-    pc->hist_col = (size_t *)kam__alloc_array(r->ctx, max_hist, sizeof(size_t));
+    pc->hist_col = unmapped_cols(r->ctx, max_hist);
     pc->hist = (int64_t *)kam__alloc_array(r->ctx, max_hist, sizeof(int64_t));
     if (!pc->hist_col || !pc->hist) return kam__nomem(r->ctx);
-    for (i = 0; i < max_hist; i++)
-      pc->hist_col[i] = NO_COL;
   }
   if (max_fc) {
     pc->nfc = max_fc;
-    pc->fc_col = (size_t *)kam__alloc_array(r->ctx, max_fc, sizeof(size_t));
+    pc->fc_col = unmapped_cols(r->ctx, max_fc);
     pc->fc = (double *)kam__alloc_array(r->ctx, max_fc, sizeof(double));
     if (!pc->fc_col || !pc->fc) return kam__nomem(r->ctx);
-    for (i = 0; i < max_fc; i++)
-      pc->fc_col[i] = NO_COL;
   }
   for (k = 0; k < r->ncols; k++) {
     unsigned rank = 0;
