@@ -66,14 +66,7 @@ static int csv_options_get(kam_csv_options *out, const kam_csv_options *o, kam_c
 /* Text helpers                                                                                */
 
 /* Length of a space-like character at s: ASCII space or tab, NBSP, narrow NBSP; else 0. */
-static size_t space_len(const char *s, size_t len) {
-  if (len >= 1 && (s[0] == ' ' || s[0] == '\t')) return 1;
-  if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
-  if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-      (unsigned char)s[2] == 0xAF)
-    return 3;
-  return 0;
-}
+static size_t space_len(const char *s, size_t len) { return kam__space_len(s, len, '\t'); }
 
 /* Length of a space-like character ending at s[len-1], else 0. */
 static size_t space_len_back(const char *s, size_t len) {

@@ -40,14 +40,7 @@ static uint64_t pow10_u64(int n) {
 }
 
 /* Length of a digit-group separator at s (space, NBSP, narrow NBSP, apostrophe), else 0. */
-static size_t group_sep(const char *s, size_t len) {
-  if (len >= 1 && (s[0] == ' ' || s[0] == '\'')) return 1;
-  if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
-  if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-      (unsigned char)s[2] == 0xAF)
-    return 3;
-  return 0;
-}
+static size_t group_sep(const char *s, size_t len) { return kam__space_len(s, len, '\''); }
 
 static bool is_mark(char c, unsigned flags) {
   return (c == '.' && (flags & KAM__DEC_POINT)) || (c == ',' && (flags & KAM__DEC_COMMA));
