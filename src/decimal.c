@@ -319,16 +319,10 @@ static size_t put_digits(char *buf, size_t cap, bool neg, const char *d, long lo
 }
 
 size_t kam__decimal_write(char *buf, size_t cap, kam__decimal d, const kam__numfmt *f) {
-  char tmp[24], digits[24];
+  char digits[24];
   uint64_t mag = d.coef < 0 ? (uint64_t)0 - (uint64_t)d.coef : (uint64_t)d.coef;
-  long long nd = 0, k;
+  long long nd = (long long)kam__u64_text(digits, mag);
   int scale = scale_of(d);
-  do {
-    tmp[nd++] = (char)('0' + mag % 10);
-    mag /= 10;
-  } while (mag);
-  for (k = 0; k < nd; k++)
-    digits[k] = tmp[nd - 1 - k];
   if (!f->keep_zeros) {
     while (scale > 0 && nd > 1 && digits[nd - 1] == '0') {
       nd--;

@@ -146,6 +146,10 @@ static inline size_t kam__space_len(const char *s, size_t len, char also) {
   return 0;
 }
 
+/* Writes the decimal digits of v and a NUL into buf (21 bytes are enough); returns the
+ * number of digits. */
+size_t kam__u64_text(char *buf, uint64_t v);
+
 /* Pass the whole buffer to a write callback; returns its status unchanged. */
 static inline int kam__write(kam_write_fn write, void *ud, const void *buf, size_t len) {
   return len ? write(ud, buf, len) : 0;

@@ -150,6 +150,19 @@ size_t kam__fmt_double(char *buf, double v) {
   return (size_t)o;
 }
 
+size_t kam__u64_text(char *buf, uint64_t v) {
+  char tmp[20];
+  size_t n = 0, i;
+  do {
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (i = 0; i < n; i++)
+    buf[i] = tmp[n - 1 - i];
+  buf[n] = '\0';
+  return n;
+}
+
 /* Appends significant digit c to sig[0..*n) while there is room (cap); past that, a nonzero
  * digit only sets *sticky. */
 static void keep_digit(char *sig, size_t cap, size_t *n, bool *sticky, char c) {
