@@ -1267,10 +1267,9 @@ int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, vo
   kam_ctx *ctx;
   size_t i;
   int rc;
-  if (!s) return KAM_EINVAL;
-  ctx = kam__segmentation_ctx(s);
-  if (!write) return kam__error(ctx, KAM_EINVAL, "kam_segmentation_write_csv: write is NULL");
-  if ((rc = csv_options_get(&opts, o, ctx, "kam_segmentation_write_csv")) != 0) return rc;
+  if ((rc = kam__segmentation_write_check(&ctx, s, write, "kam_segmentation_write_csv")) != 0 ||
+      (rc = csv_options_get(&opts, o, ctx, "kam_segmentation_write_csv")) != 0)
+    return rc;
   memset(&w, 0, sizeof w);
   w.p = kam__segmentation_portfolio(s);
   w.delim = opts.delimiter ? opts.delimiter : ',';

@@ -17,6 +17,21 @@
 #include "io_internal.h"
 #include "portfolio_internal.h"
 
+int kam__segmentation_write_check(kam_ctx **ctx, const kam_segmentation *s, kam_write_fn write,
+                                  const char *fn) {
+  if (!s) return KAM_EINVAL;
+  *ctx = kam__segmentation_ctx(s);
+  if (!write) return kam__error(*ctx, KAM_EINVAL, "%s: write is NULL", fn);
+  return KAM_OK;
+}
+
+/* The summary the JSON and the chart open with. */
+static int summary_of(kam_summary *sm, const kam_segmentation *s) {
+  memset(sm, 0, sizeof *sm);
+  sm->struct_size = sizeof *sm;
+  return kam_segmentation_summary(sm, s);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* JSON                                                                                        */
 
@@ -145,12 +160,9 @@ int kam_segmentation_write_json(const kam_segmentation *s, kam_write_fn write, v
   kam_summary sm;
   kam_ctx *ctx;
   int rc;
-  if (!s) return KAM_EINVAL;
-  ctx = kam__segmentation_ctx(s);
-  if (!write) return kam__error(ctx, KAM_EINVAL, "kam_segmentation_write_json: write is NULL");
-  memset(&sm, 0, sizeof sm);
-  sm.struct_size = sizeof sm;
-  if ((rc = kam_segmentation_summary(&sm, s)) != 0) return rc;
+  if ((rc = kam__segmentation_write_check(&ctx, s, write, "kam_segmentation_write_json")) != 0 ||
+      (rc = summary_of(&sm, s)) != 0)
+    return rc;
   memset(&w, 0, sizeof w);
   w.p = kam__segmentation_portfolio(s);
   w.first = true;
@@ -694,12 +706,9 @@ int kam_segmentation_write_svg(const kam_segmentation *s, kam_write_fn write, vo
   kam_ctx *ctx;
   size_t nbins;
   int rc;
-  if (!s) return KAM_EINVAL;
-  ctx = kam__segmentation_ctx(s);
-  if (!write) return kam__error(ctx, KAM_EINVAL, "kam_segmentation_write_svg: write is NULL");
-  memset(&sm, 0, sizeof sm);
-  sm.struct_size = sizeof sm;
-  if ((rc = kam_segmentation_summary(&sm, s)) != 0) return rc;
+  if ((rc = kam__segmentation_write_check(&ctx, s, write, "kam_segmentation_write_svg")) != 0 ||
+      (rc = summary_of(&sm, s)) != 0)
+    return rc;
   memset(&w, 0, sizeof w);
   w.n = sm.accounts;
   nbins = w.n < SVG_MAX_BINS ? w.n : SVG_MAX_BINS;
