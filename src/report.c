@@ -382,6 +382,21 @@ static double bar_share(const svg_writer *w, const svg_bin *bin, int64_t total) 
   return sh;
 }
 
+/* The start of a <line> element, up to the open quote of its last coordinate: the caller
+ * closes it with its own attributes. */
+static int svg_line(kam__out *o, double x1, double x2, double y1, double y2) {
+  int rc;
+  P("<line x1=\"");
+  N(x1);
+  P("\" x2=\"");
+  N(x2);
+  P("\" y1=\"");
+  N(y1);
+  P("\" y2=\"");
+  N(y2);
+  return KAM_OK;
+}
+
 /* A legend entry: a short line drawn with the given stroke attributes, then its label. */
 static int svg_legend_line(kam__out *o, double x, double y, const char *stroke, const char *label) {
   int rc;
@@ -464,14 +479,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   P("<g stroke=\"#e3e3e3\" stroke-width=\"1\">\n");
   for (tick = 0; tick <= nticks; tick++) {
     double y = w->py1 - ph * (step * tick) / top;
-    P("<line x1=\"");
-    N(PX0);
-    P("\" x2=\"");
-    N(PX1);
-    P("\" y1=\"");
-    N(y);
-    P("\" y2=\"");
-    N(y);
+    J(svg_line(o, PX0, PX1, y, y));
     P("\"/>\n");
   }
   P("</g>\n<g font-size=\"11\" fill=\"#333\" text-anchor=\"end\">\n");
@@ -542,14 +550,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
       }
       if (k < 2 && bound[k] > 0 && bound[k] < w->n) {
         double x = xb;
-        P("<line x1=\"");
-        N(x);
-        P("\" x2=\"");
-        N(x);
-        P("\" y1=\"");
-        N(PY0 - 4);
-        P("\" y2=\"");
-        N(w->py1);
+        J(svg_line(o, x, x, PY0 - 4, w->py1));
         P("\" stroke=\"#555\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n");
       }
       from = to;
@@ -561,14 +562,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     char v[32];
     if (!(sh > 0 && sh <= 1)) continue;
     y = w->py1 - ph * sh;
-    P("<line x1=\"");
-    N(PX0);
-    P("\" x2=\"");
-    N(PX1);
-    P("\" y1=\"");
-    N(y);
-    P("\" y2=\"");
-    N(y);
+    J(svg_line(o, PX0, PX1, y, y));
     P("\" stroke=\"#b03a2e\" stroke-width=\"0.8\" stroke-dasharray=\"2 3\"/>\n<text x=\"");
     N(PX1 - 4);
     P("\" y=\"");
@@ -606,30 +600,12 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     }
   }
   /* Axes. */
-  P("<g stroke=\"#333\" stroke-width=\"1\">\n<line x1=\"");
-  N(PX0);
-  P("\" x2=\"");
-  N(PX0);
-  P("\" y1=\"");
-  N(PY0);
-  P("\" y2=\"");
-  N(w->py1);
-  P("\"/>\n<line x1=\"");
-  N(PX1);
-  P("\" x2=\"");
-  N(PX1);
-  P("\" y1=\"");
-  N(PY0);
-  P("\" y2=\"");
-  N(w->py1);
-  P("\"/>\n<line x1=\"");
-  N(PX0);
-  P("\" x2=\"");
-  N(PX1);
-  P("\" y1=\"");
-  N(w->py1);
-  P("\" y2=\"");
-  N(w->py1);
+  P("<g stroke=\"#333\" stroke-width=\"1\">\n");
+  J(svg_line(o, PX0, PX0, PY0, w->py1));
+  P("\"/>\n");
+  J(svg_line(o, PX1, PX1, PY0, w->py1));
+  P("\"/>\n");
+  J(svg_line(o, PX0, PX1, w->py1, w->py1));
   P("\"/>\n</g>\n");
   /* X labels: ids under each bar, or ticks at 0 %, 10 %, ... of the accounts. */
   if (labelled) {
