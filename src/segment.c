@@ -46,20 +46,20 @@ static uint64_t min_revenue_for(uint64_t total, double share) {
 /* ---- options ---- */
 
 static void default_options(kam_segment_options *o) {
-  memset(o, 0, sizeof *o);
-  o->struct_size = (uint32_t)sizeof *o;
-  o->a_share = 0.80;
-  o->b_share = 0.95;
-  o->key_share = 0.10;
-  o->xyz_x = 0.10;
-  o->xyz_y = 0.25;
-  o->discount_rate = 0.10;
-  o->w_share = 0.40;
-  o->w_npv = 0.25;
-  o->w_trend = 0.15;
-  o->w_potential = 0.10;
-  o->w_strategic = 0.10;
-  o->key_top_n = 0;
+  /* Static, so its padding is zero as the memset-based version left it. */
+  static const kam_segment_options defaults = {.struct_size = (uint32_t)sizeof(kam_segment_options),
+                                               .a_share = 0.80,
+                                               .b_share = 0.95,
+                                               .key_share = 0.10,
+                                               .xyz_x = 0.10,
+                                               .xyz_y = 0.25,
+                                               .discount_rate = 0.10,
+                                               .w_share = 0.40,
+                                               .w_npv = 0.25,
+                                               .w_trend = 0.15,
+                                               .w_potential = 0.10,
+                                               .w_strategic = 0.10};
+  memcpy(o, &defaults, sizeof *o);
 }
 
 void kam_segment_options_init(kam_segment_options *o, size_t struct_size) {
