@@ -934,26 +934,23 @@ static int steps_error(rstate *rs, const rscope *sc, const kam__tnode *nd) {
   return KAM_ELIMIT;
 }
 
+/* Whether n-byte keys a and k agree in their first and last w bytes (w 4 or 8, w <= n <= 2w,
+ * so the two loads cover every byte). Inlined with a constant w, the copies are plain loads. */
+static inline bool ends_equal(const char *a, const char *k, size_t n, size_t w) {
+  uint64_t x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+  memcpy(&x0, a, w);
+  memcpy(&y0, k, w);
+  memcpy(&x1, a + n - w, w);
+  memcpy(&y1, k + n - w, w);
+  return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+}
+
 /* Short keys compared with two overlapping loads instead of a call to memcmp. */
 static inline bool key_is(const kam__member *m, const char *k, size_t n) {
   const char *a = m->key;
   if (m->key_len != n) return false;
-  if (n >= 8 && n <= 16) {
-    uint64_t x0, x1, y0, y1;
-    memcpy(&x0, a, 8);
-    memcpy(&y0, k, 8);
-    memcpy(&x1, a + n - 8, 8);
-    memcpy(&y1, k + n - 8, 8);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n >= 4 && n < 8) {
-    uint32_t x0, x1, y0, y1;
-    memcpy(&x0, a, 4);
-    memcpy(&y0, k, 4);
-    memcpy(&x1, a + n - 4, 4);
-    memcpy(&y1, k + n - 4, 4);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
+  if (n >= 8 && n <= 16) return ends_equal(a, k, n, 8);
+  if (n >= 4 && n < 8) return ends_equal(a, k, n, 4);
   if (n < 4) return n == 0 || (a[0] == k[0] && a[n / 2] == k[n / 2] && a[n - 1] == k[n - 1]);
   return memcmp(a, k, n) == 0;
 }
