@@ -66,14 +66,7 @@ static int csv_options_get(kam_csv_options *out, const kam_csv_options *o, kam_c
 /* Text helpers                                                                                */
 
 /* Length of a space-like character at s: ASCII space or tab, NBSP, narrow NBSP; else 0. */
-static size_t space_len(const char *s, size_t len) {
-  if (len >= 1 && (s[0] == ' ' || s[0] == '\t')) return 1;
-  if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
-  if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-      (unsigned char)s[2] == 0xAF)
-    return 3;
-  return 0;
-}
+static size_t space_len(const char *s, size_t len) { return kam__space_len(s, len, '\t'); }
 
 /* Length of a space-like character ending at s[len-1], else 0. */
 static size_t space_len_back(const char *s, size_t len) {
@@ -713,6 +706,14 @@ static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
 /* ------------------------------------------------------------------------------------------ */
 /* Header and rows                                                                             */
 
+/* n period column slots, none mapped yet; NULL when out of memory. */
+static size_t *unmapped_cols(kam_ctx *ctx, size_t n) {
+  size_t *col = (size_t *)kam__alloc_array(ctx, n, sizeof(size_t)), i;
+  for (i = 0; col && i < n; i++)
+    col[i] = NO_COL;
+  return col;
+}
+
 static int handle_header(csv_reader *r) {
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   size_t k, i;
@@ -765,19 +766,15 @@ static int handle_header(csv_reader *r) {
   /* Second pass: periods, which must be numbered 1..N without gaps or repeats. */
   if (max_hist) {
     pc->nhist = max_hist;
-    pc->hist_col = (size_t *)kam__alloc_array(r->ctx, max_hist, sizeof(size_t));
+    pc->hist_col = unmapped_cols(r->ctx, max_hist);
     pc->hist = (int64_t *)kam__alloc_array(r->ctx, max_hist, sizeof(int64_t));
     if (!pc->hist_col || !pc->hist) return kam__nomem(r->ctx);
-    for (i = 0; i < max_hist; i++)
-      pc->hist_col[i] = NO_COL;
   }
   if (max_fc) {
     pc->nfc = max_fc;
-    pc->fc_col = (size_t *)kam__alloc_array(r->ctx, max_fc, sizeof(size_t));
+    pc->fc_col = unmapped_cols(r->ctx, max_fc);
     pc->fc = (double *)kam__alloc_array(r->ctx, max_fc, sizeof(double));
     if (!pc->fc_col || !pc->fc) return kam__nomem(r->ctx);
-    for (i = 0; i < max_fc; i++)
-      pc->fc_col[i] = NO_COL;
   }
   for (k = 0; k < r->ncols; k++) {
     unsigned rank = 0;
@@ -1270,10 +1267,9 @@ int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, vo
   kam_ctx *ctx;
   size_t i;
   int rc;
-  if (!s) return KAM_EINVAL;
-  ctx = kam__segmentation_ctx(s);
-  if (!write) return kam__error(ctx, KAM_EINVAL, "kam_segmentation_write_csv: write is NULL");
-  if ((rc = csv_options_get(&opts, o, ctx, "kam_segmentation_write_csv")) != 0) return rc;
+  if ((rc = kam__segmentation_write_check(&ctx, s, write, "kam_segmentation_write_csv")) != 0 ||
+      (rc = csv_options_get(&opts, o, ctx, "kam_segmentation_write_csv")) != 0)
+    return rc;
   memset(&w, 0, sizeof w);
   w.p = kam__segmentation_portfolio(s);
   w.delim = opts.delimiter ? opts.delimiter : ',';

@@ -40,14 +40,7 @@ static uint64_t pow10_u64(int n) {
 }
 
 /* Length of a digit-group separator at s (space, NBSP, narrow NBSP, apostrophe), else 0. */
-static size_t group_sep(const char *s, size_t len) {
-  if (len >= 1 && (s[0] == ' ' || s[0] == '\'')) return 1;
-  if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
-  if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
-      (unsigned char)s[2] == 0xAF)
-    return 3;
-  return 0;
-}
+static size_t group_sep(const char *s, size_t len) { return kam__space_len(s, len, '\''); }
 
 static bool is_mark(char c, unsigned flags) {
   return (c == '.' && (flags & KAM__DEC_POINT)) || (c == ',' && (flags & KAM__DEC_COMMA));
@@ -326,16 +319,10 @@ static size_t put_digits(char *buf, size_t cap, bool neg, const char *d, long lo
 }
 
 size_t kam__decimal_write(char *buf, size_t cap, kam__decimal d, const kam__numfmt *f) {
-  char tmp[24], digits[24];
+  char digits[24];
   uint64_t mag = d.coef < 0 ? (uint64_t)0 - (uint64_t)d.coef : (uint64_t)d.coef;
-  long long nd = 0, k;
+  long long nd = (long long)kam__u64_text(digits, mag);
   int scale = scale_of(d);
-  do {
-    tmp[nd++] = (char)('0' + mag % 10);
-    mag /= 10;
-  } while (mag);
-  for (k = 0; k < nd; k++)
-    digits[k] = tmp[nd - 1 - k];
   if (!f->keep_zeros) {
     while (scale > 0 && nd > 1 && digits[nd - 1] == '0') {
       nd--;

@@ -134,6 +134,22 @@ static inline bool kam__is_digit(int c) { return c >= '0' && c <= '9'; }
 static inline int kam__ascii_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 bool kam__ascii_ieq(const char *a, size_t alen, const char *b);
 
+/* Length of a space-like character at s: an ASCII space or `also` (a CSV cell takes '\t', a
+ * digit group '\''), NBSP (U+00A0) or narrow NBSP (U+202F); else 0. Inline: it runs on every
+ * cell the CSV reader trims and every amount it parses. */
+static inline size_t kam__space_len(const char *s, size_t len, char also) {
+  if (len >= 1 && (s[0] == ' ' || s[0] == also)) return 1;
+  if (len >= 2 && (unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0) return 2;
+  if (len >= 3 && (unsigned char)s[0] == 0xE2 && (unsigned char)s[1] == 0x80 &&
+      (unsigned char)s[2] == 0xAF)
+    return 3;
+  return 0;
+}
+
+/* Writes the decimal digits of v and a NUL into buf (21 bytes are enough); returns the
+ * number of digits. */
+size_t kam__u64_text(char *buf, uint64_t v);
+
 /* Pass the whole buffer to a write callback; returns its status unchanged. */
 static inline int kam__write(kam_write_fn write, void *ud, const void *buf, size_t len) {
   return len ? write(ud, buf, len) : 0;

@@ -102,7 +102,19 @@ static int deliver(char *buf, size_t cap, size_t *len, const text_out *o) {
   return KAM_OK;
 }
 
-static bool buf_args_ok(const char *buf, size_t cap) { return buf || cap == 0; }
+/* The opening of every public text function: the buffer rules and the call's own checks
+ * (args_ok). On bad arguments, empties buf where it can and returns false; else starts *o
+ * empty. */
+static bool text_begin(text_out *o, char *buf, size_t cap, bool args_ok) {
+  if (!(buf || cap == 0) || !args_ok) {
+    if (cap && buf) buf[0] = '\0';
+    return false;
+  }
+  o->len = 0;
+  o->over = false;
+  o->data[0] = '\0';
+  return true;
+}
 
 enum { LANG_BAD = -1, LANG_RU = 0, LANG_EN = 1 };
 
@@ -169,13 +181,7 @@ int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount, const c
   char number[KAM__DECIMAL_TEXT_CAP + 8]; /* 19 digits, 6 NBSPs, the mark */
   int digits = digits_of(currency), lg = lang_of(lang);
   kam__decimal d;
-  if (!buf_args_ok(buf, cap) || digits < 0 || lg == LANG_BAD) {
-    if (cap && buf) buf[0] = '\0';
-    return KAM_EINVAL;
-  }
-  o.len = 0;
-  o.over = false;
-  o.data[0] = '\0';
+  if (!text_begin(&o, buf, cap, digits >= 0 && lg != LANG_BAD)) return KAM_EINVAL;
   d.coef = amount;
   d.scale = digits;
   kam__decimal_write(number, sizeof number, d, lg == LANG_RU ? &ru : &en);
@@ -200,11 +206,7 @@ int kam_money_format(char *buf, size_t cap, size_t *len, int64_t amount, const c
 int kam_money_plain(char *buf, size_t cap, size_t *len, int64_t amount, const char *currency) {
   text_out o;
   int digits = digits_of(currency);
-  if (!buf_args_ok(buf, cap) || digits < 0) {
-    if (cap && buf) buf[0] = '\0';
-    return KAM_EINVAL;
-  }
-  o.over = false;
+  if (!text_begin(&o, buf, cap, digits >= 0)) return KAM_EINVAL;
   o.len = kam__money_plain(o.data, amount, digits);
   return deliver(buf, cap, len, &o);
 }
@@ -256,37 +258,19 @@ static void ru_triple(text_out *o, unsigned v, int gender) {
     sep_word(o, ru_units[u]);
 }
 
-/* Scale nouns from 10^18 down to 10^3, with their gender and plural forms. */
+/* Scale nouns from 10^18 down to 10^3: Russian plural forms and gender, English. */
 static const struct {
-  const char *forms[3];
-  int gender;
-} ru_scales[6] = {
-    {{"квинтиллион", "квинтиллиона", "квинтиллионов"}, KAM__GENDER_M},
-    {{"квадриллион", "квадриллиона", "квадриллионов"}, KAM__GENDER_M},
-    {{"триллион", "триллиона", "триллионов"}, KAM__GENDER_M},
-    {{"миллиард", "миллиарда", "миллиардов"}, KAM__GENDER_M},
-    {{"миллион", "миллиона", "миллионов"}, KAM__GENDER_M},
-    {{"тысяча", "тысячи", "тысяч"}, KAM__GENDER_F},
+  const char *ru[3];
+  int ru_gender;
+  const char *en;
+} scales[6] = {
+    {{"квинтиллион", "квинтиллиона", "квинтиллионов"}, KAM__GENDER_M, "quintillion"},
+    {{"квадриллион", "квадриллиона", "квадриллионов"}, KAM__GENDER_M, "quadrillion"},
+    {{"триллион", "триллиона", "триллионов"}, KAM__GENDER_M, "trillion"},
+    {{"миллиард", "миллиарда", "миллиардов"}, KAM__GENDER_M, "billion"},
+    {{"миллион", "миллиона", "миллионов"}, KAM__GENDER_M, "million"},
+    {{"тысяча", "тысячи", "тысяч"}, KAM__GENDER_F, "thousand"},
 };
-static const char *const en_scales[6] = {"quintillion", "quadrillion", "trillion",
-                                         "billion",     "million",     "thousand"};
-
-static void ru_number(text_out *o, uint64_t n, int gender) {
-  uint64_t scale = 1000000000000000000u; /* 10^18: uint64 has at most 19 digits */
-  int s;
-  if (n == 0) {
-    sep_word(o, "ноль");
-    return;
-  }
-  for (s = 0; s < 6; s++, scale /= 1000) {
-    unsigned g = (unsigned)(n / scale % 1000);
-    if (s == 0) g = (unsigned)(n / scale); /* up to 18 quintillion */
-    if (!g) continue;
-    ru_triple(o, g, ru_scales[s].gender);
-    sep_word(o, ru_scales[s].forms[ru_plural(g)]);
-  }
-  if (n % 1000) ru_triple(o, (unsigned)(n % 1000), gender);
-}
 
 static const char *const en_units[20] = {"",        "one",     "two",       "three",    "four",
                                          "five",    "six",     "seven",     "eight",    "nine",
@@ -314,39 +298,41 @@ static void en_triple(text_out *o, unsigned v) {
   }
 }
 
-static void en_number(text_out *o, uint64_t n) {
-  uint64_t scale = 1000000000000000000u;
+/* 1..999 in the language's words (gender: Russian only). */
+static void triple(text_out *o, unsigned v, int lg, int gender) {
+  if (lg == LANG_RU)
+    ru_triple(o, v, gender);
+  else
+    en_triple(o, v);
+}
+
+/* n in words: groups of three digits from 10^18 down, each with its scale noun; gender
+ * applies to the last group (Russian). */
+static void number_words(text_out *o, uint64_t n, int lg, int gender) {
+  uint64_t scale = 1000000000000000000u; /* 10^18: uint64 has at most 19 digits */
   int s;
   if (n == 0) {
-    sep_word(o, "zero");
+    sep_word(o, lg == LANG_RU ? "ноль" : "zero");
     return;
   }
   for (s = 0; s < 6; s++, scale /= 1000) {
     unsigned g = (unsigned)(n / scale % 1000);
-    if (s == 0) g = (unsigned)(n / scale);
+    if (s == 0) g = (unsigned)(n / scale); /* up to 18 quintillion */
     if (!g) continue;
-    en_triple(o, g);
-    sep_word(o, en_scales[s]);
+    triple(o, g, lg, scales[s].ru_gender);
+    sep_word(o, lg == LANG_RU ? scales[s].ru[ru_plural(g)] : scales[s].en);
   }
-  if (n % 1000) en_triple(o, (unsigned)(n % 1000));
+  if (n % 1000) triple(o, (unsigned)(n % 1000), lg, gender);
 }
 
 int kam__number_words(char *buf, size_t cap, size_t *len, uint64_t n, const char *lang,
                       int gender) {
   text_out o;
   int lg = lang_of(lang);
-  if (!buf_args_ok(buf, cap) || lg == LANG_BAD || gender < KAM__GENDER_M ||
-      gender > KAM__GENDER_N) {
-    if (cap && buf) buf[0] = '\0';
+  if (!text_begin(&o, buf, cap,
+                  lg != LANG_BAD && gender >= KAM__GENDER_M && gender <= KAM__GENDER_N))
     return KAM_EINVAL;
-  }
-  o.len = 0;
-  o.over = false;
-  o.data[0] = '\0';
-  if (lg == LANG_RU)
-    ru_number(&o, n, gender);
-  else
-    en_number(&o, n);
+  number_words(&o, n, lg, gender);
   return deliver(buf, cap, len, &o);
 }
 
@@ -435,58 +421,36 @@ int kam_money_words(char *buf, size_t cap, size_t *len, int64_t amount, const ch
   int digits = digits_of(currency), lg = lang_of(lang);
   uint64_t mag = magnitude(amount), unit, major, minor;
   size_t i, nc = sizeof currency_nouns / sizeof currency_nouns[0];
-  if (!buf_args_ok(buf, cap) || digits < 0 || lg == LANG_BAD) {
-    if (cap && buf) buf[0] = '\0';
-    return KAM_EINVAL;
-  }
+  const char *major_noun = currency, *minor_noun = NULL;
+  int gender = KAM__GENDER_M;
+  if (!text_begin(&o, buf, cap, digits >= 0 && lg != LANG_BAD)) return KAM_EINVAL;
   for (i = 0; i < nc; i++)
     if (!memcmp(currency_nouns[i].code, currency, 4)) break;
-  o.len = 0;
-  o.over = false;
-  o.data[0] = '\0';
   unit = pow10_u64(digits);
   major = mag / unit;
   minor = mag % unit;
-  if (lg == LANG_RU) {
-    if (amount < 0) put(&o, "минус");
-    if (i < nc) {
-      const ru_noun *maj = &currency_nouns[i].ru_major, *min = &currency_nouns[i].ru_minor;
-      ru_number(&o, major, maj->gender);
-      sep_word(&o, maj->forms[ru_plural(major)]);
-      if (digits) {
-        put(&o, " ");
-        put_uint(&o, minor, digits);
-        sep_word(&o, min->forms[ru_plural(minor)]);
-      }
+  if (i < nc && lg == LANG_RU) {
+    const ru_noun *maj = &currency_nouns[i].ru_major, *min = &currency_nouns[i].ru_minor;
+    gender = maj->gender;
+    major_noun = maj->forms[ru_plural(major)];
+    minor_noun = min->forms[ru_plural(minor)];
+  } else if (i < nc) {
+    const en_noun *maj = &currency_nouns[i].en_major, *min = &currency_nouns[i].en_minor;
+    major_noun = major == 1 ? maj->one : maj->many;
+    minor_noun = minor == 1 ? min->one : min->many;
+  }
+  /* An unlisted currency: its code after the number, the minor part as a fraction. */
+  if (amount < 0) put(&o, lg == LANG_RU ? "минус" : "minus");
+  number_words(&o, major, lg, gender);
+  sep_word(&o, major_noun);
+  if (digits) {
+    put(&o, lg == LANG_RU ? " " : " and ");
+    put_uint(&o, minor, digits);
+    if (minor_noun) {
+      sep_word(&o, minor_noun);
     } else {
-      ru_number(&o, major, KAM__GENDER_M);
-      sep_word(&o, currency);
-      if (digits) {
-        put(&o, " ");
-        put_uint(&o, minor, digits);
-        put(&o, "/");
-        put_uint(&o, unit, 0);
-      }
-    }
-  } else {
-    if (amount < 0) put(&o, "minus");
-    en_number(&o, major);
-    if (i < nc) {
-      const en_noun *maj = &currency_nouns[i].en_major, *min = &currency_nouns[i].en_minor;
-      sep_word(&o, major == 1 ? maj->one : maj->many);
-      if (digits) {
-        put(&o, " and ");
-        put_uint(&o, minor, digits);
-        sep_word(&o, minor == 1 ? min->one : min->many);
-      }
-    } else {
-      sep_word(&o, currency);
-      if (digits) {
-        put(&o, " and ");
-        put_uint(&o, minor, digits);
-        put(&o, "/");
-        put_uint(&o, unit, 0);
-      }
+      put(&o, "/");
+      put_uint(&o, unit, 0);
     }
   }
   capitalise_first(&o);

@@ -86,18 +86,7 @@ static void hash_key_init(kam_portfolio *p) {
 static uint64_t entry_tag(uint64_t h) { return h >> IDX_BITS; }
 
 /* Writes the decimal text of v into buf (KAM__ID_BUF bytes); returns the length. */
-static size_t format_index(char *buf, size_t v) {
-  char tmp[KAM__ID_BUF];
-  size_t n = 0, i;
-  do {
-    tmp[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  for (i = 0; i < n; i++)
-    buf[i] = tmp[n - 1 - i];
-  buf[n] = '\0';
-  return n;
-}
+static size_t format_index(char *buf, size_t v) { return kam__u64_text(buf, (uint64_t)v); }
 
 /* True when s[0..len) is the canonical decimal text of a size_t ("0", or no leading zero). */
 static bool canonical_index(const char *s, size_t len, size_t *value) {

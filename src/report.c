@@ -9,6 +9,7 @@
 #include <float.h>
 #include <locale.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,21 @@
 #include "internal.h"
 #include "io_internal.h"
 #include "portfolio_internal.h"
+
+int kam__segmentation_write_check(kam_ctx **ctx, const kam_segmentation *s, kam_write_fn write,
+                                  const char *fn) {
+  if (!s) return KAM_EINVAL;
+  *ctx = kam__segmentation_ctx(s);
+  if (!write) return kam__error(*ctx, KAM_EINVAL, "%s: write is NULL", fn);
+  return KAM_OK;
+}
+
+/* The summary the JSON and the chart open with. */
+static int summary_of(kam_summary *sm, const kam_segmentation *s) {
+  memset(sm, 0, sizeof *sm);
+  sm->struct_size = sizeof *sm;
+  return kam_segmentation_summary(sm, s);
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* JSON                                                                                        */
@@ -49,10 +65,69 @@ typedef struct json_writer {
   bool first;
 } json_writer;
 
+/* A member's key text, ",\"name\":" (a record's first member skips the comma), then its
+ * number: kind 'z' a size_t, 'i' an int64_t, 'd' a double (null when not finite) at p. */
+static int json_number(kam__out *o, const char *key, char kind, const void *p) {
+  int rc = kam__out_puts(o, key);
+  if (rc) return rc;
+  if (kind == 'z') {
+    size_t v;
+    memcpy(&v, p, sizeof v);
+    return json_size(o, v);
+  }
+  if (kind == 'i') {
+    int64_t v;
+    memcpy(&v, p, sizeof v);
+    return json_int(o, v);
+  }
+  {
+    double v;
+    memcpy(&v, p, sizeof v);
+    return json_double(o, v);
+  }
+}
+
+/* The number members of a record, in the order the report writes them. */
+typedef struct json_field {
+  const char *key; /* ",\"name\":" */
+  char kind;       /* as json_number */
+  size_t offset;   /* of the field in the record */
+} json_field;
+
+static int json_fields(kam__out *o, const void *rec, const json_field *f, size_t n, bool first) {
+  size_t i;
+  int rc = 0;
+  for (i = 0; i < n && rc == 0; i++)
+    rc = json_number(o, first && i == 0 ? f[i].key + 1 : f[i].key, f[i].kind,
+                     (const char *)rec + f[i].offset);
+  return rc;
+}
+
+/* A string member (key as json_field's); NULL writes null. */
+static int json_member_string(kam__out *o, const char *key, const char *s) {
+  int rc = kam__out_puts(o, key);
+  return rc ? rc : json_string(o, s);
+}
+
+static int json_member_bool(kam__out *o, const char *key, bool b) {
+  int rc = kam__out_puts(o, key);
+  return rc ? rc : kam__out_puts(o, b ? "true" : "false");
+}
+
+#define SCORE_FIELD(name, kind)                                                                    \
+  { ",\"" #name "\":", kind, offsetof(kam_account_score, name) }
+#define SUMMARY_FIELD(name, kind)                                                                  \
+  { ",\"" #name "\":", kind, offsetof(kam_summary, name) }
+
 static int json_account(void *ud, const kam_account_score *sc) {
+  static const json_field place[] = {SCORE_FIELD(rank, 'z'), SCORE_FIELD(index, 'z')};
+  static const json_field revenue[] = {SCORE_FIELD(revenue, 'i'), SCORE_FIELD(share, 'd'),
+                                       SCORE_FIELD(cum_share, 'd')};
+  static const json_field scores[] = {SCORE_FIELD(cv, 'd'), SCORE_FIELD(trend, 'd'),
+                                      SCORE_FIELD(npv, 'd'), SCORE_FIELD(score, 'd')};
   json_writer *w = (json_writer *)ud;
   kam__out *o = &w->out;
-  char cls[2] = {0, 0};
+  char abc[2] = {sc->abc, 0}, xyz[2] = {sc->xyz, 0};
   unsigned flags = kam__portfolio_flags(w->p, sc->index), k;
   bool any = false;
   int rc;
@@ -60,43 +135,20 @@ static int json_account(void *ud, const kam_account_score *sc) {
   do {                                                                                             \
     if ((rc = (call)) != 0) return rc;                                                             \
   } while (0)
-  J(kam__out_puts(o, w->first ? "\n{\"rank\":" : ",\n{\"rank\":"));
+  J(kam__out_puts(o, w->first ? "\n{" : ",\n{"));
   w->first = false;
-  J(json_size(o, sc->rank));
-  J(kam__out_puts(o, ",\"index\":"));
-  J(json_size(o, sc->index));
-  J(kam__out_puts(o, ",\"id\":"));
-  J(json_string(o, sc->id));
-  J(kam__out_puts(o, ",\"name\":"));
-  J(json_string(o, kam__portfolio_name(w->p, sc->index)));
-  J(kam__out_puts(o, ",\"group\":"));
-  J(json_string(o, kam__portfolio_group(w->p, sc->index)));
-  J(kam__out_puts(o, ",\"revenue\":"));
-  J(json_int(o, sc->revenue));
-  J(kam__out_puts(o, ",\"share\":"));
-  J(json_double(o, sc->share));
-  J(kam__out_puts(o, ",\"cum_share\":"));
-  J(json_double(o, sc->cum_share));
-  cls[0] = sc->abc;
-  J(kam__out_puts(o, ",\"abc\":"));
-  J(json_string(o, cls));
-  cls[0] = sc->xyz;
-  J(kam__out_puts(o, ",\"xyz\":"));
-  J(json_string(o, sc->xyz == 'X' || sc->xyz == 'Y' || sc->xyz == 'Z' ? cls : NULL));
-  J(kam__out_puts(o, ",\"cv\":"));
-  J(json_double(o, sc->cv));
-  J(kam__out_puts(o, ",\"trend\":"));
-  J(json_double(o, sc->trend));
-  J(kam__out_puts(o, ",\"npv\":"));
-  J(json_double(o, sc->npv));
-  J(kam__out_puts(o, ",\"score\":"));
-  J(json_double(o, sc->score));
-  J(kam__out_puts(o, ",\"strategic\":"));
-  J(kam__out_puts(o, flags & KAM_ACCOUNT_STRATEGIC ? "true" : "false"));
-  J(kam__out_puts(o, ",\"new\":"));
-  J(kam__out_puts(o, flags & KAM_ACCOUNT_NEW ? "true" : "false"));
-  J(kam__out_puts(o, ",\"key\":"));
-  J(kam__out_puts(o, sc->key_reasons ? "true" : "false"));
+  J(json_fields(o, sc, place, 2, true));
+  J(json_member_string(o, ",\"id\":", sc->id));
+  J(json_member_string(o, ",\"name\":", kam__portfolio_name(w->p, sc->index)));
+  J(json_member_string(o, ",\"group\":", kam__portfolio_group(w->p, sc->index)));
+  J(json_fields(o, sc, revenue, 3, false));
+  J(json_member_string(o, ",\"abc\":", abc));
+  J(json_member_string(
+      o, ",\"xyz\":", sc->xyz == 'X' || sc->xyz == 'Y' || sc->xyz == 'Z' ? xyz : NULL));
+  J(json_fields(o, sc, scores, 4, false));
+  J(json_member_bool(o, ",\"strategic\":", flags & KAM_ACCOUNT_STRATEGIC));
+  J(json_member_bool(o, ",\"new\":", flags & KAM_ACCOUNT_NEW));
+  J(json_member_bool(o, ",\"key\":", sc->key_reasons != 0));
   J(kam__out_puts(o, ",\"key_reasons\":["));
   for (k = 0; k < 4; k++) {
     if (!(sc->key_reasons & (1u << k))) continue;
@@ -109,48 +161,41 @@ static int json_account(void *ud, const kam_account_score *sc) {
 }
 
 static int json_summary(kam__out *o, const kam_summary *sm) {
+  static const json_field counts[] = {SUMMARY_FIELD(accounts, 'z'),
+                                      SUMMARY_FIELD(key_accounts, 'z'),
+                                      SUMMARY_FIELD(total_revenue, 'i')};
+  static const json_field concentration[] = {
+      SUMMARY_FIELD(hhi, 'd'), SUMMARY_FIELD(effective_accounts, 'd'), SUMMARY_FIELD(gini, 'd'),
+      SUMMARY_FIELD(top20_share, 'd')};
   static const char *const cls[3] = {"A", "B", "C"};
   int rc, k;
-  J(kam__out_puts(o, "{\"summary\":{\"accounts\":"));
-  J(json_size(o, sm->accounts));
-  J(kam__out_puts(o, ",\"key_accounts\":"));
-  J(json_size(o, sm->key_accounts));
-  J(kam__out_puts(o, ",\"total_revenue\":"));
-  J(json_int(o, sm->total_revenue));
+  J(kam__out_puts(o, "{\"summary\":{"));
+  J(json_fields(o, sm, counts, 3, true));
   J(kam__out_puts(o, ",\"classes\":{"));
   for (k = 0; k < 3; k++) {
+    double share = sm->total_revenue ? (double)sm->revenue[k] / (double)sm->total_revenue : 0;
     J(kam__out_puts(o, k ? ",\"" : "\""));
     J(kam__out_puts(o, cls[k]));
-    J(kam__out_puts(o, "\":{\"accounts\":"));
-    J(json_size(o, sm->count[k]));
-    J(kam__out_puts(o, ",\"revenue\":"));
-    J(json_int(o, sm->revenue[k]));
-    J(kam__out_puts(o, ",\"share\":"));
-    J(json_double(o, sm->total_revenue ? (double)sm->revenue[k] / (double)sm->total_revenue : 0));
+    J(json_number(o, "\":{\"accounts\":", 'z', &sm->count[k]));
+    J(json_number(o, ",\"revenue\":", 'i', &sm->revenue[k]));
+    J(json_number(o, ",\"share\":", 'd', &share));
     J(kam__out_puts(o, "}"));
   }
-  J(kam__out_puts(o, "},\"hhi\":"));
-  J(json_double(o, sm->hhi));
-  J(kam__out_puts(o, ",\"effective_accounts\":"));
-  J(json_double(o, sm->effective_accounts));
-  J(kam__out_puts(o, ",\"gini\":"));
-  J(json_double(o, sm->gini));
-  J(kam__out_puts(o, ",\"top20_share\":"));
-  J(json_double(o, sm->top20_share));
+  J(kam__out_puts(o, "}"));
+  J(json_fields(o, sm, concentration, 4, false));
   return kam__out_puts(o, "},\n\"accounts\":[");
 }
+#undef SCORE_FIELD
+#undef SUMMARY_FIELD
 
 int kam_segmentation_write_json(const kam_segmentation *s, kam_write_fn write, void *ud) {
   json_writer w;
   kam_summary sm;
   kam_ctx *ctx;
   int rc;
-  if (!s) return KAM_EINVAL;
-  ctx = kam__segmentation_ctx(s);
-  if (!write) return kam__error(ctx, KAM_EINVAL, "kam_segmentation_write_json: write is NULL");
-  memset(&sm, 0, sizeof sm);
-  sm.struct_size = sizeof sm;
-  if ((rc = kam_segmentation_summary(&sm, s)) != 0) return rc;
+  if ((rc = kam__segmentation_write_check(&ctx, s, write, "kam_segmentation_write_json")) != 0 ||
+      (rc = summary_of(&sm, s)) != 0)
+    return rc;
   memset(&w, 0, sizeof w);
   w.p = kam__segmentation_portfolio(s);
   w.first = true;
@@ -337,6 +382,21 @@ static double bar_share(const svg_writer *w, const svg_bin *bin, int64_t total) 
   return sh;
 }
 
+/* The start of a <line> element, up to the open quote of its last coordinate: the caller
+ * closes it with its own attributes. */
+static int svg_line(kam__out *o, double x1, double x2, double y1, double y2) {
+  int rc;
+  P("<line x1=\"");
+  N(x1);
+  P("\" x2=\"");
+  N(x2);
+  P("\" y1=\"");
+  N(y1);
+  P("\" y2=\"");
+  N(y2);
+  return KAM_OK;
+}
+
 /* A legend entry: a short line drawn with the given stroke attributes, then its label. */
 static int svg_legend_line(kam__out *o, double x, double y, const char *stroke, const char *label) {
   int rc;
@@ -419,14 +479,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   P("<g stroke=\"#e3e3e3\" stroke-width=\"1\">\n");
   for (tick = 0; tick <= nticks; tick++) {
     double y = w->py1 - ph * (step * tick) / top;
-    P("<line x1=\"");
-    N(PX0);
-    P("\" x2=\"");
-    N(PX1);
-    P("\" y1=\"");
-    N(y);
-    P("\" y2=\"");
-    N(y);
+    J(svg_line(o, PX0, PX1, y, y));
     P("\"/>\n");
   }
   P("</g>\n<g font-size=\"11\" fill=\"#333\" text-anchor=\"end\">\n");
@@ -497,14 +550,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
       }
       if (k < 2 && bound[k] > 0 && bound[k] < w->n) {
         double x = xb;
-        P("<line x1=\"");
-        N(x);
-        P("\" x2=\"");
-        N(x);
-        P("\" y1=\"");
-        N(PY0 - 4);
-        P("\" y2=\"");
-        N(w->py1);
+        J(svg_line(o, x, x, PY0 - 4, w->py1));
         P("\" stroke=\"#555\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\"/>\n");
       }
       from = to;
@@ -516,14 +562,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     char v[32];
     if (!(sh > 0 && sh <= 1)) continue;
     y = w->py1 - ph * sh;
-    P("<line x1=\"");
-    N(PX0);
-    P("\" x2=\"");
-    N(PX1);
-    P("\" y1=\"");
-    N(y);
-    P("\" y2=\"");
-    N(y);
+    J(svg_line(o, PX0, PX1, y, y));
     P("\" stroke=\"#b03a2e\" stroke-width=\"0.8\" stroke-dasharray=\"2 3\"/>\n<text x=\"");
     N(PX1 - 4);
     P("\" y=\"");
@@ -561,30 +600,12 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     }
   }
   /* Axes. */
-  P("<g stroke=\"#333\" stroke-width=\"1\">\n<line x1=\"");
-  N(PX0);
-  P("\" x2=\"");
-  N(PX0);
-  P("\" y1=\"");
-  N(PY0);
-  P("\" y2=\"");
-  N(w->py1);
-  P("\"/>\n<line x1=\"");
-  N(PX1);
-  P("\" x2=\"");
-  N(PX1);
-  P("\" y1=\"");
-  N(PY0);
-  P("\" y2=\"");
-  N(w->py1);
-  P("\"/>\n<line x1=\"");
-  N(PX0);
-  P("\" x2=\"");
-  N(PX1);
-  P("\" y1=\"");
-  N(w->py1);
-  P("\" y2=\"");
-  N(w->py1);
+  P("<g stroke=\"#333\" stroke-width=\"1\">\n");
+  J(svg_line(o, PX0, PX0, PY0, w->py1));
+  P("\"/>\n");
+  J(svg_line(o, PX1, PX1, PY0, w->py1));
+  P("\"/>\n");
+  J(svg_line(o, PX0, PX1, w->py1, w->py1));
   P("\"/>\n</g>\n");
   /* X labels: ids under each bar, or ticks at 0 %, 10 %, ... of the accounts. */
   if (labelled) {
@@ -694,12 +715,9 @@ int kam_segmentation_write_svg(const kam_segmentation *s, kam_write_fn write, vo
   kam_ctx *ctx;
   size_t nbins;
   int rc;
-  if (!s) return KAM_EINVAL;
-  ctx = kam__segmentation_ctx(s);
-  if (!write) return kam__error(ctx, KAM_EINVAL, "kam_segmentation_write_svg: write is NULL");
-  memset(&sm, 0, sizeof sm);
-  sm.struct_size = sizeof sm;
-  if ((rc = kam_segmentation_summary(&sm, s)) != 0) return rc;
+  if ((rc = kam__segmentation_write_check(&ctx, s, write, "kam_segmentation_write_svg")) != 0 ||
+      (rc = summary_of(&sm, s)) != 0)
+    return rc;
   memset(&w, 0, sizeof w);
   w.n = sm.accounts;
   nbins = w.n < SVG_MAX_BINS ? w.n : SVG_MAX_BINS;

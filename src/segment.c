@@ -46,20 +46,20 @@ static uint64_t min_revenue_for(uint64_t total, double share) {
 /* ---- options ---- */
 
 static void default_options(kam_segment_options *o) {
-  memset(o, 0, sizeof *o);
-  o->struct_size = (uint32_t)sizeof *o;
-  o->a_share = 0.80;
-  o->b_share = 0.95;
-  o->key_share = 0.10;
-  o->xyz_x = 0.10;
-  o->xyz_y = 0.25;
-  o->discount_rate = 0.10;
-  o->w_share = 0.40;
-  o->w_npv = 0.25;
-  o->w_trend = 0.15;
-  o->w_potential = 0.10;
-  o->w_strategic = 0.10;
-  o->key_top_n = 0;
+  /* Static, so its padding is zero as the memset-based version left it. */
+  static const kam_segment_options defaults = {.struct_size = (uint32_t)sizeof(kam_segment_options),
+                                               .a_share = 0.80,
+                                               .b_share = 0.95,
+                                               .key_share = 0.10,
+                                               .xyz_x = 0.10,
+                                               .xyz_y = 0.25,
+                                               .discount_rate = 0.10,
+                                               .w_share = 0.40,
+                                               .w_npv = 0.25,
+                                               .w_trend = 0.15,
+                                               .w_potential = 0.10,
+                                               .w_strategic = 0.10};
+  memcpy(o, &defaults, sizeof *o);
 }
 
 void kam_segment_options_init(kam_segment_options *o, size_t struct_size) {
@@ -693,47 +693,51 @@ static void copy_out(kam_account_score *out, const kam_account_score *sc, size_t
          (sz < sizeof *sc ? sz : sizeof *sc) - sizeof out->struct_size);
 }
 
-int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s, size_t index) {
-  kam_account_score sc;
-  size_t sz;
-  int rc;
+/* What kam_segmentation_get and _get_by_rank check before the position: s, out and its
+ * struct_size. */
+static int check_score_out(const kam_account_score *out, const kam_segmentation *s,
+                           const char *fn) {
   if (!s) return KAM_EINVAL;
-  if (!out) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_get: out is NULL");
-  sz = out->struct_size;
-  if (kam__struct_size_check(s->ctx, sz, KAM__FIELD_END(kam_account_score, key_reasons),
-                             "kam_segmentation_get", "kam_account_score"))
+  if (!out) return kam__error(s->ctx, KAM_EINVAL, "%s: out is NULL", fn);
+  if (kam__struct_size_check(s->ctx, out->struct_size,
+                             KAM__FIELD_END(kam_account_score, key_reasons), fn,
+                             "kam_account_score"))
     return KAM_EINVAL;
+  return KAM_OK;
+}
+
+/* Fills *out with the scores of the account at position pos (insertion order, or rank order
+ * when by_rank), after checking that s is live and scoring it. */
+static int score_out(kam_account_score *out, const kam_segmentation *s, size_t pos, bool by_rank,
+                     const char *fn) {
+  kam_account_score sc;
+  size_t index;
+  int rc;
+  if ((rc = check_live(s, fn)) || (rc = ensure_all(s))) return rc;
+  index = by_rank ? s->order[pos] : pos;
+  fill_score(&sc, s, index, kam__portfolio_detail(s->p, index), ((kam_segmentation *)s)->idbuf);
+  copy_out(out, &sc, out->struct_size);
+  return KAM_OK;
+}
+
+int kam_segmentation_get(kam_account_score *out, const kam_segmentation *s, size_t index) {
+  int rc = check_score_out(out, s, "kam_segmentation_get");
+  if (rc) return rc;
   if (index >= s->n)
     return kam__error(s->ctx, KAM_ENOTFOUND,
                       "kam_segmentation_get: index %zu is out of range (%zu accounts)", index,
                       s->n);
-  if ((rc = check_live(s, "kam_segmentation_get")) || (rc = ensure_all(s))) return rc;
-  fill_score(&sc, s, index, kam__portfolio_detail(s->p, index), ((kam_segmentation *)s)->idbuf);
-  copy_out(out, &sc, sz);
-  return KAM_OK;
+  return score_out(out, s, index, false, "kam_segmentation_get");
 }
 
 int kam_segmentation_get_by_rank(kam_account_score *out, const kam_segmentation *s, size_t rank) {
-  size_t sz;
-  int rc;
-  if (!s) return KAM_EINVAL;
-  if (!out) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_get_by_rank: out is NULL");
-  sz = out->struct_size;
-  if (kam__struct_size_check(s->ctx, sz, KAM__FIELD_END(kam_account_score, key_reasons),
-                             "kam_segmentation_get_by_rank", "kam_account_score"))
-    return KAM_EINVAL;
+  int rc = check_score_out(out, s, "kam_segmentation_get_by_rank");
+  if (rc) return rc;
   if (rank == 0 || rank > s->n)
     return kam__error(s->ctx, KAM_ENOTFOUND,
                       "kam_segmentation_get_by_rank: rank %zu is out of range (1..%zu)", rank,
                       s->n);
-  if ((rc = check_live(s, "kam_segmentation_get_by_rank")) || (rc = ensure_all(s))) return rc;
-  {
-    kam_account_score sc;
-    size_t index = s->order[rank - 1];
-    fill_score(&sc, s, index, kam__portfolio_detail(s->p, index), ((kam_segmentation *)s)->idbuf);
-    copy_out(out, &sc, sz);
-  }
-  return KAM_OK;
+  return score_out(out, s, rank - 1, true, "kam_segmentation_get_by_rank");
 }
 
 int kam_segmentation_foreach(const kam_segmentation *s, int order, kam_score_fn fn, void *ud) {

@@ -167,15 +167,23 @@ static size_t find_delim(kam_template *t, size_t from, char lead, const matcher 
   return SIZE_MAX;
 }
 
+/* Doubles a full array of *cap elements of elem bytes (16 the first time) into *grown; *cap
+ * is updated only on success. */
+static int grow_array(kam_template *t, void *arr, uint32_t *cap, size_t elem, void **grown) {
+  uint32_t next = *cap ? *cap * 2 : 16;
+  if (*cap >= UINT32_MAX / 4) return too_large(t->ctx);
+  *grown = kam__realloc(t->ctx, arr, *cap * elem, next * elem);
+  if (!*grown) return nomem(t->ctx);
+  *cap = next;
+  return KAM_OK;
+}
+
 static int push_node(kam_template *t, kam__tnode **out) {
   if (t->n == t->cap) {
-    uint32_t cap = t->cap ? t->cap * 2 : 16;
-    kam__tnode *p;
-    if (t->cap >= UINT32_MAX / 4) return too_large(t->ctx);
-    p = (kam__tnode *)kam__realloc(t->ctx, t->nodes, t->cap * sizeof *p, cap * sizeof *p);
-    if (!p) return nomem(t->ctx);
-    t->nodes = p;
-    t->cap = cap;
+    void *p;
+    int rc = grow_array(t, t->nodes, &t->cap, sizeof *t->nodes, &p);
+    if (rc) return rc;
+    t->nodes = (kam__tnode *)p;
   }
   *out = &t->nodes[t->n++];
   memset(*out, 0, sizeof **out);
@@ -184,13 +192,10 @@ static int push_node(kam_template *t, kam__tnode **out) {
 
 static int push_part(kam_template *t, uint32_t off, uint32_t len) {
   if (t->nparts == t->parts_cap) {
-    uint32_t cap = t->parts_cap ? t->parts_cap * 2 : 16;
-    kam__tpart *p;
-    if (t->parts_cap >= UINT32_MAX / 4) return too_large(t->ctx);
-    p = (kam__tpart *)kam__realloc(t->ctx, t->parts, t->parts_cap * sizeof *p, cap * sizeof *p);
-    if (!p) return nomem(t->ctx);
-    t->parts = p;
-    t->parts_cap = cap;
+    void *p;
+    int rc = grow_array(t, t->parts, &t->parts_cap, sizeof *t->parts, &p);
+    if (rc) return rc;
+    t->parts = (kam__tpart *)p;
   }
   t->parts[t->nparts].off = off;
   t->parts[t->nparts].len = len;
@@ -929,26 +934,23 @@ static int steps_error(rstate *rs, const rscope *sc, const kam__tnode *nd) {
   return KAM_ELIMIT;
 }
 
+/* Whether n-byte keys a and k agree in their first and last w bytes (w 4 or 8, w <= n <= 2w,
+ * so the two loads cover every byte). Inlined with a constant w, the copies are plain loads. */
+static inline bool ends_equal(const char *a, const char *k, size_t n, size_t w) {
+  uint64_t x0 = 0, x1 = 0, y0 = 0, y1 = 0;
+  memcpy(&x0, a, w);
+  memcpy(&y0, k, w);
+  memcpy(&x1, a + n - w, w);
+  memcpy(&y1, k + n - w, w);
+  return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+}
+
 /* Short keys compared with two overlapping loads instead of a call to memcmp. */
 static inline bool key_is(const kam__member *m, const char *k, size_t n) {
   const char *a = m->key;
   if (m->key_len != n) return false;
-  if (n >= 8 && n <= 16) {
-    uint64_t x0, x1, y0, y1;
-    memcpy(&x0, a, 8);
-    memcpy(&y0, k, 8);
-    memcpy(&x1, a + n - 8, 8);
-    memcpy(&y1, k + n - 8, 8);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n >= 4 && n < 8) {
-    uint32_t x0, x1, y0, y1;
-    memcpy(&x0, a, 4);
-    memcpy(&y0, k, 4);
-    memcpy(&x1, a + n - 4, 4);
-    memcpy(&y1, k + n - 4, 4);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
+  if (n >= 8 && n <= 16) return ends_equal(a, k, n, 8);
+  if (n >= 4 && n < 8) return ends_equal(a, k, n, 4);
   if (n < 4) return n == 0 || (a[0] == k[0] && a[n / 2] == k[n / 2] && a[n - 1] == k[n - 1]);
   return memcmp(a, k, n) == 0;
 }

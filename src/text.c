@@ -150,6 +150,28 @@ size_t kam__fmt_double(char *buf, double v) {
   return (size_t)o;
 }
 
+size_t kam__u64_text(char *buf, uint64_t v) {
+  char tmp[20];
+  size_t n = 0, i;
+  do {
+    tmp[n++] = (char)('0' + v % 10);
+    v /= 10;
+  } while (v);
+  for (i = 0; i < n; i++)
+    buf[i] = tmp[n - 1 - i];
+  buf[n] = '\0';
+  return n;
+}
+
+/* Appends significant digit c to sig[0..*n) while there is room (cap); past that, a nonzero
+ * digit only sets *sticky. */
+static void keep_digit(char *sig, size_t cap, size_t *n, bool *sticky, char c) {
+  if (*n < cap)
+    sig[(*n)++] = c;
+  else if (c != '0')
+    *sticky = true;
+}
+
 bool kam__parse_double(double *out, const char *s, size_t len) {
   /* Validate the JSON number grammar, then rewrite it as "[-]0.DDDDe<exp>" with at most
    * MAX_SIG significant digits (a nonzero sticky digit stands for any dropped ones, which keeps
@@ -169,10 +191,7 @@ bool kam__parse_double(double *out, const char *s, size_t len) {
   } else if (s[i] >= '1' && s[i] <= '9') {
     while (i < len && kam__is_digit(s[i])) {
       seen_nonzero = true;
-      if (nsig < MAX_SIG)
-        tmp[(neg ? 3u : 2u) + nsig++] = s[i];
-      else if (s[i] != '0')
-        sticky = true;
+      keep_digit(tmp + (neg ? 3u : 2u), MAX_SIG, &nsig, &sticky, s[i]);
       exp10++;
       i++;
     }
@@ -187,10 +206,7 @@ bool kam__parse_double(double *out, const char *s, size_t len) {
         exp10--;
       } else {
         seen_nonzero = true;
-        if (nsig < MAX_SIG)
-          tmp[(neg ? 3u : 2u) + nsig++] = s[i];
-        else if (s[i] != '0')
-          sticky = true;
+        keep_digit(tmp + (neg ? 3u : 2u), MAX_SIG, &nsig, &sticky, s[i]);
       }
       i++;
     }

@@ -492,22 +492,19 @@ double kam_value_number(const kam_value *v) {
   return kam__hc(v)->x.d;
 }
 
+/* The text of v when it has the given type (length in *len), else NULL with *len 0. */
+static const char *text_of_type(const kam_value *v, int type, size_t *len) {
+  bool match = v && v->type == type;
+  if (len) *len = match ? kam__vlen(v) : 0;
+  return match ? kam__text(v) : NULL;
+}
+
 const char *kam_value_number_text(const kam_value *v, size_t *len) {
-  if (!v || v->type != KAM_VALUE_NUMBER) {
-    if (len) *len = 0;
-    return NULL;
-  }
-  if (len) *len = kam__vlen(v);
-  return kam__text(v);
+  return text_of_type(v, KAM_VALUE_NUMBER, len);
 }
 
 const char *kam_value_string(const kam_value *v, size_t *len) {
-  if (!v || v->type != KAM_VALUE_STRING) {
-    if (len) *len = 0;
-    return NULL;
-  }
-  if (len) *len = kam__vlen(v);
-  return kam__text(v);
+  return text_of_type(v, KAM_VALUE_STRING, len);
 }
 
 size_t kam_value_length(const kam_value *v) {
