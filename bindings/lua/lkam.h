@@ -84,6 +84,10 @@ void kam__lua_open_dmu(lua_State *L);
 void kam__lua_open_template(lua_State *L);
 void kam__lua_open_proposal(lua_State *L);
 void kam__lua_open_plan(lua_State *L);
+void kam__lua_open_retention(lua_State *L);
+/* Portfolio:retention(window, threshold | {window=, threshold=}) of p: pushes the result table
+ * (lkam_retention.c). */
+int kam__lua_retention(lua_State *L, kam_ctx *ctx, kam_portfolio *p);
 
 /* Values (lkam_value.c): Lua <-> kam_value. Tables with only 1..n keys (or empty, or with
  * the kam.array marker) become arrays, other tables objects; functions become lambdas

@@ -16,6 +16,7 @@ from .template import *  # noqa: F401,F403
 from .money import *  # noqa: F401,F403
 from .proposal import *  # noqa: F401,F403
 from .plan import *  # noqa: F401,F403
+from .retention import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 
