@@ -2,6 +2,7 @@
  * revenue bridge (start, +new, +expansion, -contraction, -churn, end), NRR and GRR, the number
  * of accounts per retention status and per ABC class, and hunting against farming. Uses only
  * the public API (kam.h), as an example of it. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ static void usage(FILE *f) {
         "  --window W      periods per window, 1..N/2 (default: half the longest history)\n"
         "  --threshold T   relative change that makes an account expanding or contracting\n"
         "                  (default 0.1)\n"
+        "  --svg FILE      also write the bridge as a waterfall chart (SVG)\n"
         "  --json          print the figures as JSON\n"
         "  -h, --help      this text\n"
         "\n"
@@ -117,8 +119,67 @@ static void print_text(const kam_retention *r, int digits) {
          r->farming_count, b[1]);
 }
 
+/* The bridge as a waterfall chart (960 x 600, the Pareto chart's page and fonts): start and end
+ * are bars from 0; new and expansion float up from the running total, contraction and churn
+ * hang down from it. Heights are scaled to the largest running total. 0 done, else errno. */
+static int write_waterfall(const char *path, const kam_retention *r, int digits) {
+  static const char *const label[6] = {"start",         "+ new",   "+ expansion",
+                                       "- contraction", "- churn", "end"};
+  static const char *const color[6] = {"#5b7db1", "#3c9d5d", "#7cc08e",
+                                       "#e08a6b", "#b03a2e", "#5b7db1"};
+  const double x0 = 80, y0 = 520, plot_h = 420, bar_w = 110, gap = 30;
+  double lo[6], hi[6], top = 0, run = 0;
+  const int64_t value[6] = {r->bridge.start,       r->bridge.added, r->bridge.expansion,
+                            r->bridge.contraction, r->bridge.churn, r->bridge.end};
+  char amount[320];
+  FILE *f = fopen(path, "wb");
+  int k;
+  if (!f) return errno ? errno : EIO;
+  for (k = 0; k < 6; k++) {
+    double v = (double)value[k];
+    if (k == 0 || k == 5) {
+      lo[k] = 0;
+      hi[k] = v;
+      run = v;
+    } else if (k <= 2) {
+      lo[k] = run;
+      hi[k] = run + v;
+      run += v;
+    } else {
+      hi[k] = run;
+      lo[k] = run - v;
+      run -= v;
+    }
+    if (hi[k] > top) top = hi[k];
+  }
+  if (top <= 0) top = 1;
+  fprintf(f,
+          "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"600\" "
+          "viewBox=\"0 0 960 600\" font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\" "
+          "font-size=\"12\">\n<rect width=\"960\" height=\"600\" fill=\"#ffffff\"/>\n"
+          "<text x=\"480\" y=\"30\" text-anchor=\"middle\" font-size=\"18\" "
+          "font-weight=\"bold\">Revenue bridge</text>\n"
+          "<text x=\"480\" y=\"52\" text-anchor=\"middle\" font-size=\"13\" fill=\"#444\">"
+          "%zu periods, window %zu; NRR %.1f %%, GRR %.1f %%</text>\n"
+          "<line x1=\"%g\" y1=\"%g\" x2=\"%g\" y2=\"%g\" stroke=\"#333\"/>\n",
+          r->periods, r->window, r->nrr * 100, r->grr * 100, x0, y0, x0 + 6 * (bar_w + gap), y0);
+  for (k = 0; k < 6; k++) {
+    double x = x0 + gap / 2 + k * (bar_w + gap);
+    double y_top = y0 - hi[k] / top * plot_h, h = (hi[k] - lo[k]) / top * plot_h;
+    money(amount, sizeof amount, value[k], digits);
+    fprintf(f,
+            "<rect x=\"%.1f\" y=\"%.1f\" width=\"%g\" height=\"%.1f\" fill=\"%s\"/>\n"
+            "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>\n"
+            "<text x=\"%.1f\" y=\"%g\" text-anchor=\"middle\">%s</text>\n",
+            x, y_top, bar_w, h < 1 && value[k] ? 1.0 : h, color[k], x + bar_w / 2, y_top - 6,
+            amount, x + bar_w / 2, y0 + 20, label[k]);
+  }
+  fputs("</svg>\n", f);
+  return fclose(f) ? (errno ? errno : EIO) : 0;
+}
+
 int kam_cli_retention(int argc, char **argv) {
-  const char *cmd = "retention", *path = NULL;
+  const char *cmd = "retention", *path = NULL, *svg = NULL;
   kam_retention_options ro;
   kam_csv_options in;
   kam_retention r;
@@ -136,6 +197,9 @@ int kam_cli_retention(int argc, char **argv) {
     const char *a = argv[i];
     if (!strcmp(a, "--json")) {
       json = 1;
+    } else if (!strcmp(a, "--svg")) {
+      if (i + 1 >= argc) return cli_fail(cmd, "--svg needs a file (see kam retention --help)");
+      svg = argv[++i];
     } else if (!strcmp(a, "--window") || !strcmp(a, "--threshold")) {
       double d;
       if (i + 1 >= argc) return cli_fail(cmd, "%s needs a value (see kam retention --help)", a);
@@ -166,6 +230,10 @@ int kam_cli_retention(int argc, char **argv) {
   r.struct_size = sizeof r;
   if ((rc = kam_segment(&s, p, NULL)) != 0 || (rc = kam_portfolio_retention(&r, p, s, &ro)) != 0) {
     status = cli_status(cmd, rc, ctx);
+    goto done;
+  }
+  if (svg && (rc = write_waterfall(svg, &r, in.currency_digits)) != 0) {
+    status = cli_fail(cmd, "%s: %s", svg, strerror(rc));
     goto done;
   }
   if (json)

@@ -5,6 +5,7 @@ import math
 import os
 import random
 import subprocess
+import xml.dom.minidom
 
 import pytest
 
@@ -127,7 +128,7 @@ def test_statuses_constant():
 
 
 @pytest.mark.skipif(not CLI or not os.path.exists(CLI), reason="KAM_CLI not set")
-def test_cli_json_matches_binding():
+def test_cli_json_matches_binding(tmp_path):
     out = subprocess.run([CLI, "retention", ACCOUNTS_CSV, "--window", "3", "--json"],
                          capture_output=True, text=True, check=True).stdout
     got = json.loads(out)
@@ -141,6 +142,14 @@ def test_cli_json_matches_binding():
     text = subprocess.run([CLI, "retention", ACCOUNTS_CSV], capture_output=True, text=True,
                           check=True).stdout
     assert "Revenue bridge" in text and "NRR" in text and "hunting" in text
+    svg = tmp_path / "bridge.svg"
+    subprocess.run([CLI, "retention", ACCOUNTS_CSV, "--svg", str(svg)], capture_output=True,
+                   check=True)
+    doc = xml.dom.minidom.parse(str(svg))
+    assert len(doc.getElementsByTagName("rect")) == 7  # the page and the six bars
+    labels = [t.firstChild.data for t in doc.getElementsByTagName("text")]
+    for label in ("start", "+ new", "+ expansion", "- contraction", "- churn", "end"):
+        assert label in labels
     bad = subprocess.run([CLI, "retention", ACCOUNTS_CSV, "--window", "99"], capture_output=True,
                          text=True)
     assert bad.returncode == 2 and "window 99" in bad.stderr
