@@ -198,7 +198,7 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
   }
   r.hunting = (int64_t)hunt;
   r.farming = (int64_t)farm;
-  r.has_classes = abc != NULL || (s != NULL);
+  r.has_classes = s != NULL;
   r.accounts = n;
   r.periods = N;
   r.window = w;
