@@ -29,6 +29,10 @@ char *cli_read_file(const char *path, size_t *len);
 int cli_write_file(void *ud, const void *buf, size_t len);
 /* kam_read_fn reading from a FILE *. */
 int cli_read_stream(void *ud, void *buf, size_t cap, size_t *nread);
+/* Makes *ctx and *p and reads the CSV portfolio at path ("-": stdin) into *p. 0 on success;
+ * else the exit status, the message printed; the caller frees *p and *ctx either way. */
+int cli_read_portfolio(const char *cmd, const char *path, const kam_csv_options *in, kam_ctx **ctx,
+                       kam_portfolio **p);
 
 int kam_cli_npv(int argc, char **argv);
 int kam_cli_irr(int argc, char **argv);
@@ -39,5 +43,6 @@ int kam_cli_dmu(int argc, char **argv);
 int kam_cli_render(int argc, char **argv);
 int kam_cli_proposal(int argc, char **argv);
 int kam_cli_plan(int argc, char **argv);
+int kam_cli_retention(int argc, char **argv);
 
 #endif

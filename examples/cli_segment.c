@@ -266,7 +266,6 @@ int kam_cli_segment(int argc, char **argv) {
   kam_segmentation *s = NULL;
   kam_summary sm;
   collect c;
-  FILE *f;
   if (cli_wants_help(argc, argv)) {
     usage(stdout);
     return 0;
@@ -330,22 +329,7 @@ int kam_cli_segment(int argc, char **argv) {
     return cli_fail(cmd, "--a %g is above --b %g", so.a_share, so.b_share);
   in.currency_digits = out.currency_digits = (uint8_t)digits;
 
-  if (kam_ctx_new(&ctx, NULL, NULL) || kam_portfolio_new(&p, ctx)) {
-    kam_ctx_free(ctx);
-    return cli_fail(cmd, "out of memory");
-  }
-  f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-  if (!f) {
-    status = cli_fail(cmd, "%s: %s", path, strerror(errno));
-    goto done;
-  }
-  rc = kam_portfolio_read_csv(p, cli_read_stream, f, &in);
-  if (f != stdin) fclose(f);
-  if (rc) {
-    status = cli_fail(cmd, "%s: %s", path, rc == 1 ? "read error" : kam_ctx_errmsg(ctx));
-    if (rc == KAM_ENOMEM) status = 1;
-    goto done;
-  }
+  if ((status = cli_read_portfolio(cmd, path, &in, &ctx, &p)) != 0) goto done;
   if ((rc = kam_segment(&s, p, &so)) != 0) {
     status = cli_status(cmd, rc, ctx);
     goto done;

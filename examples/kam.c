@@ -28,6 +28,8 @@ static const struct command {
     {"render", kam_cli_render, "render a Mustache template with JSON data"},
     {"proposal", kam_cli_proposal, "assemble and render a commercial proposal (JSON)"},
     {"plan", kam_cli_plan, "render or check a key account plan (JSON)"},
+    {"retention", kam_cli_retention,
+     "revenue bridge, NRR/GRR, hunting and farming of a CSV portfolio"},
 };
 
 static void usage(FILE *f) {
@@ -137,4 +139,27 @@ int cli_read_stream(void *ud, void *buf, size_t cap, size_t *nread) {
   FILE *f = (FILE *)ud;
   *nread = fread(buf, 1, cap, f);
   return ferror(f) ? 1 : 0;
+}
+
+int cli_read_portfolio(const char *cmd, const char *path, const kam_csv_options *in, kam_ctx **ctx,
+                       kam_portfolio **p) {
+  FILE *f;
+  int rc;
+  *ctx = NULL;
+  *p = NULL;
+  if (kam_ctx_new(ctx, NULL, NULL) || kam_portfolio_new(p, *ctx)) {
+    kam_ctx_free(*ctx);
+    *ctx = NULL;
+    fprintf(stderr, "kam %s: out of memory\n", cmd);
+    return 1;
+  }
+  f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+  if (!f) return cli_fail(cmd, "%s: %s", path, strerror(errno));
+  rc = kam_portfolio_read_csv(*p, cli_read_stream, f, in);
+  if (f != stdin) fclose(f);
+  if (rc) {
+    int status = cli_fail(cmd, "%s: %s", path, rc == 1 ? "read error" : kam_ctx_errmsg(*ctx));
+    return rc == KAM_ENOMEM ? 1 : status;
+  }
+  return 0;
 }

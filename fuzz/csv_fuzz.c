@@ -5,6 +5,8 @@
  *   - reading the same bytes whole and in chunks gives the same status and the same count;
  *   - the writers succeed on whatever the reader accepted, and the CSV written (guard off)
  *     reads back as the same number of accounts with the same total revenue;
+ *   - kam_portfolio_retention on what was read either fails with EINVAL (history too short) or
+ *     EOVERFLOW, or gives a bridge that adds up exactly and counts every account once;
  *   - nothing leaks (every block handed back to the counting allocator).
  * Inputs over the 1 MiB limits are reachable without a huge corpus: when the second byte is
  * 0xF5 (never in UTF-8, so no real CSV starts that way), the input is expanded before the
@@ -23,6 +25,26 @@ static int sink(void *ud, const void *buf, size_t len) {
   (void)buf;
   *total += len;
   return 0;
+}
+
+__extension__ typedef __int128 i128;
+
+static void check_retention(const kam_portfolio *p, const kam_segmentation *s) {
+  i128 end;
+  kam_retention r;
+  size_t n = 0;
+  int k, rc;
+  memset(&r, 0, sizeof r);
+  r.struct_size = sizeof r;
+  rc = kam_portfolio_retention(&r, p, s, NULL);
+  if (rc == KAM_EINVAL || rc == KAM_EOVERFLOW) return;
+  if (rc != KAM_OK) abort();
+  for (k = 0; k < KAM_RETENTION_STATUSES; k++)
+    n += r.count[k];
+  if (n != kam_portfolio_count(p)) abort();
+  end = (i128)r.bridge.start + r.bridge.added + r.bridge.expansion - r.bridge.contraction -
+        r.bridge.churn;
+  if (end != r.bridge.end || (i128)r.hunting + r.farming != end) abort();
 }
 
 static int64_t total_of(const kam_segmentation *s) {
@@ -117,6 +139,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     kam_test_sink_free(&out);
     if (kam_segmentation_write_json(s, sink, &total) != KAM_OK) abort();
     if (kam_segmentation_write_svg(s, sink, &total) != KAM_OK) abort();
+    check_retention(p, s);
     kam_segmentation_free(s);
   }
   kam_portfolio_free(p);

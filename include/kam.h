@@ -27,5 +27,6 @@
 #include "kam/proposal.h"
 #include "kam/finding.h"
 #include "kam/plan.h"
+#include "kam/retention.h"
 
 #endif /* KAM_H */

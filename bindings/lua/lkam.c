@@ -288,5 +288,6 @@ int luaopen_kam(lua_State *L) {
   kam__lua_open_proposal(L);
   kam__lua_open_plan(L);
   kam__lua_open_partial(L);
+  kam__lua_open_retention(L);
   return 1;
 }

@@ -93,6 +93,10 @@ int64_t *kam__lua_checkrevenues(lua_State *L, int idx, lua_Integer *n);
 void kam__lua_segment_options(lua_State *L, int idx, kam_segment_options *o);
 /* Pushes a summary table (as s:summary()). */
 void kam__lua_push_summary(lua_State *L, const kam_summary *sm);
+void kam__lua_open_retention(lua_State *L);
+/* Portfolio:retention(window, threshold | {window=, threshold=}) of p: pushes the result table
+ * (lkam_retention.c). */
+int kam__lua_retention(lua_State *L, kam_ctx *ctx, kam_portfolio *p);
 
 /* Values (lkam_value.c): Lua <-> kam_value. Tables with only 1..n keys (or empty, or with
  * the kam.array marker) become arrays, other tables objects; functions become lambdas

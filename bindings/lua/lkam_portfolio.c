@@ -475,6 +475,11 @@ static int read_new(lua_State *L, enum csv_source source, const char *what) {
 static int l_read_csv(lua_State *L) { return read_new(L, CSV_FILE, "read_csv"); }
 static int l_parse_csv(lua_State *L) { return read_new(L, CSV_TEXT, "parse_csv"); }
 
+static int l_portfolio_retention(lua_State *L) {
+  lportfolio *lp = check_portfolio(L, 1);
+  return kam__lua_retention(L, lp->ctx, lp->p);
+}
+
 /* ---- segmentation ---- */
 
 static const char *const option_names[] = {"a_share", "b_share",       "key_share",   "xyz_x",
@@ -811,6 +816,7 @@ void kam__lua_open_portfolio(lua_State *L) {
                                       {"read_csv_into", l_portfolio_read_csv_into},
                                       {"parse_csv_into", l_portfolio_parse_csv_into},
                                       {"segment", l_portfolio_segment},
+                                      {"retention", l_portfolio_retention},
                                       {"count", l_portfolio_len},
                                       {"set_threads", l_portfolio_set_threads},
                                       {NULL, NULL}};

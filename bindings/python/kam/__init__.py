@@ -17,6 +17,7 @@ from .money import *  # noqa: F401,F403
 from .proposal import *  # noqa: F401,F403
 from .plan import *  # noqa: F401,F403
 from .partial import *  # noqa: F401,F403
+from .retention import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
 

@@ -86,6 +86,7 @@ class _CsvOptions(ctypes.Structure):
 
 _SCORE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(_Score))
 from ._native import READ_FN, WRITE_FN  # noqa: E402
+from .retention import retention as _retention  # noqa: E402
 
 _p_new = fn("kam_portfolio_new", c_int, POINTER(c_void_p), c_void_p)
 _p_free = fn("kam_portfolio_free", None, c_void_p)
@@ -364,6 +365,8 @@ class Portfolio(Closable):
         rc = _read_csv(self._ptr, reader.cb, None, byref(o))
         reader.reraise()
         check(rc, self._owner)
+
+    retention = _retention  # kam/retention.h: see kam.retention.retention
 
     def segment(self, **options):
         """Segments the portfolio (kam_segment). Options: a_share (0.80), b_share (0.95),
