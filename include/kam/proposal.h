@@ -52,10 +52,10 @@
  *
  * Completeness
  *   A draft may lack anything: it can be built, written to JSON and read back. What goes to a
- *   client needs `issued`, `valid_days`, a client name and at least one price line;
+ *   client needs `issued`, `valid_days`, a seller name, a client name and at least one price line;
  *   kam_proposal_to_value, kam_proposal_render and kam_proposal_render_template return
  *   KAM_ESTATE without them, naming every missing part ("the proposal is incomplete: missing
- *   client.name, issued, valid_days, items"). kam_proposal_totals needs only the items.
+ *   seller.name, client.name, issued, valid_days, items"). kam_proposal_totals needs only the items.
  *
  * Totals (exact, minor units, rounding half away from zero at each step)
  *   line_gross    = round(quantity * unit_price)
@@ -334,7 +334,8 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *              "long": "27 декабря 2026 г." | "27 December 2026"}
  *  Absent text is null. Top-level keys, in the order the document is assembled:
  *    lang, currency, is_ru, is_en, labels {every heading and caption, in lang},
- *    title (the document's, or labels.proposal), seller {name, details}, client {name, context},
+ *    title (the document's, or labels.proposal), has_title (the document gave one),
+ *    seller {name, details}, client {name, context},
  *    issued (date), valid_until (date), valid_days, summary, exclusive,
  *    blocks: the argument blocks, heaviest DMU emphasis first (ties: authority, relational,
  *      analytical); a block without content is left out. Each has every key, so Mustache's
@@ -368,7 +369,8 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *      columns_before_amount, multiple_sections},
  *    totals {gross, discount, net, vat, total, optional_total (money each), has_discount,
  *      vat_rates [{rate (decimal), net, vat, total}] (per VAT rate above 0), has_vat, no_vat,
- *      prices_include_vat, vat_included, vat_on_top, rounding, optional_caption},
+ *      prices_include_vat, vat_included, vat_on_top, rounding, optional_caption,
+ *      total_caption (the total's caption, saying whether it includes VAT)},
  *    amount_in_words (kam_money_words of totals.total in lang),
  *    terms, team [{name, position, phone, email}], has_team,
  *    dmu {source "stakeholders" | "dmu" | "none", emphasis [{style, weight, weight_percent}]},

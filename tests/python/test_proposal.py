@@ -20,7 +20,7 @@ def sample_text():
 
 
 def minimal(**extra):
-    d = {"client": {"name": "ACME"}, "issued": "2026-11-27", "valid_days": 30,
+    d = {"seller": {"name": "Seller"}, "client": {"name": "ACME"}, "issued": "2026-11-27", "valid_days": 30,
          "items": [{"description": "Widget", "quantity": "2.5", "unit_price": "10.01",
                     "vat_percent": "20"}]}
     d.update(extra)
@@ -100,7 +100,7 @@ def test_incomplete_proposal():
     for call in (p.check, p.model, lambda: p.render("html"), lambda: p.render_template("x")):
         with pytest.raises(kam.IncompleteState) as e:
             call()
-        assert "missing client.name, issued, valid_days, items" in str(e.value)
+        assert "missing seller.name, client.name, issued, valid_days, items" in str(e.value)
     with pytest.raises(kam.IncompleteState, match="no items"):
         p.totals()
     # A draft still round-trips.
@@ -287,7 +287,7 @@ def test_cli(tmp_path):
     out2 = tmp_path / "none.html"
     r = subprocess.run([CLI, "proposal", str(incomplete), "-o", str(out2)],
                        capture_output=True, text=True)
-    assert r.returncode == 2 and "missing issued, valid_days, items" in r.stderr
+    assert r.returncode == 2 and "missing seller.name, issued, valid_days, items" in r.stderr
     assert not out2.exists()
     for args in (["--format", "pdf"], ["--bogus"], []):
         r = subprocess.run([CLI, "proposal"] + ([SAMPLE] if args != [] else []) + args,
