@@ -12,6 +12,7 @@
 #include "proposal_internal.h"
 #include "value_internal.h"
 #include "struct_copy_internal.h"
+#include "unit_internal.h"
 
 /* ---- totals ------------------------------------------------------------------------------ */
 
@@ -559,7 +560,9 @@ static kam_value *line_value(asm_state *a, size_t i, size_t n, const kam__line_o
   set(a, o, "n", kam__vb_int(&a->b, (int64_t)n));
   set_str(a, o, "sku", it->sku);
   set_str(a, o, "description", it->description);
-  set_str(a, o, "unit", it->unit);
+  /* The unit agrees with the quantity ("2 группы", "14 webinars"); as given in unit_as_given. */
+  set_str(a, o, "unit", kam__unit_form(it->unit, it->quantity, a->lang == L_EN));
+  set_str(a, o, "unit_as_given", it->unit);
   set(a, o, "quantity", decimal(a, it->quantity, NULL));
   set(a, o, "unit_price", money(a, it->unit_price));
   set(a, o, "discount_percent", percent_decimal(a, it->discount_percent));

@@ -911,6 +911,13 @@ static void test_model_of_sample(void **state) {
   assert_model(m, "sections[0].subtotal.minor", "571270000");
   assert_model(m, "sections[3].items[1].n", "11");
   assert_model(m, "optional_items[0].n", "12");
+  /* Units agree with their quantities (issue 15): "2 группы", "14 вебинаров", "320,5 часа". */
+  assert_model(m, "items[6].unit", "часа");
+  assert_model(m, "items[6].unit_as_given", "час");
+  assert_model(m, "items[7].unit", "группы");
+  assert_model(m, "items[8].unit", "вебинаров");
+  assert_model(m, "items[10].unit", "квартала");
+  assert_model(m, "items[0].unit", "польз.");
   assert_model(m, "optional_items[1].total.minor", "140300000");
   assert_model(m, "has_optional", "true");
   assert_model(m, "figures[1].text", "12,5\xC2\xA0п. п.");

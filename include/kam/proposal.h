@@ -237,6 +237,28 @@ typedef struct kam_item {
 } kam_item;
 KAM_API int kam_proposal_add_item(kam_proposal *p, const kam_item *item);
 
+/** The unit of measure in the form that agrees with a quantity, as price lines print it
+ *  ("2 группы", "5 групп", "2,5 группы", "21 час", "320,5 часа"; "1 webinar", "14 webinars",
+ *  "2.5 hours"). The text written is the unit alone, without the quantity.
+ *  - Russian: one (1, 21, 101), few (2-4, 22), many (0, 5-20, 25, 111) and, after a fraction,
+ *    the genitive singular ("2,5 рабочего места"); English: the singular for exactly 1, else
+ *    the plural. Trailing zeros of the fraction do not make a fraction ("5.00" is five).
+ *  - The built-in dictionary knows шт./штука, час, день, неделя, месяц, квартал, год,
+ *    пользователь, лицензия, рабочее место, группа, вебинар, курс, комплект, услуга, чел.-час,
+ *    чел.-день and piece, unit, hour, day, week, month, quarter, year, user, licence/license,
+ *    seat, workplace, group, webinar, course, set, kit, service, person-hour, person-day,
+ *    person-week, man-day; a unit is recognised in any of its forms ("группы" as "группа").
+ *  - A unit ending in '.' (an abbreviation: "шт.", "мес.", "чел.-нед.") and a unit the
+ *    dictionary does not know are written as given.
+ *  quantity: exact decimal text ("320.5" or "320,5", optional sign, optional exponent).
+ *  lang: "ru" or "en". Text goes to buf under the contract of kam/common.h ("Text into a
+ *  caller's buffer").
+ *  @return KAM_OK, KAM_ELIMIT (buf too small: *len says the size), KAM_EINVAL (unit, quantity
+ *  or lang NULL, lang not "ru"/"en", buf NULL with cap > 0), KAM_EPARSE (quantity is not a
+ *  decimal number, or has more than 18 decimals / does not fit 64 bits). */
+KAM_API int kam_unit_format(char *buf, size_t cap, size_t *len, const char *unit,
+                            const char *quantity, const char *lang);
+
 /** A member of the team that prepared the proposal (or a contact). name is required. */
 typedef struct kam_person {
   uint32_t struct_size;
@@ -358,8 +380,8 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *      investment is made now. IRR is kam_irr; payback is kam_payback at the rate (discounted),
  *      interpolated within the period. Projections are doubles: their money is rounded to
  *      minor units for display only.
- *    items: every line in document order [{n (number as shown), sku, description, unit,
- *      quantity (decimal), unit_price (money), discount_percent (decimal), has_discount,
+ *    items: every line in document order [{n (number as shown), sku, description, unit (in
+ *      the form that agrees with the quantity, kam_unit_format), unit_as_given, quantity (decimal), unit_price (money), discount_percent (decimal), has_discount,
  *      vat_percent (decimal), no_vat, optional, section, gross, discount, net, vat, total
  *      (money each)}],
  *    sections: the non-optional lines by section, in order of first use [{name, has_name,

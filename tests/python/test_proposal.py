@@ -296,3 +296,34 @@ def test_cli(tmp_path):
     r = subprocess.run([CLI, "proposal", str(tmp_path / "missing.json")], capture_output=True,
                        text=True)
     assert r.returncode == 2
+
+
+RU_GROUP = {"0": "групп", "1": "группа", "2": "группы", "4": "группы", "5": "групп",
+            "11": "групп", "12": "групп", "14": "групп", "21": "группа", "22": "группы",
+            "25": "групп", "101": "группа", "111": "групп", "0.5": "группы", "1.5": "группы",
+            "2.5": "группы", "320.5": "группы"}
+
+
+@pytest.mark.parametrize("q", sorted(RU_GROUP))
+def test_unit_format_numbers(q):
+    assert kam.unit_format("группа", q) == RU_GROUP[q]
+    seat = {"группа": "рабочее место", "группы": "рабочих места", "групп": "рабочих мест"}
+    want = "рабочего места" if "." in q else seat[RU_GROUP[q]]
+    assert kam.unit_format("рабочее место", q) == want
+    assert kam.unit_format("hour", q, "en") == ("hour" if q == "1" else "hours")
+
+
+def test_unit_format_kinds_and_errors():
+    assert kam.unit_format("час", 21) == "час"
+    assert kam.unit_format("час", Decimal("320.5")) == "часа"
+    assert kam.unit_format("час", "320,5") == "часа"
+    assert kam.unit_format("шт.", 5) == "шт."
+    assert kam.unit_format("webinar", 14, "en") == "webinars"
+    with pytest.raises(kam.InvalidArgument):
+        kam.unit_format("час", 1, "de")
+    with pytest.raises(kam.ParseError):
+        kam.unit_format("час", "many")
+    with pytest.raises(TypeError):
+        kam.unit_format("час", 2.5)
+    md = kam.Proposal.from_json(sample_text()).render("markdown")
+    assert "2 группы" in md and "14 вебинаров" in md and "320,5 часа" in md
