@@ -12,6 +12,7 @@
 #include "proposal_internal.h"
 #include "value_internal.h"
 #include "struct_copy_internal.h"
+#include "unit_internal.h"
 
 /* ---- totals ------------------------------------------------------------------------------ */
 
@@ -129,6 +130,9 @@ static const char *const labels[][3] = {
     {"net_incl", "Итого", "Total"},
     {"total", "Всего с НДС", "Total incl. VAT"},
     {"total_due", "Всего к оплате", "Total due"},
+    {"total_due_vat_on_top", "Всего к оплате с НДС", "Total due incl. VAT"},
+    {"total_due_vat_included", "Всего к оплате, включая НДС", "Total due, VAT included"},
+    {"total_due_no_vat", "Всего к оплате (без НДС)", "Total due (VAT not applicable)"},
     {"vat_included", "в том числе НДС", "including VAT"},
     {"no_vat", "Без НДС", "VAT not applicable"},
     {"vat_exempt", "Без НДС", "Exempt"},
@@ -138,7 +142,7 @@ static const char *const labels[][3] = {
     {"optional_total", "Сумма опций", "Optional items total"},
     {"amount_in_words", "Сумма прописью", "Amount in words"},
     {"terms", "Условия", "Terms"},
-    {"team", "Команда проекта", "Your team"},
+    {"team", "Команда проекта", "Project team"},
     {"phone", "Тел.", "Tel."},
     {"email", "E-mail", "Email"},
     {"validity", "Срок действия предложения", "Validity"},
@@ -196,6 +200,14 @@ typedef struct asm_state {
   const kam_proposal *p;
   int lang;
 } asm_state;
+
+/* The label named key in the document's language ("" for an unknown key). */
+static const char *label(const asm_state *a, const char *key) {
+  size_t i;
+  for (i = 0; i < sizeof labels / sizeof labels[0]; i++)
+    if (!strcmp(labels[i][0], key)) return labels[i][1 + a->lang];
+  return "";
+}
 
 static kam_value *str(asm_state *a, const char *s) { return kam__vb_str(&a->b, s); }
 static kam_value *set(asm_state *a, kam_value *o, const char *key, kam_value *v) {
@@ -510,7 +522,9 @@ static kam_value *line_value(asm_state *a, size_t i, size_t n, const kam__line_o
   set(a, o, "n", kam__vb_int(&a->b, (int64_t)n));
   set_str(a, o, "sku", it->sku);
   set_str(a, o, "description", it->description);
-  set_str(a, o, "unit", it->unit);
+  /* The unit agrees with the quantity ("2 группы", "14 webinars"); as given in unit_as_given. */
+  set_str(a, o, "unit", kam__unit_form(it->unit, it->quantity, a->lang == L_EN));
+  set_str(a, o, "unit_as_given", it->unit);
   set(a, o, "quantity", decimal(a, it->quantity, NULL));
   set(a, o, "unit_price", money(a, it->unit_price));
   set(a, o, "discount_percent", percent_decimal(a, it->discount_percent));
@@ -736,6 +750,11 @@ static kam_value *totals_value(asm_state *a, const kam_totals *t, const kam__vat
   set_bool(a, o, "vat_included", a->p->prices_include_vat && (any_rate || t->vat != 0));
   set_bool(a, o, "vat_on_top", !a->p->prices_include_vat && (any_rate || t->vat != 0));
   set_str(a, o, "rounding", a->p->rounding == KAM_ROUNDING_TOTAL ? "total" : "line");
+  /* The total's caption says whether it includes VAT (labels total_due_*). */
+  set_str(a, o, "total_caption",
+          label(a, !(any_rate || t->vat != 0) ? "total_due_no_vat"
+                   : a->p->prices_include_vat ? "total_due_vat_included"
+                                              : "total_due_vat_on_top"));
   if (!a->p->prices_include_vat && (any_rate || t->vat != 0))
     set_str(a, o, "optional_caption",
             a->lang == L_RU ? "Сумма опций с НДС" : "Optional items total incl. VAT");
@@ -802,6 +821,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
 
   /* Title, parties and date. */
   set_str(&a, root, "title", p->title ? p->title : labels[0][1 + a.lang]);
+  set_bool(&a, root, "has_title", p->title != NULL);
   o = set(&a, root, "seller", kam__vb_obj(&a.b));
   set_str(&a, o, "name", p->seller_name);
   set_str(&a, o, "details", p->seller_details);

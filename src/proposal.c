@@ -782,16 +782,18 @@ kam_stakeholder kam__proposal_stakeholder(const kam_proposal *p, size_t i) {
 /* ---- completeness ------------------------------------------------------------------------ */
 
 int kam__proposal_check(const kam_proposal *p) {
-  const char *missing[4];
+  const char *missing[5];
   size_t n = 0;
+  if (!p->seller_name) missing[n++] = "seller.name";
   if (!p->client_name) missing[n++] = "client.name";
   if (!p->has_issued) missing[n++] = "issued";
   if (!p->has_valid_days) missing[n++] = "valid_days";
   if (p->items.len == 0) missing[n++] = "items";
   if (n == 0) return KAM_OK;
-  return kam__error(p->ctx, KAM_ESTATE, "the proposal is incomplete: missing %s%s%s%s%s%s%s",
+  return kam__error(p->ctx, KAM_ESTATE, "the proposal is incomplete: missing %s%s%s%s%s%s%s%s%s",
                     missing[0], n > 1 ? ", " : "", n > 1 ? missing[1] : "", n > 2 ? ", " : "",
-                    n > 2 ? missing[2] : "", n > 3 ? ", " : "", n > 3 ? missing[3] : "");
+                    n > 2 ? missing[2] : "", n > 3 ? ", " : "", n > 3 ? missing[3] : "",
+                    n > 4 ? ", " : "", n > 4 ? missing[4] : "");
 }
 
 int kam_proposal_check(const kam_proposal *p) {

@@ -75,7 +75,8 @@ static void assert_msg_has(const kam_ctx *ctx, const char *part) {
 static char *doc_with_items(const char *extra, const char *items) {
   static char buf[8192];
   snprintf(buf, sizeof buf,
-           "{\"client\": {\"name\": \"Client\"}, \"issued\": \"2026-11-27\", \"valid_days\": 30,"
+           "{\"seller\": {\"name\": \"S\"}, \"client\": {\"name\": \"Client\"}, \"issued\": "
+           "\"2026-11-27\", \"valid_days\": 30,"
            " %s \"items\": %s}",
            extra, items);
   return buf;
@@ -654,24 +655,132 @@ static void test_totals_overflow_names_item(void **state) {
 
 /* ---- completeness ------------------------------------------------------------------------ */
 
+/* Issue 15: the optional lines sit in the main table's columns (their amount is the net, as in
+ * the main table, not the total with VAT), the total's caption says whether it includes VAT,
+ * a missing title is not printed twice, and the seller's team is the project team. */
+static void test_tables_consistent(void **state) {
+  static const struct {
+    const char *lang, *vat, *caption;
+  } cases[] = {
+      {"ru", "", "Всего к оплате с НДС"},
+      {"ru", "\"prices_include_vat\": true,", "Всего к оплате, включая НДС"},
+      {"en", "", "Total due incl. VAT"},
+      {"en", "\"prices_include_vat\": true,", "Total due, VAT included"},
+  };
+  static const int text_formats[] = {KAM_FORMAT_MARKDOWN, KAM_FORMAT_HTML, KAM_FORMAT_TEXT};
+  size_t i, f;
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char extra[256];
+    kam_ctx *ctx = new_ctx();
+    kam_proposal *p;
+    snprintf(extra, sizeof extra, "\"lang\": \"%s\", \"team\": [{\"name\": \"Ann\"}], %s",
+             cases[i].lang, cases[i].vat);
+    p = parse(ctx, doc_with_items(extra, "[{\"description\": \"Main\", \"unit_price\": \"100\","
+                                         " \"vat_percent\": \"20\"},"
+                                         " {\"description\": \"Extra\", \"quantity\": \"1\","
+                                         " \"unit_price\": \"1150000\", \"vat_percent\": \"20\","
+                                         " \"optional\": true}]"));
+    for (f = 0; f < sizeof text_formats / sizeof text_formats[0]; f++) {
+      char *out = render(p, text_formats[f]);
+      const char *opt = strstr(out, "Extra");
+      assert_non_null(opt);
+      assert_non_null(strstr(out, cases[i].caption));
+      /* The optional line's amount: 1 150 000 with VAT on top is the net; 1 380 000 (with
+       * VAT) appears only in the optional total's caption line. */
+      if (!cases[i].vat[0]) {
+        const char *with_vat = strstr(opt, "1\xc2\xa0"
+                                           "380\xc2\xa0"
+                                           "000");
+        const char *caption =
+            strstr(opt, strcmp(cases[i].lang, "ru") ? "Optional items total" : "Сумма опций");
+        if (!with_vat) with_vat = strstr(opt, "1,380,000");
+        assert_non_null(with_vat);
+        assert_non_null(caption);
+        assert_true(caption < with_vat);
+      }
+      /* No title given: the kind of document is said once (html names it also in <title>). */
+      {
+        const char *kind =
+            strcmp(cases[i].lang, "ru") ? "Commercial proposal" : "Коммерческое предложение";
+        const char *first = strstr(out, kind), *second;
+        assert_non_null(first);
+        second = strstr(first + strlen(kind), kind);
+        if (text_formats[f] == KAM_FORMAT_HTML) {
+          assert_non_null(second);
+          second = strstr(second + strlen(kind), kind);
+        }
+        assert_null(second);
+      }
+      assert_non_null(
+          strstr(out, strcmp(cases[i].lang, "ru") ? "Project team" : "Команда проекта"));
+      assert_null(strstr(out, "Your team"));
+      free(out);
+    }
+    if (!cases[i].vat[0]) {
+      /* Markdown: the optional table has the main table's header. */
+      char *out = render(p, KAM_FORMAT_MARKDOWN);
+      const char *head = strstr(out, "| №") ? strstr(out, "| №") : strstr(out, "| No.");
+      const char *end = strchr(head, '\n'), *second;
+      char line[256];
+      assert_true((size_t)(end - head) < sizeof line);
+      memcpy(line, head, (size_t)(end - head));
+      line[end - head] = '\0';
+      second = strstr(end, line);
+      assert_non_null(second);
+      assert_true(second < strstr(out, "Extra"));
+      free(out);
+    }
+    kam_proposal_free(p);
+    kam_ctx_free(ctx);
+  }
+}
+
+/* A proposal without VAT says so in its total line, in every format. */
+static void test_total_caption_without_vat(void **state) {
+  size_t f;
+  kam_ctx *ctx = new_ctx();
+  kam_proposal *p = parse(ctx, doc_with_items("\"title\": \"T\",", "[{\"description\": \"a\","
+                                                                   " \"unit_price\": \"5\"}]"));
+  (void)state;
+  for (f = 0; f < 3; f++) {
+    char *out = render(p, formats[f]);
+    assert_non_null(strstr(out, "Всего к оплате (без НДС)"));
+    /* With a title the kind of document is said once beside the date. */
+    assert_non_null(strstr(out, "Коммерческое предложение"));
+    free(out);
+  }
+  kam_proposal_free(p);
+  kam_ctx_free(ctx);
+}
+
 static void test_missing_parts(void **state) {
   static const struct {
     const char *json, *message;
   } cases[] = {
-      {"{}", "missing client.name, issued, valid_days, items"},
-      {"{\"client\": {\"name\": \"c\"}}", "missing issued, valid_days, items"},
-      {"{\"client\": {\"context\": \"only context\"}, \"issued\": \"2026-01-01\", \"valid_days\": "
+      {"{}", "missing seller.name, client.name, issued, valid_days, items"},
+      {"{\"client\": {\"name\": \"c\"}, \"seller\": {\"details\": \"only details\"}, "
+       "\"issued\": \"2026-01-01\", \"valid_days\": 5, \"items\": [{\"description\": \"a\"}]}",
+       "missing seller.name"},
+      {"{\"seller\": {\"name\": \"S\"}, \"client\": {\"name\": \"c\"}}",
+       "missing issued, valid_days, items"},
+      {"{\"seller\": {\"name\": \"S\"}, \"client\": {\"context\": \"only context\"}, \"issued\": "
+       "\"2026-01-01\", \"valid_days\": "
        "5,"
        " \"items\": [{\"description\": \"a\"}]}",
        "missing client.name"},
-      {"{\"client\": {\"name\": \"c\"}, \"valid_days\": 5, \"items\": [{\"description\": \"a\"}]}",
+      {"{\"seller\": {\"name\": \"S\"}, \"client\": {\"name\": \"c\"}, \"valid_days\": 5, "
+       "\"items\": [{\"description\": \"a\"}]}",
        "missing issued"},
-      {"{\"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\", \"items\": [{\"description\": "
+      {"{\"seller\": {\"name\": \"S\"}, \"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\", "
+       "\"items\": [{\"description\": "
        "\"a\"}]}",
        "missing valid_days"},
-      {"{\"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\", \"valid_days\": 5}",
+      {"{\"seller\": {\"name\": \"S\"}, \"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\", "
+       "\"valid_days\": 5}",
        "missing items"},
-      {"{\"issued\": \"2026-01-01\", \"valid_days\": 5}", "missing client.name, items"},
+      {"{\"issued\": \"2026-01-01\", \"valid_days\": 5}",
+       "missing seller.name, client.name, items"},
   };
   size_t i;
   (void)state;
@@ -763,12 +872,13 @@ static void test_valid_until_stays_a_date(void **state) {
   kam_date d;
   const char *iso;
   static const char late[] =
-      "{\"client\": {\"name\": \"C\"}, \"issued\": \"9900-01-01\", "
+      "{\"seller\": {\"name\": \"S\"}, \"client\": {\"name\": \"C\"}, \"issued\": \"9900-01-01\", "
       "\"valid_days\": 36500, \"items\": [{\"description\": \"x\", \"unit_price\": \"1\"}]}";
   (void)state;
-  p = parse(ctx,
-            "{\"client\": {\"name\": \"C\"}, \"issued\": \"9899-12-31\", "
-            "\"valid_days\": 36500, \"items\": [{\"description\": \"x\", \"unit_price\": \"1\"}]}");
+  p = parse(
+      ctx,
+      "{\"seller\": {\"name\": \"S\"}, \"client\": {\"name\": \"C\"}, \"issued\": \"9899-12-31\", "
+      "\"valid_days\": 36500, \"items\": [{\"description\": \"x\", \"unit_price\": \"1\"}]}");
   assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
   iso = model_string(m, "valid_until.iso");
   assert_non_null(iso);
@@ -820,6 +930,13 @@ static void test_model_of_sample(void **state) {
   assert_model(m, "sections[0].subtotal.minor", "571270000");
   assert_model(m, "sections[3].items[1].n", "11");
   assert_model(m, "optional_items[0].n", "12");
+  /* Units agree with their quantities (issue 15): "2 группы", "14 вебинаров", "320,5 часа". */
+  assert_model(m, "items[6].unit", "часа");
+  assert_model(m, "items[6].unit_as_given", "час");
+  assert_model(m, "items[7].unit", "группы");
+  assert_model(m, "items[8].unit", "вебинаров");
+  assert_model(m, "items[10].unit", "квартала");
+  assert_model(m, "items[0].unit", "польз.");
   assert_model(m, "optional_items[1].total.minor", "140300000");
   assert_model(m, "has_optional", "true");
   assert_model(m, "figures[1].text", "12,5\xC2\xA0п. п.");
@@ -849,7 +966,8 @@ static void test_model_of_sample(void **state) {
 static void test_model_english(void **state) {
   kam_ctx *ctx = new_ctx();
   kam_proposal *p = parse(
-      ctx, "{\"lang\": \"en\", \"currency\": \"USD\", \"client\": {\"name\": \"ACME\"},"
+      ctx, "{\"lang\": \"en\", \"currency\": \"USD\", \"seller\": {\"name\": \"S\"}, \"client\": "
+           "{\"name\": \"ACME\"},"
            " \"issued\": \"2026-11-27\", \"valid_days\": 30,"
            " \"cash_flows\": {\"rate\": 0.1, \"values\": [-1000, 600, 600], \"period\": \"month\"},"
            " \"items\": [{\"description\": \"Seat\", \"quantity\": \"1234.5\", \"unit_price\": "
@@ -880,7 +998,8 @@ static const char *first_block(const char *stakeholders, const kam_dmu *dmu) {
   kam_proposal *p;
   kam_value *m = NULL;
   snprintf(json, sizeof json,
-           "{\"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\", \"valid_days\": 1,"
+           "{\"seller\": {\"name\": \"S\"}, \"client\": {\"name\": \"c\"}, \"issued\": "
+           "\"2026-01-01\", \"valid_days\": 1,"
            " \"exclusive\": \"e\", \"references\": [{\"company\": \"r\"}],"
            " \"figures\": [{\"label\": \"f\", \"value\": 1}],"
            " \"items\": [{\"description\": \"a\"}], \"stakeholders\": %s}",
@@ -1247,7 +1366,8 @@ static char *big_proposal(size_t n, int dense, size_t *len) {
   char *s = (char *)malloc(cap);
   assert_non_null(s);
   k = (size_t)snprintf(s, cap,
-                       "{\"client\": {\"name\": \"Client\"}, \"issued\": \"2026-11-27\", "
+                       "{\"seller\": {\"name\": \"S\"}, \"client\": {\"name\": \"Client\"}, "
+                       "\"issued\": \"2026-11-27\", "
                        "\"valid_days\": 30, \"currency\": \"RUB\", \"items\": [");
   for (i = 0; i < n && dense; i++)
     k += (size_t)snprintf(s + k, cap - k,
@@ -1318,9 +1438,10 @@ static void test_many_sections(void **state) {
   char *json = (char *)malloc(cap);
   (void)state;
   assert_non_null(json);
-  k = (size_t)snprintf(json, cap,
-                       "{\"client\": {\"name\": \"C\"}, \"issued\": \"2026-11-27\", "
-                       "\"valid_days\": 30, \"items\": [");
+  k = (size_t)snprintf(
+      json, cap,
+      "{\"seller\": {\"name\": \"S\"}, \"client\": {\"name\": \"C\"}, \"issued\": \"2026-11-27\", "
+      "\"valid_days\": 30, \"items\": [");
   for (i = 0; i < 3000; i++)
     k += (size_t)snprintf(
         json + k, cap - k,
@@ -1494,6 +1615,8 @@ int main(void) {
       cmocka_unit_test(test_totals_of_sample),
       cmocka_unit_test(test_totals_overflow_names_item),
       cmocka_unit_test(test_missing_parts),
+      cmocka_unit_test(test_tables_consistent),
+      cmocka_unit_test(test_total_caption_without_vat),
       cmocka_unit_test(test_valid_until_stays_a_date),
       cmocka_unit_test(test_model_of_sample),
       cmocka_unit_test(test_model_english),

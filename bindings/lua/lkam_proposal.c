@@ -601,6 +601,39 @@ static int l_tostring(lua_State *L) {
   return 1;
 }
 
+/* kam.unit_format(unit, quantity [, lang]) -> "группы": the unit agreeing with the quantity
+ * (an integer, or exact decimal text such as "320,5"). */
+static int l_unit_format(lua_State *L) {
+  luaL_Buffer out;
+  size_t len = 0;
+  const char *unit, *quantity, *lang;
+  int rc;
+  LKAM_ARGS(L, 3);
+  unit = kam__lua_cstring(L, 1, "unit");
+  if (lua_isinteger(L, 2))
+    quantity = lua_tostring(L, 2);
+  else {
+    luaL_argexpected(L, lua_type(L, 2) == LUA_TSTRING, 2, "integer or decimal text");
+    quantity = kam__lua_cstring(L, 2, "quantity");
+  }
+  lang = lua_isnoneornil(L, 3) ? "ru" : kam__lua_cstring(L, 3, "lang");
+  /* A sizing call (KAM_ELIMIT and the length), then the text into a Lua buffer. */
+  rc = kam_unit_format(NULL, 0, &len, unit, quantity, lang);
+  if (rc == KAM_ELIMIT)
+    rc = kam_unit_format(luaL_buffinitsize(L, &out, len + 1), len + 1, &len, unit, quantity, lang);
+  if (rc == KAM_EINVAL || rc == KAM_EPARSE) {
+    if (rc == KAM_EINVAL)
+      lua_pushfstring(L, "unit_format: lang '%s' is not 'ru' or 'en'", lang);
+    else
+      lua_pushfstring(L, "unit_format: quantity '%s' is not an exact decimal number", quantity);
+    kam__lua_push_error(L, rc, lua_tostring(L, -1));
+    return lua_error(L);
+  }
+  kam__lua_check(L, rc, NULL);
+  luaL_pushresultsize(&out, len);
+  return 1;
+}
+
 static int l_call_new(lua_State *L) { /* kam.Proposal() */
   lua_remove(L, 1);
   return l_new(L);
@@ -659,6 +692,8 @@ void kam__lua_open_proposal(lua_State *L) {
   lua_setfield(L, -2, "__call");
   lua_setmetatable(L, -2);
   lua_setfield(L, -2, "Proposal");
+  lua_pushcfunction(L, l_unit_format);
+  lua_setfield(L, -2, "unit_format");
   /* name -> C enum value, as Python's kam.PROPOSAL_FORMATS / kam.PROPOSAL_PARTS */
   lua_createtable(L, 0, 6);
   for (int i = 0; format_names[i]; i++) {

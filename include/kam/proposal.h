@@ -52,10 +52,10 @@
  *
  * Completeness
  *   A draft may lack anything: it can be built, written to JSON and read back. What goes to a
- *   client needs `issued`, `valid_days`, a client name and at least one price line;
+ *   client needs `issued`, `valid_days`, a seller name, a client name and at least one price line;
  *   kam_proposal_to_value, kam_proposal_render and kam_proposal_render_template return
  *   KAM_ESTATE without them, naming every missing part ("the proposal is incomplete: missing
- *   client.name, issued, valid_days, items"). kam_proposal_totals needs only the items.
+ *   seller.name, client.name, issued, valid_days, items"). kam_proposal_totals needs only the items.
  *
  * Totals (exact, minor units, rounding half away from zero at each step)
  *   line_gross    = round(quantity * unit_price)
@@ -240,6 +240,28 @@ typedef struct kam_item {
 } kam_item;
 KAM_API int kam_proposal_add_item(kam_proposal *p, const kam_item *item);
 
+/** The unit of measure in the form that agrees with a quantity, as price lines print it
+ *  ("2 группы", "5 групп", "2,5 группы", "21 час", "320,5 часа"; "1 webinar", "14 webinars",
+ *  "2.5 hours"). The text written is the unit alone, without the quantity.
+ *  - Russian: one (1, 21, 101), few (2-4, 22), many (0, 5-20, 25, 111) and, after a fraction,
+ *    the genitive singular ("2,5 рабочего места"); English: the singular for exactly 1, else
+ *    the plural. Trailing zeros of the fraction do not make a fraction ("5.00" is five).
+ *  - The built-in dictionary knows шт./штука, час, день, неделя, месяц, квартал, год,
+ *    пользователь, лицензия, рабочее место, группа, вебинар, курс, комплект, услуга, чел.-час,
+ *    чел.-день and piece, unit, hour, day, week, month, quarter, year, user, licence/license,
+ *    seat, workplace, group, webinar, course, set, kit, service, person-hour, person-day,
+ *    person-week, man-day; a unit is recognised in any of its forms ("группы" as "группа").
+ *  - A unit ending in '.' (an abbreviation: "шт.", "мес.", "чел.-нед.") and a unit the
+ *    dictionary does not know are written as given.
+ *  quantity: exact decimal text ("320.5" or "320,5", optional sign, optional exponent).
+ *  lang: "ru" or "en". Text goes to buf under the contract of kam/common.h ("Text into a
+ *  caller's buffer").
+ *  @return KAM_OK, KAM_ELIMIT (buf too small: *len says the size), KAM_EINVAL (unit, quantity
+ *  or lang NULL, lang not "ru"/"en", buf NULL with cap > 0), KAM_EPARSE (quantity is not a
+ *  decimal number, or has more than 18 decimals / does not fit 64 bits). */
+KAM_API int kam_unit_format(char *buf, size_t cap, size_t *len, const char *unit,
+                            const char *quantity, const char *lang);
+
 /** A member of the team that prepared the proposal (or a contact). name is required. */
 typedef struct kam_person {
   uint32_t struct_size;
@@ -339,7 +361,8 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *              "long": "27 декабря 2026 г." | "27 December 2026"}
  *  Absent text is null. Top-level keys, in the order the document is assembled:
  *    lang, currency, is_ru, is_en, labels {every heading and caption, in lang},
- *    title (the document's, or labels.proposal), seller {name, details}, client {name, context},
+ *    title (the document's, or labels.proposal), has_title (the document gave one),
+ *    seller {name, details}, client {name, context},
  *    issued (date), valid_until (date), valid_days, summary, exclusive,
  *    blocks: the argument blocks, heaviest DMU emphasis first (ties: authority, relational,
  *      analytical); a block without content is left out. Each has every key, so Mustache's
@@ -362,8 +385,8 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *      investment is made now. IRR is kam_irr; payback is kam_payback at the rate (discounted),
  *      interpolated within the period. Projections are doubles: their money is rounded to
  *      minor units for display only.
- *    items: every line in document order [{n (number as shown), sku, description, unit,
- *      quantity (decimal), unit_price (money), discount_percent (decimal), has_discount,
+ *    items: every line in document order [{n (number as shown), sku, description, unit (in
+ *      the form that agrees with the quantity, kam_unit_format), unit_as_given, quantity (decimal), unit_price (money), discount_percent (decimal), has_discount,
  *      vat_percent (decimal), no_vat, optional, section, gross, discount, net, vat, total
  *      (money each)}],
  *    sections: the non-optional lines by section, in order of first use [{name, has_name,
@@ -373,7 +396,8 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *      columns_before_amount, multiple_sections},
  *    totals {gross, discount, net, vat, total, optional_total (money each), has_discount,
  *      vat_rates [{rate (decimal), net, vat, total}] (per VAT rate above 0), has_vat, no_vat,
- *      prices_include_vat, vat_included, vat_on_top, rounding, optional_caption},
+ *      prices_include_vat, vat_included, vat_on_top, rounding, optional_caption,
+ *      total_caption (the total's caption, saying whether it includes VAT)},
  *    amount_in_words (kam_money_words of totals.total in lang),
  *    terms, team [{name, position, phone, email}], has_team,
  *    dmu {source "stakeholders" | "dmu" | "none", emphasis [{style, weight, weight_percent}]},

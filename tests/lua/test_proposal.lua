@@ -115,7 +115,7 @@ check("errors", function()
   raises("EPARSE", kam.Proposal.from_json, '{"valid_day": 3}')
   local p = kam.Proposal.from_json("{}")
   local err = raises("ESTATE", p.render, p, "html")
-  has(err.message, "missing client.name, issued, valid_days, items")
+  has(err.message, "missing seller.name, client.name, issued, valid_days, items")
   raises("ESTATE", p.model, p)
   raises("ESTATE", p.totals, p)
   raises("ESTATE", p.check, p)
@@ -153,6 +153,29 @@ check("to-be-closed", function()
     eq(p:count("team"), 3)
   end
   collectgarbage()
+end)
+
+check("unit_format: units agree with numbers", function()
+  local ru = {["0"] = "групп", ["1"] = "группа", ["2"] = "группы", ["4"] = "группы",
+              ["5"] = "групп", ["11"] = "групп", ["12"] = "групп", ["14"] = "групп",
+              ["21"] = "группа", ["22"] = "группы", ["25"] = "групп", ["101"] = "группа",
+              ["111"] = "групп", ["0.5"] = "группы", ["1.5"] = "группы", ["2,5"] = "группы",
+              ["320.5"] = "группы"}
+  for q, want in pairs(ru) do
+    eq(kam.unit_format("группа", q), want)
+    eq(kam.unit_format("hour", q, "en"), q == "1" and "hour" or "hours")
+  end
+  eq(kam.unit_format("час", 21), "час")
+  eq(kam.unit_format("час", "320,5", "ru"), "часа")
+  eq(kam.unit_format("шт.", 5), "шт.")
+  eq(kam.unit_format("webinar", 14, "en"), "webinars")
+  raises("EINVAL", kam.unit_format, "час", 1, "de")
+  raises("EPARSE", kam.unit_format, "час", "many")
+  -- The sample renders its units in agreement.
+  local md = kam.Proposal.from_json(sample):render("markdown")
+  has(md, "2 группы")
+  has(md, "14 вебинаров")
+  has(md, "320,5 часа")
 end)
 
 t.done("test_proposal")

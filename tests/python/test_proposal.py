@@ -20,7 +20,7 @@ def sample_text():
 
 
 def minimal(**extra):
-    d = {"client": {"name": "ACME"}, "issued": "2026-11-27", "valid_days": 30,
+    d = {"seller": {"name": "Seller"}, "client": {"name": "ACME"}, "issued": "2026-11-27", "valid_days": 30,
          "items": [{"description": "Widget", "quantity": "2.5", "unit_price": "10.01",
                     "vat_percent": "20"}]}
     d.update(extra)
@@ -100,7 +100,7 @@ def test_incomplete_proposal():
     for call in (p.check, p.model, lambda: p.render("html"), lambda: p.render_template("x")):
         with pytest.raises(kam.IncompleteState) as e:
             call()
-        assert "missing client.name, issued, valid_days, items" in str(e.value)
+        assert "missing seller.name, client.name, issued, valid_days, items" in str(e.value)
     with pytest.raises(kam.IncompleteState, match="no items"):
         p.totals()
     # A draft still round-trips.
@@ -287,7 +287,7 @@ def test_cli(tmp_path):
     out2 = tmp_path / "none.html"
     r = subprocess.run([CLI, "proposal", str(incomplete), "-o", str(out2)],
                        capture_output=True, text=True)
-    assert r.returncode == 2 and "missing issued, valid_days, items" in r.stderr
+    assert r.returncode == 2 and "missing seller.name, issued, valid_days, items" in r.stderr
     assert not out2.exists()
     for args in (["--format", "pdf"], ["--bogus"], []):
         r = subprocess.run([CLI, "proposal"] + ([SAMPLE] if args != [] else []) + args,
@@ -296,3 +296,34 @@ def test_cli(tmp_path):
     r = subprocess.run([CLI, "proposal", str(tmp_path / "missing.json")], capture_output=True,
                        text=True)
     assert r.returncode == 2
+
+
+RU_GROUP = {"0": "групп", "1": "группа", "2": "группы", "4": "группы", "5": "групп",
+            "11": "групп", "12": "групп", "14": "групп", "21": "группа", "22": "группы",
+            "25": "групп", "101": "группа", "111": "групп", "0.5": "группы", "1.5": "группы",
+            "2.5": "группы", "320.5": "группы"}
+
+
+@pytest.mark.parametrize("q", sorted(RU_GROUP))
+def test_unit_format_numbers(q):
+    assert kam.unit_format("группа", q) == RU_GROUP[q]
+    seat = {"группа": "рабочее место", "группы": "рабочих места", "групп": "рабочих мест"}
+    want = "рабочего места" if "." in q else seat[RU_GROUP[q]]
+    assert kam.unit_format("рабочее место", q) == want
+    assert kam.unit_format("hour", q, "en") == ("hour" if q == "1" else "hours")
+
+
+def test_unit_format_kinds_and_errors():
+    assert kam.unit_format("час", 21) == "час"
+    assert kam.unit_format("час", Decimal("320.5")) == "часа"
+    assert kam.unit_format("час", "320,5") == "часа"
+    assert kam.unit_format("шт.", 5) == "шт."
+    assert kam.unit_format("webinar", 14, "en") == "webinars"
+    with pytest.raises(kam.InvalidArgument):
+        kam.unit_format("час", 1, "de")
+    with pytest.raises(kam.ParseError):
+        kam.unit_format("час", "many")
+    with pytest.raises(TypeError):
+        kam.unit_format("час", 2.5)
+    md = kam.Proposal.from_json(sample_text()).render("markdown")
+    assert "2 группы" in md and "14 вебинаров" in md and "320,5 часа" in md

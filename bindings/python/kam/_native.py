@@ -262,6 +262,19 @@ class Reader:
             raise e
 
 
+def text_out(f, *args):
+    """Calls f(buf, cap, &len, *args), a C function under the text-into-a-caller's-buffer
+    contract (kam/common.h), growing the buffer once on KAM_ELIMIT. Returns (status, text);
+    text is "" unless the status is KAM_OK."""
+    need = c_size_t(0)
+    buf = ctypes.create_string_buffer(256)
+    rc = f(buf, len(buf), byref(need), *args)
+    if rc == KAM_ELIMIT:
+        buf = ctypes.create_string_buffer(need.value + 1)
+        rc = f(buf, len(buf), byref(need), *args)
+    return rc, (buf.value.decode("utf-8") if rc == KAM_OK else "")
+
+
 def text(s, what):
     """The binding's one conversion of text for a NUL-terminated const char *: None stays None;
     str is encoded as UTF-8 (a lone surrogate keeps its bytes, so the library reports the text as

@@ -19,7 +19,7 @@ import decimal
 import numbers
 
 from ._native import (fn, check, error, c_int, c_int64, c_size_t, c_char_p, POINTER, byref,
-                      KAM_EINVAL, KAM_ELIMIT, KAM_EOVERFLOW, KAM_EPARSE, text as _text)
+                      KAM_EINVAL, KAM_EOVERFLOW, KAM_EPARSE, text as _text, text_out)
 
 __all__ = ["money_format", "money_words", "money_plain", "money_parse", "currency_digits"]
 
@@ -93,19 +93,14 @@ def _minor(amount, currency):
 def _call(f, what, amount, currency, lang):
     minor = _minor(amount, currency)
     code, lg = _code(currency), _lang(lang)
-    need = c_size_t(0)
-    buf = ctypes.create_string_buffer(256)
-    rc = f(buf, len(buf), byref(need), minor, code, lg)
-    if rc == KAM_ELIMIT:
-        buf = ctypes.create_string_buffer(need.value + 1)
-        rc = f(buf, len(buf), byref(need), minor, code, lg)
+    rc, out = text_out(f, minor, code, lg)
     if rc == KAM_EINVAL:
         if _digits(code) < 0:
             raise error(rc, "%s: currency %r is not an ISO 4217 code (3 uppercase letters)"
                         % (what, currency))
         raise error(rc, "%s: lang %r is not 'ru' or 'en'" % (what, lang))
     check(rc)
-    return buf.value.decode("utf-8")
+    return out
 
 
 def money_format(amount, currency="RUB", lang="ru"):

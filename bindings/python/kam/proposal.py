@@ -25,11 +25,12 @@ import math
 
 from ._native import (fn, check, error, Owner, Closable, Collector, WRITE_FN, text as _text,
                       text_len, c_int, c_int32, c_uint32, c_int64, c_double, c_size_t, c_char_p,
-                      c_void_p, POINTER, byref, KAM_EINVAL, KAM_EOVERFLOW)
+                      c_void_p, POINTER, byref, KAM_EINVAL, KAM_EOVERFLOW, KAM_EPARSE,
+                      text_out)
 from .finance import date_to_days
 from .dmu import STYLES, _Stakeholder, _stakeholder
 
-__all__ = ["Proposal", "PROPOSAL_FORMATS", "PROPOSAL_PARTS"]
+__all__ = ["Proposal", "PROPOSAL_FORMATS", "PROPOSAL_PARTS", "unit_format"]
 
 PROPOSAL_FORMATS = {"markdown": 1, "md": 1, "html": 2, "text": 3, "txt": 3, "json": 4}
 _PERIODS = {"year": 0, "quarter": 1, "month": 2}
@@ -75,6 +76,27 @@ class _Item(ctypes.Structure):
 class _Person(ctypes.Structure):
     _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("name", c_char_p),
                 ("position", c_char_p), ("phone", c_char_p), ("email", c_char_p)]
+
+
+_unit_format = fn("kam_unit_format", c_int, c_char_p, c_size_t, POINTER(c_size_t), c_char_p,
+                  c_char_p, c_char_p)
+
+
+def unit_format(unit, quantity, lang="ru"):
+    """The unit in the form that agrees with the quantity (kam_unit_format): unit_format("группа",
+    "2.5") is 'группы', unit_format("hour", 1, "en") 'hour'; abbreviations ("шт.") and unknown
+    units as given. quantity: int, decimal.Decimal or exact decimal text ("320,5")."""
+    if isinstance(quantity, bool) or not isinstance(quantity, (int, decimal.Decimal, str)):
+        raise TypeError("quantity must be an int, a Decimal or decimal text, not %s"
+                        % type(quantity).__name__)
+    u, q, lg = _text(unit, "unit"), _text(str(quantity), "quantity"), _text(lang, "lang")
+    rc, out = text_out(_unit_format, u, q, lg)
+    if rc == KAM_EINVAL:
+        raise error(rc, "unit_format: lang %r is not 'ru' or 'en'" % (lang,))
+    if rc == KAM_EPARSE:
+        raise error(rc, "unit_format: quantity %r is not an exact decimal number" % (quantity,))
+    check(rc)
+    return out
 
 
 class _Totals(ctypes.Structure):
