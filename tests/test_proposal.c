@@ -1024,9 +1024,9 @@ static size_t model_allocs(size_t n) {
   kam_proposal *p = NULL;
   kam_value *m = NULL;
   len = (size_t)snprintf(json, sizeof json,
-                         "{\"client\": {\"name\": \"c\"}, \"issued\": \"2026-01-01\","
-                         " \"valid_days\": 1, \"items\": [{\"description\": \"a\"}],"
-                         " \"stakeholders\": [");
+                         "{\"seller\": {\"name\": \"s\"}, \"client\": {\"name\": \"c\"},"
+                         " \"issued\": \"2026-01-01\", \"valid_days\": 1,"
+                         " \"items\": [{\"description\": \"a\"}], \"stakeholders\": [");
   for (i = 0; i < n; i++)
     len += (size_t)snprintf(
         json + len, sizeof json - len,
