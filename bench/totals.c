@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "money_internal.h"
+#include "documents/money_internal.h"
 
 static const char *const QTY[] = {"1", "2.5", "0.333", "3", "10", "1.25", "7"};
 static const char *const DISC[] = {"0", "5", "10", "12.5", "3"};

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "value_internal.h"
+#include "documents/value_internal.h"
 
 #define CHECK(c)                                                                                   \
   do {                                                                                             \

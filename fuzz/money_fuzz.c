@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "money_internal.h"
+#include "documents/money_internal.h"
 
 #define CHECK(c)                                                                                   \
   do {                                                                                             \

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "kam.h"
-#include "template_internal.h"
+#include "documents/template_internal.h"
 
 #define MAX_STEPS 200000
 

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmu_internal.h"
-#include "internal.h"
+#include "people/dmu_internal.h"
+#include "core/internal.h"
 
 #define CHECK(c)                                                                                   \
   do {                                                                                             \

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "decimal_internal.h"
-#include "internal.h"
+#include "core/decimal_internal.h"
+#include "core/internal.h"
 #include "testutil.h"
 
 static void test_version(void **state) {

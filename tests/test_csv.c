@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "portfolio_internal.h"
+#include "scoring/portfolio_internal.h"
 #include "testutil.h"
 
 #define BOM "\xEF\xBB\xBF"

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "decimal_internal.h"
+#include "core/decimal_internal.h"
 #include "testutil.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

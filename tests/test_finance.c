@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "internal.h"
+#include "core/internal.h"
 #include "kam.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -12,8 +12,8 @@
 #include <cmocka.h>
 
 #include "testutil.h"
-#include "linecol_internal.h"
-#include "value_internal.h"
+#include "core/linecol_internal.h"
+#include "documents/value_internal.h"
 
 static kam_ctx *cm_ctx(void) {
   kam_ctx *ctx = NULL;

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "money_internal.h"
+#include "documents/money_internal.h"
 
 #define NB "\xC2\xA0" /* U+00A0 NO-BREAK SPACE */
 #define RUBLE "\xE2\x82\xBD"

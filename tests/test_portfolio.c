@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "kam.h"
-#include "portfolio_internal.h"
+#include "scoring/portfolio_internal.h"
 #include "testutil.h"
 
 static kam_account account(const char *id, int64_t revenue) {

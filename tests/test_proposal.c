@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "proposal_internal.h"
+#include "documents/proposal_internal.h"
 #include "testutil.h"
 
 #define SAMPLE KAM_SOURCE_DIR "/examples/data/proposal.json"

@@ -13,9 +13,9 @@
 
 #include <cmocka.h>
 
-#include "decimal_internal.h"
-#include "io_internal.h"
-#include "portfolio_internal.h"
+#include "core/decimal_internal.h"
+#include "scoring/io_internal.h"
+#include "scoring/portfolio_internal.h"
 #include "testutil.h"
 
 #define BOM "\xEF\xBB\xBF"

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "kam.h"
-#include "portfolio_internal.h"
+#include "scoring/portfolio_internal.h"
 #include "testutil.h"
 
 __extension__ typedef __int128 i128;
@@ -104,7 +104,7 @@ static void ref_percentiles(double *pct, const double *val, size_t n) {
   free(v);
 }
 
-/* cv and trend by other formulas than src/segment.c's, so that a slip there shows: the mean
+/* cv and trend by other formulas than src/scoring/segment.c's, so that a slip there shows: the mean
  * and the population variance in two passes in long double; the least-squares slope from the
  * normal equations on exact integer sums, slope = (m sum(t y) - sum(t) sum(y)) / (m sum(t^2) -
  * sum(t)^2), so trend = slope / mean = m (m sum(t y) - sum(t) sum(y)) / (den sum(y)). The test

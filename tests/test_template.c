@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "template_internal.h"
+#include "documents/template_internal.h"
 #include "testutil.h"
 
 /* --- helpers -------------------------------------------------------------------------------- */

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "dmu_internal.h"
+#include "people/dmu_internal.h"
 #include "kam.h"
 #include "testutil.h"
 

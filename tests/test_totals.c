@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "money_internal.h"
+#include "documents/money_internal.h"
 #include "testutil.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))

@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "testutil.h"
-#include "value_internal.h"
+#include "documents/value_internal.h"
 
 static kam_ctx *cm_ctx(void) {
   kam_ctx *ctx = NULL;

@@ -5,7 +5,7 @@ root=$1
 cd "$root"
 db=build/gcc/compile_commands.json
 [ -f "$db" ] || { echo "static: $db missing (run the gcc build first)"; exit 1; }
-files=$(ls src/*.c)
+files=$(ls src/*/*.c)
 n=0
 if command -v clang-tidy > /dev/null; then
   # shellcheck disable=SC2086

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "testutil.h"
-#include "value_internal.h"
+#include "documents/value_internal.h"
 
 /* Writes v (compact or pretty), parses the output and compares; the compact text of the
  * re-parsed tree must also be byte-identical to the first compact text (a fixed point). */

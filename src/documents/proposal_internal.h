@@ -1,0 +1,145 @@
+/*
+ * proposal_internal.h - what the proposal files share: the document layout (proposal.c owns
+ * it), path-named errors, and the model pieces render.c needs.
+ *   proposal.c       the document: struct, setters, validation
+ *   proposal_json.c  JSON in and out
+ *   assemble.c       kam_proposal_totals and the document model (kam_proposal_to_value)
+ *   render.c         built-in templates and rendering
+ */
+#ifndef KAM_PROPOSAL_INTERNAL_H
+#define KAM_PROPOSAL_INTERNAL_H
+
+#include "core/internal.h"
+#include "documents/money_internal.h"
+#include "core/names_internal.h"
+#include "documents/value_builder_internal.h"
+
+struct kam__argument {
+  int32_t style;
+  char *title, *text;
+};
+struct kam__reference {
+  char *company, *project, *result;
+  char *contact_name, *contact_position, *contact_phone, *contact_email;
+};
+struct kam__figure {
+  char *label, *unit;
+  char *value; /* canonical number text (is_number) or the text as given */
+  bool is_number;
+};
+struct kam__item {
+  uint32_t flags;
+  char *sku, *description, *unit, *section;
+  kam__decimal quantity;         /* >= 0, at most 9 decimals */
+  int64_t unit_price;            /* minor units of the proposal's currency, >= 0 */
+  kam__decimal discount_percent; /* 0..100, at most 6 decimals */
+  kam__decimal vat_percent;      /* 0..100, at most 6 decimals */
+};
+struct kam__person {
+  char *name, *position, *phone, *email;
+};
+
+/* A list of records of one kind. */
+typedef struct kam__list {
+  void *data;
+  size_t len, cap;
+} kam__list;
+
+struct kam_proposal {
+  kam_ctx *ctx;
+  char lang[3];     /* "ru" | "en" */
+  char currency[4]; /* upper-case ISO 4217 */
+  int digits;       /* minor unit digits of the currency */
+  char *title, *seller_name, *seller_details, *client_name, *client_context;
+  char *summary, *exclusive, *terms;
+  bool has_issued, has_valid_days;
+  kam_date issued;
+  int32_t valid_days;
+  bool prices_include_vat;
+  int rounding;
+  kam__list arguments, references, figures, items, team; /* struct kam__* */
+  /* The stakeholders, checked and typed by the DMU's own code (kam__dmu_add) when added, so
+   * the model uses this DMU as it is. NULL until the first one. */
+  kam_dmu *stakeholders;
+  bool has_cash_flows;
+  int32_t period;
+  double rate;
+  double *flows;
+  size_t flows_len;
+  const kam_dmu *dmu;
+  /* While kam_proposal_from_json builds the proposal: its source text, parsed tree and the
+   * positions the parser recorded, so errors can name the line and column of a JSON path.
+   * NULL otherwise. */
+  const char *json;
+  size_t json_len;
+  const kam_value *json_root;
+  const struct kam__json_positions *json_pos;
+};
+
+#define KAM__LIST_AT(p, list, type, i) (&((type *)(p)->list.data)[i])
+
+/* Sets the ctx message "<path>: <reason>" and, while reading JSON, appends the line and
+ * column of that path in the source. Returns status. */
+int kam__proposal_error(const kam_proposal *p, int status, const char *path, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Adds a figure whose value is number text kept exactly (is_number) or display text. */
+int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *unit,
+                             const char *value, bool is_number);
+
+/* KAM_OK or KAM_ESTATE naming every missing part. */
+int kam__proposal_check(const kam_proposal *p);
+
+/* ---- the JSON reader (proposal_json.c), shared with the plan -----------------------------
+ * A path that grows by segments ("items" "[3]" ".unit_price") and shrinks back, and the reader
+ * state: errors are reported through p (kam__proposal_error: path, line and column of p->json),
+ * and a read stakeholder is added to p. The plan reads through a hidden proposal for both. */
+typedef struct kam__path {
+  char s[160];
+  size_t len;
+} kam__path;
+typedef struct kam__reader {
+  kam_proposal *p;
+  kam__path pt;
+} kam__reader;
+/* Append ".key" or "[index]", returning the old length for kam__path_pop. */
+size_t kam__path_key(kam__path *pt, const char *key);
+size_t kam__path_index(kam__path *pt, size_t index);
+void kam__path_pop(kam__path *pt, size_t old);
+/* KAM_EPARSE naming the first key of obj not in keys[] ("_" keys are comments). */
+int kam__read_known_keys(kam__reader *r, const kam_value *obj, const char *const keys[]);
+/* obj[key] (NULL if absent or null), the path extended by key (pop with *old). */
+const kam_value *kam__read_member(kam__reader *r, const kam_value *obj, const char *key,
+                                  size_t *old);
+int kam__read_wrong_type(kam__reader *r, const kam_value *v, const char *expected);
+/* A string / decimal text (string or number) / integer lo..hi member; NULL or !present when
+ * absent. */
+int kam__read_string(kam__reader *r, const kam_value *obj, const char *key, const char **out);
+int kam__read_decimal(kam__reader *r, const kam_value *obj, const char *key, const char **out);
+int kam__read_int(kam__reader *r, const kam_value *obj, const char *key, long lo, long hi,
+                  long *out, bool *present);
+/* Reads root.stakeholders (if present) into r->p's stakeholders. */
+int kam__read_stakeholders(kam__reader *r, const kam_value *root);
+/* p's stakeholders as their JSON array. */
+kam_value *kam__proposal_stakeholders_value(kam__vb *b, const kam_proposal *p);
+
+/* Model pieces of assemble.c in the language of p: plain decimal text localised ("1 234,5" /
+ * "1,234.5"), money {minor, amount, text} in p's currency, a date {iso, text, long}. */
+void kam__model_localise(char *out, size_t cap, const char *plain, bool ru);
+kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor);
+kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d);
+/* p's stakeholders, in document order: the DMU p owns (NULL when it has none; kam_dmu_count
+ * and the other readers take NULL as empty), and the i-th one as stored (i < the count). */
+static inline const kam_dmu *kam__proposal_dmu(const kam_proposal *p) { return p->stakeholders; }
+kam_stakeholder kam__proposal_stakeholder(const kam_proposal *p, size_t i);
+
+/* Renders model (consumed) with the built-in template <prefix><lang>.<md|html|txt>.mustache
+ * (partials from the built-in set), escaping it first for Markdown and text; KAM_FORMAT_JSON
+ * writes the model pretty-printed. */
+int kam__render_builtin(kam_ctx *ctx, kam_value *model, const char *prefix, const char *lang,
+                        int format, kam_write_fn write, void *ud);
+
+#endif
