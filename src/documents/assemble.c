@@ -646,7 +646,7 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
     return;
   }
   /* Display numbers: sections in order of first use, then the optional lines. */
-  shown = sg.start[sg.ngroups];
+  shown = sg.start ? sg.start[sg.ngroups] : 0;
   for (i = 0; i < shown; i++)
     number[sg.order[i]] = i + 1;
   for (i = 0; i < n_items; i++) {
@@ -664,6 +664,7 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
 
   /* Each line is built once, copied compact into the model's arena (equal figures stored
    * once) and shared by items and sections[].items or optional_items. */
+  /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of node pointers */
   line = (kam_value **)kam__alloc_array(p->ctx, n_items, sizeof *line);
   if (!line) {
     if (!a->b.rc) a->b.rc = kam__nomem(p->ctx);
@@ -685,7 +686,7 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
     push_line(a, items, line, i);
 
   sections = set(a, root, "sections", kam__vb_arr(&a->b));
-  for (j = 0; j < sg.ngroups; j++) {
+  for (j = 0; sg.start && j < sg.ngroups; j++) {
     const char *name = KAM__LIST_AT(p, items, struct kam__item, sg.order[sg.start[j]])->section;
     int64_t subtotal = 0;
     kam_value *sec, *list;
@@ -706,7 +707,7 @@ static void price_table(asm_state *a, kam_value *root, const kam__line_out *line
   for (i = 0; i < n_items; i++)
     if (KAM__LIST_AT(p, items, struct kam__item, i)->flags & KAM_ITEM_OPTIONAL)
       push_line(a, optional, line, i);
-  kam__free(p->ctx, line, n_items * sizeof *line);
+  kam__free(p->ctx, line, n_items * sizeof *line); /* NOLINT(bugprone-sizeof-expression) */
   set_bool(a, root, "has_optional", noptional > 0);
 
   table = set(a, root, "table", kam__vb_obj(&a->b));

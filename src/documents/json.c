@@ -580,7 +580,9 @@ static kam_value *close_container(parser *P, const frame *f) {
     v->u.m = (kam__member *)(void *)(block + head);
     memcpy(v->u.m, from, n * sizeof(kam__member));
     if (head) {
-      memcpy(block, &P->ctx, sizeof P->ctx);
+      /* the seed pointer, then the index (pointer-sized on purpose) */
+      memcpy(block, &P->ctx, sizeof P->ctx); /* NOLINT(bugprone-sizeof-expression) */
+      /* NOLINTNEXTLINE(bugprone-sizeof-expression) */
       memset(block + sizeof P->ctx, 0, slots * sizeof(uint32_t));
     }
     v->len = (uint32_t)dedupe(v->u.m, n, kam__obj_index(v), v->index_bits, P->ctx);
@@ -647,7 +649,7 @@ static int parse(parser *P, kam_value **root_out) {
   const unsigned char *p = P->text, *end = P->end;
   size_t depth = 0;
   kam_value *val = NULL;
-  const unsigned char *vstart = p; /* where the current value starts */
+  const unsigned char *vstart = NULL; /* where the current value starts */
   char buf[32];
   frame *f;
 

@@ -378,7 +378,7 @@ static int read_document(kam_plan *plan, kam__reader *r, const kam_value *root) 
     return kam__error(plan->ctx, KAM_EPARSE, "the plan must be a JSON object");
   if ((rc = kam__read_known_keys(r, root, keys))) return rc;
   if ((rc = kam__read_string(r, root, "lang", &s))) return rc;
-  if (s && (rc = kam_proposal_set_lang(plan->people, s))) return KAM_EPARSE;
+  if (s && kam_proposal_set_lang(plan->people, s) != KAM_OK) return KAM_EPARSE;
   if ((rc = kam__read_string(r, root, "currency", &s))) return rc;
   if (s && (rc = kam_proposal_set_currency(plan->people, s)))
     return rc == KAM_EINVAL ? KAM_EPARSE : rc;
@@ -422,10 +422,10 @@ int kam_plan_from_json(kam_plan **out, kam_ctx *ctx, const char *json, size_t le
   *out = NULL;
   if (!ctx || (!json && len)) return KAM_EINVAL;
   if ((rc = kam__json_parse_positions(&root, ctx, json ? json : "", len, &pos))) return rc;
-  if ((rc = kam_plan_new(&plan, ctx))) {
+  if ((rc = kam_plan_new(&plan, ctx)) != KAM_OK || !plan) {
     kam_value_free(root);
     kam__json_positions_free(&pos);
-    return rc;
+    return rc ? rc : kam__nomem(ctx);
   }
   memset(&r, 0, sizeof r);
   r.p = plan->people;

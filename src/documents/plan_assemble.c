@@ -133,7 +133,8 @@ static int white_space_derive(const kam_plan *plan, white_space *w) {
     size_t o = find(&plan->offerings, OFF_ID, text_of(c, CELL_OFFERING));
     int64_t ours = KAM__HAS(c, CELL_OURS) ? c->f[CELL_OURS].minor : 0;
     if (KAM__HAS(c, CELL_STATUS)) w->counts[c->f[CELL_STATUS].n]++;
-    if (u == NOT_FOUND || o == NOT_FOUND) continue; /* unknown_reference */
+    if (u == NOT_FOUND || o == NOT_FOUND) continue;               /* unknown_reference */
+    if (!w->grid || !w->unit_ours || !w->offering_ours) continue; /* (allocated when nu, no) */
     if (w->grid[u * no + o] == NOT_FOUND) w->grid[u * no + o] = i;
     if (kam__add_i64(&w->unit_ours[u], w->unit_ours[u], ours) ||
         kam__add_i64(&w->offering_ours[o], w->offering_ours[o], ours) ||
@@ -244,14 +245,14 @@ static int check_coverage(checker *c) {
     for (k = 0; s->name && k < plan->relationships.len; k++) {
       const kam__rec *r = &plan->relationships.data[k];
       const char *m = text_of(r, REL_TEAM_MEMBER);
-      if (!text_of(r, REL_STAKEHOLDER) || strcmp(text_of(r, REL_STAKEHOLDER), s->name) ||
+      if (!text_of(r, REL_STAKEHOLDER) || strcmp(text_of(r, REL_STAKEHOLDER), s->name) != 0 ||
           !is_team_member(plan, m))
         continue;
       covered = true;
       if (decision_maker(s)) {
         if (!only)
           only = m;
-        else if (strcmp(only, m))
+        else if (strcmp(only, m) != 0)
           several = true;
       }
     }
@@ -645,7 +646,7 @@ static int stakeholders_value(pa *a, kam_value *root) {
     for (k = 0; s->name && k < plan->relationships.len; k++) {
       const kam__rec *r = &plan->relationships.data[k];
       kam_value *c;
-      if (!text_of(r, REL_STAKEHOLDER) || strcmp(text_of(r, REL_STAKEHOLDER), s->name) ||
+      if (!text_of(r, REL_STAKEHOLDER) || strcmp(text_of(r, REL_STAKEHOLDER), s->name) != 0 ||
           !is_team_member(plan, text_of(r, REL_TEAM_MEMBER)))
         continue;
       c = kam__vb_push(&a->b, by, kam__vb_obj(&a->b));

@@ -1249,10 +1249,11 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
   n = 0;
   for (k = 0; k < 4; k++) {
     const char *reason = kam_key_reason_name(1u << k);
+    size_t rlen = strlen(reason);
     if (!(sc->key_reasons & (1u << k))) continue;
     if (n) b[n++] = ' ';
-    memcpy(b + n, reason, strlen(reason));
-    n += strlen(reason);
+    memcpy(b + n, reason, rlen + 1); /* with its NUL: b has room for all four */
+    n += rlen;
   }
   return put_cell(w, b, n, false, true);
 }
