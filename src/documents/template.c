@@ -1183,10 +1183,12 @@ done:
 /* Text with indentation or dedentation in effect: line by line. Empty lines get no
  * indentation (no trailing whitespace), as mustache.js does. */
 static int text_indented(rstate *rs, const rscope *sc, const kam__tnode *nd) {
-  const char *p = sc->t->src + nd->off, *e = p + nd->len;
+  const char *p, *e;
   bool bol = (nd->flags & KAM__F_BOL) != 0;
   int rc;
   if (!sc->t->src) return KAM_OK; /* a template without source has no text nodes */
+  p = sc->t->src + nd->off;
+  e = p + nd->len;
   while (p < e) {
     const char *nl, *seg_end;
     if (bol) {

@@ -54,7 +54,9 @@ typedef struct item_where {
 
 static const char *where(item_where *w, const kam__line_in *line, size_t i) {
   enum { NAME_MAX_BYTES = 48 };
-  size_t len = (size_t)snprintf(w->text, sizeof w->text, "items[%zu]", i), cut;
+  size_t len, cut;
+  w->text[0] = '\0';
+  len = (size_t)snprintf(w->text, sizeof w->text, "items[%zu]", i);
   if (!line->name || !line->name[0]) return w->text;
   cut = strlen(line->name);
   if (cut > NAME_MAX_BYTES) {

@@ -1565,7 +1565,7 @@ static void out_finish(out_buf *o) {
   o->buf[o->len < o->cap ? o->len : o->cap - 1] = '\0';
 }
 
-int kam_role_explain(char *buf, size_t cap, size_t *needed, const char *title, size_t len) {
+int kam_role_explain(char *buf, size_t cap, size_t *len, const char *title, size_t title_len) {
   tt_state st;
   tt_result r;
   out_buf o;
@@ -1574,7 +1574,7 @@ int kam_role_explain(char *buf, size_t cap, size_t *needed, const char *title, s
   if (!buf && cap > 0) return KAM_EINVAL;
   if (cap) buf[0] = '\0';
   if (!title) return KAM_EINVAL;
-  rc = run(&st, &r, title, len);
+  rc = run(&st, &r, title, title_len);
   if (rc != KAM_OK) return rc;
   o.buf = buf;
   o.cap = cap;
@@ -1632,7 +1632,7 @@ int kam_role_explain(char *buf, size_t cap, size_t *needed, const char *title, s
     out_puts(&o, " (empty title)");
   }
   out_finish(&o);
-  if (needed) *needed = o.len;
+  if (len) *len = o.len;
   if (o.len >= cap) { /* the buffer contract of kam/common.h: no cut text */
     if (cap) buf[0] = '\0';
     return KAM_ELIMIT;
