@@ -143,16 +143,11 @@ static uint64_t pow10_u64(int digits) {
 
 /* Decimal digits of v, zero-padded to at least width. */
 static void put_uint(text_out *o, uint64_t v, int width) {
-  char tmp[24];
-  size_t n = 0;
-  do {
-    tmp[n++] = (char)('0' + v % 10);
-    v /= 10;
-  } while (v);
-  while ((int)n < width)
-    tmp[n++] = '0';
-  while (n)
-    put_bytes(o, &tmp[--n], 1);
+  char digits[24];
+  size_t n = kam__u64_text(digits, v);
+  for (; (int)n < width; width--)
+    put_bytes(o, "0", 1);
+  put_bytes(o, digits, n);
 }
 
 /* ---- kam_money_format ---------------------------------------------------------------- */

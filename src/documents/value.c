@@ -148,17 +148,15 @@ int kam_value_new_number(kam_value **out, kam_ctx *ctx, double d) {
 }
 
 int kam_value_new_int(kam_value **out, kam_ctx *ctx, int64_t i) {
-  char text[24], *p = text + sizeof text;
+  char text[24];
   uint64_t mag = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
+  size_t n;
   if (!out) return KAM_EINVAL;
   *out = NULL;
   if (!ctx) return KAM_EINVAL;
-  do {
-    *--p = (char)('0' + (int)(mag % 10u));
-    mag /= 10u;
-  } while (mag);
-  if (i < 0) *--p = '-';
-  return number_node(out, ctx, p, (size_t)(text + sizeof text - p), (double)i);
+  text[0] = '-';
+  n = kam__u64_text(text + (i < 0), mag) + (i < 0);
+  return number_node(out, ctx, text, n, (double)i);
 }
 
 int kam_value_new_number_text(kam_value **out, kam_ctx *ctx, const char *text, size_t len) {
