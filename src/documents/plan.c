@@ -130,14 +130,9 @@ static int recs_push(kam_ctx *ctx, kam__recs *l, const kam__rec *r) {
 /* ---- the plan ---------------------------------------------------------------------------- */
 
 int kam_plan_new(kam_plan **out, kam_ctx *ctx) {
-  kam_plan *plan;
   int rc;
-  if (!out) return KAM_EINVAL;
-  *out = NULL;
-  if (!ctx) return KAM_EINVAL;
-  plan = (kam_plan *)kam__alloc(ctx, sizeof *plan);
-  if (!plan) return kam__nomem(ctx);
-  memset(plan, 0, sizeof *plan);
+  kam_plan *plan = (kam_plan *)KAM__OBJECT_NEW(out, ctx, rc);
+  if (!plan) return rc;
   plan->ctx = ctx;
   if ((rc = kam_proposal_new(&plan->people, ctx))) {
     kam__free(ctx, plan, sizeof *plan);

@@ -164,13 +164,9 @@ static void clear_flows(kam_proposal *p) {
 }
 
 int kam_proposal_new(kam_proposal **out, kam_ctx *ctx) {
-  kam_proposal *p;
-  if (!out) return KAM_EINVAL;
-  *out = NULL;
-  if (!ctx) return KAM_EINVAL;
-  p = (kam_proposal *)kam__alloc(ctx, sizeof *p);
-  if (!p) return kam__nomem(ctx);
-  memset(p, 0, sizeof *p);
+  int rc;
+  kam_proposal *p = (kam_proposal *)KAM__OBJECT_NEW(out, ctx, rc);
+  if (!p) return rc;
   p->ctx = ctx;
   memcpy(p->lang, "ru", 3);
   memcpy(p->currency, "RUB", 4);
