@@ -142,4 +142,18 @@ kam_stakeholder kam__proposal_stakeholder(const kam_proposal *p, size_t i);
 int kam__render_builtin(kam_ctx *ctx, kam_value *model, const char *prefix, const char *lang,
                         int format, kam_write_fn write, void *ud);
 
+/* Builds a document's template model (kam_proposal_to_value, kam_plan_to_value). */
+typedef int (*kam__model_fn)(kam_value **out, const void *doc);
+
+/* The body of kam_proposal_render and kam_plan_render: an unknown format is KAM_EINVAL naming
+ * who; otherwise the model that build makes of doc, rendered by kam__render_builtin. */
+int kam__render_document(kam_ctx *ctx, const char *who, int format, kam__model_fn build,
+                         const void *doc, const char *prefix, const char *lang, kam_write_fn write,
+                         void *ud);
+
+/* The body of kam_proposal_render_template and kam_plan_render_template: renders t over the
+ * model that build makes of doc (partials: none). */
+int kam__render_document_template(kam__model_fn build, const void *doc, const kam_template *t,
+                                  kam_write_fn write, void *ud);
+
 #endif
