@@ -123,6 +123,12 @@ int kam__read_int(kam__reader *r, const kam_value *obj, const char *key, long lo
                   long *out, bool *present);
 /* Reads root.stakeholders (if present) into r->p's stakeholders. */
 int kam__read_stakeholders(kam__reader *r, const kam_value *root);
+/* Reads a document out of json[0..len) (KAM_EINVAL when json is NULL with len > 0): parses it
+ * with positions, so that errors reported through p name the JSON path, line and column, and
+ * calls read(r, root, doc) with r->p = p; the tree and p's view of the text are gone after. */
+typedef int (*kam__read_fn)(kam__reader *r, const kam_value *root, void *doc);
+int kam__read_json_document(kam_proposal *p, const char *json, size_t len, kam__read_fn read,
+                            void *doc);
 /* p's stakeholders as their JSON array. */
 kam_value *kam__proposal_stakeholders_value(kam__vb *b, const kam_proposal *p);
 
