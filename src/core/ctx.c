@@ -71,6 +71,19 @@ int kam_ctx_set_threads(kam_ctx *ctx, unsigned threads) {
   return KAM_OK;
 }
 
+void *kam__object_new(kam_ctx *ctx, int has_out, size_t size, int *rc) {
+  void *obj;
+  *rc = KAM_EINVAL;
+  if (!has_out || !ctx) return NULL;
+  if (!(obj = kam__alloc(ctx, size))) {
+    *rc = kam__nomem(ctx);
+    return NULL;
+  }
+  memset(obj, 0, size);
+  *rc = KAM_OK;
+  return obj;
+}
+
 void *kam__alloc(kam_ctx *ctx, size_t size) {
   if (size == 0) return NULL;
   return ctx->alloc(ctx->alloc_ud, NULL, 0, size);

@@ -48,6 +48,13 @@ void *kam__realloc(kam_ctx *ctx, void *ptr, size_t old_size, size_t new_size);
 void kam__free(kam_ctx *ctx, void *ptr, size_t size);
 /* Allocates n * size bytes, NULL on overflow or failure. */
 void *kam__alloc_array(kam_ctx *ctx, size_t n, size_t size);
+/* The start of every kam_X_new(out, ctx): a zeroed block of size bytes from ctx, with *rc
+ * KAM_OK; or NULL with *rc KAM_EINVAL (has_out false or ctx NULL, no message) or KAM_ENOMEM
+ * (message in ctx). */
+void *kam__object_new(kam_ctx *ctx, int has_out, size_t size, int *rc);
+/* kam__object_new for a T **out: clears *out first when out is not NULL. */
+#define KAM__OBJECT_NEW(out, ctx, rc)                                                              \
+  kam__object_new((ctx), (out) ? (*(out) = NULL, 1) : 0, sizeof **(out), &(rc))
 /* NUL-terminated copy of s[0..len); the block is len + 1 bytes. */
 char *kam__strndup(kam_ctx *ctx, const char *s, size_t len);
 /* Frees a string made by kam__strndup (NULL ok). */

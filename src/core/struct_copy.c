@@ -22,3 +22,11 @@ int kam__struct_copy_in(kam_ctx *ctx, void *local, size_t local_size, const void
   memcpy(local, in, size < local_size ? size : local_size);
   return KAM_OK;
 }
+
+void kam__struct_init(void *o, size_t struct_size, const void *defaults, size_t size) {
+  uint32_t stored;
+  if (!o || struct_size < sizeof stored) return;
+  memcpy(o, defaults, struct_size < size ? struct_size : size);
+  stored = (uint32_t)(struct_size > UINT32_MAX ? UINT32_MAX : struct_size);
+  memcpy(o, &stored, sizeof stored);
+}

@@ -32,6 +32,12 @@ int kam__struct_size_check(kam_ctx *ctx, size_t size, size_t need, const char *w
 int kam__struct_copy_in(kam_ctx *ctx, void *local, size_t local_size, const void *in, size_t need,
                         const char *who, const char *type);
 
+/* The body of every kam_*_options_init: copies the first struct_size bytes (at most size) of
+ * defaults over o and stores struct_size (capped at UINT32_MAX) in the uint32_t struct_size at
+ * the start of *o. Does nothing when o is NULL or struct_size cannot hold that field; a bigger
+ * struct's tail beyond size is left as the caller had it. */
+void kam__struct_init(void *o, size_t struct_size, const void *defaults, size_t size);
+
 /* The usual call: the struct `in` of public type `type`, which must carry at least `field`,
  * into the local variable `local` of the same type. */
 #define KAM__STRUCT_COPY_IN(ctx, local, in, type, field, who)                                      \

@@ -430,6 +430,22 @@ nomem:
   return NULL;
 }
 
+/* The digits of a fraction or an exponent at p: at least one, else KAM_EPARSE saying where one
+ * was expected; returns the position after them or NULL. */
+static inline const unsigned char *fraction_digits(parser *P, const unsigned char *p,
+                                                   const char *where) {
+  const unsigned char *end = P->end;
+  char buf[32];
+  if (p >= end || !kam__is_digit(*p)) {
+    fail_at(P, p, KAM_EPARSE, "invalid number: expected a digit %s, found %s", where,
+            describe(P, p, buf, sizeof buf));
+    return NULL;
+  }
+  while (p < end && kam__is_digit(*p))
+    p++;
+  return p;
+}
+
 /* Parses the number at p into an arena node; returns the position after it or NULL. */
 static const unsigned char *parse_number(parser *P, const unsigned char *p, kam_value **node) {
   const unsigned char *start = p, *end = P->end;
@@ -448,26 +464,11 @@ static const unsigned char *parse_number(parser *P, const unsigned char *p, kam_
     while (p < end && kam__is_digit(*p))
       p++;
   }
-  if (p < end && *p == '.') {
-    p++;
-    if (p >= end || !kam__is_digit(*p)) {
-      fail_at(P, p, KAM_EPARSE, "invalid number: expected a digit after '.', found %s",
-              describe(P, p, buf, sizeof buf));
-      return NULL;
-    }
-    while (p < end && kam__is_digit(*p))
-      p++;
-  }
+  if (p < end && *p == '.' && !(p = fraction_digits(P, p + 1, "after '.'"))) return NULL;
   if (p < end && (*p == 'e' || *p == 'E')) {
     p++;
     if (p < end && (*p == '+' || *p == '-')) p++;
-    if (p >= end || !kam__is_digit(*p)) {
-      fail_at(P, p, KAM_EPARSE, "invalid number: expected a digit in the exponent, found %s",
-              describe(P, p, buf, sizeof buf));
-      return NULL;
-    }
-    while (p < end && kam__is_digit(*p))
-      p++;
+    if (!(p = fraction_digits(P, p, "in the exponent"))) return NULL;
   }
   len = (size_t)(p - start);
   if (len <= 2) {

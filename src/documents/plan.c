@@ -130,14 +130,9 @@ static int recs_push(kam_ctx *ctx, kam__recs *l, const kam__rec *r) {
 /* ---- the plan ---------------------------------------------------------------------------- */
 
 int kam_plan_new(kam_plan **out, kam_ctx *ctx) {
-  kam_plan *plan;
   int rc;
-  if (!out) return KAM_EINVAL;
-  *out = NULL;
-  if (!ctx) return KAM_EINVAL;
-  plan = (kam_plan *)kam__alloc(ctx, sizeof *plan);
-  if (!plan) return kam__nomem(ctx);
-  memset(plan, 0, sizeof *plan);
+  kam_plan *plan = (kam_plan *)KAM__OBJECT_NEW(out, ctx, rc);
+  if (!plan) return rc;
   plan->ctx = ctx;
   if ((rc = kam_proposal_new(&plan->people, ctx))) {
     kam__free(ctx, plan, sizeof *plan);
@@ -364,7 +359,8 @@ static int read_records(kam_plan *plan, kam__reader *r, const kam_value *obj, co
   return rc;
 }
 
-static int read_document(kam_plan *plan, kam__reader *r, const kam_value *root) {
+static int read_document(kam__reader *r, const kam_value *root, void *doc) {
+  kam_plan *plan = (kam_plan *)doc;
   static const char *const keys[] = {"lang",        "currency",     "as_of",         "period",
                                      "account",     "owner",        "team",          "objectives",
                                      "white_space", "stakeholders", "relationships", "competitors",
@@ -413,40 +409,12 @@ static int read_document(kam_plan *plan, kam__reader *r, const kam_value *root) 
 }
 
 int kam_plan_from_json(kam_plan **out, kam_ctx *ctx, const char *json, size_t len) {
-  kam_value *root = NULL;
-  kam_plan *plan = NULL;
-  kam__json_positions pos;
-  kam__reader r;
-  int rc;
-  if (!out) return KAM_EINVAL;
-  *out = NULL;
-  if (!ctx || (!json && len)) return KAM_EINVAL;
-  if ((rc = kam__json_parse_positions(&root, ctx, json ? json : "", len, &pos))) return rc;
-  if ((rc = kam_plan_new(&plan, ctx)) != KAM_OK || !plan) {
-    kam_value_free(root);
-    kam__json_positions_free(&pos);
-    return rc ? rc : kam__nomem(ctx);
+  int rc = kam_plan_new(out, ctx);
+  if (!rc && (rc = kam__read_json_document((*out)->people, json, len, read_document, *out))) {
+    kam_plan_free(*out);
+    *out = NULL;
   }
-  memset(&r, 0, sizeof r);
-  r.p = plan->people;
-  /* Errors name the JSON path and, from the parser's positions, its line and column. */
-  plan->people->json = json;
-  plan->people->json_len = len;
-  plan->people->json_root = root;
-  plan->people->json_pos = &pos;
-  rc = read_document(plan, &r, root);
-  plan->people->json = NULL;
-  plan->people->json_len = 0;
-  plan->people->json_root = NULL;
-  plan->people->json_pos = NULL;
-  kam_value_free(root);
-  kam__json_positions_free(&pos);
-  if (rc) {
-    kam_plan_free(plan);
-    return rc;
-  }
-  *out = plan;
-  return KAM_OK;
+  return rc;
 }
 
 /* ---- writing ----------------------------------------------------------------------------- */

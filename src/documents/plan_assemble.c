@@ -865,23 +865,18 @@ int kam_plan_to_value(kam_value **out, const kam_plan *plan) {
   return KAM_OK;
 }
 
+static int plan_model(kam_value **out, const void *doc) {
+  return kam_plan_to_value(out, (const kam_plan *)doc);
+}
+
 int kam_plan_render(const kam_plan *plan, int format, kam_write_fn write, void *ud) {
-  kam_value *model = NULL;
-  int rc;
   if (!plan || !write) return KAM_EINVAL;
-  if (format < KAM_FORMAT_MARKDOWN || format > KAM_FORMAT_JSON)
-    return kam__error(plan->ctx, KAM_EINVAL, "kam_plan_render: unknown format %d", format);
-  if ((rc = kam_plan_to_value(&model, plan))) return rc;
-  return kam__render_builtin(plan->ctx, model, "plan.", plan->people->lang, format, write, ud);
+  return kam__render_document(plan->ctx, "kam_plan_render", format, plan_model, plan, "plan.",
+                              plan->people->lang, write, ud);
 }
 
 int kam_plan_render_template(const kam_plan *plan, const kam_template *t, kam_write_fn write,
                              void *ud) {
-  kam_value *model = NULL;
-  int rc;
   if (!plan || !t || !write) return KAM_EINVAL;
-  if ((rc = kam_plan_to_value(&model, plan))) return rc;
-  rc = kam_template_render(t, model, NULL, NULL, write, ud);
-  kam_value_free(model);
-  return rc;
+  return kam__render_document_template(plan_model, plan, t, write, ud);
 }

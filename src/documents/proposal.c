@@ -114,35 +114,31 @@ static int set_pair(kam_proposal *p, char **f1, const char *s1, const char *path
 
 /* ---- lifecycle --------------------------------------------------------------------------- */
 
+/* Frees the n strings of s (each made by kam__strndup or NULL). */
+static void free_strs(kam_ctx *ctx, char *const *s, size_t n) {
+  size_t i;
+  for (i = 0; i < n; i++)
+    kam__free_str(ctx, s[i]);
+}
+#define FREE_STRS(ctx, ...)                                                                        \
+  free_strs((ctx), (char *const[]){__VA_ARGS__},                                                   \
+            sizeof((char *const[]){__VA_ARGS__}) / sizeof(char *))
+
 static void free_argument(kam_ctx *ctx, struct kam__argument *a) {
-  kam__free_str(ctx, a->title);
-  kam__free_str(ctx, a->text);
+  FREE_STRS(ctx, a->title, a->text);
 }
 static void free_reference(kam_ctx *ctx, struct kam__reference *r) {
-  kam__free_str(ctx, r->company);
-  kam__free_str(ctx, r->project);
-  kam__free_str(ctx, r->result);
-  kam__free_str(ctx, r->contact_name);
-  kam__free_str(ctx, r->contact_position);
-  kam__free_str(ctx, r->contact_phone);
-  kam__free_str(ctx, r->contact_email);
+  FREE_STRS(ctx, r->company, r->project, r->result, r->contact_name, r->contact_position,
+            r->contact_phone, r->contact_email);
 }
 static void free_figure(kam_ctx *ctx, struct kam__figure *f) {
-  kam__free_str(ctx, f->label);
-  kam__free_str(ctx, f->unit);
-  kam__free_str(ctx, f->value);
+  FREE_STRS(ctx, f->label, f->unit, f->value);
 }
 static void free_item(kam_ctx *ctx, struct kam__item *it) {
-  kam__free_str(ctx, it->sku);
-  kam__free_str(ctx, it->description);
-  kam__free_str(ctx, it->unit);
-  kam__free_str(ctx, it->section);
+  FREE_STRS(ctx, it->sku, it->description, it->unit, it->section);
 }
 static void free_person(kam_ctx *ctx, struct kam__person *m) {
-  kam__free_str(ctx, m->name);
-  kam__free_str(ctx, m->position);
-  kam__free_str(ctx, m->phone);
-  kam__free_str(ctx, m->email);
+  FREE_STRS(ctx, m->name, m->position, m->phone, m->email);
 }
 
 #define CLEAR_LIST(p, list, type, free_one)                                                        \
@@ -164,13 +160,9 @@ static void clear_flows(kam_proposal *p) {
 }
 
 int kam_proposal_new(kam_proposal **out, kam_ctx *ctx) {
-  kam_proposal *p;
-  if (!out) return KAM_EINVAL;
-  *out = NULL;
-  if (!ctx) return KAM_EINVAL;
-  p = (kam_proposal *)kam__alloc(ctx, sizeof *p);
-  if (!p) return kam__nomem(ctx);
-  memset(p, 0, sizeof *p);
+  int rc;
+  kam_proposal *p = (kam_proposal *)KAM__OBJECT_NEW(out, ctx, rc);
+  if (!p) return rc;
   p->ctx = ctx;
   memcpy(p->lang, "ru", 3);
   memcpy(p->currency, "RUB", 4);
@@ -460,6 +452,13 @@ static int list_reserve(kam_proposal *p, kam__list *l, size_t size) {
   return KAM_OK;
 }
 
+/* Appends the size bytes of rec to l (KAM_ENOMEM, l unchanged, when it cannot grow). */
+static int list_push(kam_proposal *p, kam__list *l, const void *rec, size_t size) {
+  int rc = list_reserve(p, l, size);
+  if (!rc) memcpy((char *)l->data + l->len++ * size, rec, size);
+  return rc;
+}
+
 /* Copies a caller's record of public type `type` into a zeroed local (fields past struct_size
  * read as zero). Fails when struct_size does not reach `field` (struct_copy_internal.h). */
 #define READ_RECORD(p, local, in, type, field, path)                                               \
@@ -511,12 +510,8 @@ int kam_proposal_add_argument(kam_proposal *p, const kam_argument *a) {
     const char *const txt[] = {in.title, in.text};
     if ((rc = dup_fields(p, out, txt, 2, path, names))) return rc;
   }
-  if ((rc = list_reserve(p, &p->arguments, sizeof rec))) {
-    free_argument(p->ctx, &rec);
-    return rc;
-  }
-  *KAM__LIST_AT(p, arguments, struct kam__argument, p->arguments.len++) = rec;
-  return KAM_OK;
+  if ((rc = list_push(p, &p->arguments, &rec, sizeof rec))) free_argument(p->ctx, &rec);
+  return rc;
 }
 
 int kam_proposal_add_reference(kam_proposal *p, const kam_reference *r) {
@@ -543,12 +538,8 @@ int kam_proposal_add_reference(kam_proposal *p, const kam_reference *r) {
                                in.contact_email};
     if ((rc = dup_fields(p, out, txt, 7, path, names))) return rc;
   }
-  if ((rc = list_reserve(p, &p->references, sizeof rec))) {
-    free_reference(p->ctx, &rec);
-    return rc;
-  }
-  *KAM__LIST_AT(p, references, struct kam__reference, p->references.len++) = rec;
-  return KAM_OK;
+  if ((rc = list_push(p, &p->references, &rec, sizeof rec))) free_reference(p->ctx, &rec);
+  return rc;
 }
 
 int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *unit,
@@ -573,12 +564,8 @@ int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *uni
     const char *const txt[] = {label, unit, value};
     if ((rc = dup_fields(p, out, txt, 3, path, names))) return rc;
   }
-  if ((rc = list_reserve(p, &p->figures, sizeof rec))) {
-    free_figure(p->ctx, &rec);
-    return rc;
-  }
-  *KAM__LIST_AT(p, figures, struct kam__figure, p->figures.len++) = rec;
-  return KAM_OK;
+  if ((rc = list_push(p, &p->figures, &rec, sizeof rec))) free_figure(p->ctx, &rec);
+  return rc;
 }
 
 int kam_proposal_add_figure(kam_proposal *p, const kam_figure *f) {
@@ -678,12 +665,8 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
     const char *const txt[] = {in.sku, in.description, in.unit, in.section};
     if ((rc = dup_fields(p, out, txt, 4, path, names))) return rc;
   }
-  if ((rc = list_reserve(p, &p->items, sizeof rec))) {
-    free_item(p->ctx, &rec);
-    return rc;
-  }
-  *KAM__LIST_AT(p, items, struct kam__item, p->items.len++) = rec;
-  return KAM_OK;
+  if ((rc = list_push(p, &p->items, &rec, sizeof rec))) free_item(p->ctx, &rec);
+  return rc;
 }
 
 int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m) {
@@ -705,12 +688,8 @@ int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m) {
     const char *const txt[] = {in.name, in.position, in.phone, in.email};
     if ((rc = dup_fields(p, out, txt, 4, path, names))) return rc;
   }
-  if ((rc = list_reserve(p, &p->team, sizeof rec))) {
-    free_person(p->ctx, &rec);
-    return rc;
-  }
-  *KAM__LIST_AT(p, team, struct kam__person, p->team.len++) = rec;
-  return KAM_OK;
+  if ((rc = list_push(p, &p->team, &rec, sizeof rec))) free_person(p->ctx, &rec);
+  return rc;
 }
 
 /* The reason of a kam__dmu_add message: without the "stakeholder N (\"name\"): " that names

@@ -123,6 +123,12 @@ int kam__read_int(kam__reader *r, const kam_value *obj, const char *key, long lo
                   long *out, bool *present);
 /* Reads root.stakeholders (if present) into r->p's stakeholders. */
 int kam__read_stakeholders(kam__reader *r, const kam_value *root);
+/* Reads a document out of json[0..len) (KAM_EINVAL when json is NULL with len > 0): parses it
+ * with positions, so that errors reported through p name the JSON path, line and column, and
+ * calls read(r, root, doc) with r->p = p; the tree and p's view of the text are gone after. */
+typedef int (*kam__read_fn)(kam__reader *r, const kam_value *root, void *doc);
+int kam__read_json_document(kam_proposal *p, const char *json, size_t len, kam__read_fn read,
+                            void *doc);
 /* p's stakeholders as their JSON array. */
 kam_value *kam__proposal_stakeholders_value(kam__vb *b, const kam_proposal *p);
 
@@ -141,5 +147,19 @@ kam_stakeholder kam__proposal_stakeholder(const kam_proposal *p, size_t i);
  * writes the model pretty-printed. */
 int kam__render_builtin(kam_ctx *ctx, kam_value *model, const char *prefix, const char *lang,
                         int format, kam_write_fn write, void *ud);
+
+/* Builds a document's template model (kam_proposal_to_value, kam_plan_to_value). */
+typedef int (*kam__model_fn)(kam_value **out, const void *doc);
+
+/* The body of kam_proposal_render and kam_plan_render: an unknown format is KAM_EINVAL naming
+ * who; otherwise the model that build makes of doc, rendered by kam__render_builtin. */
+int kam__render_document(kam_ctx *ctx, const char *who, int format, kam__model_fn build,
+                         const void *doc, const char *prefix, const char *lang, kam_write_fn write,
+                         void *ud);
+
+/* The body of kam_proposal_render_template and kam_plan_render_template: renders t over the
+ * model that build makes of doc (partials: none). */
+int kam__render_document_template(kam__model_fn build, const void *doc, const kam_template *t,
+                                  kam_write_fn write, void *ud);
 
 #endif

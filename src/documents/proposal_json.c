@@ -457,7 +457,7 @@ done:
   return rc;
 }
 
-static int read_document(reader *r, const kam_value *root) {
+static int read_document(reader *r, const kam_value *root, void *unused) {
   static const char *const keys[] = {
       "lang",       "currency",  "title",        "seller",     "client",
       "summary",    "exclusive", "issued",       "valid_days", "arguments",
@@ -472,6 +472,7 @@ static int read_document(reader *r, const kam_value *root) {
   long days = 0;
   bool present;
   int rc;
+  (void)unused;
   if (kam_value_type(root) != KAM_VALUE_OBJECT)
     return kam__error(p->ctx, KAM_EPARSE, "the proposal must be a JSON object, not %s",
                       type_name(root));
@@ -545,40 +546,37 @@ static int read_document(reader *r, const kam_value *root) {
   return KAM_OK;
 }
 
-int kam_proposal_from_json(kam_proposal **out, kam_ctx *ctx, const char *json, size_t len) {
+int kam__read_json_document(kam_proposal *p, const char *json, size_t len, kam__read_fn read,
+                            void *doc) {
   kam_value *root = NULL;
-  kam_proposal *p = NULL;
   kam__json_positions pos;
   reader r;
   int rc;
-  if (!out) return KAM_EINVAL;
-  *out = NULL;
-  if (!ctx || (!json && len)) return KAM_EINVAL;
-  if ((rc = kam__json_parse_positions(&root, ctx, json ? json : "", len, &pos))) return rc;
-  if ((rc = kam_proposal_new(&p, ctx))) {
-    kam_value_free(root);
-    kam__json_positions_free(&pos);
-    return rc;
-  }
+  if (!json && len) return KAM_EINVAL;
+  if ((rc = kam__json_parse_positions(&root, p->ctx, json ? json : "", len, &pos))) return rc;
   memset(&r, 0, sizeof r);
   r.p = p;
   p->json = json;
   p->json_len = len;
   p->json_root = root;
   p->json_pos = &pos;
-  rc = read_document(&r, root);
+  rc = read(&r, root, doc);
   p->json = NULL;
   p->json_len = 0;
   p->json_root = NULL;
   p->json_pos = NULL;
   kam_value_free(root);
   kam__json_positions_free(&pos);
-  if (rc) {
-    kam_proposal_free(p);
-    return rc;
+  return rc;
+}
+
+int kam_proposal_from_json(kam_proposal **out, kam_ctx *ctx, const char *json, size_t len) {
+  int rc = kam_proposal_new(out, ctx);
+  if (!rc && (rc = kam__read_json_document(*out, json, len, read_document, NULL))) {
+    kam_proposal_free(*out);
+    *out = NULL;
   }
-  *out = p;
-  return KAM_OK;
+  return rc;
 }
 
 /* ---- the reader, shared with the plan (plan_json.c) ---------------------------------------- */

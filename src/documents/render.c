@@ -222,23 +222,39 @@ int kam__render_builtin(kam_ctx *ctx, kam_value *model, const char *prefix, cons
   return rc;
 }
 
-int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn write, void *ud) {
+int kam__render_document(kam_ctx *ctx, const char *who, int format, kam__model_fn build,
+                         const void *doc, const char *prefix, const char *lang, kam_write_fn write,
+                         void *ud) {
   kam_value *model = NULL;
   int rc;
-  if (!p || !write) return KAM_EINVAL;
   if (format < KAM_FORMAT_MARKDOWN || format > KAM_FORMAT_JSON)
-    return kam__error(p->ctx, KAM_EINVAL, "kam_proposal_render: unknown format %d", format);
-  if ((rc = kam_proposal_to_value(&model, p))) return rc;
-  return kam__render_builtin(p->ctx, model, "", p->lang, format, write, ud);
+    return kam__error(ctx, KAM_EINVAL, "%s: unknown format %d", who, format);
+  if ((rc = build(&model, doc))) return rc;
+  return kam__render_builtin(ctx, model, prefix, lang, format, write, ud);
+}
+
+static int proposal_model(kam_value **out, const void *doc) {
+  return kam_proposal_to_value(out, (const kam_proposal *)doc);
+}
+
+int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn write, void *ud) {
+  if (!p || !write) return KAM_EINVAL;
+  return kam__render_document(p->ctx, "kam_proposal_render", format, proposal_model, p, "", p->lang,
+                              write, ud);
+}
+
+int kam__render_document_template(kam__model_fn build, const void *doc, const kam_template *t,
+                                  kam_write_fn write, void *ud) {
+  kam_value *model = NULL;
+  int rc;
+  if ((rc = build(&model, doc))) return rc;
+  rc = kam_template_render(t, model, NULL, NULL, write, ud);
+  kam_value_free(model);
+  return rc;
 }
 
 int kam_proposal_render_template(const kam_proposal *p, const kam_template *t, kam_write_fn write,
                                  void *ud) {
-  kam_value *model = NULL;
-  int rc;
   if (!p || !t || !write) return KAM_EINVAL;
-  if ((rc = kam_proposal_to_value(&model, p))) return rc;
-  rc = kam_template_render(t, model, NULL, NULL, write, ud);
-  kam_value_free(model);
-  return rc;
+  return kam__render_document_template(proposal_model, p, t, write, ud);
 }

@@ -78,7 +78,7 @@ static void copy_profile_out(kam_profile *dst, const kam_profile *src) {
 }
 
 int kam_profile_compute(kam_profile *out, int32_t role, double role_confidence,
-                      const double traits[3]) {
+                        const double traits[3]) {
   kam_profile p;
   int k;
   if (!out || out->struct_size < sizeof(uint32_t)) return KAM_EINVAL;
@@ -112,15 +112,10 @@ struct kam_dmu {
 };
 
 int kam_dmu_new(kam_dmu **out, kam_ctx *ctx) {
-  kam_dmu *d;
-  if (!out) return KAM_EINVAL;
-  *out = NULL;
-  if (!ctx) return KAM_EINVAL;
-  d = (kam_dmu *)kam__alloc(ctx, sizeof *d);
-  if (!d) return kam__nomem(ctx);
+  int rc;
+  kam_dmu *d = (kam_dmu *)KAM__OBJECT_NEW(out, ctx, rc);
+  if (!d) return rc;
   d->ctx = ctx;
-  d->people = NULL;
-  d->count = d->cap = 0;
   *out = d;
   return KAM_OK;
 }

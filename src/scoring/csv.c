@@ -36,8 +36,7 @@ void kam_csv_options_init(kam_csv_options *o, size_t struct_size) {
   /* A newer caller's bigger struct: its unknown tail is zeroed; an older caller's smaller one
    * gets only the fields it has. */
   if (struct_size > sizeof d) memset((char *)o + sizeof d, 0, struct_size - sizeof d);
-  memcpy(o, &d, struct_size < sizeof d ? struct_size : sizeof d);
-  o->struct_size = (uint32_t)(struct_size > UINT32_MAX ? UINT32_MAX : struct_size);
+  kam__struct_init(o, struct_size, &d, sizeof d);
 }
 
 /* Reads the options a caller passed (only the fields inside struct_size), defaults otherwise. */

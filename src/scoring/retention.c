@@ -8,6 +8,7 @@
 
 #include "kam/retention.h"
 #include "scoring/portfolio_internal.h"
+#include "core/struct_copy_internal.h"
 
 __extension__ typedef __int128 i128;
 
@@ -27,10 +28,8 @@ static void default_options(kam_retention_options *o) {
 
 void kam_retention_options_init(kam_retention_options *o, size_t struct_size) {
   kam_retention_options d;
-  if (!o || struct_size < sizeof(uint32_t)) return;
   default_options(&d);
-  memcpy(o, &d, struct_size < sizeof d ? struct_size : sizeof d);
-  o->struct_size = (uint32_t)(struct_size > UINT32_MAX ? UINT32_MAX : struct_size);
+  kam__struct_init(o, struct_size, &d, sizeof d);
 }
 
 /* A bridge in 128 bits while it is summed. */

@@ -64,10 +64,8 @@ static void default_options(kam_segment_options *o) {
 
 void kam_segment_options_init(kam_segment_options *o, size_t struct_size) {
   kam_segment_options d;
-  if (!o || struct_size < sizeof(uint32_t)) return;
   default_options(&d);
-  memcpy(o, &d, struct_size < sizeof d ? struct_size : sizeof d);
-  o->struct_size = (uint32_t)(struct_size > UINT32_MAX ? UINT32_MAX : struct_size);
+  kam__struct_init(o, struct_size, &d, sizeof d);
 }
 
 static int check_options(kam_ctx *ctx, kam_segment_options *out, const kam_segment_options *o) {
