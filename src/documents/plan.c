@@ -410,7 +410,8 @@ static int read_document(kam__reader *r, const kam_value *root, void *doc) {
 
 int kam_plan_from_json(kam_plan **out, kam_ctx *ctx, const char *json, size_t len) {
   int rc = kam_plan_new(out, ctx);
-  if (!rc && (rc = kam__read_json_document((*out)->people, json, len, read_document, *out))) {
+  if (!rc && *out &&
+      (rc = kam__read_json_document((*out)->people, json, len, read_document, *out))) {
     kam_plan_free(*out);
     *out = NULL;
   }
