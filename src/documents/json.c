@@ -622,11 +622,12 @@ static int pos_reserve(kam__json_positions *pos, void **data, size_t *cap, size_
  * whose duplicated keys were dropped, each offset goes to the member that kept its value. */
 static int record_box(parser *P, const kam_value *v, const frame *f, size_t first) {
   kam__json_positions *pos = P->pos;
-  const size_t *offs = (const size_t *)P->offs.data + first;
+  const size_t *offs;
   size_t n = P->offs.len - first, kept, i;
   void *at = pos->at, *boxes = pos->boxes;
   P->offs.len = first;
-  if (n == 0) return KAM_OK;
+  if (n == 0) return KAM_OK; /* (offs.data may still be NULL) */
+  offs = (const size_t *)P->offs.data + first;
   kept = kam__vlen(v);
   if (pos_reserve(pos, &at, &pos->cap, pos->len + kept, sizeof *pos->at)) return KAM_ENOMEM;
   pos->at = (size_t *)at;
