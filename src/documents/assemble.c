@@ -457,17 +457,25 @@ static int emphasis(const kam_proposal *p, double w[3], const char **source) {
   return kam_dmu_emphasis(w, d);
 }
 
-/* The argument blocks, heaviest emphasis first (ties: authority, relational, analytical). */
-static kam_value *blocks_value(asm_state *a, const double w[3]) {
-  const kam_proposal *p = a->p;
-  kam_value *arr = kam__vb_arr(&a->b);
-  int order[3] = {0, 1, 2}, i, j;
+/* order[] = the three styles, heaviest weight first (ties: authority, relational, analytical). */
+static void styles_by_weight(const double w[3], int order[3]) {
+  int i, j;
+  for (i = 0; i < 3; i++)
+    order[i] = i;
   for (i = 1; i < 3; i++)
     for (j = i; j > 0 && w[order[j]] > w[order[j - 1]]; j--) {
       int t = order[j];
       order[j] = order[j - 1];
       order[j - 1] = t;
     }
+}
+
+/* The argument blocks, heaviest emphasis first (ties: authority, relational, analytical). */
+static kam_value *blocks_value(asm_state *a, const double w[3]) {
+  const kam_proposal *p = a->p;
+  kam_value *arr = kam__vb_arr(&a->b);
+  int order[3], i;
+  styles_by_weight(w, order);
   for (i = 0; i < 3; i++) {
     int style = order[i];
     size_t k, nargs = 0;
@@ -793,7 +801,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   kam_value *root, *o, *arr;
   kam_date until;
   char text[160];
-  int rc, order[3] = {0, 1, 2}, k, j;
+  int rc, order[3], k;
   if (!out) return KAM_EINVAL;
   *out = NULL;
   if (!p) return KAM_EINVAL;
@@ -867,12 +875,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   o = set(&a, root, "dmu", kam__vb_obj(&a.b));
   set_str(&a, o, "source", source);
   arr = set(&a, o, "emphasis", kam__vb_arr(&a.b));
-  for (k = 1; k < 3; k++)
-    for (j = k; j > 0 && w[order[j]] > w[order[j - 1]]; j--) {
-      int tmp = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = tmp;
-    }
+  styles_by_weight(w, order);
   for (k = 0; k < 3; k++) {
     kam_value *e = kam__vb_push(&a.b, arr, kam__vb_obj(&a.b));
     char plain[KAM__DECIMAL_TEXT_CAP];
