@@ -918,20 +918,20 @@ static void borrow(asm_state *a, const kam__vb *b, const kam_proposal *p) {
   a->lang = strcmp(p->lang, "en") ? L_RU : L_EN;
 }
 
+/* Hands the builder's state back to the caller's b; returns v. */
+static kam_value *give_back(kam__vb *b, const asm_state *a, kam_value *v) {
+  *b = a->b;
+  return v;
+}
+
 kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor) {
   asm_state a;
-  kam_value *v;
   borrow(&a, b, p);
-  v = money(&a, minor);
-  *b = a.b;
-  return v;
+  return give_back(b, &a, money(&a, minor));
 }
 
 kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d) {
   asm_state a;
-  kam_value *v;
   borrow(&a, b, p);
-  v = date_value(&a, d);
-  *b = a.b;
-  return v;
+  return give_back(b, &a, date_value(&a, d));
 }
