@@ -652,11 +652,77 @@ kam_value *kam__proposal_stakeholders_value(kam__vb *b, const kam_proposal *p) {
   return a;
 }
 
+/* The writer's state for the record lists' fillers (kam__vb_objects). */
+typedef struct writer {
+  kam__vb *b;
+  const kam_proposal *p;
+} writer;
+
+static void argument_json(void *ud, kam_value *o, const void *elem) {
+  kam__vb *b = ((writer *)ud)->b;
+  const struct kam__argument *g = (const struct kam__argument *)elem;
+  set_str(b, o, "style", kam_style_name(g->style));
+  set_str(b, o, "title", g->title);
+  set_str(b, o, "text", g->text);
+}
+
+static void reference_json(void *ud, kam_value *o, const void *elem) {
+  kam__vb *b = ((writer *)ud)->b;
+  const struct kam__reference *f = (const struct kam__reference *)elem;
+  set_str(b, o, "company", f->company);
+  set_str(b, o, "project", f->project);
+  set_str(b, o, "result", f->result);
+  if (f->contact_name || f->contact_position || f->contact_phone || f->contact_email)
+    kam__vb_set(
+        b, o, "contact",
+        person_value(b, f->contact_name, f->contact_position, f->contact_phone, f->contact_email));
+}
+
+static void figure_json(void *ud, kam_value *o, const void *elem) {
+  kam__vb *b = ((writer *)ud)->b;
+  const struct kam__figure *f = (const struct kam__figure *)elem;
+  set_str(b, o, "label", f->label);
+  kam__vb_set(b, o, "value",
+              f->is_number ? kam__vb_num_text(b, f->value) : kam__vb_str(b, f->value));
+  set_str(b, o, "unit", f->unit);
+}
+
+static void item_json(void *ud, kam_value *o, const void *elem) {
+  kam__vb *b = ((writer *)ud)->b;
+  const kam_proposal *p = ((writer *)ud)->p;
+  const struct kam__item *it = (const struct kam__item *)elem;
+  char text[KAM__DECIMAL_TEXT_CAP];
+  set_str(b, o, "sku", it->sku);
+  set_str(b, o, "description", it->description);
+  set_str(b, o, "unit", it->unit);
+  kam__decimal_format(text, it->quantity);
+  set_str(b, o, "quantity", text);
+  kam__money_plain(text, it->unit_price, p->digits);
+  set_str(b, o, "unit_price", text);
+  if (it->discount_percent.coef != 0) {
+    kam__decimal_format(text, it->discount_percent);
+    set_str(b, o, "discount_percent", text);
+  }
+  kam__decimal_format(text, it->vat_percent);
+  set_str(b, o, "vat_percent", text);
+  if (it->flags & KAM_ITEM_OPTIONAL) kam__vb_set(b, o, "optional", kam__vb_bool(b, true));
+  set_str(b, o, "section", it->section);
+}
+
+/* root[key] = the records of l as objects, each filled by fill; nothing when l is empty. */
+static void set_objects(writer *w, kam_value *root, const char *key, const kam__list *l,
+                        size_t size, void (*fill)(void *ud, kam_value *o, const void *elem)) {
+  if (l->len) kam__vb_set(w->b, root, key, kam__vb_objects(w->b, l->data, l->len, size, fill, w));
+}
+
 /* The document as a kam_value (the JSON document's shape). */
 static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
   kam_value *root = kam__vb_obj(b), *o, *a;
+  writer w;
   size_t i;
   char text[KAM__DECIMAL_TEXT_CAP];
+  w.b = b;
+  w.p = p;
   set_str(b, root, "lang", p->lang);
   set_str(b, root, "currency", p->currency);
   set_str(b, root, "title", p->title);
@@ -677,41 +743,10 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
     set_str(b, root, "issued", text);
   }
   if (p->has_valid_days) kam__vb_set(b, root, "valid_days", kam__vb_int(b, p->valid_days));
-  if (p->arguments.len) {
-    a = kam__vb_set(b, root, "arguments", kam__vb_arr(b));
-    for (i = 0; i < p->arguments.len; i++) {
-      const struct kam__argument *g = KAM__LIST_AT(p, arguments, struct kam__argument, i);
-      o = kam__vb_push(b, a, kam__vb_obj(b));
-      set_str(b, o, "style", kam_style_name(g->style));
-      set_str(b, o, "title", g->title);
-      set_str(b, o, "text", g->text);
-    }
-  }
-  if (p->references.len) {
-    a = kam__vb_set(b, root, "references", kam__vb_arr(b));
-    for (i = 0; i < p->references.len; i++) {
-      const struct kam__reference *f = KAM__LIST_AT(p, references, struct kam__reference, i);
-      o = kam__vb_push(b, a, kam__vb_obj(b));
-      set_str(b, o, "company", f->company);
-      set_str(b, o, "project", f->project);
-      set_str(b, o, "result", f->result);
-      if (f->contact_name || f->contact_position || f->contact_phone || f->contact_email)
-        kam__vb_set(b, o, "contact",
-                    person_value(b, f->contact_name, f->contact_position, f->contact_phone,
-                                 f->contact_email));
-    }
-  }
-  if (p->figures.len) {
-    a = kam__vb_set(b, root, "figures", kam__vb_arr(b));
-    for (i = 0; i < p->figures.len; i++) {
-      const struct kam__figure *f = KAM__LIST_AT(p, figures, struct kam__figure, i);
-      o = kam__vb_push(b, a, kam__vb_obj(b));
-      set_str(b, o, "label", f->label);
-      kam__vb_set(b, o, "value",
-                  f->is_number ? kam__vb_num_text(b, f->value) : kam__vb_str(b, f->value));
-      set_str(b, o, "unit", f->unit);
-    }
-  }
+  set_objects(&w, root, "arguments", &p->arguments, sizeof(struct kam__argument), argument_json);
+  set_objects(&w, root, "references", &p->references, sizeof(struct kam__reference),
+              reference_json);
+  set_objects(&w, root, "figures", &p->figures, sizeof(struct kam__figure), figure_json);
   if (p->has_cash_flows) {
     o = kam__vb_set(b, root, "cash_flows", kam__vb_obj(b));
     kam__vb_set(b, o, "rate", kam__vb_double(b, p->rate));
@@ -720,28 +755,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
       kam__vb_push(b, a, kam__vb_double(b, p->flows[i]));
     set_str(b, o, "period", kam__period_name(p->period));
   }
-  if (p->items.len) {
-    a = kam__vb_set(b, root, "items", kam__vb_arr(b));
-    for (i = 0; i < p->items.len; i++) {
-      const struct kam__item *it = KAM__LIST_AT(p, items, struct kam__item, i);
-      o = kam__vb_push(b, a, kam__vb_obj(b));
-      set_str(b, o, "sku", it->sku);
-      set_str(b, o, "description", it->description);
-      set_str(b, o, "unit", it->unit);
-      kam__decimal_format(text, it->quantity);
-      set_str(b, o, "quantity", text);
-      kam__money_plain(text, it->unit_price, p->digits);
-      set_str(b, o, "unit_price", text);
-      if (it->discount_percent.coef != 0) {
-        kam__decimal_format(text, it->discount_percent);
-        set_str(b, o, "discount_percent", text);
-      }
-      kam__decimal_format(text, it->vat_percent);
-      set_str(b, o, "vat_percent", text);
-      if (it->flags & KAM_ITEM_OPTIONAL) kam__vb_set(b, o, "optional", kam__vb_bool(b, true));
-      set_str(b, o, "section", it->section);
-    }
-  }
+  set_objects(&w, root, "items", &p->items, sizeof(struct kam__item), item_json);
   kam__vb_set(b, root, "prices_include_vat", kam__vb_bool(b, p->prices_include_vat));
   set_str(b, root, "rounding", p->rounding == KAM_ROUNDING_TOTAL ? "total" : "line");
   if (p->team.len) {
