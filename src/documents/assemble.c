@@ -396,55 +396,54 @@ static kam_value *finance_value(asm_state *a) {
   return o;
 }
 
-static kam_value *figures_value(asm_state *a) {
+static void figure_value(void *ud, kam_value *o, const void *elem) {
+  asm_state *a = (asm_state *)ud;
   const kam_proposal *p = a->p;
-  kam_value *arr = kam__vb_arr(&a->b);
-  size_t i;
-  for (i = 0; i < p->figures.len; i++) {
-    const struct kam__figure *f = KAM__LIST_AT(p, figures, struct kam__figure, i);
-    kam_value *o = kam__vb_push(&a->b, arr, kam__vb_obj(&a->b));
-    char canon[KAM__DEC_CAP], number[96];
-    const char *why;
-    kam__buf text;
-    int rc;
-    set_str(a, o, "label", f->label);
-    set(a, o, "value", f->is_number ? kam__vb_num_text(&a->b, f->value) : str(a, f->value));
-    set_str(a, o, "unit", f->unit);
-    kam__buf_init(&text, p->ctx);
-    if (f->is_number && kam__decimal_canon(canon, f->value, strlen(f->value), &why) == KAM_OK) {
-      localise(number, sizeof number, canon, a->lang);
-      rc = kam__buf_puts(&text, number);
-    } else {
-      rc = kam__buf_puts(&text, f->value);
-    }
-    /* "12,5 %" and "12,5 млн ₽" take a no-break space in Russian; "%" sticks in English. */
-    if (!rc && f->unit && !(a->lang == L_EN && !strcmp(f->unit, "%")))
-      rc = kam__buf_puts(&text, "\xC2\xA0");
-    if (!rc && f->unit) rc = kam__buf_puts(&text, f->unit);
-    if (rc && !a->b.rc) a->b.rc = rc;
-    set_str(a, o, "text", rc ? "" : text.data);
-    kam__buf_free(&text);
+  const struct kam__figure *f = (const struct kam__figure *)elem;
+  char canon[KAM__DEC_CAP], number[96];
+  const char *why;
+  kam__buf text;
+  int rc;
+  set_str(a, o, "label", f->label);
+  set(a, o, "value", f->is_number ? kam__vb_num_text(&a->b, f->value) : str(a, f->value));
+  set_str(a, o, "unit", f->unit);
+  kam__buf_init(&text, p->ctx);
+  if (f->is_number && kam__decimal_canon(canon, f->value, strlen(f->value), &why) == KAM_OK) {
+    localise(number, sizeof number, canon, a->lang);
+    rc = kam__buf_puts(&text, number);
+  } else {
+    rc = kam__buf_puts(&text, f->value);
   }
-  return arr;
+  /* "12,5 %" and "12,5 млн ₽" take a no-break space in Russian; "%" sticks in English. */
+  if (!rc && f->unit && !(a->lang == L_EN && !strcmp(f->unit, "%")))
+    rc = kam__buf_puts(&text, "\xC2\xA0");
+  if (!rc && f->unit) rc = kam__buf_puts(&text, f->unit);
+  if (rc && !a->b.rc) a->b.rc = rc;
+  set_str(a, o, "text", rc ? "" : text.data);
+  kam__buf_free(&text);
+}
+
+static kam_value *figures_value(asm_state *a) {
+  return kam__vb_objects(&a->b, a->p->figures.data, a->p->figures.len, sizeof(struct kam__figure),
+                         figure_value, a);
+}
+
+static void reference_value(void *ud, kam_value *o, const void *elem) {
+  asm_state *a = (asm_state *)ud;
+  const struct kam__reference *r = (const struct kam__reference *)elem;
+  set_str(a, o, "company", r->company);
+  set_str(a, o, "project", r->project);
+  set_str(a, o, "result", r->result);
+  if (r->contact_name || r->contact_position || r->contact_phone || r->contact_email)
+    set(a, o, "contact",
+        person(a, r->contact_name, r->contact_position, r->contact_phone, r->contact_email));
+  else
+    set_bool(a, o, "contact", false);
 }
 
 static kam_value *references_value(asm_state *a) {
-  const kam_proposal *p = a->p;
-  kam_value *arr = kam__vb_arr(&a->b);
-  size_t i;
-  for (i = 0; i < p->references.len; i++) {
-    const struct kam__reference *r = KAM__LIST_AT(p, references, struct kam__reference, i);
-    kam_value *o = kam__vb_push(&a->b, arr, kam__vb_obj(&a->b));
-    set_str(a, o, "company", r->company);
-    set_str(a, o, "project", r->project);
-    set_str(a, o, "result", r->result);
-    if (r->contact_name || r->contact_position || r->contact_phone || r->contact_email)
-      set(a, o, "contact",
-          person(a, r->contact_name, r->contact_position, r->contact_phone, r->contact_email));
-    else
-      set_bool(a, o, "contact", false);
-  }
-  return arr;
+  return kam__vb_objects(&a->b, a->p->references.data, a->p->references.len,
+                         sizeof(struct kam__reference), reference_value, a);
 }
 
 /* The emphasis over the three styles and where it came from. */
@@ -458,17 +457,25 @@ static int emphasis(const kam_proposal *p, double w[3], const char **source) {
   return kam_dmu_emphasis(w, d);
 }
 
-/* The argument blocks, heaviest emphasis first (ties: authority, relational, analytical). */
-static kam_value *blocks_value(asm_state *a, const double w[3]) {
-  const kam_proposal *p = a->p;
-  kam_value *arr = kam__vb_arr(&a->b);
-  int order[3] = {0, 1, 2}, i, j;
+/* order[] = the three styles, heaviest weight first (ties: authority, relational, analytical). */
+static void styles_by_weight(const double w[3], int order[3]) {
+  int i, j;
+  for (i = 0; i < 3; i++)
+    order[i] = i;
   for (i = 1; i < 3; i++)
     for (j = i; j > 0 && w[order[j]] > w[order[j - 1]]; j--) {
       int t = order[j];
       order[j] = order[j - 1];
       order[j - 1] = t;
     }
+}
+
+/* The argument blocks, heaviest emphasis first (ties: authority, relational, analytical). */
+static kam_value *blocks_value(asm_state *a, const double w[3]) {
+  const kam_proposal *p = a->p;
+  kam_value *arr = kam__vb_arr(&a->b);
+  int order[3], i;
+  styles_by_weight(w, order);
   for (i = 0; i < 3; i++) {
     int style = order[i];
     size_t k, nargs = 0;
@@ -794,7 +801,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   kam_value *root, *o, *arr;
   kam_date until;
   char text[160];
-  int rc, order[3] = {0, 1, 2}, k, j;
+  int rc, order[3], k;
   if (!out) return KAM_EINVAL;
   *out = NULL;
   if (!p) return KAM_EINVAL;
@@ -868,12 +875,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   o = set(&a, root, "dmu", kam__vb_obj(&a.b));
   set_str(&a, o, "source", source);
   arr = set(&a, o, "emphasis", kam__vb_arr(&a.b));
-  for (k = 1; k < 3; k++)
-    for (j = k; j > 0 && w[order[j]] > w[order[j - 1]]; j--) {
-      int tmp = order[j];
-      order[j] = order[j - 1];
-      order[j - 1] = tmp;
-    }
+  styles_by_weight(w, order);
   for (k = 0; k < 3; k++) {
     kam_value *e = kam__vb_push(&a.b, arr, kam__vb_obj(&a.b));
     char plain[KAM__DECIMAL_TEXT_CAP];
@@ -916,20 +918,20 @@ static void borrow(asm_state *a, const kam__vb *b, const kam_proposal *p) {
   a->lang = strcmp(p->lang, "en") ? L_RU : L_EN;
 }
 
+/* Hands the builder's state back to the caller's b; returns v. */
+static kam_value *give_back(kam__vb *b, const asm_state *a, kam_value *v) {
+  *b = a->b;
+  return v;
+}
+
 kam_value *kam__model_money(kam__vb *b, const kam_proposal *p, int64_t minor) {
   asm_state a;
-  kam_value *v;
   borrow(&a, b, p);
-  v = money(&a, minor);
-  *b = a.b;
-  return v;
+  return give_back(b, &a, money(&a, minor));
 }
 
 kam_value *kam__model_date(kam__vb *b, const kam_proposal *p, kam_date d) {
   asm_state a;
-  kam_value *v;
   borrow(&a, b, p);
-  v = date_value(&a, d);
-  *b = a.b;
-  return v;
+  return give_back(b, &a, date_value(&a, d));
 }

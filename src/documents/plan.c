@@ -1,6 +1,7 @@
 /* plan.c - the key account plan's document: records described by field tables, read from
  * JSON through the proposal's reader (same paths, line and column in errors, same stakeholder
  * reading) and written back in a fixed key order so the round trip is byte-identical. */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -142,23 +143,33 @@ int kam_plan_new(kam_plan **out, kam_ctx *ctx) {
   return KAM_OK;
 }
 
+/* The records and the record lists a plan owns, with their fields: kam_plan_free walks these. */
+static const struct {
+  size_t offset;
+  const field *fields;
+} plan_records[] = {{offsetof(kam_plan, period), period_fields},
+                    {offsetof(kam_plan, account), account_fields},
+                    {offsetof(kam_plan, owner), person_fields},
+                    {offsetof(kam_plan, swot), swot_fields}},
+  plan_lists[] = {{offsetof(kam_plan, team), person_fields},
+                  {offsetof(kam_plan, objectives), objective_fields},
+                  {offsetof(kam_plan, offerings), offering_fields},
+                  {offsetof(kam_plan, units), unit_fields},
+                  {offsetof(kam_plan, cells), cell_fields},
+                  {offsetof(kam_plan, relationships), relationship_fields},
+                  {offsetof(kam_plan, competitors), competitor_fields},
+                  {offsetof(kam_plan, risks), risk_fields},
+                  {offsetof(kam_plan, actions), action_fields}};
+
 void kam_plan_free(kam_plan *plan) {
   kam_ctx *ctx;
+  size_t i;
   if (!plan) return;
   ctx = plan->ctx;
-  rec_free(ctx, period_fields, &plan->period);
-  rec_free(ctx, account_fields, &plan->account);
-  rec_free(ctx, person_fields, &plan->owner);
-  rec_free(ctx, swot_fields, &plan->swot);
-  recs_free(ctx, person_fields, &plan->team);
-  recs_free(ctx, objective_fields, &plan->objectives);
-  recs_free(ctx, offering_fields, &plan->offerings);
-  recs_free(ctx, unit_fields, &plan->units);
-  recs_free(ctx, cell_fields, &plan->cells);
-  recs_free(ctx, relationship_fields, &plan->relationships);
-  recs_free(ctx, competitor_fields, &plan->competitors);
-  recs_free(ctx, risk_fields, &plan->risks);
-  recs_free(ctx, action_fields, &plan->actions);
+  for (i = 0; i < sizeof plan_records / sizeof *plan_records; i++)
+    rec_free(ctx, plan_records[i].fields, (kam__rec *)((char *)plan + plan_records[i].offset));
+  for (i = 0; i < sizeof plan_lists / sizeof *plan_lists; i++)
+    recs_free(ctx, plan_lists[i].fields, (kam__recs *)((char *)plan + plan_lists[i].offset));
   kam_proposal_free(plan->people);
   kam__free(ctx, plan, sizeof *plan);
 }

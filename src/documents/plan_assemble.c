@@ -671,42 +671,47 @@ static int stakeholders_value(pa *a, kam_value *root) {
   return rc;
 }
 
-static void relationships_value(pa *a, kam_value *root) {
-  const kam_plan *plan = a->plan;
-  kam_value *arr = set(a, root, "relationships", kam__vb_arr(&a->b));
+/* Sets root[key] to an array of one object per record of l, each filled by fill (i from 0). */
+static void recs_value(pa *a, kam_value *root, const char *key, const kam__recs *l,
+                       void (*fill)(pa *a, kam_value *o, const kam__rec *r, size_t i)) {
+  kam_value *arr = set(a, root, key, kam__vb_arr(&a->b));
   size_t i;
-  for (i = 0; i < plan->relationships.len; i++) {
-    const kam__rec *r = &plan->relationships.data[i];
-    kam_value *o = kam__vb_push(&a->b, arr, kam__vb_obj(&a->b));
-    set_str(a, o, "stakeholder", text_of(r, REL_STAKEHOLDER));
-    set_str(a, o, "team_member", text_of(r, REL_TEAM_MEMBER));
-    set(a, o, "strength",
-        KAM__HAS(r, REL_STRENGTH) ? kam__vb_int(&a->b, r->f[REL_STRENGTH].n) : kam__vb_null(&a->b));
-    set(a, o, "last_contact", date_of(a, r, REL_LAST_CONTACT));
-    set(a, o, "days_since",
-        KAM__HAS(r, REL_LAST_CONTACT) && plan->has_as_of
-            ? kam__vb_int(&a->b, (int64_t)plan->as_of - r->f[REL_LAST_CONTACT].date)
-            : kam__vb_null(&a->b));
-  }
+  for (i = 0; i < l->len; i++)
+    fill(a, kam__vb_push(&a->b, arr, kam__vb_obj(&a->b)), &l->data[i], i);
+}
+
+static void relationship_value(pa *a, kam_value *o, const kam__rec *r, size_t i) {
+  const kam_plan *plan = a->plan;
+  (void)i;
+  set_str(a, o, "stakeholder", text_of(r, REL_STAKEHOLDER));
+  set_str(a, o, "team_member", text_of(r, REL_TEAM_MEMBER));
+  set(a, o, "strength",
+      KAM__HAS(r, REL_STRENGTH) ? kam__vb_int(&a->b, r->f[REL_STRENGTH].n) : kam__vb_null(&a->b));
+  set(a, o, "last_contact", date_of(a, r, REL_LAST_CONTACT));
+  set(a, o, "days_since",
+      KAM__HAS(r, REL_LAST_CONTACT) && plan->has_as_of
+          ? kam__vb_int(&a->b, (int64_t)plan->as_of - r->f[REL_LAST_CONTACT].date)
+          : kam__vb_null(&a->b));
+}
+
+static void competitor_value(pa *a, kam_value *o, const kam__rec *r, size_t i) {
+  int32_t th = KAM__HAS(r, COMP_THREAT) ? r->f[COMP_THREAT].n : -1;
+  set_str(a, o, "name", text_of(r, COMP_NAME));
+  set_str(a, o, "threat", th < 0 ? NULL : kam__plan_threats[th]);
+  set_str(a, o, "threat_text", th < 0 ? NULL : threat_texts[th][a->ru ? 0 : 1]);
+  set_bool(a, o, "is_high", th == THREAT_HIGH);
+  set_str(a, o, "position", text_of(r, COMP_POSITION));
+  set_str(a, o, "strengths", text_of(r, COMP_STRENGTHS));
+  set_str(a, o, "weaknesses", text_of(r, COMP_WEAKNESSES));
+  (void)i;
 }
 
 static void competitors_value(pa *a, kam_value *root) {
   const kam_plan *plan = a->plan;
-  kam_value *arr = set(a, root, "competitors", kam__vb_arr(&a->b)), *sw;
-  size_t i, k;
+  kam_value *sw;
+  size_t k;
   int t;
-  for (i = 0; i < plan->competitors.len; i++) {
-    const kam__rec *r = &plan->competitors.data[i];
-    kam_value *o = kam__vb_push(&a->b, arr, kam__vb_obj(&a->b));
-    int32_t th = KAM__HAS(r, COMP_THREAT) ? r->f[COMP_THREAT].n : -1;
-    set_str(a, o, "name", text_of(r, COMP_NAME));
-    set_str(a, o, "threat", th < 0 ? NULL : kam__plan_threats[th]);
-    set_str(a, o, "threat_text", th < 0 ? NULL : threat_texts[th][a->ru ? 0 : 1]);
-    set_bool(a, o, "is_high", th == THREAT_HIGH);
-    set_str(a, o, "position", text_of(r, COMP_POSITION));
-    set_str(a, o, "strengths", text_of(r, COMP_STRENGTHS));
-    set_str(a, o, "weaknesses", text_of(r, COMP_WEAKNESSES));
-  }
+  recs_value(a, root, "competitors", &plan->competitors, competitor_value);
   if (!plan->swot.has) {
     set_bool(a, root, "swot", false);
     return;
@@ -765,25 +770,19 @@ static int risks_value(pa *a, kam_value *root) {
   return KAM_OK;
 }
 
-static void actions_value(pa *a, kam_value *root) {
+static void action_value(pa *a, kam_value *o, const kam__rec *r, size_t i) {
   const kam_plan *plan = a->plan;
-  kam_value *arr = set(a, root, "actions", kam__vb_arr(&a->b));
-  size_t i;
-  for (i = 0; i < plan->actions.len; i++) {
-    const kam__rec *r = &plan->actions.data[i];
-    kam_value *o = kam__vb_push(&a->b, arr, kam__vb_obj(&a->b));
-    int32_t st = KAM__HAS(r, ACT_STATUS) ? r->f[ACT_STATUS].n : ACTION_OPEN;
-    set_int(a, o, "n", (int64_t)i + 1);
-    set_str(a, o, "title", text_of(r, ACT_TITLE));
-    set_str(a, o, "owner", text_of(r, ACT_OWNER));
-    set(a, o, "due", date_of(a, r, ACT_DUE));
-    set_str(a, o, "status", kam__plan_action_statuses[st]);
-    set_str(a, o, "status_text", action_texts[st][a->ru ? 0 : 1]);
-    set_str(a, o, "objective", text_of(r, ACT_OBJECTIVE));
-    set_bool(a, o, "is_overdue",
-             st == ACTION_OPEN && plan->has_as_of && KAM__HAS(r, ACT_DUE) &&
-                 r->f[ACT_DUE].date < plan->as_of);
-  }
+  int32_t st = KAM__HAS(r, ACT_STATUS) ? r->f[ACT_STATUS].n : ACTION_OPEN;
+  set_int(a, o, "n", (int64_t)i + 1);
+  set_str(a, o, "title", text_of(r, ACT_TITLE));
+  set_str(a, o, "owner", text_of(r, ACT_OWNER));
+  set(a, o, "due", date_of(a, r, ACT_DUE));
+  set_str(a, o, "status", kam__plan_action_statuses[st]);
+  set_str(a, o, "status_text", action_texts[st][a->ru ? 0 : 1]);
+  set_str(a, o, "objective", text_of(r, ACT_OBJECTIVE));
+  set_bool(a, o, "is_overdue",
+           st == ACTION_OPEN && plan->has_as_of && KAM__HAS(r, ACT_DUE) &&
+               r->f[ACT_DUE].date < plan->as_of);
 }
 
 /* kam_plan_check's findings as model entries. */
@@ -845,12 +844,12 @@ int kam_plan_to_value(kam_value **out, const kam_plan *plan) {
   white_space_free(plan->ctx, plan, &w);
   rc = stakeholders_value(&a, root);
   if (!rc) {
-    relationships_value(&a, root);
+    recs_value(&a, root, "relationships", &plan->relationships, relationship_value);
     competitors_value(&a, root);
     rc = risks_value(&a, root);
   }
   if (!rc) {
-    actions_value(&a, root);
+    recs_value(&a, root, "actions", &plan->actions, action_value);
     col.a = &a;
     col.arr = set(&a, root, "findings", kam__vb_arr(&a.b));
     rc = a.b.rc ? a.b.rc : kam_plan_check(plan, collect_finding, &col);

@@ -487,11 +487,24 @@ static int dup_fields(kam_proposal *p, char **out[], const char *const in[], siz
   return KAM_OK;
 }
 
+/* dup_fields into rec, then appends rec to l; on failure no copy is kept and l is unchanged. */
+static int push_with_texts(kam_proposal *p, kam__list *l, const void *rec, size_t size,
+                           char **out[], const char *const in[], size_t n, const char *path,
+                           const char *const names[]) {
+  size_t i;
+  int rc = dup_fields(p, out, in, n, path, names);
+  if (!rc && (rc = list_push(p, l, rec, size)))
+    for (i = 0; i < n; i++) {
+      kam__free_str(p->ctx, *out[i]);
+      *out[i] = NULL;
+    }
+  return rc;
+}
+
 int kam_proposal_add_argument(kam_proposal *p, const kam_argument *a) {
   kam_argument in;
   struct kam__argument rec;
   char path[48];
-  int rc;
   static const char *const names[] = {"title", "text"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "arguments[%zu]", p->arguments.len);
@@ -508,17 +521,14 @@ int kam_proposal_add_argument(kam_proposal *p, const kam_argument *a) {
   {
     char **out[] = {&rec.title, &rec.text};
     const char *const txt[] = {in.title, in.text};
-    if ((rc = dup_fields(p, out, txt, 2, path, names))) return rc;
+    return push_with_texts(p, &p->arguments, &rec, sizeof rec, out, txt, 2, path, names);
   }
-  if ((rc = list_push(p, &p->arguments, &rec, sizeof rec))) free_argument(p->ctx, &rec);
-  return rc;
 }
 
 int kam_proposal_add_reference(kam_proposal *p, const kam_reference *r) {
   kam_reference in;
   struct kam__reference rec;
   char path[48];
-  int rc;
   static const char *const names[] = {"company",      "project",          "result",
                                       "contact.name", "contact.position", "contact.phone",
                                       "contact.email"};
@@ -536,17 +546,14 @@ int kam_proposal_add_reference(kam_proposal *p, const kam_reference *r) {
     const char *const txt[] = {in.company,      in.project,          in.result,
                                in.contact_name, in.contact_position, in.contact_phone,
                                in.contact_email};
-    if ((rc = dup_fields(p, out, txt, 7, path, names))) return rc;
+    return push_with_texts(p, &p->references, &rec, sizeof rec, out, txt, 7, path, names);
   }
-  if ((rc = list_push(p, &p->references, &rec, sizeof rec))) free_reference(p->ctx, &rec);
-  return rc;
 }
 
 int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *unit,
                              const char *value, bool is_number) {
   struct kam__figure rec;
   char path[48];
-  int rc;
   static const char *const names[] = {"label", "unit", "value"};
   snprintf(path, sizeof path, "figures[%zu]", p->figures.len);
   if (!label || !*label) {
@@ -562,10 +569,8 @@ int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *uni
   {
     char **out[] = {&rec.label, &rec.unit, &rec.value};
     const char *const txt[] = {label, unit, value};
-    if ((rc = dup_fields(p, out, txt, 3, path, names))) return rc;
+    return push_with_texts(p, &p->figures, &rec, sizeof rec, out, txt, 3, path, names);
   }
-  if ((rc = list_push(p, &p->figures, &rec, sizeof rec))) free_figure(p->ctx, &rec);
-  return rc;
 }
 
 int kam_proposal_add_figure(kam_proposal *p, const kam_figure *f) {
@@ -663,17 +668,14 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
   {
     char **out[] = {&rec.sku, &rec.description, &rec.unit, &rec.section};
     const char *const txt[] = {in.sku, in.description, in.unit, in.section};
-    if ((rc = dup_fields(p, out, txt, 4, path, names))) return rc;
+    return push_with_texts(p, &p->items, &rec, sizeof rec, out, txt, 4, path, names);
   }
-  if ((rc = list_push(p, &p->items, &rec, sizeof rec))) free_item(p->ctx, &rec);
-  return rc;
 }
 
 int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m) {
   kam_person in;
   struct kam__person rec;
   char path[48];
-  int rc;
   static const char *const names[] = {"name", "position", "phone", "email"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "team[%zu]", p->team.len);
@@ -686,10 +688,8 @@ int kam_proposal_add_team_member(kam_proposal *p, const kam_person *m) {
   {
     char **out[] = {&rec.name, &rec.position, &rec.phone, &rec.email};
     const char *const txt[] = {in.name, in.position, in.phone, in.email};
-    if ((rc = dup_fields(p, out, txt, 4, path, names))) return rc;
+    return push_with_texts(p, &p->team, &rec, sizeof rec, out, txt, 4, path, names);
   }
-  if ((rc = list_push(p, &p->team, &rec, sizeof rec))) free_person(p->ctx, &rec);
-  return rc;
 }
 
 /* The reason of a kam__dmu_add message: without the "stakeholder N (\"name\"): " that names

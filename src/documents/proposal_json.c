@@ -211,16 +211,43 @@ static int get_list(reader *r, const kam_value *root, const char *key, element_f
   return rc;
 }
 
+/* known_keys, then the members keys[i] as strings into *to[i] while to[i] is not NULL (keys may
+ * go on with members the caller reads itself); stops at the first error. */
+static int known_strings(reader *r, const kam_value *o, const char *const keys[],
+                         const char **const to[]) {
+  size_t i;
+  int rc = known_keys(r, o, keys);
+  for (i = 0; !rc && to[i]; i++)
+    rc = get_string(r, o, keys[i], to[i]);
+  return rc;
+}
+
+/* The optional object member key of o, whose members keys[] are all strings, into *to[i] (all
+ * NULL when the member is absent). */
+static int string_object(reader *r, const kam_value *o, const char *key, const char *const keys[],
+                         const char **const to[]) {
+  size_t old, i;
+  const kam_value *v = member(r, o, key, &old);
+  int rc = KAM_OK;
+  for (i = 0; to[i]; i++)
+    *to[i] = NULL;
+  if (v && kam_value_type(v) != KAM_VALUE_OBJECT)
+    rc = wrong_type(r, v, "an object");
+  else if (v)
+    rc = known_strings(r, v, keys, to);
+  path_pop(&r->pt, old);
+  return rc;
+}
+
 static int read_argument(reader *r, const kam_value *o) {
   static const char *const keys[] = {"style", "title", "text", NULL};
   kam_argument a;
   const char *style;
+  const char **const to[] = {&style, &a.title, &a.text, NULL};
   int rc;
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
-  if ((rc = known_keys(r, o, keys)) || (rc = get_string(r, o, "style", &style)) ||
-      (rc = get_string(r, o, "title", &a.title)) || (rc = get_string(r, o, "text", &a.text)))
-    return rc;
+  if ((rc = known_strings(r, o, keys, to))) return rc;
   for (a.style = 0; a.style < 3; a.style++)
     if (style && !strcmp(style, kam_style_name(a.style))) break;
   if (a.style == 3) {
@@ -239,39 +266,25 @@ static int read_reference(reader *r, const kam_value *o) {
   static const char *const keys[] = {"company", "project", "result", "contact", NULL};
   static const char *const ckeys[] = {"name", "position", "phone", "email", NULL};
   kam_reference ref;
-  const kam_value *c;
-  size_t old;
   int rc;
+  const char **const to[] = {&ref.company, &ref.project, &ref.result, NULL};
+  const char **const cto[] = {&ref.contact_name, &ref.contact_position, &ref.contact_phone,
+                              &ref.contact_email, NULL};
   memset(&ref, 0, sizeof ref);
   ref.struct_size = sizeof ref;
-  if ((rc = known_keys(r, o, keys)) || (rc = get_string(r, o, "company", &ref.company)) ||
-      (rc = get_string(r, o, "project", &ref.project)) ||
-      (rc = get_string(r, o, "result", &ref.result)))
+  if ((rc = known_strings(r, o, keys, to)) || (rc = string_object(r, o, "contact", ckeys, cto)))
     return rc;
-  c = member(r, o, "contact", &old);
-  if (c) {
-    if (kam_value_type(c) != KAM_VALUE_OBJECT) {
-      rc = wrong_type(r, c, "an object");
-    } else if (!(rc = known_keys(r, c, ckeys)) &&
-               !(rc = get_string(r, c, "name", &ref.contact_name)) &&
-               !(rc = get_string(r, c, "position", &ref.contact_position)) &&
-               !(rc = get_string(r, c, "phone", &ref.contact_phone))) {
-      rc = get_string(r, c, "email", &ref.contact_email);
-    }
-  }
-  path_pop(&r->pt, old);
-  return rc ? rc : setter(kam_proposal_add_reference(r->p, &ref));
+  return setter(kam_proposal_add_reference(r->p, &ref));
 }
 
 static int read_figure(reader *r, const kam_value *o) {
-  static const char *const keys[] = {"label", "value", "unit", NULL};
+  static const char *const keys[] = {"label", "unit", "value", NULL};
   const char *label, *unit, *text = NULL;
+  const char **const to[] = {&label, &unit, NULL};
   const kam_value *v;
   size_t old, len;
   int rc;
-  if ((rc = known_keys(r, o, keys)) || (rc = get_string(r, o, "label", &label)) ||
-      (rc = get_string(r, o, "unit", &unit)))
-    return rc;
+  if ((rc = known_strings(r, o, keys, to))) return rc;
   v = member(r, o, "value", &old);
   if (kam_value_type(v) == KAM_VALUE_NUMBER) {
     text = kam_value_number_text(v, &len);
@@ -296,12 +309,10 @@ static int read_item(reader *r, const kam_value *o) {
   const kam_value *opt;
   size_t old;
   int rc;
+  const char **const to[] = {&it.sku, &it.description, &it.unit, NULL};
   memset(&it, 0, sizeof it);
   it.struct_size = sizeof it;
-  if ((rc = known_keys(r, o, keys)) || (rc = get_string(r, o, "sku", &it.sku)) ||
-      (rc = get_string(r, o, "description", &it.description)) ||
-      (rc = get_string(r, o, "unit", &it.unit)) ||
-      (rc = get_decimal(r, o, "quantity", &it.quantity)) ||
+  if ((rc = known_strings(r, o, keys, to)) || (rc = get_decimal(r, o, "quantity", &it.quantity)) ||
       (rc = get_decimal(r, o, "unit_price", &it.unit_price_text)) ||
       (rc = get_decimal(r, o, "discount_percent", &it.discount_percent)) ||
       (rc = get_decimal(r, o, "vat_percent", &it.vat_percent)) ||
@@ -318,18 +329,16 @@ static int read_item(reader *r, const kam_value *o) {
 static int read_person(reader *r, const kam_value *o) {
   static const char *const keys[] = {"name", "position", "phone", "email", NULL};
   kam_person m;
+  const char **const to[] = {&m.name, &m.position, &m.phone, &m.email, NULL};
   int rc;
   memset(&m, 0, sizeof m);
   m.struct_size = sizeof m;
-  if ((rc = known_keys(r, o, keys)) || (rc = get_string(r, o, "name", &m.name)) ||
-      (rc = get_string(r, o, "position", &m.position)) ||
-      (rc = get_string(r, o, "phone", &m.phone)) || (rc = get_string(r, o, "email", &m.email)))
-    return rc;
+  if ((rc = known_strings(r, o, keys, to))) return rc;
   return setter(kam_proposal_add_team_member(r->p, &m));
 }
 
 static int read_stakeholder(reader *r, const kam_value *o) {
-  static const char *const keys[] = {"name",      "title",    "role",         "email",  "phone",
+  static const char *const keys[] = {"name",      "title",    "email",        "phone",  "role",
                                      "influence", "attitude", "buying_roles", "traits", NULL};
   static const char *const tkeys[] = {"dominance", "people", "detail", NULL};
   kam_stakeholder s;
@@ -338,13 +347,11 @@ static int read_stakeholder(reader *r, const kam_value *o) {
   size_t old, i;
   long attitude = 0;
   bool present;
+  const char **const to[] = {&s.name, &s.title, &s.email, &s.phone, &role, NULL};
   int rc, t;
   memset(&s, 0, sizeof s);
   s.struct_size = sizeof s;
-  if ((rc = known_keys(r, o, keys)) || (rc = get_string(r, o, "name", &s.name)) ||
-      (rc = get_string(r, o, "title", &s.title)) || (rc = get_string(r, o, "email", &s.email)) ||
-      (rc = get_string(r, o, "phone", &s.phone)) || (rc = get_string(r, o, "role", &role)) ||
-      (rc = get_number(r, o, "influence", &s.influence)) ||
+  if ((rc = known_strings(r, o, keys, to)) || (rc = get_number(r, o, "influence", &s.influence)) ||
       (rc = get_int(r, o, "attitude", -5, 5, &attitude, &present)))
     return rc;
   s.attitude = (int32_t)attitude;
@@ -467,6 +474,7 @@ static int read_document(reader *r, const kam_value *root, void *unused) {
   static const char *const client_keys[] = {"name", "context", NULL};
   kam_proposal *p = r->p;
   const char *s1, *s2;
+  const char **const pair[] = {&s1, &s2, NULL};
   const kam_value *v;
   size_t old;
   long days = 0;
@@ -485,23 +493,11 @@ static int read_document(reader *r, const kam_value *root, void *unused) {
   if ((rc = get_string(r, root, "title", &s1)) || (rc = setter(kam_proposal_set_title(p, s1))))
     return rc;
 
-  v = member(r, root, "seller", &old);
-  s1 = s2 = NULL;
-  if (v && kam_value_type(v) != KAM_VALUE_OBJECT)
-    rc = wrong_type(r, v, "an object");
-  else if (v && !(rc = known_keys(r, v, seller_keys)) && !(rc = get_string(r, v, "name", &s1)))
-    rc = get_string(r, v, "details", &s2);
-  path_pop(&r->pt, old);
-  if (rc || (rc = setter(kam_proposal_set_seller(p, s1, s2)))) return rc;
-
-  v = member(r, root, "client", &old);
-  s1 = s2 = NULL;
-  if (v && kam_value_type(v) != KAM_VALUE_OBJECT)
-    rc = wrong_type(r, v, "an object");
-  else if (v && !(rc = known_keys(r, v, client_keys)) && !(rc = get_string(r, v, "name", &s1)))
-    rc = get_string(r, v, "context", &s2);
-  path_pop(&r->pt, old);
-  if (rc || (rc = setter(kam_proposal_set_client(p, s1, s2)))) return rc;
+  if ((rc = string_object(r, root, "seller", seller_keys, pair)) ||
+      (rc = setter(kam_proposal_set_seller(p, s1, s2))) ||
+      (rc = string_object(r, root, "client", client_keys, pair)) ||
+      (rc = setter(kam_proposal_set_client(p, s1, s2))))
+    return rc;
 
   if ((rc = get_string(r, root, "summary", &s1)) ||
       (rc = setter(kam_proposal_set_summary(p, s1))) ||
@@ -656,11 +652,77 @@ kam_value *kam__proposal_stakeholders_value(kam__vb *b, const kam_proposal *p) {
   return a;
 }
 
+/* The writer's state for the record lists' fillers (kam__vb_objects). */
+typedef struct writer {
+  kam__vb *b;
+  const kam_proposal *p;
+} writer;
+
+static void argument_json(void *ud, kam_value *o, const void *elem) {
+  kam__vb *b = ((writer *)ud)->b;
+  const struct kam__argument *g = (const struct kam__argument *)elem;
+  set_str(b, o, "style", kam_style_name(g->style));
+  set_str(b, o, "title", g->title);
+  set_str(b, o, "text", g->text);
+}
+
+static void reference_json(void *ud, kam_value *o, const void *elem) {
+  kam__vb *b = ((writer *)ud)->b;
+  const struct kam__reference *f = (const struct kam__reference *)elem;
+  set_str(b, o, "company", f->company);
+  set_str(b, o, "project", f->project);
+  set_str(b, o, "result", f->result);
+  if (f->contact_name || f->contact_position || f->contact_phone || f->contact_email)
+    kam__vb_set(
+        b, o, "contact",
+        person_value(b, f->contact_name, f->contact_position, f->contact_phone, f->contact_email));
+}
+
+static void figure_json(void *ud, kam_value *o, const void *elem) {
+  kam__vb *b = ((writer *)ud)->b;
+  const struct kam__figure *f = (const struct kam__figure *)elem;
+  set_str(b, o, "label", f->label);
+  kam__vb_set(b, o, "value",
+              f->is_number ? kam__vb_num_text(b, f->value) : kam__vb_str(b, f->value));
+  set_str(b, o, "unit", f->unit);
+}
+
+static void item_json(void *ud, kam_value *o, const void *elem) {
+  kam__vb *b = ((writer *)ud)->b;
+  const kam_proposal *p = ((writer *)ud)->p;
+  const struct kam__item *it = (const struct kam__item *)elem;
+  char text[KAM__DECIMAL_TEXT_CAP];
+  set_str(b, o, "sku", it->sku);
+  set_str(b, o, "description", it->description);
+  set_str(b, o, "unit", it->unit);
+  kam__decimal_format(text, it->quantity);
+  set_str(b, o, "quantity", text);
+  kam__money_plain(text, it->unit_price, p->digits);
+  set_str(b, o, "unit_price", text);
+  if (it->discount_percent.coef != 0) {
+    kam__decimal_format(text, it->discount_percent);
+    set_str(b, o, "discount_percent", text);
+  }
+  kam__decimal_format(text, it->vat_percent);
+  set_str(b, o, "vat_percent", text);
+  if (it->flags & KAM_ITEM_OPTIONAL) kam__vb_set(b, o, "optional", kam__vb_bool(b, true));
+  set_str(b, o, "section", it->section);
+}
+
+/* root[key] = the records of l as objects, each filled by fill; nothing when l is empty. */
+static void set_objects(writer *w, kam_value *root, const char *key, const kam__list *l,
+                        size_t size, void (*fill)(void *ud, kam_value *o, const void *elem)) {
+  if (l->len) kam__vb_set(w->b, root, key, kam__vb_objects(w->b, l->data, l->len, size, fill, w));
+}
+
 /* The document as a kam_value (the JSON document's shape). */
 static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
   kam_value *root = kam__vb_obj(b), *o, *a;
+  writer w;
   size_t i;
   char text[KAM__DECIMAL_TEXT_CAP];
+  w.b = b;
+  w.p = p;
   set_str(b, root, "lang", p->lang);
   set_str(b, root, "currency", p->currency);
   set_str(b, root, "title", p->title);
@@ -681,41 +743,10 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
     set_str(b, root, "issued", text);
   }
   if (p->has_valid_days) kam__vb_set(b, root, "valid_days", kam__vb_int(b, p->valid_days));
-  if (p->arguments.len) {
-    a = kam__vb_set(b, root, "arguments", kam__vb_arr(b));
-    for (i = 0; i < p->arguments.len; i++) {
-      const struct kam__argument *g = KAM__LIST_AT(p, arguments, struct kam__argument, i);
-      o = kam__vb_push(b, a, kam__vb_obj(b));
-      set_str(b, o, "style", kam_style_name(g->style));
-      set_str(b, o, "title", g->title);
-      set_str(b, o, "text", g->text);
-    }
-  }
-  if (p->references.len) {
-    a = kam__vb_set(b, root, "references", kam__vb_arr(b));
-    for (i = 0; i < p->references.len; i++) {
-      const struct kam__reference *f = KAM__LIST_AT(p, references, struct kam__reference, i);
-      o = kam__vb_push(b, a, kam__vb_obj(b));
-      set_str(b, o, "company", f->company);
-      set_str(b, o, "project", f->project);
-      set_str(b, o, "result", f->result);
-      if (f->contact_name || f->contact_position || f->contact_phone || f->contact_email)
-        kam__vb_set(b, o, "contact",
-                    person_value(b, f->contact_name, f->contact_position, f->contact_phone,
-                                 f->contact_email));
-    }
-  }
-  if (p->figures.len) {
-    a = kam__vb_set(b, root, "figures", kam__vb_arr(b));
-    for (i = 0; i < p->figures.len; i++) {
-      const struct kam__figure *f = KAM__LIST_AT(p, figures, struct kam__figure, i);
-      o = kam__vb_push(b, a, kam__vb_obj(b));
-      set_str(b, o, "label", f->label);
-      kam__vb_set(b, o, "value",
-                  f->is_number ? kam__vb_num_text(b, f->value) : kam__vb_str(b, f->value));
-      set_str(b, o, "unit", f->unit);
-    }
-  }
+  set_objects(&w, root, "arguments", &p->arguments, sizeof(struct kam__argument), argument_json);
+  set_objects(&w, root, "references", &p->references, sizeof(struct kam__reference),
+              reference_json);
+  set_objects(&w, root, "figures", &p->figures, sizeof(struct kam__figure), figure_json);
   if (p->has_cash_flows) {
     o = kam__vb_set(b, root, "cash_flows", kam__vb_obj(b));
     kam__vb_set(b, o, "rate", kam__vb_double(b, p->rate));
@@ -724,28 +755,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
       kam__vb_push(b, a, kam__vb_double(b, p->flows[i]));
     set_str(b, o, "period", kam__period_name(p->period));
   }
-  if (p->items.len) {
-    a = kam__vb_set(b, root, "items", kam__vb_arr(b));
-    for (i = 0; i < p->items.len; i++) {
-      const struct kam__item *it = KAM__LIST_AT(p, items, struct kam__item, i);
-      o = kam__vb_push(b, a, kam__vb_obj(b));
-      set_str(b, o, "sku", it->sku);
-      set_str(b, o, "description", it->description);
-      set_str(b, o, "unit", it->unit);
-      kam__decimal_format(text, it->quantity);
-      set_str(b, o, "quantity", text);
-      kam__money_plain(text, it->unit_price, p->digits);
-      set_str(b, o, "unit_price", text);
-      if (it->discount_percent.coef != 0) {
-        kam__decimal_format(text, it->discount_percent);
-        set_str(b, o, "discount_percent", text);
-      }
-      kam__decimal_format(text, it->vat_percent);
-      set_str(b, o, "vat_percent", text);
-      if (it->flags & KAM_ITEM_OPTIONAL) kam__vb_set(b, o, "optional", kam__vb_bool(b, true));
-      set_str(b, o, "section", it->section);
-    }
-  }
+  set_objects(&w, root, "items", &p->items, sizeof(struct kam__item), item_json);
   kam__vb_set(b, root, "prices_include_vat", kam__vb_bool(b, p->prices_include_vat));
   set_str(b, root, "rounding", p->rounding == KAM_ROUNDING_TOTAL ? "total" : "line");
   if (p->team.len) {

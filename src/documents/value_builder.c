@@ -85,3 +85,12 @@ kam_value *kam__vb_push(kam__vb *b, kam_value *arr, kam_value *v) {
   }
   return v;
 }
+
+kam_value *kam__vb_objects(kam__vb *b, const void *data, size_t len, size_t size,
+                           void (*fill)(void *ud, kam_value *o, const void *elem), void *ud) {
+  kam_value *arr = kam__vb_arr(b);
+  size_t i;
+  for (i = 0; i < len; i++)
+    fill(ud, kam__vb_push(b, arr, kam__vb_obj(b)), (const char *)data + i * size);
+  return arr;
+}

@@ -24,5 +24,9 @@ kam_value *kam__vb_null(kam__vb *b);
 /* obj[key] = v; v NULL means an earlier failure (nothing to do). Returns v (borrowed). */
 kam_value *kam__vb_set(kam__vb *b, kam_value *obj, const char *key, kam_value *v);
 kam_value *kam__vb_push(kam__vb *b, kam_value *arr, kam_value *v);
+/* An array of one object per element of data (len elements of size bytes), each filled by
+ * fill(ud, object, element); the object is NULL after a failure. Returns the array (owned). */
+kam_value *kam__vb_objects(kam__vb *b, const void *data, size_t len, size_t size,
+                           void (*fill)(void *ud, kam_value *o, const void *elem), void *ud);
 
 #endif /* KAM_VALUE_BUILDER_INTERNAL_H */
