@@ -104,14 +104,16 @@ static void ref_percentiles(double *pct, const double *val, size_t n) {
   free(v);
 }
 
-/* cv and trend by other formulas than src/scoring/segment.c's, so that a slip there shows: the mean
- * and the population variance in two passes in long double; the least-squares slope from the
- * normal equations on exact integer sums, slope = (m sum(t y) - sum(t) sum(y)) / (m sum(t^2) -
+/* cv and trend by other formulas than src/scoring/segment.c's, so that a slip there shows: the
+ * mean and the population variance in two passes; the least-squares slope from the normal
+ * equations on exact integer sums, slope = (m sum(t y) - sum(t) sum(y)) / (m sum(t^2) -
  * sum(t)^2), so trend = slope / mean = m (m sum(t y) - sum(t) sum(y)) / (den sum(y)). The test
- * histories are small (below 2^11, at most 12 periods): every sum fits i128 exactly. */
+ * histories are small (below 2^11, at most 12 periods): every sum fits i128 exactly, and each
+ * exact integer is below 2^53, so it converts to double exactly. (Plain double, not long
+ * double: valgrind emulates the x87 with 64-bit precision and gets i128 -> long double wrong.) */
 static void ref_history(double *cv, double *trend, const int64_t *h, size_t m) {
   i128 sy = 0, sty = 0, st = 0, stt = 0, num, den;
-  long double mean, ss = 0.0L;
+  double mean, ss = 0.0;
   size_t t;
   *cv = *trend = NAN;
   for (t = 0; t < m; t++) {
@@ -121,13 +123,13 @@ static void ref_history(double *cv, double *trend, const int64_t *h, size_t m) {
     stt += (i128)t * (i128)t;
   }
   if (m < 2 || sy == 0) return;
-  mean = (long double)sy / (long double)m;
+  mean = (double)(int64_t)sy / (double)m;
   for (t = 0; t < m; t++)
-    ss += ((long double)h[t] - mean) * ((long double)h[t] - mean);
-  *cv = (double)(sqrtl(ss / (long double)m) / mean);
+    ss += ((double)h[t] - mean) * ((double)h[t] - mean);
+  *cv = sqrt(ss / (double)m) / mean;
   num = (i128)m * sty - st * sy;
   den = (i128)m * stt - st * st;
-  *trend = (double)((long double)((i128)m * num) / ((long double)den * (long double)sy));
+  *trend = (double)(int64_t)((i128)m * num) / ((double)(int64_t)den * (double)(int64_t)sy);
 }
 
 static const ref *score_ref;
