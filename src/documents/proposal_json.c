@@ -241,8 +241,8 @@ static int string_object(reader *r, const kam_value *o, const char *key, const c
 
 static int read_argument(reader *r, const kam_value *o) {
   static const char *const keys[] = {"style", "title", "text", NULL};
-  kam_argument a;
-  const char *style;
+  kam_argument a = {0};
+  const char *style = NULL;
   const char **const to[] = {&style, &a.title, &a.text, NULL};
   int rc;
   memset(&a, 0, sizeof a);
@@ -265,7 +265,7 @@ static int read_argument(reader *r, const kam_value *o) {
 static int read_reference(reader *r, const kam_value *o) {
   static const char *const keys[] = {"company", "project", "result", "contact", NULL};
   static const char *const ckeys[] = {"name", "position", "phone", "email", NULL};
-  kam_reference ref;
+  kam_reference ref = {0};
   int rc;
   const char **const to[] = {&ref.company, &ref.project, &ref.result, NULL};
   const char **const cto[] = {&ref.contact_name, &ref.contact_position, &ref.contact_phone,
@@ -279,7 +279,7 @@ static int read_reference(reader *r, const kam_value *o) {
 
 static int read_figure(reader *r, const kam_value *o) {
   static const char *const keys[] = {"label", "unit", "value", NULL};
-  const char *label, *unit, *text = NULL;
+  const char *label = NULL, *unit = NULL, *text = NULL;
   const char **const to[] = {&label, &unit, NULL};
   const kam_value *v;
   size_t old, len;
@@ -305,7 +305,7 @@ static int read_item(reader *r, const kam_value *o) {
   static const char *const keys[] = {
       "sku",         "description", "unit",    "quantity", "unit_price", "discount_percent",
       "vat_percent", "optional",    "section", NULL};
-  kam_item it;
+  kam_item it = {0};
   const kam_value *opt;
   size_t old;
   int rc;
@@ -328,7 +328,7 @@ static int read_item(reader *r, const kam_value *o) {
 
 static int read_person(reader *r, const kam_value *o) {
   static const char *const keys[] = {"name", "position", "phone", "email", NULL};
-  kam_person m;
+  kam_person m = {0};
   const char **const to[] = {&m.name, &m.position, &m.phone, &m.email, NULL};
   int rc;
   memset(&m, 0, sizeof m);
@@ -341,8 +341,8 @@ static int read_stakeholder(reader *r, const kam_value *o) {
   static const char *const keys[] = {"name",      "title",    "email",        "phone",  "role",
                                      "influence", "attitude", "buying_roles", "traits", NULL};
   static const char *const tkeys[] = {"dominance", "people", "detail", NULL};
-  kam_stakeholder s;
-  const char *role;
+  kam_stakeholder s = {0};
+  const char *role = NULL;
   const kam_value *v;
   size_t old, i;
   long attitude = 0;
@@ -473,7 +473,7 @@ static int read_document(reader *r, const kam_value *root, void *unused) {
   static const char *const seller_keys[] = {"name", "details", NULL};
   static const char *const client_keys[] = {"name", "context", NULL};
   kam_proposal *p = r->p;
-  const char *s1, *s2;
+  const char *s1 = NULL, *s2 = NULL;
   const char **const pair[] = {&s1, &s2, NULL};
   const kam_value *v;
   size_t old;
