@@ -5,6 +5,39 @@
 
 #include "lkam.h"
 
+void kam__lua_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_CFunction gc,
+                    lua_CFunction len, lua_CFunction tostring) {
+  if (luaL_newmetatable(L, mt)) {
+    lua_newtable(L);
+    luaL_setfuncs(L, methods, 0);
+    lua_setfield(L, -2, "__index");
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, gc);
+    lua_setfield(L, -2, "__close");
+    if (len) {
+      lua_pushcfunction(L, len);
+      lua_setfield(L, -2, "__len");
+    }
+    if (tostring) {
+      lua_pushcfunction(L, tostring);
+      lua_setfield(L, -2, "__tostring");
+    }
+  }
+  lua_pop(L, 1);
+}
+
+void kam__lua_class_table(lua_State *L, const char *name, const luaL_Reg *statics,
+                          lua_CFunction call) {
+  lua_newtable(L);
+  if (statics) luaL_setfuncs(L, statics, 0);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, call);
+  lua_setfield(L, -2, "__call");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, -2, name);
+}
+
 static const char *status_code(int status) {
   switch (status) {
   case KAM_EINVAL: return "EINVAL";

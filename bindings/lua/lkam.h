@@ -75,6 +75,15 @@ void kam__lua_sink_free(kam__lua_sink *s);
  * currency_digits, formula_guard; raises on a bad value. */
 void kam__lua_csv_options(lua_State *L, int idx, kam_csv_options *o, int writing);
 
+/* A class: the metatable mt with methods as __index, gc as __gc and __close, and len and
+ * tostring (either may be NULL) as __len and __tostring. The stack is left as it was. */
+void kam__lua_class(lua_State *L, const char *mt, const luaL_Reg *methods, lua_CFunction gc,
+                    lua_CFunction len, lua_CFunction tostring);
+/* kam.<name> on the module table at the top: a table of the class-level functions in statics
+ * (NULL: none) that call makes callable (kam.X(...) builds a new object). */
+void kam__lua_class_table(lua_State *L, const char *name, const luaL_Reg *statics,
+                          lua_CFunction call);
+
 /* Module parts. */
 void kam__lua_open_finance(lua_State *L);
 void kam__lua_open_value(lua_State *L);

@@ -200,7 +200,8 @@ static int l_explain_title(lua_State *L) {
   if (lua_isnoneornil(L, 1)) return raise(L, KAM_EINVAL, "title is nil");
   s = check_text(L, 1, "title", &n);
   rc = kam_role_explain(NULL, 0, &need, s, n); /* a sizing call: KAM_ELIMIT and the length */
-  if (rc && rc != KAM_ELIMIT) return raise(L, rc, rc == KAM_EPARSE ? "title is not valid UTF-8" : NULL);
+  if (rc && rc != KAM_ELIMIT)
+    return raise(L, rc, rc == KAM_EPARSE ? "title is not valid UTF-8" : NULL);
   buf = (char *)lua_newuserdatauv(L, need + 1, 0);
   kam_role_explain(buf, need + 1, NULL, s, n);
   lua_pushlstring(L, buf, need);
@@ -268,8 +269,9 @@ static int l_profile_compute(lua_State *L) {
 
 static int l_buyer_role_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  return push_lib_name(L, v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_buyer_role_name((uint32_t)v),
-                       "not a single buying role flag (1, 2, 4, 8)");
+  return push_lib_name(
+      L, v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_buyer_role_name((uint32_t)v),
+      "not a single buying role flag (1, 2, 4, 8)");
 }
 
 static int l_buyer_role_parse(lua_State *L) {
@@ -284,8 +286,9 @@ static int l_buyer_role_parse(lua_State *L) {
 
 static int l_dmu_warning_name(lua_State *L) {
   lua_Integer v = luaL_checkinteger(L, 1);
-  return push_lib_name(L, v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_dmu_warning_name((uint32_t)v),
-                       "not a single warning flag (1, 2, 4, 8)");
+  return push_lib_name(
+      L, v < 0 || v > (lua_Integer)UINT32_MAX ? NULL : kam_dmu_warning_name((uint32_t)v),
+      "not a single warning flag (1, 2, 4, 8)");
 }
 
 static int l_trait_name(lua_State *L) {
@@ -679,34 +682,15 @@ void kam__lua_open_dmu(lua_State *L) {
                                      {"read_csv_into", l_dmu_read_csv_into},
                                      {"parse_csv_into", l_dmu_parse_csv_into},
                                      {NULL, NULL}};
+  static const luaL_Reg statics[] = {
+      {"read_csv", l_dmu_read_csv}, {"parse_csv", l_dmu_parse_csv}, {NULL, NULL}};
   luaL_setfuncs(L, fns, 0);
   set_names(L, "ROLES", KAM_ROLE_COUNT, role_i);
   set_names(L, "STYLES", KAM_STYLE_COUNT, style_i);
   set_names(L, "BUYER_ROLES", 4, buyer_i);
   set_names(L, "WARNINGS", 4, warning_i);
   set_names(L, "TRAITS", 3, trait_i);
-  if (luaL_newmetatable(L, DMU_MT)) {
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_dmu_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, l_dmu_gc);
-    lua_setfield(L, -2, "__close");
-    lua_pushcfunction(L, l_dmu_count);
-    lua_setfield(L, -2, "__len");
-    lua_pushcfunction(L, l_dmu_tostring);
-    lua_setfield(L, -2, "__tostring");
-  }
-  lua_pop(L, 1);
+  kam__lua_class(L, DMU_MT, methods, l_dmu_gc, l_dmu_count, l_dmu_tostring);
   /* kam.DMU: callable, with read_csv / parse_csv */
-  lua_createtable(L, 0, 2);
-  lua_pushcfunction(L, l_dmu_read_csv);
-  lua_setfield(L, -2, "read_csv");
-  lua_pushcfunction(L, l_dmu_parse_csv);
-  lua_setfield(L, -2, "parse_csv");
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, l_dmu_call);
-  lua_setfield(L, -2, "__call");
-  lua_setmetatable(L, -2);
-  lua_setfield(L, -2, "DMU");
+  kam__lua_class_table(L, "DMU", statics, l_dmu_call);
 }

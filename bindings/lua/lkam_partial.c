@@ -216,24 +216,9 @@ void kam__lua_open_partial(lua_State *L) {
   static const luaL_Reg methods[] = {
       {"merge", l_partial_merge}, {"to_bytes", l_partial_to_bytes}, {"segment", l_partial_segment},
       {"count", l_partial_len},   {"close", l_partial_gc},          {NULL, NULL}};
-  luaL_newmetatable(L, PARTIAL_MT);
-  luaL_newlib(L, methods);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, l_partial_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, l_partial_gc);
-  lua_setfield(L, -2, "__close");
-  lua_pushcfunction(L, l_partial_len);
-  lua_setfield(L, -2, "__len");
-  lua_pop(L, 1);
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, l_partial_from_bytes);
-  lua_setfield(L, -2, "from_bytes");
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, l_partial_call);
-  lua_setfield(L, -2, "__call");
-  lua_setmetatable(L, -2);
-  lua_setfield(L, -2, "Partial");
+  static const luaL_Reg statics[] = {{"from_bytes", l_partial_from_bytes}, {NULL, NULL}};
+  kam__lua_class(L, PARTIAL_MT, methods, l_partial_gc, l_partial_len, NULL);
+  kam__lua_class_table(L, "Partial", statics, l_partial_call);
   lua_pushcfunction(L, l_partial_ties);
   lua_setfield(L, -2, "partial_ties");
   lua_pushcfunction(L, l_partial_classes);

@@ -225,23 +225,8 @@ void kam__lua_open_plan(lua_State *L) {
       {"check", l_check},     {"close", l_gc},          {NULL, NULL}};
   static const luaL_Reg statics[] = {{"from_json", l_from_json}, {NULL, NULL}};
   int i;
-  if (luaL_newmetatable(L, PLAN_MT)) {
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, l_gc);
-    lua_setfield(L, -2, "__close");
-    lua_pushcfunction(L, l_tostring);
-    lua_setfield(L, -2, "__tostring");
-  }
-  lua_pop(L, 1);
-  luaL_newlib(L, statics);
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, l_call_new);
-  lua_setfield(L, -2, "__call");
-  lua_setmetatable(L, -2);
-  lua_setfield(L, -2, "Plan");
+  kam__lua_class(L, PLAN_MT, methods, l_gc, NULL, l_tostring);
+  kam__lua_class_table(L, "Plan", statics, l_call_new);
   lua_createtable(L, 0, 6);
   for (i = 0; format_names[i]; i++) {
     lua_pushinteger(L, formats[i]);

@@ -810,6 +810,8 @@ static int l_portfolio_call(lua_State *L) {
 }
 
 void kam__lua_open_portfolio(lua_State *L) {
+  static const luaL_Reg statics[] = {
+      {"read_csv", l_read_csv}, {"parse_csv", l_parse_csv}, {NULL, NULL}};
   static const luaL_Reg pmethods[] = {{"close", l_portfolio_gc},
                                       {"add", l_portfolio_add},
                                       {"add_columns", l_portfolio_add_columns},
@@ -833,28 +835,8 @@ void kam__lua_open_portfolio(lua_State *L) {
                                       {"close", l_segmentation_gc},
                                       {NULL, NULL}};
   /* metatables */
-  luaL_newmetatable(L, PORTFOLIO_MT);
-  luaL_newlib(L, pmethods);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, l_portfolio_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, l_portfolio_gc);
-  lua_setfield(L, -2, "__close");
-  lua_pushcfunction(L, l_portfolio_len);
-  lua_setfield(L, -2, "__len");
-  lua_pushcfunction(L, l_portfolio_tostring);
-  lua_setfield(L, -2, "__tostring");
-  lua_pop(L, 1);
-  luaL_newmetatable(L, SEGMENTATION_MT);
-  luaL_newlib(L, smethods);
-  lua_setfield(L, -2, "__index");
-  lua_pushcfunction(L, l_segmentation_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, l_segmentation_gc);
-  lua_setfield(L, -2, "__close");
-  lua_pushcfunction(L, l_segmentation_len);
-  lua_setfield(L, -2, "__len");
-  lua_pop(L, 1);
+  kam__lua_class(L, PORTFOLIO_MT, pmethods, l_portfolio_gc, l_portfolio_len, l_portfolio_tostring);
+  kam__lua_class(L, SEGMENTATION_MT, smethods, l_segmentation_gc, l_segmentation_len, NULL);
   lua_createtable(L, 4, 0);
   for (int i = 0; i < 4; i++) {
     lua_pushstring(L, kam_key_reason_name(1u << i));
@@ -864,14 +846,5 @@ void kam__lua_open_portfolio(lua_State *L) {
   lua_pushcfunction(L, l_key_reason_name);
   lua_setfield(L, -2, "key_reason_name");
   /* kam.Portfolio: callable, with read_csv / parse_csv */
-  lua_createtable(L, 0, 2);
-  lua_pushcfunction(L, l_read_csv);
-  lua_setfield(L, -2, "read_csv");
-  lua_pushcfunction(L, l_parse_csv);
-  lua_setfield(L, -2, "parse_csv");
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, l_portfolio_call);
-  lua_setfield(L, -2, "__call");
-  lua_setmetatable(L, -2);
-  lua_setfield(L, -2, "Portfolio");
+  kam__lua_class_table(L, "Portfolio", statics, l_portfolio_call);
 }

@@ -674,24 +674,9 @@ void kam__lua_open_proposal(lua_State *L) {
                                      {NULL, NULL}};
   static const luaL_Reg statics[] = {
       {"from_json", l_from_json}, {"from_table", l_from_table}, {NULL, NULL}};
-  if (luaL_newmetatable(L, PROPOSAL_MT)) {
-    luaL_newlib(L, methods);
-    lua_setfield(L, -2, "__index");
-    lua_pushcfunction(L, l_gc);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, l_gc);
-    lua_setfield(L, -2, "__close");
-    lua_pushcfunction(L, l_tostring);
-    lua_setfield(L, -2, "__tostring");
-  }
-  lua_pop(L, 1);
+  kam__lua_class(L, PROPOSAL_MT, methods, l_gc, NULL, l_tostring);
   /* kam.Proposal: a table of constructors that is also callable. */
-  luaL_newlib(L, statics);
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, l_call_new);
-  lua_setfield(L, -2, "__call");
-  lua_setmetatable(L, -2);
-  lua_setfield(L, -2, "Proposal");
+  kam__lua_class_table(L, "Proposal", statics, l_call_new);
   lua_pushcfunction(L, l_unit_format);
   lua_setfield(L, -2, "unit_format");
   /* name -> C enum value, as Python's kam.PROPOSAL_FORMATS / kam.PROPOSAL_PARTS */
