@@ -20,6 +20,9 @@ int cli_fail(const char *cmd, const char *fmt, ...)
 int cli_status(const char *cmd, int status, const kam_ctx *ctx);
 /* True when argv has -h or --help. */
 int cli_wants_help(int argc, char **argv);
+
+/* The KAM_FORMAT_* of a --format value (html, markdown/md, text/txt, json), 0 if none. */
+int cli_format(const char *name);
 /* Parses a whole double argument; 0 on success. */
 int cli_parse_double(const char *s, double *out);
 /* Reads a whole file (or "-" for stdin) into a malloc'd NUL-terminated buffer; NULL on error

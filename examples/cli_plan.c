@@ -46,15 +46,7 @@ int kam_cli_plan(int argc, char **argv) {
       return cli_fail(cmd, "%s needs a value", a);
     if (!strcmp(a, "--format") || !strcmp(a, "-f")) {
       const char *f = argv[++i];
-      if (!strcmp(f, "html"))
-        format = KAM_FORMAT_HTML;
-      else if (!strcmp(f, "markdown") || !strcmp(f, "md"))
-        format = KAM_FORMAT_MARKDOWN;
-      else if (!strcmp(f, "text") || !strcmp(f, "txt"))
-        format = KAM_FORMAT_TEXT;
-      else if (!strcmp(f, "json"))
-        format = KAM_FORMAT_JSON;
-      else
+      if ((format = cli_format(f)) == 0)
         return cli_fail(cmd, "unknown format '%s' (html, md, text, json)", f);
     } else if (!strcmp(a, "--lang")) {
       lang = argv[++i];

@@ -45,18 +45,8 @@ int kam_cli_proposal(int argc, char **argv) {
       return cli_fail(cmd, "%s needs a value", a);
     if (!strcmp(a, "--format") || !strcmp(a, "-f")) {
       const char *f = argv[++i];
-      document = 0;
-      if (!strcmp(f, "html"))
-        format = KAM_FORMAT_HTML;
-      else if (!strcmp(f, "markdown") || !strcmp(f, "md"))
-        format = KAM_FORMAT_MARKDOWN;
-      else if (!strcmp(f, "text") || !strcmp(f, "txt"))
-        format = KAM_FORMAT_TEXT;
-      else if (!strcmp(f, "json"))
-        format = KAM_FORMAT_JSON;
-      else if (!strcmp(f, "document"))
-        document = 1;
-      else
+      document = !strcmp(f, "document");
+      if (!document && (format = cli_format(f)) == 0)
         return cli_fail(cmd, "unknown format '%s' (html, markdown, text, json, document)", f);
     } else if (!strcmp(a, "--template")) {
       template_path = argv[++i];

@@ -79,6 +79,14 @@ int cli_status(const char *cmd, int status, const kam_ctx *ctx) {
   return status == KAM_ENOMEM || status == KAM_ENOCONV ? 1 : 2;
 }
 
+int cli_format(const char *name) {
+  if (!strcmp(name, "html")) return KAM_FORMAT_HTML;
+  if (!strcmp(name, "markdown") || !strcmp(name, "md")) return KAM_FORMAT_MARKDOWN;
+  if (!strcmp(name, "text") || !strcmp(name, "txt")) return KAM_FORMAT_TEXT;
+  if (!strcmp(name, "json")) return KAM_FORMAT_JSON;
+  return 0;
+}
+
 int cli_wants_help(int argc, char **argv) {
   int i;
   for (i = 1; i < argc; i++) {
