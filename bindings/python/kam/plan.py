@@ -42,7 +42,6 @@ _render = fn("kam_plan_render", c_int, P, c_int, WRITE_FN, c_void_p)
 _render_template = fn("kam_plan_render_template", c_int, P, c_void_p, WRITE_FN, c_void_p)
 _check = fn("kam_plan_check", c_int, P, FINDING_FN, c_void_p)
 _severity_name = fn("kam_severity_name", c_char_p, c_int32)
-_value_free = fn("kam_value_free", None, c_void_p)
 
 #: Severity names by KAM_SEVERITY_* value.
 SEVERITIES = tuple(_severity_name(i).decode() for i in range(3))
@@ -92,13 +91,8 @@ class Plan(Closable):
 
     def model(self):
         """The assembled model (kam_plan_to_value) as Python data."""
-        from .value import _from_value
-        v = c_void_p()
-        self._check(_to_value(byref(v), self._ptr))
-        try:
-            return _from_value(v.value)
-        finally:
-            _value_free(v)
+        from .value import _take_value
+        return _take_value(_to_value, self._ptr, self._check)
 
     def _in_lang(self, lang):
         """self, or a copy in another language (the plan itself is not changed)."""

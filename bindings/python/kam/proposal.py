@@ -133,7 +133,6 @@ _totals = fn("kam_proposal_totals", c_int, POINTER(_Totals), P)
 _to_value = fn("kam_proposal_to_value", c_int, POINTER(c_void_p), P)
 _render = fn("kam_proposal_render", c_int, P, c_int, WRITE_FN, c_void_p)
 _render_template = fn("kam_proposal_render_template", c_int, P, c_void_p, WRITE_FN, c_void_p)
-_value_free = fn("kam_value_free", None, c_void_p)
 _currency_digits = fn("kam_currency_digits", c_int, c_char_p)
 
 
@@ -417,13 +416,8 @@ class Proposal(Closable):
 
     def model(self):
         """The assembled document model (kam_proposal_to_value) as Python data."""
-        from .value import _from_value
-        v = c_void_p()
-        self._check(_to_value(byref(v), self._ptr))
-        try:
-            return _from_value(v.value)
-        finally:
-            _value_free(v)
+        from .value import _take_value
+        return _take_value(_to_value, self._ptr, self._check)
 
     def render(self, fmt="html"):
         """The proposal rendered with the built-in template: 'html', 'markdown' (or 'md'),

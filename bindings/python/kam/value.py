@@ -330,6 +330,17 @@ def json_loads(text, parse_float=None, parse_int=None):
         owner.close()
 
 
+def _take_value(to_value, ptr, checker):
+    """Python data of the kam_value that to_value(&out, ptr) builds (a document's model); the
+    value is freed after the conversion. checker raises for a failing status."""
+    v = c_void_p()
+    checker(to_value(byref(v), ptr))
+    try:
+        return _from_value(v.value)
+    finally:
+        _free(v)
+
+
 def json_dumps(obj, pretty=False):
     """JSON text (str) for obj (conversions as in this module's doc: Decimal and int keep their
     exact digits, floats print in shortest round-trip form, callables are written as null).
