@@ -187,10 +187,11 @@ static int l_model(lua_State *L) {
 }
 
 static int l_totals(lua_State *L) {
-  static const char *const names[] = {"gross", "discount", "net", "vat", "total", "optional_total"};
+  static const char *const names[] = {"gross", "discount",       "net",           "vat",
+                                      "total", "optional_total", "first_year", "contract_value"};
   lproposal *u = check_proposal(L, 1);
   kam_totals t;
-  int64_t values[6];
+  int64_t values[8];
   char text[64], currency[8] = "RUB";
   kam_value *doc = NULL;
   kam__lua_sink sink = {NULL, 0, 0};
@@ -214,15 +215,21 @@ static int l_totals(lua_State *L) {
   values[3] = t.vat;
   values[4] = t.total;
   values[5] = t.optional_total;
-  lua_createtable(L, 0, 7);
-  for (i = 0; i < 6; i++) {
+  values[6] = t.first_year;
+  values[7] = t.contract_value;
+  lua_createtable(L, 0, 11);
+  lua_pushinteger(L, t.term_months);
+  lua_setfield(L, -2, "term_months");
+  lua_pushinteger(L, t.years);
+  lua_setfield(L, -2, "years");
+  for (i = 0; i < 8; i++) {
     /* Exact major units, printed by the library. */
     kam__lua_check(L, kam_money_plain(text, sizeof text, NULL, values[i], currency), NULL);
     lua_pushstring(L, text);
     lua_setfield(L, -2, names[i]);
   }
-  lua_createtable(L, 0, 6);
-  for (i = 0; i < 6; i++) {
+  lua_createtable(L, 0, 8);
+  for (i = 0; i < 8; i++) {
     lua_pushinteger(L, values[i]);
     lua_setfield(L, -2, names[i]);
   }
@@ -416,11 +423,12 @@ static int l_add_figure(lua_State *L) {
 }
 
 static int l_set_cash_flows(lua_State *L) {
-  static const char *const fields[] = {"rate", "values", "period", NULL};
+  static const char *const fields[] = {"rate", "values", "period", "investment", NULL};
   static const char *const periods[] = {"year", "quarter", "month"};
+  static const char *const investments[] = {"given", "auto"};
   lproposal *u = check_proposal(L, 1);
   kam_cash_flows cf;
-  const char *period;
+  const char *period, *investment;
   size_t n;
   if (lua_isnoneornil(L, 2)) {
     check_rc(L, u, kam_proposal_set_cash_flows(u->p, NULL));
@@ -435,6 +443,9 @@ static int l_set_cash_flows(lua_State *L) {
   period = field_text(L, 2, "period");
   cf.period = period ? name_index(period, periods, 3) : 0;
   if (cf.period < 0) return raise(L, KAM_EINVAL, "period must be year, quarter or month");
+  investment = field_text(L, 2, "investment");
+  cf.investment = investment ? name_index(investment, investments, 2) : KAM_INVESTMENT_GIVEN;
+  if (cf.investment < 0) return raise(L, KAM_EINVAL, "investment must be given or auto");
   if (lua_getfield(L, 2, "values") != LUA_TTABLE)
     return raise(L, KAM_EINVAL, "values must be a table of numbers");
   cf.values = kam__lua_checknumbers(L, 3, &n); /* index 4 */
@@ -447,17 +458,35 @@ static int l_set_cash_flows(lua_State *L) {
 static int l_add_item(lua_State *L) {
   static const char *const fields[] = {
       "description",      "quantity",    "unit_price", "sku",     "unit",
-      "discount_percent", "vat_percent", "optional",   "section", NULL};
+      "discount_percent", "vat_percent", "optional",   "section", "period",
+      NULL};
+  static const char *const periods[] = {"once", "month", "quarter", "year"};
+  static const int32_t months[] = {KAM_RECUR_ONCE, KAM_RECUR_MONTH, KAM_RECUR_QUARTER,
+                                   KAM_RECUR_YEAR};
+  static const char *const unit_fields[] = {"one", "few", "many", NULL};
   lproposal *u = check_proposal(L, 1);
   kam_item it;
-  int type;
+  const char *period;
+  int type, k;
   kam__lua_checkfields(L, 2, fields, "add_item");
   lua_settop(L, 2);
   memset(&it, 0, sizeof it);
   it.struct_size = sizeof it;
   it.sku = field_text(L, 2, "sku");
   it.description = field_text(L, 2, "description");
-  it.unit = field_text(L, 2, "unit");
+  if (lua_getfield(L, 2, "unit") == LUA_TTABLE) { /* the item's own forms */
+    kam__lua_checkfields(L, -1, unit_fields, "add_item unit");
+    it.unit_one = field_text(L, lua_gettop(L), "one");
+    it.unit_few = field_text(L, lua_gettop(L), "few");
+    it.unit_many = field_text(L, lua_gettop(L), "many");
+  } else {
+    it.unit = field_text(L, 2, "unit");
+  }
+  lua_pop(L, 1); /* the strings stay alive in the table */
+  period = field_text(L, 2, "period");
+  k = period ? name_index(period, periods, 4) : 0;
+  if (k < 0) return raise(L, KAM_EINVAL, "period must be once, month, quarter or year");
+  it.period = months[k];
   it.section = field_text(L, 2, "section");
   it.quantity = field_decimal(L, 2, "quantity");
   it.discount_percent = field_decimal(L, 2, "discount_percent");
@@ -478,6 +507,157 @@ static int l_add_item(lua_State *L) {
   if (lua_toboolean(L, -1)) it.flags |= KAM_ITEM_OPTIONAL;
   check_rc(L, u, kam_proposal_add_item(u->p, &it));
   lua_settop(L, 1);
+  return 1;
+}
+
+/* ---- the term and the payment schedule --------------------------------------------------- */
+
+static int l_set_term_months(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  lua_Integer n = lua_isnoneornil(L, 2) ? 0 : luaL_checkinteger(L, 2);
+  if (n < INT32_MIN || n > INT32_MAX) return raise(L, KAM_EINVAL, "term_months: out of range");
+  check_rc(L, u, kam_proposal_set_term_months(u->p, (int32_t)n));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_add_payment(lua_State *L) {
+  static const char *const fields[] = {"label", "percent", "amount", "due", "days", NULL};
+  lproposal *u = check_proposal(L, 1);
+  kam_payment pay;
+  kam__lua_checkfields(L, 2, fields, "add_payment");
+  lua_settop(L, 2);
+  memset(&pay, 0, sizeof pay);
+  pay.struct_size = sizeof pay;
+  pay.label = field_text(L, 2, "label");
+  pay.percent = field_decimal(L, 2, "percent");
+  pay.amount = field_decimal(L, 2, "amount");
+  if (lua_getfield(L, 2, "due") != LUA_TNIL) {
+    pay.due_kind = KAM_DUE_DATE;
+    pay.due = kam__lua_checkdate(L, lua_gettop(L), "due");
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 2, "days") != LUA_TNIL) {
+    lua_Integer n;
+    if (pay.due_kind) return raise(L, KAM_EINVAL, "give due or days, not both");
+    n = luaL_checkinteger(L, -1);
+    if (n < INT32_MIN || n > INT32_MAX) return raise(L, KAM_EINVAL, "days: out of range");
+    pay.due_kind = KAM_DUE_DAYS;
+    pay.days = (int32_t)n;
+  }
+  check_rc(L, u, kam_proposal_add_payment(u->p, &pay));
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* The currency code of u's proposal (for money text). */
+static void proposal_currency(lua_State *L, lproposal *u, char currency[8]) {
+  kam_value *doc = NULL;
+  kam__lua_sink sink = {NULL, 0, 0};
+  int rc = kam_proposal_write_json(u->p, kam__lua_sink_write, &sink);
+  if (!rc) rc = kam_json_parse(&doc, u->ctx, sink.data ? sink.data : "", sink.len);
+  kam__lua_sink_free(&sink);
+  if (rc) kam__lua_error(L, rc, u->ctx);
+  {
+    const char *c = kam_value_string(kam_value_get(doc, "currency", 8), NULL);
+    if (c && strlen(c) < 8) strcpy(currency, c);
+  }
+  kam_value_free(doc);
+}
+
+/* Sets t[key] to the money text of minor (major units, exact). */
+static void set_money(lua_State *L, const char *currency, int64_t minor, const char *key) {
+  char text[64];
+  kam__lua_check(L, kam_money_plain(text, sizeof text, NULL, minor, currency), NULL);
+  lua_pushstring(L, text);
+  lua_setfield(L, -2, key);
+}
+
+static int l_year_cost(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  lua_Integer y = luaL_checkinteger(L, 2);
+  kam_year_cost c;
+  char currency[8] = "RUB";
+  if (y < 0 || y > (lua_Integer)UINT32_MAX) return raise(L, KAM_EINVAL, "year: out of range");
+  memset(&c, 0, sizeof c);
+  c.struct_size = sizeof c;
+  check_rc(L, u, kam_proposal_year_cost(&c, u->p, (uint32_t)y));
+  proposal_currency(L, u, currency);
+  lua_createtable(L, 0, 6);
+  lua_pushinteger(L, c.year);
+  lua_setfield(L, -2, "year");
+  lua_pushinteger(L, c.months);
+  lua_setfield(L, -2, "months");
+  set_money(L, currency, c.net, "net");
+  set_money(L, currency, c.vat, "vat");
+  set_money(L, currency, c.total, "total");
+  return 1;
+}
+
+static int l_year_costs(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  kam_totals t;
+  int32_t y;
+  memset(&t, 0, sizeof t);
+  t.struct_size = sizeof t;
+  check_rc(L, u, kam_proposal_totals(&t, u->p));
+  lua_createtable(L, t.years, 0);
+  for (y = 1; y <= t.years; y++) {
+    lua_pushcfunction(L, l_year_cost);
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, y);
+    lua_call(L, 2, 1);
+    lua_rawseti(L, -2, y);
+  }
+  return 1;
+}
+
+static int l_payment(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  lua_Integer i = luaL_checkinteger(L, 2);
+  kam_payment r;
+  char currency[8] = "RUB", date[16];
+  if (i < 0) return raise(L, KAM_EINVAL, "index must be >= 0");
+  memset(&r, 0, sizeof r);
+  r.struct_size = sizeof r;
+  check_rc(L, u, kam_proposal_payment(&r, u->p, (size_t)i));
+  proposal_currency(L, u, currency);
+  lua_createtable(L, 0, 7);
+  lua_pushstring(L, r.label);
+  lua_setfield(L, -2, "label");
+  if (r.percent) {
+    lua_pushstring(L, r.percent);
+    lua_setfield(L, -2, "percent");
+  }
+  if (r.amount) {
+    lua_pushstring(L, r.amount);
+    lua_setfield(L, -2, "fixed_amount");
+  }
+  set_money(L, currency, r.amount_minor, "amount");
+  lua_pushinteger(L, r.amount_minor);
+  lua_setfield(L, -2, "amount_minor");
+  if (r.due_kind == KAM_DUE_DATE) {
+    kam_date_format(date, sizeof date, NULL, r.due);
+    lua_pushstring(L, date);
+    lua_setfield(L, -2, "due");
+  } else {
+    lua_pushinteger(L, r.days);
+    lua_setfield(L, -2, "days");
+  }
+  return 1;
+}
+
+static int l_payments(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  size_t n = kam_proposal_count(u->p, KAM_PROPOSAL_PAYMENTS), i;
+  lua_createtable(L, (int)n, 0);
+  for (i = 0; i < n; i++) {
+    lua_pushcfunction(L, l_payment);
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, (lua_Integer)i);
+    lua_call(L, 2, 1);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
   return 1;
 }
 
@@ -544,10 +724,12 @@ static const char *const part_names[] = {
     "lang",       "currency",  "title",        "seller",     "client",
     "summary",    "exclusive", "issued",       "valid_days", "arguments",
     "references", "figures",   "cash_flows",   "items",      "prices_include_vat",
-    "rounding",   "team",      "stakeholders", "terms",      "dmu"};
+    "rounding",   "team",      "stakeholders", "terms",      "dmu",
+    "term_months", "payments"};
 
 static int part_arg(lua_State *L, int idx) {
-  int i = name_index(luaL_checkstring(L, idx), part_names, 20);
+  int i = name_index(luaL_checkstring(L, idx), part_names,
+                     (int)(sizeof part_names / sizeof part_names[0]));
   if (i < 0) raise(L, KAM_EINVAL, "unknown part");
   return i + KAM_PROPOSAL_LANG;
 }
@@ -663,6 +845,12 @@ void kam__lua_open_proposal(lua_State *L) {
                                      {"add_figure", l_add_figure},
                                      {"set_cash_flows", l_set_cash_flows},
                                      {"add_item", l_add_item},
+                                     {"set_term_months", l_set_term_months},
+                                     {"add_payment", l_add_payment},
+                                     {"year_cost", l_year_cost},
+                                     {"year_costs", l_year_costs},
+                                     {"payment", l_payment},
+                                     {"payments", l_payments},
                                      {"add_team_member", l_add_team_member},
                                      {"add_stakeholder", l_add_stakeholder},
                                      {"set_dmu", l_set_dmu},

@@ -27,10 +27,17 @@
  *                                 "email": "..."}}],
  *     "figures": [{"label": "...", "value": 12.5 | "text", "unit": "%"}],
  *     "cash_flows": {"rate": 0.12, "values": [-1000000, 400000, ...],
- *                    "period": "year" | "quarter" | "month"},          period: default "year"
+ *                    "period": "year" | "quarter" | "month",          period: default "year"
+ *                    "investment": "auto"},    the investment from the price (see below)
  *     "items": [{"sku": "...", "description": "...", "unit": "...", "quantity": "2.5",
  *                "unit_price": "1000.00", "discount_percent": "5", "vat_percent": "20",
- *                "optional": false, "section": "..."}],
+ *                "optional": false, "section": "...",
+ *                "period": "once" | "month" | "quarter" | "year"}],  period: default "once";
+ *                unit may also be the item's own forms {"one": "...", "few": "...",
+ *                "many": "..."} (any of them; see kam_item)
+ *     "term_months": 36,                          the contract term, 1..1200
+ *     "payments": [{"label": "...", "percent": "30" | "amount": "150000.00",
+ *                   "due": "2026-12-15" | "days": 10}],
  *     "prices_include_vat": false, "rounding": "line" | "total",
  *     "team": [{"name": "...", "position": "...", "phone": "...", "email": "..."}],
  *     "stakeholders": [{"name": "...", "title": "...", "role": "finance", "email": "...",
@@ -204,6 +211,16 @@ KAM_API int kam_proposal_add_figure(kam_proposal *p, const kam_figure *f);
 
 /** Periods of the cash flows (JSON "period"). */
 enum { KAM_PERIOD_YEAR = 0, KAM_PERIOD_QUARTER = 1, KAM_PERIOD_MONTH = 2 };
+/** kam_cash_flows.investment: where the investment at t = 0 comes from.
+ *  - KAM_INVESTMENT_GIVEN: values[0] is the flow at t = 0 (usually the negative investment),
+ *    as written. When values[0] is positive the values are savings from period 1 on and the
+ *    investment is taken from the price, as with KAM_INVESTMENT_AUTO.
+ *  - KAM_INVESTMENT_AUTO (JSON "investment": "auto"): values are the savings of periods 1..n,
+ *    and the price table gives the costs: the first-year cost (with VAT, kam_totals.first_year)
+ *    is the flow at t = 0; with yearly flows and a term of several years, the cost of contract
+ *    year k + 1 is taken from the flow at t = k (paid at the start of that year). The values
+ *    stay as given (the JSON document keeps them). */
+enum { KAM_INVESTMENT_GIVEN = 0, KAM_INVESTMENT_AUTO = 1 };
 /** Projected cash flows of the client's investment, in major units of the proposal's currency,
  *  one per period, values[0] at t = 0 (usually the negative investment). rate is the discount
  *  rate per period (0.12 = 12 %), finite and > -1; 1 <= count <= 1000; every value finite. */
@@ -213,8 +230,11 @@ typedef struct kam_cash_flows {
   double rate;
   const double *values;
   size_t count;
+  /* Appended (i15a): where the investment comes from. */
+  int32_t investment; /**< KAM_INVESTMENT_GIVEN (0) or KAM_INVESTMENT_AUTO */
+  uint32_t reserved;  /**< 0 */
 } kam_cash_flows;
-/** Sets the cash flows (copied); NULL clears them. */
+/** Sets the cash flows (copied); NULL clears them. investment must be a KAM_INVESTMENT_*. */
 KAM_API int kam_proposal_set_cash_flows(kam_proposal *p, const kam_cash_flows *cf);
 
 /** kam_item.flags */
@@ -237,6 +257,15 @@ typedef struct kam_item {
   const char *discount_percent;
   const char *vat_percent;
   const char *section;
+  /* Appended (i15a): recurrence and the item's own unit forms. */
+  int32_t period; /**< KAM_RECUR_*: once (0, the default), month, quarter or year */
+  uint32_t reserved2; /**< 0 */
+  /** The item's own unit forms, used instead of the built-in dictionary when one is set
+   *  (JSON "unit": {"one": "...", "few": "...", "many": "..."}): Russian one (1, 21), few
+   *  (2-4, 22) and many (0, 5-20, 25); a fraction takes few (the genitive singular: "2,5
+   *  группы"). English: one for exactly 1, else many (few unused). Missing forms fall back:
+   *  few to many, many to few, then to one. Each NULL when not given. */
+  const char *unit_one, *unit_few, *unit_many;
 } kam_item;
 KAM_API int kam_proposal_add_item(kam_proposal *p, const kam_item *item);
 
@@ -308,7 +337,10 @@ enum {
   KAM_PROPOSAL_TEAM,
   KAM_PROPOSAL_STAKEHOLDERS,
   KAM_PROPOSAL_TERMS,
-  KAM_PROPOSAL_DMU
+  KAM_PROPOSAL_DMU,
+  /* i15a */
+  KAM_PROPOSAL_TERM_MONTHS, /**< kam_proposal_set_term_months */
+  KAM_PROPOSAL_PAYMENTS     /**< kam_proposal_add_payment */
 };
 /** Resets one part to its state in a new proposal (a list becomes empty, lang "ru", currency
  *  "RUB", rounding "line", no DMU). Only the currency can fail: going back to RUB rescales the
@@ -337,6 +369,11 @@ typedef struct kam_totals {
   int64_t vat;            /**< VAT added, or included (extracted) with prices_include_vat */
   int64_t total;          /**< what the client pays: net + vat, or net when VAT is included */
   int64_t optional_total; /**< what the optional lines would add to total */
+  /* Appended (i15a): the contract term (see "Recurring lines and the term"). */
+  int64_t first_year;     /**< what the client pays in contract year 1 (like total) */
+  int64_t contract_value; /**< what the client pays over the whole term (like total) */
+  int32_t term_months;    /**< the term used: term_months, or 12 when not set */
+  int32_t years;          /**< contract years: ceil(term_months / 12) */
 } kam_totals;
 /** Computes the totals (see Totals above). out->struct_size must be set; fields past it are
  *  not written. Cost: O(n log n) time and O(n) memory for n items, however many VAT rates.
@@ -429,6 +466,73 @@ KAM_API int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn 
  *  @return as kam_proposal_render, plus the template's render errors (KAM_ELIMIT). */
 KAM_API int kam_proposal_render_template(const kam_proposal *p, const kam_template *t,
                                          kam_write_fn write, void *ud);
+
+/* --- Recurring lines, the contract term and the payment schedule ---------------------------
+ * A price line may recur (kam_item.period): its line in the table is the price of one period,
+ * paid once per period of the contract term. The term is kam_proposal_set_term_months (12
+ * months when not set); contract year k covers months 12(k - 1) .. 12k - 1 of it. A line of a
+ * period of L months is paid at months 0, L, 2L, ... before the term ends, so a term that ends
+ * mid-period counts the started period whole (a quarterly line over 7 months: 3 quarters), and
+ * each payment falls in the year of its month. Once lines are paid in year 1.
+ * The year figures are exact: a year's net is the sum, over the non-optional lines, of the
+ * line's net times its payments in that year (likewise VAT and total), so they agree with the
+ * lines of the table; kam_totals.first_year is year 1's total and contract_value the sum over
+ * the years. A figure that does not fit int64 is KAM_EOVERFLOW naming the item. */
+
+/** kam_item.period: how often a line is paid (the value is the period in months). */
+enum { KAM_RECUR_ONCE = 0, KAM_RECUR_MONTH = 1, KAM_RECUR_QUARTER = 3, KAM_RECUR_YEAR = 12 };
+
+/** The contract term in months, 1..1200; 0 clears it (12 months are used then).
+ *  @return KAM_OK, KAM_EINVAL (p NULL, out of range). */
+KAM_API int kam_proposal_set_term_months(kam_proposal *p, int32_t months);
+
+/** What the client pays in one contract year, minor units of the proposal's currency. */
+typedef struct kam_year_cost {
+  uint32_t struct_size;
+  uint32_t year;     /**< 1-based */
+  int32_t months;    /**< months of the term in this year: 12, fewer in a last partial year */
+  uint32_t reserved; /**< 0 */
+  int64_t net;       /**< as kam_totals.net, for this year */
+  int64_t vat;       /**< as kam_totals.vat, for this year */
+  int64_t total;     /**< as kam_totals.total, for this year */
+} kam_year_cost;
+/** The cost of contract year `year` (1..kam_totals.years). out->struct_size must be set.
+ *  Cost: that of kam_proposal_totals.
+ *  @return KAM_OK, KAM_EINVAL (NULL pointers, struct_size), KAM_ESTATE (no items),
+ *  KAM_ENOTFOUND (year 0 or past the term), KAM_EOVERFLOW (naming the item), KAM_ENOMEM. */
+KAM_API int kam_proposal_year_cost(kam_year_cost *out, const kam_proposal *p, uint32_t year);
+
+/** kam_payment.due_kind: when a payment is due. */
+enum { KAM_DUE_DATE = 1 /**< on the date `due` */, KAM_DUE_DAYS = 2 /**< `days` after signing */ };
+/** One payment of the schedule. The amount to pay is kam_totals.contract_value (the total
+ *  with VAT over the term; the table's total when nothing recurs). A payment is a share of it
+ *  (percent) or a fixed amount. The shares are split exactly to the minor unit: together they
+ *  get round(amount to pay x sum of their percents / 100), each its share rounded down and the
+ *  minor units left over going one each to the largest remainders (ties: the earlier
+ *  payment), so shares of 100 % add up to the amount to pay exactly. Fixed amounts and shares
+ *  should add up to it; the pre-send check reports it when they do not. */
+typedef struct kam_payment {
+  uint32_t struct_size;
+  int32_t due_kind;     /**< KAM_DUE_DATE or KAM_DUE_DAYS (required) */
+  const char *label;    /**< required ("Аванс") */
+  const char *percent;  /**< the share, decimal text, 0 < percent <= 100, at most 6 decimals */
+  const char *amount;   /**< or the fixed amount: decimal text in major units, >= 0, no more
+                             decimals than the currency; exactly one of percent and amount */
+  kam_date due;         /**< KAM_DUE_DATE: the date (years 1..9999) */
+  int32_t days;         /**< KAM_DUE_DAYS: 0..36500 days after the contract is signed */
+  int64_t amount_minor; /**< kam_proposal_payment: what is paid, minor units; ignored on add */
+} kam_payment;
+/** Appends a payment (JSON "payments"); at most 1000. Errors name "payments[i].field".
+ *  @return as the other kam_proposal_add_* (KAM_EINVAL for a record out of range). */
+KAM_API int kam_proposal_add_payment(kam_proposal *p, const kam_payment *pay);
+/** The payment `index` (0-based) as computed: label, percent (canonical text, NULL for a
+ *  fixed amount) and amount (NULL for a share; the fixed amount as canonical text otherwise)
+ *  point into p and stay valid until p changes or is freed; amount_minor is the amount paid.
+ *  out->struct_size must be set. Cost: that of kam_proposal_totals plus O(n^2) in the
+ *  payments at worst (n <= 1000).
+ *  @return KAM_OK, KAM_EINVAL (NULL pointers, struct_size), KAM_ENOTFOUND (index past the
+ *  schedule), KAM_ESTATE (no items), KAM_EOVERFLOW, KAM_ENOMEM. */
+KAM_API int kam_proposal_payment(kam_payment *out, const kam_proposal *p, size_t index);
 
 #ifdef __cplusplus
 }

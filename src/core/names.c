@@ -73,6 +73,25 @@ const char *kam__period_name(int32_t period) {
   return period >= 0 && (size_t)period < COUNT(period_names) ? period_names[period] : NULL;
 }
 
+/* A price line's recurrence by its period in months (KAM_RECUR_*): 0 once, 1, 3, 12. */
+const char *kam__recur_name(int32_t months) {
+  switch (months) {
+  case 0: return "once";
+  case 1: return "month";
+  case 3: return "quarter";
+  case 12: return "year";
+  default: return NULL;
+  }
+}
+
+int32_t kam__recur_from_name(const char *name) {
+  static const int32_t months[] = {0, 1, 3, 12};
+  size_t i;
+  for (i = 0; name && i < COUNT(months); i++)
+    if (!strcmp(name, kam__recur_name(months[i]))) return months[i];
+  return -1;
+}
+
 static int is_list_sep(char c) {
   return c == ' ' || c == '\t' || c == ',' || c == ';' || c == '|' || c == '/' || c == '+' ||
          c == '\r' || c == '\n';

@@ -84,6 +84,14 @@ int kam_proposal_totals(kam_totals *out, const kam_proposal *p) {
     return KAM_EINVAL;
   memset(&t, 0, sizeof t);
   if ((rc = compute(p, &t, NULL, NULL, NULL))) return rc;
+  { /* i15a: the term (first year, contract value) */
+    kam__term term;
+    if ((rc = kam__proposal_term_of(&term, p))) return rc;
+    t.first_year = term.first_year;
+    t.contract_value = term.contract_value;
+    t.term_months = term.term_months;
+    t.years = term.years;
+  }
   size = out->struct_size < sizeof t ? out->struct_size : sizeof t;
   t.struct_size = out->struct_size;
   memcpy(out, &t, size);
@@ -199,6 +207,10 @@ typedef struct asm_state {
   kam__vb b;
   const kam_proposal *p;
   int lang;
+  /* i15a: the cash flows the financial result uses (the investment maybe from the price) */
+  const double *flows;
+  size_t nflows;
+  bool from_price;
 } asm_state;
 
 /* The label named key in the document's language ("" for an unknown key). */
@@ -350,13 +362,13 @@ static kam_value *finance_value(asm_state *a) {
   set_str(a, o, "period", kam__period_name(p->period));
   set_str(a, o, "convention", "t0");
   /* values[0] is at t = 0 (the investment is made now): numpy-financial's npv, KAM_NPV_T0. */
-  if (kam_npv(&npv, p->rate, p->flows, p->flows_len, KAM_NPV_T0) == KAM_OK) {
+  if (kam_npv(&npv, p->rate, a->flows, a->nflows, KAM_NPV_T0) == KAM_OK) {
     v = set(a, o, "npv", projected_money(a, npv));
     if (kam_value_type(v) == KAM_VALUE_OBJECT) set(a, v, "value", kam__vb_double(&a->b, npv));
   } else {
     set(a, o, "npv", kam__vb_bool(&a->b, false));
   }
-  if (kam_irr(&irr, p->flows, p->flows_len, NAN) == KAM_OK) {
+  if (kam_irr(&irr, a->flows, a->nflows, NAN) == KAM_OK) {
     set(a, o, "irr", rate_value(a, irr));
   } else {
     v = set(a, o, "irr", kam__vb_obj(&a->b));
@@ -364,7 +376,7 @@ static kam_value *finance_value(asm_state *a) {
     set_str(a, v, "text", "—");
   }
   v = set(a, o, "payback", kam__vb_obj(&a->b));
-  if (kam_payback(&payback, p->flows, p->flows_len, p->rate, 0) == KAM_OK) {
+  if (kam_payback(&payback, a->flows, a->nflows, p->rate, 0) == KAM_OK) {
     periods_text(text, sizeof text, payback, p->period, a->lang);
     set(a, v, "value", kam__vb_double(&a->b, payback));
     set_str(a, v, "text", text);
@@ -373,25 +385,42 @@ static kam_value *finance_value(asm_state *a) {
     set_str(a, v, "text",
             a->lang == L_RU ? "не достигается в горизонте прогноза" : "not within the horizon");
   }
-  for (i = 0; i < p->flows_len; i++) {
-    if (p->flows[i] < 0)
-      invest -= p->flows[i];
-    else
-      inflow += p->flows[i];
+  if (a->from_price) { /* i15a: the costs taken from the price, and the savings as given */
+    invest = -a->flows[0];
+    for (i = 0; i < p->flows_len; i++) {
+      invest += p->flows[i] - a->flows[i + 1];
+      if (p->flows[i] < 0)
+        invest -= p->flows[i];
+      else
+        inflow += p->flows[i];
+    }
+  } else {
+    for (i = 0; i < a->nflows; i++) {
+      if (a->flows[i] < 0)
+        invest -= a->flows[i];
+      else
+        inflow += a->flows[i];
+    }
   }
   set(a, o, "investment", projected_money(a, invest));
+  /* i15a: where the investment comes from, said next to it */
+  set_bool(a, o, "investment_from_price", a->from_price);
+  set_str(a, o, "investment_caption",
+          !a->from_price       ? label(a, "investment")
+          : a->lang == L_RU ? "Инвестиции (стоимость по предложению с НДС)"
+                            : "Investment (the price of this proposal incl. VAT)");
   set(a, o, "inflows", projected_money(a, inflow));
   if (invest > 0 && kam_roi(&roi, inflow, invest) == KAM_OK)
     set(a, o, "roi", rate_value(a, roi));
   else
     set(a, o, "roi", kam__vb_bool(&a->b, false));
   flows = set(a, o, "flows", kam__vb_arr(&a->b));
-  for (i = 0; i < p->flows_len; i++) {
+  for (i = 0; i < a->nflows; i++) {
     kam_value *f = kam__vb_push(&a->b, flows, kam__vb_obj(&a->b));
     snprintf(text, sizeof text, "%s %zu", period_label[p->period][a->lang], i);
     set_str(a, f, "label", text);
     set(a, f, "period", kam__vb_int(&a->b, (int64_t)i));
-    set(a, f, "amount", projected_money(a, p->flows[i]));
+    set(a, f, "amount", projected_money(a, a->flows[i]));
   }
   return o;
 }
@@ -530,8 +559,16 @@ static kam_value *line_value(asm_state *a, size_t i, size_t n, const kam__line_o
   set_str(a, o, "sku", it->sku);
   set_str(a, o, "description", it->description);
   /* The unit agrees with the quantity ("2 группы", "14 webinars"); as given in unit_as_given. */
-  set_str(a, o, "unit", kam__unit_form(it->unit, it->quantity, a->lang == L_EN));
-  set_str(a, o, "unit_as_given", it->unit);
+  /* i15a: the item's own forms when given */
+  if (it->unit_one || it->unit_few || it->unit_many) {
+    set_str(a, o, "unit", kam__unit_form_own(it->unit_one, it->unit_few, it->unit_many,
+                                             it->quantity, a->lang == L_EN));
+    set_str(a, o, "unit_as_given", it->unit_one ? it->unit_one : it->unit_few ? it->unit_few
+                                                                              : it->unit_many);
+  } else {
+    set_str(a, o, "unit", kam__unit_form(it->unit, it->quantity, a->lang == L_EN));
+    set_str(a, o, "unit_as_given", it->unit);
+  }
   set(a, o, "quantity", decimal(a, it->quantity, NULL));
   set(a, o, "unit_price", money(a, it->unit_price));
   set(a, o, "discount_percent", percent_decimal(a, it->discount_percent));
@@ -545,6 +582,7 @@ static kam_value *line_value(asm_state *a, size_t i, size_t n, const kam__line_o
   set(a, o, "net", money(a, r->net));
   set(a, o, "vat", money(a, r->vat));
   set(a, o, "total", money(a, r->total));
+  kam__line_period_model(&a->b, o, it->period, a->lang == L_EN); /* i15a */
   return o;
 }
 
@@ -802,6 +840,10 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   kam_date until;
   char text[160];
   int rc, order[3], k;
+  kam__term term;      /* i15a */
+  double *flows = NULL; /* i15a */
+  size_t nflows = 0;
+  bool from_price = false;
   if (!out) return KAM_EINVAL;
   *out = NULL;
   if (!p) return KAM_EINVAL;
@@ -812,11 +854,18 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   t.struct_size = sizeof t;
   if ((rc = compute(p, &t, lines, &groups, &ngroups))) goto done;
   if ((rc = emphasis(p, w, &source))) goto done;
+  /* i15a: the term's figures, and the cash flows with the investment maybe from the price */
+  if ((rc = kam__proposal_term(&term, p, lines))) goto done;
+  if (p->has_cash_flows && (rc = kam__proposal_flows(p, &term, &flows, &nflows, &from_price)))
+    goto done;
 
   memset(&a, 0, sizeof a);
   a.b.ctx = p->ctx;
   a.p = p;
   a.lang = strcmp(p->lang, "en") == 0 ? L_EN : L_RU;
+  a.flows = flows;
+  a.nflows = nflows;
+  a.from_price = from_price;
   /* The root owns an arena: the price lines are copied into it compact (see price_table). */
   if ((rc = kam__value_new_root(&root, p->ctx, KAM_VALUE_OBJECT))) goto done;
   set_str(&a, root, "lang", p->lang);
@@ -861,8 +910,29 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
 
   /* The price table with totals and the amount in words. */
   price_table(&a, root, lines);
-  set(&a, root, "totals", totals_value(&a, &t, groups, ngroups));
-  set(&a, root, "amount_in_words", words_value(&a, t.total));
+  o = set(&a, root, "totals", totals_value(&a, &t, groups, ngroups));
+  /* i15a: with recurring lines the table's total is one period of each line: its caption says
+   * so, and the amount to pay (in words, split by the payments) is the contract value. */
+  if (term.recurring && o) {
+    bool vat = t.vat != 0;
+    for (i = 0; i < ngroups; i++)
+      vat = vat || groups[i].rate.coef != 0;
+    set_str(&a, o, "total_caption",
+            a.lang == L_RU ? (!vat                     ? "Итого по таблице без НДС (регулярные "
+                                                         "платежи — за один период)"
+                              : p->prices_include_vat ? "Итого по таблице, включая НДС "
+                                                         "(регулярные платежи — за один период)"
+                                                       : "Итого по таблице с НДС (регулярные "
+                                                         "платежи — за один период)")
+                           : (!vat                     ? "Table total, VAT not applicable "
+                                                         "(recurring charges for one period)"
+                              : p->prices_include_vat ? "Table total, VAT included (recurring "
+                                                         "charges for one period)"
+                                                       : "Table total incl. VAT (recurring "
+                                                         "charges for one period)"));
+  }
+  if (o) kam__term_model(&a.b, root, o, p, &term, a.lang == L_EN);
+  set(&a, root, "amount_in_words", words_value(&a, term.contract_value));
 
   /* Terms, the team, the DMU emphasis (for custom templates), and last the validity. */
   set_str(&a, root, "terms", p->terms);
@@ -902,6 +972,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
 done:
   kam__free(p->ctx, lines, p->items.len * sizeof *lines);
   kam__free(p->ctx, groups, ngroups * sizeof *groups);
+  kam__free(p->ctx, flows, nflows * sizeof *flows); /* i15a */
   return rc;
 }
 

@@ -135,10 +135,14 @@ static void free_figure(kam_ctx *ctx, struct kam__figure *f) {
   FREE_STRS(ctx, f->label, f->unit, f->value);
 }
 static void free_item(kam_ctx *ctx, struct kam__item *it) {
-  FREE_STRS(ctx, it->sku, it->description, it->unit, it->section);
+  FREE_STRS(ctx, it->sku, it->description, it->unit, it->section, it->unit_one, it->unit_few,
+            it->unit_many);
 }
 static void free_person(kam_ctx *ctx, struct kam__person *m) {
   FREE_STRS(ctx, m->name, m->position, m->phone, m->email);
+}
+static void free_payment(kam_ctx *ctx, struct kam__payment *m) {
+  FREE_STRS(ctx, m->label, m->percent_text, m->amount_text);
 }
 
 #define CLEAR_LIST(p, list, type, free_one)                                                        \
@@ -157,6 +161,7 @@ static void clear_flows(kam_proposal *p) {
   p->has_cash_flows = false;
   p->period = KAM_PERIOD_YEAR;
   p->rate = 0;
+  p->investment = KAM_INVESTMENT_GIVEN;
 }
 
 int kam_proposal_new(kam_proposal **out, kam_ctx *ctx) {
@@ -216,6 +221,9 @@ int kam_proposal_clear(kam_proposal *p, int part) {
     break;
   case KAM_PROPOSAL_TERMS: set_text(p, &p->terms, NULL, NULL); break;
   case KAM_PROPOSAL_DMU: p->dmu = NULL; break;
+  /* i15a */
+  case KAM_PROPOSAL_TERM_MONTHS: p->term_months = 0; break;
+  case KAM_PROPOSAL_PAYMENTS: CLEAR_LIST(p, payments, struct kam__payment, free_payment); break;
   default: return kam__error(p->ctx, KAM_EINVAL, "kam_proposal_clear: unknown part %d", part);
   }
   return KAM_OK;
@@ -228,6 +236,7 @@ void kam_proposal_free(kam_proposal *p) {
   ctx = p->ctx;
   for (part = KAM_PROPOSAL_TITLE; part <= KAM_PROPOSAL_DMU; part++)
     kam_proposal_clear(p, part);
+  kam_proposal_clear(p, KAM_PROPOSAL_PAYMENTS); /* i15a */
   kam__free(ctx, p, sizeof *p);
 }
 
@@ -254,6 +263,9 @@ size_t kam_proposal_count(const kam_proposal *p, int part) {
   case KAM_PROPOSAL_STAKEHOLDERS: return kam_dmu_count(p->stakeholders);
   case KAM_PROPOSAL_TERMS: return p->terms != NULL;
   case KAM_PROPOSAL_DMU: return p->dmu != NULL;
+  /* i15a */
+  case KAM_PROPOSAL_TERM_MONTHS: return p->term_months != 0;
+  case KAM_PROPOSAL_PAYMENTS: return p->payments.len;
   default: return 0;
   }
 }
@@ -413,6 +425,9 @@ int kam_proposal_set_cash_flows(kam_proposal *p, const kam_cash_flows *cf) {
   if (!kam__period_name(in.period))
     return kam__proposal_error(p, KAM_EINVAL, "cash_flows.period", "%ld is not a KAM_PERIOD_*",
                                (long)in.period);
+  if (in.investment != KAM_INVESTMENT_GIVEN && in.investment != KAM_INVESTMENT_AUTO)
+    return kam__proposal_error(p, KAM_EINVAL, "cash_flows.investment",
+                               "%ld is not a KAM_INVESTMENT_*", (long)in.investment);
   if (!isfinite(in.rate) || in.rate <= -1)
     return kam__proposal_error(p, KAM_EINVAL, "cash_flows.rate", "must be finite and > -1");
   if (in.count < 1 || in.count > 1000 || !in.values)
@@ -432,6 +447,7 @@ int kam_proposal_set_cash_flows(kam_proposal *p, const kam_cash_flows *cf) {
   p->flows_len = in.count;
   p->rate = in.rate;
   p->period = in.period;
+  p->investment = in.investment;
   p->has_cash_flows = true;
   return KAM_OK;
 }
@@ -619,7 +635,8 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
   struct kam__item rec;
   char path[48], field[96];
   int rc;
-  static const char *const names[] = {"sku", "description", "unit", "section"};
+  static const char *const names[] = {"sku",      "description", "unit",     "section",
+                                      "unit.one", "unit.few",    "unit.many"};
   if (!p) return KAM_EINVAL;
   snprintf(path, sizeof path, "items[%zu]", p->items.len);
   READ_RECORD(p, in, item, kam_item, description, path);
@@ -665,10 +682,27 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
   if ((rc = check_decimal(p, &rec.vat_percent, in.vat_percent ? in.vat_percent : "0", field, 100,
                           6)))
     return rc;
+  /* i15a: recurrence and the item's own unit forms. */
+  if (!kam__recur_name(in.period)) {
+    snprintf(field, sizeof field, "%s.period", path);
+    return kam__proposal_error(p, KAM_EINVAL, field, "%ld is not a KAM_RECUR_* (0, 1, 3, 12)",
+                               (long)in.period);
+  }
+  rec.period = in.period;
+  if (in.unit && *in.unit &&
+      ((in.unit_one && *in.unit_one) || (in.unit_few && *in.unit_few) ||
+       (in.unit_many && *in.unit_many))) {
+    snprintf(field, sizeof field, "%s.unit", path);
+    return kam__proposal_error(p, KAM_EINVAL, field,
+                               "give the unit or its own forms (unit_one, unit_few, unit_many), "
+                               "not both");
+  }
   {
-    char **out[] = {&rec.sku, &rec.description, &rec.unit, &rec.section};
-    const char *const txt[] = {in.sku, in.description, in.unit, in.section};
-    return push_with_texts(p, &p->items, &rec, sizeof rec, out, txt, 4, path, names);
+    char **out[] = {&rec.sku,      &rec.description, &rec.unit,     &rec.section,
+                    &rec.unit_one, &rec.unit_few,    &rec.unit_many};
+    const char *const txt[] = {in.sku,      in.description, in.unit,     in.section,
+                               in.unit_one, in.unit_few,    in.unit_many};
+    return push_with_texts(p, &p->items, &rec, sizeof rec, out, txt, 7, path, names);
   }
 }
 
@@ -778,4 +812,82 @@ int kam__proposal_check(const kam_proposal *p) {
 int kam_proposal_check(const kam_proposal *p) {
   if (!p) return KAM_EINVAL;
   return kam__proposal_check(p);
+}
+
+/* ---- the term and the payment schedule (i15a) -------------------------------------------- */
+
+int kam_proposal_set_term_months(kam_proposal *p, int32_t months) {
+  if (!p) return KAM_EINVAL;
+  if (months < 0 || months > 1200)
+    return kam__proposal_error(p, KAM_EINVAL, "term_months", "%ld is outside 1..1200",
+                               (long)months);
+  p->term_months = months;
+  return KAM_OK;
+}
+
+int kam_proposal_add_payment(kam_proposal *p, const kam_payment *pay) {
+  kam_payment in;
+  struct kam__payment rec;
+  char path[48], field[96], canon[KAM__DECIMAL_TEXT_CAP];
+  const char *text = NULL;
+  int rc, y;
+  static const char *const names[] = {"label", "percent", "amount"};
+  if (!p) return KAM_EINVAL;
+  snprintf(path, sizeof path, "payments[%zu]", p->payments.len);
+  READ_RECORD(p, in, pay, kam_payment, days, path);
+  memset(&rec, 0, sizeof rec);
+  if (p->payments.len >= 1000)
+    return kam__proposal_error(p, KAM_EINVAL, path, "a schedule has at most 1000 payments");
+  if (!in.label || !*in.label) {
+    snprintf(field, sizeof field, "%s.label", path);
+    return kam__proposal_error(p, KAM_EINVAL, field, "is required");
+  }
+  if ((in.percent != NULL) == (in.amount != NULL)) {
+    snprintf(field, sizeof field, "%s.%s", path, in.percent ? "amount" : "percent");
+    return kam__proposal_error(p, KAM_EINVAL, field,
+                               in.percent ? "give percent or amount, not both"
+                                          : "is required (or amount)");
+  }
+  if (in.percent) {
+    snprintf(field, sizeof field, "%s.percent", path);
+    if ((rc = check_decimal(p, &rec.percent, in.percent, field, 100, 6))) return rc;
+    if (rec.percent.coef == 0) return kam__proposal_error(p, KAM_EINVAL, field, "must be above 0");
+    kam__decimal_format(canon, rec.percent);
+  } else {
+    int64_t minor;
+    snprintf(field, sizeof field, "%s.amount", path);
+    if ((rc = check_decimal(p, &rec.amount, in.amount, field, 0, 18))) return rc;
+    if (kam__decimal_places(rec.amount) > p->digits)
+      return kam__proposal_error(p, KAM_EINVAL, field,
+                                 "'%.40s' has more decimals than %s allows (%d)", in.amount,
+                                 p->currency, p->digits);
+    if (kam__decimal_to_minor_exact(&minor, rec.amount, p->digits))
+      return kam__proposal_error(p, KAM_EOVERFLOW, field, "'%.40s' is too large", in.amount);
+    kam__money_plain(canon, minor, p->digits);
+  }
+  text = canon;
+  rec.due_kind = in.due_kind;
+  if (in.due_kind == KAM_DUE_DATE) {
+    kam_date_to_ymd(in.due, &y, NULL, NULL);
+    if (y < 1 || y > 9999) {
+      snprintf(field, sizeof field, "%s.due", path);
+      return kam__proposal_error(p, KAM_EINVAL, field, "year %d is outside 1..9999", y);
+    }
+    rec.due = in.due;
+  } else if (in.due_kind == KAM_DUE_DAYS) {
+    if (in.days < 0 || in.days > 36500) {
+      snprintf(field, sizeof field, "%s.days", path);
+      return kam__proposal_error(p, KAM_EINVAL, field, "%ld is outside 0..36500", (long)in.days);
+    }
+    rec.days = in.days;
+  } else {
+    snprintf(field, sizeof field, "%s.due", path);
+    return kam__proposal_error(p, KAM_EINVAL, field, "is required (a date, or days after signing)");
+  }
+  {
+    char **out[] = {&rec.label, in.percent ? &rec.percent_text : &rec.amount_text};
+    const char *const txt[] = {in.label, text};
+    const char *const nm[] = {names[0], in.percent ? names[1] : names[2]};
+    return push_with_texts(p, &p->payments, &rec, sizeof rec, out, txt, 2, path, nm);
+  }
 }

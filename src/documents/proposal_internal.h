@@ -34,6 +34,10 @@ struct kam__item {
   int64_t unit_price;            /* minor units of the proposal's currency, >= 0 */
   kam__decimal discount_percent; /* 0..100, at most 6 decimals */
   kam__decimal vat_percent;      /* 0..100, at most 6 decimals */
+  /* i15a: recurrence (KAM_RECUR_*: the period in months, 0 once) and the item's own unit forms
+   * (NULL each when not given; never together with unit). */
+  int32_t period;
+  char *unit_one, *unit_few, *unit_many;
 };
 struct kam__person {
   char *name, *position, *phone, *email;
@@ -67,6 +71,11 @@ struct kam_proposal {
   double *flows;
   size_t flows_len;
   const kam_dmu *dmu;
+  /* i15a: the contract term (0: not set, 12 is used), the cash flows' investment
+   * (KAM_INVESTMENT_*), the payment schedule (struct kam__payment). */
+  int32_t term_months;
+  int32_t investment;
+  kam__list payments;
   /* While kam_proposal_from_json builds the proposal: its source text, parsed tree and the
    * positions the parser recorded, so errors can name the line and column of a JSON path.
    * NULL otherwise. */
@@ -77,6 +86,19 @@ struct kam_proposal {
 };
 
 #define KAM__LIST_AT(p, list, type, i) (&((type *)(p)->list.data)[i])
+
+/* i15a: one payment of the schedule: a share of the amount to pay or a fixed amount, due on a
+ * date or some days after the contract is signed. */
+struct kam__payment {
+  char *label;
+  char *percent_text;   /* canonical decimal text of the share, or NULL for a fixed amount */
+  kam__decimal percent; /* 0 < percent <= 100, at most 6 decimals */
+  char *amount_text;    /* canonical decimal text of the fixed amount (major units), or NULL */
+  kam__decimal amount;  /* the fixed amount in major units, >= 0 */
+  int32_t due_kind;     /* KAM_DUE_DATE or KAM_DUE_DAYS */
+  kam_date due;
+  int32_t days;
+};
 
 /* Sets the ctx message "<path>: <reason>" and, while reading JSON, appends the line and
  * column of that path in the source. Returns status. */
@@ -161,5 +183,61 @@ int kam__render_document(kam_ctx *ctx, const char *who, int format, kam__model_f
  * model that build makes of doc (partials: none). */
 int kam__render_document_template(kam__model_fn build, const void *doc, const kam_template *t,
                                   kam_write_fn write, void *ud);
+
+/* ---- the term, the payment schedule and the price-driven investment (term.c, i15a) ------
+ * The year figures of the term: years[k] is contract year k + 1 (net, vat, total summed over
+ * the non-optional lines as line figure x payments of the line in that year). */
+#define KAM__MAX_YEARS 100
+typedef struct kam__term {
+  int32_t term_months, years; /* the term used (12 when not set), ceil(term / 12) */
+  bool recurring;             /* a non-optional line recurs */
+  int64_t net[KAM__MAX_YEARS], vat[KAM__MAX_YEARS], total[KAM__MAX_YEARS];
+  int64_t first_year, contract_value; /* total[0], the sum of total[] */
+} kam__term;
+/* Computes the term's figures from the lines of kam__totals_compute (p->items.len entries).
+ * KAM_OK or KAM_EOVERFLOW naming the item and the year. */
+int kam__proposal_term(kam__term *out, const kam_proposal *p, const kam__line_out *lines);
+/* The same, computing the lines itself (KAM_ESTATE without items, KAM_ENOMEM). */
+int kam__proposal_term_of(kam__term *out, const kam_proposal *p);
+/* How many times a line of period `months` (KAM_RECUR_*) is paid in contract year `year`
+ * (0-based) of a term of term_months: once lines 1 in year 0. */
+int64_t kam__recur_count(int32_t months, int32_t term_months, int32_t year);
+
+/* The payment schedule split of `base` (the amount to pay, minor units): amounts[i] for each of
+ * p's payments (n = p->payments.len; amounts NULL when n is 0). Fixed amounts as given; the
+ * shares get round(base * sum of percents / 100) split by largest remainder, so shares that
+ * add up to 100 % sum to base exactly. *sum: the sum of amounts. KAM_OK or KAM_EOVERFLOW. */
+int kam__proposal_payment_split(const kam_proposal *p, int64_t base, int64_t *amounts,
+                                int64_t *sum);
+
+/* For the pre-send check (finding payments_mismatch): *mismatch is true when p has payments
+ * and their amounts do not add up to the amount to pay (the contract value, with VAT).
+ * *scheduled and *due (each may be NULL) receive the two sums. Without payments or items:
+ * KAM_OK, *mismatch false. Errors: those of the totals (KAM_EOVERFLOW, KAM_ENOMEM). */
+int kam__proposal_payments_mismatch(const kam_proposal *p, bool *mismatch, int64_t *scheduled,
+                                    int64_t *due);
+
+/* For the pre-send check (finding investment_mismatch): *mismatch is true when the cash flows
+ * give the investment (values[0] < 0, not KAM_INVESTMENT_AUTO) and it differs from the price
+ * at t = 0 (the first-year cost with VAT) by more than 1 % of that price. *given (major
+ * units, positive) and *price (minor units) may be NULL. No cash flows, an investment taken
+ * from the price, or no items: KAM_OK, *mismatch false. Errors: those of the totals. */
+int kam__proposal_investment_mismatch(const kam_proposal *p, bool *mismatch, double *given,
+                                      int64_t *price);
+
+/* The cash flows the financial result uses (major units, t = 0 first): as given, or with the
+ * investment taken from the price (KAM_INVESTMENT_AUTO, or values[0] > 0): n + 1 flows. *out
+ * is allocated in p's ctx (free with *n * sizeof(double)); *from_price says which. */
+int kam__proposal_flows(const kam_proposal *p, const kam__term *term, double **out, size_t *n,
+                        bool *from_price);
+
+/* Model parts (term.c): root.term, root.years, root.has_years, and root.payments,
+ * root.has_payments, root.payments_total; totals (the model's totals object) gains
+ * first_year, contract_value (money) and years_caption. english: the document's language. */
+void kam__term_model(kam__vb *b, kam_value *root, kam_value *totals, const kam_proposal *p,
+                     const kam__term *term, bool english);
+/* The line's recurrence in the model: "period" name and "period_text" ("в год" / "per year",
+ * null for once). */
+void kam__line_period_model(kam__vb *b, kam_value *line, int32_t period, bool english);
 
 #endif

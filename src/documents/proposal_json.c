@@ -304,12 +304,15 @@ static int read_figure(reader *r, const kam_value *o) {
 static int read_item(reader *r, const kam_value *o) {
   static const char *const keys[] = {
       "sku",         "description", "unit",    "quantity", "unit_price", "discount_percent",
-      "vat_percent", "optional",    "section", NULL};
+      "vat_percent", "optional",    "section", "period",     NULL};
+  static const char *const unit_keys[] = {"one", "few", "many", NULL};
   kam_item it = {0};
   const kam_value *opt;
   size_t old;
   int rc;
-  const char **const to[] = {&it.sku, &it.description, &it.unit, NULL};
+  const char *period = NULL;
+  const char **const to[] = {&it.sku, &it.description, NULL};
+  const char **const unit_to[] = {&it.unit_one, &it.unit_few, &it.unit_many, NULL};
   memset(&it, 0, sizeof it);
   it.struct_size = sizeof it;
   if ((rc = known_strings(r, o, keys, to)) || (rc = get_decimal(r, o, "quantity", &it.quantity)) ||
@@ -318,6 +321,21 @@ static int read_item(reader *r, const kam_value *o) {
       (rc = get_decimal(r, o, "vat_percent", &it.vat_percent)) ||
       (rc = get_string(r, o, "section", &it.section)))
     return rc;
+  /* i15a: "unit" is text or the item's own forms; "period" its recurrence. */
+  opt = member(r, o, "unit", &old);
+  path_pop(&r->pt, old);
+  if (kam_value_type(opt) == KAM_VALUE_OBJECT)
+    rc = string_object(r, o, "unit", unit_keys, unit_to);
+  else
+    rc = get_string(r, o, "unit", &it.unit);
+  if (rc || (rc = get_string(r, o, "period", &period))) return rc;
+  if (period && (it.period = kam__recur_from_name(period)) < 0) {
+    old = path_key(&r->pt, "period");
+    rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s,
+                             "'%.40s' is not once, month, quarter or year", period);
+    path_pop(&r->pt, old);
+    return rc;
+  }
   opt = member(r, o, "optional", &old);
   if (opt && kam_value_type(opt) != KAM_VALUE_BOOL) rc = wrong_type(r, opt, "true or false");
   path_pop(&r->pt, old);
@@ -404,11 +422,48 @@ static int read_stakeholder(reader *r, const kam_value *o) {
   return setter(kam_proposal_add_stakeholder(r->p, &s));
 }
 
+/* i15a: one payment of the schedule. */
+static int read_payment(reader *r, const kam_value *o) {
+  static const char *const keys[] = {"label", "percent", "amount", "due", "days", NULL};
+  kam_payment pay;
+  const char *due = NULL;
+  const char **const to[] = {&pay.label, NULL};
+  long days = 0;
+  bool present;
+  int rc;
+  memset(&pay, 0, sizeof pay);
+  pay.struct_size = sizeof pay;
+  if ((rc = known_strings(r, o, keys, to)) || (rc = get_decimal(r, o, "percent", &pay.percent)) ||
+      (rc = get_decimal(r, o, "amount", &pay.amount)) || (rc = get_string(r, o, "due", &due)) ||
+      (rc = get_int(r, o, "days", 0, 36500, &days, &present)))
+    return rc;
+  if (due && present) {
+    size_t old = path_key(&r->pt, "days");
+    rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "give due or days, not both");
+    path_pop(&r->pt, old);
+    return rc;
+  }
+  if (due) {
+    if (kam_date_parse(&pay.due, due, strlen(due)) != KAM_OK) {
+      size_t old = path_key(&r->pt, "due");
+      rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "'%.40s' is not a date YYYY-MM-DD",
+                               due);
+      path_pop(&r->pt, old);
+      return rc;
+    }
+    pay.due_kind = KAM_DUE_DATE;
+  } else if (present) {
+    pay.days = (int32_t)days;
+    pay.due_kind = KAM_DUE_DAYS;
+  }
+  return setter(kam_proposal_add_payment(r->p, &pay));
+}
+
 static int read_cash_flows(reader *r, const kam_value *root) {
-  static const char *const keys[] = {"rate", "values", "period", NULL};
+  static const char *const keys[] = {"rate", "values", "period", "investment", NULL};
   kam_cash_flows cf;
   const kam_value *o, *values;
-  const char *period = NULL;
+  const char *period = NULL, *investment = NULL;
   double *flows = NULL;
   size_t old, o2, i, n = 0;
   int rc = KAM_OK;
@@ -421,8 +476,20 @@ static int read_cash_flows(reader *r, const kam_value *root) {
     goto done;
   }
   if ((rc = known_keys(r, o, keys)) || (rc = get_number(r, o, "rate", &cf.rate)) ||
-      (rc = get_string(r, o, "period", &period)))
+      (rc = get_string(r, o, "period", &period)) ||
+      (rc = get_string(r, o, "investment", &investment)))
     goto done;
+  if (investment) { /* i15a */
+    if (strcmp(investment, "auto") != 0) {
+      o2 = path_key(&r->pt, "investment");
+      rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s,
+                               "'%.40s' is not \"auto\" (a given investment is values[0])",
+                               investment);
+      path_pop(&r->pt, o2);
+      goto done;
+    }
+    cf.investment = KAM_INVESTMENT_AUTO;
+  }
   if (isnan(cf.rate)) cf.rate = 0;
   if (period) {
     for (cf.period = 0; cf.period < 3; cf.period++)
@@ -469,7 +536,9 @@ static int read_document(reader *r, const kam_value *root, void *unused) {
       "lang",       "currency",  "title",        "seller",     "client",
       "summary",    "exclusive", "issued",       "valid_days", "arguments",
       "references", "figures",   "cash_flows",   "items",      "prices_include_vat",
-      "rounding",   "team",      "stakeholders", "terms",      NULL};
+      "rounding",   "team",      "stakeholders", "terms",
+      /* i15a */
+      "term_months", "payments", NULL};
   static const char *const seller_keys[] = {"name", "details", NULL};
   static const char *const client_keys[] = {"name", "context", NULL};
   kam_proposal *p = r->p;
@@ -539,6 +608,10 @@ static int read_document(reader *r, const kam_value *root, void *unused) {
       (rc = get_list(r, root, "team", read_person)) ||
       (rc = get_list(r, root, "stakeholders", read_stakeholder)))
     return rc;
+  /* i15a: the term and the payment schedule */
+  if ((rc = get_int(r, root, "term_months", 1, 1200, &days, &present))) return rc;
+  if (present && (rc = setter(kam_proposal_set_term_months(p, (int32_t)days)))) return rc;
+  if ((rc = get_list(r, root, "payments", read_payment))) return rc;
   return KAM_OK;
 }
 
@@ -707,6 +780,30 @@ static void item_json(void *ud, kam_value *o, const void *elem) {
   set_str(b, o, "vat_percent", text);
   if (it->flags & KAM_ITEM_OPTIONAL) kam__vb_set(b, o, "optional", kam__vb_bool(b, true));
   set_str(b, o, "section", it->section);
+  /* i15a */
+  if (it->period != KAM_RECUR_ONCE) set_str(b, o, "period", kam__recur_name(it->period));
+  if (it->unit_one || it->unit_few || it->unit_many) {
+    kam_value *u = kam__vb_set(b, o, "unit", kam__vb_obj(b));
+    set_str(b, u, "one", it->unit_one);
+    set_str(b, u, "few", it->unit_few);
+    set_str(b, u, "many", it->unit_many);
+  }
+}
+
+/* i15a */
+static void payment_json(void *ud, kam_value *o, const void *elem) {
+  kam__vb *b = ((writer *)ud)->b;
+  const struct kam__payment *m = (const struct kam__payment *)elem;
+  char text[KAM__DECIMAL_TEXT_CAP];
+  set_str(b, o, "label", m->label);
+  set_str(b, o, "percent", m->percent_text);
+  set_str(b, o, "amount", m->amount_text);
+  if (m->due_kind == KAM_DUE_DATE) {
+    kam_date_format(text, sizeof text, NULL, m->due);
+    set_str(b, o, "due", text);
+  } else {
+    kam__vb_set(b, o, "days", kam__vb_int(b, m->days));
+  }
 }
 
 /* root[key] = the records of l as objects, each filled by fill; nothing when l is empty. */
@@ -754,6 +851,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
     for (i = 0; i < p->flows_len; i++)
       kam__vb_push(b, a, kam__vb_double(b, p->flows[i]));
     set_str(b, o, "period", kam__period_name(p->period));
+    if (p->investment == KAM_INVESTMENT_AUTO) set_str(b, o, "investment", "auto"); /* i15a */
   }
   set_objects(&w, root, "items", &p->items, sizeof(struct kam__item), item_json);
   kam__vb_set(b, root, "prices_include_vat", kam__vb_bool(b, p->prices_include_vat));
@@ -768,6 +866,9 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
   if (kam_dmu_count(p->stakeholders))
     kam__vb_set(b, root, "stakeholders", kam__proposal_stakeholders_value(b, p));
   set_str(b, root, "terms", p->terms);
+  /* i15a */
+  if (p->term_months) kam__vb_set(b, root, "term_months", kam__vb_int(b, p->term_months));
+  set_objects(&w, root, "payments", &p->payments, sizeof(struct kam__payment), payment_json);
   if (b->rc) {
     kam_value_free(root);
     return NULL;

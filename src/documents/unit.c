@@ -99,6 +99,20 @@ const char *kam__unit_form(const char *unit, kam__decimal quantity, bool english
   return unit;
 }
 
+const char *kam__unit_form_own(const char *one, const char *few, const char *many,
+                               kam__decimal quantity, bool english) {
+  /* Missing forms fall back: few to many, many to few, then both to one. */
+  const char *f = few ? few : many ? many : one;
+  const char *m = many ? many : few ? few : one;
+  const char *o = one ? one : f;
+  if (english) return is_one(quantity) ? o : m;
+  switch (ru_form(quantity)) {
+  case 0: return o;
+  case 2: return m;
+  default: return f; /* few, and after a fraction the genitive singular, which few is */
+  }
+}
+
 int kam_unit_format(char *buf, size_t cap, size_t *len, const char *unit, const char *quantity,
                     const char *lang) {
   kam__decimal q;

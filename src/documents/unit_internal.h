@@ -11,4 +11,11 @@
  * ending in '.' (an abbreviation), an unknown unit or NULL as given. Static storage or unit. */
 const char *kam__unit_form(const char *unit, kam__decimal quantity, bool english);
 
+/* The form of a unit given by its own forms (a price line's "unit": {"one", "few", "many"})
+ * that agrees with quantity, by the same rules: Russian one / few / many, a fraction taking
+ * few; English one for exactly 1, else many. A missing form falls back (few <-> many, then
+ * one); NULL only when all three are NULL. */
+const char *kam__unit_form_own(const char *one, const char *few, const char *many,
+                               kam__decimal quantity, bool english);
+
 #endif

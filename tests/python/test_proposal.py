@@ -32,8 +32,10 @@ def test_from_json_totals_and_round_trip():
     t = p.totals()
     assert t == {"gross": Decimal("12088950.00"), "discount": Decimal("1053300.00"),
                  "net": Decimal("11035650.00"), "vat": Decimal("1171049.00"),
-                 "total": Decimal("12206699.00"), "optional_total": Decimal("1803520.00")}
-    assert all(isinstance(v, Decimal) for v in t.values())
+                 "total": Decimal("12206699.00"), "optional_total": Decimal("1803520.00"),
+                 "first_year": Decimal("12206699.00"), "contract_value": Decimal("12206699.00"),
+                 "term_months": 12, "years": 1}
+    assert all(isinstance(v, Decimal) for k, v in t.items() if k not in ("term_months", "years"))
     j1 = p.to_json()
     j2 = kam.Proposal.from_json(j1).to_json()
     assert j1 == j2

@@ -30,6 +30,8 @@ from ._native import (fn, check, error, Owner, Closable, Collector, WRITE_FN, te
 from .finance import date_to_days
 from .dmu import STYLES, _Stakeholder, _stakeholder
 
+_EPOCH = datetime.date(1970, 1, 1)
+
 __all__ = ["Proposal", "PROPOSAL_FORMATS", "PROPOSAL_PARTS", "unit_format"]
 
 PROPOSAL_FORMATS = {"markdown": 1, "md": 1, "html": 2, "text": 3, "txt": 3, "json": 4}
@@ -39,7 +41,11 @@ _ROUNDING = {"line": 0, "total": 1}
 PROPOSAL_PARTS = {name: i + 1 for i, name in enumerate(
     ["lang", "currency", "title", "seller", "client", "summary", "exclusive", "issued",
      "valid_days", "arguments", "references", "figures", "cash_flows", "items",
-     "prices_include_vat", "rounding", "team", "stakeholders", "terms", "dmu"])}
+     "prices_include_vat", "rounding", "team", "stakeholders", "terms", "dmu",
+     "term_months", "payments"])}
+#: Item recurrence (kam_item.period, KAM_RECUR_*: the period in months).
+_RECUR = {"once": 0, "month": 1, "quarter": 3, "year": 12}
+_INVESTMENT = {"given": 0, "auto": 1}
 
 
 
@@ -62,7 +68,8 @@ class _Figure(ctypes.Structure):
 
 class _CashFlows(ctypes.Structure):
     _fields_ = [("struct_size", c_uint32), ("period", c_int32), ("rate", c_double),
-                ("values", POINTER(c_double)), ("count", c_size_t)]
+                ("values", POINTER(c_double)), ("count", c_size_t),
+                ("investment", c_int32), ("reserved", c_uint32)]
 
 
 class _Item(ctypes.Structure):
@@ -70,7 +77,8 @@ class _Item(ctypes.Structure):
                 ("description", c_char_p), ("unit", c_char_p), ("quantity", c_char_p),
                 ("unit_price", c_int64), ("unit_price_text", c_char_p),
                 ("discount_percent", c_char_p), ("vat_percent", c_char_p),
-                ("section", c_char_p)]
+                ("section", c_char_p), ("period", c_int32), ("reserved2", c_uint32),
+                ("unit_one", c_char_p), ("unit_few", c_char_p), ("unit_many", c_char_p)]
 
 
 class _Person(ctypes.Structure):
@@ -102,7 +110,19 @@ def unit_format(unit, quantity, lang="ru"):
 class _Totals(ctypes.Structure):
     _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("gross", c_int64),
                 ("discount", c_int64), ("net", c_int64), ("vat", c_int64), ("total", c_int64),
-                ("optional_total", c_int64)]
+                ("optional_total", c_int64), ("first_year", c_int64),
+                ("contract_value", c_int64), ("term_months", c_int32), ("years", c_int32)]
+
+
+class _YearCost(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("year", c_uint32), ("months", c_int32),
+                ("reserved", c_uint32), ("net", c_int64), ("vat", c_int64), ("total", c_int64)]
+
+
+class _Payment(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("due_kind", c_int32), ("label", c_char_p),
+                ("percent", c_char_p), ("amount", c_char_p), ("due", c_int32),
+                ("days", c_int32), ("amount_minor", c_int64)]
 
 
 P = c_void_p
@@ -131,6 +151,10 @@ _count = fn("kam_proposal_count", c_size_t, P, c_int)
 _check = fn("kam_proposal_check", c_int, P)
 _totals = fn("kam_proposal_totals", c_int, POINTER(_Totals), P)
 _to_value = fn("kam_proposal_to_value", c_int, POINTER(c_void_p), P)
+_set_term_months = fn("kam_proposal_set_term_months", c_int, P, c_int32)
+_year_cost = fn("kam_proposal_year_cost", c_int, POINTER(_YearCost), P, c_uint32)
+_add_payment = fn("kam_proposal_add_payment", c_int, P, POINTER(_Payment))
+_payment = fn("kam_proposal_payment", c_int, POINTER(_Payment), P, c_size_t)
 _render = fn("kam_proposal_render", c_int, P, c_int, WRITE_FN, c_void_p)
 _render_template = fn("kam_proposal_render_template", c_int, P, c_void_p, WRITE_FN, c_void_p)
 _currency_digits = fn("kam_currency_digits", c_int, c_char_p)
@@ -305,32 +329,51 @@ class Proposal(Closable):
             raise TypeError("figure value must be a number or a str")
         return self._check(_add_figure(self._ptr, byref(f)))
 
-    def set_cash_flows(self, rate=None, values=None, period="year"):
+    def set_cash_flows(self, rate=None, values=None, period="year", investment="given"):
         """Projected cash flows (major units, values[0] at t = 0) at the discount rate per
         period (default 0, as in Lua); no values (set_cash_flows()) clears them. period:
-        'year', 'quarter' or 'month'."""
+        'year', 'quarter' or 'month'. investment 'auto': values are the savings of periods
+        1..n and the investment comes from the price (KAM_INVESTMENT_AUTO)."""
         if values is None:
             return self._check(_set_cash_flows(self._ptr, None))
         if period not in _PERIODS:
             raise error(KAM_EINVAL, "period must be year, quarter or month, not %r" % (period,))
+        if investment not in _INVESTMENT:
+            raise error(KAM_EINVAL, "investment must be 'given' or 'auto', not %r" % (investment,))
         vals = [float(v) for v in values]
         arr = (c_double * max(len(vals), 1))(*vals)
         rate = 0.0 if rate is None else float(rate)
         cf = _CashFlows(ctypes.sizeof(_CashFlows), _PERIODS[period], rate,
-                        ctypes.cast(arr, POINTER(c_double)), len(vals))
+                        ctypes.cast(arr, POINTER(c_double)), len(vals), _INVESTMENT[investment],
+                        0)
         return self._check(_set_cash_flows(self._ptr, byref(cf)))
 
     def add_item(self, description, quantity=None, unit_price=0, sku=None, unit=None,
-                 discount_percent=None, vat_percent=None, optional=False, section=None):
+                 discount_percent=None, vat_percent=None, optional=False, section=None,
+                 period="once"):
         """A price line. unit_price: Decimal or str in major units ("1000.00"), or int minor
         units (100000); floats are refused. quantity and percents: str, int, Decimal or float
-        (by its shortest repr)."""
+        (by its shortest repr). unit: str, or the item's own forms as a dict with "one",
+        "few", "many". period: 'once', 'month', 'quarter' or 'year'."""
         it = _Item()
         it.struct_size = ctypes.sizeof(_Item)
         it.flags = 1 if optional else 0
         it.sku = _text(sku, "sku")
         it.description = _text(description, "description")
-        it.unit = _text(unit, "unit")
+        if period not in _RECUR:
+            raise error(KAM_EINVAL, "period must be once, month, quarter or year, not %r"
+                        % (period,))
+        it.period = _RECUR[period]
+        if isinstance(unit, dict):
+            extra = set(unit) - {"one", "few", "many"}
+            if extra:
+                raise error(KAM_EINVAL, "unit forms are one, few, many, not %s"
+                            % ", ".join(sorted(map(str, extra))))
+            it.unit_one = _text(unit.get("one"), "unit.one")
+            it.unit_few = _text(unit.get("few"), "unit.few")
+            it.unit_many = _text(unit.get("many"), "unit.many")
+        else:
+            it.unit = _text(unit, "unit")
         it.quantity = _decimal_text(quantity, "quantity")
         if isinstance(unit_price, int) and not isinstance(unit_price, bool):
             if not -2**63 <= unit_price < 2**63:
@@ -342,6 +385,32 @@ class Proposal(Closable):
         it.vat_percent = _decimal_text(vat_percent, "vat_percent")
         it.section = _text(section, "section")
         return self._check(_add_item(self._ptr, byref(it)))
+
+    def set_term_months(self, months):
+        """The contract term in months, 1..1200 (0 or None clears it: 12 months are used)."""
+        months = 0 if months is None else months
+        if not isinstance(months, int) or isinstance(months, bool) or not -2**31 <= months < 2**31:
+            raise error(KAM_EINVAL, "term_months must be an int, not %r" % (months,))
+        return self._check(_set_term_months(self._ptr, months))
+
+    def add_payment(self, label, percent=None, amount=None, due=None, days=None):
+        """A payment of the schedule: a share (percent: str, int, Decimal) of the amount to pay
+        or a fixed amount (Decimal or str in major units), due on a date (datetime.date or
+        "YYYY-MM-DD") or some days after signing."""
+        pay = _Payment()
+        pay.struct_size = ctypes.sizeof(_Payment)
+        pay.label = _text(label, "label")
+        pay.percent = _decimal_text(percent, "percent")
+        pay.amount = _decimal_text(amount, "amount", allow_float=False)
+        if due is not None and days is not None:
+            raise error(KAM_EINVAL, "give due or days, not both")
+        if due is not None:
+            pay.due_kind, pay.due = 1, date_to_days(due)
+        elif days is not None:
+            if not isinstance(days, int) or isinstance(days, bool) or not -2**31 <= days < 2**31:
+                raise error(KAM_EINVAL, "days must be an int, not %r" % (days,))
+            pay.due_kind, pay.days = 2, days
+        return self._check(_add_payment(self._ptr, byref(pay)))
 
     def add_team_member(self, name, position=None, phone=None, email=None):
         m = _Person(ctypes.sizeof(_Person), 0, _text(name, "name"), _text(position, "position"),
@@ -409,10 +478,55 @@ class Proposal(Closable):
         t = _Totals()
         t.struct_size = ctypes.sizeof(_Totals)
         self._check(_totals(byref(t), self._ptr))
+        scale = self._scale()
+        out = {name: (decimal.Decimal(getattr(t, name)) * scale).quantize(scale)
+               for name in ("gross", "discount", "net", "vat", "total", "optional_total",
+                            "first_year", "contract_value")}
+        out["term_months"], out["years"] = t.term_months, t.years
+        return out
+
+    def _scale(self):
         digits = _currency_digits(self.to_dict()["currency"].encode("ascii"))
-        scale = decimal.Decimal(1).scaleb(-digits)
-        return {name: (decimal.Decimal(getattr(t, name)) * scale).quantize(scale)
-                for name in ("gross", "discount", "net", "vat", "total", "optional_total")}
+        return decimal.Decimal(1).scaleb(-digits)
+
+    def year_cost(self, year):
+        """Contract year `year` (1-based): dict with year, months and net, vat, total
+        (decimal.Decimal, major units). Raises kam.NotFound past the term."""
+        if not isinstance(year, int) or isinstance(year, bool) or not 0 <= year < 2**32:
+            raise error(KAM_EINVAL, "year must be an int >= 1, not %r" % (year,))
+        c = _YearCost()
+        c.struct_size = ctypes.sizeof(_YearCost)
+        self._check(_year_cost(byref(c), self._ptr, year))
+        scale = self._scale()
+        out = {"year": c.year, "months": c.months}
+        out.update({k: (decimal.Decimal(getattr(c, k)) * scale).quantize(scale)
+                    for k in ("net", "vat", "total")})
+        return out
+
+    def year_costs(self):
+        """Every contract year's year_cost, in order."""
+        return [self.year_cost(y) for y in range(1, self.totals()["years"] + 1)]
+
+    def payment(self, index):
+        """Payment `index` (0-based) of the schedule as computed: dict with label, percent
+        (Decimal or None), fixed_amount (Decimal or None), amount (what is paid, Decimal),
+        due (datetime.date or None) and days (int or None)."""
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise error(KAM_EINVAL, "index must be an int >= 0, not %r" % (index,))
+        r = _Payment()
+        r.struct_size = ctypes.sizeof(_Payment)
+        self._check(_payment(byref(r), self._ptr, index))
+        scale = self._scale()
+        return {"label": r.label.decode("utf-8"),
+                "percent": decimal.Decimal(r.percent.decode("ascii")) if r.percent else None,
+                "fixed_amount": decimal.Decimal(r.amount.decode("ascii")) if r.amount else None,
+                "amount": (decimal.Decimal(r.amount_minor) * scale).quantize(scale),
+                "due": _EPOCH + datetime.timedelta(days=r.due) if r.due_kind == 1 else None,
+                "days": r.days if r.due_kind == 2 else None}
+
+    def payments(self):
+        """The whole schedule: [payment(i) for each payment]."""
+        return [self.payment(i) for i in range(self.count("payments"))]
 
     def model(self):
         """The assembled document model (kam_proposal_to_value) as Python data."""
