@@ -37,12 +37,16 @@ static const char proposal_json[] =
     "\"references\":[{\"company\":\"X\",\"project\":\"P\",\"result\":\"R\","
     "\"contact\":{\"name\":\"Иван\",\"position\":\"HR\",\"phone\":\"1\",\"email\":\"i@x\"}}],"
     "\"figures\":[{\"label\":\"Рост\",\"value\":12.5,\"unit\":\"%\"}],"
-    "\"cash_flows\":{\"rate\":0.12,\"values\":[-1000000,400000,450000,500000]},"
+    "\"cash_flows\":{\"rate\":0.12,\"values\":[400000,450000,500000],\"investment\":\"auto\"},"
     "\"items\":[{\"sku\":\"S1\",\"description\":\"Лицензия\",\"unit\":\"шт\",\"quantity\":\"2.5\","
     "\"unit_price\":\"1000.00\",\"discount_percent\":\"5\",\"vat_percent\":\"20\"},"
     "{\"sku\":\"S2\",\"description\":\"Опция\",\"unit\":\"шт\",\"quantity\":1,\"unit_price\":\"99."
     "99\","
-    "\"vat_percent\":\"20\",\"optional\":true}],"
+    "\"vat_percent\":\"20\",\"optional\":true},"
+    "{\"description\":\"Подписка\",\"unit\":{\"one\":\"место\",\"few\":\"места\",\"many\":\"мест\"},"
+    "\"quantity\":\"3\",\"unit_price\":\"100.00\",\"vat_percent\":\"20\",\"period\":\"month\"}],"
+    "\"term_months\":18,\"payments\":[{\"label\":\"Аванс\",\"percent\":\"33.3\",\"days\":5},"
+    "{\"label\":\"Остаток\",\"percent\":\"66.7\",\"due\":\"2027-01-15\"}],"
     "\"prices_include_vat\":false,\"rounding\":\"line\","
     "\"team\":[{\"name\":\"Пётр\",\"position\":\"KAM\",\"phone\":\"2\",\"email\":\"p@y\"}],"
     "\"stakeholders\":[{\"name\":\"Анна\",\"title\":\"Финансовый директор\",\"influence\":0.8,"
@@ -283,6 +287,16 @@ static int scenario(kam_ctx *ctx) {
   STEP(kam_proposal_from_json(&prop, ctx, proposal_json, strlen(proposal_json)));
   totals.struct_size = sizeof totals;
   STEP(kam_proposal_totals(&totals, prop));
+  {
+    kam_year_cost yc;
+    kam_payment pay;
+    memset(&yc, 0, sizeof yc);
+    yc.struct_size = sizeof yc;
+    memset(&pay, 0, sizeof pay);
+    pay.struct_size = sizeof pay;
+    STEP(kam_proposal_year_cost(&yc, prop, 2));
+    STEP(kam_proposal_payment(&pay, prop, 1));
+  }
   STEP(kam_proposal_to_value(&model, prop));
   STEP(kam_proposal_render(prop, KAM_FORMAT_HTML, kam_test_sink_write, &sink));
   STEP(kam_proposal_render(prop, KAM_FORMAT_MARKDOWN, kam_test_sink_write, &sink));
@@ -308,6 +322,16 @@ static int scenario(kam_ctx *ctx) {
     it.vat_percent = "20";
     rc = kam_proposal_add_item(prop, &it);
     if (!rc) rc = kam_proposal_set_title(prop, "Новое название предложения");
+    if (!rc) {
+      kam_payment pay;
+      memset(&pay, 0, sizeof pay);
+      pay.struct_size = sizeof pay;
+      pay.label = "Доплата";
+      pay.amount = "10.00";
+      pay.due_kind = KAM_DUE_DAYS;
+      pay.days = 30;
+      rc = kam_proposal_add_payment(prop, &pay);
+    }
     if (!rc) rc = kam_proposal_set_client(prop, "Клиент-2", "Контекст-2");
     if (!rc) {
       memset(&m, 0, sizeof m);

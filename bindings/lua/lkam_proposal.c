@@ -560,7 +560,7 @@ static void proposal_currency(lua_State *L, lproposal *u, char currency[8]) {
   if (rc) kam__lua_error(L, rc, u->ctx);
   {
     const char *c = kam_value_string(kam_value_get(doc, "currency", 8), NULL);
-    if (c && strlen(c) < 8) strcpy(currency, c);
+    if (c && strlen(c) < 8) memcpy(currency, c, strlen(c) + 1);
   }
   kam_value_free(doc);
 }

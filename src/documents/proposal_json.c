@@ -425,7 +425,7 @@ static int read_stakeholder(reader *r, const kam_value *o) {
 /* i15a: one payment of the schedule. */
 static int read_payment(reader *r, const kam_value *o) {
   static const char *const keys[] = {"label", "percent", "amount", "due", "days", NULL};
-  kam_payment pay;
+  kam_payment pay = {0};
   const char *due = NULL;
   const char **const to[] = {&pay.label, NULL};
   long days = 0;

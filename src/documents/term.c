@@ -41,6 +41,7 @@ int kam__proposal_term(kam__term *out, const kam_proposal *p, const kam__line_ou
   kam__term t;
   size_t i;
   int32_t y;
+  if (!lines && p->items.len) return kam__error(p->ctx, KAM_EINVAL, "term: no lines");
   memset(&t, 0, sizeof t);
   t.term_months = p->term_months > 0 ? p->term_months : 12;
   t.years = (int32_t)ceil_div(t.term_months, 12);
@@ -154,6 +155,7 @@ int kam__proposal_payment_split(const kam_proposal *p, int64_t base, int64_t *am
   size_t n = p->payments.len, i;
   kam__i128 den = (kam__i128)100 * pow10_6[6], share_sum = 0, floor_sum = 0, rem_best;
   int64_t target, extra, total = 0;
+  if (n && !amounts) return kam__error(p->ctx, KAM_EINVAL, "payments: no room for the amounts");
   /* Pass 1: fixed amounts, and each share rounded down (its remainder kept in amounts[i]'s
    * place is not possible, so it is recomputed in pass 2). Percents are scaled to 6 decimals. */
   for (i = 0; i < n; i++) {
@@ -243,6 +245,7 @@ int kam_proposal_payment(kam_payment *out, const kam_proposal *p, size_t index) 
     return kam__error(p->ctx, KAM_ENOTFOUND, "kam_proposal_payment: index %zu is past the %zu "
                       "payments", index, p->payments.len);
   if ((rc = schedule(p, &amounts, &sum, &base))) return rc;
+  if (!amounts) return kam__nomem(p->ctx); /* schedule gives amounts on KAM_OK */
   m = KAM__LIST_AT(p, payments, struct kam__payment, index);
   memset(&r, 0, sizeof r);
   r.struct_size = out->struct_size;
