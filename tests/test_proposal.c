@@ -600,15 +600,15 @@ static void test_totals_of_sample(void **state) {
   assert_int_equal(kam_proposal_totals(&t, p), KAM_OK);
   /* Worked out by hand in the sample's own terms: licences 5 712 700.00 without VAT, services
    * 5 322 950.00 + 22 % = 1 171 049.00. */
-  expect(&t, 1208895000, 105330000, 1103565000, 117104900, 1220669900, 180352000);
+  expect(&t, 1068395000, 94880000, 973515000, 88493900, 1062008900, 180352000);
   /* A short struct gets only what fits. */
   {
     kam_totals small;
     memset(&small, 0xAB, sizeof small);
     small.struct_size = (uint32_t)offsetof(kam_totals, net);
     assert_int_equal(kam_proposal_totals(&small, p), KAM_OK);
-    assert_int_equal(small.gross, 1208895000);
-    assert_int_equal(small.discount, 105330000);
+    assert_int_equal(small.gross, 1068395000);
+    assert_int_equal(small.discount, 94880000);
     assert_int_equal(small.struct_size, offsetof(kam_totals, net));
     memset(&small.net, 0xAB, 1);
     small.struct_size = 4;
@@ -898,7 +898,9 @@ static void test_model_of_sample(void **state) {
   char *json = read_sample(NULL);
   kam_proposal *p = parse(ctx, json);
   kam_value *m = NULL;
-  double npv, flows[] = {-16800000, 7100000, 9400000, 10200000, 10900000};
+  /* The investment comes from the price: year 1 at t = 0, years 2 and 3 from the savings. */
+  double npv, flows[] = {-12206699.00, 7100000 - 7550020.00, 9400000 - 7550020.00, 10200000,
+                        10900000};
   char text[64];
   (void)state;
   assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
@@ -908,17 +910,17 @@ static void test_model_of_sample(void **state) {
   assert_model(m, "issued.long", "27 ноября 2026 г.");
   assert_model(m, "valid_until.iso", "2026-12-27");
   assert_model(m, "validity", "Предложение действительно до 27.12.2026");
-  assert_model(m, "totals.total.minor", "1220669900");
-  assert_model(m, "totals.total.amount", "12206699.00");
+  assert_model(m, "totals.total.minor", "1062008900");
+  assert_model(m, "totals.total.amount", "10620089.00");
   assert_model(m, "totals.total.text",
-               "12\xC2\xA0"
-               "206\xC2\xA0"
-               "699,00\xC2\xA0₽");
+               "10\xC2\xA0"
+               "620\xC2\xA0"
+               "089,00\xC2\xA0₽");
   assert_model(m, "totals.vat_rates[0].rate.text", "22\xC2\xA0%");
-  assert_model(m, "totals.vat_rates[0].vat.minor", "117104900");
+  assert_model(m, "totals.vat_rates[0].vat.minor", "88493900");
   assert_model(
       m, "amount_in_words",
-      "Двенадцать миллионов двести шесть тысяч шестьсот девяносто девять рублей 00 копеек");
+      "Двадцать семь миллионов триста шесть тысяч семьсот тридцать девять рублей 00 копеек");
   assert_model(m, "items[0].quantity.text",
                "12\xC2\xA0"
                "400");
@@ -935,7 +937,8 @@ static void test_model_of_sample(void **state) {
   assert_model(m, "items[6].unit_as_given", "час");
   assert_model(m, "items[7].unit", "группы");
   assert_model(m, "items[8].unit", "вебинаров");
-  assert_model(m, "items[10].unit", "квартала");
+  assert_model(m, "items[10].period", "quarter"); /* "4 квартала" is now 1 per quarter */
+  assert_model(m, "items[10].period_text", "в квартал");
   assert_model(m, "items[0].unit", "польз.");
   assert_model(m, "optional_items[1].total.minor", "140300000");
   assert_model(m, "has_optional", "true");
@@ -949,8 +952,10 @@ static void test_model_of_sample(void **state) {
   snprintf(text, sizeof text, "%lld", (long long)llround(npv * 100));
   assert_model(m, "finance.npv.minor", text);
   assert_model(m, "finance.rate.text", "16\xC2\xA0%");
-  assert_model(m, "finance.payback.text", "2,6\xC2\xA0года");
-  assert_model(m, "finance.flows[0].amount.minor", "-1680000000");
+  assert_model(m, "finance.payback.text", "3,8\xC2\xA0года");
+  assert_model(m, "finance.flows[0].amount.minor", "-1220669900");
+  assert_model(m, "finance.investment.minor", "2730673900"); /* = the contract value */
+  assert_model(m, "totals.contract_value.minor", "2730673900");
   assert_model(m, "references[0].contact.name", "Елена Викторовна Журавлёва");
   assert_int_equal(
       kam_value_type(kam_value_get(
@@ -1128,7 +1133,7 @@ static void test_validity_is_last_everywhere(void **state) {
         assert_non_null(team);
         assert_non_null(price);
         assert_true(client < price && price < team && team < at);
-        if (l == 0) assert_non_null(strstr(out, "Двенадцать миллионов двести шесть тысяч"));
+        if (l == 0) assert_non_null(strstr(out, "Двадцать семь миллионов триста шесть тысяч"));
       }
       free(out);
     }
@@ -1245,9 +1250,9 @@ static void test_render_template_and_json(void **state) {
   memset(&s, 0, sizeof s);
   assert_int_equal(kam_proposal_render_template(p, t, kam_test_sink_write, &s), KAM_OK);
   assert_string_equal(s.data,
-                      "АО «Волга-Ритейл»|12\xC2\xA0"
-                      "206\xC2\xA0"
-                      "699,00\xC2\xA0₽|"
+                      "АО «Волга-Ритейл»|10\xC2\xA0"
+                      "620\xC2\xA0"
+                      "089,00\xC2\xA0₽|"
                       "analytical,authority,relational,|Предложение действительно до 27.12.2026");
   kam_test_sink_free(&s);
   assert_int_equal(kam_proposal_render_template(p, NULL, kam_test_sink_write, &s), KAM_EINVAL);
@@ -1255,7 +1260,7 @@ static void test_render_template_and_json(void **state) {
   kam_template_free(t);
   out = render(p, KAM_FORMAT_JSON);
   assert_int_equal(kam_json_parse(&v, ctx, out, strlen(out)), KAM_OK);
-  assert_model(v, "totals.total.minor", "1220669900");
+  assert_model(v, "totals.total.minor", "1062008900");
   kam_value_free(v);
   free(out);
   assert_int_equal(kam_proposal_render(p, 0, kam_test_sink_write, &s), KAM_EINVAL);

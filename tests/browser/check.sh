@@ -20,8 +20,11 @@ case "$size" in *A4*|"595."*" x 841."*|"595."*" x 842."*) ;; *) fail "page size 
 pdftotext -layout "$out/proposal.pdf" - | sed 's/\xc2\xa0/ /g' > "$out/proposal.txt"
 pdftotext -layout -f "$pages" -l "$pages" "$out/proposal.pdf" - | sed 's/\xc2\xa0/ /g' > "$out/last-page.txt"
 grep -q "АО «Волга-Ритейл»" "$out/proposal.txt" || fail "the client's name is not in the PDF"
-grep -q "12 206 699,00 ₽" "$out/proposal.txt" || fail "the total 12 206 699,00 ₽ is not in the PDF"
-grep -q "Двенадцать миллионов двести шесть тысяч" "$out/proposal.txt" || fail "the amount in words is not in the PDF"
+grep -q "27 306 739,00 ₽" "$out/proposal.txt" || fail "the contract value 27 306 739,00 ₽ is not in the PDF"
+grep -q "Двадцать семь миллионов триста шесть тысяч" "$out/proposal.txt" || fail "the amount in words is not in the PDF"
+grep -q "Стоимость по годам договора" "$out/proposal.txt" || fail "the cost by contract year is not in the PDF"
+grep -q "График платежей" "$out/proposal.txt" || fail "the payment schedule is not in the PDF"
+grep -q "15.12.2027" "$out/proposal.txt" || fail "the payment dates are not in the PDF"
 grep -q "Предложение действительно до 27.12.2026" "$out/last-page.txt" ||
   fail "the validity line is not on the last page ($pages)"
 # Nothing after the validity line but the page number.

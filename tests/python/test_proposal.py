@@ -30,11 +30,13 @@ def minimal(**extra):
 def test_from_json_totals_and_round_trip():
     p = kam.Proposal.from_json(sample_text())
     t = p.totals()
-    assert t == {"gross": Decimal("12088950.00"), "discount": Decimal("1053300.00"),
-                 "net": Decimal("11035650.00"), "vat": Decimal("1171049.00"),
-                 "total": Decimal("12206699.00"), "optional_total": Decimal("1803520.00"),
-                 "first_year": Decimal("12206699.00"), "contract_value": Decimal("12206699.00"),
-                 "term_months": 12, "years": 1}
+    # The table's total is one period of each line; the sample's licences, support and
+    # project follow-up recur over a 36-month term.
+    assert t == {"gross": Decimal("10683950.00"), "discount": Decimal("948800.00"),
+                 "net": Decimal("9735150.00"), "vat": Decimal("884939.00"),
+                 "total": Decimal("10620089.00"), "optional_total": Decimal("1803520.00"),
+                 "first_year": Decimal("12206699.00"), "contract_value": Decimal("27306739.00"),
+                 "term_months": 36, "years": 3}
     assert all(isinstance(v, Decimal) for k, v in t.items() if k not in ("term_months", "years"))
     j1 = p.to_json()
     j2 = kam.Proposal.from_json(j1).to_json()
@@ -218,7 +220,7 @@ def test_render_every_format_and_validity_last():
     assert md == p.render("md") and md.rstrip().endswith("**" + validity + "**")
     txt = p.render("text")
     assert txt == p.render("txt") and txt.rstrip().endswith(validity)
-    assert "Двенадцать миллионов двести шесть тысяч шестьсот девяносто девять рублей" in txt
+    assert "Двадцать семь миллионов триста шесть тысяч семьсот тридцать девять рублей" in txt
     model = json.loads(p.render("json"))
     assert list(model)[-1] == "validity" and model["validity"] == validity
     assert model == p.model()
@@ -231,7 +233,7 @@ def test_render_every_format_and_validity_last():
 def test_render_template_and_dmu():
     p = kam.Proposal.from_json(sample_text())
     out = p.render_template("{{client.name}}|{{totals.total.amount}}|{{#blocks}}{{style}} {{/blocks}}")
-    assert out == "АО «Волга-Ритейл»|12206699.00|analytical authority relational "
+    assert out == "АО «Волга-Ритейл»|10620089.00|analytical authority relational "
     assert p.render_template(kam.Template("{{{validity}}}")) == \
         "Предложение действительно до 27.12.2026"
     with pytest.raises(kam.ParseError):
@@ -277,7 +279,7 @@ def test_cli(tmp_path):
     tpl = tmp_path / "t.mustache"
     tpl.write_text("{{totals.total.text}}", encoding="utf-8")
     r = subprocess.run([CLI, "proposal", SAMPLE, "--template", str(tpl)], capture_output=True)
-    assert r.returncode == 0 and r.stdout.decode() == "12\u00a0206\u00a0699,00\u00a0₽"
+    assert r.returncode == 0 and r.stdout.decode() == "10\u00a0620\u00a0089,00\u00a0₽"
     r = subprocess.run([CLI, "proposal", "--help"], capture_output=True, text=True)
     assert r.returncode == 0 and "--format" in r.stdout
     bad = tmp_path / "bad.json"

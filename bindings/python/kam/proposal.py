@@ -3,7 +3,7 @@ rendering in Russian and English.
 
     >>> p = kam.Proposal.from_json(open("proposal.json", encoding="utf-8").read())
     >>> p.totals()["total"]
-    Decimal('12206699.00')
+    Decimal('10620089.00')
     >>> html = p.render("html")          # one self-contained A4 document
     >>> p.render_template("{{client.name}}: {{totals.total.text}}")
 
