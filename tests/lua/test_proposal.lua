@@ -182,4 +182,50 @@ check("unit_format: units agree with numbers", function()
   has(md, "320,5 часа")
 end)
 
+check("term, years and payment schedule (issue 15)", function()
+  local function doc(term, period)
+    return kam.Proposal.from_table({seller = {name = "S"}, client = {name = "C"},
+      issued = "2026-12-01", valid_days = 30, term_months = term,
+      items = {{description = "x", unit_price = "1.00", period = period}}})
+  end
+  local cases = {{12, "month", {12}}, {18, "quarter", {4, 2}}, {36, "year", {1, 1, 1}},
+                 {7, "quarter", {3}}, {18, "month", {12, 6}}}
+  for _, c in ipairs(cases) do
+    local p = doc(c[1], c[2])
+    local t = p:totals()
+    eq(t.years, #c[3])
+    eq(t.term_months, c[1])
+    local ys = p:year_costs()
+    for y, n in ipairs(c[3]) do eq(ys[y].total, string.format("%d.00", n)) end
+    raises("ENOTFOUND", p.year_cost, p, #c[3] + 1)
+  end
+  local p = kam.Proposal.from_table({seller = {name = "S"}, client = {name = "C"},
+    issued = "2026-12-01", valid_days = 30})
+  p:add_item({description = "Лицензия", quantity = "22", unit_price = "100.00", period = "year",
+              unit = {one = "лицензия", few = "лицензии", many = "лицензий"}})
+  p:set_term_months(24)
+  p:add_payment({label = "Аванс", percent = "33.333", days = 10})
+  p:add_payment({label = "Остаток", percent = "66.667", due = "2027-12-15"})
+  p:set_cash_flows({rate = 0.1, values = {3000, 4000}, investment = "auto"})
+  local pays = p:payments()
+  eq(pays[1].amount, "1466.65")
+  eq(pays[2].amount, "2933.35")
+  eq(pays[1].days, 10)
+  eq(pays[2].due, "2027-12-15")
+  eq(pays[2].percent, "66.667")
+  eq(p:payment(0).label, "Аванс")
+  raises("ENOTFOUND", p.payment, p, 2)
+  eq(p:totals().contract_value, "4400.00")
+  eq(p:model().items[1].unit, "лицензии")
+  local j = p:to_json()
+  eq(kam.Proposal.from_json(j):to_json(), j)
+  has(j, '"investment": "auto"')
+  has(p:render("markdown"), "График платежей")
+  raises("EINVAL", p.add_item, p, {description = "x", period = "week"})
+  raises("EINVAL", p.add_payment, p, {label = "a", percent = "1", due = "2026-01-01", days = 1})
+  eq(p:count("payments"), 2)
+  p:clear("payments")
+  eq(p:count("payments"), 0)
+end)
+
 t.done("test_proposal")
