@@ -1,6 +1,7 @@
 /* proposal_fuzz.c - fuzz target for the proposal document: kam_proposal_from_json on the input,
- * then, when it parsed, the JSON round trip (which must be byte-identical), the totals, the
- * model and every built-in render. Every result must be KAM_OK or a KAM_E* code (an
+ * then, when it parsed, the JSON round trip (which must be byte-identical), the totals (the
+ * contract years add up to the contract value), the first payment, the model and every
+ * built-in render. Every result must be KAM_OK or a KAM_E* code (an
  * incomplete draft is KAM_ESTATE, huge amounts KAM_EOVERFLOW), never a crash, leak or hang.
  *
  * libFuzzer: clang -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/proposal_fuzz.c
@@ -62,7 +63,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   memset(&totals, 0, sizeof totals);
   totals.struct_size = sizeof totals;
-  if (!known(kam_proposal_totals(&totals, p))) abort();
+  rc = kam_proposal_totals(&totals, p);
+  if (!known(rc)) abort();
+  if (rc == KAM_OK) { /* the contract years add up to the contract value; the schedule reads */
+    kam_year_cost c;
+    kam_payment pay;
+    int64_t sum = 0;
+    uint32_t y;
+    if (totals.years < 1 || totals.years > 100) abort();
+    for (y = 1; y <= (uint32_t)totals.years; y++) {
+      memset(&c, 0, sizeof c);
+      c.struct_size = sizeof c;
+      if (kam_proposal_year_cost(&c, p, y) != KAM_OK) abort();
+      sum += c.total; /* cannot overflow: totals summed them already */
+    }
+    if (sum != totals.contract_value || c.year != (uint32_t)totals.years) abort();
+    memset(&pay, 0, sizeof pay);
+    pay.struct_size = sizeof pay;
+    if (!known(kam_proposal_payment(&pay, p, 0))) abort();
+  }
   rc = kam_proposal_to_value(&model, p);
   if (!known(rc) || (rc == KAM_OK) != (model != NULL)) abort();
   kam_value_free(model);

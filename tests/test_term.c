@@ -281,6 +281,19 @@ static void test_payments_mismatch_and_fixed_amounts(void **state) {
   assert_int_equal(r.amount_minor, 3000);
   assert_int_equal(r.due_kind, KAM_DUE_DATE);
   assert_int_equal(kam_proposal_payment(&r, p, 2), KAM_ENOTFOUND);
+  /* The fixed amount follows the currency: 30.00 RUB is 30 JPY; 30.50 could not be. */
+  assert_int_equal(kam_proposal_set_currency(p, "JPY"), KAM_OK);
+  {
+    char *j = doc_json(p);
+    assert_non_null(strstr(j, "\"amount\": \"30\""));
+    free(j);
+  }
+  assert_int_equal(kam_proposal_set_currency(p, "RUB"), KAM_OK);
+  kam_proposal_free(p);
+  p = parse(ctx, HEAD "\"payments\":[{\"label\":\"A\",\"amount\":\"30.50\",\"days\":0}]}");
+  assert_int_equal(kam_proposal_set_currency(p, "JPY"), KAM_EINVAL);
+  assert_non_null(strstr(kam_ctx_errmsg(ctx), "payments[0].amount"));
+  assert_string_equal(p->currency, "RUB");
   kam_proposal_free(p);
   /* Amounts that do not add up to the amount to pay. */
   p = parse(ctx, HEAD "\"items\":[{\"description\":\"x\",\"unit_price\":\"100\"}],"

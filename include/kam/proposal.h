@@ -416,8 +416,10 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *    finance: false without cash flows, else {rate {value, text}, period, convention "t0",
  *      npv (money, plus "value": the double) | false, irr {value, text} ({null, "—"} when there
  *      is none), payback {value, text} ({null, "not within the horizon"} when never),
- *      investment (money: minus the sum of the negative flows), inflows (money: the sum of the
- *      positive ones), roi {value, text} | false, flows [{label "Год 1", period, amount}]}.
+ *      investment (money: minus the sum of the negative flows; taken from the price: the costs
+ *      placed in the flows), investment_from_price, investment_caption (says which), inflows
+ *      (money: the sum of the positive ones, or of the savings), roi {value, text} | false,
+ *      flows [{label "Год 1", period, amount}] (the flows used: see KAM_INVESTMENT_AUTO)}.
  *      NPV is KAM_NPV_T0 (numpy-financial): values[0] is at t = 0, undiscounted, since the
  *      investment is made now. IRR is kam_irr; payback is kam_payback at the rate (discounted),
  *      interpolated within the period. Projections are doubles: their money is rounded to
@@ -425,7 +427,8 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *    items: every line in document order [{n (number as shown), sku, description, unit (in
  *      the form that agrees with the quantity, kam_unit_format), unit_as_given, quantity (decimal), unit_price (money), discount_percent (decimal), has_discount,
  *      vat_percent (decimal), no_vat, optional, section, gross, discount, net, vat, total
- *      (money each)}],
+ *      (money each: for one period of a recurring line), period ("once", "month", ...),
+ *      period_text ("в год" / "per year"; null for once)}],
  *    sections: the non-optional lines by section, in order of first use [{name, has_name,
  *      items [...], subtotal (money: the sum of the nets)}],
  *    optional_items [...], has_optional,
@@ -434,8 +437,16 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *    totals {gross, discount, net, vat, total, optional_total (money each), has_discount,
  *      vat_rates [{rate (decimal), net, vat, total}] (per VAT rate above 0), has_vat, no_vat,
  *      prices_include_vat, vat_included, vat_on_top, rounding, optional_caption,
- *      total_caption (the total's caption, saying whether it includes VAT)},
- *    amount_in_words (kam_money_words of totals.total in lang),
+ *      total_caption (the total's caption, saying whether it includes VAT, and with recurring
+ *      lines that the table holds one period of them), first_year, contract_value (money)},
+ *    term {months, years, given, text ("36 месяцев"), heading, year_caption, amount_caption,
+ *      vat_caption, has_vat, total_caption}, years [{year, months, label, net, vat, total}],
+ *      has_years (a non-optional line recurs),
+ *    payments [{n, label, percent {value, text} | false, amount (money), due (date) | false,
+ *      days | null, when (the date, or "через 10 дней после подписания договора")}],
+ *      has_payments, payment_labels {heading, payment, due, amount, total}, payments_total
+ *      (money), payments_match (they add up to the contract value),
+ *    amount_in_words (kam_money_words of totals.contract_value in lang: the amount to pay),
  *    terms, team [{name, position, phone, email}], has_team,
  *    dmu {source "stakeholders" | "dmu" | "none", emphasis [{style, weight, weight_percent}]},
  *    validity ("Предложение действительно до 27.12.2026" / "Valid until 27 December 2026").

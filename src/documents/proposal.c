@@ -303,6 +303,19 @@ int kam_proposal_set_currency(kam_proposal *p, const char *currency) {
                                "'%.40s' is not an ISO 4217 code (three letters)", currency);
   code[3] = '\0';
   digits = kam_currency_digits(code);
+  /* i15a: the schedule's fixed amounts must be expressible in the new currency too. */
+  for (k = 0; k < p->payments.len; k++) {
+    const struct kam__payment *m = KAM__LIST_AT(p, payments, struct kam__payment, k);
+    int64_t minor;
+    char path[48];
+    if (m->percent_text) continue;
+    snprintf(path, sizeof path, "payments[%zu].amount", k);
+    if (kam__decimal_places(m->amount) > digits)
+      return kam__proposal_error(p, KAM_EINVAL, path, "%s cannot be expressed in %s (%d decimals)",
+                                 m->amount_text, code, digits);
+    if (kam__decimal_to_minor_exact(&minor, m->amount, digits))
+      return kam__proposal_error(p, KAM_EOVERFLOW, path, "is too large for %s", code);
+  }
   if (digits == p->digits || p->items.len == 0) {
     memcpy(p->currency, code, 4);
     p->digits = digits;

@@ -797,7 +797,15 @@ static void payment_json(void *ud, kam_value *o, const void *elem) {
   char text[KAM__DECIMAL_TEXT_CAP];
   set_str(b, o, "label", m->label);
   set_str(b, o, "percent", m->percent_text);
-  set_str(b, o, "amount", m->amount_text);
+  if (m->amount_text) { /* in the currency's digits as they are now */
+    const kam_proposal *p = ((writer *)ud)->p;
+    int64_t minor;
+    if (kam__decimal_to_minor_exact(&minor, m->amount, p->digits) == KAM_OK)
+      kam__money_plain(text, minor, p->digits);
+    else
+      snprintf(text, sizeof text, "%s", m->amount_text);
+    set_str(b, o, "amount", text);
+  }
   if (m->due_kind == KAM_DUE_DATE) {
     kam_date_format(text, sizeof text, NULL, m->due);
     set_str(b, o, "due", text);
