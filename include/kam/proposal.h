@@ -375,8 +375,9 @@ typedef struct kam_totals {
   int32_t term_months;    /**< the term used: term_months, or 12 when not set */
   int32_t years;          /**< contract years: ceil(term_months / 12) */
 } kam_totals;
-/** Computes the totals (see Totals above). out->struct_size must be set; fields past it are
- *  not written. Cost: O(n log n) time and O(n) memory for n items, however many VAT rates.
+/** Computes the totals (see Totals above), and the term's first_year, contract_value,
+ *  term_months and years (see "Recurring lines, the contract term and the payment schedule"
+ *  below). out->struct_size must be set; fields past it are not written. Cost: O(n log n) time and O(n) memory for n items, however many VAT rates.
  *  @return KAM_OK, KAM_EINVAL (NULL pointers, struct_size too small or above 64 KiB),
  *  KAM_ESTATE (no items),
  *  KAM_EOVERFLOW (a line or sum does not fit in int64: the message names the item),
