@@ -582,6 +582,10 @@ static void test_investment(void **state) {
   assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
   fin = kam_value_get(m, "finance", 7);
   assert_true(kam_value_bool(kam_value_get(fin, "investment_from_price", 21)));
+  assert_non_null(strstr(kam_value_string(kam_value_get(fin, "flows_caption", 13), NULL),
+                         "за вычетом платежей"));
+  assert_non_null(strstr(kam_value_string(kam_value_get(fin, "investment_caption", 18), NULL),
+                         "стоимость по предложению"));
   /* t = 0: minus the first-year cost; yearly flows over 30 months: year 2's and 3's costs are
    * taken from the flows at t = 1 and t = 2. The investment shown is the contract value. */
   {

@@ -418,7 +418,7 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *      npv (money, plus "value": the double) | false, irr {value, text} ({null, "—"} when there
  *      is none), payback {value, text} ({null, "not within the horizon"} when never),
  *      investment (money: minus the sum of the negative flows; taken from the price: the costs
- *      placed in the flows), investment_from_price, investment_caption (says which), inflows
+ *      placed in the flows), investment_from_price, investment_caption and flows_caption (say which), inflows
  *      (money: the sum of the positive ones, or of the savings), roi {value, text} | false,
  *      flows [{label "Год 1", period, amount}] (the flows used: see KAM_INVESTMENT_AUTO)}.
  *      NPV is KAM_NPV_T0 (numpy-financial): values[0] is at t = 0, undiscounted, since the

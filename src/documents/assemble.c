@@ -409,6 +409,11 @@ static kam_value *finance_value(asm_state *a) {
           !a->from_price       ? label(a, "investment")
           : a->lang == L_RU ? "Инвестиции (стоимость по предложению с НДС)"
                             : "Investment (the price of this proposal incl. VAT)");
+  set_str(a, o, "flows_caption",
+          !a->from_price       ? label(a, "flows")
+          : a->lang == L_RU ? "Денежный поток по периодам (экономия за вычетом платежей по "
+                              "договору)"
+                            : "Cash flow by period (savings less the payments of this proposal)");
   set(a, o, "inflows", projected_money(a, inflow));
   if (invest > 0 && kam_roi(&roi, inflow, invest) == KAM_OK)
     set(a, o, "roi", rate_value(a, roi));
