@@ -599,6 +599,24 @@ static void test_investment(void **state) {
   assert_int_equal(kam__proposal_investment_mismatch(p, &mismatch, NULL, NULL), KAM_OK);
   assert_false(mismatch); /* taken from the price: nothing to compare */
   kam_value_free(m);
+  /* Savings of one year over a 30-month term: the flows go on until year 3's cost is in. */
+  {
+    double one = 700000;
+    kam_cash_flows cf;
+    memset(&cf, 0, sizeof cf);
+    cf.struct_size = sizeof cf;
+    cf.values = &one;
+    cf.count = 1;
+    cf.investment = KAM_INVESTMENT_AUTO;
+    assert_int_equal(kam_proposal_set_cash_flows(p, &cf), KAM_OK);
+    assert_int_equal(kam_proposal_to_value(&m, p), KAM_OK);
+    fin = kam_value_get(m, "finance", 7);
+    assert_int_equal(kam_value_length(kam_value_get(fin, "flows", 5)), 3);
+    assert_int_equal((int64_t)kam_value_number(
+                         kam_value_get(kam_value_get(fin, "investment", 10), "minor", 5)),
+                     t.contract_value);
+    kam_value_free(m);
+  }
   kam_proposal_free(p);
   /* A given investment within 1 % of the first-year cost (1 380 000.00) and one beyond. */
   snprintf(json, sizeof json,

@@ -218,7 +218,8 @@ enum { KAM_PERIOD_YEAR = 0, KAM_PERIOD_QUARTER = 1, KAM_PERIOD_MONTH = 2 };
  *  - KAM_INVESTMENT_AUTO (JSON "investment": "auto"): values are the savings of periods 1..n,
  *    and the price table gives the costs: the first-year cost (with VAT, kam_totals.first_year)
  *    is the flow at t = 0; with yearly flows and a term of several years, the cost of contract
- *    year k + 1 is taken from the flow at t = k (paid at the start of that year). The values
+ *    year k + 1 is taken from the flow at t = k (paid at the start of that year), the flows
+ *    going on (with no savings) until every year's cost is in. The values
  *    stay as given (the JSON document keeps them). */
 enum { KAM_INVESTMENT_GIVEN = 0, KAM_INVESTMENT_AUTO = 1 };
 /** Projected cash flows of the client's investment, in major units of the proposal's currency,

@@ -387,12 +387,13 @@ static kam_value *finance_value(asm_state *a) {
   }
   if (a->from_price) { /* i15a: the costs taken from the price, and the savings as given */
     invest = -a->flows[0];
-    for (i = 0; i < p->flows_len; i++) {
-      invest += p->flows[i] - a->flows[i + 1];
-      if (p->flows[i] < 0)
-        invest -= p->flows[i];
+    for (i = 0; i + 1 < a->nflows; i++) {
+      double saving = i < p->flows_len ? p->flows[i] : 0;
+      invest += saving - a->flows[i + 1];
+      if (saving < 0)
+        invest -= saving;
       else
-        inflow += p->flows[i];
+        inflow += saving;
     }
   } else {
     for (i = 0; i < a->nflows; i++) {

@@ -319,14 +319,17 @@ int kam__proposal_flows(const kam_proposal *p, const kam__term *term, double **o
   *n = 0;
   *from_price = investment_from_price(p);
   count = p->flows_len + (*from_price ? 1 : 0);
+  /* Yearly flows shorter than the term still carry every year's cost (savings 0 after them). */
+  if (*from_price && p->period == KAM_PERIOD_YEAR && count < (size_t)term->years)
+    count = (size_t)term->years;
   f = (double *)kam__alloc_array(p->ctx, count, sizeof *f);
   if (!f) return kam__nomem(p->ctx);
   if (!*from_price) {
     memcpy(f, p->flows, p->flows_len * sizeof *f);
   } else {
     f[0] = -(double)term->total[0] / unit;
-    for (i = 0; i < p->flows_len; i++) {
-      f[i + 1] = p->flows[i];
+    for (i = 0; i + 1 < count; i++) {
+      f[i + 1] = i < p->flows_len ? p->flows[i] : 0;
       /* Yearly flows over a term of several years: year k + 1's cost at t = k. */
       if (p->period == KAM_PERIOD_YEAR && (int32_t)(i + 1) < term->years)
         f[i + 1] -= (double)term->total[i + 1] / unit;
