@@ -492,6 +492,9 @@ void kam__proposal_argument_weights(const kam_proposal *p, double *weights) {
     for (k = 0; k < c->nargs; k++)
       if (c->arguments[k] < p->arguments.len) weights[c->arguments[k]] += c->weight;
   }
+  /* On a grid of 1e-9, so that sums equal as decimals compare equal (0.2 + 0.1 and 0.3). */
+  for (i = 0; i < p->arguments.len; i++)
+    weights[i] = (double)llround(weights[i] * 1e9) / 1e9;
 }
 
 typedef struct weighted {

@@ -40,6 +40,20 @@ static int say(checker *c, int32_t severity, const char *code, const char *path,
   return c->fn(c->ud, &f);
 }
 
+/* v rounded to `decimals` places in the proposal's language ("47,4" / "47.4"), trailing zeros
+ * dropped; locale-independent (no printf %f). */
+static const char *num(const checker *c, char out[64], double v, int decimals) {
+  char plain[KAM__DECIMAL_TEXT_CAP];
+  double scaled = v * pow(10, decimals);
+  kam__decimal d;
+  if (!isfinite(scaled) || fabs(scaled) >= 9.0e15) return "—";
+  d.coef = (int64_t)llround(scaled);
+  d.scale = decimals;
+  kam__decimal_format(plain, d);
+  kam__model_localise(out, 64, plain, c->ru);
+  return out;
+}
+
 #define ERR KAM_SEVERITY_ERROR
 #define WARN KAM_SEVERITY_WARNING
 #define INFO KAM_SEVERITY_INFO
@@ -152,23 +166,31 @@ static int validity_short(checker *c) {
 
 static int negative_npv(checker *c) {
   const kam_proposal *p = c->p;
-  double npv;
+  double npv, scaled;
+  char text[128];
+  size_t len;
   if (!p->has_cash_flows || kam_npv(&npv, p->rate, p->flows, p->flows_len, KAM_NPV_T0) ||
       npv >= 0)
     return KAM_OK;
+  scaled = npv * pow(10, p->digits);
+  if (!isfinite(scaled) || fabs(scaled) >= 9.0e18 ||
+      kam_money_format(text, sizeof text, &len, (int64_t)llround(scaled), p->currency, p->lang))
+    snprintf(text, sizeof text, "—");
   return say(c, WARN, "negative_npv", "cash_flows",
-             "NPV отрицательна (%.0f): по расчёту проект клиенту невыгоден",
-             "the NPV is negative (%.0f): by its own numbers the project does not pay", npv);
+             "NPV отрицательна (%s): по расчёту проект клиенту невыгоден",
+             "the NPV is negative (%s): by its own numbers the project does not pay", text);
 }
 
 static int irr_below_rate(checker *c) {
   const kam_proposal *p = c->p;
   double irr;
+  char a[64], b[64];
   if (!p->has_cash_flows || kam_irr(&irr, p->flows, p->flows_len, NAN) || irr >= p->rate)
     return KAM_OK;
   return say(c, WARN, "irr_below_rate", "cash_flows.rate",
-             "IRR %.1f %% ниже ставки дисконтирования %.1f %%",
-             "the IRR %.1f%% is below the discount rate %.1f%%", irr * 100, p->rate * 100);
+             "IRR %s %% ниже ставки дисконтирования %s %%",
+             "the IRR %s%% is below the discount rate %s%%", num(c, a, irr * 100, 1),
+             num(c, b, p->rate * 100, 1));
 }
 
 static int payback_beyond_term(checker *c) {
@@ -176,6 +198,7 @@ static int payback_beyond_term(checker *c) {
   static const int months_per_period[3] = {12, 3, 1}; /* by KAM_PERIOD_* */
   int32_t term = kam__proposal_term_months(p);
   double payback;
+  char text[64];
   if (!p->has_cash_flows || term <= 0) return KAM_OK;
   if (kam_payback(&payback, p->flows, p->flows_len, p->rate, 0) != KAM_OK)
     return say(c, WARN, "payback_beyond_term", "cash_flows",
@@ -184,9 +207,9 @@ static int payback_beyond_term(checker *c) {
                (long)term);
   if (payback * months_per_period[p->period] <= term) return KAM_OK;
   return say(c, WARN, "payback_beyond_term", "cash_flows",
-             "срок окупаемости %.1f мес. длиннее срока договора (%ld мес.)",
-             "the payback of %.1f months is longer than the term (%ld months)",
-             payback * months_per_period[p->period], (long)term);
+             "срок окупаемости %s мес. длиннее срока договора (%ld мес.)",
+             "the payback of %s months is longer than the term (%ld months)",
+             num(c, text, payback * months_per_period[p->period], 1), (long)term);
 }
 
 static int investment_mismatch(checker *c) {
@@ -206,7 +229,7 @@ static int payments_mismatch(checker *c) {
 
 static int discount_above_ceiling(checker *c) {
   const kam_proposal *p = c->p;
-  char path[64], text[KAM__DECIMAL_TEXT_CAP];
+  char path[64], text[KAM__DECIMAL_TEXT_CAP], shown[64], ceiling[64];
   size_t i;
   int rc = KAM_OK;
   if (isnan(c->o.discount_ceiling)) return KAM_OK;
@@ -216,9 +239,10 @@ static int discount_above_ceiling(checker *c) {
     kam__decimal_format(text, it->discount_percent);
     if (!kam__parse_double(&d, text, strlen(text)) || d <= c->o.discount_ceiling) continue;
     snprintf(path, sizeof path, "items[%zu].discount_percent", i);
-    rc = say(c, WARN, "discount_above_ceiling", path, "«%s»: скидка %s %% выше допустимых %g %%",
-             "'%s': the discount of %s%% is above the ceiling of %g%%", it->description, text,
-             c->o.discount_ceiling);
+    kam__model_localise(shown, sizeof shown, text, c->ru);
+    rc = say(c, WARN, "discount_above_ceiling", path, "«%s»: скидка %s %% выше допустимых %s %%",
+             "'%s': the discount of %s%% is above the ceiling of %s%%", it->description, shown,
+             num(c, ceiling, c->o.discount_ceiling, 6));
   }
   return rc;
 }
@@ -232,6 +256,7 @@ static int margin_below_floor(checker *c) {
   size_t i;
   int rc;
   double margin;
+  char a[64], b[64];
   if (isnan(c->o.margin_floor) || p->items.len == 0) return KAM_OK;
   for (i = 0; i < p->items.len; i++)
     any |= KAM__LIST_AT(p, items, struct kam__item, i)->has_cost;
@@ -257,9 +282,9 @@ static int margin_below_floor(checker *c) {
   if (rc || (revenue == 0 && cost == 0)) return rc;
   margin = revenue > 0 ? ((double)revenue - (double)cost) / (double)revenue * 100 : -INFINITY;
   if (margin >= c->o.margin_floor) return KAM_OK;
-  return say(c, WARN, "margin_below_floor", "items", "маржа %.1f %% ниже допустимых %g %%",
-             "the margin of %.1f%% is below the floor of %g%%", isfinite(margin) ? margin : -100.0,
-             c->o.margin_floor);
+  return say(c, WARN, "margin_below_floor", "items", "маржа %s %% ниже допустимых %s %%",
+             "the margin of %s%% is below the floor of %s%%",
+             isfinite(margin) ? num(c, a, margin, 1) : "—", num(c, b, c->o.margin_floor, 6));
 }
 
 static int buying_roles(checker *c) {
@@ -340,7 +365,7 @@ static int readers(checker *c) {
 
 static int unaddressed_criterion(checker *c) {
   const kam_proposal *p = c->p;
-  char path[48];
+  char path[48], text[64];
   size_t i, k;
   int rc = KAM_OK;
   for (i = 0; !rc && i < p->criteria.len; i++) {
@@ -352,9 +377,9 @@ static int unaddressed_criterion(checker *c) {
     if (answered) continue;
     snprintf(path, sizeof path, "criteria[%zu]", i);
     rc = say(c, WARN, "unaddressed_criterion", path,
-             "на критерий «%s» (вес %.0f %%) не отвечает ни один аргумент",
-             "no argument answers the criterion '%s' (weight %.0f%%)", k2->name,
-             k2->weight * 100);
+             "на критерий «%s» (вес %s %%) не отвечает ни один аргумент",
+             "no argument answers the criterion '%s' (weight %s%%)", k2->name,
+             num(c, text, k2->weight * 100, 1));
   }
   return rc;
 }
