@@ -79,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     kam_proposal_check_options o;
     kam_proposal_check_options_init(&o, sizeof o);
     o.flags = KAM_CHECK_AS_OF;
-    o.as_of = 20800; /* 2026-12-12 */
+    o.as_of = 20800; /* 2026-12-13 */
     o.discount_ceiling = 10;
     o.margin_floor = 25;
     if (!known(kam_proposal_check(p, &o, finding, NULL))) abort();
