@@ -425,6 +425,19 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *    terms, team [{name, position, phone, email}], has_team,
  *    dmu {source "stakeholders" | "dmu" | "none", emphasis [{style, weight, weight_percent}]},
  *    validity ("Предложение действительно до 27.12.2026" / "Valid until 27 December 2026").
+ *  Identity and criteria (issue 15):
+ *    number, version (text | null), reference_line ("№ КП-2026/118 от 27 ноября 2026 г.,
+ *      версия 2"; without a number the long date), addressee false | {name, position (a
+ *      stakeholder's title when the addressee is a stakeholder), organisation (client.name)},
+ *      signatory false | {name, position}; each argument of blocks[].arguments has answers
+ *      [names of the criteria it answers], and the arguments of a block are ordered by the
+ *      summed weight of those criteria (see "The client's decision criteria");
+ *    criteria [{name, weight {value, text "30 %"}, stakeholder, arguments [indexes]}] in
+ *      document order, has_criteria, comparison false (no criteria or no alternatives) |
+ *      {heading ("Почему мы" / "Why us"), ours_caption (the seller's name, or "Наше
+ *      предложение"), alternatives [{name}], rows (heaviest first) [{criterion, weight, ours
+ *      (the titles, or texts, of the arguments that answer it, "; "-joined; "—" when none),
+ *      cells [{name, text ("—" when the alternative gives no point)}]}]}.
  *  @return KAM_OK, KAM_EINVAL (NULL pointers), KAM_ESTATE (incomplete: the message names every
  *  missing part), KAM_EOVERFLOW (the totals: the message names the item), KAM_ENOMEM, or an
  *  error of the DMU (kam_dmu_add / kam_dmu_emphasis). *out is NULL on failure. */
