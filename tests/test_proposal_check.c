@@ -367,7 +367,10 @@ static void test_reader_codes(void **state) {
   assert_no_code(p, NULL, "opponent_unaddressed"); /* the analytical argument N2 */
   assert_int_equal(kam_proposal_clear(p, KAM_PROPOSAL_ARGUMENTS), KAM_OK);
   assert_code(p, NULL, "warning opponent_unaddressed stakeholders[2]: Against настроен против, а "
-                       "аргументов для стиля «analytical» нет");
+                       "аргументов для его стиля («цифры и логика») нет");
+  assert_int_equal(kam_proposal_set_lang(p, "en"), KAM_OK);
+  assert_code(p, NULL, "warning opponent_unaddressed stakeholders[2]: Against is against us, and "
+                       "no argument speaks to the analytical style");
   kam_proposal_free(p);
   kam_ctx_free(ctx);
 }

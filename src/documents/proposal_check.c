@@ -327,6 +327,12 @@ static bool argument_of_style(const kam_proposal *p, int32_t style) {
   return false;
 }
 
+/* The name of a style in the proposal's language. */
+static const char *style_text(const checker *c, int32_t style) {
+  static const char *const ru[3] = {"статус и авторитет", "отношения", "цифры и логика"};
+  return c->ru ? ru[style] : kam_style_name(style);
+}
+
 /* The readers' codes, stakeholder by stakeholder. */
 static int readers(checker *c) {
   const kam_proposal *p = c->p;
@@ -356,9 +362,9 @@ static int readers(checker *c) {
     if (!rc && s.attitude < 0 && s.influence >= 0.5 && style >= 0 &&
         !argument_of_style(p, style))
       rc = say(c, WARN, "opponent_unaddressed", path,
-               "%s настроен против, а аргументов для стиля «%s» нет",
+               "%s настроен против, а аргументов для его стиля («%s») нет",
                "%s is against us, and no argument speaks to the %s style", s.name,
-               kam_style_name(style));
+               style_text(c, style));
   }
   return rc;
 }
