@@ -398,6 +398,17 @@ static void test_criterion_codes(void **state) {
   assert_no_code(p, NULL, "criteria[0]");
   assert_int_equal(kam_proposal_clear(p, KAM_PROPOSAL_ARGUMENTS), KAM_OK);
   assert_code(p, NULL, "unaddressed_criterion criteria[0]");
+  /* and the document still reads back: the dangling index is not written */
+  {
+    kam_test_sink s;
+    kam_proposal *q = NULL;
+    memset(&s, 0, sizeof s);
+    assert_int_equal(kam_proposal_write_json(p, kam_test_sink_write, &s), KAM_OK);
+    assert_non_null(strstr(s.data, "\"arguments\": []"));
+    assert_int_equal(kam_proposal_from_json(&q, ctx, s.data, s.len), KAM_OK);
+    kam_proposal_free(q);
+    free(s.data);
+  }
   kam_proposal_free(p);
   kam_ctx_free(ctx);
 }

@@ -504,7 +504,8 @@ KAM_API int kam_proposal_set_signatory(kam_proposal *p, const char *name, const 
  *  criteria's weights need not sum to 1); stakeholder is optional; arguments[0..argument_count)
  *  are indexes of arguments already added (each < kam_proposal_count(p,
  *  KAM_PROPOSAL_ARGUMENTS), no duplicates), at most 1000. After kam_proposal_clear of the
- *  arguments an index past the end is ignored. */
+ *  arguments an index past the end is ignored (and not written by
+ *  kam_proposal_write_json). */
 typedef struct kam_criterion {
   uint32_t struct_size;
   uint32_t reserved; /**< 0 */

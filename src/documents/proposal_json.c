@@ -858,6 +858,7 @@ static void set_objects(writer *w, kam_value *root, const char *key, const kam__
 
 static void criterion_json(void *ud, kam_value *o, const void *elem) {
   kam__vb *b = ((writer *)ud)->b;
+  const kam_proposal *p = ((writer *)ud)->p;
   const struct kam__criterion *c = (const struct kam__criterion *)elem;
   size_t i;
   kam_value *a;
@@ -865,8 +866,11 @@ static void criterion_json(void *ud, kam_value *o, const void *elem) {
   kam__vb_set(b, o, "weight", kam__vb_double(b, c->weight));
   set_str(b, o, "stakeholder", c->stakeholder);
   a = kam__vb_set(b, o, "arguments", kam__vb_arr(b));
+  /* an index left past the end by kam_proposal_clear of the arguments answers nothing: it is
+   * not written, so the document reads back */
   for (i = 0; i < c->nargs; i++)
-    kam__vb_push(b, a, kam__vb_int(b, (int64_t)c->arguments[i]));
+    if (c->arguments[i] < p->arguments.len)
+      kam__vb_push(b, a, kam__vb_int(b, (int64_t)c->arguments[i]));
 }
 
 static void alternative_json(void *ud, kam_value *o, const void *elem) {
