@@ -21,24 +21,27 @@ typedef struct checker {
   void *ud;
 } checker;
 
-/* Reports one finding; the message is ru or en (printf formats with the same arguments). */
-static int say(checker *c, int32_t severity, const char *code, const char *path, const char *ru,
-               const char *en, ...) {
+int kam__finding_report(kam_finding_fn fn, void *ud, bool ru, int32_t severity, const char *code,
+                        const char *path, const char *ru_fmt, const char *en_fmt, ...) {
   char message[512];
   kam_finding f;
   va_list ap;
-  va_start(ap, en);
+  va_start(ap, en_fmt);
   // A false positive of LLVM bug 41311: clang-tidy 14 loses va_start in every file
   // after the first of a run. NOLINTNEXTLINE(clang-analyzer-valist.Uninitialized)
-  vsnprintf(message, sizeof message, c->ru ? ru : en, ap);
+  vsnprintf(message, sizeof message, ru ? ru_fmt : en_fmt, ap);
   va_end(ap);
   f.struct_size = sizeof f;
   f.severity = severity;
   f.code = code;
   f.path = path;
   f.message = message;
-  return c->fn(c->ud, &f);
+  return fn(ud, &f);
 }
+
+/* Reports one finding of the proposal's check. */
+#define say(c, severity, code, path, ...)                                                          \
+  kam__finding_report((c)->fn, (c)->ud, (c)->ru, severity, code, path, __VA_ARGS__)
 
 /* v rounded to `decimals` places in the proposal's language ("47,4" / "47.4"), trailing zeros
  * dropped; locale-independent (no printf %f). */

@@ -117,6 +117,12 @@ int kam__proposal_validate(const kam_proposal *p);
  * The contract term, the investment and the payment schedule are read through these, so the
  * check's codes payback_beyond_term, investment_mismatch and payments_mismatch do not depend
  * on their layout. Until those parts exist they report nothing (proposal_check.c). */
+/* Reports one finding to fn (kam/finding.h): the message is ru_fmt or en_fmt (printf formats
+ * taking the same arguments) by ru, at most 511 bytes. Returns fn's status. The one reporter of
+ * every document's check (the proposal's and the plan's). */
+int kam__finding_report(kam_finding_fn fn, void *ud, bool ru, int32_t severity, const char *code,
+                        const char *path, const char *ru_fmt, const char *en_fmt, ...);
+
 /* The contract term in months, 0 when the proposal gives none. */
 int32_t kam__proposal_term_months(const kam_proposal *p);
 /* True when an explicit investment differs from the price by more than 1 %; *path names the
