@@ -568,8 +568,8 @@ KAM_API int kam_proposal_add_alternative(kam_proposal *p, const kam_alternative 
  *   opponent_unaddressed (warning, "stakeholders[i]"): attitude < 0 and influence >= 0.5, and
  *     no argument of the reader's primary style.
  *   unaddressed_criterion (warning, "criteria[i]"): weight >= 0.2 and no argument answers it.
- * An unknown influence (NaN) meets no threshold. Stakeholder findings follow the stakeholders'
- * order. The check does not need a complete proposal: what is missing is simply not checked
+ * An unknown influence (NaN) meets no threshold. The readers are the proposal's own stakeholders
+ * (not a DMU given to kam_proposal_set_dmu); their findings follow the stakeholders' order. The check does not need a complete proposal: what is missing is simply not checked
  * (no items: no discount or margin findings). */
 
 /** Options of kam_proposal_check. Fill with kam_proposal_check_options_init, then change

@@ -108,6 +108,9 @@ def test_setters_and_round_trip():
         p.add_alternative("Y", {"Nope": "t"})
     with pytest.raises(kam.KamError):
         p.add_criterion("Z", arguments=[-1])
+    for bad in (4, 4.0):
+        with pytest.raises(TypeError, match="major units"):
+            p.add_item("x", unit_price="1.00", cost=bad)
     p.clear("criteria")
     assert p.count("alternatives") == 0
     assert "unaddressed_criterion" not in codes(p.check())

@@ -377,8 +377,11 @@ class Proposal(Closable):
         it.vat_percent = _decimal_text(vat_percent, "vat_percent")
         it.section = _text(section, "section")
         if cost is not None:
-            if isinstance(cost, int) and not isinstance(cost, bool):
-                cost = decimal.Decimal(cost)  # major units, as the JSON document's "cost"
+            # major units only, as the JSON document's "cost" (an int would be ambiguous with
+            # unit_price's minor units; Lua refuses numbers likewise)
+            if not isinstance(cost, (str, decimal.Decimal)):
+                raise TypeError("cost must be a Decimal or a str in major units, not %s"
+                                % type(cost).__name__)
             it.cost = _decimal_text(cost, "cost", allow_float=False)
         return self._check(_add_item(self._ptr, byref(it)))
 
