@@ -422,6 +422,12 @@ static void term_part(kam__vb *b, kam_value *root, kam_value *totals, const kam_
     kam__vb_set(b, e, "vat", kam__model_money(b, p, term->vat[y]));
     kam__vb_set(b, e, "total", kam__model_money(b, p, term->total[y]));
   }
+  {
+    int64_t vat_total = 0; /* cannot overflow: |vat| <= |total| per year, whose sum fits */
+    for (y = 0; y < term->years; y++)
+      (void)kam__add_i64(&vat_total, vat_total, term->vat[y]);
+    kam__vb_set(b, o, "vat_total", kam__model_money(b, p, vat_total));
+  }
   kam__vb_set(b, root, "has_years", kam__vb_bool(b, term->recurring));
   kam__vb_set(b, totals, "first_year", kam__model_money(b, p, term->first_year));
   kam__vb_set(b, totals, "contract_value", kam__model_money(b, p, term->contract_value));
@@ -498,3 +504,5 @@ void kam__term_model(kam__vb *b, kam_value *root, kam_value *totals, const kam_p
   term_part(b, root, totals, p, term, english);
   payments_part(b, root, p, term, english);
 }
+
+int32_t kam__proposal_term_months(const kam_proposal *p) { return p->term_months; }
