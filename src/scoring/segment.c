@@ -388,6 +388,7 @@ static int build_customers(kam_segmentation *s) {
     const kam__detail *det = NULL;
     kam__customer *k;
     size_t c;
+    bool fresh = false;
     int64_t m = kam__portfolio_margin(p, i);
     if (nd && (kam__portfolio_flags(p, i) & KAM__ACC_DETAIL)) {
       while (p->details[d].index < i)
@@ -396,13 +397,14 @@ static int build_customers(kam_segmentation *s) {
     }
     if (tab && det && det->group) {
       size_t slot = group_slot_of(tab, cap, det->group, det->group_len);
-      if (tab[slot].cust == SIZE_MAX) tab[slot].cust = nc++;
+      if (tab[slot].cust == SIZE_MAX) tab[slot].cust = nc++, fresh = true;
       c = tab[slot].cust;
     } else {
       c = nc++;
+      fresh = true;
     }
     k = &s->cust[c];
-    if (c + 1 == nc) { /* its first account */
+    if (fresh) { /* its first account */
       memset(k, 0, sizeof *k);
       k->first = i;
       k->group = det ? det->group : NULL;
