@@ -157,7 +157,14 @@ static int json_account(void *ud, const kam_account_score *sc) {
     J(kam__out_puts(o, "\""));
     any = true;
   }
-  return kam__out_puts(o, "]}");
+  J(kam__out_puts(o, "]"));
+  if (sc->has_margin)
+    J(json_number(o, ",\"margin\":", 'i', &sc->margin));
+  else
+    J(kam__out_puts(o, ",\"margin\":null"));
+  J(json_member_bool(o, ",\"unprofitable\":", sc->unprofitable != 0));
+  J(json_number(o, ",\"customer_rank\":", 'z', &sc->customer_rank));
+  return kam__out_puts(o, "}");
 }
 
 static int json_summary(kam__out *o, const kam_summary *sm) {
@@ -167,6 +174,11 @@ static int json_summary(kam__out *o, const kam_summary *sm) {
   static const json_field concentration[] = {
       SUMMARY_FIELD(hhi, 'd'), SUMMARY_FIELD(effective_accounts, 'd'), SUMMARY_FIELD(gini, 'd'),
       SUMMARY_FIELD(top20_share, 'd')};
+  static const json_field economics[] = {
+      SUMMARY_FIELD(customers, 'z'),        SUMMARY_FIELD(key_revenue_share, 'd'),
+      SUMMARY_FIELD(basis_total, 'i'),      SUMMARY_FIELD(total_margin, 'i'),
+      SUMMARY_FIELD(margin_accounts, 'z'),  SUMMARY_FIELD(unprofitable, 'z'),
+      SUMMARY_FIELD(unprofitable_revenue, 'i'), SUMMARY_FIELD(key_unprofitable, 'z')};
   static const char *const cls[3] = {"A", "B", "C"};
   int rc, k;
   J(kam__out_puts(o, "{\"summary\":{"));
@@ -179,10 +191,14 @@ static int json_summary(kam__out *o, const kam_summary *sm) {
     J(json_number(o, "\":{\"accounts\":", 'z', &sm->count[k]));
     J(json_number(o, ",\"revenue\":", 'i', &sm->revenue[k]));
     J(json_number(o, ",\"share\":", 'd', &share));
+    J(json_number(o, ",\"margin_pct\":", 'd', &sm->margin_pct[k]));
     J(kam__out_puts(o, "}"));
   }
   J(kam__out_puts(o, "}"));
   J(json_fields(o, sm, concentration, 4, false));
+  J(json_member_string(o, ",\"basis\":", sm->basis == KAM_BASIS_MARGIN ? "margin" : "revenue"));
+  J(json_member_string(o, ",\"unit\":", sm->unit == KAM_UNIT_GROUP ? "group" : "account"));
+  J(json_fields(o, sm, economics, sizeof economics / sizeof economics[0], false));
   return kam__out_puts(o, "},\n\"accounts\":[");
 }
 #undef SCORE_FIELD
