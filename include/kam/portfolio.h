@@ -21,7 +21,8 @@
  *
  * Memory: an account costs 8 bytes (its revenue) when added by kam_portfolio_add_columns
  * without ids; once any account has a flag or details, every account costs one more byte (the
- * flags column); an explicit id adds its text plus NUL, 8 bytes of offset and 11 to 21 bytes of
+ * flags column); once any account has a known margin, every account costs 8 bytes more (the
+ * margin column); an explicit id adds its text plus NUL, 8 bytes of offset and 11 to 21 bytes of
  * hash index; name, group, history, forecast and potential are stored only for the accounts
  * that have them. kam_segment keeps nothing per account; while it runs it needs up to 4 MB of
  * counts (2 MB more per extra thread) and about 12 bytes per account whose revenue falls
@@ -189,12 +190,16 @@ typedef struct kam_account_score {
   char abc;             /**< 'A' 'B' 'C' */
   char xyz;             /**< 'X' 'Y' 'Z', or '-' when cv is NaN */
   size_t index;         /**< insertion index */
-  size_t rank;          /**< 1-based: revenue descending, ties by insertion order */
+  size_t rank;          /**< 1-based: revenue descending, ties by insertion order (with basis
+                              margin: the margin order kam_segment describes) */
   const char *id;
   int64_t revenue;
-  double share;      /**< revenue / total (0 when the total is 0) */
+  double share;      /**< revenue / total (0 when the total is 0); with basis margin the
+                          account's positive margin / the sum of the accounts' positive
+                          margins (0 for a margin <= 0 or unknown) */
   double cum_share;  /**< cum(rank) / total: cum is the exact int64 sum of the revenue
-                          of ranks 1..rank (0 when the total is 0) */
+                          (basis margin: positive margins) of ranks 1..rank (0 when the
+                          total is 0) */
   double cv;         /**< population standard deviation / mean of history; NaN with
                           fewer than 2 periods or a mean of 0 */
   double trend;      /**< OLS slope of history against period (0, 1, ...) / its mean:
@@ -326,9 +331,10 @@ typedef struct kam_segmentation kam_segmentation;
  *
  *  @return KAM_OK and *out; on error *out is NULL and: KAM_EINVAL (p NULL without a message;
  *  out NULL; options: struct_size, flags, a share or cut outside its range, a weight < 0 or all
- *  weights 0, discount_rate <= -1, a non-finite value: the message names the field);
- *  KAM_EOVERFLOW (the total revenue, a customer's or a group's revenue or margin, the sum of the
- *  positive margins or the total margin exceeds the int64 range); KAM_ENOMEM. Basis margin or
+ *  weights 0, basis or unit not one of its values, discount_rate <= -1, a non-finite value:
+ *  the message names the field); KAM_EOVERFLOW (the total revenue, a customer's revenue or
+ *  margin, the sum of the positive margins of the customers or of the accounts, or the total
+ *  margin exceeds the int64 range); KAM_ENOMEM. Basis margin or
  *  unit group cost O(n) more time and make the class bytes at once, as a known margin does
  *  (the margin summary needs the classes); unit group keeps about 64 bytes per customer and 8
  *  per account until the segmentation is freed. */
