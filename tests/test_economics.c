@@ -532,6 +532,25 @@ static void test_margin_changes_nothing_by_default(void **state) {
     assert_non_null(strstr(k.data, ",1,share,-0.20\r\n"));
     kam_test_sink_free(&k);
   }
+  /* The chart on basis margin says so and draws the margin shares. */
+  {
+    kam_segment_options o;
+    kam_segmentation *u;
+    kam_test_sink k;
+    kam_segment_options_init(&o, sizeof o);
+    o.basis = KAM_BASIS_MARGIN;
+    assert_int_equal(kam_segment(&u, q, &o), KAM_OK);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(kam_segmentation_write_svg(u, kam_test_sink_write, &k), KAM_OK);
+    assert_non_null(strstr(k.data, "Pareto chart of gross margin by account</text>"));
+    assert_non_null(strstr(k.data, "Cumulative share of gross margin</text>"));
+    kam_test_sink_free(&k);
+    memset(&k, 0, sizeof k);
+    assert_int_equal(kam_segmentation_write_svg(t, kam_test_sink_write, &k), KAM_OK);
+    assert_non_null(strstr(k.data, "Pareto chart of revenue by account</text>"));
+    kam_test_sink_free(&k);
+    kam_segmentation_free(u);
+  }
   /* w_margin > 0 moves the scores, 0 (the default) does not. */
   {
     kam_segment_options o;
