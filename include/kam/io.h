@@ -222,7 +222,8 @@ KAM_API int kam_segmentation_write_json(const kam_segmentation *s, kam_write_fn 
  *  resources): bars of revenue share in rank order coloured by ABC class, the cumulative share
  *  line on a 0-100 % right axis, dashed vertical lines where class A and class B end, dotted
  *  horizontal lines at a_share and b_share, axis titles, the title with the account count and
- *  the top-20 % share, and a legend with each class's accounts and revenue share.
+ *  the top-20 % share, and a legend with each class's accounts and revenue share. With basis
+ *  margin the bars, the line and the words are the gross margin's (each account's share).
  *  Up to 40 accounts get one bar each, labelled with the id (cut to 14 characters); up to 200
  *  one unlabelled bar each; more accounts are aggregated into 200 bars of consecutive ranks
  *  (the subtitle says how many accounts a bar holds), so 10 million accounts give the same small
