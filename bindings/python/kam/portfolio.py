@@ -505,7 +505,9 @@ class Segmentation(Closable):
     @property
     def summary(self):
         """dict: accounts, key_accounts, count {A, B, C}, revenue {A, B, C} (minor units),
-        total_revenue, hhi, effective_accounts, gini, top20_share."""
+        total_revenue, hhi, effective_accounts, gini, top20_share, basis, unit, customers,
+        key_revenue_share, basis_total, total_margin, margin_accounts, margin_pct {A, B, C}
+        (None: unknown), unprofitable, unprofitable_revenue, key_unprofitable."""
         sm = _Summary()
         sm.struct_size = ctypes.sizeof(_Summary)
         check(_s_summary(byref(sm), self._ptr), self._owner)
