@@ -690,6 +690,85 @@ static void test_errors(void **state) {
   kam_ctx_free(ctx);
 }
 
+/* Sums at INT64_MAX are exact; one more is KAM_EOVERFLOW with *out NULL and a message. */
+static int segment_margins(kam_ctx *ctx, const int64_t *mar, size_t n, const char *group,
+                           uint32_t basis, uint32_t unit, kam_summary *sm) {
+  kam_portfolio *p;
+  kam_segmentation *s = (kam_segmentation *)1;
+  kam_segment_options o;
+  size_t i;
+  int rc;
+  assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+  for (i = 0; i < n; i++) {
+    kam_account a;
+    char id[8];
+    memset(&a, 0, sizeof a);
+    a.struct_size = sizeof a;
+    snprintf(id, sizeof id, "m%zu", i);
+    a.id = id;
+    a.revenue = 1;
+    a.potential = NAN;
+    a.group = group;
+    a.flags = KAM_ACCOUNT_MARGIN;
+    a.margin = mar[i];
+    assert_int_equal(kam_portfolio_add(p, &a), KAM_OK);
+  }
+  kam_segment_options_init(&o, sizeof o);
+  o.basis = basis;
+  o.unit = unit;
+  rc = kam_segment(&s, p, &o);
+  if (rc == KAM_OK) {
+    memset(sm, 0, sizeof *sm);
+    sm->struct_size = sizeof *sm;
+    assert_int_equal(kam_segmentation_summary(sm, s), KAM_OK);
+    kam_segmentation_free(s);
+  } else {
+    assert_null(s);
+    assert_non_null(strstr(kam_ctx_errmsg(ctx), "exceeds the int64 range"));
+  }
+  kam_portfolio_free(p);
+  return rc;
+}
+
+static void test_overflow_edges(void **state) {
+  kam_ctx *ctx;
+  kam_summary sm;
+  const int64_t half[2] = {INT64_MAX / 2, INT64_MAX / 2 + 1};
+  const int64_t over[3] = {INT64_MAX, 1, -5};
+  const int64_t low[2] = {-INT64_MAX, -1};
+  (void)state;
+  assert_int_equal(kam_ctx_new(&ctx, kam_test_cmocka_alloc, NULL), KAM_OK);
+  assert_int_equal(segment_margins(ctx, half, 2, NULL, KAM_BASIS_MARGIN, KAM_UNIT_ACCOUNT, &sm),
+                   KAM_OK);
+  assert_int_equal(sm.basis_total, INT64_MAX);
+  assert_int_equal(sm.total_margin, INT64_MAX);
+  assert_int_equal(segment_margins(ctx, half, 2, "G", KAM_BASIS_MARGIN, KAM_UNIT_GROUP, &sm),
+                   KAM_OK);
+  assert_int_equal(sm.customers, 1);
+  assert_int_equal(sm.count[0], 2);
+  /* The positive margins of the accounts pass INT64_MAX: with basis margin that is the
+   * accounts' share denominator, so an error even where the group's sum fits. */
+  assert_int_equal(segment_margins(ctx, over, 3, NULL, KAM_BASIS_MARGIN, KAM_UNIT_ACCOUNT, &sm),
+                   KAM_EOVERFLOW);
+  assert_int_equal(segment_margins(ctx, over, 3, "G", KAM_BASIS_MARGIN, KAM_UNIT_GROUP, &sm),
+                   KAM_EOVERFLOW);
+  /* On basis revenue only the total margin counts: INT64_MAX - 4 fits. */
+  assert_int_equal(segment_margins(ctx, over, 3, "G", KAM_BASIS_REVENUE, KAM_UNIT_GROUP, &sm),
+                   KAM_OK);
+  assert_int_equal(sm.total_margin, INT64_MAX - 4);
+  assert_int_equal(sm.unprofitable, 1);
+  /* Below -INT64_MAX: the total margin, and the group's margin. */
+  assert_int_equal(segment_margins(ctx, low, 2, NULL, KAM_BASIS_REVENUE, KAM_UNIT_ACCOUNT, &sm),
+                   KAM_EOVERFLOW);
+  assert_int_equal(segment_margins(ctx, low, 2, "G", KAM_BASIS_MARGIN, KAM_UNIT_GROUP, &sm),
+                   KAM_EOVERFLOW);
+  assert_int_equal(segment_margins(ctx, low, 1, "G", KAM_BASIS_MARGIN, KAM_UNIT_GROUP, &sm),
+                   KAM_OK);
+  assert_int_equal(sm.basis_total, 0);
+  assert_int_equal(sm.count[2], 1);
+  kam_ctx_free(ctx);
+}
+
 /* ---- OOM: every allocation of the new paths fails in turn, cleanly ---- */
 
 static int stop_second(void *ud, const kam_customer *c) {
@@ -745,6 +824,7 @@ int main(void) {
       cmocka_unit_test(test_margin_changes_nothing_by_default),
       cmocka_unit_test(test_holding_is_one_customer),
       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_overflow_edges),
       cmocka_unit_test(test_oom),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
