@@ -234,10 +234,9 @@ static int parse_char(const char *s, char *out) {
 }
 
 static int takes_value(const char *a) {
-  static const char *const opts[] = {"--svg",    "--csv",       "--csv-delimiter", "--a",
-                                     "--b",      "--key",       "--top",           "--limit",
-                                     "--digits", "--delimiter", "--decimal",       "--basis",
-                                     "--unit"};
+  static const char *const opts[] = {
+      "--svg",   "--csv",    "--csv-delimiter", "--a",       "--b",     "--key", "--top",
+      "--limit", "--digits", "--delimiter",     "--decimal", "--basis", "--unit"};
   size_t i;
   for (i = 0; i < sizeof opts / sizeof opts[0]; i++)
     if (!strcmp(a, opts[i])) return 1;
@@ -484,7 +483,8 @@ int kam_cli_segment(int argc, char **argv) {
              sm.effective_accounts, sm.gini);
       printf("  20 %% of %s bring %.1f %% of %s.\n",
              sm.unit == KAM_UNIT_GROUP || sm.basis == KAM_BASIS_MARGIN ? "customers" : "accounts",
-             sm.top20_share * 100, sm.basis == KAM_BASIS_MARGIN ? "the positive margin" : "revenue");
+             sm.top20_share * 100,
+             sm.basis == KAM_BASIS_MARGIN ? "the positive margin" : "revenue");
     } else {
       printf("  Total revenue is 0: no concentration figures.\n");
     }

@@ -170,7 +170,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       mq.struct_size = sizeof mq;
       check(kam_segmentation_summary(&mq, sq) == KAM_OK);
       check(kam_segmentation_classes(abc2, n, sq) == KAM_OK && memcmp(abc, abc2, n) == 0);
-      check(mq.key_accounts == keys && mq.basis_total == (int64_t)t && mq.total_margin == (int64_t)t);
+      check(mq.key_accounts == keys && mq.basis_total == (int64_t)t &&
+            mq.total_margin == (int64_t)t);
       check(mq.unprofitable == 0 && mq.margin_accounts == n);
       kam_segmentation_free(sq);
       o.basis = KAM_BASIS_REVENUE;

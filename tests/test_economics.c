@@ -87,8 +87,8 @@ static void ref_compute(ref *r, const model *md) {
   bool by_group = o->unit == KAM_UNIT_GROUP;
   int gcust[8];
   size_t i, k, m = 0;
-  i128 total = 0, T = 0, tm = 0, cm[3] = {0, 0, 0}, cmr[3] = {0, 0, 0}, key_rev = 0,
-       unprof_rev = 0, crev[3] = {0, 0, 0}, positive = 0;
+  i128 total = 0, T = 0, tm = 0, cm[3] = {0, 0, 0}, cmr[3] = {0, 0, 0}, key_rev = 0, unprof_rev = 0,
+       crev[3] = {0, 0, 0}, positive = 0;
   i128 vals[MAXN];
   memset(r, 0, sizeof *r);
   basis_margin = o->basis == KAM_BASIS_MARGIN;
@@ -287,8 +287,8 @@ static int check_customer(void *ud, const kam_customer *c) {
   assert_int_equal(c->has_margin, want->has_margin);
   assert_int_equal(c->margin, (int64_t)want->margin);
   assert_int_equal(c->abc, 'A' + (int)want->abc);
-  assert_int_equal(c->key_reasons, cc->md->o.unit == KAM_UNIT_GROUP ? want->why
-                                                                    : r->why[want->first]);
+  assert_int_equal(c->key_reasons,
+                   cc->md->o.unit == KAM_UNIT_GROUP ? want->why : r->why[want->first]);
   assert_int_equal(c->is_group, want->is_group);
   if (want->is_group) assert_string_equal(c->name, group_names[want->group]);
   near(c->share,
@@ -394,17 +394,10 @@ static void random_model(model *md, int scale) {
     md->rev[i] = style == 0 ? (int64_t)rnd_below(4) * 100 : (int64_t)rnd_below(1000);
     if (big && rnd_below(3) == 0) md->rev[i] = big - (int64_t)rnd_below(10);
     switch (rnd_below(6)) {
-    case 0:
-      md->mar[i] = KAM_MARGIN_UNKNOWN;
-      break;
-    case 1:
-      md->mar[i] = 0;
-      break;
-    case 2:
-      md->mar[i] = -(int64_t)rnd_below(300);
-      break;
-    default:
-      md->mar[i] = style == 0 ? (int64_t)rnd_below(3) * 50 : (int64_t)rnd_below(500);
+    case 0: md->mar[i] = KAM_MARGIN_UNKNOWN; break;
+    case 1: md->mar[i] = 0; break;
+    case 2: md->mar[i] = -(int64_t)rnd_below(300); break;
+    default: md->mar[i] = style == 0 ? (int64_t)rnd_below(3) * 50 : (int64_t)rnd_below(500);
     }
     if (big && rnd_below(3) == 0) md->mar[i] = (rnd_below(2) ? big : -big) + (int64_t)rnd_below(5);
     md->group[i] = rnd_below(2) ? (int)rnd_below((uint64_t)ngroups) : -1;
@@ -417,8 +410,7 @@ static void random_model(model *md, int scale) {
   md->o.basis = (uint32_t)rnd_below(2);
   md->o.unit = (uint32_t)rnd_below(2);
   switch (rnd_below(4)) {
-  case 0: /* defaults */
-    break;
+  case 0: /* defaults */ break;
   case 1:
     md->o.a_share = (double)rnd_below(11) / 10.0;
     md->o.b_share = md->o.a_share + (1.0 - md->o.a_share) * (double)rnd_below(3) / 2.0;

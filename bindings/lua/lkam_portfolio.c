@@ -170,9 +170,9 @@ static int opt_bool(lua_State *L, int t, const char *key) {
   return v;
 }
 
-static const char *const account_fields[] = {
-    "id",        "revenue", "name", "group",  "history", "forecast",
-    "potential", "strategic", "new", "margin", NULL};
+static const char *const account_fields[] = {"id",      "revenue",  "name",      "group",
+                                             "history", "forecast", "potential", "strategic",
+                                             "new",     "margin",   NULL};
 
 /* A margin: minor units (an integer or decimal text, as revenue), never the unknown mark. */
 static int64_t to_margin(lua_State *L, int idx) {
@@ -548,7 +548,8 @@ void kam__lua_segment_options(lua_State *L, int idx, kam_segment_options *out) {
       if (strcmp(key, "basis") == 0 || strcmp(key, "unit") == 0) {
         int is_basis = key[0] == 'b';
         const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
-        const char *first = is_basis ? "revenue" : "account", *second = is_basis ? "margin" : "group";
+        const char *first = is_basis ? "revenue" : "account",
+                   *second = is_basis ? "margin" : "group";
         uint32_t value = strcmp(v, first) == 0 ? 0u : strcmp(v, second) == 0 ? 1u : 2u;
         if (value == 2u) {
           lua_pushfstring(L, "kam.Portfolio:segment: %s must be '%s' or '%s'", key, first, second);

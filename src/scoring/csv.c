@@ -174,9 +174,9 @@ enum role {
   R_COUNT
 };
 
-static const char *const role_name[R_COUNT] = {
-    "",    "id",  "name",     "group",    "revenue", "potential", "strategic",
-    "new", "history", "forecast", "margin", "cost"};
+static const char *const role_name[R_COUNT] = {"",        "id",        "name",      "group",
+                                               "revenue", "potential", "strategic", "new",
+                                               "history", "forecast",  "margin",    "cost"};
 
 /* Header aliases, after kam__csv_fold(). A lower rank wins when several columns match one role (a
  * file with both "код" and "инн" takes "код" as the id and ignores "инн"). */
@@ -1026,15 +1026,13 @@ static int handle_row(csv_reader *r) {
     if ((st = parse_number(r, &a.margin, s, len, line, pc->col[R_MARGIN], digits, NULL)) != 0)
       return st;
     if (a.margin == KAM_MARGIN_UNKNOWN)
-      return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_MARGIN], s, len,
-                                 "is out of range");
+      return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_MARGIN], s, len, "is out of range");
     a.flags |= KAM_ACCOUNT_MARGIN;
   }
   s = kam__csv_cell(r, pc->col[R_COST], &len, &line);
   if (len) {
     int64_t cost;
-    if ((st = parse_number(r, &cost, s, len, line, pc->col[R_COST], digits, NULL)) != 0)
-      return st;
+    if ((st = parse_number(r, &cost, s, len, line, pc->col[R_COST], digits, NULL)) != 0) return st;
     if (cost < 0)
       return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_COST], s, len,
                                  "is negative (cost must be 0 or more)");
@@ -1305,10 +1303,9 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
 
 int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, void *ud,
                                const kam_csv_options *o) {
-  static const char *const header[] = {"rank",  "id",        "name",  "group", "revenue",
-                                       "share", "cum_share", "abc",   "xyz",   "cv",
-                                       "trend", "npv",       "score", "key",   "key_reasons",
-                                       "margin"};
+  static const char *const header[] = {
+      "rank", "id", "name",  "group", "revenue", "share", "cum_share",   "abc",
+      "xyz",  "cv", "trend", "npv",   "score",   "key",   "key_reasons", "margin"};
   csv_writer w;
   kam_csv_options opts;
   kam_ctx *ctx;

@@ -577,8 +577,7 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   push_explicit_id(p, acc.id, idlen, h);
   p->revenue[p->count] = acc.revenue;
   if (p->flags)
-    p->flags[p->count] =
-        (uint8_t)((acc.flags & KAM__ACC_PUBLIC) | (detail ? KAM__ACC_DETAIL : 0u));
+    p->flags[p->count] = (uint8_t)((acc.flags & KAM__ACC_PUBLIC) | (detail ? KAM__ACC_DETAIL : 0u));
   if (p->margin)
     p->margin[p->count] = (acc.flags & KAM_ACCOUNT_MARGIN) ? acc.margin : KAM_MARGIN_UNKNOWN;
   p->count++;

@@ -25,7 +25,7 @@
 enum {
   KAM__ACC_PUBLIC = KAM_ACCOUNT_STRATEGIC | KAM_ACCOUNT_NEW,
   KAM__ACC_INPUT = KAM__ACC_PUBLIC | KAM_ACCOUNT_MARGIN, /* kam_account.flags accepted */
-  KAM__ACC_DETAIL = 1u << 6 /* has an entry in details[] */
+  KAM__ACC_DETAIL = 1u << 6                              /* has an entry in details[] */
 };
 
 /* Room for the decimal text of any size_t plus NUL (generated ids). */
@@ -102,11 +102,11 @@ const char *kam__portfolio_group(const kam_portfolio *p, size_t i);
 
 /* A customer in unit group: a group or an account without one (segment.c). */
 typedef struct kam__customer {
-  size_t first, members;     /* first account's index, accounts */
-  int64_t revenue, margin;   /* members' sums (margin: the known ones) */
-  const char *group;         /* the group's name (borrowed from the portfolio) or NULL */
-  uint8_t cls;               /* class | key reasons << KAM__SEG_KEY_SHIFT */
-  uint8_t has_margin;        /* a member's margin is known */
+  size_t first, members;   /* first account's index, accounts */
+  int64_t revenue, margin; /* members' sums (margin: the known ones) */
+  const char *group;       /* the group's name (borrowed from the portfolio) or NULL */
+  uint8_t cls;             /* class | key reasons << KAM__SEG_KEY_SHIFT */
+  uint8_t has_margin;      /* a member's margin is known */
 } kam__customer;
 
 struct kam_segmentation {
@@ -130,14 +130,14 @@ struct kam_segmentation {
   char idbuf[KAM__ID_BUF]; /* generated id text handed out by kam_segmentation_get */
   /* Basis margin or unit group ("general": classes and keys come from the customers). */
   bool general;
-  size_t qn;             /* values the engine ranks (revenue_query's n for the top 20 %) */
-  int64_t acc_total;     /* an account's share denominator: total revenue, or the sum of the
-                            accounts' positive margins with basis margin */
-  size_t ncust;          /* customers (n in unit account) */
-  kam__customer *cust;   /* [ncust] unit group only */
-  size_t *cust_of;       /* [n] unit group only: each account's customer */
-  size_t *cust_order;    /* [ncust] unit group: customers in rank order; lazy */
-  size_t *cust_rank;     /* [ncust] unit group: 0-based rank per customer; lazy */
+  size_t qn;           /* values the engine ranks (revenue_query's n for the top 20 %) */
+  int64_t acc_total;   /* an account's share denominator: total revenue, or the sum of the
+                          accounts' positive margins with basis margin */
+  size_t ncust;        /* customers (n in unit account) */
+  kam__customer *cust; /* [ncust] unit group only */
+  size_t *cust_of;     /* [n] unit group only: each account's customer */
+  size_t *cust_order;  /* [ncust] unit group: customers in rank order; lazy */
+  size_t *cust_rank;   /* [ncust] unit group: 0-based rank per customer; lazy */
 };
 
 kam_ctx *kam__segmentation_ctx(const kam_segmentation *s);

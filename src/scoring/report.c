@@ -174,11 +174,14 @@ static int json_summary(kam__out *o, const kam_summary *sm) {
   static const json_field concentration[] = {
       SUMMARY_FIELD(hhi, 'd'), SUMMARY_FIELD(effective_accounts, 'd'), SUMMARY_FIELD(gini, 'd'),
       SUMMARY_FIELD(top20_share, 'd')};
-  static const json_field economics[] = {
-      SUMMARY_FIELD(customers, 'z'),        SUMMARY_FIELD(key_revenue_share, 'd'),
-      SUMMARY_FIELD(basis_total, 'i'),      SUMMARY_FIELD(total_margin, 'i'),
-      SUMMARY_FIELD(margin_accounts, 'z'),  SUMMARY_FIELD(unprofitable, 'z'),
-      SUMMARY_FIELD(unprofitable_revenue, 'i'), SUMMARY_FIELD(key_unprofitable, 'z')};
+  static const json_field economics[] = {SUMMARY_FIELD(customers, 'z'),
+                                         SUMMARY_FIELD(key_revenue_share, 'd'),
+                                         SUMMARY_FIELD(basis_total, 'i'),
+                                         SUMMARY_FIELD(total_margin, 'i'),
+                                         SUMMARY_FIELD(margin_accounts, 'z'),
+                                         SUMMARY_FIELD(unprofitable, 'z'),
+                                         SUMMARY_FIELD(unprofitable_revenue, 'i'),
+                                         SUMMARY_FIELD(key_unprofitable, 'z')};
   static const char *const cls[3] = {"A", "B", "C"};
   int rc, k;
   J(kam__out_puts(o, "{\"summary\":{"));
@@ -486,8 +489,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
       char pct[32];
       fmt_fixed(pct, sm->top20_share * 100, 1);
       snprintf(b, sizeof b, "; the top 20 %% %s %s %% of %s",
-               sm->unit == KAM_UNIT_GROUP || w->margin ? "of customers bring" : "bring", pct,
-               what);
+               sm->unit == KAM_UNIT_GROUP || w->margin ? "of customers bring" : "bring", pct, what);
       P(b);
     }
     if (w->n > w->nbins) {

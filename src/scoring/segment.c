@@ -185,7 +185,7 @@ static void history_stats(double *cv, double *trend, const int64_t *h, size_t m)
 typedef struct group_slot {
   const char *name;
   size_t len;
-  i128 value; /* the group's revenue, or with basis margin its members' known margins */
+  i128 value;  /* the group's revenue, or with basis margin its members' known margins */
   size_t cust; /* unit group: its customer (SIZE_MAX until it has one) */
 } group_slot;
 
@@ -812,7 +812,6 @@ static int ensure_cust_order(kam_segmentation *s) {
   return rc;
 }
 
-
 /* The rank order, each account's rank and the cumulative revenue by rank. */
 static int ensure_order(kam_segmentation *s) {
   size_t n = s->n, i, *order, *rank_of;
@@ -822,8 +821,8 @@ static int ensure_order(kam_segmentation *s) {
   rank_of = (size_t *)kam__alloc_array(s->ctx, n, sizeof *rank_of);
   cum = (int64_t *)kam__alloc_array(s->ctx, n, sizeof *cum);
   if (!order || !rank_of || !cum ||
-      basis_rank(s, order, cum,
-                 s->opts.basis == KAM_BASIS_MARGIN ? s->p->margin : s->p->revenue, n)) {
+      basis_rank(s, order, cum, s->opts.basis == KAM_BASIS_MARGIN ? s->p->margin : s->p->revenue,
+                 n)) {
     kam__free(s->ctx, order, n * sizeof *order);
     kam__free(s->ctx, rank_of, n * sizeof *rank_of);
     kam__free(s->ctx, cum, n * sizeof *cum);
@@ -901,8 +900,7 @@ static int margin_percentiles(kam_segmentation *s, double *pct) {
   size_t i, n = s->n;
   for (i = 0; i < n; i++) {
     int64_t m = kam__portfolio_margin(p, i);
-    pct[i] = m != KAM_MARGIN_UNKNOWN && p->revenue[i] > 0 ? (double)m / (double)p->revenue[i]
-                                                          : NAN;
+    pct[i] = m != KAM_MARGIN_UNKNOWN && p->revenue[i] > 0 ? (double)m / (double)p->revenue[i] : NAN;
   }
   return percentiles_of(s, pct, pct, n); /* it reads every value before it writes */
 }
@@ -1068,7 +1066,8 @@ static int top_customers(kam_segmentation *s) {
   sc.rank_of = s->cust_rank;
   top_select(&sc, heap, m, nc);
   for (i = 0; i < m; i++)
-    s->cust[heap[i]].cls = (uint8_t)(s->cust[heap[i]].cls | KAM_KEY_TOP_SCORE << KAM__SEG_KEY_SHIFT);
+    s->cust[heap[i]].cls =
+        (uint8_t)(s->cust[heap[i]].cls | KAM_KEY_TOP_SCORE << KAM__SEG_KEY_SHIFT);
   for (i = 0; i < s->n; i++)
     s->cls[i] = s->cust[s->cust_of[i]].cls;
   kam__free(s->ctx, heap, m * sizeof *heap);

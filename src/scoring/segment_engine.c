@@ -984,8 +984,7 @@ int kam__revenue_stats_of_runs(kam__revenue_stats *out, const kam__value_run *ru
     }
   }
   if (q.at_least <= out->total) /* else none: every revenue is <= the total */
-    for (i = nrun; i-- > 0 && run[i].value >= q.at_least;)
-    {
+    for (i = nrun; i-- > 0 && run[i].value >= q.at_least;) {
       out->at_least += (size_t)run[i].mult;
       out->at_least_sum += run[i].value * run[i].mult;
     }

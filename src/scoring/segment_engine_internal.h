@@ -38,10 +38,10 @@ typedef struct kam__revenue_stats {
   uint64_t top_sum;
   size_t at_least;
   uint64_t at_least_sum; /* the revenue of those at_least accounts */
-  double pair_diff;   /* sum over all pairs {i, j} of |x_i - x_j|: an exact integer, rounded
-                         once (Gini = pair_diff / (n * total)) */
-  double sum_squares; /* sum of x_i^2 (HHI = sum_squares / total^2): an exact integer, rounded
-                         once */
+  double pair_diff;      /* sum over all pairs {i, j} of |x_i - x_j|: an exact integer, rounded
+                            once (Gini = pair_diff / (n * total)) */
+  double sum_squares;    /* sum of x_i^2 (HHI = sum_squares / total^2): an exact integer, rounded
+                            once */
 } kam__revenue_stats;
 
 /* Called once by kam__revenue_stats_of with the exact total of the column, to fill in the
