@@ -379,8 +379,9 @@ static int build_customers(kam_segmentation *s) {
   s->ncust = n - grouped + groups;
   s->cust = (kam__customer *)kam__alloc_array(s->ctx, s->ncust, sizeof *s->cust);
   s->cust_of = (size_t *)kam__alloc_array(s->ctx, n, sizeof *s->cust_of);
-  msum = (i128 *)kam__alloc_array(s->ctx, s->ncust, sizeof *msum);
-  if ((s->ncust && (!s->cust || !msum)) || (n && !s->cust_of)) {
+  if (p->margin) /* else every margin is unknown */
+    msum = (i128 *)kam__alloc_array(s->ctx, s->ncust, sizeof *msum);
+  if ((s->ncust && (!s->cust || (p->margin && !msum))) || (n && !s->cust_of)) {
     rc = kam__nomem(s->ctx);
     goto done;
   }
@@ -408,7 +409,7 @@ static int build_customers(kam_segmentation *s) {
       memset(k, 0, sizeof *k);
       k->first = i;
       k->group = det ? det->group : NULL;
-      msum[c] = 0;
+      if (msum) msum[c] = 0;
     }
     s->cust_of[i] = c;
     k->members++;
@@ -416,12 +417,12 @@ static int build_customers(kam_segmentation *s) {
       rc = general_overflow(s, "a customer's revenue");
       goto done;
     }
-    if (m != KAM_MARGIN_UNKNOWN) {
+    if (msum && m != KAM_MARGIN_UNKNOWN) {
       msum[c] += m;
       k->has_margin = 1;
     }
   }
-  for (i = 0; i < nc; i++) {
+  for (i = 0; msum && i < nc; i++) {
     if (msum[i] < -(i128)INT64_MAX || msum[i] > (i128)INT64_MAX) {
       rc = general_overflow(s, "a customer's margin");
       goto done;
