@@ -2,15 +2,17 @@
  *
  *   local p = kam.Portfolio([threads])   -- threads: as p:set_threads, default 1
  *   p:add{id = "acme", revenue = "1500000.00", name = "ACME", group = "G", strategic = true,
- *         history = {100, 120}, forecast = {1000.5}, potential = 0.5, new = false}
- *   p:add_columns({500, 300, 0} [, {"a", "b", "c"}])   -- ids default to the insertion index
+ *         history = {100, 120}, forecast = {1000.5}, potential = 0.5, new = false,
+ *         margin = "-12.50"}                 -- gross margin; absent: unknown
+ *   p:add_columns({500, 300, 0} [, {"a", "b", "c"} [, {50, false, -3}]])  -- ids default to
+ *                             the insertion index; margins: false = unknown
  *   p:set_threads(2)        -- kam_ctx_set_threads: large columns split over 2 threads
  *   local q = kam.Portfolio.read_csv(path_or_file [, opts])   -- a file, as in Python
  *   local r = kam.Portfolio.parse_csv(text_or_reader [, opts])  -- CSV text held in memory
  *   p:read_csv_into(path_or_file [, opts]), p:parse_csv_into(text_or_reader [, opts])
- *   local s = p:segment{a_share = 0.8, key_top_n = 5}
+ *   local s = p:segment{a_share = 0.8, key_top_n = 5, basis = "margin", unit = "group"}
  *   kam.key_reason_name(flag), kam.KEY_REASONS
- *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:get_by_rank(1), #s,
+ *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:get_by_rank(1), #s, s:customers(),
  *   for sc in s:each("rank") do ... end, s:to_csv{delimiter = ";"}, s:to_json(), s:pareto_svg()
  *
  * Money: revenue and history values are integers of minor units (kopecks, cents) or decimal
