@@ -15,7 +15,7 @@
 # Needs python3-dask and python3-distributed (scripts/deps.sh test).
 set -eu
 BUILD=${1:-build}
-N=${2:-4000000}
+N=${2:-100000000}
 PARTS=${3:-32}
 WORKERS=${4:-2}
 HERE=$(cd "$(dirname "$0")" && pwd)
