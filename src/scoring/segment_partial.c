@@ -184,7 +184,7 @@ int kam_partial_write(const kam_partial *p, kam_write_fn write, void *ud) {
 typedef struct reader {
   kam_read_fn read;
   void *ud;
-  unsigned char buf[4096];
+  unsigned char buf[8192];
   size_t pos, len;
   uint64_t offset; /* bytes consumed */
   bool eof;
@@ -252,13 +252,20 @@ static int read_message(kam_partial *p, reader *r, size_t max_runs) {
                       (unsigned long long)nrun, max_runs);
   sum = fnv1a(FNV_BASIS, b, HEADER);
   for (i = 0; i < nrun; i++) {
+    const unsigned char *rb = b;
     uint64_t v, m;
-    if ((rc = take(r, b, RUN_BYTES)) == 1)
+    if (r->len - r->pos >= RUN_BYTES) { /* the run is whole in the buffer: read it there */
+      rb = r->buf + r->pos;
+      r->pos += RUN_BYTES;
+      r->offset += RUN_BYTES;
+    } else if ((rc = take(r, b, RUN_BYTES)) == 1) {
       return bad(ctx, KAM_EPARSE, r, "the input ends inside the runs");
-    if (rc) return rc;
-    sum = fnv1a(sum, b, RUN_BYTES);
-    v = get_u64(b);
-    m = get_u64(b + 8);
+    } else if (rc) {
+      return rc;
+    }
+    sum = fnv1a(sum, rb, RUN_BYTES);
+    v = get_u64(rb);
+    m = get_u64(rb + 8);
     if (v > (uint64_t)INT64_MAX) return bad(ctx, KAM_EPARSE, r, "a value above INT64_MAX");
     if (m == 0) return bad(ctx, KAM_EPARSE, r, "a run of count 0");
     if (p->nrun && v <= p->run[p->nrun - 1].value)

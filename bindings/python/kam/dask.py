@@ -75,7 +75,7 @@ def _tied(blob, value):
 
 
 def _reduce(options, *blobs):
-    """Round 1's reduce, on a worker: (summary, cuts, tied per partition, merged size)."""
+    """Round 1's reduce, on a worker: (summary, cuts, tied per partition)."""
     level = [Partial.from_bytes(b) for b in blobs]
     while len(level) > 1:  # a pairwise tree: each run is copied log2(partitions) times
         nxt = [level[i].merge(level[i + 1]) for i in range(0, len(level) - 1, 2)]
@@ -85,11 +85,7 @@ def _reduce(options, *blobs):
     merged = level[0] if level else Partial()
     summary, cuts = merged.segment(**dict(options))
     tied = [(_tied(b, cuts["value"][0]), _tied(b, cuts["value"][1])) for b in blobs]
-    return summary, cuts, tied, _HEADER + 8 + _RUN * _runs_of(merged)
-
-
-def _runs_of(p):
-    return (len(p.to_bytes()) - _HEADER - 8) // _RUN if len(p) else 0
+    return summary, cuts, tied
 
 
 def _classes(series, cuts, before):
@@ -107,16 +103,14 @@ _CATEGORIES = ["A", "B", "C"]
 class DaskSegmentation:
     """The result of kam.dask.segment: .summary (dict, as Segmentation.summary), .classes (dask
     Series of categories "A", "B", "C", lazy), .cuts (dict, as Partial.segment), .partial_bytes
-    (the bytes each partition sent in round 1, in partition order), .merged_bytes (the size the
-    merged partial would have as bytes; it stays on the reduce worker), .before (per partition,
-    the tie counts of the earlier partitions, as kam_partial_classes takes them)."""
+    (the bytes each partition sent in round 1, in partition order), .before (per partition, the
+    tie counts of the earlier partitions, as kam_partial_classes takes them)."""
 
-    def __init__(self, summary, classes, cuts, partial_bytes, merged_bytes, before):
+    def __init__(self, summary, classes, cuts, partial_bytes, before):
         self.summary = summary
         self.classes = classes
         self.cuts = cuts
         self.partial_bytes = partial_bytes
-        self.merged_bytes = merged_bytes
         self.before = before
 
     def __repr__(self):
@@ -153,7 +147,7 @@ def segment(ddf, revenue="revenue", id=None, group=None, margin=None, **options)
     blobs = [delayed(_partial_bytes, pure=True)(p) for p in parts]
     sizes = [delayed(len, pure=True)(b) for b in blobs]
     reduced = delayed(_reduce, pure=True)(tuple(sorted(options.items())), *blobs)
-    (summary, cuts, tied, merged_bytes), sizes = dask.compute(reduced, sizes)
+    (summary, cuts, tied), sizes = dask.compute(reduced, sizes)
     before, acc = [], (0, 0)
     for t in tied:
         before.append(acc)
@@ -165,7 +159,7 @@ def segment(ddf, revenue="revenue", id=None, group=None, margin=None, **options)
     classes = dd.from_delayed([delayed(_classes, pure=True)(p, cuts, b)
                                for p, b in zip(parts, before)],
                               meta=meta, divisions=ddf.divisions, verify_meta=False)
-    return DaskSegmentation(summary, classes, cuts, list(sizes), merged_bytes, before)
+    return DaskSegmentation(summary, classes, cuts, list(sizes), before)
 
 
 def aggregate(transactions, account="account", amount="amount", period=None):
