@@ -91,9 +91,9 @@ def _reduce(options, *blobs):
 def _classes(series, cuts, before):
     import pandas as pd
     import numpy as np
-    abc = partial_classes(_column(series), cuts, before)
-    codes = abc.view(np.uint8) - np.uint8(ord("A"))
-    return pd.Series(pd.Categorical.from_codes(codes.view(np.int8), _CATEGORIES),
+    codes = partial_classes(_column(series), cuts, before).view(np.int8)
+    codes -= ord("A")  # in place: 'A', 'B', 'C' -> the category codes 0, 1, 2
+    return pd.Series(pd.Categorical.from_codes(codes, _CATEGORIES),
                      index=series.index, name="abc")
 
 
