@@ -13,11 +13,13 @@ computation and one lazy pass:
   round 1  one task per partition builds its partial (kam_partial_new: one C call on the
            partition's int64 column, no copy) and returns its bytes (the partition's revenue
            distribution: the exact-Gini shuffle, 16 bytes per distinct revenue);
-           one reduce task on a worker reads them, merges them (kam_partial_merge, a pairwise
-           tree), segments the result (kam_partial_segment: the summary and the two cuts) and
+           the reduce, on the workers, reads and merges them (kam_partial_merge, pairwise
+           trees): with more than split_every (16) partitions, one task per group of 16 merges
+           its group in parallel and passes its merged partial on; the last task merges those,
+           segments the result (kam_partial_segment: the summary and the two cuts) and
            counts each partition's accounts at the two cut values in its partial (a binary
            search in the documented byte format); it returns only the summary, the cuts, the
-           tie counts (16 bytes per partition) and the byte sizes: the driver never holds an
+           tie counts (16 bytes per partition): the driver never holds an
            account or a revenue.
   classes  one task per partition (kam_partial_classes with the cuts and before[k], the tie
            counts of the earlier partitions summed), lazily, as a dask Series of categories
@@ -74,15 +76,26 @@ def _tied(blob, value):
     return int(runs[i, 1]) if i < d and int(runs[i, 0]) == value else 0
 
 
-def _reduce(options, *blobs):
-    """Round 1's reduce, on a worker: (summary, cuts, tied per partition)."""
-    level = [Partial.from_bytes(b) for b in blobs]
-    while len(level) > 1:  # a pairwise tree: each run is copied log2(partitions) times
+def _merge_all(partials):
+    """The merge of a list of partials: a pairwise tree (each run is copied log2(len) times)."""
+    level = list(partials)
+    while len(level) > 1:
         nxt = [level[i].merge(level[i + 1]) for i in range(0, len(level) - 1, 2)]
         if len(level) % 2:
             nxt.append(level[-1])
         level = nxt
-    merged = level[0] if level else Partial()
+    return level[0] if level else Partial()
+
+
+def _merge_group(*blobs):
+    """The reduce's first level, on a worker: the merged partial of some partitions, as bytes."""
+    return _merge_all(Partial.from_bytes(b) for b in blobs).to_bytes()
+
+
+def _reduce(options, groups, *blobs):
+    """The reduce, on a worker: merges the groups' partials (or the partitions' when there are
+    no groups) and returns (summary, cuts, tied per partition)."""
+    merged = _merge_all(Partial.from_bytes(b) for b in (groups if groups else blobs))
     summary, cuts = merged.segment(**dict(options))
     tied = [(_tied(b, cuts["value"][0]), _tied(b, cuts["value"][1])) for b in blobs]
     return summary, cuts, tied
@@ -119,13 +132,18 @@ class DaskSegmentation:
             sm["accounts"], sm["count"]["A"], sm["count"]["B"], sm["count"]["C"])
 
 
-def segment(ddf, revenue="revenue", id=None, group=None, margin=None, **options):
+def segment(ddf, revenue="revenue", id=None, group=None, margin=None, split_every=16,
+            **options):
     """Segments the accounts of a dask DataFrame, one account per row, exactly as
     kam.Portfolio().add_columns(<revenue column of ddf.compute()>).segment(**options) would.
     revenue: the column of int64 minor units. id: accepted for the future (the classes keep
-    ddf's index). group and margin are not supported yet (NotImplementedError). Options as
-    Portfolio.segment, except key_top_n (scores need every account on one machine)."""
+    ddf's index). group and margin are not supported yet (NotImplementedError). split_every:
+    with more partitions than this, the reduce first merges groups of split_every partitions
+    in parallel tasks. Options as Portfolio.segment, except key_top_n (scores need every account
+    on one machine)."""
     dask = _dask()
+    if not isinstance(split_every, int) or split_every < 2:
+        raise ValueError("kam.dask.segment: split_every must be an int >= 2")
     if group is not None:
         raise NotImplementedError("kam.dask.segment: group (key accounts by group across "
                                   "partitions) is not supported yet; pass group=None")
@@ -146,7 +164,11 @@ def segment(ddf, revenue="revenue", id=None, group=None, margin=None, **options)
     parts = ddf[revenue].to_delayed()
     blobs = [delayed(_partial_bytes, pure=True)(p) for p in parts]
     sizes = [delayed(len, pure=True)(b) for b in blobs]
-    reduced = delayed(_reduce, pure=True)(tuple(sorted(options.items())), *blobs)
+    groups = []
+    if len(blobs) > split_every:  # the first level of the reduce runs on several workers
+        groups = [delayed(_merge_group, pure=True)(*blobs[i:i + split_every])
+                  for i in range(0, len(blobs), split_every)]
+    reduced = delayed(_reduce, pure=True)(tuple(sorted(options.items())), groups, *blobs)
     (summary, cuts, tied), sizes = dask.compute(reduced, sizes)
     before, acc = [], (0, 0)
     for t in tied:
