@@ -7,10 +7,10 @@
  * an account or a revenue:
  *
  *   round 1  each worker: kam_partial_new from its partition's revenue column, then
- *            kam_partial_write. One reducer (a worker) reads the partials, merges them
- *            (kam_partial_merge: associative, commutative, exact; any tree) and calls
- *            kam_partial_segment on the result: the summary and the two class cuts
- *            (kam_segment_cuts). It also reads, in each partition's partial, how many of its
+ *            kam_partial_write. A reducer (a worker, or a tree of them, each writing its merged
+ *            partial on) reads the partials, merges them (kam_partial_merge: associative,
+ *            commutative, exact; any tree) and calls kam_partial_segment on the result:
+ *            the summary and the two class cuts (kam_segment_cuts). It also reads, in each partition's partial, how many of its
  *            accounts have each cut value (the count of that value's run, or 0), and returns to
  *            the driver the summary, the cuts and those tie counts: nothing per account.
  *   round 2  the driver sums the tie counts over the earlier partitions (partition order) into
@@ -32,6 +32,8 @@
  *     of its distinct values, so it determines them all). The partial is that exact-Gini
  *     shuffle, and it carries everything else too: the cuts, ties, key count and top-k sum
  *     are read from the merged distribution, so nothing else crosses per account.
+ *   inside a reduce tree, each task -> the next: its merged partial, at most the sum of its
+ *     inputs.
  *   reducer -> driver: the summary, the cuts (kam_segment_cuts) and 16 bytes per partition
  *     (two tie counts): bounded, independent of the rows. The merged partial, 40 + 16 D bytes
  *     (D distinct revenues of the whole portfolio), stays on the reducer.
