@@ -14,7 +14,7 @@ computation and one lazy pass:
            partition's int64 column, no copy) and returns its bytes (the partition's revenue
            distribution: the exact-Gini shuffle, 16 bytes per distinct revenue);
            the reduce, on the workers, reads and merges them (kam_partial_merge, pairwise
-           trees): with more than split_every (16) partitions, one task per group of 16 merges
+           trees): with more than split_every (32) partitions, one task per group of 32 merges
            its group in parallel and passes its merged partial on; the last task merges those,
            segments the result (kam_partial_segment: the summary and the two cuts) and
            counts each partition's accounts at the two cut values in its partial (a binary
@@ -132,7 +132,7 @@ class DaskSegmentation:
             sm["accounts"], sm["count"]["A"], sm["count"]["B"], sm["count"]["C"])
 
 
-def segment(ddf, revenue="revenue", id=None, group=None, margin=None, split_every=16,
+def segment(ddf, revenue="revenue", id=None, group=None, margin=None, split_every=32,
             **options):
     """Segments the accounts of a dask DataFrame, one account per row, exactly as
     kam.Portfolio().add_columns(<revenue column of ddf.compute()>).segment(**options) would.
