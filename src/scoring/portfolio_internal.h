@@ -24,7 +24,8 @@
 /* Per-account flag bits (kam_portfolio.flags[i]). The low two are the public ones. */
 enum {
   KAM__ACC_PUBLIC = KAM_ACCOUNT_STRATEGIC | KAM_ACCOUNT_NEW,
-  KAM__ACC_DETAIL = 1u << 6 /* has an entry in details[] */
+  KAM__ACC_INPUT = KAM__ACC_PUBLIC | KAM_ACCOUNT_MARGIN, /* kam_account.flags accepted */
+  KAM__ACC_DETAIL = 1u << 6                              /* has an entry in details[] */
 };
 
 /* Room for the decimal text of any size_t plus NUL (generated ids). */
@@ -58,7 +59,13 @@ struct kam_portfolio {
   size_t numeric_len, numeric_cap;
   kam__detail *details;
   size_t detail_len, detail_cap;
+  int64_t *margin; /* [cap], NULL while no account has a known margin; KAM_MARGIN_UNKNOWN */
 };
+
+/* The margin of account i (< count), KAM_MARGIN_UNKNOWN when unknown. */
+static inline int64_t kam__portfolio_margin(const kam_portfolio *p, size_t i) {
+  return p->margin ? p->margin[i] : KAM_MARGIN_UNKNOWN;
+}
 
 /* Preallocates the columns and the id index so that `extra` more accounts fit without growing
  * them (names, groups, histories, forecasts and the flags column may still allocate). KAM_OK /
@@ -93,6 +100,15 @@ const char *kam__portfolio_group(const kam_portfolio *p, size_t i);
 #define KAM__SEG_CLASS_MASK 0x03u
 #define KAM__SEG_KEY_SHIFT 2
 
+/* A customer in unit group: a group or an account without one (segment.c). */
+typedef struct kam__customer {
+  size_t first, members;   /* first account's index, accounts */
+  int64_t revenue, margin; /* members' sums (margin: the known ones) */
+  const char *group;       /* the group's name (borrowed from the portfolio) or NULL */
+  uint8_t cls;             /* class | key reasons << KAM__SEG_KEY_SHIFT */
+  uint8_t has_margin;      /* a member's margin is known */
+} kam__customer;
+
 struct kam_segmentation {
   kam_ctx *ctx;
   const kam_portfolio *p;   /* borrowed: must outlive the segmentation; covers its first n */
@@ -112,6 +128,16 @@ struct kam_segmentation {
   /* Per-detail values (cv, trend, npv), parallel to p->details[0..nd). */
   double *cv, *trend, *npv;
   char idbuf[KAM__ID_BUF]; /* generated id text handed out by kam_segmentation_get */
+  /* Basis margin or unit group ("general": classes and keys come from the customers). */
+  bool general;
+  size_t qn;           /* values the engine ranks (revenue_query's n for the top 20 %) */
+  int64_t acc_total;   /* an account's share denominator: total revenue, or the sum of the
+                          accounts' positive margins with basis margin */
+  size_t ncust;        /* customers (n in unit account) */
+  kam__customer *cust; /* [ncust] unit group only */
+  size_t *cust_of;     /* [n] unit group only: each account's customer */
+  size_t *cust_order;  /* [ncust] unit group: customers in rank order; lazy */
+  size_t *cust_rank;   /* [ncust] unit group: 0-based rank per customer; lazy */
 };
 
 kam_ctx *kam__segmentation_ctx(const kam_segmentation *s);
