@@ -172,6 +172,70 @@ static void test_ties_across_partitions(void **state) {
 }
 
 /* Merge is commutative and associative: the bytes of (a+b)+c and a+(c+b) are equal. */
+static int cmp_i64(const void *a, const void *b) {
+  int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* The partial of a large column (the engine's window, counted and radix-sorted buckets, 32- and
+ * 64-bit lists) is its exact distribution: the runs written equal those of a sorted copy. */
+static void test_distribution_of_large_columns(void **state) {
+  size_t n = 300000, i, shape;
+  int64_t *rev = (int64_t *)malloc(n * sizeof *rev), *sorted = (int64_t *)malloc(n * sizeof *rev);
+  kam_ctx *ctx;
+  (void)state;
+  assert_non_null(rev);
+  assert_non_null(sorted);
+  assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+  rng_state = 99;
+  for (shape = 0; shape < 6; shape++) {
+    kam_partial *p;
+    kam_test_sink sink;
+    size_t d = 0, j;
+    for (i = 0; i < n; i++) {
+      uint64_t u = rnd();
+      switch (shape) {
+      case 0: /* Pareto-like: dense low values, a sparse tail up to 2^44 */
+        rev[i] = (int64_t)(10000 + (u >> (20 + rnd_below(44))));
+        break;
+      case 1: rev[i] = (int64_t)(u >> (20 + rnd_below(44))); break;
+      case 2: rev[i] = (int64_t)(u >> 4); break; /* spread up to 2^60: 64-bit lists */
+      case 3: rev[i] = (int64_t)rnd_below(300); break;
+      case 4: rev[i] = (int64_t)((u >> 40) << 20); break; /* multiples of 2^20, wide buckets */
+      default: rev[i] = i % 1000 == 0 ? (int64_t)(u >> 12) : (int64_t)rnd_below(70000); break;
+      }
+    }
+    if (shape == 2) /* the total must fit int64: a few huge values, the rest small */
+      for (i = 0; i < n; i++)
+        if (i % 50000) rev[i] = (int64_t)((uint64_t)rev[i] >> 30);
+    memcpy(sorted, rev, n * sizeof *rev);
+    qsort(sorted, n, sizeof *sorted, cmp_i64);
+    assert_int_equal(kam_partial_new(&p, ctx, rev, n), KAM_OK);
+    memset(&sink, 0, sizeof sink);
+    assert_int_equal(kam_partial_write(p, kam_test_sink_write, &sink), KAM_OK);
+    for (i = 0; i < n; i = j, d++) {
+      const unsigned char *r = (const unsigned char *)sink.data + 32 + 16 * d;
+      uint64_t v = 0, m = 0;
+      int k;
+      for (j = i; j < n && sorted[j] == sorted[i]; j++)
+        ;
+      assert_true(sink.len >= 32 + 16 * (d + 1) + 8);
+      for (k = 7; k >= 0; k--) {
+        v = v << 8 | r[k];
+        m = m << 8 | r[8 + k];
+      }
+      assert_int_equal(v, (uint64_t)sorted[i]);
+      assert_int_equal(m, (uint64_t)(j - i));
+    }
+    assert_int_equal(sink.len, 32 + 16 * d + 8);
+    kam_test_sink_free(&sink);
+    kam_partial_free(p);
+  }
+  kam_ctx_free(ctx);
+  free(rev);
+  free(sorted);
+}
+
 static void test_merge_laws(void **state) {
   int64_t rev[300];
   kam_ctx *ctx;
@@ -426,6 +490,7 @@ static void test_oom(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_splits), cmocka_unit_test(test_ties_across_partitions),
+      cmocka_unit_test(test_distribution_of_large_columns),
       cmocka_unit_test(test_merge_laws),    cmocka_unit_test(test_bytes),
       cmocka_unit_test(test_errors),        cmocka_unit_test(test_oom),
   };

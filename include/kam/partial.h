@@ -3,28 +3,45 @@
  * as kam_segment on one machine.
  *
  * A partitioned portfolio (a Dask, Spark or DuckDB table split into partitions, each on some
- * worker) is segmented in two short rounds; the driver never sees an account:
+ * worker) is segmented with one exchange of partials and one local pass; the driver never sees
+ * an account or a revenue:
  *
  *   round 1  each worker: kam_partial_new from its partition's revenue column, then
- *            kam_partial_write; the partials are merged (kam_partial_merge: associative,
- *            commutative, exact) in any tree, and the driver calls kam_partial_segment on the
- *            result: the summary and the two class cuts (kam_segment_cuts).
- *   round 2  each worker: kam_partial_ties counts its accounts at the two cut values; the
- *            driver sums them over the earlier partitions (partition order) into before[2];
- *            each worker then writes its classes with kam_partial_classes.
+ *            kam_partial_write. A reducer (a worker, or a tree of them, each writing its merged
+ *            partial on) reads the partials, merges them (kam_partial_merge: associative,
+ *            commutative, exact; any tree) and calls kam_partial_segment on the result:
+ *            the summary and the two class cuts (kam_segment_cuts). It also reads, in each partition's partial, how many of its
+ *            accounts have each cut value (the count of that value's run, or 0), and returns to
+ *            the driver the summary, the cuts and those tie counts: nothing per account.
+ *   round 2  the driver sums the tie counts over the earlier partitions (partition order) into
+ *            before[2] for each partition; each worker writes its classes locally with
+ *            kam_partial_classes. (A reducer that does not keep the partials can ask each
+ *            worker for kam_partial_ties instead.)
  *
  * The answer is that of kam_segment on the concatenation of the partitions in partition order
  * (which is the insertion order for ties): the same class of every account and the same
  * summary, field by field and to the bit (hhi and gini are exact integer sums rounded once).
  *
- * What crosses the network. Round 1: per partition, one partial of 40 + 16 d bytes, d the
- * number of distinct revenues in the partition (d <= its accounts; all accounts tied: d = 1);
- * merged partials are 40 + 16 d with d the distinct revenues of the merged partitions, so the
- * final merge on the driver holds at most 16 bytes per distinct revenue of the portfolio and
- * nothing per account. Exact Gini needs every value in order (the sum of |x_i - x_j| over all
- * pairs), which is why the partial is the value distribution and not a fixed-size summary.
- * Round 2: 16 bytes per partition to the driver (two tie counts) and a kam_segment_cuts plus
- * 16 bytes (before[2]) back to each.
+ * What crosses the network, and its bound:
+ *   round 1, per partition, worker -> reducer: one partial of 40 + 16 d bytes, d the number of
+ *     distinct revenues in the partition (1 <= d <= its accounts; all accounts tied: d = 1).
+ *     This is the one message whose size grows with the partition, and only through its
+ *     distinct revenues: exact Gini is the sum of |x_i - x_j| over all pairs, and for the
+ *     pairs that straddle two partitions no summary smaller than the values themselves gives
+ *     it exactly (y -> sum over a partition of |x - y| is piecewise linear with a break at each
+ *     of its distinct values, so it determines them all). The partial is that exact-Gini
+ *     shuffle, and it carries everything else too: the cuts, ties, key count and top-k sum
+ *     are read from the merged distribution, so nothing else crosses per account.
+ *   inside a reduce tree, each task -> the next: its merged partial, at most the sum of its
+ *     inputs.
+ *   reducer -> driver: the summary, the cuts (kam_segment_cuts) and 16 bytes per partition
+ *     (two tie counts): bounded, independent of the rows. The merged partial, 40 + 16 D bytes
+ *     (D distinct revenues of the whole portfolio), stays on the reducer.
+ *   round 2, driver -> each partition: the cuts and before[2] (48 + 16 bytes); nothing comes
+ *     back (the classes stay where their accounts are).
+ * Work: O(rows) per partition for kam_partial_new (the segmentation engine's window counts and
+ * bucket sorts, no sort of the accounts) and O(rows) for kam_partial_classes; the reducer
+ * O(sum of d log(partitions)) for a pairwise merge tree and O(D) to segment.
  *
  * Byte format of a partial, version 1, all integers little-endian:
  *   offset  size     field
@@ -66,8 +83,10 @@ typedef struct kam_segment_cuts {
 } kam_segment_cuts;
 
 /** Builds the partial of one partition from its revenue column rev[0..n) (minor units, each
- *  >= 0). O(n) time (the segmentation engine's bucket and radix sort) and about 16 bytes per
- *  account while it runs; the partial keeps 16 bytes per distinct revenue.
+ *  >= 0). O(n) time, the segmentation engine's window counts and bucket sorts (no sort of
+ *  the accounts); while it runs, at most 16 bytes per account outside the engine's dense
+ *  window of revenues plus a few MiB of fixed tables; the partial keeps 16 bytes per distinct
+ *  revenue.
  *  @return KAM_OK and *out (free with kam_partial_free); on error *out is NULL and: KAM_EINVAL
  *  (out or ctx NULL, rev NULL with n > 0, a negative revenue: the message gives its index);
  *  KAM_EOVERFLOW (the column's total exceeds INT64_MAX); KAM_ENOMEM. */

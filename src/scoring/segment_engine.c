@@ -194,6 +194,7 @@ typedef struct plan {
   unsigned nparts;  /* pass 1 runs over this many parts of the column (kam__parts) */
   hist_part part[KAM__MAX_THREADS];
   unsigned special[4]; /* buckets whose values must end up sorted: where the query's answers end */
+  bool sort_all;       /* every bucket's values end up sorted (kam__revenue_runs) */
 } plan;
 
 /* Frees what the parts own: their carries and kept values, and (parts 1..) their counts. */
@@ -849,7 +850,7 @@ static void sort_bucket(plan *pl, concentration *cn, unsigned b) {
 }
 
 static bool is_special(const plan *pl, unsigned b) {
-  return b == pl->special[0] || b == pl->special[1] || b == pl->special[2] || b == pl->special[3];
+  return pl->sort_all || b == pl->special[0] || b == pl->special[1] || b == pl->special[2] || b == pl->special[3];
 }
 
 /* Puts every list in order (or counts it) and accumulates Gini and HHI, bucket by bucket. */
@@ -877,6 +878,25 @@ static void finish_buckets(plan *pl, concentration *cn) {
   }
 }
 
+/* The plan's tables, the window and pass 1 (the bucket counts and sums, the window counts, the
+ * values kept outside it); *total is the column's exact total. pl is always ready for
+ * plan_free. @return KAM_OK or KAM_ENOMEM. */
+static int plan_start(plan *pl, kam_ctx *ctx, const int64_t *rev, size_t n, u128 *total) {
+  memset(pl, 0, sizeof *pl);
+  pl->ctx = ctx;
+  pl->count = (size_t *)kam__alloc_array(ctx, NB, sizeof *pl->count);
+  pl->sum = (uint64_t *)kam__alloc_array(ctx, NB, sizeof *pl->sum);
+  pl->kind = (uint8_t *)kam__alloc(ctx, NB);
+  pl->start = (size_t *)kam__alloc_array(ctx, NB, sizeof *pl->start);
+  pl->fill = (size_t *)kam__alloc_array(ctx, NB, sizeof *pl->fill);
+  if (!pl->count || !pl->sum || !pl->kind || !pl->start || !pl->fill) return KAM_ENOMEM;
+  memset(pl->count, 0, NB * sizeof *pl->count);
+  memset(pl->sum, 0, NB * sizeof *pl->sum);
+  if (choose_window(pl, rev, n) || prepare_parts(pl, rev, n)) return KAM_ENOMEM;
+  *total = histogram(pl);
+  return KAM_OK;
+}
+
 int kam__revenue_stats_of(kam__revenue_stats *out, kam_ctx *ctx, const int64_t *rev, size_t n,
                           kam__revenue_query_fn query, void *ud) {
   plan pl;
@@ -887,19 +907,7 @@ int kam__revenue_stats_of(kam__revenue_stats *out, kam_ctx *ctx, const int64_t *
   size_t count;
   int rc = KAM_ENOMEM;
   PROF_START;
-  memset(&pl, 0, sizeof pl);
-  pl.ctx = ctx;
-  pl.count = (size_t *)kam__alloc_array(ctx, NB, sizeof *pl.count);
-  pl.sum = (uint64_t *)kam__alloc_array(ctx, NB, sizeof *pl.sum);
-  pl.kind = (uint8_t *)kam__alloc(ctx, NB);
-  pl.start = (size_t *)kam__alloc_array(ctx, NB, sizeof *pl.start);
-  pl.fill = (size_t *)kam__alloc_array(ctx, NB, sizeof *pl.fill);
-  if (!pl.count || !pl.sum || !pl.kind || !pl.start || !pl.fill) goto done;
-  memset(pl.count, 0, NB * sizeof *pl.count);
-  memset(pl.sum, 0, NB * sizeof *pl.sum);
-  if (choose_window(&pl, rev, n) || prepare_parts(&pl, rev, n)) goto done;
-  PROF("window");
-  total128 = histogram(&pl);
+  if (plan_start(&pl, ctx, rev, n, &total128)) goto done;
   PROF("histogram");
   if (total128 > (u128)INT64_MAX) {
     rc = KAM_EOVERFLOW;
@@ -931,6 +939,59 @@ int kam__revenue_stats_of(kam__revenue_stats *out, kam_ctx *ctx, const int64_t *
   out->pair_diff = (double)cn.d;
   out->sum_squares = (double)cn.sumsq;
   PROF("cuts");
+  rc = KAM_OK;
+done:
+  plan_free(&pl);
+  if (rc == KAM_ENOMEM) kam__nomem(ctx);
+  return rc;
+}
+
+/* ---- the distribution ---- */
+
+int kam__revenue_runs(kam__value_run **out, size_t *nrun, kam_ctx *ctx, const int64_t *rev,
+                      size_t n) {
+  plan pl;
+  concentration cn;
+  u128 total128;
+  kam__value_run *run = NULL;
+  size_t d = 0, k;
+  unsigned b;
+  int rc = KAM_ENOMEM;
+  *out = NULL;
+  *nrun = 0;
+  if (plan_start(&pl, ctx, rev, n, &total128)) goto done;
+  if (total128 > (u128)INT64_MAX) {
+    rc = KAM_EOVERFLOW;
+    goto done;
+  }
+  pl.sort_all = true;
+  if (plan_buckets(&pl)) goto done;
+  scatter(&pl, rev, n);
+  free_parts(&pl);
+  if (alloc_scratch(&pl)) goto done;
+  finish_buckets(&pl, &cn);
+  for (b = 0; b < NB; b++) { /* how many distinct values */
+    bucket_walk w;
+    uint64_t v;
+    size_t m;
+    walk_init(&w, &pl, b);
+    while (walk_next(&w, &v, &m))
+      d++;
+  }
+  if (d && !(run = (kam__value_run *)kam__alloc_array(ctx, d, sizeof *run))) goto done;
+  k = d;
+  for (b = NB; b-- > 0;) { /* descending, written from the back: ascending */
+    bucket_walk w;
+    uint64_t v;
+    size_t m;
+    walk_init(&w, &pl, b);
+    while (walk_next(&w, &v, &m)) {
+      run[--k].value = v;
+      run[k].mult = m;
+    }
+  }
+  *out = run;
+  *nrun = d;
   rc = KAM_OK;
 done:
   plan_free(&pl);

@@ -67,6 +67,13 @@ typedef struct kam__value_run {
 int kam__revenue_stats_of_runs(kam__revenue_stats *out, const kam__value_run *run, size_t nrun,
                                kam__revenue_query_fn query, void *ud);
 
+/* The distribution of rev[0..n) (the caller checked every value >= 0): *out the distinct
+ * values ascending with their multiplicities (kam__alloc'd, *nrun entries; NULL when n is 0),
+ * by the same window counts and bucket sorts as kam__revenue_stats_of: O(n), no rank order.
+ * @return KAM_OK; KAM_EOVERFLOW (the total exceeds INT64_MAX); KAM_ENOMEM. */
+int kam__revenue_runs(kam__value_run **out, size_t *nrun, kam_ctx *ctx, const int64_t *rev,
+                      size_t n);
+
 /* The rank order of rev[0..n): order[r] is the account at 0-based rank r and cum[r] the exact
  * revenue of ranks 0..r (when the total exceeds INT64_MAX cum wraps and only order means
  * anything). order and cum have

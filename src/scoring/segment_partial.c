@@ -3,8 +3,8 @@
  * distribution (distinct values ascending, with their counts), merged exactly, written and read
  * in the versioned byte format the header documents, and turned into kam_segment's summary and
  * cuts by the segmentation engine (kam__revenue_stats_of_runs) and segment.c's rules
- * (kam__segment_runs). The distribution of one partition comes from the engine's rank order,
- * so there is one sort and one bucket scheme in the library.
+ * (kam__segment_runs). The distribution of one partition comes from the engine
+ * (kam__revenue_runs), so there is one sort and one bucket scheme in the library.
  */
 #include <string.h>
 
@@ -44,35 +44,15 @@ void kam_partial_free(kam_partial *p) {
 
 size_t kam_partial_accounts(const kam_partial *p) { return p ? (size_t)p->accounts : 0; }
 
-/* The runs of rev[0..n) from the engine's rank order (descending, so read from the back). */
-static int build_runs(kam_partial *p, const int64_t *rev, size_t n) {
-  kam_ctx *ctx = p->ctx;
-  size_t *order = (size_t *)kam__alloc_array(ctx, n, sizeof *order), i, d = 0;
-  int64_t *cum = (int64_t *)kam__alloc_array(ctx, n, sizeof *cum);
-  int rc = KAM_ENOMEM;
-  if (!order || !cum || kam__revenue_rank(order, cum, ctx, rev, n)) goto done;
-  for (i = n; i-- > 0;)
-    if (i == n - 1 || rev[order[i]] != rev[order[i + 1]]) d++;
-  p->run = (kam__value_run *)kam__alloc_array(ctx, d, sizeof *p->run);
-  if (!p->run) goto done;
-  p->cap = d;
-  for (i = n; i-- > 0;) {
-    uint64_t v = (uint64_t)rev[order[i]];
-    if (p->nrun && p->run[p->nrun - 1].value == v) {
-      p->run[p->nrun - 1].mult++;
-    } else {
-      p->run[p->nrun].value = v;
-      p->run[p->nrun++].mult = 1;
-    }
-  }
-  p->total = (uint64_t)cum[n - 1];
+/* The runs of rev[0..n) (every value >= 0, the total <= INT64_MAX): the engine's distribution. */
+static int build_runs(kam_partial *p, const int64_t *rev, size_t n, uint64_t total) {
+  size_t d = 0;
+  int rc = kam__revenue_runs(&p->run, &d, p->ctx, rev, n);
+  if (rc) return rc;
+  p->nrun = p->cap = d;
+  p->total = total;
   p->accounts = n;
-  rc = KAM_OK;
-done:
-  kam__free(ctx, order, order ? n * sizeof *order : 0);
-  kam__free(ctx, cum, cum ? n * sizeof *cum : 0);
-  if (rc == KAM_ENOMEM) kam__nomem(ctx);
-  return rc;
+  return KAM_OK;
 }
 
 int kam_partial_new(kam_partial **out, kam_ctx *ctx, const int64_t *rev, size_t n) {
@@ -97,7 +77,7 @@ int kam_partial_new(kam_partial **out, kam_ctx *ctx, const int64_t *rev, size_t 
                       "kam_partial_new: the total revenue of the %zu accounts exceeds INT64_MAX",
                       n);
   if (!(p = partial_alloc(ctx))) return kam__nomem(ctx);
-  if (n && (rc = build_runs(p, rev, n)) != KAM_OK) {
+  if (n && (rc = build_runs(p, rev, n, (uint64_t)total)) != KAM_OK) {
     kam_partial_free(p);
     return rc;
   }
@@ -204,7 +184,7 @@ int kam_partial_write(const kam_partial *p, kam_write_fn write, void *ud) {
 typedef struct reader {
   kam_read_fn read;
   void *ud;
-  unsigned char buf[4096];
+  unsigned char buf[8192];
   size_t pos, len;
   uint64_t offset; /* bytes consumed */
   bool eof;
@@ -272,13 +252,20 @@ static int read_message(kam_partial *p, reader *r, size_t max_runs) {
                       (unsigned long long)nrun, max_runs);
   sum = fnv1a(FNV_BASIS, b, HEADER);
   for (i = 0; i < nrun; i++) {
+    const unsigned char *rb = b;
     uint64_t v, m;
-    if ((rc = take(r, b, RUN_BYTES)) == 1)
+    if (r->len - r->pos >= RUN_BYTES) { /* the run is whole in the buffer: read it there */
+      rb = r->buf + r->pos;
+      r->pos += RUN_BYTES;
+      r->offset += RUN_BYTES;
+    } else if ((rc = take(r, b, RUN_BYTES)) == 1) {
       return bad(ctx, KAM_EPARSE, r, "the input ends inside the runs");
-    if (rc) return rc;
-    sum = fnv1a(sum, b, RUN_BYTES);
-    v = get_u64(b);
-    m = get_u64(b + 8);
+    } else if (rc) {
+      return rc;
+    }
+    sum = fnv1a(sum, rb, RUN_BYTES);
+    v = get_u64(rb);
+    m = get_u64(rb + 8);
     if (v > (uint64_t)INT64_MAX) return bad(ctx, KAM_EPARSE, r, "a value above INT64_MAX");
     if (m == 0) return bad(ctx, KAM_EPARSE, r, "a run of count 0");
     if (p->nrun && v <= p->run[p->nrun - 1].value)

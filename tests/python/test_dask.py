@@ -63,6 +63,17 @@ def check(rev, bounds, **options):
     assert list(classes.index) == list(ddf.index.compute())
     assert "".join(classes) == want_classes.tobytes().decode()
     assert r.classes.npartitions == ddf.npartitions
+    # round 1 sent each partition's distribution: 40 bytes + 16 per distinct revenue; before[k]
+    # counts the accounts at cut k in the earlier partitions
+    parts = [ddf.partitions[i].compute()["revenue"].to_numpy()
+             for i in range(ddf.npartitions)]
+    assert r.partial_bytes == [40 + 16 * len(set(p.tolist())) for p in parts]
+    for k in range(2):
+        v = r.cuts["value"][k]
+        seen = 0
+        for p, b in zip(parts, r.before):
+            assert b[k] == (seen if v >= 0 else 0)
+            seen += int((p == v).sum())
     return r
 
 
