@@ -118,10 +118,12 @@ def test_distributed_client(client):
 
 def test_unsupported_and_bad_input():
     ddf = frame([1, 2, 3], [3])
-    with pytest.raises(NotImplementedError, match="group"):
+    with pytest.raises(KeyError):
         kam.dask.segment(ddf, group="g")
-    with pytest.raises(NotImplementedError, match="margin"):
+    with pytest.raises(KeyError):
         kam.dask.segment(ddf, margin="m")
+    with pytest.raises(kam.InvalidArgument, match="basis"):
+        kam.dask.segment(ddf, basis="profit")
     with pytest.raises(NotImplementedError, match="key_top_n"):
         kam.dask.segment(ddf, key_top_n=3)
     with pytest.raises(TypeError, match="unknown segment option"):
@@ -177,3 +179,107 @@ def test_partial_bytes():
         kam.partial_classes([1], {"value": 1}, (0, 0))
     import pickle
     assert pickle.loads(pickle.dumps(p)).to_bytes() == data
+
+
+# ---- margins, basis margin, groups and unit group ---------------------------------------------
+
+UNKNOWN = -2**63
+
+
+def one_machine_full(rev, mar, grp, **options):
+    """kam.Portfolio with every account added in order, its margin (None when unknown) and
+    group."""
+    p = kam.Portfolio()
+    for i, (r, m, g) in enumerate(zip(rev, mar, grp)):
+        p.add(str(i), int(r), group=g, margin=None if m == UNKNOWN else int(m))
+    s = p.segment(**options)
+    return s.summary, s.classes.tobytes().decode()
+
+
+def frame_full(rev, mar, grp, bounds):
+    df = pd.DataFrame({"revenue": np.asarray(rev, dtype=np.int64),
+                       "margin": np.asarray(mar, dtype=np.int64),
+                       "group": np.array(grp, dtype=object)},
+                      index=np.arange(len(rev)) * 3 + 10)
+    parts, lo = [], 0
+    for hi in bounds:
+        parts.append(df.iloc[lo:hi])
+        lo = hi
+    return dd.from_delayed([dask.delayed(lambda x: x)(p) for p in parts], meta=df.iloc[:0])
+
+
+def check_full(rev, mar, grp, bounds, margin="margin", group="group", **options):
+    want_summary, want_classes = one_machine_full(
+        rev, mar if margin else [UNKNOWN] * len(rev), grp if group else [None] * len(rev),
+        **options)
+    ddf = frame_full(rev, mar, grp, bounds)
+    r = kam.dask.segment(ddf, margin=margin, group=group, **options)
+    assert r.summary == want_summary
+    for key in ("hhi", "gini", "top20_share", "key_revenue_share"):
+        assert r.summary[key].hex() == want_summary[key].hex()
+    classes = r.classes.compute()
+    assert list(classes.index) == list(ddf.index.compute())
+    assert "".join(classes) == want_classes
+    assert r.classes.npartitions == ddf.npartitions
+    return r
+
+
+BASES_UNITS = [(b, u) for b in ("revenue", "margin") for u in ("account", "group")]
+
+
+@pytest.mark.parametrize("parts", [1, 2, 7])
+@pytest.mark.parametrize("basis,unit", BASES_UNITS)
+def test_margin_and_groups_random(parts, basis, unit):
+    rng = np.random.default_rng(parts * 10 + len(basis) + len(unit))
+    for _ in range(4):
+        n = int(rng.integers(0, 80))
+        rev = rng.integers(0, 50, n)
+        mar = rng.integers(-20, 40, n)
+        mar[rng.random(n) < 0.2] = UNKNOWN
+        grp = [None if x < 3 else ("" if x == 3 else "g%d" % x) for x in rng.integers(0, 9, n)]
+        bounds = random_bounds(rng, n, parts)
+        check_full(rev, mar, grp, bounds, basis=basis, unit=unit, key_share=0.05)
+        check_full(rev, mar, grp, bounds, margin=None, basis=basis, unit=unit)
+        check_full(rev, mar, grp, bounds, group=None, basis=basis, unit=unit, a_share=0.6)
+
+
+@pytest.mark.parametrize("basis,unit", BASES_UNITS)
+def test_groups_spanning_partitions_and_ties(basis, unit):
+    # every customer ties at 10 (a group of two 5s spans partitions 0 and 2; ungrouped 10s):
+    # the cut takes the first customers by first insertion index, across partitions
+    rev = [5, 10, 10, 5, 10, 10, 10, 10]
+    mar = [5, 10, 10, 5, 10, 10, 10, 10]
+    grp = ["g", None, None, "g", None, None, None, None]
+    for bounds in ([1, 3, 8], [0, 1, 1, 4, 8], [2, 2, 5, 8, 8]):
+        check_full(rev, mar, grp, bounds, basis=basis, unit=unit)
+    # a group of one account per partition that passes the 10 % test only as a group
+    rev = [30, 1, 30, 2, 30, 3, 30, 900]
+    mar = [10, -1, 10, UNKNOWN, 10, 3, 10, 200]
+    grp = ["big", None, "big", None, "big", "", "big", None]
+    r = check_full(rev, mar, grp, [2, 4, 6, 8], basis=basis, unit=unit, key_share=0.1)
+    assert r.summary["key_accounts"] >= 5  # the group's four and the 900 account
+    # empty partitions, all C with no positive margin, no accounts at all
+    check_full([0, 4, 0], [UNKNOWN, -3, 0], [None, "a", "a"], [0, 0, 3, 3], basis=basis,
+               unit=unit)
+    check_full([], [], [], [0, 0], basis=basis, unit=unit)
+
+
+def test_margin_and_groups_distributed(client):
+    rng = np.random.default_rng(17)
+    n = 200
+    rev = rng.integers(0, 30, n)
+    mar = rng.integers(-10, 20, n)
+    mar[::7] = UNKNOWN
+    grp = [None if x < 4 else "g%d" % x for x in rng.integers(0, 12, n)]
+    for parts in (1, 2, 7):
+        for basis, unit in BASES_UNITS:
+            check_full(rev, mar, grp, random_bounds(rng, n, parts), basis=basis, unit=unit)
+
+
+def test_margin_column_checks():
+    df = pd.DataFrame({"revenue": [5, 7, 9], "margin": pd.array([1, None, -2], dtype="Int64")})
+    r = kam.dask.segment(dd.from_pandas(df, npartitions=2), margin="margin")
+    assert r.summary == one_machine_full([5, 7, 9], [1, UNKNOWN, -2], [None] * 3)[0]
+    with pytest.raises(TypeError, match="margin"):
+        kam.dask.segment(dd.from_pandas(df.assign(margin=[0.5, 1, 2]), npartitions=1),
+                         margin="margin")
