@@ -18,6 +18,17 @@
  *            kam_partial_classes. (A reducer that does not keep the partials can ask each
  *            worker for kam_partial_ties instead.)
  *
+ * Basis margin and unit group use the same functions on other columns: the partial of a
+ * partition is built from its customers' basis values (basis margin: only the positive margins;
+ * a customer whose margin is <= 0 or unknown is C, and kam_partial_classes gives value 0 class
+ * C), and with unit group each partition's customers must be in first-insertion order
+ * (each group's total placed in the partition of its first account, before or between that
+ * partition's ungrouped accounts by insertion index), so that partition order settles their
+ * ties. kam_partial_segment's summary then holds the figures over the customers' values (hhi,
+ * effective_accounts, gini, top20_share, the basis total as total_revenue); the per-account
+ * figures (counts and revenues per class, key accounts, the margin figures) are sums over the
+ * accounts once each has its customer's class, made where the accounts are.
+ *
  * The answer is that of kam_segment on the concatenation of the partitions in partition order
  * (which is the insertion order for ties): the same class of every account and the same
  * summary, field by field and to the bit (hhi and gini are exact integer sums rounded once).

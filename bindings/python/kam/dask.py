@@ -25,6 +25,14 @@ computation and one lazy pass:
            counts of the earlier partitions summed), lazily, as a dask Series of categories
            "A" < "B" < "C" (one byte per account, written by C, no Python string per row).
 
+With margin=, group=, basis="margin" or unit="group" (docs/scale-out.md): the partials are
+built from the customers' basis values (the positive margins with basis margin); with groups,
+round 0 sums the groups with Dask's own groupby and sends each group to the partition of its
+first account (set_index to known divisions), so each partition's customers are in
+first-insertion order and ties settle as for accounts; a last task per partition makes the
+classes and key flags (group classes joined back by name) and the exact sums of the account
+pass (counts, revenues, keys, margins), added on the driver.
+
 Runs on any scheduler (the default threads, processes, or a distributed.Client). Worker
 processes load libkam as any kam import does: through $KAM_LIBRARY, next to the package or the
 system library path.
@@ -296,8 +304,8 @@ def _group_value(tot, basis):
 
 def _customers(df, gtot, j, revenue, margin, group, basis):
     """Unit group, per partition j: its customers in first-insertion order, the ungrouped
-    accounts of the partition and the groups whose first account it holds: (key, value, name)
-    with name None for an ungrouped account."""
+    accounts of the partition and the groups whose first account it holds: (key, value, name,
+    is_group) with name None for an ungrouped account."""
     import numpy as np
     g = _grouped(df, group)
     pos = np.flatnonzero(~g)
@@ -307,8 +315,9 @@ def _customers(df, gtot, j, revenue, margin, group, basis):
     vals = np.concatenate([v, _group_value(gtot, basis)]).astype(np.int64)
     names = np.concatenate([np.full(len(pos), None, dtype=object),
                             gtot.index.to_numpy(dtype=object)])
+    isg = np.concatenate([np.zeros(len(pos), dtype=bool), np.ones(len(gtot), dtype=bool)])
     order = np.argsort(keys, kind="stable")
-    return keys[order], np.ascontiguousarray(vals[order]), names[order]
+    return keys[order], np.ascontiguousarray(vals[order]), names[order], isg[order]
 
 
 def _customer_partial(cust, basis):
@@ -317,14 +326,13 @@ def _customer_partial(cust, basis):
 
 def _customer_classes(cust, cuts, before, key_min):
     """Unit group, per partition of customers: (class codes 0/1/2 and key of its ungrouped
-    accounts, keyed by insertion key; the same of its groups, keyed by name)."""
+    accounts, in their order in the partition; the same of its groups, indexed by name)."""
     import numpy as np
     import pandas as pd
-    keys, v, names = cust
+    keys, v, names, isg = cust
     codes = partial_classes(v, cuts, before).view(np.int8) - ord("A")
-    key = v >= key_min
-    isg = np.array([n is not None for n in names], dtype=bool)
-    own = pd.DataFrame({"code": codes[~isg], "key": key[~isg]}, index=keys[~isg])
+    key = _share_key(v, key_min)
+    own = pd.DataFrame({"code": codes[~isg], "key": key[~isg]})
     grp = pd.DataFrame({"code": codes[isg], "key": key[isg]},
                        index=pd.Index(names[isg], dtype=object))
     return own, grp
@@ -344,7 +352,7 @@ def _account_classes(df, j, revenue, margin, group, basis, unit, cuts, before, k
     if unit == "account":
         v = _value(_column(df[revenue]), _margins(df, margin), basis)
         codes = partial_classes(v, cuts, before).view(np.int8) - ord("A")
-        key = v >= key_min
+        key = _share_key(v, key_min)
         if key_groups and g.any():
             key |= g & df[group].isin(list(key_groups)).to_numpy(dtype=bool)
         return codes, key
@@ -352,7 +360,7 @@ def _account_classes(df, j, revenue, margin, group, basis, unit, cuts, before, k
     key = np.empty(len(df), dtype=bool)
     pos = np.flatnonzero(~g)
     if len(pos):
-        o = own[0].loc[(np.int64(j) << _SHIFT) + pos.astype(np.int64)]
+        o = own[0]  # the partition's ungrouped accounts, in the same order
         codes[pos] = o["code"].to_numpy()
         key[pos] = o["key"].to_numpy()
     pos = np.flatnonzero(g)
@@ -365,7 +373,6 @@ def _account_classes(df, j, revenue, margin, group, basis, unit, cuts, before, k
 
 def _account_stats(df, args):
     """Per account partition: the exact integer sums kam_segment's account pass makes."""
-    import numpy as np
     codes, key = _account_classes(df, *args)
     rev = _column(df[args[1]])
     mar = _margins(df, args[2])
@@ -391,6 +398,13 @@ def _account_series(df, args):
     return pd.Series(pd.Categorical.from_codes(codes, _CATEGORIES), index=df.index, name="abc")
 
 
+def _share_key(v, key_min):
+    """The share test of each basis value: v >= key_min (no value passes when key_min is
+    None)."""
+    import numpy as np
+    return np.zeros(len(v), dtype=bool) if key_min is None else v >= key_min
+
+
 def _min_value_for(total, share):
     """kam_segment's key threshold: the smallest integer r with r / T >= share in doubles
     (min_revenue_for); None when no value reaches it (T == 0)."""
@@ -409,7 +423,6 @@ def _min_value_for(total, share):
 
 def _segment_general(dask, ddf, revenue, group, margin, split_every, options):
     """kam.dask.segment with margins, groups, basis margin or unit group (see segment)."""
-    import numpy as np
     import pandas as pd
     import dask.dataframe as dd
     delayed = dask.delayed
@@ -445,12 +458,11 @@ def _segment_general(dask, ddf, revenue, group, margin, split_every, options):
     (sm0, cuts, tied), sizes = _round1(dask, blobs, split_every, rank_opts)
     before = _before(tied)
     T = sm0["total_revenue"]  # the basis total
-    key_min = _min_value_for(T, float(options.get("key_share", 0.10)))
-    key_min = 2**63 if key_min is None else key_min
+    key_min = _min_value_for(T, float(options.get("key_share", 0.10)))  # None: no key
     key_groups = ()
     own = [None] * J
     gtab = None
-    if unit == "account" and gtot is not None and T > 0:  # the group 10 % test: few pass it
+    if unit == "account" and gtot is not None and key_min is not None:  # the group 10 % test: few pass it
         vals = gtot.map_partitions(lambda t: t.assign(v=_group_value(t, basis)))
         key_groups = tuple(vals[vals["v"] >= key_min].index.compute().tolist())
     if unit == "group":
