@@ -383,6 +383,78 @@ static void test_bytes(void **state) {
   assert_int_equal(ta.blocks, 0);
 }
 
+/* kam_partial_merge_many gives the bytes of the same merges made one by one, for 0 to 9 others
+ * (empty ones, the same partial twice, an empty into); errors leave into unchanged. */
+static void test_merge_many(void **state) {
+  int64_t rev[900];
+  kam_ctx *ctx;
+  size_t k, i;
+  (void)state;
+  rng_state = 17;
+  random_column(rev, 900, 1);
+  assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+  for (k = 0; k <= 9; k++) {
+    int first;
+    for (first = 0; first < 2; first++) {
+      kam_partial *part[10], *one, *many;
+      const kam_partial *others[10];
+      kam_test_sink s1, s2;
+      for (i = 0; i < k; i++) {
+        size_t n = i % 4 == 2 ? 0 : 100; /* some empty */
+        assert_int_equal(kam_partial_new(&part[i], ctx, rev + 100 * i, n), KAM_OK);
+        others[i] = part[i];
+      }
+      if (k > 3) others[3] = part[1]; /* one partial twice */
+      assert_int_equal(kam_partial_new(&one, ctx, rev + 800, first ? 100 : 0), KAM_OK);
+      assert_int_equal(kam_partial_new(&many, ctx, rev + 800, first ? 100 : 0), KAM_OK);
+      for (i = 0; i < k; i++)
+        assert_int_equal(kam_partial_merge(one, others[i]), KAM_OK);
+      assert_int_equal(kam_partial_merge_many(many, others, k), KAM_OK);
+      assert_int_equal(kam_partial_accounts(many), kam_partial_accounts(one));
+      memset(&s1, 0, sizeof s1);
+      memset(&s2, 0, sizeof s2);
+      assert_int_equal(kam_partial_write(one, kam_test_sink_write, &s1), KAM_OK);
+      assert_int_equal(kam_partial_write(many, kam_test_sink_write, &s2), KAM_OK);
+      assert_int_equal(s1.len, s2.len);
+      assert_memory_equal(s1.data, s2.data, s1.len);
+      kam_test_sink_free(&s1);
+      kam_test_sink_free(&s2);
+      if (k > 1) { /* errors: into unchanged */
+        size_t before = kam_partial_accounts(many);
+        others[1] = NULL;
+        assert_int_equal(kam_partial_merge_many(many, others, k), KAM_EINVAL);
+        assert_non_null(strstr(kam_ctx_errmsg(ctx), "others[1] is NULL"));
+        others[1] = many;
+        assert_int_equal(kam_partial_merge_many(many, others, k), KAM_EINVAL);
+        assert_int_equal(kam_partial_accounts(many), before);
+      }
+      kam_partial_free(one);
+      kam_partial_free(many);
+      for (i = 0; i < k; i++)
+        kam_partial_free(part[i]);
+    }
+  }
+  assert_int_equal(kam_partial_merge_many(NULL, NULL, 0), KAM_EINVAL);
+  {
+    int64_t big[2] = {INT64_MAX, 1};
+    kam_partial *p, *q;
+    const kam_partial *o[2];
+    assert_int_equal(kam_partial_new(&p, ctx, big, 1), KAM_OK);
+    assert_int_equal(kam_partial_new(&q, ctx, big + 1, 1), KAM_OK);
+    assert_int_equal(kam_partial_merge_many(p, NULL, 1), KAM_EINVAL);
+    assert_int_equal(kam_partial_merge_many(p, NULL, 0), KAM_OK);
+    o[0] = q;
+    o[1] = q;
+    assert_int_equal(kam_partial_merge_many(q, o, 1), KAM_EINVAL);
+    assert_int_equal(kam_partial_merge_many(p, o, 1), KAM_EOVERFLOW);
+    assert_int_equal(kam_partial_accounts(p), 1);
+    assert_int_equal(kam_partial_merge_many(q, o + 1, 0), KAM_OK);
+    kam_partial_free(p);
+    kam_partial_free(q);
+  }
+  kam_ctx_free(ctx);
+}
+
 static void test_errors(void **state) {
   int64_t rev[3] = {5, -1, 2};
   kam_ctx *ctx;
@@ -466,6 +538,12 @@ static void test_oom(void **state) {
       rc = kam_partial_merge(a, b);
       if (rc != KAM_OK) assert_int_equal(kam_partial_accounts(a), 250);
     }
+    if (rc == KAM_OK) { /* three others: the ping-pong buffers and the list */
+      const kam_partial *o[3];
+      o[0] = o[1] = o[2] = b;
+      rc = kam_partial_merge_many(a, o, 3);
+      if (rc != KAM_OK) assert_int_equal(kam_partial_accounts(a), 500);
+    }
     if (rc == KAM_OK) rc = kam_partial_write(a, kam_test_sink_write, &sink);
     if (rc == KAM_OK) {
       kam_test_source src = kam_test_source_of(sink.data, sink.len, 100);
@@ -491,7 +569,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_random_splits), cmocka_unit_test(test_ties_across_partitions),
       cmocka_unit_test(test_distribution_of_large_columns),
-      cmocka_unit_test(test_merge_laws),    cmocka_unit_test(test_bytes),
+      cmocka_unit_test(test_merge_laws),    cmocka_unit_test(test_merge_many),    cmocka_unit_test(test_bytes),
       cmocka_unit_test(test_errors),        cmocka_unit_test(test_oom),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -108,6 +108,26 @@ static int l_partial_merge(lua_State *L) {
   return 1;
 }
 
+/* p:merge_many({q, r, ...}): kam_partial_merge_many; returns p. The pointer array is a
+ * userdata, so an error raised on the way leaks nothing. */
+static int l_partial_merge_many(lua_State *L) {
+  lpartial *lp = check_partial(L, 1);
+  const kam_partial **others;
+  lua_Integer n, i;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, 2);
+  others = (const kam_partial **)lua_newuserdatauv(
+      L, (size_t)(n ? n : 1) * sizeof *others, 0); // NOLINT(bugprone-sizeof-expression)
+  for (i = 1; i <= n; i++) {
+    lua_rawgeti(L, 2, i);
+    others[i - 1] = check_partial(L, -1)->p;
+    lua_pop(L, 1);
+  }
+  kam__lua_check(L, kam_partial_merge_many(lp->p, others, (size_t)n), lp->ctx);
+  lua_settop(L, 1);
+  return 1;
+}
+
 static int l_partial_len(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)kam_partial_accounts(check_partial(L, 1)->p));
   return 1;
@@ -214,7 +234,7 @@ static int l_partial_classes(lua_State *L) {
 
 void kam__lua_open_partial(lua_State *L) {
   static const luaL_Reg methods[] = {
-      {"merge", l_partial_merge}, {"to_bytes", l_partial_to_bytes}, {"segment", l_partial_segment},
+      {"merge", l_partial_merge}, {"merge_many", l_partial_merge_many}, {"to_bytes", l_partial_to_bytes}, {"segment", l_partial_segment},
       {"count", l_partial_len},   {"close", l_partial_gc},          {NULL, NULL}};
   static const luaL_Reg statics[] = {{"from_bytes", l_partial_from_bytes}, {NULL, NULL}};
   kam__lua_class(L, PARTIAL_MT, methods, l_partial_gc, l_partial_len, NULL);

@@ -115,6 +115,18 @@ KAM_API size_t kam_partial_accounts(const kam_partial *p);
  *  INT64_MAX); KAM_ENOMEM. On error `into` is unchanged. */
 KAM_API int kam_partial_merge(kam_partial *into, const kam_partial *other);
 
+/** Merges others[0..n) into `into` in one pass (the others are unchanged): the same partial
+ *  as n kam_partial_merge calls, which a reducer of many partitions would make copying every
+ *  run log2(n) times in a pairwise tree. A k-way merge: O(D log(n)) comparisons for D runs in
+ *  all, each run read once and written once; allocates the merged runs (at most the sum of
+ *  the inputs' runs) and O(n) of bookkeeping. n == 0 is a no-op; a partial may appear more
+ *  than once in others (its accounts then count that many times).
+ *  @return KAM_OK; KAM_EINVAL (into NULL, others NULL with n > 0, an others[i] NULL or equal
+ *  to into: the message gives i); KAM_EOVERFLOW (the merged total exceeds INT64_MAX or the
+ *  accounts SIZE_MAX); KAM_ENOMEM. On error `into` is unchanged. */
+KAM_API int kam_partial_merge_many(kam_partial *into, const kam_partial *const *others,
+                                   size_t n);
+
 /** Writes the partial in the byte format above through `write` (in blocks of at most 16 KiB).
  *  @return KAM_OK; KAM_EINVAL (p or write NULL); KAM_ENOMEM; write's nonzero value. */
 KAM_API int kam_partial_write(const kam_partial *p, kam_write_fn write, void *ud);

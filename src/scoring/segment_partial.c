@@ -122,6 +122,122 @@ int kam_partial_merge(kam_partial *into, const kam_partial *other) {
   return KAM_OK;
 }
 
+/* out = the merge of a[0..na) and b[0..nb) (each strictly ascending): equal values add their
+ * counts. Branch-free in the common loop (the compiler's conditional moves). Returns the runs
+ * written (at most na + nb). */
+static size_t merge_two(kam__value_run *out, const kam__value_run *a, size_t na,
+                        const kam__value_run *b, size_t nb) {
+  size_t i = 0, j = 0, k = 0;
+  while (i < na && j < nb) {
+    uint64_t va = a[i].value, vb = b[j].value;
+    size_t ta = va <= vb, tb = vb <= va;
+    out[k].value = ta ? va : vb;
+    out[k].mult = (ta ? a[i].mult : 0) + (tb ? b[j].mult : 0);
+    i += ta;
+    j += tb;
+    k++;
+  }
+  if (i < na) memcpy(out + k, a + i, (na - i) * sizeof *out), k += na - i;
+  if (j < nb) memcpy(out + k, b + j, (nb - j) * sizeof *out), k += nb - j;
+  return k;
+}
+
+/* A sorted list of runs being merged: where it is and how long. */
+typedef struct merge_seg {
+  const kam__value_run *run;
+  size_t n;
+} merge_seg;
+
+int kam_partial_merge_many(kam_partial *into, const kam_partial *const *others, size_t n) {
+  kam_ctx *ctx;
+  merge_seg *seg = NULL;
+  kam__value_run *buf[2] = {NULL, NULL};
+  uint64_t total, accounts;
+  size_t cap, ns = 0, nseg, i;
+  int rc = KAM_OK, cur = 0;
+  if (!into) return KAM_EINVAL;
+  ctx = into->ctx;
+  if (n && !others) return kam__error(ctx, KAM_EINVAL, "kam_partial_merge_many: others is NULL");
+  total = into->total;
+  accounts = into->accounts;
+  cap = into->nrun;
+  for (i = 0; i < n; i++) {
+    const kam_partial *o = others[i];
+    if (!o || o == into)
+      return kam__error(ctx, KAM_EINVAL, "kam_partial_merge_many: others[%zu] is %s", i,
+                        o ? "the same partial as into" : "NULL");
+    if (total + o->total > (uint64_t)INT64_MAX) /* each <= INT64_MAX: no wrap */
+      return kam__error(ctx, KAM_EOVERFLOW,
+                        "kam_partial_merge_many: the merged total revenue exceeds INT64_MAX "
+                        "(at others[%zu])",
+                        i);
+    if (accounts > SIZE_MAX - o->accounts)
+      return kam__error(ctx, KAM_EOVERFLOW,
+                        "kam_partial_merge_many: the merged accounts exceed SIZE_MAX (at "
+                        "others[%zu])",
+                        i);
+    total += o->total;
+    accounts += o->accounts;
+    if (o->nrun) {
+      if (cap > SIZE_MAX / sizeof(kam__value_run) - o->nrun) /* the same partial many times */
+        return kam__error(ctx, KAM_EOVERFLOW,
+                          "kam_partial_merge_many: the merged runs exceed the address space");
+      cap += o->nrun;
+      ns++;
+    }
+  }
+  if (ns == 0) return KAM_OK; /* nothing to add: no runs, so no accounts and a total of 0 */
+  if (into->nrun) ns++;
+  nseg = ns;
+  /* A pairwise tree over ping-pong buffers: ceil(log2 ns) passes of sequential merges. */
+  seg = (merge_seg *)kam__alloc_array(ctx, ns, sizeof *seg);
+  buf[0] = (kam__value_run *)kam__alloc_array(ctx, cap, sizeof *buf[0]);
+  if (ns > 2) buf[1] = (kam__value_run *)kam__alloc_array(ctx, cap, sizeof *buf[1]);
+  if (!seg || !buf[0] || (ns > 2 && !buf[1])) {
+    rc = kam__nomem(ctx);
+    goto done;
+  }
+  ns = 0;
+  if (into->nrun) seg[ns].run = into->run, seg[ns++].n = into->nrun;
+  for (i = 0; i < n; i++)
+    if (others[i]->nrun) seg[ns].run = others[i]->run, seg[ns++].n = others[i]->nrun;
+  if (ns == 1) { /* into had no runs and one other has: a copy */
+    memcpy(buf[0], seg[0].run, seg[0].n * sizeof *buf[0]);
+    seg[0].run = buf[0];
+  }
+  while (ns > 1) {
+    kam__value_run *out = buf[cur];
+    size_t m = 0;
+    for (i = 0; i + 1 < ns; i += 2) {
+      size_t k = merge_two(out, seg[i].run, seg[i].n, seg[i + 1].run, seg[i + 1].n);
+      seg[m].run = out;
+      seg[m++].n = k;
+      out += k;
+    }
+    if (i < ns) { /* the odd one out moves to this buffer too (the other is overwritten next) */
+      memcpy(out, seg[i].run, seg[i].n * sizeof *out);
+      seg[m].run = out;
+      seg[m++].n = seg[i].n;
+    }
+    ns = m;
+    cur ^= 1;
+  }
+  cur ^= 1; /* the buffer written last */
+  if (seg[0].run != buf[cur]) cur ^= 1;
+  kam__free(ctx, into->run, into->cap * sizeof *into->run);
+  into->run = buf[cur];
+  into->cap = cap;
+  into->nrun = seg[0].n;
+  into->accounts = accounts;
+  into->total = total;
+  buf[cur] = NULL;
+done:
+  kam__free(ctx, buf[0], buf[0] ? cap * sizeof *buf[0] : 0);
+  kam__free(ctx, buf[1], buf[1] ? cap * sizeof *buf[1] : 0);
+  kam__free(ctx, seg, seg ? nseg * sizeof *seg : 0);
+  return rc;
+}
+
 /* ---- bytes ---- */
 
 static void put_u64(unsigned char *b, uint64_t v) {

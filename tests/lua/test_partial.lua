@@ -78,4 +78,19 @@ check("bytes and errors", function()
   raises("EINVAL", function() return #p end)
 end)
 
+check("merge_many is the merges one by one", function()
+  local cols = {{7, 3, 7, 0}, {}, {3, 10}, {7, 7, 1}}
+  local one, many = kam.Partial({5, 3}), kam.Partial({5, 3})
+  local parts = {}
+  for i, c in ipairs(cols) do
+    parts[i] = kam.Partial(c)
+    one:merge(parts[i])
+  end
+  assert(many:merge_many(parts) == many)
+  assert(#many == #one and many:to_bytes() == one:to_bytes())
+  assert(kam.Partial({}):merge_many({}):to_bytes() == kam.Partial({}):to_bytes())
+  raises("EINVAL", function() many:merge_many({parts[1], many}) end)
+  assert(#many == #one)
+end)
+
 t.done("test_partial")

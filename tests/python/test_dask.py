@@ -283,3 +283,19 @@ def test_margin_column_checks():
     with pytest.raises(TypeError, match="margin"):
         kam.dask.segment(dd.from_pandas(df.assign(margin=[0.5, 1, 2]), npartitions=1),
                          margin="margin")
+
+
+def test_partial_merge_many():
+    cols = [[7, 3, 7, 0], [], [3, 10], [7, 7, 1]]
+    one, many = kam.Partial([5, 3]), kam.Partial([5, 3])
+    parts = [kam.Partial(c) for c in cols]
+    for p in parts:
+        one.merge(p)
+    assert many.merge_many(parts) is many
+    assert len(many) == len(one) and many.to_bytes() == one.to_bytes()
+    assert kam.Partial().merge_many([]).to_bytes() == kam.Partial().to_bytes()
+    with pytest.raises(kam.InvalidArgument, match="others\\[1\\]"):
+        many.merge_many([parts[0], many])
+    with pytest.raises(TypeError):
+        many.merge_many([b"KAMP"])
+    assert len(many) == len(one)

@@ -13,8 +13,8 @@ computation and one lazy pass:
   round 1  one task per partition builds its partial (kam_partial_new: one C call on the
            partition's int64 column, no copy) and returns its bytes (the partition's revenue
            distribution: the exact-Gini shuffle, 16 bytes per distinct revenue);
-           the reduce, on the workers, reads and merges them (kam_partial_merge, pairwise
-           trees): with more than split_every (32) partitions, one task per group of 32 merges
+           the reduce, on the workers, reads and merges them (kam_partial_merge_many, one C
+           call): with more than split_every (32) partitions, one task per group of 32 merges
            its group in parallel and passes its merged partial on; the last task merges those,
            segments the result (kam_partial_segment: the summary and the two cuts) and
            counts each partition's accounts at the two cut values in its partial (a binary
@@ -85,14 +85,11 @@ def _tied(blob, value):
 
 
 def _merge_all(partials):
-    """The merge of a list of partials: a pairwise tree (each run is copied log2(len) times)."""
-    level = list(partials)
-    while len(level) > 1:
-        nxt = [level[i].merge(level[i + 1]) for i in range(0, len(level) - 1, 2)]
-        if len(level) % 2:
-            nxt.append(level[-1])
-        level = nxt
-    return level[0] if level else Partial()
+    """The merge of a list of partials in one C call (kam_partial_merge_many)."""
+    partials = list(partials)
+    if not partials:
+        return Partial()
+    return partials[0].merge_many(partials[1:])
 
 
 def _merge_group(*blobs):

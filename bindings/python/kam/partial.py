@@ -30,6 +30,7 @@ _new = fn("kam_partial_new", c_int, POINTER(c_void_p), c_void_p, POINTER(c_int64
 _free = fn("kam_partial_free", None, c_void_p)
 _accounts = fn("kam_partial_accounts", c_size_t, c_void_p)
 _merge = fn("kam_partial_merge", c_int, c_void_p, c_void_p)
+_merge_many = fn("kam_partial_merge_many", c_int, c_void_p, POINTER(c_void_p), c_size_t)
 _write = fn("kam_partial_write", c_int, c_void_p, WRITE_FN, c_void_p)
 _read = fn("kam_partial_read", c_int, POINTER(c_void_p), c_void_p, READ_FN, c_void_p, c_size_t)
 _segment = fn("kam_partial_segment", c_int, POINTER(_Summary), POINTER(_Cuts), c_void_p,
@@ -103,6 +104,19 @@ class Partial(Closable):
         if not isinstance(other, Partial):
             raise TypeError("merge: a kam.Partial expected, not %s" % type(other).__name__)
         check(_merge(self._ptr, other._ptr), self._owner)
+        return self
+
+    def merge_many(self, others):
+        """Adds the partitions of every partial of others (a sequence of kam.Partial) into this
+        one in a single pass (kam_partial_merge_many: each run copied once, where a pairwise
+        tree of merge() copies it log2(len(others)) times); returns self."""
+        others = list(others)
+        for o in others:
+            if not isinstance(o, Partial):
+                raise TypeError("merge_many: kam.Partial objects expected, not %s"
+                                % type(o).__name__)
+        arr = (c_void_p * max(len(others), 1))(*[o._ptr for o in others])
+        check(_merge_many(self._ptr, arr, len(others)), self._owner)
         return self
 
     def segment(self, **options):
