@@ -102,8 +102,7 @@ def _reduce(options, groups, *blobs):
     no groups) and returns (summary, cuts, tied per partition)."""
     merged = _merge_all(Partial.from_bytes(b) for b in (groups if groups else blobs))
     summary, cuts = merged.segment(**dict(options))
-    tied = [(_tied(b, cuts["value"][0]), _tied(b, cuts["value"][1])) for b in blobs]
-    return summary, cuts, tied
+    return summary, cuts, [_tied_pair(b, cuts) for b in blobs]
 
 
 def _classes(series, cuts, before):
@@ -181,15 +180,27 @@ def segment(ddf, revenue="revenue", id=None, group=None, margin=None, split_ever
 
 
 def _round1(dask, blobs, split_every, options):
-    """The reduce over the partials' bytes: ((summary, cuts, tied), sizes)."""
+    """The reduce over the partials' bytes: ((summary, cuts, tied), sizes). Up to split_every
+    partitions: one task merges them all and reads the tie counts. More: the partials stay
+    where they were made (persist), one task per group of split_every merges its group (on all
+    the workers at once), the last task merges the groups' partials only, and the tie counts
+    are read from each partition's partial where it is, once the cuts are known (one more
+    round of tiny tasks: the partials do not travel twice)."""
     delayed = dask.delayed
     sizes = [delayed(len, pure=True)(b) for b in blobs]
-    groups = []
-    if len(blobs) > split_every:  # the first level of the reduce runs on several workers
-        groups = [delayed(_merge_group, pure=True)(*blobs[i:i + split_every])
-                  for i in range(0, len(blobs), split_every)]
-    reduced = delayed(_reduce, pure=True)(tuple(sorted(options.items())), groups, *blobs)
-    return dask.compute(reduced, sizes)
+    opts = tuple(sorted(options.items()))
+    if len(blobs) <= split_every:
+        return dask.compute(delayed(_reduce, pure=True)(opts, [], *blobs), sizes)
+    blobs = dask.persist(*blobs)
+    groups = [delayed(_merge_group, pure=True)(*blobs[i:i + split_every])
+              for i in range(0, len(blobs), split_every)]
+    (summary, cuts, _), sizes = dask.compute(delayed(_reduce, pure=True)(opts, groups), sizes)
+    tied = dask.compute(*[delayed(_tied_pair, pure=True)(b, cuts) for b in blobs])
+    return (summary, cuts, list(tied)), sizes
+
+
+def _tied_pair(blob, cuts):
+    return _tied(blob, cuts["value"][0]), _tied(blob, cuts["value"][1])
 
 
 def _before(tied):
@@ -459,7 +470,8 @@ def _segment_general(dask, ddf, revenue, group, margin, split_every, options):
     key_groups = ()
     own = [None] * J
     gtab = None
-    if unit == "account" and gtot is not None and key_min is not None:  # the group 10 % test: few pass it
+    if unit == "account" and gtot is not None and key_min is not None:
+        # the group 10 % test: few groups pass it (at most 1 / key_share)
         vals = gtot.map_partitions(lambda t: t.assign(v=_group_value(t, basis)))
         key_groups = tuple(vals[vals["v"] >= key_min].index.compute().tolist())
     if unit == "group":
