@@ -14,13 +14,14 @@ computation and one lazy pass:
            partition's int64 column, no copy) and returns its bytes (the partition's revenue
            distribution: the exact-Gini shuffle, 16 bytes per distinct revenue);
            the reduce, on the workers, reads and merges them (kam_partial_merge_many, one C
-           call): with more than split_every (32) partitions, one task per group of 32 merges
-           its group in parallel and passes its merged partial on; the last task merges those,
-           segments the result (kam_partial_segment: the summary and the two cuts) and
-           counts each partition's accounts at the two cut values in its partial (a binary
-           search in the documented byte format); it returns only the summary, the cuts, the
-           tie counts (16 bytes per partition): the driver never holds an
-           account or a revenue.
+           call) and segments the result (kam_partial_segment: the summary and the two
+           cuts); each partition's accounts at the two cut values are counted in its partial
+           (a binary search in the documented byte format): by the reduce task itself up to
+           split_every (16) partitions; with more, one task per group of 16 merges its group
+           in parallel, the last task merges only those, and the tie counts are read where
+           each partial was made (it is persisted there) once the cuts are known. The driver
+           gets only the summary, the cuts and the tie counts (16 bytes per partition): never
+           an account or a revenue.
   classes  one task per partition (kam_partial_classes with the cuts and before[k], the tie
            counts of the earlier partitions summed), lazily, as a dask Series of categories
            "A" < "B" < "C" (one byte per account, written by C, no Python string per row).
@@ -136,7 +137,7 @@ class DaskSegmentation:
             sm["accounts"], sm["count"]["A"], sm["count"]["B"], sm["count"]["C"])
 
 
-def segment(ddf, revenue="revenue", id=None, group=None, margin=None, split_every=32,
+def segment(ddf, revenue="revenue", id=None, group=None, margin=None, split_every=16,
             **options):
     """Segments the accounts of a dask DataFrame, one account per row, exactly as kam.Portfolio
     on ddf.compute() (each row added in partition order with its revenue, margin and group)
