@@ -13,7 +13,7 @@
 # account's class (kept on the workers: persist; one machine: the classes array). Prints the best
 # of KAM_REPS (3) wall times of kam.dask and one machine and of DASK_OWN_REPS (3 up to 20M
 # accounts, else 1) of Dask's own way (DASK_OWN_SKIP=1 leaves it out; KAM_SPLIT_EVERY sets
-# kam.dask.segment's split_every, default 16), kam.dask's time per
+# kam.dask.segment's split_every, default 32), kam.dask's time per
 # phase, the ratios (goals: Dask's own way / kam.dask >= 10, kam.dask / one machine <= 3), and
 # the bytes per partition and per round: round 1 (min / mean / max of the partials), what
 # reaches the driver, round 2, and the merged partial's size.

@@ -45,7 +45,7 @@ def main():
     import os, pickle
     own_reps = int(os.environ.get("DASK_OWN_REPS", "3" if n <= 20000000 else "1"))
     reps = int(os.environ.get("KAM_REPS", "3"))
-    split_every = int(os.environ.get("KAM_SPLIT_EVERY", "16"))
+    split_every = int(os.environ.get("KAM_SPLIT_EVERY", "32"))
     cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                        dashboard_address=None, silence_logs=40)
     client = distributed.Client(cluster)

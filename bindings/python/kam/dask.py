@@ -17,7 +17,7 @@ computation and one lazy pass:
            call) and segments the result (kam_partial_segment: the summary and the two
            cuts); each partition's accounts at the two cut values are counted in its partial
            (a binary search in the documented byte format): by the reduce task itself up to
-           split_every (16) partitions; with more, one task per group of 16 merges its group
+           split_every (32) partitions; with more, one task per group of 32 merges its group
            in parallel, the last task merges only those, and the tie counts are read where
            each partial was made (it is persisted there) once the cuts are known. The driver
            gets only the summary, the cuts and the tie counts (16 bytes per partition): never
@@ -137,7 +137,7 @@ class DaskSegmentation:
             sm["accounts"], sm["count"]["A"], sm["count"]["B"], sm["count"]["C"])
 
 
-def segment(ddf, revenue="revenue", id=None, group=None, margin=None, split_every=16,
+def segment(ddf, revenue="revenue", id=None, group=None, margin=None, split_every=32,
             **options):
     """Segments the accounts of a dask DataFrame, one account per row, exactly as kam.Portfolio
     on ddf.compute() (each row added in partition order with its revenue, margin and group)
