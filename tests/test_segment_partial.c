@@ -567,10 +567,14 @@ static void test_oom(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_random_splits), cmocka_unit_test(test_ties_across_partitions),
+      cmocka_unit_test(test_random_splits),
+      cmocka_unit_test(test_ties_across_partitions),
       cmocka_unit_test(test_distribution_of_large_columns),
-      cmocka_unit_test(test_merge_laws),    cmocka_unit_test(test_merge_many),    cmocka_unit_test(test_bytes),
-      cmocka_unit_test(test_errors),        cmocka_unit_test(test_oom),
+      cmocka_unit_test(test_merge_laws),
+      cmocka_unit_test(test_merge_many),
+      cmocka_unit_test(test_bytes),
+      cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_oom),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

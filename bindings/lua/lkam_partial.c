@@ -2,7 +2,7 @@
  *
  *   local a = kam.Partial({500, 300, 0})          -- one partition's revenues
  *   local b = kam.Partial.from_bytes(bytes [, max_runs])
- *   a:merge(b); local bytes = a:to_bytes(); #a     -- accounts
+ *   a:merge(b); a:merge_many({c, d}); local bytes = a:to_bytes(); #a   -- accounts
  *   local summary, cuts = a:segment{a_share = 0.8}  -- cuts = {value = {v0, v1}, ties = {t0, t1}}
  *   local t0, t1 = kam.partial_ties(revenues, cuts)
  *   local abc = kam.partial_classes(revenues, cuts, {b0, b1})   -- "ABCA..."
@@ -114,10 +114,11 @@ static int l_partial_merge_many(lua_State *L) {
   lpartial *lp = check_partial(L, 1);
   const kam_partial **others;
   lua_Integer n, i;
+  size_t bytes;
   luaL_checktype(L, 2, LUA_TTABLE);
   n = (lua_Integer)lua_rawlen(L, 2);
-  others = (const kam_partial **)lua_newuserdatauv(
-      L, (size_t)(n ? n : 1) * sizeof *others, 0); // NOLINT(bugprone-sizeof-expression)
+  bytes = (size_t)(n ? n : 1) * sizeof(kam_partial *); // NOLINT(bugprone-sizeof-expression)
+  others = (const kam_partial **)lua_newuserdatauv(L, bytes, 0);
   for (i = 1; i <= n; i++) {
     lua_rawgeti(L, 2, i);
     others[i - 1] = check_partial(L, -1)->p;
@@ -233,9 +234,13 @@ static int l_partial_classes(lua_State *L) {
 }
 
 void kam__lua_open_partial(lua_State *L) {
-  static const luaL_Reg methods[] = {
-      {"merge", l_partial_merge}, {"merge_many", l_partial_merge_many}, {"to_bytes", l_partial_to_bytes}, {"segment", l_partial_segment},
-      {"count", l_partial_len},   {"close", l_partial_gc},          {NULL, NULL}};
+  static const luaL_Reg methods[] = {{"merge", l_partial_merge},
+                                     {"merge_many", l_partial_merge_many},
+                                     {"to_bytes", l_partial_to_bytes},
+                                     {"segment", l_partial_segment},
+                                     {"count", l_partial_len},
+                                     {"close", l_partial_gc},
+                                     {NULL, NULL}};
   static const luaL_Reg statics[] = {{"from_bytes", l_partial_from_bytes}, {NULL, NULL}};
   kam__lua_class(L, PARTIAL_MT, methods, l_partial_gc, l_partial_len, NULL);
   kam__lua_class_table(L, "Partial", statics, l_partial_call);

@@ -10,9 +10,9 @@
  *            kam_partial_write. A reducer (a worker, or a tree of them, each writing its merged
  *            partial on) reads the partials, merges them (kam_partial_merge: associative,
  *            commutative, exact; any tree) and calls kam_partial_segment on the result:
- *            the summary and the two class cuts (kam_segment_cuts). It also reads, in each partition's partial, how many of its
- *            accounts have each cut value (the count of that value's run, or 0), and returns to
- *            the driver the summary, the cuts and those tie counts: nothing per account.
+ *            the summary and the two class cuts (kam_segment_cuts). It also reads, in each
+ * partition's partial, how many of its accounts have each cut value (the count of that value's run,
+ * or 0), and returns to the driver the summary, the cuts and those tie counts: nothing per account.
  *   round 2  the driver sums the tie counts over the earlier partitions (partition order) into
  *            before[2] for each partition; each worker writes its classes locally with
  *            kam_partial_classes. (A reducer that does not keep the partials can ask each
@@ -124,8 +124,7 @@ KAM_API int kam_partial_merge(kam_partial *into, const kam_partial *other);
  *  @return KAM_OK; KAM_EINVAL (into NULL, others NULL with n > 0, an others[i] NULL or equal
  *  to into: the message gives i); KAM_EOVERFLOW (the merged total exceeds INT64_MAX or the
  *  accounts SIZE_MAX); KAM_ENOMEM. On error `into` is unchanged. */
-KAM_API int kam_partial_merge_many(kam_partial *into, const kam_partial *const *others,
-                                   size_t n);
+KAM_API int kam_partial_merge_many(kam_partial *into, const kam_partial *const *others, size_t n);
 
 /** Writes the partial in the byte format above through `write` (in blocks of at most 16 KiB).
  *  @return KAM_OK; KAM_EINVAL (p or write NULL); KAM_ENOMEM; write's nonzero value. */

@@ -456,9 +456,8 @@ int kam_partial_segment(kam_summary *sm, kam_segment_cuts *cuts, const kam_parti
     return kam__error(p->ctx, KAM_EINVAL, "kam_partial_segment: %s is NULL", sm ? "cuts" : "sm");
   if (kam__struct_size_check(p->ctx, sm->struct_size, KAM__FIELD_END(kam_summary, reserved),
                              "kam_partial_segment", "kam_summary") ||
-      kam__struct_size_check(p->ctx, cuts->struct_size,
-                             KAM__FIELD_END(kam_segment_cuts, reserved), "kam_partial_segment",
-                             "kam_segment_cuts"))
+      kam__struct_size_check(p->ctx, cuts->struct_size, KAM__FIELD_END(kam_segment_cuts, reserved),
+                             "kam_partial_segment", "kam_segment_cuts"))
     return KAM_EINVAL;
   rc = kam__segment_runs(&s, cut, p->ctx, o, p->run, p->nrun, (size_t)p->accounts);
   if (rc) return rc;
