@@ -181,6 +181,7 @@ static int run(const char *path, int reps, unsigned threads) {
     if (!rc) rc = kam_segmentation_foreach(s, KAM_ORDER_INSERTION, on_score, &xyz);
     if (rc) {
       fprintf(stderr, "bench_csv: %s (%s)\n", kam_strerror(rc), kam_ctx_errmsg(ctx));
+      free(abc);
       return 1;
     }
     wall = seconds(CLOCK_MONOTONIC) - w0;

@@ -802,6 +802,10 @@ static int handle_header(csv_reader *r) {
   return KAM_OK;
 }
 
+/* Bytes that may start (end) a space-like character of kam__csv_trim. */
+static const unsigned char trim_head[256] = {[' '] = 1, ['\t'] = 1, [0xC2] = 1, [0xE2] = 1};
+static const unsigned char trim_tail[256] = {[' '] = 1, ['\t'] = 1, [0xA0] = 1, [0xAF] = 1};
+
 /* The trimmed, NUL-terminated text of column col in the current record ("" if absent). */
 char *kam__csv_cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
   char *s;
@@ -814,7 +818,9 @@ char *kam__csv_cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
   s = r->rec.data + r->fields[col].off;
   n = r->fields[col].len;
   *line = r->fields[col].line;
-  {
+  /* Spaces start with ' ', TAB, 0xC2 (NBSP) or 0xE2 (U+202F) and end with ' ', TAB, 0xA0 or
+   * 0xAF: most cells have none of them at either end. */
+  if (n && (trim_head[(unsigned char)s[0]] || trim_tail[(unsigned char)s[n - 1]])) {
     const char *t = s;
     kam__csv_trim(&t, &n);
     s = (char *)t;
@@ -882,6 +888,9 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   char mark = r->opts.decimal_mark ? r->opts.decimal_mark : pc->mark;
   int st;
+  /* Plain "-123,45" (no currency, groups or sign words): inline. A number without a mark
+   * decides nothing, so it may take this path before the mark is known. */
+  if (kam__decimal_minor_simple(out, s, len, mark, digits)) return KAM_OK;
   strip_currency(&s, &len);
   if (!mark) {
     comma = memchr(s, ',', len);
@@ -978,7 +987,7 @@ static int parse_potential(csv_reader *r, double *out, char *s, size_t len, size
 static int handle_row(csv_reader *r) {
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   kam_account a;
-  size_t len, line, k, first_hist = NO_COL, last_fc = 0;
+  size_t len, line, k, first_hist = NO_COL, last_fc = 0, idlen, name_len = 0, group_len = 0;
   char *s;
   int st;
   bool yes;
@@ -991,6 +1000,7 @@ static int handle_row(csv_reader *r) {
     return kam__error(r->ctx, KAM_EPARSE, "%s: the id is empty",
                       kam__csv_place(r, line, pc->col[R_ID], (char[160]){0}, 160));
   a.id = s;
+  idlen = len;
   s = kam__csv_cell(r, pc->col[R_REVENUE], &len, &line);
   if (len == 0)
     return kam__error(r->ctx, KAM_EPARSE, "%s: the revenue is empty (write 0 for none)",
@@ -1001,9 +1011,9 @@ static int handle_row(csv_reader *r) {
     return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_REVENUE], s, len,
                                "is negative (revenue must be 0 or more)");
   s = kam__csv_cell(r, pc->col[R_NAME], &len, &line);
-  if (len) a.name = s;
+  if (len) a.name = s, name_len = len;
   s = kam__csv_cell(r, pc->col[R_GROUP], &len, &line);
-  if (len) a.group = s;
+  if (len) a.group = s, group_len = len;
   s = kam__csv_cell(r, pc->col[R_POTENTIAL], &len, &line);
   if ((st = parse_potential(r, &a.potential, s, len, line, pc->col[R_POTENTIAL])) != 0) return st;
   s = kam__csv_cell(r, pc->col[R_STRATEGIC], &len, &line);
@@ -1044,7 +1054,8 @@ static int handle_row(csv_reader *r) {
     a.forecast = pc->fc;
     a.forecast_len = last_fc;
   }
-  st = kam_portfolio_add(pc->p, &a);
+  /* The engine has checked the texts (UTF-8, no NUL) and this function the amounts. */
+  st = kam__portfolio_add_checked(pc->p, &a, idlen, name_len, group_len);
   if (st == KAM_EEXIST) {
     char where[160], v[48];
     s = kam__csv_cell(r, pc->col[R_ID], &len, &line);
