@@ -13,6 +13,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "scoring/csv_internal.h"
 #include "core/decimal_internal.h"
@@ -337,13 +340,12 @@ static int append(csv_reader *r, const char *s, size_t n) {
   return KAM_OK;
 }
 
-static int end_field(csv_reader *r) {
-  csv_field *f;
-  const char *text = r->rec.data ? r->rec.data + r->field_off : "";
-  size_t len = r->rec.len - r->field_off, bad;
-  if (r->nfields >= CSV_MAX_COLUMNS)
-    return kam__error(r->ctx, KAM_ELIMIT, "line %zu: more than %u fields", r->field_line,
-                      CSV_MAX_COLUMNS);
+/* The text of the record being read (its fields' offsets are into it). */
+static char *rec_text(const csv_reader *r) { return r->ext ? r->ext : r->rec.data; }
+
+/* A field's text must be UTF-8 without NUL: the error names field r->nfields on r->field_line. */
+static int check_text(csv_reader *r, const char *text, size_t len) {
+  size_t bad;
   /* One pass over plain ASCII; the detailed checks only when a NUL or a high byte shows up. */
   for (bad = 0; bad < len && (unsigned char)text[bad] - 1u < 0x7Fu; bad++) {
   }
@@ -358,14 +360,29 @@ static int end_field(csv_reader *r) {
                       "%s: invalid UTF-8 at byte %zu of the field (save the file as \"CSV UTF-8\")",
                       kam__csv_place(r, r->field_line, r->nfields, where, sizeof where), bad + 1);
   }
-  if (r->nfields == r->fields_cap) {
-    size_t cap = r->fields_cap ? r->fields_cap * 2 : 32;
-    csv_field *nf =
-        (csv_field *)kam__realloc(r->ctx, r->fields, r->fields_cap * sizeof *nf, cap * sizeof *nf);
-    if (!nf) return kam__nomem(r->ctx);
-    r->fields = nf;
-    r->fields_cap = cap;
-  }
+  return KAM_OK;
+}
+
+static int grow_fields(csv_reader *r) {
+  size_t cap = r->fields_cap ? r->fields_cap * 2 : 32;
+  csv_field *nf =
+      (csv_field *)kam__realloc(r->ctx, r->fields, r->fields_cap * sizeof *nf, cap * sizeof *nf);
+  if (!nf) return kam__nomem(r->ctx);
+  r->fields = nf;
+  r->fields_cap = cap;
+  return KAM_OK;
+}
+
+static int end_field(csv_reader *r) {
+  csv_field *f;
+  const char *text = r->rec.data ? r->rec.data + r->field_off : "";
+  size_t len = r->rec.len - r->field_off;
+  int rc;
+  if (r->nfields >= CSV_MAX_COLUMNS)
+    return kam__error(r->ctx, KAM_ELIMIT, "line %zu: more than %u fields", r->field_line,
+                      CSV_MAX_COLUMNS);
+  if ((rc = check_text(r, text, len)) != 0) return rc;
+  if (r->nfields == r->fields_cap && (rc = grow_fields(r)) != 0) return rc;
   if (kam__buf_putc(&r->rec, '\0')) return kam__nomem(r->ctx);
   f = &r->fields[r->nfields++];
   f->off = r->field_off;
@@ -378,14 +395,14 @@ static int end_field(csv_reader *r) {
 /* Keeps the header record (trimmed names, for column names in messages), then hands it to the
  * reader. */
 static int end_header(csv_reader *r) {
-  size_t k;
-  r->hdr_cap = r->rec.len + 1;
+  size_t k, used = r->fields[r->nfields - 1].off + r->fields[r->nfields - 1].len + 1;
+  r->hdr_cap = used + 1;
   r->ncols = r->nfields;
   r->hdr = (char *)kam__alloc(r->ctx, r->hdr_cap);
   r->hdr_fields = (csv_field *)kam__alloc_array(r->ctx, r->nfields, sizeof *r->hdr_fields);
   if (!r->hdr || !r->hdr_fields) return kam__nomem(r->ctx);
-  memcpy(r->hdr, r->rec.data, r->rec.len);
-  r->hdr[r->rec.len] = '\0';
+  memcpy(r->hdr, rec_text(r), used);
+  r->hdr[used] = '\0';
   for (k = 0; k < r->ncols; k++) {
     const char *s = r->hdr + r->fields[k].off;
     size_t len = r->fields[k].len;
@@ -402,7 +419,7 @@ static int end_header(csv_reader *r) {
 static int end_row(csv_reader *r) {
   size_t k;
   for (k = r->ncols; k < r->nfields; k++) {
-    const char *t = r->rec.data + r->fields[k].off;
+    const char *t = rec_text(r) + r->fields[k].off;
     size_t n = r->fields[k].len;
     kam__csv_trim(&t, &n);
     if (n)
@@ -418,7 +435,7 @@ static int end_record(csv_reader *r) {
   int rc = KAM_OK;
   bool empty = true;
   for (i = 0; i < r->nfields && empty; i++) {
-    const char *s = r->rec.data + r->fields[i].off;
+    const char *s = rec_text(r) + r->fields[i].off;
     size_t len = r->fields[i].len;
     kam__csv_trim(&s, &len);
     if (len) empty = false;
@@ -427,11 +444,94 @@ static int end_record(csv_reader *r) {
   r->nfields = 0;
   r->rec.len = 0;
   r->field_off = 0;
+  r->ext = NULL;
   return rc;
 }
 
+/* The first byte of s[i..limit) that is the delimiter, CR, LF or a quote, or limit. */
+static size_t next_special(const csv_reader *r, const char *s, size_t i, size_t limit) {
+#if defined(__SSE2__)
+  const __m128i d = _mm_set1_epi8(r->delim), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'),
+                q = _mm_set1_epi8('"');
+  for (; i + 16 <= limit; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, cr)),
+                             _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, q)));
+    unsigned bits = (unsigned)_mm_movemask_epi8(m);
+    if (bits) return i + (size_t)__builtin_ctz(bits);
+  }
+#endif
+  for (; i < limit; i++)
+    if (r->special[(unsigned char)s[i]] || s[i] == '"') return i;
+  return limit;
+}
+
+/* True when s[0..n) holds only ASCII bytes 1..127 (no NUL, nothing to check as UTF-8). */
+static bool plain_ascii(const char *s, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  __m128i acc = _mm_setzero_si128(), nul = _mm_setzero_si128();
+  const __m128i zero = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    acc = _mm_or_si128(acc, v);
+    nul = _mm_or_si128(nul, _mm_cmpeq_epi8(v, zero));
+  }
+  if (_mm_movemask_epi8(_mm_or_si128(acc, nul))) return false;
+#endif
+  for (; i < n; i++)
+    if ((unsigned char)s[i] - 1u >= 0x7Fu) return false;
+  return true;
+}
+
+/* A whole record read in place: at a record start, a line that ends inside s[i..n) and holds no
+ * quote is split at the delimiter without copying (the common case: one call per record, no
+ * per-byte state). The fields are checked as end_field checks them, the delimiters and the line
+ * end become the fields' NULs, and the record goes to end_record. Anything else (a quote, a line
+ * that does not end in this chunk or is long, too many fields) answers *done = false with
+ * nothing changed, and the byte-wise tokenizer reads the record. */
+static int fast_record(csv_reader *r, char *s, size_t i, size_t n, size_t *next, bool *done) {
+  size_t start = i, k = 0, j, limit = n - i > CSV_MAX_FIELD ? i + CSV_MAX_FIELD : n;
+  char c;
+  int rc;
+  *done = false;
+  for (;;) {
+    j = next_special(r, s, i, limit);
+    if (j == limit || s[j] == '"') return KAM_OK;
+    if (k == CSV_MAX_COLUMNS) return KAM_OK;
+    if (k == r->fields_cap && (rc = grow_fields(r)) != 0) return rc;
+    r->fields[k].off = i - start;
+    r->fields[k].len = j - i;
+    r->fields[k].line = r->line;
+    k++;
+    i = j + 1;
+    if (s[j] != r->delim) break;
+  }
+  r->field_line = r->line;
+  if (!plain_ascii(s + start, j - start)) {
+    for (r->nfields = 0; r->nfields < k; r->nfields++) {
+      const csv_field *f = &r->fields[r->nfields];
+      if ((rc = check_text(r, s + start + f->off, f->len)) != 0) {
+        r->nfields = 0;
+        return rc;
+      }
+    }
+  }
+  c = s[j];
+  for (r->nfields = 0; r->nfields < k; r->nfields++) {
+    const csv_field *f = &r->fields[r->nfields];
+    s[start + f->off + f->len] = '\0';
+  }
+  r->ext = s + start;
+  r->line++;
+  r->prev_cr = c == '\r';
+  *next = j + 1;
+  *done = true;
+  return end_record(r);
+}
+
 /* The tokenizer proper: RFC 4180 with CR, LF or CRLF line ends, counting physical lines. */
-static int tokenize(csv_reader *r, const char *s, size_t n) {
+static int tokenize(csv_reader *r, char *s, size_t n) {
   size_t i = 0;
   int rc;
   while (i < n) {
@@ -444,6 +544,11 @@ static int tokenize(csv_reader *r, const char *s, size_t n) {
       if (c == '\n' && after_cr) {
         i++;
         break;
+      }
+      if (r->nfields == 0 && c != '"') {
+        bool done;
+        if ((rc = fast_record(r, s, i, n, &i, &done)) != 0) return rc;
+        if (done) break;
       }
       r->field_line = r->line;
       if (c == '"') {
@@ -669,18 +774,18 @@ static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
   set_delimiter(r, d ? d : ',');
   r->line = header_line_number(r);
   r->stage = STAGE_BODY;
-  rc = tokenize(r, r->pre.data ? r->pre.data + r->pre_line_start : "",
-                r->pre.len - r->pre_line_start);
+  rc = r->pre.data ? tokenize(r, r->pre.data + r->pre_line_start, r->pre.len - r->pre_line_start)
+                   : KAM_OK;
   kam__buf_free(&r->pre);
   return rc;
 }
 
-static int feed_body(csv_reader *r, const char *s, size_t n, bool eof) {
+static int feed_body(csv_reader *r, char *s, size_t n, bool eof) {
   if (r->stage == STAGE_HEADLINE) return headline(r, s, n, eof);
   return tokenize(r, s, n);
 }
 
-static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
+static int feed(csv_reader *r, char *s, size_t n, bool eof) {
   if (r->stage == STAGE_BOM) {
     size_t take = 3 - r->head_len;
     int rc;
@@ -696,7 +801,7 @@ static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
       return kam__error(r->ctx, KAM_EPARSE,
                         "line 1: the file is UTF-16; save it as UTF-8 (\"CSV UTF-8\")");
     if (!(r->head_len == 3 && r->head[0] == 0xEF && r->head[1] == 0xBB && r->head[2] == 0xBF)) {
-      if ((rc = feed_body(r, (const char *)r->head, r->head_len, false)) != 0) return rc;
+      if ((rc = feed_body(r, (char *)r->head, r->head_len, false)) != 0) return rc;
     }
   }
   return feed_body(r, s, n, eof);
@@ -815,7 +920,7 @@ char *kam__csv_cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
     *line = r->nfields ? r->fields[0].line : r->line;
     return (char *)"";
   }
-  s = r->rec.data + r->fields[col].off;
+  s = rec_text(r) + r->fields[col].off;
   n = r->fields[col].len;
   *line = r->fields[col].line;
   /* Spaces start with ' ', TAB, 0xC2 (NBSP) or 0xE2 (U+202F) and end with ' ', TAB, 0xA0 or
