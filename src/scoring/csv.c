@@ -11,6 +11,7 @@
  * without holding the whole file in memory.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -1089,10 +1090,34 @@ static int parse_potential(csv_reader *r, double *out, char *s, size_t len, size
   return KAM_OK;
 }
 
+/* The single-valued columns of a row, in the order they are read (the first bad cell in this
+ * order is the one reported): what each holds and where it goes in the kam_account. A new
+ * column is a role, its aliases and one entry here. */
+enum cell_kind {
+  CELL_ID,        /* text, required non-empty */
+  CELL_REVENUE,   /* amount >= 0, required */
+  CELL_AMOUNT,    /* amount >= 0, empty is 0 */
+  CELL_TEXT,      /* text, empty is none (NULL) */
+  CELL_POTENTIAL, /* 0..1 or a percentage, empty is NaN */
+  CELL_FLAG       /* yes/no into kam_account.flags */
+};
+static const struct cell_rule {
+  unsigned char role, kind;
+  unsigned short at; /* offsetof the kam_account field (CELL_FLAG: the KAM_ACCOUNT_* bit) */
+} cell_rules[] = {
+    {R_ID, CELL_ID, offsetof(kam_account, id)},
+    {R_REVENUE, CELL_REVENUE, offsetof(kam_account, revenue)},
+    {R_NAME, CELL_TEXT, offsetof(kam_account, name)},
+    {R_GROUP, CELL_TEXT, offsetof(kam_account, group)},
+    {R_POTENTIAL, CELL_POTENTIAL, offsetof(kam_account, potential)},
+    {R_STRATEGIC, CELL_FLAG, KAM_ACCOUNT_STRATEGIC},
+    {R_NEW, CELL_FLAG, KAM_ACCOUNT_NEW},
+};
+
 static int handle_row(csv_reader *r) {
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   kam_account a;
-  size_t len, line, k, first_hist = NO_COL, last_fc = 0, idlen, name_len = 0, group_len = 0;
+  size_t len, line, k, first_hist = NO_COL, last_fc = 0, text_len[R_COUNT] = {0};
   char *s;
   int st;
   bool yes;
@@ -1100,33 +1125,48 @@ static int handle_row(csv_reader *r) {
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   a.potential = NAN;
-  s = kam__csv_cell(r, pc->col[R_ID], &len, &line);
-  if (len == 0)
-    return kam__error(r->ctx, KAM_EPARSE, "%s: the id is empty",
-                      kam__csv_place(r, line, pc->col[R_ID], (char[160]){0}, 160));
-  a.id = s;
-  idlen = len;
-  s = kam__csv_cell(r, pc->col[R_REVENUE], &len, &line);
-  if (len == 0)
-    return kam__error(r->ctx, KAM_EPARSE, "%s: the revenue is empty (write 0 for none)",
-                      kam__csv_place(r, line, pc->col[R_REVENUE], (char[160]){0}, 160));
-  if ((st = parse_number(r, &a.revenue, s, len, line, pc->col[R_REVENUE], digits, NULL)) != 0)
-    return st;
-  if (a.revenue < 0)
-    return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_REVENUE], s, len,
-                               "is negative (revenue must be 0 or more)");
-  s = kam__csv_cell(r, pc->col[R_NAME], &len, &line);
-  if (len) a.name = s, name_len = len;
-  s = kam__csv_cell(r, pc->col[R_GROUP], &len, &line);
-  if (len) a.group = s, group_len = len;
-  s = kam__csv_cell(r, pc->col[R_POTENTIAL], &len, &line);
-  if ((st = parse_potential(r, &a.potential, s, len, line, pc->col[R_POTENTIAL])) != 0) return st;
-  s = kam__csv_cell(r, pc->col[R_STRATEGIC], &len, &line);
-  if ((st = parse_bool(r, &yes, s, len, line, pc->col[R_STRATEGIC])) != 0) return st;
-  if (yes) a.flags |= KAM_ACCOUNT_STRATEGIC;
-  s = kam__csv_cell(r, pc->col[R_NEW], &len, &line);
-  if ((st = parse_bool(r, &yes, s, len, line, pc->col[R_NEW])) != 0) return st;
-  if (yes) a.flags |= KAM_ACCOUNT_NEW;
+  for (k = 0; k < sizeof cell_rules / sizeof cell_rules[0]; k++) {
+    const struct cell_rule *c = &cell_rules[k];
+    size_t col = pc->col[c->role];
+    char *field = (char *)&a + c->at;
+    int64_t v = 0;
+    s = kam__csv_cell(r, col, &len, &line);
+    switch (c->kind) {
+    case CELL_ID:
+      if (len == 0)
+        return kam__error(r->ctx, KAM_EPARSE, "%s: the %s is empty",
+                          kam__csv_place(r, line, col, (char[160]){0}, 160), role_name[c->role]);
+      /* fall through */
+    case CELL_TEXT:
+      if (len) memcpy(field, &s, sizeof s); /* NOLINT(bugprone-sizeof-expression) */
+      text_len[c->role] = len;
+      break;
+    case CELL_REVENUE:
+      if (len == 0)
+        return kam__error(r->ctx, KAM_EPARSE, "%s: the %s is empty (write 0 for none)",
+                          kam__csv_place(r, line, col, (char[160]){0}, 160), role_name[c->role]);
+      /* fall through */
+    case CELL_AMOUNT:
+      if (len && (st = parse_number(r, &v, s, len, line, col, digits, NULL)) != 0) return st;
+      if (v < 0) {
+        char why[64];
+        snprintf(why, sizeof why, "is negative (%s must be 0 or more)", role_name[c->role]);
+        return kam__csv_cell_error(r, KAM_EPARSE, line, col, s, len, why);
+      }
+      memcpy(field, &v, sizeof v);
+      break;
+    case CELL_POTENTIAL: {
+      double d;
+      if ((st = parse_potential(r, &d, s, len, line, col)) != 0) return st;
+      memcpy(field, &d, sizeof d);
+      break;
+    }
+    default: /* CELL_FLAG */
+      if ((st = parse_bool(r, &yes, s, len, line, col)) != 0) return st;
+      if (yes) a.flags |= c->at;
+      break;
+    }
+  }
   /* History: leading empty cells are periods before the account existed and are dropped; an
    * empty cell after the first filled one is 0. */
   for (k = 0; k < pc->nhist; k++) {
@@ -1160,7 +1200,7 @@ static int handle_row(csv_reader *r) {
     a.forecast_len = last_fc;
   }
   /* The engine has checked the texts (UTF-8, no NUL) and this function the amounts. */
-  st = kam__portfolio_add_checked(pc->p, &a, idlen, name_len, group_len);
+  st = kam__portfolio_add_checked(pc->p, &a, text_len[R_ID], text_len[R_NAME], text_len[R_GROUP]);
   if (st == KAM_EEXIST) {
     char where[160], v[48];
     s = kam__csv_cell(r, pc->col[R_ID], &len, &line);
