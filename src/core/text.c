@@ -45,8 +45,15 @@ bool kam__utf8_valid(const char *s, size_t len, size_t *bad) {
   while (i < len) {
     uint32_t cp;
     size_t n;
-    if ((unsigned char)s[i] < 0x80) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
       i++;
+      continue;
+    }
+    /* Two-byte sequences (Cyrillic, Latin-1): a lead C2..DF and one continuation byte are
+     * always valid; the decoder checks everything else. */
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+      i += 2;
       continue;
     }
     n = kam__utf8_decode(s + i, len - i, &cp);

@@ -1118,6 +1118,7 @@ static int handle_row(csv_reader *r) {
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   kam_account a;
   size_t len, line, k, first_hist = NO_COL, last_fc = 0, text_len[R_COUNT] = {0};
+  uint64_t id_hash = 0;
   char *s;
   int st;
   bool yes;
@@ -1139,6 +1140,7 @@ static int handle_row(csv_reader *r) {
       /* fall through */
     case CELL_TEXT:
       if (len) memcpy(field, &s, sizeof s); /* NOLINT(bugprone-sizeof-expression) */
+      if (c->kind == CELL_ID) id_hash = kam__portfolio_id_hash(pc->p, s, len);
       text_len[c->role] = len;
       break;
     case CELL_REVENUE:
@@ -1200,7 +1202,8 @@ static int handle_row(csv_reader *r) {
     a.forecast_len = last_fc;
   }
   /* The engine has checked the texts (UTF-8, no NUL) and this function the amounts. */
-  st = kam__portfolio_add_checked(pc->p, &a, text_len[R_ID], text_len[R_NAME], text_len[R_GROUP]);
+  st = kam__portfolio_add_checked(pc->p, &a, text_len[R_ID], text_len[R_NAME], text_len[R_GROUP],
+                                  id_hash);
   if (st == KAM_EEXIST) {
     char where[160], v[48];
     s = kam__csv_cell(r, pc->col[R_ID], &len, &line);

@@ -634,9 +634,16 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
                      acc.group ? strlen(acc.group) : 0);
 }
 
+uint64_t kam__portfolio_id_hash(const kam_portfolio *p, const char *id, size_t len) {
+  uint64_t h = hash_bytes(p, id, len);
+#if defined(__GNUC__)
+  if (p->index_cap) __builtin_prefetch(&p->index[index_slot(p, h)]);
+#endif
+  return h;
+}
+
 int kam__portfolio_add_checked(kam_portfolio *p, const kam_account *a, size_t idlen,
-                               size_t name_len, size_t group_len) {
-  uint64_t h = hash_bytes(p, a->id, idlen);
+                               size_t name_len, size_t group_len, uint64_t h) {
   size_t other = index_find(p, a->id, idlen, h), v;
   if (other == SIZE_MAX && canonical_index(a->id, idlen, &v) && v < p->count && id_generated(p, v))
     other = v;

@@ -76,7 +76,10 @@ int kam__portfolio_reserve(kam_portfolio *p, size_t extra);
  * group (name_len, group_len bytes; 0 for none) are valid UTF-8 without NUL. The same errors
  * otherwise (KAM_EEXIST for a duplicate id), with the same messages; nothing added on error. */
 int kam__portfolio_add_checked(kam_portfolio *p, const kam_account *a, size_t idlen,
-                               size_t name_len, size_t group_len);
+                               size_t name_len, size_t group_len, uint64_t id_hash);
+/* The hash kam__portfolio_add_checked wants for an id; it also asks the CPU to fetch the id's
+ * index slot, so a reader that calls it before parsing the rest of a row hides the miss. */
+uint64_t kam__portfolio_id_hash(const kam_portfolio *p, const char *id, size_t len);
 /* Rolls the portfolio back to its first `count` accounts (count <= kam_portfolio_count),
  * freeing everything the later adds allocated and removing their ids from the index. Never
  * fails. Use it to undo a partly loaded batch: remember the count before, truncate on error. */
