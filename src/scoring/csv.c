@@ -449,22 +449,38 @@ static int end_record(csv_reader *r) {
   return rc;
 }
 
-/* The first byte of s[i..limit) that is the delimiter, CR, LF or a quote, or limit. */
-static size_t next_special(const csv_reader *r, const char *s, size_t i, size_t limit) {
+/* A bit for each byte of s[base..base + 16) (up to limit) that is the delimiter, CR, LF or a
+ * quote: SSE2 on x86-64, a byte loop elsewhere and for the last bytes before limit. */
+static unsigned special_mask(const csv_reader *r, const char *s, size_t base, size_t limit) {
+  unsigned m = 0, k;
 #if defined(__SSE2__)
-  const __m128i d = _mm_set1_epi8(r->delim), cr = _mm_set1_epi8('\r'), lf = _mm_set1_epi8('\n'),
-                q = _mm_set1_epi8('"');
-  for (; i + 16 <= limit; i += 16) {
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-    __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, d), _mm_cmpeq_epi8(v, cr)),
-                             _mm_or_si128(_mm_cmpeq_epi8(v, lf), _mm_cmpeq_epi8(v, q)));
-    unsigned bits = (unsigned)_mm_movemask_epi8(m);
-    if (bits) return i + (size_t)__builtin_ctz(bits);
+  if (limit - base >= 16) {
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + base));
+    __m128i eq = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(r->delim)), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+    return (unsigned)_mm_movemask_epi8(eq);
   }
 #endif
-  for (; i < limit; i++)
-    if (r->special[(unsigned char)s[i]] || s[i] == '"') return i;
-  return limit;
+  for (k = 0; k < 16 && base + k < limit; k++)
+    if (r->special[(unsigned char)s[base + k]] || s[base + k] == '"') m |= 1u << k;
+  return m;
+}
+
+/* The next special byte (special_mask) at or after the block at *base whose bits not yet taken
+ * are *mask, or limit. */
+static size_t next_special(const csv_reader *r, const char *s, size_t limit, size_t *base,
+                           unsigned *mask) {
+  for (;;) {
+    if (*mask) {
+      unsigned b = (unsigned)__builtin_ctz(*mask);
+      *mask &= *mask - 1;
+      return *base + b;
+    }
+    *base += 16;
+    if (*base >= limit) return limit;
+    *mask = special_mask(r, s, *base, limit);
+  }
 }
 
 /* True when s[0..n) holds only ASCII bytes 1..127 (no NUL, nothing to check as UTF-8). */
@@ -492,12 +508,13 @@ static bool plain_ascii(const char *s, size_t n) {
  * that does not end in this chunk or is long, too many fields) answers *done = false with
  * nothing changed, and the byte-wise tokenizer reads the record. */
 static int fast_record(csv_reader *r, char *s, size_t i, size_t n, size_t *next, bool *done) {
-  size_t start = i, k = 0, j, limit = n - i > CSV_MAX_FIELD ? i + CSV_MAX_FIELD : n;
+  size_t start = i, k = 0, j, limit = n - i > CSV_MAX_FIELD ? i + CSV_MAX_FIELD : n, base = i;
+  unsigned mask = special_mask(r, s, base, limit);
   char c;
   int rc;
   *done = false;
   for (;;) {
-    j = next_special(r, s, i, limit);
+    j = next_special(r, s, limit, &base, &mask);
     if (j == limit || s[j] == '"') return KAM_OK;
     if (k == CSV_MAX_COLUMNS) return KAM_OK;
     if (k == r->fields_cap && (rc = grow_fields(r)) != 0) return rc;
@@ -509,7 +526,10 @@ static int fast_record(csv_reader *r, char *s, size_t i, size_t n, size_t *next,
     if (s[j] != r->delim) break;
   }
   r->field_line = r->line;
-  if (!plain_ascii(s + start, j - start)) {
+  /* The delimiter is ASCII, so the line is UTF-8 without NUL exactly when every field is; the
+   * fields are checked one by one (for the message) only when the line is not. */
+  if (!plain_ascii(s + start, j - start) &&
+      (memchr(s + start, '\0', j - start) || !kam__utf8_valid(s + start, j - start, NULL))) {
     for (r->nfields = 0; r->nfields < k; r->nfields++) {
       const csv_field *f = &r->fields[r->nfields];
       if ((rc = check_text(r, s + start + f->off, f->len)) != 0) {
