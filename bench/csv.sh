@@ -77,6 +77,7 @@ bench_file() { # bench_file N WITH_PANDAS
   [ -s "$file" ] || "$bench" --write "$file" "$1"
   echo "== $1 accounts, $(wc -c <"$file") bytes, $(nproc) CPUs, load $(cut -d' ' -f1 /proc/loadavg)"
   cat "$file" >/dev/null # into the page cache for everyone
+  KP=$("$bench" --parse "$file" "$reps")
   K1=$(KAM_THREADS=1 "$bench" --run "$file" "$reps")
   K2=$(KAM_THREADS=2 "$bench" --run "$file" "$reps")
   KC=$(kam_cli "$file")
@@ -92,6 +93,7 @@ bench_file() { # bench_file N WITH_PANDAS
   agree "$K1" "$KC" "A B C"
   [ -z "$P" ] || agree "$K1" "$P" "A B C X Y Z"
   echo "class counts agree (A $(field A "$K1"), B $(field B "$K1"), C $(field C "$K1"); X $(field X "$K1"), Y $(field Y "$K1"), Z $(field Z "$K1"))"
+  echo "libkam tokenising + amount parsing alone (bench_csv --parse), 1 thread: $(field wall_ms "$KP") ms wall ($(mbs "$(field bytes "$KP")" "$(field wall_ms "$KP")") MB/s), $(field cpu_ms "$KP") ms CPU ($(mbs "$(field bytes "$KP")" "$(field cpu_ms "$KP")") MB/s) (goal 400 MB/s)"
   echo "libkam read alone: $(field read_ms "$K1") ms on 1 thread ($(mbs "$(field bytes "$K1")" "$(field read_ms "$K1")") MB/s), $(field read_ms "$K2") ms on 2 ($(mbs "$(field bytes "$K2")" "$(field read_ms "$K2")") MB/s)"
   for kind in wall cpu; do
     echo "ratio ($kind): DuckDB/libkam 1 thread $(ratio "$(field ${kind}_ms "$D1")" "$(field ${kind}_ms "$K1")")x," \

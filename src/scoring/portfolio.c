@@ -218,7 +218,12 @@ const char *kam__portfolio_id(const kam_portfolio *p, size_t i, char *buf, size_
 }
 
 const kam__detail *kam__portfolio_detail(const kam_portfolio *p, size_t i) {
-  size_t lo = 0, hi = p->detail_len;
+  /* details[] holds distinct account indices in ascending order, so details[k].index lies in
+   * [k, k + gap] with gap the number of accounts without details: account i's entry can only be
+   * at k in [i - gap, i]. With details on (nearly) every account that is one or two probes,
+   * not a binary search over the whole array (a cache miss per step in rank order). */
+  size_t gap = p->count - p->detail_len, lo = i > gap ? i - gap : 0,
+         hi = i < p->detail_len ? i + 1 : p->detail_len;
   if (!(kam__portfolio_flags(p, i) & KAM__ACC_DETAIL)) return NULL;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
