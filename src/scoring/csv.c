@@ -9,6 +9,14 @@
  * stakeholders in dmu_csv.c). Rows are added as they come; on any error the portfolio is rolled
  * back to its count before the call (kam__portfolio_truncate), so a failed read adds nothing
  * without holding the whole file in memory.
+ *
+ * Two tokenizer paths give the same records: at a record start, a line without a quote that
+ * ends inside the chunk is split in place (fast_record: an SSE2 bit mask per 16 bytes for the
+ * delimiter, CR, LF and quote, one UTF-8 check per line, the delimiters overwritten by the
+ * fields' NULs); everything else (quotes, records across chunks, long lines, errors) goes byte
+ * by byte through the state machine into the record buffer. Row cells are read by one table
+ * (cell_rules) and amounts through decimal.c's inline plain-number path first. The csv_diff
+ * fuzz target holds the two paths to the same results and messages.
  */
 #include <math.h>
 #include <stddef.h>

@@ -7,7 +7,12 @@
  * account) and costs no memory. Every other id is "explicit": its text lives in one arena and
  * its account index in the hash. A generated id can collide only with an explicit id that is a
  * canonical decimal ("0" or no leading zero); those values are also kept in numeric_ids so that
- * a bulk range can be checked without generating its texts.
+ * a bulk range can be checked without generating its texts. Each explicit id's SipHash and
+ * length are stored just before its text, so the index never rehashes or measures a text.
+ *
+ * Details (name, group, history, forecast) are copied into a chain of arena blocks that never
+ * move: no allocation per account, and a truncate releases the arena back to the position the
+ * first dropped detail started at.
  */
 #include <math.h>
 #include <stddef.h>
