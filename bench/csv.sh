@@ -31,6 +31,7 @@ for b in "$bench" "$cli"; do
   [ -x "$b" ] || { echo "csv.sh: $b not found (build first: cmake --build $build)" >&2; exit 2; }
 done
 command -v node >/dev/null 2>&1 || { echo "csv.sh: node is not installed" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "csv.sh: /usr/bin/time is missing (apt-get install time)" >&2; exit 2; }
 if [ ! -f "$here/node_modules/@duckdb/node-api/package.json" ]; then
   echo "installing @duckdb/node-api@1.5.6-r.1 into $here/node_modules ..."
   npm install --prefix "$here" --no-save --no-package-lock --silent @duckdb/node-api@1.5.6-r.1
