@@ -9,10 +9,22 @@
  * stakeholders in dmu_csv.c). Rows are added as they come; on any error the portfolio is rolled
  * back to its count before the call (kam__portfolio_truncate), so a failed read adds nothing
  * without holding the whole file in memory.
+ *
+ * Two tokenizer paths give the same records: at a record start, a line without a quote that
+ * ends inside the chunk is split in place (fast_record: an SSE2 bit mask per 16 bytes for the
+ * delimiter, CR, LF and quote, one UTF-8 check per line, the delimiters overwritten by the
+ * fields' NULs); everything else (quotes, records across chunks, long lines, errors) goes byte
+ * by byte through the state machine into the record buffer. Row cells are read by one table
+ * (cell_rules) and amounts through decimal.c's inline plain-number path first. The csv_diff
+ * fuzz target holds the two paths to the same results and messages.
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "scoring/csv_internal.h"
 #include "core/decimal_internal.h"
@@ -352,13 +364,12 @@ static int append(csv_reader *r, const char *s, size_t n) {
   return KAM_OK;
 }
 
-static int end_field(csv_reader *r) {
-  csv_field *f;
-  const char *text = r->rec.data ? r->rec.data + r->field_off : "";
-  size_t len = r->rec.len - r->field_off, bad;
-  if (r->nfields >= CSV_MAX_COLUMNS)
-    return kam__error(r->ctx, KAM_ELIMIT, "line %zu: more than %u fields", r->field_line,
-                      CSV_MAX_COLUMNS);
+/* The text of the record being read (its fields' offsets are into it). */
+static char *rec_text(const csv_reader *r) { return r->ext ? r->ext : r->rec.data; }
+
+/* A field's text must be UTF-8 without NUL: the error names field r->nfields on r->field_line. */
+static int check_text(csv_reader *r, const char *text, size_t len) {
+  size_t bad;
   /* One pass over plain ASCII; the detailed checks only when a NUL or a high byte shows up. */
   for (bad = 0; bad < len && (unsigned char)text[bad] - 1u < 0x7Fu; bad++) {
   }
@@ -373,14 +384,29 @@ static int end_field(csv_reader *r) {
                       "%s: invalid UTF-8 at byte %zu of the field (save the file as \"CSV UTF-8\")",
                       kam__csv_place(r, r->field_line, r->nfields, where, sizeof where), bad + 1);
   }
-  if (r->nfields == r->fields_cap) {
-    size_t cap = r->fields_cap ? r->fields_cap * 2 : 32;
-    csv_field *nf =
-        (csv_field *)kam__realloc(r->ctx, r->fields, r->fields_cap * sizeof *nf, cap * sizeof *nf);
-    if (!nf) return kam__nomem(r->ctx);
-    r->fields = nf;
-    r->fields_cap = cap;
-  }
+  return KAM_OK;
+}
+
+static int grow_fields(csv_reader *r) {
+  size_t cap = r->fields_cap ? r->fields_cap * 2 : 32;
+  csv_field *nf =
+      (csv_field *)kam__realloc(r->ctx, r->fields, r->fields_cap * sizeof *nf, cap * sizeof *nf);
+  if (!nf) return kam__nomem(r->ctx);
+  r->fields = nf;
+  r->fields_cap = cap;
+  return KAM_OK;
+}
+
+static int end_field(csv_reader *r) {
+  csv_field *f;
+  const char *text = r->rec.data ? r->rec.data + r->field_off : "";
+  size_t len = r->rec.len - r->field_off;
+  int rc;
+  if (r->nfields >= CSV_MAX_COLUMNS)
+    return kam__error(r->ctx, KAM_ELIMIT, "line %zu: more than %u fields", r->field_line,
+                      CSV_MAX_COLUMNS);
+  if ((rc = check_text(r, text, len)) != 0) return rc;
+  if (r->nfields == r->fields_cap && (rc = grow_fields(r)) != 0) return rc;
   if (kam__buf_putc(&r->rec, '\0')) return kam__nomem(r->ctx);
   f = &r->fields[r->nfields++];
   f->off = r->field_off;
@@ -393,14 +419,14 @@ static int end_field(csv_reader *r) {
 /* Keeps the header record (trimmed names, for column names in messages), then hands it to the
  * reader. */
 static int end_header(csv_reader *r) {
-  size_t k;
-  r->hdr_cap = r->rec.len + 1;
+  size_t k, used = r->fields[r->nfields - 1].off + r->fields[r->nfields - 1].len + 1;
+  r->hdr_cap = used + 1;
   r->ncols = r->nfields;
   r->hdr = (char *)kam__alloc(r->ctx, r->hdr_cap);
   r->hdr_fields = (csv_field *)kam__alloc_array(r->ctx, r->nfields, sizeof *r->hdr_fields);
   if (!r->hdr || !r->hdr_fields) return kam__nomem(r->ctx);
-  memcpy(r->hdr, r->rec.data, r->rec.len);
-  r->hdr[r->rec.len] = '\0';
+  memcpy(r->hdr, rec_text(r), used);
+  r->hdr[used] = '\0';
   for (k = 0; k < r->ncols; k++) {
     const char *s = r->hdr + r->fields[k].off;
     size_t len = r->fields[k].len;
@@ -417,7 +443,7 @@ static int end_header(csv_reader *r) {
 static int end_row(csv_reader *r) {
   size_t k;
   for (k = r->ncols; k < r->nfields; k++) {
-    const char *t = r->rec.data + r->fields[k].off;
+    const char *t = rec_text(r) + r->fields[k].off;
     size_t n = r->fields[k].len;
     kam__csv_trim(&t, &n);
     if (n)
@@ -433,7 +459,7 @@ static int end_record(csv_reader *r) {
   int rc = KAM_OK;
   bool empty = true;
   for (i = 0; i < r->nfields && empty; i++) {
-    const char *s = r->rec.data + r->fields[i].off;
+    const char *s = rec_text(r) + r->fields[i].off;
     size_t len = r->fields[i].len;
     kam__csv_trim(&s, &len);
     if (len) empty = false;
@@ -442,11 +468,114 @@ static int end_record(csv_reader *r) {
   r->nfields = 0;
   r->rec.len = 0;
   r->field_off = 0;
+  r->ext = NULL;
   return rc;
 }
 
+/* A bit for each byte of s[base..base + 16) (up to limit) that is the delimiter, CR, LF or a
+ * quote: SSE2 on x86-64, a byte loop elsewhere and for the last bytes before limit. */
+static unsigned special_mask(const csv_reader *r, const char *s, size_t base, size_t limit) {
+  unsigned m = 0, k;
+#if defined(__SSE2__)
+  if (limit - base >= 16) {
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + base));
+    __m128i eq = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(r->delim)), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+    return (unsigned)_mm_movemask_epi8(eq);
+  }
+#endif
+  for (k = 0; k < 16 && base + k < limit; k++)
+    if (r->special[(unsigned char)s[base + k]] || s[base + k] == '"') m |= 1u << k;
+  return m;
+}
+
+/* The next special byte (special_mask) at or after the block at *base whose bits not yet taken
+ * are *mask, or limit. */
+static size_t next_special(const csv_reader *r, const char *s, size_t limit, size_t *base,
+                           unsigned *mask) {
+  for (;;) {
+    if (*mask) {
+      unsigned b = (unsigned)__builtin_ctz(*mask);
+      *mask &= *mask - 1;
+      return *base + b;
+    }
+    *base += 16;
+    if (*base >= limit) return limit;
+    *mask = special_mask(r, s, *base, limit);
+  }
+}
+
+/* True when s[0..n) holds only ASCII bytes 1..127 (no NUL, nothing to check as UTF-8). */
+static bool plain_ascii(const char *s, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  __m128i acc = _mm_setzero_si128(), nul = _mm_setzero_si128();
+  const __m128i zero = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    acc = _mm_or_si128(acc, v);
+    nul = _mm_or_si128(nul, _mm_cmpeq_epi8(v, zero));
+  }
+  if (_mm_movemask_epi8(_mm_or_si128(acc, nul))) return false;
+#endif
+  for (; i < n; i++)
+    if ((unsigned char)s[i] - 1u >= 0x7Fu) return false;
+  return true;
+}
+
+/* A whole record read in place: at a record start, a line that ends inside s[i..n) and holds no
+ * quote is split at the delimiter without copying (the common case: one call per record, no
+ * per-byte state). The fields are checked as end_field checks them, the delimiters and the line
+ * end become the fields' NULs, and the record goes to end_record. Anything else (a quote, a line
+ * that does not end in this chunk or is long, too many fields) answers *done = false with
+ * nothing changed, and the byte-wise tokenizer reads the record. */
+static int fast_record(csv_reader *r, char *s, size_t i, size_t n, size_t *next, bool *done) {
+  size_t start = i, k = 0, j, limit = n - i > CSV_MAX_FIELD ? i + CSV_MAX_FIELD : n, base = i;
+  unsigned mask = special_mask(r, s, base, limit);
+  char c;
+  int rc;
+  *done = false;
+  for (;;) {
+    j = next_special(r, s, limit, &base, &mask);
+    if (j == limit || s[j] == '"') return KAM_OK;
+    if (k == CSV_MAX_COLUMNS) return KAM_OK;
+    if (k == r->fields_cap && (rc = grow_fields(r)) != 0) return rc;
+    r->fields[k].off = i - start;
+    r->fields[k].len = j - i;
+    r->fields[k].line = r->line;
+    k++;
+    i = j + 1;
+    if (s[j] != r->delim) break;
+  }
+  r->field_line = r->line;
+  /* The delimiter is ASCII, so the line is UTF-8 without NUL exactly when every field is; the
+   * fields are checked one by one (for the message) only when the line is not. */
+  if (!plain_ascii(s + start, j - start) &&
+      (memchr(s + start, '\0', j - start) || !kam__utf8_valid(s + start, j - start, NULL))) {
+    for (r->nfields = 0; r->nfields < k; r->nfields++) {
+      const csv_field *f = &r->fields[r->nfields];
+      if ((rc = check_text(r, s + start + f->off, f->len)) != 0) {
+        r->nfields = 0;
+        return rc;
+      }
+    }
+  }
+  c = s[j];
+  for (r->nfields = 0; r->nfields < k; r->nfields++) {
+    const csv_field *f = &r->fields[r->nfields];
+    s[start + f->off + f->len] = '\0';
+  }
+  r->ext = s + start;
+  r->line++;
+  r->prev_cr = c == '\r';
+  *next = j + 1;
+  *done = true;
+  return end_record(r);
+}
+
 /* The tokenizer proper: RFC 4180 with CR, LF or CRLF line ends, counting physical lines. */
-static int tokenize(csv_reader *r, const char *s, size_t n) {
+static int tokenize(csv_reader *r, char *s, size_t n) {
   size_t i = 0;
   int rc;
   while (i < n) {
@@ -459,6 +588,11 @@ static int tokenize(csv_reader *r, const char *s, size_t n) {
       if (c == '\n' && after_cr) {
         i++;
         break;
+      }
+      if (r->nfields == 0 && c != '"') {
+        bool done;
+        if ((rc = fast_record(r, s, i, n, &i, &done)) != 0) return rc;
+        if (done) break;
       }
       r->field_line = r->line;
       if (c == '"') {
@@ -684,18 +818,18 @@ static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
   set_delimiter(r, d ? d : ',');
   r->line = header_line_number(r);
   r->stage = STAGE_BODY;
-  rc = tokenize(r, r->pre.data ? r->pre.data + r->pre_line_start : "",
-                r->pre.len - r->pre_line_start);
+  rc = r->pre.data ? tokenize(r, r->pre.data + r->pre_line_start, r->pre.len - r->pre_line_start)
+                   : KAM_OK;
   kam__buf_free(&r->pre);
   return rc;
 }
 
-static int feed_body(csv_reader *r, const char *s, size_t n, bool eof) {
+static int feed_body(csv_reader *r, char *s, size_t n, bool eof) {
   if (r->stage == STAGE_HEADLINE) return headline(r, s, n, eof);
   return tokenize(r, s, n);
 }
 
-static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
+static int feed(csv_reader *r, char *s, size_t n, bool eof) {
   if (r->stage == STAGE_BOM) {
     size_t take = 3 - r->head_len;
     int rc;
@@ -711,7 +845,7 @@ static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
       return kam__error(r->ctx, KAM_EPARSE,
                         "line 1: the file is UTF-16; save it as UTF-8 (\"CSV UTF-8\")");
     if (!(r->head_len == 3 && r->head[0] == 0xEF && r->head[1] == 0xBB && r->head[2] == 0xBF)) {
-      if ((rc = feed_body(r, (const char *)r->head, r->head_len, false)) != 0) return rc;
+      if ((rc = feed_body(r, (char *)r->head, r->head_len, false)) != 0) return rc;
     }
   }
   return feed_body(r, s, n, eof);
@@ -822,6 +956,10 @@ static int handle_header(csv_reader *r) {
   return KAM_OK;
 }
 
+/* Bytes that may start (end) a space-like character of kam__csv_trim. */
+static const unsigned char trim_head[256] = {[' '] = 1, ['\t'] = 1, [0xC2] = 1, [0xE2] = 1};
+static const unsigned char trim_tail[256] = {[' '] = 1, ['\t'] = 1, [0xA0] = 1, [0xAF] = 1};
+
 /* The trimmed, NUL-terminated text of column col in the current record ("" if absent). */
 char *kam__csv_cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
   char *s;
@@ -831,10 +969,12 @@ char *kam__csv_cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
     *line = r->nfields ? r->fields[0].line : r->line;
     return (char *)"";
   }
-  s = r->rec.data + r->fields[col].off;
+  s = rec_text(r) + r->fields[col].off;
   n = r->fields[col].len;
   *line = r->fields[col].line;
-  {
+  /* Spaces start with ' ', TAB, 0xC2 (NBSP) or 0xE2 (U+202F) and end with ' ', TAB, 0xA0 or
+   * 0xAF: most cells have none of them at either end. */
+  if (n && (trim_head[(unsigned char)s[0]] || trim_tail[(unsigned char)s[n - 1]])) {
     const char *t = s;
     kam__csv_trim(&t, &n);
     s = (char *)t;
@@ -902,6 +1042,9 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   char mark = r->opts.decimal_mark ? r->opts.decimal_mark : pc->mark;
   int st;
+  /* Plain "-123,45" (no currency, groups or sign words): inline. A number without a mark
+   * decides nothing, so it may take this path before the mark is known. */
+  if (kam__decimal_minor_simple(out, s, len, mark, digits)) return KAM_OK;
   strip_currency(&s, &len);
   if (!mark) {
     comma = memchr(s, ',', len);
@@ -995,10 +1138,35 @@ static int parse_potential(csv_reader *r, double *out, char *s, size_t len, size
   return KAM_OK;
 }
 
+/* The single-valued columns of a row, in the order they are read (the first bad cell in this
+ * order is the one reported): what each holds and where it goes in the kam_account. A new
+ * column is a role, its aliases and one entry here. */
+enum cell_kind {
+  CELL_ID,        /* text, required non-empty */
+  CELL_REVENUE,   /* amount >= 0, required */
+  CELL_AMOUNT,    /* amount >= 0, empty is 0 */
+  CELL_TEXT,      /* text, empty is none (NULL) */
+  CELL_POTENTIAL, /* 0..1 or a percentage, empty is NaN */
+  CELL_FLAG       /* yes/no into kam_account.flags */
+};
+static const struct cell_rule {
+  unsigned char role, kind;
+  unsigned short at; /* offsetof the kam_account field (CELL_FLAG: the KAM_ACCOUNT_* bit) */
+} cell_rules[] = {
+    {R_ID, CELL_ID, offsetof(kam_account, id)},
+    {R_REVENUE, CELL_REVENUE, offsetof(kam_account, revenue)},
+    {R_NAME, CELL_TEXT, offsetof(kam_account, name)},
+    {R_GROUP, CELL_TEXT, offsetof(kam_account, group)},
+    {R_POTENTIAL, CELL_POTENTIAL, offsetof(kam_account, potential)},
+    {R_STRATEGIC, CELL_FLAG, KAM_ACCOUNT_STRATEGIC},
+    {R_NEW, CELL_FLAG, KAM_ACCOUNT_NEW},
+};
+
 static int handle_row(csv_reader *r) {
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   kam_account a;
-  size_t len, line, k, first_hist = NO_COL, last_fc = 0;
+  size_t len, line, k, first_hist = NO_COL, last_fc = 0, text_len[R_COUNT] = {0};
+  uint64_t id_hash = 0;
   char *s;
   int st;
   bool yes;
@@ -1006,20 +1174,49 @@ static int handle_row(csv_reader *r) {
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   a.potential = NAN;
-  s = kam__csv_cell(r, pc->col[R_ID], &len, &line);
-  if (len == 0)
-    return kam__error(r->ctx, KAM_EPARSE, "%s: the id is empty",
-                      kam__csv_place(r, line, pc->col[R_ID], (char[160]){0}, 160));
-  a.id = s;
-  s = kam__csv_cell(r, pc->col[R_REVENUE], &len, &line);
-  if (len == 0)
-    return kam__error(r->ctx, KAM_EPARSE, "%s: the revenue is empty (write 0 for none)",
-                      kam__csv_place(r, line, pc->col[R_REVENUE], (char[160]){0}, 160));
-  if ((st = parse_number(r, &a.revenue, s, len, line, pc->col[R_REVENUE], digits, NULL)) != 0)
-    return st;
-  if (a.revenue < 0)
-    return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_REVENUE], s, len,
-                               "is negative (revenue must be 0 or more)");
+  for (k = 0; k < sizeof cell_rules / sizeof cell_rules[0]; k++) {
+    const struct cell_rule *c = &cell_rules[k];
+    size_t col = pc->col[c->role];
+    char *field = (char *)&a + c->at;
+    int64_t v = 0;
+    s = kam__csv_cell(r, col, &len, &line);
+    switch (c->kind) {
+    case CELL_ID:
+      if (len == 0)
+        return kam__error(r->ctx, KAM_EPARSE, "%s: the %s is empty",
+                          kam__csv_place(r, line, col, (char[160]){0}, 160), role_name[c->role]);
+      /* fall through */
+    case CELL_TEXT:
+      if (len) memcpy(field, &s, sizeof s); /* NOLINT(bugprone-sizeof-expression) */
+      if (c->kind == CELL_ID) id_hash = kam__portfolio_id_hash(pc->p, s, len);
+      text_len[c->role] = len;
+      break;
+    case CELL_REVENUE:
+      if (len == 0)
+        return kam__error(r->ctx, KAM_EPARSE, "%s: the %s is empty (write 0 for none)",
+                          kam__csv_place(r, line, col, (char[160]){0}, 160), role_name[c->role]);
+      /* fall through */
+    case CELL_AMOUNT:
+      if (len && (st = parse_number(r, &v, s, len, line, col, digits, NULL)) != 0) return st;
+      if (v < 0) {
+        char why[64];
+        snprintf(why, sizeof why, "is negative (%s must be 0 or more)", role_name[c->role]);
+        return kam__csv_cell_error(r, KAM_EPARSE, line, col, s, len, why);
+      }
+      memcpy(field, &v, sizeof v);
+      break;
+    case CELL_POTENTIAL: {
+      double d;
+      if ((st = parse_potential(r, &d, s, len, line, col)) != 0) return st;
+      memcpy(field, &d, sizeof d);
+      break;
+    }
+    default: /* CELL_FLAG */
+      if ((st = parse_bool(r, &yes, s, len, line, col)) != 0) return st;
+      if (yes) a.flags |= c->at;
+      break;
+    }
+  }
   /* Margin: given, or revenue - cost; an empty cell is unknown. */
   s = kam__csv_cell(r, pc->col[R_MARGIN], &len, &line);
   if (len) {
@@ -1039,18 +1236,6 @@ static int handle_row(csv_reader *r) {
     a.margin = a.revenue - cost; /* both >= 0: cannot overflow */
     a.flags |= KAM_ACCOUNT_MARGIN;
   }
-  s = kam__csv_cell(r, pc->col[R_NAME], &len, &line);
-  if (len) a.name = s;
-  s = kam__csv_cell(r, pc->col[R_GROUP], &len, &line);
-  if (len) a.group = s;
-  s = kam__csv_cell(r, pc->col[R_POTENTIAL], &len, &line);
-  if ((st = parse_potential(r, &a.potential, s, len, line, pc->col[R_POTENTIAL])) != 0) return st;
-  s = kam__csv_cell(r, pc->col[R_STRATEGIC], &len, &line);
-  if ((st = parse_bool(r, &yes, s, len, line, pc->col[R_STRATEGIC])) != 0) return st;
-  if (yes) a.flags |= KAM_ACCOUNT_STRATEGIC;
-  s = kam__csv_cell(r, pc->col[R_NEW], &len, &line);
-  if ((st = parse_bool(r, &yes, s, len, line, pc->col[R_NEW])) != 0) return st;
-  if (yes) a.flags |= KAM_ACCOUNT_NEW;
   /* History: leading empty cells are periods before the account existed and are dropped; an
    * empty cell after the first filled one is 0. */
   for (k = 0; k < pc->nhist; k++) {
@@ -1083,7 +1268,9 @@ static int handle_row(csv_reader *r) {
     a.forecast = pc->fc;
     a.forecast_len = last_fc;
   }
-  st = kam_portfolio_add(pc->p, &a);
+  /* The engine has checked the texts (UTF-8, no NUL) and this function the amounts. */
+  st = kam__portfolio_add_checked(pc->p, &a, text_len[R_ID], text_len[R_NAME], text_len[R_GROUP],
+                                  id_hash);
   if (st == KAM_EEXIST) {
     char where[160], v[48];
     s = kam__csv_cell(r, pc->col[R_ID], &len, &line);

@@ -10,7 +10,7 @@
  *               exists only once an account has a flag or details (NULL: all 0)
  *   id          either generated (the decimal insertion index, never stored: id_off is NULL
  *               or id_off[i] is SIZE_MAX) or explicit (NUL-terminated text in the id arena at
- *               id_off[i])
+ *               id_off[i], its SipHash and length stored just before it)
  *   details     optional name, group, history, forecast and potential, kept only for the
  *               accounts that have any (KAM__ACC_DETAIL), in details[] sorted by index.
  */
@@ -41,7 +41,13 @@ typedef struct kam__detail {
   double *forecast; /* NULL when forecast_len == 0 */
   size_t forecast_len;
   double potential; /* NaN: unknown */
+  size_t arena_at;  /* the detail arena's end before this detail's texts and numbers */
 } kam__detail;
+
+/* A block of the detail arena (portfolio.c): names, groups, histories and forecasts of the
+ * accounts live in a chain of blocks that never move, so an add costs no allocation of its
+ * own and kam__detail's pointers stay valid. */
+typedef struct kam__pblock kam__pblock;
 
 struct kam_portfolio {
   kam_ctx *ctx;
@@ -60,6 +66,7 @@ struct kam_portfolio {
   kam__detail *details;
   size_t detail_len, detail_cap;
   int64_t *margin; /* [cap], NULL while no account has a known margin; KAM_MARGIN_UNKNOWN */
+  kam__pblock *blocks; /* the detail arena, newest block first */
 };
 
 /* The margin of account i (< count), KAM_MARGIN_UNKNOWN when unknown. */
@@ -71,6 +78,15 @@ static inline int64_t kam__portfolio_margin(const kam_portfolio *p, size_t i) {
  * them (names, groups, histories, forecasts and the flags column may still allocate). KAM_OK /
  * KAM_ENOMEM / KAM_ELIMIT; the portfolio is unchanged on failure. */
 int kam__portfolio_reserve(kam_portfolio *p, size_t extra);
+/* kam_portfolio_add for a caller that has checked what kam_portfolio_add checks of the texts:
+ * a is a complete kam_account (struct_size ignored) whose id (idlen bytes, non-empty), name and
+ * group (name_len, group_len bytes; 0 for none) are valid UTF-8 without NUL. The same errors
+ * otherwise (KAM_EEXIST for a duplicate id), with the same messages; nothing added on error. */
+int kam__portfolio_add_checked(kam_portfolio *p, const kam_account *a, size_t idlen,
+                               size_t name_len, size_t group_len, uint64_t id_hash);
+/* The hash kam__portfolio_add_checked wants for an id; it also asks the CPU to fetch the id's
+ * index slot, so a reader that calls it before parsing the rest of a row hides the miss. */
+uint64_t kam__portfolio_id_hash(const kam_portfolio *p, const char *id, size_t len);
 /* Rolls the portfolio back to its first `count` accounts (count <= kam_portfolio_count),
  * freeing everything the later adds allocated and removing their ids from the index. Never
  * fails. Use it to undo a partly loaded batch: remember the count before, truncate on error. */

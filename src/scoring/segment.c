@@ -857,6 +857,38 @@ static double percentile(double mean_rank, size_t m) {
   return m == 1 ? 0.5 : (mean_rank - 1.0) / (double)(m - 1);
 }
 
+/* The order of cmp_valued, by an LSD radix sort (16-bit digits, stable) on keys that compare as
+ * the doubles do: v arrives in pos order, so equal values stay in pos order. -0.0 is taken as
+ * 0.0 first (cmp_valued finds them equal). tmp has room for m, count for 65536. */
+static void sort_valued(valued *v, valued *tmp, size_t m, size_t *count) {
+  unsigned shift;
+  size_t i;
+  for (i = 0; i < m; i++)
+    if (v[i].value == 0.0) v[i].value = 0.0;
+  for (shift = 0; shift < 64; shift += 16) {
+    size_t sum = 0, k;
+    memset(count, 0, 65536 * sizeof *count);
+    for (i = 0; i < m; i++) {
+      uint64_t b;
+      memcpy(&b, &v[i].value, sizeof b);
+      b = (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+      count[(b >> shift) & 0xFFFF]++;
+    }
+    for (k = 0; k < 65536; k++) {
+      size_t c = count[k];
+      count[k] = sum;
+      sum += c;
+    }
+    for (i = 0; i < m; i++) {
+      uint64_t b;
+      memcpy(&b, &v[i].value, sizeof b);
+      b = (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+      tmp[count[(b >> shift) & 0xFFFF]++] = v[i];
+    }
+    memcpy(v, tmp, m * sizeof *v);
+  }
+}
+
 /* Fills pct[i] for the i < count whose value vals[i] is known (not NaN); NaN otherwise. pct may
  * be vals: each value is read before its place is written. */
 static int percentiles_of(kam_segmentation *s, double *pct, const double *vals, size_t count) {
@@ -877,7 +909,21 @@ static int percentiles_of(kam_segmentation *s, double *pct, const double *vals, 
       v[j].pos = i;
       j++;
     }
-  qsort(v, m, sizeof *v, cmp_valued);
+  if (m < 65536) {
+    qsort(v, m, sizeof *v, cmp_valued);
+  } else { /* large: the radix sort, same order in O(m) */
+    valued *tmp = (valued *)kam__alloc_array(s->ctx, m, sizeof *tmp);
+    size_t *bins = (size_t *)kam__alloc_array(s->ctx, 65536, sizeof *bins);
+    if (!tmp || !bins) {
+      kam__free(s->ctx, tmp, m * sizeof *tmp);
+      kam__free(s->ctx, bins, 65536 * sizeof *bins);
+      kam__free(s->ctx, v, m * sizeof *v);
+      return KAM_ENOMEM;
+    }
+    sort_valued(v, tmp, m, bins);
+    kam__free(s->ctx, tmp, m * sizeof *tmp);
+    kam__free(s->ctx, bins, 65536 * sizeof *bins);
+  }
   for (i = 0; i < m; i = j) {
     double mean;
     size_t k;
