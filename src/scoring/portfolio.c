@@ -676,6 +676,10 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
                      acc.group ? strlen(acc.group) : 0);
 }
 
+uint64_t kam__portfolio_text_hash(const kam_portfolio *p, const char *s, size_t len) {
+  return hash_bytes(p, s, len);
+}
+
 uint64_t kam__portfolio_id_hash(const kam_portfolio *p, const char *id, size_t len) {
   uint64_t h = hash_bytes(p, id, len);
 #if defined(__GNUC__)

@@ -87,6 +87,9 @@ int kam__portfolio_add_checked(kam_portfolio *p, const kam_account *a, size_t id
 /* The hash kam__portfolio_add_checked wants for an id; it also asks the CPU to fetch the id's
  * index slot, so a reader that calls it before parsing the rest of a row hides the miss. */
 uint64_t kam__portfolio_id_hash(const kam_portfolio *p, const char *id, size_t len);
+/* The portfolio's keyed hash (SipHash-1-3 under its own random key) of any text, for tables of
+ * names the public supplies (groups). */
+uint64_t kam__portfolio_text_hash(const kam_portfolio *p, const char *s, size_t len);
 /* Rolls the portfolio back to its first `count` accounts (count <= kam_portfolio_count),
  * freeing everything the later adds allocated and removing their ids from the index. Never
  * fails. Use it to undo a partly loaded batch: remember the count before, truncate on error. */

@@ -189,12 +189,10 @@ typedef struct group_slot {
   size_t cust; /* unit group: its customer (SIZE_MAX until it has one) */
 } group_slot;
 
-static uint64_t hash_text(const char *s, size_t len) {
-  uint64_t h = UINT64_C(0xcbf29ce484222325);
-  size_t i;
-  for (i = 0; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
-  return h ^ (h >> 32);
+/* Group names come from the public: the portfolio's keyed hash, so they cannot be chosen to
+ * collide (an unkeyed hash would let crafted names make every lookup a scan). */
+static uint64_t hash_text(const kam_portfolio *p, const char *s, size_t len) {
+  return kam__portfolio_text_hash(p, s, len);
 }
 
 static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
@@ -213,7 +211,7 @@ static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
     const kam__detail *d = &p->details[i];
     size_t slot;
     if (!d->group) continue;
-    slot = (size_t)hash_text(d->group, d->group_len) & (cap - 1);
+    slot = (size_t)hash_text(p, d->group, d->group_len) & (cap - 1);
     while (tab[slot].name &&
            !(tab[slot].len == d->group_len && memcmp(tab[slot].name, d->group, d->group_len) == 0))
       slot = (slot + 1) & (cap - 1);
@@ -230,7 +228,7 @@ static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
     const kam__detail *d = &p->details[i];
     size_t slot;
     if (!d->group) continue;
-    slot = (size_t)hash_text(d->group, d->group_len) & (cap - 1);
+    slot = (size_t)hash_text(p, d->group, d->group_len) & (cap - 1);
     while (!(tab[slot].len == d->group_len && memcmp(tab[slot].name, d->group, d->group_len) == 0))
       slot = (slot + 1) & (cap - 1);
     if (tab[slot].value > 0 && tab[slot].value >= (i128)key_min) {
@@ -336,8 +334,9 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
 
 /* ---- basis margin and unit group ---- */
 
-static size_t group_slot_of(const group_slot *tab, size_t cap, const char *name, size_t len) {
-  size_t slot = (size_t)hash_text(name, len) & (cap - 1);
+static size_t group_slot_of(const kam_portfolio *p, const group_slot *tab, size_t cap,
+                            const char *name, size_t len) {
+  size_t slot = (size_t)hash_text(p, name, len) & (cap - 1);
   while (tab[slot].name && !(tab[slot].len == len && memcmp(tab[slot].name, name, len) == 0))
     slot = (slot + 1) & (cap - 1);
   return slot;
@@ -367,7 +366,7 @@ static int build_customers(kam_segmentation *s) {
       const kam__detail *g = &p->details[d];
       size_t slot;
       if (!g->group) continue;
-      slot = group_slot_of(tab, cap, g->group, g->group_len);
+      slot = group_slot_of(p, tab, cap, g->group, g->group_len);
       if (!tab[slot].name) {
         tab[slot].name = g->group;
         tab[slot].len = g->group_len;
@@ -397,7 +396,7 @@ static int build_customers(kam_segmentation *s) {
       det = &p->details[d];
     }
     if (tab && det && det->group) {
-      size_t slot = group_slot_of(tab, cap, det->group, det->group_len);
+      size_t slot = group_slot_of(p, tab, cap, det->group, det->group_len);
       if (tab[slot].cust == SIZE_MAX) tab[slot].cust = nc++, fresh = true;
       c = tab[slot].cust;
     } else {
