@@ -2,6 +2,7 @@
  * the key accounts and a summary, and writes the chart, CSV or JSON on request. Uses only the
  * public API (kam.h), as an example of it. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,8 +116,8 @@ typedef struct key_row {
   size_t rank;
   char *id, *name, *group;
   int64_t revenue;
-  double share, score;
-  char abc, xyz;
+  double share, score, health;
+  char abc, xyz, light;
   uint32_t reasons;
 } key_row;
 
@@ -160,6 +161,8 @@ static int on_score(void *ud, const kam_account_score *sc) {
   r->abc = sc->abc;
   r->xyz = sc->xyz;
   r->reasons = sc->key_reasons;
+  r->health = sc->health;
+  r->light = sc->light;
   c->n++;
   if (!r->id || (sc->name && !r->name) || (sc->group && !r->group)) return c->failed = 1;
   return 0;
@@ -273,6 +276,7 @@ int kam_cli_segment(int argc, char **argv) {
   kam_csv_options_init(&in, sizeof in);
   kam_csv_options_init(&out, sizeof out);
   kam_segment_options_init(&so, sizeof so);
+  so.flags |= KAM_SEGMENT_RETENTION; /* statuses count in each account's health */
   for (i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     if (!strcmp(a, "--json")) {
@@ -365,7 +369,7 @@ int kam_cli_segment(int argc, char **argv) {
       cell("Name", 34, 0);
       cell("Revenue", 20, 1);
       cell("Share", 9, 1);
-      fputs("  ABC/XYZ  Why key\n", stdout);
+      fputs("  ABC/XYZ  Health        Why key\n", stdout);
     }
     for (k = 0; k < c.n && shown < limit; k++, shown++) {
       const key_row *r = &c.rows[k];
@@ -378,6 +382,10 @@ int kam_cli_segment(int argc, char **argv) {
       cell(fmt_money(money, r->revenue, (int)digits), 20, 1);
       cell(fmt_pct(pct, r->share), 9, 1);
       printf("  %c%c       ", r->abc, r->xyz);
+      if (isnan(r->health))
+        printf("%-14s", "-");
+      else
+        printf("%.2f %-9s", r->health, kam_health_light_name(r->light));
       why(buf, sizeof buf, &c, r, so.key_share);
       printf("%s\n", buf);
     }
@@ -408,6 +416,10 @@ int kam_cli_segment(int argc, char **argv) {
       putchar('\n');
     }
     printf("\n  Key accounts: %zu\n", sm.key_accounts);
+    printf("  Health red: %zu accounts, revenue at risk %s (%s of revenue)\n", sm.red_accounts,
+           fmt_money(money, sm.revenue_at_risk, (int)digits),
+           fmt_pct(pct, sm.total_revenue ? (double)sm.revenue_at_risk / (double)sm.total_revenue
+                                         : 0));
     if (sm.total_revenue > 0) {
       printf("  Concentration: HHI %.4f (effective number of accounts %.1f), Gini %.3f\n", sm.hhi,
              sm.effective_accounts, sm.gini);

@@ -2,14 +2,17 @@
  *
  *   local p = kam.Portfolio([threads])   -- threads: as p:set_threads, default 1
  *   p:add{id = "acme", revenue = "1500000.00", name = "ACME", group = "G", strategic = true,
- *         history = {100, 120}, forecast = {1000.5}, potential = 0.5, new = false}
+ *         history = {100, 120}, forecast = {1000.5}, potential = 0.5, new = false,
+ *         relationship = 0.8}   -- relationship: 0..1, an input of the account's health
  *   p:add_columns({500, 300, 0} [, {"a", "b", "c"}])   -- ids default to the insertion index
  *   p:set_threads(2)        -- kam_ctx_set_threads: large columns split over 2 threads
  *   local q = kam.Portfolio.read_csv(path_or_file [, opts])   -- a file, as in Python
  *   local r = kam.Portfolio.parse_csv(text_or_reader [, opts])  -- CSV text held in memory
  *   p:read_csv_into(path_or_file [, opts]), p:parse_csv_into(text_or_reader [, opts])
- *   local s = p:segment{a_share = 0.8, key_top_n = 5}
- *   kam.key_reason_name(flag), kam.KEY_REASONS
+ *   local s = p:segment{a_share = 0.8, key_top_n = 5}   -- retention = true by default:
+ *                  each account's status (retention_window, retention_threshold)
+ *   kam.key_reason_name(flag), kam.KEY_REASONS, kam.health_reason_name(flag),
+ *   kam.HEALTH_REASONS, kam.health_light_name("R") -> "red"
  *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:get_by_rank(1), #s,
  *   for sc in s:each("rank") do ... end, s:to_csv{delimiter = ";"}, s:to_json(), s:pareto_svg()
  *
@@ -171,10 +174,11 @@ static int opt_bool(lua_State *L, int t, const char *key) {
 }
 
 static const char *const account_fields[] = {
-    "id", "revenue", "name", "group", "history", "forecast", "potential", "strategic", "new", NULL};
+    "id",        "revenue",   "name", "group",        "history", "forecast",
+    "potential", "strategic", "new",  "relationship", NULL};
 
-/* p:add{id =, revenue =, name =, group =, history =, forecast =, potential =, strategic =, new =}
- */
+/* p:add{id =, revenue =, name =, group =, history =, forecast =, potential =, strategic =, new =,
+ *       relationship =} */
 static int l_portfolio_add(lua_State *L) {
   lportfolio *lp = check_portfolio(L, 1);
   kam_account a;
@@ -195,6 +199,13 @@ static int l_portfolio_add(lua_State *L) {
   lua_pop(L, 1);
   a.flags = (opt_bool(L, 2, "strategic") ? KAM_ACCOUNT_STRATEGIC : 0u) |
             (opt_bool(L, 2, "new") ? KAM_ACCOUNT_NEW : 0u);
+  if (lua_getfield(L, 2, "relationship") != LUA_TNIL) {
+    int isnum;
+    a.relationship = lua_tonumberx(L, -1, &isnum);
+    if (!isnum) luaL_error(L, "kam.Portfolio:add: relationship must be a number from 0 to 1");
+    a.flags |= KAM_ACCOUNT_RELATIONSHIP;
+  }
+  lua_pop(L, 1);
   if (lua_getfield(L, 2, "potential") != LUA_TNIL) {
     int isnum;
     a.potential = lua_tonumberx(L, -1, &isnum);
@@ -491,6 +502,7 @@ void kam__lua_segment_options(lua_State *L, int idx, kam_segment_options *out) {
   double *fields[11];
   int i;
   kam_segment_options_init(&o, sizeof o);
+  o.flags |= KAM_SEGMENT_RETENTION; /* the bindings' default: statuses and their part in health */
   fields[0] = &o.a_share, fields[1] = &o.b_share, fields[2] = &o.key_share;
   fields[3] = &o.xyz_x, fields[4] = &o.xyz_y, fields[5] = &o.discount_rate;
   fields[6] = &o.w_share, fields[7] = &o.w_npv, fields[8] = &o.w_trend;
@@ -508,6 +520,23 @@ void kam__lua_segment_options(lua_State *L, int idx, kam_segment_options *out) {
           if (!isnum) luaL_error(L, "kam.Portfolio:segment: %s must be a number", key);
           found = 1;
         }
+      }
+      if (strcmp(key, "retention") == 0) {
+        o.flags = lua_toboolean(L, -1) ? (o.flags | KAM_SEGMENT_RETENTION)
+                                       : (o.flags & ~(uint32_t)KAM_SEGMENT_RETENTION);
+        found = 1;
+      }
+      if (strcmp(key, "retention_window") == 0) {
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1)
+          luaL_error(L, "kam.Portfolio:segment: retention_window must be an integer >= 1");
+        o.retention_window = (size_t)lua_tointeger(L, -1);
+        found = 1;
+      }
+      if (strcmp(key, "retention_threshold") == 0) {
+        int isnum;
+        o.retention_threshold = lua_tonumberx(L, -1, &isnum);
+        if (!isnum) luaL_error(L, "kam.Portfolio:segment: retention_threshold must be a number");
+        found = 1;
       }
       if (strcmp(key, "key_top_n") == 0) {
         if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0)
@@ -596,7 +625,7 @@ static int l_segmentation_summary(lua_State *L) {
 
 void kam__lua_push_summary(lua_State *L, const kam_summary *sm_) {
   kam_summary sm = *sm_;
-  lua_createtable(L, 0, 10);
+  lua_createtable(L, 0, 12);
   set_int(L, "accounts", (lua_Integer)sm.accounts);
   set_int(L, "key_accounts", (lua_Integer)sm.key_accounts);
   set_abc(L, "count", sm.count, 0);
@@ -606,6 +635,8 @@ void kam__lua_push_summary(lua_State *L, const kam_summary *sm_) {
   set_num(L, "effective_accounts", sm.effective_accounts);
   set_num(L, "gini", sm.gini);
   set_num(L, "top20_share", sm.top20_share);
+  set_int(L, "red_accounts", (lua_Integer)sm.red_accounts);
+  set_int(L, "revenue_at_risk", sm.revenue_at_risk);
 }
 
 static int l_segmentation_classes(lua_State *L) {
@@ -625,10 +656,35 @@ static int l_key_reason_name(lua_State *L) {
   return 1;
 }
 
+static int l_health_reason_name(lua_State *L) {
+  lua_Integer v = luaL_checkinteger(L, 1);
+  const char *name = v < 0 || v > 16 ? NULL : kam_health_reason_name((uint32_t)v);
+  if (!name) raise_status(L, KAM_EINVAL, "not a single health reason flag (1, 2, 4, 8, 16)");
+  lua_pushstring(L, name);
+  return 1;
+}
+
+/* kam.health_light_name('G') or its code: "green", "yellow", "red" */
+static int l_health_light_name(lua_State *L) {
+  lua_Integer v = -1;
+  const char *name;
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    size_t len;
+    const char *str = lua_tolstring(L, 1, &len);
+    if (len == 1) v = (unsigned char)str[0];
+  } else {
+    v = luaL_checkinteger(L, 1);
+  }
+  name = v < 0 || v > 255 ? NULL : kam_health_light_name((int)v);
+  if (!name) raise_status(L, KAM_EINVAL, "not a health light ('G', 'Y' or 'R')");
+  lua_pushstring(L, name);
+  return 1;
+}
+
 static void push_score(lua_State *L, const kam_account_score *sc) {
   char c[2] = {0, 0};
   int i, k = 0;
-  lua_createtable(L, 0, 18);
+  lua_createtable(L, 0, 24);
   set_int(L, "index", (lua_Integer)sc->index + 1);
   set_int(L, "rank", (lua_Integer)sc->rank);
   set_str(L, "id", sc->id);
@@ -655,6 +711,18 @@ static void push_score(lua_State *L, const kam_account_score *sc) {
     }
   }
   lua_setfield(L, -2, "key_reasons");
+  set_str(L, "status", kam_retention_status_name(sc->status)); /* nil: not asked */
+  set_num(L, "relationship", sc->relationship);
+  set_num(L, "health", sc->health);
+  set_str(L, "light", kam_health_light_name(sc->light)); /* nil: unknown */
+  lua_createtable(L, 5, 0);
+  for (i = 0, k = 0; i < 5; i++) {
+    if (sc->health_reasons & (1u << i)) {
+      lua_pushstring(L, kam_health_reason_name(1u << i));
+      lua_rawseti(L, -2, ++k);
+    }
+  }
+  lua_setfield(L, -2, "health_reasons");
 }
 
 static int get_common(lua_State *L, lsegmentation *ls, lua_Integer at, int by_rank) {
@@ -845,6 +913,16 @@ void kam__lua_open_portfolio(lua_State *L) {
   lua_setfield(L, -2, "KEY_REASONS");
   lua_pushcfunction(L, l_key_reason_name);
   lua_setfield(L, -2, "key_reason_name");
+  lua_createtable(L, 5, 0);
+  for (int i = 0; i < 5; i++) {
+    lua_pushstring(L, kam_health_reason_name(1u << i));
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "HEALTH_REASONS");
+  lua_pushcfunction(L, l_health_reason_name);
+  lua_setfield(L, -2, "health_reason_name");
+  lua_pushcfunction(L, l_health_light_name);
+  lua_setfield(L, -2, "health_light_name");
   /* kam.Portfolio: callable, with read_csv / parse_csv */
   kam__lua_class_table(L, "Portfolio", statics, l_portfolio_call);
 }

@@ -19,6 +19,7 @@
 #include "core/internal.h"
 #include "scoring/io_internal.h"
 #include "scoring/portfolio_internal.h"
+#include "kam/retention.h"
 #include "core/struct_copy_internal.h"
 
 /* Limits (documented in kam/io.h). */
@@ -169,11 +170,13 @@ enum role {
   R_NEW,
   R_HISTORY,
   R_FORECAST,
+  R_RELATIONSHIP,
   R_COUNT
 };
 
 static const char *const role_name[R_COUNT] = {
-    "", "id", "name", "group", "revenue", "potential", "strategic", "new", "history", "forecast"};
+    "",         "id",  "name",    "group",    "revenue",     "potential",
+    "strategic", "new", "history", "forecast", "relationship"};
 
 /* Header aliases, after kam__csv_fold(). A lower rank wins when several columns match one role (a
  * file with both "код" and "инн" takes "код" as the id and ignores "инн"). */
@@ -237,6 +240,8 @@ static const struct alias {
     {"new account", R_NEW, 1},
     {"new client", R_NEW, 1},
     {"новый клиент", R_NEW, 1},
+    {"relationship", R_RELATIONSHIP, 0},
+    {"отношения", R_RELATIONSHIP, 0},
 };
 
 /* Prefixes of numbered period columns ("h1", "m 12", "history_3", "прогноз 2"). */
@@ -1006,6 +1011,10 @@ static int handle_row(csv_reader *r) {
   if (len) a.group = s;
   s = kam__csv_cell(r, pc->col[R_POTENTIAL], &len, &line);
   if ((st = parse_potential(r, &a.potential, s, len, line, pc->col[R_POTENTIAL])) != 0) return st;
+  s = kam__csv_cell(r, pc->col[R_RELATIONSHIP], &len, &line);
+  if ((st = parse_potential(r, &a.relationship, s, len, line, pc->col[R_RELATIONSHIP])) != 0)
+    return st;
+  if (!isnan(a.relationship)) a.flags |= KAM_ACCOUNT_RELATIONSHIP;
   s = kam__csv_cell(r, pc->col[R_STRATEGIC], &len, &line);
   if ((st = parse_bool(r, &yes, s, len, line, pc->col[R_STRATEGIC])) != 0) return st;
   if (yes) a.flags |= KAM_ACCOUNT_STRATEGIC;
@@ -1254,6 +1263,24 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
     memcpy(b + n, reason, rlen + 1); /* with its NUL: b has room for all four */
     n += rlen;
   }
+  if ((rc = put_cell(w, b, n, false, false)) != 0) return rc;
+  {
+    const char *status = kam_retention_status_name(sc->status),
+               *light = kam_health_light_name(sc->light);
+    if ((rc = put_num(w, status ? status : "", status ? strlen(status) : 0)) != 0) return rc;
+    if ((rc = put_double(w, sc->relationship)) != 0) return rc;
+    if ((rc = put_double(w, sc->health)) != 0) return rc;
+    if ((rc = put_num(w, light ? light : "", light ? strlen(light) : 0)) != 0) return rc;
+  }
+  n = 0;
+  for (k = 0; k < 5; k++) {
+    const char *reason = kam_health_reason_name(1u << k);
+    size_t rlen = strlen(reason);
+    if (!(sc->health_reasons & (1u << k))) continue;
+    if (n) b[n++] = ' ';
+    memcpy(b + n, reason, rlen + 1); /* with its NUL: b has room for all five */
+    n += rlen;
+  }
   return put_cell(w, b, n, false, true);
 }
 
@@ -1261,7 +1288,9 @@ int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, vo
                                const kam_csv_options *o) {
   static const char *const header[] = {"rank",  "id",        "name",  "group", "revenue",
                                        "share", "cum_share", "abc",   "xyz",   "cv",
-                                       "trend", "npv",       "score", "key",   "key_reasons"};
+                                       "trend", "npv",       "score", "key",   "key_reasons",
+                                       "status", "relationship", "health", "light",
+                                       "health_reasons"};
   csv_writer w;
   kam_csv_options opts;
   kam_ctx *ctx;

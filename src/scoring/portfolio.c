@@ -471,15 +471,16 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   if (!KAM__HAS_FIELD(sz, kam_account, history_len)) acc.history_len = 0;
   if (!KAM__HAS_FIELD(sz, kam_account, forecast_len)) acc.forecast_len = 0;
   if (!KAM__HAS_FIELD(sz, kam_account, potential)) acc.potential = NAN;
+  if (!(acc.flags & KAM_ACCOUNT_RELATIONSHIP)) acc.relationship = NAN;
 
   if (!acc.id) return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add: the id is NULL");
   idlen = strlen(acc.id);
   h = hash_bytes(p, acc.id, idlen);
   rc = check_new_id(p, acc.id, idlen, h, SIZE_MAX);
   if (rc) return rc;
-  if (acc.flags & ~(uint32_t)KAM__ACC_PUBLIC)
+  if (acc.flags & ~(uint32_t)KAM__ACC_INPUT)
     return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": unknown flags 0x%x", acc.id,
-                      (unsigned)(acc.flags & ~(uint32_t)KAM__ACC_PUBLIC));
+                      (unsigned)(acc.flags & ~(uint32_t)KAM__ACC_INPUT));
   if (acc.revenue < 0)
     return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": revenue %lld is negative", acc.id,
                       (long long)acc.revenue);
@@ -508,13 +509,25 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
     return kam__error(p->ctx, KAM_EINVAL,
                       "account \"%.200s\": potential %g is outside 0..1 (NaN = unknown)", acc.id,
                       acc.potential);
+  if ((acc.flags & KAM_ACCOUNT_RELATIONSHIP) && !KAM__HAS_FIELD(sz, kam_account, relationship))
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": KAM_ACCOUNT_RELATIONSHIP but struct_size %zu ends "
+                      "before the relationship field",
+                      acc.id, sz);
+  if ((acc.flags & KAM_ACCOUNT_RELATIONSHIP) &&
+      !(acc.relationship >= 0.0 && acc.relationship <= 1.0))
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": relationship %g is outside 0..1", acc.id,
+                      acc.relationship);
+  acc.flags &= (uint32_t)KAM__ACC_PUBLIC; /* the relationship bit is kept as the value */
 
   /* Everything that can fail is allocated before anything is committed. */
   memset(&d, 0, sizeof d);
   d.index = p->count;
   d.potential = acc.potential;
+  d.relationship = acc.relationship;
   detail = (acc.name && *acc.name) || (acc.group && *acc.group) || acc.history_len ||
-           acc.forecast_len || !isnan(acc.potential);
+           acc.forecast_len || !isnan(acc.potential) || !isnan(acc.relationship);
   if (p->count >= MAX_ACCOUNTS)
     return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
   if (grow_columns(p, p->count + 1) || ensure_id_off(p) || index_reserve(p, 1) ||

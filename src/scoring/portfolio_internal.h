@@ -11,7 +11,7 @@
  *   id          either generated (the decimal insertion index, never stored: id_off is NULL
  *               or id_off[i] is SIZE_MAX) or explicit (NUL-terminated text in the id arena at
  *               id_off[i])
- *   details     optional name, group, history, forecast and potential, kept only for the
+ *   details     optional name, group, history, forecast, potential and relationship, kept only for the
  *               accounts that have any (KAM__ACC_DETAIL), in details[] sorted by index.
  */
 #ifndef KAM_PORTFOLIO_INTERNAL_H
@@ -23,7 +23,8 @@
 
 /* Per-account flag bits (kam_portfolio.flags[i]). The low two are the public ones. */
 enum {
-  KAM__ACC_PUBLIC = KAM_ACCOUNT_STRATEGIC | KAM_ACCOUNT_NEW,
+  KAM__ACC_PUBLIC = KAM_ACCOUNT_STRATEGIC | KAM_ACCOUNT_NEW, /* stored in the flag byte */
+  KAM__ACC_INPUT = KAM__ACC_PUBLIC | KAM_ACCOUNT_RELATIONSHIP, /* accepted by kam_portfolio_add */
   KAM__ACC_DETAIL = 1u << 6 /* has an entry in details[] */
 };
 
@@ -39,7 +40,8 @@ typedef struct kam__detail {
   size_t history_len;
   double *forecast; /* NULL when forecast_len == 0 */
   size_t forecast_len;
-  double potential; /* NaN: unknown */
+  double potential;    /* NaN: unknown */
+  double relationship; /* NaN: unknown (the public KAM_ACCOUNT_RELATIONSHIP bit is not stored) */
 } kam__detail;
 
 struct kam_portfolio {
@@ -111,6 +113,7 @@ struct kam_segmentation {
   double *score;   /* [n] composite score, or NULL */
   /* Per-detail values (cv, trend, npv), parallel to p->details[0..nd). */
   double *cv, *trend, *npv;
+  uint8_t *status; /* [nd] retention status per detail (KAM_SEGMENT_RETENTION), or NULL */
   char idbuf[KAM__ID_BUF]; /* generated id text handed out by kam_segmentation_get */
 };
 
