@@ -176,6 +176,7 @@ static uint64_t next(void) {
 typedef struct ref {
   int ok; /* 0: some sum overflows int64 */
   size_t count[6], class_count[3][6], hunting_count;
+  int status[32]; /* per account */
   i128 bridge[6], by_status[6][6], by_class[3][6], hunting, farming, nrr_num, grr_num;
 } ref;
 
@@ -214,6 +215,7 @@ static void reference(ref *o, int64_t *const *h, const size_t *len, const uint32
       if (j > N - w) cur += v;
     }
     st = ref_status(b, cur, t);
+    o->status[i] = st;
     o->count[st]++;
     ref_add(o->bridge, st, b, cur);
     ref_add(o->by_status[st], st, b, cur);
@@ -323,6 +325,24 @@ static void test_property(void **state) {
       assert_memory_equal(&r, &before, sizeof r);
     } else {
       reference(&want, h, len, flags, with_s ? abc : NULL, n, N, w, t);
+      {
+        /* the per-account status of a segmentation asked for it (whatever the sums) */
+        kam_segmentation *ss = NULL;
+        kam_segment_options so;
+        kam_segment_options_init(&so, sizeof so);
+        so.flags = KAM_SEGMENT_RETENTION;
+        so.retention_window = o.window;
+        so.retention_threshold = t;
+        assert_int_equal(kam_segment(&ss, p, &so), KAM_OK);
+        for (i = 0; i < n; i++) {
+          kam_account_score sc;
+          memset(&sc, 0, sizeof sc);
+          sc.struct_size = sizeof sc;
+          assert_int_equal(kam_segmentation_get(&sc, ss, i), KAM_OK);
+          assert_int_equal(sc.status, want.status[i]);
+        }
+        kam_segmentation_free(ss);
+      }
       if (!want.ok) {
         assert_int_equal(rc, KAM_EOVERFLOW);
         assert_memory_equal(&r, &before, sizeof r);
