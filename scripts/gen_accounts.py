@@ -6,7 +6,9 @@ BOM, ';' between fields, a decimal comma, CRLF line ends, formatted amounts with
 separators on some rows, Russian column names, quoted names holding ';', quotes, and one name
 with a line break (Alt+Enter in a cell). Revenue is Pareto-distributed; some accounts belong to
 holdings (one holding is key only as a group under the 10 % test), a few are strategic, some
-are new (their history starts late), some have stopped buying.
+are new (their history starts late), some have stopped buying. The last column, Отношения, is
+the account team's relationship score (0..1, empty: unknown) from a generator of its own, so the
+other columns do not depend on it.
 
 Usage: scripts/gen_accounts.py [OUT]   (default examples/data/accounts.csv)
 The output depends only on the seed below: rerunning gives the same bytes.
@@ -80,6 +82,14 @@ def company(rnd, used):
             return name
 
 
+def relationship(r, rnd):
+    """A relationship score for 70 % of the accounts, better where revenue grows: '0,65'."""
+    if rnd.random() >= 0.7:
+        return ""
+    v = min(1.0, max(0.0, 0.6 + 8 * r["growth"] + rnd.gauss(0, 0.18)))
+    return f"{round(v * 20) / 20:.2f}".replace(".", ",")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(__file__), "..", "examples", "data", "accounts.csv")
@@ -145,7 +155,9 @@ def main():
     strategic = set(rnd.sample(range(30, N), 5))
     rnd.shuffle(rows)
     header = (["Код", "Наименование", "Холдинг", "Выручка, руб.", "Потенциал", "Стратегический",
-               "Новый"] + [f"h{m + 1}" for m in range(MONTHS)] + [f"f{y + 1}" for y in range(YEARS)])
+               "Новый"] + [f"h{m + 1}" for m in range(MONTHS)] + [f"f{y + 1}" for y in range(YEARS)]
+              + ["Отношения"])
+    rel_rnd = random.Random(SEED + 1)
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(header)
@@ -170,7 +182,8 @@ def main():
                     v = -yearly * rnd.uniform(0.3, 1.0)
                 fc[y] = money(round(v, 2), rnd, style)
         w.writerow([r["code"], r["name"], r.get("group", ""), money(revenue, rnd, style), pot,
-                    "да" if i in strategic else "", "да" if r["new"] else "нет"] + hist + fc)
+                    "да" if i in strategic else "", "да" if r["new"] else "нет"] + hist + fc
+                   + [relationship(r, rel_rnd)])
     data = buf.getvalue().encode("utf-8")
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "wb") as f:
