@@ -396,6 +396,9 @@ void kam__portfolio_truncate(kam_portfolio *p, size_t count) {
   p->numeric_len -= numeric;
   while (p->detail_len && p->details[p->detail_len - 1].index >= count)
     free_detail(p->ctx, &p->details[--p->detail_len]);
+  p->history_max = 0;
+  for (i = 0; i < p->detail_len; i++)
+    if (p->details[i].history_len > p->history_max) p->history_max = p->details[i].history_len;
   p->count = count;
 }
 
@@ -558,6 +561,7 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
       memcpy(d.forecast, acc.forecast, acc.forecast_len * sizeof *d.forecast);
     }
     p->details[p->detail_len++] = d;
+    if (d.history_len > p->history_max) p->history_max = d.history_len;
   }
   push_explicit_id(p, acc.id, idlen, h);
   p->revenue[p->count] = acc.revenue;

@@ -60,6 +60,7 @@ struct kam_portfolio {
   size_t numeric_len, numeric_cap;
   kam__detail *details;
   size_t detail_len, detail_cap;
+  size_t history_max; /* the longest history_len among details[0..detail_len) */
 };
 
 /* Preallocates the columns and the id index so that `extra` more accounts fit without growing

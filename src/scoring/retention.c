@@ -70,12 +70,20 @@ static int cell_bridge(kam_ctx *ctx, kam_bridge *out, const cell *cells, const c
   return KAM_OK;
 }
 
-static int status_of(i128 b, i128 c, double t) {
-  if (b == 0) return c == 0 ? KAM_RETENTION_INACTIVE : KAM_RETENTION_NEW;
-  if (c == 0) return KAM_RETENTION_LOST;
-  if ((double)c >= (double)b * (1.0 + t)) return KAM_RETENTION_EXPANDING;
-  if ((double)c <= (double)b * (1.0 - t)) return KAM_RETENTION_CONTRACTING;
-  return KAM_RETENTION_STABLE;
+/* The status (kam/retention.h) of base b and current c, given as their values in double (each
+ * the exact sum rounded once) and whether each is 0. Branch-free: in a portfolio the statuses
+ * come in no order a branch predictor could follow. */
+static int status_of(int b_zero, int c_zero, double b, double c, double t) {
+  /* retained (b > 0, c > 0): expanding 3, else contracting 4, else stable 5 */
+  int expanding = c >= b * (1.0 + t), contracting = c <= b * (1.0 - t);
+  int retained = 5 - contracting - 2 * expanding + contracting * expanding;
+  /* by (b = 0, c = 0): inactive 0, (b = 0, c > 0) new 1, (b > 0, c = 0) lost 2 */
+  int edge = 2 * b_zero + c_zero; /* 0: retained, 1: lost, 2: new, 3: inactive */
+  return edge ? 3 - edge : retained;
+}
+
+static int status_wide(i128 b, i128 c, double t) {
+  return status_of(b == 0, c == 0, (double)b, (double)c, t);
 }
 
 /* b and c of one history of length len padded at the front to N periods: the periods
@@ -93,8 +101,30 @@ static void base_current(i128 *b, i128 *c, const int64_t *h, size_t len, size_t 
   *c = sc;
 }
 
+/* The same sums in 64 bits when they cannot wrap: 0 otherwise (the caller then takes
+ * base_current). A sum of w values below 2^m stays below 2^64 when w <= 2^(64 - m): the values
+ * are ORed together and their top bits checked once against `high` (the bits at or above
+ * 64 - ceil(log2 w)), so the loops are plain sums the compiler can vectorise. */
+static int base_current64(uint64_t *b, uint64_t *c, const int64_t *h, size_t len, size_t N,
+                          size_t w, uint64_t high) {
+  size_t pad = N - len, j, lo = N - 2 * w, mid = N - w;
+  uint64_t sb = 0, sc = 0, any = 0;
+  for (j = lo < pad ? pad : lo; j < mid; j++) {
+    sb += (uint64_t)h[j - pad];
+    any |= (uint64_t)h[j - pad];
+  }
+  for (j = mid < pad ? pad : mid; j < N; j++) {
+    sc += (uint64_t)h[j - pad];
+    any |= (uint64_t)h[j - pad];
+  }
+  *b = sb;
+  *c = sc;
+  return (any & high) == 0;
+}
+
 size_t kam__retention_periods(const kam_portfolio *p, size_t nd) {
   size_t i, N = 0;
+  if (nd == p->detail_len) return p->history_max;
   for (i = 0; i < nd; i++)
     if (p->details[i].history_len > N) N = p->details[i].history_len;
   return N;
@@ -111,7 +141,7 @@ int kam__retention_window(kam_ctx *ctx, size_t *w, size_t window, size_t N, cons
 int kam__retention_status(const kam__detail *d, size_t N, size_t w, double t) {
   i128 b = 0, c = 0;
   if (d && d->history_len) base_current(&b, &c, d->history, d->history_len, N, w);
-  return status_of(b, c, t);
+  return status_wide(b, c, t);
 }
 
 static int check_options(kam_ctx *ctx, kam_retention_options *out, const kam_retention_options *o) {
@@ -142,7 +172,8 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
   /* cells[status] for the whole portfolio; by class: ccells[class][status] */
   cell cells[KAM_RETENTION_STATUSES], ccells[3][KAM_RETENTION_STATUSES];
   i128 flagged_c = 0; /* c of the accounts flagged KAM_ACCOUNT_NEW whose status is not new */
-  size_t flagged = 0;
+  size_t flagged = 0, flagged_with_history = 0;
+  uint64_t high;
   char *abc = NULL;
   int rc = KAM_OK, k, ci;
   if (!p) return KAM_EINVAL;
@@ -167,6 +198,13 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
                       "has %zu)",
                       N);
   if ((rc = kam__retention_window(ctx, &w, opt.window, N, "kam_portfolio_retention"))) return rc;
+  {
+    /* ceil(log2 w) bits of headroom: values below 2^(64 - that) cannot wrap a 64-bit sum */
+    unsigned lg = 0;
+    while (lg < 63 && ((size_t)1 << lg) < w)
+      lg++;
+    high = ~UINT64_C(0) << (64 - (lg ? lg : 1));
+  }
   if (s && n) {
     abc = kam__alloc(ctx, n);
     if (!abc) return kam__nomem(ctx);
@@ -180,18 +218,31 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
   for (d = 0; d < nd; d++) {
     const kam__detail *det = &p->details[d];
     i128 b, c;
+    uint64_t b64, c64;
     cell *x;
     int status;
     if (!det->history_len) continue;
     with_history++;
-    base_current(&b, &c, det->history, det->history_len, N, w);
-    status = status_of(b, c, opt.threshold);
+    if (base_current64(&b64, &c64, det->history, det->history_len, N, w, high)) {
+      /* the common case: both sums fit in 64 bits */
+      status = status_of(b64 == 0, c64 == 0, (double)b64, (double)c64, opt.threshold);
+      b = b64;
+      c = c64;
+      x = &cells[status];
+      x->b += b64;
+      x->c += c64;
+      x->up += c64 > b64 ? c64 - b64 : 0;
+      x->down += b64 > c64 ? b64 - c64 : 0;
+    } else {
+      base_current(&b, &c, det->history, det->history_len, N, w);
+      status = status_wide(b, c, opt.threshold);
+      x = &cells[status];
+      x->b += b;
+      x->c += c;
+      x->up += c > b ? c - b : 0;
+      x->down += b > c ? b - c : 0;
+    }
     r.count[status]++;
-    x = &cells[status];
-    x->b += b;
-    x->c += c;
-    x->up += c > b ? c - b : 0;
-    x->down += b > c ? b - c : 0;
     if (abc) {
       ci = abc[det->index] - 'A';
       r.class_count[ci][status]++;
@@ -201,21 +252,32 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
       x->up += c > b ? c - b : 0;
       x->down += b > c ? b - c : 0;
     }
-    if (status != KAM_RETENTION_NEW && (kam__portfolio_flags(p, det->index) & KAM_ACCOUNT_NEW)) {
-      flagged++;
-      flagged_c += c;
+    if (kam__portfolio_flags(p, det->index) & KAM_ACCOUNT_NEW) {
+      flagged_with_history++;
+      if (status != KAM_RETENTION_NEW) {
+        flagged++;
+        flagged_c += c;
+      }
     }
   }
+  /* The accounts without a history are inactive: their counts per class and flagged new are
+   * the totals (one pass over the class and flag bytes) less those of the accounts with one. */
   r.count[KAM_RETENTION_INACTIVE] += n - with_history;
-  if (abc || p->flags) {
-    /* the accounts without a history: their class counts and their KAM_ACCOUNT_NEW flags */
-    for (i = 0, d = 0; i < n; i++) {
-      while (d < nd && p->details[d].index < i)
-        d++;
-      if (d < nd && p->details[d].index == i && p->details[d].history_len) continue;
-      if (abc) r.class_count[abc[i] - 'A'][KAM_RETENTION_INACTIVE]++;
-      if (kam__portfolio_flags(p, i) & KAM_ACCOUNT_NEW) flagged++;
+  if (abc) {
+    size_t all[3] = {0, 0, 0}, hist[3] = {0, 0, 0};
+    for (i = 0; i < n; i++)
+      all[abc[i] - 'A']++;
+    for (ci = 0; ci < 3; ci++) {
+      for (k = 0; k < KAM_RETENTION_STATUSES; k++)
+        hist[ci] += r.class_count[ci][k];
+      r.class_count[ci][KAM_RETENTION_INACTIVE] += all[ci] - hist[ci];
     }
+  }
+  if (p->flags) {
+    size_t all = 0;
+    for (i = 0; i < n; i++)
+      all += (p->flags[i] & KAM_ACCOUNT_NEW) != 0;
+    flagged += all - flagged_with_history;
   }
   if ((rc = cell_bridge(ctx, &r.bridge, cells, "the portfolio"))) goto done;
   for (k = 0; k < KAM_RETENTION_STATUSES; k++) {
