@@ -160,8 +160,9 @@ KAM_API int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud,
  *    back as the same double ("0.125", "1e-07"); an unknown value (NaN) and an unknown xyz are
  *    empty cells; key is 1 or 0; key_reasons lists "share", "group_share", "strategic",
  *    "top_score" separated by spaces; status is the retention status's name
- *    (kam_retention_status_name), empty when the segmentation has none; relationship and health
- *    are numbers like share (empty when unknown); light is "green", "yellow", "red" or empty;
+ *    (kam_retention_status_name), empty when the segmentation has none; relationship is a plain
+ *    decimal of up to 12 places ("0.25", as the reader takes it), health a number like share
+ *    (both empty when unknown); light is "green", "yellow", "red" or empty;
  *    health_reasons lists kam_health_reason_name's words separated by spaces.
  *  - Formula injection (OWASP "CSV Injection"): a text cell (id, name, group) that starts with
  *    = + - @ TAB or CR, or a full-width ＝ ＋ － ＠, is written quoted with a leading apostrophe

@@ -22,11 +22,12 @@
  * Memory: an account costs 8 bytes (its revenue) when added by kam_portfolio_add_columns
  * without ids; once any account has a flag or details, every account costs one more byte (the
  * flags column); an explicit id adds its text plus NUL, 8 bytes of offset and 11 to 21 bytes of
- * hash index; name, group, history, forecast and potential are stored only for the accounts
- * that have them. kam_segment keeps nothing per account; while it runs it needs up to 4 MB of
- * counts (2 MB more per extra thread) and about 12 bytes per account whose revenue falls
- * outside their window (for a Pareto portfolio, 5 %), at most 16 bytes per account in all:
- * for a Pareto portfolio the peak is about 1.1x the revenue column. The first
+ * hash index; name, group, history, forecast, potential and relationship are stored only for
+ * the accounts that have them. kam_segment keeps nothing per account (with
+ * KAM_SEGMENT_RETENTION, one status byte per account that has details); while it runs it needs
+ * up to 4 MB of counts (2 MB more per extra thread) and about 12 bytes per account whose
+ * revenue falls outside their window (for a Pareto portfolio, 5 %), at most 16 bytes per
+ * account in all: for a Pareto portfolio the peak is about 1.1x the revenue column. The first
  * kam_segmentation_get / _foreach add one byte per account (classes and key reasons) and the rank
  * order (see "Lazy work").
  */
@@ -319,8 +320,9 @@ typedef struct kam_segmentation kam_segmentation;
  *
  *  @return KAM_OK and *out; on error *out is NULL and: KAM_EINVAL (p NULL without a message;
  *  out NULL; options: struct_size, flags, a share or cut outside its range, a weight < 0 or all
- *  weights 0, discount_rate <= -1, a non-finite value, with KAM_SEGMENT_RETENTION a
- *  retention_threshold < 0 or a retention_window above N / 2: the message names the field);
+ *  weights 0, discount_rate <= -1, a non-finite value, a retention_threshold < 0, with
+ *  KAM_SEGMENT_RETENTION a retention_window above N / 2 (N: the longest history, when it is 2
+ *  or more): the message names the field);
  *  KAM_EOVERFLOW (the total revenue exceeds INT64_MAX); KAM_ENOMEM. */
 KAM_API int kam_segment(kam_segmentation **out, const kam_portfolio *p,
                         const kam_segment_options *o);

@@ -1224,6 +1224,19 @@ static int put_amount(csv_writer *w, int64_t minor) {
   return put_num(w, b, kam__decimal_write(b, sizeof b, d, &f));
 }
 
+/* A score of 0..1 as plain decimal text with up to 12 places ("0.25"; NaN: empty), the
+ * precision the reader takes it with, so the cell reads back as the same value. */
+static int put_fraction(csv_writer *w, double v) {
+  char b[KAM__DECIMAL_TEXT_CAP];
+  kam__numfmt f = {'.', NULL, 0, false, false};
+  kam__decimal d;
+  if (!isfinite(v)) return put_num(w, "", 0);
+  f.mark = w->mark;
+  d.coef = llround(v * 1e12);
+  d.scale = 12;
+  return put_num(w, b, kam__decimal_write(b, sizeof b, d, &f));
+}
+
 static int write_score_row(void *ud, const kam_account_score *sc) {
   csv_writer *w = (csv_writer *)ud;
   char b[64], cls[2] = {0, 0};
@@ -1268,7 +1281,7 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
     const char *status = kam_retention_status_name(sc->status),
                *light = kam_health_light_name(sc->light);
     if ((rc = put_num(w, status ? status : "", status ? strlen(status) : 0)) != 0) return rc;
-    if ((rc = put_double(w, sc->relationship)) != 0) return rc;
+    if ((rc = put_fraction(w, sc->relationship)) != 0) return rc;
     if ((rc = put_double(w, sc->health)) != 0) return rc;
     if ((rc = put_num(w, light ? light : "", light ? strlen(light) : 0)) != 0) return rc;
   }

@@ -588,7 +588,10 @@ class Segmentation(Closable):
         return col.text()
 
     def to_pandas(self):
-        """A pandas DataFrame, one row per account in insertion order (requires pandas)."""
+        """A pandas DataFrame, one row per account in insertion order (requires pandas): the
+        score's columns, with key_reasons and health_reasons as comma-separated names, status
+        (retention status or None), relationship, health (NaN: unknown) and light ("red",
+        "yellow", "green" or None)."""
         import pandas as pd
         cols = {k: [] for k in ("id", "name", "group", "revenue", "abc", "xyz", "rank", "share",
                                 "cum_share", "cv", "trend", "npv", "score", "key_reasons",
