@@ -101,10 +101,10 @@ static void base_current(i128 *b, i128 *c, const int64_t *h, size_t len, size_t 
   *c = sc;
 }
 
-/* The same sums in 64 bits when they cannot wrap: 0 otherwise (the caller then takes
- * base_current). A sum of w values below 2^m stays below 2^64 when w <= 2^(64 - m): the values
+/* The same sums in 64 bits when they stay below 2^63: 0 otherwise (the caller then takes
+ * base_current). A sum of w values below 2^m stays below 2^63 when w <= 2^(63 - m): the values
  * are ORed together and their top bits checked once against `high` (the bits at or above
- * 64 - ceil(log2 w)), so the loops are plain sums the compiler can vectorise. */
+ * 63 - ceil(log2 w)), so the loops are plain sums the compiler can vectorise. */
 static int base_current64(uint64_t *b, uint64_t *c, const int64_t *h, size_t len, size_t N,
                           size_t w, uint64_t high) {
   size_t pad = N - len, j, lo = N - 2 * w, mid = N - w;
@@ -199,11 +199,12 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
                       N);
   if ((rc = kam__retention_window(ctx, &w, opt.window, N, "kam_portfolio_retention"))) return rc;
   {
-    /* ceil(log2 w) bits of headroom: values below 2^(64 - that) cannot wrap a 64-bit sum */
+    /* ceil(log2 w) bits of headroom: a sum of w values below 2^(63 - that) stays below 2^63,
+     * so it also converts to double as a signed integer (one instruction) */
     unsigned lg = 0;
     while (lg < 63 && ((size_t)1 << lg) < w)
       lg++;
-    high = ~UINT64_C(0) << (64 - (lg ? lg : 1));
+    high = ~UINT64_C(0) << (63 - lg);
   }
   if (s && n) {
     abc = kam__alloc(ctx, n);
@@ -225,7 +226,8 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
     with_history++;
     if (base_current64(&b64, &c64, det->history, det->history_len, N, w, high)) {
       /* the common case: both sums fit in 64 bits */
-      status = status_of(b64 == 0, c64 == 0, (double)b64, (double)c64, opt.threshold);
+      status = status_of(b64 == 0, c64 == 0, (double)(int64_t)b64, (double)(int64_t)c64,
+                         opt.threshold);
       b = b64;
       c = c64;
       x = &cells[status];
