@@ -32,11 +32,40 @@ void kam_retention_options_init(kam_retention_options *o, size_t struct_size) {
 }
 
 /* The sums of one cell (a status, or a class and a status) in 128 bits while they are summed:
- * the base, the current revenue, and the rises (c - b where c > b) and falls (b - c where
- * c < b). Every figure of the bridge follows from them (cell_bridge). */
+ * the base, the current revenue and the falls (b - c where c < b). Every figure of the bridge
+ * follows from them (cell_bridge): the rises (c - b where c > b) are c - b + falls, as each
+ * account's rise less its fall is its c - b. */
 typedef struct cell {
-  i128 b, c, up, down;
+  i128 b, c, down;
 } cell;
+
+static i128 rises(const cell *x) { return x->c - x->b + x->down; }
+
+static void cell_add(cell *x, i128 b, i128 c) {
+  x->b += b;
+  x->c += c;
+  x->down += b > c ? b - c : 0;
+}
+
+/* Per-status 64-bit sums of the accounts whose b and c are below 2^53 (base_current64's
+ * bound), moved into the 128-bit cells every FLUSH accounts: FLUSH sums below 2^53 stay below
+ * 2^63. Cheaper than 128-bit additions per account. */
+enum { FLUSH = 1024 };
+typedef struct narrow_cells {
+  uint64_t b[KAM_RETENTION_STATUSES], c[KAM_RETENTION_STATUSES], down[KAM_RETENTION_STATUSES];
+  unsigned pending;
+} narrow_cells;
+
+static void narrow_flush(narrow_cells *nc, cell *cells) {
+  int k;
+  for (k = 0; k < KAM_RETENTION_STATUSES; k++) {
+    cells[k].b += nc->b[k];
+    cells[k].c += nc->c[k];
+    cells[k].down += nc->down[k];
+    nc->b[k] = nc->c[k] = nc->down[k] = 0;
+  }
+  nc->pending = 0;
+}
 
 static int fits(i128 v) { return v >= INT64_MIN && v <= INT64_MAX; }
 
@@ -53,8 +82,8 @@ static int cell_bridge(kam_ctx *ctx, kam_bridge *out, const cell *cells, const c
   v[1] = cells[KAM_RETENTION_NEW].c;
   v[4] = cells[KAM_RETENTION_LOST].b;
   /* rises and falls count for the retained accounts only (b > 0, c > 0) */
-  v[2] = cells[KAM_RETENTION_EXPANDING].up + cells[KAM_RETENTION_CONTRACTING].up +
-         cells[KAM_RETENTION_STABLE].up;
+  v[2] = rises(&cells[KAM_RETENTION_EXPANDING]) + rises(&cells[KAM_RETENTION_CONTRACTING]) +
+         rises(&cells[KAM_RETENTION_STABLE]);
   v[3] = cells[KAM_RETENTION_EXPANDING].down + cells[KAM_RETENTION_CONTRACTING].down +
          cells[KAM_RETENTION_STABLE].down;
   for (k = 0; k < 6; k++)
@@ -101,10 +130,10 @@ static void base_current(i128 *b, i128 *c, const int64_t *h, size_t len, size_t 
   *c = sc;
 }
 
-/* The same sums in 64 bits when they stay below 2^63: 0 otherwise (the caller then takes
- * base_current). A sum of w values below 2^m stays below 2^63 when w <= 2^(63 - m): the values
+/* The same sums in 64 bits when they stay below 2^53: 0 otherwise (the caller then takes
+ * base_current). A sum of w values below 2^m stays below 2^53 when w <= 2^(53 - m): the values
  * are ORed together and their top bits checked once against `high` (the bits at or above
- * 63 - ceil(log2 w)), so the loops are plain sums the compiler can vectorise. */
+ * 53 - ceil(log2 w)), so the loops are plain sums the compiler can vectorise. */
 static int base_current64(uint64_t *b, uint64_t *c, const int64_t *h, size_t len, size_t N,
                           size_t w, uint64_t high) {
   size_t pad = N - len, j, lo = N - 2 * w, mid = N - w;
@@ -174,6 +203,7 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
   i128 flagged_c = 0; /* c of the accounts flagged KAM_ACCOUNT_NEW whose status is not new */
   size_t flagged = 0, flagged_with_history = 0;
   uint64_t high;
+  narrow_cells narrow;
   char *abc = NULL;
   int rc = KAM_OK, k, ci;
   if (!p) return KAM_EINVAL;
@@ -199,12 +229,13 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
                       N);
   if ((rc = kam__retention_window(ctx, &w, opt.window, N, "kam_portfolio_retention"))) return rc;
   {
-    /* ceil(log2 w) bits of headroom: a sum of w values below 2^(63 - that) stays below 2^63,
-     * so it also converts to double as a signed integer (one instruction) */
+    /* ceil(log2 w) bits of headroom: a sum of w values below 2^(53 - that) stays below 2^53
+     * (narrow_cells' bound; it also converts to double exactly, as a signed integer). A
+     * window of 2^53 periods or more never takes the 64-bit path. */
     unsigned lg = 0;
     while (lg < 63 && ((size_t)1 << lg) < w)
       lg++;
-    high = ~UINT64_C(0) << (63 - lg);
+    high = lg < 53 ? ~UINT64_C(0) << (53 - lg) : ~UINT64_C(0);
   }
   if (s && n) {
     abc = kam__alloc(ctx, n);
@@ -214,45 +245,36 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
   memset(&r, 0, sizeof r);
   memset(cells, 0, sizeof cells);
   memset(ccells, 0, sizeof ccells);
+  memset(&narrow, 0, sizeof narrow);
   /* One pass over the details (the accounts with a history); every other account is inactive
    * (b = c = 0) and only counts. */
   for (d = 0; d < nd; d++) {
     const kam__detail *det = &p->details[d];
     i128 b, c;
     uint64_t b64, c64;
-    cell *x;
     int status;
     if (!det->history_len) continue;
     with_history++;
     if (base_current64(&b64, &c64, det->history, det->history_len, N, w, high)) {
-      /* the common case: both sums fit in 64 bits */
+      /* the common case: both sums below 2^53 */
       status = status_of(b64 == 0, c64 == 0, (double)(int64_t)b64, (double)(int64_t)c64,
                          opt.threshold);
       b = b64;
       c = c64;
-      x = &cells[status];
-      x->b += b64;
-      x->c += c64;
-      x->up += c64 > b64 ? c64 - b64 : 0;
-      x->down += b64 > c64 ? b64 - c64 : 0;
+      narrow.b[status] += b64;
+      narrow.c[status] += c64;
+      narrow.down[status] += b64 > c64 ? b64 - c64 : 0;
+      if (++narrow.pending == FLUSH) narrow_flush(&narrow, cells);
     } else {
       base_current(&b, &c, det->history, det->history_len, N, w);
       status = status_wide(b, c, opt.threshold);
-      x = &cells[status];
-      x->b += b;
-      x->c += c;
-      x->up += c > b ? c - b : 0;
-      x->down += b > c ? b - c : 0;
+      cell_add(&cells[status], b, c);
     }
     r.count[status]++;
     if (abc) {
       ci = abc[det->index] - 'A';
       r.class_count[ci][status]++;
-      x = &ccells[ci][status];
-      x->b += b;
-      x->c += c;
-      x->up += c > b ? c - b : 0;
-      x->down += b > c ? b - c : 0;
+      cell_add(&ccells[ci][status], b, c);
     }
     if (kam__portfolio_flags(p, det->index) & KAM_ACCOUNT_NEW) {
       flagged_with_history++;
@@ -262,6 +284,7 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
       }
     }
   }
+  narrow_flush(&narrow, cells);
   /* The accounts without a history are inactive: their counts per class and flagged new are
    * the totals (one pass over the class and flag bytes) less those of the accounts with one. */
   r.count[KAM_RETENTION_INACTIVE] += n - with_history;
