@@ -122,7 +122,6 @@ int kam_portfolio_new(kam_portfolio **out, kam_ctx *ctx) {
 static void free_detail(kam_ctx *ctx, kam__detail *d) {
   if (d->name) kam__free(ctx, d->name, d->name_len + 1);
   if (d->group) kam__free(ctx, d->group, d->group_len + 1);
-  if (d->history) kam__free(ctx, d->history, d->history_len * sizeof *d->history);
   if (d->forecast) kam__free(ctx, d->forecast, d->forecast_len * sizeof *d->forecast);
 }
 
@@ -140,6 +139,7 @@ void kam_portfolio_free(kam_portfolio *p) {
   kam__free(ctx, p->ids, p->ids_cap);
   kam__free(ctx, p->index, p->index_cap * sizeof *p->index);
   kam__free(ctx, p->numeric_ids, p->numeric_cap * sizeof *p->numeric_ids);
+  kam__free(ctx, p->hist, p->hist_cap * sizeof *p->hist);
   kam__free(ctx, p, sizeof *p);
 }
 
@@ -397,8 +397,12 @@ void kam__portfolio_truncate(kam_portfolio *p, size_t count) {
   while (p->detail_len && p->details[p->detail_len - 1].index >= count)
     free_detail(p->ctx, &p->details[--p->detail_len]);
   p->history_max = 0;
-  for (i = 0; i < p->detail_len; i++)
-    if (p->details[i].history_len > p->history_max) p->history_max = p->details[i].history_len;
+  p->hist_len = 0;
+  for (i = 0; i < p->detail_len; i++) {
+    const kam__detail *d = &p->details[i];
+    if (d->history_len > p->history_max) p->history_max = d->history_len;
+    if (d->history_len) p->hist_len = d->history_off + d->history_len;
+  }
   p->count = count;
 }
 
@@ -549,16 +553,25 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
       if (!(d.group = kam__strndup(p->ctx, acc.group, d.group_len))) goto nomem;
     }
     if (acc.history_len) {
-      d.history = (int64_t *)kam__alloc_array(p->ctx, acc.history_len, sizeof *d.history);
-      if (!d.history) goto nomem;
+      /* room in the arena for [index, length, values] (written when the add commits) */
+      if (acc.history_len > SIZE_MAX / sizeof *p->hist - 2 - p->hist_len ||
+          grow(p->ctx, (void **)&p->hist, &p->hist_cap, p->hist_len + 2 + acc.history_len,
+               sizeof *p->hist))
+        goto nomem;
       d.history_len = acc.history_len;
-      memcpy(d.history, acc.history, acc.history_len * sizeof *d.history);
+      d.history_off = p->hist_len + 2;
     }
     if (acc.forecast_len) {
       d.forecast = (double *)kam__alloc_array(p->ctx, acc.forecast_len, sizeof *d.forecast);
       if (!d.forecast) goto nomem;
       d.forecast_len = acc.forecast_len;
       memcpy(d.forecast, acc.forecast, acc.forecast_len * sizeof *d.forecast);
+    }
+    if (d.history_len) {
+      p->hist[p->hist_len] = (int64_t)d.index;
+      p->hist[p->hist_len + 1] = (int64_t)d.history_len;
+      memcpy(p->hist + d.history_off, acc.history, d.history_len * sizeof *p->hist);
+      p->hist_len = d.history_off + d.history_len;
     }
     p->details[p->detail_len++] = d;
     if (d.history_len > p->history_max) p->history_max = d.history_len;

@@ -36,7 +36,7 @@ typedef struct kam__detail {
   char *name;   /* NULL: none (kam__strndup blocks) */
   char *group;  /* NULL: none */
   size_t name_len, group_len;
-  int64_t *history; /* NULL when history_len == 0 */
+  size_t history_off; /* the history's values: p->hist + history_off (kam__detail_history) */
   size_t history_len;
   double *forecast; /* NULL when forecast_len == 0 */
   size_t forecast_len;
@@ -61,7 +61,17 @@ struct kam_portfolio {
   kam__detail *details;
   size_t detail_len, detail_cap;
   size_t history_max; /* the longest history_len among details[0..detail_len) */
+  /* Every history in one arena, in account order: for each detail with history_len > 0 the
+   * words [account index, history_len, values...]. kam_portfolio_retention streams it in one
+   * pass without touching details[]. */
+  int64_t *hist;
+  size_t hist_len, hist_cap;
 };
+
+/* The history values of d (NULL when it has none). */
+static inline const int64_t *kam__detail_history(const kam_portfolio *p, const kam__detail *d) {
+  return d->history_len ? p->hist + d->history_off : NULL;
+}
 
 /* Preallocates the columns and the id index so that `extra` more accounts fit without growing
  * them (names, groups, histories, forecasts and the flags column may still allocate). KAM_OK /

@@ -167,9 +167,10 @@ int kam__retention_window(kam_ctx *ctx, size_t *w, size_t window, size_t N, cons
   return KAM_OK;
 }
 
-int kam__retention_status(const kam__detail *d, size_t N, size_t w, double t) {
+int kam__retention_status(const kam_portfolio *p, const kam__detail *d, size_t N, size_t w,
+                          double t) {
   i128 b = 0, c = 0;
-  if (d && d->history_len) base_current(&b, &c, d->history, d->history_len, N, w);
+  if (d && d->history_len) base_current(&b, &c, kam__detail_history(p, d), d->history_len, N, w);
   return status_wide(b, c, t);
 }
 
@@ -197,7 +198,8 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
   kam_retention_options opt;
   kam_retention r;
   kam_ctx *ctx;
-  size_t n, N, w, i, d, sz, nd, with_history = 0;
+  size_t n, N, w, i, sz, nd, with_history = 0;
+  const int64_t *hp, *hend;
   /* cells[status] for the whole portfolio; by class: ccells[class][status] */
   cell cells[KAM_RETENTION_STATUSES], ccells[3][KAM_RETENTION_STATUSES];
   i128 flagged_c = 0; /* c of the accounts flagged KAM_ACCOUNT_NEW whose status is not new */
@@ -246,16 +248,17 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
   memset(cells, 0, sizeof cells);
   memset(ccells, 0, sizeof ccells);
   memset(&narrow, 0, sizeof narrow);
-  /* One pass over the details (the accounts with a history); every other account is inactive
-   * (b = c = 0) and only counts. */
-  for (d = 0; d < nd; d++) {
-    const kam__detail *det = &p->details[d];
+  /* One pass over the history arena (the accounts with a history, in order; details[] is not
+   * read); every other account is inactive (b = c = 0) and only counts. */
+  for (hp = p->hist, hend = p->hist + p->hist_len; hp < hend;) {
+    size_t index = (size_t)hp[0], len = (size_t)hp[1];
+    const int64_t *h = hp + 2;
     i128 b, c;
     uint64_t b64, c64;
     int status;
-    if (!det->history_len) continue;
+    hp = h + len;
     with_history++;
-    if (base_current64(&b64, &c64, det->history, det->history_len, N, w, high)) {
+    if (base_current64(&b64, &c64, h, len, N, w, high)) {
       /* the common case: both sums below 2^53 */
       status = status_of(b64 == 0, c64 == 0, (double)(int64_t)b64, (double)(int64_t)c64,
                          opt.threshold);
@@ -266,17 +269,17 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
       narrow.down[status] += b64 > c64 ? b64 - c64 : 0;
       if (++narrow.pending == FLUSH) narrow_flush(&narrow, cells);
     } else {
-      base_current(&b, &c, det->history, det->history_len, N, w);
+      base_current(&b, &c, h, len, N, w);
       status = status_wide(b, c, opt.threshold);
       cell_add(&cells[status], b, c);
     }
     r.count[status]++;
     if (abc) {
-      ci = abc[det->index] - 'A';
+      ci = abc[index] - 'A';
       r.class_count[ci][status]++;
       cell_add(&ccells[ci][status], b, c);
     }
-    if (kam__portfolio_flags(p, det->index) & KAM_ACCOUNT_NEW) {
+    if (kam__portfolio_flags(p, index) & KAM_ACCOUNT_NEW) {
       flagged_with_history++;
       if (status != KAM_RETENTION_NEW) {
         flagged++;

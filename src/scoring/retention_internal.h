@@ -16,8 +16,9 @@ size_t kam__retention_periods(const kam_portfolio *p, size_t nd);
  * with a message starting with fn when it is above N / 2. */
 int kam__retention_window(kam_ctx *ctx, size_t *w, size_t window, size_t N, const char *fn);
 
-/* The status (KAM_RETENTION_*) of the account with details d (NULL: no history, inactive) for
- * N periods, window w (1 <= w <= N / 2) and threshold t. */
-int kam__retention_status(const kam__detail *d, size_t N, size_t w, double t);
+/* The status (KAM_RETENTION_*) of the account with details d of p (NULL: no history,
+ * inactive) for N periods, window w (1 <= w <= N / 2) and threshold t. */
+int kam__retention_status(const kam_portfolio *p, const kam__detail *d, size_t N, size_t w,
+                          double t);
 
 #endif /* KAM_RETENTION_INTERNAL_H */

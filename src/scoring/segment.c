@@ -417,7 +417,7 @@ static int segment_health(kam_segmentation *s) {
     s->status = (uint8_t *)kam__alloc(s->ctx, s->nd);
     if (!s->status) return kam__nomem(s->ctx);
     for (k = 0; k < s->nd; k++)
-      s->status[k] = (uint8_t)kam__retention_status(&p->details[k], N, w,
+      s->status[k] = (uint8_t)kam__retention_status(p, &p->details[k], N, w,
                                                     s->opts.retention_threshold);
   }
   for (k = 0; k < s->nd; k++) {
@@ -461,7 +461,7 @@ int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segmen
   if (rc) goto fail;
   for (i = 0; i < s->nd; i++) {
     const kam__detail *d = &p->details[i];
-    history_stats(&s->cv[i], &s->trend[i], d->history, d->history_len);
+    history_stats(&s->cv[i], &s->trend[i], kam__detail_history(p, d), d->history_len);
     s->npv[i] = NAN;
     if (d->forecast_len &&
         kam_npv(&s->npv[i], opts.discount_rate, d->forecast, d->forecast_len, KAM_NPV_EXCEL))
