@@ -62,7 +62,7 @@ KAM_API size_t kam_portfolio_count(const kam_portfolio *p);
 enum {
   KAM_ACCOUNT_STRATEGIC = 1u << 0, /**< important for the company's image: always key */
   KAM_ACCOUNT_NEW = 1u << 1,       /**< acquired this period ("hunting", not "farming") */
-  KAM_ACCOUNT_RELATIONSHIP = 1u << 2 /**< kam_account.relationship holds a score (without this
+  KAM_ACCOUNT_RELATIONSHIP = 1u << 3 /**< kam_account.relationship holds a score (without this
                                           bit the relationship is unknown and not read) */
 };
 

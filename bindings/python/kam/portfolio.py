@@ -64,7 +64,7 @@ def health_light_name(light):
     return _lib_name(_health_light_name, code, 0, 256, "a health light ('G', 'Y' or 'R')")
 
 
-_STRATEGIC, _NEW, _RELATIONSHIP = 1, 2, 4
+_STRATEGIC, _NEW, _RELATIONSHIP = 1, 2, 8  # 4 is KAM_ACCOUNT_MARGIN (the margin work)
 _SEGMENT_RETENTION = 1
 _ORDER_INSERTION, _ORDER_RANK = 0, 1
 
