@@ -28,6 +28,15 @@ int cli_parse_double(const char *s, double *out);
 /* Reads a whole file (or "-" for stdin) into a malloc'd NUL-terminated buffer; NULL on error
  * (errno set). */
 char *cli_read_file(const char *path, size_t *len);
+/* Findings printed by cli_print_finding (a kam_finding_fn): "severity<TAB>code<TAB>path:
+ * message", one a line, to out, those of severity <= max_severity (KAM_SEVERITY_*); errors
+ * counts the errors reported. */
+typedef struct cli_findings {
+  FILE *out;
+  int32_t max_severity;
+  int errors;
+} cli_findings;
+int cli_print_finding(void *ud, const kam_finding *f);
 /* kam_write_fn writing to a FILE *. */
 int cli_write_file(void *ud, const void *buf, size_t len);
 /* kam_read_fn reading from a FILE *. */

@@ -21,16 +21,10 @@ static void usage(FILE *f) {
              "(the message names the JSON path and line).\n");
 }
 
-/* Prints one finding; counts the errors in *ud. */
-static int print_finding(void *ud, const kam_finding *f) {
-  if (f->severity == KAM_SEVERITY_ERROR) ++*(int *)ud;
-  printf("%s\t%s\t%s: %s\n", kam_severity_name(f->severity), f->code, f->path, f->message);
-  return 0;
-}
-
 int kam_cli_plan(int argc, char **argv) {
   const char *cmd = argv[0], *doc_path = NULL, *lang = NULL;
-  int format = KAM_FORMAT_HTML, check = 0, errors = 0, i, rc, status = 0;
+  int format = KAM_FORMAT_HTML, check = 0, i, rc, status = 0;
+  cli_findings found = {NULL, KAM_SEVERITY_INFO, 0};
   char *json = NULL;
   size_t len;
   kam_ctx *ctx = NULL;
@@ -73,10 +67,11 @@ int kam_cli_plan(int argc, char **argv) {
     goto done;
   }
   if (check) {
-    rc = kam_plan_check(plan, print_finding, &errors);
+    found.out = stdout;
+    rc = kam_plan_check(plan, cli_print_finding, &found);
     if (rc)
       status = cli_status(cmd, rc, ctx);
-    else if (errors)
+    else if (found.errors)
       status = 1;
   } else {
     rc = kam_plan_render(plan, format, cli_write_file, stdout);

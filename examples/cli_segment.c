@@ -30,6 +30,9 @@ static void usage(FILE *f) {
       "  --b SHARE          cumulative revenue share that closes class B (default 0.95)\n"
       "  --key SHARE        revenue share that makes a customer key (default 0.1)\n"
       "  --top N            also key: the N accounts with the best composite score\n"
+      "  --basis B          what ABC and the key test measure: revenue (default) or margin\n"
+      "                     (gross margin: a margin column, or cost with margin = revenue - cost)\n"
+      "  --unit U           account (default) or group: a group of companies is one customer\n"
       "  --limit N          list at most N key accounts (default: all)\n"
       "  --digits N         decimals of the currency's minor unit (default 2)\n"
       "  --delimiter C      input delimiter ',' ';' or tab (default: detected)\n"
@@ -115,7 +118,8 @@ static void cell(const char *s, size_t cols, int right) {
 typedef struct key_row {
   size_t rank;
   char *id, *name, *group;
-  int64_t revenue;
+  int64_t revenue, margin;
+  int has_margin;
   double share, score, health;
   char abc, xyz, light;
   uint32_t reasons;
@@ -156,6 +160,8 @@ static int on_score(void *ud, const kam_account_score *sc) {
   r->name = dup_or_null(sc->name);
   r->group = dup_or_null(sc->group);
   r->revenue = sc->revenue;
+  r->margin = sc->margin;
+  r->has_margin = sc->has_margin != 0;
   r->share = sc->share;
   r->score = sc->score;
   r->abc = sc->abc;
@@ -188,12 +194,14 @@ static double group_share(const collect *c, const char *group) {
   return s;
 }
 
-static void why(char *out, size_t cap, const collect *c, const key_row *r, double key_share) {
+/* Why r is key; a group row (folded) says it for the group, not for its first member. */
+static void why(char *out, size_t cap, const collect *c, const key_row *r, double key_share,
+                const char *basis, int folded) {
   size_t o = 0;
   char pct[16], g[96];
   out[0] = '\0';
-  if (r->reasons & KAM_KEY_SHARE)
-    o += (size_t)snprintf(out + o, cap - o, "%s of revenue (>= %s)", fmt_pct(pct, r->share),
+  if ((r->reasons & KAM_KEY_SHARE) && !(folded && (r->reasons & KAM_KEY_GROUP_SHARE)))
+    o += (size_t)snprintf(out + o, cap - o, "%s of %s (>= %s)", fmt_pct(pct, r->share), basis,
                           fmt_pct(g, key_share));
   if ((r->reasons & KAM_KEY_GROUP_SHARE) && r->group && o < cap)
     o += (size_t)snprintf(out + o, cap - o, "%sgroup %s: %s", o ? "; " : "",
@@ -229,9 +237,9 @@ static int parse_char(const char *s, char *out) {
 }
 
 static int takes_value(const char *a) {
-  static const char *const opts[] = {"--svg",    "--csv",       "--csv-delimiter", "--a",
-                                     "--b",      "--key",       "--top",           "--limit",
-                                     "--digits", "--delimiter", "--decimal"};
+  static const char *const opts[] = {
+      "--svg",   "--csv",    "--csv-delimiter", "--a",       "--b",     "--key", "--top",
+      "--limit", "--digits", "--delimiter",     "--decimal", "--basis", "--unit"};
   size_t i;
   for (i = 0; i < sizeof opts / sizeof opts[0]; i++)
     if (!strcmp(a, opts[i])) return 1;
@@ -309,6 +317,14 @@ int kam_cli_segment(int argc, char **argv) {
         so.b_share = d;
       else
         so.key_share = d;
+    } else if (!strcmp(a, "--basis")) {
+      if (strcmp(v, "revenue") && strcmp(v, "margin"))
+        return cli_fail(cmd, "--basis: '%s' is neither revenue nor margin", v);
+      so.basis = v[0] == 'm' ? KAM_BASIS_MARGIN : KAM_BASIS_REVENUE;
+    } else if (!strcmp(a, "--unit")) {
+      if (strcmp(v, "account") && strcmp(v, "group"))
+        return cli_fail(cmd, "--unit: '%s' is neither account nor group", v);
+      so.unit = v[0] == 'g' ? KAM_UNIT_GROUP : KAM_UNIT_ACCOUNT;
     } else if (!strcmp(a, "--top")) {
       if (parse_size(v, &so.key_top_n)) return cli_fail(cmd, "--top: '%s' is not a count", v);
     } else if (!strcmp(a, "--limit")) {
@@ -360,6 +376,8 @@ int kam_cli_segment(int argc, char **argv) {
   /* Key accounts */
   {
     char money[48], pct[16], buf[256], total[48];
+    size_t rows = 0;
+    const char *basis_word = so.basis == KAM_BASIS_MARGIN ? "margin" : "revenue";
     printf("Key accounts: %zu of %zu (total revenue %s)\n\n", sm.key_accounts, sm.accounts,
            fmt_money(total, sm.total_revenue, (int)digits));
     if (c.n) {
@@ -368,28 +386,69 @@ int kam_cli_segment(int argc, char **argv) {
       cell("Id", 12, 0);
       cell("Name", 34, 0);
       cell("Revenue", 20, 1);
-      cell("Share", 9, 1);
+      cell(so.basis == KAM_BASIS_MARGIN ? "Margin" : "Share", 9, 1);
       fputs("  ABC/XYZ  Health        Why key\n", stdout);
     }
-    for (k = 0; k < c.n && shown < limit; k++, shown++) {
+    /* A key group is one row (at its first member's rank) with its member count: in unit group
+     * every member of a group customer, in unit account the members keyed by the group test. */
+    for (k = 0; k < c.n; k++) {
       const key_row *r = &c.rows[k];
-      char rank[24];
+      char rank[24], name[160];
+      int64_t revenue = r->revenue, margin = r->has_margin ? r->margin : 0;
+      int has_margin = r->has_margin;
+      double share = r->share;
+      size_t members = 1, red = r->light == 'R', j;
+      int folded = r->group && (so.unit == KAM_UNIT_GROUP || (r->reasons & KAM_KEY_GROUP_SHARE));
+      if (folded) {
+        for (j = 0; j < k; j++)
+          if (c.rows[j].group && !strcmp(c.rows[j].group, r->group) &&
+              (so.unit == KAM_UNIT_GROUP || (c.rows[j].reasons & KAM_KEY_GROUP_SHARE)))
+            break;
+        if (j < k) continue; /* shown with its group */
+        for (j = k + 1; j < c.n; j++)
+          if (c.rows[j].group && !strcmp(c.rows[j].group, r->group) &&
+              (so.unit == KAM_UNIT_GROUP || (c.rows[j].reasons & KAM_KEY_GROUP_SHARE))) {
+            members++;
+            revenue += c.rows[j].revenue;
+            share += c.rows[j].share;
+            red += c.rows[j].light == 'R';
+            if (c.rows[j].has_margin) margin += c.rows[j].margin, has_margin = 1;
+          }
+      }
+      rows++;
+      if (shown >= limit) continue;
+      shown++;
       snprintf(rank, sizeof rank, "%zu", r->rank);
       cell(rank, 6, 1);
       fputs("  ", stdout);
-      cell(clip(buf, sizeof buf, r->id, 11), 12, 0);
-      cell(clip(buf, sizeof buf, r->name ? r->name : "", 33), 34, 0);
-      cell(fmt_money(money, r->revenue, (int)digits), 20, 1);
-      cell(fmt_pct(pct, r->share), 9, 1);
+      if (folded && members > 1) {
+        char g[96];
+        cell("(group)", 12, 0);
+        snprintf(name, sizeof name, "%s: %zu accounts", clip(g, sizeof g, r->group, 20), members);
+        cell(clip(buf, sizeof buf, name, 33), 34, 0);
+      } else {
+        cell(clip(buf, sizeof buf, r->id, 11), 12, 0);
+        cell(clip(buf, sizeof buf, r->name ? r->name : "", 33), 34, 0);
+      }
+      cell(fmt_money(money, revenue, (int)digits), 20, 1);
+      cell(fmt_pct(pct, share), 9, 1);
       printf("  %c%c       ", r->abc, r->xyz);
-      if (isnan(r->health))
+      if (folded && members > 1) {
+        char h[32];
+        snprintf(h, sizeof h, "%zu/%zu red", red, members);
+        printf("%-14s", h);
+      } else if (isnan(r->health)) {
         printf("%-14s", "-");
-      else
+      } else {
         printf("%.2f %-9s", r->health, kam_health_light_name(r->light));
-      why(buf, sizeof buf, &c, r, so.key_share);
-      printf("%s\n", buf);
+      }
+      why(buf, sizeof buf, &c, r, so.key_share, basis_word, folded);
+      printf("%s", buf);
+      if (has_margin && margin < 0)
+        printf("; UNPROFITABLE: margin %s", fmt_money(money, margin, (int)digits));
+      putchar('\n');
     }
-    if (shown < c.n) printf("... and %zu more (--limit)\n", c.n - shown);
+    if (shown < rows) printf("... and %zu more (--limit)\n", rows - shown);
   }
 
   /* Summary */
@@ -415,15 +474,35 @@ int kam_cli_segment(int argc, char **argv) {
         printf("%8zu", c.matrix[a][x]);
       putchar('\n');
     }
-    printf("\n  Key accounts: %zu\n", sm.key_accounts);
+    printf("\n  Key accounts: %zu; customers: %zu%s; key customers bring %s of revenue\n",
+           sm.key_accounts, sm.customers,
+           sm.unit == KAM_UNIT_GROUP ? " (a group of companies is one)" : "",
+           fmt_pct(pct, sm.key_revenue_share));
+    if (sm.basis == KAM_BASIS_MARGIN)
+      printf("  Classes and the key test by gross margin (positive margins: %s)\n",
+             fmt_money(money, sm.basis_total, (int)digits));
+    if (sm.margin_accounts > 0) {
+      printf("  Gross margin: %s over the %zu accounts that have one",
+             fmt_money(money, sm.total_margin, (int)digits), sm.margin_accounts);
+      for (a = 0; a < 3; a++)
+        if (sm.margin_pct[a] == sm.margin_pct[a]) /* not NaN */
+          printf("%s%c %s", a == 0 ? "; margin %: " : ", ", cls[a], fmt_pct(pct, sm.margin_pct[a]));
+      putchar('\n');
+      printf("  Unprofitable accounts (margin < 0): %zu, revenue %s, %zu of them key\n",
+             sm.unprofitable, fmt_money(money, sm.unprofitable_revenue, (int)digits),
+             sm.key_unprofitable);
+    }
     printf("  Health red: %zu accounts, revenue at risk %s (%s of revenue)\n", sm.red_accounts,
            fmt_money(money, sm.revenue_at_risk, (int)digits),
            fmt_pct(pct, sm.total_revenue ? (double)sm.revenue_at_risk / (double)sm.total_revenue
                                          : 0));
-    if (sm.total_revenue > 0) {
+    if (sm.basis_total > 0) {
       printf("  Concentration: HHI %.4f (effective number of accounts %.1f), Gini %.3f\n", sm.hhi,
              sm.effective_accounts, sm.gini);
-      printf("  20 %% of accounts bring %.1f %% of revenue.\n", sm.top20_share * 100);
+      printf("  20 %% of %s bring %.1f %% of %s.\n",
+             sm.unit == KAM_UNIT_GROUP || sm.basis == KAM_BASIS_MARGIN ? "customers" : "accounts",
+             sm.top20_share * 100,
+             sm.basis == KAM_BASIS_MARGIN ? "the positive margin" : "revenue");
     } else {
       printf("  Total revenue is 0: no concentration figures.\n");
     }

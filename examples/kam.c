@@ -96,6 +96,15 @@ int cli_wants_help(int argc, char **argv) {
   return 0;
 }
 
+int cli_print_finding(void *ud, const kam_finding *f) {
+  cli_findings *c = (cli_findings *)ud;
+  if (f->severity == KAM_SEVERITY_ERROR) c->errors++;
+  if (f->severity <= c->max_severity)
+    fprintf(c->out, "%s\t%s\t%s: %s\n", kam_severity_name(f->severity), f->code, f->path,
+            f->message);
+  return 0;
+}
+
 int cli_parse_double(const char *s, double *out) {
   char *end;
   double v;

@@ -84,6 +84,41 @@ static uint8_t *expand(const uint8_t *data, size_t size, size_t *len) {
   return text;
 }
 
+static int count_customer(void *ud, const kam_customer *c) {
+  (void)c;
+  ++*(size_t *)ud;
+  return 0;
+}
+
+static kam_summary summary_of(const kam_segmentation *s) {
+  kam_summary sm;
+  memset(&sm, 0, sizeof sm);
+  sm.struct_size = sizeof sm;
+  if (kam_segmentation_summary(&sm, s) != KAM_OK) abort();
+  return sm;
+}
+
+/* Basis margin, unit group: KAM_OK (customers listed once each, reports written) or
+ * KAM_EOVERFLOW (margins from a file may add up past int64). */
+static void check_economics(kam_portfolio *p, size_t *total) {
+  kam_segment_options o;
+  kam_segmentation *s;
+  size_t seen = 0;
+  int rc;
+  kam_segment_options_init(&o, sizeof o);
+  o.basis = KAM_BASIS_MARGIN;
+  o.unit = KAM_UNIT_GROUP;
+  o.key_top_n = 2;
+  o.w_margin = 0.5;
+  rc = kam_segment(&s, p, &o);
+  if (rc == KAM_EOVERFLOW) return;
+  if (rc != KAM_OK) abort();
+  if (kam_segmentation_customers(s, count_customer, &seen) != KAM_OK) abort();
+  if (seen != summary_of(s).customers) abort();
+  if (kam_segmentation_write_json(s, sink, total) != KAM_OK) abort();
+  kam_segmentation_free(s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   kam_test_alloc c = {0};
   kam_ctx *ctx;
@@ -134,6 +169,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (read_all(back, (const uint8_t *)out.data, out.len, 0, &o) != KAM_OK) abort();
     if (kam_portfolio_count(back) != kam_portfolio_count(p)) abort();
     if (kam_segment(&s2, back, NULL) != KAM_OK || total_of(s2) != total_of(s)) abort();
+    if (summary_of(s2).total_margin != summary_of(s).total_margin ||
+        summary_of(s2).margin_accounts != summary_of(s).margin_accounts)
+      abort(); /* the margin column reads back */
     kam_segmentation_free(s2);
     kam_portfolio_free(back);
     kam_test_sink_free(&out);
@@ -141,6 +179,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (kam_segmentation_write_svg(s, sink, &total) != KAM_OK) abort();
     check_retention(p, s);
     kam_segmentation_free(s);
+    check_economics(p, &total);
   }
   kam_portfolio_free(p);
   kam_portfolio_free(q);

@@ -1,6 +1,6 @@
 /* proposal_fuzz.c - fuzz target for the proposal document: kam_proposal_from_json on the input,
  * then, when it parsed, the JSON round trip (which must be byte-identical), the totals, the
- * model and every built-in render. Every result must be KAM_OK or a KAM_E* code (an
+ * model, every built-in render and the pre-send check (with every option set). Every result must be KAM_OK or a KAM_E* code (an
  * incomplete draft is KAM_ESTATE, huge amounts KAM_EOVERFLOW), never a crash, leak or hang.
  *
  * libFuzzer: clang -fsanitize=fuzzer,address,undefined -Iinclude -Isrc fuzz/proposal_fuzz.c
@@ -41,6 +41,13 @@ static int discard(void *ud, const void *buf, size_t len) {
 
 static int known(int rc) { return rc <= 0 && rc >= KAM_ELIMIT; }
 
+/* A finding has every string set and a known severity. */
+static int finding(void *ud, const kam_finding *f) {
+  (void)ud;
+  if (!f->code || !f->path || !f->message || !kam_severity_name(f->severity)) abort();
+  return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   kam_ctx *ctx = NULL;
@@ -68,6 +75,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   kam_value_free(model);
   for (format = KAM_FORMAT_MARKDOWN; format <= KAM_FORMAT_JSON; format++)
     if (!known(kam_proposal_render(p, format, discard, NULL))) abort();
+  {
+    kam_proposal_check_options o;
+    kam_proposal_check_options_init(&o, sizeof o);
+    o.flags = KAM_CHECK_AS_OF;
+    o.as_of = 20800; /* 2026-12-13 */
+    o.discount_ceiling = 10;
+    o.margin_floor = 25;
+    if (!known(kam_proposal_check(p, &o, finding, NULL))) abort();
+    if (!known(kam_proposal_check(p, NULL, finding, NULL))) abort();
+  }
 
 done:
   free(first.data);

@@ -12,7 +12,9 @@
  * INT64_MAX; otherwise the class counts and revenues, every account's class, the key count,
  * the top-20 % share and Gini equal the reference's exactly (Gini is one rounding of the same
  * integer), HHI to 1e-12 of a long double reference, rank 1 is the reference's first account;
- * nothing leaks. */
+ * nothing leaks. The same column as margins (kam_portfolio_add_columns_margin) segmented on
+ * basis margin gives the same classes and key count; as unit group without groups, the same
+ * summary. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -154,6 +156,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check(kam_segmentation_get_by_rank(&sc, s, 1) == KAM_OK && sc.index == order[0]);
     check(kam_segmentation_get(&sc, s, n - 1) == KAM_OK && sc.abc == abc[n - 1]);
     kam_segmentation_free(s);
+    {
+      kam_portfolio *q;
+      kam_segmentation *sq;
+      kam_summary mq;
+      char *abc2 = (char *)malloc(n);
+      if (!abc2) abort();
+      check(kam_portfolio_new(&q, ctx) == KAM_OK);
+      check(kam_portfolio_add_columns_margin(q, n, NULL, rev, rev) == KAM_OK);
+      o.basis = KAM_BASIS_MARGIN;
+      check(kam_segment(&sq, q, &o) == KAM_OK);
+      memset(&mq, 0, sizeof mq);
+      mq.struct_size = sizeof mq;
+      check(kam_segmentation_summary(&mq, sq) == KAM_OK);
+      check(kam_segmentation_classes(abc2, n, sq) == KAM_OK && memcmp(abc, abc2, n) == 0);
+      check(mq.key_accounts == keys && mq.basis_total == (int64_t)t &&
+            mq.total_margin == (int64_t)t);
+      check(mq.unprofitable == 0 && mq.margin_accounts == n);
+      kam_segmentation_free(sq);
+      o.basis = KAM_BASIS_REVENUE;
+      o.unit = KAM_UNIT_GROUP;
+      check(kam_segment(&sq, q, &o) == KAM_OK);
+      check(kam_segmentation_summary(&mq, sq) == KAM_OK);
+      check(kam_segmentation_classes(abc2, n, sq) == KAM_OK && memcmp(abc, abc2, n) == 0);
+      check(mq.customers == n && mq.gini == sm.gini && mq.top20_share == sm.top20_share);
+      check(mq.hhi == sm.hhi && mq.key_accounts == keys);
+      kam_segmentation_free(sq);
+      kam_portfolio_free(q);
+      free(abc2);
+    }
   }
   kam_portfolio_free(p);
   kam_ctx_free(ctx);

@@ -22,6 +22,7 @@ run irr -- -70000 12000 15000 18000 21000 26000
 run xirr -- 2008-01-01:-10000 2008-03-01:2750 2008-10-30:4250 2009-02-15:3250 2009-04-01:2750
 if [ -f "$data/accounts.csv" ]; then
   run segment "$data/accounts.csv" --svg "$out/pareto.svg"
+  run segment "$data/accounts.csv" --basis margin --unit group --limit 5
   run retention "$data/accounts.csv" --window 6 --svg "$out/bridge.svg"
   echo "(Pareto chart in $out/pareto.svg, retention bridge in $out/bridge.svg)"
 fi

@@ -6,9 +6,12 @@ BOM, ';' between fields, a decimal comma, CRLF line ends, formatted amounts with
 separators on some rows, Russian column names, quoted names holding ';', quotes, and one name
 with a line break (Alt+Enter in a cell). Revenue is Pareto-distributed; some accounts belong to
 holdings (one holding is key only as a group under the 10 % test), a few are strategic, some
-are new (their history starts late), some have stopped buying. The last column, Отношения, is
-the account team's relationship score (0..1, empty: unknown) from a generator of its own, so the
-other columns do not depend on it.
+are new (their history starts late), some have stopped buying. The gross margin ("Маржа") is
+drawn from a second generator, so the other columns stay what they were before it existed: most
+accounts earn 5-35 %, a few lose money (the largest account among them: a key account that is
+unprofitable), some have no margin (empty cell). The last column, Отношения, is the account
+team's relationship score (0..1, empty: unknown) from a third generator, so the other columns do
+not depend on it.
 
 Usage: scripts/gen_accounts.py [OUT]   (default examples/data/accounts.csv)
 The output depends only on the seed below: rerunning gives the same bytes.
@@ -153,11 +156,13 @@ def main():
     rows[40]["name"] = 'АО "Север"\nобособленное подразделение'
     rows[77]["name"] = "=Ромашка (было в 1С с =)"
     strategic = set(rnd.sample(range(30, N), 5))
+    largest = rows[0]["code"]
     rnd.shuffle(rows)
-    header = (["Код", "Наименование", "Холдинг", "Выручка, руб.", "Потенциал", "Стратегический",
-               "Новый"] + [f"h{m + 1}" for m in range(MONTHS)] + [f"f{y + 1}" for y in range(YEARS)]
-              + ["Отношения"])
-    rel_rnd = random.Random(SEED + 1)
+    mrnd = random.Random(SEED + 1)  # margins: their own draws, the rest of the file unchanged
+    header = (["Код", "Наименование", "Холдинг", "Выручка, руб.", "Маржа", "Потенциал",
+               "Стратегический", "Новый"] + [f"h{m + 1}" for m in range(MONTHS)] +
+              [f"f{y + 1}" for y in range(YEARS)] + ["Отношения"])
+    rel_rnd = random.Random(SEED + 2)
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(header)
@@ -181,7 +186,17 @@ def main():
                 if invest and y == 0:
                     v = -yearly * rnd.uniform(0.3, 1.0)
                 fc[y] = money(round(v, 2), rnd, style)
-        w.writerow([r["code"], r["name"], r.get("group", ""), money(revenue, rnd, style), pot,
+        u = mrnd.random()
+        if r["code"] == largest:
+            margin_text = money(round(-0.03 * revenue, 2), mrnd, style)
+        elif u < 0.08:
+            margin_text = ""
+        elif u < 0.14:
+            margin_text = money(round(-mrnd.uniform(0.02, 0.15) * revenue, 2), mrnd, style)
+        else:
+            margin_text = money(round(mrnd.uniform(0.05, 0.35) * revenue, 2), mrnd, style)
+        w.writerow([r["code"], r["name"], r.get("group", ""), money(revenue, rnd, style),
+                    margin_text, pot,
                     "да" if i in strategic else "", "да" if r["new"] else "нет"] + hist + fc
                    + [relationship(r, rel_rnd)])
     data = buf.getvalue().encode("utf-8")

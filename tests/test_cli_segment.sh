@@ -16,6 +16,24 @@ for want in "Key accounts: " "Summary (A: cumulative share up to 80 %, B: up to 
   echo "$out" | grep -qF "$want" || fail "missing '$want' in:
 $out"
 done
+# A key group is one row with its member count; an unprofitable key account says so.
+for want in "ГК «Уралинвест»: 16 accounts" "UNPROFITABLE: margin -" "Gross margin: " \
+            "Unprofitable accounts (margin < 0): "; do
+  echo "$out" | grep -qF "$want" || fail "missing '$want' in:
+$out"
+done
+[ "$(echo "$out" | grep -c "ГК «Уралинвест»")" -eq 1 ] || fail "the key group is not shown once"
+g=$("$kam" segment "$src/examples/data/accounts.csv" --basis margin --unit group) ||
+  fail "--basis margin --unit group exited $?"
+for want in "(a group of companies is one)" "Classes and the key test by gross margin" \
+            "ГК «Уралинвест»: 16 accounts" "of margin (>= 10.0 %)"; do
+  echo "$g" | grep -qF "$want" || fail "missing '$want' in:
+$g"
+done
+"$kam" segment "$src/examples/data/accounts.csv" --basis profit 2>/dev/null; [ $? -eq 2 ] ||
+  fail "--basis profit did not exit 2"
+"$kam" segment "$src/examples/data/accounts.csv" --unit holding 2>/dev/null; [ $? -eq 2 ] ||
+  fail "--unit holding did not exit 2"
 head -c 200 "$tmp/p.svg" | grep -q "<svg" || fail "no SVG written"
 tail -c 10 "$tmp/p.svg" | grep -q "</svg>" || fail "SVG cut short"
 head -c 3 "$tmp/s.csv" | od -An -tx1 | grep -q "ef bb bf" || fail "CSV without BOM"

@@ -798,6 +798,39 @@ static void test_oom(void **state) {
 }
 
 /* The committed sample portfolio reads in full, in one go and byte by byte. */
+/* margin / маржа / валовая прибыль, or cost / себестоимость with margin = revenue - cost. */
+static void test_margin_and_cost(void **state) {
+  fixture f;
+  (void)state;
+  open_fx(&f);
+  assert_int_equal(read_str(f.p, "id;Выручка;Маржа, руб.\nA;100;-12,5\nB;50;\nC;0;0\n"), KAM_OK);
+  assert_int_equal(kam_portfolio_count(f.p), 3);
+  assert_int_equal(kam__portfolio_margin(f.p, 0), -1250);
+  assert_int_equal(kam__portfolio_margin(f.p, 1), KAM_MARGIN_UNKNOWN);
+  assert_int_equal(kam__portfolio_margin(f.p, 2), 0);
+  close_fx(&f);
+  open_fx(&f);
+  assert_int_equal(read_str(f.p, "id,revenue,Gross profit\nA,10,3\n"), KAM_OK);
+  assert_int_equal(kam__portfolio_margin(f.p, 0), 300);
+  close_fx(&f);
+  open_fx(&f);
+  assert_int_equal(read_str(f.p, "id,revenue,Себестоимость\nA,10,12.5\nB,7,\nC,9,1\n"), KAM_OK);
+  assert_int_equal(kam__portfolio_margin(f.p, 0), -250);
+  assert_int_equal(kam__portfolio_margin(f.p, 1), KAM_MARGIN_UNKNOWN);
+  assert_int_equal(kam__portfolio_margin(f.p, 2), 800);
+  close_fx(&f);
+  open_fx(&f); /* no margin column: none stored */
+  assert_int_equal(read_str(f.p, "id,revenue\nA,10\n"), KAM_OK);
+  assert_null(f.p->margin);
+  close_fx(&f);
+  expect_error("id,revenue,margin,cost\nA,1,1,0\n", KAM_EPARSE,
+               "line 1: columns 3 (margin) and 4 (cost) both give the margin; keep one");
+  expect_error("id,revenue,cost\nA,1,-1\n", KAM_EPARSE,
+               "line 2, column \"cost\": '-1' is negative (cost must be 0 or more)");
+  expect_error("id,revenue,margin\nA,1,x\n", KAM_EPARSE,
+               "line 2, column \"margin\": 'x' is not an amount");
+}
+
 static void test_sample_file(void **state) {
   size_t len;
   char *text = kam_test_read_file(KAM_SOURCE_DIR "/examples/data/accounts.csv", &len);
@@ -807,6 +840,7 @@ static void test_sample_file(void **state) {
   open_fx(&f);
   assert_int_equal(read_text(f.p, text, len, 0, NULL), KAM_OK);
   assert_true(kam_portfolio_count(f.p) >= 300 && kam_portfolio_count(f.p) <= 500);
+  assert_non_null(f.p->margin); /* the Маржа column */
   close_fx(&f);
   open_fx(&f);
   assert_int_equal(read_text(f.p, text, len, 1, NULL), KAM_OK);
@@ -836,6 +870,7 @@ int main(void) {
       cmocka_unit_test(test_read_failure),
       cmocka_unit_test(test_bad_callback),
       cmocka_unit_test(test_oom),
+      cmocka_unit_test(test_margin_and_cost),
       cmocka_unit_test(test_sample_file),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -287,6 +287,54 @@ static void test_status_matches_retention(void **state) {
   kam_ctx_free(ctx);
 }
 
+/* The margin component: margin % = margin / revenue, known with KAM_ACCOUNT_MARGIN and a
+ * revenue > 0; it counts for accounts without details too (the margin is a column). */
+static void test_margin_component(void **state) {
+  kam_ctx *ctx = new_ctx();
+  kam_portfolio *p = NULL;
+  kam_segmentation *s;
+  kam_summary sm;
+  kam_account a;
+  static const struct {
+    const char *id;
+    int64_t revenue, margin;
+    double health;
+    char light;
+  } cases[] = {{"rich", 1000, 300, 1.0, 'G'},   {"thin", 1000, 100, 0.5, 'Y'},
+               {"loss", 1000, -200, 0.0, 'R'},  {"zero", 0, 5, NAN, '-'}};
+  size_t i;
+  (void)state;
+  assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+  for (i = 0; i < 4; i++) {
+    memset(&a, 0, sizeof a);
+    a.struct_size = sizeof a;
+    a.id = cases[i].id;
+    a.revenue = cases[i].revenue;
+    a.potential = NAN;
+    a.flags = KAM_ACCOUNT_MARGIN;
+    a.margin = cases[i].margin;
+    assert_int_equal(kam_portfolio_add(p, &a), KAM_OK);
+  }
+  s = segment(p, 1);
+  for (i = 0; i < 4; i++) {
+    kam_account_score sc = get(s, i);
+    if (isnan(cases[i].health))
+      assert_true(isnan(sc.health));
+    else
+      near(sc.health, cases[i].health);
+    assert_int_equal(sc.light, cases[i].light);
+    assert_int_equal(sc.health_reasons, cases[i].health < 0.5 ? KAM_HEALTH_MARGIN : 0u);
+  }
+  memset(&sm, 0, sizeof sm);
+  sm.struct_size = sizeof sm;
+  assert_int_equal(kam_segmentation_summary(&sm, s), KAM_OK);
+  assert_int_equal(sm.red_accounts, 1);
+  assert_int_equal(sm.revenue_at_risk, 1000);
+  kam_segmentation_free(s);
+  kam_portfolio_free(p);
+  kam_ctx_free(ctx);
+}
+
 static void test_names(void **state) {
   (void)state;
   assert_string_equal(kam_health_reason_name(KAM_HEALTH_TREND), "trend");
@@ -347,7 +395,8 @@ static void test_csv_and_reports(void **state) {
                               "\"light\":null,\"health_reasons\":[]}"));
   free(out);
   out = write_text(s, 0);
-  assert_non_null(strstr(out, ",key_reasons,status,relationship,health,light,health_reasons\r\n"));
+  assert_non_null(
+      strstr(out, ",key_reasons,margin,status,relationship,health,light,health_reasons\r\n"));
   assert_non_null(strstr(out, ",lost,0.2,0.05,red,trend volatility retention relationship\r\n"));
   assert_non_null(strstr(out, ",inactive,,,,\r\n"));
   free(out);
@@ -407,6 +456,7 @@ int main(void) {
       cmocka_unit_test(test_light_cutoffs),
       cmocka_unit_test(test_components),
       cmocka_unit_test(test_status_matches_retention),
+      cmocka_unit_test(test_margin_component),
       cmocka_unit_test(test_names),
       cmocka_unit_test(test_csv_and_reports),
       cmocka_unit_test(test_oom),

@@ -20,11 +20,11 @@
 #define CB_FAIL 4242 /* a status no libkam function returns by itself */
 
 static const char csv_text[] =
-    "\xEF\xBB\xBFid;name;group;revenue;h1;h2;h3;f1;f2;potential;strategic\r\n"
-    "A1;\"Альфа; ООО\";G1;1 234,50;100;120;130;10,5;11;0,5;да\r\n"
-    "B2;Beta Ltd;G1;900;90;95;99;;;;\r\n"
-    "C3;\"Gamma \"\"Prime\"\"\";;15 000,00;1;2;3;4;5;0,9;нет\r\n"
-    "D4;Delta;G2;0;;;;;;;\r\n";
+    "\xEF\xBB\xBFid;name;group;revenue;h1;h2;h3;f1;f2;potential;strategic;маржа\r\n"
+    "A1;\"Альфа; ООО\";G1;1 234,50;100;120;130;10,5;11;0,5;да;-12,5\r\n"
+    "B2;Beta Ltd;G1;900;90;95;99;;;;;300\r\n"
+    "C3;\"Gamma \"\"Prime\"\"\";;15 000,00;1;2;3;4;5;0,9;нет;\r\n"
+    "D4;Delta;G2;0;;;;;;;;0\r\n";
 
 static const char proposal_json[] =
     "{\"lang\":\"ru\",\"currency\":\"RUB\",\"title\":\"Предложение\","
@@ -83,6 +83,12 @@ static int score_cb(void *ud, const kam_account_score *s) {
 }
 
 /* Proposal JSON as written now, for "unchanged after failure" checks (malloc'd). */
+static int customer_cb(void *ud, const kam_customer *c) {
+  (void)c;
+  ++*(size_t *)ud;
+  return 0;
+}
+
 static char *proposal_snapshot(const kam_proposal *p) {
   kam_test_sink sink = {0};
   if (kam_proposal_write_json(p, kam_test_sink_write, &sink) != KAM_OK) {
@@ -172,6 +178,17 @@ static int scenario(kam_ctx *ctx) {
       goto done;
     }
   }
+  {
+    const char *ids[] = {"m1", "m2"};
+    const int64_t rev[] = {40, 50}, margin[] = {-5, KAM_MARGIN_UNKNOWN};
+    before = kam_portfolio_count(pf);
+    status = kam_portfolio_add_columns_margin(pf, 2, ids, rev, margin);
+    if (status) {
+      assert_int_equal(status, KAM_ENOMEM);
+      assert_int_equal(kam_portfolio_count(pf), before);
+      goto done;
+    }
+  }
   kam_csv_options_init(&csvo, sizeof csvo);
   src.data = csv_text;
   src.len = sizeof csv_text - 1;
@@ -197,6 +214,16 @@ static int scenario(kam_ctx *ctx) {
   STEP(kam_segmentation_write_csv(seg, kam_test_sink_write, &sink, &csvo));
   STEP(kam_segmentation_write_json(seg, kam_test_sink_write, &sink));
   STEP(kam_segmentation_write_svg(seg, kam_test_sink_write, &sink));
+  /* Account economics: margin basis, a group as one customer, the customer list. */
+  kam_segmentation_free(seg);
+  seg = NULL;
+  so.basis = KAM_BASIS_MARGIN;
+  so.unit = KAM_UNIT_GROUP;
+  so.w_margin = 0.3;
+  STEP(kam_segment(&seg, pf, &so));
+  STEP(kam_segmentation_customers(seg, customer_cb, &visited));
+  STEP(kam_segmentation_get(&score, seg, 1));
+  STEP(kam_segmentation_write_json(seg, kam_test_sink_write, &sink));
 
   /* DMU. */
   STEP(kam_dmu_new(&dmu, ctx));

@@ -183,7 +183,7 @@ static void test_lifecycle_and_setters(void **state) {
   assert_int_equal(kam_proposal_count(p, KAM_PROPOSAL_ARGUMENTS), 1);
   assert_int_equal(kam_proposal_count(p, KAM_PROPOSAL_CASH_FLOWS), 3);
   assert_int_equal(kam_proposal_count(p, KAM_PROPOSAL_STAKEHOLDERS), 1);
-  assert_int_equal(kam_proposal_check(p), KAM_OK);
+  assert_int_equal(kam_proposal_validate(p), KAM_OK);
   {
     char *json = doc_json(p);
     assert_non_null(strstr(json, "\"quantity\": \"2.5\""));
@@ -299,11 +299,11 @@ static void test_failing_setters_change_nothing(void **state) {
   a.style = 3;
   a.text = "t";
   assert_int_equal(kam_proposal_add_argument(p, &a), KAM_EINVAL);
-  assert_msg_has(ctx, "arguments[6]");
+  assert_msg_has(ctx, "arguments[7]");
   a.style = 0;
   a.text = "";
   assert_int_equal(kam_proposal_add_argument(p, &a), KAM_EINVAL);
-  assert_msg_has(ctx, "arguments[6].text");
+  assert_msg_has(ctx, "arguments[7].text");
 
   memset(&s, 0, sizeof s);
   s.struct_size = sizeof s;
@@ -792,7 +792,7 @@ static void test_missing_parts(void **state) {
     kam_template *t = NULL;
     char *draft;
     size_t f;
-    assert_int_equal(kam_proposal_check(p), KAM_ESTATE);
+    assert_int_equal(kam_proposal_validate(p), KAM_ESTATE);
     assert_msg_has(ctx, cases[i].message);
     assert_int_equal(kam_proposal_to_value(&v, p), KAM_ESTATE);
     assert_null(v);

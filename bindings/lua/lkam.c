@@ -324,3 +324,27 @@ int luaopen_kam(lua_State *L) {
   kam__lua_open_retention(L);
   return 1;
 }
+
+/* ---- findings of a document check (kam/finding.h) ---- */
+
+static int put(kam_value *o, kam_ctx *ctx, const char *key, const char *s) {
+  kam_value *v = NULL;
+  int rc = kam_value_new_string(&v, ctx, s, strlen(s));
+  if (!rc && (rc = kam_value_object_set(o, key, strlen(key), v))) kam_value_free(v);
+  return rc;
+}
+
+int kam__lua_gather_finding(void *ud, const kam_finding *f) {
+  kam__lua_gather *g = (kam__lua_gather *)ud;
+  kam_value *o = NULL;
+  const char *severity = kam_severity_name(f->severity);
+  int rc = kam_value_new_object(&o, g->ctx);
+  if (!rc) rc = put(o, g->ctx, "code", f->code);
+  if (!rc) rc = put(o, g->ctx, "severity", severity ? severity : "?");
+  if (!rc) rc = put(o, g->ctx, "path", f->path);
+  if (!rc) rc = put(o, g->ctx, "message", f->message);
+  if (!rc) rc = kam_value_array_push(g->list, o);
+  if (rc) kam_value_free(o);
+  return rc;
+}
+

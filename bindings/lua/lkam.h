@@ -112,6 +112,15 @@ int kam__lua_retention(lua_State *L, kam_ctx *ctx, kam_portfolio *p);
  * (lkam_value.c says how they are kept alive). Errors are raised. */
 int kam__lua_tovalue(lua_State *L, int idx, kam_ctx *ctx, kam_value **out);
 void kam__lua_pushvalue(lua_State *L, const kam_value *v);
+/* Findings of a document check gathered as a kam_value array of {code, severity, path,
+ * message} (no Lua call may raise inside the callback, which would unwind through the
+ * library); push the list with kam__lua_pushvalue. kam__lua_gather_finding is the
+ * kam_finding_fn. */
+typedef struct kam__lua_gather {
+  kam_ctx *ctx;
+  kam_value *list;
+} kam__lua_gather;
+int kam__lua_gather_finding(void *ud, const kam_finding *f);
 /* kam__lua_tovalue pushes a holder userdata that owns *out (and its own ctx when ctx is NULL)
  * and keeps the Lua functions of its lambdas; it returns 1. Keep it on the stack while libkam
  * uses the value, then release it (idempotent; __gc does it otherwise). A lambda whose Lua

@@ -153,42 +153,14 @@ static int l_render_template(lua_State *L) {
   return 1;
 }
 
-/* The findings are gathered as a kam_value array (no Lua call may raise inside the callback,
- * which would unwind through the library), then pushed as tables. */
-typedef struct gather {
-  kam_ctx *ctx;
-  kam_value *list;
-} gather;
-
-static int put(kam_value *o, kam_ctx *ctx, const char *key, const char *s) {
-  kam_value *v = NULL;
-  int rc = kam_value_new_string(&v, ctx, s, strlen(s));
-  if (!rc && (rc = kam_value_object_set(o, key, strlen(key), v))) kam_value_free(v);
-  return rc;
-}
-
-static int on_finding(void *ud, const kam_finding *f) {
-  gather *g = (gather *)ud;
-  kam_value *o = NULL;
-  const char *severity = kam_severity_name(f->severity);
-  int rc = kam_value_new_object(&o, g->ctx);
-  if (!rc) rc = put(o, g->ctx, "code", f->code);
-  if (!rc) rc = put(o, g->ctx, "severity", severity ? severity : "?");
-  if (!rc) rc = put(o, g->ctx, "path", f->path);
-  if (!rc) rc = put(o, g->ctx, "message", f->message);
-  if (!rc) rc = kam_value_array_push(g->list, o);
-  if (rc) kam_value_free(o);
-  return rc;
-}
-
 static int l_check(lua_State *L) {
   lplan *u = check_plan(L, 1);
-  gather g;
+  kam__lua_gather g;
   int rc;
   g.ctx = u->ctx;
   g.list = NULL;
   rc = kam_value_new_array(&g.list, u->ctx);
-  if (!rc) rc = kam_plan_check(u->p, on_finding, &g);
+  if (!rc) rc = kam_plan_check(u->p, kam__lua_gather_finding, &g);
   if (rc) {
     kam_value_free(g.list);
     return kam__lua_error(L, rc, u->ctx);

@@ -3,17 +3,21 @@
  *   local p = kam.Portfolio([threads])   -- threads: as p:set_threads, default 1
  *   p:add{id = "acme", revenue = "1500000.00", name = "ACME", group = "G", strategic = true,
  *         history = {100, 120}, forecast = {1000.5}, potential = 0.5, new = false,
- *         relationship = 0.8}   -- relationship: 0..1, an input of the account's health
- *   p:add_columns({500, 300, 0} [, {"a", "b", "c"}])   -- ids default to the insertion index
+ *         margin = "-12.50",                 -- gross margin; absent: unknown
+ *         relationship = 0.8}                -- 0..1, an input of the account's health; absent:
+ *                                               unknown
+ *   p:add_columns({500, 300, 0} [, {"a", "b", "c"} [, {50, false, -3}]])  -- ids default to
+ *                             the insertion index; margins: false = unknown
  *   p:set_threads(2)        -- kam_ctx_set_threads: large columns split over 2 threads
  *   local q = kam.Portfolio.read_csv(path_or_file [, opts])   -- a file, as in Python
  *   local r = kam.Portfolio.parse_csv(text_or_reader [, opts])  -- CSV text held in memory
  *   p:read_csv_into(path_or_file [, opts]), p:parse_csv_into(text_or_reader [, opts])
- *   local s = p:segment{a_share = 0.8, key_top_n = 5}   -- retention = true by default:
- *                  each account's status (retention_window, retention_threshold)
+ *   local s = p:segment{a_share = 0.8, key_top_n = 5, basis = "margin", unit = "group"}
+ *                  -- retention = true by default: each account's status (retention_window,
+ *                  retention_threshold), which counts in its health
  *   kam.key_reason_name(flag), kam.KEY_REASONS, kam.health_reason_name(flag),
  *   kam.HEALTH_REASONS, kam.health_light_name("R") -> "red"
- *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:get_by_rank(1), #s,
+ *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:get_by_rank(1), #s, s:customers(),
  *   for sc in s:each("rank") do ... end, s:to_csv{delimiter = ";"}, s:to_json(), s:pareto_svg()
  *
  * Money: revenue and history values are integers of minor units (kopecks, cents) or decimal
@@ -173,12 +177,19 @@ static int opt_bool(lua_State *L, int t, const char *key) {
   return v;
 }
 
-static const char *const account_fields[] = {
-    "id",        "revenue",   "name", "group",        "history", "forecast",
-    "potential", "strategic", "new",  "relationship", NULL};
+static const char *const account_fields[] = {"id",      "revenue",  "name",      "group",
+                                             "history", "forecast", "potential", "strategic",
+                                             "new",     "margin",   "relationship", NULL};
 
-/* p:add{id =, revenue =, name =, group =, history =, forecast =, potential =, strategic =, new =,
- *       relationship =} */
+/* A margin: minor units (an integer or decimal text, as revenue), never the unknown mark. */
+static int64_t to_margin(lua_State *L, int idx) {
+  int64_t m = to_minor(L, idx, "margin");
+  if (m == KAM_MARGIN_UNKNOWN) raise_status(L, KAM_EINVAL, "margin is out of range");
+  return m;
+}
+
+/* p:add{id =, revenue =, name =, group =, history =, forecast =, potential =, strategic =, new =}
+ */
 static int l_portfolio_add(lua_State *L) {
   lportfolio *lp = check_portfolio(L, 1);
   kam_account a;
@@ -199,6 +210,11 @@ static int l_portfolio_add(lua_State *L) {
   lua_pop(L, 1);
   a.flags = (opt_bool(L, 2, "strategic") ? KAM_ACCOUNT_STRATEGIC : 0u) |
             (opt_bool(L, 2, "new") ? KAM_ACCOUNT_NEW : 0u);
+  if (lua_getfield(L, 2, "margin") != LUA_TNIL) {
+    a.margin = to_margin(L, -1);
+    a.flags |= KAM_ACCOUNT_MARGIN;
+  }
+  lua_pop(L, 1);
   if (lua_getfield(L, 2, "relationship") != LUA_TNIL) {
     int isnum;
     a.relationship = lua_tonumberx(L, -1, &isnum);
@@ -256,11 +272,27 @@ int64_t *kam__lua_checkrevenues(lua_State *L, int idx, lua_Integer *count) {
 static int l_portfolio_add_columns(lua_State *L) {
   lportfolio *lp = check_portfolio(L, 1);
   lua_Integer n, i;
-  int64_t *rev;
+  int64_t *rev, *margin = NULL;
   const char **ids = NULL;
   int rc;
-  LKAM_ARGS(L, 3);
+  LKAM_ARGS(L, 4);
   rev = kam__lua_checkrevenues(L, 2, &n);
+  if (!lua_isnoneornil(L, 4)) { /* margins: false = unknown */
+    luaL_checktype(L, 4, LUA_TTABLE);
+    if (luaL_len(L, 4) != n) {
+      lua_pushfstring(L, "kam.Portfolio:add_columns: %d margins for %d revenues",
+                      (int)luaL_len(L, 4), (int)n);
+      raise_status(L, KAM_EINVAL, lua_tostring(L, -1));
+    }
+    margin = (int64_t *)lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *margin, 0);
+    for (i = 1; i <= n; i++) {
+      if (lua_geti(L, 4, i) == LUA_TBOOLEAN && !lua_toboolean(L, -1))
+        margin[i - 1] = KAM_MARGIN_UNKNOWN;
+      else
+        margin[i - 1] = to_margin(L, -1);
+      lua_pop(L, 1);
+    }
+  }
   if (!lua_isnoneornil(L, 3)) {
     luaL_checktype(L, 3, LUA_TTABLE);
     if (luaL_len(L, 3) != n) {
@@ -280,7 +312,8 @@ static int l_portfolio_add_columns(lua_State *L) {
       lua_pop(L, 1);
     }
   }
-  rc = kam_portfolio_add_columns(lp->p, (size_t)n, ids, rev);
+  rc = margin ? kam_portfolio_add_columns_margin(lp->p, (size_t)n, ids, rev, margin)
+              : kam_portfolio_add_columns(lp->p, (size_t)n, ids, rev);
   return kam__lua_check(L, rc, lp->ctx);
 }
 
@@ -521,6 +554,28 @@ void kam__lua_segment_options(lua_State *L, int idx, kam_segment_options *out) {
           found = 1;
         }
       }
+      if (strcmp(key, "w_margin") == 0) {
+        int isnum;
+        o.w_margin = lua_tonumberx(L, -1, &isnum);
+        if (!isnum) luaL_error(L, "kam.Portfolio:segment: w_margin must be a number");
+        found = 1;
+      }
+      if (strcmp(key, "basis") == 0 || strcmp(key, "unit") == 0) {
+        int is_basis = key[0] == 'b';
+        const char *v = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "";
+        const char *first = is_basis ? "revenue" : "account",
+                   *second = is_basis ? "margin" : "group";
+        uint32_t value = strcmp(v, first) == 0 ? 0u : strcmp(v, second) == 0 ? 1u : 2u;
+        if (value == 2u) {
+          lua_pushfstring(L, "kam.Portfolio:segment: %s must be '%s' or '%s'", key, first, second);
+          raise_status(L, KAM_EINVAL, lua_tostring(L, -1));
+        }
+        if (is_basis)
+          o.basis = value;
+        else
+          o.unit = value;
+        found = 1;
+      }
       if (strcmp(key, "retention") == 0) {
         o.flags = lua_toboolean(L, -1) ? (o.flags | KAM_SEGMENT_RETENTION)
                                        : (o.flags & ~(uint32_t)KAM_SEGMENT_RETENTION);
@@ -625,7 +680,7 @@ static int l_segmentation_summary(lua_State *L) {
 
 void kam__lua_push_summary(lua_State *L, const kam_summary *sm_) {
   kam_summary sm = *sm_;
-  lua_createtable(L, 0, 12);
+  lua_createtable(L, 0, 10);
   set_int(L, "accounts", (lua_Integer)sm.accounts);
   set_int(L, "key_accounts", (lua_Integer)sm.key_accounts);
   set_abc(L, "count", sm.count, 0);
@@ -635,6 +690,24 @@ void kam__lua_push_summary(lua_State *L, const kam_summary *sm_) {
   set_num(L, "effective_accounts", sm.effective_accounts);
   set_num(L, "gini", sm.gini);
   set_num(L, "top20_share", sm.top20_share);
+  set_str(L, "basis", sm.basis == KAM_BASIS_MARGIN ? "margin" : "revenue");
+  set_str(L, "unit", sm.unit == KAM_UNIT_GROUP ? "group" : "account");
+  set_int(L, "customers", (lua_Integer)sm.customers);
+  set_num(L, "key_revenue_share", sm.key_revenue_share);
+  set_int(L, "basis_total", sm.basis_total);
+  set_int(L, "total_margin", sm.total_margin);
+  set_int(L, "margin_accounts", (lua_Integer)sm.margin_accounts);
+  {
+    static const char *const names[3] = {"A", "B", "C"};
+    int i;
+    lua_createtable(L, 0, 3);
+    for (i = 0; i < 3; i++)
+      if (!isnan(sm.margin_pct[i])) set_num(L, names[i], sm.margin_pct[i]); /* nil: none */
+    lua_setfield(L, -2, "margin_pct");
+  }
+  set_int(L, "unprofitable", (lua_Integer)sm.unprofitable);
+  set_int(L, "unprofitable_revenue", sm.unprofitable_revenue);
+  set_int(L, "key_unprofitable", (lua_Integer)sm.key_unprofitable);
   set_int(L, "red_accounts", (lua_Integer)sm.red_accounts);
   set_int(L, "revenue_at_risk", sm.revenue_at_risk);
 }
@@ -654,6 +727,20 @@ static int l_key_reason_name(lua_State *L) {
   if (!name) raise_status(L, KAM_EINVAL, "not a single key reason flag (1, 2, 4, 8)");
   lua_pushstring(L, name);
   return 1;
+}
+
+static void push_reasons(lua_State *L, uint32_t key_reasons) {
+  int i, k = 0;
+  lua_pushboolean(L, key_reasons != 0);
+  lua_setfield(L, -2, "key");
+  lua_createtable(L, 4, 0);
+  for (i = 0; i < 4; i++) {
+    if (key_reasons & (1u << i)) {
+      lua_pushstring(L, kam_key_reason_name(1u << i));
+      lua_rawseti(L, -2, ++k);
+    }
+  }
+  lua_setfield(L, -2, "key_reasons");
 }
 
 static int l_health_reason_name(lua_State *L) {
@@ -684,7 +771,7 @@ static int l_health_light_name(lua_State *L) {
 static void push_score(lua_State *L, const kam_account_score *sc) {
   char c[2] = {0, 0};
   int i, k = 0;
-  lua_createtable(L, 0, 24);
+  lua_createtable(L, 0, 27);
   set_int(L, "index", (lua_Integer)sc->index + 1);
   set_int(L, "rank", (lua_Integer)sc->rank);
   set_str(L, "id", sc->id);
@@ -701,28 +788,68 @@ static void push_score(lua_State *L, const kam_account_score *sc) {
   set_num(L, "trend", sc->trend);
   set_num(L, "npv", sc->npv);
   set_num(L, "score", sc->score);
-  lua_pushboolean(L, sc->key_reasons != 0);
-  lua_setfield(L, -2, "key");
-  lua_createtable(L, 4, 0);
-  for (i = 0; i < 4; i++) {
-    if (sc->key_reasons & (1u << i)) {
-      lua_pushstring(L, kam_key_reason_name(1u << i));
-      lua_rawseti(L, -2, ++k);
-    }
-  }
-  lua_setfield(L, -2, "key_reasons");
+  if (sc->has_margin) set_int(L, "margin", sc->margin);
+  lua_pushboolean(L, sc->unprofitable != 0);
+  lua_setfield(L, -2, "unprofitable");
+  set_int(L, "customer_rank", (lua_Integer)sc->customer_rank);
+  push_reasons(L, sc->key_reasons);
   set_str(L, "status", kam_retention_status_name(sc->status)); /* nil: not asked */
   set_num(L, "relationship", sc->relationship);
   set_num(L, "health", sc->health);
   set_str(L, "light", kam_health_light_name(sc->light)); /* nil: unknown */
   lua_createtable(L, 5, 0);
-  for (i = 0, k = 0; i < 5; i++) {
+  for (i = 0; i < 5; i++) {
     if (sc->health_reasons & (1u << i)) {
       lua_pushstring(L, kam_health_reason_name(1u << i));
       lua_rawseti(L, -2, ++k);
     }
   }
   lua_setfield(L, -2, "health_reasons");
+}
+
+/* s:customers(): the customers in rank order (kam_segmentation_customers), a list of tables
+ * {name, members, revenue, margin (nil: unknown), share, rank, abc, key, key_reasons, group,
+ * first_index (1-based)}. */
+static int customer_protected(lua_State *L) { /* list, customer pointer */
+  const kam_customer *cu = (const kam_customer *)lua_touserdata(L, 2);
+  char c[2] = {0, 0};
+  lua_settop(L, 1);
+  lua_createtable(L, 0, 12);
+  set_str(L, "name", cu->name);
+  set_int(L, "members", (lua_Integer)cu->members);
+  set_int(L, "revenue", cu->revenue);
+  if (cu->has_margin) set_int(L, "margin", cu->margin);
+  set_num(L, "share", cu->share);
+  set_int(L, "rank", (lua_Integer)cu->rank);
+  c[0] = cu->abc;
+  set_str(L, "abc", c);
+  lua_pushboolean(L, cu->is_group != 0);
+  lua_setfield(L, -2, "group");
+  set_int(L, "first_index", (lua_Integer)cu->first_index + 1);
+  push_reasons(L, cu->key_reasons);
+  lua_rawseti(L, 1, (lua_Integer)cu->rank);
+  return 0;
+}
+
+static int customer_cb(void *ud, const kam_customer *cu) {
+  lua_State *L = (lua_State *)ud;
+  if (!lua_checkstack(L, 4)) return KAM_ENOMEM;
+  lua_pushcfunction(L, customer_protected);
+  lua_pushvalue(L, 2);
+  lua_pushlightuserdata(L, (void *)(uintptr_t)cu);
+  return lua_pcall(L, 2, 0, 0) == LUA_OK ? 0 : 1; /* the error object stays on top */
+}
+
+static int l_segmentation_customers(lua_State *L) {
+  lsegmentation *ls = check_segmentation(L, 1);
+  int rc;
+  lua_settop(L, 1);
+  lua_newtable(L); /* 2 */
+  rc = kam_segmentation_customers(ls->s, customer_cb, L);
+  if (rc == 1) return lua_error(L);
+  kam__lua_check(L, rc, ls->owner->ctx);
+  lua_settop(L, 2);
+  return 1;
 }
 
 static int get_common(lua_State *L, lsegmentation *ls, lua_Integer at, int by_rank) {
@@ -891,6 +1018,7 @@ void kam__lua_open_portfolio(lua_State *L) {
                                       {"set_threads", l_portfolio_set_threads},
                                       {NULL, NULL}};
   static const luaL_Reg smethods[] = {{"summary", l_segmentation_summary},
+                                      {"customers", l_segmentation_customers},
                                       {"classes", l_segmentation_classes},
                                       {"get", l_segmentation_get},
                                       {"get_by_rank", l_segmentation_get_by_rank},

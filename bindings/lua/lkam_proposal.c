@@ -17,6 +17,12 @@
  * phone =, email =}, p:add_stakeholder{name =, title =, role =, email =, phone =, influence =,
  * attitude =, buying_roles = {...}, traits = {dominance =, people =, detail =}},
  * p:set_dmu(kam.DMU() | nil)
+ * p:validate() (raises when incomplete), p:check{as_of =, discount_ceiling =, margin_floor =}
+ * --> {{code =, severity =, path =, message =}, ...} (the pre-send check), p:set_number(number,
+ * version), p:set_addressee(stakeholder | nil, name, position), p:set_signatory(name, position),
+ * p:add_criterion{name =, weight =, stakeholder =, arguments = {0, 2}} (argument indexes from
+ * 0, as in JSON), p:add_alternative{name =, points = {["criterion"] = "text"}}; add_item also
+ * takes cost = "123.45" (major units, never rendered)
  *
  * unit_price: a string in major units ("1000.00", exact) or an integer in minor units; floats
  * are refused (money is never binary floating point). Quantities and percents: strings or
@@ -447,7 +453,7 @@ static int l_set_cash_flows(lua_State *L) {
 static int l_add_item(lua_State *L) {
   static const char *const fields[] = {
       "description",      "quantity",    "unit_price", "sku",     "unit",
-      "discount_percent", "vat_percent", "optional",   "section", NULL};
+      "discount_percent", "vat_percent", "optional",   "section", "cost",    NULL};
   lproposal *u = check_proposal(L, 1);
   kam_item it;
   int type;
@@ -462,6 +468,7 @@ static int l_add_item(lua_State *L) {
   it.quantity = field_decimal(L, 2, "quantity");
   it.discount_percent = field_decimal(L, 2, "discount_percent");
   it.vat_percent = field_decimal(L, 2, "vat_percent");
+  it.cost = field_text(L, 2, "cost"); /* major units, a string (never a float) */
   type = lua_getfield(L, 2, "unit_price");
   if (type == LUA_TSTRING) {
     it.unit_price_text = lua_tostring(L, -1);
@@ -544,10 +551,13 @@ static const char *const part_names[] = {
     "lang",       "currency",  "title",        "seller",     "client",
     "summary",    "exclusive", "issued",       "valid_days", "arguments",
     "references", "figures",   "cash_flows",   "items",      "prices_include_vat",
-    "rounding",   "team",      "stakeholders", "terms",      "dmu"};
+    "rounding",   "team",      "stakeholders", "terms",      "dmu",
+    /* issue 15 (i15b) */
+    "number",     "addressee", "signatory",    "criteria",   "alternatives"};
+#define NPARTS ((int)(sizeof part_names / sizeof part_names[0]))
 
 static int part_arg(lua_State *L, int idx) {
-  int i = name_index(luaL_checkstring(L, idx), part_names, 20);
+  int i = name_index(luaL_checkstring(L, idx), part_names, NPARTS);
   if (i < 0) raise(L, KAM_EINVAL, "unknown part");
   return i + KAM_PROPOSAL_LANG;
 }
@@ -567,16 +577,155 @@ static int l_count(lua_State *L) {
   return 1;
 }
 
-static int l_check(lua_State *L) {
+static int l_validate(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
-  check_rc(L, u, kam_proposal_check(u->p));
+  check_rc(L, u, kam_proposal_validate(u->p));
   lua_settop(L, 1);
   return 1;
 }
 
 static int l_complete(lua_State *L) {
   lproposal *u = check_proposal(L, 1);
-  lua_pushboolean(L, kam_proposal_check(u->p) == KAM_OK);
+  lua_pushboolean(L, kam_proposal_validate(u->p) == KAM_OK);
+  return 1;
+}
+
+/* ---- issue 15 (i15b): identity, criteria, the pre-send check ------------------------------ */
+
+static int l_set_number(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  check_rc(L, u,
+           kam_proposal_set_number(u->p, opt_text(L, 2, "number"), opt_text(L, 3, "version")));
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* p:set_addressee(stakeholder [, name, position]): a stakeholder's name, or nil and an
+ * explicit name and position. */
+static int l_set_addressee(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  check_rc(L, u,
+           kam_proposal_set_addressee(u->p, opt_text(L, 2, "addressee"),
+                                      opt_text(L, 3, "addressee.name"),
+                                      opt_text(L, 4, "addressee.position")));
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int l_set_signatory(lua_State *L) {
+  lproposal *u = check_proposal(L, 1);
+  check_rc(L, u,
+           kam_proposal_set_signatory(u->p, opt_text(L, 2, "signatory.name"),
+                                      opt_text(L, 3, "signatory.position")));
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* p:add_criterion{name =, weight =, stakeholder =, arguments = {0, 2}}: arguments are the
+ * document's indexes (from 0, as in JSON). */
+static int l_add_criterion(lua_State *L) {
+  static const char *const fields[] = {"name", "weight", "stakeholder", "arguments", NULL};
+  lproposal *u = check_proposal(L, 1);
+  kam_criterion c;
+  size_t idx[1000], n = 0;
+  kam__lua_checkfields(L, 2, fields, "add_criterion");
+  lua_settop(L, 2);
+  memset(&c, 0, sizeof c);
+  c.struct_size = sizeof c;
+  c.name = field_text(L, 2, "name");
+  c.stakeholder = field_text(L, 2, "stakeholder");
+  lua_getfield(L, 2, "weight"); /* 3 */
+  if (!lua_isnil(L, 3) && !lua_isnumber(L, 3)) return raise(L, KAM_EINVAL, "weight must be a number");
+  c.weight = lua_isnil(L, 3) ? 0 : lua_tonumber(L, 3);
+  if (lua_getfield(L, 2, "arguments") == LUA_TTABLE) { /* 4 */
+    lua_Integer k, len = (lua_Integer)lua_rawlen(L, 4);
+    if (len > 1000) return raise(L, KAM_EINVAL, "arguments: at most 1000 indexes");
+    for (k = 1; k <= len; k++, n++) {
+      int ok;
+      lua_Integer v;
+      lua_rawgeti(L, 4, k);
+      v = lua_tointegerx(L, -1, &ok);
+      lua_pop(L, 1);
+      if (!ok || v < 0) return raise(L, KAM_EINVAL, "arguments: indexes are integers from 0");
+      idx[n] = (size_t)v;
+    }
+  } else if (!lua_isnil(L, 4)) {
+    return raise(L, KAM_EINVAL, "arguments must be a table of indexes");
+  }
+  c.arguments = n ? idx : NULL;
+  c.argument_count = n;
+  check_rc(L, u, kam_proposal_add_criterion(u->p, &c));
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* p:add_alternative{name =, points = {["criterion"] = "text", ...}} */
+static int l_add_alternative(lua_State *L) {
+  static const char *const fields[] = {"name", "points", NULL};
+  lproposal *u = check_proposal(L, 1);
+  kam_alternative a;
+  const char *crit[1000], *pts[1000];
+  size_t n = 0;
+  kam__lua_checkfields(L, 2, fields, "add_alternative");
+  lua_settop(L, 2);
+  memset(&a, 0, sizeof a);
+  a.struct_size = sizeof a;
+  a.name = field_text(L, 2, "name");
+  if (lua_getfield(L, 2, "points") == LUA_TTABLE) { /* 3: its strings stay alive in it */
+    lua_pushnil(L);
+    while (lua_next(L, 3)) {
+      if (n == 1000) return raise(L, KAM_EINVAL, "points: at most 1000");
+      if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+        return raise(L, KAM_EINVAL, "points: criterion names to texts (strings)");
+      crit[n] = kam__lua_cstring(L, -2, "points (criterion)");
+      pts[n++] = kam__lua_cstring(L, -1, "points");
+      lua_pop(L, 1);
+    }
+  } else if (!lua_isnil(L, 3)) {
+    return raise(L, KAM_EINVAL, "points must be a table");
+  }
+  a.criteria = crit;
+  a.points = pts;
+  a.count = n;
+  check_rc(L, u, kam_proposal_add_alternative(u->p, &a));
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* p:check{as_of =, discount_ceiling =, margin_floor =} -> {{code =, severity =, path =,
+ * message =}, ...} */
+static int l_check(lua_State *L) {
+  static const char *const fields[] = {"as_of", "discount_ceiling", "margin_floor", NULL};
+  lproposal *u = check_proposal(L, 1);
+  kam_proposal_check_options o;
+  kam__lua_gather g;
+  int rc;
+  kam_proposal_check_options_init(&o, sizeof o);
+  if (!lua_isnoneornil(L, 2)) {
+    luaL_checktype(L, 2, LUA_TTABLE);
+    kam__lua_checkfields(L, 2, fields, "check");
+    lua_settop(L, 2);
+    if (lua_getfield(L, 2, "as_of") != LUA_TNIL) { /* 3 */
+      o.as_of = kam__lua_checkdate(L, 3, "as_of");
+      o.flags |= KAM_CHECK_AS_OF;
+    }
+    lua_settop(L, 2);
+    if (lua_getfield(L, 2, "discount_ceiling") != LUA_TNIL)
+      o.discount_ceiling = luaL_checknumber(L, 3);
+    lua_settop(L, 2);
+    if (lua_getfield(L, 2, "margin_floor") != LUA_TNIL) o.margin_floor = luaL_checknumber(L, 3);
+    lua_settop(L, 2);
+  }
+  g.ctx = u->ctx;
+  g.list = NULL;
+  rc = kam_value_new_array(&g.list, u->ctx);
+  if (!rc) rc = kam_proposal_check(u->p, &o, kam__lua_gather_finding, &g);
+  if (rc) {
+    kam_value_free(g.list);
+    return kam__lua_error(L, rc, u->ctx);
+  }
+  kam__lua_pushvalue(L, g.list);
+  kam_value_free(g.list);
   return 1;
 }
 
@@ -597,7 +746,7 @@ static int l_tostring(lua_State *L) {
   else
     lua_pushfstring(L, "kam.Proposal (%d items%s)",
                     (int)kam_proposal_count(u->p, KAM_PROPOSAL_ITEMS),
-                    kam_proposal_check(u->p) == KAM_OK ? "" : ", incomplete");
+                    kam_proposal_validate(u->p) == KAM_OK ? "" : ", incomplete");
   return 1;
 }
 
@@ -669,6 +818,12 @@ void kam__lua_open_proposal(lua_State *L) {
                                      {"clear", l_clear},
                                      {"count", l_count},
                                      {"check", l_check},
+                                     {"validate", l_validate},
+                                     {"set_number", l_set_number},
+                                     {"set_addressee", l_set_addressee},
+                                     {"set_signatory", l_set_signatory},
+                                     {"add_criterion", l_add_criterion},
+                                     {"add_alternative", l_add_alternative},
                                      {"complete", l_complete},
                                      {"close", l_gc},
                                      {NULL, NULL}};
@@ -686,8 +841,8 @@ void kam__lua_open_proposal(lua_State *L) {
     lua_setfield(L, -2, format_names[i]);
   }
   lua_setfield(L, -2, "PROPOSAL_FORMATS");
-  lua_createtable(L, 0, 20);
-  for (int i = 0; i < 20; i++) {
+  lua_createtable(L, 0, NPARTS);
+  for (int i = 0; i < NPARTS; i++) {
     lua_pushinteger(L, i + KAM_PROPOSAL_LANG);
     lua_setfield(L, -2, part_names[i]);
   }

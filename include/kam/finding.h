@@ -1,6 +1,7 @@
 /*
- * kam/finding.h - findings of a document check: what a check reports about a plan (and, later,
- * a proposal before it is sent), one finding at a time, through a callback.
+ * kam/finding.h - findings of a document check: what a check reports about a plan
+ * (kam_plan_check) or a proposal before it is sent (kam_proposal_check), one finding at a time,
+ * through a callback.
  *   code      a stable name of what was found ("uncovered_stakeholder"): match on it, not on
  *             the message
  *   severity  KAM_SEVERITY_ERROR (the document is wrong: a reference to nothing),

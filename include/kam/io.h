@@ -104,6 +104,12 @@ KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
  *    forecast, прогноз + number. Amounts, may be negative, stored in minor units as doubles
  *    (so NPV and revenue share a unit). Empty cells after the last filled one are beyond the
  *    horizon; an empty cell before it is 0.
+ *  - margin (gross margin of the period, kam_account.margin): margin, маржа, gross margin,
+ *    gross profit, валовая прибыль, валовая маржа. An amount, may be negative; empty is
+ *    unknown.
+ *  - cost (cost of sales): cost, себестоимость, cost of sales, cost of goods sold, cogs,
+ *    себестоимость продаж. An amount >= 0; the margin is then revenue - cost; empty is unknown.
+ *    A file with both a margin and a cost column is an error.
  *  Period numbers must run 1..N without gaps or repeats.
  *
  *  Errors: the ctx message names the line and the column: `line 17, column "revenue": '12,3.4'
@@ -133,11 +139,11 @@ KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
  *                 above 18), or
  *                 read reported more bytes than asked;
  *    KAM_EPARSE   malformed input: the file is empty or UTF-16, no id or revenue column, two
- *                 columns for one role, history/forecast numbering with gaps or repeats, invalid
+ *                 columns for one role, both a margin and a cost column, history/forecast numbering with gaps or repeats, invalid
  *                 UTF-8, a NUL byte, an unterminated quoted field, text after a closing quote,
  *                 more fields than the header has columns (unless they are empty), an empty id
  *                 or revenue, a value that is not an amount / potential / yes-no, a negative
- *                 revenue or history amount, too many decimals;
+ *                 revenue, cost or history amount, too many decimals;
  *    KAM_EEXIST   an id already in p or earlier in the file;
  *    KAM_EOVERFLOW an amount does not fit in int64 minor units;
  *    KAM_ELIMIT   a limit above;
@@ -154,7 +160,9 @@ KAM_API int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud,
  *  - delimiter o->delimiter or ','; decimal mark o->decimal_mark, or ',' with ';' (Russian
  *    Excel), else '.'. Pass delimiter ';' for Excel in locales with a decimal comma;
  *  - columns: rank, id, name, group, revenue, share, cum_share, abc, xyz, cv, trend, npv, score,
- *    key, key_reasons, status, relationship, health, light, health_reasons. revenue is the exact amount with currency_digits decimals ("1234.56",
+ *    key, key_reasons, margin, status, relationship, health, light, health_reasons. revenue
+ *    and margin are exact amounts (margin empty when unknown); revenue is the exact amount with
+ *    currency_digits decimals ("1234.56",
  *    no thousands separators); npv is written the same way, rounded to the minor unit (forecasts
  *    are minor units); share, cum_share, cv, trend and score are the shortest text that reads
  *    back as the same double ("0.125", "1e-07"); an unknown value (NaN) and an unknown xyz are
@@ -185,20 +193,28 @@ KAM_API int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn w
 /** Writes the segmentation as one JSON document (RFC 8259, UTF-8):
  *
  *      {"summary": {"accounts": 420, "key_accounts": 7, "total_revenue": 149033983456,
- *                   "classes": {"A": {"accounts": 92, "revenue": 1192..., "share": 0.8003},
+ *                   "classes": {"A": {"accounts": 92, "revenue": 1192..., "share": 0.8003,
+ *                                     "margin_pct": 0.21},
  *                               "B": {...}, "C": {...}},
  *                   "hhi": 0.034, "effective_accounts": 29.4, "gini": 0.78,
- *                   "top20_share": 0.789, "red_accounts": 3, "revenue_at_risk": 1290004},
+ *                   "top20_share": 0.789, "basis": "revenue", "unit": "account",
+ *                   "customers": 420, "key_revenue_share": 0.41,
+ *                   "basis_total": 149033983456, "total_margin": 3120..., "margin_accounts": 400,
+ *                   "unprofitable": 12, "unprofitable_revenue": 9120..., "key_unprofitable": 1,
+ *                   "red_accounts": 3, "revenue_at_risk": 1290004},
  *       "accounts": [
  *        {"rank": 1, "index": 17, "id": "00-1", "name": "ООО \"Ромашка\"", "group": null,
  *         "revenue": 19374417849, "share": 0.13, "cum_share": 0.13, "abc": "A", "xyz": "X",
  *         "cv": 0.05, "trend": 0.01, "npv": 1.2e9, "score": 0.91, "strategic": false,
- *         "new": false, "key": true, "key_reasons": ["share"], "status": "stable",
+ *         "new": false, "key": true, "key_reasons": ["share"], "margin": -1200,
+ *         "unprofitable": true, "customer_rank": 1, "status": "stable",
  *         "relationship": null, "health": 0.81, "light": "green", "health_reasons": []},
  *        ...]}
  *
  *  - Accounts are in rank order, one per line.
- *  - Money (total_revenue, revenue in classes and accounts) is an integer of minor units,
+ *  - The summary's figures are kam_summary's; margin_pct is null when unknown (NaN), an
+ *    account's margin null when unknown; "unprofitable" marks a known margin below 0.
+ *  - Money (total_revenue, revenue in classes and accounts, the margins) is an integer of minor units,
  *    exact. Readers that keep numbers as doubles (JavaScript) lose exactness above 2^53 minor
  *    units (about 90 trillion with 2 digits); use a big-integer aware parser there. npv is a
  *    double in minor units.
@@ -216,7 +232,8 @@ KAM_API int kam_segmentation_write_json(const kam_segmentation *s, kam_write_fn 
  *  resources): bars of revenue share in rank order coloured by ABC class, the cumulative share
  *  line on a 0-100 % right axis, dashed vertical lines where class A and class B end, dotted
  *  horizontal lines at a_share and b_share, axis titles, the title with the account count and
- *  the top-20 % share, and a legend with each class's accounts and revenue share.
+ *  the top-20 % share, and a legend with each class's accounts and revenue share. With basis
+ *  margin the bars, the line and the words are the gross margin's (each account's share).
  *  Up to 40 accounts get one bar each, labelled with the id (cut to 14 characters); up to 200
  *  one unlabelled bar each; more accounts are aggregated into 200 bars of consecutive ranks
  *  (the subtitle says how many accounts a bar holds), so 10 million accounts give the same small

@@ -21,7 +21,8 @@
  *
  * Memory: an account costs 8 bytes (its revenue) when added by kam_portfolio_add_columns
  * without ids; once any account has a flag or details, every account costs one more byte (the
- * flags column); an explicit id adds its text plus NUL, 8 bytes of offset and 11 to 21 bytes of
+ * flags column); once any account has a known margin, every account costs 8 bytes more (the
+ * margin column); an explicit id adds its text plus NUL, 8 bytes of offset and 11 to 21 bytes of
  * hash index; name, group, history (8 bytes per period plus 16, in one block for the whole
  * portfolio), forecast, potential and relationship are stored only for the accounts that have
  * them. kam_segment keeps nothing per account (with KAM_SEGMENT_RETENTION, one status byte
@@ -62,9 +63,14 @@ KAM_API size_t kam_portfolio_count(const kam_portfolio *p);
 enum {
   KAM_ACCOUNT_STRATEGIC = 1u << 0, /**< important for the company's image: always key */
   KAM_ACCOUNT_NEW = 1u << 1,       /**< acquired this period ("hunting", not "farming") */
+  KAM_ACCOUNT_MARGIN = 1u << 2,    /**< kam_account.margin is set; without this bit the
+                                        account's margin is unknown */
   KAM_ACCOUNT_RELATIONSHIP = 1u << 3 /**< kam_account.relationship holds a score (without this
                                           bit the relationship is unknown and not read) */
 };
+
+/** In a margin column (kam_portfolio_add_columns_margin): this account's margin is unknown. */
+#define KAM_MARGIN_UNKNOWN INT64_MIN
 
 /** One account, as passed to kam_portfolio_add. Everything is copied; the struct and the
  *  arrays it points to may be reused as soon as the call returns. Set struct_size to
@@ -87,6 +93,9 @@ typedef struct kam_account {
   double potential; /**< the account team's judgement of growth potential, 0..1;
                          NaN = unknown. Note: a zero-initialised struct says 0 (known,
                          lowest), so set NaN when there is no judgement. */
+  int64_t margin;   /**< gross margin for the period: revenue minus cost of sales, minor
+                         units, may be negative (not INT64_MIN). Read only when flags has
+                         KAM_ACCOUNT_MARGIN: a zero-initialised struct means "unknown". */
   double relationship; /**< the account team's judgement of the relationship with the client,
                             0..1 (1 = excellent), an input of the account's health (see
                             kam_segment). Known only when flags has KAM_ACCOUNT_RELATIONSHIP:
@@ -127,6 +136,14 @@ KAM_API int kam_portfolio_add(kam_portfolio *p, const kam_account *a);
 KAM_API int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids,
                                       const int64_t *revenue);
 
+/** kam_portfolio_add_columns with a margin column: account k also gets the gross margin
+ *  margin[k] (minor units, may be negative; KAM_MARGIN_UNKNOWN = unknown). margin NULL is the
+ *  same as kam_portfolio_add_columns (every margin unknown). Same checks, errors and
+ *  all-or-nothing rule. Memory: once any account has a known margin, every account costs 8
+ *  bytes more (the margin column). */
+KAM_API int kam_portfolio_add_columns_margin(kam_portfolio *p, size_t n, const char *const *ids,
+                                             const int64_t *revenue, const int64_t *margin);
+
 /* ------------------------------------------------------------------------------------------ */
 /** @name Segmentation options */
 
@@ -152,11 +169,20 @@ typedef struct kam_segment_options {
   /**< score weights, finite >= 0, not all 0:
        defaults 0.40 0.25 0.15 0.10 0.10 */
   size_t key_top_n; /**< also key: the N best by score; 0 = off (default) */
+  uint32_t basis;   /**< what ABC and the key test measure: KAM_BASIS_REVENUE (default) or
+                         KAM_BASIS_MARGIN (see kam_segment) */
+  uint32_t unit;    /**< who is a customer: KAM_UNIT_ACCOUNT (default) or KAM_UNIT_GROUP */
+  double w_margin;  /**< score weight of the margin-% criterion, finite >= 0: default 0 */
   size_t retention_window;    /**< with KAM_SEGMENT_RETENTION: the window w of
                                    kam_retention_options (0 = floor(N / 2), the default) */
   double retention_threshold; /**< with KAM_SEGMENT_RETENTION: the threshold t of
                                    kam_retention_options, finite >= 0: default 0.10 */
 } kam_segment_options;
+
+/** kam_segment_options.basis values. */
+enum { KAM_BASIS_REVENUE = 0, KAM_BASIS_MARGIN = 1 };
+/** kam_segment_options.unit values. */
+enum { KAM_UNIT_ACCOUNT = 0, KAM_UNIT_GROUP = 1 };
 
 /** Writes the defaults above into the first struct_size bytes of *o and sets o->struct_size =
  *  struct_size (pass sizeof *o). Nothing happens when o is NULL or struct_size < 4. */
@@ -205,12 +231,16 @@ typedef struct kam_account_score {
   char abc;             /**< 'A' 'B' 'C' */
   char xyz;             /**< 'X' 'Y' 'Z', or '-' when cv is NaN */
   size_t index;         /**< insertion index */
-  size_t rank;          /**< 1-based: revenue descending, ties by insertion order */
+  size_t rank;          /**< 1-based: revenue descending, ties by insertion order (with basis
+                              margin: the margin order kam_segment describes) */
   const char *id;
   int64_t revenue;
-  double share;      /**< revenue / total (0 when the total is 0) */
+  double share;      /**< revenue / total (0 when the total is 0); with basis margin the
+                          account's positive margin / the sum of the accounts' positive
+                          margins (0 for a margin <= 0 or unknown) */
   double cum_share;  /**< cum(rank) / total: cum is the exact int64 sum of the revenue
-                          of ranks 1..rank (0 when the total is 0) */
+                          (basis margin: positive margins) of ranks 1..rank (0 when the
+                          total is 0) */
   double cv;         /**< population standard deviation / mean of history; NaN with
                           fewer than 2 periods or a mean of 0 */
   double trend;      /**< OLS slope of history against period (0, 1, ...) / its mean:
@@ -220,6 +250,11 @@ typedef struct kam_account_score {
   double score;      /**< composite, 0..1: see kam_segment */
   const char *name;  /**< NULL when absent */
   const char *group; /**< NULL when absent */
+  int64_t margin;        /**< gross margin; 0 when unknown (see has_margin) */
+  uint32_t has_margin;   /**< 1 when the margin is known, else 0 */
+  uint32_t unprofitable; /**< 1 when the margin is known and < 0 (a key account can be) */
+  size_t customer_rank;  /**< 1-based rank of its customer (kam_segmentation_customers); in
+                              unit account the customer is the account: customer_rank == rank */
   int status;               /**< retention status KAM_RETENTION_* (kam/retention.h) when the
                                  segmentation was made with KAM_SEGMENT_RETENTION and the
                                  portfolio has a history of at least 2 periods; else -1 */
@@ -244,12 +279,29 @@ typedef struct kam_summary {
   double gini;               /**< G = 2 sum_{i=1..n} i x_(i) / (n T) - (n + 1) / n, x ascending;
                                   0 = all equal, -> 1 = one account has everything */
   double top20_share;        /**< revenue share of the top ceil(n / 5) accounts by rank */
-  size_t red_accounts;     /**< accounts whose health light is red */
-  int64_t revenue_at_risk; /**< their revenue (kam_account.revenue), exact */
+  uint32_t basis, unit;      /**< the options' basis and unit */
+  size_t customers;          /**< customers: accounts (unit account) or groups and ungrouped
+                                  accounts (unit group) */
+  double key_revenue_share;  /**< revenue of the key customers (key accounts in unit account)
+                                  / total_revenue; 0 when total_revenue is 0 */
+  int64_t basis_total;       /**< T of the basis: total_revenue, or with basis margin the sum
+                                  of the positive customer margins */
+  int64_t total_margin;      /**< sum of the known margins, signed, exact */
+  size_t margin_accounts;    /**< accounts whose margin is known */
+  double margin_pct[3];      /**< per class: sum of known margins / revenue of the accounts
+                                  with a known margin; NaN when that revenue is 0 */
+  size_t unprofitable;       /**< accounts with a known margin < 0 */
+  int64_t unprofitable_revenue; /**< their revenue */
+  size_t key_unprofitable;   /**< key accounts among them */
+  size_t red_accounts;       /**< accounts whose health light is red */
+  int64_t revenue_at_risk;   /**< their revenue (kam_account.revenue), exact */
 } kam_summary;
 /* When T == 0 (including n == 0): hhi, effective_accounts, gini and top20_share are 0.
- * red_accounts and revenue_at_risk are 0 in kam_partial_segment's summary (a partial keeps no
- * histories, relationships or margins). */
+ * With basis revenue and unit account T is total_revenue and the accounts are the customers;
+ * otherwise hhi, effective_accounts, gini and top20_share are computed over the customers with
+ * a positive basis value counted as kam_segment says, with basis_total as T, and count[] /
+ * revenue[] still count accounts and their revenue. red_accounts and revenue_at_risk are 0 in
+ * kam_partial_segment's summary (a partial keeps no histories, relationships or margins). */
 
 typedef struct kam_segmentation kam_segmentation;
 
@@ -290,8 +342,9 @@ typedef struct kam_segmentation kam_segmentation;
  *                  not NaN;
  *    retention     expanding 1, stable 0.75, new 0.75, contracting 0.25, lost 0; known with
  *                  KAM_SEGMENT_RETENTION when the status is not inactive (nor -1);
- *    margin        clamp((margin % + 0.10) / 0.40): -10 % or worse 0, 10 % 0.5, 30 % or more
- *                  1; known when the account's margin is known;
+ *    margin        clamp((margin % + 0.10) / 0.40), margin % = margin / revenue: -10 % or
+ *                  worse 0, 10 % 0.5, 30 % or more 1; known when the account's margin is
+ *                  known (KAM_ACCOUNT_MARGIN) and its revenue > 0;
  *    relationship  the host's score (kam_account.relationship); known with
  *                  KAM_ACCOUNT_RELATIONSHIP.
  *  health is NaN when none is known. A component below 0.5 sets its KAM_HEALTH_* reason. The
@@ -315,16 +368,46 @@ typedef struct kam_segmentation kam_segmentation;
  *  revenue and the two cuts (kam_segmentation_classes). Groups or key_top_n > 0 make the class
  *  bytes now, and key_top_n > 0 the scores too (see "Lazy work").
  *
+ *  Basis margin (o->basis KAM_BASIS_MARGIN). The same rules with the gross margin in place of
+ *  the revenue, over the customers whose margin is known and > 0: rank order is margin
+ *  descending (ties by insertion order; then the margins <= 0, descending, then the unknown
+ *  ones, in insertion order), T = the sum of the positive margins, and a customer whose margin
+ *  is <= 0 or unknown is C, not in T, and never key by share. HHI, Gini and the top-20 % share
+ *  are computed over the customers with a positive margin only (n = their number).
+ *  The score's share criterion stays the revenue.
+ *
+ *  Unit group (o->unit KAM_UNIT_GROUP). Every group (the accounts sharing a non-empty group
+ *  name) and every account without a group is one customer, whose revenue and margin are the
+ *  sums over its members (its margin is known when one member's is: the sum of the known
+ *  ones). ABC, the share test, HHI, Gini and the top-20 % share are computed over the
+ *  customers (either basis; ties by the customer's first insertion index), and every account
+ *  takes its customer's class and key reasons: KAM_KEY_SHARE when the customer passes the
+ *  share test, plus KAM_KEY_GROUP_SHARE when that customer is a group; KAM_KEY_STRATEGIC when
+ *  one member is strategic; KAM_KEY_TOP_SCORE for the key_top_n customers whose best member
+ *  score is highest (ties: the better customer rank). An account's own rank, share and
+ *  cum_share stay those of the account on the basis. In unit account, a group's total passing
+ *  the share test still gives its members KAM_KEY_GROUP_SHARE (on the basis: its margin is the
+ *  sum of its members' known margins).
+ *
+ *  Margin. Whatever the basis, the summary counts the known margins (total_margin, margin_pct
+ *  per class, the unprofitable accounts: margin < 0, their revenue and the key ones among
+ *  them). Score: a sixth criterion, margin % = margin / revenue, known when the margin is known
+ *  and the revenue > 0, with weight w_margin (0 by default: the scores are then unchanged).
+ *
  *  Lifetime. The segmentation borrows the portfolio: free it before the portfolio. It covers
  *  the accounts the portfolio had at this call; adding more accounts afterwards does not change
  *  it (the new ones are simply not in it).
  *
  *  @return KAM_OK and *out; on error *out is NULL and: KAM_EINVAL (p NULL without a message;
  *  out NULL; options: struct_size, flags, a share or cut outside its range, a weight < 0 or all
- *  weights 0, discount_rate <= -1, a non-finite value, a retention_threshold < 0, with
- *  KAM_SEGMENT_RETENTION a retention_window above N / 2 (N: the longest history, when it is 2
- *  or more): the message names the field);
- *  KAM_EOVERFLOW (the total revenue exceeds INT64_MAX); KAM_ENOMEM. */
+ *  weights 0, basis or unit not one of its values, discount_rate <= -1, a non-finite value,
+ *  a retention_threshold < 0, with KAM_SEGMENT_RETENTION a retention_window above N / 2 (N:
+ *  the longest history, when it is 2 or more): the message names the field); KAM_EOVERFLOW
+ *  (the total revenue, a customer's revenue or margin, the sum of the positive margins of the
+ *  customers or of the accounts, or the total margin exceeds the int64 range); KAM_ENOMEM.
+ *  Basis margin or unit group cost O(n) more time and make the class bytes at once, as a
+ *  known margin does (the margin summary needs the classes); unit group keeps about 64 bytes
+ *  per customer and 8 per account until the segmentation is freed. */
 KAM_API int kam_segment(kam_segmentation **out, const kam_portfolio *p,
                         const kam_segment_options *o);
 
@@ -372,6 +455,32 @@ typedef int (*kam_score_fn)(void *ud, const kam_account_score *score);
  *  (the portfolio lost accounts); KAM_ENOMEM (lazy work, nothing was called). */
 KAM_API int kam_segmentation_foreach(const kam_segmentation *s, int order, kam_score_fn fn,
                                      void *ud);
+
+/** One customer of a segmentation (kam_segmentation_customers). Strings are valid during the
+ *  callback only. */
+typedef struct kam_customer {
+  uint32_t struct_size;
+  uint32_t key_reasons; /**< KAM_KEY_* bits (those its accounts take in unit group) */
+  char abc;             /**< 'A' 'B' 'C' */
+  size_t rank;          /**< 1-based, in rank order on the basis */
+  size_t first_index;   /**< insertion index of its first account */
+  size_t members;       /**< its accounts */
+  const char *name;     /**< the group's name; for a single account its name, else its id */
+  uint32_t is_group;    /**< 1 for a group (unit group only), else 0 */
+  uint32_t has_margin;  /**< 1 when one member's margin is known */
+  int64_t revenue;      /**< members' sum */
+  int64_t margin;       /**< sum of the members' known margins (0 when none is known) */
+  double share;         /**< basis value / basis_total; 0 when that value is <= 0 or T is 0 */
+} kam_customer;
+
+/** Called once per customer; return 0 to go on, anything else to stop. */
+typedef int (*kam_customer_fn)(void *ud, const kam_customer *c);
+
+/** Calls fn for every customer of the segmentation (kam_summary.customers of them) in rank
+ *  order, rank 1 first. In unit account every account is a customer (members 1, name: its
+ *  name or id; key reasons: the account's). Does the lazy work of kam_segmentation_foreach.
+ *  @return KAM_OK; fn's nonzero value; KAM_EINVAL (s or fn NULL); KAM_ESTATE; KAM_ENOMEM. */
+KAM_API int kam_segmentation_customers(const kam_segmentation *s, kam_customer_fn fn, void *ud);
 
 /* Lazy work. kam_segment computes the cuts, XYZ, trend, NPV and the summary (key_accounts
  * included). The class bytes with key reasons, the rank order, the cumulative sums and the

@@ -37,7 +37,18 @@
  *                       "phone": "...", "influence": 0.8, "attitude": 2,
  *                       "buying_roles": ["economic", "user", "technical", "coach"],
  *                       "traits": {"dominance": 0.3, "people": 0.2, "detail": 0.9}}],
- *     "terms": "..." }
+ *     "terms": "...",
+ *     "number": "КП-2026/118", "version": "2",
+ *     "addressee": "<a stakeholder's name>" | {"name": "...", "position": "..."},
+ *     "signatory": {"name": "...", "position": "..."},
+ *     "criteria": [{"name": "...", "weight": 0.3, "stakeholder": "...", "arguments": [0, 2]}],
+ *     "alternatives": [{"name": "...", "points": {"<criterion name>": "text", ...}}] }
+ *
+ *   - items[].cost: the seller's cost of one unit (decimal text, like unit_price). It is never
+ *     rendered; the pre-send check compares the margin with a floor (margin_below_floor).
+ *   - criteria[].arguments are indexes into "arguments"; criteria[].stakeholder and a string
+ *     addressee name stakeholders (a name that matches none is the check's unknown_reference).
+ *     alternatives[].points are keyed by the names of criteria.
  *
  *   - Amounts, quantities and percents are decimal strings ("1000.00", "2.5", "1 000,50" is NOT
  *     accepted: no group separators; a decimal comma "2,5" is) or JSON numbers; both are
@@ -75,6 +86,7 @@
 
 #include "common.h"
 #include "dmu.h"
+#include "finding.h"
 #include "money.h" /* kam_money_*: declared here before money.h existed */
 #include "template.h"
 #include "value.h"
@@ -237,6 +249,10 @@ typedef struct kam_item {
   const char *discount_percent;
   const char *vat_percent;
   const char *section;
+  /* issue 15 (pre-send check): appended */
+  const char *cost; /**< the seller's cost of one unit, decimal text in major units like
+                         unit_price_text (>= 0, the currency's decimals); NULL: none. Never
+                         rendered: the check's margin_below_floor uses it. */
 } kam_item;
 KAM_API int kam_proposal_add_item(kam_proposal *p, const kam_item *item);
 
@@ -308,7 +324,13 @@ enum {
   KAM_PROPOSAL_TEAM,
   KAM_PROPOSAL_STAKEHOLDERS,
   KAM_PROPOSAL_TERMS,
-  KAM_PROPOSAL_DMU
+  KAM_PROPOSAL_DMU,
+  /* issue 15, identity and criteria */
+  KAM_PROPOSAL_NUMBER,      /**< number and version */
+  KAM_PROPOSAL_ADDRESSEE,
+  KAM_PROPOSAL_SIGNATORY,
+  KAM_PROPOSAL_CRITERIA,    /**< clearing the criteria clears the alternatives too */
+  KAM_PROPOSAL_ALTERNATIVES
 };
 /** Resets one part to its state in a new proposal (a list becomes empty, lang "ru", currency
  *  "RUB", rounding "line", no DMU). Only the currency can fail: going back to RUB rescales the
@@ -321,9 +343,10 @@ KAM_API int kam_proposal_clear(kam_proposal *p, int part);
  *  stakeholders, cash flow values); for the other parts 1 if set and 0 if not (lang, currency
  *  and rounding are always set). 0 for p NULL or an unknown part. */
 KAM_API size_t kam_proposal_count(const kam_proposal *p, int part);
-/** Checks that the proposal is complete enough to render (see Completeness).
+/** Checks that the proposal is complete enough to render (see Completeness). (Before the
+ *  pre-send check existed this was kam_proposal_check.)
  *  @return KAM_OK, KAM_EINVAL (p NULL), KAM_ESTATE with a message listing every missing part. */
-KAM_API int kam_proposal_check(const kam_proposal *p);
+KAM_API int kam_proposal_validate(const kam_proposal *p);
 
 /* --- Totals, the model and rendering ------------------------------------------------------- */
 
@@ -402,6 +425,19 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *    terms, team [{name, position, phone, email}], has_team,
  *    dmu {source "stakeholders" | "dmu" | "none", emphasis [{style, weight, weight_percent}]},
  *    validity ("Предложение действительно до 27.12.2026" / "Valid until 27 December 2026").
+ *  Identity and criteria (issue 15):
+ *    number, version (text | null), reference_line ("№ КП-2026/118 от 27 ноября 2026 г.,
+ *      версия 2"; without a number the long date), addressee false | {name, position (a
+ *      stakeholder's title when the addressee is a stakeholder), organisation (client.name)},
+ *      signatory false | {name, position}; each argument of blocks[].arguments has answers
+ *      [names of the criteria it answers], and the arguments of a block are ordered by the
+ *      summed weight of those criteria (see "The client's decision criteria");
+ *    criteria [{name, weight {value, text "30 %"}, stakeholder, arguments [indexes]}] in
+ *      document order, has_criteria, comparison false (no criteria or no alternatives) |
+ *      {heading ("Почему мы" / "Why us"), ours_caption (the seller's name, or "Наше
+ *      предложение"), alternatives [{name}], rows (heaviest first) [{criterion, weight, ours
+ *      (the titles, or texts, of the arguments that answer it, "; "-joined; "—" when none),
+ *      cells [{name, text ("—" when the alternative gives no point)}]}]}.
  *  @return KAM_OK, KAM_EINVAL (NULL pointers), KAM_ESTATE (incomplete: the message names every
  *  missing part), KAM_EOVERFLOW (the totals: the message names the item), KAM_ENOMEM, or an
  *  error of the DMU (kam_dmu_add / kam_dmu_emphasis). *out is NULL on failure. */
@@ -429,6 +465,136 @@ KAM_API int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn 
  *  @return as kam_proposal_render, plus the template's render errors (KAM_ELIMIT). */
 KAM_API int kam_proposal_render_template(const kam_proposal *p, const kam_template *t,
                                          kam_write_fn write, void *ud);
+
+
+/* --- Identity, addressee and signatory ------------------------------------------------------
+ * Rendered where a Russian business letter puts them: the addressee in the block at the top
+ * right (position, then the client's name, then the person's name), the number, version and
+ * date under the heading ("№ КП-2026/118 от 27 ноября 2026 г., версия 2" / "No. KP-2026/118
+ * of 27 November 2026, version 2"), the signatory at the end ("С уважением," / "Yours
+ * sincerely,", then the position and the name on one line). Names and positions are written as
+ * given (a Russian letter puts the addressee in the dative: give the explicit name and position
+ * in that form if wanted). Setters return as the text setters above. */
+
+/** The document's number and version (JSON "number", "version"), each NULL to clear. */
+KAM_API int kam_proposal_set_number(kam_proposal *p, const char *number, const char *version);
+/** The addressee: either a stakeholder, by name (JSON "addressee": "<name>"; the position shown
+ *  is the stakeholder's title), or an explicit name and position (JSON "addressee": {"name",
+ *  "position"}). Giving stakeholder together with name or position is KAM_EINVAL; all NULL
+ *  clears. A stakeholder name that matches no stakeholder is accepted here (stakeholders may
+ *  be added later) and reported by kam_proposal_check (unknown_reference); rendered, it is
+ *  shown as the name alone. */
+KAM_API int kam_proposal_set_addressee(kam_proposal *p, const char *stakeholder, const char *name,
+                                       const char *position);
+/** Who signs the proposal (JSON "signatory": {"name", "position"}); NULL, NULL clears; name is
+ *  required when position is given. */
+KAM_API int kam_proposal_set_signatory(kam_proposal *p, const char *name, const char *position);
+
+/* --- The client's decision criteria ---------------------------------------------------------
+ * A criterion is what the client weighs when choosing ("Срок окупаемости", weight 0.3), whose it
+ * is (a stakeholder's name, optional) and which arguments answer it (indexes into the
+ * arguments). Inside each style block of the model the arguments are ordered by the summed
+ * weight of the criteria they answer, heaviest first; equal sums (and arguments answering none)
+ * keep the document order. Alternatives (the client's other options: a competitor, doing
+ * nothing, building in-house) give a text per criterion; with at least one alternative the
+ * model has a comparison table "Почему мы" / "Why us": one row per criterion, heaviest first,
+ * our column showing the titles of the arguments that answer it. */
+
+/** A decision criterion. name is required and unique among the criteria; weight is 0..1 (the
+ *  criteria's weights need not sum to 1); stakeholder is optional; arguments[0..argument_count)
+ *  are indexes of arguments already added (each < kam_proposal_count(p,
+ *  KAM_PROPOSAL_ARGUMENTS), no duplicates), at most 1000. After kam_proposal_clear of the
+ *  arguments an index past the end is ignored (and not written by
+ *  kam_proposal_write_json). */
+typedef struct kam_criterion {
+  uint32_t struct_size;
+  uint32_t reserved; /**< 0 */
+  const char *name;
+  double weight;
+  const char *stakeholder;
+  const size_t *arguments;
+  size_t argument_count;
+} kam_criterion;
+KAM_API int kam_proposal_add_criterion(kam_proposal *p, const kam_criterion *c);
+
+/** An alternative to our offer. name is required; points[i] is its text for the criterion
+ *  named criteria[i] (i < count, at most 1000): each must name a criterion already added, at
+ *  most once, and its text is required. */
+typedef struct kam_alternative {
+  uint32_t struct_size;
+  uint32_t reserved; /**< 0 */
+  const char *name;
+  const char *const *criteria;
+  const char *const *points;
+  size_t count;
+} kam_alternative;
+KAM_API int kam_proposal_add_alternative(kam_proposal *p, const kam_alternative *a);
+
+/* --- The pre-send check ----------------------------------------------------------------------
+ * What a finance or an executive director would fault before the proposal is sent, reported
+ * through kam/finding.h: code, severity, JSON path and a message in the proposal's language.
+ * Codes, in the order they are reported:
+ *   missing_seller (error, "seller.name"): no seller name.
+ *   missing_contacts (warning, "team"): nobody to call: no team member has a phone or an
+ *     e-mail, and seller.details has no e-mail address ('@') or international phone ('+' and a
+ *     digit).
+ *   unknown_reference (error): the addressee or a criterion's stakeholder names no stakeholder.
+ *   no_number (info, "number"): the proposal has no number to refer to.
+ *   no_signatory (info, "signatory"): nobody signs it.
+ *   expired (error, "valid_days"): valid until (issued + valid_days) is before options' as_of.
+ *   validity_short (warning, "valid_days"): valid_days < 7.
+ *   negative_npv (warning, "cash_flows"): the NPV of the cash flows at their rate is < 0.
+ *   irr_below_rate (warning, "cash_flows.rate"): the IRR exists and is below the rate.
+ *   payback_beyond_term (warning, "cash_flows"): with a contract term, the discounted payback
+ *     is later than the term, or not reached.
+ *   investment_mismatch (warning, "cash_flows.values[0]"): an explicit investment differs from
+ *     the price by more than 1 %.
+ *   payments_mismatch (error, "payments"): the payment schedule does not add up to the total.
+ *   discount_above_ceiling (warning, "items[i].discount_percent"): a line's discount is above
+ *     options' discount_ceiling.
+ *   margin_below_floor (warning, "items"): over the non-optional lines that carry a cost, the
+ *     margin (net without VAT - cost) / net, in percent, is below options' margin_floor.
+ *   no_economic_buyer (warning, "stakeholders"): stakeholders are listed and none is the
+ *     economic buyer.
+ *   several_economic_buyers (warning, "stakeholders"): more than one economic buyer.
+ *   no_coach (warning, "stakeholders"): stakeholders are listed and none is a coach.
+ *   no_references_for_relational (warning, "stakeholders[i]"): a reader whose primary style is
+ *     relational, with influence >= 0.3, and no reference has a contact (a name and a phone or
+ *     an e-mail).
+ *   no_figures_for_analytical (warning, "stakeholders[i]"): an analytical reader with influence
+ *     >= 0.3, and the proposal has neither figures nor cash flows.
+ *   no_exclusive_for_authority (warning, "stakeholders[i]"): an authority reader with influence
+ *     >= 0.3, and no exclusive terms.
+ *   opponent_unaddressed (warning, "stakeholders[i]"): attitude < 0 and influence >= 0.5, and
+ *     no argument of the reader's primary style.
+ *   unaddressed_criterion (warning, "criteria[i]"): weight >= 0.2 and no argument answers it.
+ * An unknown influence (NaN) meets no threshold. The readers are the proposal's own stakeholders
+ * (not a DMU given to kam_proposal_set_dmu); their findings follow the stakeholders' order. The check does not need a complete proposal: what is missing is simply not checked
+ * (no items: no discount or margin findings). */
+
+/** Options of kam_proposal_check. Fill with kam_proposal_check_options_init, then change
+ *  fields. */
+typedef struct kam_proposal_check_options {
+  uint32_t struct_size; /**< sizeof(kam_proposal_check_options); shorter structs get defaults */
+  uint32_t flags;       /**< KAM_CHECK_AS_OF: as_of is set (default: not, so no "expired") */
+  kam_date as_of;       /**< the day the proposal is sent: default 0 (unset) */
+  double discount_ceiling; /**< percent, 0..100; NaN (default): no ceiling */
+  double margin_floor;     /**< percent, < 100; NaN (default): no floor */
+} kam_proposal_check_options;
+/** kam_proposal_check_options.flags */
+enum { KAM_CHECK_AS_OF = 1u << 0 };
+/** Writes the defaults above into the first struct_size bytes of *o and sets o->struct_size =
+ *  struct_size (pass sizeof *o). Nothing happens when o is NULL or struct_size < 4. */
+KAM_API void kam_proposal_check_options_init(kam_proposal_check_options *o, size_t struct_size);
+
+/** Checks the proposal before it is sent and reports each finding to fn (see the codes above).
+ *  options may be NULL (the defaults). Time O(stakeholders * arguments + criteria' indexes +
+ *  items log items); memory O(items).
+ *  @return KAM_OK (whatever was found), KAM_EINVAL (p or fn NULL, options' struct_size too
+ *  small or above 64 KiB, unknown flags, a ceiling outside 0..100 or a floor not below 100),
+ *  KAM_EOVERFLOW (the totals), KAM_ENOMEM, or fn's nonzero status unchanged. */
+KAM_API int kam_proposal_check(const kam_proposal *p, const kam_proposal_check_options *options,
+                               kam_finding_fn fn, void *ud);
 
 #ifdef __cplusplus
 }

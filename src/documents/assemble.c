@@ -7,6 +7,7 @@
  * is rounded to minor units only for display. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "documents/proposal_internal.h"
@@ -147,6 +148,15 @@ static const char *const labels[][3] = {
     {"email", "E-mail", "Email"},
     {"validity", "Срок действия предложения", "Validity"},
     {"page", "Страница", "Page"},
+    /* issue 15 (i15b): identity, signatory, criteria */
+    {"number", "№", "No."},
+    {"version", "версия", "version"},
+    {"regards", "С уважением,", "Yours sincerely,"},
+    {"why_us", "Почему мы", "Why us"},
+    {"criterion", "Критерий", "Criterion"},
+    {"weight", "Вес", "Weight"},
+    {"ours", "Наше предложение", "Our offer"},
+    {"criteria", "Критерии выбора", "Decision criteria"},
 };
 
 static const char *const style_headings[3][2] = {
@@ -199,6 +209,7 @@ typedef struct asm_state {
   kam__vb b;
   const kam_proposal *p;
   int lang;
+  const size_t *arg_order; /* issue 15: the arguments by criteria weight (blocks_value) */
 } asm_state;
 
 /* The label named key in the document's language ("" for an unknown key). */
@@ -470,6 +481,188 @@ static void styles_by_weight(const double w[3], int order[3]) {
     }
 }
 
+/* ---- issue 15 part 7 (i15b): the client's decision criteria ------------------------------ */
+
+void kam__proposal_argument_weights(const kam_proposal *p, double *weights) {
+  size_t i, k;
+  for (i = 0; i < p->arguments.len; i++)
+    weights[i] = 0;
+  for (i = 0; i < p->criteria.len; i++) {
+    const struct kam__criterion *c = KAM__LIST_AT(p, criteria, struct kam__criterion, i);
+    for (k = 0; k < c->nargs; k++)
+      if (c->arguments[k] < p->arguments.len) weights[c->arguments[k]] += c->weight;
+  }
+  /* On a grid of 1e-9, so that sums equal as decimals compare equal (0.2 + 0.1 and 0.3). */
+  for (i = 0; i < p->arguments.len; i++)
+    weights[i] = (double)llround(weights[i] * 1e9) / 1e9;
+}
+
+typedef struct weighted {
+  double weight;
+  size_t index;
+} weighted;
+
+/* Heaviest first; equal weights in index order (so the sort is stable). */
+static int by_weight(const void *x, const void *y) {
+  const weighted *a = (const weighted *)x, *b = (const weighted *)y;
+  if (a->weight != b->weight) return a->weight > b->weight ? -1 : 1;
+  return a->index < b->index ? -1 : a->index > b->index;
+}
+
+/* order[0..n) = the indexes 0..n-1 sorted by weight[] (heaviest first, stable). */
+static int order_by_weight(kam_ctx *ctx, const double *weight, size_t n, size_t *order) {
+  size_t i;
+  weighted *w = (weighted *)kam__alloc_array(ctx, n + 1, sizeof *w);
+  if (!w) return kam__nomem(ctx);
+  for (i = 0; i < n; i++) {
+    w[i].weight = weight[i];
+    w[i].index = i;
+  }
+  if (n > 1) qsort(w, n, sizeof *w, by_weight);
+  for (i = 0; i < n; i++)
+    order[i] = w[i].index;
+  kam__free(ctx, w, (n + 1) * sizeof *w);
+  return KAM_OK;
+}
+
+/* The names of the criteria that argument i answers. */
+static kam_value *answers_value(asm_state *a, size_t i) {
+  const kam_proposal *p = a->p;
+  kam_value *arr = kam__vb_arr(&a->b);
+  size_t c, k;
+  for (c = 0; c < p->criteria.len; c++) {
+    const struct kam__criterion *cr = KAM__LIST_AT(p, criteria, struct kam__criterion, c);
+    for (k = 0; k < cr->nargs; k++)
+      if (cr->arguments[k] == i) kam__vb_push(&a->b, arr, str(a, cr->name));
+  }
+  return arr;
+}
+
+/* criteria [{name, weight {value, text}, stakeholder, arguments [indexes]}] in document order,
+ * and comparison: false, or {heading, ours_caption, alternatives [{name}], rows [{criterion,
+ * weight, ours, cells [{text}]}]} with the rows heaviest first. */
+static void criteria_value(asm_state *a, kam_value *root) {
+  const kam_proposal *p = a->p;
+  size_t n = p->criteria.len, i, j, k, *order;
+  double *weight;
+  kam_value *arr, *cmp, *alts, *rows;
+  arr = set(a, root, "criteria", kam__vb_arr(&a->b));
+  for (i = 0; i < n; i++) {
+    const struct kam__criterion *c = KAM__LIST_AT(p, criteria, struct kam__criterion, i);
+    kam_value *o = kam__vb_push(&a->b, arr, kam__vb_obj(&a->b)), *args;
+    set_str(a, o, "name", c->name);
+    set(a, o, "weight", rate_value(a, c->weight));
+    set_str(a, o, "stakeholder", c->stakeholder);
+    args = set(a, o, "arguments", kam__vb_arr(&a->b));
+    for (k = 0; k < c->nargs; k++)
+      kam__vb_push(&a->b, args, kam__vb_int(&a->b, (int64_t)c->arguments[k]));
+  }
+  set_bool(a, root, "has_criteria", n > 0);
+  if (n == 0 || p->alternatives.len == 0) {
+    set_bool(a, root, "comparison", false);
+    return;
+  }
+  order = (size_t *)kam__alloc_array(p->ctx, n, sizeof *order);
+  weight = (double *)kam__alloc_array(p->ctx, n, sizeof *weight);
+  if (!order || !weight) {
+    if (!a->b.rc) a->b.rc = kam__nomem(p->ctx);
+  } else {
+    for (i = 0; i < n; i++)
+      weight[i] = KAM__LIST_AT(p, criteria, struct kam__criterion, i)->weight;
+    if (order_by_weight(p->ctx, weight, n, order) && !a->b.rc) a->b.rc = KAM_ENOMEM;
+  }
+  cmp = set(a, root, "comparison", kam__vb_obj(&a->b));
+  set_str(a, cmp, "heading", label(a, "why_us"));
+  set_str(a, cmp, "ours_caption", p->seller_name ? p->seller_name : label(a, "ours"));
+  alts = set(a, cmp, "alternatives", kam__vb_arr(&a->b));
+  for (j = 0; j < p->alternatives.len; j++)
+    set_str(a, kam__vb_push(&a->b, alts, kam__vb_obj(&a->b)), "name",
+            KAM__LIST_AT(p, alternatives, struct kam__alternative, j)->name);
+  rows = set(a, cmp, "rows", kam__vb_arr(&a->b));
+  for (i = 0; order && !a->b.rc && i < n; i++) {
+    const struct kam__criterion *c = KAM__LIST_AT(p, criteria, struct kam__criterion, order[i]);
+    kam_value *row = kam__vb_push(&a->b, rows, kam__vb_obj(&a->b)), *cells;
+    kam__buf ours;
+    int rc = KAM_OK;
+    set_str(a, row, "criterion", c->name);
+    set(a, row, "weight", rate_value(a, c->weight));
+    /* our column: the titles (or, untitled, the texts) of the arguments that answer it */
+    kam__buf_init(&ours, p->ctx);
+    for (k = 0; !rc && k < c->nargs; k++) {
+      const struct kam__argument *g;
+      if (c->arguments[k] >= p->arguments.len) continue;
+      g = KAM__LIST_AT(p, arguments, struct kam__argument, c->arguments[k]);
+      if (ours.len) rc = kam__buf_puts(&ours, "; ");
+      if (!rc) rc = kam__buf_puts(&ours, g->title ? g->title : g->text);
+    }
+    if (rc && !a->b.rc) a->b.rc = rc;
+    set_str(a, row, "ours", !rc && ours.len ? ours.data : "—");
+    kam__buf_free(&ours);
+    cells = set(a, row, "cells", kam__vb_arr(&a->b));
+    for (j = 0; j < p->alternatives.len; j++) {
+      const struct kam__alternative *alt =
+          KAM__LIST_AT(p, alternatives, struct kam__alternative, j);
+      const char *text = order[i] < alt->npoints ? alt->points[order[i]] : NULL;
+      kam_value *cell = kam__vb_push(&a->b, cells, kam__vb_obj(&a->b));
+      set_str(a, cell, "name", alt->name);
+      set_str(a, cell, "text", text ? text : "—");
+    }
+  }
+  kam__free(p->ctx, order, n * sizeof *order);
+  kam__free(p->ctx, weight, n * sizeof *weight);
+}
+
+/* ---- issue 15 part 6 (i15b): identity, addressee, signatory ------------------------------- */
+
+/* reference_line: "№ КП-2026/118 от 27 ноября 2026 г., версия 2" / "No. KP-2026/118 of 27
+ * November 2026, version 2" (without a number: the date); addressee: false or {name, position,
+ * organisation}; signatory: false or {name, position}. */
+static void identity_value(asm_state *a, kam_value *root) {
+  const kam_proposal *p = a->p;
+  char iso[64], text[64], longer[64], line[512];
+  size_t n = 0;
+  kam_value *o;
+  date_texts(a, p->issued, iso, text, longer);
+  if (p->number)
+    n = (size_t)snprintf(line, sizeof line, a->lang == L_RU ? "№ %.200s от %s" : "No. %.200s of %s",
+                         p->number, longer);
+  else
+    n = (size_t)snprintf(line, sizeof line, "%s", longer);
+  if (p->version && n < sizeof line)
+    snprintf(line + n, sizeof line - n, ", %s %.200s", label(a, "version"), p->version);
+  set_str(a, root, "number", p->number);
+  set_str(a, root, "version", p->version);
+  set_str(a, root, "reference_line", line);
+  if (p->addressee_stakeholder || p->addressee_name) {
+    const char *name = p->addressee_name, *position = p->addressee_position;
+    kam_stakeholder st;
+    size_t i;
+    if (p->addressee_stakeholder) {
+      name = p->addressee_stakeholder;
+      for (i = 0; i < kam_dmu_count(kam__proposal_dmu(p)); i++) {
+        st = kam__proposal_stakeholder(p, i);
+        if (st.name && !strcmp(st.name, name)) {
+          position = st.title;
+          break;
+        }
+      }
+    }
+    o = set(a, root, "addressee", kam__vb_obj(&a->b));
+    set_str(a, o, "name", name);
+    set_str(a, o, "position", position);
+    set_str(a, o, "organisation", p->client_name);
+  } else {
+    set_bool(a, root, "addressee", false);
+  }
+  if (p->signatory_name) {
+    o = set(a, root, "signatory", kam__vb_obj(&a->b));
+    set_str(a, o, "name", p->signatory_name);
+    set_str(a, o, "position", p->signatory_position);
+  } else {
+    set_bool(a, root, "signatory", false);
+  }
+}
+
 /* The argument blocks, heaviest emphasis first (ties: authority, relational, analytical). */
 static kam_value *blocks_value(asm_state *a, const double w[3]) {
   const kam_proposal *p = a->p;
@@ -499,13 +692,16 @@ static kam_value *blocks_value(asm_state *a, const double w[3]) {
     set_bool(a, o, "is_relational", style == KAM_STYLE_RELATIONAL);
     set_bool(a, o, "is_analytical", style == KAM_STYLE_ANALYTICAL);
     args = set(a, o, "arguments", kam__vb_arr(&a->b));
+    /* by the weight of the criteria they answer (issue 15); order[] lists every argument */
     for (k = 0; k < p->arguments.len; k++) {
-      const struct kam__argument *g = KAM__LIST_AT(p, arguments, struct kam__argument, k);
+      const struct kam__argument *g =
+          KAM__LIST_AT(p, arguments, struct kam__argument, a->arg_order[k]);
       kam_value *e;
       if (g->style != style) continue;
       e = kam__vb_push(&a->b, args, kam__vb_obj(&a->b));
       set_str(a, e, "title", g->title);
       set_str(a, e, "text", g->text);
+      set(a, e, "answers", answers_value(a, a->arg_order[k]));
     }
     if (style == KAM_STYLE_AUTHORITY && p->exclusive)
       set_str(a, o, "exclusive", p->exclusive);
@@ -802,10 +998,11 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   kam_date until;
   char text[160];
   int rc, order[3], k;
+  size_t *arg_order = NULL; /* issue 15 (i15b) */
   if (!out) return KAM_EINVAL;
   *out = NULL;
   if (!p) return KAM_EINVAL;
-  if ((rc = kam__proposal_check(p))) return rc;
+  if ((rc = kam__proposal_validate(p))) return rc;
   lines = (kam__line_out *)kam__alloc_array(p->ctx, p->items.len, sizeof *lines);
   if (!lines) return kam__nomem(p->ctx);
   memset(&t, 0, sizeof t);
@@ -845,6 +1042,26 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   set_str(&a, root, "summary", p->summary);
   set_str(&a, root, "exclusive", p->exclusive);
 
+  /* issue 15 (i15b): number, version, addressee, signatory; the arguments by criteria weight */
+  identity_value(&a, root);
+  {
+    size_t na = p->arguments.len;
+    double *aw = (double *)kam__alloc_array(p->ctx, na + 1, sizeof *aw);
+    arg_order = (size_t *)kam__alloc_array(p->ctx, na + 1, sizeof *arg_order);
+    if (!aw || !arg_order) {
+      rc = kam__nomem(p->ctx);
+    } else {
+      kam__proposal_argument_weights(p, aw);
+      rc = order_by_weight(p->ctx, aw, na, arg_order);
+    }
+    kam__free(p->ctx, aw, (na + 1) * sizeof *aw);
+    if (rc) {
+      kam_value_free(root);
+      goto done;
+    }
+    a.arg_order = arg_order;
+  }
+
   /* The argument blocks by the DMU's emphasis, and their parts for custom templates. */
   set(&a, root, "blocks", blocks_value(&a, w));
   arr = set(&a, root, "arguments", kam__vb_arr(&a.b));
@@ -858,6 +1075,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   set(&a, root, "references", references_value(&a));
   set(&a, root, "figures", figures_value(&a));
   set(&a, root, "finance", finance_value(&a));
+  criteria_value(&a, root); /* issue 15 (i15b) */
 
   /* The price table with totals and the amount in words. */
   price_table(&a, root, lines);
@@ -902,7 +1120,14 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
 done:
   kam__free(p->ctx, lines, p->items.len * sizeof *lines);
   kam__free(p->ctx, groups, ngroups * sizeof *groups);
+  kam__free(p->ctx, arg_order, (p->arguments.len + 1) * sizeof *arg_order);
   return rc;
+}
+
+/* ---- issue 15 (i15b): the lines for the pre-send check ---------------------------------- */
+
+int kam__proposal_lines(const kam_proposal *p, kam_totals *totals, kam__line_out *lines) {
+  return compute(p, totals, lines, NULL, NULL);
 }
 
 /* ---- model pieces shared with the plan (plan_assemble.c) --------------------------------- */

@@ -170,15 +170,7 @@ typedef struct checker {
 
 static int report(checker *c, int32_t severity, const char *code, const char *path, const char *ru,
                   const char *en, const char *arg) {
-  char message[512];
-  kam_finding f;
-  snprintf(message, sizeof message, c->ru ? ru : en, arg ? arg : "—");
-  f.struct_size = sizeof f;
-  f.severity = severity;
-  f.code = code;
-  f.path = path;
-  f.message = message;
-  return c->fn(c->ud, &f);
+  return kam__finding_report(c->fn, c->ud, c->ru, severity, code, path, ru, en, arg ? arg : "—");
 }
 
 #define WARN(c, code, path, ru, en, arg) report(c, KAM_SEVERITY_WARNING, code, path, ru, en, arg)

@@ -140,6 +140,18 @@ static void free_item(kam_ctx *ctx, struct kam__item *it) {
 static void free_person(kam_ctx *ctx, struct kam__person *m) {
   FREE_STRS(ctx, m->name, m->position, m->phone, m->email);
 }
+static void free_criterion(kam_ctx *ctx, struct kam__criterion *c) {
+  FREE_STRS(ctx, c->name, c->stakeholder);
+  kam__free(ctx, c->arguments, c->nargs * sizeof *c->arguments);
+}
+static void free_alternative(kam_ctx *ctx, struct kam__alternative *a) {
+  size_t i;
+  kam__free_str(ctx, a->name);
+  for (i = 0; i < a->npoints; i++)
+    kam__free_str(ctx, a->points[i]);
+  /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of strings */
+  kam__free(ctx, a->points, a->npoints * sizeof *a->points);
+}
 
 #define CLEAR_LIST(p, list, type, free_one)                                                        \
   do {                                                                                             \
@@ -216,6 +228,22 @@ int kam_proposal_clear(kam_proposal *p, int part) {
     break;
   case KAM_PROPOSAL_TERMS: set_text(p, &p->terms, NULL, NULL); break;
   case KAM_PROPOSAL_DMU: p->dmu = NULL; break;
+  /* issue 15 (i15b) */
+  case KAM_PROPOSAL_NUMBER: set_pair(p, &p->number, NULL, NULL, &p->version, NULL, NULL); break;
+  case KAM_PROPOSAL_ADDRESSEE:
+    FREE_STRS(p->ctx, p->addressee_stakeholder, p->addressee_name, p->addressee_position);
+    p->addressee_stakeholder = p->addressee_name = p->addressee_position = NULL;
+    break;
+  case KAM_PROPOSAL_SIGNATORY:
+    set_pair(p, &p->signatory_name, NULL, NULL, &p->signatory_position, NULL, NULL);
+    break;
+  case KAM_PROPOSAL_CRITERIA:
+    CLEAR_LIST(p, alternatives, struct kam__alternative, free_alternative);
+    CLEAR_LIST(p, criteria, struct kam__criterion, free_criterion);
+    break;
+  case KAM_PROPOSAL_ALTERNATIVES:
+    CLEAR_LIST(p, alternatives, struct kam__alternative, free_alternative);
+    break;
   default: return kam__error(p->ctx, KAM_EINVAL, "kam_proposal_clear: unknown part %d", part);
   }
   return KAM_OK;
@@ -227,6 +255,8 @@ void kam_proposal_free(kam_proposal *p) {
   if (!p) return;
   ctx = p->ctx;
   for (part = KAM_PROPOSAL_TITLE; part <= KAM_PROPOSAL_DMU; part++)
+    kam_proposal_clear(p, part);
+  for (part = KAM_PROPOSAL_NUMBER; part <= KAM_PROPOSAL_ALTERNATIVES; part++) /* issue 15 */
     kam_proposal_clear(p, part);
   kam__free(ctx, p, sizeof *p);
 }
@@ -254,6 +284,12 @@ size_t kam_proposal_count(const kam_proposal *p, int part) {
   case KAM_PROPOSAL_STAKEHOLDERS: return kam_dmu_count(p->stakeholders);
   case KAM_PROPOSAL_TERMS: return p->terms != NULL;
   case KAM_PROPOSAL_DMU: return p->dmu != NULL;
+  /* issue 15 (i15b) */
+  case KAM_PROPOSAL_NUMBER: return p->number || p->version;
+  case KAM_PROPOSAL_ADDRESSEE: return p->addressee_stakeholder || p->addressee_name;
+  case KAM_PROPOSAL_SIGNATORY: return p->signatory_name != NULL;
+  case KAM_PROPOSAL_CRITERIA: return p->criteria.len;
+  case KAM_PROPOSAL_ALTERNATIVES: return p->alternatives.len;
   default: return 0;
   }
 }
@@ -296,17 +332,20 @@ int kam_proposal_set_currency(kam_proposal *p, const char *currency) {
     p->digits = digits;
     return KAM_OK;
   }
-  /* Rescale the unit prices exactly into a scratch array, then commit. */
-  prices = (int64_t *)kam__alloc_array(p->ctx, p->items.len, sizeof *prices);
+  /* Rescale the unit prices (and the costs: entries n..2n) exactly into a scratch array, then
+   * commit. */
+  prices = (int64_t *)kam__alloc_array(p->ctx, 2 * p->items.len, sizeof *prices);
   if (!prices) return kam__nomem(p->ctx);
-  for (k = 0; k < p->items.len; k++) {
-    int64_t price = KAM__LIST_AT(p, items, struct kam__item, k)->unit_price, scaled = price;
+  for (k = 0; k < 2 * p->items.len; k++) {
+    const struct kam__item *it = KAM__LIST_AT(p, items, struct kam__item, k % p->items.len);
+    int64_t price = k < p->items.len ? it->unit_price : it->cost, scaled = price;
     int d;
     char path[48];
-    snprintf(path, sizeof path, "items[%zu].unit_price", k);
+    snprintf(path, sizeof path, "items[%zu].%s", k % p->items.len,
+             k < p->items.len ? "unit_price" : "cost");
     for (d = p->digits; d < digits; d++) {
       if (kam__mul_i64(&scaled, scaled, 10)) {
-        kam__free(p->ctx, prices, p->items.len * sizeof *prices);
+        kam__free(p->ctx, prices, 2 * p->items.len * sizeof *prices);
         return kam__proposal_error(p, KAM_EOVERFLOW, path, "is too large for %s", code);
       }
     }
@@ -314,7 +353,7 @@ int kam_proposal_set_currency(kam_proposal *p, const char *currency) {
       if (scaled % 10) {
         char text[KAM__DECIMAL_TEXT_CAP];
         kam__money_plain(text, price, p->digits);
-        kam__free(p->ctx, prices, p->items.len * sizeof *prices);
+        kam__free(p->ctx, prices, 2 * p->items.len * sizeof *prices);
         return kam__proposal_error(
             p, KAM_EINVAL, path, "%s cannot be expressed in %s (%d decimals)", text, code, digits);
       }
@@ -322,9 +361,11 @@ int kam_proposal_set_currency(kam_proposal *p, const char *currency) {
     }
     prices[k] = scaled;
   }
-  for (k = 0; k < p->items.len; k++)
+  for (k = 0; k < p->items.len; k++) {
     KAM__LIST_AT(p, items, struct kam__item, k)->unit_price = prices[k];
-  kam__free(p->ctx, prices, p->items.len * sizeof *prices);
+    KAM__LIST_AT(p, items, struct kam__item, k)->cost = prices[p->items.len + k];
+  }
+  kam__free(p->ctx, prices, 2 * p->items.len * sizeof *prices);
   memcpy(p->currency, code, 4);
   p->digits = digits;
   return KAM_OK;
@@ -614,6 +655,25 @@ static int check_decimal(kam_proposal *p, kam__decimal *out, const char *text, c
   return KAM_OK;
 }
 
+/* Decimal text of money in major units (>= 0, at most the currency's decimals) as minor units;
+ * errors name path. */
+static int money_text(kam_proposal *p, int64_t *out, const char *text, const char *path) {
+  const char *why;
+  kam__decimal d;
+  int rc = kam__decimal_read(&d, text, strlen(text), KAM__DEC_DOCUMENT, &why);
+  if (rc)
+    return kam__proposal_error(p, rc == KAM_EOVERFLOW ? KAM_EOVERFLOW : KAM_EINVAL, path,
+                               "'%.40s' %s", text, why);
+  if (d.coef < 0)
+    return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' must not be negative", text);
+  if (kam__decimal_places(d) > p->digits)
+    return kam__proposal_error(p, KAM_EINVAL, path, "'%.40s' has more decimals than %s allows (%d)",
+                               text, p->currency, p->digits);
+  if (kam__decimal_to_minor_exact(out, d, p->digits))
+    return kam__proposal_error(p, KAM_EOVERFLOW, path, "'%.40s' is too large", text);
+  return KAM_OK;
+}
+
 int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
   kam_item in;
   struct kam__item rec;
@@ -636,23 +696,7 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
     return rc;
   snprintf(field, sizeof field, "%s.unit_price", path);
   if (in.unit_price_text) {
-    const char *why;
-    kam__decimal price;
-    rc = kam__decimal_read(&price, in.unit_price_text, strlen(in.unit_price_text),
-                           KAM__DEC_DOCUMENT, &why);
-    if (rc)
-      return kam__proposal_error(p, rc == KAM_EOVERFLOW ? KAM_EOVERFLOW : KAM_EINVAL, field,
-                                 "'%.40s' %s", in.unit_price_text, why);
-    if (price.coef < 0)
-      return kam__proposal_error(p, KAM_EINVAL, field, "'%.40s' must not be negative",
-                                 in.unit_price_text);
-    if (kam__decimal_places(price) > p->digits)
-      return kam__proposal_error(p, KAM_EINVAL, field,
-                                 "'%.40s' has more decimals than %s allows (%d)",
-                                 in.unit_price_text, p->currency, p->digits);
-    if (kam__decimal_to_minor_exact(&rec.unit_price, price, p->digits))
-      return kam__proposal_error(p, KAM_EOVERFLOW, field, "'%.40s' is too large",
-                                 in.unit_price_text);
+    if ((rc = money_text(p, &rec.unit_price, in.unit_price_text, field))) return rc;
   } else {
     if (in.unit_price < 0) return kam__proposal_error(p, KAM_EINVAL, field, "must not be negative");
     rec.unit_price = in.unit_price;
@@ -665,6 +709,12 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
   if ((rc = check_decimal(p, &rec.vat_percent, in.vat_percent ? in.vat_percent : "0", field, 100,
                           6)))
     return rc;
+  /* issue 15 (i15b): the unit cost, never rendered (fields past struct_size read as NULL) */
+  if (in.cost) {
+    snprintf(field, sizeof field, "%s.cost", path);
+    if ((rc = money_text(p, &rec.cost, in.cost, field))) return rc;
+    rec.has_cost = true;
+  }
   {
     char **out[] = {&rec.sku, &rec.description, &rec.unit, &rec.section};
     const char *const txt[] = {in.sku, in.description, in.unit, in.section};
@@ -760,7 +810,7 @@ kam_stakeholder kam__proposal_stakeholder(const kam_proposal *p, size_t i) {
 
 /* ---- completeness ------------------------------------------------------------------------ */
 
-int kam__proposal_check(const kam_proposal *p) {
+int kam__proposal_validate(const kam_proposal *p) {
   const char *missing[5];
   size_t n = 0;
   if (!p->seller_name) missing[n++] = "seller.name";
@@ -775,7 +825,153 @@ int kam__proposal_check(const kam_proposal *p) {
                     n > 4 ? ", " : "", n > 4 ? missing[4] : "");
 }
 
-int kam_proposal_check(const kam_proposal *p) {
+int kam_proposal_validate(const kam_proposal *p) {
   if (!p) return KAM_EINVAL;
-  return kam__proposal_check(p);
+  return kam__proposal_validate(p);
+}
+
+/* ---- issue 15 parts 6-7 (i15b): identity, addressee, signatory, criteria, alternatives ---- */
+
+int kam_proposal_set_number(kam_proposal *p, const char *number, const char *version) {
+  if (!p) return KAM_EINVAL;
+  return set_pair(p, &p->number, number, "number", &p->version, version, "version");
+}
+
+int kam_proposal_set_addressee(kam_proposal *p, const char *stakeholder, const char *name,
+                               const char *position) {
+  char *s = NULL, *n = NULL, *pos = NULL;
+  int rc;
+  if (!p) return KAM_EINVAL;
+  if (stakeholder && *stakeholder && ((name && *name) || (position && *position)))
+    return kam__proposal_error(p, KAM_EINVAL, "addressee",
+                               "either a stakeholder's name or an explicit name and position");
+  if (!(stakeholder && *stakeholder) && !(name && *name) && position && *position)
+    return kam__proposal_error(p, KAM_EINVAL, "addressee.name", "is required with a position");
+  if ((rc = dup_text(p, &s, stakeholder, "addressee")) ||
+      (rc = dup_text(p, &n, name, "addressee.name")) ||
+      (rc = dup_text(p, &pos, position, "addressee.position"))) {
+    FREE_STRS(p->ctx, s, n, pos);
+    return rc;
+  }
+  FREE_STRS(p->ctx, p->addressee_stakeholder, p->addressee_name, p->addressee_position);
+  p->addressee_stakeholder = s;
+  p->addressee_name = n;
+  p->addressee_position = pos;
+  return KAM_OK;
+}
+
+int kam_proposal_set_signatory(kam_proposal *p, const char *name, const char *position) {
+  if (!p) return KAM_EINVAL;
+  if (!(name && *name) && position && *position)
+    return kam__proposal_error(p, KAM_EINVAL, "signatory.name", "is required with a position");
+  return set_pair(p, &p->signatory_name, name, "signatory.name", &p->signatory_position, position,
+                  "signatory.position");
+}
+
+/* The index of the criterion named name, or SIZE_MAX. */
+static size_t find_criterion(const kam_proposal *p, const char *name) {
+  size_t i;
+  for (i = 0; name && i < p->criteria.len; i++)
+    if (!strcmp(KAM__LIST_AT(p, criteria, struct kam__criterion, i)->name, name)) return i;
+  return SIZE_MAX;
+}
+
+int kam_proposal_add_criterion(kam_proposal *p, const kam_criterion *c) {
+  kam_criterion in;
+  struct kam__criterion rec;
+  char path[48], field[96];
+  size_t i, k;
+  int rc;
+  static const char *const names[] = {"name", "stakeholder"};
+  if (!p) return KAM_EINVAL;
+  snprintf(path, sizeof path, "criteria[%zu]", p->criteria.len);
+  READ_RECORD(p, in, c, kam_criterion, argument_count, path);
+  memset(&rec, 0, sizeof rec);
+  if (!in.name || !*in.name) {
+    snprintf(field, sizeof field, "%s.name", path);
+    return kam__proposal_error(p, KAM_EINVAL, field, "is required");
+  }
+  if (find_criterion(p, in.name) != SIZE_MAX) {
+    snprintf(field, sizeof field, "%s.name", path);
+    return kam__proposal_error(p, KAM_EINVAL, field, "'%.60s' is already a criterion", in.name);
+  }
+  if (!(in.weight >= 0 && in.weight <= 1)) {
+    snprintf(field, sizeof field, "%s.weight", path);
+    return kam__proposal_error(p, KAM_EINVAL, field, "%g is outside 0..1", in.weight);
+  }
+  if (in.argument_count > 1000 || (in.argument_count && !in.arguments)) {
+    snprintf(field, sizeof field, "%s.arguments", path);
+    return kam__proposal_error(p, KAM_EINVAL, field, "needs 0..1000 indexes");
+  }
+  for (i = 0; i < in.argument_count; i++) {
+    snprintf(field, sizeof field, "%s.arguments[%zu]", path, i);
+    if (in.arguments[i] >= p->arguments.len)
+      return kam__proposal_error(p, KAM_EINVAL, field, "%zu is not an argument (there are %zu)",
+                                 in.arguments[i], p->arguments.len);
+    for (k = 0; k < i; k++)
+      if (in.arguments[k] == in.arguments[i])
+        return kam__proposal_error(p, KAM_EINVAL, field, "%zu is listed twice", in.arguments[i]);
+  }
+  rec.weight = in.weight;
+  rec.nargs = in.argument_count;
+  if (rec.nargs) {
+    rec.arguments = (size_t *)kam__alloc_array(p->ctx, rec.nargs, sizeof *rec.arguments);
+    if (!rec.arguments) return kam__nomem(p->ctx);
+    memcpy(rec.arguments, in.arguments, rec.nargs * sizeof *rec.arguments);
+  }
+  {
+    char **out[] = {&rec.name, &rec.stakeholder};
+    const char *const txt[] = {in.name, in.stakeholder};
+    rc = push_with_texts(p, &p->criteria, &rec, sizeof rec, out, txt, 2, path, names);
+  }
+  if (rc) kam__free(p->ctx, rec.arguments, rec.nargs * sizeof *rec.arguments);
+  return rc;
+}
+
+int kam_proposal_add_alternative(kam_proposal *p, const kam_alternative *a) {
+  kam_alternative in;
+  struct kam__alternative rec;
+  char path[48], field[160];
+  size_t i, n;
+  int rc = KAM_OK;
+  if (!p) return KAM_EINVAL;
+  snprintf(path, sizeof path, "alternatives[%zu]", p->alternatives.len);
+  READ_RECORD(p, in, a, kam_alternative, count, path);
+  memset(&rec, 0, sizeof rec);
+  if (!in.name || !*in.name) {
+    snprintf(field, sizeof field, "%s.name", path);
+    return kam__proposal_error(p, KAM_EINVAL, field, "is required");
+  }
+  if (in.count > 1000 || (in.count && (!in.criteria || !in.points))) {
+    snprintf(field, sizeof field, "%s.points", path);
+    return kam__proposal_error(p, KAM_EINVAL, field, "needs 0..1000 points");
+  }
+  for (i = 0; i < in.count; i++) {
+    size_t at = find_criterion(p, in.criteria[i]), k;
+    snprintf(field, sizeof field, "%s.points.%.60s", path, in.criteria[i] ? in.criteria[i] : "");
+    if (at == SIZE_MAX)
+      return kam__proposal_error(p, KAM_EINVAL, field, "names no criterion");
+    for (k = 0; k < i; k++)
+      if (in.criteria[k] && in.criteria[i] && !strcmp(in.criteria[k], in.criteria[i]))
+        return kam__proposal_error(p, KAM_EINVAL, field, "is given twice");
+    if (!in.points[i] || !*in.points[i])
+      return kam__proposal_error(p, KAM_EINVAL, field, "is required");
+  }
+  n = p->criteria.len;
+  if (n) {
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): an array of strings */
+    rec.points = (char **)kam__alloc_array(p->ctx, n, sizeof *rec.points);
+    if (!rec.points) return kam__nomem(p->ctx);
+    memset(rec.points, 0, n * sizeof *rec.points); /* NOLINT(bugprone-sizeof-expression) */
+    rec.npoints = n;
+  }
+  for (i = 0; !rc && rec.points && i < in.count; i++) {
+    size_t at = find_criterion(p, in.criteria[i]); /* < n: checked above */
+    snprintf(field, sizeof field, "%s.points.%.60s", path, in.criteria[i] ? in.criteria[i] : "");
+    if (at < n) rc = dup_text(p, &rec.points[at], in.points[i], field);
+  }
+  if (!rc) rc = dup_text(p, &rec.name, in.name, path);
+  if (!rc) rc = list_push(p, &p->alternatives, &rec, sizeof rec);
+  if (rc) free_alternative(p->ctx, &rec);
+  return rc;
 }

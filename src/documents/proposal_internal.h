@@ -34,9 +34,24 @@ struct kam__item {
   int64_t unit_price;            /* minor units of the proposal's currency, >= 0 */
   kam__decimal discount_percent; /* 0..100, at most 6 decimals */
   kam__decimal vat_percent;      /* 0..100, at most 6 decimals */
+  /* issue 15 (i15b): the seller's unit cost, never rendered */
+  bool has_cost;
+  int64_t cost; /* minor units, >= 0 */
 };
 struct kam__person {
   char *name, *position, *phone, *email;
+};
+/* issue 15 (i15b): decision criteria and alternatives */
+struct kam__criterion {
+  char *name, *stakeholder;
+  double weight;
+  size_t *arguments; /* indexes into p->arguments */
+  size_t nargs;
+};
+struct kam__alternative {
+  char *name;
+  char **points; /* one per criterion at the time it was added (NULL: no point) */
+  size_t npoints;
 };
 
 /* A list of records of one kind. */
@@ -74,6 +89,11 @@ struct kam_proposal {
   size_t json_len;
   const kam_value *json_root;
   const struct kam__json_positions *json_pos;
+  /* ---- issue 15 parts 6-8 (i15b): identity, addressee, signatory, criteria ---- */
+  char *number, *version;
+  char *addressee_stakeholder, *addressee_name, *addressee_position;
+  char *signatory_name, *signatory_position;
+  kam__list criteria, alternatives; /* struct kam__criterion, struct kam__alternative */
 };
 
 #define KAM__LIST_AT(p, list, type, i) (&((type *)(p)->list.data)[i])
@@ -90,8 +110,32 @@ int kam__proposal_error(const kam_proposal *p, int status, const char *path, con
 int kam__proposal_add_figure(kam_proposal *p, const char *label, const char *unit,
                              const char *value, bool is_number);
 
-/* KAM_OK or KAM_ESTATE naming every missing part. */
-int kam__proposal_check(const kam_proposal *p);
+/* KAM_OK or KAM_ESTATE naming every missing part (kam_proposal_validate). */
+int kam__proposal_validate(const kam_proposal *p);
+
+/* ---- the pre-send check's view of parts owned elsewhere (issue 15) -----------------------
+ * The contract term, the investment and the payment schedule are read through these, so the
+ * check's codes payback_beyond_term, investment_mismatch and payments_mismatch do not depend
+ * on their layout. Until those parts exist they report nothing (proposal_check.c). */
+/* Reports one finding to fn (kam/finding.h): the message is ru_fmt or en_fmt (printf formats
+ * taking the same arguments) by ru, at most 511 bytes. Returns fn's status. The one reporter of
+ * every document's check (the proposal's and the plan's). */
+int kam__finding_report(kam_finding_fn fn, void *ud, bool ru, int32_t severity, const char *code,
+                        const char *path, const char *ru_fmt, const char *en_fmt, ...);
+
+/* The contract term in months, 0 when the proposal gives none. */
+int32_t kam__proposal_term_months(const kam_proposal *p);
+/* True when an explicit investment differs from the price by more than 1 %; *path names the
+ * part ("cash_flows.values[0]"). */
+bool kam__proposal_investment_mismatch(const kam_proposal *p, const char **path);
+/* True when the payment schedule does not add up to the total; *path names the part. */
+bool kam__proposal_payments_mismatch(const kam_proposal *p, const char **path);
+/* The summed weight of the criteria that argument i answers (0 when none); weights[] gets one
+ * entry per argument (caller's array of p->arguments.len). */
+void kam__proposal_argument_weights(const kam_proposal *p, double *weights);
+/* The totals and every line's figures (lines: p->items.len entries), as the model has them
+ * (assemble.c). KAM_ESTATE without items; KAM_EOVERFLOW; KAM_ENOMEM. */
+int kam__proposal_lines(const kam_proposal *p, kam_totals *totals, kam__line_out *lines);
 
 /* ---- the JSON reader (proposal_json.c), shared with the plan -----------------------------
  * A path that grows by segments ("items" "[3]" ".unit_price") and shrinks back, and the reader

@@ -304,7 +304,7 @@ static int read_figure(reader *r, const kam_value *o) {
 static int read_item(reader *r, const kam_value *o) {
   static const char *const keys[] = {
       "sku",         "description", "unit",    "quantity", "unit_price", "discount_percent",
-      "vat_percent", "optional",    "section", NULL};
+      "vat_percent", "optional",    "section", "cost",      NULL};
   kam_item it = {0};
   const kam_value *opt;
   size_t old;
@@ -316,7 +316,8 @@ static int read_item(reader *r, const kam_value *o) {
       (rc = get_decimal(r, o, "unit_price", &it.unit_price_text)) ||
       (rc = get_decimal(r, o, "discount_percent", &it.discount_percent)) ||
       (rc = get_decimal(r, o, "vat_percent", &it.vat_percent)) ||
-      (rc = get_string(r, o, "section", &it.section)))
+      (rc = get_string(r, o, "section", &it.section)) ||
+      (rc = get_decimal(r, o, "cost", &it.cost))) /* issue 15 (i15b) */
     return rc;
   opt = member(r, o, "optional", &old);
   if (opt && kam_value_type(opt) != KAM_VALUE_BOOL) rc = wrong_type(r, opt, "true or false");
@@ -464,12 +465,146 @@ done:
   return rc;
 }
 
+/* ---- issue 15 parts 6-7 (i15b): identity, addressee, signatory, criteria, alternatives ---- */
+
+/* criteria[i]: {"name", "weight", "stakeholder", "arguments": [indexes]} */
+static int read_criterion(reader *r, const kam_value *o) {
+  static const char *const keys[] = {"name", "stakeholder", "weight", "arguments", NULL};
+  kam_criterion c = {0};
+  size_t idx[1000], old, i, n = 0;
+  const kam_value *v;
+  const char **const to[] = {&c.name, &c.stakeholder, NULL};
+  int rc;
+  memset(&c, 0, sizeof c);
+  c.struct_size = sizeof c;
+  if ((rc = known_strings(r, o, keys, to)) || (rc = get_number(r, o, "weight", &c.weight)))
+    return rc;
+  if (isnan(c.weight)) c.weight = 0;
+  v = member(r, o, "arguments", &old);
+  if (v && kam_value_type(v) != KAM_VALUE_ARRAY) rc = wrong_type(r, v, "an array of indexes");
+  n = v ? kam_value_length(v) : 0;
+  if (!rc && n > 1000) rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "needs 0..1000 indexes");
+  for (i = 0; !rc && i < n; i++) {
+    size_t o2 = path_index(&r->pt, i), len, k;
+    const kam_value *e = kam_value_at(v, i);
+    const char *text = kam_value_type(e) == KAM_VALUE_NUMBER ? kam_value_number_text(e, &len) : NULL;
+    idx[i] = 0;
+    if (!text) {
+      rc = wrong_type(r, e, "an index");
+    } else {
+      for (k = 0; !rc && k < len; k++) {
+        if (!kam__is_digit(text[k]) || idx[i] > 100000000)
+          rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "'%.40s' is not an index", text);
+        else
+          idx[i] = idx[i] * 10 + (size_t)(text[k] - '0');
+      }
+    }
+    path_pop(&r->pt, o2);
+  }
+  path_pop(&r->pt, old);
+  if (rc) return rc;
+  c.arguments = n ? idx : NULL;
+  c.argument_count = n;
+  return setter(kam_proposal_add_criterion(r->p, &c));
+}
+
+/* alternatives[i]: {"name", "points": {"<criterion>": "text"}} */
+static int read_alternative(reader *r, const kam_value *o) {
+  static const char *const keys[] = {"name", "points", NULL};
+  kam_alternative a = {0};
+  const kam_value *v;
+  const char **crit = NULL, **pts = NULL;
+  const char **const to[] = {&a.name, NULL};
+  size_t old, i, n = 0;
+  int rc;
+  memset(&a, 0, sizeof a);
+  a.struct_size = sizeof a;
+  if ((rc = known_strings(r, o, keys, to))) return rc;
+  v = member(r, o, "points", &old);
+  if (v && kam_value_type(v) != KAM_VALUE_OBJECT) rc = wrong_type(r, v, "an object");
+  n = v && !rc ? kam_value_length(v) : 0;
+  if (n) {
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): arrays of strings */
+    crit = (const char **)kam__alloc_array(r->p->ctx, n, sizeof *crit);
+    pts = (const char **)kam__alloc_array(r->p->ctx, n, sizeof *pts); /* NOLINT */
+    if (!crit || !pts) rc = kam__nomem(r->p->ctx);
+  }
+  for (i = 0; !rc && crit && pts && i < n; i++) {
+    size_t klen, o2;
+    const char *key = kam_value_key_at(v, i, &klen);
+    if (memchr(key, '\0', klen)) {
+      rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "a key contains a NUL character");
+      break;
+    }
+    crit[i] = key;
+    rc = get_string(r, v, key, &pts[i]);
+    if (!rc && !pts[i]) {
+      o2 = path_key(&r->pt, key);
+      rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "expected a string, got null");
+      path_pop(&r->pt, o2);
+    }
+  }
+  path_pop(&r->pt, old);
+  if (!rc) {
+    a.criteria = crit;
+    a.points = pts;
+    a.count = n;
+    rc = setter(kam_proposal_add_alternative(r->p, &a));
+  }
+  /* NOLINTNEXTLINE(bugprone-sizeof-expression): arrays of strings */
+  if (crit) kam__free(r->p->ctx, (void *)crit, n * sizeof *crit);
+  if (pts) kam__free(r->p->ctx, (void *)pts, n * sizeof *pts); /* NOLINT */
+  return rc;
+}
+
+static int read_identity_and_criteria(reader *r, const kam_value *root) {
+  static const char *const person_keys[] = {"name", "position", NULL};
+  kam_proposal *p = r->p;
+  const char *s1 = NULL, *s2 = NULL;
+  const char **const pair[] = {&s1, &s2, NULL};
+  const kam_value *v;
+  size_t old;
+  int rc;
+  if ((rc = get_string(r, root, "number", &s1)) || (rc = get_string(r, root, "version", &s2)) ||
+      (rc = setter(kam_proposal_set_number(p, s1, s2))))
+    return rc;
+  v = member(r, root, "addressee", &old);
+  if (v && kam_value_type(v) == KAM_VALUE_OBJECT) {
+    rc = known_strings(r, v, person_keys, pair);
+    if (!rc && !s1)
+      rc = kam__proposal_error(p, KAM_EPARSE, r->pt.s, "needs a name");
+    path_pop(&r->pt, old);
+    if (rc || (rc = setter(kam_proposal_set_addressee(p, NULL, s1, s2)))) return rc;
+  } else {
+    path_pop(&r->pt, old);
+    if (v && kam_value_type(v) != KAM_VALUE_STRING) {
+      old = path_key(&r->pt, "addressee");
+      rc = wrong_type(r, v, "a stakeholder's name or an object {name, position}");
+      path_pop(&r->pt, old);
+      return rc;
+    }
+    if ((rc = get_string(r, root, "addressee", &s1)) ||
+        (rc = setter(kam_proposal_set_addressee(p, s1, NULL, NULL))))
+      return rc;
+  }
+  if ((rc = string_object(r, root, "signatory", person_keys, pair))) return rc;
+  if (s2 && !s1) return kam__proposal_error(p, KAM_EPARSE, "signatory", "needs a name");
+  if ((rc = setter(kam_proposal_set_signatory(p, s1, s2))) ||
+      (rc = get_list(r, root, "criteria", read_criterion)) ||
+      (rc = get_list(r, root, "alternatives", read_alternative)))
+    return rc;
+  return KAM_OK;
+}
+
 static int read_document(reader *r, const kam_value *root, void *unused) {
   static const char *const keys[] = {
       "lang",       "currency",  "title",        "seller",     "client",
       "summary",    "exclusive", "issued",       "valid_days", "arguments",
       "references", "figures",   "cash_flows",   "items",      "prices_include_vat",
-      "rounding",   "team",      "stakeholders", "terms",      NULL};
+      "rounding",   "team",      "stakeholders", "terms",
+      /* issue 15 (i15b) */
+      "number",     "version",   "addressee",    "signatory",  "criteria",
+      "alternatives", NULL};
   static const char *const seller_keys[] = {"name", "details", NULL};
   static const char *const client_keys[] = {"name", "context", NULL};
   kam_proposal *p = r->p;
@@ -539,7 +674,7 @@ static int read_document(reader *r, const kam_value *root, void *unused) {
       (rc = get_list(r, root, "team", read_person)) ||
       (rc = get_list(r, root, "stakeholders", read_stakeholder)))
     return rc;
-  return KAM_OK;
+  return read_identity_and_criteria(r, root); /* issue 15 (i15b) */
 }
 
 int kam__read_json_document(kam_proposal *p, const char *json, size_t len, kam__read_fn read,
@@ -707,12 +842,70 @@ static void item_json(void *ud, kam_value *o, const void *elem) {
   set_str(b, o, "vat_percent", text);
   if (it->flags & KAM_ITEM_OPTIONAL) kam__vb_set(b, o, "optional", kam__vb_bool(b, true));
   set_str(b, o, "section", it->section);
+  if (it->has_cost) { /* issue 15 (i15b) */
+    kam__money_plain(text, it->cost, p->digits);
+    set_str(b, o, "cost", text);
+  }
 }
 
 /* root[key] = the records of l as objects, each filled by fill; nothing when l is empty. */
 static void set_objects(writer *w, kam_value *root, const char *key, const kam__list *l,
                         size_t size, void (*fill)(void *ud, kam_value *o, const void *elem)) {
   if (l->len) kam__vb_set(w->b, root, key, kam__vb_objects(w->b, l->data, l->len, size, fill, w));
+}
+
+/* ---- issue 15 parts 6-7 (i15b) ---- */
+
+static void criterion_json(void *ud, kam_value *o, const void *elem) {
+  kam__vb *b = ((writer *)ud)->b;
+  const kam_proposal *p = ((writer *)ud)->p;
+  const struct kam__criterion *c = (const struct kam__criterion *)elem;
+  size_t i;
+  kam_value *a;
+  set_str(b, o, "name", c->name);
+  kam__vb_set(b, o, "weight", kam__vb_double(b, c->weight));
+  set_str(b, o, "stakeholder", c->stakeholder);
+  a = kam__vb_set(b, o, "arguments", kam__vb_arr(b));
+  /* an index left past the end by kam_proposal_clear of the arguments answers nothing: it is
+   * not written, so the document reads back */
+  for (i = 0; i < c->nargs; i++)
+    if (c->arguments[i] < p->arguments.len)
+      kam__vb_push(b, a, kam__vb_int(b, (int64_t)c->arguments[i]));
+}
+
+static void alternative_json(void *ud, kam_value *o, const void *elem) {
+  const writer *w = (const writer *)ud;
+  const struct kam__alternative *a = (const struct kam__alternative *)elem;
+  size_t i;
+  kam_value *pts;
+  set_str(w->b, o, "name", a->name);
+  pts = kam__vb_set(w->b, o, "points", kam__vb_obj(w->b));
+  for (i = 0; i < a->npoints && i < w->p->criteria.len; i++)
+    if (a->points[i])
+      set_str(w->b, pts, KAM__LIST_AT(w->p, criteria, struct kam__criterion, i)->name,
+              a->points[i]);
+}
+
+static void identity_and_criteria_json(writer *w, kam_value *root) {
+  kam__vb *b = w->b;
+  const kam_proposal *p = w->p;
+  set_str(b, root, "number", p->number);
+  set_str(b, root, "version", p->version);
+  if (p->addressee_stakeholder) {
+    set_str(b, root, "addressee", p->addressee_stakeholder);
+  } else if (p->addressee_name) {
+    kam_value *o = kam__vb_set(b, root, "addressee", kam__vb_obj(b));
+    set_str(b, o, "name", p->addressee_name);
+    set_str(b, o, "position", p->addressee_position);
+  }
+  if (p->signatory_name) {
+    kam_value *o = kam__vb_set(b, root, "signatory", kam__vb_obj(b));
+    set_str(b, o, "name", p->signatory_name);
+    set_str(b, o, "position", p->signatory_position);
+  }
+  set_objects(w, root, "criteria", &p->criteria, sizeof(struct kam__criterion), criterion_json);
+  set_objects(w, root, "alternatives", &p->alternatives, sizeof(struct kam__alternative),
+              alternative_json);
 }
 
 /* The document as a kam_value (the JSON document's shape). */
@@ -768,6 +961,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
   if (kam_dmu_count(p->stakeholders))
     kam__vb_set(b, root, "stakeholders", kam__proposal_stakeholders_value(b, p));
   set_str(b, root, "terms", p->terms);
+  identity_and_criteria_json(&w, root); /* issue 15 (i15b) */
   if (b->rc) {
     kam_value_free(root);
     return NULL;

@@ -170,13 +170,15 @@ enum role {
   R_NEW,
   R_HISTORY,
   R_FORECAST,
+  R_MARGIN, /* gross margin of the period */
+  R_COST,   /* cost of sales: margin = revenue - cost */
   R_RELATIONSHIP,
   R_COUNT
 };
 
 static const char *const role_name[R_COUNT] = {
-    "",         "id",  "name",    "group",    "revenue",     "potential",
-    "strategic", "new", "history", "forecast", "relationship"};
+    "",        "id",       "name",   "group", "revenue",     "potential", "strategic",
+    "new",     "history",  "forecast", "margin", "cost",     "relationship"};
 
 /* Header aliases, after kam__csv_fold(). A lower rank wins when several columns match one role (a
  * file with both "код" and "инн" takes "код" as the id and ignores "инн"). */
@@ -240,6 +242,18 @@ static const struct alias {
     {"new account", R_NEW, 1},
     {"new client", R_NEW, 1},
     {"новый клиент", R_NEW, 1},
+    {"margin", R_MARGIN, 0},
+    {"маржа", R_MARGIN, 0},
+    {"gross margin", R_MARGIN, 1},
+    {"gross profit", R_MARGIN, 1},
+    {"валовая прибыль", R_MARGIN, 1},
+    {"валовая маржа", R_MARGIN, 1},
+    {"cost", R_COST, 0},
+    {"себестоимость", R_COST, 0},
+    {"cost of sales", R_COST, 1},
+    {"cost of goods sold", R_COST, 1},
+    {"cogs", R_COST, 1},
+    {"себестоимость продаж", R_COST, 1},
     {"relationship", R_RELATIONSHIP, 0},
     {"отношения", R_RELATIONSHIP, 0},
 };
@@ -767,6 +781,11 @@ static int handle_header(csv_reader *r) {
                       id ? "id, account id, client id, код, код клиента, ид, идентификатор, инн"
                          : "revenue, выручка, sales, оборот, продажи, turnover, amount, сумма");
   }
+  if (pc->col[R_MARGIN] != NO_COL && pc->col[R_COST] != NO_COL)
+    return kam__error(r->ctx, KAM_EPARSE,
+                      "line %zu: columns %zu (margin) and %zu (cost) both give the margin; keep "
+                      "one",
+                      r->fields[0].line, pc->col[R_MARGIN] + 1, pc->col[R_COST] + 1);
   /* Second pass: periods, which must be numbered 1..N without gaps or repeats. */
   if (max_hist) {
     pc->nhist = max_hist;
@@ -1005,6 +1024,25 @@ static int handle_row(csv_reader *r) {
   if (a.revenue < 0)
     return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_REVENUE], s, len,
                                "is negative (revenue must be 0 or more)");
+  /* Margin: given, or revenue - cost; an empty cell is unknown. */
+  s = kam__csv_cell(r, pc->col[R_MARGIN], &len, &line);
+  if (len) {
+    if ((st = parse_number(r, &a.margin, s, len, line, pc->col[R_MARGIN], digits, NULL)) != 0)
+      return st;
+    if (a.margin == KAM_MARGIN_UNKNOWN)
+      return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_MARGIN], s, len, "is out of range");
+    a.flags |= KAM_ACCOUNT_MARGIN;
+  }
+  s = kam__csv_cell(r, pc->col[R_COST], &len, &line);
+  if (len) {
+    int64_t cost;
+    if ((st = parse_number(r, &cost, s, len, line, pc->col[R_COST], digits, NULL)) != 0) return st;
+    if (cost < 0)
+      return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_COST], s, len,
+                                 "is negative (cost must be 0 or more)");
+    a.margin = a.revenue - cost; /* both >= 0: cannot overflow */
+    a.flags |= KAM_ACCOUNT_MARGIN;
+  }
   s = kam__csv_cell(r, pc->col[R_NAME], &len, &line);
   if (len) a.name = s;
   s = kam__csv_cell(r, pc->col[R_GROUP], &len, &line);
@@ -1213,17 +1251,19 @@ static int put_size(csv_writer *w, size_t v) {
   return put_num(w, b, (size_t)n);
 }
 
-/* An amount in minor units as a plain number with the writer's decimal mark ("1234,56"). */
-static int put_amount(csv_writer *w, int64_t minor) {
+/* An amount in minor units as a plain number with the writer's decimal mark ("1234,56"); last
+ * ends the row. */
+static int put_amount_cell(csv_writer *w, int64_t minor, bool last) {
   char b[KAM__DECIMAL_TEXT_CAP];
   kam__numfmt f = {'.', NULL, 0, true, false};
   kam__decimal d;
   f.mark = w->mark;
   d.coef = minor;
   d.scale = w->digits;
-  return put_num(w, b, kam__decimal_write(b, sizeof b, d, &f));
+  return put_cell(w, b, kam__decimal_write(b, sizeof b, d, &f), false, last);
 }
 
+static int put_amount(csv_writer *w, int64_t minor) { return put_amount_cell(w, minor, false); }
 /* A score of 0..1 as plain decimal text with up to 12 places ("0.25"; NaN: empty), the
  * precision the reader takes it with, so the cell reads back as the same value. */
 static int put_fraction(csv_writer *w, double v) {
@@ -1277,6 +1317,11 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
     n += rlen;
   }
   if ((rc = put_cell(w, b, n, false, false)) != 0) return rc;
+  if (sc->has_margin) {
+    if ((rc = put_amount_cell(w, sc->margin, false)) != 0) return rc;
+  } else if ((rc = put_cell(w, "", 0, false, false)) != 0) { /* empty: unknown */
+    return rc;
+  }
   {
     const char *status = kam_retention_status_name(sc->status),
                *light = kam_health_light_name(sc->light);
@@ -1299,11 +1344,10 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
 
 int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, void *ud,
                                const kam_csv_options *o) {
-  static const char *const header[] = {"rank",  "id",        "name",  "group", "revenue",
-                                       "share", "cum_share", "abc",   "xyz",   "cv",
-                                       "trend", "npv",       "score", "key",   "key_reasons",
-                                       "status", "relationship", "health", "light",
-                                       "health_reasons"};
+  static const char *const header[] = {
+      "rank",   "id",           "name",   "group", "revenue",       "share", "cum_share",
+      "abc",    "xyz",          "cv",     "trend", "npv",           "score", "key",
+      "key_reasons", "margin",  "status", "relationship", "health", "light", "health_reasons"};
   csv_writer w;
   kam_csv_options opts;
   kam_ctx *ctx;

@@ -139,6 +139,7 @@ void kam_portfolio_free(kam_portfolio *p) {
   kam__free(ctx, p->ids, p->ids_cap);
   kam__free(ctx, p->index, p->index_cap * sizeof *p->index);
   kam__free(ctx, p->numeric_ids, p->numeric_cap * sizeof *p->numeric_ids);
+  kam__free(ctx, p->margin, p->cap * sizeof *p->margin);
   kam__free(ctx, p->hist, p->hist_cap * sizeof *p->hist);
   kam__free(ctx, p, sizeof *p);
 }
@@ -208,7 +209,7 @@ static int grow(kam_ctx *ctx, void **block, size_t *cap, size_t need, size_t ele
  * commit the capacity only when every one of them has it. */
 static int grow_columns(kam_portfolio *p, size_t need) {
   size_t ncap;
-  int64_t *rev;
+  int64_t *rev, *mar = NULL;
   uint8_t *fl = NULL;
   size_t *off = p->id_off;
   if (need <= p->cap) return KAM_OK;
@@ -225,11 +226,17 @@ static int grow_columns(kam_portfolio *p, size_t need) {
     kam__free(p->ctx, rev, ncap * sizeof *rev);
     return KAM_ENOMEM;
   }
+  if (p->margin && !(mar = (int64_t *)kam__realloc(p->ctx, NULL, 0, ncap * sizeof *mar))) {
+    kam__free(p->ctx, rev, ncap * sizeof *rev);
+    kam__free(p->ctx, fl, ncap);
+    return KAM_ENOMEM;
+  }
   if (off) {
     off = (size_t *)kam__realloc(p->ctx, NULL, 0, ncap * sizeof *off);
     if (!off) {
       kam__free(p->ctx, rev, ncap * sizeof *rev);
       kam__free(p->ctx, fl, ncap);
+      kam__free(p->ctx, mar, ncap * sizeof *mar);
       return KAM_ENOMEM;
     }
     if (p->count) memcpy(off, p->id_off, p->count * sizeof *off);
@@ -239,11 +246,14 @@ static int grow_columns(kam_portfolio *p, size_t need) {
   if (p->count) {
     memcpy(rev, p->revenue, p->count * sizeof *rev);
     if (fl) memcpy(fl, p->flags, p->count);
+    if (mar) memcpy(mar, p->margin, p->count * sizeof *mar);
   }
   kam__free(p->ctx, p->revenue, p->cap * sizeof *rev);
   kam__free(p->ctx, p->flags, p->cap);
+  kam__free(p->ctx, p->margin, p->cap * sizeof *mar);
   p->revenue = rev;
   p->flags = fl;
+  p->margin = mar;
   p->cap = ncap;
   return KAM_OK;
 }
@@ -268,6 +278,18 @@ static int ensure_flags(kam_portfolio *p) {
   p->flags = (uint8_t *)kam__alloc(p->ctx, p->cap);
   if (!p->flags) return KAM_ENOMEM;
   memset(p->flags, 0, p->cap);
+  return KAM_OK;
+}
+
+/* The margin column appears with the first known margin; every account before it (and every
+ * slot of the capacity) has none. */
+static int ensure_margin(kam_portfolio *p) {
+  size_t i;
+  if (p->margin || p->cap == 0) return KAM_OK;
+  p->margin = (int64_t *)kam__alloc_array(p->ctx, p->cap, sizeof *p->margin);
+  if (!p->margin) return KAM_ENOMEM;
+  for (i = 0; i < p->cap; i++)
+    p->margin[i] = KAM_MARGIN_UNKNOWN;
   return KAM_OK;
 }
 
@@ -488,6 +510,11 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   if (acc.flags & ~(uint32_t)KAM__ACC_INPUT)
     return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": unknown flags 0x%x", acc.id,
                       (unsigned)(acc.flags & ~(uint32_t)KAM__ACC_INPUT));
+  if (!KAM__HAS_FIELD(sz, kam_account, margin)) acc.flags &= ~(uint32_t)KAM_ACCOUNT_MARGIN;
+  if ((acc.flags & KAM_ACCOUNT_MARGIN) && acc.margin == KAM_MARGIN_UNKNOWN)
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": margin %lld is out of range (it is the unknown mark)",
+                      acc.id, (long long)acc.margin);
   if (acc.revenue < 0)
     return kam__error(p->ctx, KAM_EINVAL, "account \"%.200s\": revenue %lld is negative", acc.id,
                       (long long)acc.revenue);
@@ -526,7 +553,7 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
     return kam__error(p->ctx, KAM_EINVAL,
                       "account \"%.200s\": relationship %g is outside 0..1", acc.id,
                       acc.relationship);
-  acc.flags &= (uint32_t)KAM__ACC_PUBLIC; /* the relationship bit is kept as the value */
+  acc.flags &= ~(uint32_t)KAM_ACCOUNT_RELATIONSHIP; /* kept as the value */
 
   /* Everything that can fail is allocated before anything is committed. */
   memset(&d, 0, sizeof d);
@@ -539,7 +566,8 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
     return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
   if (grow_columns(p, p->count + 1) || ensure_id_off(p) || index_reserve(p, 1) ||
       reserve_ids(p, idlen + 1, canonical_index(acc.id, idlen, &v) ? 1 : 0) ||
-      ((acc.flags || detail) && ensure_flags(p)))
+      (((acc.flags & KAM__ACC_PUBLIC) || detail) && ensure_flags(p)) ||
+      ((acc.flags & KAM_ACCOUNT_MARGIN) && ensure_margin(p)))
     return kam__nomem(p->ctx);
   if (detail) {
     if (grow(p->ctx, (void **)&p->details, &p->detail_cap, p->detail_len + 1, sizeof *p->details))
@@ -578,7 +606,10 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   }
   push_explicit_id(p, acc.id, idlen, h);
   p->revenue[p->count] = acc.revenue;
-  if (p->flags) p->flags[p->count] = (uint8_t)(acc.flags | (detail ? KAM__ACC_DETAIL : 0u));
+  if (p->flags)
+    p->flags[p->count] = (uint8_t)((acc.flags & KAM__ACC_PUBLIC) | (detail ? KAM__ACC_DETAIL : 0u));
+  if (p->margin)
+    p->margin[p->count] = (acc.flags & KAM_ACCOUNT_MARGIN) ? acc.margin : KAM_MARGIN_UNKNOWN;
   p->count++;
   return KAM_OK;
 nomem:
@@ -676,6 +707,9 @@ int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids
       neg |= part[k].neg;
     if (neg < 0) return negative_revenue(p, revenue);
     if (p->flags) memset(p->flags + first, 0, n);
+    if (p->margin)
+      for (i = 0; i < n; i++)
+        p->margin[first + i] = KAM_MARGIN_UNKNOWN;
     if (p->id_off)
       for (i = 0; i < n; i++)
         p->id_off[first + i] = SIZE_MAX;
@@ -711,7 +745,31 @@ int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids
     push_explicit_id(p, ids[i], len, h);
     p->revenue[p->count] = revenue[i];
     if (p->flags) p->flags[p->count] = 0;
+    if (p->margin) p->margin[p->count] = KAM_MARGIN_UNKNOWN;
     p->count++;
   }
+  return KAM_OK;
+}
+
+int kam_portfolio_add_columns_margin(kam_portfolio *p, size_t n, const char *const *ids,
+                                     const int64_t *revenue, const int64_t *margin) {
+  size_t first, i;
+  bool any = false;
+  int rc;
+  if (!p) return KAM_EINVAL;
+  if (margin)
+    for (i = 0; i < n && !any; i++)
+      any = margin[i] != KAM_MARGIN_UNKNOWN;
+  /* The margin column (all unknown) may appear even if the batch then fails: that changes no
+   * account. */
+  if (any && n && revenue && ensure_margin(p)) return kam__nomem(p->ctx);
+  first = p->count;
+  rc = kam_portfolio_add_columns(p, n, ids, revenue);
+  if (rc || !any) return rc;
+  if (!p->margin && ensure_margin(p)) { /* the portfolio had no capacity before the batch */
+    kam__portfolio_truncate(p, first);
+    return kam__nomem(p->ctx);
+  }
+  memcpy(p->margin + first, margin, n * sizeof *margin);
   return KAM_OK;
 }

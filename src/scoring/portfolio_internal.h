@@ -11,8 +11,9 @@
  *   id          either generated (the decimal insertion index, never stored: id_off is NULL
  *               or id_off[i] is SIZE_MAX) or explicit (NUL-terminated text in the id arena at
  *               id_off[i])
- *   details     optional name, group, history, forecast, potential and relationship, kept only for the
- *               accounts that have any (KAM__ACC_DETAIL), in details[] sorted by index.
+ *   details     optional name, group, history, forecast, potential and relationship, kept
+ *               only for the accounts that have any (KAM__ACC_DETAIL), in details[] sorted by
+ *               index; the histories themselves in one arena (hist), in the same order.
  */
 #ifndef KAM_PORTFOLIO_INTERNAL_H
 #define KAM_PORTFOLIO_INTERNAL_H
@@ -24,7 +25,8 @@
 /* Per-account flag bits (kam_portfolio.flags[i]). The low two are the public ones. */
 enum {
   KAM__ACC_PUBLIC = KAM_ACCOUNT_STRATEGIC | KAM_ACCOUNT_NEW, /* stored in the flag byte */
-  KAM__ACC_INPUT = KAM__ACC_PUBLIC | KAM_ACCOUNT_RELATIONSHIP, /* accepted by kam_portfolio_add */
+  /* kam_account.flags accepted (the margin and relationship bits are kept as values) */
+  KAM__ACC_INPUT = KAM__ACC_PUBLIC | KAM_ACCOUNT_MARGIN | KAM_ACCOUNT_RELATIONSHIP,
   KAM__ACC_DETAIL = 1u << 6 /* has an entry in details[] */
 };
 
@@ -60,6 +62,7 @@ struct kam_portfolio {
   size_t numeric_len, numeric_cap;
   kam__detail *details;
   size_t detail_len, detail_cap;
+  int64_t *margin; /* [cap], NULL while no account has a known margin; KAM_MARGIN_UNKNOWN */
   size_t history_max; /* the longest history_len among details[0..detail_len) */
   /* Every history in one arena, in account order: for each detail with history_len > 0 the
    * words [account index, history_len, values...]. kam_portfolio_retention streams it in one
@@ -67,6 +70,11 @@ struct kam_portfolio {
   int64_t *hist;
   size_t hist_len, hist_cap;
 };
+
+/* The margin of account i (< count), KAM_MARGIN_UNKNOWN when unknown. */
+static inline int64_t kam__portfolio_margin(const kam_portfolio *p, size_t i) {
+  return p->margin ? p->margin[i] : KAM_MARGIN_UNKNOWN;
+}
 
 /* The history values of d (NULL when it has none). */
 static inline const int64_t *kam__detail_history(const kam_portfolio *p, const kam__detail *d) {
@@ -106,6 +114,15 @@ const char *kam__portfolio_group(const kam_portfolio *p, size_t i);
 #define KAM__SEG_CLASS_MASK 0x03u
 #define KAM__SEG_KEY_SHIFT 2
 
+/* A customer in unit group: a group or an account without one (segment.c). */
+typedef struct kam__customer {
+  size_t first, members;   /* first account's index, accounts */
+  int64_t revenue, margin; /* members' sums (margin: the known ones) */
+  const char *group;       /* the group's name (borrowed from the portfolio) or NULL */
+  uint8_t cls;             /* class | key reasons << KAM__SEG_KEY_SHIFT */
+  uint8_t has_margin;      /* a member's margin is known */
+} kam__customer;
+
 struct kam_segmentation {
   kam_ctx *ctx;
   const kam_portfolio *p;   /* borrowed: must outlive the segmentation; covers its first n */
@@ -126,6 +143,16 @@ struct kam_segmentation {
   double *cv, *trend, *npv;
   uint8_t *status; /* [nd] retention status per detail (KAM_SEGMENT_RETENTION), or NULL */
   char idbuf[KAM__ID_BUF]; /* generated id text handed out by kam_segmentation_get */
+  /* Basis margin or unit group ("general": classes and keys come from the customers). */
+  bool general;
+  size_t qn;           /* values the engine ranks (revenue_query's n for the top 20 %) */
+  int64_t acc_total;   /* an account's share denominator: total revenue, or the sum of the
+                          accounts' positive margins with basis margin */
+  size_t ncust;        /* customers (n in unit account) */
+  kam__customer *cust; /* [ncust] unit group only */
+  size_t *cust_of;     /* [n] unit group only: each account's customer */
+  size_t *cust_order;  /* [ncust] unit group: customers in rank order; lazy */
+  size_t *cust_rank;   /* [ncust] unit group: 0-based rank per customer; lazy */
 };
 
 kam_ctx *kam__segmentation_ctx(const kam_segmentation *s);

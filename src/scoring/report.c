@@ -167,6 +167,12 @@ static int json_account(void *ud, const kam_account_score *sc) {
   J(json_member_bool(o, ",\"new\":", flags & KAM_ACCOUNT_NEW));
   J(json_member_bool(o, ",\"key\":", sc->key_reasons != 0));
   J(json_flag_names(o, ",\"key_reasons\":[", sc->key_reasons, kam_key_reason_name));
+  if (sc->has_margin)
+    J(json_number(o, ",\"margin\":", 'i', &sc->margin));
+  else
+    J(kam__out_puts(o, ",\"margin\":null"));
+  J(json_member_bool(o, ",\"unprofitable\":", sc->unprofitable != 0));
+  J(json_number(o, ",\"customer_rank\":", 'z', &sc->customer_rank));
   J(json_member_string(o, ",\"status\":", kam_retention_status_name(sc->status)));
   J(json_fields(o, sc, health, 2, false));
   J(json_member_string(o, ",\"light\":", kam_health_light_name(sc->light)));
@@ -181,6 +187,14 @@ static int json_summary(kam__out *o, const kam_summary *sm) {
   static const json_field concentration[] = {
       SUMMARY_FIELD(hhi, 'd'), SUMMARY_FIELD(effective_accounts, 'd'), SUMMARY_FIELD(gini, 'd'),
       SUMMARY_FIELD(top20_share, 'd')};
+  static const json_field economics[] = {SUMMARY_FIELD(customers, 'z'),
+                                         SUMMARY_FIELD(key_revenue_share, 'd'),
+                                         SUMMARY_FIELD(basis_total, 'i'),
+                                         SUMMARY_FIELD(total_margin, 'i'),
+                                         SUMMARY_FIELD(margin_accounts, 'z'),
+                                         SUMMARY_FIELD(unprofitable, 'z'),
+                                         SUMMARY_FIELD(unprofitable_revenue, 'i'),
+                                         SUMMARY_FIELD(key_unprofitable, 'z')};
   static const json_field health[] = {SUMMARY_FIELD(red_accounts, 'z'),
                                       SUMMARY_FIELD(revenue_at_risk, 'i')};
   static const char *const cls[3] = {"A", "B", "C"};
@@ -195,10 +209,14 @@ static int json_summary(kam__out *o, const kam_summary *sm) {
     J(json_number(o, "\":{\"accounts\":", 'z', &sm->count[k]));
     J(json_number(o, ",\"revenue\":", 'i', &sm->revenue[k]));
     J(json_number(o, ",\"share\":", 'd', &share));
+    J(json_number(o, ",\"margin_pct\":", 'd', &sm->margin_pct[k]));
     J(kam__out_puts(o, "}"));
   }
   J(kam__out_puts(o, "}"));
   J(json_fields(o, sm, concentration, 4, false));
+  J(json_member_string(o, ",\"basis\":", sm->basis == KAM_BASIS_MARGIN ? "margin" : "revenue"));
+  J(json_member_string(o, ",\"unit\":", sm->unit == KAM_UNIT_GROUP ? "group" : "account"));
+  J(json_fields(o, sm, economics, sizeof economics / sizeof economics[0], false));
   J(json_fields(o, sm, health, 2, false));
   return kam__out_puts(o, "},\n\"accounts\":[");
 }
@@ -242,6 +260,7 @@ int kam_segmentation_write_json(const kam_segmentation *s, kam_write_fn write, v
 typedef struct svg_bin {
   size_t first, count; /* ranks (0-based) covered */
   int64_t revenue;
+  double share_sum; /* basis margin: the accounts' shares (their margins are not summed) */
   double cum_share; /* through the last account of the bin */
   char abc;         /* class of the first account */
   char label[SVG_LABEL_BYTES];
@@ -251,7 +270,8 @@ typedef struct svg_writer {
   kam__out out;
   svg_bin *bins;
   size_t nbins, n;
-  double py1; /* bottom of the plot area: lower when no id labels need the room */
+  double py1;  /* bottom of the plot area: lower when no id labels need the room */
+  bool margin; /* basis margin: bars and words are about the gross margin */
 } svg_writer;
 
 /* Fixed-point text of v with `decimals` (0..3) decimals, no locale, "-0" avoided. */
@@ -358,6 +378,7 @@ static int svg_bin_account(void *ud, const kam_account_score *sc) {
   }
   bin->count++;
   bin->revenue += sc->revenue; /* bins are parts of the total, which fits */
+  bin->share_sum += sc->share;
   bin->cum_share = sc->cum_share;
   return KAM_OK;
 }
@@ -393,8 +414,9 @@ static int decimals_for(double step) {
  * smooth density ("share of revenue per 0.5 % of accounts"), not a saw-tooth of 2s and 3s. */
 static double bar_share(const svg_writer *w, const svg_bin *bin, int64_t total) {
   double sh;
+  if (w->margin) total = 1; /* the shares are summed instead */
   if (total <= 0 || bin->count == 0) return 0;
-  sh = (double)bin->revenue / (double)total;
+  sh = w->margin ? bin->share_sum : (double)bin->revenue / (double)total;
   if (w->n > w->nbins) sh *= (double)w->n / (double)w->nbins / (double)bin->count;
   return sh;
 }
@@ -445,6 +467,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   size_t i, bound[2];
   int rc, k, dec, tick, nticks;
   bool labelled = w->n > 0 && w->n <= SVG_LABELS;
+  const char *what = w->margin ? "gross margin" : "revenue";
   for (i = 0; i < w->nbins; i++) {
     double sh = bar_share(w, &w->bins[i], sm->total_revenue);
     if (sh > max_share) max_share = sh;
@@ -460,10 +483,14 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"960\" height=\"600\" "
     "viewBox=\"0 0 960 600\" role=\"img\" aria-labelledby=\"kam-title\" "
     "font-family=\"DejaVu Sans, Arial, Helvetica, sans-serif\" font-size=\"12\">\n"
-    "<title id=\"kam-title\">Pareto chart of revenue by account</title>\n"
+    "<title id=\"kam-title\">Pareto chart of ");
+  P(what);
+  P(" by account</title>\n"
     "<rect width=\"960\" height=\"600\" fill=\"#ffffff\"/>\n"
     "<text x=\"480\" y=\"30\" text-anchor=\"middle\" font-size=\"18\" font-weight=\"bold\">"
-    "Pareto chart of revenue by account</text>\n");
+    "Pareto chart of ");
+  P(what);
+  P(" by account</text>\n");
   /* Subtitle: size and the headline figure. */
   P("<text x=\"480\" y=\"52\" text-anchor=\"middle\" font-size=\"13\" fill=\"#444\">");
   if (w->n == 0) {
@@ -472,12 +499,13 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
     char cnt[40];
     snprintf(b, sizeof b, "%s account%s", fmt_count(cnt, w->n), w->n == 1 ? "" : "s");
     P(b);
-    if (sm->total_revenue == 0) {
-      P(", total revenue 0");
+    if (sm->basis_total == 0) {
+      P(w->margin ? ", no positive margin" : ", total revenue 0");
     } else {
       char pct[32];
       fmt_fixed(pct, sm->top20_share * 100, 1);
-      snprintf(b, sizeof b, "; the top 20 %% bring %s %% of revenue", pct);
+      snprintf(b, sizeof b, "; the top 20 %% %s %s %% of %s",
+               sm->unit == KAM_UNIT_GROUP || w->margin ? "of customers bring" : "bring", pct, what);
       P(b);
     }
     if (w->n > w->nbins) {
@@ -663,28 +691,29 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
   /* Axis titles. */
   P("<text x=\"480\" y=\"");
   N(labelled ? w->py1 + 82 : w->py1 + 40);
-  P(labelled ? "\" text-anchor=\"middle\" font-size=\"12\">Accounts by revenue rank</text>\n"
-             : "\" text-anchor=\"middle\" font-size=\"12\">Accounts by revenue rank (share of "
-               "accounts)</text>\n");
+  P("\" text-anchor=\"middle\" font-size=\"12\">Accounts by ");
+  P(what);
+  P(labelled ? " rank</text>\n" : " rank (share of accounts)</text>\n");
   P("<text transform=\"translate(28,");
   N((PY0 + w->py1) / 2);
   if (w->n > w->nbins) {
     char pct[32];
     fmt_fixed(pct, 100.0 / (double)w->nbins, 1);
-    snprintf(b, sizeof b, "Share of revenue per %s %% of accounts", pct);
+    snprintf(b, sizeof b, "Share of %s per %s %% of accounts", what, pct);
   } else {
-    snprintf(b, sizeof b, "Share of revenue per account");
+    snprintf(b, sizeof b, "Share of %s per account", what);
   }
   P(") rotate(-90)\" text-anchor=\"middle\" font-size=\"12\">");
   P(b);
   P("</text>\n");
   P("<text transform=\"translate(935,");
   N((PY0 + w->py1) / 2);
-  P(") rotate(90)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#b03a2e\">Cumulative share of "
-    "revenue</text>\n");
+  P(") rotate(90)\" text-anchor=\"middle\" font-size=\"12\" fill=\"#b03a2e\">Cumulative share of ");
+  P(what);
+  P("</text>\n");
   /* Legend, one row under the chart. */
   {
-    static const char *const what[3] = {"A", "B", "C"};
+    static const char *const cls[3] = {"A", "B", "C"};
     char text[3][96];
     double x, y = labelled ? SVG_H - 26 : w->py1 + 78, width = 0, adv[3];
     /* Entries are spaced by their text (about 7 px a character at 12 px), centred as a row. */
@@ -692,7 +721,7 @@ static int svg_emit(svg_writer *w, const kam_summary *sm, const kam_segment_opti
       char pct[32], cnt[40];
       double sh = sm->total_revenue ? (double)sm->revenue[k] / (double)sm->total_revenue : 0;
       fmt_fixed(pct, sh * 100, 1);
-      snprintf(text[k], sizeof text[k], "%s: %s (%s %%)", what[k], fmt_count(cnt, sm->count[k]),
+      snprintf(text[k], sizeof text[k], "%s: %s (%s %%)", cls[k], fmt_count(cnt, sm->count[k]),
                pct);
       adv[k] = 17 + 7.0 * (double)strlen(text[k]) + 24;
       width += adv[k];
@@ -745,6 +774,7 @@ int kam_segmentation_write_svg(const kam_segmentation *s, kam_write_fn write, vo
   }
   w.nbins = nbins;
   w.py1 = w.n <= SVG_LABELS ? 440.0 : 470.0;
+  w.margin = sm.basis == KAM_BASIS_MARGIN;
   kam__out_init(&w.out, ctx, write, ud);
   if (nbins) rc = kam_segmentation_foreach(s, KAM_ORDER_RANK, svg_bin_account, &w);
   if (rc == KAM_OK) rc = svg_emit(&w, &sm, kam__segmentation_options(s));

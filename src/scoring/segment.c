@@ -22,6 +22,7 @@
 #include "core/struct_copy_internal.h"
 
 __extension__ typedef __int128 i128;
+__extension__ typedef unsigned __int128 u128;
 
 /* The cumulative-share test of DESIGN section 5, in doubles exactly as written there. */
 static bool share_reached(uint64_t cum, double total, double share) {
@@ -99,14 +100,22 @@ static int check_options(kam_ctx *ctx, kam_segment_options *out, const kam_segme
   if (!(out->discount_rate > -1.0) || !isfinite(out->discount_rate))
     return kam__error(ctx, KAM_EINVAL, "kam_segment: discount_rate %g must be finite and > -1",
                       out->discount_rate);
+  if (out->basis != KAM_BASIS_REVENUE && out->basis != KAM_BASIS_MARGIN)
+    return kam__error(ctx, KAM_EINVAL,
+                      "kam_segment: basis %u is neither KAM_BASIS_REVENUE nor KAM_BASIS_MARGIN",
+                      (unsigned)out->basis);
+  if (out->unit != KAM_UNIT_ACCOUNT && out->unit != KAM_UNIT_GROUP)
+    return kam__error(ctx, KAM_EINVAL,
+                      "kam_segment: unit %u is neither KAM_UNIT_ACCOUNT nor KAM_UNIT_GROUP",
+                      (unsigned)out->unit);
   {
-    const double w[5] = {out->w_share, out->w_npv, out->w_trend, out->w_potential,
-                         out->w_strategic};
-    static const char *const names[5] = {"w_share", "w_npv", "w_trend", "w_potential",
-                                         "w_strategic"};
+    const double w[6] = {out->w_share,     out->w_npv,       out->w_trend,
+                         out->w_potential, out->w_strategic, out->w_margin};
+    static const char *const names[6] = {"w_share",     "w_npv",       "w_trend",
+                                         "w_potential", "w_strategic", "w_margin"};
     double sum = 0.0;
     int i;
-    for (i = 0; i < 5; i++) {
+    for (i = 0; i < 6; i++) {
       if (!(w[i] >= 0.0) || !isfinite(w[i]))
         return kam__error(ctx, KAM_EINVAL, "kam_segment: weight %s = %g must be finite and >= 0",
                           names[i], w[i]);
@@ -145,6 +154,10 @@ void kam_segmentation_free(kam_segmentation *s) {
   ctx = s->ctx;
   free_caches(s);
   kam__free(ctx, s->cls, s->n);
+  kam__free(ctx, s->cust, s->cust ? s->ncust * sizeof *s->cust : 0);
+  kam__free(ctx, s->cust_of, s->cust_of ? s->n * sizeof *s->cust_of : 0);
+  kam__free(ctx, s->cust_order, s->cust_order ? s->ncust * sizeof *s->cust_order : 0);
+  kam__free(ctx, s->cust_rank, s->cust_rank ? s->ncust * sizeof *s->cust_rank : 0);
   kam__free(ctx, s->cv, s->nd * sizeof *s->cv);
   kam__free(ctx, s->trend, s->nd * sizeof *s->trend);
   kam__free(ctx, s->npv, s->nd * sizeof *s->npv);
@@ -179,7 +192,8 @@ static void history_stats(double *cv, double *trend, const int64_t *h, size_t m)
 typedef struct group_slot {
   const char *name;
   size_t len;
-  uint64_t revenue;
+  i128 value;  /* the group's revenue, or with basis margin its members' known margins */
+  size_t cust; /* unit group: its customer (SIZE_MAX until it has one) */
 } group_slot;
 
 static uint64_t hash_text(const char *s, size_t len) {
@@ -212,7 +226,12 @@ static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
       slot = (slot + 1) & (cap - 1);
     tab[slot].name = d->group;
     tab[slot].len = d->group_len;
-    tab[slot].revenue += (uint64_t)p->revenue[d->index];
+    if (s->opts.basis == KAM_BASIS_MARGIN) {
+      int64_t m = kam__portfolio_margin(p, d->index);
+      if (m != KAM_MARGIN_UNKNOWN) tab[slot].value += m;
+    } else {
+      tab[slot].value += p->revenue[d->index];
+    }
   }
   for (i = 0; i < s->nd; i++) {
     const kam__detail *d = &p->details[i];
@@ -221,7 +240,7 @@ static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
     slot = (size_t)hash_text(d->group, d->group_len) & (cap - 1);
     while (!(tab[slot].len == d->group_len && memcmp(tab[slot].name, d->group, d->group_len) == 0))
       slot = (slot + 1) & (cap - 1);
-    if (tab[slot].revenue >= key_min) {
+    if (tab[slot].value > 0 && tab[slot].value >= (i128)key_min) {
       uint8_t *c = &s->cls[d->index];
       if (!(*c >> KAM__SEG_KEY_SHIFT)) (*new_keys)++;
       *c = (uint8_t)(*c | (KAM_KEY_GROUP_SHARE << KAM__SEG_KEY_SHIFT));
@@ -237,11 +256,13 @@ static int check_live(const kam_segmentation *s, const char *fn);
 
 /* Ranks the accounts by score (descending, ties by revenue rank) and marks the top N. */
 static int top_scores(kam_segmentation *s, size_t *new_keys);
+/* Unit group: the key_top_n customers by their best member's score. */
+static int top_customers(kam_segmentation *s);
 
 /* What DESIGN section 5 asks of the revenues, once their exact total T is known. */
 static int revenue_query(void *ud, uint64_t total, kam__revenue_query *q) {
   kam_segmentation *s = (kam_segmentation *)ud;
-  size_t n = s->n;
+  size_t n = s->qn;
   /* A: the shortest rank prefix whose cumulative share is >= a_share; A and B: >= b_share. */
   q->reach[0] = min_revenue_for(total, s->opts.a_share);
   q->reach[1] = min_revenue_for(total, s->opts.b_share);
@@ -261,6 +282,7 @@ static void take_stats(kam_segmentation *s, const kam__revenue_stats *st) {
   uint64_t total = st->total;
   size_t n = s->n;
   s->total = (int64_t)total;
+  s->acc_total = (int64_t)total;
   s->cut[0] = *a;
   s->cut[1] = *ab;
   memset(sm, 0, sizeof *sm);
@@ -279,9 +301,15 @@ static void take_stats(kam_segmentation *s, const kam__revenue_stats *st) {
     sm->hhi = st->sum_squares / (t * t); /* sum (x_i / T)^2 */
     sm->effective_accounts = 1.0 / sm->hhi;
     /* 2 sum i x_(i) / (n T) - (n + 1) / n = sum_{i<j} |x_i - x_j| / (n T) */
-    sm->gini = st->pair_diff / ((double)n * t);
+    sm->gini = st->pair_diff / ((double)s->qn * t);
     sm->top20_share = (double)st->top_sum / t;
+    sm->key_revenue_share = (double)st->at_least_sum / t;
   }
+  sm->basis = s->opts.basis;
+  sm->unit = s->opts.unit;
+  sm->customers = s->qn;
+  sm->basis_total = (int64_t)total;
+  sm->margin_pct[0] = sm->margin_pct[1] = sm->margin_pct[2] = NAN;
 }
 
 static int overflow(kam_segmentation *s) {
@@ -301,10 +329,265 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
   *keys = st.at_least;
   if (s->p->flags) { /* strategic accounts below key_min are key too (revenue read only for them) */
     const uint8_t *flags = s->p->flags;
+    uint64_t key_rev = st.at_least_sum;
     size_t i;
     for (i = 0; i < n; i++)
-      if ((flags[i] & KAM_ACCOUNT_STRATEGIC) && (uint64_t)rev[i] < s->key_min) (*keys)++;
+      if ((flags[i] & KAM_ACCOUNT_STRATEGIC) && (uint64_t)rev[i] < s->key_min) {
+        (*keys)++;
+        key_rev += (uint64_t)rev[i];
+      }
+    if (st.total > 0) s->summary.key_revenue_share = (double)key_rev / (double)st.total;
   }
+  return KAM_OK;
+}
+
+/* ---- basis margin and unit group ---- */
+
+static size_t group_slot_of(const group_slot *tab, size_t cap, const char *name, size_t len) {
+  size_t slot = (size_t)hash_text(name, len) & (cap - 1);
+  while (tab[slot].name && !(tab[slot].len == len && memcmp(tab[slot].name, name, len) == 0))
+    slot = (slot + 1) & (cap - 1);
+  return slot;
+}
+
+static int general_overflow(kam_segmentation *s, const char *what) {
+  return kam__error(s->ctx, KAM_EOVERFLOW, "kam_segment: %s exceeds the int64 range", what);
+}
+
+/* Unit group: the customers in order of their first account, each account's customer, and
+ * their revenue and margin sums (exact: 128-bit margins until every sum is known to fit). */
+static int build_customers(kam_segmentation *s) {
+  const kam_portfolio *p = s->p;
+  size_t n = s->n, nd = s->nd, i, d, grouped = 0, groups = 0, cap = 16, nc = 0;
+  group_slot *tab = NULL;
+  i128 *msum = NULL;
+  int rc = KAM_OK;
+  for (d = 0; d < nd; d++)
+    if (p->details[d].group) grouped++;
+  if (grouped) {
+    while (cap < grouped * 2)
+      cap *= 2;
+    tab = (group_slot *)kam__alloc_array(s->ctx, cap, sizeof *tab);
+    if (!tab) return kam__nomem(s->ctx);
+    memset(tab, 0, cap * sizeof *tab);
+    for (d = 0; d < nd; d++) {
+      const kam__detail *g = &p->details[d];
+      size_t slot;
+      if (!g->group) continue;
+      slot = group_slot_of(tab, cap, g->group, g->group_len);
+      if (!tab[slot].name) {
+        tab[slot].name = g->group;
+        tab[slot].len = g->group_len;
+        tab[slot].cust = SIZE_MAX;
+        groups++;
+      }
+    }
+  }
+  s->ncust = n - grouped + groups;
+  s->cust = (kam__customer *)kam__alloc_array(s->ctx, s->ncust, sizeof *s->cust);
+  s->cust_of = (size_t *)kam__alloc_array(s->ctx, n, sizeof *s->cust_of);
+  if (p->margin) /* else every margin is unknown */
+    msum = (i128 *)kam__alloc_array(s->ctx, s->ncust, sizeof *msum);
+  if ((s->ncust && (!s->cust || (p->margin && !msum))) || (n && !s->cust_of)) {
+    rc = kam__nomem(s->ctx);
+    goto done;
+  }
+  for (i = 0, d = 0; i < n; i++) {
+    const kam__detail *det = NULL;
+    kam__customer *k;
+    size_t c;
+    bool fresh = false;
+    int64_t m = kam__portfolio_margin(p, i);
+    if (nd && (kam__portfolio_flags(p, i) & KAM__ACC_DETAIL)) {
+      while (p->details[d].index < i)
+        d++;
+      det = &p->details[d];
+    }
+    if (tab && det && det->group) {
+      size_t slot = group_slot_of(tab, cap, det->group, det->group_len);
+      if (tab[slot].cust == SIZE_MAX) tab[slot].cust = nc++, fresh = true;
+      c = tab[slot].cust;
+    } else {
+      c = nc++;
+      fresh = true;
+    }
+    k = &s->cust[c];
+    if (fresh) { /* its first account */
+      memset(k, 0, sizeof *k);
+      k->first = i;
+      k->group = det ? det->group : NULL;
+      if (msum) msum[c] = 0;
+    }
+    s->cust_of[i] = c;
+    k->members++;
+    if (__builtin_add_overflow(k->revenue, p->revenue[i], &k->revenue)) {
+      rc = general_overflow(s, "a customer's revenue");
+      goto done;
+    }
+    if (msum && m != KAM_MARGIN_UNKNOWN) {
+      msum[c] += m;
+      k->has_margin = 1;
+    }
+  }
+  for (i = 0; msum && i < nc; i++) {
+    if (msum[i] < -(i128)INT64_MAX || msum[i] > (i128)INT64_MAX) {
+      rc = general_overflow(s, "a customer's margin");
+      goto done;
+    }
+    s->cust[i].margin = (int64_t)msum[i];
+  }
+done:
+  kam__free(s->ctx, tab, tab ? cap * sizeof *tab : 0);
+  kam__free(s->ctx, msum, msum ? s->ncust * sizeof *msum : 0);
+  return rc;
+}
+
+/* The basis value of customer e (an account in unit account): its revenue, or its margin
+ * (KAM_MARGIN_UNKNOWN when unknown). */
+static int64_t entity_value(const kam_segmentation *s, size_t e) {
+  bool marg = s->opts.basis == KAM_BASIS_MARGIN;
+  if (s->cust) {
+    const kam__customer *k = &s->cust[e];
+    return !marg ? k->revenue : k->has_margin ? k->margin : KAM_MARGIN_UNKNOWN;
+  }
+  return marg ? kam__portfolio_margin(s->p, e) : s->p->revenue[e];
+}
+
+/* Classes and share keys over the customers: the engine on the customers' basis values (with
+ * basis margin only the positive ones), then every account takes its customer's byte. */
+static int segment_general(kam_segmentation *s) {
+  kam_ctx *ctx = s->ctx;
+  bool group = s->opts.unit == KAM_UNIT_GROUP, marg = s->opts.basis == KAM_BASIS_MARGIN;
+  size_t ne, m = 0, j, i;
+  int64_t *val = NULL;
+  size_t *pos = NULL;
+  uint8_t *band = NULL;
+  kam__revenue_stats st;
+  kam_summary *sm = &s->summary;
+  int rc;
+  if (group && (rc = build_customers(s)) != KAM_OK) return rc;
+  ne = group ? s->ncust : s->n;
+  if (!group) s->ncust = s->n;
+  for (i = 0; i < ne; i++) {
+    int64_t v = entity_value(s, i);
+    if (!marg || (v != KAM_MARGIN_UNKNOWN && v > 0)) m++;
+  }
+  val = (int64_t *)kam__alloc_array(ctx, m, sizeof *val);
+  if (marg) pos = (size_t *)kam__alloc_array(ctx, m, sizeof *pos);
+  band = (uint8_t *)kam__alloc(ctx, m);
+  s->cls = (uint8_t *)kam__alloc(ctx, s->n);
+  if ((m && (!val || !band || (marg && !pos))) || (s->n && !s->cls)) {
+    rc = kam__nomem(ctx);
+    goto done;
+  }
+  for (i = 0, j = 0; i < ne; i++) {
+    int64_t v = entity_value(s, i);
+    if (marg && !(v != KAM_MARGIN_UNKNOWN && v > 0)) continue;
+    val[j] = v;
+    if (pos) pos[j] = i;
+    j++;
+  }
+  s->qn = m;
+  rc = kam__revenue_stats_of(&st, ctx, val, m, revenue_query, s);
+  if (rc == KAM_EOVERFLOW)
+    rc = general_overflow(s, marg ? "the sum of the positive margins of the customers"
+                                  : "the total revenue");
+  if (rc) goto done;
+  take_stats(s, &st); /* cuts, T, HHI, Gini, top 20 % over the m values; counts redone below */
+  sm->customers = s->ncust;
+  kam__revenue_bands(band, 0, ctx, val, m, st.cut);
+  /* Every customer C and not key, then the m with a value. */
+  if (group)
+    for (i = 0; i < ne; i++)
+      s->cust[i].cls = 2;
+  else
+    memset(s->cls, 2, s->n);
+  for (j = 0; j < m; j++) {
+    size_t e = pos ? pos[j] : j;
+    unsigned why = 0;
+    if ((uint64_t)val[j] >= s->key_min) {
+      why = KAM_KEY_SHARE;
+      if (group && s->cust[e].group) why |= KAM_KEY_GROUP_SHARE;
+    }
+    if (group)
+      s->cust[e].cls = (uint8_t)(band[j] | why << KAM__SEG_KEY_SHIFT);
+    else
+      s->cls[e] = (uint8_t)(band[j] | why << KAM__SEG_KEY_SHIFT);
+  }
+  if (s->p->flags) {
+    const uint8_t *flags = s->p->flags;
+    for (i = 0; i < s->n; i++)
+      if (flags[i] & KAM_ACCOUNT_STRATEGIC) {
+        uint8_t *c = group ? &s->cust[s->cust_of[i]].cls : &s->cls[i];
+        *c = (uint8_t)(*c | KAM_KEY_STRATEGIC << KAM__SEG_KEY_SHIFT);
+      }
+  }
+  if (group)
+    for (i = 0; i < s->n; i++)
+      s->cls[i] = s->cust[s->cust_of[i]].cls;
+done:
+  kam__free(ctx, val, val ? m * sizeof *val : 0);
+  kam__free(ctx, pos, pos ? m * sizeof *pos : 0);
+  kam__free(ctx, band, band ? m : 0);
+  return rc;
+}
+
+/* Once the class bytes are final: per class counts and revenue (unit group and basis margin),
+ * the key accounts and their revenue, the margin figures. Exact sums, checked. */
+static int account_pass(kam_segmentation *s) {
+  const kam_portfolio *p = s->p;
+  const int64_t *rev = p->revenue, *mar = p->margin;
+  kam_summary *sm = &s->summary;
+  u128 total = 0, crev[3] = {0, 0, 0}, key_rev = 0, cmrev[3] = {0, 0, 0}, unprof_rev = 0,
+       positive = 0;
+  i128 tm = 0, cm[3] = {0, 0, 0};
+  size_t count[3] = {0, 0, 0}, keys = 0, known = 0, unprof = 0, key_unprof = 0, i;
+  int k;
+  for (i = 0; i < s->n; i++) {
+    unsigned c = s->cls[i], cl = c & KAM__SEG_CLASS_MASK;
+    bool key = (c >> KAM__SEG_KEY_SHIFT) != 0;
+    uint64_t r = (uint64_t)rev[i];
+    count[cl]++;
+    crev[cl] += r;
+    total += r;
+    if (key) keys++, key_rev += r;
+    if (mar && mar[i] != KAM_MARGIN_UNKNOWN) {
+      int64_t m = mar[i];
+      known++;
+      tm += m;
+      cm[cl] += m;
+      cmrev[cl] += r;
+      if (m < 0) {
+        unprof++;
+        unprof_rev += r;
+        if (key) key_unprof++;
+      } else {
+        positive += (uint64_t)m;
+      }
+    }
+  }
+  if (total > (u128)INT64_MAX) return general_overflow(s, "the total revenue");
+  if (tm > (i128)INT64_MAX || tm < -(i128)INT64_MAX) return general_overflow(s, "the total margin");
+  if (s->opts.basis == KAM_BASIS_MARGIN && positive > (u128)INT64_MAX)
+    return general_overflow(s, "the sum of the positive margins of the accounts");
+  s->total = (int64_t)total;
+  s->acc_total = s->opts.basis == KAM_BASIS_MARGIN ? (int64_t)positive : (int64_t)total;
+  if (s->general) {
+    for (k = 0; k < 3; k++) {
+      sm->count[k] = count[k];
+      sm->revenue[k] = (int64_t)crev[k];
+    }
+    sm->total_revenue = (int64_t)total;
+  }
+  sm->key_accounts = keys;
+  sm->key_revenue_share = total > 0 ? (double)key_rev / (double)total : 0.0;
+  sm->total_margin = (int64_t)tm;
+  sm->margin_accounts = known;
+  for (k = 0; k < 3; k++)
+    sm->margin_pct[k] = cmrev[k] > 0 ? (double)cm[k] / (double)cmrev[k] : NAN;
+  sm->unprofitable = unprof;
+  sm->unprofitable_revenue = (int64_t)unprof_rev;
+  sm->key_unprofitable = key_unprof;
   return KAM_OK;
 }
 
@@ -316,8 +599,12 @@ int kam__segment_runs(kam_summary *sm, kam__revenue_cut cut[2], kam_ctx *ctx,
   int rc;
   memset(&s, 0, sizeof s);
   s.ctx = ctx;
-  s.n = n;
+  s.n = s.qn = n;
   if ((rc = check_options(ctx, &s.opts, o)) != KAM_OK) return rc;
+  if (s.opts.basis != KAM_BASIS_REVENUE || s.opts.unit != KAM_UNIT_ACCOUNT)
+    return kam__error(ctx, KAM_EINVAL,
+                      "kam_partial_segment: a partition's distribution holds revenues only; basis "
+                      "must be KAM_BASIS_REVENUE and unit KAM_UNIT_ACCOUNT");
   if (s.opts.key_top_n > 0)
     return kam__error(ctx, KAM_EINVAL,
                       "kam_partial_segment: key_top_n needs the scores of every account (one "
@@ -395,13 +682,17 @@ static char light_of(double health) {
   return isnan(health) ? '-' : health >= 0.60 ? 'G' : health >= 0.40 ? 'Y' : 'R';
 }
 
-/* The health of the account with details k (index into p->details; the accounts without
- * details know no component yet). */
-static double detail_health(const kam_segmentation *s, size_t k, uint32_t *reasons) {
-  /* margin hook: margin % (margin / revenue) when the account's margin is known, else NaN */
-  double margin_pct = NAN;
+/* The health of account i whose details are p->details[k] (k SIZE_MAX: it has none). */
+static double account_health(const kam_segmentation *s, size_t i, size_t k, uint32_t *reasons) {
+  const kam_portfolio *p = s->p;
+  int64_t m = kam__portfolio_margin(p, i);
+  /* margin %: margin / revenue, known with the margin and a revenue > 0 */
+  double margin_pct = m != KAM_MARGIN_UNKNOWN && p->revenue[i] > 0
+                          ? (double)m / (double)p->revenue[i]
+                          : NAN;
+  if (k == SIZE_MAX) return health_of(reasons, NAN, NAN, -1, margin_pct, NAN);
   return health_of(reasons, s->trend[k], s->cv[k], s->status ? (int)s->status[k] : -1,
-                   margin_pct, s->p->details[k].relationship);
+                   margin_pct, p->details[k].relationship);
 }
 
 /* Statuses per detail (KAM_SEGMENT_RETENTION with N >= 2), then the red accounts and the
@@ -420,11 +711,25 @@ static int segment_health(kam_segmentation *s) {
       s->status[k] = (uint8_t)kam__retention_status(p, &p->details[k], N, w,
                                                     s->opts.retention_threshold);
   }
-  for (k = 0; k < s->nd; k++) {
-    uint32_t reasons;
-    if (light_of(detail_health(s, k, &reasons)) == 'R') {
-      s->summary.red_accounts++;
-      risk += p->revenue[p->details[k].index]; /* <= the total, which fits */
+  if (p->margin) { /* every account may know its margin: all of them */
+    size_t i;
+    for (i = 0, k = 0; i < s->n; i++) {
+      uint32_t reasons;
+      size_t dk = SIZE_MAX;
+      if (k < s->nd && p->details[k].index == i) dk = k++;
+      if (light_of(account_health(s, i, dk, &reasons)) == 'R') {
+        s->summary.red_accounts++;
+        risk += p->revenue[i]; /* <= the total revenue, which fits */
+      }
+    }
+  } else { /* only the accounts with details know a component */
+    for (k = 0; k < s->nd; k++) {
+      uint32_t reasons;
+      size_t i = p->details[k].index;
+      if (light_of(account_health(s, i, k, &reasons)) == 'R') {
+        s->summary.red_accounts++;
+        risk += p->revenue[i]; /* <= the total revenue, which fits */
+      }
     }
   }
   s->summary.revenue_at_risk = risk;
@@ -436,6 +741,7 @@ int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segmen
   kam_segment_options opts;
   kam_ctx *ctx;
   size_t keys = 0, i;
+  bool has_groups;
   int rc;
   if (out) *out = NULL;
   if (!p) return KAM_EINVAL;
@@ -448,16 +754,17 @@ int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segmen
   memset(s, 0, sizeof *s);
   s->ctx = ctx;
   s->p = p;
-  s->n = p->count;
+  s->n = s->qn = p->count;
   s->nd = p->detail_len;
   s->opts = opts;
+  s->general = opts.basis != KAM_BASIS_REVENUE || opts.unit != KAM_UNIT_ACCOUNT;
   if (s->nd) {
     s->cv = (double *)kam__alloc_array(ctx, s->nd, sizeof *s->cv);
     s->trend = (double *)kam__alloc_array(ctx, s->nd, sizeof *s->trend);
     s->npv = (double *)kam__alloc_array(ctx, s->nd, sizeof *s->npv);
     if (!s->cv || !s->trend || !s->npv) goto nomem;
   }
-  rc = segment_revenue(s, &keys);
+  rc = s->general ? segment_general(s) : segment_revenue(s, &keys);
   if (rc) goto fail;
   for (i = 0; i < s->nd; i++) {
     const kam__detail *d = &p->details[i];
@@ -469,20 +776,26 @@ int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segmen
   }
   rc = segment_health(s);
   if (rc) goto fail;
-  /* Groups and the top-N test add key reasons: they need the class bytes now. */
-  if ((s->total > 0 && s->nd) || (opts.key_top_n > 0 && s->n > 0)) {
+  /* Groups and the top-N test add key reasons, the margin summary reads the classes: they need
+   * the class bytes now. */
+  has_groups = s->summary.basis_total > 0 && s->nd && opts.unit == KAM_UNIT_ACCOUNT;
+  if (has_groups || (opts.key_top_n > 0 && s->n > 0) || (p->margin && s->n > 0)) {
     rc = ensure_cls(s);
     if (rc) goto fail;
   }
-  if (s->total > 0 && s->nd) {
+  if (has_groups) {
     rc = group_keys(s, s->key_min, &keys);
     if (rc) goto fail;
   }
   if (opts.key_top_n > 0 && s->n > 0) {
-    rc = top_scores(s, &keys);
+    rc = opts.unit == KAM_UNIT_GROUP ? top_customers(s) : top_scores(s, &keys);
     if (rc) goto fail;
   }
   s->summary.key_accounts = keys;
+  if (s->cls) {
+    rc = account_pass(s);
+    if (rc) goto fail;
+  }
   *out = s;
   return KAM_OK;
 nomem:
@@ -494,6 +807,110 @@ fail:
 
 /* ---- lazy rank order ---- */
 
+/* Rank order on the margin: the positive margins descending, then the margins <= 0
+ * descending, then the unknown ones (mar NULL: all unknown), ties always by insertion order.
+ * cum[r] is the cumulative sum of the positive margins (the caller checked it fits): it stays
+ * at their total past them. O(n): the engine's rank order on each part. */
+static int margin_rank(size_t *order, int64_t *cum, kam_ctx *ctx, const int64_t *mar, size_t n) {
+  size_t np = 0, nq = 0, most, i, j, r;
+  int64_t *v = NULL, *c = NULL, top = 0;
+  size_t *idx = NULL, *o = NULL;
+  int rc = KAM_OK;
+  for (i = 0; mar && i < n; i++) {
+    if (mar[i] == KAM_MARGIN_UNKNOWN) continue;
+    if (mar[i] > 0)
+      np++;
+    else
+      nq++;
+  }
+  most = np > nq ? np : nq;
+  if (most) {
+    v = (int64_t *)kam__alloc_array(ctx, most, sizeof *v);
+    c = (int64_t *)kam__alloc_array(ctx, most, sizeof *c);
+    idx = (size_t *)kam__alloc_array(ctx, most, sizeof *idx);
+    o = (size_t *)kam__alloc_array(ctx, most, sizeof *o);
+    if (!v || !c || !idx || !o) {
+      rc = kam__nomem(ctx);
+      goto done;
+    }
+  }
+  /* The positive ones: descending, as revenues. */
+  for (i = 0, j = 0; np && i < n; i++)
+    if (mar[i] != KAM_MARGIN_UNKNOWN && mar[i] > 0) v[j] = mar[i], idx[j++] = i;
+  if (np && (rc = kam__revenue_rank(o, c, ctx, v, np)) != KAM_OK) goto done;
+  for (r = 0; r < np; r++) {
+    order[r] = idx[o[r]];
+    cum[r] = c[r];
+  }
+  top = np ? c[np - 1] : 0;
+  /* The others: -margin descending is margin ascending; read backwards it is margin
+   * descending with ties in reverse insertion order, so each run of ties is turned back. */
+  for (i = 0, j = 0; nq && i < n; i++)
+    if (mar[i] != KAM_MARGIN_UNKNOWN && mar[i] <= 0) v[j] = -mar[i], idx[j++] = i;
+  if (nq && (rc = kam__revenue_rank(o, c, ctx, v, nq)) != KAM_OK) goto done;
+  for (r = 0; r < nq; r++)
+    order[np + r] = idx[o[nq - 1 - r]];
+  for (r = 0; r < nq; r = j) {
+    size_t a, b;
+    for (j = r + 1; j < nq && mar[order[np + j]] == mar[order[np + r]]; j++) {
+    }
+    for (a = np + r, b = np + j - 1; a < b; a++, b--) {
+      size_t t = order[a];
+      order[a] = order[b];
+      order[b] = t;
+    }
+  }
+  for (i = 0, r = np + nq; i < n; i++)
+    if (!mar || mar[i] == KAM_MARGIN_UNKNOWN) order[r++] = i;
+  for (r = np; r < n; r++)
+    cum[r] = top;
+done:
+  kam__free(ctx, v, v ? most * sizeof *v : 0);
+  kam__free(ctx, c, c ? most * sizeof *c : 0);
+  kam__free(ctx, idx, idx ? most * sizeof *idx : 0);
+  kam__free(ctx, o, o ? most * sizeof *o : 0);
+  return rc;
+}
+
+/* The rank order on the segmentation's basis of the column val[0..n) (revenues, or margins
+ * with KAM_MARGIN_UNKNOWN). */
+static int basis_rank(const kam_segmentation *s, size_t *order, int64_t *cum, const int64_t *val,
+                      size_t n) {
+  if (s->opts.basis == KAM_BASIS_MARGIN) return margin_rank(order, cum, s->ctx, val, n);
+  return kam__revenue_rank(order, cum, s->ctx, val, n);
+}
+
+/* Unit group: the customers' rank order on the basis (ties by first account). */
+static int ensure_cust_order(kam_segmentation *s) {
+  size_t nc = s->ncust, i, *order, *rank;
+  int64_t *val, *cum;
+  int rc = KAM_OK;
+  if (!s->cust || s->cust_order || nc == 0) return KAM_OK;
+  order = (size_t *)kam__alloc_array(s->ctx, nc, sizeof *order);
+  rank = (size_t *)kam__alloc_array(s->ctx, nc, sizeof *rank);
+  val = (int64_t *)kam__alloc_array(s->ctx, nc, sizeof *val);
+  cum = (int64_t *)kam__alloc_array(s->ctx, nc, sizeof *cum);
+  if (!order || !rank || !val || !cum) {
+    rc = kam__nomem(s->ctx);
+  } else {
+    for (i = 0; i < nc; i++)
+      val[i] = entity_value(s, i);
+    rc = basis_rank(s, order, cum, val, nc);
+  }
+  if (rc == KAM_OK && order && rank) {
+    for (i = 0; i < nc; i++)
+      rank[order[i]] = i;
+    s->cust_order = order;
+    s->cust_rank = rank;
+  } else {
+    kam__free(s->ctx, order, order ? nc * sizeof *order : 0);
+    kam__free(s->ctx, rank, rank ? nc * sizeof *rank : 0);
+  }
+  kam__free(s->ctx, val, val ? nc * sizeof *val : 0);
+  kam__free(s->ctx, cum, cum ? nc * sizeof *cum : 0);
+  return rc;
+}
+
 /* The rank order, each account's rank and the cumulative revenue by rank. */
 static int ensure_order(kam_segmentation *s) {
   size_t n = s->n, i, *order, *rank_of;
@@ -502,7 +919,9 @@ static int ensure_order(kam_segmentation *s) {
   order = (size_t *)kam__alloc_array(s->ctx, n, sizeof *order);
   rank_of = (size_t *)kam__alloc_array(s->ctx, n, sizeof *rank_of);
   cum = (int64_t *)kam__alloc_array(s->ctx, n, sizeof *cum);
-  if (!order || !rank_of || !cum || kam__revenue_rank(order, cum, s->ctx, s->p->revenue, n)) {
+  if (!order || !rank_of || !cum ||
+      basis_rank(s, order, cum, s->opts.basis == KAM_BASIS_MARGIN ? s->p->margin : s->p->revenue,
+                 n)) {
     kam__free(s->ctx, order, n * sizeof *order);
     kam__free(s->ctx, rank_of, n * sizeof *rank_of);
     kam__free(s->ctx, cum, n * sizeof *cum);
@@ -536,18 +955,21 @@ static double percentile(double mean_rank, size_t m) {
   return m == 1 ? 0.5 : (mean_rank - 1.0) / (double)(m - 1);
 }
 
-/* Fills pct[detail] for the details whose value (from get) is known; NaN otherwise. */
-static int detail_percentiles(kam_segmentation *s, double *pct, const double *vals) {
+/* Fills pct[i] for the i < count whose value vals[i] is known (not NaN); NaN otherwise. pct may
+ * be vals: each value is read before its place is written. */
+static int percentiles_of(kam_segmentation *s, double *pct, const double *vals, size_t count) {
   size_t i, m = 0, j;
   valued *v;
-  for (i = 0; i < s->nd; i++)
-    pct[i] = NAN;
-  for (i = 0; i < s->nd; i++)
-    if (!isnan(vals[i])) m++;
+  for (i = 0; i < count; i++) {
+    if (isnan(vals[i]))
+      pct[i] = NAN;
+    else
+      m++;
+  }
   if (m == 0) return KAM_OK;
   v = (valued *)kam__alloc_array(s->ctx, m, sizeof *v);
   if (!v) return KAM_ENOMEM;
-  for (i = 0, j = 0; i < s->nd; i++)
+  for (i = 0, j = 0; i < count; i++)
     if (!isnan(vals[i])) {
       v[j].value = vals[i];
       v[j].pos = i;
@@ -567,18 +989,50 @@ static int detail_percentiles(kam_segmentation *s, double *pct, const double *va
   return KAM_OK;
 }
 
+static int detail_percentiles(kam_segmentation *s, double *pct, const double *vals) {
+  return percentiles_of(s, pct, vals, s->nd);
+}
+
+/* The margin-% criterion: pct[i] for every account whose margin is known and revenue > 0. */
+static int margin_percentiles(kam_segmentation *s, double *pct) {
+  const kam_portfolio *p = s->p;
+  size_t i, n = s->n;
+  for (i = 0; i < n; i++) {
+    int64_t m = kam__portfolio_margin(p, i);
+    pct[i] = m != KAM_MARGIN_UNKNOWN && p->revenue[i] > 0 ? (double)m / (double)p->revenue[i] : NAN;
+  }
+  return percentiles_of(s, pct, pct, n); /* it reads every value before it writes */
+}
+
 static int ensure_scores(kam_segmentation *s) {
   const kam_portfolio *p = s->p;
   const kam_segment_options *o = &s->opts;
   size_t n = s->n, nd = s->nd, i, j, strategic = 0;
-  double *score = NULL, *pot = NULL, p_strat[2];
+  double *score = NULL, *pot = NULL, *mpct = NULL, p_strat[2];
   double *pct[3] = {NULL, NULL, NULL}; /* npv, trend, potential */
+  const size_t *rorder;                /* the revenue rank order, for the share criterion */
+  const int64_t *rcum;
+  size_t *tord = NULL;
+  int64_t *tcum = NULL;
   int rc;
   if (s->score || n == 0) return KAM_OK;
   rc = ensure_order(s);
   if (rc) return rc;
+  rorder = s->order;
+  rcum = s->cum;
   score = (double *)kam__alloc_array(s->ctx, n, sizeof *score);
   if (!score) goto nomem;
+  if (o->basis == KAM_BASIS_MARGIN) { /* the rank order is the margin's: rank the revenues */
+    tord = (size_t *)kam__alloc_array(s->ctx, n, sizeof *tord);
+    tcum = (int64_t *)kam__alloc_array(s->ctx, n, sizeof *tcum);
+    if (!tord || !tcum || kam__revenue_rank(tord, tcum, s->ctx, p->revenue, n)) goto nomem;
+    rorder = tord;
+    rcum = tcum;
+  }
+  if (o->w_margin > 0.0 && p->margin) {
+    mpct = (double *)kam__alloc_array(s->ctx, n, sizeof *mpct);
+    if (!mpct || margin_percentiles(s, mpct)) goto nomem;
+  }
   if (nd) {
     for (j = 0; j < 3; j++)
       if (!(pct[j] = (double *)kam__alloc_array(s->ctx, nd, sizeof *pct[j]))) goto nomem;
@@ -594,12 +1048,12 @@ static int ensure_scores(kam_segmentation *s) {
   for (i = 0; i < n; i = j) {
     double mean;
     size_t k;
-    int64_t v = s->cum[i] - (i ? s->cum[i - 1] : 0); /* revenue at rank i + 1, read in order */
-    for (j = i + 1; j < n && s->cum[j] - s->cum[j - 1] == v; j++) {
+    int64_t v = rcum[i] - (i ? rcum[i - 1] : 0); /* revenue at rank i + 1, read in order */
+    for (j = i + 1; j < n && rcum[j] - rcum[j - 1] == v; j++) {
     }
     mean = (double)n - ((double)i + (double)(j - 1)) / 2.0;
     for (k = i; k < j; k++)
-      score[s->order[k]] = percentile(mean, n);
+      score[rorder[k]] = percentile(mean, n);
   }
   for (i = 0; i < n; i++)
     strategic += kam__portfolio_flags(p, i) & KAM_ACCOUNT_STRATEGIC;
@@ -615,6 +1069,7 @@ static int ensure_scores(kam_segmentation *s) {
       bool is_strategic = (flags & KAM_ACCOUNT_STRATEGIC) != 0;
       num += o->w_strategic * p_strat[is_strategic];
       den += o->w_strategic;
+      if (mpct && !isnan(mpct[i])) num += o->w_margin * mpct[i], den += o->w_margin;
       if (nd && (flags & KAM__ACC_DETAIL)) {
         while (p->details[d].index < i)
           d++;
@@ -628,23 +1083,35 @@ static int ensure_scores(kam_segmentation *s) {
   for (j = 0; j < 3; j++)
     kam__free(s->ctx, pct[j], nd * sizeof *pct[j]);
   kam__free(s->ctx, pot, nd * sizeof *pot);
+  kam__free(s->ctx, mpct, n * sizeof *mpct);
+  kam__free(s->ctx, tord, n * sizeof *tord);
+  kam__free(s->ctx, tcum, n * sizeof *tcum);
   s->score = score;
   return KAM_OK;
 nomem:
   for (j = 0; j < 3; j++)
     kam__free(s->ctx, pct[j], nd * sizeof *pct[j]);
   kam__free(s->ctx, pot, nd * sizeof *pot);
+  kam__free(s->ctx, mpct, n * sizeof *mpct);
+  kam__free(s->ctx, tord, n * sizeof *tord);
+  kam__free(s->ctx, tcum, n * sizeof *tcum);
   kam__free(s->ctx, score, n * sizeof *score);
   return kam__nomem(s->ctx);
 }
 
-/* Is account x before account y in score order (score descending, then rank)? */
-static bool score_before(const kam_segmentation *s, size_t x, size_t y) {
+/* What the top-N test ranks: a score and a rank (the tie-break) per account or customer. */
+typedef struct scored {
+  const double *score;
+  const size_t *rank_of;
+} scored;
+
+/* Is x before y in score order (score descending, then rank)? */
+static bool score_before(const scored *s, size_t x, size_t y) {
   if (s->score[x] != s->score[y]) return s->score[x] > s->score[y];
   return s->rank_of[x] < s->rank_of[y];
 }
 
-static void heap_down(const kam_segmentation *s, size_t *heap, size_t m, size_t i) {
+static void heap_down(const scored *s, size_t *heap, size_t m, size_t i) {
   /* A heap whose root is the account that comes LAST in score order among the kept ones. */
   for (;;) {
     size_t l = 2 * i + 1, r = l + 1, worst = i;
@@ -660,23 +1127,64 @@ static void heap_down(const kam_segmentation *s, size_t *heap, size_t m, size_t 
   }
 }
 
+/* The m (<= n) best of n in score order, into heap[0..m) (in no particular order). */
+static void top_select(const scored *sc, size_t *heap, size_t m, size_t n) {
+  size_t i;
+  for (i = 0; i < m; i++)
+    heap[i] = i;
+  for (i = m / 2; i-- > 0;)
+    heap_down(sc, heap, m, i);
+  for (i = m; i < n; i++) {
+    if (score_before(sc, i, heap[0])) {
+      heap[0] = i;
+      heap_down(sc, heap, m, 0);
+    }
+  }
+}
+
+static int top_customers(kam_segmentation *s) {
+  size_t nc = s->ncust, m = s->opts.key_top_n < nc ? s->opts.key_top_n : nc, i;
+  size_t *heap;
+  double *best;
+  scored sc;
+  int rc = ensure_scores(s);
+  if (rc == KAM_OK) rc = ensure_cust_order(s);
+  if (rc) return rc;
+  heap = (size_t *)kam__alloc_array(s->ctx, m, sizeof *heap);
+  best = (double *)kam__alloc_array(s->ctx, nc, sizeof *best);
+  if (!heap || !best) {
+    kam__free(s->ctx, heap, m * sizeof *heap);
+    kam__free(s->ctx, best, nc * sizeof *best);
+    return kam__nomem(s->ctx);
+  }
+  for (i = 0; i < nc; i++)
+    best[i] = -1.0;
+  for (i = 0; i < s->n; i++)
+    if (s->score[i] > best[s->cust_of[i]]) best[s->cust_of[i]] = s->score[i];
+  sc.score = best;
+  sc.rank_of = s->cust_rank;
+  top_select(&sc, heap, m, nc);
+  for (i = 0; i < m; i++)
+    s->cust[heap[i]].cls =
+        (uint8_t)(s->cust[heap[i]].cls | KAM_KEY_TOP_SCORE << KAM__SEG_KEY_SHIFT);
+  for (i = 0; i < s->n; i++)
+    s->cls[i] = s->cust[s->cust_of[i]].cls;
+  kam__free(s->ctx, heap, m * sizeof *heap);
+  kam__free(s->ctx, best, nc * sizeof *best);
+  return KAM_OK;
+}
+
 static int top_scores(kam_segmentation *s, size_t *new_keys) {
   size_t n = s->n, m = s->opts.key_top_n < n ? s->opts.key_top_n : n, i;
   size_t *heap;
+  scored sc;
   int rc = ensure_scores(s);
   if (rc) return rc;
   heap = (size_t *)kam__alloc_array(s->ctx, m, sizeof *heap);
   if (!heap) return kam__nomem(s->ctx);
-  for (i = 0; i < m; i++)
-    heap[i] = i;
-  for (i = m / 2; i-- > 0;)
-    heap_down(s, heap, m, i);
-  for (i = m; i < n; i++) {
-    if (score_before(s, i, heap[0])) {
-      heap[0] = i;
-      heap_down(s, heap, m, 0);
-    }
-  }
+  sc.score = s->score;
+  sc.rank_of = s->rank_of;
+  top_select(&sc, heap, m, n);
   for (i = 0; i < m; i++) {
     uint8_t *c = &s->cls[heap[i]];
     if (!(*c >> KAM__SEG_KEY_SHIFT)) (*new_keys)++;
@@ -732,6 +1240,7 @@ static int ensure_all(const kam_segmentation *cs) {
   int rc = ensure_order(s);
   if (rc == KAM_OK) rc = ensure_scores(s);
   if (rc == KAM_OK) rc = ensure_cls(s);
+  if (rc == KAM_OK) rc = ensure_cust_order(s);
   return rc;
 }
 
@@ -739,7 +1248,8 @@ static void fill_score(kam_account_score *sc, const kam_segmentation *s, size_t 
                        const kam__detail *d, char *idbuf) {
   const kam_portfolio *p = s->p;
   uint8_t c = s->cls[i];
-  double t = (double)s->total;
+  double t = (double)s->acc_total;
+  int64_t m = kam__portfolio_margin(p, i);
   memset(sc, 0, sizeof *sc);
   sc->struct_size = (uint32_t)sizeof *sc;
   sc->key_reasons = (uint32_t)(c >> KAM__SEG_KEY_SHIFT);
@@ -748,9 +1258,19 @@ static void fill_score(kam_account_score *sc, const kam_segmentation *s, size_t 
   sc->rank = s->rank_of[i] + 1;
   sc->id = kam__portfolio_id(p, i, idbuf, NULL);
   sc->revenue = p->revenue[i];
-  sc->share = s->total > 0 ? (double)sc->revenue / t : 0.0;
-  sc->cum_share = s->total > 0 ? (double)s->cum[s->rank_of[i]] / t : 0.0;
-  sc->cv = sc->trend = sc->npv = sc->relationship = sc->health = NAN;
+  if (m != KAM_MARGIN_UNKNOWN) {
+    sc->margin = m;
+    sc->has_margin = 1;
+    sc->unprofitable = m < 0;
+  }
+  if (s->acc_total > 0) {
+    int64_t v = s->opts.basis == KAM_BASIS_MARGIN ? (m != KAM_MARGIN_UNKNOWN && m > 0 ? m : 0)
+                                                  : sc->revenue;
+    sc->share = (double)v / t;
+    sc->cum_share = (double)s->cum[s->rank_of[i]] / t;
+  }
+  sc->customer_rank = s->cust_rank ? s->cust_rank[s->cust_of[i]] + 1 : sc->rank;
+  sc->cv = sc->trend = sc->npv = sc->relationship = NAN;
   sc->status = -1;
   if (d) {
     size_t k = (size_t)(d - p->details);
@@ -760,11 +1280,11 @@ static void fill_score(kam_account_score *sc, const kam_segmentation *s, size_t 
     sc->name = d->name;
     sc->group = d->group;
     sc->relationship = d->relationship;
-    sc->health = detail_health(s, k, &sc->health_reasons);
     if (s->status) sc->status = s->status[k];
   } else if (s->status) {
     sc->status = KAM_RETENTION_INACTIVE;
   }
+  sc->health = account_health(s, i, d ? (size_t)(d - p->details) : SIZE_MAX, &sc->health_reasons);
   sc->light = light_of(sc->health);
   sc->xyz = isnan(sc->cv)             ? '-'
             : sc->cv <= s->opts.xyz_x ? 'X'
@@ -853,6 +1373,67 @@ int kam_segmentation_foreach(const kam_segmentation *s, int order, kam_score_fn 
     fill_score(&sc, s, idx, det, idbuf);
     rc = fn(ud, &sc);
     if (rc) return rc;
+  }
+  return KAM_OK;
+}
+
+/* ---- customers ---- */
+
+int kam_segmentation_customers(const kam_segmentation *cs, kam_customer_fn fn, void *ud) {
+  kam_segmentation *s = (kam_segmentation *)cs; /* lazy caches: see portfolio.h */
+  kam_customer c;
+  char idbuf[KAM__ID_BUF];
+  size_t r;
+  int rc;
+  if (!s) return KAM_EINVAL;
+  if (!fn) return kam__error(s->ctx, KAM_EINVAL, "kam_segmentation_customers: fn is NULL");
+  if ((rc = check_live(s, "kam_segmentation_customers")) || (rc = ensure_all(s))) return rc;
+  if (!s->cust) { /* unit account: every account, in rank order */
+    for (r = 0; r < s->n; r++) {
+      kam_account_score sc;
+      size_t i = s->order[r];
+      const kam__detail *d = kam__portfolio_detail(s->p, i);
+      fill_score(&sc, s, i, d, idbuf);
+      memset(&c, 0, sizeof c);
+      c.struct_size = (uint32_t)sizeof c;
+      c.key_reasons = sc.key_reasons;
+      c.abc = sc.abc;
+      c.rank = sc.rank;
+      c.first_index = i;
+      c.members = 1;
+      c.name = sc.name ? sc.name : sc.id;
+      c.has_margin = sc.has_margin;
+      c.revenue = sc.revenue;
+      c.margin = sc.margin;
+      c.share = sc.share;
+      if ((rc = fn(ud, &c)) != 0) return rc;
+    }
+    return KAM_OK;
+  }
+  for (r = 0; r < s->ncust; r++) {
+    const kam__customer *k = &s->cust[s->cust_order[r]];
+    int64_t v = entity_value(s, s->cust_order[r]);
+    memset(&c, 0, sizeof c);
+    c.struct_size = (uint32_t)sizeof c;
+    c.key_reasons = (uint32_t)(k->cls >> KAM__SEG_KEY_SHIFT);
+    c.abc = (char)('A' + (k->cls & KAM__SEG_CLASS_MASK));
+    c.rank = r + 1;
+    c.first_index = k->first;
+    c.members = k->members;
+    c.is_group = k->group != NULL;
+    if (k->group) {
+      c.name = k->group;
+    } else {
+      c.name = kam__portfolio_name(s->p, k->first);
+      if (!c.name) c.name = kam__portfolio_id(s->p, k->first, idbuf, NULL);
+    }
+    c.has_margin = k->has_margin;
+    c.revenue = k->revenue;
+    c.margin = k->margin;
+    c.share = s->summary.basis_total > 0 && v != KAM_MARGIN_UNKNOWN && v > 0
+                  ? (double)v / (double)s->summary.basis_total
+                  : 0.0;
+    if ((rc = fn(ud, &c)) != 0) return rc;
   }
   return KAM_OK;
 }

@@ -927,6 +927,7 @@ int kam__revenue_stats_of(kam__revenue_stats *out, kam_ctx *ctx, const int64_t *
   find_cut(&out->cut[1], &pl, total, q.reach[1]);
   out->top_sum = top_sum(&pl, q.top);
   out->at_least = q.at_least <= total ? count_at_least(&pl, q.at_least) : 0;
+  out->at_least_sum = top_sum(&pl, out->at_least); /* they are the at_least largest */
   out->pair_diff = (double)cn.d;
   out->sum_squares = (double)cn.sumsq;
   PROF("cuts");
@@ -983,8 +984,10 @@ int kam__revenue_stats_of_runs(kam__revenue_stats *out, const kam__value_run *ru
     }
   }
   if (q.at_least <= out->total) /* else none: every revenue is <= the total */
-    for (i = nrun; i-- > 0 && run[i].value >= q.at_least;)
+    for (i = nrun; i-- > 0 && run[i].value >= q.at_least;) {
       out->at_least += (size_t)run[i].mult;
+      out->at_least_sum += run[i].value * run[i].mult;
+    }
   return KAM_OK;
 }
 
@@ -1115,15 +1118,15 @@ int kam__revenue_rank(size_t *order, int64_t *cum, kam_ctx *ctx, const int64_t *
   /* start[b] is now the end of bucket b; buckets are laid out from NB-1 down. */
   {
     size_t begin = 0, j;
-    int64_t run = 0;
+    uint64_t run = 0; /* unsigned: a caller that ignores cum may pass a total above INT64_MAX */
     for (b = NB; b-- > 0;) {
       size_t end = start[b], c = end - begin;
       unsigned shift = bucket_width_shift(b);
       uint64_t top = bucket_lo(b) + (((uint64_t)1 << shift) - 1u);
       if (c >= 2 && shift > 0) sort_keyed(keys + begin, order + begin, c, tk, ti, shift);
       for (j = begin; j < end; j++) {
-        run += (int64_t)(top - keys[j]);
-        cum[j] = run;
+        run += top - keys[j];
+        cum[j] = (int64_t)run;
       }
       begin = end;
     }

@@ -37,10 +37,11 @@ typedef struct kam__revenue_stats {
   kam__revenue_cut cut[2];
   uint64_t top_sum;
   size_t at_least;
-  double pair_diff;   /* sum over all pairs {i, j} of |x_i - x_j|: an exact integer, rounded
-                         once (Gini = pair_diff / (n * total)) */
-  double sum_squares; /* sum of x_i^2 (HHI = sum_squares / total^2): an exact integer, rounded
-                         once */
+  uint64_t at_least_sum; /* the revenue of those at_least accounts */
+  double pair_diff;      /* sum over all pairs {i, j} of |x_i - x_j|: an exact integer, rounded
+                            once (Gini = pair_diff / (n * total)) */
+  double sum_squares;    /* sum of x_i^2 (HHI = sum_squares / total^2): an exact integer, rounded
+                            once */
 } kam__revenue_stats;
 
 /* Called once by kam__revenue_stats_of with the exact total of the column, to fill in the
@@ -67,7 +68,8 @@ int kam__revenue_stats_of_runs(kam__revenue_stats *out, const kam__value_run *ru
                                kam__revenue_query_fn query, void *ud);
 
 /* The rank order of rev[0..n): order[r] is the account at 0-based rank r and cum[r] the exact
- * revenue of ranks 0..r (the caller checked that the total fits int64). order and cum have
+ * revenue of ranks 0..r (when the total exceeds INT64_MAX cum wraps and only order means
+ * anything). order and cum have
  * room for n each. A counting sort by bucket, then a radix sort inside each bucket: O(n).
  * @return KAM_OK; KAM_ENOMEM (order and cum are then undefined). */
 int kam__revenue_rank(size_t *order, int64_t *cum, kam_ctx *ctx, const int64_t *rev, size_t n);

@@ -15,7 +15,8 @@ check("the constants Python has, with the same values", function()
   assert(n == 6)
   local parts, count = kam.PROPOSAL_PARTS, 0
   for _ in pairs(parts) do count = count + 1 end
-  assert(count == 20 and parts.lang == 1 and parts.items == 14 and parts.dmu == 20)
+  assert(count == 25 and parts.lang == 1 and parts.items == 14 and parts.dmu == 20
+         and parts.number == 21 and parts.alternatives == 25)
   -- every part name is one clear()/count() accept
   local p = kam.Proposal()
   for name in pairs(parts) do assert(math.type(p:count(name)) == "integer") end

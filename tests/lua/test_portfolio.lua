@@ -300,4 +300,40 @@ check("set_threads gives the same results", function()
   raises("EINVAL", p.set_threads, p, -1)
 end)
 
+check("margin, basis and unit", function()
+  local p = kam.Portfolio()
+  p:add{id = "h1", revenue = 300, group = "Holding", margin = 30}
+  p:add{id = "s1", revenue = 500, margin = -20}
+  p:add{id = "h2", revenue = 200, group = "Holding", margin = "1.50"}
+  p:add{id = "s2", revenue = 100}
+  p:add{id = "h3", revenue = 100, group = "Holding", margin = 0}
+  local sm = p:segment():summary()
+  assert(sm.customers == 5 and sm.basis == "revenue" and sm.unit == "account")
+  assert(sm.total_margin == 160 and sm.unprofitable == 1 and sm.unprofitable_revenue == 500)
+  assert(sm.key_unprofitable == 1 and sm.margin_accounts == 4)
+  near(sm.key_revenue_share, 1100 / 1200)
+  local s = p:segment()
+  assert(s:get(2).margin == -20 and s:get(2).unprofitable == true and s:get(4).margin == nil)
+  local g = p:segment{unit = "group"}
+  assert(g:summary().customers == 3 and g:summary().unit == "group")
+  local c = g:customers()
+  assert(#c == 3 and c[1].name == "Holding" and c[1].members == 3 and c[1].revenue == 600)
+  assert(c[1].margin == 180 and c[1].key and c[1].rank == 1 and c[1].abc == "A" and c[1].group)
+  assert(c[2].name == "s1" and c[3].margin == nil)
+  assert(g:get(1).abc == "A" and g:get(5).abc == "A" and g:get(5).customer_rank == 1)
+  local m = p:segment{basis = "margin", unit = "group"}
+  assert(m:summary().basis_total == 180)
+  local mc = m:customers()
+  assert(mc[1].abc == "A" and mc[2].abc == "C" and mc[3].abc == "C")
+  raises("EINVAL", p.segment, p, {basis = "profit"})
+  raises("EINVAL", p.segment, p, {unit = "holding"})
+  local q = kam.Portfolio()
+  q:add_columns({100, 200, 300}, nil, {10, false, -5})
+  local qs = q:segment{basis = "margin"}
+  assert(qs:summary().total_margin == 5 and qs:get_by_rank(1).index == 1)
+  assert(qs:get_by_rank(2).index == 3 and qs:get_by_rank(3).index == 2)
+  raises("EINVAL", q.add_columns, q, {1, 2}, nil, {1})
+  assert(#q == 3)
+end)
+
 t.done("test_portfolio")

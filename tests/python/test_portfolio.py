@@ -413,3 +413,78 @@ def test_random_cross_check_with_insertion_and_rank_views():
         d = s.get_by_rank(rank)
         assert d["index"] == i and d["revenue"] == revs[i]
         assert d["cum_share"] == sum(revs[j] for j in order[:rank]) / total
+
+
+def test_margin_basis_and_group_unit():
+    p = kam.Portfolio()
+    # A holding of three companies, two single accounts; margins known except one.
+    p.add("h1", 300, group="Holding", margin=30)
+    p.add("s1", 500, margin=-20)
+    p.add("h2", 200, group="Holding", margin="1.50")  # Decimal/str: major units
+    p.add("s2", 100)                                 # margin unknown
+    p.add("h3", 100, group="Holding", margin=0)
+    s = p.segment()
+    sm = s.summary
+    assert sm["customers"] == 5 and sm["basis"] == "revenue" and sm["unit"] == "account"
+    assert sm["total_margin"] == 30 - 20 + 150 + 0
+    assert sm["unprofitable"] == 1 and sm["unprofitable_revenue"] == 500
+    assert sm["key_unprofitable"] == 1  # s1: 500 of 1200 is key and loses money
+    assert s[1]["margin"] == -20 and s[1]["unprofitable"] and s[3]["margin"] is None
+    # Everyone here is key (s1 by share, the holding by its 600, s2 at 8.3 %: no).
+    assert sm["key_revenue_share"] == pytest.approx(1100 / 1200)
+    g = p.segment(unit="group")
+    gs = g.summary
+    assert gs["customers"] == 3 and gs["unit"] == "group"
+    cust = g.customers()
+    assert [c["name"] for c in cust] == ["Holding", "s1", "s2"]
+    assert cust[0]["members"] == 3 and cust[0]["revenue"] == 600 and cust[0]["margin"] == 180
+    assert cust[0]["key"] and cust[0]["rank"] == 1 and cust[0]["abc"] == "A"
+    assert cust[2]["margin"] is None
+    assert set(cust[0]) >= {"name", "members", "revenue", "margin", "share", "rank", "abc", "key"}
+    assert g[0]["abc"] == g[2]["abc"] == g[4]["abc"] == "A"  # members take the group's class
+    assert g[4]["key_reasons"] == ["share", "group_share"]
+    m = p.segment(basis="margin", unit="group")
+    ms = m.summary
+    assert ms["basis_total"] == 180  # only the holding's margin is positive
+    assert [c["abc"] for c in m.customers()] == ["A", "C", "C"]
+    assert m[1]["abc"] == "C" and m[3]["abc"] == "C"
+    with pytest.raises(kam.InvalidArgument):
+        p.segment(basis="profit")
+    with pytest.raises(kam.InvalidArgument):
+        p.segment(unit="holding")
+    with pytest.raises(kam.InvalidArgument):
+        p.add("bad", 1, margin=-2**63)
+    assert len(p) == 5
+
+
+def test_margin_columns_and_pandas():
+    p = kam.Portfolio()
+    p.add_columns([100, 200, 300], margin=[10, None, -5])
+    s = p.segment(basis="margin")
+    assert s.summary["margin_accounts"] == 2 and s.summary["total_margin"] == 5
+    assert s.get_by_rank(1)["index"] == 0  # the only positive margin ranks first
+    assert [d["index"] for d in s] == [0, 2, 1]  # then <= 0, then unknown
+    with pytest.raises(kam.InvalidArgument):
+        p.add_columns([1, 2], margin=[1])
+    assert len(p) == 3
+    np = pytest.importorskip("numpy")
+    q = kam.Portfolio()
+    q.add_columns(np.array([5, 6], dtype=np.int64), margin=np.array([1, -2**63], dtype=np.int64))
+    assert q.segment()[1]["margin"] is None and q.segment()[0]["margin"] == 1
+    pd = pytest.importorskip("pandas")
+    df = p.segment(unit="group").to_pandas()
+    assert {"margin", "customer", "customer_rank", "unprofitable"} <= set(df.columns)
+    assert list(df["customer"]) == ["0", "1", "2"]
+
+
+@pytest.mark.skipif(not os.path.exists(ACCOUNTS_CSV), reason="no sample data")
+def test_sample_accounts_margin_and_holding():
+    p = kam.Portfolio.read_csv(ACCOUNTS_CSV)
+    s = p.segment(unit="group")
+    holding = [c for c in s.customers() if c["name"] == "ГК «Уралинвест»"]
+    assert len(holding) == 1 and holding[0]["members"] == 16 and holding[0]["key"]
+    sm = p.segment().summary
+    assert sm["margin_accounts"] > 300 and sm["key_unprofitable"] >= 1
+    csv_text = s.to_csv()
+    assert csv_text.splitlines()[0].endswith(",margin,status,relationship,health,light,health_reasons")
+    assert '"total_margin":' in s.to_json()

@@ -97,7 +97,7 @@ def test_errors_name_path_line_and_column():
 def test_incomplete_proposal():
     p = kam.Proposal.from_json("{}")
     assert not p.complete
-    for call in (p.check, p.model, lambda: p.render("html"), lambda: p.render_template("x")):
+    for call in (p.validate, p.model, lambda: p.render("html"), lambda: p.render_template("x")):
         with pytest.raises(kam.IncompleteState) as e:
             call()
         assert "missing seller.name, client.name, issued, valid_days, items" in str(e.value)
@@ -133,7 +133,7 @@ def test_setters_build_a_complete_proposal():
                       traits={"dominance": 0.2, "people": 0.3, "detail": 0.9})
     p.add_stakeholder("Eve", title="CEO")
     assert p.complete
-    p.check()
+    p.validate()
     assert p.count("items") == 3 and p.count("arguments") == 3 and p.count("cash_flows") == 3
     assert p.count("title") == 1
     d = p.to_dict()
@@ -269,7 +269,9 @@ def test_cli(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "Предложение действительно до 27.12.2026" in out.read_text(encoding="utf-8")
     r = subprocess.run([CLI, "proposal", SAMPLE, "--format", "markdown"], capture_output=True)
-    assert r.returncode == 0 and r.stdout.decode().startswith("# Платформа")
+    # the addressee's block comes first, as in a Russian business letter, then the heading
+    assert r.returncode == 0 and r.stdout.decode().startswith("Генеральный директор\\\nАО «Волга-Ритейл»")
+    assert "\n# Платформа" in r.stdout.decode()
     r = subprocess.run([CLI, "proposal", SAMPLE, "--format", "document"], capture_output=True)
     assert r.stdout.decode() == kam.Proposal.from_json(sample_text()).to_json()
     tpl = tmp_path / "t.mustache"

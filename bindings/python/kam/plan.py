@@ -49,6 +49,30 @@ SEVERITIES = tuple(_severity_name(i).decode() for i in range(3))
 _CALLBACK_FAILED = -1000  # a Python exception inside the check callback (not a KAM_E* code)
 
 
+def _collect_findings(run, check_status):
+    """Runs run(cb) (a C check taking a kam_finding_fn) and returns its findings as dicts
+    {"code", "severity", "path", "message"} in the order reported; check_status(status)
+    raises for a failure. Shared by Plan.check and Proposal.check."""
+    found, failure = [], []
+
+    def on_finding(ud, f):
+        try:
+            f = f.contents
+            found.append({"code": f.code.decode(), "severity": SEVERITIES[f.severity],
+                          "path": f.path.decode(), "message": f.message.decode("utf-8")})
+            return 0
+        except BaseException as e:  # must not unwind through C
+            failure.append(e)
+            return _CALLBACK_FAILED
+
+    cb = FINDING_FN(on_finding)
+    status = run(cb)
+    if failure:
+        raise CallbackError(_CALLBACK_FAILED, "the check callback failed: %r" % (failure[0],)) from failure[0]
+    check_status(status)
+    return found
+
+
 class Plan(Closable):
     """A key account plan (kam_plan). Plan() is empty (lang "ru", currency "RUB"); read one
     with Plan.from_json."""
@@ -126,24 +150,7 @@ class Plan(Closable):
     def check(self):
         """The findings: a list of dicts {"code", "severity", "path", "message"} in the order
         kam_plan_check reports them."""
-        found, failure = [], []
-
-        def on_finding(ud, f):
-            try:
-                f = f.contents
-                found.append({"code": f.code.decode(), "severity": SEVERITIES[f.severity],
-                              "path": f.path.decode(), "message": f.message.decode("utf-8")})
-                return 0
-            except BaseException as e:  # must not unwind through C
-                failure.append(e)
-                return _CALLBACK_FAILED
-
-        cb = FINDING_FN(on_finding)
-        status = _check(self._ptr, cb, None)
-        if failure:
-            raise CallbackError(_CALLBACK_FAILED, "the check callback failed: %r" % (failure[0],)) from failure[0]
-        self._check(status)
-        return found
+        return _collect_findings(lambda cb: _check(self._ptr, cb, None), self._check)
 
     def __repr__(self):
         if self._closed:

@@ -47,6 +47,10 @@ def key_reason_name(flag):
     """The name of one KAM_KEY_* flag (1 -> 'share', 2 -> 'group_share', 4 -> 'strategic',
     8 -> 'top_score')."""
     return _lib_name(_key_reason_name, flag, 0, 2**32, "a single key reason flag")
+_STRATEGIC, _NEW, _MARGIN = 1, 2, 4
+_MARGIN_UNKNOWN = -2**63
+_BASES = {"revenue": 0, "margin": 1}
+_UNITS = {"account": 0, "group": 1}
 
 
 def health_reason_name(flag):
@@ -64,8 +68,7 @@ def health_light_name(light):
     return _lib_name(_health_light_name, code, 0, 256, "a health light ('G', 'Y' or 'R')")
 
 
-_STRATEGIC, _NEW, _RELATIONSHIP = 1, 2, 8  # 4 is KAM_ACCOUNT_MARGIN (the margin work)
-_SEGMENT_RETENTION = 1
+_RELATIONSHIP, _SEGMENT_RETENTION = 8, 1
 _ORDER_INSERTION, _ORDER_RANK = 0, 1
 
 
@@ -74,7 +77,7 @@ class _Account(ctypes.Structure):
                 ("name", c_char_p), ("group", c_char_p), ("revenue", c_int64),
                 ("history", POINTER(c_int64)), ("history_len", c_size_t),
                 ("forecast", POINTER(c_double)), ("forecast_len", c_size_t),
-                ("potential", c_double), ("relationship", c_double)]
+                ("potential", c_double), ("margin", c_int64), ("relationship", c_double)]
 
 
 _OPTION_NAMES = ("a_share", "b_share", "key_share", "xyz_x", "xyz_y", "discount_rate", "w_share",
@@ -84,6 +87,7 @@ _OPTION_NAMES = ("a_share", "b_share", "key_share", "xyz_x", "xyz_y", "discount_
 class _Options(ctypes.Structure):
     _fields_ = ([("struct_size", c_uint32), ("flags", c_uint32)] +
                 [(name, c_double) for name in _OPTION_NAMES] + [("key_top_n", c_size_t)] +
+                [("basis", c_uint32), ("unit", c_uint32), ("w_margin", c_double)] +
                 [("retention_window", c_size_t), ("retention_threshold", c_double)])
 
 
@@ -93,6 +97,8 @@ class _Score(ctypes.Structure):
                 ("id", c_char_p), ("revenue", c_int64), ("share", c_double),
                 ("cum_share", c_double), ("cv", c_double), ("trend", c_double),
                 ("npv", c_double), ("score", c_double), ("name", c_char_p), ("group", c_char_p),
+                ("margin", c_int64), ("has_margin", c_uint32), ("unprofitable", c_uint32),
+                ("customer_rank", c_size_t),
                 ("status", c_int), ("relationship", c_double), ("health", c_double),
                 ("light", ctypes.c_char), ("health_reasons", c_uint32)]
 
@@ -101,8 +107,20 @@ class _Summary(ctypes.Structure):
     _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("accounts", c_size_t),
                 ("key_accounts", c_size_t), ("count", c_size_t * 3), ("revenue", c_int64 * 3),
                 ("total_revenue", c_int64), ("hhi", c_double), ("effective_accounts", c_double),
-                ("gini", c_double), ("top20_share", c_double), ("red_accounts", c_size_t),
+                ("gini", c_double), ("top20_share", c_double), ("basis", c_uint32),
+                ("unit", c_uint32), ("customers", c_size_t), ("key_revenue_share", c_double),
+                ("basis_total", c_int64), ("total_margin", c_int64),
+                ("margin_accounts", c_size_t), ("margin_pct", c_double * 3),
+                ("unprofitable", c_size_t), ("unprofitable_revenue", c_int64),
+                ("key_unprofitable", c_size_t), ("red_accounts", c_size_t),
                 ("revenue_at_risk", c_int64)]
+
+
+class _Customer(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("key_reasons", c_uint32), ("abc", ctypes.c_char),
+                ("rank", c_size_t), ("first_index", c_size_t), ("members", c_size_t),
+                ("name", c_char_p), ("is_group", c_uint32), ("has_margin", c_uint32),
+                ("revenue", c_int64), ("margin", c_int64), ("share", c_double)]
 
 
 class _CsvOptions(ctypes.Structure):
@@ -111,6 +129,7 @@ class _CsvOptions(ctypes.Structure):
 
 
 _SCORE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(_Score))
+_CUSTOMER_FN = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(_Customer))
 from ._native import READ_FN, WRITE_FN  # noqa: E402
 from .retention import retention as _retention, _status_name as _status_c  # noqa: E402
 
@@ -124,6 +143,8 @@ _p_count = fn("kam_portfolio_count", c_size_t, c_void_p)
 _p_add = fn("kam_portfolio_add", c_int, c_void_p, POINTER(_Account))
 _p_add_columns = fn("kam_portfolio_add_columns", c_int, c_void_p, c_size_t, POINTER(c_char_p),
                     POINTER(c_int64))
+_p_add_columns_margin = fn("kam_portfolio_add_columns_margin", c_int, c_void_p, c_size_t,
+                           POINTER(c_char_p), POINTER(c_int64), POINTER(c_int64))
 _opts_init = fn("kam_segment_options_init", None, POINTER(_Options), c_size_t)
 _segment = fn("kam_segment", c_int, POINTER(c_void_p), c_void_p, POINTER(_Options))
 _s_free = fn("kam_segmentation_free", None, c_void_p)
@@ -132,6 +153,7 @@ _s_get = fn("kam_segmentation_get", c_int, POINTER(_Score), c_void_p, c_size_t)
 _s_get_by_rank = fn("kam_segmentation_get_by_rank", c_int, POINTER(_Score), c_void_p, c_size_t)
 _s_classes = fn("kam_segmentation_classes", c_int, c_void_p, c_size_t, c_void_p)
 _s_foreach = fn("kam_segmentation_foreach", c_int, c_void_p, c_int, _SCORE_FN, c_void_p)
+_s_customers = fn("kam_segmentation_customers", c_int, c_void_p, _CUSTOMER_FN, c_void_p)
 
 
 def _io(name, *argtypes):
@@ -188,6 +210,13 @@ def _minor(amount, what):
     return value
 
 
+def _margin(amount):
+    value = _minor(amount, "margin")
+    if value == _MARGIN_UNKNOWN:
+        raise error(KAM_EINVAL, "margin %r is out of range (it is the unknown mark)" % amount)
+    return value
+
+
 def _decode(b):
     return None if b is None else b.decode("utf-8", "replace")
 
@@ -200,19 +229,23 @@ def _numpy():
         return None
 
 
-def _revenue_column(revenue):
+def _revenue_column(revenue, what="revenue"):
     """(n, int64 *, the object keeping the memory alive) for a revenue column: a numpy integer
-    array (no copy when C-contiguous int64) or a sequence of ints / Decimal / str amounts."""
+    array (no copy when C-contiguous int64) or a sequence of ints / Decimal / str amounts. For
+    the margin column (what "margin") None items mean unknown."""
     np = _numpy()
     if np is not None and isinstance(revenue, np.ndarray):
         if revenue.dtype.kind not in "iu":
-            raise TypeError("revenue array must hold integers (minor units), not %s"
-                            % revenue.dtype)
+            raise TypeError("%s array must hold integers (minor units), not %s"
+                            % (what, revenue.dtype))
         arr = np.ascontiguousarray(revenue, dtype=np.int64)
         if revenue.dtype.kind == "u" and revenue.size and revenue.max() > _INT64_MAX:
-            raise error(KAM_EINVAL, "revenue values must fit int64")
+            raise error(KAM_EINVAL, "%s values must fit int64" % what)
         return arr.size, arr.ctypes.data_as(POINTER(c_int64)), arr
-    vals = [_minor(v, "revenue") for v in revenue]
+    if what == "margin":
+        vals = [_MARGIN_UNKNOWN if v is None else _margin(v) for v in revenue]
+    else:
+        vals = [_minor(v, what) for v in revenue]
     keep = (c_int64 * max(len(vals), 1))(*vals)
     return len(vals), ctypes.cast(keep, POINTER(c_int64)), keep
 
@@ -227,6 +260,18 @@ def _segment_options(options):
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
                 raise TypeError("%s must be a number" % key)
             setattr(o, key, float(value))
+        elif key == "w_margin":
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError("w_margin must be a number")
+            o.w_margin = float(value)
+        elif key == "basis":
+            if value not in _BASES:
+                raise error(KAM_EINVAL, "basis must be 'revenue' or 'margin', not %r" % (value,))
+            o.basis = _BASES[value]
+        elif key == "unit":
+            if value not in _UNITS:
+                raise error(KAM_EINVAL, "unit must be 'account' or 'group', not %r" % (value,))
+            o.unit = _UNITS[value]
         elif key == "retention":
             o.flags = (o.flags | _SEGMENT_RETENTION) if value else (o.flags & ~_SEGMENT_RETENTION)
         elif key == "retention_window":
@@ -253,7 +298,15 @@ def _summary_dict(sm):
             "count": dict(zip("ABC", sm.count)), "revenue": dict(zip("ABC", sm.revenue)),
             "total_revenue": sm.total_revenue, "hhi": sm.hhi,
             "effective_accounts": sm.effective_accounts, "gini": sm.gini,
-            "top20_share": sm.top20_share, "red_accounts": sm.red_accounts,
+            "top20_share": sm.top20_share,
+            "basis": {v: k for k, v in _BASES.items()}.get(sm.basis, str(sm.basis)),
+            "unit": {v: k for k, v in _UNITS.items()}.get(sm.unit, str(sm.unit)),
+            "customers": sm.customers, "key_revenue_share": sm.key_revenue_share,
+            "basis_total": sm.basis_total, "total_margin": sm.total_margin,
+            "margin_accounts": sm.margin_accounts,
+            "margin_pct": {k: None if math.isnan(v) else v for k, v in zip("ABC", sm.margin_pct)},
+            "unprofitable": sm.unprofitable, "unprofitable_revenue": sm.unprofitable_revenue,
+            "key_unprofitable": sm.key_unprofitable, "red_accounts": sm.red_accounts,
             "revenue_at_risk": sm.revenue_at_risk}
 
 
@@ -310,8 +363,9 @@ class Portfolio(Closable):
         return "<kam.Portfolio of %d accounts>" % len(self)
 
     def add(self, id, revenue, name=None, group=None, history=None, forecast=None,
-            potential=None, strategic=False, new=False, relationship=None):
-        """Adds one account. revenue and history: int minor units or Decimal/str major units;
+            potential=None, strategic=False, new=False, margin=None, relationship=None):
+        """Adds one account. revenue, margin (gross margin, may be negative; None = unknown)
+        and history: int minor units or Decimal/str major units;
         forecast: projected cash flows (numbers); potential and relationship (the relationship
         score, an input of the account's health): 0..1 or None (unknown).
         Raises kam.AlreadyExists for a taken id, kam.InvalidArgument for bad values; the
@@ -324,6 +378,9 @@ class Portfolio(Closable):
             raise TypeError("id is required")
         a.id, a.name, a.group = id_b, _text(name, "name"), _text(group, "group")
         a.revenue = _minor(revenue, "revenue")
+        if margin is not None:
+            a.margin = _margin(margin)
+            a.flags |= _MARGIN
         keep = []
         if history is not None:
             h = [_minor(v, "history value") for v in history]
@@ -354,10 +411,12 @@ class Portfolio(Closable):
             a.relationship = float(relationship)
         check(_p_add(self._ptr, byref(a)), self._owner)
 
-    def add_columns(self, revenue, ids=None):
+    def add_columns(self, revenue, ids=None, margin=None):
         """Adds many accounts at once: revenue is a numpy int64 array (used without a copy when
         it is C-contiguous int64) or a sequence of ints (minor units); ids a sequence of str,
-        or None for generated ids (each account's insertion index in decimal). All or nothing."""
+        or None for generated ids (each account's insertion index in decimal); margin None or
+        a column like revenue of gross margins (may be negative; in a sequence None, in an
+        array -2**63, means unknown): kam_portfolio_add_columns_margin. All or nothing."""
         n, ptr, keep = _revenue_column(revenue)
         id_arr = None
         if ids is not None:
@@ -365,7 +424,14 @@ class Portfolio(Closable):
             if len(texts) != n:
                 raise error(KAM_EINVAL, "add_columns: %d ids for %d revenues" % (len(texts), n))
             id_arr = (c_char_p * max(n, 1))(*texts)
-        check(_p_add_columns(self._ptr, n, id_arr, ptr), self._owner)
+        if margin is None:
+            check(_p_add_columns(self._ptr, n, id_arr, ptr), self._owner)
+        else:
+            mn, mptr, mkeep = _revenue_column(margin, "margin")
+            if mn != n:
+                raise error(KAM_EINVAL, "add_columns: %d margins for %d revenues" % (mn, n))
+            check(_p_add_columns_margin(self._ptr, n, id_arr, ptr, mptr), self._owner)
+            del mkeep
         del keep
 
     def count(self):
@@ -421,6 +487,8 @@ class Portfolio(Closable):
         """Segments the portfolio (kam_segment). Options: a_share (0.80), b_share (0.95),
         key_share (0.10), xyz_x (0.10), xyz_y (0.25), discount_rate (0.10), w_share (0.40),
         w_npv (0.25), w_trend (0.15), w_potential (0.10), w_strategic (0.10), key_top_n (0),
+        basis ("revenue" or "margin"), unit ("account" or "group": a group is one customer),
+        w_margin (0: the margin-% score criterion),
         retention (True: each account's retention status, which also counts in its health;
         KAM_SEGMENT_RETENTION), retention_window (None: half the longest history),
         retention_threshold (0.10)."""
@@ -444,9 +512,19 @@ def _score_dict(sc):
             "xyz": sc.xyz.decode("ascii"), "share": sc.share, "cum_share": sc.cum_share,
             "cv": sc.cv, "trend": sc.trend, "npv": sc.npv, "score": sc.score,
             "key": bool(reasons), "key_reasons": reasons,
+            "margin": sc.margin if sc.has_margin else None,
+            "unprofitable": bool(sc.unprofitable), "customer_rank": sc.customer_rank,
             "status": _retention_status_name(sc.status) if sc.status >= 0 else None,
             "relationship": sc.relationship, "health": sc.health,
             "light": light.decode() if light else None, "health_reasons": health}
+
+
+def _customer_dict(c):
+    reasons = [name for bit, name in enumerate(KEY_REASONS) if c.key_reasons & (1 << bit)]
+    return {"name": _decode(c.name), "members": c.members, "revenue": c.revenue,
+            "margin": c.margin if c.has_margin else None, "share": c.share, "rank": c.rank,
+            "abc": c.abc.decode("ascii"), "key": bool(reasons), "key_reasons": reasons,
+            "group": bool(c.is_group), "first_index": c.first_index}
 
 
 class Segmentation(Closable):
@@ -484,8 +562,10 @@ class Segmentation(Closable):
     @property
     def summary(self):
         """dict: accounts, key_accounts, count {A, B, C}, revenue {A, B, C} (minor units),
-        total_revenue, hhi, effective_accounts, gini, top20_share, red_accounts (accounts of
-        red health), revenue_at_risk (their revenue, minor units)."""
+        total_revenue, hhi, effective_accounts, gini, top20_share, basis, unit, customers,
+        key_revenue_share, basis_total, total_margin, margin_accounts, margin_pct {A, B, C}
+        (None: unknown), unprofitable, unprofitable_revenue, key_unprofitable, red_accounts
+        (accounts of red health), revenue_at_risk (their revenue, minor units)."""
         sm = _Summary()
         sm.struct_size = ctypes.sizeof(_Summary)
         check(_s_summary(byref(sm), self._ptr), self._owner)
@@ -566,6 +646,26 @@ class Segmentation(Closable):
         check(rc, self._owner)
         return True
 
+    def customers(self):
+        """The customers in rank order (kam_segmentation_customers): a list of dicts with name,
+        members, revenue, margin (None: unknown), share, rank, abc, key, key_reasons, group
+        (True for a group in unit "group") and first_index."""
+        out = []
+        state = {"exc": None}
+
+        def cb(ud, c):
+            try:
+                out.append(_customer_dict(c.contents))
+                return 0
+            except BaseException as e:  # must not unwind through C
+                state["exc"] = e
+                return 1
+        rc = _s_customers(self._ptr, _CUSTOMER_FN(cb), None)
+        if state["exc"] is not None:
+            raise state["exc"]
+        check(rc, self._owner)
+        return out
+
     def to_csv(self, **csv_options):
         """The segmentation as CSV text (kam_segmentation_write_csv). Options: delimiter,
         decimal_mark, currency_digits, formula_guard (default True)."""
@@ -593,13 +693,20 @@ class Segmentation(Closable):
         (retention status or None), relationship, health (NaN: unknown) and light ("red",
         "yellow", "green" or None)."""
         import pandas as pd
-        cols = {k: [] for k in ("id", "name", "group", "revenue", "abc", "xyz", "rank", "share",
-                                "cum_share", "cv", "trend", "npv", "score", "key_reasons",
-                                "status", "relationship", "health", "light", "health_reasons")}
+        cols = {k: [] for k in ("id", "name", "group", "revenue", "margin", "abc", "xyz", "rank",
+                                "share", "cum_share", "cv", "trend", "npv", "score",
+                                "key_reasons", "unprofitable", "customer_rank", "status",
+                                "relationship", "health", "light", "health_reasons")}
+
+        by_group = self.summary["unit"] == "group"
+        cols["customer"] = []
 
         def add(d):
             for k in cols:
-                v = d[k]
+                if k == "customer":
+                    v = d["group"] if by_group and d["group"] else (d["name"] or d["id"])
+                else:
+                    v = d[k]
                 cols[k].append(",".join(v) if k in ("key_reasons", "health_reasons") else v)
         self.foreach(add, order="insertion")
         return pd.DataFrame(cols)

@@ -16,6 +16,9 @@ Errors raise kam.KamError subclasses whose message names the JSON path and, for 
 the line and column ("items[3].unit_price: '10.005' has more decimals than RUB allows (2)
 (line 41, column 25)"); an incomplete proposal (no client name, issue date, validity or items)
 raises kam.IncompleteState from render/totals/model, naming every missing part.
+
+Before sending, ``check(as_of=..., discount_ceiling=..., margin_floor=...)`` lists what a
+director would fault (kam_proposal_check): dicts {"code", "severity", "path", "message"}.
 """
 import ctypes
 import datetime
@@ -29,6 +32,7 @@ from ._native import (fn, check, error, Owner, Closable, Collector, WRITE_FN, te
                       text_out)
 from .finance import date_to_days
 from .dmu import STYLES, _Stakeholder, _stakeholder
+from .plan import FINDING_FN, _collect_findings
 
 __all__ = ["Proposal", "PROPOSAL_FORMATS", "PROPOSAL_PARTS", "unit_format"]
 
@@ -39,7 +43,9 @@ _ROUNDING = {"line": 0, "total": 1}
 PROPOSAL_PARTS = {name: i + 1 for i, name in enumerate(
     ["lang", "currency", "title", "seller", "client", "summary", "exclusive", "issued",
      "valid_days", "arguments", "references", "figures", "cash_flows", "items",
-     "prices_include_vat", "rounding", "team", "stakeholders", "terms", "dmu"])}
+     "prices_include_vat", "rounding", "team", "stakeholders", "terms", "dmu",
+     # issue 15 (i15b)
+     "number", "addressee", "signatory", "criteria", "alternatives"])}
 
 
 
@@ -70,7 +76,26 @@ class _Item(ctypes.Structure):
                 ("description", c_char_p), ("unit", c_char_p), ("quantity", c_char_p),
                 ("unit_price", c_int64), ("unit_price_text", c_char_p),
                 ("discount_percent", c_char_p), ("vat_percent", c_char_p),
-                ("section", c_char_p)]
+                ("section", c_char_p),
+                # issue 15 (i15b): appended
+                ("cost", c_char_p)]
+
+
+class _Criterion(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("name", c_char_p),
+                ("weight", c_double), ("stakeholder", c_char_p),
+                ("arguments", POINTER(c_size_t)), ("argument_count", c_size_t)]
+
+
+class _Alternative(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("reserved", c_uint32), ("name", c_char_p),
+                ("criteria", POINTER(c_char_p)), ("points", POINTER(c_char_p)),
+                ("count", c_size_t)]
+
+
+class _CheckOptions(ctypes.Structure):
+    _fields_ = [("struct_size", c_uint32), ("flags", c_uint32), ("as_of", c_int32),
+                ("discount_ceiling", c_double), ("margin_floor", c_double)]
 
 
 class _Person(ctypes.Structure):
@@ -128,7 +153,15 @@ _add_stakeholder = fn("kam_proposal_add_stakeholder", c_int, P, POINTER(_Stakeho
 _set_dmu = fn("kam_proposal_set_dmu", c_int, P, c_void_p)
 _clear = fn("kam_proposal_clear", c_int, P, c_int)
 _count = fn("kam_proposal_count", c_size_t, P, c_int)
-_check = fn("kam_proposal_check", c_int, P)
+_validate = fn("kam_proposal_validate", c_int, P)
+_check = fn("kam_proposal_check", c_int, P, POINTER(_CheckOptions), FINDING_FN, c_void_p)
+_check_options_init = fn("kam_proposal_check_options_init", None, POINTER(_CheckOptions),
+                         c_size_t)
+_set_number = fn("kam_proposal_set_number", c_int, P, c_char_p, c_char_p)
+_set_addressee = fn("kam_proposal_set_addressee", c_int, P, c_char_p, c_char_p, c_char_p)
+_set_signatory = fn("kam_proposal_set_signatory", c_int, P, c_char_p, c_char_p)
+_add_criterion = fn("kam_proposal_add_criterion", c_int, P, POINTER(_Criterion))
+_add_alternative = fn("kam_proposal_add_alternative", c_int, P, POINTER(_Alternative))
 _totals = fn("kam_proposal_totals", c_int, POINTER(_Totals), P)
 _to_value = fn("kam_proposal_to_value", c_int, POINTER(c_void_p), P)
 _render = fn("kam_proposal_render", c_int, P, c_int, WRITE_FN, c_void_p)
@@ -321,10 +354,12 @@ class Proposal(Closable):
         return self._check(_set_cash_flows(self._ptr, byref(cf)))
 
     def add_item(self, description, quantity=None, unit_price=0, sku=None, unit=None,
-                 discount_percent=None, vat_percent=None, optional=False, section=None):
+                 discount_percent=None, vat_percent=None, optional=False, section=None,
+                 cost=None):
         """A price line. unit_price: Decimal or str in major units ("1000.00"), or int minor
         units (100000); floats are refused. quantity and percents: str, int, Decimal or float
-        (by its shortest repr)."""
+        (by its shortest repr). cost: the seller's unit cost, Decimal or str in major units
+        (never rendered; the check's margin_below_floor uses it)."""
         it = _Item()
         it.struct_size = ctypes.sizeof(_Item)
         it.flags = 1 if optional else 0
@@ -341,7 +376,61 @@ class Proposal(Closable):
         it.discount_percent = _decimal_text(discount_percent, "discount_percent")
         it.vat_percent = _decimal_text(vat_percent, "vat_percent")
         it.section = _text(section, "section")
+        if cost is not None:
+            # major units only, as the JSON document's "cost" (an int would be ambiguous with
+            # unit_price's minor units; Lua refuses numbers likewise)
+            if not isinstance(cost, (str, decimal.Decimal)):
+                raise TypeError("cost must be a Decimal or a str in major units, not %s"
+                                % type(cost).__name__)
+            it.cost = _decimal_text(cost, "cost", allow_float=False)
         return self._check(_add_item(self._ptr, byref(it)))
+
+    # ---- identity and decision criteria (issue 15) ------------------------------------------
+
+    def set_number(self, number, version=None):
+        """The document's number and version (None clears)."""
+        return self._check(_set_number(self._ptr, _text(number, "number"),
+                                       _text(version, "version")))
+
+    def set_addressee(self, stakeholder=None, name=None, position=None):
+        """The addressee: a stakeholder's name, or an explicit name and position."""
+        return self._check(_set_addressee(self._ptr, _text(stakeholder, "addressee"),
+                                          _text(name, "addressee.name"),
+                                          _text(position, "addressee.position")))
+
+    def set_signatory(self, name, position=None):
+        """Who signs the proposal (None clears)."""
+        return self._check(_set_signatory(self._ptr, _text(name, "signatory.name"),
+                                          _text(position, "signatory.position")))
+
+    def add_criterion(self, name, weight=0, stakeholder=None, arguments=()):
+        """A decision criterion: weight 0..1, whose it is, and the indexes (from 0) of the
+        arguments that answer it."""
+        idx = list(arguments)
+        for i in idx:
+            if isinstance(i, bool) or not isinstance(i, int) or i < 0:
+                raise error(KAM_EINVAL, "arguments: indexes are ints from 0, not %r" % (i,))
+        arr = (c_size_t * max(len(idx), 1))(*idx)
+        if isinstance(weight, bool) or not isinstance(weight, (int, float, decimal.Decimal)):
+            raise TypeError("weight must be a number")
+        c = _Criterion(ctypes.sizeof(_Criterion), 0, _text(name, "name"), float(weight),
+                       _text(stakeholder, "stakeholder"), ctypes.cast(arr, POINTER(c_size_t)),
+                       len(idx))
+        return self._check(_add_criterion(self._ptr, byref(c)))
+
+    def add_alternative(self, name, points=None):
+        """An alternative to our offer: points maps criterion names to its text."""
+        pts = points or {}
+        if not isinstance(pts, dict):
+            raise TypeError("points must be a dict")
+        keys = [_text(k, "points") for k in pts]
+        vals = [_text(v, "points") for v in pts.values()]
+        ka = (c_char_p * max(len(keys), 1))(*keys)
+        va = (c_char_p * max(len(vals), 1))(*vals)
+        a = _Alternative(ctypes.sizeof(_Alternative), 0, _text(name, "name"),
+                         ctypes.cast(ka, POINTER(c_char_p)), ctypes.cast(va, POINTER(c_char_p)),
+                         len(keys))
+        return self._check(_add_alternative(self._ptr, byref(a)))
 
     def add_team_member(self, name, position=None, phone=None, email=None):
         m = _Person(ctypes.sizeof(_Person), 0, _text(name, "name"), _text(position, "position"),
@@ -393,13 +482,30 @@ class Proposal(Closable):
             raise error(KAM_EINVAL, "unknown part %r" % (part,))
         return _count(self._ptr, PROPOSAL_PARTS[part])
 
-    def check(self):
+    def validate(self):
         """Raises kam.IncompleteState naming every missing part, unless complete."""
-        return self._check(_check(self._ptr))
+        return self._check(_validate(self._ptr))
 
     @property
     def complete(self):
-        return _check(self._ptr) == 0
+        return _validate(self._ptr) == 0
+
+    def check(self, as_of=None, discount_ceiling=None, margin_floor=None):
+        """The pre-send check (kam_proposal_check): a list of dicts {"code", "severity",
+        "path", "message"} in the order reported. as_of: the day it is sent (datetime.date,
+        "YYYY-MM-DD" or days) for "expired"; discount_ceiling and margin_floor in percent."""
+        o = _CheckOptions()
+        _check_options_init(byref(o), ctypes.sizeof(_CheckOptions))
+        if as_of is not None:
+            o.as_of = date_to_days(as_of)
+            o.flags |= 1  # KAM_CHECK_AS_OF
+        for name, v in (("discount_ceiling", discount_ceiling), ("margin_floor", margin_floor)):
+            if v is None:
+                continue
+            if isinstance(v, bool) or not isinstance(v, (int, float, decimal.Decimal)):
+                raise TypeError("%s must be a number" % name)
+            setattr(o, name, float(v))
+        return _collect_findings(lambda cb: _check(self._ptr, byref(o), cb, None), self._check)
 
     # ---- results ---------------------------------------------------------------------------
 
