@@ -408,8 +408,8 @@ static void test_history_forecast(void **state) {
   d = kam__portfolio_detail(f.p, 0);
   assert_non_null(d);
   assert_int_equal(d->history_len, 2); /* h3, h4: the account started in period 3 */
-  assert_int_equal(d->history[0], 150);
-  assert_int_equal(d->history[1], 0);
+  assert_int_equal(kam__detail_history(f.p, d)[0], 150);
+  assert_int_equal(kam__detail_history(f.p, d)[1], 0);
   assert_int_equal(d->forecast_len, 3);
   assert_true(d->forecast[0] == 10000.0); /* forecasts are in minor units */
   assert_true(d->forecast[1] == 0.0);
@@ -418,7 +418,7 @@ static void test_history_forecast(void **state) {
   d = kam__portfolio_detail(f.p, 1);
   assert_non_null(d);
   assert_int_equal(d->history_len, 4);
-  assert_int_equal(d->history[3], 400);
+  assert_int_equal(kam__detail_history(f.p, d)[3], 400);
   assert_int_equal(d->forecast_len, 0);
   assert_true(isnan(d->potential));
   d = kam__portfolio_detail(f.p, 2);
@@ -583,7 +583,7 @@ static void snapshot(const kam_portfolio *p, char *out, size_t cap) {
                           (unsigned)(p->flags[i] & KAM__ACC_PUBLIC));
     if (d) {
       for (k = 0; k < d->history_len; k++)
-        n += (size_t)snprintf(out + n, cap - n, " h%lld", (long long)d->history[k]);
+        n += (size_t)snprintf(out + n, cap - n, " h%lld", (long long)kam__detail_history(p, d)[k]);
       for (k = 0; k < d->forecast_len; k++)
         n += (size_t)snprintf(out + n, cap - n, " f%g", d->forecast[k]);
       n += (size_t)snprintf(out + n, cap - n, " p%g", d->potential);

@@ -918,7 +918,9 @@ static void test_option_errors(void **state) {
     o.field = value;                                                                               \
     expect_option_error(p, ctx, &o, needle);                                                       \
   } while (0)
-  BAD(flags, 1, "flags");
+  BAD(flags, 2, "flags");
+  BAD(retention_threshold, -0.1, "retention_threshold");
+  BAD(retention_threshold, NAN, "retention_threshold");
   BAD(a_share, -0.1, "a_share");
   BAD(a_share, 1.1, "a_share");
   BAD(a_share, NAN, "a_share");

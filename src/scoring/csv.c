@@ -31,6 +31,7 @@
 #include "core/internal.h"
 #include "scoring/io_internal.h"
 #include "scoring/portfolio_internal.h"
+#include "kam/retention.h"
 #include "core/struct_copy_internal.h"
 
 /* Limits (documented in kam/io.h). */
@@ -183,12 +184,13 @@ enum role {
   R_FORECAST,
   R_MARGIN, /* gross margin of the period */
   R_COST,   /* cost of sales: margin = revenue - cost */
+  R_RELATIONSHIP,
   R_COUNT
 };
 
-static const char *const role_name[R_COUNT] = {"",        "id",        "name",      "group",
-                                               "revenue", "potential", "strategic", "new",
-                                               "history", "forecast",  "margin",    "cost"};
+static const char *const role_name[R_COUNT] = {
+    "",        "id",       "name",   "group", "revenue",     "potential", "strategic",
+    "new",     "history",  "forecast", "margin", "cost",     "relationship"};
 
 /* Header aliases, after kam__csv_fold(). A lower rank wins when several columns match one role (a
  * file with both "код" and "инн" takes "код" as the id and ignores "инн"). */
@@ -264,6 +266,8 @@ static const struct alias {
     {"cost of goods sold", R_COST, 1},
     {"cogs", R_COST, 1},
     {"себестоимость продаж", R_COST, 1},
+    {"relationship", R_RELATIONSHIP, 0},
+    {"отношения", R_RELATIONSHIP, 0},
 };
 
 /* Prefixes of numbered period columns ("h1", "m 12", "history_3", "прогноз 2"). */
@@ -1158,6 +1162,7 @@ static const struct cell_rule {
     {R_NAME, CELL_TEXT, offsetof(kam_account, name)},
     {R_GROUP, CELL_TEXT, offsetof(kam_account, group)},
     {R_POTENTIAL, CELL_POTENTIAL, offsetof(kam_account, potential)},
+    {R_RELATIONSHIP, CELL_POTENTIAL, offsetof(kam_account, relationship)},
     {R_STRATEGIC, CELL_FLAG, KAM_ACCOUNT_STRATEGIC},
     {R_NEW, CELL_FLAG, KAM_ACCOUNT_NEW},
 };
@@ -1236,6 +1241,7 @@ static int handle_row(csv_reader *r) {
     a.margin = a.revenue - cost; /* both >= 0: cannot overflow */
     a.flags |= KAM_ACCOUNT_MARGIN;
   }
+  if (!isnan(a.relationship)) a.flags |= KAM_ACCOUNT_RELATIONSHIP;
   /* History: leading empty cells are periods before the account existed and are dropped; an
    * empty cell after the first filled one is 0. */
   for (k = 0; k < pc->nhist; k++) {
@@ -1443,6 +1449,18 @@ static int put_amount_cell(csv_writer *w, int64_t minor, bool last) {
 }
 
 static int put_amount(csv_writer *w, int64_t minor) { return put_amount_cell(w, minor, false); }
+/* A score of 0..1 as plain decimal text with up to 12 places ("0.25"; NaN: empty), the
+ * precision the reader takes it with, so the cell reads back as the same value. */
+static int put_fraction(csv_writer *w, double v) {
+  char b[KAM__DECIMAL_TEXT_CAP];
+  kam__numfmt f = {'.', NULL, 0, false, false};
+  kam__decimal d;
+  if (!isfinite(v)) return put_num(w, "", 0);
+  f.mark = w->mark;
+  d.coef = llround(v * 1e12);
+  d.scale = 12;
+  return put_num(w, b, kam__decimal_write(b, sizeof b, d, &f));
+}
 
 static int write_score_row(void *ud, const kam_account_score *sc) {
   csv_writer *w = (csv_writer *)ud;
@@ -1484,15 +1502,37 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
     n += rlen;
   }
   if ((rc = put_cell(w, b, n, false, false)) != 0) return rc;
-  if (sc->has_margin) return put_amount_cell(w, sc->margin, true); /* empty: unknown */
-  return put_cell(w, "", 0, false, true);
+  if (sc->has_margin) {
+    if ((rc = put_amount_cell(w, sc->margin, false)) != 0) return rc;
+  } else if ((rc = put_cell(w, "", 0, false, false)) != 0) { /* empty: unknown */
+    return rc;
+  }
+  {
+    const char *status = kam_retention_status_name(sc->status),
+               *light = kam_health_light_name(sc->light);
+    if ((rc = put_num(w, status ? status : "", status ? strlen(status) : 0)) != 0) return rc;
+    if ((rc = put_fraction(w, sc->relationship)) != 0) return rc;
+    if ((rc = put_double(w, sc->health)) != 0) return rc;
+    if ((rc = put_num(w, light ? light : "", light ? strlen(light) : 0)) != 0) return rc;
+  }
+  n = 0;
+  for (k = 0; k < 5; k++) {
+    const char *reason = kam_health_reason_name(1u << k);
+    size_t rlen = strlen(reason);
+    if (!(sc->health_reasons & (1u << k))) continue;
+    if (n) b[n++] = ' ';
+    memcpy(b + n, reason, rlen + 1); /* with its NUL: b has room for all five */
+    n += rlen;
+  }
+  return put_cell(w, b, n, false, true);
 }
 
 int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, void *ud,
                                const kam_csv_options *o) {
   static const char *const header[] = {
-      "rank", "id", "name",  "group", "revenue", "share", "cum_share",   "abc",
-      "xyz",  "cv", "trend", "npv",   "score",   "key",   "key_reasons", "margin"};
+      "rank",   "id",           "name",   "group", "revenue",       "share", "cum_share",
+      "abc",    "xyz",          "cv",     "trend", "npv",           "score", "key",
+      "key_reasons", "margin",  "status", "relationship", "health", "light", "health_reasons"};
   csv_writer w;
   kam_csv_options opts;
   kam_ctx *ctx;

@@ -480,6 +480,12 @@ void kam__portfolio_truncate(kam_portfolio *p, size_t count) {
       p->detail_len--;
     arena_release(p, p->details[p->detail_len].arena_at);
   }
+  if (p->history_max) {
+    size_t k;
+    p->history_max = 0;
+    for (k = 0; k < p->detail_len; k++)
+      if (p->details[k].history_len > p->history_max) p->history_max = p->details[k].history_len;
+  }
   p->count = count;
 }
 
@@ -547,11 +553,14 @@ static int add_account(kam_portfolio *p, const kam_account *acc, size_t idlen, u
                        size_t name_len, size_t group_len) {
   kam__detail d;
   size_t v;
+  /* the relationship is kept as its value (NaN: unknown); its flag bit is not stored */
+  double relationship = (acc->flags & KAM_ACCOUNT_RELATIONSHIP) ? acc->relationship : NAN;
   bool detail = name_len || group_len || acc->history_len || acc->forecast_len ||
-                !isnan(acc->potential);
+                !isnan(acc->potential) || !isnan(relationship);
   memset(&d, 0, sizeof d);
   d.index = p->count;
   d.potential = acc->potential;
+  d.relationship = relationship;
   if (p->count >= MAX_ACCOUNTS)
     return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
   if (idlen > SIZE_MAX / 2 || grow_columns(p, p->count + 1) || ensure_id_off(p) ||
@@ -601,6 +610,7 @@ static int add_account(kam_portfolio *p, const kam_account *acc, size_t idlen, u
       }
     }
     p->details[p->detail_len++] = d;
+    if (d.history_len > p->history_max) p->history_max = d.history_len;
   }
   push_explicit_id(p, acc->id, idlen, h);
   p->revenue[p->count] = acc->revenue;
@@ -629,6 +639,7 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   if (!KAM__HAS_FIELD(sz, kam_account, history_len)) acc.history_len = 0;
   if (!KAM__HAS_FIELD(sz, kam_account, forecast_len)) acc.forecast_len = 0;
   if (!KAM__HAS_FIELD(sz, kam_account, potential)) acc.potential = NAN;
+  if (!(acc.flags & KAM_ACCOUNT_RELATIONSHIP)) acc.relationship = NAN;
 
   if (!acc.id) return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add: the id is NULL");
   idlen = strlen(acc.id);
@@ -671,6 +682,16 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
     return kam__error(p->ctx, KAM_EINVAL,
                       "account \"%.200s\": potential %g is outside 0..1 (NaN = unknown)", acc.id,
                       acc.potential);
+  if ((acc.flags & KAM_ACCOUNT_RELATIONSHIP) && !KAM__HAS_FIELD(sz, kam_account, relationship))
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": KAM_ACCOUNT_RELATIONSHIP but struct_size %zu ends "
+                      "before the relationship field",
+                      acc.id, sz);
+  if ((acc.flags & KAM_ACCOUNT_RELATIONSHIP) &&
+      !(acc.relationship >= 0.0 && acc.relationship <= 1.0))
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": relationship %g is outside 0..1", acc.id,
+                      acc.relationship);
 
   return add_account(p, &acc, idlen, h, acc.name ? strlen(acc.name) : 0,
                      acc.group ? strlen(acc.group) : 0);

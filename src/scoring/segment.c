@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "scoring/portfolio_internal.h"
+#include "scoring/retention_internal.h"
 #include "core/struct_copy_internal.h"
 
 __extension__ typedef __int128 i128;
@@ -59,7 +60,8 @@ static void default_options(kam_segment_options *o) {
                                                .w_npv = 0.25,
                                                .w_trend = 0.15,
                                                .w_potential = 0.10,
-                                               .w_strategic = 0.10};
+                                               .w_strategic = 0.10,
+                                               .retention_threshold = 0.10};
   memcpy(o, &defaults, sizeof *o);
 }
 
@@ -76,9 +78,13 @@ static int check_options(kam_ctx *ctx, kam_segment_options *out, const kam_segme
     if (rc) return rc;
     out->struct_size = (uint32_t)sizeof *out;
   }
-  if (out->flags)
-    return kam__error(ctx, KAM_EINVAL, "kam_segment: options flags must be 0 (got 0x%x)",
-                      (unsigned)out->flags);
+  if (out->flags & ~(uint32_t)KAM_SEGMENT_RETENTION)
+    return kam__error(ctx, KAM_EINVAL, "kam_segment: unknown options flags 0x%x",
+                      (unsigned)(out->flags & ~(uint32_t)KAM_SEGMENT_RETENTION));
+  if (!(out->retention_threshold >= 0.0) || !isfinite(out->retention_threshold))
+    return kam__error(ctx, KAM_EINVAL,
+                      "kam_segment: retention_threshold %g must be a finite number >= 0",
+                      out->retention_threshold);
   if (!(out->a_share >= 0.0 && out->a_share <= 1.0))
     return kam__error(ctx, KAM_EINVAL, "kam_segment: a_share %g is outside 0..1", out->a_share);
   if (!(out->b_share >= out->a_share && out->b_share <= 1.0))
@@ -155,6 +161,7 @@ void kam_segmentation_free(kam_segmentation *s) {
   kam__free(ctx, s->cv, s->nd * sizeof *s->cv);
   kam__free(ctx, s->trend, s->nd * sizeof *s->trend);
   kam__free(ctx, s->npv, s->nd * sizeof *s->npv);
+  kam__free(ctx, s->status, s->nd);
   kam__free(ctx, s, sizeof *s);
 }
 
@@ -639,6 +646,95 @@ static int ensure_cls(kam_segmentation *s) {
   return KAM_OK;
 }
 
+/* ---- health (portfolio.h, kam_segment "Health") ---- */
+
+static double clamp01(double x) { return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x; }
+
+/* The health of one account from its components (NaN / -1: unknown) and the reasons that pulled
+ * it down; NaN when no component is known. */
+static double health_of(uint32_t *reasons, double trend, double cv, int status, double margin_pct,
+                        double relationship) {
+  /* retention component per status: inactive, new, lost, expanding, contracting, stable */
+  static const double by_status[KAM_RETENTION_STATUSES] = {NAN, 0.75, 0.0, 1.0, 0.25, 0.75};
+  const double part[5] = {
+      isnan(trend) ? NAN : clamp01(0.5 + 5.0 * trend),
+      isnan(cv) ? NAN : clamp01(1.0 - 2.0 * cv),
+      status >= 0 && status < KAM_RETENTION_STATUSES ? by_status[status] : NAN,
+      isnan(margin_pct) ? NAN : clamp01((margin_pct + 0.10) / 0.40),
+      relationship,
+  };
+  static const uint32_t bit[5] = {KAM_HEALTH_TREND, KAM_HEALTH_VOLATILITY, KAM_HEALTH_RETENTION,
+                                  KAM_HEALTH_MARGIN, KAM_HEALTH_RELATIONSHIP};
+  double sum = 0.0;
+  int k, known = 0;
+  *reasons = 0;
+  for (k = 0; k < 5; k++) {
+    if (isnan(part[k])) continue;
+    sum += part[k];
+    known++;
+    if (part[k] < 0.5) *reasons |= bit[k];
+  }
+  return known ? sum / known : NAN;
+}
+
+static char light_of(double health) {
+  return isnan(health) ? '-' : health >= 0.60 ? 'G' : health >= 0.40 ? 'Y' : 'R';
+}
+
+/* The health of account i whose details are p->details[k] (k SIZE_MAX: it has none). */
+static double account_health(const kam_segmentation *s, size_t i, size_t k, uint32_t *reasons) {
+  const kam_portfolio *p = s->p;
+  int64_t m = kam__portfolio_margin(p, i);
+  /* margin %: margin / revenue, known with the margin and a revenue > 0 */
+  double margin_pct = m != KAM_MARGIN_UNKNOWN && p->revenue[i] > 0
+                          ? (double)m / (double)p->revenue[i]
+                          : NAN;
+  if (k == SIZE_MAX) return health_of(reasons, NAN, NAN, -1, margin_pct, NAN);
+  return health_of(reasons, s->trend[k], s->cv[k], s->status ? (int)s->status[k] : -1,
+                   margin_pct, p->details[k].relationship);
+}
+
+/* Statuses per detail (KAM_SEGMENT_RETENTION with N >= 2), then the red accounts and the
+ * revenue at risk of the summary. */
+static int segment_health(kam_segmentation *s) {
+  const kam_portfolio *p = s->p;
+  size_t k, N, w;
+  int64_t risk = 0;
+  if ((s->opts.flags & KAM_SEGMENT_RETENTION) && (N = kam__retention_periods(p, s->nd)) >= 2) {
+    int rc = kam__retention_window(s->ctx, &w, s->opts.retention_window, N,
+                                   "kam_segment: retention_window");
+    if (rc) return rc;
+    s->status = (uint8_t *)kam__alloc(s->ctx, s->nd);
+    if (!s->status) return kam__nomem(s->ctx);
+    for (k = 0; k < s->nd; k++)
+      s->status[k] = (uint8_t)kam__retention_status(p, &p->details[k], N, w,
+                                                    s->opts.retention_threshold);
+  }
+  if (p->margin) { /* every account may know its margin: all of them */
+    size_t i;
+    for (i = 0, k = 0; i < s->n; i++) {
+      uint32_t reasons;
+      size_t dk = SIZE_MAX;
+      if (k < s->nd && p->details[k].index == i) dk = k++;
+      if (light_of(account_health(s, i, dk, &reasons)) == 'R') {
+        s->summary.red_accounts++;
+        risk += p->revenue[i]; /* <= the total revenue, which fits */
+      }
+    }
+  } else { /* only the accounts with details know a component */
+    for (k = 0; k < s->nd; k++) {
+      uint32_t reasons;
+      size_t i = p->details[k].index;
+      if (light_of(account_health(s, i, k, &reasons)) == 'R') {
+        s->summary.red_accounts++;
+        risk += p->revenue[i]; /* <= the total revenue, which fits */
+      }
+    }
+  }
+  s->summary.revenue_at_risk = risk;
+  return KAM_OK;
+}
+
 int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segment_options *o) {
   kam_segmentation *s;
   kam_segment_options opts;
@@ -671,12 +767,14 @@ int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segmen
   if (rc) goto fail;
   for (i = 0; i < s->nd; i++) {
     const kam__detail *d = &p->details[i];
-    history_stats(&s->cv[i], &s->trend[i], d->history, d->history_len);
+    history_stats(&s->cv[i], &s->trend[i], kam__detail_history(p, d), d->history_len);
     s->npv[i] = NAN;
     if (d->forecast_len &&
         kam_npv(&s->npv[i], opts.discount_rate, d->forecast, d->forecast_len, KAM_NPV_EXCEL))
       s->npv[i] = NAN;
   }
+  rc = segment_health(s);
+  if (rc) goto fail;
   /* Groups and the top-N test add key reasons, the margin summary reads the classes: they need
    * the class bytes now. */
   has_groups = s->summary.basis_total > 0 && s->nd && opts.unit == KAM_UNIT_ACCOUNT;
@@ -1217,7 +1315,8 @@ static void fill_score(kam_account_score *sc, const kam_segmentation *s, size_t 
     sc->cum_share = (double)s->cum[s->rank_of[i]] / t;
   }
   sc->customer_rank = s->cust_rank ? s->cust_rank[s->cust_of[i]] + 1 : sc->rank;
-  sc->cv = sc->trend = sc->npv = NAN;
+  sc->cv = sc->trend = sc->npv = sc->relationship = NAN;
+  sc->status = -1;
   if (d) {
     size_t k = (size_t)(d - p->details);
     sc->cv = s->cv[k];
@@ -1225,7 +1324,13 @@ static void fill_score(kam_account_score *sc, const kam_segmentation *s, size_t 
     sc->npv = s->npv[k];
     sc->name = d->name;
     sc->group = d->group;
+    sc->relationship = d->relationship;
+    if (s->status) sc->status = s->status[k];
+  } else if (s->status) {
+    sc->status = KAM_RETENTION_INACTIVE;
   }
+  sc->health = account_health(s, i, d ? (size_t)(d - p->details) : SIZE_MAX, &sc->health_reasons);
+  sc->light = light_of(sc->health);
   sc->xyz = isnan(sc->cv)             ? '-'
             : sc->cv <= s->opts.xyz_x ? 'X'
             : sc->cv <= s->opts.xyz_y ? 'Y'
