@@ -23,9 +23,9 @@
  * without ids; once any account has a flag or details, every account costs one more byte (the
  * flags column); once any account has a known margin, every account costs 8 bytes more (the
  * margin column); an explicit id adds its text plus NUL, 8 bytes of offset and 11 to 21 bytes of
- * hash index; name, group, history (8 bytes per period plus 16, in one block for the whole
- * portfolio), forecast, potential and relationship are stored only for the accounts that have
- * them. kam_segment keeps nothing per account (with KAM_SEGMENT_RETENTION, one status byte
+ * hash index; name, group, history (8 bytes per period), forecast, potential and relationship
+ * are stored only for the accounts that have them (about 100 bytes per such account plus their
+ * texts and numbers, kept together in blocks of up to 1 MiB). kam_segment keeps nothing per account (with KAM_SEGMENT_RETENTION, one status byte
  * per account that has details); while it runs it needs up to 4 MB of counts (2 MB more per
  * extra thread) and about 12 bytes per account whose revenue falls outside their window (for
  * a Pareto portfolio, 5 %), at most 16 bytes per account in all: for a Pareto portfolio the
