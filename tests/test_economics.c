@@ -232,7 +232,7 @@ static const char *const group_names[8] = {"Alpha", "Beta", "Gamma", "Delta",
 static int build(kam_portfolio *p, const model *md, bool bulk) {
   size_t i;
   if (bulk) { /* no groups, no flags: the column form */
-    char idtext[MAXN][16];
+    char idtext[MAXN][24];
     const char *ids[MAXN];
     for (i = 0; i < md->n; i++) {
       snprintf(idtext[i], sizeof idtext[i], "a%zu", i);
@@ -242,7 +242,7 @@ static int build(kam_portfolio *p, const model *md, bool bulk) {
   }
   for (i = 0; i < md->n; i++) {
     kam_account a;
-    char id[16];
+    char id[24];
     int rc;
     memset(&a, 0, sizeof a);
     a.struct_size = sizeof a;
@@ -694,7 +694,7 @@ static int segment_margins(kam_ctx *ctx, const int64_t *mar, size_t n, const cha
   assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
   for (i = 0; i < n; i++) {
     kam_account a;
-    char id[8];
+    char id[24];
     memset(&a, 0, sizeof a);
     a.struct_size = sizeof a;
     snprintf(id, sizeof id, "m%zu", i);

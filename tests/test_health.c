@@ -119,7 +119,7 @@ static void test_light_cutoffs(void **state) {
   (void)state;
   assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
   for (i = 0; i < n; i++) {
-    char id[8];
+    char id[24];
     snprintf(id, sizeof id, "r%zu", i);
     assert_int_equal(add(p, id, (int64_t)(100 + i), NULL, 0, cases[i].r), KAM_OK);
     if (cases[i].light == 'R') red++, risk += (int64_t)(100 + i);
