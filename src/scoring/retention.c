@@ -170,6 +170,9 @@ static int base_current64(uint64_t *b, uint64_t *c, const int64_t *h, size_t len
 static inline int sums_full(uint64_t *b, uint64_t *c, const int64_t *h, size_t w, uint64_t high) {
   uint64_t sb = 0, sc = 0, any = 0;
   size_t j;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 6
+#endif
   for (j = 0; j < w; j++) {
     sb += (uint64_t)h[j];
     sc += (uint64_t)h[w + j];
@@ -243,9 +246,18 @@ static KAM__ALWAYS_INLINE void scan_block(const scan *sc, narrow_cells *nc, cons
     const int64_t *h = dp->history;
     uint64_t b64, c64;
     unsigned st;
+    int narrow;
     if (!len) continue;
-    if (!(len == N ? sums_full(&b64, &c64, h + lo, w, high)
-                   : base_current64(&b64, &c64, h, len, N, w, high))) {
+    if (len == N) {
+      narrow = sums_full(&b64, &c64, h + lo, w, high);
+    } else {
+      /* apart, so that b64 and c64 of the common case stay in registers */
+      uint64_t pb, pc;
+      narrow = base_current64(&pb, &pc, h, len, N, w, high);
+      b64 = pb;
+      c64 = pc;
+    }
+    if (!narrow) {
       i128 b, c;
       base_current(&b, &c, h, len, N, w);
       account_add(sc->fs, sc->r, sc->cells, sc->ccells, p, abc, dp->index, status_wide(b, c, sc->t),
