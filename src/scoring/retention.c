@@ -47,25 +47,37 @@ static void cell_add(cell *x, i128 b, i128 c) {
   x->down += b > c ? b - c : 0;
 }
 
-/* Per-status 64-bit sums of the accounts whose b and c are below 2^53 (base_current64's
- * bound), moved into the 128-bit cells every FLUSH accounts: FLUSH sums below 2^53 stay below
- * 2^63. Cheaper than 128-bit additions per account. */
-enum { FLUSH = 1024 };
+/* Accounts per block of the main loop (kam_portfolio_retention). */
+enum { BLOCK = 256 };
+
+/* Per-status 64-bit sums and counts of the accounts whose b and c are below 2^53
+ * (base_current64's bound), in four copies (copy q for the block's accounts j with j % 4 == q),
+ * moved into the 128-bit cells after every block: BLOCK sums below 2^53 stay below 2^63.
+ * Cheaper than 128-bit additions per account. */
 typedef struct narrow_cells {
-  uint64_t b[KAM_RETENTION_STATUSES], c[KAM_RETENTION_STATUSES], down[KAM_RETENTION_STATUSES];
-  unsigned pending;
+  uint64_t b[4][KAM_RETENTION_STATUSES], c[4][KAM_RETENTION_STATUSES],
+      down[4][KAM_RETENTION_STATUSES];
+  size_t count[4][KAM_RETENTION_STATUSES];
 } narrow_cells;
 
-static void narrow_flush(narrow_cells *nc, cell *cells) {
-  int k;
-  for (k = 0; k < KAM_RETENTION_STATUSES; k++) {
-    cells[k].b += nc->b[k];
-    cells[k].c += nc->c[k];
-    cells[k].down += nc->down[k];
-    nc->b[k] = nc->c[k] = nc->down[k] = 0;
-  }
-  nc->pending = 0;
+static void narrow_flush(narrow_cells *nc, cell *cells, size_t *count) {
+  int k, q;
+  for (q = 0; q < 4; q++)
+    for (k = 0; k < KAM_RETENTION_STATUSES; k++) {
+      cells[k].b += nc->b[q][k];
+      cells[k].c += nc->c[q][k];
+      cells[k].down += nc->down[q][k];
+      count[k] += nc->count[q][k];
+    }
+  memset(nc, 0, sizeof *nc);
 }
+
+/* The sums about the accounts flagged KAM_ACCOUNT_NEW. */
+typedef struct flagged_sums {
+  i128 c;              /* c of those whose status is not new */
+  size_t count;        /* those whose status is not new */
+  size_t with_history; /* those with a history */
+} flagged_sums;
 
 static int fits(i128 v) { return v >= INT64_MIN && v <= INT64_MAX; }
 
@@ -102,17 +114,19 @@ static int cell_bridge(kam_ctx *ctx, kam_bridge *out, const cell *cells, const c
 /* The status (kam/retention.h) of base b and current c, given as their values in double (each
  * the exact sum rounded once) and whether each is 0. Branch-free: in a portfolio the statuses
  * come in no order a branch predictor could follow. */
-static int status_of(int b_zero, int c_zero, double b, double c, double t) {
-  /* retained (b > 0, c > 0): expanding 3, else contracting 4, else stable 5 */
-  int expanding = c >= b * (1.0 + t), contracting = c <= b * (1.0 - t);
+static int status_of(int b_zero, int c_zero, double b, double c, double up, double down) {
+  /* retained (b > 0, c > 0): expanding 3, else contracting 4, else stable 5; up is 1 + t and
+   * down 1 - t, each rounded to double once as the header's formula does */
+  int expanding = c >= b * up, contracting = c <= b * down;
   int retained = 5 - contracting - 2 * expanding + contracting * expanding;
   /* by (b = 0, c = 0): inactive 0, (b = 0, c > 0) new 1, (b > 0, c = 0) lost 2 */
   int edge = 2 * b_zero + c_zero; /* 0: retained, 1: lost, 2: new, 3: inactive */
-  return edge ? 3 - edge : retained;
+  int is_edge = -(edge != 0);     /* all ones or 0: a mask, as compilers turn ?: into a jump */
+  return (retained & ~is_edge) | ((3 - edge) & is_edge);
 }
 
 static int status_wide(i128 b, i128 c, double t) {
-  return status_of(b == 0, c == 0, (double)b, (double)c, t);
+  return status_of(b == 0, c == 0, (double)b, (double)c, 1.0 + t, 1.0 - t);
 }
 
 /* b and c of one history of length len padded at the front to N periods: the periods
@@ -151,6 +165,118 @@ static int base_current64(uint64_t *b, uint64_t *c, const int64_t *h, size_t len
   return (any & high) == 0;
 }
 
+/* base_current64 for a history of exactly N periods (no padding), given from period N - 2w on:
+ * the base is h[0..w), the current h[w..2w). */
+static inline int sums_full(uint64_t *b, uint64_t *c, const int64_t *h, size_t w, uint64_t high) {
+  uint64_t sb = 0, sc = 0, any = 0;
+  size_t j;
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC unroll 6
+#endif
+  for (j = 0; j < w; j++) {
+    sb += (uint64_t)h[j];
+    sc += (uint64_t)h[w + j];
+    any |= (uint64_t)h[j] | (uint64_t)h[w + j];
+  }
+  *b = sb;
+  *c = sc;
+  return (any & high) == 0;
+}
+
+/* The class and KAM_ACCOUNT_NEW sums of account `index` of status `status`. */
+static void account_extra(flagged_sums *fs, kam_retention *r,
+                          cell (*ccells)[KAM_RETENTION_STATUSES], const kam_portfolio *p,
+                          const char *abc, size_t index, int status, i128 b, i128 c) {
+  if (abc) {
+    int ci = abc[index] - 'A';
+    r->class_count[ci][status]++;
+    cell_add(&ccells[ci][status], b, c);
+  }
+  if (kam__portfolio_flags(p, index) & KAM_ACCOUNT_NEW) {
+    fs->with_history++;
+    if (status != KAM_RETENTION_NEW) {
+      fs->count++;
+      fs->c += c;
+    }
+  }
+}
+
+/* Every sum of account `index` of status `status` (the 128-bit path). */
+static void account_add(flagged_sums *fs, kam_retention *r, cell *cells,
+                        cell (*ccells)[KAM_RETENTION_STATUSES], const kam_portfolio *p,
+                        const char *abc, size_t index, int status, i128 b, i128 c) {
+  cell_add(&cells[status], b, c);
+  r->count[status]++;
+  account_extra(fs, r, ccells, p, abc, index, status, b, c);
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#define KAM__ALWAYS_INLINE __attribute__((always_inline)) inline
+#else
+#define KAM__ALWAYS_INLINE inline
+#endif
+
+/* What kam_portfolio_retention's pass over the details reads and adds to. */
+typedef struct scan {
+  const kam_portfolio *p;
+  const char *abc; /* class letters per account, or NULL */
+  size_t N, lo;    /* periods; the first base period, N - 2w */
+  uint64_t high;   /* base_current64's bound */
+  double up, down, t;
+  kam_retention *r;
+  cell *cells, (*ccells)[KAM_RETENTION_STATUSES];
+  flagged_sums *fs;
+} scan;
+
+/* The accounts of details [dp, end) with window w: inlined where w is a constant, so that the
+ * sums of the common histories (N periods) are loops of a known length. The 64-bit sums go to
+ * the four copies of nc in turn, so that consecutive accounts of one status add to different
+ * places and no addition waits for the one before. */
+static KAM__ALWAYS_INLINE void scan_block(const scan *sc, narrow_cells *nc, const kam__detail *dp,
+                                          const kam__detail *end, size_t w) {
+  const kam_portfolio *p = sc->p;
+  const char *abc = sc->abc;
+  const uint8_t *flags = p->flags;
+  size_t N = sc->N, lo = sc->lo;
+  uint64_t high = sc->high;
+  double up = sc->up, down = sc->down;
+  unsigned q = 0;
+  for (; dp < end; dp++) {
+    size_t len = dp->history_len;
+    const int64_t *h = dp->history;
+    uint64_t b64, c64;
+    unsigned st;
+    int narrow;
+    if (!len) continue;
+    if (len == N) {
+      narrow = sums_full(&b64, &c64, h + lo, w, high);
+    } else {
+      /* apart, so that b64 and c64 of the common case stay in registers */
+      uint64_t pb, pc;
+      narrow = base_current64(&pb, &pc, h, len, N, w, high);
+      b64 = pb;
+      c64 = pc;
+    }
+    if (!narrow) {
+      i128 b, c;
+      base_current(&b, &c, h, len, N, w);
+      account_add(sc->fs, sc->r, sc->cells, sc->ccells, p, abc, dp->index, status_wide(b, c, sc->t),
+                  b, c);
+      continue;
+    }
+    /* the common case: both sums below 2^53 */
+    st = (unsigned)status_of(b64 == 0, c64 == 0, (double)(int64_t)b64, (double)(int64_t)c64, up,
+                             down);
+    nc->b[q][st] += b64;
+    nc->c[q][st] += c64;
+    nc->down[q][st] += b64 > c64 ? b64 - c64 : 0;
+    nc->count[q][st]++;
+    q = (q + 1) & 3u;
+    if (abc || (flags && (flags[dp->index] & KAM_ACCOUNT_NEW)))
+      account_extra(sc->fs, sc->r, sc->ccells, p, abc, dp->index, (int)st, b64, c64);
+  }
+}
+
 size_t kam__retention_periods(const kam_portfolio *p, size_t nd) {
   size_t i, N = 0;
   if (nd == p->detail_len) return p->history_max;
@@ -162,8 +288,8 @@ size_t kam__retention_periods(const kam_portfolio *p, size_t nd) {
 int kam__retention_window(kam_ctx *ctx, size_t *w, size_t window, size_t N, const char *fn) {
   *w = window ? window : N / 2;
   if (*w > N / 2)
-    return kam__error(ctx, KAM_EINVAL, "%s: window %zu is outside 1..%zu (N / 2, N = %zu)", fn,
-                      *w, N / 2, N);
+    return kam__error(ctx, KAM_EINVAL, "%s: window %zu is outside 1..%zu (N / 2, N = %zu)", fn, *w,
+                      N / 2, N);
   return KAM_OK;
 }
 
@@ -202,8 +328,7 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
   const kam__detail *dp, *dend;
   /* cells[status] for the whole portfolio; by class: ccells[class][status] */
   cell cells[KAM_RETENTION_STATUSES], ccells[3][KAM_RETENTION_STATUSES];
-  i128 flagged_c = 0; /* c of the accounts flagged KAM_ACCOUNT_NEW whose status is not new */
-  size_t flagged = 0, flagged_with_history = 0;
+  flagged_sums acc = {0, 0, 0};
   uint64_t high;
   narrow_cells narrow;
   char *abc = NULL;
@@ -249,46 +374,35 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
   memset(ccells, 0, sizeof ccells);
   memset(&narrow, 0, sizeof narrow);
   /* One pass over the details in account order (their histories lie in the portfolio's detail
-   * arena in the same order); every account without a history is inactive (b = c = 0) and only
-   * counts. */
-  for (dp = p->details, dend = p->details + p->detail_len; dp < dend; dp++) {
-    size_t index = dp->index, len = dp->history_len;
-    const int64_t *h = dp->history;
-    i128 b, c;
-    uint64_t b64, c64;
-    int status;
-    if (!len) continue;
-    with_history++;
-    if (base_current64(&b64, &c64, h, len, N, w, high)) {
-      /* the common case: both sums below 2^53 */
-      status = status_of(b64 == 0, c64 == 0, (double)(int64_t)b64, (double)(int64_t)c64,
-                         opt.threshold);
-      b = b64;
-      c = c64;
-      narrow.b[status] += b64;
-      narrow.c[status] += c64;
-      narrow.down[status] += b64 > c64 ? b64 - c64 : 0;
-      if (++narrow.pending == FLUSH) narrow_flush(&narrow, cells);
-    } else {
-      base_current(&b, &c, h, len, N, w);
-      status = status_wide(b, c, opt.threshold);
-      cell_add(&cells[status], b, c);
-    }
-    r.count[status]++;
-    if (abc) {
-      ci = abc[index] - 'A';
-      r.class_count[ci][status]++;
-      cell_add(&ccells[ci][status], b, c);
-    }
-    if (kam__portfolio_flags(p, index) & KAM_ACCOUNT_NEW) {
-      flagged_with_history++;
-      if (status != KAM_RETENTION_NEW) {
-        flagged++;
-        flagged_c += c;
+   * arena in the same order), BLOCK at a time; every account without a history is inactive
+   * (b = c = 0) and only counts. */
+  {
+    scan sc;
+    sc.p = p;
+    sc.abc = abc;
+    sc.N = N;
+    sc.lo = N - 2 * w;
+    sc.high = high;
+    sc.up = 1.0 + opt.threshold;
+    sc.down = 1.0 - opt.threshold;
+    sc.t = opt.threshold;
+    sc.r = &r;
+    sc.cells = cells;
+    sc.ccells = ccells;
+    sc.fs = &acc;
+    for (dp = p->details, dend = p->details + p->detail_len; dp < dend;) {
+      const kam__detail *bend = dend - dp > BLOCK ? dp + BLOCK : dend;
+      switch (w) { /* the usual windows (a quarter, a half year) get loops of a known length */
+      case 3: scan_block(&sc, &narrow, dp, bend, 3); break;
+      case 6: scan_block(&sc, &narrow, dp, bend, 6); break;
+      default: scan_block(&sc, &narrow, dp, bend, w); break;
       }
+      narrow_flush(&narrow, cells, r.count);
+      dp = bend;
     }
   }
-  narrow_flush(&narrow, cells);
+  for (k = 0; k < KAM_RETENTION_STATUSES; k++)
+    with_history += r.count[k];
   /* The accounts without a history are inactive: their counts per class and flagged new are
    * the totals (one pass over the class and flag bytes) less those of the accounts with one. */
   r.count[KAM_RETENTION_INACTIVE] += n - with_history;
@@ -306,7 +420,7 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
     size_t all = 0;
     for (i = 0; i < n; i++)
       all += (p->flags[i] & KAM_ACCOUNT_NEW) != 0;
-    flagged += all - flagged_with_history;
+    acc.count += all - acc.with_history;
   }
   if ((rc = cell_bridge(ctx, &r.bridge, cells, "the portfolio"))) goto done;
   for (k = 0; k < KAM_RETENTION_STATUSES; k++) {
@@ -322,8 +436,8 @@ int kam_portfolio_retention(kam_retention *out, const kam_portfolio *p, const ka
   {
     /* hunting: status new or flagged new; farming: the rest. Both are parts of end, which
      * fits (cell_bridge checked it), so neither can overflow. */
-    i128 hunt = cells[KAM_RETENTION_NEW].c + flagged_c;
-    r.hunting_count = r.count[KAM_RETENTION_NEW] + flagged;
+    i128 hunt = cells[KAM_RETENTION_NEW].c + acc.c;
+    r.hunting_count = r.count[KAM_RETENTION_NEW] + acc.count;
     r.farming_count = n - r.hunting_count;
     r.hunting = (int64_t)hunt;
     r.farming = r.bridge.end - r.hunting;
