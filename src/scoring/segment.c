@@ -499,7 +499,7 @@ static int segment_general(kam_segmentation *s) {
   if (group)
     for (i = 0; i < ne; i++)
       s->cust[i].cls = 2;
-  else
+  else if (s->n)
     memset(s->cls, 2, s->n);
   for (j = 0; j < m; j++) {
     size_t e = pos ? pos[j] : j;
@@ -699,7 +699,7 @@ static double account_health(const kam_segmentation *s, size_t i, size_t k, uint
 static int segment_health(kam_segmentation *s) {
   const kam_portfolio *p = s->p;
   size_t k, N, w;
-  int64_t risk = 0;
+  u128 risk = 0; /* the total revenue is checked later (account_pass) */
   if ((s->opts.flags & KAM_SEGMENT_RETENTION) && (N = kam__retention_periods(p, s->nd)) >= 2) {
     int rc = kam__retention_window(s->ctx, &w, s->opts.retention_window, N,
                                    "kam_segment: retention_window");
@@ -718,7 +718,7 @@ static int segment_health(kam_segmentation *s) {
       if (k < s->nd && p->details[k].index == i) dk = k++;
       if (light_of(account_health(s, i, dk, &reasons)) == 'R') {
         s->summary.red_accounts++;
-        risk += p->revenue[i]; /* <= the total revenue, which fits */
+        risk += (uint64_t)p->revenue[i];
       }
     }
   } else { /* only the accounts with details know a component */
@@ -727,11 +727,13 @@ static int segment_health(kam_segmentation *s) {
       size_t i = p->details[k].index;
       if (light_of(account_health(s, i, k, &reasons)) == 'R') {
         s->summary.red_accounts++;
-        risk += p->revenue[i]; /* <= the total revenue, which fits */
+        risk += (uint64_t)p->revenue[i];
       }
     }
   }
-  s->summary.revenue_at_risk = risk;
+  /* risk <= the total revenue: when risk does not fit, neither does the total */
+  if (risk > (u128)INT64_MAX) return general_overflow(s, "the total revenue");
+  s->summary.revenue_at_risk = (int64_t)risk;
   return KAM_OK;
 }
 
