@@ -950,6 +950,45 @@ static void test_threads(void **state) {
   }
 }
 
+/* Out of memory at every allocation on two threads, over a file long enough to be split:
+ * KAM_ENOMEM with nothing added and no leak, or the whole file. */
+static void test_threads_oom(void **state) {
+  enum { ROWS = 3000 };
+  size_t fail_at, len = 0, k;
+  char *text = (char *)malloc(40 * ROWS + 64);
+  (void)state;
+  assert_non_null(text);
+  len += (size_t)sprintf(text, "id;name;revenue;h1;h2\n");
+  for (k = 0; k < ROWS; k++)
+    len += (size_t)sprintf(text + len, "T%zu;n%zu;%zu;%zu;1\n", k, k % 7, k, k % 5);
+  for (fail_at = 1;; fail_at++) {
+    kam_test_alloc a;
+    kam_ctx *ctx;
+    kam_portfolio *p;
+    int rc;
+    open_counted(&a, &ctx, &p);
+    assert_int_equal(kam_ctx_set_threads(ctx, 2), KAM_OK);
+    assert_int_equal(read_str(p, "id,revenue\nX,1\n"), KAM_OK);
+    a.fail_at = a.calls + fail_at;
+    rc = read_text(p, text, len, 0, NULL);
+    if (rc == KAM_OK) {
+      assert_int_equal(kam_portfolio_count(p), ROWS + 1);
+      kam_portfolio_free(p);
+      kam_ctx_free(ctx);
+      assert_int_equal(a.blocks, 0);
+      assert_true(fail_at > 5);
+      break;
+    }
+    assert_int_equal(rc, KAM_ENOMEM);
+    assert_int_equal(kam_portfolio_count(p), 1);
+    kam_portfolio_free(p);
+    kam_ctx_free(ctx);
+    assert_int_equal(a.blocks, 0);
+    assert_int_equal(a.bytes, 0);
+  }
+  free(text);
+}
+
 /* The committed sample portfolio reads in full, in one go and byte by byte. */
 /* margin / маржа / валовая прибыль, or cost / себестоимость with margin = revenue - cost. */
 static void test_margin_and_cost(void **state) {
@@ -1026,6 +1065,7 @@ int main(void) {
       cmocka_unit_test(test_margin_and_cost),
       cmocka_unit_test(test_sample_file),
       cmocka_unit_test(test_threads),
+      cmocka_unit_test(test_threads_oom),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

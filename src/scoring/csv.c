@@ -17,6 +17,11 @@
  * by byte through the state machine into the record buffer. Row cells are read by one table
  * (cell_rules) and amounts through decimal.c's inline plain-number path first. The csv_diff
  * fuzz target holds the two paths to the same results and messages.
+ *
+ * On several threads (kam_ctx_set_threads), the portfolio reader reads ahead and lets workers
+ * read the plain rows of quote-free runs of lines; the calling thread adds them in file order
+ * and tokenizes every other line itself (see "Parallel reading" below), so the results and
+ * messages are the one-thread ones (csv_diff also compares 2 threads).
  */
 #include <math.h>
 #include <stddef.h>
