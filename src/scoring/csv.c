@@ -1443,8 +1443,8 @@ static int par_task(void *arg) {
     const char *lf = (const char *)memchr(pp->s + i, '\n', pp->hi - i);
     par_row *row = &pp->rows[pp->nrows];
     size_t e = (size_t)(lf - pp->s);
-    row->plain = par_line(pp, pp->s + i, e - i, row, pp->hist + pp->nrows * nh,
-                          pp->fc + pp->nrows * nfc);
+    row->plain = par_line(pp, pp->s + i, e - i, row, nh ? pp->hist + pp->nrows * nh : NULL,
+                          nfc ? pp->fc + pp->nrows * nfc : NULL);
     row->off = i;
     row->len = e + 1 - i;
     pp->nrows++;
