@@ -856,16 +856,17 @@ static void read_threads(read_result *out, const char *text, size_t len, size_t 
   assert_int_equal(a.blocks, 0);
 }
 
-/* One thread and two (and three, and two with small reads) give the same result; returns the
- * one-thread message for the caller to check. */
-static void same_on_threads(const char *text, size_t len, int want_rc, const char *want_msg) {
+/* One thread gives want_rc and want_msg, and two threads the same result (variants 3: also three
+ * threads, and two with small reads). */
+static void same_on_threads(const char *text, size_t len, int want_rc, const char *want_msg,
+                            unsigned variants) {
   read_result one, many;
   unsigned t;
   read_threads(&one, text, len, 0, 1);
   if (one.rc != want_rc || strcmp(one.msg, want_msg) != 0)
     fail_msg("one thread: status %d, message:\n  %s\nwant %d:\n  %s", one.rc, one.msg, want_rc,
              want_msg);
-  for (t = 2; t <= 4; t++) {
+  for (t = 2; t < 2 + variants; t++) {
     read_threads(&many, text, len, t == 4 ? 4093 : 0, t == 4 ? 2 : t);
     if (many.rc != one.rc || strcmp(many.msg, one.msg) != 0)
       fail_msg("threads %u: status %d, message:\n  %s\none thread %d:\n  %s", t, many.rc,
@@ -945,7 +946,7 @@ static void test_threads(void **state) {
   (void)state;
   for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char *text = big_csv(&len, big_header, cases[i].edit);
-    same_on_threads(text, len, cases[i].rc, cases[i].msg);
+    same_on_threads(text, len, cases[i].rc, cases[i].msg, i < 2 ? 3 : 1); /* short for TSan */
     free(text);
   }
 }
