@@ -4,14 +4,17 @@
  * libkam does no I/O of its own: the reader pulls bytes through a kam_read_fn and the writers
  * push bytes through a kam_write_fn (kam/common.h), so the same calls serve files, sockets,
  * memory and databases. Every function here streams: reading never holds more than one record
- * (plus a 64 KiB read buffer), writing never more than one account's text (plus a 16 KiB block
+ * (plus a 64 KiB read buffer; on several threads, see kam_portfolio_read_csv), writing never more than one account's text (plus a 16 KiB block
  * that is handed to the write callback when full). A 10-million-account report therefore costs
  * a few thousand callback calls and a few kilobytes.
  *
  * Threads: like every libkam call, these use the ctx of the portfolio or segmentation and must
  * not run concurrently with other calls on that ctx. The writers only read the segmentation,
  * but the first rank-order walk fills its rank cache (see kam_segmentation_foreach), so two
- * threads may not write reports of one segmentation at the same time either.
+ * threads may not write reports of one segmentation at the same time either. With
+ * kam_ctx_set_threads(ctx, t >= 2), kam_portfolio_read_csv parses on up to t threads of its
+ * own (see there); the read callback, the allocator and the error message stay on the calling
+ * thread, and the result, the message and its line and column are those of one thread.
  *
  * Callback status: a read or write callback that returns nonzero stops the call, which returns
  * that value unchanged (the ctx message then says which callback stopped it). Nothing else in
@@ -148,7 +151,17 @@ KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
  *    KAM_EOVERFLOW an amount does not fit in int64 minor units;
  *    KAM_ELIMIT   a limit above;
  *    KAM_ENOMEM;
- *    any nonzero value returned by read, unchanged. */
+ *    any nonzero value returned by read, unchanged.
+ *
+ *  Threads: with kam_ctx_set_threads(ctx, t >= 2) on p's ctx, the reader reads ahead up to
+ *  1 MiB (still in requests of at most 64 KiB to read), and t threads parse the rows of that
+ *  block that hold no quote; the calling thread adds them in file order and reads every other
+ *  row (quoted fields, currency signs, errors, ...) itself. It then holds up to 1 MiB of input
+ *  and up to 4 MiB of parsed rows besides the portfolio. The accounts, their order, the
+ *  status and the message (line and column of the first error in the file) are those of one
+ *  thread; only the read callback may be asked for up to 1 MiB more input before an error in
+ *  the bytes it already gave is reported (a read failure after those bytes is reported after
+ *  their errors, as with one thread). */
 KAM_API int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud,
                                    const kam_csv_options *o);
 

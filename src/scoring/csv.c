@@ -17,6 +17,11 @@
  * by byte through the state machine into the record buffer. Row cells are read by one table
  * (cell_rules) and amounts through decimal.c's inline plain-number path first. The csv_diff
  * fuzz target holds the two paths to the same results and messages.
+ *
+ * On several threads (kam_ctx_set_threads), the portfolio reader reads ahead and lets workers
+ * read the plain rows of quote-free runs of lines; the calling thread adds them in file order
+ * and tokenizes every other line itself (see "Parallel reading" below), so the results and
+ * messages are the one-thread ones (csv_diff also compares 2 threads).
  */
 #include <math.h>
 #include <stddef.h>
@@ -1293,12 +1298,370 @@ static int handle_row(csv_reader *r) {
   return KAM_OK;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Parallel reading (kam_ctx_set_threads >= 2)                                                 */
+/*
+ * The read loop reads ahead up to CSV_PAR_BUF bytes, then splits the part of it that starts at
+ * a record start and holds no quote (so every LF ends a record) into parts at line ends. Each
+ * part's worker reads only "plain" rows, without writing to the input or touching the ctx: a
+ * line ending in LF (or CR LF) without another CR, valid UTF-8 without NUL, no more fields than
+ * the header, and cells the inline paths read (a non-empty id, plain numbers in the decimal mark
+ * known when the round started, no potential or yes/no cell). It stops at the first other
+ * line. The calling thread then adds the parts' rows in file order and hands the rest of a
+ * part from its stop point (or from a row whose add failed) to the one-thread tokenizer, which
+ * reads it as it would have, errors and their line and column included, so the first error in
+ * file order is the one reported and the result is the one-thread result.
+ */
+#define CSV_PAR_BUF (1u << 20)  /* bytes read ahead per round */
+#define CSV_PAR_SPLIT 16384u    /* a part is at least this long (shorter: one part) */
+#define CSV_PAR_ROWS (4u << 20) /* bytes of row buffers for all parts */
+
+typedef struct par_row {
+  const char *id, *name, *group;
+  size_t id_len, name_len, group_len;
+  uint64_t id_hash;
+  int64_t revenue, margin;
+  size_t off, len;   /* the line in the buffer, its LF included */
+  bool plain;        /* false: the line goes to the tokenizer */
+  unsigned flags;    /* KAM_ACCOUNT_MARGIN or 0 */
+  unsigned hist_at;  /* first filled history period (nhist when none) */
+  unsigned fc_len;   /* forecast periods up to the last filled one */
+} par_row;
+
+typedef struct par_part {
+  const csv_reader *r; /* read only while the workers run */
+  const portfolio_csv *pc;
+  const char *s; /* the buffer; the part is s[lo, hi), ending with LF */
+  size_t lo, hi, stop;
+  char mark;
+  par_row *rows;
+  int64_t *hist; /* nhist per row */
+  double *fc;    /* nfc per row */
+  uint32_t *cut; /* 2 per column: field start and length in the line */
+  size_t nrows, cap;
+} par_part;
+
+typedef struct par_state {
+  char *buf;
+  par_part part[KAM__MAX_THREADS];
+  size_t cap, cut_cols; /* rows and columns the part buffers hold */
+} par_state;
+
+/* A trimmed cell of the line at s whose fields are cut[]: "" when the line has no such field. */
+static const char *par_cell(const char *s, const uint32_t *cut, size_t nf, size_t col,
+                            size_t *len) {
+  const char *t;
+  if (col == NO_COL || col >= nf) {
+    *len = 0;
+    return "";
+  }
+  t = s + cut[2 * col];
+  *len = cut[2 * col + 1];
+  if (*len && (trim_head[(unsigned char)t[0]] || trim_tail[(unsigned char)t[*len - 1]]))
+    kam__csv_trim(&t, len);
+  return t;
+}
+
+/* Reads the plain line s[0, e) (e at its LF) into *row; false when it is not plain. */
+static bool par_line(par_part *pp, const char *s, size_t e, par_row *row, int64_t *hist,
+                     double *fc) {
+  const csv_reader *r = pp->r;
+  const portfolio_csv *pc = pp->pc;
+  const int digits = r->opts.currency_digits;
+  const char mark = pp->mark;
+  size_t end = e > 0 && s[e - 1] == '\r' ? e - 1 : e, nf = 0, i = 0, j, base = 0, k, len;
+  unsigned mask;
+  const char *c;
+  int64_t v;
+  if (e >= CSV_MAX_FIELD) return false;
+  mask = special_mask(r, s, 0, e + 1);
+  for (;;) {
+    j = next_special(r, s, e + 1, &base, &mask);
+    if (s[j] == '\r' && j != end) return false; /* a CR line end inside: a line of its own */
+    if (nf == r->ncols) return false;
+    pp->cut[2 * nf] = (uint32_t)i;
+    pp->cut[2 * nf + 1] = (uint32_t)(j - i);
+    nf++;
+    i = j + 1;
+    if (j == end) break;
+  }
+  if (!plain_ascii(s, end) && (memchr(s, '\0', end) || !kam__utf8_valid(s, end, NULL)))
+    return false;
+  c = par_cell(s, pp->cut, nf, pc->col[R_ID], &len);
+  if (len == 0) return false;
+  row->id = c;
+  row->id_len = len;
+  row->id_hash = kam__portfolio_id_hash(pc->p, c, len);
+  c = par_cell(s, pp->cut, nf, pc->col[R_REVENUE], &len);
+  if (len == 0 || !kam__decimal_minor_simple(&row->revenue, c, len, mark, digits) ||
+      row->revenue < 0)
+    return false;
+  row->name = par_cell(s, pp->cut, nf, pc->col[R_NAME], &row->name_len);
+  row->group = par_cell(s, pp->cut, nf, pc->col[R_GROUP], &row->group_len);
+  (void)par_cell(s, pp->cut, nf, pc->col[R_POTENTIAL], &len);
+  if (len) return false;
+  (void)par_cell(s, pp->cut, nf, pc->col[R_STRATEGIC], &len);
+  if (len) return false;
+  (void)par_cell(s, pp->cut, nf, pc->col[R_NEW], &len);
+  if (len) return false;
+  row->flags = 0;
+  row->margin = 0;
+  c = par_cell(s, pp->cut, nf, pc->col[R_MARGIN], &len);
+  if (len) {
+    if (!kam__decimal_minor_simple(&row->margin, c, len, mark, digits) ||
+        row->margin == KAM_MARGIN_UNKNOWN)
+      return false;
+    row->flags = KAM_ACCOUNT_MARGIN;
+  }
+  c = par_cell(s, pp->cut, nf, pc->col[R_COST], &len);
+  if (len) {
+    if (!kam__decimal_minor_simple(&v, c, len, mark, digits) || v < 0) return false;
+    row->margin = row->revenue - v;
+    row->flags = KAM_ACCOUNT_MARGIN;
+  }
+  row->hist_at = (unsigned)pc->nhist;
+  for (k = 0; k < pc->nhist; k++) {
+    c = par_cell(s, pp->cut, nf, pc->hist_col[k], &len);
+    v = 0;
+    if (len == 0 && row->hist_at == pc->nhist) continue;
+    if (row->hist_at == pc->nhist) row->hist_at = (unsigned)k;
+    if (len && (!kam__decimal_minor_simple(&v, c, len, mark, digits) || v < 0)) return false;
+    hist[k] = v;
+  }
+  row->fc_len = 0;
+  for (k = 0; k < pc->nfc; k++) {
+    c = par_cell(s, pp->cut, nf, pc->fc_col[k], &len);
+    v = 0;
+    if (len && !kam__decimal_minor_simple(&v, c, len, mark, digits)) return false;
+    if (len) row->fc_len = (unsigned)k + 1;
+    fc[k] = (double)v;
+  }
+  return true;
+}
+
+/* A worker: each line of its part as a plain row or as a line for the tokenizer, up to the end
+ * of the part or of the row buffer (pp->stop). */
+static int par_task(void *arg) {
+  par_part *pp = (par_part *)arg;
+  size_t i = pp->lo, nh = pp->pc->nhist, nfc = pp->pc->nfc;
+  pp->nrows = 0;
+  while (i < pp->hi && pp->nrows < pp->cap) {
+    const char *lf = (const char *)memchr(pp->s + i, '\n', pp->hi - i);
+    par_row *row = &pp->rows[pp->nrows];
+    size_t e = (size_t)(lf - pp->s);
+    row->plain = par_line(pp, pp->s + i, e - i, row, nh ? pp->hist + pp->nrows * nh : NULL,
+                          nfc ? pp->fc + pp->nrows * nfc : NULL);
+    row->off = i;
+    row->len = e + 1 - i;
+    pp->nrows++;
+    i = e + 1;
+  }
+  pp->stop = i;
+  return 0;
+}
+
+/* Row buffers for parts of up to `rows` rows each (kept for the next rounds). */
+static int par_reserve(csv_reader *r, par_state *ps, size_t rows) {
+  const portfolio_csv *pc = (const portfolio_csv *)r->sink;
+  unsigned k, parts = r->ctx->threads;
+  if (rows <= ps->cap && r->ncols <= ps->cut_cols) return KAM_OK;
+  if (rows < ps->cap) rows = ps->cap;
+  for (k = 0; k < parts; k++) {
+    par_part *pp = &ps->part[k];
+    kam__free(r->ctx, pp->rows, ps->cap * sizeof *pp->rows);
+    kam__free(r->ctx, pp->hist, ps->cap * pc->nhist * sizeof *pp->hist);
+    kam__free(r->ctx, pp->fc, ps->cap * pc->nfc * sizeof *pp->fc);
+    kam__free(r->ctx, pp->cut, ps->cut_cols * 2 * sizeof *pp->cut);
+    pp->rows = NULL;
+    pp->hist = NULL;
+    pp->fc = NULL;
+    pp->cut = NULL;
+  }
+  ps->cap = 0;
+  ps->cut_cols = 0;
+  for (k = 0; k < parts; k++) {
+    par_part *pp = &ps->part[k];
+    pp->rows = (par_row *)kam__alloc_array(r->ctx, rows, sizeof *pp->rows);
+    pp->hist = pc->nhist ? (int64_t *)kam__alloc_array(r->ctx, rows * pc->nhist, sizeof *pp->hist)
+                         : NULL;
+    pp->fc = pc->nfc ? (double *)kam__alloc_array(r->ctx, rows * pc->nfc, sizeof *pp->fc) : NULL;
+    pp->cut = (uint32_t *)kam__alloc_array(r->ctx, r->ncols * 2, sizeof *pp->cut);
+    if (!pp->rows || (pc->nhist && !pp->hist) || (pc->nfc && !pp->fc) || !pp->cut) {
+      /* free what this round got: the caps say what every part holds */
+      ps->cap = rows;
+      ps->cut_cols = r->ncols;
+      return kam__nomem(r->ctx);
+    }
+  }
+  ps->cap = rows;
+  ps->cut_cols = r->ncols;
+  return KAM_OK;
+}
+
+static void par_free(kam_ctx *ctx, par_state *ps, const portfolio_csv *pc) {
+  unsigned k;
+  for (k = 0; k < KAM__MAX_THREADS; k++) {
+    par_part *pp = &ps->part[k];
+    kam__free(ctx, pp->rows, pp->rows ? ps->cap * sizeof *pp->rows : 0);
+    kam__free(ctx, pp->hist, pp->hist ? ps->cap * pc->nhist * sizeof *pp->hist : 0);
+    kam__free(ctx, pp->fc, pp->fc ? ps->cap * pc->nfc * sizeof *pp->fc : 0);
+    kam__free(ctx, pp->cut, pp->cut ? ps->cut_cols * 2 * sizeof *pp->cut : 0);
+  }
+}
+
+/* Reads s[lo, hi): at a record start, no quote, ending with LF. */
+static int par_region(csv_reader *r, par_state *ps, char *s, size_t lo, size_t hi) {
+  portfolio_csv *pc = (portfolio_csv *)r->sink;
+  size_t len = hi - lo, rows, row_bytes, at = lo;
+  unsigned threads = r->ctx->threads, parts = threads, k;
+  int rc;
+  if (len / CSV_PAR_SPLIT < parts) parts = (unsigned)(len / CSV_PAR_SPLIT);
+  if (parts < 1) parts = 1;
+  row_bytes = sizeof(par_row) + (pc->nhist + pc->nfc) * sizeof(int64_t);
+  rows = CSV_PAR_ROWS / row_bytes / (threads ? threads : 1);
+  if (rows > len / 2 + 1) rows = len / 2 + 1; /* a row is at least a byte and its LF */
+  if (rows < 16) rows = 16;
+  if ((rc = par_reserve(r, ps, rows)) != 0) return rc;
+  for (k = 0; k < parts; k++) {
+    par_part *pp = &ps->part[k];
+    size_t end = k + 1 == parts ? hi : lo + len / parts * (k + 1);
+    if (end < at) end = at;
+    if (k + 1 < parts && end < hi) end = (size_t)((const char *)memchr(s + end, '\n', hi - end) - s) + 1;
+    pp->r = r;
+    pp->pc = pc;
+    pp->s = s;
+    pp->lo = at;
+    pp->hi = end;
+    pp->mark = r->opts.decimal_mark ? r->opts.decimal_mark : pc->mark;
+    pp->cap = ps->cap;
+    at = end;
+  }
+  kam__parallel(par_task, ps->part, sizeof ps->part[0], parts);
+  for (k = 0; k < parts; k++) {
+    par_part *pp = &ps->part[k];
+    size_t i;
+    for (i = 0; i < pp->nrows; i++) {
+      const par_row *row = &pp->rows[i];
+      kam_account a;
+      if (row->plain) {
+        memset(&a, 0, sizeof a);
+        a.struct_size = sizeof a;
+        a.potential = NAN;
+        a.id = row->id;
+        a.revenue = row->revenue;
+        a.name = row->name_len ? row->name : NULL;
+        a.group = row->group_len ? row->group : NULL;
+        a.flags = row->flags;
+        a.margin = row->margin;
+        if (row->hist_at < pc->nhist) {
+          a.history = pp->hist + i * pc->nhist + row->hist_at;
+          a.history_len = pc->nhist - row->hist_at;
+        }
+        if (row->fc_len) {
+          a.forecast = pp->fc + i * pc->nfc;
+          a.forecast_len = row->fc_len;
+        }
+        if (kam__portfolio_add_checked(pc->p, &a, row->id_len, row->name_len, row->group_len,
+                                       row->id_hash) == KAM_OK) {
+          r->line++;
+          continue;
+        }
+      }
+      /* Not plain, or its add failed: the tokenizer reads the line (and reports the failure). */
+      if ((rc = tokenize(r, s + row->off, row->len)) != 0) return rc;
+    }
+    if (pp->stop < pp->hi && (rc = tokenize(r, s + pp->stop, pp->hi - pp->stop)) != 0) return rc;
+  }
+  return KAM_OK;
+}
+
+/* Feeds s[0, n) (s[n] is a NUL): quote-free runs of whole records through par_region, the
+ * rest line by line through feed. */
+static int par_feed(csv_reader *r, par_state *ps, char *s, size_t n) {
+  size_t pos = 0;
+  int rc;
+  while (pos < n) {
+    const char *lf;
+    size_t e;
+    if (r->stage == STAGE_BODY && r->state == ST_START && r->nfields == 0 && !r->prev_cr) {
+      const char *q = (const char *)memchr(s + pos, '"', n - pos);
+      size_t lim = q ? (size_t)(q - s) : n;
+      while (lim > pos && s[lim - 1] != '\n')
+        lim--;
+      if (lim > pos) {
+        if ((rc = par_region(r, ps, s, pos, lim)) != 0) return rc;
+        pos = lim;
+        continue;
+      }
+    }
+    lf = (const char *)memchr(s + pos, '\n', n - pos);
+    e = lf ? (size_t)(lf - s) + 1 : n;
+    if ((rc = feed(r, s + pos, e - pos, false)) != 0) return rc;
+    pos = e;
+  }
+  return KAM_OK;
+}
+
 static void reader_free(csv_reader *r) {
   kam__buf_free(&r->pre);
   kam__buf_free(&r->rec);
   kam__free(r->ctx, r->fields, r->fields_cap * sizeof *r->fields);
   kam__free(r->ctx, r->hdr, r->hdr_cap);
   kam__free(r->ctx, r->hdr_fields, r->ncols * sizeof *r->hdr_fields);
+}
+
+/* The read loop of kam__csv_read for the portfolio reader on several threads: rounds of up to
+ * CSV_PAR_BUF bytes, read in CSV_CHUNK requests as the one-thread loop reads them; a read error
+ * is reported after the bytes before it are read (an error in them comes first). */
+static int read_parallel(csv_reader *r, const char *fn, kam_read_fn read, void *ud) {
+  kam_ctx *ctx = r->ctx;
+  par_state ps;
+  size_t total = 0;
+  int rc = KAM_OK;
+  memset(&ps, 0, sizeof ps);
+  ps.buf = (char *)kam__alloc(ctx, CSV_PAR_BUF + 1);
+  if (!ps.buf) return kam__nomem(ctx);
+  for (;;) {
+    size_t fill = 0, n = 0, before;
+    int rrc = KAM_OK;
+    bool eof = false, over = false;
+    while (fill + CSV_CHUNK <= CSV_PAR_BUF) {
+      n = 0;
+      if ((rrc = read(ud, ps.buf + fill, CSV_CHUNK, &n)) != 0) break;
+      if (n > CSV_CHUNK) {
+        over = true;
+        break;
+      }
+      total += n;
+      fill += n;
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+    }
+    ps.buf[fill] = '\0';
+    before = total;
+    if ((rc = par_feed(r, &ps, ps.buf, fill)) != 0) break;
+    if (rrc) {
+      rc = rrc;
+      kam__error(ctx, rrc, "%s: the read callback returned %d after %zu bytes", fn, rrc, before);
+      break;
+    }
+    if (over) {
+      rc = kam__error(ctx, KAM_EINVAL, "%s: the read callback returned more than it was asked",
+                      fn);
+      break;
+    }
+    if (eof) {
+      if ((rc = feed(r, ps.buf, 0, true)) == 0) rc = tokenize_end(r);
+      break;
+    }
+  }
+  par_free(ctx, &ps, (const portfolio_csv *)r->sink);
+  kam__free(ctx, ps.buf, CSV_PAR_BUF + 1);
+  if (rc == KAM_OK && !r->have_header)
+    rc = kam__error(ctx, KAM_EPARSE, "line 1: the input is empty (no header line)");
+  return rc;
 }
 
 int kam__csv_read(kam_ctx *ctx, const char *fn, kam_read_fn read, void *ud,
@@ -1319,6 +1682,11 @@ int kam__csv_read(kam_ctx *ctx, const char *fn, kam_read_fn read, void *ud,
   kam__buf_init(&r.rec, ctx);
   r.stage = STAGE_BOM;
   r.line = 1;
+  if (ctx->threads >= 2 && on_row == handle_row) {
+    rc = read_parallel(&r, fn, read, ud);
+    reader_free(&r);
+    return rc;
+  }
   chunk = (char *)kam__alloc(ctx, CSV_CHUNK);
   if (!chunk) return kam__nomem(ctx);
   for (;;) {
