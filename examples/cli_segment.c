@@ -2,6 +2,7 @@
  * the key accounts and a summary, and writes the chart, CSV or JSON on request. Uses only the
  * public API (kam.h), as an example of it. */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -115,14 +116,22 @@ static void cell(const char *s, size_t cols, int right) {
 /* ---- collecting the key accounts in rank order ---- */
 
 typedef struct key_row {
-  size_t rank;
+  size_t rank;  /* the customer's rank: the account's own in unit account */
+  size_t order; /* position in account rank order */
   char *id, *name, *group;
   int64_t revenue, margin;
   int has_margin;
-  double share, score;
-  char abc, xyz;
+  double share, score, health;
+  char abc, xyz, light;
   uint32_t reasons;
 } key_row;
+
+/* Rows by customer rank, members of one customer in their account order. */
+static int cmp_row(const void *a, const void *b) {
+  const key_row *x = (const key_row *)a, *y = (const key_row *)b;
+  if (x->rank != y->rank) return x->rank < y->rank ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
 
 typedef struct collect {
   key_row *rows;
@@ -154,7 +163,8 @@ static int on_score(void *ud, const kam_account_score *sc) {
     c->cap = cap;
   }
   r = &c->rows[c->n];
-  r->rank = sc->rank;
+  r->rank = sc->customer_rank;
+  r->order = c->n;
   r->id = dup_or_null(sc->id);
   r->name = dup_or_null(sc->name);
   r->group = dup_or_null(sc->group);
@@ -166,6 +176,8 @@ static int on_score(void *ud, const kam_account_score *sc) {
   r->abc = sc->abc;
   r->xyz = sc->xyz;
   r->reasons = sc->key_reasons;
+  r->health = sc->health;
+  r->light = sc->light;
   c->n++;
   if (!r->id || (sc->name && !r->name) || (sc->group && !r->group)) return c->failed = 1;
   return 0;
@@ -281,6 +293,7 @@ int kam_cli_segment(int argc, char **argv) {
   kam_csv_options_init(&in, sizeof in);
   kam_csv_options_init(&out, sizeof out);
   kam_segment_options_init(&so, sizeof so);
+  so.flags |= KAM_SEGMENT_RETENTION; /* statuses count in each account's health */
   for (i = 1; i < argc; i++) {
     const char *a = argv[i], *v;
     if (!strcmp(a, "--json")) {
@@ -363,6 +376,7 @@ int kam_cli_segment(int argc, char **argv) {
   memset(&c, 0, sizeof c);
   kam_segmentation_summary(&sm, s);
   rc = kam_segmentation_foreach(s, KAM_ORDER_RANK, on_score, &c);
+  if (rc == KAM_OK && !c.failed && c.n > 1) qsort(c.rows, c.n, sizeof *c.rows, cmp_row);
   if (rc || c.failed) {
     collect_free(&c);
     status = rc ? cli_status(cmd, rc, ctx) : (cli_fail(cmd, "out of memory"), 1);
@@ -383,7 +397,7 @@ int kam_cli_segment(int argc, char **argv) {
       cell("Name", 34, 0);
       cell("Revenue", 20, 1);
       cell(so.basis == KAM_BASIS_MARGIN ? "Margin" : "Share", 9, 1);
-      fputs("  ABC/XYZ  Why key\n", stdout);
+      fputs("  ABC/XYZ  Health        Why key\n", stdout);
     }
     /* A key group is one row (at its first member's rank) with its member count: in unit group
      * every member of a group customer, in unit account the members keyed by the group test. */
@@ -393,7 +407,7 @@ int kam_cli_segment(int argc, char **argv) {
       int64_t revenue = r->revenue, margin = r->has_margin ? r->margin : 0;
       int has_margin = r->has_margin;
       double share = r->share;
-      size_t members = 1, j;
+      size_t members = 1, red = r->light == 'R', j;
       int folded = r->group && (so.unit == KAM_UNIT_GROUP || (r->reasons & KAM_KEY_GROUP_SHARE));
       if (folded) {
         for (j = 0; j < k; j++)
@@ -407,6 +421,7 @@ int kam_cli_segment(int argc, char **argv) {
             members++;
             revenue += c.rows[j].revenue;
             share += c.rows[j].share;
+            red += c.rows[j].light == 'R';
             if (c.rows[j].has_margin) margin += c.rows[j].margin, has_margin = 1;
           }
       }
@@ -428,6 +443,15 @@ int kam_cli_segment(int argc, char **argv) {
       cell(fmt_money(money, revenue, (int)digits), 20, 1);
       cell(fmt_pct(pct, share), 9, 1);
       printf("  %c%c       ", r->abc, r->xyz);
+      if (folded && members > 1) {
+        char h[32];
+        snprintf(h, sizeof h, "%zu/%zu red", red, members);
+        printf("%-14s", h);
+      } else if (isnan(r->health)) {
+        printf("%-14s", "-");
+      } else {
+        printf("%.2f %-9s", r->health, kam_health_light_name(r->light));
+      }
       why(buf, sizeof buf, &c, r, so.key_share, basis_word, folded);
       printf("%s", buf);
       if (has_margin && margin < 0)
@@ -478,6 +502,10 @@ int kam_cli_segment(int argc, char **argv) {
              sm.unprofitable, fmt_money(money, sm.unprofitable_revenue, (int)digits),
              sm.key_unprofitable);
     }
+    printf("  Health red: %zu accounts, revenue at risk %s (%s of revenue)\n", sm.red_accounts,
+           fmt_money(money, sm.revenue_at_risk, (int)digits),
+           fmt_pct(pct, sm.total_revenue ? (double)sm.revenue_at_risk / (double)sm.total_revenue
+                                         : 0));
     if (sm.basis_total > 0) {
       printf("  Concentration: HHI %.4f (effective number of accounts %.1f), Gini %.3f\n", sm.hhi,
              sm.effective_accounts, sm.gini);

@@ -1,9 +1,10 @@
 #!/bin/sh
 # scripts/demo.sh - installs what is missing, builds libkam and runs the main jobs on the
 # bundled data: the finance examples, the segmentation of the sample portfolio (with its Pareto
-# chart), the typing of the sample decision-making unit, and the sample proposal rendered to
-# proposal.html and proposal.md, and the sample key account plan to plan.html (written to the
-# current directory's demo/ folder).
+# chart and each key account's health), its retention bridge (hunting and farming, with a
+# waterfall chart), the typing of the sample decision-making unit, and the sample proposal
+# rendered to proposal.html and proposal.md, and the sample key account plan to plan.html
+# (written to the current directory's demo/ folder).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 sh "$root/scripts/deps.sh" demo
@@ -22,7 +23,8 @@ run xirr -- 2008-01-01:-10000 2008-03-01:2750 2008-10-30:4250 2009-02-15:3250 20
 if [ -f "$data/accounts.csv" ]; then
   run segment "$data/accounts.csv" --svg "$out/pareto.svg"
   run segment "$data/accounts.csv" --basis margin --unit group --limit 5
-  run retention "$data/accounts.csv"
+  run retention "$data/accounts.csv" --window 6 --svg "$out/bridge.svg"
+  echo "(Pareto chart in $out/pareto.svg, retention bridge in $out/bridge.svg)"
 fi
 run title "Заместитель генерального директора по финансам"
 if [ -f "$data/stakeholders.csv" ]; then

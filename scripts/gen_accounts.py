@@ -9,7 +9,9 @@ holdings (one holding is key only as a group under the 10 % test), a few are str
 are new (their history starts late), some have stopped buying. The gross margin ("Маржа") is
 drawn from a second generator, so the other columns stay what they were before it existed: most
 accounts earn 5-35 %, a few lose money (the largest account among them: a key account that is
-unprofitable), some have no margin (empty cell).
+unprofitable), some have no margin (empty cell). The last column, Отношения, is the account
+team's relationship score (0..1, empty: unknown) from a third generator, so the other columns do
+not depend on it.
 
 Usage: scripts/gen_accounts.py [OUT]   (default examples/data/accounts.csv)
 The output depends only on the seed below: rerunning gives the same bytes.
@@ -83,6 +85,14 @@ def company(rnd, used):
             return name
 
 
+def relationship(r, rnd):
+    """A relationship score for 70 % of the accounts, better where revenue grows: '0,65'."""
+    if rnd.random() >= 0.7:
+        return ""
+    v = min(1.0, max(0.0, 0.6 + 8 * r["growth"] + rnd.gauss(0, 0.18)))
+    return f"{round(v * 20) / 20:.2f}".replace(".", ",")
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
         os.path.dirname(__file__), "..", "examples", "data", "accounts.csv")
@@ -151,7 +161,8 @@ def main():
     mrnd = random.Random(SEED + 1)  # margins: their own draws, the rest of the file unchanged
     header = (["Код", "Наименование", "Холдинг", "Выручка, руб.", "Маржа", "Потенциал",
                "Стратегический", "Новый"] + [f"h{m + 1}" for m in range(MONTHS)] +
-              [f"f{y + 1}" for y in range(YEARS)])
+              [f"f{y + 1}" for y in range(YEARS)] + ["Отношения"])
+    rel_rnd = random.Random(SEED + 2)
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     w.writerow(header)
@@ -186,7 +197,8 @@ def main():
             margin_text = money(round(mrnd.uniform(0.05, 0.35) * revenue, 2), mrnd, style)
         w.writerow([r["code"], r["name"], r.get("group", ""), money(revenue, rnd, style),
                     margin_text, pot,
-                    "да" if i in strategic else "", "да" if r["new"] else "нет"] + hist + fc)
+                    "да" if i in strategic else "", "да" if r["new"] else "нет"] + hist + fc
+                   + [relationship(r, rel_rnd)])
     data = buf.getvalue().encode("utf-8")
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "wb") as f:

@@ -1,9 +1,9 @@
 #!/bin/sh
 # scripts/test.sh - installs what is missing, builds, and runs every test: the C suites (gcc,
 # -Werror), Python and Lua, the consumer builds against the installed library, and the same C
-# suites under ASan+UBSan with gcc and with clang, and under valgrind memcheck; then the
-# hardening gates (fuzz corpus replay, ABI check, static analysis, coverage) when their
-# tools are present. Exits non-zero on the first failure.
+# suites under ASan+UBSan with gcc and with clang and under valgrind memcheck, the threaded
+# suites under ThreadSanitizer; then the hardening gates (fuzz corpus replay, ABI check, static
+# analysis, coverage) when their tools are present. Exits non-zero on the first failure.
 #   KAM_TEST_QUICK=1 scripts/test.sh   only the gcc build, its tests and the consumer check
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,6 +50,17 @@ step "clang ASan+UBSan"
 CC=clang build build/clang-asan -DCMAKE_BUILD_TYPE=Debug -DKAM_SANITIZE=ON
 (cd build/clang-asan && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --output-on-failure -j "$jobs" -E '^(python|headers|exports|lua_.*)$')
+
+step "gcc ThreadSanitizer (the threaded tests: CSV, add_columns, segment, classes)"
+# Only the suites that run kam_ctx_set_threads passes, so the step stays short. The TSan build
+# maps C11 threads to pthreads (src/core/tsan_threads.h): TSan does not intercept thrd_create.
+cmake -S . -B build/tsan -DKAM_WERROR=ON -DKAM_BUILD_TESTS=ON -DKAM_TSAN=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DKAM_BUILD_BENCH=OFF -DKAM_BUILD_EXAMPLES=OFF -DKAM_BUILD_LUA=OFF > build/tsan.configure.log 2>&1 ||
+  { cat build/tsan.configure.log; exit 1; }
+cmake --build build/tsan -j "$jobs" --target test_csv test_portfolio test_segment > build/tsan.build.log 2>&1 ||
+  { cat build/tsan.build.log; exit 1; }
+(cd build/tsan && TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+  ctest --output-on-failure -j "$jobs" -R '^test_(csv|portfolio|segment)$')
 
 step "valgrind memcheck (C test suites)"
 n=0

@@ -408,8 +408,8 @@ static void test_history_forecast(void **state) {
   d = kam__portfolio_detail(f.p, 0);
   assert_non_null(d);
   assert_int_equal(d->history_len, 2); /* h3, h4: the account started in period 3 */
-  assert_int_equal(d->history[0], 150);
-  assert_int_equal(d->history[1], 0);
+  assert_int_equal(kam__detail_history(f.p, d)[0], 150);
+  assert_int_equal(kam__detail_history(f.p, d)[1], 0);
   assert_int_equal(d->forecast_len, 3);
   assert_true(d->forecast[0] == 10000.0); /* forecasts are in minor units */
   assert_true(d->forecast[1] == 0.0);
@@ -418,7 +418,7 @@ static void test_history_forecast(void **state) {
   d = kam__portfolio_detail(f.p, 1);
   assert_non_null(d);
   assert_int_equal(d->history_len, 4);
-  assert_int_equal(d->history[3], 400);
+  assert_int_equal(kam__detail_history(f.p, d)[3], 400);
   assert_int_equal(d->forecast_len, 0);
   assert_true(isnan(d->potential));
   d = kam__portfolio_detail(f.p, 2);
@@ -583,7 +583,7 @@ static void snapshot(const kam_portfolio *p, char *out, size_t cap) {
                           (unsigned)(p->flags[i] & KAM__ACC_PUBLIC));
     if (d) {
       for (k = 0; k < d->history_len; k++)
-        n += (size_t)snprintf(out + n, cap - n, " h%lld", (long long)d->history[k]);
+        n += (size_t)snprintf(out + n, cap - n, " h%lld", (long long)kam__detail_history(p, d)[k]);
       for (k = 0; k < d->forecast_len; k++)
         n += (size_t)snprintf(out + n, cap - n, " f%g", d->forecast[k]);
       n += (size_t)snprintf(out + n, cap - n, " p%g", d->potential);
@@ -797,6 +797,199 @@ static void test_oom(void **state) {
   }
 }
 
+/* ---- several threads ---- */
+
+enum { BIG_ROWS = 20000 };
+
+/* A Russian-Excel file of BIG_ROWS accounts (about 1.3 MB: several read-ahead rounds of the
+ * threaded reader, each split into parts); `edit` rewrites row k's line into line (cap 256). */
+static char *big_csv(size_t *len, const char *header,
+                     void (*edit)(size_t k, char *line, size_t cap)) {
+  size_t cap = 160 * (size_t)BIG_ROWS + 512, n = 0, k;
+  char *s = (char *)malloc(cap), line[256];
+  assert_non_null(s);
+  n += (size_t)snprintf(s + n, cap - n, "%s", header);
+  for (k = 0; k < BIG_ROWS; k++) {
+    snprintf(line, sizeof line,
+             "C%05zu;Клиент %zu;%zu,%02zu;%zu;%zu,5;%zu;%zu;%zu;%zu;%zu;%zu;%zu;%zu;%zu;%zu\r\n", k,
+             k % 97, k * 37 % 100000, k % 100, k % 13, k % 7, k % 5, k % 3, k % 11, k % 17,
+             k % 19, k % 23, k % 29, k % 31, k % 37, k % 41);
+    if (edit) edit(k, line, sizeof line);
+    n += (size_t)snprintf(s + n, cap - n, "%s", line);
+  }
+  *len = n;
+  return s;
+}
+
+static const char big_header[] =
+    BOM "id;name;выручка;h1;h2;h3;h4;h5;h6;h7;h8;h9;h10;h11;h12;f1\r\n";
+
+typedef struct read_result {
+  int rc;
+  char msg[512];
+  size_t count;
+  kam_test_sink json;
+} read_result;
+
+static void read_threads(read_result *out, const char *text, size_t len, size_t chunk,
+                         unsigned threads) {
+  kam_test_alloc a;
+  kam_ctx *ctx;
+  kam_portfolio *p;
+  memset(out, 0, sizeof *out);
+  open_counted(&a, &ctx, &p);
+  assert_int_equal(kam_ctx_set_threads(ctx, threads), KAM_OK);
+  assert_int_equal(read_str(p, "id,revenue\nZ1,1\n"), KAM_OK); /* atomicity, duplicates */
+  out->rc = read_text(p, text, len, chunk, NULL);
+  snprintf(out->msg, sizeof out->msg, "%s", out->rc ? kam_ctx_errmsg(ctx) : "");
+  out->count = kam_portfolio_count(p);
+  if (out->rc == KAM_OK) {
+    kam_segmentation *sg;
+    assert_int_equal(kam_segment(&sg, p, NULL), KAM_OK);
+    assert_int_equal(kam_segmentation_write_json(sg, kam_test_sink_write, &out->json), KAM_OK);
+    kam_segmentation_free(sg);
+  } else {
+    assert_int_equal(out->count, 1);
+  }
+  kam_portfolio_free(p);
+  kam_ctx_free(ctx);
+  assert_int_equal(a.blocks, 0);
+}
+
+/* One thread gives want_rc and want_msg, and two threads the same result (variants 3: also three
+ * threads, and two with small reads). */
+static void same_on_threads(const char *text, size_t len, int want_rc, const char *want_msg,
+                            unsigned variants) {
+  read_result one, many;
+  unsigned t;
+  read_threads(&one, text, len, 0, 1);
+  if (one.rc != want_rc || strcmp(one.msg, want_msg) != 0)
+    fail_msg("one thread: status %d, message:\n  %s\nwant %d:\n  %s", one.rc, one.msg, want_rc,
+             want_msg);
+  for (t = 2; t < 2 + variants; t++) {
+    read_threads(&many, text, len, t == 4 ? 4093 : 0, t == 4 ? 2 : t);
+    if (many.rc != one.rc || strcmp(many.msg, one.msg) != 0)
+      fail_msg("threads %u: status %d, message:\n  %s\none thread %d:\n  %s", t, many.rc,
+               many.msg, one.rc, one.msg);
+    assert_int_equal(many.count, one.count);
+    assert_int_equal(many.json.len, one.json.len);
+    if (one.json.len) assert_memory_equal(many.json.data, one.json.data, one.json.len);
+    kam_test_sink_free(&many.json);
+  }
+  kam_test_sink_free(&one.json);
+}
+
+static void edit_late_mark(size_t k, char *line, size_t cap) {
+  /* no decimal mark before row 7000: the mark is decided there */
+  if (k < 7000) {
+    char *comma = strchr(strchr(strchr(line, ';') + 1, ';') + 1, ',');
+    memmove(comma, comma + 3, strlen(comma + 3) + 1);
+    comma = strstr(line, ",5;");
+    memmove(comma, comma + 2, strlen(comma + 2) + 1);
+  }
+  (void)cap;
+}
+static void edit_duplicate(size_t k, char *line, size_t cap) {
+  if (k == 9001) snprintf(line, cap, "C00123;dup;1;2\r\n");
+}
+static void edit_two_errors(size_t k, char *line, size_t cap) {
+  if (k == 6500) snprintf(line, cap, "X%zu;a;12x;1\r\n", k);
+  if (k == 8000) snprintf(line, cap, "Y%zu;a;-1;1\r\n", k);
+}
+static void edit_quotes(size_t k, char *line, size_t cap) {
+  if (k == 3000) snprintf(line, cap, "Q%zu;\"two\r\nlines; \"\"q\"\"\";5;1\r\n", k);
+  if (k == 3003) snprintf(line, cap, "Q%zu;\"x\";1 234,50 ₽;$7\r\n", k);
+  if (k == 19995) snprintf(line, cap, "Q%zu;b;1;2;\"3\r\n", k); /* unterminated at the end */
+}
+static void edit_odd_rows(size_t k, char *line, size_t cap) {
+  if (k < 100) snprintf(line, cap, "R%zu;  spaced  ;\t7 ;;1\r\n", k); /* trimmed cells */
+  if (k == 200) snprintf(line, cap, "\r\n");
+  if (k == 300) snprintf(line, cap, "R%zu;cr;1\rR%zub;cr;2\r\n", k, k); /* a CR line end */
+  if (k == 400) snprintf(line, cap, "R%zu;x;1;;;;;;;;;;;;;;; \r\n", k); /* empty extra fields */
+  if (k == 500) snprintf(line, cap, "R%zu;\xC3\xA9t\xC3\xA9;1\r\n", k);
+}
+static void edit_empty_revenue(size_t k, char *line, size_t cap) {
+  if (k == 5000) snprintf(line, cap, "R%zu;;;\r\n", k);
+}
+static void edit_bad_utf8(size_t k, char *line, size_t cap) {
+  if (k == 8800) snprintf(line, cap, "B%zu;\xC3(;1\r\n", k);
+}
+static void edit_extra_field(size_t k, char *line, size_t cap) {
+  if (k == 19999) snprintf(line, cap, "E%zu;x;1;;;;;;;;;;;;;;;z\r\n", k);
+}
+
+/* kam_ctx_set_threads(ctx, >= 2): the reader parses in parallel; results, messages (with their
+ * line and column, also for an error deep in a part another thread read) and atomicity are
+ * those of one thread. */
+static void test_threads(void **state) {
+  static const struct {
+    void (*edit)(size_t, char *, size_t);
+    int rc;
+    const char *msg;
+  } cases[] = {
+      {NULL, KAM_OK, ""},
+      {edit_late_mark, KAM_OK, ""},
+      {edit_duplicate, KAM_EEXIST, "line 9003, column \"id\": duplicate id 'C00123'"},
+      {edit_two_errors, KAM_EPARSE, "line 6502, column \"выручка\": '12x' is not an amount"},
+      {edit_quotes, KAM_EPARSE,
+       "line 19998, column \"h2\": unterminated quoted field (the quote opens here)"},
+      {edit_odd_rows, KAM_OK, ""},
+      {edit_empty_revenue, KAM_EPARSE,
+       "line 5002, column \"выручка\": the revenue is empty (write 0 for none)"},
+      {edit_bad_utf8, KAM_EPARSE,
+       "line 8802, column \"name\": invalid UTF-8 at byte 1 of the field (save the file as \"CSV "
+       "UTF-8\")"},
+      {edit_extra_field, KAM_EPARSE,
+       "line 20001, column 18: more fields than the header has columns (16)"},
+  };
+  size_t i, len;
+  (void)state;
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *text = big_csv(&len, big_header, cases[i].edit);
+    same_on_threads(text, len, cases[i].rc, cases[i].msg, i < 2 ? 3 : 1); /* short for TSan */
+    free(text);
+  }
+}
+
+/* Out of memory at every allocation on two threads, over a file long enough to be split:
+ * KAM_ENOMEM with nothing added and no leak, or the whole file. */
+static void test_threads_oom(void **state) {
+  enum { ROWS = 3000 };
+  size_t fail_at, len = 0, k;
+  char *text = (char *)malloc(40 * ROWS + 64);
+  (void)state;
+  assert_non_null(text);
+  len += (size_t)sprintf(text, "id;name;revenue;h1;h2\n");
+  for (k = 0; k < ROWS; k++)
+    len += (size_t)sprintf(text + len, "T%zu;n%zu;%zu;%zu;1\n", k, k % 7, k, k % 5);
+  for (fail_at = 1;; fail_at++) {
+    kam_test_alloc a;
+    kam_ctx *ctx;
+    kam_portfolio *p;
+    int rc;
+    open_counted(&a, &ctx, &p);
+    assert_int_equal(kam_ctx_set_threads(ctx, 2), KAM_OK);
+    assert_int_equal(read_str(p, "id,revenue\nX,1\n"), KAM_OK);
+    a.fail_at = a.calls + fail_at;
+    rc = read_text(p, text, len, 0, NULL);
+    if (rc == KAM_OK) {
+      assert_int_equal(kam_portfolio_count(p), ROWS + 1);
+      kam_portfolio_free(p);
+      kam_ctx_free(ctx);
+      assert_int_equal(a.blocks, 0);
+      assert_true(fail_at > 5);
+      break;
+    }
+    assert_int_equal(rc, KAM_ENOMEM);
+    assert_int_equal(kam_portfolio_count(p), 1);
+    kam_portfolio_free(p);
+    kam_ctx_free(ctx);
+    assert_int_equal(a.blocks, 0);
+    assert_int_equal(a.bytes, 0);
+  }
+  free(text);
+}
+
 /* The committed sample portfolio reads in full, in one go and byte by byte. */
 /* margin / маржа / валовая прибыль, or cost / себестоимость with margin = revenue - cost. */
 static void test_margin_and_cost(void **state) {
@@ -872,6 +1065,8 @@ int main(void) {
       cmocka_unit_test(test_oom),
       cmocka_unit_test(test_margin_and_cost),
       cmocka_unit_test(test_sample_file),
+      cmocka_unit_test(test_threads),
+      cmocka_unit_test(test_threads_oom),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

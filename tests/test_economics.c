@@ -232,7 +232,7 @@ static const char *const group_names[8] = {"Alpha", "Beta", "Gamma", "Delta",
 static int build(kam_portfolio *p, const model *md, bool bulk) {
   size_t i;
   if (bulk) { /* no groups, no flags: the column form */
-    char idtext[MAXN][16];
+    char idtext[MAXN][24];
     const char *ids[MAXN];
     for (i = 0; i < md->n; i++) {
       snprintf(idtext[i], sizeof idtext[i], "a%zu", i);
@@ -242,7 +242,7 @@ static int build(kam_portfolio *p, const model *md, bool bulk) {
   }
   for (i = 0; i < md->n; i++) {
     kam_account a;
-    char id[16];
+    char id[24];
     int rc;
     memset(&a, 0, sizeof a);
     a.struct_size = sizeof a;
@@ -513,15 +513,16 @@ static void test_margin_changes_nothing_by_default(void **state) {
     memset(&k, 0, sizeof k);
     assert_int_equal(kam_segmentation_write_json(t, kam_test_sink_write, &k), KAM_OK);
     assert_non_null(strstr(k.data, "\"key\":true,\"key_reasons\":[\"share\"],\"margin\":-20,"
-                                   "\"unprofitable\":true,\"customer_rank\":1}"));
+                                   "\"unprofitable\":true,\"customer_rank\":1,"));
     assert_non_null(strstr(k.data, "\"margin\":null,\"unprofitable\":false"));
     assert_non_null(strstr(k.data, "\"total_margin\":24,\"margin_accounts\":5,\"unprofitable\":2,"
-                                   "\"unprofitable_revenue\":510,\"key_unprofitable\":1}"));
+                                   "\"unprofitable_revenue\":510,\"key_unprofitable\":1,"));
     kam_test_sink_free(&k);
     memset(&k, 0, sizeof k);
     assert_int_equal(kam_segmentation_write_csv(t, kam_test_sink_write, &k, NULL), KAM_OK);
-    assert_non_null(strstr(k.data, "key_reasons,margin\r\n1,0,"));
-    assert_non_null(strstr(k.data, ",1,share,-0.20\r\n"));
+    assert_non_null(
+        strstr(k.data, "key_reasons,margin,status,relationship,health,light,health_reasons\r\n1,0,"));
+    assert_non_null(strstr(k.data, ",1,share,-0.20,"));
     kam_test_sink_free(&k);
   }
   /* The chart on basis margin says so and draws the margin shares. */
@@ -693,7 +694,7 @@ static int segment_margins(kam_ctx *ctx, const int64_t *mar, size_t n, const cha
   assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
   for (i = 0; i < n; i++) {
     kam_account a;
-    char id[8];
+    char id[24];
     memset(&a, 0, sizeof a);
     a.struct_size = sizeof a;
     snprintf(id, sizeof id, "m%zu", i);

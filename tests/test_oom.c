@@ -155,7 +155,8 @@ static int scenario(kam_ctx *ctx) {
     a.forecast = fc;
     a.forecast_len = 2;
     a.potential = 0.7;
-    a.flags = KAM_ACCOUNT_STRATEGIC;
+    a.relationship = 0.3;
+    a.flags = KAM_ACCOUNT_STRATEGIC | KAM_ACCOUNT_RELATIONSHIP;
     before = kam_portfolio_count(pf);
     status = kam_portfolio_add(pf, &a);
     if (status) {
@@ -205,6 +206,7 @@ static int scenario(kam_ctx *ctx) {
   }
   kam_segment_options_init(&so, sizeof so);
   so.key_top_n = 2;
+  so.flags = KAM_SEGMENT_RETENTION; /* the statuses' allocation too */
   STEP(kam_segment(&seg, pf, &so));
   sum.struct_size = sizeof sum;
   STEP(kam_segmentation_summary(&sum, seg));

@@ -72,7 +72,7 @@ static void test_lifecycle(void **state) {
   assert_string_equal(d->name, "ООО «Ромашка»");
   assert_string_equal(d->group, "Holding");
   assert_int_equal(d->history_len, 3);
-  assert_true(d->history[0] == 100 && d->history[2] == 300);
+  assert_true(kam__detail_history(p, d)[0] == 100 && kam__detail_history(p, d)[2] == 300);
   assert_true(d->forecast_len == 2 && d->forecast[0] == 10.5);
   assert_true(d->potential == 0.75);
   assert_string_equal(kam__portfolio_name(p, 0), "ООО «Ромашка»");

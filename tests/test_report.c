@@ -338,8 +338,9 @@ static void test_csv_basic(void **state) {
   assert_non_null(out);
   assert_true(strncmp(out,
                       BOM "rank,id,name,group,revenue,share,cum_share,abc,xyz,cv,trend,npv,"
-                          "score,key,key_reasons,margin\r\n1,A1,\"x, y\",G;1,1234.56,",
-                      strlen(BOM) + 100) == 0);
+                          "score,key,key_reasons,margin,status,relationship,health,light,"
+                          "health_reasons\r\n1,A1,\"x, y\",G;1,1234.56,",
+                      strlen(BOM) + 130) == 0);
   assert_contains(out, "\r\n2,D4,\" padded \",,10.00,");
   assert_contains(out, "\r\n3,B2,\"say \"\"hi\"\"\",,0.05,");
   assert_contains(out, "\r\n4,C3,\"two\nlines\",,0.00,");
@@ -548,7 +549,7 @@ static void test_json(void **state) {
                           "\"margin_pct\":null},");
   assert_contains(k.data, "\"basis\":\"revenue\",\"unit\":\"account\",\"customers\":3,");
   assert_contains(k.data, "\"total_margin\":0,\"margin_accounts\":0,\"unprofitable\":0,");
-  assert_contains(k.data, "\"margin\":null,\"unprofitable\":false,\"customer_rank\":1}");
+  assert_contains(k.data, "\"margin\":null,\"unprofitable\":false,\"customer_rank\":1,");
   assert_contains(k.data, "\"id\":\"q\\\"b\\\\s/\"");
   assert_contains(k.data, "\"name\":\"ctl\\u0001\\u001f\\t\\n\\r\\b\\f\"");
   assert_contains(k.data, "\"group\":\"ls\\u2028ps\\u2029\"");
@@ -833,7 +834,8 @@ static void test_empty_outputs(void **state) {
   segment(&f);
   out = write_csv(f.s, NULL);
   assert_string_equal(out, BOM "rank,id,name,group,revenue,share,cum_share,abc,xyz,cv,trend,npv,"
-                               "score,key,key_reasons,margin\r\n");
+                               "score,key,key_reasons,margin,status,relationship,health,light,"
+                               "health_reasons\r\n");
   free(out);
   memset(&k, 0, sizeof k);
   assert_int_equal(kam_segmentation_write_json(f.s, kam_test_sink_write, &k), KAM_OK);

@@ -176,6 +176,7 @@ static uint64_t next(void) {
 typedef struct ref {
   int ok; /* 0: some sum overflows int64 */
   size_t count[6], class_count[3][6], hunting_count;
+  int status[5000]; /* per account */
   i128 bridge[6], by_status[6][6], by_class[3][6], hunting, farming, nrr_num, grr_num;
 } ref;
 
@@ -214,6 +215,7 @@ static void reference(ref *o, int64_t *const *h, const size_t *len, const uint32
       if (j > N - w) cur += v;
     }
     st = ref_status(b, cur, t);
+    o->status[i] = st;
     o->count[st]++;
     ref_add(o->bridge, st, b, cur);
     ref_add(o->by_status[st], st, b, cur);
@@ -323,6 +325,24 @@ static void test_property(void **state) {
       assert_memory_equal(&r, &before, sizeof r);
     } else {
       reference(&want, h, len, flags, with_s ? abc : NULL, n, N, w, t);
+      {
+        /* the per-account status of a segmentation asked for it (whatever the sums) */
+        kam_segmentation *ss = NULL;
+        kam_segment_options so;
+        kam_segment_options_init(&so, sizeof so);
+        so.flags = KAM_SEGMENT_RETENTION;
+        so.retention_window = o.window;
+        so.retention_threshold = t;
+        assert_int_equal(kam_segment(&ss, p, &so), KAM_OK);
+        for (i = 0; i < n; i++) {
+          kam_account_score sc;
+          memset(&sc, 0, sizeof sc);
+          sc.struct_size = sizeof sc;
+          assert_int_equal(kam_segmentation_get(&sc, ss, i), KAM_OK);
+          assert_int_equal(sc.status, want.status[i]);
+        }
+        kam_segmentation_free(ss);
+      }
       if (!want.ok) {
         assert_int_equal(rc, KAM_EOVERFLOW);
         assert_memory_equal(&r, &before, sizeof r);
@@ -365,6 +385,54 @@ static void test_property(void **state) {
 
 /* Near INT64_MAX: two accounts whose bases sum to exactly INT64_MAX pass; one more unit fails
  * with nothing written. */
+/* A portfolio larger than the 64-bit partial sums' flush interval (1024 accounts), with values
+ * on both sides of their 2^53 bound, against the reference. */
+static void test_many(void **state) {
+  enum { N_ACC = 5000, LEN = 6 };
+  static int64_t store[N_ACC][LEN];
+  static int64_t *h[N_ACC];
+  static size_t len[N_ACC];
+  static uint32_t flags[N_ACC];
+  static ref want;
+  kam_ctx *ctx = new_ctx();
+  kam_portfolio *p = NULL;
+  kam_retention r;
+  size_t i, j;
+  int k;
+  (void)state;
+  assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+  for (i = 0; i < N_ACC; i++) {
+    kam_account a;
+    char name[16];
+    h[i] = store[i];
+    len[i] = 1 + next() % LEN;
+    flags[i] = next() % 7 == 0 ? KAM_ACCOUNT_NEW : 0;
+    for (j = 0; j < len[i]; j++)
+      store[i][j] = i % 1000 == 7 ? (int64_t)1 << 52 : draw(0); /* a few past the bound */
+    memset(&a, 0, sizeof a);
+    a.struct_size = sizeof a;
+    snprintf(name, sizeof name, "m%zu", i);
+    a.id = name;
+    a.flags = flags[i];
+    a.history = h[i];
+    a.history_len = len[i];
+    a.potential = NAN;
+    assert_int_equal(kam_portfolio_add(p, &a), KAM_OK);
+  }
+  reference(&want, h, len, flags, NULL, N_ACC, LEN, LEN / 2, 0.1);
+  assert_true(want.ok);
+  assert_int_equal(retention(&r, p, NULL, 0, 0.1), KAM_OK);
+  expect_bridge(&r.bridge, want.bridge);
+  for (k = 0; k < 6; k++) {
+    assert_int_equal(r.count[k], want.count[k]);
+    expect_bridge(&r.by_status[k], want.by_status[k]);
+  }
+  assert_int_equal(r.hunting, (int64_t)want.hunting);
+  assert_true(r.nrr == (double)want.nrr_num / (double)want.bridge[0]);
+  kam_portfolio_free(p);
+  kam_ctx_free(ctx);
+}
+
 static void test_overflow_edge(void **state) {
   int64_t x[] = {INT64_MAX / 2, 0}, y[] = {INT64_MAX / 2 + 1, 0}, z[] = {1, 0};
   kam_ctx *ctx = new_ctx();
@@ -431,6 +499,7 @@ int main(void) {
       cmocka_unit_test(test_statuses_by_hand),
       cmocka_unit_test(test_errors),
       cmocka_unit_test(test_property),
+      cmocka_unit_test(test_many),
       cmocka_unit_test(test_overflow_edge),
       cmocka_unit_test(test_oom),
   };

@@ -918,7 +918,9 @@ static void test_option_errors(void **state) {
     o.field = value;                                                                               \
     expect_option_error(p, ctx, &o, needle);                                                       \
   } while (0)
-  BAD(flags, 1, "flags");
+  BAD(flags, 2, "flags");
+  BAD(retention_threshold, -0.1, "retention_threshold");
+  BAD(retention_threshold, NAN, "retention_threshold");
   BAD(a_share, -0.1, "a_share");
   BAD(a_share, 1.1, "a_share");
   BAD(a_share, NAN, "a_share");
@@ -1221,8 +1223,59 @@ static void test_oom_lazy(void **state) {
   model_free(&md);
 }
 
+/* Scores over more details than the percentile sort's small-input cutoff (65536): the large
+ * path must rank like the small one. 70000 accounts of equal revenue, none strategic, history
+ * {100, 100 + d} with d in {-50, -20, 0, 20, 50} by i % 5 (the trend rises with d): five tie
+ * groups of 14000, whose trend percentile is the group's mean rank, so each score is known. */
+static void test_scores_large_percentiles(void **state) {
+  enum { N = 70000, G = 5 };
+  static const int64_t d[G] = {-50, -20, 0, 20, 50};
+  kam_ctx *ctx;
+  kam_portfolio *p;
+  kam_segmentation *s;
+  kam_segment_options o;
+  size_t i;
+  (void)state;
+  assert_int_equal(kam_ctx_new(&ctx, NULL, NULL), KAM_OK);
+  assert_int_equal(kam_portfolio_new(&p, ctx), KAM_OK);
+  for (i = 0; i < N; i++) {
+    char id[16];
+    int64_t h[2];
+    kam_account a;
+    memset(&a, 0, sizeof a);
+    a.struct_size = sizeof a;
+    snprintf(id, sizeof id, "a%zu", i);
+    h[0] = 100;
+    h[1] = 100 + d[(i * 7) % G]; /* groups interleaved in insertion order */
+    a.id = id;
+    a.revenue = 1000;
+    a.history = h;
+    a.history_len = 2;
+    a.potential = NAN;
+    assert_int_equal(kam_portfolio_add(p, &a), KAM_OK);
+  }
+  kam_segment_options_init(&o, sizeof o);
+  assert_int_equal(kam_segment(&s, p, &o), KAM_OK);
+  for (i = 0; i < N; i++) {
+    kam_account_score sc;
+    size_t g = (i * 7) % G;
+    double size = (double)N / (double)G, /* each group's accounts: 14000 */
+        pct = ((double)g * size + (size + 1.0) / 2.0 - 1.0) / (double)(N - 1),
+           num = o.w_share * 0.5 + o.w_strategic * 0.5 + o.w_trend * pct,
+           den = o.w_share + o.w_strategic + o.w_trend;
+    memset(&sc, 0, sizeof sc);
+    sc.struct_size = sizeof sc;
+    assert_int_equal(kam_segmentation_get(&sc, s, i), KAM_OK);
+    assert_true(fabs(sc.score - num / den) < 1e-12);
+  }
+  kam_segmentation_free(s);
+  kam_portfolio_free(p);
+  kam_ctx_free(ctx);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_scores_large_percentiles),
       cmocka_unit_test(test_hand_case),       cmocka_unit_test(test_exact_thresholds),
       cmocka_unit_test(test_property_random), cmocka_unit_test(test_property_large),
       cmocka_unit_test(test_window_paths),    cmocka_unit_test(test_threads_same_results),

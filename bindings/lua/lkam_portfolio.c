@@ -3,7 +3,9 @@
  *   local p = kam.Portfolio([threads])   -- threads: as p:set_threads, default 1
  *   p:add{id = "acme", revenue = "1500000.00", name = "ACME", group = "G", strategic = true,
  *         history = {100, 120}, forecast = {1000.5}, potential = 0.5, new = false,
- *         margin = "-12.50"}                 -- gross margin; absent: unknown
+ *         margin = "-12.50",                 -- gross margin; absent: unknown
+ *         relationship = 0.8}                -- 0..1, an input of the account's health; absent:
+ *                                               unknown
  *   p:add_columns({500, 300, 0} [, {"a", "b", "c"} [, {50, false, -3}]])  -- ids default to
  *                             the insertion index; margins: false = unknown
  *   p:set_threads(2)        -- kam_ctx_set_threads: large columns split over 2 threads
@@ -11,7 +13,10 @@
  *   local r = kam.Portfolio.parse_csv(text_or_reader [, opts])  -- CSV text held in memory
  *   p:read_csv_into(path_or_file [, opts]), p:parse_csv_into(text_or_reader [, opts])
  *   local s = p:segment{a_share = 0.8, key_top_n = 5, basis = "margin", unit = "group"}
- *   kam.key_reason_name(flag), kam.KEY_REASONS
+ *                  -- retention = true by default: each account's status (retention_window,
+ *                  retention_threshold), which counts in its health
+ *   kam.key_reason_name(flag), kam.KEY_REASONS, kam.health_reason_name(flag),
+ *   kam.HEALTH_REASONS, kam.health_light_name("R") -> "red"
  *   s:summary(), s:classes() -> "ABCA...", s:get(1), s:get_by_rank(1), #s, s:customers(),
  *   for sc in s:each("rank") do ... end, s:to_csv{delimiter = ";"}, s:to_json(), s:pareto_svg()
  *
@@ -174,7 +179,7 @@ static int opt_bool(lua_State *L, int t, const char *key) {
 
 static const char *const account_fields[] = {"id",      "revenue",  "name",      "group",
                                              "history", "forecast", "potential", "strategic",
-                                             "new",     "margin",   NULL};
+                                             "new",     "margin",   "relationship", NULL};
 
 /* A margin: minor units (an integer or decimal text, as revenue), never the unknown mark. */
 static int64_t to_margin(lua_State *L, int idx) {
@@ -208,6 +213,13 @@ static int l_portfolio_add(lua_State *L) {
   if (lua_getfield(L, 2, "margin") != LUA_TNIL) {
     a.margin = to_margin(L, -1);
     a.flags |= KAM_ACCOUNT_MARGIN;
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 2, "relationship") != LUA_TNIL) {
+    int isnum;
+    a.relationship = lua_tonumberx(L, -1, &isnum);
+    if (!isnum) luaL_error(L, "kam.Portfolio:add: relationship must be a number from 0 to 1");
+    a.flags |= KAM_ACCOUNT_RELATIONSHIP;
   }
   lua_pop(L, 1);
   if (lua_getfield(L, 2, "potential") != LUA_TNIL) {
@@ -523,6 +535,7 @@ void kam__lua_segment_options(lua_State *L, int idx, kam_segment_options *out) {
   double *fields[11];
   int i;
   kam_segment_options_init(&o, sizeof o);
+  o.flags |= KAM_SEGMENT_RETENTION; /* the bindings' default: statuses and their part in health */
   fields[0] = &o.a_share, fields[1] = &o.b_share, fields[2] = &o.key_share;
   fields[3] = &o.xyz_x, fields[4] = &o.xyz_y, fields[5] = &o.discount_rate;
   fields[6] = &o.w_share, fields[7] = &o.w_npv, fields[8] = &o.w_trend;
@@ -561,6 +574,23 @@ void kam__lua_segment_options(lua_State *L, int idx, kam_segment_options *out) {
           o.basis = value;
         else
           o.unit = value;
+        found = 1;
+      }
+      if (strcmp(key, "retention") == 0) {
+        o.flags = lua_toboolean(L, -1) ? (o.flags | KAM_SEGMENT_RETENTION)
+                                       : (o.flags & ~(uint32_t)KAM_SEGMENT_RETENTION);
+        found = 1;
+      }
+      if (strcmp(key, "retention_window") == 0) {
+        if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 1)
+          luaL_error(L, "kam.Portfolio:segment: retention_window must be an integer >= 1");
+        o.retention_window = (size_t)lua_tointeger(L, -1);
+        found = 1;
+      }
+      if (strcmp(key, "retention_threshold") == 0) {
+        int isnum;
+        o.retention_threshold = lua_tonumberx(L, -1, &isnum);
+        if (!isnum) luaL_error(L, "kam.Portfolio:segment: retention_threshold must be a number");
         found = 1;
       }
       if (strcmp(key, "key_top_n") == 0) {
@@ -678,6 +708,8 @@ void kam__lua_push_summary(lua_State *L, const kam_summary *sm_) {
   set_int(L, "unprofitable", (lua_Integer)sm.unprofitable);
   set_int(L, "unprofitable_revenue", sm.unprofitable_revenue);
   set_int(L, "key_unprofitable", (lua_Integer)sm.key_unprofitable);
+  set_int(L, "red_accounts", (lua_Integer)sm.red_accounts);
+  set_int(L, "revenue_at_risk", sm.revenue_at_risk);
 }
 
 static int l_segmentation_classes(lua_State *L) {
@@ -711,9 +743,35 @@ static void push_reasons(lua_State *L, uint32_t key_reasons) {
   lua_setfield(L, -2, "key_reasons");
 }
 
+static int l_health_reason_name(lua_State *L) {
+  lua_Integer v = luaL_checkinteger(L, 1);
+  const char *name = v < 0 || v > 16 ? NULL : kam_health_reason_name((uint32_t)v);
+  if (!name) raise_status(L, KAM_EINVAL, "not a single health reason flag (1, 2, 4, 8, 16)");
+  lua_pushstring(L, name);
+  return 1;
+}
+
+/* kam.health_light_name('G') or its code: "green", "yellow", "red" */
+static int l_health_light_name(lua_State *L) {
+  lua_Integer v = -1;
+  const char *name;
+  if (lua_type(L, 1) == LUA_TSTRING) {
+    size_t len;
+    const char *str = lua_tolstring(L, 1, &len);
+    if (len == 1) v = (unsigned char)str[0];
+  } else {
+    v = luaL_checkinteger(L, 1);
+  }
+  name = v < 0 || v > 255 ? NULL : kam_health_light_name((int)v);
+  if (!name) raise_status(L, KAM_EINVAL, "not a health light ('G', 'Y' or 'R')");
+  lua_pushstring(L, name);
+  return 1;
+}
+
 static void push_score(lua_State *L, const kam_account_score *sc) {
   char c[2] = {0, 0};
-  lua_createtable(L, 0, 21);
+  int i, k = 0;
+  lua_createtable(L, 0, 27);
   set_int(L, "index", (lua_Integer)sc->index + 1);
   set_int(L, "rank", (lua_Integer)sc->rank);
   set_str(L, "id", sc->id);
@@ -735,6 +793,18 @@ static void push_score(lua_State *L, const kam_account_score *sc) {
   lua_setfield(L, -2, "unprofitable");
   set_int(L, "customer_rank", (lua_Integer)sc->customer_rank);
   push_reasons(L, sc->key_reasons);
+  set_str(L, "status", kam_retention_status_name(sc->status)); /* nil: not asked */
+  set_num(L, "relationship", sc->relationship);
+  set_num(L, "health", sc->health);
+  set_str(L, "light", kam_health_light_name(sc->light)); /* nil: unknown */
+  lua_createtable(L, 5, 0);
+  for (i = 0; i < 5; i++) {
+    if (sc->health_reasons & (1u << i)) {
+      lua_pushstring(L, kam_health_reason_name(1u << i));
+      lua_rawseti(L, -2, ++k);
+    }
+  }
+  lua_setfield(L, -2, "health_reasons");
 }
 
 /* s:customers(): the customers in rank order (kam_segmentation_customers), a list of tables
@@ -971,6 +1041,16 @@ void kam__lua_open_portfolio(lua_State *L) {
   lua_setfield(L, -2, "KEY_REASONS");
   lua_pushcfunction(L, l_key_reason_name);
   lua_setfield(L, -2, "key_reason_name");
+  lua_createtable(L, 5, 0);
+  for (int i = 0; i < 5; i++) {
+    lua_pushstring(L, kam_health_reason_name(1u << i));
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "HEALTH_REASONS");
+  lua_pushcfunction(L, l_health_reason_name);
+  lua_setfield(L, -2, "health_reason_name");
+  lua_pushcfunction(L, l_health_light_name);
+  lua_setfield(L, -2, "health_light_name");
   /* kam.Portfolio: callable, with read_csv / parse_csv */
   kam__lua_class_table(L, "Portfolio", statics, l_portfolio_call);
 }

@@ -112,7 +112,7 @@ KAM_API void kam_ctx_clear_error(kam_ctx *ctx);
 /** The most threads a call on this context may use, 1 to 64 (default 1: the library never
  *  starts a thread). With more, the calls that stream over large columns split them: today
  *  kam_portfolio_add_columns (ids NULL), kam_segment and kam_segmentation_classes, from 65,536
- *  accounts a part. They start the extra threads (C11 thrd_create) for the time of the call
+ *  accounts a part, and kam_portfolio_read_csv parses blocks of its input (kam/io.h). They start the extra threads (C11 thrd_create) for the time of the call
  *  and join them before returning; results are identical to one thread's. The allocator hook,
  *  callbacks and error messages stay on the calling thread, so the one-thread-at-a-time rule
  *  of the context is unchanged. A thread that cannot be started is done by the caller's

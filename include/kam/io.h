@@ -4,14 +4,17 @@
  * libkam does no I/O of its own: the reader pulls bytes through a kam_read_fn and the writers
  * push bytes through a kam_write_fn (kam/common.h), so the same calls serve files, sockets,
  * memory and databases. Every function here streams: reading never holds more than one record
- * (plus a 64 KiB read buffer), writing never more than one account's text (plus a 16 KiB block
+ * (plus a 64 KiB read buffer; on several threads, see kam_portfolio_read_csv), writing never more than one account's text (plus a 16 KiB block
  * that is handed to the write callback when full). A 10-million-account report therefore costs
  * a few thousand callback calls and a few kilobytes.
  *
  * Threads: like every libkam call, these use the ctx of the portfolio or segmentation and must
  * not run concurrently with other calls on that ctx. The writers only read the segmentation,
  * but the first rank-order walk fills its rank cache (see kam_segmentation_foreach), so two
- * threads may not write reports of one segmentation at the same time either.
+ * threads may not write reports of one segmentation at the same time either. With
+ * kam_ctx_set_threads(ctx, t >= 2), kam_portfolio_read_csv parses on up to t threads of its
+ * own (see there); the read callback, the allocator and the error message stay on the calling
+ * thread, and the result, the message and its line and column are those of one thread.
  *
  * Callback status: a read or write callback that returns nonzero stops the call, which returns
  * that value unchanged (the ctx message then says which callback stopped it). Nothing else in
@@ -90,6 +93,8 @@ KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
  *    компаний, parent.
  *  - potential: potential, потенциал, growth potential, потенциал роста. A number from 0 to 1,
  *    or a percentage ("75 %"); empty is unknown (NaN).
+ *  - relationship (kam_account.relationship, with KAM_ACCOUNT_RELATIONSHIP when filled):
+ *    relationship, отношения. Read like potential; empty is unknown.
  *  - strategic, new (KAM_ACCOUNT_STRATEGIC, KAM_ACCOUNT_NEW): strategic, стратегический,
  *    strategic account, стратегический клиент, стратегия; new, новый, new account, new client,
  *    новый клиент. Yes: 1 true yes y x + да д х истина v ✓; no: 0 false no n - нет н ложь;
@@ -146,7 +151,17 @@ KAM_API void kam_csv_options_init(kam_csv_options *o, size_t struct_size);
  *    KAM_EOVERFLOW an amount does not fit in int64 minor units;
  *    KAM_ELIMIT   a limit above;
  *    KAM_ENOMEM;
- *    any nonzero value returned by read, unchanged. */
+ *    any nonzero value returned by read, unchanged.
+ *
+ *  Threads: with kam_ctx_set_threads(ctx, t >= 2) on p's ctx, the reader reads ahead up to
+ *  1 MiB (still in requests of at most 64 KiB to read), and t threads parse the rows of that
+ *  block that hold no quote; the calling thread adds them in file order and reads every other
+ *  row (quoted fields, currency signs, errors, ...) itself. It then holds up to 1 MiB of input
+ *  and up to 4 MiB of parsed rows besides the portfolio. The accounts, their order, the
+ *  status and the message (line and column of the first error in the file) are those of one
+ *  thread; only the read callback may be asked for up to 1 MiB more input before an error in
+ *  the bytes it already gave is reported (a read failure after those bytes is reported after
+ *  their errors, as with one thread). */
 KAM_API int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud,
                                    const kam_csv_options *o);
 
@@ -158,13 +173,18 @@ KAM_API int kam_portfolio_read_csv(kam_portfolio *p, kam_read_fn read, void *ud,
  *  - delimiter o->delimiter or ','; decimal mark o->decimal_mark, or ',' with ';' (Russian
  *    Excel), else '.'. Pass delimiter ';' for Excel in locales with a decimal comma;
  *  - columns: rank, id, name, group, revenue, share, cum_share, abc, xyz, cv, trend, npv, score,
- *    key, key_reasons, margin. revenue and margin are exact amounts (margin empty when
- *    unknown); revenue is the exact amount with currency_digits decimals ("1234.56",
+ *    key, key_reasons, margin, status, relationship, health, light, health_reasons. revenue
+ *    and margin are exact amounts (margin empty when unknown); revenue is the exact amount with
+ *    currency_digits decimals ("1234.56",
  *    no thousands separators); npv is written the same way, rounded to the minor unit (forecasts
  *    are minor units); share, cum_share, cv, trend and score are the shortest text that reads
  *    back as the same double ("0.125", "1e-07"); an unknown value (NaN) and an unknown xyz are
  *    empty cells; key is 1 or 0; key_reasons lists "share", "group_share", "strategic",
- *    "top_score" separated by spaces.
+ *    "top_score" separated by spaces; status is the retention status's name
+ *    (kam_retention_status_name), empty when the segmentation has none; relationship is a plain
+ *    decimal of up to 12 places ("0.25", as the reader takes it), health a number like share
+ *    (both empty when unknown); light is "green", "yellow", "red" or empty;
+ *    health_reasons lists kam_health_reason_name's words separated by spaces.
  *  - Formula injection (OWASP "CSV Injection"): a text cell (id, name, group) that starts with
  *    = + - @ TAB or CR, or a full-width ＝ ＋ － ＠, is written quoted with a leading apostrophe
  *    ("'=HYPERLINK(...)"), so spreadsheets show it as text; KAM_CSV_NO_FORMULA_GUARD turns this
@@ -193,13 +213,15 @@ KAM_API int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn w
  *                   "top20_share": 0.789, "basis": "revenue", "unit": "account",
  *                   "customers": 420, "key_revenue_share": 0.41,
  *                   "basis_total": 149033983456, "total_margin": 3120..., "margin_accounts": 400,
- *                   "unprofitable": 12, "unprofitable_revenue": 9120..., "key_unprofitable": 1},
+ *                   "unprofitable": 12, "unprofitable_revenue": 9120..., "key_unprofitable": 1,
+ *                   "red_accounts": 3, "revenue_at_risk": 1290004},
  *       "accounts": [
  *        {"rank": 1, "index": 17, "id": "00-1", "name": "ООО \"Ромашка\"", "group": null,
  *         "revenue": 19374417849, "share": 0.13, "cum_share": 0.13, "abc": "A", "xyz": "X",
  *         "cv": 0.05, "trend": 0.01, "npv": 1.2e9, "score": 0.91, "strategic": false,
  *         "new": false, "key": true, "key_reasons": ["share"], "margin": -1200,
- *         "unprofitable": true, "customer_rank": 1},
+ *         "unprofitable": true, "customer_rank": 1, "status": "stable",
+ *         "relationship": null, "health": 0.81, "light": "green", "health_reasons": []},
  *        ...]}
  *
  *  - Accounts are in rank order, one per line.
@@ -210,7 +232,8 @@ KAM_API int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn w
  *    units (about 90 trillion with 2 digits); use a big-integer aware parser there. npv is a
  *    double in minor units.
  *  - Doubles are the shortest text that reads back the same; NaN (unknown cv, trend, npv;
- *    effective_accounts of a zero total) is null; an unknown xyz is null; name and group are
+ *    effective_accounts of a zero total; unknown relationship or health) is null; an unknown
+ *    xyz, status or light is null; name and group are
  *    null when absent.
  *  - Strings are escaped per RFC 8259 (quote, backslash, control characters), and U+2028 and
  *    U+2029 as \u2028 \u2029; bytes that are not UTF-8 (possible only for text added through

@@ -23,11 +23,13 @@
  * without ids; once any account has a flag or details, every account costs one more byte (the
  * flags column); once any account has a known margin, every account costs 8 bytes more (the
  * margin column); an explicit id adds its text plus NUL, 8 bytes of offset and 11 to 21 bytes of
- * hash index; name, group, history, forecast and potential are stored only for the accounts
- * that have them. kam_segment keeps nothing per account; while it runs it needs up to 4 MB of
- * counts (2 MB more per extra thread) and about 12 bytes per account whose revenue falls
- * outside their window (for a Pareto portfolio, 5 %), at most 16 bytes per account in all:
- * for a Pareto portfolio the peak is about 1.1x the revenue column. The first
+ * hash index; name, group, history (8 bytes per period), forecast, potential and relationship
+ * are stored only for the accounts that have them (about 100 bytes per such account plus their
+ * texts and numbers, kept together in blocks of up to 1 MiB). kam_segment keeps nothing per account (with KAM_SEGMENT_RETENTION, one status byte
+ * per account that has details); while it runs it needs up to 4 MB of counts (2 MB more per
+ * extra thread) and about 12 bytes per account whose revenue falls outside their window (for
+ * a Pareto portfolio, 5 %), at most 16 bytes per account in all: for a Pareto portfolio the
+ * peak is about 1.1x the revenue column. The first
  * kam_segmentation_get / _foreach add one byte per account (classes and key reasons) and the rank
  * order (see "Lazy work").
  */
@@ -61,8 +63,10 @@ KAM_API size_t kam_portfolio_count(const kam_portfolio *p);
 enum {
   KAM_ACCOUNT_STRATEGIC = 1u << 0, /**< important for the company's image: always key */
   KAM_ACCOUNT_NEW = 1u << 1,       /**< acquired this period ("hunting", not "farming") */
-  KAM_ACCOUNT_MARGIN = 1u << 2     /**< kam_account.margin is set; without this bit the
+  KAM_ACCOUNT_MARGIN = 1u << 2,    /**< kam_account.margin is set; without this bit the
                                         account's margin is unknown */
+  KAM_ACCOUNT_RELATIONSHIP = 1u << 3 /**< kam_account.relationship holds a score (without this
+                                          bit the relationship is unknown and not read) */
 };
 
 /** In a margin column (kam_portfolio_add_columns_margin): this account's margin is unknown. */
@@ -92,6 +96,11 @@ typedef struct kam_account {
   int64_t margin;   /**< gross margin for the period: revenue minus cost of sales, minor
                          units, may be negative (not INT64_MIN). Read only when flags has
                          KAM_ACCOUNT_MARGIN: a zero-initialised struct means "unknown". */
+  double relationship; /**< the account team's judgement of the relationship with the client,
+                            0..1 (1 = excellent), an input of the account's health (see
+                            kam_segment). Known only when flags has KAM_ACCOUNT_RELATIONSHIP:
+                            a zero-initialised struct (or an older, shorter one) says unknown,
+                            and the field is then not read at all. */
 } kam_account;
 
 /** Adds one account at index kam_portfolio_count(p).
@@ -100,7 +109,8 @@ typedef struct kam_account {
  *  - KAM_EINVAL: p NULL (no message), a NULL, struct_size smaller than the fields up to
  *    `revenue` or above 64 KiB, id NULL/empty/not UTF-8, name or group not UTF-8, unknown flag
  *    bits, revenue < 0, a history value < 0, a non-finite forecast value, history/forecast
- *    NULL with a length > 0, potential outside 0..1 and not NaN;
+ *    NULL with a length > 0, potential outside 0..1 and not NaN, KAM_ACCOUNT_RELATIONSHIP
+ *    with a relationship outside 0..1 (NaN included);
  *  - KAM_EEXIST: the id is taken, by an explicit id or by a generated one (see
  *    kam_portfolio_add_columns): "duplicate id "X" (account 17 has it)";
  *  - KAM_ELIMIT: the portfolio holds 2^40 - 2 accounts already;
@@ -137,10 +147,18 @@ KAM_API int kam_portfolio_add_columns_margin(kam_portfolio *p, size_t n, const c
 /* ------------------------------------------------------------------------------------------ */
 /** @name Segmentation options */
 
+/** kam_segment_options.flags bits. */
+enum {
+  KAM_SEGMENT_RETENTION = 1u << 0 /**< give every account its retention status
+                                       (kam_account_score.status, kam/retention.h) with
+                                       retention_window and retention_threshold; the status then
+                                       counts in the account's health */
+};
+
 /** What kam_segment does. Fill with kam_segment_options_init, then change fields. */
 typedef struct kam_segment_options {
   uint32_t struct_size; /**< sizeof(kam_segment_options); shorter structs get defaults */
-  uint32_t flags;       /**< 0 (other values are KAM_EINVAL) */
+  uint32_t flags;       /**< KAM_SEGMENT_* bits: default 0 (other bits are KAM_EINVAL) */
   double a_share;       /**< ABC cut for A, 0 <= a_share <= 1: default 0.80 */
   double b_share;       /**< cut for A+B, a_share <= b_share <= 1: default 0.95 */
   double key_share;     /**< the "major customer" test (ASC 280 / IFRS 8), finite > 0:
@@ -155,6 +173,10 @@ typedef struct kam_segment_options {
                          KAM_BASIS_MARGIN (see kam_segment) */
   uint32_t unit;    /**< who is a customer: KAM_UNIT_ACCOUNT (default) or KAM_UNIT_GROUP */
   double w_margin;  /**< score weight of the margin-% criterion, finite >= 0: default 0 */
+  size_t retention_window;    /**< with KAM_SEGMENT_RETENTION: the window w of
+                                   kam_retention_options (0 = floor(N / 2), the default) */
+  double retention_threshold; /**< with KAM_SEGMENT_RETENTION: the threshold t of
+                                   kam_retention_options, finite >= 0: default 0.10 */
 } kam_segment_options;
 
 /** kam_segment_options.basis values. */
@@ -181,6 +203,25 @@ enum {
  *  words the JSON and CSV reports use); NULL if flag is not exactly one KAM_KEY_* bit. Static
  *  storage. */
 KAM_API const char *kam_key_reason_name(uint32_t flag);
+
+/** kam_account_score.health_reasons bits: the components that pulled the health down (their
+ *  component score is below 0.5; see kam_segment, "Health"). */
+enum {
+  KAM_HEALTH_TREND = 1u << 0,       /**< revenue declining (trend < 0) */
+  KAM_HEALTH_VOLATILITY = 1u << 1,  /**< volatile revenue (cv > 0.25) */
+  KAM_HEALTH_RETENTION = 1u << 2,   /**< retention status contracting or lost */
+  KAM_HEALTH_MARGIN = 1u << 3,      /**< margin % below 10 % */
+  KAM_HEALTH_RELATIONSHIP = 1u << 4 /**< relationship score below 0.5 */
+};
+
+/** The name of one health reason flag ("trend", "volatility", "retention", "margin",
+ *  "relationship", the words the JSON and CSV reports use); NULL if flag is not exactly one
+ *  KAM_HEALTH_* bit. Static storage. */
+KAM_API const char *kam_health_reason_name(uint32_t flag);
+
+/** The name of a health light ('G' "green", 'Y' "yellow", 'R' "red"); NULL for any other value
+ *  ('-': unknown). Static storage. */
+KAM_API const char *kam_health_light_name(int light);
 
 /** One account's results. Set struct_size before kam_segmentation_get: only that many bytes are
  *  written. Strings are borrowed (see kam_segmentation_get / _foreach for how long). */
@@ -214,6 +255,14 @@ typedef struct kam_account_score {
   uint32_t unprofitable; /**< 1 when the margin is known and < 0 (a key account can be) */
   size_t customer_rank;  /**< 1-based rank of its customer (kam_segmentation_customers); in
                               unit account the customer is the account: customer_rank == rank */
+  int status;               /**< retention status KAM_RETENTION_* (kam/retention.h) when the
+                                 segmentation was made with KAM_SEGMENT_RETENTION and the
+                                 portfolio has a history of at least 2 periods; else -1 */
+  double relationship;      /**< the account's relationship score; NaN when unknown */
+  double health;            /**< 0..1 (see kam_segment, "Health"); NaN when no component is
+                                 known */
+  char light;               /**< 'G' green, 'Y' yellow, 'R' red; '-' when health is NaN */
+  uint32_t health_reasons;  /**< KAM_HEALTH_* bits */
 } kam_account_score;
 
 /** Portfolio-level figures. Set struct_size before kam_segmentation_summary. */
@@ -244,12 +293,15 @@ typedef struct kam_summary {
   size_t unprofitable;       /**< accounts with a known margin < 0 */
   int64_t unprofitable_revenue; /**< their revenue */
   size_t key_unprofitable;   /**< key accounts among them */
+  size_t red_accounts;       /**< accounts whose health light is red */
+  int64_t revenue_at_risk;   /**< their revenue (kam_account.revenue), exact */
 } kam_summary;
 /* When T == 0 (including n == 0): hhi, effective_accounts, gini and top20_share are 0.
  * With basis revenue and unit account T is total_revenue and the accounts are the customers;
  * otherwise hhi, effective_accounts, gini and top20_share are computed over the customers with
  * a positive basis value counted as kam_segment says, with basis_total as T, and count[] /
- * revenue[] still count accounts and their revenue. */
+ * revenue[] still count accounts and their revenue. red_accounts and revenue_at_risk are 0 in
+ * kam_partial_segment's summary (a partial keeps no histories, relationships or margins). */
 
 typedef struct kam_segmentation kam_segmentation;
 
@@ -282,11 +334,28 @@ typedef struct kam_segmentation kam_segmentation;
  *      score = sum_{c in K} w_c * p_c / sum_{c in K} w_c     (0 when that sum of weights is 0)
  *  Revenue ties are equal int64 values.
  *
+ *  Health. Each account's health is the mean of the components known for it, each in 0..1
+ *  (clamp(x) = x limited to 0..1):
+ *    trend         clamp(0.5 + 5 trend): -10 % per period or worse 0, flat 0.5, +10 % or
+ *                  better 1; known when trend is not NaN;
+ *    volatility    clamp(1 - 2 cv): steady 1, cv 0.25 0.5, cv 0.5 or more 0; known when cv is
+ *                  not NaN;
+ *    retention     expanding 1, stable 0.75, new 0.75, contracting 0.25, lost 0; known with
+ *                  KAM_SEGMENT_RETENTION when the status is not inactive (nor -1);
+ *    margin        clamp((margin % + 0.10) / 0.40), margin % = margin / revenue: -10 % or
+ *                  worse 0, 10 % 0.5, 30 % or more 1; known when the account's margin is
+ *                  known (KAM_ACCOUNT_MARGIN) and its revenue > 0;
+ *    relationship  the host's score (kam_account.relationship); known with
+ *                  KAM_ACCOUNT_RELATIONSHIP.
+ *  health is NaN when none is known. A component below 0.5 sets its KAM_HEALTH_* reason. The
+ *  light: health >= 0.60 green 'G', >= 0.40 yellow 'Y', below 0.40 red 'R', '-' for NaN.
+ *
  *  Summary: counts and revenues per class, key_accounts, hhi = sum (x_i / T)^2 (the sum of
  *  squares is an exact integer, rounded once, then divided by T^2), gini by the formula above
  *  computed exactly (the sum of pairwise differences is an exact integer, one rounding at the
- *  end), top20_share. Every summary field depends on the multiset of revenues only, not on
- *  their order (kam/partial.h relies on it).
+ *  end), top20_share, red_accounts and revenue_at_risk (the accounts of red health and their
+ *  revenue). Every summary field up to top20_share depends on the multiset of revenues only,
+ *  not on their order (kam/partial.h relies on it).
  *
  *  Cost. O(n) time, no sort of the accounts, one pass over the revenue column (split over the
  *  ctx's threads). The values are bucketed on a log scale (every octave split into 128); a
@@ -331,13 +400,14 @@ typedef struct kam_segmentation kam_segmentation;
  *
  *  @return KAM_OK and *out; on error *out is NULL and: KAM_EINVAL (p NULL without a message;
  *  out NULL; options: struct_size, flags, a share or cut outside its range, a weight < 0 or all
- *  weights 0, basis or unit not one of its values, discount_rate <= -1, a non-finite value:
- *  the message names the field); KAM_EOVERFLOW (the total revenue, a customer's revenue or
- *  margin, the sum of the positive margins of the customers or of the accounts, or the total
- *  margin exceeds the int64 range); KAM_ENOMEM. Basis margin or
- *  unit group cost O(n) more time and make the class bytes at once, as a known margin does
- *  (the margin summary needs the classes); unit group keeps about 64 bytes per customer and 8
- *  per account until the segmentation is freed. */
+ *  weights 0, basis or unit not one of its values, discount_rate <= -1, a non-finite value,
+ *  a retention_threshold < 0, with KAM_SEGMENT_RETENTION a retention_window above N / 2 (N:
+ *  the longest history, when it is 2 or more): the message names the field); KAM_EOVERFLOW
+ *  (the total revenue, a customer's revenue or margin, the sum of the positive margins of the
+ *  customers or of the accounts, or the total margin exceeds the int64 range); KAM_ENOMEM.
+ *  Basis margin or unit group cost O(n) more time and make the class bytes at once, as a
+ *  known margin does (the margin summary needs the classes); unit group keeps about 64 bytes
+ *  per customer and 8 per account until the segmentation is freed. */
 KAM_API int kam_segment(kam_segmentation **out, const kam_portfolio *p,
                         const kam_segment_options *o);
 

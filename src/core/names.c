@@ -1,7 +1,7 @@
 /*
  * names.c - every name table of the library (names_internal.h): roles, styles, observed
- * traits, buying roles, DMU warnings, key reasons and cash-flow periods. The public name
- * functions answer from here, and every other file (the proposal document, the CSV and JSON
+ * traits, buying roles, DMU warnings, key reasons, health reasons and lights and cash-flow
+ * periods. The public name functions answer from here, and every other file (the proposal document, the CSV and JSON
  * reports, the CLI and the bindings through the public functions) asks here, so a name is
  * spelled once.
  */
@@ -18,6 +18,8 @@ static const char *const buyer_names[] = {"economic", "user", "technical", "coac
 static const char *const warning_names[] = {"empty", "no_economic_buyer", "no_coach",
                                             "influential_opponent"};
 static const char *const key_reason_names[] = {"share", "group_share", "strategic", "top_score"};
+static const char *const health_reason_names[] = {"trend", "volatility", "retention", "margin",
+                                                  "relationship"};
 static const char *const period_names[] = {"year", "quarter", "month"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -67,6 +69,15 @@ const char *kam_dmu_warning_name(uint32_t flag) {
 const char *kam_key_reason_name(uint32_t flag) {
   int i = single_bit(flag, COUNT(key_reason_names));
   return i < 0 ? NULL : key_reason_names[i];
+}
+
+const char *kam_health_reason_name(uint32_t flag) {
+  int i = single_bit(flag, COUNT(health_reason_names));
+  return i < 0 ? NULL : health_reason_names[i];
+}
+
+const char *kam_health_light_name(int light) {
+  return light == 'G' ? "green" : light == 'Y' ? "yellow" : light == 'R' ? "red" : NULL;
 }
 
 const char *kam__period_name(int32_t period) {

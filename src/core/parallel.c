@@ -2,7 +2,9 @@
  * threads, started for the call and joined before it returns; see internal.h). */
 #include "core/internal.h"
 
-#ifndef __STDC_NO_THREADS__
+#if defined(KAM_TSAN_PTHREADS)
+#include "core/tsan_threads.h" /* the ThreadSanitizer build: C11 threads over pthreads */
+#elif !defined(__STDC_NO_THREADS__)
 #include <threads.h>
 #endif
 
@@ -21,7 +23,7 @@ void kam__part_range(size_t n, unsigned parts, unsigned k, size_t *lo, size_t *h
 
 void kam__parallel(kam__task_fn task, void *args, size_t size, unsigned parts) {
   unsigned k;
-#ifndef __STDC_NO_THREADS__
+#if defined(KAM_TSAN_PTHREADS) || !defined(__STDC_NO_THREADS__)
   thrd_t th[KAM__MAX_THREADS];
   bool started[KAM__MAX_THREADS];
   for (k = 1; k < parts; k++)

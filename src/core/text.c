@@ -1,4 +1,7 @@
 /* text.c - UTF-8 checks and locale-independent double text. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <float.h>
 #include <locale.h>
 #include <math.h>
@@ -45,8 +48,23 @@ bool kam__utf8_valid(const char *s, size_t len, size_t *bad) {
   while (i < len) {
     uint32_t cp;
     size_t n;
-    if ((unsigned char)s[i] < 0x80) {
+    unsigned char c = (unsigned char)s[i];
+    if (c < 0x80) {
+#if defined(__SSE2__)
+      /* ASCII runs 16 bytes at a time (no high bit set in the block). */
+      size_t start = i;
+      while (len - i >= 16 &&
+             _mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(s + i))) == 0)
+        i += 16;
+      if (i > start) continue;
+#endif
       i++;
+      continue;
+    }
+    /* Two-byte sequences (Cyrillic, Latin-1): a lead C2..DF and one continuation byte are
+     * always valid; the decoder checks everything else. */
+    if (c >= 0xC2 && c <= 0xDF && i + 1 < len && ((unsigned char)s[i + 1] & 0xC0) == 0x80) {
+      i += 2;
       continue;
     }
     n = kam__utf8_decode(s + i, len - i, &cp);

@@ -9,16 +9,34 @@
  * stakeholders in dmu_csv.c). Rows are added as they come; on any error the portfolio is rolled
  * back to its count before the call (kam__portfolio_truncate), so a failed read adds nothing
  * without holding the whole file in memory.
+ *
+ * Two tokenizer paths give the same records: at a record start, a line without a quote that
+ * ends inside the chunk is split in place (fast_record: an SSE2 bit mask per 16 bytes for the
+ * delimiter, CR, LF and quote, one UTF-8 check per line, the delimiters overwritten by the
+ * fields' NULs); everything else (quotes, records across chunks, long lines, errors) goes byte
+ * by byte through the state machine into the record buffer. Row cells are read by one table
+ * (cell_rules) and amounts through decimal.c's inline plain-number path first. The csv_diff
+ * fuzz target holds the two paths to the same results and messages.
+ *
+ * On several threads (kam_ctx_set_threads), the portfolio reader reads ahead and lets workers
+ * read the plain rows of quote-free runs of lines; the calling thread adds them in file order
+ * and tokenizes every other line itself (see "Parallel reading" below), so the results and
+ * messages are the one-thread ones (csv_diff also compares 2 threads).
  */
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "scoring/csv_internal.h"
 #include "core/decimal_internal.h"
 #include "core/internal.h"
 #include "scoring/io_internal.h"
 #include "scoring/portfolio_internal.h"
+#include "kam/retention.h"
 #include "core/struct_copy_internal.h"
 
 /* Limits (documented in kam/io.h). */
@@ -171,12 +189,13 @@ enum role {
   R_FORECAST,
   R_MARGIN, /* gross margin of the period */
   R_COST,   /* cost of sales: margin = revenue - cost */
+  R_RELATIONSHIP,
   R_COUNT
 };
 
-static const char *const role_name[R_COUNT] = {"",        "id",        "name",      "group",
-                                               "revenue", "potential", "strategic", "new",
-                                               "history", "forecast",  "margin",    "cost"};
+static const char *const role_name[R_COUNT] = {
+    "",        "id",       "name",   "group", "revenue",     "potential", "strategic",
+    "new",     "history",  "forecast", "margin", "cost",     "relationship"};
 
 /* Header aliases, after kam__csv_fold(). A lower rank wins when several columns match one role (a
  * file with both "код" and "инн" takes "код" as the id and ignores "инн"). */
@@ -252,6 +271,8 @@ static const struct alias {
     {"cost of goods sold", R_COST, 1},
     {"cogs", R_COST, 1},
     {"себестоимость продаж", R_COST, 1},
+    {"relationship", R_RELATIONSHIP, 0},
+    {"отношения", R_RELATIONSHIP, 0},
 };
 
 /* Prefixes of numbered period columns ("h1", "m 12", "history_3", "прогноз 2"). */
@@ -352,13 +373,12 @@ static int append(csv_reader *r, const char *s, size_t n) {
   return KAM_OK;
 }
 
-static int end_field(csv_reader *r) {
-  csv_field *f;
-  const char *text = r->rec.data ? r->rec.data + r->field_off : "";
-  size_t len = r->rec.len - r->field_off, bad;
-  if (r->nfields >= CSV_MAX_COLUMNS)
-    return kam__error(r->ctx, KAM_ELIMIT, "line %zu: more than %u fields", r->field_line,
-                      CSV_MAX_COLUMNS);
+/* The text of the record being read (its fields' offsets are into it). */
+static char *rec_text(const csv_reader *r) { return r->ext ? r->ext : r->rec.data; }
+
+/* A field's text must be UTF-8 without NUL: the error names field r->nfields on r->field_line. */
+static int check_text(csv_reader *r, const char *text, size_t len) {
+  size_t bad;
   /* One pass over plain ASCII; the detailed checks only when a NUL or a high byte shows up. */
   for (bad = 0; bad < len && (unsigned char)text[bad] - 1u < 0x7Fu; bad++) {
   }
@@ -373,14 +393,29 @@ static int end_field(csv_reader *r) {
                       "%s: invalid UTF-8 at byte %zu of the field (save the file as \"CSV UTF-8\")",
                       kam__csv_place(r, r->field_line, r->nfields, where, sizeof where), bad + 1);
   }
-  if (r->nfields == r->fields_cap) {
-    size_t cap = r->fields_cap ? r->fields_cap * 2 : 32;
-    csv_field *nf =
-        (csv_field *)kam__realloc(r->ctx, r->fields, r->fields_cap * sizeof *nf, cap * sizeof *nf);
-    if (!nf) return kam__nomem(r->ctx);
-    r->fields = nf;
-    r->fields_cap = cap;
-  }
+  return KAM_OK;
+}
+
+static int grow_fields(csv_reader *r) {
+  size_t cap = r->fields_cap ? r->fields_cap * 2 : 32;
+  csv_field *nf =
+      (csv_field *)kam__realloc(r->ctx, r->fields, r->fields_cap * sizeof *nf, cap * sizeof *nf);
+  if (!nf) return kam__nomem(r->ctx);
+  r->fields = nf;
+  r->fields_cap = cap;
+  return KAM_OK;
+}
+
+static int end_field(csv_reader *r) {
+  csv_field *f;
+  const char *text = r->rec.data ? r->rec.data + r->field_off : "";
+  size_t len = r->rec.len - r->field_off;
+  int rc;
+  if (r->nfields >= CSV_MAX_COLUMNS)
+    return kam__error(r->ctx, KAM_ELIMIT, "line %zu: more than %u fields", r->field_line,
+                      CSV_MAX_COLUMNS);
+  if ((rc = check_text(r, text, len)) != 0) return rc;
+  if (r->nfields == r->fields_cap && (rc = grow_fields(r)) != 0) return rc;
   if (kam__buf_putc(&r->rec, '\0')) return kam__nomem(r->ctx);
   f = &r->fields[r->nfields++];
   f->off = r->field_off;
@@ -393,14 +428,14 @@ static int end_field(csv_reader *r) {
 /* Keeps the header record (trimmed names, for column names in messages), then hands it to the
  * reader. */
 static int end_header(csv_reader *r) {
-  size_t k;
-  r->hdr_cap = r->rec.len + 1;
+  size_t k, used = r->fields[r->nfields - 1].off + r->fields[r->nfields - 1].len + 1;
+  r->hdr_cap = used + 1;
   r->ncols = r->nfields;
   r->hdr = (char *)kam__alloc(r->ctx, r->hdr_cap);
   r->hdr_fields = (csv_field *)kam__alloc_array(r->ctx, r->nfields, sizeof *r->hdr_fields);
   if (!r->hdr || !r->hdr_fields) return kam__nomem(r->ctx);
-  memcpy(r->hdr, r->rec.data, r->rec.len);
-  r->hdr[r->rec.len] = '\0';
+  memcpy(r->hdr, rec_text(r), used);
+  r->hdr[used] = '\0';
   for (k = 0; k < r->ncols; k++) {
     const char *s = r->hdr + r->fields[k].off;
     size_t len = r->fields[k].len;
@@ -417,7 +452,7 @@ static int end_header(csv_reader *r) {
 static int end_row(csv_reader *r) {
   size_t k;
   for (k = r->ncols; k < r->nfields; k++) {
-    const char *t = r->rec.data + r->fields[k].off;
+    const char *t = rec_text(r) + r->fields[k].off;
     size_t n = r->fields[k].len;
     kam__csv_trim(&t, &n);
     if (n)
@@ -433,7 +468,7 @@ static int end_record(csv_reader *r) {
   int rc = KAM_OK;
   bool empty = true;
   for (i = 0; i < r->nfields && empty; i++) {
-    const char *s = r->rec.data + r->fields[i].off;
+    const char *s = rec_text(r) + r->fields[i].off;
     size_t len = r->fields[i].len;
     kam__csv_trim(&s, &len);
     if (len) empty = false;
@@ -442,11 +477,114 @@ static int end_record(csv_reader *r) {
   r->nfields = 0;
   r->rec.len = 0;
   r->field_off = 0;
+  r->ext = NULL;
   return rc;
 }
 
+/* A bit for each byte of s[base..base + 16) (up to limit) that is the delimiter, CR, LF or a
+ * quote: SSE2 on x86-64, a byte loop elsewhere and for the last bytes before limit. */
+static unsigned special_mask(const csv_reader *r, const char *s, size_t base, size_t limit) {
+  unsigned m = 0, k;
+#if defined(__SSE2__)
+  if (limit - base >= 16) {
+    const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + base));
+    __m128i eq = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(r->delim)), _mm_cmpeq_epi8(v, _mm_set1_epi8('\r'))),
+        _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), _mm_cmpeq_epi8(v, _mm_set1_epi8('"'))));
+    return (unsigned)_mm_movemask_epi8(eq);
+  }
+#endif
+  for (k = 0; k < 16 && base + k < limit; k++)
+    if (r->special[(unsigned char)s[base + k]] || s[base + k] == '"') m |= 1u << k;
+  return m;
+}
+
+/* The next special byte (special_mask) at or after the block at *base whose bits not yet taken
+ * are *mask, or limit. */
+static size_t next_special(const csv_reader *r, const char *s, size_t limit, size_t *base,
+                           unsigned *mask) {
+  for (;;) {
+    if (*mask) {
+      unsigned b = (unsigned)__builtin_ctz(*mask);
+      *mask &= *mask - 1;
+      return *base + b;
+    }
+    *base += 16;
+    if (*base >= limit) return limit;
+    *mask = special_mask(r, s, *base, limit);
+  }
+}
+
+/* True when s[0..n) holds only ASCII bytes 1..127 (no NUL, nothing to check as UTF-8). */
+static bool plain_ascii(const char *s, size_t n) {
+  size_t i = 0;
+#if defined(__SSE2__)
+  __m128i acc = _mm_setzero_si128(), nul = _mm_setzero_si128();
+  const __m128i zero = _mm_setzero_si128();
+  for (; i + 16 <= n; i += 16) {
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+    acc = _mm_or_si128(acc, v);
+    nul = _mm_or_si128(nul, _mm_cmpeq_epi8(v, zero));
+  }
+  if (_mm_movemask_epi8(_mm_or_si128(acc, nul))) return false;
+#endif
+  for (; i < n; i++)
+    if ((unsigned char)s[i] - 1u >= 0x7Fu) return false;
+  return true;
+}
+
+/* A whole record read in place: at a record start, a line that ends inside s[i..n) and holds no
+ * quote is split at the delimiter without copying (the common case: one call per record, no
+ * per-byte state). The fields are checked as end_field checks them, the delimiters and the line
+ * end become the fields' NULs, and the record goes to end_record. Anything else (a quote, a line
+ * that does not end in this chunk or is long, too many fields) answers *done = false with
+ * nothing changed, and the byte-wise tokenizer reads the record. */
+static int fast_record(csv_reader *r, char *s, size_t i, size_t n, size_t *next, bool *done) {
+  size_t start = i, k = 0, j, limit = n - i > CSV_MAX_FIELD ? i + CSV_MAX_FIELD : n, base = i;
+  unsigned mask = special_mask(r, s, base, limit);
+  char c;
+  int rc;
+  *done = false;
+  for (;;) {
+    j = next_special(r, s, limit, &base, &mask);
+    if (j == limit || s[j] == '"') return KAM_OK;
+    if (k == CSV_MAX_COLUMNS) return KAM_OK;
+    if (k == r->fields_cap && (rc = grow_fields(r)) != 0) return rc;
+    r->fields[k].off = i - start;
+    r->fields[k].len = j - i;
+    r->fields[k].line = r->line;
+    k++;
+    i = j + 1;
+    if (s[j] != r->delim) break;
+  }
+  r->field_line = r->line;
+  /* The delimiter is ASCII, so the line is UTF-8 without NUL exactly when every field is; the
+   * fields are checked one by one (for the message) only when the line is not. */
+  if (!plain_ascii(s + start, j - start) &&
+      (memchr(s + start, '\0', j - start) || !kam__utf8_valid(s + start, j - start, NULL))) {
+    for (r->nfields = 0; r->nfields < k; r->nfields++) {
+      const csv_field *f = &r->fields[r->nfields];
+      if ((rc = check_text(r, s + start + f->off, f->len)) != 0) {
+        r->nfields = 0;
+        return rc;
+      }
+    }
+  }
+  c = s[j];
+  for (r->nfields = 0; r->nfields < k; r->nfields++) {
+    const csv_field *f = &r->fields[r->nfields];
+    s[start + f->off + f->len] = '\0';
+  }
+  r->ext = s + start;
+  r->line++;
+  r->prev_cr = c == '\r';
+  *next = j + 1;
+  *done = true;
+  return end_record(r);
+}
+
 /* The tokenizer proper: RFC 4180 with CR, LF or CRLF line ends, counting physical lines. */
-static int tokenize(csv_reader *r, const char *s, size_t n) {
+static int tokenize(csv_reader *r, char *s, size_t n) {
   size_t i = 0;
   int rc;
   while (i < n) {
@@ -459,6 +597,11 @@ static int tokenize(csv_reader *r, const char *s, size_t n) {
       if (c == '\n' && after_cr) {
         i++;
         break;
+      }
+      if (r->nfields == 0 && c != '"') {
+        bool done;
+        if ((rc = fast_record(r, s, i, n, &i, &done)) != 0) return rc;
+        if (done) break;
       }
       r->field_line = r->line;
       if (c == '"') {
@@ -684,18 +827,18 @@ static int headline(csv_reader *r, const char *s, size_t n, bool eof) {
   set_delimiter(r, d ? d : ',');
   r->line = header_line_number(r);
   r->stage = STAGE_BODY;
-  rc = tokenize(r, r->pre.data ? r->pre.data + r->pre_line_start : "",
-                r->pre.len - r->pre_line_start);
+  rc = r->pre.data ? tokenize(r, r->pre.data + r->pre_line_start, r->pre.len - r->pre_line_start)
+                   : KAM_OK;
   kam__buf_free(&r->pre);
   return rc;
 }
 
-static int feed_body(csv_reader *r, const char *s, size_t n, bool eof) {
+static int feed_body(csv_reader *r, char *s, size_t n, bool eof) {
   if (r->stage == STAGE_HEADLINE) return headline(r, s, n, eof);
   return tokenize(r, s, n);
 }
 
-static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
+static int feed(csv_reader *r, char *s, size_t n, bool eof) {
   if (r->stage == STAGE_BOM) {
     size_t take = 3 - r->head_len;
     int rc;
@@ -711,7 +854,7 @@ static int feed(csv_reader *r, const char *s, size_t n, bool eof) {
       return kam__error(r->ctx, KAM_EPARSE,
                         "line 1: the file is UTF-16; save it as UTF-8 (\"CSV UTF-8\")");
     if (!(r->head_len == 3 && r->head[0] == 0xEF && r->head[1] == 0xBB && r->head[2] == 0xBF)) {
-      if ((rc = feed_body(r, (const char *)r->head, r->head_len, false)) != 0) return rc;
+      if ((rc = feed_body(r, (char *)r->head, r->head_len, false)) != 0) return rc;
     }
   }
   return feed_body(r, s, n, eof);
@@ -822,6 +965,10 @@ static int handle_header(csv_reader *r) {
   return KAM_OK;
 }
 
+/* Bytes that may start (end) a space-like character of kam__csv_trim. */
+static const unsigned char trim_head[256] = {[' '] = 1, ['\t'] = 1, [0xC2] = 1, [0xE2] = 1};
+static const unsigned char trim_tail[256] = {[' '] = 1, ['\t'] = 1, [0xA0] = 1, [0xAF] = 1};
+
 /* The trimmed, NUL-terminated text of column col in the current record ("" if absent). */
 char *kam__csv_cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
   char *s;
@@ -831,10 +978,12 @@ char *kam__csv_cell(csv_reader *r, size_t col, size_t *len, size_t *line) {
     *line = r->nfields ? r->fields[0].line : r->line;
     return (char *)"";
   }
-  s = r->rec.data + r->fields[col].off;
+  s = rec_text(r) + r->fields[col].off;
   n = r->fields[col].len;
   *line = r->fields[col].line;
-  {
+  /* Spaces start with ' ', TAB, 0xC2 (NBSP) or 0xE2 (U+202F) and end with ' ', TAB, 0xA0 or
+   * 0xAF: most cells have none of them at either end. */
+  if (n && (trim_head[(unsigned char)s[0]] || trim_tail[(unsigned char)s[n - 1]])) {
     const char *t = s;
     kam__csv_trim(&t, &n);
     s = (char *)t;
@@ -902,6 +1051,9 @@ static int parse_number(csv_reader *r, int64_t *out, char *s, size_t len, size_t
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   char mark = r->opts.decimal_mark ? r->opts.decimal_mark : pc->mark;
   int st;
+  /* Plain "-123,45" (no currency, groups or sign words): inline. A number without a mark
+   * decides nothing, so it may take this path before the mark is known. */
+  if (kam__decimal_minor_simple(out, s, len, mark, digits)) return KAM_OK;
   strip_currency(&s, &len);
   if (!mark) {
     comma = memchr(s, ',', len);
@@ -995,10 +1147,36 @@ static int parse_potential(csv_reader *r, double *out, char *s, size_t len, size
   return KAM_OK;
 }
 
+/* The single-valued columns of a row, in the order they are read (the first bad cell in this
+ * order is the one reported): what each holds and where it goes in the kam_account. A new
+ * column is a role, its aliases and one entry here. */
+enum cell_kind {
+  CELL_ID,        /* text, required non-empty */
+  CELL_REVENUE,   /* amount >= 0, required */
+  CELL_AMOUNT,    /* amount >= 0, empty is 0 */
+  CELL_TEXT,      /* text, empty is none (NULL) */
+  CELL_POTENTIAL, /* 0..1 or a percentage, empty is NaN */
+  CELL_FLAG       /* yes/no into kam_account.flags */
+};
+static const struct cell_rule {
+  unsigned char role, kind;
+  unsigned short at; /* offsetof the kam_account field (CELL_FLAG: the KAM_ACCOUNT_* bit) */
+} cell_rules[] = {
+    {R_ID, CELL_ID, offsetof(kam_account, id)},
+    {R_REVENUE, CELL_REVENUE, offsetof(kam_account, revenue)},
+    {R_NAME, CELL_TEXT, offsetof(kam_account, name)},
+    {R_GROUP, CELL_TEXT, offsetof(kam_account, group)},
+    {R_POTENTIAL, CELL_POTENTIAL, offsetof(kam_account, potential)},
+    {R_RELATIONSHIP, CELL_POTENTIAL, offsetof(kam_account, relationship)},
+    {R_STRATEGIC, CELL_FLAG, KAM_ACCOUNT_STRATEGIC},
+    {R_NEW, CELL_FLAG, KAM_ACCOUNT_NEW},
+};
+
 static int handle_row(csv_reader *r) {
   portfolio_csv *pc = (portfolio_csv *)r->sink;
   kam_account a;
-  size_t len, line, k, first_hist = NO_COL, last_fc = 0;
+  size_t len, line, k, first_hist = NO_COL, last_fc = 0, text_len[R_COUNT] = {0};
+  uint64_t id_hash = 0;
   char *s;
   int st;
   bool yes;
@@ -1006,20 +1184,49 @@ static int handle_row(csv_reader *r) {
   memset(&a, 0, sizeof a);
   a.struct_size = sizeof a;
   a.potential = NAN;
-  s = kam__csv_cell(r, pc->col[R_ID], &len, &line);
-  if (len == 0)
-    return kam__error(r->ctx, KAM_EPARSE, "%s: the id is empty",
-                      kam__csv_place(r, line, pc->col[R_ID], (char[160]){0}, 160));
-  a.id = s;
-  s = kam__csv_cell(r, pc->col[R_REVENUE], &len, &line);
-  if (len == 0)
-    return kam__error(r->ctx, KAM_EPARSE, "%s: the revenue is empty (write 0 for none)",
-                      kam__csv_place(r, line, pc->col[R_REVENUE], (char[160]){0}, 160));
-  if ((st = parse_number(r, &a.revenue, s, len, line, pc->col[R_REVENUE], digits, NULL)) != 0)
-    return st;
-  if (a.revenue < 0)
-    return kam__csv_cell_error(r, KAM_EPARSE, line, pc->col[R_REVENUE], s, len,
-                               "is negative (revenue must be 0 or more)");
+  for (k = 0; k < sizeof cell_rules / sizeof cell_rules[0]; k++) {
+    const struct cell_rule *c = &cell_rules[k];
+    size_t col = pc->col[c->role];
+    char *field = (char *)&a + c->at;
+    int64_t v = 0;
+    s = kam__csv_cell(r, col, &len, &line);
+    switch (c->kind) {
+    case CELL_ID:
+      if (len == 0)
+        return kam__error(r->ctx, KAM_EPARSE, "%s: the %s is empty",
+                          kam__csv_place(r, line, col, (char[160]){0}, 160), role_name[c->role]);
+      /* fall through */
+    case CELL_TEXT:
+      if (len) memcpy(field, &s, sizeof s); /* NOLINT(bugprone-sizeof-expression) */
+      if (c->kind == CELL_ID) id_hash = kam__portfolio_id_hash(pc->p, s, len);
+      text_len[c->role] = len;
+      break;
+    case CELL_REVENUE:
+      if (len == 0)
+        return kam__error(r->ctx, KAM_EPARSE, "%s: the %s is empty (write 0 for none)",
+                          kam__csv_place(r, line, col, (char[160]){0}, 160), role_name[c->role]);
+      /* fall through */
+    case CELL_AMOUNT:
+      if (len && (st = parse_number(r, &v, s, len, line, col, digits, NULL)) != 0) return st;
+      if (v < 0) {
+        char why[64];
+        snprintf(why, sizeof why, "is negative (%s must be 0 or more)", role_name[c->role]);
+        return kam__csv_cell_error(r, KAM_EPARSE, line, col, s, len, why);
+      }
+      memcpy(field, &v, sizeof v);
+      break;
+    case CELL_POTENTIAL: {
+      double d;
+      if ((st = parse_potential(r, &d, s, len, line, col)) != 0) return st;
+      memcpy(field, &d, sizeof d);
+      break;
+    }
+    default: /* CELL_FLAG */
+      if ((st = parse_bool(r, &yes, s, len, line, col)) != 0) return st;
+      if (yes) a.flags |= c->at;
+      break;
+    }
+  }
   /* Margin: given, or revenue - cost; an empty cell is unknown. */
   s = kam__csv_cell(r, pc->col[R_MARGIN], &len, &line);
   if (len) {
@@ -1039,18 +1246,7 @@ static int handle_row(csv_reader *r) {
     a.margin = a.revenue - cost; /* both >= 0: cannot overflow */
     a.flags |= KAM_ACCOUNT_MARGIN;
   }
-  s = kam__csv_cell(r, pc->col[R_NAME], &len, &line);
-  if (len) a.name = s;
-  s = kam__csv_cell(r, pc->col[R_GROUP], &len, &line);
-  if (len) a.group = s;
-  s = kam__csv_cell(r, pc->col[R_POTENTIAL], &len, &line);
-  if ((st = parse_potential(r, &a.potential, s, len, line, pc->col[R_POTENTIAL])) != 0) return st;
-  s = kam__csv_cell(r, pc->col[R_STRATEGIC], &len, &line);
-  if ((st = parse_bool(r, &yes, s, len, line, pc->col[R_STRATEGIC])) != 0) return st;
-  if (yes) a.flags |= KAM_ACCOUNT_STRATEGIC;
-  s = kam__csv_cell(r, pc->col[R_NEW], &len, &line);
-  if ((st = parse_bool(r, &yes, s, len, line, pc->col[R_NEW])) != 0) return st;
-  if (yes) a.flags |= KAM_ACCOUNT_NEW;
+  if (!isnan(a.relationship)) a.flags |= KAM_ACCOUNT_RELATIONSHIP;
   /* History: leading empty cells are periods before the account existed and are dropped; an
    * empty cell after the first filled one is 0. */
   for (k = 0; k < pc->nhist; k++) {
@@ -1083,7 +1279,9 @@ static int handle_row(csv_reader *r) {
     a.forecast = pc->fc;
     a.forecast_len = last_fc;
   }
-  st = kam_portfolio_add(pc->p, &a);
+  /* The engine has checked the texts (UTF-8, no NUL) and this function the amounts. */
+  st = kam__portfolio_add_checked(pc->p, &a, text_len[R_ID], text_len[R_NAME], text_len[R_GROUP],
+                                  id_hash);
   if (st == KAM_EEXIST) {
     char where[160], v[48];
     s = kam__csv_cell(r, pc->col[R_ID], &len, &line);
@@ -1100,12 +1298,370 @@ static int handle_row(csv_reader *r) {
   return KAM_OK;
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Parallel reading (kam_ctx_set_threads >= 2)                                                 */
+/*
+ * The read loop reads ahead up to CSV_PAR_BUF bytes, then splits the part of it that starts at
+ * a record start and holds no quote (so every LF ends a record) into parts at line ends. Each
+ * part's worker reads only "plain" rows, without writing to the input or touching the ctx: a
+ * line ending in LF (or CR LF) without another CR, valid UTF-8 without NUL, no more fields than
+ * the header, and cells the inline paths read (a non-empty id, plain numbers in the decimal mark
+ * known when the round started, no potential or yes/no cell). It stops at the first other
+ * line. The calling thread then adds the parts' rows in file order and hands the rest of a
+ * part from its stop point (or from a row whose add failed) to the one-thread tokenizer, which
+ * reads it as it would have, errors and their line and column included, so the first error in
+ * file order is the one reported and the result is the one-thread result.
+ */
+#define CSV_PAR_BUF (1u << 20)  /* bytes read ahead per round */
+#define CSV_PAR_SPLIT 16384u    /* a part is at least this long (shorter: one part) */
+#define CSV_PAR_ROWS (4u << 20) /* bytes of row buffers for all parts */
+
+typedef struct par_row {
+  const char *id, *name, *group;
+  size_t id_len, name_len, group_len;
+  uint64_t id_hash;
+  int64_t revenue, margin;
+  size_t off, len;   /* the line in the buffer, its LF included */
+  bool plain;        /* false: the line goes to the tokenizer */
+  unsigned flags;    /* KAM_ACCOUNT_MARGIN or 0 */
+  unsigned hist_at;  /* first filled history period (nhist when none) */
+  unsigned fc_len;   /* forecast periods up to the last filled one */
+} par_row;
+
+typedef struct par_part {
+  const csv_reader *r; /* read only while the workers run */
+  const portfolio_csv *pc;
+  const char *s; /* the buffer; the part is s[lo, hi), ending with LF */
+  size_t lo, hi, stop;
+  char mark;
+  par_row *rows;
+  int64_t *hist; /* nhist per row */
+  double *fc;    /* nfc per row */
+  uint32_t *cut; /* 2 per column: field start and length in the line */
+  size_t nrows, cap;
+} par_part;
+
+typedef struct par_state {
+  char *buf;
+  par_part part[KAM__MAX_THREADS];
+  size_t cap, cut_cols; /* rows and columns the part buffers hold */
+} par_state;
+
+/* A trimmed cell of the line at s whose fields are cut[]: "" when the line has no such field. */
+static const char *par_cell(const char *s, const uint32_t *cut, size_t nf, size_t col,
+                            size_t *len) {
+  const char *t;
+  if (col == NO_COL || col >= nf) {
+    *len = 0;
+    return "";
+  }
+  t = s + cut[2 * col];
+  *len = cut[2 * col + 1];
+  if (*len && (trim_head[(unsigned char)t[0]] || trim_tail[(unsigned char)t[*len - 1]]))
+    kam__csv_trim(&t, len);
+  return t;
+}
+
+/* Reads the plain line s[0, e) (e at its LF) into *row; false when it is not plain. */
+static bool par_line(par_part *pp, const char *s, size_t e, par_row *row, int64_t *hist,
+                     double *fc) {
+  const csv_reader *r = pp->r;
+  const portfolio_csv *pc = pp->pc;
+  const int digits = r->opts.currency_digits;
+  const char mark = pp->mark;
+  size_t end = e > 0 && s[e - 1] == '\r' ? e - 1 : e, nf = 0, i = 0, j, base = 0, k, len;
+  unsigned mask;
+  const char *c;
+  int64_t v;
+  if (e >= CSV_MAX_FIELD) return false;
+  mask = special_mask(r, s, 0, e + 1);
+  for (;;) {
+    j = next_special(r, s, e + 1, &base, &mask);
+    if (s[j] == '\r' && j != end) return false; /* a CR line end inside: a line of its own */
+    if (nf == r->ncols) return false;
+    pp->cut[2 * nf] = (uint32_t)i;
+    pp->cut[2 * nf + 1] = (uint32_t)(j - i);
+    nf++;
+    i = j + 1;
+    if (j == end) break;
+  }
+  if (!plain_ascii(s, end) && (memchr(s, '\0', end) || !kam__utf8_valid(s, end, NULL)))
+    return false;
+  c = par_cell(s, pp->cut, nf, pc->col[R_ID], &len);
+  if (len == 0) return false;
+  row->id = c;
+  row->id_len = len;
+  row->id_hash = kam__portfolio_id_hash(pc->p, c, len);
+  c = par_cell(s, pp->cut, nf, pc->col[R_REVENUE], &len);
+  if (len == 0 || !kam__decimal_minor_simple(&row->revenue, c, len, mark, digits) ||
+      row->revenue < 0)
+    return false;
+  row->name = par_cell(s, pp->cut, nf, pc->col[R_NAME], &row->name_len);
+  row->group = par_cell(s, pp->cut, nf, pc->col[R_GROUP], &row->group_len);
+  (void)par_cell(s, pp->cut, nf, pc->col[R_POTENTIAL], &len);
+  if (len) return false;
+  (void)par_cell(s, pp->cut, nf, pc->col[R_STRATEGIC], &len);
+  if (len) return false;
+  (void)par_cell(s, pp->cut, nf, pc->col[R_NEW], &len);
+  if (len) return false;
+  row->flags = 0;
+  row->margin = 0;
+  c = par_cell(s, pp->cut, nf, pc->col[R_MARGIN], &len);
+  if (len) {
+    if (!kam__decimal_minor_simple(&row->margin, c, len, mark, digits) ||
+        row->margin == KAM_MARGIN_UNKNOWN)
+      return false;
+    row->flags = KAM_ACCOUNT_MARGIN;
+  }
+  c = par_cell(s, pp->cut, nf, pc->col[R_COST], &len);
+  if (len) {
+    if (!kam__decimal_minor_simple(&v, c, len, mark, digits) || v < 0) return false;
+    row->margin = row->revenue - v;
+    row->flags = KAM_ACCOUNT_MARGIN;
+  }
+  row->hist_at = (unsigned)pc->nhist;
+  for (k = 0; k < pc->nhist; k++) {
+    c = par_cell(s, pp->cut, nf, pc->hist_col[k], &len);
+    v = 0;
+    if (len == 0 && row->hist_at == pc->nhist) continue;
+    if (row->hist_at == pc->nhist) row->hist_at = (unsigned)k;
+    if (len && (!kam__decimal_minor_simple(&v, c, len, mark, digits) || v < 0)) return false;
+    hist[k] = v;
+  }
+  row->fc_len = 0;
+  for (k = 0; k < pc->nfc; k++) {
+    c = par_cell(s, pp->cut, nf, pc->fc_col[k], &len);
+    v = 0;
+    if (len && !kam__decimal_minor_simple(&v, c, len, mark, digits)) return false;
+    if (len) row->fc_len = (unsigned)k + 1;
+    fc[k] = (double)v;
+  }
+  return true;
+}
+
+/* A worker: each line of its part as a plain row or as a line for the tokenizer, up to the end
+ * of the part or of the row buffer (pp->stop). */
+static int par_task(void *arg) {
+  par_part *pp = (par_part *)arg;
+  size_t i = pp->lo, nh = pp->pc->nhist, nfc = pp->pc->nfc;
+  pp->nrows = 0;
+  while (i < pp->hi && pp->nrows < pp->cap) {
+    const char *lf = (const char *)memchr(pp->s + i, '\n', pp->hi - i);
+    par_row *row = &pp->rows[pp->nrows];
+    size_t e = (size_t)(lf - pp->s);
+    row->plain = par_line(pp, pp->s + i, e - i, row, nh ? pp->hist + pp->nrows * nh : NULL,
+                          nfc ? pp->fc + pp->nrows * nfc : NULL);
+    row->off = i;
+    row->len = e + 1 - i;
+    pp->nrows++;
+    i = e + 1;
+  }
+  pp->stop = i;
+  return 0;
+}
+
+/* Row buffers for parts of up to `rows` rows each (kept for the next rounds). */
+static int par_reserve(csv_reader *r, par_state *ps, size_t rows) {
+  const portfolio_csv *pc = (const portfolio_csv *)r->sink;
+  unsigned k, parts = r->ctx->threads;
+  if (rows <= ps->cap && r->ncols <= ps->cut_cols) return KAM_OK;
+  if (rows < ps->cap) rows = ps->cap;
+  for (k = 0; k < parts; k++) {
+    par_part *pp = &ps->part[k];
+    kam__free(r->ctx, pp->rows, ps->cap * sizeof *pp->rows);
+    kam__free(r->ctx, pp->hist, ps->cap * pc->nhist * sizeof *pp->hist);
+    kam__free(r->ctx, pp->fc, ps->cap * pc->nfc * sizeof *pp->fc);
+    kam__free(r->ctx, pp->cut, ps->cut_cols * 2 * sizeof *pp->cut);
+    pp->rows = NULL;
+    pp->hist = NULL;
+    pp->fc = NULL;
+    pp->cut = NULL;
+  }
+  ps->cap = 0;
+  ps->cut_cols = 0;
+  for (k = 0; k < parts; k++) {
+    par_part *pp = &ps->part[k];
+    pp->rows = (par_row *)kam__alloc_array(r->ctx, rows, sizeof *pp->rows);
+    pp->hist = pc->nhist ? (int64_t *)kam__alloc_array(r->ctx, rows * pc->nhist, sizeof *pp->hist)
+                         : NULL;
+    pp->fc = pc->nfc ? (double *)kam__alloc_array(r->ctx, rows * pc->nfc, sizeof *pp->fc) : NULL;
+    pp->cut = (uint32_t *)kam__alloc_array(r->ctx, r->ncols * 2, sizeof *pp->cut);
+    if (!pp->rows || (pc->nhist && !pp->hist) || (pc->nfc && !pp->fc) || !pp->cut) {
+      /* free what this round got: the caps say what every part holds */
+      ps->cap = rows;
+      ps->cut_cols = r->ncols;
+      return kam__nomem(r->ctx);
+    }
+  }
+  ps->cap = rows;
+  ps->cut_cols = r->ncols;
+  return KAM_OK;
+}
+
+static void par_free(kam_ctx *ctx, par_state *ps, const portfolio_csv *pc) {
+  unsigned k;
+  for (k = 0; k < KAM__MAX_THREADS; k++) {
+    par_part *pp = &ps->part[k];
+    kam__free(ctx, pp->rows, pp->rows ? ps->cap * sizeof *pp->rows : 0);
+    kam__free(ctx, pp->hist, pp->hist ? ps->cap * pc->nhist * sizeof *pp->hist : 0);
+    kam__free(ctx, pp->fc, pp->fc ? ps->cap * pc->nfc * sizeof *pp->fc : 0);
+    kam__free(ctx, pp->cut, pp->cut ? ps->cut_cols * 2 * sizeof *pp->cut : 0);
+  }
+}
+
+/* Reads s[lo, hi): at a record start, no quote, ending with LF. */
+static int par_region(csv_reader *r, par_state *ps, char *s, size_t lo, size_t hi) {
+  portfolio_csv *pc = (portfolio_csv *)r->sink;
+  size_t len = hi - lo, rows, row_bytes, at = lo;
+  unsigned threads = r->ctx->threads, parts = threads, k;
+  int rc;
+  if (len / CSV_PAR_SPLIT < parts) parts = (unsigned)(len / CSV_PAR_SPLIT);
+  if (parts < 1) parts = 1;
+  row_bytes = sizeof(par_row) + (pc->nhist + pc->nfc) * sizeof(int64_t);
+  rows = CSV_PAR_ROWS / row_bytes / (threads ? threads : 1);
+  if (rows > len / 2 + 1) rows = len / 2 + 1; /* a row is at least a byte and its LF */
+  if (rows < 16) rows = 16;
+  if ((rc = par_reserve(r, ps, rows)) != 0) return rc;
+  for (k = 0; k < parts; k++) {
+    par_part *pp = &ps->part[k];
+    size_t end = k + 1 == parts ? hi : lo + len / parts * (k + 1);
+    if (end < at) end = at;
+    if (k + 1 < parts && end < hi) end = (size_t)((const char *)memchr(s + end, '\n', hi - end) - s) + 1;
+    pp->r = r;
+    pp->pc = pc;
+    pp->s = s;
+    pp->lo = at;
+    pp->hi = end;
+    pp->mark = r->opts.decimal_mark ? r->opts.decimal_mark : pc->mark;
+    pp->cap = ps->cap;
+    at = end;
+  }
+  kam__parallel(par_task, ps->part, sizeof ps->part[0], parts);
+  for (k = 0; k < parts; k++) {
+    par_part *pp = &ps->part[k];
+    size_t i;
+    for (i = 0; i < pp->nrows; i++) {
+      const par_row *row = &pp->rows[i];
+      kam_account a;
+      if (row->plain) {
+        memset(&a, 0, sizeof a);
+        a.struct_size = sizeof a;
+        a.potential = NAN;
+        a.id = row->id;
+        a.revenue = row->revenue;
+        a.name = row->name_len ? row->name : NULL;
+        a.group = row->group_len ? row->group : NULL;
+        a.flags = row->flags;
+        a.margin = row->margin;
+        if (row->hist_at < pc->nhist) {
+          a.history = pp->hist + i * pc->nhist + row->hist_at;
+          a.history_len = pc->nhist - row->hist_at;
+        }
+        if (row->fc_len) {
+          a.forecast = pp->fc + i * pc->nfc;
+          a.forecast_len = row->fc_len;
+        }
+        if (kam__portfolio_add_checked(pc->p, &a, row->id_len, row->name_len, row->group_len,
+                                       row->id_hash) == KAM_OK) {
+          r->line++;
+          continue;
+        }
+      }
+      /* Not plain, or its add failed: the tokenizer reads the line (and reports the failure). */
+      if ((rc = tokenize(r, s + row->off, row->len)) != 0) return rc;
+    }
+    if (pp->stop < pp->hi && (rc = tokenize(r, s + pp->stop, pp->hi - pp->stop)) != 0) return rc;
+  }
+  return KAM_OK;
+}
+
+/* Feeds s[0, n) (s[n] is a NUL): quote-free runs of whole records through par_region, the
+ * rest line by line through feed. */
+static int par_feed(csv_reader *r, par_state *ps, char *s, size_t n) {
+  size_t pos = 0;
+  int rc;
+  while (pos < n) {
+    const char *lf;
+    size_t e;
+    if (r->stage == STAGE_BODY && r->state == ST_START && r->nfields == 0 && !r->prev_cr) {
+      const char *q = (const char *)memchr(s + pos, '"', n - pos);
+      size_t lim = q ? (size_t)(q - s) : n;
+      while (lim > pos && s[lim - 1] != '\n')
+        lim--;
+      if (lim > pos) {
+        if ((rc = par_region(r, ps, s, pos, lim)) != 0) return rc;
+        pos = lim;
+        continue;
+      }
+    }
+    lf = (const char *)memchr(s + pos, '\n', n - pos);
+    e = lf ? (size_t)(lf - s) + 1 : n;
+    if ((rc = feed(r, s + pos, e - pos, false)) != 0) return rc;
+    pos = e;
+  }
+  return KAM_OK;
+}
+
 static void reader_free(csv_reader *r) {
   kam__buf_free(&r->pre);
   kam__buf_free(&r->rec);
   kam__free(r->ctx, r->fields, r->fields_cap * sizeof *r->fields);
   kam__free(r->ctx, r->hdr, r->hdr_cap);
   kam__free(r->ctx, r->hdr_fields, r->ncols * sizeof *r->hdr_fields);
+}
+
+/* The read loop of kam__csv_read for the portfolio reader on several threads: rounds of up to
+ * CSV_PAR_BUF bytes, read in CSV_CHUNK requests as the one-thread loop reads them; a read error
+ * is reported after the bytes before it are read (an error in them comes first). */
+static int read_parallel(csv_reader *r, const char *fn, kam_read_fn read, void *ud) {
+  kam_ctx *ctx = r->ctx;
+  par_state ps;
+  size_t total = 0;
+  int rc = KAM_OK;
+  memset(&ps, 0, sizeof ps);
+  ps.buf = (char *)kam__alloc(ctx, CSV_PAR_BUF + 1);
+  if (!ps.buf) return kam__nomem(ctx);
+  for (;;) {
+    size_t fill = 0, n = 0, before;
+    int rrc = KAM_OK;
+    bool eof = false, over = false;
+    while (fill + CSV_CHUNK <= CSV_PAR_BUF) {
+      n = 0;
+      if ((rrc = read(ud, ps.buf + fill, CSV_CHUNK, &n)) != 0) break;
+      if (n > CSV_CHUNK) {
+        over = true;
+        break;
+      }
+      total += n;
+      fill += n;
+      if (n == 0) {
+        eof = true;
+        break;
+      }
+    }
+    ps.buf[fill] = '\0';
+    before = total;
+    if ((rc = par_feed(r, &ps, ps.buf, fill)) != 0) break;
+    if (rrc) {
+      rc = rrc;
+      kam__error(ctx, rrc, "%s: the read callback returned %d after %zu bytes", fn, rrc, before);
+      break;
+    }
+    if (over) {
+      rc = kam__error(ctx, KAM_EINVAL, "%s: the read callback returned more than it was asked",
+                      fn);
+      break;
+    }
+    if (eof) {
+      if ((rc = feed(r, ps.buf, 0, true)) == 0) rc = tokenize_end(r);
+      break;
+    }
+  }
+  par_free(ctx, &ps, (const portfolio_csv *)r->sink);
+  kam__free(ctx, ps.buf, CSV_PAR_BUF + 1);
+  if (rc == KAM_OK && !r->have_header)
+    rc = kam__error(ctx, KAM_EPARSE, "line 1: the input is empty (no header line)");
+  return rc;
 }
 
 int kam__csv_read(kam_ctx *ctx, const char *fn, kam_read_fn read, void *ud,
@@ -1126,6 +1682,11 @@ int kam__csv_read(kam_ctx *ctx, const char *fn, kam_read_fn read, void *ud,
   kam__buf_init(&r.rec, ctx);
   r.stage = STAGE_BOM;
   r.line = 1;
+  if (ctx->threads >= 2 && on_row == handle_row) {
+    rc = read_parallel(&r, fn, read, ud);
+    reader_free(&r);
+    return rc;
+  }
   chunk = (char *)kam__alloc(ctx, CSV_CHUNK);
   if (!chunk) return kam__nomem(ctx);
   for (;;) {
@@ -1256,6 +1817,18 @@ static int put_amount_cell(csv_writer *w, int64_t minor, bool last) {
 }
 
 static int put_amount(csv_writer *w, int64_t minor) { return put_amount_cell(w, minor, false); }
+/* A score of 0..1 as plain decimal text with up to 12 places ("0.25"; NaN: empty), the
+ * precision the reader takes it with, so the cell reads back as the same value. */
+static int put_fraction(csv_writer *w, double v) {
+  char b[KAM__DECIMAL_TEXT_CAP];
+  kam__numfmt f = {'.', NULL, 0, false, false};
+  kam__decimal d;
+  if (!isfinite(v)) return put_num(w, "", 0);
+  f.mark = w->mark;
+  d.coef = llround(v * 1e12);
+  d.scale = 12;
+  return put_num(w, b, kam__decimal_write(b, sizeof b, d, &f));
+}
 
 static int write_score_row(void *ud, const kam_account_score *sc) {
   csv_writer *w = (csv_writer *)ud;
@@ -1297,15 +1870,37 @@ static int write_score_row(void *ud, const kam_account_score *sc) {
     n += rlen;
   }
   if ((rc = put_cell(w, b, n, false, false)) != 0) return rc;
-  if (sc->has_margin) return put_amount_cell(w, sc->margin, true); /* empty: unknown */
-  return put_cell(w, "", 0, false, true);
+  if (sc->has_margin) {
+    if ((rc = put_amount_cell(w, sc->margin, false)) != 0) return rc;
+  } else if ((rc = put_cell(w, "", 0, false, false)) != 0) { /* empty: unknown */
+    return rc;
+  }
+  {
+    const char *status = kam_retention_status_name(sc->status),
+               *light = kam_health_light_name(sc->light);
+    if ((rc = put_num(w, status ? status : "", status ? strlen(status) : 0)) != 0) return rc;
+    if ((rc = put_fraction(w, sc->relationship)) != 0) return rc;
+    if ((rc = put_double(w, sc->health)) != 0) return rc;
+    if ((rc = put_num(w, light ? light : "", light ? strlen(light) : 0)) != 0) return rc;
+  }
+  n = 0;
+  for (k = 0; k < 5; k++) {
+    const char *reason = kam_health_reason_name(1u << k);
+    size_t rlen = strlen(reason);
+    if (!(sc->health_reasons & (1u << k))) continue;
+    if (n) b[n++] = ' ';
+    memcpy(b + n, reason, rlen + 1); /* with its NUL: b has room for all five */
+    n += rlen;
+  }
+  return put_cell(w, b, n, false, true);
 }
 
 int kam_segmentation_write_csv(const kam_segmentation *s, kam_write_fn write, void *ud,
                                const kam_csv_options *o) {
   static const char *const header[] = {
-      "rank", "id", "name",  "group", "revenue", "share", "cum_share",   "abc",
-      "xyz",  "cv", "trend", "npv",   "score",   "key",   "key_reasons", "margin"};
+      "rank",   "id",           "name",   "group", "revenue",       "share", "cum_share",
+      "abc",    "xyz",          "cv",     "trend", "npv",           "score", "key",
+      "key_reasons", "margin",  "status", "relationship", "health", "light", "health_reasons"};
   csv_writer w;
   kam_csv_options opts;
   kam_ctx *ctx;

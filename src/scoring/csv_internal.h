@@ -17,7 +17,7 @@
 #define KAM__CSV_NO_COL ((size_t)-1)
 
 typedef struct kam__csv_field {
-  size_t off, len; /* in rec; the text is NUL-terminated at off + len */
+  size_t off, len; /* in the record's text; the text is NUL-terminated at off + len */
   size_t line;     /* physical line where the field starts */
 } kam__csv_field;
 
@@ -51,6 +51,8 @@ struct kam__csv_reader {
   size_t field_off;           /* start of the current field in rec */
   unsigned char special[256]; /* delimiter, CR, LF */
   kam__buf rec;
+  char *ext; /* when not NULL, the fields' offsets are into this text instead of rec (a record
+                read in place from the input chunk) */
   kam__csv_field *fields;
   size_t nfields, fields_cap;
   /* header */

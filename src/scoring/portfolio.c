@@ -7,7 +7,12 @@
  * account) and costs no memory. Every other id is "explicit": its text lives in one arena and
  * its account index in the hash. A generated id can collide only with an explicit id that is a
  * canonical decimal ("0" or no leading zero); those values are also kept in numeric_ids so that
- * a bulk range can be checked without generating its texts.
+ * a bulk range can be checked without generating its texts. Each explicit id's SipHash and
+ * length are stored just before its text, so the index never rehashes or measures a text.
+ *
+ * Details (name, group, history, forecast) are copied into a chain of arena blocks that never
+ * move: no allocation per account, and a truncate releases the arena back to the position the
+ * first dropped detail started at.
  */
 #include <math.h>
 #include <stddef.h>
@@ -103,6 +108,23 @@ static bool canonical_index(const char *s, size_t len, size_t *value) {
   return true;
 }
 
+/* An explicit id in the arena: its hash (8 bytes) and length (4 bytes, UINT32_MAX: longer, ask
+ * strlen) stand just before its NUL-terminated text at id_off, so neither a rehash nor a lookup
+ * nor a removal reads the text to find its length or hashes it again. */
+#define ID_PREFIX 12u
+
+static uint64_t id_hash_of(const kam_portfolio *p, size_t acc) {
+  uint64_t h;
+  memcpy(&h, p->ids + p->id_off[acc] - ID_PREFIX, sizeof h);
+  return h;
+}
+
+static size_t id_len_of(const kam_portfolio *p, size_t acc) {
+  uint32_t n;
+  memcpy(&n, p->ids + p->id_off[acc] - 4, sizeof n);
+  return n == UINT32_MAX ? strlen(p->ids + p->id_off[acc]) : n;
+}
+
 kam_ctx *kam__portfolio_ctx(const kam_portfolio *p) { return p ? p->ctx : NULL; }
 
 int kam_portfolio_new(kam_portfolio **out, kam_ctx *ctx) {
@@ -119,20 +141,59 @@ int kam_portfolio_new(kam_portfolio **out, kam_ctx *ctx) {
   return KAM_OK;
 }
 
-static void free_detail(kam_ctx *ctx, kam__detail *d) {
-  if (d->name) kam__free(ctx, d->name, d->name_len + 1);
-  if (d->group) kam__free(ctx, d->group, d->group_len + 1);
-  if (d->history) kam__free(ctx, d->history, d->history_len * sizeof *d->history);
-  if (d->forecast) kam__free(ctx, d->forecast, d->forecast_len * sizeof *d->forecast);
+/* ---- the detail arena ---- */
+
+/* A block: its place in the arena's logical byte sequence (base), its room and use; the bytes
+ * follow the header. Blocks never move; positions only grow, so a truncate is a release to the
+ * position before the first detail it drops. */
+struct kam__pblock {
+  kam__pblock *prev;
+  size_t base, cap, used;
+};
+#define BLOCK_FIRST 4096u
+#define BLOCK_MAX ((size_t)1 << 20)
+#define BLOCK_HEAD ((sizeof(kam__pblock) + 15u) & ~(size_t)15u)
+
+static size_t arena_pos(const kam_portfolio *p) {
+  return p->blocks ? p->blocks->base + p->blocks->used : 0;
+}
+
+/* n bytes (8-aligned) at the arena's end, or NULL (nothing changed). */
+static void *arena_alloc(kam_portfolio *p, size_t n) {
+  kam__pblock *b = p->blocks;
+  n = (n + 7u) & ~(size_t)7u;
+  if (!b || b->cap - b->used < n) {
+    size_t cap = b ? (b->cap * 2 > BLOCK_MAX ? BLOCK_MAX : b->cap * 2) : BLOCK_FIRST;
+    kam__pblock *nb;
+    if (cap < n) cap = n;
+    if (cap > SIZE_MAX - BLOCK_HEAD) return NULL;
+    nb = (kam__pblock *)kam__alloc(p->ctx, BLOCK_HEAD + cap);
+    if (!nb) return NULL;
+    nb->prev = b;
+    nb->base = b ? b->base + b->cap : 0;
+    nb->cap = cap;
+    nb->used = 0;
+    p->blocks = b = nb;
+  }
+  b->used += n;
+  return (char *)b + BLOCK_HEAD + b->used - n;
+}
+
+/* Drops everything allocated at or after position pos. */
+static void arena_release(kam_portfolio *p, size_t pos) {
+  while (p->blocks && p->blocks->base >= pos) {
+    kam__pblock *b = p->blocks;
+    p->blocks = b->prev;
+    kam__free(p->ctx, b, BLOCK_HEAD + b->cap);
+  }
+  if (p->blocks) p->blocks->used = pos - p->blocks->base;
 }
 
 void kam_portfolio_free(kam_portfolio *p) {
   kam_ctx *ctx;
-  size_t i;
   if (!p) return;
   ctx = p->ctx;
-  for (i = 0; i < p->detail_len; i++)
-    free_detail(ctx, &p->details[i]);
+  arena_release(p, 0);
   kam__free(ctx, p->details, p->detail_cap * sizeof *p->details);
   kam__free(ctx, p->revenue, p->cap * sizeof *p->revenue);
   kam__free(ctx, p->flags, p->cap);
@@ -157,14 +218,18 @@ const char *kam__portfolio_id(const kam_portfolio *p, size_t i, char *buf, size_
     if (len) *len = n;
     return buf;
   } else {
-    const char *s = p->ids + p->id_off[i];
-    if (len) *len = strlen(s);
-    return s;
+    if (len) *len = id_len_of(p, i);
+    return p->ids + p->id_off[i];
   }
 }
 
 const kam__detail *kam__portfolio_detail(const kam_portfolio *p, size_t i) {
-  size_t lo = 0, hi = p->detail_len;
+  /* details[] holds distinct account indices in ascending order, so details[k].index lies in
+   * [k, k + gap] with gap the number of accounts without details: account i's entry can only be
+   * at k in [i - gap, i]. With details on (nearly) every account that is one or two probes,
+   * not a binary search over the whole array (a cache miss per step in rank order). */
+  size_t gap = p->count - p->detail_len, lo = i > gap ? i - gap : 0,
+         hi = i < p->detail_len ? i + 1 : p->detail_len;
   if (!(kam__portfolio_flags(p, i) & KAM__ACC_DETAIL)) return NULL;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
@@ -309,9 +374,7 @@ static int index_rehash(kam_portfolio *p, size_t ncap) {
   for (i = 0; i < oldcap; i++) {
     uint64_t e = old[i];
     if (e) {
-      size_t acc = (size_t)(e & IDX_MASK) - 1;
-      const char *id = p->ids + p->id_off[acc];
-      uint64_t h = hash_bytes(p, id, strlen(id));
+      uint64_t h = id_hash_of(p, (size_t)(e & IDX_MASK) - 1);
       size_t s = index_slot(p, h);
       while (nt[s]) {
         s = (s + 1) & (ncap - 1);
@@ -349,8 +412,7 @@ static size_t index_find(kam_portfolio *p, const char *s, size_t len, uint64_t h
     if (!e) return SIZE_MAX;
     if ((e >> IDX_BITS) == tag) {
       size_t acc = (size_t)(e & IDX_MASK) - 1;
-      const char *id = p->ids + p->id_off[acc];
-      if (strncmp(id, s, len) == 0 && id[len] == '\0') return acc;
+      if (id_len_of(p, acc) == len && memcmp(p->ids + p->id_off[acc], s, len) == 0) return acc;
     }
     slot = (slot + 1) & (p->index_cap - 1);
   }
@@ -368,16 +430,14 @@ static void index_insert(kam_portfolio *p, uint64_t h, size_t acc) {
 
 /* Removes the entry of account acc (linear probing: backward-shift deletion). */
 static void index_remove(kam_portfolio *p, size_t acc) {
-  const char *id = p->ids + p->id_off[acc];
-  size_t mask = p->index_cap - 1, slot = index_slot(p, hash_bytes(p, id, strlen(id))), next;
+  size_t mask = p->index_cap - 1, slot = index_slot(p, id_hash_of(p, acc)), next;
   while ((size_t)(p->index[slot] & IDX_MASK) != acc + 1)
     slot = (slot + 1) & mask;
   p->index[slot] = 0;
   p->index_used--;
   for (next = (slot + 1) & mask; p->index[next]; next = (next + 1) & mask) {
     size_t other = (size_t)(p->index[next] & IDX_MASK) - 1;
-    const char *oid = p->ids + p->id_off[other];
-    size_t home = index_slot(p, hash_bytes(p, oid, strlen(oid)));
+    size_t home = index_slot(p, id_hash_of(p, other));
     /* Move the entry back into the hole unless its home lies cyclically in (slot, next]. */
     bool stays = slot <= next ? (home > slot && home <= next) : (home > slot || home <= next);
     if (!stays) {
@@ -407,17 +467,25 @@ void kam__portfolio_truncate(kam_portfolio *p, size_t count) {
   /* Explicit ids leave the index before the arena shrinks (removal rehashes their texts). */
   for (i = p->count; i-- > count;) {
     if (!id_generated(p, i)) {
-      const char *id = p->ids + p->id_off[i];
       size_t v;
-      if (canonical_index(id, strlen(id), &v)) numeric++;
+      if (canonical_index(p->ids + p->id_off[i], id_len_of(p, i), &v)) numeric++;
       index_remove(p, i);
-      arena_end = p->id_off[i];
+      arena_end = p->id_off[i] - ID_PREFIX;
     }
   }
   if (arena_end != SIZE_MAX) p->ids_len = arena_end;
   p->numeric_len -= numeric;
-  while (p->detail_len && p->details[p->detail_len - 1].index >= count)
-    free_detail(p->ctx, &p->details[--p->detail_len]);
+  if (p->detail_len && p->details[p->detail_len - 1].index >= count) {
+    while (p->detail_len && p->details[p->detail_len - 1].index >= count)
+      p->detail_len--;
+    arena_release(p, p->details[p->detail_len].arena_at);
+  }
+  if (p->history_max) {
+    size_t k;
+    p->history_max = 0;
+    for (k = 0; k < p->detail_len; k++)
+      if (p->details[k].history_len > p->history_max) p->history_max = p->details[k].history_len;
+  }
   p->count = count;
 }
 
@@ -449,6 +517,10 @@ static int check_new_id(kam_portfolio *p, const char *id, size_t len, uint64_t h
 /* Appends the explicit id of account p->count (room must be reserved). */
 static void push_explicit_id(kam_portfolio *p, const char *id, size_t len, uint64_t h) {
   size_t v;
+  uint32_t n = len < UINT32_MAX ? (uint32_t)len : UINT32_MAX;
+  memcpy(p->ids + p->ids_len, &h, sizeof h);
+  memcpy(p->ids + p->ids_len + sizeof h, &n, sizeof n);
+  p->ids_len += ID_PREFIX;
   memcpy(p->ids + p->ids_len, id, len);
   p->ids[p->ids_len + len] = '\0';
   p->id_off[p->count] = p->ids_len;
@@ -475,12 +547,86 @@ static int check_text(kam_portfolio *p, const char *what, const char *s, const c
   return KAM_OK;
 }
 
+/* Adds a validated account (id hash h, text lengths given; 0: none). Everything that can fail
+ * is allocated before anything is committed. */
+static int add_account(kam_portfolio *p, const kam_account *acc, size_t idlen, uint64_t h,
+                       size_t name_len, size_t group_len) {
+  kam__detail d;
+  size_t v;
+  /* the relationship is kept as its value (NaN: unknown); its flag bit is not stored */
+  double relationship = (acc->flags & KAM_ACCOUNT_RELATIONSHIP) ? acc->relationship : NAN;
+  bool detail = name_len || group_len || acc->history_len || acc->forecast_len ||
+                !isnan(acc->potential) || !isnan(relationship);
+  memset(&d, 0, sizeof d);
+  d.index = p->count;
+  d.potential = acc->potential;
+  d.relationship = relationship;
+  if (p->count >= MAX_ACCOUNTS)
+    return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
+  if (idlen > SIZE_MAX / 2 || grow_columns(p, p->count + 1) || ensure_id_off(p) ||
+      index_reserve(p, 1) ||
+      reserve_ids(p, idlen + 1 + ID_PREFIX, canonical_index(acc->id, idlen, &v) ? 1 : 0) ||
+      (((acc->flags & KAM__ACC_PUBLIC) || detail) && ensure_flags(p)) ||
+      ((acc->flags & KAM_ACCOUNT_MARGIN) && ensure_margin(p)))
+    return kam__nomem(p->ctx);
+  if (detail) {
+    /* One piece of the arena: history and forecast (8-byte aligned), then name and group. */
+    size_t bytes;
+    char *at = NULL;
+    if (acc->history_len > SIZE_MAX / 32 || acc->forecast_len > SIZE_MAX / 32 ||
+        name_len > SIZE_MAX / 8 || group_len > SIZE_MAX / 8)
+      return kam__nomem(p->ctx);
+    bytes = acc->history_len * sizeof *d.history + acc->forecast_len * sizeof *d.forecast +
+            (name_len ? name_len + 1 : 0) + (group_len ? group_len + 1 : 0);
+    if (grow(p->ctx, (void **)&p->details, &p->detail_cap, p->detail_len + 1, sizeof *p->details))
+      return kam__nomem(p->ctx);
+    d.arena_at = arena_pos(p);
+    if (bytes && !(at = (char *)arena_alloc(p, bytes))) return kam__nomem(p->ctx);
+    if (at) {
+      if (acc->history_len) {
+        d.history = (int64_t *)(void *)at;
+        d.history_len = acc->history_len;
+        memcpy(d.history, acc->history, acc->history_len * sizeof *d.history);
+        at += acc->history_len * sizeof *d.history;
+      }
+      if (acc->forecast_len) {
+        d.forecast = (double *)(void *)at;
+        d.forecast_len = acc->forecast_len;
+        memcpy(d.forecast, acc->forecast, acc->forecast_len * sizeof *d.forecast);
+        at += acc->forecast_len * sizeof *d.forecast;
+      }
+      if (name_len) {
+        d.name = at;
+        d.name_len = name_len;
+        memcpy(at, acc->name, name_len);
+        at[name_len] = '\0';
+        at += name_len + 1;
+      }
+      if (group_len) {
+        d.group = at;
+        d.group_len = group_len;
+        memcpy(at, acc->group, group_len);
+        at[group_len] = '\0';
+      }
+    }
+    p->details[p->detail_len++] = d;
+    if (d.history_len > p->history_max) p->history_max = d.history_len;
+  }
+  push_explicit_id(p, acc->id, idlen, h);
+  p->revenue[p->count] = acc->revenue;
+  if (p->flags)
+    p->flags[p->count] =
+        (uint8_t)((acc->flags & KAM__ACC_PUBLIC) | (detail ? KAM__ACC_DETAIL : 0u));
+  if (p->margin)
+    p->margin[p->count] = (acc->flags & KAM_ACCOUNT_MARGIN) ? acc->margin : KAM_MARGIN_UNKNOWN;
+  p->count++;
+  return KAM_OK;
+}
+
 int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   kam_account acc;
-  kam__detail d;
   size_t idlen, sz, v;
   uint64_t h;
-  bool detail;
   int rc;
   if (!p) return KAM_EINVAL;
   if (!a) return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add: the account is NULL");
@@ -493,6 +639,7 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
   if (!KAM__HAS_FIELD(sz, kam_account, history_len)) acc.history_len = 0;
   if (!KAM__HAS_FIELD(sz, kam_account, forecast_len)) acc.forecast_len = 0;
   if (!KAM__HAS_FIELD(sz, kam_account, potential)) acc.potential = NAN;
+  if (!(acc.flags & KAM_ACCOUNT_RELATIONSHIP)) acc.relationship = NAN;
 
   if (!acc.id) return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add: the id is NULL");
   idlen = strlen(acc.id);
@@ -535,56 +682,43 @@ int kam_portfolio_add(kam_portfolio *p, const kam_account *a) {
     return kam__error(p->ctx, KAM_EINVAL,
                       "account \"%.200s\": potential %g is outside 0..1 (NaN = unknown)", acc.id,
                       acc.potential);
+  if ((acc.flags & KAM_ACCOUNT_RELATIONSHIP) && !KAM__HAS_FIELD(sz, kam_account, relationship))
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": KAM_ACCOUNT_RELATIONSHIP but struct_size %zu ends "
+                      "before the relationship field",
+                      acc.id, sz);
+  if ((acc.flags & KAM_ACCOUNT_RELATIONSHIP) &&
+      !(acc.relationship >= 0.0 && acc.relationship <= 1.0))
+    return kam__error(p->ctx, KAM_EINVAL,
+                      "account \"%.200s\": relationship %g is outside 0..1", acc.id,
+                      acc.relationship);
 
-  /* Everything that can fail is allocated before anything is committed. */
-  memset(&d, 0, sizeof d);
-  d.index = p->count;
-  d.potential = acc.potential;
-  detail = (acc.name && *acc.name) || (acc.group && *acc.group) || acc.history_len ||
-           acc.forecast_len || !isnan(acc.potential);
-  if (p->count >= MAX_ACCOUNTS)
-    return kam__error(p->ctx, KAM_ELIMIT, "a portfolio holds at most %zu accounts", MAX_ACCOUNTS);
-  if (grow_columns(p, p->count + 1) || ensure_id_off(p) || index_reserve(p, 1) ||
-      reserve_ids(p, idlen + 1, canonical_index(acc.id, idlen, &v) ? 1 : 0) ||
-      (((acc.flags & KAM__ACC_PUBLIC) || detail) && ensure_flags(p)) ||
-      ((acc.flags & KAM_ACCOUNT_MARGIN) && ensure_margin(p)))
-    return kam__nomem(p->ctx);
-  if (detail) {
-    if (grow(p->ctx, (void **)&p->details, &p->detail_cap, p->detail_len + 1, sizeof *p->details))
-      return kam__nomem(p->ctx);
-    if (acc.name && *acc.name) {
-      d.name_len = strlen(acc.name);
-      if (!(d.name = kam__strndup(p->ctx, acc.name, d.name_len))) goto nomem;
-    }
-    if (acc.group && *acc.group) {
-      d.group_len = strlen(acc.group);
-      if (!(d.group = kam__strndup(p->ctx, acc.group, d.group_len))) goto nomem;
-    }
-    if (acc.history_len) {
-      d.history = (int64_t *)kam__alloc_array(p->ctx, acc.history_len, sizeof *d.history);
-      if (!d.history) goto nomem;
-      d.history_len = acc.history_len;
-      memcpy(d.history, acc.history, acc.history_len * sizeof *d.history);
-    }
-    if (acc.forecast_len) {
-      d.forecast = (double *)kam__alloc_array(p->ctx, acc.forecast_len, sizeof *d.forecast);
-      if (!d.forecast) goto nomem;
-      d.forecast_len = acc.forecast_len;
-      memcpy(d.forecast, acc.forecast, acc.forecast_len * sizeof *d.forecast);
-    }
-    p->details[p->detail_len++] = d;
-  }
-  push_explicit_id(p, acc.id, idlen, h);
-  p->revenue[p->count] = acc.revenue;
-  if (p->flags)
-    p->flags[p->count] = (uint8_t)((acc.flags & KAM__ACC_PUBLIC) | (detail ? KAM__ACC_DETAIL : 0u));
-  if (p->margin)
-    p->margin[p->count] = (acc.flags & KAM_ACCOUNT_MARGIN) ? acc.margin : KAM_MARGIN_UNKNOWN;
-  p->count++;
-  return KAM_OK;
-nomem:
-  free_detail(p->ctx, &d);
-  return kam__nomem(p->ctx);
+  return add_account(p, &acc, idlen, h, acc.name ? strlen(acc.name) : 0,
+                     acc.group ? strlen(acc.group) : 0);
+}
+
+uint64_t kam__portfolio_text_hash(const kam_portfolio *p, const char *s, size_t len) {
+  return hash_bytes(p, s, len);
+}
+
+uint64_t kam__portfolio_id_hash(const kam_portfolio *p, const char *id, size_t len) {
+  uint64_t h = hash_bytes(p, id, len);
+#if defined(__GNUC__)
+  if (p->index_cap) __builtin_prefetch(&p->index[index_slot(p, h)]);
+#endif
+  return h;
+}
+
+int kam__portfolio_add_checked(kam_portfolio *p, const kam_account *a, size_t idlen,
+                               size_t name_len, size_t group_len, uint64_t h) {
+  size_t other = index_find(p, a->id, idlen, h), v;
+  if (other == SIZE_MAX && canonical_index(a->id, idlen, &v) && v < p->count && id_generated(p, v))
+    other = v;
+  if (other != SIZE_MAX)
+    return kam__error(p->ctx, KAM_EEXIST,
+                      "kam_portfolio_add: duplicate id \"%.200s\" (account %zu has it)", a->id,
+                      other);
+  return add_account(p, a, idlen, h, name_len, group_len);
 }
 
 /* Bulk path with generated ids: the range [count, count + n) must not meet an explicit id that
@@ -695,8 +829,8 @@ int kam_portfolio_add_columns(kam_portfolio *p, size_t n, const char *const *ids
     if (!ids[i])
       return kam__error(p->ctx, KAM_EINVAL, "kam_portfolio_add_columns: ids[%zu] is NULL", i);
     len = strlen(ids[i]);
-    if (len >= SIZE_MAX - bytes) return kam__nomem(p->ctx);
-    bytes += len + 1;
+    if (len >= SIZE_MAX - ID_PREFIX - bytes) return kam__nomem(p->ctx);
+    bytes += len + 1 + ID_PREFIX;
     if (canonical_index(ids[i], len, &v)) numeric++;
   }
   if (grow_columns(p, first + n) || ensure_id_off(p) || index_reserve(p, n) ||

@@ -10,8 +10,8 @@
  *               exists only once an account has a flag or details (NULL: all 0)
  *   id          either generated (the decimal insertion index, never stored: id_off is NULL
  *               or id_off[i] is SIZE_MAX) or explicit (NUL-terminated text in the id arena at
- *               id_off[i])
- *   details     optional name, group, history, forecast and potential, kept only for the
+ *               id_off[i], its SipHash and length stored just before it)
+ *   details     optional name, group, history, forecast, potential and relationship, kept only for the
  *               accounts that have any (KAM__ACC_DETAIL), in details[] sorted by index.
  */
 #ifndef KAM_PORTFOLIO_INTERNAL_H
@@ -23,9 +23,10 @@
 
 /* Per-account flag bits (kam_portfolio.flags[i]). The low two are the public ones. */
 enum {
-  KAM__ACC_PUBLIC = KAM_ACCOUNT_STRATEGIC | KAM_ACCOUNT_NEW,
-  KAM__ACC_INPUT = KAM__ACC_PUBLIC | KAM_ACCOUNT_MARGIN, /* kam_account.flags accepted */
-  KAM__ACC_DETAIL = 1u << 6                              /* has an entry in details[] */
+  KAM__ACC_PUBLIC = KAM_ACCOUNT_STRATEGIC | KAM_ACCOUNT_NEW, /* stored in the flag byte */
+  /* kam_account.flags accepted (the margin and relationship bits are kept as values) */
+  KAM__ACC_INPUT = KAM__ACC_PUBLIC | KAM_ACCOUNT_MARGIN | KAM_ACCOUNT_RELATIONSHIP,
+  KAM__ACC_DETAIL = 1u << 6 /* has an entry in details[] */
 };
 
 /* Room for the decimal text of any size_t plus NUL (generated ids). */
@@ -36,12 +37,19 @@ typedef struct kam__detail {
   char *name;   /* NULL: none (kam__strndup blocks) */
   char *group;  /* NULL: none */
   size_t name_len, group_len;
-  int64_t *history; /* NULL when history_len == 0 */
+  int64_t *history; /* NULL when history_len == 0 (in the detail arena) */
   size_t history_len;
   double *forecast; /* NULL when forecast_len == 0 */
   size_t forecast_len;
-  double potential; /* NaN: unknown */
+  double potential;    /* NaN: unknown */
+  double relationship; /* NaN: unknown (the public KAM_ACCOUNT_RELATIONSHIP bit is not stored) */
+  size_t arena_at;     /* the detail arena's end before this detail's texts and numbers */
 } kam__detail;
+
+/* A block of the detail arena (portfolio.c): names, groups, histories and forecasts of the
+ * accounts live in a chain of blocks that never move, so an add costs no allocation of its
+ * own and kam__detail's pointers stay valid. */
+typedef struct kam__pblock kam__pblock;
 
 struct kam_portfolio {
   kam_ctx *ctx;
@@ -60,6 +68,8 @@ struct kam_portfolio {
   kam__detail *details;
   size_t detail_len, detail_cap;
   int64_t *margin; /* [cap], NULL while no account has a known margin; KAM_MARGIN_UNKNOWN */
+  kam__pblock *blocks; /* the detail arena, newest block first */
+  size_t history_max;  /* the longest history_len among details[0..detail_len) */
 };
 
 /* The margin of account i (< count), KAM_MARGIN_UNKNOWN when unknown. */
@@ -67,10 +77,28 @@ static inline int64_t kam__portfolio_margin(const kam_portfolio *p, size_t i) {
   return p->margin ? p->margin[i] : KAM_MARGIN_UNKNOWN;
 }
 
+/* The history values of d (NULL when it has none). */
+static inline const int64_t *kam__detail_history(const kam_portfolio *p, const kam__detail *d) {
+  (void)p;
+  return d->history;
+}
+
 /* Preallocates the columns and the id index so that `extra` more accounts fit without growing
  * them (names, groups, histories, forecasts and the flags column may still allocate). KAM_OK /
  * KAM_ENOMEM / KAM_ELIMIT; the portfolio is unchanged on failure. */
 int kam__portfolio_reserve(kam_portfolio *p, size_t extra);
+/* kam_portfolio_add for a caller that has checked what kam_portfolio_add checks of the texts:
+ * a is a complete kam_account (struct_size ignored) whose id (idlen bytes, non-empty), name and
+ * group (name_len, group_len bytes; 0 for none) are valid UTF-8 without NUL. The same errors
+ * otherwise (KAM_EEXIST for a duplicate id), with the same messages; nothing added on error. */
+int kam__portfolio_add_checked(kam_portfolio *p, const kam_account *a, size_t idlen,
+                               size_t name_len, size_t group_len, uint64_t id_hash);
+/* The hash kam__portfolio_add_checked wants for an id; it also asks the CPU to fetch the id's
+ * index slot, so a reader that calls it before parsing the rest of a row hides the miss. */
+uint64_t kam__portfolio_id_hash(const kam_portfolio *p, const char *id, size_t len);
+/* The portfolio's keyed hash (SipHash-1-3 under its own random key) of any text, for tables of
+ * names the public supplies (groups). */
+uint64_t kam__portfolio_text_hash(const kam_portfolio *p, const char *s, size_t len);
 /* Rolls the portfolio back to its first `count` accounts (count <= kam_portfolio_count),
  * freeing everything the later adds allocated and removing their ids from the index. Never
  * fails. Use it to undo a partly loaded batch: remember the count before, truncate on error. */
@@ -127,6 +155,7 @@ struct kam_segmentation {
   double *score;   /* [n] composite score, or NULL */
   /* Per-detail values (cv, trend, npv), parallel to p->details[0..nd). */
   double *cv, *trend, *npv;
+  uint8_t *status; /* [nd] retention status per detail (KAM_SEGMENT_RETENTION), or NULL */
   char idbuf[KAM__ID_BUF]; /* generated id text handed out by kam_segmentation_get */
   /* Basis margin or unit group ("general": classes and keys come from the customers). */
   bool general;

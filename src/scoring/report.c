@@ -17,6 +17,7 @@
 #include "core/internal.h"
 #include "scoring/io_internal.h"
 #include "scoring/portfolio_internal.h"
+#include "kam/retention.h"
 
 int kam__segmentation_write_check(kam_ctx **ctx, const kam_segmentation *s, kam_write_fn write,
                                   const char *fn) {
@@ -119,17 +120,33 @@ static int json_member_bool(kam__out *o, const char *key, bool b) {
 #define SUMMARY_FIELD(name, kind)                                                                  \
   { ",\"" #name "\":", kind, offsetof(kam_summary, name) }
 
+/* key, then a JSON array of the names name_of gives the set bits of flags (lowest first). */
+static int json_flag_names(kam__out *o, const char *key, uint32_t flags,
+                           const char *(*name_of)(uint32_t)) {
+  bool any = false;
+  unsigned k;
+  int rc = kam__out_puts(o, key);
+  for (k = 0; rc == 0 && k < 32; k++) {
+    const char *name = (flags & (1u << k)) ? name_of(1u << k) : NULL;
+    if (!name) continue;
+    if ((rc = kam__out_puts(o, any ? ",\"" : "\"")) == 0 && (rc = kam__out_puts(o, name)) == 0)
+      rc = kam__out_puts(o, "\"");
+    any = true;
+  }
+  return rc ? rc : kam__out_puts(o, "]");
+}
+
 static int json_account(void *ud, const kam_account_score *sc) {
   static const json_field place[] = {SCORE_FIELD(rank, 'z'), SCORE_FIELD(index, 'z')};
   static const json_field revenue[] = {SCORE_FIELD(revenue, 'i'), SCORE_FIELD(share, 'd'),
                                        SCORE_FIELD(cum_share, 'd')};
   static const json_field scores[] = {SCORE_FIELD(cv, 'd'), SCORE_FIELD(trend, 'd'),
                                       SCORE_FIELD(npv, 'd'), SCORE_FIELD(score, 'd')};
+  static const json_field health[] = {SCORE_FIELD(relationship, 'd'), SCORE_FIELD(health, 'd')};
   json_writer *w = (json_writer *)ud;
   kam__out *o = &w->out;
   char abc[2] = {sc->abc, 0}, xyz[2] = {sc->xyz, 0};
-  unsigned flags = kam__portfolio_flags(w->p, sc->index), k;
-  bool any = false;
+  unsigned flags = kam__portfolio_flags(w->p, sc->index);
   int rc;
 #define J(call)                                                                                    \
   do {                                                                                             \
@@ -149,21 +166,17 @@ static int json_account(void *ud, const kam_account_score *sc) {
   J(json_member_bool(o, ",\"strategic\":", flags & KAM_ACCOUNT_STRATEGIC));
   J(json_member_bool(o, ",\"new\":", flags & KAM_ACCOUNT_NEW));
   J(json_member_bool(o, ",\"key\":", sc->key_reasons != 0));
-  J(kam__out_puts(o, ",\"key_reasons\":["));
-  for (k = 0; k < 4; k++) {
-    if (!(sc->key_reasons & (1u << k))) continue;
-    J(kam__out_puts(o, any ? ",\"" : "\""));
-    J(kam__out_puts(o, kam_key_reason_name(1u << k)));
-    J(kam__out_puts(o, "\""));
-    any = true;
-  }
-  J(kam__out_puts(o, "]"));
+  J(json_flag_names(o, ",\"key_reasons\":[", sc->key_reasons, kam_key_reason_name));
   if (sc->has_margin)
     J(json_number(o, ",\"margin\":", 'i', &sc->margin));
   else
     J(kam__out_puts(o, ",\"margin\":null"));
   J(json_member_bool(o, ",\"unprofitable\":", sc->unprofitable != 0));
   J(json_number(o, ",\"customer_rank\":", 'z', &sc->customer_rank));
+  J(json_member_string(o, ",\"status\":", kam_retention_status_name(sc->status)));
+  J(json_fields(o, sc, health, 2, false));
+  J(json_member_string(o, ",\"light\":", kam_health_light_name(sc->light)));
+  J(json_flag_names(o, ",\"health_reasons\":[", sc->health_reasons, kam_health_reason_name));
   return kam__out_puts(o, "}");
 }
 
@@ -182,6 +195,8 @@ static int json_summary(kam__out *o, const kam_summary *sm) {
                                          SUMMARY_FIELD(unprofitable, 'z'),
                                          SUMMARY_FIELD(unprofitable_revenue, 'i'),
                                          SUMMARY_FIELD(key_unprofitable, 'z')};
+  static const json_field health[] = {SUMMARY_FIELD(red_accounts, 'z'),
+                                      SUMMARY_FIELD(revenue_at_risk, 'i')};
   static const char *const cls[3] = {"A", "B", "C"};
   int rc, k;
   J(kam__out_puts(o, "{\"summary\":{"));
@@ -202,6 +217,7 @@ static int json_summary(kam__out *o, const kam_summary *sm) {
   J(json_member_string(o, ",\"basis\":", sm->basis == KAM_BASIS_MARGIN ? "margin" : "revenue"));
   J(json_member_string(o, ",\"unit\":", sm->unit == KAM_UNIT_GROUP ? "group" : "account"));
   J(json_fields(o, sm, economics, sizeof economics / sizeof economics[0], false));
+  J(json_fields(o, sm, health, 2, false));
   return kam__out_puts(o, "},\n\"accounts\":[");
 }
 #undef SCORE_FIELD

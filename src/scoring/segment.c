@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "scoring/portfolio_internal.h"
+#include "scoring/retention_internal.h"
 #include "core/struct_copy_internal.h"
 
 __extension__ typedef __int128 i128;
@@ -59,7 +60,8 @@ static void default_options(kam_segment_options *o) {
                                                .w_npv = 0.25,
                                                .w_trend = 0.15,
                                                .w_potential = 0.10,
-                                               .w_strategic = 0.10};
+                                               .w_strategic = 0.10,
+                                               .retention_threshold = 0.10};
   memcpy(o, &defaults, sizeof *o);
 }
 
@@ -76,9 +78,13 @@ static int check_options(kam_ctx *ctx, kam_segment_options *out, const kam_segme
     if (rc) return rc;
     out->struct_size = (uint32_t)sizeof *out;
   }
-  if (out->flags)
-    return kam__error(ctx, KAM_EINVAL, "kam_segment: options flags must be 0 (got 0x%x)",
-                      (unsigned)out->flags);
+  if (out->flags & ~(uint32_t)KAM_SEGMENT_RETENTION)
+    return kam__error(ctx, KAM_EINVAL, "kam_segment: unknown options flags 0x%x",
+                      (unsigned)(out->flags & ~(uint32_t)KAM_SEGMENT_RETENTION));
+  if (!(out->retention_threshold >= 0.0) || !isfinite(out->retention_threshold))
+    return kam__error(ctx, KAM_EINVAL,
+                      "kam_segment: retention_threshold %g must be a finite number >= 0",
+                      out->retention_threshold);
   if (!(out->a_share >= 0.0 && out->a_share <= 1.0))
     return kam__error(ctx, KAM_EINVAL, "kam_segment: a_share %g is outside 0..1", out->a_share);
   if (!(out->b_share >= out->a_share && out->b_share <= 1.0))
@@ -155,6 +161,7 @@ void kam_segmentation_free(kam_segmentation *s) {
   kam__free(ctx, s->cv, s->nd * sizeof *s->cv);
   kam__free(ctx, s->trend, s->nd * sizeof *s->trend);
   kam__free(ctx, s->npv, s->nd * sizeof *s->npv);
+  kam__free(ctx, s->status, s->nd);
   kam__free(ctx, s, sizeof *s);
 }
 
@@ -189,12 +196,10 @@ typedef struct group_slot {
   size_t cust; /* unit group: its customer (SIZE_MAX until it has one) */
 } group_slot;
 
-static uint64_t hash_text(const char *s, size_t len) {
-  uint64_t h = UINT64_C(0xcbf29ce484222325);
-  size_t i;
-  for (i = 0; i < len; i++)
-    h = (h ^ (unsigned char)s[i]) * UINT64_C(0x100000001b3);
-  return h ^ (h >> 32);
+/* Group names come from the public: the portfolio's keyed hash, so they cannot be chosen to
+ * collide (an unkeyed hash would let crafted names make every lookup a scan). */
+static uint64_t hash_text(const kam_portfolio *p, const char *s, size_t len) {
+  return kam__portfolio_text_hash(p, s, len);
 }
 
 static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
@@ -213,7 +218,7 @@ static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
     const kam__detail *d = &p->details[i];
     size_t slot;
     if (!d->group) continue;
-    slot = (size_t)hash_text(d->group, d->group_len) & (cap - 1);
+    slot = (size_t)hash_text(p, d->group, d->group_len) & (cap - 1);
     while (tab[slot].name &&
            !(tab[slot].len == d->group_len && memcmp(tab[slot].name, d->group, d->group_len) == 0))
       slot = (slot + 1) & (cap - 1);
@@ -230,7 +235,7 @@ static int group_keys(kam_segmentation *s, uint64_t key_min, size_t *new_keys) {
     const kam__detail *d = &p->details[i];
     size_t slot;
     if (!d->group) continue;
-    slot = (size_t)hash_text(d->group, d->group_len) & (cap - 1);
+    slot = (size_t)hash_text(p, d->group, d->group_len) & (cap - 1);
     while (!(tab[slot].len == d->group_len && memcmp(tab[slot].name, d->group, d->group_len) == 0))
       slot = (slot + 1) & (cap - 1);
     if (tab[slot].value > 0 && tab[slot].value >= (i128)key_min) {
@@ -336,8 +341,9 @@ static int segment_revenue(kam_segmentation *s, size_t *keys) {
 
 /* ---- basis margin and unit group ---- */
 
-static size_t group_slot_of(const group_slot *tab, size_t cap, const char *name, size_t len) {
-  size_t slot = (size_t)hash_text(name, len) & (cap - 1);
+static size_t group_slot_of(const kam_portfolio *p, const group_slot *tab, size_t cap,
+                            const char *name, size_t len) {
+  size_t slot = (size_t)hash_text(p, name, len) & (cap - 1);
   while (tab[slot].name && !(tab[slot].len == len && memcmp(tab[slot].name, name, len) == 0))
     slot = (slot + 1) & (cap - 1);
   return slot;
@@ -367,7 +373,7 @@ static int build_customers(kam_segmentation *s) {
       const kam__detail *g = &p->details[d];
       size_t slot;
       if (!g->group) continue;
-      slot = group_slot_of(tab, cap, g->group, g->group_len);
+      slot = group_slot_of(p, tab, cap, g->group, g->group_len);
       if (!tab[slot].name) {
         tab[slot].name = g->group;
         tab[slot].len = g->group_len;
@@ -397,7 +403,7 @@ static int build_customers(kam_segmentation *s) {
       det = &p->details[d];
     }
     if (tab && det && det->group) {
-      size_t slot = group_slot_of(tab, cap, det->group, det->group_len);
+      size_t slot = group_slot_of(p, tab, cap, det->group, det->group_len);
       if (tab[slot].cust == SIZE_MAX) tab[slot].cust = nc++, fresh = true;
       c = tab[slot].cust;
     } else {
@@ -493,7 +499,7 @@ static int segment_general(kam_segmentation *s) {
   if (group)
     for (i = 0; i < ne; i++)
       s->cust[i].cls = 2;
-  else
+  else if (s->n)
     memset(s->cls, 2, s->n);
   for (j = 0; j < m; j++) {
     size_t e = pos ? pos[j] : j;
@@ -640,6 +646,97 @@ static int ensure_cls(kam_segmentation *s) {
   return KAM_OK;
 }
 
+/* ---- health (portfolio.h, kam_segment "Health") ---- */
+
+static double clamp01(double x) { return x < 0.0 ? 0.0 : x > 1.0 ? 1.0 : x; }
+
+/* The health of one account from its components (NaN / -1: unknown) and the reasons that pulled
+ * it down; NaN when no component is known. */
+static double health_of(uint32_t *reasons, double trend, double cv, int status, double margin_pct,
+                        double relationship) {
+  /* retention component per status: inactive, new, lost, expanding, contracting, stable */
+  static const double by_status[KAM_RETENTION_STATUSES] = {NAN, 0.75, 0.0, 1.0, 0.25, 0.75};
+  const double part[5] = {
+      isnan(trend) ? NAN : clamp01(0.5 + 5.0 * trend),
+      isnan(cv) ? NAN : clamp01(1.0 - 2.0 * cv),
+      status >= 0 && status < KAM_RETENTION_STATUSES ? by_status[status] : NAN,
+      isnan(margin_pct) ? NAN : clamp01((margin_pct + 0.10) / 0.40),
+      relationship,
+  };
+  static const uint32_t bit[5] = {KAM_HEALTH_TREND, KAM_HEALTH_VOLATILITY, KAM_HEALTH_RETENTION,
+                                  KAM_HEALTH_MARGIN, KAM_HEALTH_RELATIONSHIP};
+  double sum = 0.0;
+  int k, known = 0;
+  *reasons = 0;
+  for (k = 0; k < 5; k++) {
+    if (isnan(part[k])) continue;
+    sum += part[k];
+    known++;
+    if (part[k] < 0.5) *reasons |= bit[k];
+  }
+  return known ? sum / known : NAN;
+}
+
+static char light_of(double health) {
+  return isnan(health) ? '-' : health >= 0.60 ? 'G' : health >= 0.40 ? 'Y' : 'R';
+}
+
+/* The health of account i whose details are p->details[k] (k SIZE_MAX: it has none). */
+static double account_health(const kam_segmentation *s, size_t i, size_t k, uint32_t *reasons) {
+  const kam_portfolio *p = s->p;
+  int64_t m = kam__portfolio_margin(p, i);
+  /* margin %: margin / revenue, known with the margin and a revenue > 0 */
+  double margin_pct = m != KAM_MARGIN_UNKNOWN && p->revenue[i] > 0
+                          ? (double)m / (double)p->revenue[i]
+                          : NAN;
+  if (k == SIZE_MAX) return health_of(reasons, NAN, NAN, -1, margin_pct, NAN);
+  return health_of(reasons, s->trend[k], s->cv[k], s->status ? (int)s->status[k] : -1,
+                   margin_pct, p->details[k].relationship);
+}
+
+/* Statuses per detail (KAM_SEGMENT_RETENTION with N >= 2), then the red accounts and the
+ * revenue at risk of the summary. */
+static int segment_health(kam_segmentation *s) {
+  const kam_portfolio *p = s->p;
+  size_t k, N, w;
+  u128 risk = 0; /* the total revenue is checked later (account_pass) */
+  if ((s->opts.flags & KAM_SEGMENT_RETENTION) && (N = kam__retention_periods(p, s->nd)) >= 2) {
+    int rc = kam__retention_window(s->ctx, &w, s->opts.retention_window, N,
+                                   "kam_segment: retention_window");
+    if (rc) return rc;
+    s->status = (uint8_t *)kam__alloc(s->ctx, s->nd);
+    if (!s->status) return kam__nomem(s->ctx);
+    for (k = 0; k < s->nd; k++)
+      s->status[k] = (uint8_t)kam__retention_status(p, &p->details[k], N, w,
+                                                    s->opts.retention_threshold);
+  }
+  if (p->margin) { /* every account may know its margin: all of them */
+    size_t i;
+    for (i = 0, k = 0; i < s->n; i++) {
+      uint32_t reasons;
+      size_t dk = SIZE_MAX;
+      if (k < s->nd && p->details[k].index == i) dk = k++;
+      if (light_of(account_health(s, i, dk, &reasons)) == 'R') {
+        s->summary.red_accounts++;
+        risk += (uint64_t)p->revenue[i];
+      }
+    }
+  } else { /* only the accounts with details know a component */
+    for (k = 0; k < s->nd; k++) {
+      uint32_t reasons;
+      size_t i = p->details[k].index;
+      if (light_of(account_health(s, i, k, &reasons)) == 'R') {
+        s->summary.red_accounts++;
+        risk += (uint64_t)p->revenue[i];
+      }
+    }
+  }
+  /* risk <= the total revenue: when risk does not fit, neither does the total */
+  if (risk > (u128)INT64_MAX) return general_overflow(s, "the total revenue");
+  s->summary.revenue_at_risk = (int64_t)risk;
+  return KAM_OK;
+}
+
 int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segment_options *o) {
   kam_segmentation *s;
   kam_segment_options opts;
@@ -672,12 +769,14 @@ int kam_segment(kam_segmentation **out, const kam_portfolio *p, const kam_segmen
   if (rc) goto fail;
   for (i = 0; i < s->nd; i++) {
     const kam__detail *d = &p->details[i];
-    history_stats(&s->cv[i], &s->trend[i], d->history, d->history_len);
+    history_stats(&s->cv[i], &s->trend[i], kam__detail_history(p, d), d->history_len);
     s->npv[i] = NAN;
     if (d->forecast_len &&
         kam_npv(&s->npv[i], opts.discount_rate, d->forecast, d->forecast_len, KAM_NPV_EXCEL))
       s->npv[i] = NAN;
   }
+  rc = segment_health(s);
+  if (rc) goto fail;
   /* Groups and the top-N test add key reasons, the margin summary reads the classes: they need
    * the class bytes now. */
   has_groups = s->summary.basis_total > 0 && s->nd && opts.unit == KAM_UNIT_ACCOUNT;
@@ -857,6 +956,38 @@ static double percentile(double mean_rank, size_t m) {
   return m == 1 ? 0.5 : (mean_rank - 1.0) / (double)(m - 1);
 }
 
+/* The order of cmp_valued, by an LSD radix sort (16-bit digits, stable) on keys that compare as
+ * the doubles do: v arrives in pos order, so equal values stay in pos order. -0.0 is taken as
+ * 0.0 first (cmp_valued finds them equal). tmp has room for m, count for 65536. */
+static void sort_valued(valued *v, valued *tmp, size_t m, size_t *count) {
+  unsigned shift;
+  size_t i;
+  for (i = 0; i < m; i++)
+    if (v[i].value == 0.0) v[i].value = 0.0;
+  for (shift = 0; shift < 64; shift += 16) {
+    size_t sum = 0, k;
+    memset(count, 0, 65536 * sizeof *count);
+    for (i = 0; i < m; i++) {
+      uint64_t b;
+      memcpy(&b, &v[i].value, sizeof b);
+      b = (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+      count[(b >> shift) & 0xFFFF]++;
+    }
+    for (k = 0; k < 65536; k++) {
+      size_t c = count[k];
+      count[k] = sum;
+      sum += c;
+    }
+    for (i = 0; i < m; i++) {
+      uint64_t b;
+      memcpy(&b, &v[i].value, sizeof b);
+      b = (b >> 63) ? ~b : b | (UINT64_C(1) << 63);
+      tmp[count[(b >> shift) & 0xFFFF]++] = v[i];
+    }
+    memcpy(v, tmp, m * sizeof *v);
+  }
+}
+
 /* Fills pct[i] for the i < count whose value vals[i] is known (not NaN); NaN otherwise. pct may
  * be vals: each value is read before its place is written. */
 static int percentiles_of(kam_segmentation *s, double *pct, const double *vals, size_t count) {
@@ -877,7 +1008,21 @@ static int percentiles_of(kam_segmentation *s, double *pct, const double *vals, 
       v[j].pos = i;
       j++;
     }
-  qsort(v, m, sizeof *v, cmp_valued);
+  if (m < 65536) {
+    qsort(v, m, sizeof *v, cmp_valued);
+  } else { /* large: the radix sort, same order in O(m) */
+    valued *tmp = (valued *)kam__alloc_array(s->ctx, m, sizeof *tmp);
+    size_t *bins = (size_t *)kam__alloc_array(s->ctx, 65536, sizeof *bins);
+    if (!tmp || !bins) {
+      kam__free(s->ctx, tmp, m * sizeof *tmp);
+      kam__free(s->ctx, bins, 65536 * sizeof *bins);
+      kam__free(s->ctx, v, m * sizeof *v);
+      return KAM_ENOMEM;
+    }
+    sort_valued(v, tmp, m, bins);
+    kam__free(s->ctx, tmp, m * sizeof *tmp);
+    kam__free(s->ctx, bins, 65536 * sizeof *bins);
+  }
   for (i = 0; i < m; i = j) {
     double mean;
     size_t k;
@@ -1172,7 +1317,8 @@ static void fill_score(kam_account_score *sc, const kam_segmentation *s, size_t 
     sc->cum_share = (double)s->cum[s->rank_of[i]] / t;
   }
   sc->customer_rank = s->cust_rank ? s->cust_rank[s->cust_of[i]] + 1 : sc->rank;
-  sc->cv = sc->trend = sc->npv = NAN;
+  sc->cv = sc->trend = sc->npv = sc->relationship = NAN;
+  sc->status = -1;
   if (d) {
     size_t k = (size_t)(d - p->details);
     sc->cv = s->cv[k];
@@ -1180,7 +1326,13 @@ static void fill_score(kam_account_score *sc, const kam_segmentation *s, size_t 
     sc->npv = s->npv[k];
     sc->name = d->name;
     sc->group = d->group;
+    sc->relationship = d->relationship;
+    if (s->status) sc->status = s->status[k];
+  } else if (s->status) {
+    sc->status = KAM_RETENTION_INACTIVE;
   }
+  sc->health = account_health(s, i, d ? (size_t)(d - p->details) : SIZE_MAX, &sc->health_reasons);
+  sc->light = light_of(sc->health);
   sc->xyz = isnan(sc->cv)             ? '-'
             : sc->cv <= s->opts.xyz_x ? 'X'
             : sc->cv <= s->opts.xyz_y ? 'Y'

@@ -486,5 +486,5 @@ def test_sample_accounts_margin_and_holding():
     sm = p.segment().summary
     assert sm["margin_accounts"] > 300 and sm["key_unprofitable"] >= 1
     csv_text = s.to_csv()
-    assert csv_text.splitlines()[0].endswith(",margin")
+    assert csv_text.splitlines()[0].endswith(",margin,status,relationship,health,light,health_reasons")
     assert '"total_margin":' in s.to_json()

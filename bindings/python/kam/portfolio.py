@@ -24,10 +24,14 @@ from ._native import (fn, check, error, Collector, Reader, Owner, Closable, text
                       text_len, c_int, c_uint32, c_int64, c_double, c_size_t, c_char_p, c_void_p,
                       POINTER, byref, KAM_OK, KAM_EINVAL, KAM_EOVERFLOW)
 
-__all__ = ["Portfolio", "Segmentation", "KEY_REASONS", "key_reason_name"]
+__all__ = ["Portfolio", "Segmentation", "KEY_REASONS", "key_reason_name", "HEALTH_REASONS",
+           "health_reason_name", "health_light_name"]
 
 _key_reason_name = fn("kam_key_reason_name", c_char_p, c_uint32)
 KEY_REASONS = tuple(_key_reason_name(1 << i).decode() for i in range(4))
+_health_reason_name = fn("kam_health_reason_name", c_char_p, c_uint32)
+HEALTH_REASONS = tuple(_health_reason_name(1 << i).decode() for i in range(5))
+_health_light_name = fn("kam_health_light_name", c_char_p, c_int)
 
 
 def _lib_name(c_name, value, low, high, what):
@@ -47,6 +51,24 @@ _STRATEGIC, _NEW, _MARGIN = 1, 2, 4
 _MARGIN_UNKNOWN = -2**63
 _BASES = {"revenue": 0, "margin": 1}
 _UNITS = {"account": 0, "group": 1}
+
+
+def health_reason_name(flag):
+    """The name of one KAM_HEALTH_* flag (1 -> 'trend', 2 -> 'volatility', 4 -> 'retention',
+    8 -> 'margin', 16 -> 'relationship')."""
+    return _lib_name(_health_reason_name, flag, 0, 2**32, "a single health reason flag")
+
+
+def health_light_name(light):
+    """The name of a health light: 'G' -> 'green', 'Y' -> 'yellow', 'R' -> 'red' (a one-letter
+    str or its code)."""
+    code = ord(light) if isinstance(light, str) and len(light) == 1 else light
+    if isinstance(code, bool) or not isinstance(code, numbers.Integral):
+        raise error(KAM_EINVAL, "%r is not a health light" % (light,))
+    return _lib_name(_health_light_name, code, 0, 256, "a health light ('G', 'Y' or 'R')")
+
+
+_RELATIONSHIP, _SEGMENT_RETENTION = 8, 1
 _ORDER_INSERTION, _ORDER_RANK = 0, 1
 
 
@@ -55,7 +77,7 @@ class _Account(ctypes.Structure):
                 ("name", c_char_p), ("group", c_char_p), ("revenue", c_int64),
                 ("history", POINTER(c_int64)), ("history_len", c_size_t),
                 ("forecast", POINTER(c_double)), ("forecast_len", c_size_t),
-                ("potential", c_double), ("margin", c_int64)]
+                ("potential", c_double), ("margin", c_int64), ("relationship", c_double)]
 
 
 _OPTION_NAMES = ("a_share", "b_share", "key_share", "xyz_x", "xyz_y", "discount_rate", "w_share",
@@ -65,7 +87,8 @@ _OPTION_NAMES = ("a_share", "b_share", "key_share", "xyz_x", "xyz_y", "discount_
 class _Options(ctypes.Structure):
     _fields_ = ([("struct_size", c_uint32), ("flags", c_uint32)] +
                 [(name, c_double) for name in _OPTION_NAMES] + [("key_top_n", c_size_t)] +
-                [("basis", c_uint32), ("unit", c_uint32), ("w_margin", c_double)])
+                [("basis", c_uint32), ("unit", c_uint32), ("w_margin", c_double)] +
+                [("retention_window", c_size_t), ("retention_threshold", c_double)])
 
 
 class _Score(ctypes.Structure):
@@ -75,7 +98,9 @@ class _Score(ctypes.Structure):
                 ("cum_share", c_double), ("cv", c_double), ("trend", c_double),
                 ("npv", c_double), ("score", c_double), ("name", c_char_p), ("group", c_char_p),
                 ("margin", c_int64), ("has_margin", c_uint32), ("unprofitable", c_uint32),
-                ("customer_rank", c_size_t)]
+                ("customer_rank", c_size_t),
+                ("status", c_int), ("relationship", c_double), ("health", c_double),
+                ("light", ctypes.c_char), ("health_reasons", c_uint32)]
 
 
 class _Summary(ctypes.Structure):
@@ -87,7 +112,8 @@ class _Summary(ctypes.Structure):
                 ("basis_total", c_int64), ("total_margin", c_int64),
                 ("margin_accounts", c_size_t), ("margin_pct", c_double * 3),
                 ("unprofitable", c_size_t), ("unprofitable_revenue", c_int64),
-                ("key_unprofitable", c_size_t)]
+                ("key_unprofitable", c_size_t), ("red_accounts", c_size_t),
+                ("revenue_at_risk", c_int64)]
 
 
 class _Customer(ctypes.Structure):
@@ -105,7 +131,11 @@ class _CsvOptions(ctypes.Structure):
 _SCORE_FN = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(_Score))
 _CUSTOMER_FN = ctypes.CFUNCTYPE(c_int, c_void_p, POINTER(_Customer))
 from ._native import READ_FN, WRITE_FN  # noqa: E402
-from .retention import retention as _retention  # noqa: E402
+from .retention import retention as _retention, _status_name as _status_c  # noqa: E402
+
+
+def _retention_status_name(status):
+    return _status_c(status).decode()
 
 _p_new = fn("kam_portfolio_new", c_int, POINTER(c_void_p), c_void_p)
 _p_free = fn("kam_portfolio_free", None, c_void_p)
@@ -224,6 +254,7 @@ def _segment_options(options):
     """The kam_segment_options for segment(**options)."""
     o = _Options()
     _opts_init(byref(o), ctypes.sizeof(_Options))
+    o.flags |= _SEGMENT_RETENTION  # the bindings' default: statuses and their part in health
     for key, value in options.items():
         if key in _OPTION_NAMES:
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -241,6 +272,17 @@ def _segment_options(options):
             if value not in _UNITS:
                 raise error(KAM_EINVAL, "unit must be 'account' or 'group', not %r" % (value,))
             o.unit = _UNITS[value]
+        elif key == "retention":
+            o.flags = (o.flags | _SEGMENT_RETENTION) if value else (o.flags & ~_SEGMENT_RETENTION)
+        elif key == "retention_window":
+            if value is not None and (isinstance(value, bool) or
+                                      not isinstance(value, numbers.Integral) or value < 1):
+                raise TypeError("retention_window must be an int >= 1 or None")
+            o.retention_window = 0 if value is None else int(value)
+        elif key == "retention_threshold":
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError("retention_threshold must be a number")
+            o.retention_threshold = float(value)
         elif key == "key_top_n":
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 0:
                 raise TypeError("key_top_n must be an int >= 0")
@@ -264,7 +306,8 @@ def _summary_dict(sm):
             "margin_accounts": sm.margin_accounts,
             "margin_pct": {k: None if math.isnan(v) else v for k, v in zip("ABC", sm.margin_pct)},
             "unprofitable": sm.unprofitable, "unprofitable_revenue": sm.unprofitable_revenue,
-            "key_unprofitable": sm.key_unprofitable}
+            "key_unprofitable": sm.key_unprofitable, "red_accounts": sm.red_accounts,
+            "revenue_at_risk": sm.revenue_at_risk}
 
 
 def _csv_options(options, allowed=("delimiter", "decimal_mark", "currency_digits")):
@@ -320,10 +363,11 @@ class Portfolio(Closable):
         return "<kam.Portfolio of %d accounts>" % len(self)
 
     def add(self, id, revenue, name=None, group=None, history=None, forecast=None,
-            potential=None, strategic=False, new=False, margin=None):
+            potential=None, strategic=False, new=False, margin=None, relationship=None):
         """Adds one account. revenue, margin (gross margin, may be negative; None = unknown)
         and history: int minor units or Decimal/str major units;
-        forecast: projected cash flows (numbers); potential: 0..1 or None (unknown).
+        forecast: projected cash flows (numbers); potential and relationship (the relationship
+        score, an input of the account's health): 0..1 or None (unknown).
         Raises kam.AlreadyExists for a taken id, kam.InvalidArgument for bad values; the
         portfolio is unchanged then."""
         a = _Account()
@@ -360,6 +404,11 @@ class Portfolio(Closable):
             if isinstance(potential, bool) or not isinstance(potential, numbers.Real):
                 raise TypeError("potential must be a number from 0 to 1 or None")
             a.potential = float(potential)
+        if relationship is not None:
+            if isinstance(relationship, bool) or not isinstance(relationship, numbers.Real):
+                raise TypeError("relationship must be a number from 0 to 1 or None")
+            a.flags |= _RELATIONSHIP
+            a.relationship = float(relationship)
         check(_p_add(self._ptr, byref(a)), self._owner)
 
     def add_columns(self, revenue, ids=None, margin=None):
@@ -439,7 +488,10 @@ class Portfolio(Closable):
         key_share (0.10), xyz_x (0.10), xyz_y (0.25), discount_rate (0.10), w_share (0.40),
         w_npv (0.25), w_trend (0.15), w_potential (0.10), w_strategic (0.10), key_top_n (0),
         basis ("revenue" or "margin"), unit ("account" or "group": a group is one customer),
-        w_margin (0: the margin-% score criterion)."""
+        w_margin (0: the margin-% score criterion),
+        retention (True: each account's retention status, which also counts in its health;
+        KAM_SEGMENT_RETENTION), retention_window (None: half the longest history),
+        retention_threshold (0.10)."""
         o = _segment_options(options)
         ptr = self._ptr
         handle = self._owner.hold(_s_free)
@@ -453,13 +505,18 @@ class Portfolio(Closable):
 
 def _score_dict(sc):
     reasons = [name for bit, name in enumerate(KEY_REASONS) if sc.key_reasons & (1 << bit)]
+    health = [name for bit, name in enumerate(HEALTH_REASONS) if sc.health_reasons & (1 << bit)]
+    light = _health_light_name(ord(sc.light))
     return {"index": sc.index, "rank": sc.rank, "id": _decode(sc.id), "name": _decode(sc.name),
             "group": _decode(sc.group), "revenue": sc.revenue, "abc": sc.abc.decode("ascii"),
             "xyz": sc.xyz.decode("ascii"), "share": sc.share, "cum_share": sc.cum_share,
             "cv": sc.cv, "trend": sc.trend, "npv": sc.npv, "score": sc.score,
             "key": bool(reasons), "key_reasons": reasons,
             "margin": sc.margin if sc.has_margin else None,
-            "unprofitable": bool(sc.unprofitable), "customer_rank": sc.customer_rank}
+            "unprofitable": bool(sc.unprofitable), "customer_rank": sc.customer_rank,
+            "status": _retention_status_name(sc.status) if sc.status >= 0 else None,
+            "relationship": sc.relationship, "health": sc.health,
+            "light": light.decode() if light else None, "health_reasons": health}
 
 
 def _customer_dict(c):
@@ -507,7 +564,8 @@ class Segmentation(Closable):
         """dict: accounts, key_accounts, count {A, B, C}, revenue {A, B, C} (minor units),
         total_revenue, hhi, effective_accounts, gini, top20_share, basis, unit, customers,
         key_revenue_share, basis_total, total_margin, margin_accounts, margin_pct {A, B, C}
-        (None: unknown), unprofitable, unprofitable_revenue, key_unprofitable."""
+        (None: unknown), unprofitable, unprofitable_revenue, key_unprofitable, red_accounts
+        (accounts of red health), revenue_at_risk (their revenue, minor units)."""
         sm = _Summary()
         sm.struct_size = ctypes.sizeof(_Summary)
         check(_s_summary(byref(sm), self._ptr), self._owner)
@@ -630,11 +688,15 @@ class Segmentation(Closable):
         return col.text()
 
     def to_pandas(self):
-        """A pandas DataFrame, one row per account in insertion order (requires pandas)."""
+        """A pandas DataFrame, one row per account in insertion order (requires pandas): the
+        score's columns, with key_reasons and health_reasons as comma-separated names, status
+        (retention status or None), relationship, health (NaN: unknown) and light ("red",
+        "yellow", "green" or None)."""
         import pandas as pd
         cols = {k: [] for k in ("id", "name", "group", "revenue", "margin", "abc", "xyz", "rank",
                                 "share", "cum_share", "cv", "trend", "npv", "score",
-                                "key_reasons", "unprofitable", "customer_rank")}
+                                "key_reasons", "unprofitable", "customer_rank", "status",
+                                "relationship", "health", "light", "health_reasons")}
 
         by_group = self.summary["unit"] == "group"
         cols["customer"] = []
@@ -645,6 +707,6 @@ class Segmentation(Closable):
                     v = d["group"] if by_group and d["group"] else (d["name"] or d["id"])
                 else:
                     v = d[k]
-                cols[k].append(",".join(v) if k == "key_reasons" else v)
+                cols[k].append(",".join(v) if k in ("key_reasons", "health_reasons") else v)
         self.foreach(add, order="insertion")
         return pd.DataFrame(cols)
