@@ -392,6 +392,17 @@ def _account_stats(df, args):
     out["unprof"] = int(neg.sum())
     out["unprof_rev"] = _xsum(rev[neg])
     out["key_unprof"] = int((neg & key).sum())
+    # the health lights are the accounts' own (kam.dask has no history, relationship or
+    # retention: the margin % alone): the partition's red accounts and their revenue are those
+    # of a one-machine segmentation of the partition
+    if args[2] is not None and len(df):
+        from .portfolio import Portfolio
+        p = Portfolio()
+        p.add_columns(rev, margin=mar)
+        sm = p.segment().summary
+        out["red"], out["risk"] = sm.get("red_accounts", 0), sm.get("revenue_at_risk", 0)
+    else:
+        out["red"], out["risk"] = 0, 0
     for c in range(3):
         inc = codes == c
         out["count%d" % c] = int(inc.sum())
@@ -506,6 +517,9 @@ def _segment_general(dask, ddf, revenue, group, margin, split_every, options):
                        for k, c in enumerate("ABC")},
         "unprofitable": tot.get("unprof", 0), "unprofitable_revenue": tot.get("unprof_rev", 0),
         "key_unprofitable": tot.get("key_unprof", 0)})
+    if "red_accounts" in summary:
+        summary["red_accounts"] = tot.get("red", 0)
+        summary["revenue_at_risk"] = tot.get("risk", 0)
     if unit == "group":
         summary["customers"] = sum(dask.compute(*[delayed(lambda c: len(c[0]))(c)
                                                   for c in custs]))
