@@ -732,9 +732,9 @@ static const char *const part_names[] = {
     "summary",    "exclusive", "issued",       "valid_days", "arguments",
     "references", "figures",   "cash_flows",   "items",      "prices_include_vat",
     "rounding",   "team",      "stakeholders", "terms",      "dmu",
-    /* issue 15 (i15b) */
+   
     "number",     "addressee", "signatory",    "criteria",   "alternatives",
-    /* i15a */
+   
     "term_months", "payments"};
 #define NPARTS ((int)(sizeof part_names / sizeof part_names[0]))
 
@@ -772,7 +772,7 @@ static int l_complete(lua_State *L) {
   return 1;
 }
 
-/* ---- issue 15 (i15b): identity, criteria, the pre-send check ------------------------------ */
+/* ---- identity, criteria, the pre-send check ------------------------------------------- */
 
 static int l_set_number(lua_State *L) {
   lproposal *u = check_proposal(L, 1);

@@ -243,7 +243,7 @@ typedef struct kam_cash_flows {
   double rate;
   const double *values;
   size_t count;
-  /* Appended (i15a): where the investment comes from. */
+  /* Appended: where the investment comes from. */
   int32_t investment; /**< KAM_INVESTMENT_GIVEN (0) or KAM_INVESTMENT_AUTO */
   uint32_t reserved;  /**< 0 */
 } kam_cash_flows;
@@ -274,7 +274,7 @@ typedef struct kam_item {
   const char *cost; /**< the seller's cost of one unit, decimal text in major units like
                          unit_price_text (>= 0, the currency's decimals); NULL: none. Never
                          rendered: the check's margin_below_floor uses it. */
-  /* Appended (i15a): recurrence and the item's own unit forms. */
+  /* Appended: recurrence and the item's own unit forms. */
   int32_t period; /**< KAM_RECUR_*: once (0, the default), month, quarter or year */
   uint32_t reserved2; /**< 0 */
   /** The item's own unit forms, used instead of the built-in dictionary when one is set
@@ -355,13 +355,12 @@ enum {
   KAM_PROPOSAL_STAKEHOLDERS,
   KAM_PROPOSAL_TERMS,
   KAM_PROPOSAL_DMU,
-  /* issue 15, identity and criteria */
+  /* identity, criteria, the term and the payment schedule */
   KAM_PROPOSAL_NUMBER,      /**< number and version */
   KAM_PROPOSAL_ADDRESSEE,
   KAM_PROPOSAL_SIGNATORY,
   KAM_PROPOSAL_CRITERIA,    /**< clearing the criteria clears the alternatives too */
   KAM_PROPOSAL_ALTERNATIVES,
-  /* i15a */
   KAM_PROPOSAL_TERM_MONTHS, /**< kam_proposal_set_term_months */
   KAM_PROPOSAL_PAYMENTS     /**< kam_proposal_add_payment */
 };
@@ -393,7 +392,7 @@ typedef struct kam_totals {
   int64_t vat;            /**< VAT added, or included (extracted) with prices_include_vat */
   int64_t total;          /**< what the client pays: net + vat, or net when VAT is included */
   int64_t optional_total; /**< what the optional lines would add to total */
-  /* Appended (i15a): the contract term (see "Recurring lines and the term"). */
+  /* Appended: the contract term (see "Recurring lines and the term"). */
   int64_t first_year;     /**< what the client pays in contract year 1 (like total) */
   int64_t contract_value; /**< what the client pays over the whole term (like total) */
   int32_t term_months;    /**< the term used: term_months, or 12 when not set */

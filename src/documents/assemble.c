@@ -18,7 +18,7 @@
 /* ---- totals ------------------------------------------------------------------------------ */
 
 /* The engine's view of the items, in the proposal's ctx; caller frees with n * sizeof. */
-static int line_inputs(const kam_proposal *p, kam__line_in **out) {
+int kam__proposal_line_inputs(const kam_proposal *p, kam__line_in **out) {
   kam__line_in *in;
   size_t i;
   *out = NULL;
@@ -51,7 +51,7 @@ static int compute(const kam_proposal *p, kam_totals *totals, kam__line_out *lin
   if (p->items.len == 0)
     return kam__error(p->ctx, KAM_ESTATE,
                       "the proposal has no items: the totals need a price line");
-  if ((rc = line_inputs(p, &in))) return rc;
+  if ((rc = kam__proposal_line_inputs(p, &in))) return rc;
   rc = kam__totals_compute(totals, lines, NULL, 0, &n, in, p->items.len, rounding,
                            p->prices_include_vat, p->ctx);
   if (!rc && groups && n) {
@@ -85,7 +85,7 @@ int kam_proposal_totals(kam_totals *out, const kam_proposal *p) {
     return KAM_EINVAL;
   memset(&t, 0, sizeof t);
   if ((rc = compute(p, &t, NULL, NULL, NULL))) return rc;
-  { /* i15a: the term (first year, contract value) */
+  { /* the term (first year, contract value) */
     kam__term term;
     if ((rc = kam__proposal_term_of(&term, p))) return rc;
     t.first_year = term.first_year;
@@ -156,7 +156,7 @@ static const char *const labels[][3] = {
     {"email", "E-mail", "Email"},
     {"validity", "Срок действия предложения", "Validity"},
     {"page", "Страница", "Page"},
-    /* issue 15 (i15b): identity, signatory, criteria */
+    /* identity, signatory, criteria */
     {"number", "№", "No."},
     {"version", "версия", "version"},
     {"regards", "С уважением,", "Yours sincerely,"},
@@ -218,7 +218,7 @@ typedef struct asm_state {
   const kam_proposal *p;
   int lang;
   const size_t *arg_order; /* issue 15: the arguments by criteria weight (blocks_value) */
-  /* i15a: the cash flows the financial result uses (the investment maybe from the price) */
+  /* the cash flows the financial result uses (the investment maybe from the price) */
   const double *flows;
   size_t nflows;
   bool from_price;
@@ -396,7 +396,7 @@ static kam_value *finance_value(asm_state *a) {
     set_str(a, v, "text",
             a->lang == L_RU ? "не достигается в горизонте прогноза" : "not within the horizon");
   }
-  if (a->from_price) { /* i15a: the costs taken from the price, and the savings as given */
+  if (a->from_price) { /* the costs taken from the price, and the savings as given */
     invest = -a->flows[0];
     for (i = 0; i + 1 < a->nflows; i++) {
       double saving = i < p->flows_len ? p->flows[i] : 0;
@@ -415,7 +415,7 @@ static kam_value *finance_value(asm_state *a) {
     }
   }
   set(a, o, "investment", projected_money(a, invest));
-  /* i15a: where the investment comes from, said next to it */
+  /* where the investment comes from, said next to it */
   set_bool(a, o, "investment_from_price", a->from_price);
   set_str(a, o, "investment_caption",
           !a->from_price       ? label(a, "investment")
@@ -516,7 +516,7 @@ static void styles_by_weight(const double w[3], int order[3]) {
     }
 }
 
-/* ---- issue 15 part 7 (i15b): the client's decision criteria ------------------------------ */
+/* ---- the client's decision criteria ------------------------------ */
 
 void kam__proposal_argument_weights(const kam_proposal *p, double *weights) {
   size_t i, k;
@@ -647,7 +647,7 @@ static void criteria_value(asm_state *a, kam_value *root) {
   kam__free(p->ctx, weight, n * sizeof *weight);
 }
 
-/* ---- issue 15 part 6 (i15b): identity, addressee, signatory ------------------------------- */
+/* ---- identity, addressee, signatory ------------------------------- */
 
 /* reference_line: "№ КП-2026/118 от 27 ноября 2026 г., версия 2" / "No. KP-2026/118 of 27
  * November 2026, version 2" (without a number: the date); addressee: false or {name, position,
@@ -761,7 +761,7 @@ static kam_value *line_value(asm_state *a, size_t i, size_t n, const kam__line_o
   set_str(a, o, "sku", it->sku);
   set_str(a, o, "description", it->description);
   /* The unit agrees with the quantity ("2 группы", "14 webinars"); as given in unit_as_given. */
-  /* i15a: the item's own forms when given */
+  /* the item's own forms when given */
   if (it->unit_one || it->unit_few || it->unit_many) {
     set_str(a, o, "unit", kam__unit_form_own(it->unit_one, it->unit_few, it->unit_many,
                                              it->quantity, a->lang == L_EN));
@@ -784,7 +784,7 @@ static kam_value *line_value(asm_state *a, size_t i, size_t n, const kam__line_o
   set(a, o, "net", money(a, r->net));
   set(a, o, "vat", money(a, r->vat));
   set(a, o, "total", money(a, r->total));
-  kam__line_period_model(&a->b, o, it->period, a->lang == L_EN); /* i15a */
+  kam__line_period_model(&a->b, o, it->period, a->lang == L_EN);
   return o;
 }
 
@@ -1042,9 +1042,9 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   kam_date until;
   char text[160];
   int rc, order[3], k;
-  size_t *arg_order = NULL; /* issue 15 (i15b) */
-  kam__term term;      /* i15a */
-  double *flows = NULL; /* i15a */
+  size_t *arg_order = NULL;
+  kam__term term;     
+  double *flows = NULL;
   size_t nflows = 0;
   bool from_price = false;
   if (!out) return KAM_EINVAL;
@@ -1057,7 +1057,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   t.struct_size = sizeof t;
   if ((rc = compute(p, &t, lines, &groups, &ngroups))) goto done;
   if ((rc = emphasis(p, w, &source))) goto done;
-  /* i15a: the term's figures, and the cash flows with the investment maybe from the price */
+  /* the term's figures, and the cash flows with the investment maybe from the price */
   if ((rc = kam__proposal_term(&term, p, lines))) goto done;
   if (p->has_cash_flows && (rc = kam__proposal_flows(p, &term, &flows, &nflows, &from_price)))
     goto done;
@@ -1097,7 +1097,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   set_str(&a, root, "summary", p->summary);
   set_str(&a, root, "exclusive", p->exclusive);
 
-  /* issue 15 (i15b): number, version, addressee, signatory; the arguments by criteria weight */
+  /* number, version, addressee, signatory; the arguments by criteria weight */
   identity_value(&a, root);
   {
     size_t na = p->arguments.len;
@@ -1130,12 +1130,12 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   set(&a, root, "references", references_value(&a));
   set(&a, root, "figures", figures_value(&a));
   set(&a, root, "finance", finance_value(&a));
-  criteria_value(&a, root); /* issue 15 (i15b) */
+  criteria_value(&a, root);
 
   /* The price table with totals and the amount in words. */
   price_table(&a, root, lines);
   o = set(&a, root, "totals", totals_value(&a, &t, groups, ngroups));
-  /* i15a: with recurring lines the table's total is one period of each line: its caption says
+  /* with recurring lines the table's total is one period of each line: its caption says
    * so, and the amount to pay (in words, split by the payments) is the contract value. */
   if (term.recurring && o) {
     bool vat = t.vat != 0;
@@ -1197,11 +1197,11 @@ done:
   kam__free(p->ctx, lines, p->items.len * sizeof *lines);
   kam__free(p->ctx, groups, ngroups * sizeof *groups);
   kam__free(p->ctx, arg_order, (p->arguments.len + 1) * sizeof *arg_order);
-  kam__free(p->ctx, flows, nflows * sizeof *flows); /* i15a */
+  kam__free(p->ctx, flows, nflows * sizeof *flows);
   return rc;
 }
 
-/* ---- issue 15 (i15b): the lines for the pre-send check ---------------------------------- */
+/* ---- the lines for the pre-send check ---------------------------------- */
 
 int kam__proposal_lines(const kam_proposal *p, kam_totals *totals, kam__line_out *lines) {
   return compute(p, totals, lines, NULL, NULL);

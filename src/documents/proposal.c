@@ -233,7 +233,6 @@ int kam_proposal_clear(kam_proposal *p, int part) {
     break;
   case KAM_PROPOSAL_TERMS: set_text(p, &p->terms, NULL, NULL); break;
   case KAM_PROPOSAL_DMU: p->dmu = NULL; break;
-  /* issue 15 (i15b) */
   case KAM_PROPOSAL_NUMBER: set_pair(p, &p->number, NULL, NULL, &p->version, NULL, NULL); break;
   case KAM_PROPOSAL_ADDRESSEE:
     FREE_STRS(p->ctx, p->addressee_stakeholder, p->addressee_name, p->addressee_position);
@@ -249,7 +248,6 @@ int kam_proposal_clear(kam_proposal *p, int part) {
   case KAM_PROPOSAL_ALTERNATIVES:
     CLEAR_LIST(p, alternatives, struct kam__alternative, free_alternative);
     break;
-  /* i15a */
   case KAM_PROPOSAL_TERM_MONTHS: p->term_months = 0; break;
   case KAM_PROPOSAL_PAYMENTS: CLEAR_LIST(p, payments, struct kam__payment, free_payment); break;
   default: return kam__error(p->ctx, KAM_EINVAL, "kam_proposal_clear: unknown part %d", part);
@@ -266,7 +264,7 @@ void kam_proposal_free(kam_proposal *p) {
     kam_proposal_clear(p, part);
   for (part = KAM_PROPOSAL_NUMBER; part <= KAM_PROPOSAL_ALTERNATIVES; part++) /* issue 15 */
     kam_proposal_clear(p, part);
-  kam_proposal_clear(p, KAM_PROPOSAL_PAYMENTS); /* i15a */
+  kam_proposal_clear(p, KAM_PROPOSAL_PAYMENTS);
   kam__free(ctx, p, sizeof *p);
 }
 
@@ -293,13 +291,11 @@ size_t kam_proposal_count(const kam_proposal *p, int part) {
   case KAM_PROPOSAL_STAKEHOLDERS: return kam_dmu_count(p->stakeholders);
   case KAM_PROPOSAL_TERMS: return p->terms != NULL;
   case KAM_PROPOSAL_DMU: return p->dmu != NULL;
-  /* issue 15 (i15b) */
   case KAM_PROPOSAL_NUMBER: return p->number || p->version;
   case KAM_PROPOSAL_ADDRESSEE: return p->addressee_stakeholder || p->addressee_name;
   case KAM_PROPOSAL_SIGNATORY: return p->signatory_name != NULL;
   case KAM_PROPOSAL_CRITERIA: return p->criteria.len;
   case KAM_PROPOSAL_ALTERNATIVES: return p->alternatives.len;
-  /* i15a */
   case KAM_PROPOSAL_TERM_MONTHS: return p->term_months != 0;
   case KAM_PROPOSAL_PAYMENTS: return p->payments.len;
   default: return 0;
@@ -339,7 +335,7 @@ int kam_proposal_set_currency(kam_proposal *p, const char *currency) {
                                "'%.40s' is not an ISO 4217 code (three letters)", currency);
   code[3] = '\0';
   digits = kam_currency_digits(code);
-  /* i15a: the schedule's fixed amounts must be expressible in the new currency too. */
+  /* the schedule's fixed amounts must be expressible in the new currency too. */
   for (k = 0; k < p->payments.len; k++) {
     const struct kam__payment *m = KAM__LIST_AT(p, payments, struct kam__payment, k);
     int64_t minor;
@@ -739,13 +735,13 @@ int kam_proposal_add_item(kam_proposal *p, const kam_item *item) {
   if ((rc = check_decimal(p, &rec.vat_percent, in.vat_percent ? in.vat_percent : "0", field, 100,
                           6)))
     return rc;
-  /* issue 15 (i15b): the unit cost, never rendered (fields past struct_size read as NULL) */
+  /* the unit cost, never rendered (fields past struct_size read as NULL) */
   if (in.cost) {
     snprintf(field, sizeof field, "%s.cost", path);
     if ((rc = money_text(p, &rec.cost, in.cost, field))) return rc;
     rec.has_cost = true;
   }
-  /* i15a: recurrence and the item's own unit forms. */
+  /* recurrence and the item's own unit forms. */
   if (!kam__recur_name(in.period)) {
     snprintf(field, sizeof field, "%s.period", path);
     return kam__proposal_error(p, KAM_EINVAL, field, "%ld is not a KAM_RECUR_* (0, 1, 3, 12)",
@@ -877,7 +873,7 @@ int kam_proposal_validate(const kam_proposal *p) {
   return kam__proposal_validate(p);
 }
 
-/* ---- issue 15 parts 6-7 (i15b): identity, addressee, signatory, criteria, alternatives ---- */
+/* ---- identity, addressee, signatory, criteria, alternatives ---- */
 
 int kam_proposal_set_number(kam_proposal *p, const char *number, const char *version) {
   if (!p) return KAM_EINVAL;
@@ -1023,7 +1019,7 @@ int kam_proposal_add_alternative(kam_proposal *p, const kam_alternative *a) {
   return rc;
 }
 
-/* ---- the term and the payment schedule (i15a) -------------------------------------------- */
+/* ---- the term and the payment schedule -------------------------------------------------- */
 
 int kam_proposal_set_term_months(kam_proposal *p, int32_t months) {
   if (!p) return KAM_EINVAL;

@@ -34,10 +34,10 @@ struct kam__item {
   int64_t unit_price;            /* minor units of the proposal's currency, >= 0 */
   kam__decimal discount_percent; /* 0..100, at most 6 decimals */
   kam__decimal vat_percent;      /* 0..100, at most 6 decimals */
-  /* issue 15 (i15b): the seller's unit cost, never rendered */
+  /* the seller's unit cost, never rendered */
   bool has_cost;
   int64_t cost; /* minor units, >= 0 */
-  /* i15a: recurrence (KAM_RECUR_*: the period in months, 0 once) and the item's own unit forms
+  /* recurrence (KAM_RECUR_*: the period in months, 0 once) and the item's own unit forms
    * (NULL each when not given; never together with unit). */
   int32_t period;
   char *unit_one, *unit_few, *unit_many;
@@ -45,7 +45,7 @@ struct kam__item {
 struct kam__person {
   char *name, *position, *phone, *email;
 };
-/* issue 15 (i15b): decision criteria and alternatives */
+/* decision criteria and alternatives */
 struct kam__criterion {
   char *name, *stakeholder;
   double weight;
@@ -86,7 +86,7 @@ struct kam_proposal {
   double *flows;
   size_t flows_len;
   const kam_dmu *dmu;
-  /* i15a: the contract term (0: not set, 12 is used), the cash flows' investment
+  /* the contract term (0: not set, 12 is used), the cash flows' investment
    * (KAM_INVESTMENT_*), the payment schedule (struct kam__payment). */
   int32_t term_months;
   int32_t investment;
@@ -98,7 +98,7 @@ struct kam_proposal {
   size_t json_len;
   const kam_value *json_root;
   const struct kam__json_positions *json_pos;
-  /* ---- issue 15 parts 6-8 (i15b): identity, addressee, signatory, criteria ---- */
+  /* ---- identity, addressee, signatory, criteria ---- */
   char *number, *version;
   char *addressee_stakeholder, *addressee_name, *addressee_position;
   char *signatory_name, *signatory_position;
@@ -107,7 +107,7 @@ struct kam_proposal {
 
 #define KAM__LIST_AT(p, list, type, i) (&((type *)(p)->list.data)[i])
 
-/* i15a: one payment of the schedule: a share of the amount to pay or a fixed amount, due on a
+/* one payment of the schedule: a share of the amount to pay or a fixed amount, due on a
  * date or some days after the contract is signed. */
 struct kam__payment {
   char *label;
@@ -224,7 +224,7 @@ int kam__render_document(kam_ctx *ctx, const char *who, int format, kam__model_f
 int kam__render_document_template(kam__model_fn build, const void *doc, const kam_template *t,
                                   kam_write_fn write, void *ud);
 
-/* ---- the term, the payment schedule and the price-driven investment (term.c, i15a) ------
+/* ---- the term, the payment schedule and the price-driven investment (term.c) ------------
  * The year figures of the term: years[k] is contract year k + 1 (net, vat, total summed over
  * the non-optional lines as line figure x payments of the line in that year). */
 #define KAM__MAX_YEARS 100
@@ -239,6 +239,10 @@ typedef struct kam__term {
 int kam__proposal_term(kam__term *out, const kam_proposal *p, const kam__line_out *lines);
 /* The same, computing the lines itself (KAM_ESTATE without items, KAM_ENOMEM). */
 int kam__proposal_term_of(kam__term *out, const kam_proposal *p);
+
+/* The totals engine's view of p's items (assemble.c), in p's ctx: *out has p->items.len entries
+ * (the caller frees them); KAM_OK or KAM_ENOMEM. */
+int kam__proposal_line_inputs(const kam_proposal *p, kam__line_in **out);
 /* How many times a line of period `months` (KAM_RECUR_*) is paid in contract year `year`
  * (0-based) of a term of term_months: once lines 1 in year 0. */
 int64_t kam__recur_count(int32_t months, int32_t term_months, int32_t year);

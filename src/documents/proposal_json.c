@@ -320,9 +320,9 @@ static int read_item(reader *r, const kam_value *o) {
       (rc = get_decimal(r, o, "discount_percent", &it.discount_percent)) ||
       (rc = get_decimal(r, o, "vat_percent", &it.vat_percent)) ||
       (rc = get_string(r, o, "section", &it.section)) ||
-      (rc = get_decimal(r, o, "cost", &it.cost))) /* issue 15 (i15b) */
+      (rc = get_decimal(r, o, "cost", &it.cost)))
     return rc;
-  /* i15a: "unit" is text or the item's own forms; "period" its recurrence. */
+  /* "unit" is text or the item's own forms; "period" its recurrence. */
   opt = member(r, o, "unit", &old);
   path_pop(&r->pt, old);
   if (kam_value_type(opt) == KAM_VALUE_OBJECT)
@@ -423,7 +423,7 @@ static int read_stakeholder(reader *r, const kam_value *o) {
   return setter(kam_proposal_add_stakeholder(r->p, &s));
 }
 
-/* i15a: one payment of the schedule. */
+/* one payment of the schedule. */
 static int read_payment(reader *r, const kam_value *o) {
   static const char *const keys[] = {"label", "percent", "amount", "due", "days", NULL};
   kam_payment pay = {0};
@@ -480,7 +480,7 @@ static int read_cash_flows(reader *r, const kam_value *root) {
       (rc = get_string(r, o, "period", &period)) ||
       (rc = get_string(r, o, "investment", &investment)))
     goto done;
-  if (investment) { /* i15a */
+  if (investment) {
     if (strcmp(investment, "auto") != 0) {
       o2 = path_key(&r->pt, "investment");
       rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s,
@@ -532,7 +532,7 @@ done:
   return rc;
 }
 
-/* ---- issue 15 parts 6-7 (i15b): identity, addressee, signatory, criteria, alternatives ---- */
+/* ---- identity, addressee, signatory, criteria, alternatives ---- */
 
 /* criteria[i]: {"name", "weight", "stakeholder", "arguments": [indexes]} */
 static int read_criterion(reader *r, const kam_value *o) {
@@ -669,10 +669,8 @@ static int read_document(reader *r, const kam_value *root, void *unused) {
       "summary",    "exclusive", "issued",       "valid_days", "arguments",
       "references", "figures",   "cash_flows",   "items",      "prices_include_vat",
       "rounding",   "team",      "stakeholders", "terms",
-      /* issue 15 (i15b) */
       "number",     "version",   "addressee",    "signatory",  "criteria",
       "alternatives",
-      /* i15a */
       "term_months", "payments", NULL};
   static const char *const seller_keys[] = {"name", "details", NULL};
   static const char *const client_keys[] = {"name", "context", NULL};
@@ -743,11 +741,11 @@ static int read_document(reader *r, const kam_value *root, void *unused) {
       (rc = get_list(r, root, "team", read_person)) ||
       (rc = get_list(r, root, "stakeholders", read_stakeholder)))
     return rc;
-  /* i15a: the term and the payment schedule */
+  /* the term and the payment schedule */
   if ((rc = get_int(r, root, "term_months", 1, 1200, &days, &present))) return rc;
   if (present && (rc = setter(kam_proposal_set_term_months(p, (int32_t)days)))) return rc;
   if ((rc = get_list(r, root, "payments", read_payment))) return rc;
-  return read_identity_and_criteria(r, root); /* issue 15 (i15b) */
+  return read_identity_and_criteria(r, root);
 }
 
 int kam__read_json_document(kam_proposal *p, const char *json, size_t len, kam__read_fn read,
@@ -915,11 +913,10 @@ static void item_json(void *ud, kam_value *o, const void *elem) {
   set_str(b, o, "vat_percent", text);
   if (it->flags & KAM_ITEM_OPTIONAL) kam__vb_set(b, o, "optional", kam__vb_bool(b, true));
   set_str(b, o, "section", it->section);
-  if (it->has_cost) { /* issue 15 (i15b) */
+  if (it->has_cost) {
     kam__money_plain(text, it->cost, p->digits);
     set_str(b, o, "cost", text);
   }
-  /* i15a */
   if (it->period != KAM_RECUR_ONCE) set_str(b, o, "period", kam__recur_name(it->period));
   if (it->unit_one || it->unit_few || it->unit_many) {
     kam_value *u = kam__vb_set(b, o, "unit", kam__vb_obj(b));
@@ -929,7 +926,6 @@ static void item_json(void *ud, kam_value *o, const void *elem) {
   }
 }
 
-/* i15a */
 static void payment_json(void *ud, kam_value *o, const void *elem) {
   kam__vb *b = ((writer *)ud)->b;
   const struct kam__payment *m = (const struct kam__payment *)elem;
@@ -959,7 +955,7 @@ static void set_objects(writer *w, kam_value *root, const char *key, const kam__
   if (l->len) kam__vb_set(w->b, root, key, kam__vb_objects(w->b, l->data, l->len, size, fill, w));
 }
 
-/* ---- issue 15 parts 6-7 (i15b) ---- */
+/* ---- identity, criteria, alternatives ---- */
 
 static void criterion_json(void *ud, kam_value *o, const void *elem) {
   kam__vb *b = ((writer *)ud)->b;
@@ -1052,7 +1048,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
     for (i = 0; i < p->flows_len; i++)
       kam__vb_push(b, a, kam__vb_double(b, p->flows[i]));
     set_str(b, o, "period", kam__period_name(p->period));
-    if (p->investment == KAM_INVESTMENT_AUTO) set_str(b, o, "investment", "auto"); /* i15a */
+    if (p->investment == KAM_INVESTMENT_AUTO) set_str(b, o, "investment", "auto");
   }
   set_objects(&w, root, "items", &p->items, sizeof(struct kam__item), item_json);
   kam__vb_set(b, root, "prices_include_vat", kam__vb_bool(b, p->prices_include_vat));
@@ -1067,8 +1063,7 @@ static kam_value *document_value(kam__vb *b, const kam_proposal *p) {
   if (kam_dmu_count(p->stakeholders))
     kam__vb_set(b, root, "stakeholders", kam__proposal_stakeholders_value(b, p));
   set_str(b, root, "terms", p->terms);
-  identity_and_criteria_json(&w, root); /* issue 15 (i15b) */
-  /* i15a */
+  identity_and_criteria_json(&w, root);
   if (p->term_months) kam__vb_set(b, root, "term_months", kam__vb_int(b, p->term_months));
   set_objects(&w, root, "payments", &p->payments, sizeof(struct kam__payment), payment_json);
   if (b->rc) {

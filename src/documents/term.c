@@ -72,27 +72,16 @@ int kam__proposal_term(kam__term *out, const kam_proposal *p, const kam__line_ou
 static int term_lines(const kam_proposal *p, kam__line_out **lines) {
   kam_totals tt;
   kam__line_in *in;
-  size_t i;
   int rc;
   *lines = NULL;
   if (p->items.len == 0)
     return kam__error(p->ctx, KAM_ESTATE,
                       "the proposal has no items: the totals need a price line");
-  in = (kam__line_in *)kam__alloc_array(p->ctx, p->items.len, sizeof *in);
-  if (!in) return kam__nomem(p->ctx);
+  if ((rc = kam__proposal_line_inputs(p, &in))) return rc;
   *lines = (kam__line_out *)kam__alloc_array(p->ctx, p->items.len, sizeof **lines);
   if (!*lines) {
     kam__free(p->ctx, in, p->items.len * sizeof *in);
     return kam__nomem(p->ctx);
-  }
-  for (i = 0; i < p->items.len; i++) {
-    const struct kam__item *it = KAM__LIST_AT(p, items, struct kam__item, i);
-    in[i].quantity = it->quantity;
-    in[i].unit_price = it->unit_price;
-    in[i].discount_percent = it->discount_percent;
-    in[i].vat_percent = it->vat_percent;
-    in[i].optional = (it->flags & KAM_ITEM_OPTIONAL) != 0;
-    in[i].name = it->description ? it->description : it->sku;
   }
   rc = kam__totals_compute(&tt, *lines, NULL, 0, NULL, in, p->items.len,
                            p->rounding == KAM_ROUNDING_TOTAL ? KAM__ROUND_TOTAL : KAM__ROUND_LINE,

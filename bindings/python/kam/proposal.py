@@ -46,9 +46,9 @@ PROPOSAL_PARTS = {name: i + 1 for i, name in enumerate(
     ["lang", "currency", "title", "seller", "client", "summary", "exclusive", "issued",
      "valid_days", "arguments", "references", "figures", "cash_flows", "items",
      "prices_include_vat", "rounding", "team", "stakeholders", "terms", "dmu",
-     # issue 15 (i15b)
+     # identity, criteria and alternatives
      "number", "addressee", "signatory", "criteria", "alternatives",
-     # i15a
+     # the term and the payment schedule
      "term_months", "payments"])}
 #: Item recurrence (kam_item.period, KAM_RECUR_*: the period in months).
 _RECUR = {"once": 0, "month": 1, "quarter": 3, "year": 12}
@@ -85,9 +85,9 @@ class _Item(ctypes.Structure):
                 ("unit_price", c_int64), ("unit_price_text", c_char_p),
                 ("discount_percent", c_char_p), ("vat_percent", c_char_p),
                 ("section", c_char_p),
-                # issue 15 (i15b): appended
+                # appended (then the term)
                 ("cost", c_char_p),
-                # i15a: appended
+                # appended (then the term)
                 ("period", c_int32), ("reserved2", c_uint32),
                 ("unit_one", c_char_p), ("unit_few", c_char_p), ("unit_many", c_char_p)]
 
