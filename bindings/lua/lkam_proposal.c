@@ -193,7 +193,7 @@ static int l_model(lua_State *L) {
 }
 
 static int l_totals(lua_State *L) {
-  static const char *const names[] = {"gross", "discount",       "net",           "vat",
+  static const char *const names[] = {"gross", "discount",       "net",        "vat",
                                       "total", "optional_total", "first_year", "contract_value"};
   lproposal *u = check_proposal(L, 1);
   kam_totals t;
@@ -463,9 +463,8 @@ static int l_set_cash_flows(lua_State *L) {
 
 static int l_add_item(lua_State *L) {
   static const char *const fields[] = {
-      "description",      "quantity",    "unit_price", "sku",     "unit",
-      "discount_percent", "vat_percent", "optional",   "section", "cost",
-      "period",           NULL};
+      "description", "quantity", "unit_price", "sku",  "unit",   "discount_percent",
+      "vat_percent", "optional", "section",    "cost", "period", NULL};
   static const char *const periods[] = {"once", "month", "quarter", "year"};
   static const int32_t months[] = {KAM_RECUR_ONCE, KAM_RECUR_MONTH, KAM_RECUR_QUARTER,
                                    KAM_RECUR_YEAR};
@@ -728,13 +727,13 @@ static int l_set_dmu(lua_State *L) {
 /* ---- parts ------------------------------------------------------------------------------- */
 
 static const char *const part_names[] = {
-    "lang",       "currency",  "title",        "seller",     "client",
-    "summary",    "exclusive", "issued",       "valid_days", "arguments",
-    "references", "figures",   "cash_flows",   "items",      "prices_include_vat",
-    "rounding",   "team",      "stakeholders", "terms",      "dmu",
-   
-    "number",     "addressee", "signatory",    "criteria",   "alternatives",
-   
+    "lang",        "currency",  "title",        "seller",     "client",
+    "summary",     "exclusive", "issued",       "valid_days", "arguments",
+    "references",  "figures",   "cash_flows",   "items",      "prices_include_vat",
+    "rounding",    "team",      "stakeholders", "terms",      "dmu",
+
+    "number",      "addressee", "signatory",    "criteria",   "alternatives",
+
     "term_months", "payments"};
 #define NPARTS ((int)(sizeof part_names / sizeof part_names[0]))
 
@@ -817,7 +816,8 @@ static int l_add_criterion(lua_State *L) {
   c.name = field_text(L, 2, "name");
   c.stakeholder = field_text(L, 2, "stakeholder");
   lua_getfield(L, 2, "weight"); /* 3 */
-  if (!lua_isnil(L, 3) && !lua_isnumber(L, 3)) return raise(L, KAM_EINVAL, "weight must be a number");
+  if (!lua_isnil(L, 3) && !lua_isnumber(L, 3))
+    return raise(L, KAM_EINVAL, "weight must be a number");
   c.weight = lua_isnil(L, 3) ? 0 : lua_tonumber(L, 3);
   if (lua_getfield(L, 2, "arguments") == LUA_TTABLE) { /* 4 */
     lua_Integer k, len = (lua_Integer)lua_rawlen(L, 4);

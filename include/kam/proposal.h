@@ -73,7 +73,8 @@
  *   client needs `issued`, `valid_days`, a seller name, a client name and at least one price line;
  *   kam_proposal_to_value, kam_proposal_render and kam_proposal_render_template return
  *   KAM_ESTATE without them, naming every missing part ("the proposal is incomplete: missing
- *   seller.name, client.name, issued, valid_days, items"). kam_proposal_totals needs only the items.
+ *   seller.name, client.name, issued, valid_days, items"). kam_proposal_totals needs only the
+ * items.
  *
  * Totals (exact, minor units, rounding half away from zero at each step)
  *   line_gross    = round(quantity * unit_price)
@@ -275,7 +276,7 @@ typedef struct kam_item {
                          unit_price_text (>= 0, the currency's decimals); NULL: none. Never
                          rendered: the check's margin_below_floor uses it. */
   /* Appended: recurrence and the item's own unit forms. */
-  int32_t period; /**< KAM_RECUR_*: once (0, the default), month, quarter or year */
+  int32_t period;     /**< KAM_RECUR_*: once (0, the default), month, quarter or year */
   uint32_t reserved2; /**< 0 */
   /** The item's own unit forms, used instead of the built-in dictionary when one is set
    *  (JSON "unit": {"one": "...", "few": "...", "many": "..."}): Russian one (1, 21), few
@@ -356,10 +357,10 @@ enum {
   KAM_PROPOSAL_TERMS,
   KAM_PROPOSAL_DMU,
   /* identity, criteria, the term and the payment schedule */
-  KAM_PROPOSAL_NUMBER,      /**< number and version */
+  KAM_PROPOSAL_NUMBER, /**< number and version */
   KAM_PROPOSAL_ADDRESSEE,
   KAM_PROPOSAL_SIGNATORY,
-  KAM_PROPOSAL_CRITERIA,    /**< clearing the criteria clears the alternatives too */
+  KAM_PROPOSAL_CRITERIA, /**< clearing the criteria clears the alternatives too */
   KAM_PROPOSAL_ALTERNATIVES,
   KAM_PROPOSAL_TERM_MONTHS, /**< kam_proposal_set_term_months */
   KAM_PROPOSAL_PAYMENTS     /**< kam_proposal_add_payment */
@@ -400,7 +401,8 @@ typedef struct kam_totals {
 } kam_totals;
 /** Computes the totals (see Totals above), and the term's first_year, contract_value,
  *  term_months and years (see "Recurring lines, the contract term and the payment schedule"
- *  below). out->struct_size must be set; fields past it are not written. Cost: O(n log n) time and O(n) memory for n items, however many VAT rates.
+ *  below). out->struct_size must be set; fields past it are not written. Cost: O(n log n) time and
+ * O(n) memory for n items, however many VAT rates.
  *  @return KAM_OK, KAM_EINVAL (NULL pointers, struct_size too small or above 64 KiB),
  *  KAM_ESTATE (no items),
  *  KAM_EOVERFLOW (a line or sum does not fit in int64: the message names the item),
@@ -441,33 +443,29 @@ KAM_API int kam_proposal_totals(kam_totals *out, const kam_proposal *p);
  *      npv (money, plus "value": the double) | false, irr {value, text} ({null, "—"} when there
  *      is none), payback {value, text} ({null, "not within the horizon"} when never),
  *      investment (money: minus the sum of the negative flows; taken from the price: the costs
- *      placed in the flows), investment_from_price, investment_caption and flows_caption (say which), inflows
- *      (money: the sum of the positive ones, or of the savings), roi {value, text} | false,
- *      flows [{label "Год 1", period, amount}] (the flows used: see KAM_INVESTMENT_AUTO)}.
- *      NPV is KAM_NPV_T0 (numpy-financial): values[0] is at t = 0, undiscounted, since the
- *      investment is made now. IRR is kam_irr; payback is kam_payback at the rate (discounted),
- *      interpolated within the period. Projections are doubles: their money is rounded to
- *      minor units for display only.
- *    items: every line in document order [{n (number as shown), sku, description, unit (in
- *      the form that agrees with the quantity, kam_unit_format), unit_as_given, quantity (decimal), unit_price (money), discount_percent (decimal), has_discount,
- *      vat_percent (decimal), no_vat, optional, section, gross, discount, net, vat, total
- *      (money each: for one period of a recurring line), period ("once", "month", ...),
- *      period_text ("в год" / "per year"; null for once)}],
- *    sections: the non-optional lines by section, in order of first use [{name, has_name,
- *      items [...], subtotal (money: the sum of the nets)}],
- *    optional_items [...], has_optional,
- *    table {show_sku, show_discount, show_vat (lines differ in VAT), columns,
- *      columns_before_amount, multiple_sections},
- *    totals {gross, discount, net, vat, total, optional_total (money each), has_discount,
- *      vat_rates [{rate (decimal), net, vat, total}] (per VAT rate above 0), has_vat, no_vat,
- *      prices_include_vat, vat_included, vat_on_top, rounding, optional_caption,
- *      total_caption (the total's caption, saying whether it includes VAT, and with recurring
- *      lines that the table holds one period of them), first_year, contract_value (money)},
- *    term {months, years, given, text ("36 месяцев"), heading, year_caption, amount_caption,
- *      vat_caption, has_vat, total_caption, vat_total (money)}, years [{year, months, label, net, vat, total}],
- *      has_years (a non-optional line recurs),
- *    payments [{n, label, percent {value, text} | false, amount (money), due (date) | false,
- *      days | null, when (the date, or "через 10 дней после подписания договора")}],
+ *      placed in the flows), investment_from_price, investment_caption and flows_caption (say
+ * which), inflows (money: the sum of the positive ones, or of the savings), roi {value, text} |
+ * false, flows [{label "Год 1", period, amount}] (the flows used: see KAM_INVESTMENT_AUTO)}. NPV is
+ * KAM_NPV_T0 (numpy-financial): values[0] is at t = 0, undiscounted, since the investment is made
+ * now. IRR is kam_irr; payback is kam_payback at the rate (discounted), interpolated within the
+ * period. Projections are doubles: their money is rounded to minor units for display only. items:
+ * every line in document order [{n (number as shown), sku, description, unit (in the form that
+ * agrees with the quantity, kam_unit_format), unit_as_given, quantity (decimal), unit_price
+ * (money), discount_percent (decimal), has_discount, vat_percent (decimal), no_vat, optional,
+ * section, gross, discount, net, vat, total (money each: for one period of a recurring line),
+ * period ("once", "month", ...), period_text ("в год" / "per year"; null for once)}], sections: the
+ * non-optional lines by section, in order of first use [{name, has_name, items [...], subtotal
+ * (money: the sum of the nets)}], optional_items [...], has_optional, table {show_sku,
+ * show_discount, show_vat (lines differ in VAT), columns, columns_before_amount,
+ * multiple_sections}, totals {gross, discount, net, vat, total, optional_total (money each),
+ * has_discount, vat_rates [{rate (decimal), net, vat, total}] (per VAT rate above 0), has_vat,
+ * no_vat, prices_include_vat, vat_included, vat_on_top, rounding, optional_caption, total_caption
+ * (the total's caption, saying whether it includes VAT, and with recurring lines that the table
+ * holds one period of them), first_year, contract_value (money)}, term {months, years, given, text
+ * ("36 месяцев"), heading, year_caption, amount_caption, vat_caption, has_vat, total_caption,
+ * vat_total (money)}, years [{year, months, label, net, vat, total}], has_years (a non-optional
+ * line recurs), payments [{n, label, percent {value, text} | false, amount (money), due (date) |
+ * false, days | null, when (the date, or "через 10 дней после подписания договора")}],
  *      has_payments, payment_labels {heading, payment, due, amount, total}, payments_total
  *      (money), payments_match (they add up to the contract value),
  *    amount_in_words (kam_money_words of totals.contract_value in lang: the amount to pay),
@@ -514,7 +512,6 @@ KAM_API int kam_proposal_render(const kam_proposal *p, int format, kam_write_fn 
  *  @return as kam_proposal_render, plus the template's render errors (KAM_ELIMIT). */
 KAM_API int kam_proposal_render_template(const kam_proposal *p, const kam_template *t,
                                          kam_write_fn write, void *ud);
-
 
 /* --- Identity, addressee and signatory ------------------------------------------------------
  * Rendered where a Russian business letter puts them: the addressee in the block at the top
@@ -618,15 +615,16 @@ KAM_API int kam_proposal_add_alternative(kam_proposal *p, const kam_alternative 
  *     no argument of the reader's primary style.
  *   unaddressed_criterion (warning, "criteria[i]"): weight >= 0.2 and no argument answers it.
  * An unknown influence (NaN) meets no threshold. The readers are the proposal's own stakeholders
- * (not a DMU given to kam_proposal_set_dmu); their findings follow the stakeholders' order. The check does not need a complete proposal: what is missing is simply not checked
- * (no items: no discount or margin findings). */
+ * (not a DMU given to kam_proposal_set_dmu); their findings follow the stakeholders' order. The
+ * check does not need a complete proposal: what is missing is simply not checked (no items: no
+ * discount or margin findings). */
 
 /** Options of kam_proposal_check. Fill with kam_proposal_check_options_init, then change
  *  fields. */
 typedef struct kam_proposal_check_options {
-  uint32_t struct_size; /**< sizeof(kam_proposal_check_options); shorter structs get defaults */
-  uint32_t flags;       /**< KAM_CHECK_AS_OF: as_of is set (default: not, so no "expired") */
-  kam_date as_of;       /**< the day the proposal is sent: default 0 (unset) */
+  uint32_t struct_size;    /**< sizeof(kam_proposal_check_options); shorter structs get defaults */
+  uint32_t flags;          /**< KAM_CHECK_AS_OF: as_of is set (default: not, so no "expired") */
+  kam_date as_of;          /**< the day the proposal is sent: default 0 (unset) */
   double discount_ceiling; /**< percent, 0..100; NaN (default): no ceiling */
   double margin_floor;     /**< percent, < 100; NaN (default): no floor */
 } kam_proposal_check_options;

@@ -418,11 +418,11 @@ static kam_value *finance_value(asm_state *a) {
   /* where the investment comes from, said next to it */
   set_bool(a, o, "investment_from_price", a->from_price);
   set_str(a, o, "investment_caption",
-          !a->from_price       ? label(a, "investment")
+          !a->from_price ? label(a, "investment")
           : a->lang == L_RU ? "Инвестиции (стоимость по предложению с НДС)"
                             : "Investment (the price of this proposal incl. VAT)");
   set_str(a, o, "flows_caption",
-          !a->from_price       ? label(a, "flows")
+          !a->from_price    ? label(a, "flows")
           : a->lang == L_RU ? "Денежный поток по периодам (экономия за вычетом платежей по "
                               "договору)"
                             : "Cash flow by period (savings less the payments of this proposal)");
@@ -763,10 +763,13 @@ static kam_value *line_value(asm_state *a, size_t i, size_t n, const kam__line_o
   /* The unit agrees with the quantity ("2 группы", "14 webinars"); as given in unit_as_given. */
   /* the item's own forms when given */
   if (it->unit_one || it->unit_few || it->unit_many) {
-    set_str(a, o, "unit", kam__unit_form_own(it->unit_one, it->unit_few, it->unit_many,
-                                             it->quantity, a->lang == L_EN));
-    set_str(a, o, "unit_as_given", it->unit_one ? it->unit_one : it->unit_few ? it->unit_few
-                                                                              : it->unit_many);
+    set_str(a, o, "unit",
+            kam__unit_form_own(it->unit_one, it->unit_few, it->unit_many, it->quantity,
+                               a->lang == L_EN));
+    set_str(a, o, "unit_as_given",
+            it->unit_one   ? it->unit_one
+            : it->unit_few ? it->unit_few
+                           : it->unit_many);
   } else {
     set_str(a, o, "unit", kam__unit_form(it->unit, it->quantity, a->lang == L_EN));
     set_str(a, o, "unit_as_given", it->unit);
@@ -1043,7 +1046,7 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
   char text[160];
   int rc, order[3], k;
   size_t *arg_order = NULL;
-  kam__term term;     
+  kam__term term;
   double *flows = NULL;
   size_t nflows = 0;
   bool from_price = false;
@@ -1142,18 +1145,18 @@ int kam_proposal_to_value(kam_value **out, const kam_proposal *p) {
     for (i = 0; i < ngroups; i++)
       vat = vat || groups[i].rate.coef != 0;
     set_str(&a, o, "total_caption",
-            a.lang == L_RU ? (!vat                     ? "Итого по таблице без НДС (регулярные "
-                                                         "платежи — за один период)"
+            a.lang == L_RU ? (!vat ? "Итого по таблице без НДС (регулярные "
+                                     "платежи — за один период)"
                               : p->prices_include_vat ? "Итого по таблице, включая НДС "
-                                                         "(регулярные платежи — за один период)"
-                                                       : "Итого по таблице с НДС (регулярные "
-                                                         "платежи — за один период)")
-                           : (!vat                     ? "Table total, VAT not applicable "
-                                                         "(recurring charges for one period)"
+                                                        "(регулярные платежи — за один период)"
+                                                      : "Итого по таблице с НДС (регулярные "
+                                                        "платежи — за один период)")
+                           : (!vat                    ? "Table total, VAT not applicable "
+                                                        "(recurring charges for one period)"
                               : p->prices_include_vat ? "Table total, VAT included (recurring "
-                                                         "charges for one period)"
-                                                       : "Table total incl. VAT (recurring "
-                                                         "charges for one period)"));
+                                                        "charges for one period)"
+                                                      : "Table total incl. VAT (recurring "
+                                                        "charges for one period)"));
   }
   if (o) kam__term_model(&a.b, root, o, p, &term, a.lang == L_EN);
   set(&a, root, "amount_in_words", words_value(&a, term.contract_value));

@@ -992,8 +992,7 @@ int kam_proposal_add_alternative(kam_proposal *p, const kam_alternative *a) {
   for (i = 0; i < in.count; i++) {
     size_t at = find_criterion(p, in.criteria[i]), k;
     snprintf(field, sizeof field, "%s.points.%.60s", path, in.criteria[i] ? in.criteria[i] : "");
-    if (at == SIZE_MAX)
-      return kam__proposal_error(p, KAM_EINVAL, field, "names no criterion");
+    if (at == SIZE_MAX) return kam__proposal_error(p, KAM_EINVAL, field, "names no criterion");
     for (k = 0; k < i; k++)
       if (in.criteria[k] && in.criteria[i] && !strcmp(in.criteria[k], in.criteria[i]))
         return kam__proposal_error(p, KAM_EINVAL, field, "is given twice");

@@ -304,7 +304,7 @@ static int read_figure(reader *r, const kam_value *o) {
 static int read_item(reader *r, const kam_value *o) {
   static const char *const keys[] = {
       "sku",         "description", "unit",    "quantity", "unit_price", "discount_percent",
-      "vat_percent", "optional",    "section", "cost",      "period", NULL};
+      "vat_percent", "optional",    "section", "cost",     "period",     NULL};
   static const char *const unit_keys[] = {"one", "few", "many", NULL};
   kam_item it = {0};
   const kam_value *opt;
@@ -319,8 +319,7 @@ static int read_item(reader *r, const kam_value *o) {
       (rc = get_decimal(r, o, "unit_price", &it.unit_price_text)) ||
       (rc = get_decimal(r, o, "discount_percent", &it.discount_percent)) ||
       (rc = get_decimal(r, o, "vat_percent", &it.vat_percent)) ||
-      (rc = get_string(r, o, "section", &it.section)) ||
-      (rc = get_decimal(r, o, "cost", &it.cost)))
+      (rc = get_string(r, o, "section", &it.section)) || (rc = get_decimal(r, o, "cost", &it.cost)))
     return rc;
   /* "unit" is text or the item's own forms; "period" its recurrence. */
   opt = member(r, o, "unit", &old);
@@ -447,8 +446,7 @@ static int read_payment(reader *r, const kam_value *o) {
   if (due) {
     if (kam_date_parse(&pay.due, due, strlen(due)) != KAM_OK) {
       size_t old = path_key(&r->pt, "due");
-      rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "'%.40s' is not a date YYYY-MM-DD",
-                               due);
+      rc = kam__proposal_error(r->p, KAM_EPARSE, r->pt.s, "'%.40s' is not a date YYYY-MM-DD", due);
       path_pop(&r->pt, old);
       return rc;
     }
@@ -554,7 +552,8 @@ static int read_criterion(reader *r, const kam_value *o) {
   for (i = 0; !rc && i < n; i++) {
     size_t o2 = path_index(&r->pt, i), len, k;
     const kam_value *e = kam_value_at(v, i);
-    const char *text = kam_value_type(e) == KAM_VALUE_NUMBER ? kam_value_number_text(e, &len) : NULL;
+    const char *text =
+        kam_value_type(e) == KAM_VALUE_NUMBER ? kam_value_number_text(e, &len) : NULL;
     idx[i] = 0;
     if (!text) {
       rc = wrong_type(r, e, "an index");
@@ -638,8 +637,7 @@ static int read_identity_and_criteria(reader *r, const kam_value *root) {
   v = member(r, root, "addressee", &old);
   if (v && kam_value_type(v) == KAM_VALUE_OBJECT) {
     rc = known_strings(r, v, person_keys, pair);
-    if (!rc && !s1)
-      rc = kam__proposal_error(p, KAM_EPARSE, r->pt.s, "needs a name");
+    if (!rc && !s1) rc = kam__proposal_error(p, KAM_EPARSE, r->pt.s, "needs a name");
     path_pop(&r->pt, old);
     if (rc || (rc = setter(kam_proposal_set_addressee(p, NULL, s1, s2)))) return rc;
   } else {
@@ -664,14 +662,34 @@ static int read_identity_and_criteria(reader *r, const kam_value *root) {
 }
 
 static int read_document(reader *r, const kam_value *root, void *unused) {
-  static const char *const keys[] = {
-      "lang",       "currency",  "title",        "seller",     "client",
-      "summary",    "exclusive", "issued",       "valid_days", "arguments",
-      "references", "figures",   "cash_flows",   "items",      "prices_include_vat",
-      "rounding",   "team",      "stakeholders", "terms",
-      "number",     "version",   "addressee",    "signatory",  "criteria",
-      "alternatives",
-      "term_months", "payments", NULL};
+  static const char *const keys[] = {"lang",
+                                     "currency",
+                                     "title",
+                                     "seller",
+                                     "client",
+                                     "summary",
+                                     "exclusive",
+                                     "issued",
+                                     "valid_days",
+                                     "arguments",
+                                     "references",
+                                     "figures",
+                                     "cash_flows",
+                                     "items",
+                                     "prices_include_vat",
+                                     "rounding",
+                                     "team",
+                                     "stakeholders",
+                                     "terms",
+                                     "number",
+                                     "version",
+                                     "addressee",
+                                     "signatory",
+                                     "criteria",
+                                     "alternatives",
+                                     "term_months",
+                                     "payments",
+                                     NULL};
   static const char *const seller_keys[] = {"name", "details", NULL};
   static const char *const client_keys[] = {"name", "context", NULL};
   kam_proposal *p = r->p;

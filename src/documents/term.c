@@ -231,8 +231,10 @@ int kam_proposal_payment(kam_payment *out, const kam_proposal *p, size_t index) 
                              "kam_proposal_payment", "kam_payment"))
     return KAM_EINVAL;
   if (index >= p->payments.len)
-    return kam__error(p->ctx, KAM_ENOTFOUND, "kam_proposal_payment: index %zu is past the %zu "
-                      "payments", index, p->payments.len);
+    return kam__error(p->ctx, KAM_ENOTFOUND,
+                      "kam_proposal_payment: index %zu is past the %zu "
+                      "payments",
+                      index, p->payments.len);
   if ((rc = schedule(p, &amounts, &sum, &base))) return rc;
   if (!amounts) return kam__nomem(p->ctx); /* schedule gives amounts on KAM_OK */
   m = KAM__LIST_AT(p, payments, struct kam__payment, index);
@@ -337,9 +339,10 @@ static const char *const period_text[2][4] = {
 };
 
 static const char *period_words(int32_t period, bool english) {
-  int k = period == KAM_RECUR_MONTH ? 0 : period == KAM_RECUR_QUARTER ? 1
-                                      : period == KAM_RECUR_YEAR      ? 2
-                                                                      : 3;
+  int k = period == KAM_RECUR_MONTH     ? 0
+          : period == KAM_RECUR_QUARTER ? 1
+          : period == KAM_RECUR_YEAR    ? 2
+                                        : 3;
   return period_text[english][k];
 }
 
@@ -379,13 +382,11 @@ static void term_part(kam__vb *b, kam_value *root, kam_value *totals, const kam_
   kam__vb_set(b, o, "heading", kam__vb_str(b, text));
   kam__vb_set(b, o, "year_caption", kam__vb_str(b, english ? "Contract year" : "Год договора"));
   kam__vb_set(b, o, "amount_caption",
-              kam__vb_str(b, !has_vat             ? (english ? "Amount" : "Сумма")
-                             : p->prices_include_vat ? (english ? "Amount, VAT included"
-                                                                : "Сумма, включая НДС")
-                                                     : (english ? "Amount incl. VAT"
-                                                                : "Сумма с НДС")));
-  kam__vb_set(b, o, "vat_caption",
-              kam__vb_str(b, english ? "of which VAT" : "в т. ч. НДС"));
+              kam__vb_str(b, !has_vat ? (english ? "Amount" : "Сумма")
+                             : p->prices_include_vat
+                                 ? (english ? "Amount, VAT included" : "Сумма, включая НДС")
+                                 : (english ? "Amount incl. VAT" : "Сумма с НДС")));
+  kam__vb_set(b, o, "vat_caption", kam__vb_str(b, english ? "of which VAT" : "в т. ч. НДС"));
   kam__vb_set(b, o, "has_vat", kam__vb_bool(b, has_vat));
   if (english)
     snprintf(text, sizeof text, "Total over the term (%s)", months);
@@ -422,8 +423,8 @@ static void term_part(kam__vb *b, kam_value *root, kam_value *totals, const kam_
   kam__vb_set(b, totals, "contract_value", kam__model_money(b, p, term->contract_value));
 }
 
-static void payments_part(kam__vb *b, kam_value *root, const kam_proposal *p,
-                          const kam__term *term, bool english) {
+static void payments_part(kam__vb *b, kam_value *root, const kam_proposal *p, const kam__term *term,
+                          bool english) {
   kam_value *arr, *o;
   int64_t *amounts = NULL, sum = 0;
   size_t i, n = p->payments.len;
@@ -477,8 +478,8 @@ static void payments_part(kam__vb *b, kam_value *root, const kam_proposal *p,
         snprintf(text, sizeof text, "%s",
                  english ? "on signing the contract" : "в день подписания договора");
       else
-        snprintf(text, sizeof text, english ? "%s after signing the contract"
-                                            : "через %s после подписания договора",
+        snprintf(text, sizeof text,
+                 english ? "%s after signing the contract" : "через %s после подписания договора",
                  days);
     }
     kam__vb_set(b, e, "when", kam__vb_str(b, text[0] ? text : NULL));
